@@ -1,0 +1,97 @@
+# Shared helpers for scripts/run.sh and scripts/test.sh. Sourced, not run.
+# shellcheck shell=bash
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA_ROOT="$REPO_ROOT/.data"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'liveclassroom: %s\n' "$*" >&2; exit 1; }
+
+# ensure_packages PKG... : apt-get install what is missing (one apt-get update, only when needed).
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing Debian packages: ${missing[*]} (install them, or run this script as root)"
+  say "Installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+  echo "$d"
+}
+
+# Runs a PostgreSQL tool as the cluster owner: initdb and postgres refuse to run as root.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pg_up DIR BASE_PORT : a private cluster in DIR (initdb on first use), started on a free port.
+# Sets PG_ADMIN_URL (maintenance database) and PG_PORT.
+pg_up() {
+  local dir="$1" port="$2" bin
+  bin=$(pg_bin)
+  mkdir -p "$DATA_ROOT"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    say "Creating a private PostgreSQL cluster in ${dir#"$REPO_ROOT"/}"
+    rm -rf "$dir"; mkdir -p "$dir"
+    local pw; pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+    printf '%s' "$pw" > "$DATA_ROOT/$(basename "$dir").password"; chmod 600 "$DATA_ROOT/$(basename "$dir").password"
+    local pwfile; pwfile=$(mktemp); printf '%s\n' "$pw" > "$pwfile"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir" "$pwfile"; fi
+    chmod 700 "$dir"
+    as_pg "$bin/initdb" -D "$dir" -U liveclassroom --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$DATA_ROOT/$(basename "$dir").initdb.log" 2>&1 \
+      || { rm -f "$pwfile"; die "initdb failed; see .data/$(basename "$dir").initdb.log"; }
+    rm -f "$pwfile"
+  fi
+  if as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    PG_PORT=$(cat "$dir/.port")
+  else
+    while ! port_free "$port"; do port=$((port + 1)); done
+    echo "$port" > "$dir/.port"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir/.port"
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+      || die "PostgreSQL did not start; see ${dir#"$REPO_ROOT"/}/server.log"
+    PG_PORT=$port
+  fi
+  PG_PASSWORD=$(cat "$DATA_ROOT/$(basename "$dir").password")
+  PG_ADMIN_URL="Host=127.0.0.1;Port=$PG_PORT;Username=liveclassroom;Password=$PG_PASSWORD;Database=postgres"
+  export PG_ADMIN_URL PG_PORT PG_PASSWORD
+}
+
+pg_down() {
+  local dir="$1"
+  [ -f "$dir/PG_VERSION" ] || return 0
+  as_pg "$(pg_bin)/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# psql_admin SQL : runs SQL against the private cluster's maintenance database.
+psql_admin() {
+  PGPASSWORD="$PG_PASSWORD" psql -X -tAq -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U liveclassroom -d postgres -c "$1"
+}
+
+# build_web : builds the TypeScript front end into the server's wwwroot (npm ci only when the lock file changed).
+build_web() {
+  local web="$REPO_ROOT/src/LiveClassroom.Web"
+  [ -f "$web/package.json" ] || return 0
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  local stamp="$web/node_modules/.lock-stamp"
+  if [ ! -f "$stamp" ] || ! cmp -s "$web/package-lock.json" "$stamp"; then
+    say "Installing front-end packages"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$web/package-lock.json" "$stamp"
+  fi
+  say "Building the web app"
+  (cd "$web" && npm run --silent build >/dev/null)
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs LiveClassroom: server + web UI. Uses $LIVECLASSROOM_DB when set, otherwise a private
+# PostgreSQL cluster in .data/pg that this script creates, starts and stops.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+HTTP_PORT="${LIVECLASSROOM_HTTP_PORT:-5080}"
+PG_DIR="$DATA_ROOT/pg"
+
+ensure_packages postgresql ffmpeg
+if [ -z "${LIVECLASSROOM_DB:-}" ]; then
+  pg_up "$PG_DIR" "${LIVECLASSROOM_PG_PORT:-54329}"
+  trap 'pg_down "$PG_DIR"' EXIT
+  psql_admin "SELECT 1" >/dev/null
+  if ! psql_admin "SELECT 1 FROM pg_database WHERE datname = 'liveclassroom'" | grep -q 1; then
+    psql_admin "CREATE DATABASE liveclassroom"
+  fi
+  export LIVECLASSROOM_DB="${PG_ADMIN_URL/Database=postgres/Database=liveclassroom}"
+fi
+
+build_web
+say "Building the server"
+dotnet build "$REPO_ROOT/src/LiveClassroom.Server" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null \
+  || dotnet build "$REPO_ROOT/src/LiveClassroom.Server" -c Release -v quiet -nologo -clp:ErrorsOnly
+
+export LIVECLASSROOM_URLS="${LIVECLASSROOM_URLS:-http://0.0.0.0:$HTTP_PORT}"
+export Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}"
+say "LiveClassroom is starting — open http://localhost:$HTTP_PORT (Ctrl+C stops it)"
+cd "$REPO_ROOT/src/LiveClassroom.Server"
+set +e
+dotnet bin/Release/net10.0/LiveClassroom.Server.dll "$@"
+rc=$?
+exit $rc

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test project against a throwaway PostgreSQL cluster (created for this run, removed after),
+# real headless Chromium and real ffmpeg. Extra arguments go to `dotnet test` (e.g. --filter …).
+# Ends with one line "N passed, N failed, N skipped" and exits non-zero if anything failed.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_packages postgresql ffmpeg chromium docker-compose iproute2 nftables procps
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+RUN_ID="$(date +%Y%m%d-%H%M%S)-$$"
+PG_DIR="$DATA_ROOT/pg-test"
+RESULTS="$REPO_ROOT/artifacts/test-results/$RUN_ID"
+mkdir -p "$RESULTS"
+
+# Throwaway: fsync off, wiped at the end of the run.
+PG_FSYNC=off pg_up "$PG_DIR" "${LIVECLASSROOM_TEST_PG_PORT:-54339}"
+cleanup() { pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$DATA_ROOT/pg-test.password" "$DATA_ROOT/pg-test.initdb.log"; }
+trap cleanup EXIT
+export LIVECLASSROOM_TEST_PG="$PG_ADMIN_URL"
+
+build_web
+say "Building"
+dotnet build "$REPO_ROOT/LiveClassroom.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
+
+say "Testing"
+set +e
+dotnet test "$REPO_ROOT/LiveClassroom.sln" -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" 2>&1 | tee "$RESULTS/console.log"
+rc=${PIPESTATUS[0]}
+set -e
+
+passed=0; failed=0; skipped=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  line=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited $rc without a failed test (a build error or a crashed test host); counting it as a failure" >&2
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]

@@ -1,0 +1,38 @@
+using LiveClassroom.Server.Health;
+using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Seeding;
+
+namespace LiveClassroom.Server.Hosting;
+
+/// <summary>The composition root: every service and endpoint of the server is wired here.</summary>
+public static class ServerApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var urls = Environment.GetEnvironmentVariable("LIVECLASSROOM_URLS");
+        if (!string.IsNullOrWhiteSpace(urls))
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        // A start-up failure is reported by Program as one line; the host's own error log of it would
+        // repeat it with a stack trace. After start-up the host's errors are logged as usual.
+        var started = false;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started || level < LogLevel.Error);
+
+        builder.Services.AddSingleton(sp =>
+            DatabaseSetup.CreateDataSource(DatabaseSetup.ResolveConnectionString(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        // Registered first so the schema is in place before anything else starts or Kestrel listens.
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => started = true);
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapHealthApi();
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Seeding;
+using LiveClassroom.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LiveClassroom.Server.Tests.Seeding;
+
+public sealed class DemoSeederTests
+{
+    [Fact]
+    public async Task SeedIfEmpty_EmptyDatabase_CreatesOrganisationTreeOnceWithWorkingPasswords()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var ds = db.CreateDataSource();
+        await new MigrationRunner(ds, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationCatalog.Embedded, default);
+        var seeder = new DemoSeeder(ds, new ConfigurationBuilder().Build(), NullLogger<DemoSeeder>.Instance);
+
+        var first = await seeder.SeedIfEmptyAsync(default);
+        var second = await seeder.SeedIfEmptyAsync(default);
+
+        Assert.Empty(second);
+        Assert.Contains(first, a => a.Role == "lead_teacher");
+        Assert.Equal(3, first.Count(a => a.Role == "assistant_teacher"));
+        Assert.Contains(first, a => a.Role == "researcher");
+        Assert.Equal(first.Count, first.Select(a => a.Password).Distinct().Count());
+
+        await using (var cmd = ds.CreateCommand(
+            "SELECT kind, count(*) FROM organisations GROUP BY kind ORDER BY kind"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            var counts = new Dictionary<string, long>();
+            while (await reader.ReadAsync())
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+            Assert.Equal(new Dictionary<string, long> { ["city"] = 1, ["county"] = 1, ["province"] = 1, ["school"] = 4 }, counts);
+        }
+        await using (var cmd = ds.CreateCommand("SELECT count(*) FROM organisations WHERE is_rural"))
+        {
+            Assert.Equal(3L, await cmd.ExecuteScalarAsync());
+        }
+
+        var teacher = first.Single(a => a.Username == "teacher");
+        await using (var cmd = ds.CreateCommand("SELECT password_hash FROM people WHERE username = 'teacher'"))
+        {
+            var hash = (string)(await cmd.ExecuteScalarAsync())!;
+            Assert.DoesNotContain(teacher.Password, hash, StringComparison.Ordinal);
+            Assert.True(PasswordHasher.Verify(teacher.Password, hash));
+            Assert.False(PasswordHasher.Verify(teacher.Password + "x", hash));
+        }
+    }
+}
