@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Seeding;
@@ -28,10 +29,21 @@ public static class ServerApp
         // Registered first so the schema is in place before anything else starts or Kestrel listens.
         builder.Services.AddHostedService<DatabaseStartup>();
 
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
+                TokenAuthenticationHandler.SchemeName, null);
+        // Nothing but login, health and static assets is reachable without a token: endpoints opt out explicitly.
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthApi();
         return app;
     }
