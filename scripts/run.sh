@@ -24,6 +24,7 @@ dotnet build "$REPO_ROOT/src/LiveClassroom.Server" -c Release -v quiet -nologo -
 
 export LIVECLASSROOM_URLS="${LIVECLASSROOM_URLS:-http://0.0.0.0:$HTTP_PORT}"
 export Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}"
+export Logging__Console__FormatterOptions__TimestampFormat="${Logging__Console__FormatterOptions__TimestampFormat:-HH:mm:ss }"
 say "LiveClassroom is starting — open http://localhost:$HTTP_PORT (Ctrl+C stops it)"
 cd "$REPO_ROOT/src/LiveClassroom.Server"
 set +e

@@ -20,7 +20,7 @@ public static class ServerApp
         // A start-up failure is reported by Program as one line; the host's own error log of it would
         // repeat it with a stack trace. After start-up the host's errors are logged as usual.
         var started = false;
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started || level < LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 
         builder.Services.AddSingleton(sp =>
             DatabaseSetup.CreateDataSource(DatabaseSetup.ResolveConnectionString(sp.GetRequiredService<IConfiguration>())));
