@@ -37,6 +37,10 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
     }
 
+    /// <summary>A live class with people in it stays, however quiet: its clients would not know it had gone.</summary>
+    internal override bool KeepAlive =>
+        State.Status == ClassState.Live && State.Participants.Exists(p => p.Connection != ConnectionState.Left);
+
     public async Task<ClassSnapshot> SetupAsync(RoomCaller caller, ClassSetup setup)
     {
         CheckCaller(caller);

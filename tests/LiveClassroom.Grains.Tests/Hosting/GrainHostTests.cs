@@ -64,6 +64,7 @@ public sealed class GrainHostTests
     {
         await using var host = TestGrainHost.Create(o => o.IdleTimeout = TimeSpan.FromMinutes(10));
         var room = await ClassScenario.LiveClassAsync(host);
+        await room.LeaveAsync(ClassScenario.Lead);
 
         await host.AdvanceAsync(TimeSpan.FromMinutes(9));
         await room.GetSnapshotAsync(ClassScenario.Lead);
@@ -75,6 +76,20 @@ public sealed class GrainHostTests
         Assert.DoesNotContain(ClassScenario.Key, host.Host.ActiveGrains);
         Assert.Contains((ClassScenario.Key, DeactivationReason.Idle), host.Events.Deactivations);
         Assert.True(host.Leases.Peek(ClassScenario.Key)!.Value.ExpiresAt <= host.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_LiveClassWithPeopleConnected_StaysUntilTheyLeave()
+    {
+        await using var host = TestGrainHost.Create(o => o.IdleTimeout = TimeSpan.FromMinutes(10));
+        var room = await ClassScenario.LiveClassAsync(host);
+
+        await host.AdvanceAsync(TimeSpan.FromMinutes(25));
+        Assert.Contains(ClassScenario.Key, host.Host.ActiveGrains);
+
+        await room.LeaveAsync(ClassScenario.Lead);
+        await host.AdvanceAsync(TimeSpan.FromMinutes(11));
+        Assert.DoesNotContain(ClassScenario.Key, host.Host.ActiveGrains);
     }
 
     [Fact]
