@@ -183,6 +183,23 @@ public sealed class GrainHostTests
         Assert.Equal(before.Sequence, (await room.GetSnapshotAsync(ClassScenario.Lead)).Sequence);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("line\nbreak")]
+    public async Task Call_MalformedId_NotFoundWithoutTouchingStoreOrLeases(string id)
+    {
+        await using var host = TestGrainHost.Create();
+
+        var ex = await ClassScenario.RefusedAsync(() => host.GetGrain<IClassroomGrain>(id).GetSnapshotAsync(ClassScenario.Lead));
+        var tooLong = await ClassScenario.RefusedAsync(() => host.GetGrain<IClassroomGrain>(new string('x', 201)).GetSnapshotAsync(ClassScenario.Lead));
+
+        Assert.Equal(RoomErrorCode.NotFound, ex.Code);
+        Assert.Equal(RoomErrorCode.NotFound, tooLong.Code);
+        Assert.Null(host.Leases.Peek(new GrainKey(GrainKinds.Classroom, id)));
+        Assert.Empty(host.Host.ActiveGrains);
+    }
+
     [Fact]
     public async Task Dispose_Gracefully_ReleasesLeasesSoPeerTakesOverAtOnce()
     {
