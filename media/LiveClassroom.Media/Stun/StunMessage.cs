@@ -358,6 +358,16 @@ internal readonly ref struct StunMessage
 
     internal static void ComputeIntegrity(ReadOnlySpan<byte> key, ReadOnlySpan<byte> header, ReadOnlySpan<byte> attributes, Span<byte> mac)
     {
+        // One-shot HMAC over a contiguous copy: IncrementalHash.CreateHMAC would allocate per message.
+        var total = header.Length + attributes.Length;
+        if (total <= 1280)
+        {
+            Span<byte> data = stackalloc byte[total];
+            header.CopyTo(data);
+            attributes.CopyTo(data[header.Length..]);
+            HMACSHA1.HashData(key, data, mac);
+            return;
+        }
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, key);
         hmac.AppendData(header);
         hmac.AppendData(attributes);
