@@ -21,6 +21,7 @@ foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.Aea
 ParseBenchmarks.Rtp(duration);
 ParseBenchmarks.RtcpCompound(duration);
 StunBenchmarks.Check(duration);
+TransportBenchmark.Receive(duration);
 
 namespace LiveClassroom.Media.Benchmarks
 {
