@@ -257,6 +257,7 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
 
     private void Deliver(PacketKind kind, Span<byte> packet, IPacketSink sink, RemoteAddress remote)
     {
+        Counters.Deliver(kind);
         try
         {
             switch (kind)

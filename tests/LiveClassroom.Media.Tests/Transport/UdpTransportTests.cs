@@ -57,6 +57,8 @@ public sealed class UdpTransportTests : IDisposable
 
         Assert.True(SpinWait.SpinUntil(() => _peer.Rtp == 1 && _peer.Rtcp == 1 && _peer.Dtls == 1, Deadline));
         Assert.Equal(1, _transport.RouteCount);
+        Assert.Equal(1, _transport.Counters.Delivered(PacketKind.Rtp));
+        Assert.Equal(1, _transport.Counters.Delivered(PacketKind.Stun));
     }
 
     [Fact]
