@@ -274,6 +274,10 @@ internal readonly ref struct StunMessage
                     case StunAttributeType.UnknownAttributes:
                     case StunAttributeType.Realm:
                     case StunAttributeType.Nonce:
+                    case StunAttributeType.MessageIntegritySha256:
+                    case StunAttributeType.PasswordAlgorithm:
+                    case StunAttributeType.UserHash:
+                        // Known (RFC 8489) but not used by ICE with short-term credentials: understood, ignored.
                         break;
                     default:
                         if (unknown == 0 && StunAttributeType.IsComprehensionRequired(type))

@@ -239,4 +239,14 @@ public sealed class IceLiteAgentTests
         Assert.False(agent.IsValidatedAddress(new RemoteAddress(new IPEndPoint(IPAddress.Parse("203.0.113.1"), 1))));
         Assert.Equal(BrowserA, agent.SelectedAddress);
     }
+
+    [Fact]
+    public void HandleStun_CheckWithMessageIntegritySha256_IsNotRejectedAsUnknown()
+    {
+        using var agent = NewAgent();
+
+        var result = agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password, extraAttribute: StunAttributeType.MessageIntegritySha256), BrowserA);
+
+        Assert.Equal(IceCheckResult.Success, result);
+    }
 }
