@@ -11,4 +11,6 @@ internal enum TransportDropReason
     UnknownAddress,
     ReceiveError,
     SinkError,
+    TcpFrameTooLarge,
+    TcpConnectionRefused,
 }
