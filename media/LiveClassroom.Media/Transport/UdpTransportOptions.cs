@@ -28,7 +28,7 @@ internal sealed class UdpTransportOptions
     public TimeSpan TcpUnroutedTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Frames queued per TCP connection before new ones are dropped.</summary>
-    public int TcpSendQueueFrames { get; init; } = 512;
+    public int TcpSendQueueFrames { get; init; } = 256;
 
     /// <summary>Buffers in the shared pool (receive + any packets the upper layers queue).</summary>
     public int BufferPoolCapacity { get; init; } = 4096;

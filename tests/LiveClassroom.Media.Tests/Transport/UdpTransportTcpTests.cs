@@ -144,4 +144,26 @@ public sealed class UdpTransportTcpTests : IDisposable
         Assert.False(_agent.IsValidatedAddress(udp));
         Assert.True(_agent.IsValidatedAddress(tcp));
     }
+
+    [Fact]
+    public void Tcp_RandomByteStream_NeverBreaksTheTransport()
+    {
+        using (var noisy = Connect())
+        {
+            var random = new Random(99);
+            var chunk = new byte[4096];
+            for (var i = 0; i < 64; i++)
+            {
+                random.NextBytes(chunk);
+                noisy.Send(chunk);
+            }
+        }
+        using var client = Connect();
+
+        SendFrame(client, StunChecks.Request("tcpT:brws", Local.Password));
+
+        Assert.Equal(StunParseError.None, StunMessage.TryParse(ReadFrame(client), out var message));
+        Assert.Equal(StunMessageType.BindingSuccessResponse, message.Type);
+        Assert.Equal(0, _transport.Counters.Dropped(TransportDropReason.SinkError));
+    }
 }
