@@ -47,7 +47,7 @@ internal abstract class SrtpContext : IDisposable
         {
             throw new ArgumentException("master key or salt has the wrong length for " + profile);
         }
-        return profile == SrtpProfile.AeadAes128Gcm
+        return SrtpProfileInfo.IsAead(profile)
             ? AesGcmSrtpContext.FromMasterKey(masterKey, masterSalt)
             : AesCmSrtpContext.FromMasterKey(masterKey, masterSalt);
     }

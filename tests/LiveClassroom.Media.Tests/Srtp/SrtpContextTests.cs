@@ -5,7 +5,7 @@ namespace LiveClassroom.Media.Tests.Srtp;
 public sealed class SrtpContextTests
 {
     // Profiles as ints: xunit needs public parameter types and the media types are internal.
-    public static TheoryData<int> Profiles => [(int)SrtpProfile.AesCm128HmacSha1_80, (int)SrtpProfile.AeadAes128Gcm];
+    public static TheoryData<int> Profiles => [(int)SrtpProfile.AesCm128HmacSha1_80, (int)SrtpProfile.AeadAes128Gcm, (int)SrtpProfile.AeadAes256Gcm];
 
     private static (SrtpContext Sender, SrtpContext Receiver) Pair(SrtpProfile profile)
     {
