@@ -13,4 +13,7 @@ internal enum TransportDropReason
     SinkError,
     TcpFrameTooLarge,
     TcpConnectionRefused,
+
+    /// <summary>The transport's own demux threw (a bug): the packet is dropped, the loop goes on.</summary>
+    InternalError,
 }

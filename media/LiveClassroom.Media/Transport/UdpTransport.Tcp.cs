@@ -200,10 +200,7 @@ internal sealed partial class UdpTransport
                 return pos;
             }
             Counters.Received(length);
-            lock (_dispatchLock)
-            {
-                DispatchTcp(buffer.AsSpan(pos + 2, length), connection);
-            }
+            DispatchGuarded(buffer.AsSpan(pos + 2, length), null, connection);
             pos += 2 + length;
         }
     }

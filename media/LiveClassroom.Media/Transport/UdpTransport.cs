@@ -196,10 +196,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
                     continue;
                 }
                 Counters.Received(length);
-                lock (_dispatchLock)
-                {
-                    Dispatch(buffer.AsSpan(0, length), address);
-                }
+                DispatchGuarded(buffer.AsSpan(0, length), address, null);
             }
         }
         catch (ObjectDisposedException)
@@ -212,6 +209,31 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         finally
         {
             BufferPool.Return(buffer);
+        }
+    }
+
+    /// <summary>Dispatch under the lock that keeps sinks single-threaded; nothing escapes into the receive loops.</summary>
+    private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection)
+    {
+        lock (_dispatchLock)
+        {
+            try
+            {
+                if (connection is null)
+                {
+                    Dispatch(packet, from!);
+                }
+                else
+                {
+                    DispatchTcp(packet, connection);
+                }
+            }
+#pragma warning disable CA1031 // A parser bug must cost one packet, not the receive thread of every peer.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Counters.Drop(TransportDropReason.InternalError);
+            }
         }
     }
 
