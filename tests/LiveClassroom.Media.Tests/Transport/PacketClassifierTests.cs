@@ -22,7 +22,6 @@ public sealed class PacketClassifierTests
     [InlineData(129, 200, (int)PacketKind.Rtcp)]
     [InlineData(143, 206, (int)PacketKind.Rtcp)]
     [InlineData(128, 223, (int)PacketKind.Rtcp)]
-    [InlineData(128, 224, (int)PacketKind.Rtp)]
     [InlineData(191, 0, (int)PacketKind.Rtp)]
     [InlineData(192, 0, (int)PacketKind.Unknown)]
     public void Classify_FirstTwoBytes_FollowsRfc7983AndRfc5761(int first, int second, int expected)
