@@ -62,6 +62,7 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
 
     public async Task<Guid> OrganisationIdAsync(string name)
     {
+        EnsureStarted();
         await using var ds = Database.CreateDataSource();
         await using var cmd = ds.CreateCommand("SELECT id FROM organisations WHERE name = @n");
         cmd.Parameters.AddWithValue("n", name);
@@ -70,12 +71,16 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
 
     public async Task<Guid> ClassroomIdAsync(string schoolName)
     {
+        EnsureStarted();
         await using var ds = Database.CreateDataSource();
         await using var cmd = ds.CreateCommand(
             "SELECT c.id FROM classrooms c JOIN organisations o ON o.id = c.school_id WHERE o.name = @n ORDER BY c.created_at LIMIT 1");
         cmd.Parameters.AddWithValue("n", schoolName);
         return (Guid)(await cmd.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Starts the server (migrations and demo seed) before a test reads the database directly.</summary>
+    public void EnsureStarted() => _ = Services;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

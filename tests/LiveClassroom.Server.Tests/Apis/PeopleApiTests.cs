@@ -11,6 +11,7 @@ public sealed class PeopleApiTests(AccountsServerFactory factory) : IClassFixtur
 
     private async Task<Guid> PersonIdAsync(string username)
     {
+        factory.EnsureStarted();
         await using var ds = factory.Database.CreateDataSource();
         await using var cmd = ds.CreateCommand("SELECT id FROM people WHERE username = @u");
         cmd.Parameters.AddWithValue("u", username);
