@@ -182,4 +182,17 @@ public sealed class LoginTests(AccountsServerFactory factory) : IClassFixture<Ac
         using var fresh = factory.WithToken(await factory.LoginAsync("schooladmin"));
         await JsonAssert.StatusAsync(await fresh.GetAsync("/api/me"), HttpStatusCode.OK);
     }
+
+    [Theory]
+    [InlineData("/api/devices?schoolId=not-a-guid", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("/api/people?page=x", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("/api/people/not-a-guid", HttpStatusCode.NotFound, "not_found")]
+    public async Task Api_MalformedRouteOrQuery_AnswersInTheErrorShape(string path, HttpStatusCode status, string code)
+    {
+        using var client = await factory.ClientForAsync("admin");
+
+        using var response = await client.GetAsync(path);
+
+        await JsonAssert.ErrorAsync(response, status, code);
+    }
 }
