@@ -20,7 +20,7 @@ internal sealed class DtlsSession : IDisposable
         Action<byte[], int, int> send, DtlsSessionOptions? options = null)
     {
         _options = options ?? new DtlsSessionOptions();
-        _queue = new DtlsDatagramQueue(send, _options.RetransmitCapMillis);
+        _queue = new DtlsDatagramQueue(send, _options.InitialRetransmitMillis);
         _server = new DtlsSrtpServer(certificate, expectedPeerFingerprint, profiles);
     }
 
@@ -39,6 +39,10 @@ internal sealed class DtlsSession : IDisposable
     public long MalformedDatagrams => Interlocked.Read(ref _malformed);
 
     public long DroppedDatagrams => _queue.Dropped;
+
+    public long SentDatagrams => _queue.Sent;
+
+    public long ReceivedDatagrams => _queue.Received;
 
     public DtlsSrtpKeyingMaterial? KeyingMaterial => _server.KeyingMaterial;
 
@@ -71,7 +75,7 @@ internal sealed class DtlsSession : IDisposable
             _queue.SetDeadline(_options.HandshakeTimeout);
             transport = DtlsSrtpServer.CreateProtocol().Accept(_server, _queue);
             _queue.ClearDeadline();
-            _queue.RetransmitCapMillis = 0;
+            _queue.TimerActive = false;
             if (_server.KeyingMaterial is null)
             {
                 Fail("handshake finished without SRTP keys");

@@ -2,8 +2,8 @@ namespace LiveClassroom.Media.Dtls;
 
 internal sealed class DtlsSessionOptions
 {
-    /// <summary>Longest wait before BouncyCastle resends its last flight during the handshake (its own timer starts at 1 s and doubles).</summary>
-    public int RetransmitCapMillis { get; init; } = 250;
+    /// <summary>First replay of our last flight when the peer stays silent (doubles to 1 s); BouncyCastle's own timer starts at 1 s and doubles to 60 s.</summary>
+    public int InitialRetransmitMillis { get; init; } = 250;
 
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
