@@ -27,6 +27,7 @@ internal sealed class DtlsDatagramQueue : DatagramTransport, IDisposable
     private readonly object _flightLock = new();
     private bool _receivedSinceSend = true;
     private long _lastFlightTicks;
+    private long _lastReplayTicks;
     private int _retransmitMillis;
     private long _deadlineTicks = long.MaxValue;
     private int _count;
@@ -191,10 +192,13 @@ internal sealed class DtlsDatagramQueue : DatagramTransport, IDisposable
         byte[][] flight;
         lock (_flightLock)
         {
-            if (_lastFlight.Count == 0)
+            var now = Environment.TickCount64;
+            // Both sides replay on duplicates; without a floor they would answer each other's replays forever.
+            if (_lastFlight.Count == 0 || (!backOff && now - _lastReplayTicks < InitialRetransmitMillis / 2))
             {
                 return;
             }
+            _lastReplayTicks = now;
             flight = [.. _lastFlight];
             _lastFlightTicks = Environment.TickCount64;
             if (backOff)
