@@ -1,0 +1,16 @@
+namespace LiveClassroom.Media.Srtp;
+
+/// <summary>Outcome of a protect/unprotect call; everything except <see cref="Ok"/> means drop the packet.</summary>
+internal enum SrtpStatus
+{
+    Ok = 0,
+    TooShort,
+    BadVersion,
+    MalformedHeader,
+    BufferTooSmall,
+    AuthenticationFailed,
+    Replayed,
+    TooOld,
+    TooManyStreams,
+    Disposed,
+}
