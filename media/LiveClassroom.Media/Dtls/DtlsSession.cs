@@ -30,6 +30,9 @@ internal sealed class DtlsSession : IDisposable
     /// <summary>Raised once on the session thread with a reason (fingerprint mismatch, timeout, alert).</summary>
     public event Action<DtlsSession, string>? Failed;
 
+    /// <summary>Raised once on the session thread when the peer closes DTLS after the handshake.</summary>
+    public event Action<DtlsSession>? Closed;
+
     public bool IsConnected => Volatile.Read(ref _state) == 2;
 
     public bool HasFailed => Volatile.Read(ref _state) == 4;
@@ -101,13 +104,21 @@ internal sealed class DtlsSession : IDisposable
         {
             while (!_queue.IsClosed && Environment.TickCount64 < until)
             {
-                // Application data (no data channels) and close_notify are read and discarded.
+                // Application data (no data channels) is read and discarded.
                 transport.Receive(buffer, 0, buffer.Length, 250);
+                if (_server.PeerClosed)
+                {
+                    break;
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or TimeoutException)
         {
-            // The peer closed or sent an alert after the handshake: the SRTP keys stay valid; consent freshness decides liveness.
+            // A fatal alert after the handshake: treated like close_notify below.
+        }
+        if (_server.PeerClosed && !_queue.IsClosed)
+        {
+            Closed?.Invoke(this);
         }
     }
 

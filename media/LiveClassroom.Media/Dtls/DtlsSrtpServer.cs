@@ -113,8 +113,17 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     public override void NotifyAlertRaised(byte alertLevel, byte alertDescription, string message, Exception cause) =>
         LastAlert = $"raised {AlertDescription.GetText(alertDescription)}: {message}";
 
-    public override void NotifyAlertReceived(byte alertLevel, byte alertDescription) =>
+    public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+    {
         LastAlert = $"received {AlertDescription.GetText(alertDescription)}";
+        if (alertDescription == AlertDescription.close_notify || alertLevel == AlertLevel.fatal)
+        {
+            PeerClosed = true;
+        }
+    }
+
+    /// <summary>The peer sent close_notify or a fatal alert (a browser closing its RTCPeerConnection).</summary>
+    public bool PeerClosed { get; private set; }
 
     public static DtlsServerProtocol CreateProtocol() => new(new SecureRandom()) { VerifyRequests = false };
 }
