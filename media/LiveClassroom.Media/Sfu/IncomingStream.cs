@@ -100,7 +100,7 @@ internal sealed class IncomingStream
         _expectedPrior = expected;
         _receivedPrior = Packets;
         var lostInterval = expectedInterval - receivedInterval;
-        var fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
+        var fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
         LossFraction = fraction / 256.0;
         return (fraction, (int)Math.Clamp(lost, int.MinValue, int.MaxValue));
     }

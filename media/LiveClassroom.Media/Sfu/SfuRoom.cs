@@ -79,6 +79,8 @@ internal sealed partial class SfuRoom : IDisposable
                 peer.Dtls.Connected += OnDtlsConnected;
                 peer.Dtls.Failed += OnDtlsFailed;
                 peer.Dtls.Closed += OnDtlsClosed;
+                var id = peerId;
+                peer.Ice.ConsentExpired += (_, _) => RemovePeer(id, "ICE consent expired");
                 _peers.Add(peerId, peer);
             }
             else
