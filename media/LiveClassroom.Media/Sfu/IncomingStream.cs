@@ -36,6 +36,8 @@ internal sealed class IncomingStream
 
     public PacketCache? Cache { get; }
 
+    public bool ByeReceived { get; set; }
+
     public long Packets { get; private set; }
 
     public long Bytes { get; private set; }

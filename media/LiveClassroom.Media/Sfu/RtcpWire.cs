@@ -9,6 +9,7 @@ internal static class RtcpWire
 {
     public const byte SenderReport = 200;
     public const byte ReceiverReport = 201;
+    public const byte Bye = 203;
     public const byte TransportFeedback = 205;
     public const byte PayloadFeedback = 206;
 

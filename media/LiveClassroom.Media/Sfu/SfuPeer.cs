@@ -59,6 +59,8 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public bool AudioMuted { get; set; }
 
+    public bool ByeReceived { get; set; }
+
     public List<NegotiatedMedia> Media { get; set; } = [];
 
     public Dictionary<string, PublishedTrack> Tracks { get; } = new(StringComparer.Ordinal);

@@ -120,7 +120,7 @@ internal sealed partial class SfuRoom
             {
                 text.Append($"; {peer.Id}: ice={peer.Ice.State} ok={peer.Ice.ResultCount(Ice.IceCheckResult.Success)} sel={peer.Ice.SelectedAddress} ");
                 text.Append($"dtls(conn={peer.Dtls.IsConnected} fail={peer.Dtls.HasFailed} rx={peer.Dtls.ReceivedDatagrams} tx={peer.Dtls.SentDatagrams} bad={peer.Dtls.MalformedDatagrams}) ");
-                text.Append($"in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped}");
+                text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped}");
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {
                     if (r != Ice.IceCheckResult.Success && peer.Ice.ResultCount(r) > 0)

@@ -33,6 +33,19 @@ internal sealed partial class SfuRoom
         }
     }
 
+    /// <summary>"publisher/mid/rid" of the stream a slot currently forwards (after any switch completed), or null.</summary>
+    internal string? CurrentSource(string subscriberPeerId, string slotMid)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(subscriberPeerId, out var peer) || !peer.Slots.TryGetValue(slotMid, out var slot) || slot.Current is not { } s)
+            {
+                return null;
+            }
+            return $"{s.Track.Publisher.Id}/{s.Track.Mid}/{s.Rid}";
+        }
+    }
+
     private void RouteCore(SubscriberSlot slot, PublishedTrack? track, string? rid)
     {
         var previous = slot.Track;

@@ -38,6 +38,9 @@ internal sealed partial class SfuRoom
                     case RtcpWire.ReceiverReport:
                         OnReportBlocks(peer, p[8..], count, now);
                         break;
+                    case RtcpWire.Bye:
+                        OnBye(peer, p, count);
+                        break;
                     case RtcpWire.TransportFeedback when count == 1:
                         OnNack(peer, p);
                         break;
@@ -68,6 +71,33 @@ internal sealed partial class SfuRoom
             stream.OnSenderReport(BinaryPrimitives.ReadUInt64BigEndian(p[8..]), BinaryPrimitives.ReadUInt32BigEndian(p[16..]), now);
         }
         OnReportBlocks(peer, p[28..], count, now);
+    }
+
+    // RFC 3550 §6.6: a BYE for every stream a publisher sent means it left (Chrome sends one when its connection closes).
+    private void OnBye(SfuPeer peer, ReadOnlySpan<byte> p, int count)
+    {
+        peer.ByeReceived = true;
+        var ssrcs = p[4..];
+        for (var i = 0; i < count && ssrcs.Length >= 4; i++, ssrcs = ssrcs[4..])
+        {
+            if (peer.StreamsBySsrc.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(ssrcs), out var stream))
+            {
+                stream.ByeReceived = true;
+            }
+        }
+        if (peer.StreamsBySsrc.Count == 0)
+        {
+            return;
+        }
+        foreach (var stream in peer.StreamsBySsrc.Values)
+        {
+            if (!stream.ByeReceived && !stream.IsRtx)
+            {
+                return;
+            }
+        }
+        var id = peer.Id;
+        ThreadPool.QueueUserWorkItem(_ => RemovePeer(id, "RTCP BYE for all its streams"));
     }
 
     // RFC 3550 §6.4.1: RTT = now − LSR − DLSR, in 1/65536 s; LSR echoes the middle 32 bits of our SR's NTP time.

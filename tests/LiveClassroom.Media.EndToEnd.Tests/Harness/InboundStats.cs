@@ -9,6 +9,8 @@ public sealed record InboundStats
 
     public string Mid { get; init; } = "";
 
+    public string Codec { get; init; } = "";
+
     public long FramesDecoded { get; init; }
 
     public long PacketsReceived { get; init; }

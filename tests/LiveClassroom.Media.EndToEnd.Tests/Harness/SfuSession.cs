@@ -19,7 +19,7 @@ public sealed class SfuSession : IAsyncDisposable
 
     public SignalingHost Host { get; }
 
-    public static async Task<SfuSession> StartAsync(SrtpProfilePreference srtp, VideoCodecPreference codec, bool autoRoute = true)
+    public static async Task<SfuSession> StartAsync(SrtpProfilePreference srtp, VideoCodecPreference codec, bool autoRoute = true, TimeSpan? consentTimeout = null)
     {
         var server = new MediaServer(new MediaServerOptions
         {
@@ -27,7 +27,7 @@ public sealed class SfuSession : IAsyncDisposable
             AdvertisedAddresses = [IPAddress.Loopback],
             SrtpProfile = srtp,
             VideoCodec = codec,
-            ConsentTimeout = TimeSpan.FromSeconds(10),
+            ConsentTimeout = consentTimeout ?? TimeSpan.FromSeconds(30),
         });
         var host = await SignalingHost.StartAsync();
         host.Negotiate = (roomId, peerId, offer) =>
@@ -36,6 +36,7 @@ public sealed class SfuSession : IAsyncDisposable
             room.AutoRoute = autoRoute;
             return room.Negotiate(peerId, offer);
         };
+        host.Leave = (roomId, peerId) => server.GetRoom(roomId)?.RemovePeer(peerId);
         server.TrackUnpublished += (_, e) => Broadcast(server, host, e.RoomId, $"unpublished {e.PeerId} {e.Mid}");
         server.PeerGone += (_, e) => Broadcast(server, host, e.RoomId, $"gone {e.PeerId}");
         return new SfuSession(server, host);

@@ -26,6 +26,9 @@ public sealed class SignalingHost : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>A page says its peer leaves (the application's "leave" button).</summary>
+    public Action<string, string>? Leave { get; set; }
+
     /// <summary>Offer → answer; set by the test before pages negotiate.</summary>
     public Func<string, string, string, string>? Negotiate { get; set; }
 
@@ -55,6 +58,11 @@ public sealed class SignalingHost : IAsyncDisposable
             {
                 return Results.Text(ex.Message, statusCode: 400);
             }
+        });
+        app.MapPost("/leave/{room}/{peer}", (string room, string peer) =>
+        {
+            host.Leave?.Invoke(room, peer);
+            return Results.NoContent();
         });
         app.MapGet("/events/{room}/{peer}", async (string room, string peer, CancellationToken ct) =>
         {
