@@ -24,7 +24,19 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
     public async Task OnePublisherThreeSubscribers_AllDecodeVideoAndReceiveAudio(SrtpProfilePreference srtp, VideoCodecPreference codec, string mime)
     {
         await using var sfu = await SfuSession.StartAsync(srtp, codec);
-        var (publisher, _) = await sfu.PublishAsync(_browser, "r1", "teacher");
+        var (publisher, publisherMids) = await sfu.PublishAsync(_browser, "r1", "teacher");
+        var tapped = 0;
+        RtpCodec? tappedCodec = null;
+        var badVersion = 0;
+        using var tap = sfu.Room("r1").Tap("teacher", publisherMids[1], (packet, c) =>
+        {
+            Interlocked.Increment(ref tapped);
+            tappedCodec = c;
+            if (packet.Length < 12 || packet[0] >> 6 != 2 || (packet[1] & 0x7F) != c.PayloadType)
+            {
+                Interlocked.Increment(ref badVersion);
+            }
+        });
         var subscribers = new List<IPage>();
         for (var i = 0; i < 3; i++)
         {
@@ -39,6 +51,11 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
             Assert.True(audioOk, $"audio not received: {audio}");
             Assert.Equal(mime, video!.Codec, StringComparer.OrdinalIgnoreCase);
         }
+        // The recorder's tap sees the publisher's plain RTP with the negotiated codec.
+        Assert.True(Volatile.Read(ref tapped) > 50);
+        Assert.Equal(0, Volatile.Read(ref badVersion));
+        Assert.Equal(mime, "video/" + tappedCodec!.Name, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(90000, tappedCodec.ClockRate);
         await ClosePagesAsync([publisher, .. subscribers]);
     }
 
@@ -139,6 +156,33 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
 
         await AssertToldAsync(sfu, [s1, s2], Deadline);
         await ClosePagesAsync([teacher, s1, s2]);
+    }
+
+    [Fact]
+    public async Task SetPublisherAudioMuted_MutedThenUnmuted_AudioStopsThenFlowsAgain()
+    {
+        await using var sfu = await SfuSession.StartAsync(SrtpProfilePreference.PreferGcm, VideoCodecPreference.Vp8);
+        var (teacher, _) = await sfu.PublishAsync(_browser, "r1", "teacher");
+        var (student, _) = await sfu.SubscribeAsync(_browser, "r1", "student");
+        Assert.True((await InboundStats.PollAsync(() => InboundStats.AudioAsync(student), a => a is { PacketsReceived: > 20 }, Deadline)).Ok);
+
+        sfu.Room("r1").SetPublisherAudioMuted("teacher", true);
+        // Muted: two readings 600 ms apart agree (about 30 Opus packets would have arrived in between otherwise).
+        var (silent, _) = await InboundStats.PollAsync(async () =>
+        {
+            var before = (await InboundStats.AudioAsync(student))!.PacketsReceived;
+            await Task.Delay(600);
+            return (long?)((await InboundStats.AudioAsync(student))!.PacketsReceived - before);
+        }, d => d == 0, Deadline);
+        Assert.True(silent, "audio still flowing while muted");
+        var video = (await InboundStats.VideoAsync(student))!.FramesDecoded;
+        var mutedAt = (await InboundStats.AudioAsync(student))!.PacketsReceived;
+
+        sfu.Room("r1").SetPublisherAudioMuted("teacher", false);
+        var (resumed, audio) = await InboundStats.PollAsync(() => InboundStats.AudioAsync(student), a => a!.PacketsReceived > mutedAt + 20, Deadline);
+        Assert.True(resumed, $"audio did not resume: {audio}");
+        Assert.True((await InboundStats.VideoAsync(student))!.FramesDecoded > video);
+        await ClosePagesAsync([teacher, student]);
     }
 
     [Fact]
