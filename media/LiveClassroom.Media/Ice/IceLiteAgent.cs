@@ -236,7 +236,6 @@ internal sealed class IceLiteAgent : IDisposable
                 return IceCheckResult.RoleConflict;
             }
 
-            SendSuccess(request, remote);
             Remember(remote);
             if (State is IceAgentState.New or IceAgentState.Disconnected)
             {
@@ -259,6 +258,8 @@ internal sealed class IceLiteAgent : IDisposable
                     selectedChanged = remote;
                 }
             }
+            // State first, answer second: whoever sees the answer sees the route and the nomination.
+            SendSuccess(request, remote);
             return IceCheckResult.Success;
         }
     }

@@ -11,7 +11,8 @@ namespace LiveClassroom.Media.Srtp;
 /// </summary>
 internal sealed class SrtpAesCounterMode : IDisposable
 {
-    private const int ChunkBytes = 1024;
+    // Covers a full-size packet in one ECB call; longer inputs loop.
+    private const int ChunkBytes = 2048;
 
     private readonly Aes _aes;
     private readonly ICryptoTransform _ecb;

@@ -10,6 +10,9 @@ internal static class StunAttributeType
     public const ushort UnknownAttributes = 0x000A;
     public const ushort Realm = 0x0014;
     public const ushort Nonce = 0x0015;
+    public const ushort MessageIntegritySha256 = 0x001C; // RFC 8489 §14.6
+    public const ushort PasswordAlgorithm = 0x001D;      // RFC 8489 §14.12
+    public const ushort UserHash = 0x001E;               // RFC 8489 §14.4
     public const ushort XorMappedAddress = 0x0020;
     public const ushort Priority = 0x0024;
     public const ushort UseCandidate = 0x0025;

@@ -274,6 +274,10 @@ internal readonly ref struct StunMessage
                     case StunAttributeType.UnknownAttributes:
                     case StunAttributeType.Realm:
                     case StunAttributeType.Nonce:
+                    case StunAttributeType.MessageIntegritySha256:
+                    case StunAttributeType.PasswordAlgorithm:
+                    case StunAttributeType.UserHash:
+                        // Known (RFC 8489) but not used by ICE with short-term credentials: understood, ignored.
                         break;
                     default:
                         if (unknown == 0 && StunAttributeType.IsComprehensionRequired(type))
@@ -358,6 +362,16 @@ internal readonly ref struct StunMessage
 
     internal static void ComputeIntegrity(ReadOnlySpan<byte> key, ReadOnlySpan<byte> header, ReadOnlySpan<byte> attributes, Span<byte> mac)
     {
+        // One-shot HMAC over a contiguous copy: IncrementalHash.CreateHMAC would allocate per message.
+        var total = header.Length + attributes.Length;
+        if (total <= 1280)
+        {
+            Span<byte> data = stackalloc byte[total];
+            header.CopyTo(data);
+            attributes.CopyTo(data[header.Length..]);
+            HMACSHA1.HashData(key, data, mac);
+            return;
+        }
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, key);
         hmac.AppendData(header);
         hmac.AppendData(attributes);

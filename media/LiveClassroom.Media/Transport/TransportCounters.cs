@@ -4,6 +4,7 @@ namespace LiveClassroom.Media.Transport;
 internal sealed class TransportCounters
 {
     private readonly long[] _drops = new long[Enum.GetValues<TransportDropReason>().Length];
+    private readonly long[] _delivered = new long[Enum.GetValues<PacketKind>().Length];
     private long _packetsReceived;
     private long _bytesReceived;
     private long _packetsSent;
@@ -22,6 +23,9 @@ internal sealed class TransportCounters
 
     public long Dropped(TransportDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 
+    /// <summary>Packets of a kind handed to a peer's sink.</summary>
+    public long Delivered(PacketKind kind) => Interlocked.Read(ref _delivered[(int)kind]);
+
     public long TotalDropped
     {
         get
@@ -36,6 +40,8 @@ internal sealed class TransportCounters
     }
 
     internal void Drop(TransportDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
+
+    internal void Deliver(PacketKind kind) => Interlocked.Increment(ref _delivered[(int)kind]);
 
     internal void Received(int bytes)
     {

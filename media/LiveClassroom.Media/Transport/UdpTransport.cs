@@ -200,43 +200,64 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
             Counters.Drop(TransportDropReason.TooShort);
             return;
         }
-        if (_routes.TryGetValue(from, out var route))
+        _routes.TryGetValue(from, out var route);
+        if (kind != PacketKind.Stun)
         {
+            if (route is null)
+            {
+                Counters.Drop(TransportDropReason.UnknownAddress);
+                return;
+            }
             Deliver(kind, packet, route.Sink, route.Remote);
             return;
         }
-        if (kind != PacketKind.Stun)
-        {
-            Counters.Drop(TransportDropReason.UnknownAddress);
-            return;
-        }
+        // STUN goes by the ufrag it names even from a routed address, so a check for another peer (a stale route
+        // after a browser reused its port) or after an ICE restart reaches the right agent.
         if (StunMessage.TryParse(packet, out var message) != StunParseError.None)
         {
+            if (route is not null)
+            {
+                Deliver(kind, packet, route.Sink, route.Remote);
+                return;
+            }
             Counters.Drop(TransportDropReason.MalformedStun);
             return;
         }
-        if (!message.HasUsername)
+        if (!message.HasUsername || !TryFindUfragSink(message.Username, out var sink))
         {
-            Counters.Drop(TransportDropReason.StunWithoutUsername);
+            if (route is not null)
+            {
+                Deliver(kind, packet, route.Sink, route.Remote);
+                return;
+            }
+            Counters.Drop(message.HasUsername ? TransportDropReason.UnknownUfrag : TransportDropReason.StunWithoutUsername);
             return;
         }
-        var username = message.Username;
+        if (route is not null && ReferenceEquals(route.Sink, sink))
+        {
+            Deliver(kind, packet, sink, route.Remote);
+            return;
+        }
+        // First contact from this address (for this peer): the one allocation, and only for STUN naming a known ufrag.
+        Deliver(PacketKind.Stun, packet, sink, RemoteAddress.FromReceived(from, _template));
+    }
+
+    private bool TryFindUfragSink(ReadOnlySpan<byte> username, out IPacketSink sink)
+    {
         var colon = username.IndexOf((byte)':');
         var localUfrag = colon < 0 ? username : username[..colon];
         Span<char> chars = stackalloc char[256];
-        if (localUfrag.Length > chars.Length
-            || !Encoding.UTF8.TryGetChars(localUfrag, chars, out var charCount)
-            || !_ufragLookup.TryGetValue(chars[..charCount], out var sink))
+        if (localUfrag.Length > chars.Length || !Encoding.UTF8.TryGetChars(localUfrag, chars, out var charCount))
         {
-            Counters.Drop(TransportDropReason.UnknownUfrag);
-            return;
+            sink = null!;
+            return false;
         }
-        // First contact from this address: the one allocation, and only for STUN naming a known ufrag.
-        Deliver(PacketKind.Stun, packet, sink, RemoteAddress.FromReceived(from, _template));
+        return _ufragLookup.TryGetValue(chars[..charCount], out sink!);
     }
 
     private void Deliver(PacketKind kind, Span<byte> packet, IPacketSink sink, RemoteAddress remote)
     {
+        Counters.Deliver(kind);
         try
         {
             switch (kind)

@@ -221,4 +221,32 @@ public sealed class IceLiteAgentTests
         Assert.False(IceCredentials.IsValidUfrag("ab:c"));
         Assert.False(IceCredentials.IsValidPassword("short"));
     }
+
+    [Fact]
+    public void HandleStun_MoreValidatedAddressesThanCap_EvictsStalestButKeepsSelected()
+    {
+        using var agent = NewAgent();
+        agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password, useCandidate: true), BrowserA);
+        for (var port = 1; port <= IceLiteAgent.MaxValidatedAddresses; port++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            var address = new RemoteAddress(new IPEndPoint(IPAddress.Parse("203.0.113.1"), port));
+            Assert.Equal(IceCheckResult.Success, agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password), address));
+        }
+
+        Assert.Equal(IceLiteAgent.MaxValidatedAddresses, _transport.Routes.Count);
+        Assert.True(agent.IsValidatedAddress(BrowserA));
+        Assert.False(agent.IsValidatedAddress(new RemoteAddress(new IPEndPoint(IPAddress.Parse("203.0.113.1"), 1))));
+        Assert.Equal(BrowserA, agent.SelectedAddress);
+    }
+
+    [Fact]
+    public void HandleStun_CheckWithMessageIntegritySha256_IsNotRejectedAsUnknown()
+    {
+        using var agent = NewAgent();
+
+        var result = agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password, extraAttribute: StunAttributeType.MessageIntegritySha256), BrowserA);
+
+        Assert.Equal(IceCheckResult.Success, result);
+    }
 }

@@ -57,6 +57,8 @@ public sealed class UdpTransportTests : IDisposable
 
         Assert.True(SpinWait.SpinUntil(() => _peer.Rtp == 1 && _peer.Rtcp == 1 && _peer.Dtls == 1, Deadline));
         Assert.Equal(1, _transport.RouteCount);
+        Assert.Equal(1, _transport.Counters.Delivered(PacketKind.Rtp));
+        Assert.Equal(1, _transport.Counters.Delivered(PacketKind.Stun));
     }
 
     [Fact]
@@ -126,5 +128,26 @@ public sealed class UdpTransportTests : IDisposable
         transport.Dispose();
 
         Assert.Equal(4, transport.BufferPool.Available);
+    }
+
+    [Fact]
+    public void Receive_CheckForOtherPeerFromRoutedAddress_GoesByUfragAndMovesRoute()
+    {
+        Assert.Equal(StunMessageType.BindingSuccessResponse, CheckAndReadResponseType());
+        var other = new AgentPeer();
+        var otherCredentials = new IceCredentials("othr", "otherpeerpassword0123456");
+        using var otherAgent = new IceLiteAgent(_transport, other, TimeProvider.System, otherCredentials);
+        other.Agent = otherAgent;
+
+        _client.SendTo(StunChecks.Request("othr:brws", otherCredentials.Password, useCandidate: true), _transport.LocalEndPoint);
+        var buffer = new byte[1500];
+        var n = _client.Receive(buffer);
+        Assert.Equal(StunParseError.None, StunMessage.TryParse(buffer.AsSpan(0, n), out var response));
+        Assert.Equal(StunMessageType.BindingSuccessResponse, response.Type);
+        _client.SendTo(new byte[] { 0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9, 0xAA }, _transport.LocalEndPoint);
+
+        Assert.True(SpinWait.SpinUntil(() => other.Rtp == 1, Deadline));
+        Assert.Equal(0, _peer.Rtp);
+        Assert.True(otherAgent.IsNominated);
     }
 }
