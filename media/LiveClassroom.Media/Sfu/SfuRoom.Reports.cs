@@ -1,6 +1,8 @@
 // RFC 3550 §6.4.1–6.4.2 (SR/RR every second here, far below the 5% bandwidth cap), §6.2 (report interval);
 // RFC 7675 §5.1 (consent checked periodically); RFC 7667 §3.7 (SR timestamps translated through the rewrite).
 
+using LiveClassroom.Media.Rtcp;
+
 namespace LiveClassroom.Media.Sfu;
 
 internal sealed partial class SfuRoom
@@ -60,13 +62,12 @@ internal sealed partial class SfuRoom
         {
             return;
         }
-        var buffer = _rtcpScratch.AsSpan();
-        var blocks = 0;
-        var offset = 8;
+        var blocks = _blockScratch.AsSpan();
+        var count = 0;
         var videoSsrcs = 0;
         foreach (var stream in peer.StreamsBySsrc.Values)
         {
-            if (stream.IsRtx || offset + 24 > 600 || blocks == 31)
+            if (stream.IsRtx || count == blocks.Length)
             {
                 continue;
             }
@@ -75,20 +76,20 @@ internal sealed partial class SfuRoom
             uint dlsr = 0;
             if (stream.HasSenderReport)
             {
-                lsr = (uint)(stream.SenderReportNtp >> 16);
-                dlsr = (uint)(TimeSpan.FromTicks(now - stream.SenderReportTicks).TotalSeconds * 65536);
+                lsr = NtpTimestamp.Compact(stream.SenderReportNtp);
+                dlsr = (uint)((now - stream.SenderReportTicks) * 65536 / TimeSpan.TicksPerSecond);
             }
-            offset += RtcpWire.WriteReportBlock(buffer[offset..], stream.Ssrc, fraction, cumulative, stream.ExtendedHighestSeq, 0, lsr, dlsr);
-            blocks++;
+            blocks[count++] = new RtcpReportBlock(stream.Ssrc, fraction, cumulative, stream.ExtendedHighestSeq, 0, lsr, dlsr);
             if (!stream.Track.IsAudio && videoSsrcs < _ssrcScratch.Length)
             {
                 _ssrcScratch[videoSsrcs++] = stream.Ssrc;
             }
         }
-        RtcpWire.WriteReceiverReportHeader(buffer, peer.RtcpSsrc, blocks);
+        var buffer = _rtcpScratch.AsSpan();
+        var offset = RtcpWriter.WriteReceiverReport(buffer, peer.RtcpSsrc, blocks[..count]);
         if (videoSsrcs > 0)
         {
-            offset += RtcpWire.WriteRemb(buffer[offset..], peer.RtcpSsrc, _options.RembBitrateBps, _ssrcScratch.AsSpan(0, videoSsrcs));
+            offset += RtcpWriter.WriteRemb(buffer[offset..], peer.RtcpSsrc, (ulong)_options.RembBitrateBps, _ssrcScratch.AsSpan(0, videoSsrcs));
         }
         peer.SendRtcp(buffer, offset);
     }
@@ -105,8 +106,8 @@ internal sealed partial class SfuRoom
         var elapsed = now - source.SenderReportTicks;
         var ntp = source.SenderReportNtp + (ulong)(elapsed * 65536.0 * 65536.0 / TimeSpan.TicksPerSecond);
         var rtp = source.SenderReportRtp + (uint)(elapsed * slot.ClockRate / TimeSpan.TicksPerSecond) + slot.Rewriter.TimestampOffset;
-        var length = RtcpWire.WriteSenderReport(_rtcpScratch, slot.Rewriter.OutSsrc, ntp, rtp, slot.PacketsSent, slot.OctetsSent);
-        slot.LastSenderReportMid = (uint)(ntp >> 16);
+        var length = RtcpWriter.WriteSenderReport(_rtcpScratch, slot.Rewriter.OutSsrc, ntp, rtp, slot.PacketsSent, slot.OctetsSent, []);
+        slot.LastSenderReportMid = NtpTimestamp.Compact(ntp);
         slot.LastSenderReportTicks = now;
         slot.Subscriber.SendRtcp(_rtcpScratch, length);
     }

@@ -1,6 +1,6 @@
-// RFC 3550 §6.4 (SR/RR), RFC 4585 §6.2.1/§6.3.1 (NACK, PLI), RFC 5104 §4.3.1 (FIR), RFC 7667 §3.7 (SR translation in a
-// switching middlebox), draft-alvestrand-rmcat-remb (REMB towards publishers).
-using System.Buffers.Binary;
+// RFC 3550 §6.4 (SR/RR), §6.6 (BYE), RFC 4585 §6.2.1/§6.3.1 (NACK, PLI), RFC 5104 §4.3.1 (FIR): what subscribers and
+// publishers tell the SFU, on top of the Rtcp layer's parsers.
+using LiveClassroom.Media.Rtcp;
 using LiveClassroom.Media.Rtp;
 using LiveClassroom.Media.Srtp;
 
@@ -28,59 +28,90 @@ internal sealed partial class SfuRoom
             peer.BytesIn += packet.Length;
             ReadOnlySpan<byte> compound = packet[..length];
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-            while (RtcpWire.TryNext(ref compound, out var type, out var count, out var p))
+            var packets = new RtcpCompoundEnumerator(compound);
+            foreach (var item in packets)
             {
-                switch (type)
+                var p = item.Slice(compound);
+                switch (item.PacketType)
                 {
-                    case RtcpWire.SenderReport:
-                        OnSenderReport(peer, p, count, now);
+                    case RtcpPacketType.SenderReport:
+                        OnSenderReport(peer, p, now);
                         break;
-                    case RtcpWire.ReceiverReport:
-                        OnReportBlocks(peer, p[8..], count, now);
+                    case RtcpPacketType.ReceiverReport:
+                        if (RtcpReceiverReport.TryParse(p, out var rr))
+                        {
+                            for (var i = 0; i < rr.ReportCount; i++)
+                            {
+                                OnReportBlock(peer, RtcpReceiverReport.GetReportBlock(p, i), now);
+                            }
+                        }
                         break;
-                    case RtcpWire.Bye:
-                        OnBye(peer, p, count);
+                    case RtcpPacketType.Goodbye:
+                        OnBye(peer, p);
                         break;
-                    case RtcpWire.TransportFeedback when count == 1:
-                        OnNack(peer, p);
-                        break;
-                    case RtcpWire.PayloadFeedback when count is 1 or 4:
-                        OnKeyframeRequest(peer, p, count);
+                    case RtcpPacketType.TransportFeedback or RtcpPacketType.PayloadFeedback:
+                        if (RtcpFeedbackHeader.TryParse(p, out var feedback))
+                        {
+                            OnFeedback(peer, p, feedback);
+                        }
                         break;
                     default:
                         break;
                 }
             }
-            if (!compound.IsEmpty)
+            if (packets.IsMalformed)
             {
                 MalformedPackets++;
             }
         }
     }
 
-    private void OnSenderReport(SfuPeer peer, ReadOnlySpan<byte> p, int count, long now)
+    private void OnSenderReport(SfuPeer peer, ReadOnlySpan<byte> p, long now)
     {
-        if (p.Length < 28)
+        if (!RtcpSenderReport.TryParse(p, out var sr))
         {
             MalformedPackets++;
             return;
         }
-        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(p[4..]);
-        if (peer.StreamsBySsrc.TryGetValue(ssrc, out var stream) && !stream.IsRtx)
+        if (peer.StreamsBySsrc.TryGetValue(sr.Ssrc, out var stream) && !stream.IsRtx)
         {
-            stream.OnSenderReport(BinaryPrimitives.ReadUInt64BigEndian(p[8..]), BinaryPrimitives.ReadUInt32BigEndian(p[16..]), now);
+            stream.OnSenderReport(sr.NtpTimestamp, sr.RtpTimestamp, now);
         }
-        OnReportBlocks(peer, p[28..], count, now);
+        for (var i = 0; i < sr.ReportCount; i++)
+        {
+            OnReportBlock(peer, RtcpSenderReport.GetReportBlock(p, i), now);
+        }
     }
 
-    // RFC 3550 §6.6: a BYE for every stream a publisher sent means it left (Chrome sends one when its connection closes).
-    private void OnBye(SfuPeer peer, ReadOnlySpan<byte> p, int count)
+    // RFC 3550 §6.4.1: RTT = arrival − LSR − DLSR; LSR echoes the middle 32 bits of the NTP time of our last SR.
+    private static void OnReportBlock(SfuPeer peer, in RtcpReportBlock block, long now)
     {
-        peer.ByeReceived = true;
-        var ssrcs = p[4..];
-        for (var i = 0; i < count && ssrcs.Length >= 4; i++, ssrcs = ssrcs[4..])
+        if (!peer.SlotsBySsrc.TryGetValue(block.Ssrc, out var slot))
         {
-            if (peer.StreamsBySsrc.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(ssrcs), out var stream))
+            return;
+        }
+        slot.LossFraction = block.FractionLost / 256.0;
+        if (block.LastSenderReport != 0 && block.LastSenderReport == slot.LastSenderReportMid)
+        {
+            var arrival = slot.LastSenderReportMid + (uint)((now - slot.LastSenderReportTicks) * 65536 / TimeSpan.TicksPerSecond);
+            if (NtpTimestamp.RoundTrip(arrival, block.LastSenderReport, block.DelaySinceLastSenderReport) is { } rtt)
+            {
+                slot.RoundTripTimeMs = rtt.TotalMilliseconds;
+            }
+        }
+    }
+
+    // A BYE for every stream a publisher sent means it left.
+    private void OnBye(SfuPeer peer, ReadOnlySpan<byte> p)
+    {
+        if (!RtcpBye.TryGetSourceCount(p, out var count))
+        {
+            return;
+        }
+        peer.ByeReceived = true;
+        for (var i = 0; i < count; i++)
+        {
+            if (peer.StreamsBySsrc.TryGetValue(RtcpBye.GetSsrc(p, i), out var stream))
             {
                 stream.ByeReceived = true;
             }
@@ -96,75 +127,59 @@ internal sealed partial class SfuRoom
                 return;
             }
         }
-        var id = peer.Id;
-        ThreadPool.QueueUserWorkItem(_ => RemovePeer(id, "RTCP BYE for all its streams"));
+        ThreadPool.QueueUserWorkItem(static state => state.Room.RemovePeer(state.Id, "RTCP BYE for all its streams"), (Room: this, peer.Id), preferLocal: false);
     }
 
-    // RFC 3550 §6.4.1: RTT = now − LSR − DLSR, in 1/65536 s; LSR echoes the middle 32 bits of our SR's NTP time.
-    private static void OnReportBlocks(SfuPeer peer, ReadOnlySpan<byte> blocks, int count, long now)
+    private void OnFeedback(SfuPeer subscriber, ReadOnlySpan<byte> p, in RtcpFeedbackHeader feedback)
     {
-        for (var i = 0; i < count && blocks.Length >= 24; i++, blocks = blocks[24..])
+        if (feedback.IsNack)
         {
-            var ssrc = BinaryPrimitives.ReadUInt32BigEndian(blocks);
-            if (!peer.SlotsBySsrc.TryGetValue(ssrc, out var slot))
+            OnNack(subscriber, feedback.MediaSsrc, feedback.Fci(p));
+        }
+        else if (feedback.IsPli && subscriber.SlotsBySsrc.TryGetValue(feedback.MediaSsrc, out var slot))
+        {
+            RequestKeyframe(slot.Target ?? slot.Current, force: false);
+        }
+        else if (feedback.IsFir)
+        {
+            var fci = feedback.Fci(p);
+            for (var i = 0; i < RtcpFir.EntryCount(fci); i++)
+            {
+                if (subscriber.SlotsBySsrc.TryGetValue(RtcpFir.GetEntry(fci, i).Ssrc, out var firSlot))
+                {
+                    RequestKeyframe(firSlot.Target ?? firSlot.Current, force: false);
+                }
+            }
+        }
+    }
+
+    private void OnNack(SfuPeer subscriber, uint mediaSsrc, ReadOnlySpan<byte> fci)
+    {
+        if (!subscriber.SlotsBySsrc.TryGetValue(mediaSsrc, out var slot) || slot.Current is not { } source)
+        {
+            return;
+        }
+        var lost = _nackScratch.AsSpan(0, RtcpNack.Expand(fci, _nackScratch));
+        var upstream = 0;
+        foreach (var outSeq in lost)
+        {
+            if (!slot.Rewriter.TryMapBack(outSeq, out var sourceSeq))
             {
                 continue;
             }
-            slot.LossFraction = blocks[4] / 256.0;
-            var lsr = BinaryPrimitives.ReadUInt32BigEndian(blocks[16..]);
-            var dlsr = BinaryPrimitives.ReadUInt32BigEndian(blocks[20..]);
-            if (lsr != 0 && lsr == slot.LastSenderReportMid)
+            if (source.Cache is { } cache && cache.TryGet(sourceSeq, out var cached) && Resend(slot, cached, outSeq))
             {
-                var sinceSr = TimeSpan.FromTicks(now - slot.LastSenderReportTicks).TotalMilliseconds;
-                var rtt = sinceSr - dlsr * 1000.0 / 65536.0;
-                if (rtt >= 0)
-                {
-                    slot.RoundTripTimeMs = rtt;
-                }
+                slot.NackHits++;
             }
-        }
-    }
-
-    private void OnNack(SfuPeer subscriber, ReadOnlySpan<byte> p)
-    {
-        if (!RtcpWire.TryReadFeedback(p, out _, out var mediaSsrc) || !subscriber.SlotsBySsrc.TryGetValue(mediaSsrc, out var slot))
-        {
-            return;
-        }
-        var source = slot.Current;
-        if (source is null)
-        {
-            return;
-        }
-        var upstream = 0;
-        for (var fci = p[12..]; fci.Length >= 4; fci = fci[4..])
-        {
-            var pid = BinaryPrimitives.ReadUInt16BigEndian(fci);
-            var blp = BinaryPrimitives.ReadUInt16BigEndian(fci[2..]);
-            for (var bit = -1; bit < 16; bit++)
+            else
             {
-                if (bit >= 0 && (blp & (1 << bit)) == 0)
-                {
-                    continue;
-                }
-                var outSeq = (ushort)(pid + bit + 1);
-                if (!slot.Rewriter.TryMapBack(outSeq, out var sourceSeq))
-                {
-                    continue;
-                }
-                if (source.Cache is { } cache && cache.TryGet(sourceSeq, out var cached) && Resend(slot, cached, outSeq))
-                {
-                    slot.NackHits++;
-                }
-                else if (upstream < _nackScratch.Length)
-                {
-                    _nackScratch[upstream++] = sourceSeq;
-                }
+                // Mapped in place: the slot being read lies behind the one being written.
+                _nackScratch[upstream++] = sourceSeq;
             }
         }
         if (upstream > 0 && source.Track.Publisher.IsConnected)
         {
-            var length = RtcpWire.WriteNack(_rtcpScratch, source.Track.Publisher.RtcpSsrc, source.Ssrc, _nackScratch.AsSpan(0, upstream));
+            var length = RtcpWriter.WriteNack(_rtcpScratch, source.Track.Publisher.RtcpSsrc, source.Ssrc, _nackScratch.AsSpan(0, upstream));
             source.Track.Publisher.SendRtcp(_rtcpScratch, length);
             slot.NackForwarded += upstream;
         }
@@ -179,19 +194,6 @@ internal sealed partial class SfuRoom
         var timestamp = header.Timestamp + slot.Rewriter.TimestampOffset;
         WriteAndSend(slot, header.Marker, outSeq, timestamp, cached.Slice(header.PayloadOffset, header.PayloadLength));
         return true;
-    }
-
-    private void OnKeyframeRequest(SfuPeer subscriber, ReadOnlySpan<byte> p, int format)
-    {
-        uint mediaSsrc;
-        if (format == 4 ? !RtcpWire.TryReadFirTarget(p, out mediaSsrc) : !RtcpWire.TryReadFeedback(p, out _, out mediaSsrc))
-        {
-            return;
-        }
-        if (subscriber.SlotsBySsrc.TryGetValue(mediaSsrc, out var slot))
-        {
-            RequestKeyframe(slot.Target ?? slot.Current, force: false);
-        }
     }
 
     /// <summary>PLI (or FIR when only that was negotiated) to the publisher of <paramref name="stream"/>, at most every 300 ms unless forced.</summary>
@@ -214,8 +216,8 @@ internal sealed partial class SfuRoom
             firOnly |= m.Mid == stream.Track.Mid && !m.Pli && m.Fir;
         }
         var length = firOnly
-            ? RtcpWire.WriteFir(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc, ++stream.FirSequence)
-            : RtcpWire.WritePli(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc);
+            ? RtcpWriter.WriteFir(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc, ++stream.FirSequence)
+            : RtcpWriter.WritePli(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc);
         publisher.SendRtcp(_rtcpScratch, length);
     }
 }

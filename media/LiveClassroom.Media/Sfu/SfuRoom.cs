@@ -23,6 +23,7 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly byte[] _rtcpScratch = new byte[1500];
     private readonly ushort[] _nackScratch = new ushort[256];
     private readonly uint[] _ssrcScratch = new uint[32];
+    private readonly Rtcp.RtcpReportBlock[] _blockScratch = new Rtcp.RtcpReportBlock[31];
     private bool _closed;
 
     public SfuRoom(string id, IMediaTransport transport, DtlsCertificate certificate, MediaServerOptions options, ISfuEvents events,
