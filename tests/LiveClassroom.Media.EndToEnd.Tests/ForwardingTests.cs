@@ -51,6 +51,14 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
             Assert.True(audioOk, $"audio not received: {audio}");
             Assert.Equal(mime, video!.Codec, StringComparer.OrdinalIgnoreCase);
         }
+        // Per-peer stats: RTT from the subscribers' receiver reports on our regenerated SRs, bitrates both ways.
+        var room = sfu.Room("r1");
+        var (statsOk, stats) = await InboundStats.PollAsync(() => Task.FromResult<IReadOnlyList<MediaPeerStats>?>(room.GetStats()),
+            all => all!.All(s => s.State == "connected")
+                && all!.Single(s => s.PeerId == "teacher").InboundBitrateBps > 100_000
+                && all!.Where(s => s.PeerId != "teacher").All(s => s.RoundTripTimeMs > 0 && s.OutboundBitrateBps > 100_000 && s.ReceivedLayer == "single"),
+            Deadline);
+        Assert.True(statsOk, string.Join("; ", stats ?? []));
         // The recorder's tap sees the publisher's plain RTP with the negotiated codec.
         Assert.True(Volatile.Read(ref tapped) > 50);
         Assert.Equal(0, Volatile.Read(ref badVersion));
