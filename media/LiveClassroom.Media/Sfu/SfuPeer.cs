@@ -71,6 +71,9 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public Dictionary<uint, SubscriberSlot> SlotsBySsrc { get; } = [];
 
+    /// <summary>SSRC → when to try identifying it again (Environment.TickCount64).</summary>
+    public Dictionary<uint, long> UnidentifiedSsrcs { get; } = [];
+
     public long BytesIn { get; set; }
 
     public long BytesOut { get; set; }

@@ -33,7 +33,7 @@ internal sealed partial class SfuRoom
             }
             if (!peer.StreamsBySsrc.TryGetValue(header.Ssrc, out var stream))
             {
-                stream = IdentifyStream(peer, plain, header);
+                stream = IdentifyOrSkip(peer, plain, header);
                 if (stream is null)
                 {
                     UnknownStreamPackets++;
@@ -64,6 +64,31 @@ internal sealed partial class SfuRoom
         }
     }
 
+    // An SSRC that could not be placed (say RTX probes before their layer is known) is retried at most every 250 ms,
+    // so identification (which allocates) never runs per packet.
+    private IncomingStream? IdentifyOrSkip(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var now = Environment.TickCount64;
+        if (peer.UnidentifiedSsrcs.TryGetValue(header.Ssrc, out var retryAt) && now < retryAt)
+        {
+            return null;
+        }
+        var stream = IdentifyStream(peer, packet, header);
+        if (stream is null)
+        {
+            if (peer.UnidentifiedSsrcs.Count >= 64)
+            {
+                peer.UnidentifiedSsrcs.Clear();
+            }
+            peer.UnidentifiedSsrcs[header.Ssrc] = now + 250;
+        }
+        else
+        {
+            peer.UnidentifiedSsrcs.Remove(header.Ssrc);
+        }
+        return stream;
+    }
+
     private IncomingStream? IdentifyStream(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
     {
         NegotiatedMedia? media = null;
@@ -89,7 +114,7 @@ internal sealed partial class SfuRoom
                 {
                     continue;
                 }
-                if (RtpExtensions.TryGetMid(packet, header, midId, out var mid) && Encoding.ASCII.GetString(mid) == n.Mid)
+                if (RtpExtensions.TryGetMid(packet, header, midId, out var mid) && AsciiEquals(mid, n.Mid))
                 {
                     media = n;
                     break;
@@ -234,5 +259,21 @@ internal sealed partial class SfuRoom
             slot.OctetsSent += (uint)payload.Length;
             slot.PacketsForwarded++;
         }
+    }
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
+    {
+        if (bytes.Length != text.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != text[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
