@@ -166,6 +166,54 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
         await ClosePagesAsync([teacher, s1, s2]);
     }
 
+    [Theory]
+    [InlineData(SrtpProfilePreference.GcmOnly)]
+    [InlineData(SrtpProfilePreference.CmHmacSha1Only)]
+    public async Task Renegotiate_PublisherAddsASecondCamera_MidsStayAndBothSlotsDecode(SrtpProfilePreference srtp)
+    {
+        await using var sfu = await SfuSession.StartAsync(srtp, VideoCodecPreference.Vp8);
+        var published = new List<string>();
+        sfu.Server.TrackPublished += (_, e) =>
+        {
+            lock (published)
+            {
+                published.Add($"{e.PeerId}/{e.Mid}/{e.Kind}");
+            }
+        };
+        var (teacher, before) = await sfu.PublishAsync(_browser, "r1", "teacher");
+        var (student, slots) = await sfu.SubscribeAsync(_browser, "r1", "student", videoSlots: 2);
+        Assert.True((await InboundStats.PollAsync(() => VideoOfMid(student, slots[1]), v => v is { FramesDecoded: > 10 }, Deadline)).Ok);
+
+        var after = await teacher.EvaluateAsync<string[]>("() => lc.addCamera()");
+
+        Assert.Equal(before, after[..before.Length]);
+        var (announced, list) = await InboundStats.PollAsync(() =>
+        {
+            lock (published)
+            {
+                return Task.FromResult<string[]?>([.. published]);
+            }
+        }, l => l!.Contains($"teacher/{after[^1]}/video"), Deadline);
+        Assert.True(announced, string.Join(", ", list ?? []));
+        var first = (await VideoOfMid(student, slots[1]))!.FramesDecoded;
+        var (secondOk, second) = await InboundStats.PollAsync(() => VideoOfMid(student, slots[2]), v => v is { FramesDecoded: > 10 }, Deadline);
+        Assert.True(secondOk, $"second slot: {second}; {sfu.Server.Diagnostics()}");
+        Assert.True((await InboundStats.PollAsync(() => VideoOfMid(student, slots[1]), v => v!.FramesDecoded > first + 10, Deadline)).Ok);
+        await ClosePagesAsync([teacher, student]);
+    }
+
+    private static async Task<InboundStats?> VideoOfMid(IPage page, string mid)
+    {
+        foreach (var s in await InboundStats.ReadAsync(page))
+        {
+            if (s.Kind == "video" && s.Mid == mid)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
     [Fact]
     public async Task SetPublisherAudioMuted_MutedThenUnmuted_AudioStopsThenFlowsAgain()
     {

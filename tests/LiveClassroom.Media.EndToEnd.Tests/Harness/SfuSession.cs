@@ -64,10 +64,10 @@ public sealed class SfuSession : IAsyncDisposable
         return (page, mids);
     }
 
-    public async Task<(IPage Page, string[] Mids)> SubscribeAsync(ChromiumBrowser browser, string room, string peer)
+    public async Task<(IPage Page, string[] Mids)> SubscribeAsync(ChromiumBrowser browser, string room, string peer, int videoSlots = 1)
     {
         var page = await browser.OpenAsync(Host.BaseUrl + "/");
-        var mids = await page.EvaluateAsync<string[]>("([r, p]) => lc.subscribe(r, p)", new object[] { room, peer });
+        var mids = await page.EvaluateAsync<string[]>("([r, p, v]) => lc.subscribe(r, p, v)", new object[] { room, peer, videoSlots });
         return (page, mids);
     }
 
