@@ -54,6 +54,18 @@ internal sealed class SyntheticPeer : IDisposable
 
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
+    public int DropRtpPacketNumber { get; set; }
+
+    private int _rtpArrivals;
+
+    /// <summary>When true, every decrypted RTP and RTCP packet is kept (tests; never in the benchmark).</summary>
+    public bool KeepPackets { get; set; }
+
+    public System.Collections.Concurrent.ConcurrentQueue<byte[]> RtpLog { get; } = new();
+
+    public System.Collections.Concurrent.ConcurrentQueue<byte[]> RtcpLog { get; } = new();
+
     /// <summary>Latency samples in Stopwatch ticks; read after the run (the pump thread wrote them).</summary>
     public ReadOnlySpan<long> Latencies => _latencies.AsSpan(0, Math.Min(Volatile.Read(ref _latencyCount), _latencies.Length));
 
@@ -167,6 +179,15 @@ internal sealed class SyntheticPeer : IDisposable
         }
     }
 
+    /// <summary>Protects and sends one RTCP packet (the buffer needs SRTCP overhead spare).</summary>
+    public void SendRtcp(Span<byte> buffer, int length)
+    {
+        if (Send!.ProtectRtcp(buffer, length, out var protectedLength) == SrtpStatus.Ok)
+        {
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _server);
+        }
+    }
+
     private void Pump()
     {
         var buffer = new byte[2048];
@@ -200,7 +221,14 @@ internal sealed class SyntheticPeer : IDisposable
             }
             else if (first is >= 128 and <= 191 && n > 1 && buffer[1] is not (>= 192 and <= 223))
             {
-                OnRtp(buffer.AsSpan(0, n));
+                if (++_rtpArrivals != DropRtpPacketNumber)
+                {
+                    OnRtp(buffer.AsSpan(0, n));
+                }
+            }
+            else if (first is >= 128 and <= 191 && KeepPackets && Receive is { } rtcp && rtcp.UnprotectRtcp(buffer.AsSpan(0, n), out var plain) == SrtpStatus.Ok)
+            {
+                RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
             }
         }
     }
@@ -214,6 +242,10 @@ internal sealed class SyntheticPeer : IDisposable
         }
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _received);
+        if (KeepPackets)
+        {
+            RtpLog.Enqueue(packet[..length].ToArray());
+        }
         if (RtpHeader.TryParse(packet[..length], out var header) != RtpParseError.None || header.PayloadLength < 8)
         {
             return;
