@@ -236,6 +236,7 @@ internal sealed partial class SfuRoom
             }
             slot.Current = stream;
             slot.Target = null;
+            slot.Vp8.Rebase();
             slot.OutPayloadType = slot.Media.SendCodecFor(stream.Track.Codec.Name)?.PayloadType ?? -1;
         }
         if (slot.OutPayloadType < 0)
@@ -253,6 +254,10 @@ internal sealed partial class SfuRoom
         var headerLength = RtpHeaderWriter.WriteFixed(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc);
         payload.CopyTo(buffer[headerLength..]);
         var length = headerLength + payload.Length;
+        if (slot.Current?.Track.Codec.Name == "VP8")
+        {
+            slot.Vp8.Rewrite(buffer[headerLength..length]);
+        }
         if (slot.Subscriber.SendRtp(buffer, length))
         {
             slot.PacketsSent++;

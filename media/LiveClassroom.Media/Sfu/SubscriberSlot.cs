@@ -31,6 +31,8 @@ internal sealed class SubscriberSlot
 
     public StreamRewriter Rewriter { get; }
 
+    public Vp8Rewriter Vp8 { get; } = new();
+
     /// <summary>The track the slot should carry (null: nothing).</summary>
     public PublishedTrack? Track { get; set; }
 
