@@ -27,6 +27,10 @@ public sealed class MediaServer : IDisposable, ISfuEvents
     public MediaServer(MediaServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.RetransmissionCacheSize < 16 || (options.RetransmissionCacheSize & (options.RetransmissionCacheSize - 1)) != 0)
+        {
+            throw new ArgumentException("RetransmissionCacheSize must be a power of two, at least 16", nameof(options));
+        }
         _options = options;
         _certificate = DtlsCertificate.Generate();
         _transport = new UdpTransport(new UdpTransportOptions

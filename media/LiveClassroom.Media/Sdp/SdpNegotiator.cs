@@ -11,9 +11,16 @@ internal static class SdpNegotiator
             throw new SdpFormatException("the offer has no m-sections");
         }
         var result = new List<NegotiatedMedia>(offer.Media.Count);
+        var mids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in offer.Media)
         {
-            result.Add(NegotiateOne(m, preference, transportCc));
+            var n = NegotiateOne(m, preference, transportCc);
+            // RFC 8843 §7.2 / JSEP: mids identify m-sections; a repeated one makes the offer ambiguous.
+            if (!mids.Add(n.Mid))
+            {
+                throw new SdpFormatException($"mid {n.Mid} appears twice");
+            }
+            result.Add(n);
         }
         return result;
     }

@@ -106,4 +106,11 @@ public sealed class SdpTests
     {
         Assert.Throws<SdpFormatException>(() => SdpNegotiator.Negotiate(SdpParser.Parse("v=0\r\ns=-\r\n"), VideoCodecPreference.Vp8, false));
     }
+
+    [Fact]
+    public void Negotiate_DuplicateMid_ThrowsSdpFormatException()
+    {
+        var duplicated = ChromeOffer.Replace("a=mid:1\r\n", "a=mid:0\r\n", StringComparison.Ordinal);
+        Assert.Throws<SdpFormatException>(() => SdpNegotiator.Negotiate(SdpParser.Parse(duplicated), VideoCodecPreference.Vp8, false));
+    }
 }
