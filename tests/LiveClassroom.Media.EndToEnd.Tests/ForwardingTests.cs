@@ -215,6 +215,23 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
     }
 
     [Fact]
+    public async Task Negotiate_OfferFingerprintDoesNotMatchTheCertificate_PeerIsDropped()
+    {
+        await using var sfu = await SfuSession.StartAsync(SrtpProfilePreference.PreferGcm, VideoCodecPreference.Vp8);
+        var gone = new TaskCompletionSource<string>();
+        sfu.Server.PeerGone += (_, e) => gone.TrySetResult($"{e.PeerId}: {e.Reason}");
+        sfu.TamperedPeers.Add("intruder");
+
+        var (page, _) = await sfu.PublishAsync(_browser, "r1", "intruder");
+
+        var reason = await gone.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("intruder: dtls failed", reason, StringComparison.Ordinal);
+        Assert.Contains("fingerprint", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("intruder", sfu.Room("r1").PeerIds);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task SetPublisherAudioMuted_MutedThenUnmuted_AudioStopsThenFlowsAgain()
     {
         await using var sfu = await SfuSession.StartAsync(SrtpProfilePreference.PreferGcm, VideoCodecPreference.Vp8);

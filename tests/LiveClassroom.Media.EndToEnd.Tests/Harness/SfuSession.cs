@@ -17,6 +17,9 @@ public sealed class SfuSession : IAsyncDisposable
 
     public MediaServer Server { get; }
 
+    /// <summary>Peers whose offer gets a wrong a=fingerprint on its way to the SFU (an attacker's certificate, say).</summary>
+    public HashSet<string> TamperedPeers { get; } = [];
+
     public SignalingHost Host { get; }
 
     public static async Task<SfuSession> StartAsync(SrtpProfilePreference srtp, VideoCodecPreference codec, bool autoRoute = true, TimeSpan? consentTimeout = null)
@@ -30,8 +33,14 @@ public sealed class SfuSession : IAsyncDisposable
             ConsentTimeout = consentTimeout ?? TimeSpan.FromSeconds(30),
         });
         var host = await SignalingHost.StartAsync();
+        SfuSession? session = null;
         host.Negotiate = (roomId, peerId, offer) =>
         {
+            if (session!.TamperedPeers.Contains(peerId))
+            {
+                var at = offer.IndexOf("a=fingerprint:sha-256 ", StringComparison.Ordinal) + "a=fingerprint:sha-256 ".Length;
+                offer = string.Concat(offer.AsSpan(0, at), offer[at] == 'A' ? "B" : "A", offer.AsSpan(at + 1));
+            }
             var room = server.GetRoom(roomId) ?? server.CreateRoom(roomId);
             room.AutoRoute = autoRoute;
             return room.Negotiate(peerId, offer);
@@ -39,7 +48,8 @@ public sealed class SfuSession : IAsyncDisposable
         host.Leave = (roomId, peerId) => server.GetRoom(roomId)?.RemovePeer(peerId);
         server.TrackUnpublished += (_, e) => Broadcast(server, host, e.RoomId, $"unpublished {e.PeerId} {e.Mid}");
         server.PeerGone += (_, e) => Broadcast(server, host, e.RoomId, $"gone {e.PeerId}");
-        return new SfuSession(server, host);
+        session = new SfuSession(server, host);
+        return session;
     }
 
     private static void Broadcast(MediaServer server, SignalingHost host, string roomId, string text)
