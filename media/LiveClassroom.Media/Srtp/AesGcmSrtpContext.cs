@@ -18,7 +18,7 @@ internal sealed class AesGcmSrtpContext : SrtpContext
     private byte[] _aadScratch = [];
 
     private AesGcmSrtpContext(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt)
-        : base(SrtpProfile.AeadAes128Gcm)
+        : base(rtpKey.Length == 32 ? SrtpProfile.AeadAes256Gcm : SrtpProfile.AeadAes128Gcm)
     {
         _rtpGcm = new AesGcm(rtpKey, TagLength);
         rtpSalt.CopyTo(_rtpSalt);
@@ -28,8 +28,9 @@ internal sealed class AesGcmSrtpContext : SrtpContext
 
     public static AesGcmSrtpContext FromMasterKey(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
     {
-        Span<byte> rtpKey = stackalloc byte[16];
-        Span<byte> rtcpKey = stackalloc byte[16];
+        // Session keys are as long as the master key (RFC 7714 §11: 128 or 256 bits).
+        Span<byte> rtpKey = stackalloc byte[masterKey.Length];
+        Span<byte> rtcpKey = stackalloc byte[masterKey.Length];
         Span<byte> rtpSalt = stackalloc byte[SaltLength];
         Span<byte> rtcpSalt = stackalloc byte[SaltLength];
         SrtpKeyDerivation.Derive(masterKey, masterSalt, SrtpKeyDerivation.RtpEncryption, rtpKey);

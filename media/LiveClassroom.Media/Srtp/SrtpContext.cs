@@ -13,12 +13,14 @@ namespace LiveClassroom.Media.Srtp;
 /// </summary>
 internal abstract class SrtpContext : IDisposable
 {
-    /// <summary>Cap on tracked SSRCs; a packet for a new SSRC beyond it is refused.</summary>
+    /// <summary>Cap on tracked SSRCs; a new SSRC beyond it evicts the least recently used one (a long class sees many
+    /// camera restarts, each a new SSRC, and must not run out).</summary>
     public const int MaxStreams = 1024;
 
     private readonly Dictionary<uint, SrtpStream> _streams = [];
     private readonly long[] _failures = new long[(int)SrtpStatus.Disposed + 1];
     private bool _disposed;
+    private long _useTick;
 
     protected SrtpContext(SrtpProfile profile)
     {
@@ -47,7 +49,7 @@ internal abstract class SrtpContext : IDisposable
         {
             throw new ArgumentException("master key or salt has the wrong length for " + profile);
         }
-        return profile == SrtpProfile.AeadAes128Gcm
+        return SrtpProfileInfo.IsAead(profile)
             ? AesGcmSrtpContext.FromMasterKey(masterKey, masterSalt)
             : AesCmSrtpContext.FromMasterKey(masterKey, masterSalt);
     }
@@ -59,14 +61,13 @@ internal abstract class SrtpContext : IDisposable
     public uint? GetRolloverCounter(uint ssrc) =>
         _streams.TryGetValue(ssrc, out var s) && s.HasRtpIndex ? s.RolloverCounter : null;
 
+    /// <summary>Forgets an SSRC's state (its sender left); a later packet for it starts fresh at ROC 0.</summary>
+    public bool RemoveStream(uint ssrc) => _streams.Remove(ssrc);
+
     /// <summary>Sets the next SRTCP index sent for an SSRC (test vectors; resuming a stream).</summary>
     public void SetNextRtcpIndex(uint ssrc, uint index)
     {
-        var stream = GetOrCreate(ssrc);
-        if (stream is not null)
-        {
-            stream.NextRtcpIndex = index & 0x7FFFFFFF;
-        }
+        GetOrCreate(ssrc).NextRtcpIndex = index & 0x7FFFFFFF;
     }
 
     /// <summary>Encrypts and authenticates the RTP packet in buffer[..length] in place; buffer needs <see cref="RtpOverhead"/> spare bytes.</summary>
@@ -89,10 +90,6 @@ internal abstract class SrtpContext : IDisposable
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
         var seq = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
         var stream = GetOrCreate(ssrc);
-        if (stream is null)
-        {
-            return Fail(SrtpStatus.TooManyStreams);
-        }
         if (!SrtpStream.TryEstimateIndex(stream.HasRtpIndex, stream.HighestIndex, seq, out var index))
         {
             return Fail(SrtpStatus.TooOld);
@@ -137,15 +134,11 @@ internal abstract class SrtpContext : IDisposable
                 return Fail(status);
             }
         }
-        else if (_streams.Count >= MaxStreams)
-        {
-            return Fail(SrtpStatus.TooManyStreams);
-        }
         if (!DecryptRtp(packet, headerLength, ssrc, index))
         {
             return Fail(SrtpStatus.AuthenticationFailed);
         }
-        stream ??= GetOrCreate(ssrc)!;
+        stream = GetOrCreate(ssrc);
         if (!stream.HasRtpIndex || index > stream.HighestIndex)
         {
             stream.HighestIndex = index;
@@ -178,10 +171,6 @@ internal abstract class SrtpContext : IDisposable
         }
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
         var stream = GetOrCreate(ssrc);
-        if (stream is null)
-        {
-            return Fail(SrtpStatus.TooManyStreams);
-        }
         var index = stream.NextRtcpIndex;
         stream.NextRtcpIndex = (index + 1) & 0x7FFFFFFF;
         EncryptRtcp(buffer[..(length + RtcpOverhead)], length, ssrc, index);
@@ -218,15 +207,11 @@ internal abstract class SrtpContext : IDisposable
                 return Fail(status);
             }
         }
-        else if (_streams.Count >= MaxStreams)
-        {
-            return Fail(SrtpStatus.TooManyStreams);
-        }
         if (!DecryptRtcp(packet, ssrc, index, encrypted))
         {
             return Fail(SrtpStatus.AuthenticationFailed);
         }
-        stream ??= GetOrCreate(ssrc)!;
+        stream = GetOrCreate(ssrc);
         stream.RtcpWindow.Accept(index);
         plainLength = packet.Length - RtcpOverhead;
         return SrtpStatus.Ok;
@@ -292,19 +277,38 @@ internal abstract class SrtpContext : IDisposable
         return SrtpStatus.Ok;
     }
 
-    private SrtpStream? GetOrCreate(uint ssrc)
+    private SrtpStream GetOrCreate(uint ssrc)
     {
+        var tick = ++_useTick;
         if (_streams.TryGetValue(ssrc, out var stream))
         {
+            stream.LastUsed = tick;
             return stream;
         }
         if (_streams.Count >= MaxStreams)
         {
-            return null;
+            EvictLeastRecentlyUsed();
         }
-        stream = new SrtpStream(ssrc);
+        stream = new SrtpStream(ssrc) { LastUsed = tick };
         _streams.Add(ssrc, stream);
         return stream;
+    }
+
+    private void EvictLeastRecentlyUsed()
+    {
+        // O(n) but only when the table is full, which takes a thousand distinct SSRCs.
+        SrtpStream? stalest = null;
+        foreach (var candidate in _streams.Values)
+        {
+            if (stalest is null || candidate.LastUsed < stalest.LastUsed)
+            {
+                stalest = candidate;
+            }
+        }
+        if (stalest is not null)
+        {
+            _streams.Remove(stalest.Ssrc);
+        }
     }
 
     private SrtpStatus Fail(SrtpStatus status)

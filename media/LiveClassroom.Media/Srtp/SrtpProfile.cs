@@ -5,4 +5,5 @@ internal enum SrtpProfile
 {
     AesCm128HmacSha1_80 = 0x0001,
     AeadAes128Gcm = 0x0007,
+    AeadAes256Gcm = 0x0008,
 }

@@ -11,6 +11,7 @@ internal enum SrtpStatus
     AuthenticationFailed,
     Replayed,
     TooOld,
+    /// <summary>Not returned any more (streams beyond the cap evict the least recently used); kept so callers' switches compile.</summary>
     TooManyStreams,
     Disposed,
 }

@@ -13,6 +13,9 @@ internal sealed class SrtpStream
 
     public uint Ssrc { get; }
 
+    /// <summary>Context-local use counter value at the last packet, for least-recently-used eviction.</summary>
+    public long LastUsed { get; set; }
+
     /// <summary>Whether any RTP packet has been protected/accepted, so <see cref="HighestIndex"/> is meaningful.</summary>
     public bool HasRtpIndex { get; set; }
 

@@ -15,11 +15,22 @@ internal sealed class RemoteAddress : IEquatable<RemoteAddress>
         SocketAddress = endPoint.Serialize();
     }
 
+    internal RemoteAddress(IPEndPoint endPoint, TcpMediaConnection connection)
+        : this(endPoint)
+    {
+        Connection = connection;
+    }
+
     private RemoteAddress(IPEndPoint endPoint, SocketAddress socketAddress)
     {
         EndPoint = endPoint;
         SocketAddress = socketAddress;
     }
+
+    /// <summary>The TCP connection (RFC 4571 framing) this address stands for, or null for UDP.</summary>
+    internal TcpMediaConnection? Connection { get; }
+
+    public bool IsTcp => Connection is not null;
 
     public IPEndPoint EndPoint { get; }
 
@@ -40,11 +51,13 @@ internal sealed class RemoteAddress : IEquatable<RemoteAddress>
         return new RemoteAddress(endPoint, copy);
     }
 
-    public bool Equals(RemoteAddress? other) => other is not null && SocketAddress.Equals(other.SocketAddress);
+    // A TCP connection and a UDP flow from the same IP and port are different paths.
+    public bool Equals(RemoteAddress? other) =>
+        other is not null && ReferenceEquals(Connection, other.Connection) && SocketAddress.Equals(other.SocketAddress);
 
     public override bool Equals(object? obj) => Equals(obj as RemoteAddress);
 
     public override int GetHashCode() => SocketAddress.GetHashCode();
 
-    public override string ToString() => EndPoint.ToString();
+    public override string ToString() => IsTcp ? "tcp:" + EndPoint : EndPoint.ToString();
 }

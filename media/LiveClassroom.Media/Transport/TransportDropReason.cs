@@ -11,4 +11,9 @@ internal enum TransportDropReason
     UnknownAddress,
     ReceiveError,
     SinkError,
+    TcpFrameTooLarge,
+    TcpConnectionRefused,
+
+    /// <summary>The transport's own demux threw (a bug): the packet is dropped, the loop goes on.</summary>
+    InternalError,
 }

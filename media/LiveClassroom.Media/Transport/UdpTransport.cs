@@ -12,10 +12,11 @@ namespace LiveClassroom.Media.Transport;
 /// One UDP socket for every peer. A dedicated thread receives into one pooled buffer with a reused
 /// SocketAddress (no allocation per packet), classifies each datagram and hands it to the peer's
 /// <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
-/// ufrag in USERNAME. Everything else is counted per reason and dropped.
+/// ufrag in USERNAME. Everything else is counted per reason and dropped. Optionally also accepts ICE-TCP
+/// (see UdpTransport.Tcp.cs); sinks are then still called one packet at a time (under the dispatch lock).
 /// States: created → started (receiving) → disposed.
 /// </summary>
-internal sealed class UdpTransport : IMediaTransport, IDisposable
+internal sealed partial class UdpTransport : IMediaTransport, IDisposable
 {
     private readonly UdpTransportOptions _options;
     private readonly Socket _socket;
@@ -23,6 +24,7 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
     private readonly ConcurrentDictionary<string, IPacketSink> _ufrags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IPacketSink>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
     private readonly EndPoint _template;
+    private readonly Lock _dispatchLock = new();
     private Thread? _thread;
     private volatile bool _stopping;
 
@@ -87,10 +89,21 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
             Priority = ThreadPriority.AboveNormal,
         };
         _thread.Start(buffer);
+        StartTcp();
     }
 
     public bool Send(ReadOnlySpan<byte> packet, RemoteAddress remote)
     {
+        if (remote.Connection is { } connection)
+        {
+            if (connection.TrySend(packet))
+            {
+                Counters.Sent(packet.Length);
+                return true;
+            }
+            Counters.SendFailed();
+            return false;
+        }
         try
         {
             var sent = _socket.SendTo(packet, SocketFlags.None, remote.SocketAddress);
@@ -113,9 +126,25 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
 
     public void UnregisterUfrag(string localUfrag) => _ufrags.TryRemove(localUfrag, out _);
 
-    public void AddRoute(RemoteAddress remote, IPacketSink sink) => _routes[remote.SocketAddress] = new Route(remote, sink);
+    public void AddRoute(RemoteAddress remote, IPacketSink sink)
+    {
+        if (remote.Connection is { } connection)
+        {
+            connection.Sink = sink;
+            return;
+        }
+        _routes[remote.SocketAddress] = new Route(remote, sink);
+    }
 
-    public void RemoveRoute(RemoteAddress remote) => _routes.TryRemove(remote.SocketAddress, out _);
+    public void RemoveRoute(RemoteAddress remote)
+    {
+        if (remote.Connection is { } connection)
+        {
+            connection.Sink = null;
+            return;
+        }
+        _routes.TryRemove(remote.SocketAddress, out _);
+    }
 
     public void RemoveSink(IPacketSink sink)
     {
@@ -133,12 +162,14 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
                 _ufrags.TryRemove(pair.Key, out _);
             }
         }
+        CloseConnectionsOf(sink);
     }
 
     public void Dispose()
     {
         _stopping = true;
         _socket.Dispose();
+        StopTcp();
         if (_thread is not null && _thread != Thread.CurrentThread)
         {
             _thread.Join(TimeSpan.FromSeconds(5));
@@ -165,7 +196,7 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
                     continue;
                 }
                 Counters.Received(length);
-                Dispatch(buffer.AsSpan(0, length), address);
+                DispatchGuarded(buffer.AsSpan(0, length), address, null);
             }
         }
         catch (ObjectDisposedException)
@@ -181,43 +212,93 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
         }
     }
 
+    /// <summary>Dispatch under the lock that keeps sinks single-threaded; nothing escapes into the receive loops.</summary>
+    private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection)
+    {
+        lock (_dispatchLock)
+        {
+            try
+            {
+                if (connection is null)
+                {
+                    Dispatch(packet, from!);
+                }
+                else
+                {
+                    DispatchTcp(packet, connection);
+                }
+            }
+#pragma warning disable CA1031 // A parser bug must cost one packet, not the receive thread of every peer.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Counters.Drop(TransportDropReason.InternalError);
+            }
+        }
+    }
+
     /// <summary>Classifies and routes one datagram. Internal so tests and benchmarks can drive it without a socket.</summary>
     internal void Dispatch(Span<byte> packet, SocketAddress from)
     {
-        var kind = PacketClassifier.Classify(packet);
+        if (!TryClassify(packet, out var kind))
+        {
+            return;
+        }
+        _routes.TryGetValue(from, out var route);
+        DispatchClassified(kind, packet, route?.Sink, route?.Remote, from, null);
+    }
+
+    /// <summary>Routes one RFC 4571 frame from a TCP connection (the connection is the address).</summary>
+    internal void DispatchTcp(Span<byte> packet, TcpMediaConnection connection)
+    {
+        if (!TryClassify(packet, out var kind))
+        {
+            return;
+        }
+        var sink = connection.Sink;
+        DispatchClassified(kind, packet, sink, sink is null ? null : connection.Remote, null, connection);
+    }
+
+    private bool TryClassify(ReadOnlySpan<byte> packet, out PacketKind kind)
+    {
+        kind = PacketClassifier.Classify(packet);
         switch (kind)
         {
             case PacketKind.Unknown:
                 Counters.Drop(packet.Length < 2 ? TransportDropReason.TooShort : TransportDropReason.UnknownFirstByte);
-                return;
+                return false;
             case PacketKind.Zrtp:
             case PacketKind.TurnChannel:
                 Counters.Drop(TransportDropReason.UnsupportedProtocol);
-                return;
+                return false;
         }
         if (!PacketClassifier.HasMinimumLength(kind, packet.Length))
         {
             Counters.Drop(TransportDropReason.TooShort);
-            return;
+            return false;
         }
-        _routes.TryGetValue(from, out var route);
+        return true;
+    }
+
+    private void DispatchClassified(PacketKind kind, Span<byte> packet, IPacketSink? routeSink, RemoteAddress? routeRemote, SocketAddress? from, TcpMediaConnection? connection)
+    {
         if (kind != PacketKind.Stun)
         {
-            if (route is null)
+            if (routeSink is null)
             {
                 Counters.Drop(TransportDropReason.UnknownAddress);
                 return;
             }
-            Deliver(kind, packet, route.Sink, route.Remote);
+            Deliver(kind, packet, routeSink, routeRemote!);
             return;
         }
         // STUN goes by the ufrag it names even from a routed address, so a check for another peer (a stale route
         // after a browser reused its port) or after an ICE restart reaches the right agent.
         if (StunMessage.TryParse(packet, out var message) != StunParseError.None)
         {
-            if (route is not null)
+            if (routeSink is not null)
             {
-                Deliver(kind, packet, route.Sink, route.Remote);
+                Deliver(kind, packet, routeSink, routeRemote!);
                 return;
             }
             Counters.Drop(TransportDropReason.MalformedStun);
@@ -225,21 +306,21 @@ internal sealed class UdpTransport : IMediaTransport, IDisposable
         }
         if (!message.HasUsername || !TryFindUfragSink(message.Username, out var sink))
         {
-            if (route is not null)
+            if (routeSink is not null)
             {
-                Deliver(kind, packet, route.Sink, route.Remote);
+                Deliver(kind, packet, routeSink, routeRemote!);
                 return;
             }
             Counters.Drop(message.HasUsername ? TransportDropReason.UnknownUfrag : TransportDropReason.StunWithoutUsername);
             return;
         }
-        if (route is not null && ReferenceEquals(route.Sink, sink))
+        if (routeSink is not null && ReferenceEquals(routeSink, sink))
         {
-            Deliver(kind, packet, sink, route.Remote);
+            Deliver(kind, packet, sink, routeRemote!);
             return;
         }
         // First contact from this address (for this peer): the one allocation, and only for STUN naming a known ufrag.
-        Deliver(PacketKind.Stun, packet, sink, RemoteAddress.FromReceived(from, _template));
+        Deliver(PacketKind.Stun, packet, sink, connection?.Remote ?? RemoteAddress.FromReceived(from!, _template));
     }
 
     private bool TryFindUfragSink(ReadOnlySpan<byte> username, out IPacketSink sink)

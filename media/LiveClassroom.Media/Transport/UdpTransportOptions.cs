@@ -18,6 +18,18 @@ internal sealed class UdpTransportOptions
 
     public int SocketSendBufferBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>ICE-TCP passive port (RFC 6544, RFC 4571 framing) on the same bind address; null = no TCP, 0 = ephemeral.</summary>
+    public int? TcpPort { get; init; }
+
+    /// <summary>Accepted TCP connections beyond this are closed at once (counted).</summary>
+    public int MaxTcpConnections { get; init; } = 1024;
+
+    /// <summary>A TCP connection that no valid ICE check routed to a peer within this time is closed.</summary>
+    public TimeSpan TcpUnroutedTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Frames queued per TCP connection before new ones are dropped.</summary>
+    public int TcpSendQueueFrames { get; init; } = 256;
+
     /// <summary>Buffers in the shared pool (receive + any packets the upper layers queue).</summary>
     public int BufferPoolCapacity { get; init; } = 4096;
 }

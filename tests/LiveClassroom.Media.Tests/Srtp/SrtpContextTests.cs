@@ -5,7 +5,7 @@ namespace LiveClassroom.Media.Tests.Srtp;
 public sealed class SrtpContextTests
 {
     // Profiles as ints: xunit needs public parameter types and the media types are internal.
-    public static TheoryData<int> Profiles => [(int)SrtpProfile.AesCm128HmacSha1_80, (int)SrtpProfile.AeadAes128Gcm];
+    public static TheoryData<int> Profiles => [(int)SrtpProfile.AesCm128HmacSha1_80, (int)SrtpProfile.AeadAes128Gcm, (int)SrtpProfile.AeadAes256Gcm];
 
     private static (SrtpContext Sender, SrtpContext Receiver) Pair(SrtpProfile profile)
     {
@@ -156,5 +156,33 @@ public sealed class SrtpContextTests
         var len = SrtpTestPackets.WriteRtp(buffer, 1, 1, 100);
 
         Assert.Equal(SrtpStatus.BufferTooSmall, s.ProtectRtp(buffer, len, out _));
+    }
+
+    [Fact]
+    public void ProtectRtp_MoreSsrcsThanCap_EvictsLeastRecentlyUsed()
+    {
+        var (sender, receiver) = Pair(SrtpProfile.AeadAes128Gcm);
+        using var s = sender;
+        using var r = receiver;
+        var buffer = new byte[100];
+        for (uint ssrc = 1; ssrc <= SrtpContext.MaxStreams + 10; ssrc++)
+        {
+            var len = SrtpTestPackets.WriteRtp(buffer, ssrc, 1, 20);
+            Assert.Equal(SrtpStatus.Ok, s.ProtectRtp(buffer, len, out var plen));
+            Assert.Equal(SrtpStatus.Ok, r.UnprotectRtp(buffer.AsSpan(0, plen), out _));
+            if (ssrc > 1)
+            {
+                // Keep SSRC 1 recently used so the eviction takes others.
+                len = SrtpTestPackets.WriteRtp(buffer, 1, (ushort)(ssrc), 20);
+                Assert.Equal(SrtpStatus.Ok, s.ProtectRtp(buffer, len, out plen));
+                Assert.Equal(SrtpStatus.Ok, r.UnprotectRtp(buffer.AsSpan(0, plen), out _));
+            }
+        }
+
+        Assert.Equal(SrtpContext.MaxStreams, r.StreamCount);
+        Assert.NotNull(r.GetRolloverCounter(1));
+        Assert.Null(r.GetRolloverCounter(2));
+        Assert.True(r.RemoveStream(1));
+        Assert.Null(r.GetRolloverCounter(1));
     }
 }

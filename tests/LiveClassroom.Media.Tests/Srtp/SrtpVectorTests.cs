@@ -60,6 +60,23 @@ public sealed class SrtpVectorTests
     }
 
     [Fact]
+    public void ProtectRtp_Rfc7714Section16Aes256_MatchesVectorAndUnprotects()
+    {
+        var sections = VectorFile.Sections("rfc7714-16.2-srtp-gcm256.hex");
+        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        using var sender = AesGcmSrtpContext.FromSessionKeys(key, GcmSalt);
+        using var receiver = AesGcmSrtpContext.FromSessionKeys(key, GcmSalt);
+        var buffer = new byte[sections[0].Length + 16];
+        sections[0].CopyTo(buffer, 0);
+
+        Assert.Equal(SrtpProfile.AeadAes256Gcm, sender.Profile);
+        Assert.Equal(SrtpStatus.Ok, sender.ProtectRtp(buffer, sections[0].Length, out var length));
+        Assert.Equal(sections[1], buffer.AsSpan(0, length).ToArray());
+        Assert.Equal(SrtpStatus.Ok, receiver.UnprotectRtp(buffer.AsSpan(0, length), out var plainLength));
+        Assert.Equal(sections[0], buffer.AsSpan(0, plainLength).ToArray());
+    }
+
+    [Fact]
     public void ProtectRtcp_Rfc7714Section17_MatchesVectorAndUnprotects()
     {
         var sections = VectorFile.Sections("rfc7714-17.1-srtcp-gcm128.hex");
@@ -94,6 +111,7 @@ public sealed class SrtpVectorTests
     [Theory]
     [InlineData((int)SrtpProfile.AesCm128HmacSha1_80)]
     [InlineData((int)SrtpProfile.AeadAes128Gcm)]
+    [InlineData((int)SrtpProfile.AeadAes256Gcm)]
     public void Split_ExporterOutput_OrdersClientKeyServerKeyClientSaltServerSalt(int profileId)
     {
         var profile = (SrtpProfile)profileId;
