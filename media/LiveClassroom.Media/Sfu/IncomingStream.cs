@@ -1,22 +1,18 @@
-// RFC 3550 §6.4.1 and Appendix A.1/A.3: per-source sequence tracking for receiver reports; §6.4.1 SR timing.
+// RFC 3550 §6.4.1: per-source receive statistics (via the Rtcp layer) and the last SR, kept for SR translation.
+using LiveClassroom.Media.Rtcp;
+
 namespace LiveClassroom.Media.Sfu;
 
 /// <summary>One SSRC a publisher sends on a track: a simulcast layer, the single stream, or an RTX stream repairing one.</summary>
 internal sealed class IncomingStream
 {
-    private ushort _maxSeq;
-    private uint _cycles;
-    private uint _baseSeq;
-    private bool _seqInitialised;
-    private long _expectedPrior;
-    private long _receivedPrior;
-
     public IncomingStream(PublishedTrack track, uint ssrc, string? rid, IncomingStream? repairs, int cacheSize)
     {
         Track = track;
         Ssrc = ssrc;
         Rid = rid;
         Repairs = repairs;
+        Statistics = new RtpReceiveStatistics(ssrc, track.Codec.ClockRate);
         if (repairs is null && track.Kind == "video")
         {
             Cache = new PacketCache(cacheSize);
@@ -36,11 +32,9 @@ internal sealed class IncomingStream
 
     public PacketCache? Cache { get; }
 
+    public RtpReceiveStatistics Statistics { get; }
+
     public bool ByeReceived { get; set; }
-
-    public long Packets { get; private set; }
-
-    public long Bytes { get; private set; }
 
     public bool HasSenderReport { get; private set; }
 
@@ -54,29 +48,8 @@ internal sealed class IncomingStream
 
     public byte FirSequence { get; set; }
 
+    /// <summary>Fraction lost in the last report interval (0–1).</summary>
     public double LossFraction { get; private set; }
-
-    public void OnPacket(ushort seq, int bytes)
-    {
-        Packets++;
-        Bytes += bytes;
-        if (!_seqInitialised)
-        {
-            _seqInitialised = true;
-            _baseSeq = seq;
-            _maxSeq = seq;
-            return;
-        }
-        var delta = (ushort)(seq - _maxSeq);
-        if (delta is > 0 and < 0x8000)
-        {
-            if (seq < _maxSeq)
-            {
-                _cycles += 0x10000;
-            }
-            _maxSeq = seq;
-        }
-    }
 
     public void OnSenderReport(ulong ntp, uint rtp, long nowTicks)
     {
@@ -84,26 +57,13 @@ internal sealed class IncomingStream
         SenderReportNtp = ntp;
         SenderReportRtp = rtp;
         SenderReportTicks = nowTicks;
+        Statistics.OnSenderReport(ntp, nowTicks / 10);
     }
 
-    public uint ExtendedHighestSeq => _cycles + _maxSeq;
-
-    /// <summary>RFC 3550 A.3: fraction lost since the last report and the cumulative loss.</summary>
-    public (byte Fraction, int Cumulative) TakeLoss()
+    public RtcpReportBlock CreateReportBlock(long nowTicks)
     {
-        if (!_seqInitialised)
-        {
-            return (0, 0);
-        }
-        var expected = (long)ExtendedHighestSeq - _baseSeq + 1;
-        var lost = expected - Packets;
-        var expectedInterval = expected - _expectedPrior;
-        var receivedInterval = Packets - _receivedPrior;
-        _expectedPrior = expected;
-        _receivedPrior = Packets;
-        var lostInterval = expectedInterval - receivedInterval;
-        var fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
-        LossFraction = fraction / 256.0;
-        return (fraction, (int)Math.Clamp(lost, int.MinValue, int.MaxValue));
+        var block = Statistics.CreateReportBlock(nowTicks / 10);
+        LossFraction = block.FractionLost / 256.0;
+        return block;
     }
 }

@@ -59,7 +59,8 @@ internal sealed partial class SfuRoom
             {
                 return;
             }
-            stream.OnPacket(header.SequenceNumber, length);
+            // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
+            stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
             Forward(stream, plain, header);
         }
     }

@@ -71,15 +71,7 @@ internal sealed partial class SfuRoom
             {
                 continue;
             }
-            var (fraction, cumulative) = stream.TakeLoss();
-            uint lsr = 0;
-            uint dlsr = 0;
-            if (stream.HasSenderReport)
-            {
-                lsr = NtpTimestamp.Compact(stream.SenderReportNtp);
-                dlsr = (uint)((now - stream.SenderReportTicks) * 65536 / TimeSpan.TicksPerSecond);
-            }
-            blocks[count++] = new RtcpReportBlock(stream.Ssrc, fraction, cumulative, stream.ExtendedHighestSeq, 0, lsr, dlsr);
+            blocks[count++] = stream.CreateReportBlock(now);
             if (!stream.Track.IsAudio && videoSsrcs < _ssrcScratch.Length)
             {
                 _ssrcScratch[videoSsrcs++] = stream.Ssrc;
