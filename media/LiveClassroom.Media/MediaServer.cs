@@ -38,6 +38,7 @@ public sealed class MediaServer : IDisposable, ISfuEvents
             BindAddress = options.BindAddress,
             Port = options.Port,
             AdvertisedAddresses = options.AdvertisedAddresses,
+            TcpPort = options.TcpPort,
         });
         _transport.Start();
         _timer = new Thread(TimerLoop) { IsBackground = true, Name = "sfu-timer" };
@@ -63,12 +64,18 @@ public sealed class MediaServer : IDisposable, ISfuEvents
 
     public MediaServerOptions Options => _options;
 
+    private (IReadOnlyList<IPEndPoint> Udp, IReadOnlyList<IPEndPoint> Tcp) Candidates() =>
+        (_options.AdvertiseUdp ? _transport.AdvertisedEndPoints : [], _transport.AdvertisedTcpEndPoints);
+
+    /// <summary>The bound ICE-TCP endpoint, if enabled.</summary>
+    public IPEndPoint? TcpLocalEndPoint => _transport.TcpLocalEndPoint;
+
     /// <summary>Creates the room, or returns the existing one with that id.</summary>
     public MediaRoom CreateRoom(string roomId)
     {
         ArgumentException.ThrowIfNullOrEmpty(roomId);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        var room = _rooms.GetOrAdd(roomId, id => new SfuRoom(id, _transport, _certificate, _options, this, () => _transport.AdvertisedEndPoints));
+        var room = _rooms.GetOrAdd(roomId, id => new SfuRoom(id, _transport, _certificate, _options, this, Candidates));
         return new MediaRoom(room);
     }
 

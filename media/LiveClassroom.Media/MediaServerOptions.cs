@@ -10,6 +10,15 @@ public sealed class MediaServerOptions
 
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
+    /// <summary>
+    /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 picks an ephemeral port.
+    /// Answers then carry <c>tcptype passive</c> host candidates after the UDP ones.
+    /// </summary>
+    public int? TcpPort { get; init; }
+
+    /// <summary>Tests and diagnostics: leave the UDP candidates out of answers so browsers must use ICE-TCP.</summary>
+    public bool AdvertiseUdp { get; init; } = true;
+
     /// <summary>Addresses written as host candidates (tests advertise 127.0.0.1); empty means the bind address.</summary>
     public IReadOnlyList<IPAddress> AdvertisedAddresses { get; init; } = [];
 

@@ -215,6 +215,21 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
     }
 
     [Fact]
+    public async Task IceTcpOnly_UdpCandidatesWithheld_SubscriberStillDecodes()
+    {
+        await using var sfu = await SfuSession.StartAsync(SrtpProfilePreference.PreferGcm, VideoCodecPreference.H264, iceTcpOnly: true);
+        var (teacher, _) = await sfu.PublishAsync(_browser, "r1", "teacher");
+        var (student, _) = await sfu.SubscribeAsync(_browser, "r1", "student");
+
+        var (ok, video) = await InboundStats.PollAsync(() => InboundStats.VideoAsync(student), v => v is { FramesDecoded: > 10 }, TimeSpan.FromSeconds(8));
+
+        Assert.True(ok, $"not decoding over ICE-TCP: {video}; {sfu.Server.Diagnostics()}");
+        // Both peers' selected addresses are ICE-TCP connections (printed "sel=tcp:…").
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(sfu.Server.Diagnostics(), "sel=tcp:").Count);
+        await ClosePagesAsync([teacher, student]);
+    }
+
+    [Fact]
     public async Task Negotiate_OfferFingerprintDoesNotMatchTheCertificate_PeerIsDropped()
     {
         await using var sfu = await SfuSession.StartAsync(SrtpProfilePreference.PreferGcm, VideoCodecPreference.Vp8);

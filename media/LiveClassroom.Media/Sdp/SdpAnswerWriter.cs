@@ -129,6 +129,13 @@ internal static class SdpAnswerWriter
                 Line(sb, string.Create(CultureInfo.InvariantCulture, $"a=candidate:{foundation} 1 udp {priority} {c.Address} {c.Port} typ host generation 0"));
                 foundation++;
             }
+            foreach (var c in local.TcpCandidates)
+            {
+                // RFC 6544 §4.2: same type preference, lower local preference than UDP; port 9 is not used for passive.
+                var priority = (126u << 24) | ((uint)(32767 - foundation) << 8) | 255u;
+                Line(sb, string.Create(CultureInfo.InvariantCulture, $"a=candidate:{foundation} 1 tcp {priority} {c.Address} {c.Port} typ host tcptype passive generation 0"));
+                foundation++;
+            }
             Line(sb, "a=end-of-candidates");
         }
     }

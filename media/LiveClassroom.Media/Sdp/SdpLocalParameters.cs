@@ -9,4 +9,8 @@ internal sealed record SdpLocalParameters(
     string Fingerprint,
     IReadOnlyList<IPEndPoint> Candidates,
     ulong SessionId,
-    ulong SessionVersion);
+    ulong SessionVersion)
+{
+    /// <summary>ICE-TCP passive host candidates (RFC 6544 §4.5), written after the UDP ones.</summary>
+    public IReadOnlyList<IPEndPoint> TcpCandidates { get; init; } = [];
+}

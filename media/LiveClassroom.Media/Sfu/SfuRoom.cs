@@ -17,7 +17,7 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly DtlsCertificate _certificate;
     private readonly MediaServerOptions _options;
     private readonly ISfuEvents _events;
-    private readonly Func<IReadOnlyList<System.Net.IPEndPoint>> _candidates;
+    private readonly Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> _candidates;
     // Scratch space for one outgoing packet: header + payload + SRTP overhead; used only under the lock.
     private readonly byte[] _scratch = new byte[PacketCache.MaxPacketSize + 64];
     private readonly byte[] _rtcpScratch = new byte[1500];
@@ -27,7 +27,7 @@ internal sealed partial class SfuRoom : IDisposable
     private bool _closed;
 
     public SfuRoom(string id, IMediaTransport transport, DtlsCertificate certificate, MediaServerOptions options, ISfuEvents events,
-        Func<IReadOnlyList<System.Net.IPEndPoint>> candidates)
+        Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> candidates)
     {
         Id = id;
         _transport = transport;
@@ -100,8 +100,9 @@ internal sealed partial class SfuRoom : IDisposable
             ApplyMedia(peer, negotiated);
             peer.SessionVersion++;
             var credentials = peer.Ice.LocalCredentials;
-            var local = new SdpLocalParameters(credentials.Ufrag, credentials.Password, _certificate.Fingerprint, _candidates(),
-                peer.SessionId, peer.SessionVersion);
+            var (udp, tcp) = _candidates();
+            var local = new SdpLocalParameters(credentials.Ufrag, credentials.Password, _certificate.Fingerprint, udp,
+                peer.SessionId, peer.SessionVersion) { TcpCandidates = tcp };
             var sendSlots = new Dictionary<string, SdpSendSlot>(StringComparer.Ordinal);
             foreach (var slot in peer.Slots.Values)
             {

@@ -22,7 +22,7 @@ public sealed class SfuSession : IAsyncDisposable
 
     public SignalingHost Host { get; }
 
-    public static async Task<SfuSession> StartAsync(SrtpProfilePreference srtp, VideoCodecPreference codec, bool autoRoute = true, TimeSpan? consentTimeout = null)
+    public static async Task<SfuSession> StartAsync(SrtpProfilePreference srtp, VideoCodecPreference codec, bool autoRoute = true, TimeSpan? consentTimeout = null, bool iceTcpOnly = false)
     {
         var server = new MediaServer(new MediaServerOptions
         {
@@ -31,6 +31,8 @@ public sealed class SfuSession : IAsyncDisposable
             SrtpProfile = srtp,
             VideoCodec = codec,
             ConsentTimeout = consentTimeout ?? TimeSpan.FromSeconds(30),
+            TcpPort = iceTcpOnly ? 0 : null,
+            AdvertiseUdp = !iceTcpOnly,
         });
         var host = await SignalingHost.StartAsync();
         SfuSession? session = null;

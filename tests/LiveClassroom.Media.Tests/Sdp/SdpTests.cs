@@ -85,6 +85,23 @@ public sealed class SdpTests
     }
 
     [Fact]
+    public void Write_WithTcpCandidates_AddsPassiveTcpHostCandidatesAfterUdp()
+    {
+        var offer = SdpParser.Parse(ChromeOffer);
+        var negotiated = SdpNegotiator.Negotiate(offer, VideoCodecPreference.Vp8, transportCc: false);
+        var local = new SdpLocalParameters("ufrag123", "passwordpasswordpassword", "AA:BB", [new IPEndPoint(IPAddress.Loopback, 40000)], 1, 1)
+        {
+            TcpCandidates = [new IPEndPoint(IPAddress.Loopback, 40001)],
+        };
+
+        var answer = SdpParser.Parse(SdpAnswerWriter.Write(offer, negotiated, local, new Dictionary<string, SdpSendSlot>()));
+
+        Assert.Equal(2, answer.Media[0].Candidates.Count);
+        Assert.EndsWith("127.0.0.1 40001 typ host tcptype passive generation 0", answer.Media[0].Candidates[1], StringComparison.Ordinal);
+        Assert.Contains(" udp ", answer.Media[0].Candidates[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_RandomGarbage_NeverThrows()
     {
         var random = new Random(99);
