@@ -6,6 +6,7 @@ namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
 /// One room's router: peers, their published tracks and receive slots, and the forwarding between them.
+/// Open → Closed (Dispose removes every peer; Negotiate then throws).
 /// Threading: one lock guards everything; the transport's receive thread (media), the DTLS threads (key install),
 /// the server's timer (RTCP, consent) and API callers all take it. Work under it is short and never blocks.
 /// </summary>
