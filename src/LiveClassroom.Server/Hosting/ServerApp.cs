@@ -1,5 +1,7 @@
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
+using LiveClassroom.Server.Hubs;
+using LiveClassroom.Server.Media;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Seeding;
 
@@ -38,6 +40,9 @@ public static class ServerApp
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        builder.Services.AddClassroomHub();
+        builder.Services.AddNullMediaControlIfSelected(builder.Configuration);
+
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseDefaultFiles();
@@ -45,6 +50,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapClassroomHub();
         return app;
     }
 }

@@ -7,7 +7,7 @@ namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
 /// The live-class hub (docs/HUB.md). It works out who the caller is in the class (role matrix), then relays to
-/// the class's grain, which owns every rule and emits the sequenced events the <see cref="RoomEventDispatcher"/>
+/// the class's grain, which owns every rule and emits the sequenced events the <see cref="ClassEventDispatcher"/>
 /// delivers. Grain refusals become stable error codes in <see cref="ClassroomHubFilter"/>.
 /// </summary>
 public sealed partial class ClassroomHub(
@@ -17,7 +17,6 @@ public sealed partial class ClassroomHub(
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";
-    public const int MaxChatLength = 1000;
     public const int MaxSdpLength = 48 * 1024;
 
     public async Task<ClassView> JoinClass(string classId)
@@ -26,7 +25,7 @@ public sealed partial class ClassroomHub(
         var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
         var caller = await access.ResolveAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
         // Into the group before the snapshot is taken: an event racing the join arrives with seq ≤ lastSeq and is skipped.
-        await Groups.AddToGroupAsync(Context.ConnectionId, RoomEventDispatcher.GroupName(id), Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id), Context.ConnectionAborted);
         connections.Add(Context.ConnectionId, id, caller);
         try
         {
@@ -37,7 +36,7 @@ public sealed partial class ClassroomHub(
         catch
         {
             connections.Remove(Context.ConnectionId, id);
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomEventDispatcher.GroupName(id));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
             throw;
         }
     }
@@ -52,7 +51,7 @@ public sealed partial class ClassroomHub(
     {
         var (id, caller) = Joined(classId);
         connections.Remove(Context.ConnectionId, id);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomEventDispatcher.GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
         if (!connections.HasOtherConnection(id, caller.PrincipalId, Context.ConnectionId))
         {
             await Grain(id).LeaveAsync(caller);
@@ -116,11 +115,8 @@ public sealed partial class ClassroomHub(
     public async Task<ChatMessage> SendChat(string classId, string text, bool isQuestion)
     {
         var (id, caller) = Joined(classId);
-        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxChatLength)
-        {
-            throw HubErrors.BadInput($"text must be 1–{MaxChatLength} characters");
-        }
-        return await Grain(id).PostChatAsync(caller, text, isQuestion);
+        // Length and content rules are the grain's; null is the only thing it cannot be handed.
+        return await Grain(id).PostChatAsync(caller, text ?? throw HubErrors.BadInput("text"), isQuestion);
     }
 
     public async Task PinMessage(string classId, string messageId)
@@ -201,9 +197,11 @@ public sealed partial class ClassroomHub(
         return (id, connections.Find(Context.ConnectionId, id) ?? throw HubErrors.MustJoin());
     }
 
-    // Class ids are GUIDs; normalising the text keeps one grain (and one group) per class.
+    // Class ids are "{pairingId}.{lessonId}"; anything outside this alphabet cannot name a class.
     private static string ParseClassId(string? classId) =>
-        Guid.TryParse(classId, out var g) ? g.ToString() : throw HubErrors.UnknownClass();
+        classId is { Length: > 0 and <= 100 } && classId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? classId
+            : throw HubErrors.UnknownClass();
 
     private static string RequireId(string? value, string name) =>
         Guid.TryParse(value, out var g) ? g.ToString() : throw HubErrors.BadInput(name);

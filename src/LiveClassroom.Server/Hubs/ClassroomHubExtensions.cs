@@ -2,6 +2,7 @@ using LiveClassroom.Grains;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveClassroom.Server.Hubs;
@@ -26,7 +27,7 @@ public static class ClassroomHubExtensions
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.TryAddSingleton<ClassroomHubFilter>();
-        services.TryAddSingleton<RoomEventDispatcher>();
+        services.TryAddSingleton<ClassEventDispatcher>();
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<OrgTree>();
         services.TryAddSingleton<ClassRoleResolver>();

@@ -9,7 +9,7 @@ namespace LiveClassroom.Server.Hubs;
 /// dispatcher; a class leaving this node tells its clients (<c>RoomMoved</c>) and detaches them from its group.
 /// </summary>
 public sealed partial class HubRoomEventPublisher(
-    RoomEventDispatcher dispatcher,
+    ClassEventDispatcher dispatcher,
     ClassConnections connections,
     IHubContext<ClassroomHub, IClassroomClient> hub,
     ILogger<HubRoomEventPublisher> logger) : IRoomEventPublisher
@@ -40,7 +40,7 @@ public sealed partial class HubRoomEventPublisher(
         // Behind the class's pending events, so clients see everything that happened here before the notice.
         _ = dispatcher.CompleteAsync(classId, async () =>
         {
-            var group = RoomEventDispatcher.GroupName(classId);
+            var group = ClassEventDispatcher.GroupName(classId);
             await hub.Clients.Group(group).RoomMoved(new RoomMovedMessage(classId, null));
             foreach (var connectionId in connections.RemoveClass(classId))
             {

@@ -9,8 +9,8 @@ namespace LiveClassroom.Server.Hubs;
 /// events of one class never overtake each other. Per class: idle (no channel) → pumping → completed
 /// (class closed or moved; a later event starts a new pump).
 /// </summary>
-public sealed partial class RoomEventDispatcher(
-    IHubContext<ClassroomHub, IClassroomClient> hub, ILogger<RoomEventDispatcher> logger) : IAsyncDisposable
+public sealed partial class ClassEventDispatcher(
+    IHubContext<ClassroomHub, IClassroomClient> hub, ILogger<ClassEventDispatcher> logger) : IAsyncDisposable
 {
     private readonly Dictionary<string, Room> _rooms = [];
     private readonly Lock _lock = new();
