@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Hubs;
@@ -41,6 +42,7 @@ public static class ServerApp
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         builder.Services.AddClassroomHub();
+        builder.Services.AddRoomsApi();
         builder.Services.AddNullMediaControlIfSelected(builder.Configuration);
 
         var app = builder.Build();
@@ -51,6 +53,7 @@ public static class ServerApp
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapClassroomHub();
+        app.MapRoomsApi();
         return app;
     }
 }

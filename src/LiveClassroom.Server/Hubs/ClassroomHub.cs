@@ -23,7 +23,7 @@ public sealed partial class ClassroomHub(
     {
         var id = ParseClassId(classId);
         var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
-        var caller = await access.ResolveAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
+        var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
         // Into the group before the snapshot is taken: an event racing the join arrives with seq ≤ lastSeq and is skipped.
         await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id), Context.ConnectionAborted);
         connections.Add(Context.ConnectionId, id, caller);

@@ -1,15 +1,32 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace LiveClassroom.Server.Rooms;
 
 /// <summary>
 /// Ancestor look-ups in the organisation tree (province → city → county → school), so that an admin or a
-/// researcher of a county covers that county's schools.
+/// researcher of a county covers that county's schools. Ancestors are cached briefly: a school is rarely
+/// moved, and listing pages ask for the same few schools many times.
 /// </summary>
-public sealed class OrgTree(NpgsqlDataSource dataSource)
+public sealed class OrgTree(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, IReadOnlySet<Guid> Set)> _ancestors = new();
+
     /// <summary>The organisation itself and every ancestor up to the province.</summary>
     public async Task<IReadOnlySet<Guid>> SelfAndAncestorsAsync(Guid organisationId, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        if (_ancestors.TryGetValue(organisationId, out var cached) && now - cached.At < CacheFor)
+        {
+            return cached.Set;
+        }
+        var set = await LoadAncestorsAsync(organisationId, ct);
+        _ancestors[organisationId] = (now, set);
+        return set;
+    }
+
+    private async Task<IReadOnlySet<Guid>> LoadAncestorsAsync(Guid organisationId, CancellationToken ct)
     {
         const string Sql = """
             WITH RECURSIVE up AS (
