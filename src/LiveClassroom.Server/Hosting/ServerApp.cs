@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
@@ -34,6 +35,7 @@ public static class ServerApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
                 TokenAuthenticationHandler.SchemeName, null);
@@ -52,6 +54,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapClassroomHub();
         app.MapRoomsApi();
         return app;

@@ -18,7 +18,7 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
         var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(RoomCaller.System);
         var parties = await PartiesAsync(snapshot.LeadTeacherId, snapshot.LeadClassroomId,
             snapshot.Classrooms.Where(c => !c.IsLead).Select(c => c.ClassroomId), ct);
-        return parties is null ? null : await resolver.ResolveAsync(caller, parties, ct);
+        return parties is null ? null : resolver.Resolve(caller, parties);
     }
 
     /// <summary>The caller's identity in the pairing (null when refused) and the pairing's definition (null when undefined).</summary>
@@ -30,7 +30,7 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
             return (null, snapshot);
         }
         var parties = await PartiesAsync(d.LeadTeacher.Id, d.LeadClassroom.Id, d.RuralClassrooms.Select(c => c.Id), ct);
-        return (parties is null ? null : await resolver.ResolveAsync(caller, parties, ct), snapshot);
+        return (parties is null ? null : resolver.Resolve(caller, parties), snapshot);
     }
 
     /// <summary>The lead and paired classrooms with their schools; null if the lead classroom is unknown.</summary>

@@ -39,7 +39,7 @@ public static class LiveClassesApi
         var result = new List<MyLesson>();
         foreach (var p in await directory.PairingsAsync(ct))
         {
-            var caller = await resolver.ResolveAsync(identity, Parties(p), ct);
+            var caller = resolver.Resolve(identity, Parties(p));
             // Only the people who teach in the pairing (and its classroom devices) have lessons; observers do not.
             if (caller is null || caller.Role is not (RoomRole.Lead or RoomRole.Classroom))
             {
@@ -71,7 +71,7 @@ public static class LiveClassesApi
         var result = new List<LiveRoom>();
         foreach (var p in await directory.PairingsAsync(ct))
         {
-            var caller = await resolver.ResolveAsync(identity, Parties(p), ct);
+            var caller = resolver.Resolve(identity, Parties(p));
             if (caller?.Role is not RoomRole.Admin)
             {
                 continue;
