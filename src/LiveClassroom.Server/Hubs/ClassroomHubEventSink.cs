@@ -1,20 +1,21 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Ports;
+using LiveClassroom.Server.Grains;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
-/// The grains' event port, implemented over the classroom hub: class events go to the class's ordered
-/// dispatcher; a class leaving this node tells its clients (<c>RoomMoved</c>) and detaches them from its group.
+/// The classroom hub's share of what rooms publish: class events go to the class's ordered dispatcher; a class
+/// leaving this node tells its clients (<c>RoomMoved</c>) and detaches them from its group.
 /// </summary>
-public sealed partial class HubRoomEventPublisher(
+public sealed partial class ClassroomHubEventSink(
     ClassEventDispatcher dispatcher,
     ClassConnections connections,
     IHubContext<ClassroomHub, IClassroomClient> hub,
-    ILogger<HubRoomEventPublisher> logger) : IRoomEventPublisher
+    ILogger<ClassroomHubEventSink> logger) : IRoomEventSink
 {
-    public Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
+    public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(roomEvent);
         if (roomEvent.Room.Kind == GrainKinds.Classroom)
@@ -24,7 +25,7 @@ public sealed partial class HubRoomEventPublisher(
         return Task.CompletedTask;
     }
 
-    public Task RoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct = default)
+    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct)
     {
         if (room.Kind != GrainKinds.Classroom)
         {
