@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -10,8 +9,7 @@ namespace LiveClassroom.Server.Tests.Apis.Rooms;
 /// <summary>The room HTTP APIs end to end: a county admin pairs the lead classroom with rural classrooms 0 and 1 (school 2 is unrelated).</summary>
 public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubServerFactory>
 {
-    private static string Today => DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime)
-        .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Today => RoomApiRequests.Today;
 
     [Fact]
     public async Task CreatePairing_CountyAdmin_CreatedAndListedForItsMembersOnly()
@@ -144,28 +142,9 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/me/lessons")).StatusCode);
     }
 
-    private object PairingBody() => new
-    {
-        name = "三年级语文 1+2",
-        leadClassroomId = factory.Org.ClassroomOf(DemoOrg.LeadSchool),
-        leadTeacherId = factory.Org["teacher"].Id,
-        ruralClassroomIds = new[] { factory.Org.ClassroomOf(DemoOrg.RuralSchools[0]), factory.Org.ClassroomOf(DemoOrg.RuralSchools[1]) },
-        subject = "语文",
-        grade = "三年级",
-        textbookEdition = "部编版",
-    };
+    private object PairingBody() => RoomApiRequests.Pairing(factory.Org, 2);
 
-    // A lesson at midnight (school time) every day of the week, so "today" always has one that has started.
-    private static object TimetableBody() => new
-    {
-        termName = "测试学期",
-        startDate = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        endDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        slots = Enum.GetNames<DayOfWeek>().Skip(1).Append("Sunday")
-            .Select(d => new { day = d, start = "00:00:00", durationMinutes = 40, subject = "语文" }).ToArray(),
-        holidays = Array.Empty<object>(),
-        makeUpDays = Array.Empty<object>(),
-    };
+    private static object TimetableBody() => RoomApiRequests.Timetable();
 
     private async Task<string> CreatePairingAsync()
     {
