@@ -17,6 +17,9 @@ PG_FSYNC=off pg_up "$PG_DIR" "${LIVECLASSROOM_TEST_PG_PORT:-54339}"
 cleanup() { pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$DATA_ROOT/pg-test.password" "$DATA_ROOT/pg-test.initdb.log"; }
 trap cleanup EXIT
 export LIVECLASSROOM_TEST_PG="$PG_ADMIN_URL"
+# Every server a test starts (in-process or child process) gets an ephemeral SFU port on loopback,
+# so test classes running side by side never fight over the default UDP port.
+export Media__UdpPort=0 Media__PublicAddresses=127.0.0.1
 
 build_web
 say "Building"

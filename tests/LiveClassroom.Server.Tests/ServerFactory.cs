@@ -18,6 +18,9 @@ public sealed class ServerFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
+        // The real SFU on an ephemeral UDP port, so test servers running side by side never collide.
+        builder.UseSetting("Media:UdpPort", "0");
+        builder.UseSetting("Media:PublicAddresses", "127.0.0.1");
     }
 
     async Task IAsyncLifetime.DisposeAsync()

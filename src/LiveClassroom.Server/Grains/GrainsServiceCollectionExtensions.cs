@@ -24,7 +24,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IGrainLeaseStore, PostgresLeaseStore>();
         services.AddSingleton<IPairingDirectory, PostgresPairingDirectory>();
         services.AddSingleton<IRoomEventPublisher, RoomEventDispatcher>();
-        services.TryAddSingleton<IMediaControl, NoMediaControl>();
         services.AddSingleton(sp => new GrainHost(
             sp.GetRequiredService<GrainHostOptions>(),
             new GrainServices(

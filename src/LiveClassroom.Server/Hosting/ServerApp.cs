@@ -47,7 +47,7 @@ public static class ServerApp
 
         builder.Services.AddClassroomHub();
         builder.Services.AddRoomsApi();
-        builder.Services.AddNullMediaControlIfSelected(builder.Configuration);
+        builder.Services.AddMediaPlane(builder.Configuration);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);

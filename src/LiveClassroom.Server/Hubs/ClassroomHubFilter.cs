@@ -1,4 +1,5 @@
 using LiveClassroom.Grains;
+using LiveClassroom.Server.Auth;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveClassroom.Server.Hubs;
@@ -7,12 +8,18 @@ namespace LiveClassroom.Server.Hubs;
 /// Turns what the grains throw into the hub's stable error codes, for the calling connection only: a refused
 /// call never closes the connection or disturbs the room. Anything unexpected is logged (without arguments,
 /// which may hold chat text or SDP) and reported as <c>unavailable</c>.
+/// A token is checked only when a connection opens, so every call also checks that its principal was not revoked
+/// since (a revoked projector, a deactivated person): every call of such a connection gets <c>unauthorized</c>.
 /// </summary>
-public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logger) : IHubFilter
+public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logger, AccessPolicy access) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        if (invocationContext.Context.User is not { } user || access.IsRevoked(user))
+        {
+            throw HubErrors.Create(HubErrors.Unauthorized, "Your session has ended; sign in (or pair the classroom) again.", "登录已失效，请重新登录（或重新配对教室终端）。");
+        }
         try
         {
             return await next(invocationContext);

@@ -10,6 +10,7 @@ namespace LiveClassroom.Server.Hubs;
 public static class HubErrors
 {
     public const string Forbidden = "forbidden";
+    public const string Unauthorized = "unauthorized";
     public const string ClassNotFound = "class_not_found";
     public const string NotJoined = "not_joined";
     public const string InvalidInput = "invalid_input";

@@ -21,6 +21,7 @@ public sealed class StartupFailureTests
         psi.Environment.Remove("LIVECLASSROOM_DB");
         psi.Environment["Logging__Console__FormatterName"] = "simple";
         psi.Environment["Seed__DemoPassword"] = "x-test-password";
+        psi.Environment["Media__UdpPort"] = "0";
         foreach (var (k, v) in env)
         {
             psi.Environment[k] = v;

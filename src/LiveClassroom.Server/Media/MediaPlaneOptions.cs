@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using LiveClassroom.Media;
+using LiveClassroom.Server.Hosting;
+
+namespace LiveClassroom.Server.Media;
+
+/// <summary>Reads <c>Media:*</c> configuration into the SFU's options.</summary>
+public static class MediaPlaneOptions
+{
+    public const int DefaultUdpPort = 40000;
+
+    public static MediaServerOptions FromConfiguration(IConfiguration config)
+    {
+        var port = config.GetValue("Media:UdpPort", DefaultUdpPort);
+        if (port is < 0 or > 65535)
+        {
+            throw new StartupException($"Media:UdpPort must be 0–65535, not {port}");
+        }
+        var bind = Parse(config["Media:BindAddress"], "Media:BindAddress") ?? IPAddress.Any;
+        var advertised = new List<IPAddress>();
+        // Media:PublicAddresses (comma-separated) or the single Media:PublicAddress used by docker-compose.yml.
+        var listed = config["Media:PublicAddresses"] ?? config["Media:PublicAddress"];
+        if (!string.IsNullOrWhiteSpace(listed))
+        {
+            foreach (var part in listed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                advertised.Add(Parse(part, "Media:PublicAddresses")!);
+            }
+        }
+        else
+        {
+            advertised.AddRange(DefaultAdvertised(bind));
+        }
+        return new MediaServerOptions
+        {
+            Port = port,
+            BindAddress = bind,
+            AdvertisedAddresses = advertised,
+            SrtpProfile = Enum<SrtpProfilePreference>(config, "Media:SrtpProfile", SrtpProfilePreference.PreferGcm),
+            VideoCodec = Enum<VideoCodecPreference>(config, "Media:VideoCodec", VideoCodecPreference.H264),
+        };
+    }
+
+    /// <summary>
+    /// Without configuration: this machine's own IPv4 addresses plus loopback, so browsers on the same machine
+    /// (Chromium reaches a 127.0.0.1 candidate) and on the school LAN both connect. Behind NAT set Media:PublicAddresses.
+    /// </summary>
+    private static IEnumerable<IPAddress> DefaultAdvertised(IPAddress bind)
+    {
+        if (!bind.Equals(IPAddress.Any))
+        {
+            yield return bind;
+            yield break;
+        }
+        yield return IPAddress.Loopback;
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+            {
+                continue;
+            }
+            foreach (var ua in nic.GetIPProperties().UnicastAddresses)
+            {
+                if (ua.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(ua.Address))
+                {
+                    yield return ua.Address;
+                }
+            }
+        }
+    }
+
+    private static IPAddress? Parse(string? value, string key)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        return IPAddress.TryParse(value, out var address)
+            ? address
+            : throw new StartupException($"{key} must be an IP address, not '{value}'");
+    }
+
+    private static T Enum<T>(IConfiguration config, string key, T fallback) where T : struct, System.Enum
+    {
+        var value = config[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed)
+            ? parsed
+            : throw new StartupException(string.Create(CultureInfo.InvariantCulture,
+                $"{key} must be one of {string.Join(", ", System.Enum.GetNames<T>())}, not '{value}'"));
+    }
+}

@@ -1,0 +1,19 @@
+using LiveClassroom.Media;
+
+namespace LiveClassroom.Server.Media;
+
+/// <summary>Starts the SFU with the host, so a media port already in use fails start-up with one clear line.</summary>
+public sealed partial class MediaServerHost(IServiceProvider services, ILogger<MediaServerHost> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var server = services.GetRequiredService<MediaServer>();
+        LogListening(logger, server.LocalEndPoint.ToString(), string.Join(", ", server.Options.AdvertisedAddresses));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media (WebRTC SFU) listening on UDP {EndPoint}, advertising {Addresses}")]
+    private static partial void LogListening(ILogger logger, string endPoint, string addresses);
+}

@@ -1,0 +1,74 @@
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Media;
+using LiveClassroom.Media.Sdp;
+
+namespace LiveClassroom.Server.Media;
+
+/// <summary>
+/// <see cref="IMediaControl"/> over this node's SFU. The façade is synchronous and thread-safe; the grains call it
+/// from their single-threaded turns, so nothing here blocks on I/O.
+/// </summary>
+public sealed class SfuMediaControl(MediaServer server) : IMediaControl
+{
+    public Task OpenRoomAsync(string roomId, CancellationToken ct = default)
+    {
+        server.CreateRoom(roomId);
+        return Task.CompletedTask;
+    }
+
+    public Task CloseRoomAsync(string roomId, CancellationToken ct = default)
+    {
+        server.CloseRoom(roomId);
+        return Task.CompletedTask;
+    }
+
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
+    {
+        try
+        {
+            // A room moved here from a dead node has no SFU room yet: the first offer creates it.
+            var room = server.GetRoom(roomId) ?? server.CreateRoom(roomId);
+            return Task.FromResult(room.Negotiate(peerId, sdpOffer));
+        }
+        catch (SdpFormatException ex)
+        {
+            // The grain maps FormatException to a clear "invalid offer" error for that caller only.
+            throw new FormatException(ex.Message, ex);
+        }
+    }
+
+    public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default)
+    {
+        server.GetRoom(roomId)?.RemovePeer(peerId);
+        return Task.CompletedTask;
+    }
+
+    public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default)
+    {
+        var room = server.GetRoom(roomId) ?? throw new KeyNotFoundException($"no media room {roomId}");
+        room.Route(subscriberPeerId, slotMid, source is null ? null : new MediaTrackSource(source.PublisherPeerId, source.PublisherMid, source.Rid));
+        return Task.CompletedTask;
+    }
+
+    public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default)
+    {
+        server.GetRoom(roomId)?.SetPublisherAudioMuted(publisherPeerId, muted);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default)
+    {
+        if (server.GetRoom(roomId) is not { } room)
+        {
+            return Task.FromResult<IReadOnlyList<PeerMediaStats>>([]);
+        }
+        var stats = room.GetStats();
+        var result = new PeerMediaStats[stats.Count];
+        for (var i = 0; i < stats.Count; i++)
+        {
+            var s = stats[i];
+            result[i] = new PeerMediaStats(s.PeerId, s.State, s.InboundBitrateBps, s.OutboundBitrateBps, s.InboundLossFraction, s.RoundTripTimeMs, s.ReceivedLayer);
+        }
+        return Task.FromResult<IReadOnlyList<PeerMediaStats>>(result);
+    }
+}
