@@ -45,6 +45,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapSpaFallback();
         return app;
     }
 }

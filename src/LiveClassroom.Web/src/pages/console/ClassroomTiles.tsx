@@ -1,0 +1,73 @@
+import { t } from "../../i18n";
+import type { LiveClass } from "../../live/LiveClass";
+import type { ClassroomView } from "../../live/classrooms";
+import { VideoView } from "../../components/MediaView";
+
+const qualityKey = { good: "quality.good", fair: "quality.fair", poor: "quality.poor", unknown: "quality.unknown" } as const;
+
+function QualityMeter({ c }: { c: ClassroomView }) {
+  const bars = { good: 3, fair: 2, poor: 1, unknown: 0 }[c.quality];
+  const detail = c.stats?.rttMs !== undefined ? t("quality.detail", { rtt: Math.round(c.stats.rttMs), loss: Math.round((c.stats.packetLoss ?? 0) * 100) }) : "";
+  return (
+    <span class={`quality q-${c.quality}`} title={detail} data-testid="quality">
+      <span class="bars" aria-hidden="true">
+        {[1, 2, 3].map((i) => (
+          <i key={i} class={i <= bars ? "on" : ""} />
+        ))}
+      </span>
+      <span>{t(qualityKey[c.quality])}</span>
+    </span>
+  );
+}
+
+/** One tile per rural classroom: who is there, how good the link is, its video while on stage, and controls. */
+export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; rooms: ClassroomView[]; onError: (e: string | null) => void }) {
+  const ended = live.snapshot?.state === "ended";
+  const act = async (method: string, ...args: unknown[]) => onError(await live.act(method, ...args));
+  if (rooms.length === 0) return <p class="empty">{t("tiles.none")}</p>;
+  return (
+    <ul class="tiles" aria-label={t("tiles.title")}>
+      {rooms.map((c) => (
+        <li key={c.classroomId} class={`tile${c.onStage ? " on-stage" : ""}${c.present ? "" : " absent"}`} data-testid="classroom-tile" data-classroom={c.classroomId}>
+          <div class="tile-video">
+            {c.onStage && live.media.streams.get("stage") ? (
+              <VideoView stream={live.media.streams.get("stage")} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
+            ) : (
+              <div class="no-video">{c.present ? t("tiles.offStage") : t("tiles.absent")}</div>
+            )}
+          </div>
+          <div class="tile-head">
+            <strong>{c.name}</strong>
+            <QualityMeter c={c} />
+          </div>
+          <div class="tile-flags">
+            {c.handPosition !== null && <span class="badge hand">{t("tiles.hand", { n: c.handPosition })}</span>}
+            {c.onStage && <span class="badge live">{t("tiles.onStage")}</span>}
+            {c.muted && <span class="badge muted-flag">{t("tiles.muted")}</span>}
+            {c.connection === "lost" && <span class="badge lost">{t("tiles.lost")}</span>}
+          </div>
+          <div class="tile-actions">
+            {c.onStage ? (
+              <button type="button" class="secondary" disabled={ended} onClick={() => void act("TakeOffStage")}>
+                {t("tiles.takeOff")}
+              </button>
+            ) : (
+              <button type="button" class="primary" disabled={ended || !c.present} onClick={() => void act("BringOnStage", c.classroomId)}>
+                {t("tiles.bringOn")}
+              </button>
+            )}
+            {c.muted ? (
+              <button type="button" class="secondary" disabled={ended} onClick={() => void act("UnmuteClassroom", c.classroomId)}>
+                {t("tiles.unmute")}
+              </button>
+            ) : (
+              <button type="button" class="secondary" disabled={ended} onClick={() => void act("MuteClassroom", c.classroomId)}>
+                {t("tiles.mute")}
+              </button>
+            )}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
