@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
@@ -31,6 +32,7 @@ public static class ServerApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
                 TokenAuthenticationHandler.SchemeName, null);
@@ -45,6 +47,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapSpaFallback();
         return app;
     }
