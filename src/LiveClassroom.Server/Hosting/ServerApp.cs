@@ -1,6 +1,9 @@
 using LiveClassroom.Server.Apis;
+using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
+using LiveClassroom.Server.Hubs;
+using LiveClassroom.Server.Media;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Seeding;
 
@@ -40,6 +43,10 @@ public static class ServerApp
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        builder.Services.AddClassroomHub();
+        builder.Services.AddRoomsApi();
+        builder.Services.AddNullMediaControlIfSelected(builder.Configuration);
+
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseDefaultFiles();
@@ -48,6 +55,8 @@ public static class ServerApp
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapAccountsApi();
+        app.MapClassroomHub();
+        app.MapRoomsApi();
         app.MapSpaFallback();
         return app;
     }
