@@ -19,44 +19,49 @@ export function unwrap<T>(body: unknown, ...keys: string[]): T[] {
 }
 
 /**
- * The pairing grain describes a lesson as date + start + durationMinutes with id lessonId (GRAINS.md);
- * the UI works with absolute start/end instants and id. Accept either form.
+ * GET /api/me/lessons answers MyLesson rows ({pairingId, pairingName, role, classroomId, lesson, classState, ownerUrl})
+ * whose lesson is date + start (school time) + durationMinutes (GRAINS.md). The UI works with absolute instants.
  */
 export function normaliseLesson(raw: Record<string, any>): Lesson {
-  const id = raw.id ?? raw.lessonId;
-  let startsAt: string = raw.startsAt;
-  let endsAt: string = raw.endsAt;
-  if (!startsAt && raw.date && raw.start) {
-    // Lesson times are local school time; the browser runs in the school's time zone.
-    const start = new Date(`${raw.date}T${String(raw.start).slice(0, 5)}:00`);
-    startsAt = start.toISOString();
-    endsAt = new Date(start.getTime() + (raw.durationMinutes ?? 40) * 60000).toISOString();
-  }
-  return { ...raw, id, startsAt, endsAt: endsAt ?? startsAt, pairingId: raw.pairingId, classId: raw.classId ?? null } as Lesson;
+  const inner: Record<string, any> = raw.lesson ?? raw;
+  const start = new Date(`${inner.date}T${String(inner.start ?? "00:00").slice(0, 5)}:00`);
+  const ends = new Date(start.getTime() + (inner.durationMinutes ?? 40) * 60000);
+  return {
+    id: inner.lessonId ?? inner.id,
+    pairingId: raw.pairingId ?? inner.pairingId,
+    pairingName: raw.pairingName,
+    subject: inner.subject,
+    title: inner.chapter ?? undefined,
+    startsAt: start.toISOString(),
+    endsAt: ends.toISOString(),
+    durationMinutes: inner.durationMinutes,
+    classId: inner.classId ?? null,
+    status: raw.classState,
+    role: raw.role,
+    ownerUrl: raw.ownerUrl ?? null,
+  };
 }
 
 export async function lessonsOn(client: ApiClient, date: string): Promise<Lesson[]> {
   const body = await client.get<unknown>(`/api/me/lessons?date=${encodeURIComponent(date)}`);
   return unwrap<Record<string, any>>(body, "lessons")
     .map(normaliseLesson)
-    .sort((a, b) => (a.startsAt ?? "").localeCompare(b.startsAt ?? ""));
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
+/** classState: NotOpened, Scheduled (set up, not yet started), Live, Ended, Elsewhere (hosted by another node). */
 export function isLive(l: Lesson): boolean {
-  const status = (l.status ?? l.liveStatus ?? "").toLowerCase();
-  return !!l.classId && (l.live === true || status === "live" || status === "open");
+  return !!l.classId && (l.status === "Live" || l.status === "Elsewhere");
 }
 
 export function isEnded(l: Lesson): boolean {
-  const status = (l.status ?? l.liveStatus ?? "").toLowerCase();
-  return status === "ended" || status === "finished" || status === "closed";
+  return l.status === "Ended";
 }
 
 /** Opens the lesson as a live class; returns its class id. */
 export async function openLesson(client: ApiClient, l: Lesson): Promise<string> {
-  const res = await client.post<{ classId?: string; id?: string } | string>(
+  const res = await client.post<{ classId: string }>(
     `/api/pairings/${encodeURIComponent(l.pairingId)}/lessons/${encodeURIComponent(l.id)}/open`,
   );
-  if (typeof res === "string") return res;
-  return res.classId ?? res.id ?? "";
+  return res.classId;
 }

@@ -64,22 +64,22 @@ export interface PairingStatus {
   device?: Device;
 }
 
+/** A lesson of the signed-in person or device (normalised from MyLesson, see api/lessons.ts). */
 export interface Lesson {
   id: string;
   pairingId: string;
-  title?: string;
+  pairingName?: string;
   subject?: string;
+  title?: string;
   startsAt: string;
   endsAt: string;
-  status?: string;
-  liveStatus?: string;
-  pairingName?: string;
   durationMinutes?: number;
-  /** Set while the lesson is live (or was opened): the id to join on the hub. */
-  classId?: string | null;
-  live?: boolean;
-  leadClassroomName?: string;
-  leadTeacherName?: string;
+  /** Set once the lesson has been opened: the id to join on the hub. */
+  classId: string | null;
+  status?: "NotOpened" | "Scheduled" | "Live" | "Ended" | "Elsewhere" | string;
+  /** The caller's role in the pairing: Lead or Classroom. */
+  role?: string;
+  ownerUrl?: string | null;
 }
 
 export interface Ref {
@@ -121,21 +121,14 @@ export interface TermTimetable {
   makeUpDays: { date: string; runsAs: number | string }[];
 }
 
+/** GET /api/rooms/live. */
 export interface LiveRoom {
   classId: string;
-  pairingId?: string;
-  title?: string;
-  leadClassroomName?: string;
-  leadTeacherName?: string;
-  startedAt?: string;
-  node?: string;
-  classrooms?: {
-    classroomId: string;
-    name: string;
-    present?: boolean;
-    connectionState?: string;
-    rttMs?: number;
-    lossFraction?: number;
-    inboundBitrateBps?: number;
-  }[];
+  pairingId: string;
+  pairingName: string;
+  title?: string | null;
+  openedAt?: string | null;
+  classrooms: { classroomId: string; name: string; isLead: boolean; present: boolean; stageSeat: number | null; mutedByLead: boolean }[];
+  participants: import("../hub/types").Participant[];
+  ownerUrl?: string | null;
 }

@@ -14,9 +14,9 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
   const [error, setError] = useState<string | null>(null);
   const s = live.snapshot;
   const visible = (s?.chat ?? []).filter((m) => !m.dismissed);
-  const pinned = visible.filter((m) => m.pinned || s?.pinned.includes(m.messageId));
+  const pinned = visible.filter((m) => m.pinned);
   const rest = visible.filter((m) => !pinned.includes(m)).slice(-50);
-  const ended = s?.state === "ended";
+  const ended = s?.state === "Ended";
 
   async function send(e: Event) {
     e.preventDefault();
@@ -25,7 +25,7 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
       setError(t("chat.empty"));
       return;
     }
-    if (body.length > 1000) {
+    if (body.length > 500) {
       setError(t("chat.tooLong"));
       return;
     }
@@ -47,11 +47,9 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
       <p class="chat-text">{m.text}</p>
       {canModerate && (
         <div class="chat-actions">
-          {!isPinned && (
-            <button type="button" class="small" onClick={async () => setError(await live.act("PinMessage", m.messageId))}>
-              {t("chat.pin")}
-            </button>
-          )}
+          <button type="button" class="small" onClick={async () => setError(await live.act(isPinned ? "UnpinMessage" : "PinMessage", m.messageId))}>
+            {isPinned ? t("chat.unpin") : t("chat.pin")}
+          </button>
           <button type="button" class="small secondary" onClick={async () => setError(await live.act("DismissMessage", m.messageId))}>
             {t("chat.dismiss")}
           </button>
@@ -72,7 +70,7 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
         <label for="chat-input" class="sr-only">
           {t("chat.input")}
         </label>
-        <input id="chat-input" value={text} maxLength={1000} disabled={ended} placeholder={t("chat.placeholder")}
+        <input id="chat-input" value={text} maxLength={500} disabled={ended} placeholder={t("chat.placeholder")}
           aria-invalid={error ? "true" : undefined} onInput={(e) => setText(e.currentTarget.value)} />
         <label class="check">
           <input type="checkbox" checked={isQuestion} disabled={ended} onChange={(e) => setIsQuestion(e.currentTarget.checked)} />

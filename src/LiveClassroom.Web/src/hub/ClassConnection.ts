@@ -1,7 +1,7 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import { applyEvent } from "./reduce";
 import { toHubError } from "./errors";
-import type { ClassSnapshot, RoomEvent } from "./types";
+import type { ClassSnapshot, ClassView, RoomEvent, You } from "./types";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
 
@@ -15,6 +15,7 @@ const retryForever = { nextRetryDelayInMilliseconds: (ctx: { previousRetryCount:
  */
 export class ClassConnection {
   snapshot: ClassSnapshot | null = null;
+  you: You | null = null;
   status: LinkStatus = "connecting";
   lastError: unknown = null;
   private conn: HubConnection | null = null;
@@ -23,7 +24,7 @@ export class ClassConnection {
   private readonly listeners = new Set<() => void>();
   /** Called after every (re)join: the media layer renegotiates with an ICE restart. */
   onJoined: (firstJoin: boolean) => void = () => {};
-  onEvent: (e: RoomEvent) => void = () => {};
+  onEvent: (e: RoomEvent, before: ClassSnapshot, after: ClassSnapshot) => void = () => {};
   private joinedOnce = false;
 
   constructor(
@@ -95,8 +96,9 @@ export class ClassConnection {
   }
 
   private async join(): Promise<void> {
-    const snap = await this.conn!.invoke<ClassSnapshot>("JoinClass", this.classId);
-    this.snapshot = snap;
+    const view = await this.conn!.invoke<ClassView>("JoinClass", this.classId);
+    this.snapshot = view.class;
+    this.you = view.you;
     this.status = "connected";
     this.lastError = null;
     const first = !this.joinedOnce;
@@ -112,15 +114,18 @@ export class ClassConnection {
       void this.resync();
       return;
     }
-    if (next === this.snapshot) return; // a duplicate after Resync
+    if (next === this.snapshot) return; // already in the snapshot we joined with
+    const before = this.snapshot;
     this.snapshot = next;
-    this.onEvent(e);
+    this.onEvent(e, before, next);
     this.changed();
   }
 
   async resync(): Promise<void> {
     try {
-      this.snapshot = await this.conn!.invoke<ClassSnapshot>("Resync", this.classId);
+      const view = await this.conn!.invoke<ClassView>("Resync", this.classId);
+      this.snapshot = view.class;
+      this.you = view.you;
       this.changed();
     } catch {
       // The reconnect path re-joins and brings a fresh snapshot anyway.

@@ -1,32 +1,55 @@
-// Shapes from docs/HUB.md (branch hub).
+// Shapes from docs/HUB.md (branch hub): JSON camelCase, enums as PascalCase strings.
 
-export type ClassState = "ready" | "live" | "ended";
-export type HubRole = "lead" | "classroom" | "observer";
-export type Connection = "connected" | "lost" | "left";
+export type ClassState = "Scheduled" | "Live" | "Ended";
+export type HubRole = "Lead" | "Classroom" | "Observer" | "Admin";
+export type Connection = "Connected" | "Reconnecting" | "Left";
 
-export interface ConnectionStats {
-  rttMs?: number;
-  packetLoss?: number;
-  jitterMs?: number;
-  availableOutgoingBitrate?: number;
-  quality?: "good" | "fair" | "poor";
+export interface ParticipantStats {
+  principalId: string;
+  roundTripTimeMs: number;
+  packetLoss: number;
+  inboundBitrateBps: number;
+  outboundBitrateBps: number;
+  quality: string;
 }
 
 export interface Participant {
-  participantId: string;
+  principalId: string;
   displayName: string;
   role: HubRole;
+  kind: "Person" | "Device";
   classroomId: string | null;
-  kind: "person" | "device";
+  tile: number | null;
   connection: Connection;
-  tile: { camera: boolean; microphone: boolean; screen: boolean } | null;
-  stats: ConnectionStats | null;
+  peerId: string | null;
+  publishes: { cameraMid: string | null; microphoneMid: string | null; screenMid: string | null } | null;
+  stats: ParticipantStats | null;
+}
+
+export interface ClassroomAttendance {
+  firstJoinedAt: string | null;
+  lastLeftAt: string | null;
+  minutesPresent: number;
+  reconnectCount: number;
+}
+
+export interface ClassroomInfo {
+  classroomId: string;
+  name: string;
+  isLead: boolean;
+  tile: number;
+  present: boolean;
+  handPosition: number | null;
+  stageSeat: number | null;
+  mutedByLead: boolean;
+  attendance: ClassroomAttendance | null;
 }
 
 export interface ChatMessage {
   messageId: string;
-  fromParticipantId: string;
+  fromPrincipalId: string;
   fromName: string;
+  fromClassroomId: string | null;
   text: string;
   isQuestion: boolean;
   at: string;
@@ -34,37 +57,41 @@ export interface ChatMessage {
   dismissed: boolean;
 }
 
-export interface AttendanceRow {
+export interface StageSeat {
+  seat: number;
   classroomId: string;
-  name: string;
-  joinedAt: string | null;
-  present: boolean;
-  /** Not in the first draft of HUB.md; shown when the server sends them. */
-  minutesPresent?: number;
-  reconnects?: number;
-}
-
-export interface Attendance {
-  expected: number;
-  present: number;
-  classrooms: AttendanceRow[];
 }
 
 export interface ClassSnapshot {
   classId: string;
-  pairingId: string;
-  lessonId: string | null;
-  title?: string;
   state: ClassState;
-  you: { participantId: string; role: HubRole; classroomId: string | null };
+  title: string;
+  pairingId: string | null;
+  lessonId: string | null;
+  leadTeacherId: string;
+  leadClassroomId: string;
+  scheduledStart: string | null;
+  openedAt: string | null;
+  endedAt: string | null;
+  maxOnStage: number;
+  classrooms: ClassroomInfo[];
   participants: Participant[];
   handQueue: string[];
-  stage: string | null;
-  muted: string[];
+  stage: StageSeat[];
   chat: ChatMessage[];
-  pinned: string[];
-  attendance: Attendance | null;
-  lastSeq: number;
+  sequence: number;
+}
+
+export interface You {
+  participantId: string;
+  role: HubRole;
+  classroomId: string | null;
+  seesAttendance: boolean;
+}
+
+export interface ClassView {
+  class: ClassSnapshot;
+  you: You;
 }
 
 export interface RoomEvent {
@@ -75,12 +102,20 @@ export interface RoomEvent {
   payload: any;
 }
 
-/** A receive slot: a recvonly transceiver whose source the server chooses (HUB.md mediaDescription). */
+/** What the client reports with ReportConnectionStats. */
+export interface ConnectionStats {
+  roundTripTimeMs: number;
+  packetLoss: number;
+  inboundBitrateBps: number;
+  outboundBitrateBps: number;
+  quality: "good" | "fair" | "poor";
+}
+
+/** A receive slot: a recvonly transceiver whose source the server chooses (main, main-audio, screen, stage1…). */
 export interface ReceiveSlot {
+  name: string;
   mid: string;
   kind: "audio" | "video";
-  /** Our name for the slot (main, screen, stage); sent along so the server can route by purpose. */
-  name: string;
 }
 
 export interface MediaDescription {

@@ -142,9 +142,10 @@ export const zhCN = {
   "chat.pin": "置顶",
   "chat.pinned": "置顶",
   "chat.dismiss": "移除",
+  "chat.unpin": "取消置顶",
   "chat.question": "提问",
   "chat.empty": "请输入消息内容。",
-  "chat.tooLong": "消息不能超过 1000 个字。",
+  "chat.tooLong": "消息不能超过 500 个字。",
 
   "events.title": "课堂动态",
   "event.handRaised": "{name}举手了",
@@ -154,6 +155,8 @@ export const zhCN = {
   "event.unmuted": "{name}已取消静音",
   "event.stageChanged": "{name}上台发言",
   "event.stageCleared": "台上已无教室",
+  "event.stageOff": "{name}已下台",
+  "event.lost": "{name}连接中断，正在重连",
   "event.joined": "{name}进入了课堂",
   "event.left": "{name}离开了课堂",
   "event.opened": "开始上课",
@@ -270,6 +273,10 @@ export const zhCN = {
   "live.rtt": "往返时延",
   "live.loss": "丢包率",
   "live.bitrate": "码率",
+  "live.quality": "网络",
+  "live.onStage": "台上",
+  "live.muted": "静音",
+  "live.lead": "主讲",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,23 +1,26 @@
 import { useEffect, useState } from "preact/hooks";
-import { t, type MessageKey } from "../i18n";
 import { ClassConnection } from "../hub/ClassConnection";
-import { describeEvent } from "../hub/reduce";
 import { toHubError } from "../hub/errors";
-import type { ClassSnapshot, RoomEvent } from "../hub/types";
+import type { ClassSnapshot, You } from "../hub/types";
 import { MediaSession, type SlotSpec } from "../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../media/devices";
+import { announce } from "./announce";
 
-export const leadSlots: SlotSpec[] = [
-  { name: "stage", kind: "video" },
-  { name: "stage-audio", kind: "audio" },
-];
+const stageSlots = (): SlotSpec[] =>
+  [1, 2, 3, 4].flatMap((n) => [
+    { name: `stage${n}`, kind: "video" as const },
+    { name: `stage${n}-audio`, kind: "audio" as const },
+  ]);
 
+/** The lead receives the classrooms on stage (seats 1–4). */
+export const leadSlots: SlotSpec[] = stageSlots();
+
+/** A classroom receives the lead's camera, microphone and screen, and the other classrooms on stage. */
 export const classroomSlots: SlotSpec[] = [
   { name: "main", kind: "video" },
-  { name: "screen", kind: "video" },
-  { name: "stage", kind: "video" },
   { name: "main-audio", kind: "audio" },
-  { name: "stage-audio", kind: "audio" },
+  { name: "screen", kind: "video" },
+  ...stageSlots(),
 ];
 
 /**
@@ -32,23 +35,27 @@ export class LiveClass {
   local: LocalMedia = { camera: null, microphone: null, cameraError: null, microphoneError: null };
   announcements: { id: number; text: string }[] = [];
   mediaError: string | null = null;
-  private statsTimer: number | undefined;
+  private timers: number[] = [];
   private readonly listeners = new Set<() => void>();
   private nextId = 1;
-  private localOpened = false;
+  private localOpened: Promise<void> | null = null;
 
   constructor(
     classId: string,
     token: () => string | null,
     slots: SlotSpec[],
-    private readonly describe: (s: ClassSnapshot, key: string, classroomId?: string, participantId?: string) => string | null,
+    private readonly audience: "lead" | "classroom",
   ) {
     this.hub = new ClassConnection(classId, token);
     this.media = new MediaSession((offer, desc) => this.hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
     this.hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
-    this.hub.onJoined = (first) => void this.afterJoin(first);
-    this.hub.onEvent = (e) => this.announce(e);
+    this.hub.onJoined = (first) => void this.connectMedia(!first);
+    this.hub.onEvent = (e, before, after) => {
+      if (e.type === "ClassOpened") void this.connectMedia(false);
+      const text = announce(e, before, after, this.audience);
+      if (text) this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
+    };
   }
 
   subscribe(l: () => void): () => void {
@@ -64,53 +71,40 @@ export class LiveClass {
     return this.hub.snapshot;
   }
 
+  get you(): You | null {
+    return this.hub.you;
+  }
+
   start(): Promise<void> {
-    this.statsTimer = window.setInterval(() => void this.reportStats(), 5000);
+    // Camera and microphone open at once so the teacher sees the preview before starting the class.
+    this.openLocal();
+    this.timers.push(window.setInterval(() => void this.reportStats(), 5000));
+    // Attendance minutes and reconnects live only in snapshots: refresh them for those who see them.
+    this.timers.push(window.setInterval(() => this.hub.you?.seesAttendance && this.hub.connected && void this.hub.resync(), 30000));
     return this.hub.start();
   }
 
-  private async afterJoin(first: boolean): Promise<void> {
-    if (this.hub.snapshot?.state === "ended") return;
-    if (!this.localOpened) {
-      this.localOpened = true;
+  private openLocal(): Promise<void> {
+    this.localOpened ??= (async () => {
       this.local = await openLocalMedia();
       await this.media.setCamera(this.local.camera);
       await this.media.setMicrophone(this.local.microphone);
       this.changed();
-    }
+    })();
+    return this.localOpened;
+  }
+
+  /** Negotiates once the class is live (the hub refuses Negotiate before); after a hub reconnect, with an ICE restart. */
+  private async connectMedia(iceRestart: boolean): Promise<void> {
+    if (this.hub.snapshot?.state !== "Live") return;
+    await this.openLocal();
     try {
-      // After a hub reconnect the network may have changed under us: restart ICE.
-      await this.media.negotiate(!first);
+      await this.media.negotiate(iceRestart);
       this.mediaError = null;
     } catch (e) {
       this.mediaError = toHubError(e).localized;
     }
     this.changed();
-  }
-
-  private announce(e: RoomEvent): void {
-    this.countReconnect(e);
-    if (e.type === "ClassOpened" && this.media.state !== "connected") void this.afterJoin(true);
-    const d = describeEvent(e);
-    const s = this.hub.snapshot;
-    if (!d || !s) return;
-    const text = this.describe(s, d.key, d.classroomId, d.participantId);
-    if (!text) return;
-    this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
-  }
-
-  /** Reconnects per classroom seen by this page (lost → connected), for attendance when the server sends none. */
-  readonly reconnects = new Map<string, number>();
-  private readonly lostParticipants = new Set<string>();
-
-  private countReconnect(e: RoomEvent): void {
-    if (e.type !== "ConnectionChanged") return;
-    const id: string = e.payload?.participantId;
-    if (e.payload?.connection === "lost") this.lostParticipants.add(id);
-    else if (e.payload?.connection === "connected" && this.lostParticipants.delete(id)) {
-      const room = this.hub.snapshot?.participants.find((p) => p.participantId === id)?.classroomId;
-      if (room) this.reconnects.set(room, (this.reconnects.get(room) ?? 0) + 1);
-    }
   }
 
   private async reportStats(): Promise<void> {
@@ -133,8 +127,9 @@ export class LiveClass {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.statsTimer);
+    this.timers.forEach((t) => clearInterval(t));
     this.media.close();
+    await this.localOpened?.catch(() => {});
     this.local.camera?.stop();
     this.local.microphone?.stop();
     await this.hub.stop();
@@ -161,22 +156,3 @@ export function useLiveClass(factory: () => LiveClass, deps: unknown[]): { live:
   }, deps);
   return { live, fatal };
 }
-
-export function classroomName(s: ClassSnapshot, classroomId: string | null | undefined): string {
-  if (!classroomId) return "";
-  const row = s.attendance?.classrooms.find((c) => c.classroomId === classroomId);
-  if (row) return row.name;
-  const p = s.participants.find((x) => x.classroomId === classroomId && x.role === "classroom");
-  return p?.displayName ?? t("classroom.unknown");
-}
-
-export const eventKeys: Record<string, MessageKey> = {
-  HandRaised: "event.handRaised",
-  HandLowered: "event.handLowered",
-  MuteChanged: "event.muteChanged",
-  StageChanged: "event.stageChanged",
-  ParticipantJoined: "event.joined",
-  ParticipantLeft: "event.left",
-  ClassOpened: "event.opened",
-  ClassEnded: "event.ended",
-};

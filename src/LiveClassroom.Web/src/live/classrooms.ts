@@ -1,55 +1,67 @@
-import type { ClassSnapshot, ConnectionStats, Participant } from "../hub/types";
+import type { ClassSnapshot, Participant, ParticipantStats } from "../hub/types";
+
+export type Quality = "good" | "fair" | "poor" | "unknown";
 
 export interface ClassroomView {
   classroomId: string;
   name: string;
   present: boolean;
-  connection: "connected" | "lost" | "left" | "absent";
-  quality: "good" | "fair" | "poor" | "unknown";
-  stats: ConnectionStats | null;
+  connection: "Connected" | "Reconnecting" | "Left" | "Absent";
+  quality: Quality;
+  stats: ParticipantStats | null;
   handPosition: number | null;
-  onStage: boolean;
+  stageSeat: number | null;
   muted: boolean;
-  joinedAt: string | null;
-  minutesPresent?: number;
-  reconnects?: number;
+  minutesPresent: number | null;
+  reconnects: number | null;
+  firstJoinedAt: string | null;
 }
 
-/** Each rural classroom of the class once, from attendance (expected classrooms) and the live participants. */
-export function classroomsOf(s: ClassSnapshot, reconnects?: Map<string, number>): ClassroomView[] {
-  const byId = new Map<string, ClassroomView>();
-  const people = s.participants.filter((p) => p.role === "classroom" && p.classroomId);
-  const best = (id: string): Participant | undefined => {
-    const ps = people.filter((p) => p.classroomId === id);
-    // A device and an assistant may both be in; the connected one (preferably the device) speaks for the room.
-    return ps.find((p) => p.connection === "connected" && p.kind === "device") ?? ps.find((p) => p.connection === "connected") ?? ps[0];
-  };
-  const view = (id: string, name: string, joinedAt: string | null, extra?: Partial<ClassroomView>): ClassroomView => {
-    const p = best(id);
-    const connection = p ? p.connection : "absent";
-    const stats = p?.stats ?? null;
-    const quality = connection === "lost" ? "poor" : connection === "connected" ? (stats?.quality ?? "unknown") : "unknown";
-    const pos = s.handQueue.indexOf(id);
-    return {
-      classroomId: id,
-      name,
-      present: connection === "connected",
-      connection,
-      quality,
-      stats,
-      handPosition: pos >= 0 ? pos + 1 : null,
-      onStage: s.stage === id,
-      muted: s.muted.includes(id),
-      joinedAt,
-      reconnects: reconnects?.get(id) ?? 0,
-      ...extra,
-    };
-  };
-  for (const row of s.attendance?.classrooms ?? []) {
-    byId.set(row.classroomId, view(row.classroomId, row.name, row.joinedAt, { minutesPresent: row.minutesPresent, ...(row.reconnects !== undefined ? { reconnects: row.reconnects } : {}) }));
-  }
-  for (const p of people) {
-    if (!byId.has(p.classroomId!)) byId.set(p.classroomId!, view(p.classroomId!, p.displayName, null));
-  }
-  return [...byId.values()];
+/** The participant speaking for a classroom: a connected device first, then a connected assistant, then anyone. */
+export function classroomParticipant(s: ClassSnapshot, classroomId: string): Participant | undefined {
+  const ps = s.participants.filter((p) => p.classroomId === classroomId && p.role === "Classroom");
+  return (
+    ps.find((p) => p.connection === "Connected" && p.kind === "Device") ??
+    ps.find((p) => p.connection === "Connected") ??
+    ps.find((p) => p.connection === "Reconnecting") ??
+    ps[0]
+  );
+}
+
+function quality(p: Participant | undefined): Quality {
+  if (!p || p.connection === "Left") return "unknown";
+  if (p.connection === "Reconnecting") return "poor";
+  const q = p.stats?.quality?.toLowerCase();
+  return q === "good" || q === "fair" || q === "poor" ? q : "unknown";
+}
+
+/** The rural classrooms of the class in tile order, with live presence derived from the participants. */
+export function classroomsOf(s: ClassSnapshot): ClassroomView[] {
+  return s.classrooms
+    .filter((c) => !c.isLead)
+    .sort((a, b) => a.tile - b.tile)
+    .map((c) => {
+      const p = classroomParticipant(s, c.classroomId);
+      const connection = p ? p.connection : "Absent";
+      const pos = s.handQueue.indexOf(c.classroomId);
+      return {
+        classroomId: c.classroomId,
+        name: c.name,
+        present: connection === "Connected",
+        connection,
+        quality: quality(p),
+        stats: p?.stats ?? null,
+        handPosition: pos >= 0 ? pos + 1 : null,
+        stageSeat: s.stage.find((seat) => seat.classroomId === c.classroomId)?.seat ?? null,
+        muted: c.mutedByLead,
+        minutesPresent: c.attendance ? c.attendance.minutesPresent : null,
+        reconnects: c.attendance ? c.attendance.reconnectCount : null,
+        firstJoinedAt: c.attendance?.firstJoinedAt ?? null,
+      };
+    });
+}
+
+export function classroomName(s: ClassSnapshot, classroomId: string | null | undefined): string {
+  if (!classroomId) return "";
+  return s.classrooms.find((c) => c.classroomId === classroomId)?.name ?? classroomId;
 }

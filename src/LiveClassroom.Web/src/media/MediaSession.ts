@@ -159,29 +159,35 @@ export class MediaSession {
     this.changed();
   }
 
-  /** Connection quality as HUB.md's ReportConnectionStats wants it. */
+  /** Connection quality as HUB.md's ReportConnectionStats wants it (bitrates from the byte counters since the last call). */
   async stats(): Promise<ConnectionStats> {
     const report = await this.pc.getStats();
-    let rtt: number | undefined;
-    let bitrate: number | undefined;
+    let rtt = 0;
     let lost = 0;
     let received = 0;
-    let jitter = 0;
+    let bytesIn = 0;
+    let bytesOut = 0;
     report.forEach((s) => {
-      if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
-        if (typeof s.currentRoundTripTime === "number") rtt = s.currentRoundTripTime * 1000;
-        if (typeof s.availableOutgoingBitrate === "number") bitrate = s.availableOutgoingBitrate;
-      }
+      if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") rtt = s.currentRoundTripTime * 1000;
       if (s.type === "inbound-rtp") {
         lost += s.packetsLost ?? 0;
         received += s.packetsReceived ?? 0;
-        jitter = Math.max(jitter, (s.jitter ?? 0) * 1000);
+        bytesIn += s.bytesReceived ?? 0;
       }
+      if (s.type === "outbound-rtp") bytesOut += s.bytesSent ?? 0;
     });
+    const now = performance.now();
+    const seconds = this.lastStats ? (now - this.lastStats.at) / 1000 : 0;
+    const rate = (bytes: number, prev: number) => (seconds > 0 ? Math.max(0, Math.round(((bytes - prev) * 8) / seconds)) : 0);
+    const inbound = rate(bytesIn, this.lastStats?.bytesIn ?? 0);
+    const outbound = rate(bytesOut, this.lastStats?.bytesOut ?? 0);
+    this.lastStats = { at: now, bytesIn, bytesOut };
     const packetLoss = received + lost > 0 ? lost / (received + lost) : 0;
-    const quality = this.state !== "connected" ? "poor" : packetLoss > 0.08 || (rtt ?? 0) > 400 ? "poor" : packetLoss > 0.02 || (rtt ?? 0) > 200 ? "fair" : "good";
-    return { rttMs: rtt, packetLoss, jitterMs: jitter, availableOutgoingBitrate: bitrate, quality };
+    const quality = this.state !== "connected" || packetLoss > 0.08 || rtt > 400 ? "poor" : packetLoss > 0.02 || rtt > 200 ? "fair" : "good";
+    return { roundTripTimeMs: Math.round(rtt), packetLoss, inboundBitrateBps: inbound, outboundBitrateBps: outbound, quality };
   }
+
+  private lastStats: { at: number; bytesIn: number; bytesOut: number } | null = null;
 
   /** Frames decoded so far on a video slot (diagnostics and end-to-end tests). */
   async framesDecoded(slot: string): Promise<number> {

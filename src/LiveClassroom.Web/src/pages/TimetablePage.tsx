@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
-import { api, hasRole, session } from "../api/session";
+import { api } from "../api/session";
 import { errorText } from "../api/client";
 import { isEnded, isLive, lessonsOn, localDate, openLesson } from "../api/lessons";
 import type { Lesson } from "../api/types";
@@ -13,8 +13,6 @@ export function TimetablePage() {
   const [lessons, setLessons] = useState<Lesson[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
-  const person = session.person();
-  const isLead = hasRole(person, "lead_teacher");
 
   async function load() {
     setError(null);
@@ -37,7 +35,8 @@ export function TimetablePage() {
     setBusyId(l.id);
     setError(null);
     try {
-      const classId = isLive(l) ? l.classId! : await openLesson(api, l);
+      // A lesson already set up (Scheduled/Live) is joined; otherwise opening it creates the live class.
+      const classId = l.classId && !isEnded(l) ? l.classId : await openLesson(api, l);
       navigate(`/console/${encodeURIComponent(classId)}`);
     } catch (e) {
       setError(errorText(e));
@@ -68,15 +67,15 @@ export function TimetablePage() {
                   {formatTime(l.startsAt)}–{formatTime(l.endsAt)}
                 </div>
                 <div class="lesson-main">
-                  <strong>{l.title || l.subject || t("timetable.untitled")}</strong>
-                  <span class="muted">{l.pairingName ?? l.leadClassroomName ?? ""}</span>
+                  <strong>{l.subject || t("timetable.untitled")}</strong>
+                  <span class="muted">{[l.pairingName, l.title].filter(Boolean).join(" · ")}</span>
                 </div>
                 <span class={`badge ${isLive(l) ? "live" : isEnded(l) ? "ended" : ""}`}>
                   {isLive(l) ? t("lesson.live") : isEnded(l) ? t("lesson.ended") : t("lesson.scheduled")}
                 </span>
-                {isLead && !isEnded(l) && (
+                {l.role === "Lead" && !isEnded(l) && (
                   <button type="button" class="primary" disabled={busyId === l.id} onClick={() => void enter(l)}>
-                    {isLive(l) ? t("timetable.join") : t("timetable.open")}
+                    {l.classId ? t("timetable.join") : t("timetable.open")}
                   </button>
                 )}
               </li>

@@ -12,18 +12,25 @@ export function LiveRoomsPage() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let timer: number | undefined;
+    let stopped = false;
     const load = async () => {
       try {
-        setRooms(unwrap<LiveRoom>(await api.get<unknown>("/api/rooms/live"), "rooms"));
+        const body = await api.get<unknown>("/api/rooms/live");
+        if (stopped) return;
+        setRooms(unwrap<LiveRoom>(body, "rooms"));
         setError(null);
       } catch (e) {
+        if (stopped) return;
         setRooms((r) => r ?? []);
         setError(errorText(e));
       }
       timer = window.setTimeout(load, 5000);
     };
     void load();
-    return () => clearTimeout(timer);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, []);
 
   return (
@@ -32,31 +39,39 @@ export function LiveRoomsPage() {
       {rooms?.length === 0 && !error && <p class="empty">{t("live.none")}</p>}
       <div class="live-rooms" data-testid="live-rooms">
         {(rooms ?? []).map((r) => (
-          <section class="panel" key={r.classId} aria-label={r.title ?? r.classId}>
-            <h2>{r.title ?? r.leadClassroomName ?? r.classId}</h2>
+          <section class="panel" key={r.classId} aria-label={r.title || r.pairingName}>
+            <h2>{r.title || r.pairingName}</h2>
             <p class="muted">
-              {[r.leadTeacherName, r.leadClassroomName, r.startedAt ? t("live.since", { time: formatTime(r.startedAt) }) : null, r.node].filter(Boolean).join(" · ")}
+              {[r.pairingName, r.openedAt ? t("live.since", { time: formatTime(r.openedAt) }) : null, r.ownerUrl].filter(Boolean).join(" · ")}
             </p>
             <table class="data">
               <thead>
                 <tr>
                   <th scope="col">{t("attendance.classroom")}</th>
                   <th scope="col">{t("attendance.status")}</th>
+                  <th scope="col">{t("live.quality")}</th>
                   <th scope="col">{t("live.rtt")}</th>
                   <th scope="col">{t("live.loss")}</th>
                   <th scope="col">{t("live.bitrate")}</th>
                 </tr>
               </thead>
               <tbody>
-                {(r.classrooms ?? []).map((c) => (
-                  <tr key={c.classroomId}>
-                    <th scope="row">{c.name}</th>
-                    <td>{c.present ? t("attendance.present") : t("attendance.absent")}{c.connectionState ? ` (${c.connectionState})` : ""}</td>
-                    <td>{c.rttMs !== undefined ? `${Math.round(c.rttMs)} ms` : "—"}</td>
-                    <td>{c.lossFraction !== undefined ? `${(c.lossFraction * 100).toFixed(1)}%` : "—"}</td>
-                    <td>{c.inboundBitrateBps !== undefined ? `${Math.round(c.inboundBitrateBps / 1000)} kbit/s` : "—"}</td>
-                  </tr>
-                ))}
+                {r.classrooms.map((c) => {
+                  // The classroom's link is that of its connected participant (device or assistant teacher).
+                  const p = r.participants.find((x) => x.classroomId === c.classroomId && x.connection === "Connected" && x.stats);
+                  const st = p?.stats;
+                  const flags = [c.isLead && t("live.lead"), c.stageSeat && t("live.onStage"), c.mutedByLead && t("live.muted")].filter(Boolean).join(" · ");
+                  return (
+                    <tr key={c.classroomId}>
+                      <th scope="row">{c.name}</th>
+                      <td>{c.present ? t("attendance.present") : t("attendance.absent")}{flags ? ` · ${flags}` : ""}</td>
+                      <td>{st?.quality ?? "—"}</td>
+                      <td>{st ? `${Math.round(st.roundTripTimeMs)} ms` : "—"}</td>
+                      <td>{st ? `${(st.packetLoss * 100).toFixed(1)}%` : "—"}</td>
+                      <td>{st ? `${Math.round(st.inboundBitrateBps / 1000)} / ${Math.round(st.outboundBitrateBps / 1000)} kbit/s` : "—"}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </section>

@@ -7,7 +7,7 @@ const qualityKey = { good: "quality.good", fair: "quality.fair", poor: "quality.
 
 function QualityMeter({ c }: { c: ClassroomView }) {
   const bars = { good: 3, fair: 2, poor: 1, unknown: 0 }[c.quality];
-  const detail = c.stats?.rttMs !== undefined ? t("quality.detail", { rtt: Math.round(c.stats.rttMs), loss: Math.round((c.stats.packetLoss ?? 0) * 100) }) : "";
+  const detail = c.stats ? t("quality.detail", { rtt: Math.round(c.stats.roundTripTimeMs), loss: Math.round(c.stats.packetLoss * 100) }) : "";
   return (
     <span class={`quality q-${c.quality}`} title={detail} data-testid="quality">
       <span class="bars" aria-hidden="true">
@@ -16,22 +16,25 @@ function QualityMeter({ c }: { c: ClassroomView }) {
         ))}
       </span>
       <span>{t(qualityKey[c.quality])}</span>
+      {detail && <span class="sr-only">{detail}</span>}
     </span>
   );
 }
 
 /** One tile per rural classroom: who is there, how good the link is, its video while on stage, and controls. */
 export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; rooms: ClassroomView[]; onError: (e: string | null) => void }) {
-  const ended = live.snapshot?.state === "ended";
+  const ended = live.snapshot?.state === "Ended";
   const act = async (method: string, ...args: unknown[]) => onError(await live.act(method, ...args));
   if (rooms.length === 0) return <p class="empty">{t("tiles.none")}</p>;
   return (
     <ul class="tiles" aria-label={t("tiles.title")}>
-      {rooms.map((c) => (
-        <li key={c.classroomId} class={`tile${c.onStage ? " on-stage" : ""}${c.present ? "" : " absent"}`} data-testid="classroom-tile" data-classroom={c.classroomId}>
+      {rooms.map((c) => {
+        const stream = c.stageSeat ? live.media.streams.get(`stage${c.stageSeat}`) : undefined;
+        return (
+        <li key={c.classroomId} class={`tile${c.stageSeat ? " on-stage" : ""}${c.present ? "" : " absent"}`} data-testid="classroom-tile" data-classroom={c.classroomId}>
           <div class="tile-video">
-            {c.onStage && live.media.streams.get("stage") ? (
-              <VideoView stream={live.media.streams.get("stage")} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
+            {c.stageSeat && stream ? (
+              <VideoView stream={stream} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
             ) : (
               <div class="no-video">{c.present ? t("tiles.offStage") : t("tiles.absent")}</div>
             )}
@@ -42,13 +45,13 @@ export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; room
           </div>
           <div class="tile-flags">
             {c.handPosition !== null && <span class="badge hand">{t("tiles.hand", { n: c.handPosition })}</span>}
-            {c.onStage && <span class="badge live">{t("tiles.onStage")}</span>}
+            {c.stageSeat && <span class="badge live">{t("tiles.onStage")}</span>}
             {c.muted && <span class="badge muted-flag">{t("tiles.muted")}</span>}
-            {c.connection === "lost" && <span class="badge lost">{t("tiles.lost")}</span>}
+            {c.connection === "Reconnecting" && <span class="badge lost">{t("tiles.lost")}</span>}
           </div>
           <div class="tile-actions">
-            {c.onStage ? (
-              <button type="button" class="secondary" disabled={ended} onClick={() => void act("TakeOffStage")}>
+            {c.stageSeat ? (
+              <button type="button" class="secondary" disabled={ended} onClick={() => void act("TakeOffStage", c.classroomId)}>
                 {t("tiles.takeOff")}
               </button>
             ) : (
@@ -67,7 +70,8 @@ export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; room
             )}
           </div>
         </li>
-      ))}
+        );
+      })}
     </ul>
   );
 }

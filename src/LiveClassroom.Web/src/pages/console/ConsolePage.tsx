@@ -1,9 +1,8 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { session } from "../../api/session";
-import { LiveClass, classroomName, eventKeys, leadSlots, useLiveClass } from "../../live/LiveClass";
+import { LiveClass, leadSlots, useLiveClass } from "../../live/LiveClass";
 import { classroomsOf } from "../../live/classrooms";
-import type { ClassSnapshot } from "../../hub/types";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -15,51 +14,44 @@ import { ClassroomTiles } from "./ClassroomTiles";
 import { HandQueue } from "./HandQueue";
 import { AttendancePanel } from "./AttendancePanel";
 
-function describe(s: ClassSnapshot, key: string, classroomId?: string, participantId?: string): string | null {
-  const k = eventKeys[key];
-  if (!k) return null;
-  const who = participantId ? (s.participants.find((p) => p.participantId === participantId)?.displayName ?? "") : "";
-  const muted = classroomId ? s.muted.includes(classroomId) : false;
-  if (key === "StageChanged" && !classroomId) return t("event.stageCleared");
-  if (key === "MuteChanged") return t(muted ? "event.muted" : "event.unmuted", { name: classroomName(s, classroomId) });
-  return t(k, { name: classroomId ? classroomName(s, classroomId) : who });
-}
+const stateKey = { Scheduled: "lesson.ready", Live: "lesson.live", Ended: "lesson.ended" } as const;
 
 /** The lead teacher's console for one live class. */
 export function ConsolePage({ classId }: { classId: string }) {
-  const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.token, leadSlots, describe), [classId]);
+  const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.token, leadSlots, "lead"), [classId]);
   const [error, setError] = useState<string | null>(null);
   const s = live?.snapshot;
-
-  const status = !live || live.hub.status === "connecting" ? t("link.connecting") : live.hub.status === "reconnecting" ? t("link.reconnecting") : null;
+  const rooms = s ? classroomsOf(s) : [];
+  const isLead = live?.you?.role === "Lead";
+  const status = fatal ? null : !live || live.hub.status === "connecting" ? t("link.connecting") : live.hub.status === "reconnecting" ? t("link.reconnecting") : null;
 
   return (
     <>
       <TopBar>
         {s && (
           <span class={`badge state-${s.state}`} data-testid="class-state">
-            {t(s.state === "live" ? "lesson.live" : s.state === "ended" ? "lesson.ended" : "lesson.ready")}
+            {t(stateKey[s.state] ?? "lesson.ready")}
           </span>
         )}
       </TopBar>
       <main class="console">
-        <h1 class="sr-only">{t("console.title")}</h1>
-        <Notice text={fatal} />
+        <h1 class="console-title">{s?.title || t("console.title")}</h1>
+        <Notice text={fatal} testId="fatal-error" />
         <Notice text={status} kind="info" testId="link-status" />
         {live && s && (
           <>
             <div class="console-bar">
-              {s.state === "ready" && (
-                <button type="button" class="primary big" onClick={async () => setError(await live.act("OpenClass"))}>
+              {isLead && s.state === "Scheduled" && (
+                <button type="button" class="primary big" data-testid="open-class" onClick={async () => setError(await live.act("OpenClass"))}>
                   {t("console.open")}
                 </button>
               )}
-              {s.state === "live" && (
+              {isLead && s.state === "Live" && (
                 <ConfirmButton class="danger big" testId="end-class" label={t("console.end")} question={t("console.endConfirm")}
                   confirmLabel={t("console.endYes")} onConfirm={async () => setError(await live.act("EndClass"))} />
               )}
-              {s.state === "ended" && <p class="ended-note" role="status">{t("console.ended")}</p>}
-              {live.mediaError && <Notice text={t("media.negotiateFailed", { reason: live.mediaError })} />}
+              {s.state === "Ended" && <p class="ended-note" role="status" data-testid="console-ended">{t("console.ended")}</p>}
+              {live.mediaError && s.state === "Live" && <Notice text={t("media.negotiateFailed", { reason: live.mediaError })} testId="media-error" />}
               <Notice text={error} testId="action-error" />
             </div>
             <div class="console-grid">
@@ -69,15 +61,17 @@ export function ConsolePage({ classId }: { classId: string }) {
               </aside>
               <section class="console-center" aria-labelledby="tiles-title">
                 <h2 id="tiles-title">{t("tiles.title")}</h2>
-                <ClassroomTiles live={live} rooms={classroomsOf(s, live.reconnects)} onError={setError} />
+                <ClassroomTiles live={live} rooms={rooms} onError={setError} />
               </section>
               <aside class="console-right">
-                <HandQueue live={live} rooms={classroomsOf(s, live.reconnects)} onError={setError} />
-                <AttendancePanel live={live} rooms={classroomsOf(s, live.reconnects)} />
-                <ChatPanel live={live} canModerate={s.you.role === "lead"} />
+                <HandQueue live={live} rooms={rooms} onError={setError} />
+                {live.you?.seesAttendance && <AttendancePanel rooms={rooms} />}
+                <ChatPanel live={live} canModerate={isLead} />
               </aside>
             </div>
-            <AudioSink stream={live.media.streams.get("stage-audio")} />
+            {[1, 2, 3, 4].map((n) => (
+              <AudioSink key={n} stream={live.media.streams.get(`stage${n}-audio`)} />
+            ))}
           </>
         )}
       </main>

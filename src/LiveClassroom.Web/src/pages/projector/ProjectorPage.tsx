@@ -69,7 +69,10 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
   if (live)
     return <ProjectorClass key={live.classId} classId={live.classId!} lesson={live} device={device} onEnded={() => setEnded((e) => [...e, live.classId!])} />;
 
-  const justEnded = ended.length > 0 && lessons?.some((l) => l.classId === ended[ended.length - 1]);
+  // The end screen stays until the next lesson starts or half an hour after the ended one was due to finish.
+  const justEnded = lessons?.some(
+    (l) => (ended.includes(l.classId ?? "") || isEnded(l)) && Date.parse(l.endsAt) + 30 * 60000 > now && Date.parse(l.startsAt) <= now,
+  );
   const next = lessons?.find((l) => !isLive(l) && !isEnded(l) && Date.parse(l.endsAt) > now);
   return (
     <main class="projector waiting">
