@@ -140,7 +140,8 @@ public sealed partial class ClassroomHub(
     public async Task<NegotiateResult> Negotiate(string classId, string sdpOffer, MediaDescription? mediaDescription)
     {
         var (id, caller) = Joined(classId);
-        if (string.IsNullOrWhiteSpace(sdpOffer) || sdpOffer.Length > MaxSdpLength)
+        // The media plane parses the offer; this only keeps what is plainly not SDP away from it.
+        if (string.IsNullOrWhiteSpace(sdpOffer) || sdpOffer.Length > MaxSdpLength || !sdpOffer.StartsWith("v=0", StringComparison.Ordinal))
         {
             throw HubErrors.BadSdp();
         }

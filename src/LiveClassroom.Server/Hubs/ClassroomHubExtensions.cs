@@ -29,7 +29,6 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<ClassroomHubFilter>();
         services.TryAddSingleton<ClassEventDispatcher>();
         services.TryAddSingleton<ClassConnections>();
-        services.TryAddSingleton<OrgTree>();
         services.TryAddSingleton<ClassRoleResolver>();
         services.TryAddSingleton<ClassAccess>();
         services.Replace(ServiceDescriptor.Singleton<IRoomEventPublisher, HubRoomEventPublisher>());

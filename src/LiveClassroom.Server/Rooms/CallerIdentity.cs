@@ -28,12 +28,11 @@ public sealed record CallerIdentity(
             return null;
         }
         var roles = new List<RoleGrant>();
-        foreach (var claim in user.FindAll(LcClaims.Role))
+        foreach (var claim in isDevice ? [] : user.FindAll(LcClaims.Role))
         {
-            var at = claim.Value.IndexOf('@', StringComparison.Ordinal);
-            if (at > 0 && Guid.TryParse(claim.Value.AsSpan(at + 1), out var roleOrg))
+            if (RoleGrant.Parse(claim.Value) is { } grant)
             {
-                roles.Add(new RoleGrant(claim.Value[..at], roleOrg));
+                roles.Add(grant);
             }
         }
         var name = user.FindFirstValue(LcClaims.Name);

@@ -12,13 +12,16 @@ namespace LiveClassroom.Server.Rooms;
 /// </summary>
 public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSource, ClassRoleResolver resolver)
 {
+    // A class admits no System caller to its snapshot; the server reads who belongs to it as a watching admin.
+    private static readonly RoomCaller MembershipLookup = new("server", "server", RoomRole.Admin);
+
     /// <summary>The caller's identity in the class, or null when refused.</summary>
     public async Task<RoomCaller?> ResolveClassAsync(CallerIdentity caller, string classId, CancellationToken ct = default)
     {
-        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(RoomCaller.System);
+        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(MembershipLookup);
         var parties = await PartiesAsync(snapshot.LeadTeacherId, snapshot.LeadClassroomId,
             snapshot.Classrooms.Where(c => !c.IsLead).Select(c => c.ClassroomId), ct);
-        return parties is null ? null : await resolver.ResolveAsync(caller, parties, ct);
+        return parties is null ? null : resolver.Resolve(caller, parties);
     }
 
     /// <summary>The caller's identity in the pairing (null when refused) and the pairing's definition (null when undefined).</summary>
@@ -30,7 +33,7 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
             return (null, snapshot);
         }
         var parties = await PartiesAsync(d.LeadTeacher.Id, d.LeadClassroom.Id, d.RuralClassrooms.Select(c => c.Id), ct);
-        return (parties is null ? null : await resolver.ResolveAsync(caller, parties, ct), snapshot);
+        return (parties is null ? null : resolver.Resolve(caller, parties), snapshot);
     }
 
     /// <summary>The lead and paired classrooms with their schools; null if the lead classroom is unknown.</summary>

@@ -7,14 +7,14 @@ namespace LiveClassroom.Server.Rooms;
 /// The role matrix of docs/HUB.md: maps a caller to their role in one class, or null when they are refused.
 /// The grain re-checks lead/classroom claims against its own data; this decides who may come in at all.
 /// </summary>
-public sealed class ClassRoleResolver(OrgTree orgTree)
+public sealed class ClassRoleResolver(AccessPolicy policy)
 {
     private static readonly string[] AdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
 
     /// <summary>The caller's grain identity in this class, or null (refused).</summary>
-    public async Task<RoomCaller?> ResolveAsync(CallerIdentity caller, ClassParties parties, CancellationToken ct = default)
+    public RoomCaller? Resolve(CallerIdentity caller, ClassParties parties)
     {
-        var role = await ResolveRoleAsync(caller, parties, ct);
+        var role = ResolveRole(caller, parties);
         if (role is null)
         {
             return null;
@@ -27,7 +27,7 @@ public sealed class ClassRoleResolver(OrgTree orgTree)
             caller.IsDevice ? PrincipalKind.Device : PrincipalKind.Person);
     }
 
-    private async Task<(RoomRole Role, Guid? ClassroomId)?> ResolveRoleAsync(CallerIdentity caller, ClassParties parties, CancellationToken ct)
+    private (RoomRole Role, Guid? ClassroomId)? ResolveRole(CallerIdentity caller, ClassParties parties)
     {
         if (caller.IsDevice)
         {
@@ -56,11 +56,11 @@ public sealed class ClassRoleResolver(OrgTree orgTree)
 
         // Admins watch with the attendance view (RoomRole.Admin); researchers watch as plain observers.
         var schools = parties.RuralClassrooms.Select(c => c.SchoolId).Prepend(parties.LeadSchoolId).Distinct().ToList();
-        if (await CoversAnyAsync(caller, AdminRoles, schools, ct))
+        if (CoversAny(caller, AdminRoles, schools))
         {
             return (RoomRole.Admin, null);
         }
-        if (await CoversAnyAsync(caller, [Roles.Researcher], schools, ct))
+        if (CoversAny(caller, [Roles.Researcher], schools))
         {
             return (RoomRole.Observer, null);
         }
@@ -68,18 +68,17 @@ public sealed class ClassRoleResolver(OrgTree orgTree)
     }
 
     /// <summary>True when the caller holds one of <paramref name="roles"/> at one of the schools or above it.</summary>
-    public async Task<bool> CoversAnyAsync(CallerIdentity caller, IReadOnlyCollection<string> roles, IEnumerable<Guid> schools, CancellationToken ct = default)
+    public bool CoversAny(CallerIdentity caller, IReadOnlyCollection<string> roles, IEnumerable<Guid> schools)
     {
-        var grants = caller.Roles.Where(r => roles.Contains(r.Role)).Select(r => r.OrganisationId).ToHashSet();
-        if (grants.Count == 0)
-        {
-            return false;
-        }
+        var tree = policy.Tree;
         foreach (var school in schools)
         {
-            if (grants.Overlaps(await orgTree.SelfAndAncestorsAsync(school, ct)))
+            foreach (var grant in caller.Roles)
             {
-                return true;
+                if (roles.Contains(grant.Role) && tree.IsAncestorOrSelf(grant.OrganisationId, school))
+                {
+                    return true;
+                }
             }
         }
         return false;

@@ -44,7 +44,7 @@ public static class PairingsApi
                 p.LeadSchoolId,
                 Guid.Parse(p.Listing.LeadClassroom.Id),
                 [.. p.Listing.RuralClassrooms.Select((c, i) => new PairedClassroom(Guid.Parse(c.Id), p.RuralSchoolIds[i]))]);
-            if (await resolver.ResolveAsync(caller, parties, ct) is not null)
+            if (resolver.Resolve(caller, parties) is not null)
             {
                 visible.Add(p.Listing);
             }
@@ -84,7 +84,7 @@ public static class PairingsApi
         // The admin must cover every school the pairing touches: a county admin pairs schools of their county.
         foreach (var school in classrooms.Values.Select(c => c.SchoolId).Distinct())
         {
-            if (!await resolver.CoversAnyAsync(caller, AdminRoles, [school], ct))
+            if (!resolver.CoversAny(caller, AdminRoles, [school]))
             {
                 return RoomApiErrors.Forbidden();
             }
