@@ -57,7 +57,8 @@ public sealed class TokenService
         Span<byte> expected = stackalloc byte[32];
         HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(body), expected);
         Span<byte> given = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), given, out var n) || n != 32
+        // The OperationStatus overload reports malformed input instead of throwing (TryDecodeFromChars throws).
+        if (Base64Url.DecodeFromChars(token.AsSpan(dot + 1), given, out _, out var n) != System.Buffers.OperationStatus.Done || n != 32
             || !CryptographicOperations.FixedTimeEquals(given[..n], expected))
         {
             return null;
