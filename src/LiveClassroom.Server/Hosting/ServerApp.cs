@@ -1,6 +1,7 @@
 using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Media;
@@ -34,6 +35,7 @@ public static class ServerApp
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
