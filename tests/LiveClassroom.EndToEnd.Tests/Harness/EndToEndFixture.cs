@@ -25,6 +25,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
         _server = await ServerProcess.StartAsync();
         Api = new DemoApi(_server.BaseUrl);
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // Two shared cores and seven engineers: allow slow pages, never sleep.
+        Assertions.SetDefaultExpectTimeout(20_000);
     }
 
     public async Task DisposeAsync()

@@ -126,6 +126,10 @@ public sealed class ServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        // Kept for diagnosing a failed run (artifacts/ is git-ignored).
+        var logDir = Path.Combine(RepoPaths.Root, "artifacts", "e2e");
+        Directory.CreateDirectory(logDir);
+        await File.WriteAllTextAsync(Path.Combine(logDir, "server.log"), Log);
         _process.Dispose();
         await _database.DisposeAsync();
     }

@@ -15,16 +15,16 @@ public sealed class RoomDirectory(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ListedPairing>> PairingsAsync(CancellationToken ct = default)
     {
         const string Sql = """
-            SELECT p.id, p.name, p.lead_classroom_id, lc.name, lc.school_id, p.lead_teacher_id, coalesce(t.display_name, ''),
+            SELECT p.id::uuid, p.name, p.lead_classroom_id::uuid, lc.name, lc.school_id, p.lead_teacher_id::uuid, coalesce(t.display_name, ''),
                    p.subject, p.grade, p.textbook_edition, p.term_name, p.term_start, p.term_end,
                    coalesce(array_agg(rc.id ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}'),
                    coalesce(array_agg(rc.name ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}'),
                    coalesce(array_agg(rc.school_id ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}')
             FROM pairings p
-            JOIN classrooms lc ON lc.id = p.lead_classroom_id
-            LEFT JOIN people t ON t.id = p.lead_teacher_id
+            JOIN classrooms lc ON lc.id::text = p.lead_classroom_id
+            LEFT JOIN people t ON t.id::text = p.lead_teacher_id
             LEFT JOIN pairing_classrooms pc ON pc.pairing_id = p.id
-            LEFT JOIN classrooms rc ON rc.id = pc.classroom_id
+            LEFT JOIN classrooms rc ON rc.id::text = pc.classroom_id
             GROUP BY p.id, lc.id, t.id
             ORDER BY p.name, p.id
             """;
