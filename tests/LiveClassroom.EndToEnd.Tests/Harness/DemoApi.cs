@@ -5,7 +5,10 @@ using System.Text.Json.Nodes;
 namespace LiveClassroom.EndToEnd.Tests.Harness;
 
 /// <summary>A fresh pairing for one test: its own lead classroom and rural schools, a lesson running now.</summary>
-public sealed record Scenario(string PairingId, string PairingName, string LeadClassroomId, IReadOnlyList<(string Id, string SchoolName)> RuralClassrooms);
+public sealed record Scenario(string PairingId, string PairingName, string LeadClassroomId, IReadOnlyList<RuralClassroom> RuralClassrooms);
+
+/// <summary>A rural classroom of a scenario; its name is unique so tiles and lists can be told apart.</summary>
+public sealed record RuralClassroom(string Id, string Name, string SchoolName);
 
 /// <summary>
 /// Sets up what a test needs through the server's public HTTP API, as the seeded demo accounts
@@ -57,14 +60,15 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
         var county = Find(tree["roots"]!.AsArray(), "示范县") ?? throw new InvalidOperationException("demo county missing");
         var leadSchool = Find(tree["roots"]!.AsArray(), "示范县第一实验小学") ?? throw new InvalidOperationException("demo lead school missing");
         var lead = await SendAsync(HttpMethod.Post, $"/api/organisations/{leadSchool["id"]}/classrooms", admin, new { name = $"主讲教室 {tag}" });
-        var rural = new List<(string, string)>();
+        var rural = new List<RuralClassroom>();
         for (var i = 1; i <= ruralCount; i++)
         {
             var schoolName = $"{tag}村小学{i}";
             var school = await SendAsync(HttpMethod.Post, "/api/organisations", admin,
                 new { parentId = county["id"]!.GetValue<string>(), kind = "school", name = schoolName, isRural = true });
-            var room = await SendAsync(HttpMethod.Post, $"/api/organisations/{school["id"]}/classrooms", admin, new { name = "专递课堂教室" });
-            rural.Add((room["id"]!.GetValue<string>(), schoolName));
+            var roomName = $"{schoolName}教室";
+            var room = await SendAsync(HttpMethod.Post, $"/api/organisations/{school["id"]}/classrooms", admin, new { name = roomName });
+            rural.Add(new RuralClassroom(room["id"]!.GetValue<string>(), roomName, schoolName));
         }
         var name = $"{tag} 语文 1+{ruralCount}";
         var pairing = await SendAsync(HttpMethod.Post, "/api/pairings", admin, new
@@ -72,7 +76,7 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
             name,
             leadClassroomId = lead["id"]!.GetValue<string>(),
             leadTeacherId = teacher["id"]!.GetValue<string>(),
-            ruralClassroomIds = rural.Select(r => r.Item1).ToArray(),
+            ruralClassroomIds = rural.Select(r => r.Id).ToArray(),
             subject = "语文",
             grade = "三年级",
             textbookEdition = "部编版",
@@ -112,6 +116,17 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
         var status = await SendAsync(HttpMethod.Get,
             $"/api/devices/pairing-requests/{request["requestId"]}?pollToken={Uri.EscapeDataString(request["pollToken"]!.GetValue<string>())}", null);
         return status["deviceToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"pairing not confirmed: {status}");
+    }
+
+    /// <summary>Opens today's lesson of the pairing as its lead teacher; returns the live class id.</summary>
+    public async Task<string> OpenLessonAsync(string pairingId)
+    {
+        var (teacher, _) = await LoginAsync("teacher");
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(SchoolOffset).DateTime).ToString("yyyy-MM-dd");
+        var lessons = await SendAsync(HttpMethod.Get, $"/api/pairings/{pairingId}/lessons?from={today}&to={today}", teacher);
+        var lessonId = lessons.AsArray()[0]!["lessonId"]!.GetValue<string>();
+        var opened = await SendAsync(HttpMethod.Post, $"/api/pairings/{pairingId}/lessons/{lessonId}/open", teacher);
+        return opened["classId"]!.GetValue<string>();
     }
 
     public static JsonNode? Find(JsonArray nodes, string name)

@@ -77,22 +77,30 @@ export class ClassConnection {
       if (e.ownerUrl) this.baseUrl = e.ownerUrl.replace(/\/$/, "");
       this.status = "reconnecting";
       this.changed();
-      void this.start();
+      this.restart();
     });
     conn.onreconnecting(() => {
       this.status = "reconnecting";
       this.changed();
     });
-    conn.onreconnected(() => void this.join().catch(() => void this.start()));
+    conn.onreconnected(() => void this.join().catch(() => this.restart()));
     conn.onclose(() => {
       if (this.stopped || this.conn !== conn) return;
       this.status = "reconnecting";
       this.changed();
-      void this.start();
+      this.restart();
     });
     this.conn = conn;
     await conn.start();
     await this.join();
+  }
+
+  /** Starts over in the background; a refusal that retrying cannot fix stays in lastError for the page. */
+  private restart(): void {
+    this.start().catch((e) => {
+      this.lastError = e;
+      this.changed();
+    });
   }
 
   private async join(): Promise<void> {

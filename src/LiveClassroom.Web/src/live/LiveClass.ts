@@ -50,7 +50,11 @@ export class LiveClass {
     this.media = new MediaSession((offer, desc) => this.hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
     this.hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
-    this.hub.onJoined = (first) => void this.connectMedia(!first);
+    this.hub.onJoined = (first) => {
+      // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
+      void this.openLocal().catch(() => {});
+      void this.connectMedia(!first);
+    };
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
       const text = announce(e, before, after, this.audience);
@@ -76,15 +80,19 @@ export class LiveClass {
   }
 
   start(): Promise<void> {
-    // Camera and microphone open at once so the teacher sees the preview before starting the class.
-    this.openLocal();
     this.timers.push(window.setInterval(() => void this.reportStats(), 5000));
     // Attendance minutes and reconnects live only in snapshots: refresh them for those who see them.
     this.timers.push(window.setInterval(() => this.hub.you?.seesAttendance && this.hub.connected && void this.hub.resync(), 30000));
     return this.hub.start();
   }
 
+  /** Only the lead and the classrooms publish; a watching admin or researcher receives only (HUB.md). */
+  get publishes(): boolean {
+    return this.hub.you?.role === "Lead" || this.hub.you?.role === "Classroom";
+  }
+
   private openLocal(): Promise<void> {
+    if (!this.publishes) return Promise.resolve();
     this.localOpened ??= (async () => {
       this.local = await openLocalMedia();
       await this.media.setCamera(this.local.camera);
@@ -97,8 +105,8 @@ export class LiveClass {
   /** Negotiates once the class is live (the hub refuses Negotiate before); after a hub reconnect, with an ICE restart. */
   private async connectMedia(iceRestart: boolean): Promise<void> {
     if (this.hub.snapshot?.state !== "Live") return;
-    await this.openLocal();
     try {
+      await this.openLocal();
       await this.media.negotiate(iceRestart);
       this.mediaError = null;
     } catch (e) {

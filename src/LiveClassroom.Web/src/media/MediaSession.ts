@@ -65,9 +65,9 @@ export class MediaSession {
       if (pc !== this.pc) return;
       this.state = pc.connectionState;
       clearTimeout(this.disconnectTimer);
-      if (pc.connectionState === "failed") void this.negotiate(true);
+      if (pc.connectionState === "failed") this.restartIce();
       // "disconnected" often heals by itself within a second or two; restart ICE if it does not.
-      if (pc.connectionState === "disconnected") this.disconnectTimer = window.setTimeout(() => void this.negotiate(true), 3000);
+      if (pc.connectionState === "disconnected") this.disconnectTimer = window.setTimeout(() => this.restartIce(), 3000);
       this.changed();
     };
   }
@@ -115,6 +115,11 @@ export class MediaSession {
       this[which] = this.pc.addTransceiver(track, { direction: "sendonly" });
     }
     if (this.state !== "idle") await this.negotiate(false);
+  }
+
+  /** Fire-and-forget ICE restart; a failure is kept in lastError and retried by the next state change or hub rejoin. */
+  private restartIce(): void {
+    this.negotiate(true).catch(() => {});
   }
 
   /** Offer → hub Negotiate → answer. Serialised; iceRestart after a network change. */

@@ -56,7 +56,7 @@ export function ConsolePage({ classId }: { classId: string }) {
             </div>
             <div class="console-grid">
               <aside class="console-left">
-                <DevicePanel live={live} />
+                {live.publishes && <DevicePanel live={live} />}
                 <LiveRegion items={live.announcements} label={t("events.title")} />
               </aside>
               <section class="console-center" aria-labelledby="tiles-title">

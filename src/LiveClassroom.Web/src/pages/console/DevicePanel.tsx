@@ -55,7 +55,7 @@ export function DevicePanel({ live }: { live: LiveClass }) {
     // The browser's own "stop sharing" bar ends the track: follow it.
     track.addEventListener("ended", () => {
       setScreen(null);
-      void live.media.stopScreen();
+      live.media.stopScreen().catch(() => setError(t("media.screenFailed")));
     });
     setScreen(track);
     await live.media.startScreen(track).catch(() => setError(t("media.screenFailed")));
