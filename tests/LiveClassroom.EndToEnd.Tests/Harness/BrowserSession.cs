@@ -13,6 +13,7 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly string _profile;
     private readonly List<string> _errors = [];
     private readonly List<Func<string, bool>> _expected = [];
+    private readonly List<string> _responses = [];
 
     private BrowserSession(IBrowserContext context, string profile, IPage page)
     {
@@ -68,6 +69,17 @@ public sealed class BrowserSession : IAsyncDisposable
                 }
             }
         };
+        // Chromium's console line for a failed request omits the URL; keep it alongside for the failure message.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (_errors)
+                {
+                    _responses.Add($"HTTP {response.Status} {response.Request.Method} {response.Url}");
+                }
+            }
+        };
         page.PageError += (_, error) =>
         {
             lock (_errors)
@@ -91,7 +103,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             unexpected = _errors.Where(e => !_expected.Any(x => x(e))).ToList();
         }
-        Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected));
+        Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected) + "\nfailed responses:\n" + string.Join("\n", _responses));
     }
 
     public async Task ScreenshotAsync(string name)
