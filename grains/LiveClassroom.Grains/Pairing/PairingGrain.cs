@@ -24,7 +24,7 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
             throw new RoomRuleException(RoomErrorCode.InvalidInput, problem);
         }
         State.Definition = definition;
-        Emit(PairingEventTypes.PairingDefined, Snapshot());
+        Emit(PairingEventTypes.PairingDefined, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         await SyncListingAsync();
         return Snapshot();
@@ -43,7 +43,7 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
         }
         State.Timetable = timetable;
         _lessons = null;
-        Emit(PairingEventTypes.TimetableChanged, Snapshot());
+        Emit(PairingEventTypes.TimetableChanged, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         await SyncListingAsync();
         return Snapshot();

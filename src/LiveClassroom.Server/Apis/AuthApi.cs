@@ -19,6 +19,7 @@ public static partial class AuthApi
         app.MapPost("/api/auth/login", LoginAsync).AllowAnonymous();
         app.MapGet("/api/me", MeAsync);
         app.MapPost("/api/me/password", ChangePasswordAsync);
+        app.MapPost("/api/auth/logout", LogoutAsync);
         return app;
     }
 
@@ -55,7 +56,7 @@ public static partial class AuthApi
         var logger = loggers.CreateLogger(typeof(AuthApi).FullName!);
         if (await throttle.RetryAfterAsync(username, ip, ct) is { } wait)
         {
-            LogThrottled(logger, username, ip);
+            LogThrottled(logger, ip);
             return ApiErrors.TooManyAttempts(context, wait);
         }
         var credentials = await people.FindCredentialsAsync(username, ct);
@@ -63,7 +64,8 @@ public static partial class AuthApi
         if (!passwordOk || !credentials!.IsActive)
         {
             await throttle.RecordAsync(username, ip, succeeded: false, ct);
-            LogLoginFailed(logger, username, ip);
+            // Never the typed username: people paste passwords into it by mistake.
+            LogLoginFailed(logger, credentials?.Id, ip);
             return passwordOk ? ApiErrors.AccountInactive() : ApiErrors.InvalidCredentials();
         }
         await throttle.RecordAsync(username, ip, succeeded: true, ct);
@@ -125,8 +127,30 @@ public static partial class AuthApi
         await using var conn = await people.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await PeopleStore.UpdateAsync(conn, tx, personId, null, null, PasswordHasher.Hash(body.NewPassword!), ct);
-        await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), personId, "person.password", "person", personId, null, new { self = true }, ct);
+        await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), personId, "person.password", "person", personId, access.OrganisationId(user),
+            new { self = true }, ct);
         await tx.CommitAsync(ct);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Tokens are not stored, so logging out ends every session of the person (classroom PCs are shared; a token
+    /// left behind on one must die with the logout).
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(
+        ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher, TimeProvider time, CancellationToken ct)
+    {
+        if (access.PersonId(user) is not { } personId)
+        {
+            return ApiErrors.Forbidden();
+        }
+        await using (var conn = await people.DataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await PeopleStore.EndSessionsAsync(conn, tx, personId, time.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+        }
+        await refresher.RefreshAsync(force: false, ct);
         return Results.NoContent();
     }
 
@@ -139,11 +163,11 @@ public static partial class AuthApi
         _ => null,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused for {Username} from {ClientIp}")]
-    private static partial void LogLoginFailed(ILogger logger, string username, string clientIp);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused for person {PersonId} (none: unknown username) from {ClientIp}")]
+    private static partial void LogLoginFailed(ILogger logger, Guid? personId, string clientIp);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Login throttled for {Username} from {ClientIp}")]
-    private static partial void LogThrottled(ILogger logger, string username, string clientIp);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login throttled from {ClientIp}")]
+    private static partial void LogThrottled(ILogger logger, string clientIp);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Person {PersonId} logged in from {ClientIp}")]
     private static partial void LogLoggedIn(ILogger logger, Guid personId, string clientIp);

@@ -190,20 +190,26 @@ public static partial class PeopleApi
         {
             await PeopleStore.UpdateAsync(conn, tx, id, body.DisplayName?.Trim(), body.IsActive,
                 body.Password is null ? null : PasswordHasher.Hash(body.Password), ct);
+            if (body.Password is not null && id != actor)
+            {
+                // A reset by an admin ends the sessions of whoever may have had the old password.
+                await PeopleStore.EndSessionsAsync(conn, tx, id, time.GetUtcNow(), ct);
+            }
             await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), actor, "person.update", "person", id, person.OrganisationId,
                 new { displayName = body.DisplayName?.Trim(), body.IsActive, passwordChanged = body.Password is not null }, ct);
             await tx.CommitAsync(ct);
         }
-        if (body.IsActive is not null)
+        if (body.IsActive is not null || body.Password is not null)
         {
-            // Deactivation must hold at once here; other nodes follow within a refresh interval.
+            // Deactivation and ended sessions must hold at once here; other nodes follow within a refresh interval.
             await refresher.RefreshAsync(force: false, ct);
         }
         return Results.Ok(await people.GetAsync(id, ct));
     }
 
     private static async Task<IResult> ReplaceRolesAsync(
-        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, TimeProvider time, CancellationToken ct)
+        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher,
+        TimeProvider time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -248,10 +254,16 @@ public static partial class PeopleApi
                 return ApiErrors.Forbidden();
             }
             await PeopleStore.ReplaceRolesAsync(conn, tx, id, wanted, ct);
+            if (added.Count + removed.Count > 0)
+            {
+                // The person's token carries the old roles: end it so they log in again with the new ones.
+                await PeopleStore.EndSessionsAsync(conn, tx, id, time.GetUtcNow(), ct);
+            }
             await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), actor, "person.roles", "person", id, person.OrganisationId,
                 new { added = added.Select(g => g.ToClaimValue()), removed = removed.Select(g => g.ToClaimValue()) }, ct);
             await tx.CommitAsync(ct);
         }
+        await refresher.RefreshAsync(force: false, ct);
         return Results.Ok(await people.GetAsync(id, ct));
     }
 

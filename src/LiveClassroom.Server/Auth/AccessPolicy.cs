@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 
 namespace LiveClassroom.Server.Auth;
@@ -8,7 +9,7 @@ namespace LiveClassroom.Server.Auth;
 /// Admin roles cover the organisation they are held at and everything below it; teacher and researcher roles
 /// apply at their own organisation (use <see cref="HasRoleAtOrAbove"/> where a county researcher may act in its schools).
 /// </summary>
-public sealed class AccessPolicy(OrganisationDirectory directory)
+public sealed class AccessPolicy(OrganisationDirectory directory, PrincipalRevocations revocations)
 {
     public OrganisationTree Tree => directory.Current;
 
@@ -124,6 +125,26 @@ public sealed class AccessPolicy(OrganisationDirectory directory)
     /// <summary>The organisations where the principal holds an admin role (each covers its subtree).</summary>
     public IReadOnlyList<Guid> AdminRoots(ClaimsPrincipal principal) =>
         [.. RolesOf(principal).Where(g => Roles.IsAdmin(g.Role)).Select(g => g.OrganisationId).Distinct()];
+
+    /// <summary>
+    /// True when a principal that authenticated earlier must no longer be served: its device was revoked, the person
+    /// was deactivated, or their roles or password changed since the token was issued. Hubs call this on long-lived
+    /// connections, which authenticate only once.
+    /// </summary>
+    public bool IsRevoked(ClaimsPrincipal principal)
+    {
+        if (IsDevice(principal))
+        {
+            return TokenId(principal) is not { } jti || revocations.IsDeviceTokenRevoked(jti);
+        }
+        if (PersonId(principal) is { } person)
+        {
+            long? issuedAt = long.TryParse(principal.FindFirstValue(LcClaims.IssuedAt), NumberStyles.None, CultureInfo.InvariantCulture, out var iat)
+                ? iat : null;
+            return revocations.IsPersonInactive(person) || revocations.IsPersonTokenStale(person, issuedAt);
+        }
+        return true;
+    }
 
     public bool IsAncestorOrSelf(Guid ancestor, Guid descendant) => Tree.IsAncestorOrSelf(ancestor, descendant);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed class AccountTokens(TokenService tokens, IOptions<AccountOptions> 
             new(LcClaims.Name, person.DisplayName),
             new(LcClaims.Kind, LcClaims.KindPerson),
             new(LcClaims.Organisation, person.OrganisationId.ToString()),
+            new(LcClaims.IssuedAt, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(person.Roles.Select(r => new Claim(LcClaims.Role, new RoleGrant(r.Role, r.OrganisationId).ToClaimValue())));
         // Signed with the same clock TokenService checks expiry against; whole seconds like the token's exp.

@@ -11,6 +11,9 @@ public static class AccountsServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section);
+        // Unparseable route or query values answer 400 in the API's error shape (Apis/ApiErrorBodies) in every
+        // environment, rather than a developer exception page in Development.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddSingleton<OrganisationDirectory>();
         services.AddSingleton<PrincipalRevocations>();
         services.AddSingleton<AccessPolicy>();

@@ -123,7 +123,16 @@ public sealed partial class AuthStateRefresher(
                 people.Add(reader.GetGuid(0));
             }
         }
-        revocations.Publish(tokens, people, version);
+        var validAfter = new List<KeyValuePair<Guid, DateTimeOffset>>();
+        await using (var cmd = new NpgsqlCommand("SELECT id, sessions_valid_after FROM people WHERE sessions_valid_after IS NOT NULL", conn, tx))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                validAfter.Add(new(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+        }
+        revocations.Publish(tokens, people, validAfter, version);
     }
 
     private async Task LoopAsync(CancellationToken ct)

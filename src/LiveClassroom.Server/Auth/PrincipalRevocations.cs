@@ -6,9 +6,9 @@ namespace LiveClassroom.Server.Auth;
 /// </summary>
 public sealed class PrincipalRevocations
 {
-    private sealed record Snapshot(HashSet<Guid> DeviceTokens, HashSet<Guid> People, long Version);
+    private sealed record Snapshot(HashSet<Guid> DeviceTokens, HashSet<Guid> People, Dictionary<Guid, long> SessionsValidAfter, long Version);
 
-    private Snapshot _current = new([], [], 0);
+    private Snapshot _current = new([], [], [], 0);
     private readonly Lock _gate = new();
 
     public long Version => Volatile.Read(ref _current).Version;
@@ -17,7 +17,16 @@ public sealed class PrincipalRevocations
 
     public bool IsPersonInactive(Guid personId) => Volatile.Read(ref _current).People.Contains(personId);
 
-    public void Publish(IEnumerable<Guid> revokedDeviceTokens, IEnumerable<Guid> inactivePeople, long version)
+    /// <summary>
+    /// True when a person token issued at <paramref name="issuedAtUnixMs"/> predates the person's last role change
+    /// or password reset. Compared in whole milliseconds, the token's precision.
+    /// </summary>
+    public bool IsPersonTokenStale(Guid personId, long? issuedAtUnixMs) =>
+        Volatile.Read(ref _current).SessionsValidAfter.TryGetValue(personId, out var after) && (issuedAtUnixMs is not { } iat || iat < after);
+
+    public void Publish(
+        IEnumerable<Guid> revokedDeviceTokens, IEnumerable<Guid> inactivePeople, IEnumerable<KeyValuePair<Guid, DateTimeOffset>> sessionsValidAfter,
+        long version)
     {
         lock (_gate)
         {
@@ -25,7 +34,9 @@ public sealed class PrincipalRevocations
             {
                 return;
             }
-            Volatile.Write(ref _current, new Snapshot([.. revokedDeviceTokens], [.. inactivePeople], version));
+            Volatile.Write(ref _current, new Snapshot(
+                [.. revokedDeviceTokens], [.. inactivePeople],
+                sessionsValidAfter.ToDictionary(kv => kv.Key, kv => kv.Value.ToUnixTimeMilliseconds()), version));
         }
     }
 

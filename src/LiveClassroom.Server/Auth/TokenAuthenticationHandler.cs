@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using LiveClassroom.Server.Apis;
 using Microsoft.AspNetCore.Authentication;
@@ -63,6 +64,11 @@ public sealed partial class TokenAuthenticationHandler(
             if (!Guid.TryParse(principal.FindFirst(LcClaims.Subject)?.Value, out var personId) || revocations.IsPersonInactive(personId))
             {
                 return AuthenticateResult.Fail("inactive person");
+            }
+            long? issuedAt = long.TryParse(principal.FindFirst(LcClaims.IssuedAt)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var iat) ? iat : null;
+            if (revocations.IsPersonTokenStale(personId, issuedAt))
+            {
+                return AuthenticateResult.Fail("token predates a change of roles or password");
             }
         }
         else

@@ -51,6 +51,7 @@ public static class ServerApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
+        app.UseApiErrorBodies();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

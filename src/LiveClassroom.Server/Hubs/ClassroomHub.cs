@@ -140,8 +140,9 @@ public sealed partial class ClassroomHub(
     public async Task<NegotiateResult> Negotiate(string classId, string sdpOffer, MediaDescription? mediaDescription)
     {
         var (id, caller) = Joined(classId);
-        // The media plane parses the offer; this only keeps what is plainly not SDP away from it.
-        if (string.IsNullOrWhiteSpace(sdpOffer) || sdpOffer.Length > MaxSdpLength || !sdpOffer.StartsWith("v=0", StringComparison.Ordinal))
+        // The media plane parses the offer; the grain reports its refusal as plain invalid input, so what is not
+        // even shaped like SDP is caught here to give the caller the precise code.
+        if (sdpOffer is null || sdpOffer.Length > MaxSdpLength || !Media.SdpSyntax.IsWellFormed(sdpOffer))
         {
             throw HubErrors.BadSdp();
         }

@@ -1,5 +1,4 @@
-using LiveClassroom.Grains;
-using LiveClassroom.Grains.Ports;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -31,7 +30,7 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<ClassRoleResolver>();
         services.TryAddSingleton<ClassAccess>();
-        services.Replace(ServiceDescriptor.Singleton<IRoomEventPublisher, HubRoomEventPublisher>());
+        services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
         return services;
     }
 

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LiveClassroom.Server.Media;
 
 /// <summary>
-/// Chooses the media plane behind <see cref="IMediaControl"/>. <c>Media:Mode=Null</c> (the default until the SFU
-/// adapter is wired) runs rooms without forwarding media; any other value leaves the registration to the SFU wiring.
+/// Chooses the media plane behind <see cref="IMediaControl"/>. <c>Media:Mode=Null</c> runs rooms with signaling that
+/// answers every well-formed offer but forwards no media (for tests and demos until the SFU adapter is wired); any
+/// other value leaves the registration to the SFU wiring (or the grains' stand-in, which refuses negotiation).
 /// </summary>
 public static class MediaControlExtensions
 {
@@ -13,10 +14,9 @@ public static class MediaControlExtensions
 
     public static IServiceCollection AddNullMediaControlIfSelected(this IServiceCollection services, IConfiguration config)
     {
-        var mode = config["Media:Mode"];
-        if (string.IsNullOrWhiteSpace(mode) || string.Equals(mode, NullMode, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(config["Media:Mode"], NullMode, StringComparison.OrdinalIgnoreCase))
         {
-            services.TryAddSingleton<IMediaControl, NullMediaControl>();
+            services.Replace(ServiceDescriptor.Singleton<IMediaControl, NullMediaControl>());
         }
         return services;
     }

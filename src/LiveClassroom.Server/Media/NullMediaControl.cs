@@ -43,26 +43,18 @@ public sealed class NullMediaControl : IMediaControl
     public static string RejectingAnswer(string offer)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        var lines = offer.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0 || lines[0] != "v=0")
+        if (!SdpSyntax.IsWellFormed(offer))
         {
-            throw new FormatException("SDP must start with v=0");
+            throw new FormatException("not an SDP offer");
         }
+        var lines = offer.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var answer = new StringBuilder("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
         var sections = 0;
         foreach (var line in lines)
         {
-            if (line.Length < 2 || line[1] != '=')
-            {
-                throw new FormatException("SDP line without type=value");
-            }
             if (line.StartsWith("m=", StringComparison.Ordinal))
             {
-                var parts = line[2..].Split(' ');
-                if (parts.Length < 4)
-                {
-                    throw new FormatException("malformed m= line");
-                }
+                var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 parts[1] = "0";
                 answer.Append("m=").AppendJoin(' ', parts).Append("\r\n");
                 sections++;

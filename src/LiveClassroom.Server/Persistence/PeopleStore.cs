@@ -95,6 +95,15 @@ public sealed class PeopleStore(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Refuses the person's tokens issued before <paramref name="now"/> (see <c>LcClaims.IssuedAt</c>).</summary>
+    public static async Task EndSessionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("UPDATE people SET sessions_valid_after = @now WHERE id = @id", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("now", now);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task<Guid?> LockHomeOrganisationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT organisation_id FROM people WHERE id = @id FOR UPDATE", conn, tx);

@@ -228,4 +228,40 @@ public sealed class PeopleApiTests(AccountsServerFactory factory) : IClassFixtur
 
         await JsonAssert.ErrorAsync(response, HttpStatusCode.Forbidden, "forbidden");
     }
+
+    [Fact]
+    public async Task ReplaceRoles_ChangedRoles_EndTheOldSessionAndTheNextLoginCarriesTheNewRoles()
+    {
+        var school = await factory.OrganisationIdAsync("石桥镇小学");
+        var assistant = await PersonIdAsync("assistant3");
+        var oldToken = await factory.LoginAsync("assistant3");
+        await JsonAssert.StatusAsync(await factory.WithToken(oldToken).GetAsync("/api/me"), HttpStatusCode.OK);
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var admin = await factory.ClientForAsync("admin");
+
+        using var response = await admin.PutAsJsonAsync($"/api/people/{assistant}/roles",
+            new { roles = new[] { new { role = "lead_teacher", organisationId = school } } });
+
+        await JsonAssert.StatusAsync(response, HttpStatusCode.OK);
+        await JsonAssert.ErrorAsync(await factory.WithToken(oldToken).GetAsync("/api/me"), HttpStatusCode.Unauthorized, "unauthorized");
+        using var fresh = factory.WithToken(await factory.LoginAsync("assistant3"));
+        var me = await JsonAssert.StatusAsync(await fresh.GetAsync("/api/me"), HttpStatusCode.OK);
+        Assert.Equal("lead_teacher", Assert.Single(me.GetProperty("roles").EnumerateArray()).GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Update_AdminResetsAPassword_OldSessionEndsAndTheNewPasswordWorks()
+    {
+        var teacher = await PersonIdAsync("assistant1");
+        var oldToken = await factory.LoginAsync("assistant1");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var admin = await factory.ClientForAsync("admin");
+
+        using var response = await admin.PatchAsJsonAsync($"/api/people/{teacher}", new { password = "reset-by-admin-1" });
+
+        await JsonAssert.StatusAsync(response, HttpStatusCode.OK);
+        await JsonAssert.ErrorAsync(await factory.WithToken(oldToken).GetAsync("/api/me"), HttpStatusCode.Unauthorized, "unauthorized");
+        using var fresh = factory.WithToken(await factory.LoginAsync("assistant1", "reset-by-admin-1"));
+        await JsonAssert.StatusAsync(await fresh.GetAsync("/api/me"), HttpStatusCode.OK);
+    }
 }

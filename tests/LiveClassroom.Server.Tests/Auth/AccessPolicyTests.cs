@@ -27,7 +27,7 @@ public sealed class AccessPolicyTests
             new(SiblingSchool, County, "school", "村小", true),
             new(FarSchool, OtherCounty, "school", "远处的学校", true),
         ], [new(Classroom, SiblingSchool)], version: 1));
-        return new AccessPolicy(directory);
+        return new AccessPolicy(directory, new PrincipalRevocations());
     }
 
     private static ClaimsPrincipal Person(params (string Role, Guid Org)[] roles)
@@ -154,5 +154,21 @@ public sealed class AccessPolicyTests
         directory.Publish(new OrganisationTree([new(Province, null, "province", "旧", false)], version: 4));
 
         Assert.Equal("新", directory.Current.Find(Province)!.Name);
+    }
+
+    [Fact]
+    public void IsRevoked_DeviceWhoseTokenIsRevoked_TrueOnlyForThatDevice()
+    {
+        var revocations = new PrincipalRevocations();
+        var policy = new AccessPolicy(new OrganisationDirectory(), revocations);
+        var revoked = Device();
+        var other = Device();
+
+        Assert.False(policy.IsRevoked(revoked));
+        revocations.RevokeDeviceToken(policy.TokenId(revoked)!.Value);
+
+        Assert.True(policy.IsRevoked(revoked));
+        Assert.False(policy.IsRevoked(other));
+        Assert.False(policy.IsRevoked(Person((Roles.LeadTeacher, School))));
     }
 }

@@ -168,4 +168,31 @@ public sealed class LoginTests(AccountsServerFactory factory) : IClassFixture<Ac
         await JsonAssert.StatusAsync(ok, HttpStatusCode.NoContent);
         Assert.False(string.IsNullOrEmpty(await factory.LoginAsync("assistant2", "新的密码-2026")));
     }
+
+    [Fact]
+    public async Task Logout_PersonToken_TheTokenIsRefusedAfterwardsButANewLoginWorks()
+    {
+        var token = await factory.LoginAsync("schooladmin");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var client = factory.WithToken(token);
+
+        await JsonAssert.StatusAsync(await client.PostAsync("/api/auth/logout", null), HttpStatusCode.NoContent);
+
+        await JsonAssert.ErrorAsync(await client.GetAsync("/api/me"), HttpStatusCode.Unauthorized, "unauthorized");
+        using var fresh = factory.WithToken(await factory.LoginAsync("schooladmin"));
+        await JsonAssert.StatusAsync(await fresh.GetAsync("/api/me"), HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("/api/devices?schoolId=not-a-guid", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("/api/people?page=x", HttpStatusCode.BadRequest, "bad_request")]
+    [InlineData("/api/people/not-a-guid", HttpStatusCode.NotFound, "not_found")]
+    public async Task Api_MalformedRouteOrQuery_AnswersInTheErrorShape(string path, HttpStatusCode status, string code)
+    {
+        using var client = await factory.ClientForAsync("admin");
+
+        using var response = await client.GetAsync(path);
+
+        await JsonAssert.ErrorAsync(response, status, code);
+    }
 }

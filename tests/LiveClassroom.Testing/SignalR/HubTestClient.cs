@@ -31,6 +31,7 @@ public sealed class HubTestClient : IAsyncDisposable
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _receiveLoop;
     private int _nextId;
+    private int _disposed;
 
     private HubTestClient(WebSocket socket) => _socket = socket;
 
@@ -297,6 +298,10 @@ public sealed class HubTestClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (_socket.State == WebSocketState.Open)
         {
             try

@@ -59,6 +59,10 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_organisation_idx ON audit_log (organisation_id, at DESC);
 
+-- Person tokens issued before this moment are refused: set when an admin changes someone's roles or resets
+-- their password, so the old token's claims cannot outlive the change.
+ALTER TABLE people ADD COLUMN sessions_valid_after timestamptz;
+
 -- Nodes cache the organisation tree and the revoked principals in memory; these counters tell them,
 -- with one cheap query every few seconds, when to reload.
 CREATE TABLE auth_cache_versions (
@@ -80,5 +84,5 @@ CREATE TRIGGER classrooms_bump_cache AFTER INSERT OR UPDATE OR DELETE ON classro
     FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_cache_version('organisations');
 CREATE TRIGGER classroom_devices_bump_cache AFTER UPDATE OF revoked_at OR DELETE ON classroom_devices
     FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_cache_version('principals');
-CREATE TRIGGER people_bump_cache AFTER UPDATE OF is_active OR DELETE ON people
+CREATE TRIGGER people_bump_cache AFTER UPDATE OF is_active, sessions_valid_after OR DELETE ON people
     FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_cache_version('principals');
