@@ -136,7 +136,7 @@ public static partial class DevicesApi
     private static async Task<IResult> ListAsync(
         Guid? schoolId, ClaimsPrincipal user, AccessPolicy access, DeviceStore devices, AuthStateRefresher refresher, CancellationToken ct)
     {
-        IReadOnlyList<Guid> schools;
+        IReadOnlyList<Guid> roots;
         if (schoolId is { } school)
         {
             await OrganisationsApi.EnsureCachedAsync(access, refresher, school, ct);
@@ -144,18 +144,19 @@ public static partial class DevicesApi
             {
                 return ApiErrors.Forbidden();
             }
-            schools = [school];
+            roots = [school];
         }
         else
         {
-            var roots = access.AdminRoots(user);
+            roots = access.AdminRoots(user);
             if (roots.Count == 0)
             {
                 return ApiErrors.Forbidden();
             }
-            var tree = access.Tree;
-            schools = [.. roots.SelectMany(tree.SubtreeOf).Distinct().Where(id => tree.Find(id)?.Kind == OrganisationKinds.School)];
         }
+        // schoolId may also name a county (or higher): every school below it.
+        var tree = access.Tree;
+        IReadOnlyList<Guid> schools = [.. roots.SelectMany(tree.SubtreeOf).Distinct().Where(id => tree.Find(id)?.Kind == OrganisationKinds.School)];
         return Results.Ok(new DeviceList(await devices.ListAsync(schools, ct)));
     }
 
