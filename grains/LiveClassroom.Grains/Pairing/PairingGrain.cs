@@ -147,7 +147,15 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
             Emit(PairingEventTypes.LessonChanged, RequireLesson(lesson.LessonId));
             await CommitAsync();
         }
-        await room.OpenAsync(caller);
+        try
+        {
+            await room.OpenAsync(caller);
+        }
+        catch (GrainOwnedElsewhereException) when (existing is not null)
+        {
+            // Grains reach each other only on the same node. A class created earlier may now live on another
+            // node; it exists, so hand out its id and let the lead open it there through the hub.
+        }
         return classId;
     }
 
