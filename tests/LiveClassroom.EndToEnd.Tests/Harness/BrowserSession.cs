@@ -65,7 +65,7 @@ public sealed class BrowserSession : IAsyncDisposable
             {
                 lock (_errors)
                 {
-                    _errors.Add(msg.Text);
+                    _errors.Add($"{msg.Text} ({msg.Location})");
                 }
             }
         };

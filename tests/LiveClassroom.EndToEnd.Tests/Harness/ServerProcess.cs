@@ -60,6 +60,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Seed__DemoPassword"] = DemoPassword;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // One line per request in artifacts/e2e/server.log: which call a browser's console error came from.
+        info.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
         var server = new ServerProcess(process, database, new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -79,7 +81,20 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+            // Also on disk as it happens, for diagnosing a failed run (artifacts/ is git-ignored).
+            File.AppendAllText(LogPath, line + Environment.NewLine);
         }
+    }
+
+    private static string LogPath { get; } = CreateLogPath();
+
+    private static string CreateLogPath()
+    {
+        var dir = Path.Combine(RepoPaths.Root, "artifacts", "e2e");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "server.log");
+        File.WriteAllText(path, "");
+        return path;
     }
 
     private async Task WaitHealthyAsync()
@@ -126,10 +141,6 @@ public sealed class ServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
-        // Kept for diagnosing a failed run (artifacts/ is git-ignored).
-        var logDir = Path.Combine(RepoPaths.Root, "artifacts", "e2e");
-        Directory.CreateDirectory(logDir);
-        await File.WriteAllTextAsync(Path.Combine(logDir, "server.log"), Log);
         _process.Dispose();
         await _database.DisposeAsync();
     }

@@ -1,7 +1,16 @@
 import { useEffect, useRef } from "preact/hooks";
 
 /** A <video> bound to a MediaStream or track (srcObject cannot be set as an attribute). */
-export function VideoView(props: { stream?: MediaStream | null; track?: MediaStreamTrack | null; label: string; class?: string; testId?: string; mirror?: boolean }) {
+export function VideoView(props: {
+  stream?: MediaStream | null;
+  track?: MediaStreamTrack | null;
+  label: string;
+  class?: string;
+  testId?: string;
+  mirror?: boolean;
+  /** Told whether frames are showing, so a page can put something readable over an empty picture. */
+  onFrames?: (showing: boolean) => void;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   const stream = props.stream ?? (props.track ? new MediaStream([props.track]) : null);
   const key = props.stream?.id ?? props.track?.id ?? "";
@@ -21,6 +30,9 @@ export function VideoView(props: { stream?: MediaStream | null; track?: MediaStr
       autoplay
       playsInline
       muted
+      onResize={(e) => props.onFrames?.(e.currentTarget.videoWidth > 0)}
+      onLoadedData={(e) => props.onFrames?.(e.currentTarget.videoWidth > 0)}
+      onEmptied={() => props.onFrames?.(false)}
     />
   );
 }

@@ -179,9 +179,10 @@ export const en: Record<MessageKey, string> = {
   "projector.screen": "Courseware",
   "projector.notStarted": "The teacher will start the class shortly",
   "projector.teacherAway": "The lead teacher is away for a moment",
+  "projector.videoSoon": "The lead teacher's picture will appear shortly",
   "projector.onStage": "This classroom is on stage",
   "projector.muted": "This classroom has been muted by the lead teacher",
-  "projector.raiseHand": "✋ Raise hand",
+  "projector.raiseHand": "Raise hand",
   "projector.lowerHand": "Lower hand",
 
   "admin.nav": "Administration sections",

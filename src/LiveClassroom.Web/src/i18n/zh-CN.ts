@@ -177,9 +177,10 @@ export const zhCN = {
   "projector.screen": "课件画面",
   "projector.notStarted": "老师即将开始上课",
   "projector.teacherAway": "主讲教师暂时离开",
+  "projector.videoSoon": "主讲教师画面即将出现",
   "projector.onStage": "本教室正在台上发言",
   "projector.muted": "本教室已被主讲教师静音",
-  "projector.raiseHand": "✋ 举手",
+  "projector.raiseHand": "举手",
   "projector.lowerHand": "放下手",
 
   "admin.nav": "管理导航",

@@ -16,6 +16,7 @@ import { Notice } from "../../components/Notice";
 export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: string; lesson: Lesson; device: Device | null; onEnded: () => void }) {
   const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.deviceToken, classroomSlots, "classroom"), [classId]);
   const [error, setError] = useState<string | null>(null);
+  const [teacherShowing, setTeacherShowing] = useState(false);
   const s = live?.snapshot;
   const ended = s?.state === "Ended";
 
@@ -40,12 +41,17 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         {sharing ? (
           <>
             <VideoView stream={media?.streams.get("screen")} label={t("projector.screen")} class="main-video" testId="screen-video" />
-            <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="pip" testId="teacher-video" />
+            <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="pip" testId="teacher-video" onFrames={setTeacherShowing} />
           </>
         ) : (
-          <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="main-video" testId="teacher-video" />
+          <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="main-video" testId="teacher-video" onFrames={setTeacherShowing} />
         )}
-        {s && !lead && <p class="overlay-note">{s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")}</p>}
+        {s && !sharing && (!lead || !teacherShowing) && (
+          <div class="overlay-note">
+            <p class="overlay-title">{s.title || lesson.subject}</p>
+            <p>{!lead ? (s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")) : t("projector.videoSoon")}</p>
+          </div>
+        )}
         {others.length > 0 && (
           <div class="stage-tiles">
             {others.map((seat) => (
