@@ -46,6 +46,13 @@ public sealed class ProjectorPairingTests(EndToEndFixture fx)
         Assert.False(string.IsNullOrEmpty(await projector.Page.EvaluateAsync<string>("() => localStorage.getItem('lc.deviceToken')")));
         await projector.ScreenshotAsync("projector-waiting");
 
+        // Network loss while waiting is said on screen in large text, and clears by itself when the network is back.
+        projector.ExpectOffline();
+        await projector.Context.SetOfflineAsync(true);
+        await Expect(projector.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("网络已断开，正在重新连接…");
+        await projector.Context.SetOfflineAsync(false);
+        await Expect(projector.Page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+
         await row.GetByRole(AriaRole.Button, new() { Name = "停用设备" }).ClickAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "停用设备" }).ClickAsync();
         await Expect(row).ToContainTextAsync("已停用");

@@ -96,6 +96,9 @@ public sealed class BrowserSession : IAsyncDisposable
     public void ExpectFailedRequest(int status) =>
         _expected.Add(text => text.Contains($"the server responded with a status of {status}", StringComparison.Ordinal));
 
+    /// <summary>For a test that takes the browser offline on purpose: its failed requests are expected.</summary>
+    public void ExpectOffline() => _expected.Add(text => text.Contains("net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal));
+
     public void AssertNoConsoleErrors()
     {
         List<string> unexpected;

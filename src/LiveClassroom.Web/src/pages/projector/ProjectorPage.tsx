@@ -43,9 +43,13 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
   useEffect(() => {
     let stopped = false;
     let timer: number | undefined;
+    let known = false;
     const poll = async () => {
       try {
-        if (!device) setDevice(await deviceApi.get<Device>("/api/devices/me"));
+        if (!known) {
+          setDevice(await deviceApi.get<Device>("/api/devices/me"));
+          known = true;
+        }
         const ls = await lessonsOn(deviceApi, localDate());
         if (stopped) return;
         setLessons(ls);
