@@ -104,7 +104,10 @@ export class LiveClass {
 
   /** Negotiates once the class is live (the hub refuses Negotiate before); after a hub reconnect, with an ICE restart. */
   private async connectMedia(iceRestart: boolean): Promise<void> {
-    if (this.hub.snapshot?.state !== "Live") return;
+    const s = this.hub.snapshot;
+    if (s?.state !== "Live") return;
+    const seats = s.maxOnStage;
+    this.media.limitSlots((slot) => !/^stage(\d+)/.test(slot.name) || Number(/^stage(\d+)/.exec(slot.name)![1]) <= seats);
     try {
       await this.openLocal();
       await this.media.negotiate(iceRestart);

@@ -32,7 +32,7 @@ export class MediaSession {
 
   constructor(
     private readonly negotiator: Negotiator,
-    private readonly slotSpecs: SlotSpec[],
+    private slotSpecs: SlotSpec[],
   ) {
     this.build();
   }
@@ -70,6 +70,18 @@ export class MediaSession {
       if (pc.connectionState === "disconnected") this.disconnectTimer = window.setTimeout(() => this.restartIce(), 3000);
       this.changed();
     };
+  }
+
+  /**
+   * Keeps only the receive slots the class has seats for (the server refuses unknown slot names). Takes
+   * effect before the first negotiation; afterwards the slot set is fixed for the life of the peer.
+   */
+  limitSlots(keep: (slot: SlotSpec) => boolean): void {
+    if (this.state !== "idle") return;
+    const next = this.slotSpecs.filter(keep);
+    if (next.length === this.slotSpecs.length) return;
+    this.slotSpecs = next;
+    this.build();
   }
 
   /** Sets or switches the camera (replaceTrack: no renegotiation unless the transceiver is new). */
