@@ -19,6 +19,9 @@ public sealed partial class ClassroomHub(
     public const string Path = "/hubs/classroom";
     public const int MaxSdpLength = 48 * 1024;
 
+    // ClassroomGrain.ConnectMediaAsync's message when IMediaControl.NegotiateAsync throws FormatException/ArgumentException.
+    private const string SdpRefusedByMedia = "The SDP offer was refused";
+
     public async Task<ClassView> JoinClass(string classId)
     {
         var id = ParseClassId(classId);
@@ -151,8 +154,16 @@ public sealed partial class ClassroomHub(
         {
             throw HubErrors.BadInput($"at most {MediaDescription.MaxReceiveSlots} receive slots");
         }
-        var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
-        return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
+        try
+        {
+            var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
+        }
+        catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))
+        {
+            // The grain reports the media plane's parse failure as plain invalid input; callers need to tell it apart.
+            throw HubErrors.BadSdp();
+        }
     }
 
     public async Task ReportConnectionStats(string classId, ConnectionStatsReport stats)

@@ -106,6 +106,43 @@ public sealed class ClassroomHubBadInputTests(HubServerFactory factory) : IClass
     }
 
     [Fact]
+    public async Task Negotiate_OfferTheMediaPlaneRefuses_InvalidSdp()
+    {
+        var (classId, lead, device) = await LiveClassAsync();
+        await using (lead)
+        await using (device)
+        {
+            var code = await TestClasses.ErrorCodeAsync(() =>
+                device.InvokeAsync("Negotiate", classId, TestClasses.OfferWithoutIce, TestClasses.MediaDescription(publish: true)));
+
+            Assert.Equal("invalid_sdp", code);
+        }
+    }
+
+    [Fact]
+    public async Task Negotiate_SecondOfferIceRestart_SamePeerIdAndStatsReachTheTiles()
+    {
+        var (classId, lead, device) = await LiveClassAsync();
+        await using (lead)
+        await using (device)
+        {
+            var first = await device.InvokeAsync("Negotiate", classId, TestClasses.ValidOffer, TestClasses.MediaDescription(publish: true));
+            var restart = await device.InvokeAsync("Negotiate", classId, TestClasses.ValidOffer.Replace("ufrag:abcd", "ufrag:efgh", StringComparison.Ordinal),
+                TestClasses.MediaDescription(publish: true));
+
+            Assert.Equal((string?)first!["peerId"], (string?)restart!["peerId"]);
+            await device.InvokeAsync("ReportConnectionStats", classId,
+                new { roundTripTimeMs = 320.0, packetLoss = 0.08, inboundBitrateBps = 400_000, outboundBitrateBps = 250_000, quality = "poor" });
+            var stats = (await lead.NextRoomEventAsync("StatsChanged"))["payload"]!["stats"]!.AsArray();
+            Assert.Equal("poor", (string?)Assert.Single(stats)!["quality"]);
+            Assert.Equal(0.08, (double)stats[0]!["packetLoss"]!);
+            var outOfRange = await TestClasses.ErrorCodeAsync(() => device.InvokeAsync("ReportConnectionStats", classId,
+                new { roundTripTimeMs = 1.0, packetLoss = 7.0, inboundBitrateBps = 0, outboundBitrateBps = 0, quality = "x" }));
+            Assert.Equal("invalid_input", outOfRange);
+        }
+    }
+
+    [Fact]
     public async Task SendChat_TextTooLong_InvalidInputAndNothingPosted()
     {
         var (classId, lead, device) = await LiveClassAsync();

@@ -45,6 +45,7 @@ public sealed class ClassroomHubRoleMatrixTests(HubServerFactory factory) : ICla
 
     [Theory]
     [InlineData("lead teacher", Column.Lead)]
+    [InlineData("device of the lead classroom", Column.Lead)]
     [InlineData("another teacher", Column.Refused)]
     [InlineData("assistant of a paired school", Column.Classroom)]
     [InlineData("assistant of an unrelated school", Column.Refused)]
@@ -162,6 +163,7 @@ public sealed class ClassroomHubRoleMatrixTests(HubServerFactory factory) : ICla
         return caller switch
         {
             "lead teacher" => factory.TokenFor("teacher"),
+            "device of the lead classroom" => org.DeviceToken(factory.Tokens, DemoOrg.LeadSchool),
             "another teacher" => DemoOrg.PersonToken(factory.Tokens, Guid.CreateVersion7(), "另一位老师", org.Org(DemoOrg.LeadSchool),
                 [(Roles.LeadTeacher, org.Org(DemoOrg.LeadSchool))]),
             "assistant of a paired school" => factory.TokenFor("assistant1"),

@@ -6,7 +6,7 @@ namespace LiveClassroom.Server.Tests.Hubs;
 
 /// <summary>
 /// Stands in for the SFU (the media plane is not under test here): records every call and, like the real
-/// adapter, rejects an offer that is not SDP with a <see cref="FormatException"/>.
+/// adapter, rejects an offer that is not SDP or lacks ICE credentials with a <see cref="FormatException"/>.
 /// </summary>
 public sealed class RecordingMediaControl : IMediaControl
 {
@@ -21,6 +21,11 @@ public sealed class RecordingMediaControl : IMediaControl
     public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
     {
         var answer = NullMediaControl.RejectingAnswer(sdpOffer);
+        // Like a WebRTC SFU: no ICE credentials, no session.
+        if (!sdpOffer.Contains("a=ice-ufrag:", StringComparison.Ordinal))
+        {
+            throw new FormatException("offer without ICE credentials");
+        }
         Calls.Enqueue($"negotiate {roomId} {peerId}");
         return Task.FromResult(answer);
     }

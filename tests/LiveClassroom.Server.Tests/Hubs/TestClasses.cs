@@ -11,6 +11,7 @@ namespace LiveClassroom.Server.Tests.Hubs;
 internal static class TestClasses
 {
     public const string ValidOffer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        + "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
         + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=sendonly\r\n"
         + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:1\r\na=sendonly\r\n"
         + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=recvonly\r\n";
@@ -28,6 +29,10 @@ internal static class TestClasses
             [.. DemoOrg.RuralSchools.Take(ruralCount).Select(s => new ClassroomRef(f.Org.ClassroomOf(s).ToString(), s + " 专递课堂教室"))]));
         return classId;
     }
+
+    /// <summary>Well-formed SDP that a WebRTC media plane still refuses (no ICE credentials).</summary>
+    public const string OfferWithoutIce = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=sendonly\r\n";
 
     public static string Rural(HubServerFactory f, int index) => f.Org.ClassroomOf(DemoOrg.RuralSchools[index]).ToString();
 

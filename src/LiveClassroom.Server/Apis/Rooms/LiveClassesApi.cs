@@ -1,6 +1,7 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Rooms;
 
@@ -35,7 +36,7 @@ public static class LiveClassesApi
         }
         if (!PairingsApi.TryDate(date, out var parsed))
         {
-            return RoomApiErrors.Validation("date is yyyy-MM-dd.", "date 须为日期 yyyy-MM-dd。");
+            return ApiErrors.Validation("date", "invalid_format");
         }
         var day = parsed ?? DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
         var result = new List<MyLesson>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Rooms;
 
@@ -67,19 +68,38 @@ public static class PairingsApi
         {
             return RoomApiErrors.BadRequest();
         }
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100 || body.LeadClassroomId is not { } leadId
-            || body.LeadTeacherId is not { } teacherId || body.RuralClassroomIds is not { Count: > 0 and <= 16 } ruralIds
-            || ruralIds.Distinct().Count() != ruralIds.Count || ruralIds.Contains(leadId)
-            || string.IsNullOrWhiteSpace(body.Subject) || string.IsNullOrWhiteSpace(body.Grade) || string.IsNullOrWhiteSpace(body.TextbookEdition))
+        var fields = new Dictionary<string, string>();
+        Required(fields, "name", body.Name, 100);
+        Required(fields, "subject", body.Subject, 50);
+        Required(fields, "grade", body.Grade, 50);
+        Required(fields, "textbookEdition", body.TextbookEdition, 100);
+        if (body.LeadClassroomId is null)
         {
-            return RoomApiErrors.Validation(
-                "name, leadClassroomId, leadTeacherId, 1–16 distinct ruralClassroomIds other than the lead classroom, subject, grade and textbookEdition are required.",
-                "请填写名称、主讲教室、主讲教师、1–16 个不同的接收教室、学科、年级和教材版本。");
+            fields["leadClassroomId"] = "required";
         }
+        if (body.LeadTeacherId is null)
+        {
+            fields["leadTeacherId"] = "required";
+        }
+        var ruralIds = body.RuralClassroomIds ?? [];
+        if (ruralIds.Count == 0)
+        {
+            fields["ruralClassroomIds"] = "required";
+        }
+        else if (ruralIds.Count > 16 || ruralIds.Distinct().Count() != ruralIds.Count || ruralIds.Contains(body.LeadClassroomId ?? Guid.Empty))
+        {
+            fields["ruralClassroomIds"] = "invalid";
+        }
+        if (fields.Count > 0)
+        {
+            return ApiErrors.Validation(fields);
+        }
+        var leadId = body.LeadClassroomId!.Value;
+        var teacherId = body.LeadTeacherId!.Value;
         var classrooms = await directory.ClassroomsAsync(ruralIds.Append(leadId), ct);
         if (classrooms.Count != ruralIds.Count + 1)
         {
-            return RoomApiErrors.Validation("A classroom does not exist.", "教室不存在。");
+            return ApiErrors.Validation(classrooms.ContainsKey(leadId) ? "ruralClassroomIds" : "leadClassroomId", "invalid");
         }
         // The admin must cover every school the pairing touches: a county admin pairs schools of their county.
         foreach (var school in classrooms.Values.Select(c => c.SchoolId).Distinct())
@@ -93,14 +113,15 @@ public static class PairingsApi
         var teacherName = await directory.PersonWithRoleAsync(teacherId, Roles.LeadTeacher, lead.SchoolId, ct);
         if (teacherName is null)
         {
-            return RoomApiErrors.Validation("The lead teacher must be a lead teacher of the lead classroom's school.", "主讲教师须为主讲教室所在学校的主讲教师。");
+            // Must hold lead_teacher at the lead classroom's school.
+            return ApiErrors.Validation("leadTeacherId", "invalid");
         }
         var definition = new PairingDefinition(
-            body.Name.Trim(),
+            body.Name!.Trim(),
             new ClassroomRef(leadId.ToString(), lead.Name),
             new PersonRef(teacherId.ToString(), teacherName),
             [.. ruralIds.Select(id => new ClassroomRef(id.ToString(), classrooms[id].Name))],
-            body.Subject.Trim(), body.Grade.Trim(), body.TextbookEdition.Trim());
+            body.Subject!.Trim(), body.Grade!.Trim(), body.TextbookEdition!.Trim());
         var pairingId = Guid.CreateVersion7().ToString();
         var snapshot = await grains.GetGrain<IRemoteClassPairingGrain>(pairingId).DefineAsync(AsAdmin(caller), definition);
         return Results.Json(snapshot, RoomApiErrors.Json, statusCode: StatusCodes.Status201Created);
@@ -133,9 +154,13 @@ public static class PairingsApi
 
     private static async Task<IResult> LessonsAsync(string pairingId, string? from, string? to, HttpContext http, ClassAccess access, IGrainFactory grains, CancellationToken ct)
     {
-        if (!TryDate(from, out var fromDate) || !TryDate(to, out var toDate))
+        if (!TryDate(from, out var fromDate))
         {
-            return RoomApiErrors.Validation("from and to are dates yyyy-MM-dd.", "from 和 to 须为日期 yyyy-MM-dd。");
+            return ApiErrors.Validation("from", "invalid_format");
+        }
+        if (!TryDate(to, out var toDate))
+        {
+            return ApiErrors.Validation("to", "invalid_format");
         }
         var (caller, _, refusal) = await MemberAsync(http, access, pairingId, ct);
         return refusal ?? Results.Json(
@@ -203,6 +228,18 @@ public static class PairingsApi
             return (null, null, RoomApiErrors.NotFound("pairing"));
         }
         return caller is null ? (null, null, RoomApiErrors.Forbidden()) : (caller, snapshot, null);
+    }
+
+    private static void Required(Dictionary<string, string> fields, string name, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            fields[name] = "required";
+        }
+        else if (value.Trim().Length > maxLength)
+        {
+            fields[name] = "too_long";
+        }
     }
 
     private static RoomCaller AsAdmin(CallerIdentity caller) =>

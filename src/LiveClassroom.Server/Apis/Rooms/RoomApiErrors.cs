@@ -19,8 +19,6 @@ public static class RoomApiErrors
         return Results.Json(body, Json, statusCode: status);
     }
 
-    public static IResult Validation(string message, string messageZh) => Error(400, "validation", message, messageZh);
-
     public static IResult BadRequest() =>
         Error(400, "bad_request", "The body is not JSON of the expected shape.", "请求内容格式不正确。");
 

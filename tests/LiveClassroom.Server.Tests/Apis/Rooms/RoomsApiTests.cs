@@ -50,6 +50,9 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
         var body = await BodyAsync(response);
         Assert.Equal("validation", (string?)body["error"]);
         Assert.False(string.IsNullOrEmpty((string?)body["messageZh"]));
+        Assert.Equal("required", (string?)body["fields"]!["leadClassroomId"]);
+        Assert.Equal("required", (string?)body["fields"]!["ruralClassroomIds"]);
+        Assert.Null(body["fields"]!["name"]);
     }
 
     [Fact]
