@@ -18,9 +18,6 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
 {
     public const string DemoPassword = "demo-password-for-tests";
 
-    // Fixed so that several nodes in one test accept each other's tokens, as production nodes share Auth:SigningKey.
-    private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly bool _ownsDatabase = true;
     private TestDatabase? _db;
@@ -41,14 +38,16 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
 
     public async Task InitializeAsync() => _db ??= await TestDatabase.CreateAsync("acc");
 
-    /// <summary>Another server node on the same database (disposed by the caller; the database stays with this one).</summary>
+    /// <summary>
+    /// Another server node on the same database (disposed by the caller; the database stays with this one). Like
+    /// production nodes without Auth:SigningKey, the two share the signing key stored in the database.
+    /// </summary>
     public AccountsServerFactory SecondNode() => new(Database);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
-        builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -65,7 +65,7 @@ public static partial class AuthApi
         {
             await throttle.RecordAsync(username, ip, succeeded: false, ct);
             // Never the typed username: people paste passwords into it by mistake.
-            LogLoginFailed(logger, credentials?.Id, ip);
+            LogLoginFailed(logger, ip, credentials?.Id);
             return passwordOk ? ApiErrors.AccountInactive() : ApiErrors.InvalidCredentials();
         }
         await throttle.RecordAsync(username, ip, succeeded: true, ct);
@@ -163,8 +163,8 @@ public static partial class AuthApi
         _ => null,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused for person {PersonId} (none: unknown username) from {ClientIp}")]
-    private static partial void LogLoginFailed(ILogger logger, Guid? personId, string clientIp);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused from {ClientIp}; person {PersonId} (empty for an unknown username)")]
+    private static partial void LogLoginFailed(ILogger logger, string clientIp, Guid? personId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Login throttled from {ClientIp}")]
     private static partial void LogThrottled(ILogger logger, string clientIp);

@@ -14,6 +14,7 @@ public static class AccountsServiceCollectionExtensions
         // Unparseable route or query values answer 400 in the API's error shape (Apis/ApiErrorBodies) in every
         // environment, rather than a developer exception page in Development.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddHostedService<SharedSigningKey>();
         services.AddSingleton<OrganisationDirectory>();
         services.AddSingleton<PrincipalRevocations>();
         services.AddSingleton<AccessPolicy>();

@@ -23,19 +23,26 @@ public sealed partial class AuthStateRefresher(
         _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
     }
 
+    // Hosts may stop twice (WebApplicationFactory's DisposeAsync then Dispose) and dispose in between: stop once.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
+        var loop = Interlocked.Exchange(ref _loop, null);
+        if (loop is null)
         {
-            await Task.WhenAny(_loop, Task.Delay(Timeout.Infinite, cancellationToken));
+            return;
         }
+        await _stopping.CancelAsync();
+        await Task.WhenAny(loop, Task.Delay(Timeout.Infinite, cancellationToken));
     }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _loop, null) is not null)
+        {
+            _stopping.Cancel();
+        }
+        // The loop may still be finishing a refresh: the semaphore is left to the collector rather than disposed under it.
         _stopping.Dispose();
-        _loadGate.Dispose();
     }
 
     /// <summary>Reloads whatever changed; <paramref name="force"/> reloads everything.</summary>

@@ -63,6 +63,13 @@ CREATE INDEX audit_log_organisation_idx ON audit_log (organisation_id, at DESC);
 -- their password, so the old token's claims cannot outlive the change.
 ALTER TABLE people ADD COLUMN sessions_valid_after timestamptz;
 
+-- The token signing key the nodes share when Auth:SigningKey is not configured (one row, made by the first node).
+CREATE TABLE auth_signing_key (
+    id         integer PRIMARY KEY CHECK (id = 1),
+    key        bytea NOT NULL CHECK (length(key) >= 32),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- Nodes cache the organisation tree and the revoked principals in memory; these counters tell them,
 -- with one cheap query every few seconds, when to reload.
 CREATE TABLE auth_cache_versions (
