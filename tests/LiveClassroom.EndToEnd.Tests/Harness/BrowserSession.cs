@@ -99,6 +99,14 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>For a test that takes the browser offline on purpose: its failed requests are expected.</summary>
     public void ExpectOffline() => _expected.Add(text => text.Contains("net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal));
 
+    /// <summary>For a test that stops the server on purpose: refused connections and failed reconnects are expected.</summary>
+    public void ExpectServerDown() => _expected.Add(text =>
+        text.Contains("net::ERR_CONNECTION_REFUSED", StringComparison.Ordinal)
+        || text.Contains("net::ERR_CONNECTION_RESET", StringComparison.Ordinal)
+        || text.Contains("net::ERR_EMPTY_RESPONSE", StringComparison.Ordinal)
+        || text.StartsWith("WebSocket connection to", StringComparison.Ordinal)
+        || text.Contains("the server responded with a status of 503", StringComparison.Ordinal));
+
     public void AssertNoConsoleErrors()
     {
         List<string> unexpected;

@@ -14,13 +14,15 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     public const string DemoPassword = "demo-password-e2e";
 
-    private readonly Process _process;
+    private readonly ProcessStartInfo _info;
     private readonly TestDatabase _database;
+    private Process _process;
     private readonly StringBuilder _log = new();
 
-    private ServerProcess(Process process, TestDatabase database, Uri baseUrl)
+    private ServerProcess(ProcessStartInfo info, TestDatabase database, Uri baseUrl)
     {
-        _process = process;
+        _info = info;
+        _process = null!;
         _database = database;
         BaseUrl = baseUrl;
     }
@@ -60,17 +62,38 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Seed__DemoPassword"] = DemoPassword;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Fixed across a restart: tokens issued before stay valid, and the node takes its own leases back.
+        info.Environment["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        info.Environment["Node__Id"] = "e2e-" + port;
+        info.Environment["Node__PublicUrl"] = $"http://127.0.0.1:{port}";
         // One line per request in artifacts/e2e/server.log: which call a browser's console error came from.
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        var server = new ServerProcess(process, database, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await server.WaitHealthyAsync();
+        var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}"));
+        await server.StartProcessAsync();
         return server;
     }
+
+    private async Task StartProcessAsync()
+    {
+        var process = Process.Start(_info) ?? throw new InvalidOperationException("could not start the server");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitHealthyAsync();
+    }
+
+    /// <summary>Kills the server as a power or network failure would (no graceful shutdown).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>Starts the server again on the same port and database.</summary>
+    public Task RestartAsync() => StartProcessAsync();
 
     private void Append(string? line)
     {
@@ -127,6 +150,18 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server did not become healthy within 90 s:\n{Log}");
     }
 
+    private static bool HasExited(Process p)
+    {
+        try
+        {
+            return p.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true; // disposed after a kill
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -136,12 +171,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_process is not null && !HasExited(_process))
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
-        _process.Dispose();
+        _process?.Dispose();
         await _database.DisposeAsync();
     }
 }
