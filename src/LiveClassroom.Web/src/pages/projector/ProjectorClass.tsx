@@ -73,7 +73,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
           type="button"
           class={`hand-button${handUp ? " raised" : ""}`}
           aria-pressed={handUp}
-          disabled={!live || s?.state !== "Live"}
+          disabled={!live || s?.state !== "Live" || reconnecting}
           data-testid="hand-button"
           onClick={async () => setError((await live?.act(handUp ? "LowerHand" : "RaiseHand")) ?? null)}
         >
