@@ -14,10 +14,14 @@ public sealed partial class ClassroomHub(
     IGrainFactory grains,
     ClassAccess access,
     ClassConnections connections,
+    TimeProvider time,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";
     public const int MaxSdpLength = 48 * 1024;
+
+    /// <summary>Stats reports closer together than this are dropped: each one is persisted and fanned out to the class.</summary>
+    public static readonly TimeSpan MinStatsInterval = TimeSpan.FromSeconds(2);
 
     // ClassroomGrain.ConnectMediaAsync's message when IMediaControl.NegotiateAsync throws FormatException/ArgumentException.
     private const string SdpRefusedByMedia = "The SDP offer was refused";
@@ -174,6 +178,13 @@ public sealed partial class ClassroomHub(
         {
             throw HubErrors.BadInput("stats out of range");
         }
+        var now = time.GetUtcNow();
+        var key = "stats:" + id;
+        if (Context.Items.TryGetValue(key, out var last) && last is DateTimeOffset at && now - at < MinStatsInterval)
+        {
+            return;
+        }
+        Context.Items[key] = now;
         await Grain(id).ReportStatsAsync(
         [
             new ParticipantStats(caller.PrincipalId, stats.RoundTripTimeMs, stats.PacketLoss,

@@ -48,14 +48,24 @@ public static class LiveClassesApi
             {
                 continue;
             }
-            var lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, day, day);
+            IReadOnlyList<Lesson> lessons;
+            try
+            {
+                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, day, day);
+            }
+            catch (GrainOwnedElsewhereException ex)
+            {
+                // One pairing hosted by another node must not hide the others: list it with where to ask.
+                result.Add(new MyLesson(p.Listing.PairingId, p.Listing.Name, caller.Role, caller.ClassroomId, null, "Elsewhere", ex.OwnerUrl));
+                continue;
+            }
             foreach (var lesson in lessons)
             {
                 var (state, ownerUrl) = await ClassStateAsync(grains, lesson.ClassId);
                 result.Add(new MyLesson(p.Listing.PairingId, p.Listing.Name, caller.Role, caller.ClassroomId, lesson, state, ownerUrl));
             }
         }
-        result.Sort((a, b) => a.Lesson.Start.CompareTo(b.Lesson.Start));
+        result.Sort((a, b) => (a.Lesson?.Start ?? TimeOnly.MinValue).CompareTo(b.Lesson?.Start ?? TimeOnly.MinValue));
         return Results.Json(result, RoomApiErrors.Json);
     }
 
@@ -80,7 +90,16 @@ public static class LiveClassesApi
                 continue;
             }
             // A class stays live past midnight rarely, but a lesson opened yesterday evening must still show.
-            var lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
+            IReadOnlyList<Lesson> lessons;
+            try
+            {
+                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
+            }
+            catch (GrainOwnedElsewhereException ex)
+            {
+                result.Add(LiveRoom.Elsewhere(p.Listing, null, ex.OwnerUrl));
+                continue;
+            }
             foreach (var lesson in lessons.Where(l => l.ClassId is not null))
             {
                 try

@@ -5,7 +5,7 @@ namespace LiveClassroom.Server.Apis.Rooms;
 
 /// <summary>One class live now (<c>GET /api/rooms/live</c>): its classrooms and each connected participant's link quality.</summary>
 public sealed record LiveRoom(
-    string ClassId,
+    string? ClassId,
     string PairingId,
     string PairingName,
     string? Title,
@@ -20,7 +20,7 @@ public sealed record LiveRoom(
         [.. s.Participants.Where(p => p.Connection != ConnectionState.Left)],
         null);
 
-    /// <summary>A class hosted by another node: only what the pairing knows, plus where to ask.</summary>
-    public static LiveRoom Elsewhere(PairingListing pairing, Lesson lesson, string ownerUrl) =>
-        new(lesson.ClassId!, pairing.PairingId, pairing.Name, null, null, [], [], ownerUrl);
+    /// <summary>A class (or, without a lesson, a whole pairing) hosted by another node: only its ids, plus where to ask.</summary>
+    public static LiveRoom Elsewhere(PairingListing pairing, Lesson? lesson, string ownerUrl) =>
+        new(lesson?.ClassId, pairing.PairingId, pairing.Name, null, null, [], [], ownerUrl);
 }
