@@ -60,6 +60,7 @@ public static class ServerApp
         app.MapAccountsApi();
         app.MapClassroomHub();
         app.MapRoomsApi();
+        app.MapSpaFallback();
         return app;
     }
 }

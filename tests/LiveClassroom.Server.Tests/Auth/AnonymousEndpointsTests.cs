@@ -13,8 +13,9 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
         "/api/auth/login",
         "/api/devices/pairing-requests",
         "/api/devices/pairing-requests/{requestId:guid}",
-        // The web app's index.html for client-side routes; its data calls carry tokens.
-        "{*path:nonfile}",
+        // The web app's index.html for client-side routes (Hosting/SpaFallback.cs: never /api, /hubs or an asset;
+        // not "nonfile", as class ids in /console/{classId} contain a dot); its data calls carry tokens.
+        "{*path}",
     ];
 
     [Fact]

@@ -1,0 +1,91 @@
+import { pick, t } from "../i18n";
+
+/** The server's error body: {error, message, messageZh} (+ fields for validation, retryAfterSeconds for 429). */
+export interface ErrorBody {
+  error?: string;
+  message?: string;
+  messageZh?: string;
+  fields?: Record<string, string>;
+  retryAfterSeconds?: number;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly body: ErrorBody;
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message || body.error || `HTTP ${status}`);
+    this.status = status;
+    this.code = body.error ?? `http_${status}`;
+    this.body = body;
+  }
+
+  /** What to show the user, in the UI's language. */
+  get localized(): string {
+    const server = pick(this.body.messageZh, this.body.message);
+    if (server) return server;
+    if (this.status === 0) return t("error.network");
+    if (this.status === 403) return t("error.forbidden");
+    return t("error.generic", { status: this.status });
+  }
+}
+
+/** The user-facing text of anything thrown by an API call or hub invocation. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.localized;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/**
+ * A JSON client bound to one credential: people and classroom devices hold different tokens,
+ * and a browser can hold both (an admin testing a projector), so the token source is explicit.
+ */
+export class ApiClient {
+  constructor(
+    private readonly token: () => string | null,
+    private readonly onUnauthorized: () => void = () => {},
+  ) {}
+
+  get<T>(path: string): Promise<T> {
+    return this.send<T>("GET", path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.send<T>("POST", path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>("PATCH", path, body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>("PUT", path, body);
+  }
+
+  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, {});
+    }
+    if (res.status === 401 && token) this.onUnauthorized();
+    const text = await res.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!res.ok) throw new ApiError(res.status, (json as ErrorBody) ?? {});
+    return json as T;
+  }
+}

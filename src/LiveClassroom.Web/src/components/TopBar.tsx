@@ -1,0 +1,46 @@
+import type { ComponentChildren } from "preact";
+import { t } from "../i18n";
+import { hasRole, adminRoles, session } from "../api/session";
+import { linkClick, navigate } from "../router";
+import { LangSwitch } from "./LangSwitch";
+
+/** The header of every signed-in page: where am I, who am I, language, sign out. */
+export function TopBar({ children }: { children?: ComponentChildren }) {
+  const person = session.person();
+  return (
+    <header class="topbar">
+      <a class="brand" href="/timetable" onClick={linkClick}>
+        {t("app.title")}
+      </a>
+      <nav aria-label={t("nav.label")}>
+        <a href="/timetable" onClick={linkClick}>
+          {t("nav.timetable")}
+        </a>
+        {hasRole(person, ...adminRoles) && (
+          <a href="/admin/organisations" onClick={linkClick}>
+            {t("nav.admin")}
+          </a>
+        )}
+      </nav>
+      <div class="topbar-end">
+        {children}
+        {person && (
+          <span class="who" data-testid="who">
+            {person.displayName}
+          </span>
+        )}
+        <LangSwitch />
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            session.signOut();
+            navigate("/login", true);
+          }}
+        >
+          {t("nav.logout")}
+        </button>
+      </div>
+    </header>
+  );
+}

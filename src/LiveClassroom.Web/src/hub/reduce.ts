@@ -1,0 +1,67 @@
+import type { ChatMessage, ClassSnapshot, Participant, RoomEvent } from "./types";
+
+function upsertParticipant(list: Participant[], p: Participant): Participant[] {
+  const i = list.findIndex((x) => x.principalId === p.principalId);
+  if (i < 0) return [...list, p];
+  const copy = list.slice();
+  copy[i] = { ...list[i], ...p };
+  return copy;
+}
+
+function upsertChat(list: ChatMessage[], m: ChatMessage): ChatMessage[] {
+  const i = list.findIndex((x) => x.messageId === m.messageId);
+  if (i < 0) return [...list, m];
+  const copy = list.slice();
+  copy[i] = { ...list[i], ...m };
+  return copy;
+}
+
+/**
+ * Applies one sequenced RoomEvent, returning a new snapshot (the UI re-renders on identity change).
+ * Events already in the snapshot come back unchanged; a gap returns null and the caller must Resync.
+ */
+export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null {
+  if (e.seq <= s.sequence) return s;
+  if (e.seq !== s.sequence + 1) return null;
+  const n: ClassSnapshot = { ...s, sequence: e.seq };
+  const p = e.payload ?? {};
+  switch (e.type) {
+    case "ClassScheduled":
+      return { ...(p as ClassSnapshot), sequence: e.seq };
+    case "ClassOpened":
+      n.state = p.state ?? "Live";
+      n.openedAt = p.at ?? e.at;
+      break;
+    case "ClassEnded":
+      n.state = p.state ?? "Ended";
+      n.endedAt = p.at ?? e.at;
+      break;
+    case "ParticipantJoined":
+    case "ConnectionChanged":
+    case "MediaChanged":
+      n.participants = upsertParticipant(s.participants, p as Participant);
+      break;
+    case "StatsChanged":
+      for (const st of p.stats ?? []) {
+        n.participants = (n.participants ?? s.participants).map((x) => (x.principalId === st.principalId ? { ...x, stats: st } : x));
+      }
+      break;
+    case "HandQueueChanged":
+      n.handQueue = [...(p.queue ?? [])];
+      break;
+    case "StageChanged":
+      n.stage = [...(p.stage ?? [])];
+      break;
+    case "MuteChanged":
+      n.classrooms = s.classrooms.map((c) => (c.classroomId === p.classroomId ? { ...c, mutedByLead: !!p.muted } : c));
+      break;
+    case "ChatMessage":
+    case "MessagePinned":
+    case "MessageDismissed":
+      n.chat = upsertChat(s.chat, p as ChatMessage);
+      break;
+    default:
+      break; // unknown types are tolerated so a newer server does not break an older page
+  }
+  return n;
+}

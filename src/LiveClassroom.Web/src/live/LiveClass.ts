@@ -1,0 +1,169 @@
+import { useEffect, useState } from "preact/hooks";
+import { ClassConnection } from "../hub/ClassConnection";
+import { toHubError } from "../hub/errors";
+import type { ClassSnapshot, You } from "../hub/types";
+import { MediaSession, type SlotSpec } from "../media/MediaSession";
+import { openLocalMedia, type LocalMedia } from "../media/devices";
+import { announce } from "./announce";
+
+const stageSlots = (): SlotSpec[] =>
+  [1, 2, 3, 4].flatMap((n) => [
+    { name: `stage${n}`, kind: "video" as const },
+    { name: `stage${n}-audio`, kind: "audio" as const },
+  ]);
+
+/** The lead receives the classrooms on stage (seats 1–4). */
+export const leadSlots: SlotSpec[] = stageSlots();
+
+/** A classroom receives the lead's camera, microphone and screen, and the other classrooms on stage. */
+export const classroomSlots: SlotSpec[] = [
+  { name: "main", kind: "video" },
+  { name: "main-audio", kind: "audio" },
+  { name: "screen", kind: "video" },
+  ...stageSlots(),
+];
+
+/**
+ * A participant in a live class: the hub connection (state, events) plus the media session.
+ * Both the teacher console and the projector use it. Media is published from the first join:
+ * the server decides what to forward (a rural classroom's camera only while it is on stage),
+ * so going on stage needs no renegotiation and shows video at once.
+ */
+export class LiveClass {
+  readonly hub: ClassConnection;
+  readonly media: MediaSession;
+  local: LocalMedia = { camera: null, microphone: null, cameraError: null, microphoneError: null };
+  announcements: { id: number; text: string }[] = [];
+  mediaError: string | null = null;
+  private timers: number[] = [];
+  private readonly listeners = new Set<() => void>();
+  private nextId = 1;
+  private localOpened: Promise<void> | null = null;
+
+  constructor(
+    classId: string,
+    token: () => string | null,
+    slots: SlotSpec[],
+    private readonly audience: "lead" | "classroom",
+  ) {
+    this.hub = new ClassConnection(classId, token);
+    this.media = new MediaSession((offer, desc) => this.hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
+    this.hub.subscribe(() => this.changed());
+    this.media.subscribe(() => this.changed());
+    this.hub.onJoined = (first) => {
+      // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
+      void this.openLocal().catch(() => {});
+      void this.connectMedia(!first);
+    };
+    this.hub.onEvent = (e, before, after) => {
+      if (e.type === "ClassOpened") void this.connectMedia(false);
+      const text = announce(e, before, after, this.audience);
+      if (text) this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
+    };
+  }
+
+  subscribe(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  changed(): void {
+    this.listeners.forEach((l) => l());
+  }
+
+  get snapshot(): ClassSnapshot | null {
+    return this.hub.snapshot;
+  }
+
+  get you(): You | null {
+    return this.hub.you;
+  }
+
+  start(): Promise<void> {
+    this.timers.push(window.setInterval(() => void this.reportStats(), 5000));
+    // Attendance minutes and reconnects live only in snapshots: refresh them for those who see them.
+    this.timers.push(window.setInterval(() => this.hub.you?.seesAttendance && this.hub.connected && void this.hub.resync(), 30000));
+    return this.hub.start();
+  }
+
+  /** Only the lead and the classrooms publish; a watching admin or researcher receives only (HUB.md). */
+  get publishes(): boolean {
+    return this.hub.you?.role === "Lead" || this.hub.you?.role === "Classroom";
+  }
+
+  private openLocal(): Promise<void> {
+    if (!this.publishes) return Promise.resolve();
+    this.localOpened ??= (async () => {
+      this.local = await openLocalMedia();
+      await this.media.setCamera(this.local.camera);
+      await this.media.setMicrophone(this.local.microphone);
+      this.changed();
+    })();
+    return this.localOpened;
+  }
+
+  /** Negotiates once the class is live (the hub refuses Negotiate before); after a hub reconnect, with an ICE restart. */
+  private async connectMedia(iceRestart: boolean): Promise<void> {
+    const s = this.hub.snapshot;
+    if (s?.state !== "Live") return;
+    const seats = s.maxOnStage;
+    this.media.limitSlots((slot) => !/^stage(\d+)/.test(slot.name) || Number(/^stage(\d+)/.exec(slot.name)![1]) <= seats);
+    try {
+      await this.openLocal();
+      await this.media.negotiate(iceRestart);
+      this.mediaError = null;
+    } catch (e) {
+      this.mediaError = toHubError(e).localized;
+    }
+    this.changed();
+  }
+
+  private async reportStats(): Promise<void> {
+    if (!this.hub.connected || this.media.state !== "connected") return;
+    try {
+      await this.hub.invoke("ReportConnectionStats", await this.media.stats());
+    } catch {
+      // Stats are best effort; the next tick tries again.
+    }
+  }
+
+  /** Runs a hub action; a refusal comes back as the server's reason in the UI's language. */
+  async act(method: string, ...args: unknown[]): Promise<string | null> {
+    try {
+      await this.hub.invoke(method, ...args);
+      return null;
+    } catch (e) {
+      return toHubError(e).localized;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach((t) => clearInterval(t));
+    this.media.close();
+    await this.localOpened?.catch(() => {});
+    this.local.camera?.stop();
+    this.local.microphone?.stop();
+    await this.hub.stop();
+  }
+}
+
+/** Creates, starts and disposes a LiveClass for the component's lifetime; re-renders on every change. */
+export function useLiveClass(factory: () => LiveClass, deps: unknown[]): { live: LiveClass | null; fatal: string | null } {
+  const [live, setLive] = useState<LiveClass | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
+  const [, bump] = useState(0);
+  useEffect(() => {
+    const lc = factory();
+    setLive(lc);
+    setFatal(null);
+    const off = lc.subscribe(() => bump((n) => n + 1));
+    lc.start().catch((e) => setFatal(toHubError(e).localized));
+    // Exposed for diagnosis on site and for the end-to-end tests (frames decoded per slot).
+    (window as unknown as { lcLive?: LiveClass }).lcLive = lc;
+    return () => {
+      off();
+      void lc.stop();
+    };
+  }, deps);
+  return { live, fatal };
+}

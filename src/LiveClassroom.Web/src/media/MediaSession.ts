@@ -1,0 +1,240 @@
+import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
+
+export interface SlotSpec {
+  name: string;
+  kind: "audio" | "video";
+}
+
+export type Negotiator = (sdpOffer: string, description: MediaDescription) => Promise<string>;
+
+/**
+ * The participant's one RTCPeerConnection to the SFU: sendonly camera/microphone (and screen while
+ * sharing) plus a fixed set of recvonly receive slots whose sources the server switches without
+ * renegotiation. State machine: idle → negotiating → connected ⇄ recovering (ICE restart), closed.
+ * Negotiations are serialised; a failed renegotiation rebuilds the peer connection from scratch
+ * (e.g. the room moved to another node with another DTLS certificate).
+ */
+export class MediaSession {
+  private pc!: RTCPeerConnection;
+  private camera: RTCRtpTransceiver | null = null;
+  private microphone: RTCRtpTransceiver | null = null;
+  private screen: RTCRtpTransceiver | null = null;
+  private slots: { spec: SlotSpec; transceiver: RTCRtpTransceiver }[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private disconnectTimer: number | undefined;
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+  private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
+  /** Remote media per slot name (main, screen, stage, …). */
+  readonly streams = new Map<string, MediaStream>();
+  state: RTCPeerConnectionState | "idle" = "idle";
+  lastError: unknown = null;
+
+  constructor(
+    private readonly negotiator: Negotiator,
+    private slotSpecs: SlotSpec[],
+  ) {
+    this.build();
+  }
+
+  subscribe(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private changed(): void {
+    this.listeners.forEach((l) => l());
+  }
+
+  private build(): void {
+    this.pc?.close();
+    const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc = pc;
+    this.camera = this.microphone = this.screen = null;
+    if (this.tracks.camera) this.camera = pc.addTransceiver(this.tracks.camera, { direction: "sendonly" });
+    if (this.tracks.microphone) this.microphone = pc.addTransceiver(this.tracks.microphone, { direction: "sendonly" });
+    if (this.tracks.screen) this.screen = pc.addTransceiver(this.tracks.screen, { direction: "sendonly" });
+    this.slots = this.slotSpecs.map((spec) => ({ spec, transceiver: pc.addTransceiver(spec.kind, { direction: "recvonly" }) }));
+    pc.ontrack = (e) => {
+      const slot = this.slots.find((s) => s.transceiver === e.transceiver);
+      if (!slot) return;
+      this.streams.set(slot.spec.name, new MediaStream([e.track]));
+      this.changed();
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      this.state = pc.connectionState;
+      clearTimeout(this.disconnectTimer);
+      if (pc.connectionState === "failed") this.restartIce();
+      // "disconnected" often heals by itself within a second or two; restart ICE if it does not.
+      if (pc.connectionState === "disconnected") this.disconnectTimer = window.setTimeout(() => this.restartIce(), 3000);
+      this.changed();
+    };
+  }
+
+  /**
+   * Keeps only the receive slots the class has seats for (the server refuses unknown slot names). Takes
+   * effect before the first negotiation; afterwards the slot set is fixed for the life of the peer.
+   */
+  limitSlots(keep: (slot: SlotSpec) => boolean): void {
+    if (this.state !== "idle") return;
+    const next = this.slotSpecs.filter(keep);
+    if (next.length === this.slotSpecs.length) return;
+    this.slotSpecs = next;
+    this.build();
+  }
+
+  /** Sets or switches the camera (replaceTrack: no renegotiation unless the transceiver is new). */
+  async setCamera(track: MediaStreamTrack | null): Promise<void> {
+    this.tracks.camera = track;
+    await this.setSender("camera", track);
+  }
+
+  async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
+    this.tracks.microphone = track;
+    await this.setSender("microphone", track);
+  }
+
+  async startScreen(track: MediaStreamTrack): Promise<void> {
+    this.tracks.screen = track;
+    await this.setSender("screen", track);
+  }
+
+  async stopScreen(): Promise<void> {
+    const tr = this.screen;
+    this.tracks.screen = null;
+    if (!tr) return;
+    await tr.sender.replaceTrack(null);
+    tr.direction = "inactive";
+    this.screen = null;
+    if (this.state !== "idle") await this.negotiate(false);
+  }
+
+  private async setSender(which: "camera" | "microphone" | "screen", track: MediaStreamTrack | null): Promise<void> {
+    const existing = this[which];
+    if (existing) {
+      await existing.sender.replaceTrack(track);
+      return;
+    }
+    if (!track) return;
+    // A stopped screen share leaves an inactive transceiver: reuse it instead of growing the SDP.
+    const reusable = which === "screen" ? this.pc.getTransceivers().find((t) => t.direction === "inactive" && t.receiver.track.kind === "video") : undefined;
+    if (reusable) {
+      reusable.direction = "sendonly";
+      await reusable.sender.replaceTrack(track);
+      this[which] = reusable;
+    } else {
+      this[which] = this.pc.addTransceiver(track, { direction: "sendonly" });
+    }
+    if (this.state !== "idle") await this.negotiate(false);
+  }
+
+  /** Fire-and-forget ICE restart; a failure is kept in lastError and retried by the next state change or hub rejoin. */
+  private restartIce(): void {
+    this.negotiate(true).catch(() => {});
+  }
+
+  /** Offer → hub Negotiate → answer. Serialised; iceRestart after a network change. */
+  negotiate(iceRestart = false): Promise<void> {
+    const run = async () => {
+      if (this.closed) return;
+      try {
+        await this.negotiateOnce(iceRestart);
+      } catch (e) {
+        this.lastError = e;
+        if (this.closed) return;
+        // A renegotiation the old peer cannot accept: start over with a fresh peer connection.
+        this.build();
+        await this.negotiateOnce(false);
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch((e) => {
+      this.lastError = e;
+      this.changed();
+    });
+    return next;
+  }
+
+  private async negotiateOnce(iceRestart: boolean): Promise<void> {
+    const pc = this.pc;
+    if (this.state === "idle") this.state = "new";
+    const offer = await pc.createOffer({ iceRestart });
+    await pc.setLocalDescription(offer);
+    await gatheringComplete(pc);
+    const description: MediaDescription = {
+      publish: {
+        camera: this.camera?.mid ?? undefined,
+        microphone: this.microphone?.mid ?? undefined,
+        screen: this.screen?.mid ?? undefined,
+      },
+      receiveSlots: this.slots.map<ReceiveSlot>((s) => ({ mid: s.transceiver.mid!, kind: s.spec.kind, name: s.spec.name })),
+    };
+    const answer = await this.negotiator(pc.localDescription!.sdp, description);
+    await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    this.lastError = null;
+    this.changed();
+  }
+
+  /** Connection quality as HUB.md's ReportConnectionStats wants it (bitrates from the byte counters since the last call). */
+  async stats(): Promise<ConnectionStats> {
+    const report = await this.pc.getStats();
+    let rtt = 0;
+    let lost = 0;
+    let received = 0;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    report.forEach((s) => {
+      if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") rtt = s.currentRoundTripTime * 1000;
+      if (s.type === "inbound-rtp") {
+        lost += s.packetsLost ?? 0;
+        received += s.packetsReceived ?? 0;
+        bytesIn += s.bytesReceived ?? 0;
+      }
+      if (s.type === "outbound-rtp") bytesOut += s.bytesSent ?? 0;
+    });
+    const now = performance.now();
+    const seconds = this.lastStats ? (now - this.lastStats.at) / 1000 : 0;
+    const rate = (bytes: number, prev: number) => (seconds > 0 ? Math.max(0, Math.round(((bytes - prev) * 8) / seconds)) : 0);
+    const inbound = rate(bytesIn, this.lastStats?.bytesIn ?? 0);
+    const outbound = rate(bytesOut, this.lastStats?.bytesOut ?? 0);
+    this.lastStats = { at: now, bytesIn, bytesOut };
+    const packetLoss = received + lost > 0 ? lost / (received + lost) : 0;
+    const quality = this.state !== "connected" || packetLoss > 0.08 || rtt > 400 ? "poor" : packetLoss > 0.02 || rtt > 200 ? "fair" : "good";
+    return { roundTripTimeMs: Math.round(rtt), packetLoss, inboundBitrateBps: inbound, outboundBitrateBps: outbound, quality };
+  }
+
+  private lastStats: { at: number; bytesIn: number; bytesOut: number } | null = null;
+
+  /** Frames decoded so far on a video slot (diagnostics and end-to-end tests). */
+  async framesDecoded(slot: string): Promise<number> {
+    const tr = this.slots.find((s) => s.spec.name === slot)?.transceiver;
+    if (!tr) return 0;
+    let frames = 0;
+    (await tr.receiver.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp") frames += s.framesDecoded ?? 0;
+    });
+    return frames;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    this.pc.close();
+    this.state = "closed";
+  }
+}
+
+function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
+  // The hub has no trickle-ICE method: the offer carries all host candidates (gathered in milliseconds).
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === "complete") return resolve();
+    const done = () => {
+      if (pc.iceGatheringState !== "complete") return;
+      pc.removeEventListener("icegatheringstatechange", done);
+      resolve();
+    };
+    pc.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, 2000);
+  });
+}

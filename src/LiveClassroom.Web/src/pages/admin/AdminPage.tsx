@@ -1,0 +1,46 @@
+import { t, type MessageKey } from "../../i18n";
+import { linkClick } from "../../router";
+import { TopBar } from "../../components/TopBar";
+import { OrganisationsPage } from "./OrganisationsPage";
+import { PeoplePage } from "./PeoplePage";
+import { DevicesPage } from "./DevicesPage";
+import { PairingsPage } from "./PairingsPage";
+import { LiveRoomsPage } from "./LiveRoomsPage";
+
+const sections: { path: string; key: MessageKey }[] = [
+  { path: "/admin/organisations", key: "admin.organisations" },
+  { path: "/admin/people", key: "admin.people" },
+  { path: "/admin/devices", key: "admin.devices" },
+  { path: "/admin/pairings", key: "admin.pairings" },
+  { path: "/admin/live", key: "admin.live" },
+];
+
+export function AdminPage({ path }: { path: string }) {
+  const current = sections.find((s) => path.startsWith(s.path)) ?? sections[0];
+  return (
+    <>
+      <TopBar />
+      <div class="admin">
+        <nav class="admin-nav" aria-label={t("admin.nav")}>
+          <ul>
+            {sections.map((s) => (
+              <li key={s.path}>
+                <a href={s.path} onClick={linkClick} aria-current={s === current ? "page" : undefined}>
+                  {t(s.key)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main class="admin-main">
+          <h1>{t(current.key)}</h1>
+          {current.path === "/admin/organisations" && <OrganisationsPage />}
+          {current.path === "/admin/people" && <PeoplePage />}
+          {current.path === "/admin/devices" && <DevicesPage />}
+          {current.path === "/admin/pairings" && <PairingsPage />}
+          {current.path === "/admin/live" && <LiveRoomsPage />}
+        </main>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { useEffect, useState } from "preact/hooks";
+import { formatTime, t } from "../../i18n";
+import { deviceApi, session } from "../../api/session";
+import { ApiError } from "../../api/client";
+import { isEnded, isLive, lessonsOn, localDate } from "../../api/lessons";
+import type { Device, Lesson } from "../../api/types";
+import { PairingScreen } from "./PairingScreen";
+import { ProjectorClass } from "./ProjectorClass";
+import { LangSwitch } from "../../components/LangSwitch";
+
+/**
+ * The rural classroom's projector PC. Nobody touches it: it pairs once, then joins whatever class is
+ * live for its classroom, shows the end screen when it ends, and waits for the next one.
+ */
+export function ProjectorPage() {
+  const [token, setToken] = useState(session.deviceToken());
+  if (!token)
+    return (
+      <PairingScreen
+        onPaired={(tok) => {
+          session.setDeviceToken(tok);
+          setToken(tok);
+        }}
+      />
+    );
+  return (
+    <ProjectorHome
+      onRevoked={() => {
+        session.setDeviceToken(null);
+        setToken(null);
+      }}
+    />
+  );
+}
+
+function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
+  const [device, setDevice] = useState<Device | null>(null);
+  const [lessons, setLessons] = useState<Lesson[] | null>(null);
+  const [offline, setOffline] = useState(false);
+  const [ended, setEnded] = useState<string[]>([]);
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    let known = false;
+    const poll = async () => {
+      try {
+        if (!known) {
+          setDevice(await deviceApi.get<Device>("/api/devices/me"));
+          known = true;
+        }
+        const ls = await lessonsOn(deviceApi, localDate());
+        if (stopped) return;
+        setLessons(ls);
+        setOffline(false);
+      } catch (e) {
+        if (stopped) return;
+        if (e instanceof ApiError && e.status === 401) return onRevoked();
+        setOffline(!(e instanceof ApiError) || e.status === 0 || e.status >= 500);
+      }
+      setNow(Date.now());
+      timer = window.setTimeout(poll, 5000);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  const live = lessons?.find((l) => isLive(l) && !ended.includes(l.classId!));
+  if (live)
+    return <ProjectorClass key={live.classId} classId={live.classId!} lesson={live} device={device} onEnded={() => setEnded((e) => [...e, live.classId!])} />;
+
+  // The end screen stays until the next lesson starts or half an hour after the ended one was due to finish.
+  const justEnded = lessons?.some(
+    (l) => (ended.includes(l.classId ?? "") || isEnded(l)) && Date.parse(l.endsAt) + 30 * 60000 > now && Date.parse(l.startsAt) <= now,
+  );
+  const next = lessons?.find((l) => !isLive(l) && !isEnded(l) && Date.parse(l.endsAt) > now);
+  return (
+    <main class="projector waiting">
+      <div class="projector-lang">
+        <LangSwitch />
+      </div>
+      {device && <p class="projector-room">{[device.schoolName, device.classroomName].filter(Boolean).join(" · ")}</p>}
+      {justEnded ? (
+        <h1 class="huge" data-testid="end-screen">{t("projector.ended")}</h1>
+      ) : (
+        <h1 class="huge" data-testid="waiting">{t("projector.waiting")}</h1>
+      )}
+      <p class="big-text" data-testid="next-lesson">
+        {lessons === null
+          ? t("common.loading")
+          : next
+            ? t("projector.next", { time: formatTime(next.startsAt), title: next.title || next.subject || "" })
+            : t("projector.noMore")}
+      </p>
+      {offline && (
+        <p class="reconnect-banner" role="alert">
+          {t("link.reconnectingBig")}
+        </p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,99 @@
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class AdminPagesTests(EndToEndFixture fx)
+{
+    [Fact]
+    public async Task Organisations_CreateSchoolAndClassroom_InvalidNameExplainedNextToField()
+    {
+        var tag = fx.NextTag();
+        await using var browser = await fx.LaunchAsync();
+        var page = browser.Page;
+        await browser.LoginAsync("admin");
+        await page.GotoAsync("/admin/organisations");
+        var tree = page.GetByTestId("org-tree");
+        await tree.GetByRole(AriaRole.Button, new() { Name = "县 示范县", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "新建下级学校" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(page.Locator("#org-child-name-error")).ToHaveTextAsync("此项为必填项。");
+        await Expect(page.Locator("#org-child-name")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        await page.Locator("#org-child-name").FillAsync($"{tag}新村小学");
+        await page.GetByLabel("乡村学校").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        var school = tree.GetByRole(AriaRole.Button).Filter(new() { HasText = $"{tag}新村小学" });
+        await Expect(school).ToContainTextAsync("乡村");
+
+        await school.ClickAsync();
+        await page.GetByLabel("教室名称").FillAsync("一年级教室");
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加教室" }).ClickAsync();
+        await Expect(page.GetByTestId("classroom-list")).ToContainTextAsync("一年级教室");
+        await browser.ScreenshotAsync("admin-organisations");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task People_CreateWithBadThenTakenThenGoodInput_ExplainsEachField()
+    {
+        var tag = fx.NextTag().ToLowerInvariant();
+        await using var browser = await fx.LaunchAsync();
+        browser.ExpectFailedRequest(400); // the taken username, refused by the server
+        var page = browser.Page;
+        await browser.LoginAsync("admin");
+        await page.GotoAsync("/admin/people");
+        var form = page.GetByTestId("person-form");
+        await Expect(page.GetByTestId("people-table")).ToContainTextAsync("王芳");
+
+        await form.GetByLabel("用户名").FillAsync("No Spaces");
+        await form.GetByLabel("初始密码").FillAsync("short");
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(page.Locator("#person-username-error")).ToContainTextAsync("3–64");
+        await Expect(page.Locator("#person-displayName-error")).ToHaveTextAsync("此项为必填项。");
+        await Expect(page.Locator("#person-password-error")).ToHaveTextAsync("密码至少 8 个字符。");
+        await Expect(page.Locator("#person-organisationId-error")).ToHaveTextAsync("此项为必填项。");
+
+        await form.GetByLabel("用户名").FillAsync("teacher");
+        await form.GetByLabel("姓名").FillAsync("重名老师");
+        await form.GetByLabel("初始密码").FillAsync("long-enough-1");
+        await form.GetByLabel("所属机构").SelectOptionAsync(new SelectOptionValue { Label = "示范省 / 示范市 / 示范县 / 示范县第一实验小学" });
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(page.Locator("#person-username-error")).ToHaveTextAsync("已被占用，请换一个。");
+
+        await form.GetByLabel("用户名").FillAsync($"{tag}.teacher");
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Status)).ToHaveTextAsync("已添加“重名老师”。");
+        await Expect(page.GetByTestId("people-table")).ToContainTextAsync($"{tag}.teacher");
+        await browser.ScreenshotAsync("admin-people");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task PairingsAndLiveRooms_ShowTimetableAndTheLiveClassWithItsClassrooms()
+    {
+        var scenario = await fx.Api.CreateScenarioAsync(fx.NextTag(), ruralCount: 2);
+        await fx.Api.OpenLessonAsync(scenario.PairingId);
+        await using var browser = await fx.LaunchAsync();
+        var page = browser.Page;
+        await browser.LoginAsync("admin");
+
+        await page.GotoAsync("/admin/pairings");
+        var row = page.GetByTestId("pairing-table").GetByRole(AriaRole.Row).Filter(new() { HasText = scenario.PairingName });
+        await Expect(row).ToContainTextAsync(scenario.RuralClassrooms[1].Name);
+        await row.GetByRole(AriaRole.Button, new() { Name = "课表" }).ClickAsync();
+        var editor = page.GetByTestId("timetable-editor");
+        await Expect(editor.GetByLabel("学期名称")).ToHaveValueAsync("测试学期");
+        await Expect(editor.GetByLabel("时长（分钟）")).ToHaveValueAsync("120");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "正在上课" }).ClickAsync();
+        var live = page.GetByTestId("live-rooms").GetByRole(AriaRole.Region).Filter(new() { HasText = scenario.PairingName });
+        await Expect(live).ToContainTextAsync(scenario.RuralClassrooms[0].Name);
+        await Expect(live).ToContainTextAsync("缺席");
+        await browser.ScreenshotAsync("admin-live");
+        browser.AssertNoConsoleErrors();
+    }
+}

@@ -1,0 +1,155 @@
+using LiveClassroom.Testing;
+using Microsoft.Playwright;
+
+namespace LiveClassroom.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// One headless Debian Chromium (never a downloaded browser) with its own profile, at 1920×1080 in China
+/// Standard Time, collecting console errors and uncaught page errors so a test can fail on any.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly string _profile;
+    private readonly List<string> _errors = [];
+    private readonly List<Func<string, bool>> _expected = [];
+    private readonly List<string> _responses = [];
+
+    private BrowserSession(IBrowserContext context, string profile, IPage page)
+    {
+        _context = context;
+        _profile = profile;
+        Page = page;
+        Watch(page);
+    }
+
+    public IPage Page { get; }
+
+    public IBrowserContext Context => _context;
+
+    public static string ScreenshotDir => Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
+
+    /// <param name="fakeMedia">false: no camera or microphone at all (permission granted, nothing plugged in).</param>
+    public static async Task<BrowserSession> LaunchAsync(IPlaywright playwright, Uri baseUrl, bool fakeMedia = true)
+    {
+        var profile = Path.Combine(Path.GetTempPath(), "lc-e2e-" + Guid.NewGuid().ToString("N"));
+        var args = new List<string>
+        {
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+        };
+        if (fakeMedia)
+        {
+            args.Add("--use-fake-device-for-media-stream");
+        }
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium",
+            Headless = true,
+            Args = args,
+            BaseURL = baseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+            TimezoneId = "Asia/Shanghai",
+            Locale = "zh-CN",
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+        return new BrowserSession(context, profile, page);
+    }
+
+    private void Watch(IPage page)
+    {
+        page.Console += (_, msg) =>
+        {
+            if (msg.Type == "error")
+            {
+                lock (_errors)
+                {
+                    _errors.Add($"{msg.Text} ({msg.Location})");
+                }
+            }
+        };
+        // Chromium's console line for a failed request omits the URL; keep it alongside for the failure message.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (_errors)
+                {
+                    _responses.Add($"HTTP {response.Status} {response.Request.Method} {response.Url}");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_errors)
+            {
+                _errors.Add("uncaught: " + error);
+            }
+        };
+    }
+
+    /// <summary>
+    /// Chromium itself logs every 4xx response as a console error ("Failed to load resource"); a test that
+    /// provokes a refusal on purpose names the status it expects, and only that one is tolerated.
+    /// </summary>
+    public void ExpectFailedRequest(int status) =>
+        _expected.Add(text => text.Contains($"the server responded with a status of {status}", StringComparison.Ordinal));
+
+    /// <summary>For a test that takes the browser offline on purpose: its failed requests are expected.</summary>
+    public void ExpectOffline() => _expected.Add(text => text.Contains("net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal));
+
+    /// <summary>For a test that stops the server on purpose: refused connections and failed reconnects are expected.</summary>
+    public void ExpectServerDown() => _expected.Add(text =>
+        text.Contains("net::ERR_CONNECTION_REFUSED", StringComparison.Ordinal)
+        || text.Contains("net::ERR_CONNECTION_RESET", StringComparison.Ordinal)
+        || text.Contains("net::ERR_EMPTY_RESPONSE", StringComparison.Ordinal)
+        || text.StartsWith("WebSocket connection to", StringComparison.Ordinal)
+        || text.Contains("the server responded with a status of 503", StringComparison.Ordinal));
+
+    public void AssertNoConsoleErrors()
+    {
+        List<string> unexpected;
+        lock (_errors)
+        {
+            unexpected = _errors.Where(e => !_expected.Any(x => x(e))).ToList();
+        }
+        Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected) + "\nfailed responses:\n" + string.Join("\n", _responses));
+    }
+
+    public async Task ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(ScreenshotDir);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png") });
+    }
+
+    /// <summary>Signs in through the login page and waits for the timetable.</summary>
+    public async Task LoginAsync(string username, string password = ServerProcess.DemoPassword)
+    {
+        await Page.GotoAsync("/login");
+        await Page.GetByLabel("用户名").FillAsync(username);
+        await Page.GetByLabel("密码").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "今日课表" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Puts a device token where the projector page keeps it, as after pairing.</summary>
+    public async Task UseDeviceTokenAsync(string token)
+    {
+        await Page.GotoAsync("/healthz");
+        await Page.EvaluateAsync("t => localStorage.setItem('lc.deviceToken', t)", token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.CloseAsync();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may hold a lock file for a moment; the temporary profile is disposable.
+        }
+    }
+}
