@@ -50,6 +50,10 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
             Assert.True(videoOk, $"video not decoding: {video}; {sfu.Server.Diagnostics()}");
             Assert.True(audioOk, $"audio not received: {audio}");
             Assert.Equal(mime, video!.Codec, StringComparer.OrdinalIgnoreCase);
+            // Audio and video of the first slots share a MediaStream, so Chrome lip-syncs them with the translated SRs.
+            var streams = await page.EvaluateAsync<string[]>("() => [lc.streams.audio, lc.streams.video]");
+            Assert.False(string.IsNullOrEmpty(streams[0]));
+            Assert.Equal(streams[0], streams[1]);
         }
         // Per-peer stats: RTT from the subscribers' receiver reports on our regenerated SRs, bitrates both ways.
         var room = sfu.Room("r1");
