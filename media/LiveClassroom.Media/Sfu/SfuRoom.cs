@@ -350,6 +350,7 @@ internal sealed partial class SfuRoom : IDisposable
                     {
                         if (slot.Track is not null)
                         {
+                            slot.LastKeyframeRequestTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
                             RequestKeyframe(slot.Target ?? slot.Current ?? slot.Track.Layer(slot.Rid), force: true);
                         }
                     }
