@@ -36,7 +36,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 }
 
 Console.WriteLine($"LiveClassroom SFU forwarding benchmark: {seconds} s per run, video {videoBps / 1000} kbps + Opus 50 pps, SRTP {srtp}, {Environment.ProcessorCount} cores");
-Console.WriteLine("subs | in pps | fwd pps | delivered | loss % | SFU-thread CPU s | fwd pkts / SFU-CPU-s | process CPU s | fwd pkts / process-CPU-s | latency p50 µs | p99 µs");
+Console.WriteLine("subs | in pps | fwd pps | delivered | loss % | SFU-thread CPU s | fwd pkts / SFU-CPU-s | process CPU s | fwd pkts / process-CPU-s | latency p50 µs | p99 µs | alloc B / fwd pkt: process, synthetic peers, SFU packet thread");
 foreach (var n in subscriberCounts)
 {
     Run(n);
@@ -85,10 +85,16 @@ void Run(int subscriberCount)
         var forwardedBefore = room.GetStats().Sum(s => s.PacketsForwarded);
         var sfuCpuBefore = ThreadCpu.OfThreadsNamed("media-udp-rec");
         var processCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var packetThreadBefore = room.Engine.PacketThreadAllocatedBytes;
+        var peersAllocatedBefore = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes;
         var wall = Stopwatch.StartNew();
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
         var sfuCpu = ThreadCpu.OfThreadsNamed("media-udp-rec") - sfuCpuBefore;
         var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var packetThread = room.Engine.PacketThreadAllocatedBytes - packetThreadBefore;
+        var peersAllocated = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes - peersAllocatedBefore;
         var elapsed = wall.Elapsed.TotalSeconds;
         var sent = publisher.PacketsSent - sentBefore;
         var forwarded = room.GetStats().Sum(s => s.PacketsForwarded) - forwardedBefore;
@@ -111,7 +117,7 @@ void Run(int subscriberCount)
         var expected = (double)sent * subscriberCount;
         var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{subscriberCount,4} | {sent / elapsed,6:F0} | {forwarded / elapsed,7:F0} | {delivered,9} | {loss,6:F2} | {sfuCpu.TotalSeconds,16:F2} | {forwarded / Math.Max(sfuCpu.TotalSeconds, 0.01),20:F0} | {processCpu.TotalSeconds,13:F2} | {forwarded / Math.Max(processCpu.TotalSeconds, 0.01),24:F0} | {Percentile(0.50),14:F0} | {Percentile(0.99),6:F0}"));
+            $"{subscriberCount,4} | {sent / elapsed,6:F0} | {forwarded / elapsed,7:F0} | {delivered,9} | {loss,6:F2} | {sfuCpu.TotalSeconds,16:F2} | {forwarded / Math.Max(sfuCpu.TotalSeconds, 0.01),20:F0} | {processCpu.TotalSeconds,13:F2} | {forwarded / Math.Max(processCpu.TotalSeconds, 0.01),24:F0} | {Percentile(0.50),14:F0} | {Percentile(0.99),6:F0} | {allocated / Math.Max(1.0, forwarded),8:F1}, {peersAllocated / Math.Max(1.0, forwarded),5:F1}, {packetThread / Math.Max(1.0, forwarded),5:F2}"));
     }
     finally
     {

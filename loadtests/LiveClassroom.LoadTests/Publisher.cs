@@ -30,6 +30,10 @@ internal sealed class Publisher
 
     public long PacketsSent { get; private set; }
 
+    public long AllocatedBytes => Interlocked.Read(ref _allocated);
+
+    private long _allocated;
+
     public void Run(CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
@@ -40,6 +44,7 @@ internal sealed class Publisher
         var packetsPerFrame = (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / 30 / VideoPayload));
         while (!stop.IsCancellationRequested)
         {
+            Interlocked.Exchange(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
             var now = clock.Elapsed;
             if (now >= nextAudio)
             {

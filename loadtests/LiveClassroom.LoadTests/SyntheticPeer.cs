@@ -188,11 +188,17 @@ internal sealed class SyntheticPeer : IDisposable
         }
     }
 
+    /// <summary>Bytes allocated so far by this peer's receive thread (to separate the load generator's garbage from the SFU's).</summary>
+    public long PumpAllocatedBytes => Interlocked.Read(ref _pumpAllocated);
+
+    private long _pumpAllocated;
+
     private void Pump()
     {
         var buffer = new byte[2048];
         while (!_stopped)
         {
+            Interlocked.Exchange(ref _pumpAllocated, GC.GetAllocatedBytesForCurrentThread());
             int n;
             try
             {

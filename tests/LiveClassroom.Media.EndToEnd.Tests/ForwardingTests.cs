@@ -50,6 +50,10 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
             Assert.True(videoOk, $"video not decoding: {video}; {sfu.Server.Diagnostics()}");
             Assert.True(audioOk, $"audio not received: {audio}");
             Assert.Equal(mime, video!.Codec, StringComparer.OrdinalIgnoreCase);
+            // Audio and video of the first slots share a MediaStream, so Chrome lip-syncs them with the translated SRs.
+            var streams = await page.EvaluateAsync<string[]>("() => [lc.streams.audio, lc.streams.video]");
+            Assert.False(string.IsNullOrEmpty(streams[0]));
+            Assert.Equal(streams[0], streams[1]);
         }
         // Per-peer stats: RTT from the subscribers' receiver reports on our regenerated SRs, bitrates both ways.
         var room = sfu.Room("r1");
@@ -90,8 +94,10 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
         var firstFrame = clock.Elapsed;
 
         Assert.True(ok, $"late subscriber not decoding: {video}; {sfu.Server.Diagnostics()}");
-        _output.WriteLine($"time to first decoded frame for a late subscriber ({srtp}): {firstFrame.TotalMilliseconds:F0} ms");
-        await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "lc-sfu-ttff.txt"), $"{DateTime.UtcNow:O} {srtp} {firstFrame.TotalMilliseconds:F0} ms\n");
+        var connectedMs = await late.EvaluateAsync<double?>("() => lc.connectedAt");
+        _output.WriteLine($"late subscriber ({srtp}): first decoded frame after {firstFrame.TotalMilliseconds:F0} ms (ICE+DTLS connected after {connectedMs:F0} ms of it)");
+        await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "lc-sfu-ttff.txt"),
+            $"{DateTime.UtcNow:O} {srtp} first frame {firstFrame.TotalMilliseconds:F0} ms, connected {connectedMs:F0} ms, {video}\n");
         await ClosePagesAsync([publisher, early, late]);
     }
 

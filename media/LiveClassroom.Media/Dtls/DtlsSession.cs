@@ -104,8 +104,9 @@ internal sealed class DtlsSession : IDisposable
         {
             while (!_queue.IsClosed && Environment.TickCount64 < until)
             {
-                // Application data (no data channels) is read and discarded.
-                transport.Receive(buffer, 0, buffer.Length, 250);
+                // Application data (no data channels) is read and discarded. Long waits: BouncyCastle allocates a
+                // record buffer per call, and closing the queue ends the wait at once anyway.
+                transport.Receive(buffer, 0, buffer.Length, 2000);
                 if (_server.PeerClosed)
                 {
                     break;

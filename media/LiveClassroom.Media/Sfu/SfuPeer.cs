@@ -23,6 +23,7 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     {
         _room = room;
         Id = id;
+        CnameBytes = System.Text.Encoding.UTF8.GetBytes("sfu-" + id);
         _transport = transport;
         RemoteFingerprint = remoteFingerprint;
         Ice = new IceLiteAgent(transport, this, TimeProvider.System, consentTimeout: consentTimeout);
@@ -34,6 +35,9 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>The CNAME announced for every slot sent to this peer (a=ssrc … cname: and RTCP SDES).</summary>
+    public byte[] CnameBytes { get; }
 
     public IceLiteAgent Ice { get; }
 

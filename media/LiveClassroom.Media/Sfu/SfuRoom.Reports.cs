@@ -8,7 +8,8 @@ namespace LiveClassroom.Media.Sfu;
 internal sealed partial class SfuRoom
 {
     private static readonly long ReportInterval = TimeSpan.FromSeconds(1).Ticks;
-    private static readonly long SwitchRetryInterval = TimeSpan.FromMilliseconds(500).Ticks;
+    // Just over Chrome's 300 ms keyframe-request floor, so a retry is never swallowed by it.
+    private static readonly long SwitchRetryInterval = TimeSpan.FromMilliseconds(350).Ticks;
 
     /// <summary>The server's timer thread, every ~100 ms: consent, keyframe retries, and once a second reports and stats.</summary>
     public void Tick()
@@ -30,7 +31,7 @@ internal sealed partial class SfuRoom
             {
                 foreach (var slot in peer.Slots.Values)
                 {
-                    if (slot.Rewriter.IsSwitchPending && slot.Target is { } target && now - slot.LastKeyframeRequestTicks > SwitchRetryInterval)
+                    if (slot.Rewriter.IsSwitchPending && slot.Target is { } target && peer.IsConnected && now - slot.LastKeyframeRequestTicks > SwitchRetryInterval)
                     {
                         slot.LastKeyframeRequestTicks = now;
                         RequestKeyframe(target, force: false);
@@ -99,6 +100,9 @@ internal sealed partial class SfuRoom
         var ntp = source.SenderReportNtp + (ulong)(elapsed * 65536.0 * 65536.0 / TimeSpan.TicksPerSecond);
         var rtp = source.SenderReportRtp + (uint)(elapsed * slot.ClockRate / TimeSpan.TicksPerSecond) + slot.Rewriter.TimestampOffset;
         var length = RtcpWriter.WriteSenderReport(_rtcpScratch, slot.Rewriter.OutSsrc, ntp, rtp, slot.PacketsSent, slot.OctetsSent, []);
+        // RFC 3550 §6.1: a full compound carries the SDES CNAME, the same for every slot of this subscriber.
+        var sdes = RtcpWriter.WriteSdesCname(_rtcpScratch.AsSpan(length), slot.Rewriter.OutSsrc, slot.Subscriber.CnameBytes);
+        length += Math.Max(0, sdes);
         slot.LastSenderReportMid = NtpTimestamp.Compact(ntp);
         slot.LastSenderReportTicks = now;
         slot.Subscriber.SendRtcp(_rtcpScratch, length);

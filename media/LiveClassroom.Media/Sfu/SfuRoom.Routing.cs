@@ -100,7 +100,13 @@ internal sealed partial class SfuRoom
         }
         slot.Target = stream;
         slot.Rewriter.SwitchTo(stream.Ssrc);
-        RequestKeyframe(stream, force: true);
+        // Chrome honours at most one keyframe request per 300 ms: one spent before this subscriber can receive would
+        // swallow the one sent when it connects, so a subscriber still connecting gets its request on connection.
+        if (slot.Subscriber.IsConnected)
+        {
+            slot.LastKeyframeRequestTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            RequestKeyframe(stream, force: true);
+        }
     }
 
     /// <summary>A new layer became known: slots waiting for it (or for "the highest") may retarget.</summary>

@@ -104,10 +104,18 @@ internal sealed partial class SfuRoom : IDisposable
             var (udp, tcp) = _candidates();
             var local = new SdpLocalParameters(credentials.Ufrag, credentials.Password, _certificate.Fingerprint, udp,
                 peer.SessionId, peer.SessionVersion) { TcpCandidates = tcp };
+            // Chrome lip-syncs only tracks of one MediaStream: the i-th audio slot and the i-th video slot share a stream
+            // (typically the single audio slot with the first video slot, the teacher's camera).
             var sendSlots = new Dictionary<string, SdpSendSlot>(StringComparer.Ordinal);
-            foreach (var slot in peer.Slots.Values)
+            var audioIndex = 0;
+            var videoIndex = 0;
+            foreach (var n in negotiated)
             {
-                sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, "sfu-" + peer.Id + "-" + slot.Mid, "slot-" + slot.Mid);
+                if (peer.Slots.TryGetValue(n.Mid, out var slot))
+                {
+                    var index = slot.Kind == "audio" ? audioIndex++ : videoIndex++;
+                    sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, $"sfu-{peer.Id}-{index}", "slot-" + slot.Mid);
+                }
             }
             if (AutoRoute)
             {
@@ -342,6 +350,7 @@ internal sealed partial class SfuRoom : IDisposable
                     {
                         if (slot.Track is not null)
                         {
+                            slot.LastKeyframeRequestTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
                             RequestKeyframe(slot.Target ?? slot.Current ?? slot.Track.Layer(slot.Rid), force: true);
                         }
                     }

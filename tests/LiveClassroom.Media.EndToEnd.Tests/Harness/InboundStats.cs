@@ -21,6 +21,12 @@ public sealed record InboundStats
 
     public long KeyFramesDecoded { get; init; }
 
+    public long PliCount { get; init; }
+
+    public long NackCount { get; init; }
+
+    public long PacketsLost { get; init; }
+
     public static async Task<IReadOnlyList<InboundStats>> ReadAsync(IPage page) =>
         await page.EvaluateAsync<InboundStats[]>("() => lc.inbound()");
 
