@@ -1,0 +1,198 @@
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>
+/// The live rules of one teaching-research session, hosted by its grain (one message at a time, no locking here).
+/// State: scheduled → live (segment i running, i = 0…n−1, advanced by the host) → ended.
+/// Time comes only from the <see cref="TimeProvider"/>; expiries (speaker turn, reconnect grace) are applied
+/// lazily at the instant they fell due whenever the session is next touched, so results do not depend on
+/// when the host happens to look. Facts to record are collected until <see cref="DrainEvents"/>.
+/// </summary>
+public sealed partial class ResearchSessionRules
+{
+    public const string StatusScheduled = "scheduled";
+    public const string StatusLive = "live";
+    public const string StatusEnded = "ended";
+
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<SegmentPlan> _agenda;
+    private readonly List<ResearchEvent> _events = [];
+
+    public ResearchSessionRules(Guid hostId, IReadOnlyList<SegmentPlan> agenda, TimeSpan speakerTurnLimit, TimeSpan reconnectGrace, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(agenda);
+        if (agenda.Count == 0)
+        {
+            throw new ArgumentException("a session needs at least one agenda segment", nameof(agenda));
+        }
+        if (speakerTurnLimit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(speakerTurnLimit));
+        }
+        HostId = hostId;
+        _agenda = agenda;
+        SpeakerTurnLimit = speakerTurnLimit;
+        ReconnectGrace = reconnectGrace;
+        _time = time;
+    }
+
+    public Guid HostId { get; }
+
+    public TimeSpan SpeakerTurnLimit { get; }
+
+    public TimeSpan ReconnectGrace { get; }
+
+    public string Status { get; private set; } = StatusScheduled;
+
+    /// <summary>−1 before the start.</summary>
+    public int CurrentSegmentIndex { get; private set; } = -1;
+
+    public DateTimeOffset? CurrentSegmentStartedAt { get; private set; }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Starts the first segment. Host only.</summary>
+    public void Start(Guid callerId)
+    {
+        Touch();
+        RequireHost(callerId);
+        if (Status != StatusScheduled)
+        {
+            throw Conflict("already_started", "The session has already started.", "教研活动已经开始。");
+        }
+        var now = Now;
+        Status = StatusLive;
+        _events.Add(new ResearchEvent("session_started", now));
+        BeginSegment(0, now);
+    }
+
+    /// <summary>Ends the running segment and starts the next one. Host only; the last segment is ended by <see cref="End"/>.</summary>
+    public void AdvanceSegment(Guid callerId)
+    {
+        Touch();
+        RequireHost(callerId);
+        RequireLive();
+        if (CurrentSegmentIndex >= _agenda.Count - 1)
+        {
+            throw Conflict("no_next_segment", "This is the last segment; end the session instead.", "已是最后一个环节，请结束活动。");
+        }
+        var now = Now;
+        _events.Add(new ResearchEvent("segment_ended", now, SegmentIndex: CurrentSegmentIndex));
+        BeginSegment(CurrentSegmentIndex + 1, now);
+    }
+
+    /// <summary>Ends the session: the segment, the turn and every presence close at this instant. Host only.</summary>
+    public void End(Guid callerId)
+    {
+        Touch();
+        RequireHost(callerId);
+        RequireLive();
+        var now = Now;
+        if (_speaker is not null)
+        {
+            EndTurn(now, "session_end");
+        }
+        _queue.Clear();
+        _events.Add(new ResearchEvent("segment_ended", now, SegmentIndex: CurrentSegmentIndex));
+        foreach (var p in _present.Values.ToList())
+        {
+            RecordLeft(p, p.DisconnectedAt ?? now);
+        }
+        _playback = _playback is { Playing: true } ? Freeze(_playback, now) : _playback;
+        Status = StatusEnded;
+        _events.Add(new ResearchEvent("session_ended", now));
+    }
+
+    /// <summary>The session as <paramref name="viewerId"/> sees it now.</summary>
+    public ResearchSessionSnapshot Snapshot(Guid viewerId)
+    {
+        Touch();
+        var now = Now;
+        SegmentView? segment = null;
+        if (Status == StatusLive && CurrentSegmentStartedAt is { } started)
+        {
+            var plan = _agenda[CurrentSegmentIndex];
+            var elapsed = (now - started).TotalSeconds;
+            var remaining = plan.PlannedSeconds - elapsed;
+            segment = new SegmentView(CurrentSegmentIndex, plan.Kind, plan.Title, plan.PlannedSeconds, started, elapsed, remaining, remaining < 0);
+        }
+        SpeakerView? speaker = null;
+        if (_speaker is { } s)
+        {
+            var endsAt = s.StartedAt + SpeakerTurnLimit;
+            speaker = new SpeakerView(s.PersonId, NameOf(s.PersonId), s.StartedAt, endsAt, (endsAt - now).TotalSeconds);
+        }
+        var seesObservers = viewerId == HostId;
+        var people = new List<ParticipantView>();
+        var observers = 0;
+        foreach (var p in _present.Values.OrderBy(p => p.JoinedAt))
+        {
+            if (p.Role == ResearchRoles.Observer)
+            {
+                observers++;
+                if (!seesObservers && p.PersonId != viewerId)
+                {
+                    continue;
+                }
+            }
+            people.Add(new ParticipantView(p.PersonId, p.DisplayName, p.Role, p.JoinedAt, p.Connections.Count > 0));
+        }
+        return new ResearchSessionSnapshot(
+            Status, now, segment, _agenda.Count, speaker, _queue.ToList(), people, observers, _playback, (int)SpeakerTurnLimit.TotalSeconds);
+    }
+
+    /// <summary>Applies expiries that fell due; call from a timer so idle sessions still record them promptly.</summary>
+    public void Touch()
+    {
+        var now = Now;
+        if (_speaker is { } s && s.StartedAt + SpeakerTurnLimit <= now)
+        {
+            EndTurn(s.StartedAt + SpeakerTurnLimit, "timer");
+        }
+        foreach (var p in _present.Values.ToList())
+        {
+            if (p.DisconnectedAt is { } gone && gone + ReconnectGrace <= now)
+            {
+                RecordLeft(p, gone);
+            }
+        }
+    }
+
+    /// <summary>The facts produced since the last call, oldest first.</summary>
+    public IReadOnlyList<ResearchEvent> DrainEvents()
+    {
+        var drained = _events.ToList();
+        _events.Clear();
+        return drained;
+    }
+
+    private void BeginSegment(int index, DateTimeOffset at)
+    {
+        CurrentSegmentIndex = index;
+        CurrentSegmentStartedAt = at;
+        _events.Add(new ResearchEvent("segment_started", at, SegmentIndex: index));
+    }
+
+    private void RequireHost(Guid callerId)
+    {
+        if (callerId != HostId)
+        {
+            throw new ResearchRuleException(ResearchRuleKind.Forbidden, "not_host", "Only the session host may do this.", "只有主持人可以执行此操作。");
+        }
+    }
+
+    private void RequireLive()
+    {
+        if (Status != StatusLive)
+        {
+            throw Status == StatusEnded
+                ? Conflict("session_ended", "The session has ended.", "教研活动已结束。")
+                : Conflict("not_started", "The session has not started yet.", "教研活动尚未开始。");
+        }
+    }
+
+    private static ResearchRuleException Conflict(string code, string message, string messageZh) =>
+        new(ResearchRuleKind.Conflict, code, message, messageZh);
+
+    private static ResearchRuleException Invalid(string code, string message, string messageZh) =>
+        new(ResearchRuleKind.Invalid, code, message, messageZh);
+}
