@@ -102,6 +102,21 @@ public sealed partial class ResearchSessionRules
         _events.Add(new ResearchEvent("session_ended", now));
     }
 
+    /// <summary>
+    /// Re-creates the state recorded before a restart: the running segment and its start. Presences and the
+    /// floor are not restored; people rejoin. <paramref name="status"/> is scheduled, live or ended.
+    /// </summary>
+    public void Restore(string status, int segmentIndex, DateTimeOffset? segmentStartedAt)
+    {
+        if (status == StatusLive && (segmentIndex < 0 || segmentIndex >= _agenda.Count || segmentStartedAt is null))
+        {
+            throw new ArgumentException("a live session needs its running segment", nameof(segmentIndex));
+        }
+        Status = status;
+        CurrentSegmentIndex = status == StatusScheduled ? -1 : segmentIndex;
+        CurrentSegmentStartedAt = status == StatusLive ? segmentStartedAt : null;
+    }
+
     /// <summary>The session as <paramref name="viewerId"/> sees it now.</summary>
     public ResearchSessionSnapshot Snapshot(Guid viewerId)
     {

@@ -1,6 +1,8 @@
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Seeding;
 
 namespace LiveClassroom.Server.Hosting;
@@ -37,6 +39,7 @@ public static class ServerApp
         // Nothing but login, health and static assets is reachable without a token: endpoints opt out explicitly.
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddResearch(builder.Configuration);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
@@ -45,6 +48,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapResearchApi();
         return app;
     }
 }

@@ -52,4 +52,25 @@ public sealed partial class ResearchStore
         }
         return map;
     }
+
+    /// <summary>Sessions scheduled in [from, to) in which the person was ever present.</summary>
+    public async Task<IReadOnlyList<Guid>> SessionsAttendedAsync(Guid personId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT s.id FROM research_sessions s
+            WHERE s.scheduled_start >= @from AND s.scheduled_start < @to
+              AND EXISTS (SELECT 1 FROM research_attendance a WHERE a.session_id = s.id AND a.person_id = @p)
+            ORDER BY s.scheduled_start
+            """);
+        cmd.Parameters.AddWithValue("p", personId);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        var list = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(r.GetGuid(0));
+        }
+        return list;
+    }
 }
