@@ -118,7 +118,7 @@ public sealed partial class ResearchSessionRules
     }
 
     /// <summary>The session as <paramref name="viewerId"/> sees it now.</summary>
-    public ResearchSessionSnapshot Snapshot(Guid viewerId)
+    public ResearchLiveSnapshot Snapshot(Guid viewerId)
     {
         Touch();
         var now = Now;
@@ -151,7 +151,7 @@ public sealed partial class ResearchSessionRules
             }
             people.Add(new ParticipantView(p.PersonId, p.DisplayName, p.Role, p.JoinedAt, p.Connections.Count > 0));
         }
-        return new ResearchSessionSnapshot(
+        return new ResearchLiveSnapshot(
             Status, now, segment, _agenda.Count, speaker, _queue.ToList(), people, observers, _playback, (int)SpeakerTurnLimit.TotalSeconds);
     }
 

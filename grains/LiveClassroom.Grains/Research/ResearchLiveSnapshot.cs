@@ -4,7 +4,7 @@ namespace LiveClassroom.Grains.Research;
 /// What one viewer sees of the live session. Observers appear in <see cref="Participants"/> only for the
 /// host and for themselves; everyone sees <see cref="ObserverCount"/>.
 /// </summary>
-public sealed record ResearchSessionSnapshot(
+public sealed record ResearchLiveSnapshot(
     string Status,
     DateTimeOffset ServerTime,
     SegmentView? CurrentSegment,
