@@ -4,4 +4,7 @@ namespace LiveClassroom.Server.Research;
 public interface IRecordingCatalog
 {
     Task<bool> ExistsAsync(Guid recordingId, CancellationToken ct);
+
+    /// <summary>The library resource made from the recording, if any: report links open the resource page at a moment.</summary>
+    Task<Guid?> ResourceIdAsync(Guid recordingId, CancellationToken ct);
 }

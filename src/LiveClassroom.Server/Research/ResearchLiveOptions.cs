@@ -9,6 +9,9 @@ public sealed class ResearchLiveOptions
     /// <summary>How often idle live sessions are checked for expired turns and absences.</summary>
     public int SweepSeconds { get; set; } = 5;
 
-    /// <summary>Link to a moment of a library recording: {recordingId} and {seconds} are replaced.</summary>
-    public string RecordingLinkTemplate { get; set; } = "/library/{recordingId}?t={seconds}";
+    /// <summary>Link to a moment of a library resource (web route): {resourceId} and {seconds} are replaced.</summary>
+    public string ResourceLinkTemplate { get; set; } = "/library/{resourceId}?t={seconds}";
+
+    /// <summary>Link to a moment of a recording not (yet) in the library: {recordingId} and {seconds} are replaced.</summary>
+    public string RecordingLinkTemplate { get; set; } = "/recordings/{recordingId}?t={seconds}";
 }

@@ -4,7 +4,8 @@ namespace LiveClassroom.Server.Research;
 
 /// <summary>
 /// Looks recordings up in the library's <c>recordings</c> table (migration 0004, owned by the recordings area).
-/// Until that table exists no recording exists, so attaching one is refused with a clear error.
+/// Until that table exists no recording exists, so attaching one is refused with a clear error. Report links
+/// go to the library resource made from a recording (<c>resources.recording_id</c>) when there is one.
 /// </summary>
 public sealed partial class SqlRecordingCatalog(NpgsqlDataSource db, ILogger<SqlRecordingCatalog> logger) : IRecordingCatalog
 {
@@ -30,6 +31,24 @@ public sealed partial class SqlRecordingCatalog(NpgsqlDataSource db, ILogger<Sql
             // The library's table shape differs from the assumed (id uuid): say so once per call rather than fail the request.
             LogLookupFailed(logger, ex.SqlState, ex.MessageText);
             return false;
+        }
+    }
+
+    public async Task<Guid?> ResourceIdAsync(Guid recordingId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT CASE WHEN to_regclass('resources') IS NULL THEN NULL
+                   ELSE (SELECT id FROM resources WHERE recording_id = @id) END
+            """);
+        cmd.Parameters.AddWithValue("id", recordingId);
+        try
+        {
+            return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
+        }
+        catch (PostgresException ex)
+        {
+            LogLookupFailed(logger, ex.SqlState, ex.MessageText);
+            return null;
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         Assert.Equal(80.5, report.GetProperty("scores").GetProperty("weightedTotal").GetDouble());
         var comments = report.GetProperty("comments").EnumerateArray().ToList();
         Assert.Equal([45, 123], comments.Select(c => c.GetProperty("offsetSeconds").GetInt32()));
-        Assert.Equal($"/library/{s.RecordingId}?t=123", comments[1].GetProperty("link").GetString());
+        Assert.Equal($"/library/{server.Recordings.ResourceOf(s.RecordingId)}?t=123", comments[1].GetProperty("link").GetString());
         Assert.Equal("02:03", comments[1].GetProperty("timecode").GetString());
 
         var live = (await Api.GetAsync(s.Researcher, $"{s.Url}/live")).Expect(HttpStatusCode.OK);
@@ -58,7 +58,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
         Assert.Contains("@media print", html, StringComparison.Ordinal);
         Assert.Contains("<td>教学目标</td><td class=\"num\">15</td><td class=\"num\">2</td><td class=\"num\">4.5</td>", html, StringComparison.Ordinal);
-        Assert.Contains($"href=\"/library/{s.RecordingId}?t=754\">12:34</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/library/{server.Recordings.ResourceOf(s.RecordingId)}?t=754\">12:34</a>", html, StringComparison.Ordinal);
         Assert.Contains("板书&lt;清晰&gt;", html, StringComparison.Ordinal);
     }
 
@@ -163,5 +163,23 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         Assert.Equal(2, lessons.Count);
         Assert.Equal(5, ResearchSessionScenario.Mean(lessons.Single(l => l.GetProperty("lesson").GetProperty("recordingId").GetGuid() == s.RecordingId), "goals"));
         Assert.Equal(3, ResearchSessionScenario.Mean(lessons.Single(l => l.GetProperty("lesson").GetProperty("recordingId").GetGuid() == second), "goals"));
+    }
+
+    [Fact]
+    public async Task Report_RecordingNotYetInLibrary_LinksToTheRecordingAtTheSecond()
+    {
+        var s = await ResearchSessionScenario.CreateAsync(server, start: false);
+        var raw = server.Recordings.Add(inLibrary: false);
+        var lesson = (await Api.PostAsync(s.Researcher, $"{s.Url}/lessons", new { title = "直播课例", liveClassId = Guid.NewGuid() }))
+            .Expect(HttpStatusCode.Created).GetProperty("id").GetGuid();
+        (await Api.PostAsync(s.Researcher, $"{s.Url}/start")).Expect(HttpStatusCode.OK);
+        (await Api.PostAsync(s.Teacher, $"{s.Url}/lessons/{lesson}/comments", new { offsetSeconds = 61, body = "提问覆盖远端学生" })).Expect(HttpStatusCode.Created);
+        var before = (await Api.GetAsync(s.Teacher, $"{s.Url}/reports/{lesson}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, before.GetProperty("comments")[0].GetProperty("link").ValueKind);
+
+        (await Api.PutAsync(s.Researcher, $"{s.Url}/lessons/{lesson}/recording", new { recordingId = raw })).Expect(HttpStatusCode.OK);
+
+        var after = (await Api.GetAsync(s.Teacher, $"{s.Url}/reports/{lesson}")).Expect(HttpStatusCode.OK);
+        Assert.Equal($"/recordings/{raw}?t=61", after.GetProperty("comments")[0].GetProperty("link").GetString());
     }
 }
