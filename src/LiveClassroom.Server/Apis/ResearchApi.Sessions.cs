@@ -58,7 +58,7 @@ public static partial class ResearchApi
         api.MapGet("/sessions", async (HttpContext http, ResearchStore store, ResearchAccess access, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         {
             var caller = Caller(http);
-            var ids = await store.SessionIdsAsync(caller.SupervisingOrganisations.ToList(), caller.PersonId,
+            var ids = await store.SessionIdsAsync(caller.SupervisingOrganisations.ToList(), caller.MemberOrganisations.ToList(), caller.PersonId,
                 from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue, ct);
             var list = new List<object>();
             foreach (var id in ids)

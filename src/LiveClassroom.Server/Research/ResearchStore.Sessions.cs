@@ -118,8 +118,12 @@ public sealed partial class ResearchStore
         return s with { Segments = segments, Invitations = invitations };
     }
 
-    /// <summary>Sessions of the given organisations (and their descendants) scheduled in [from, to).</summary>
-    public async Task<IReadOnlyList<Guid>> SessionIdsAsync(IReadOnlyList<Guid> organisations, Guid personId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Sessions scheduled in [from, to) of the supervised organisations (and below), hosted by the person, or
+    /// inviting the person or one of their schools.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> SessionIdsAsync(
+        IReadOnlyList<Guid> supervised, IReadOnlyList<Guid> memberOf, Guid personId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             WITH RECURSIVE down AS (
@@ -130,10 +134,11 @@ public sealed partial class ResearchStore
             WHERE s.scheduled_start >= @from AND s.scheduled_start < @to
               AND (s.organisation_id IN (SELECT id FROM down) OR s.host_id = @p
                    OR EXISTS (SELECT 1 FROM research_invitations i WHERE i.session_id = s.id
-                              AND (i.person_id = @p OR i.school_id = ANY(@orgs))))
+                              AND (i.person_id = @p OR i.school_id = ANY(@member))))
             ORDER BY s.scheduled_start
             """);
-        cmd.Parameters.AddWithValue("orgs", organisations.ToArray());
+        cmd.Parameters.AddWithValue("orgs", supervised.ToArray());
+        cmd.Parameters.AddWithValue("member", memberOf.ToArray());
         cmd.Parameters.AddWithValue("p", personId);
         cmd.Parameters.AddWithValue("from", from);
         cmd.Parameters.AddWithValue("to", to);

@@ -46,6 +46,19 @@ public sealed class ResearchLiveApiTests(ResearchServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ListSessions_TeacherOfInvitedSchool_SeesItAndUninvitedTeacherDoesNot()
+    {
+        var s = await ResearchSessionScenario.CreateAsync(server, start: false);
+
+        var mine = (await Api.GetAsync(s.Teacher, "/api/research/sessions")).Expect(HttpStatusCode.OK);
+        var theirs = (await Api.GetAsync(s.Outsider, "/api/research/sessions")).Expect(HttpStatusCode.OK);
+
+        var listed = mine.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == s.SessionId);
+        Assert.Equal("participant", listed.GetProperty("myRole").GetString());
+        Assert.DoesNotContain(theirs.EnumerateArray(), x => x.GetProperty("id").GetGuid() == s.SessionId);
+    }
+
+    [Fact]
     public async Task Schedule_InvalidSegmentKind_BadRequest()
     {
         var (researcher, _) = await server.ClientAsync("researcher");
