@@ -1,5 +1,6 @@
 using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
@@ -32,6 +33,7 @@ public static class ServerApp
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
