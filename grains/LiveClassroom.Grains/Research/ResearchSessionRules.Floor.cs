@@ -6,18 +6,14 @@ namespace LiveClassroom.Grains.Research;
 /// </summary>
 public sealed partial class ResearchSessionRules
 {
-    private readonly List<Guid> _queue = [];
-    private Turn? _speaker;
-    private PlaybackState? _playback;
-
-    public Guid? CurrentSpeakerId => _speaker?.PersonId;
+    public Guid? CurrentSpeakerId => _s.SpeakerId;
 
     /// <summary>Asks for the floor; asking twice keeps one place in the queue.</summary>
     public void RequestToSpeak(Guid personId)
     {
         Touch();
         RequireLive();
-        if (!_present.TryGetValue(personId, out var p))
+        if (Find(personId) is not { } p)
         {
             throw Conflict("not_joined", "Join the session before asking to speak.", "请先加入教研活动再申请发言。");
         }
@@ -26,17 +22,17 @@ public sealed partial class ResearchSessionRules
             throw new ResearchRuleException(ResearchRuleKind.Forbidden, "observer_cannot_speak",
                 "Observers watch without being seen and cannot take the floor.", "观摩者仅旁听，不能申请发言。");
         }
-        if (personId == HostId || _speaker?.PersonId == personId || _queue.Contains(personId))
+        if (personId == HostId || _s.SpeakerId == personId || _s.Queue.Contains(personId))
         {
             return;
         }
-        _queue.Add(personId);
+        _s.Queue.Add(personId);
     }
 
     public void WithdrawRequest(Guid personId)
     {
         Touch();
-        _queue.Remove(personId);
+        _s.Queue.Remove(personId);
     }
 
     /// <summary>Host only: gives the floor to a queued person, ending any current turn.</summary>
@@ -45,17 +41,18 @@ public sealed partial class ResearchSessionRules
         Touch();
         RequireHost(callerId);
         RequireLive();
-        if (!_queue.Contains(personId))
+        if (!_s.Queue.Contains(personId))
         {
             throw Conflict("not_in_queue", "That person has not asked to speak.", "该成员没有申请发言。");
         }
         var now = Now;
-        if (_speaker is not null)
+        if (_s.SpeakerId is not null)
         {
             EndTurn(now, "host");
         }
-        _queue.Remove(personId);
-        _speaker = new Turn(personId, now);
+        _s.Queue.Remove(personId);
+        _s.SpeakerId = personId;
+        _s.SpeakerStartedAt = now;
     }
 
     /// <summary>The host or the speaker ends the current turn.</summary>
@@ -63,7 +60,7 @@ public sealed partial class ResearchSessionRules
     {
         Touch();
         RequireLive();
-        if (_speaker is not { } s)
+        if (_s.SpeakerId is not { } speaker)
         {
             throw Conflict("no_speaker", "Nobody holds the floor.", "当前没有人在发言。");
         }
@@ -71,7 +68,7 @@ public sealed partial class ResearchSessionRules
         {
             EndTurn(Now, "host");
         }
-        else if (callerId == s.PersonId)
+        else if (callerId == speaker)
         {
             EndTurn(Now, "speaker");
         }
@@ -91,19 +88,19 @@ public sealed partial class ResearchSessionRules
         {
             throw Invalid("bad_position", "The position must be a number of seconds ≥ 0.", "播放位置必须是不小于 0 的秒数。");
         }
-        _playback = new PlaybackState(recordingId, playing, positionSeconds, Now);
-        return _playback;
+        _s.Playback = new PlaybackState(recordingId, playing, positionSeconds, Now);
+        return _s.Playback;
     }
 
     private void EndTurn(DateTimeOffset at, string endedBy)
     {
-        var s = _speaker!;
-        _speaker = null;
-        _events.Add(new ResearchEvent("turn_ended", at, s.PersonId, StartedAt: s.StartedAt, EndedBy: endedBy));
+        var speaker = _s.SpeakerId!.Value;
+        var since = _s.SpeakerStartedAt!.Value;
+        _s.SpeakerId = null;
+        _s.SpeakerStartedAt = null;
+        _events.Add(new ResearchEvent("turn_ended", at, speaker, StartedAt: since, EndedBy: endedBy));
     }
 
     private static PlaybackState Freeze(PlaybackState p, DateTimeOffset now) =>
         p with { Playing = false, PositionSeconds = p.PositionSeconds + (now - p.AtServerTime).TotalSeconds, AtServerTime = now };
-
-    private sealed record Turn(Guid PersonId, DateTimeOffset StartedAt);
 }

@@ -3,9 +3,6 @@ namespace LiveClassroom.Grains.Research;
 /// <summary>Presence: one interval per person however many connections or reconnects it takes.</summary>
 public sealed partial class ResearchSessionRules
 {
-    private readonly Dictionary<Guid, Presence> _present = [];
-    private readonly Dictionary<Guid, string> _names = [];
-
     /// <summary>
     /// A connection of <paramref name="personId"/> arrives. A second connection, or a reconnect within the
     /// grace period, continues the same presence; otherwise a new one starts. <paramref name="role"/> is what
@@ -26,17 +23,17 @@ public sealed partial class ResearchSessionRules
         {
             role = ResearchRoles.Host;
         }
-        _names[personId] = displayName;
-        if (_present.TryGetValue(personId, out var p))
+        if (Find(personId) is { } p)
         {
-            p.Connections.Add(connectionId);
+            if (!p.Connections.Contains(connectionId))
+            {
+                p.Connections.Add(connectionId);
+            }
             p.DisconnectedAt = null;
             return;
         }
         var now = Now;
-        p = new Presence(personId, displayName, role, now);
-        p.Connections.Add(connectionId);
-        _present[personId] = p;
+        _s.Present.Add(new ResearchPresence { PersonId = personId, DisplayName = displayName, Role = role, JoinedAt = now, Connections = [connectionId] });
         _events.Add(new ResearchEvent("joined", now, personId, Role: role));
     }
 
@@ -47,7 +44,7 @@ public sealed partial class ResearchSessionRules
     public void Disconnect(Guid personId, string connectionId)
     {
         Touch();
-        if (!_present.TryGetValue(personId, out var p) || !p.Connections.Remove(connectionId) || p.Connections.Count > 0)
+        if (Find(personId) is not { } p || !p.Connections.Remove(connectionId) || p.Connections.Count > 0)
         {
             return;
         }
@@ -62,39 +59,29 @@ public sealed partial class ResearchSessionRules
     public void Leave(Guid personId)
     {
         Touch();
-        if (_present.TryGetValue(personId, out var p))
+        if (Find(personId) is { } p)
         {
             RecordLeft(p, Now);
         }
     }
 
-    public bool IsPresent(Guid personId) => _present.ContainsKey(personId);
+    public bool IsPresent(Guid personId) => Find(personId) is not null;
 
-    private void RecordLeft(Presence p, DateTimeOffset at)
+    /// <summary>Everyone present, in order of arrival (observers included).</summary>
+    public IEnumerable<Guid> PresentIds => _s.Present.Select(p => p.PersonId);
+
+    private ResearchPresence? Find(Guid personId) => _s.Present.FirstOrDefault(p => p.PersonId == personId);
+
+    private void RecordLeft(ResearchPresence p, DateTimeOffset at)
     {
-        _present.Remove(p.PersonId);
-        _queue.Remove(p.PersonId);
-        if (_speaker is { } s && s.PersonId == p.PersonId)
+        _s.Present.Remove(p);
+        _s.Queue.Remove(p.PersonId);
+        if (_s.SpeakerId == p.PersonId)
         {
             EndTurn(at, "speaker");
         }
         _events.Add(new ResearchEvent("left", at, p.PersonId, Role: p.Role));
     }
 
-    private string NameOf(Guid personId) => _names.TryGetValue(personId, out var n) ? n : "";
-
-    private sealed class Presence(Guid personId, string displayName, string role, DateTimeOffset joinedAt)
-    {
-        public Guid PersonId { get; } = personId;
-
-        public string DisplayName { get; } = displayName;
-
-        public string Role { get; } = role;
-
-        public DateTimeOffset JoinedAt { get; } = joinedAt;
-
-        public HashSet<string> Connections { get; } = new(StringComparer.Ordinal);
-
-        public DateTimeOffset? DisconnectedAt { get; set; }
-    }
+    private string NameOf(Guid personId) => Find(personId)?.DisplayName ?? "";
 }

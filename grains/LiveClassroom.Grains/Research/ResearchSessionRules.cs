@@ -14,39 +14,58 @@ public sealed partial class ResearchSessionRules
     public const string StatusEnded = "ended";
 
     private readonly TimeProvider _time;
-    private readonly IReadOnlyList<SegmentPlan> _agenda;
+    private readonly ResearchLiveState _s;
     private readonly List<ResearchEvent> _events = [];
 
+    /// <summary>Rules over a fresh session.</summary>
     public ResearchSessionRules(Guid hostId, IReadOnlyList<SegmentPlan> agenda, TimeSpan speakerTurnLimit, TimeSpan reconnectGrace, TimeProvider time)
+        : this(NewState(hostId, agenda, speakerTurnLimit), reconnectGrace, time)
+    {
+    }
+
+    /// <summary>Rules over a persisted state, which they change in place.</summary>
+    public ResearchSessionRules(ResearchLiveState state, TimeSpan reconnectGrace, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Agenda.Count == 0 || state.SpeakerTurnSeconds <= 0)
+        {
+            throw new ArgumentException("a session needs at least one agenda segment and a positive turn limit", nameof(state));
+        }
+        _s = state;
+        ReconnectGrace = reconnectGrace;
+        _time = time;
+    }
+
+    public static ResearchLiveState NewState(Guid hostId, IReadOnlyList<SegmentPlan> agenda, TimeSpan speakerTurnLimit)
     {
         ArgumentNullException.ThrowIfNull(agenda);
         if (agenda.Count == 0)
         {
             throw new ArgumentException("a session needs at least one agenda segment", nameof(agenda));
         }
-        if (speakerTurnLimit <= TimeSpan.Zero)
+        if (speakerTurnLimit < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(speakerTurnLimit));
         }
-        HostId = hostId;
-        _agenda = agenda;
-        SpeakerTurnLimit = speakerTurnLimit;
-        ReconnectGrace = reconnectGrace;
-        _time = time;
+        return new ResearchLiveState { HostId = hostId, Agenda = [.. agenda], SpeakerTurnSeconds = (int)speakerTurnLimit.TotalSeconds };
     }
 
-    public Guid HostId { get; }
+    public ResearchLiveState State => _s;
 
-    public TimeSpan SpeakerTurnLimit { get; }
+    public Guid HostId => _s.HostId;
+
+    public TimeSpan SpeakerTurnLimit => TimeSpan.FromSeconds(_s.SpeakerTurnSeconds);
 
     public TimeSpan ReconnectGrace { get; }
 
-    public string Status { get; private set; } = StatusScheduled;
+    public string Status => _s.Status;
 
     /// <summary>−1 before the start.</summary>
-    public int CurrentSegmentIndex { get; private set; } = -1;
+    public int CurrentSegmentIndex => _s.CurrentSegmentIndex;
 
-    public DateTimeOffset? CurrentSegmentStartedAt { get; private set; }
+    public DateTimeOffset? CurrentSegmentStartedAt => _s.CurrentSegmentStartedAt;
+
+    private IReadOnlyList<SegmentPlan> Agenda => _s.Agenda;
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
@@ -60,7 +79,7 @@ public sealed partial class ResearchSessionRules
             throw Conflict("already_started", "The session has already started.", "教研活动已经开始。");
         }
         var now = Now;
-        Status = StatusLive;
+        _s.Status = StatusLive;
         _events.Add(new ResearchEvent("session_started", now));
         BeginSegment(0, now);
     }
@@ -71,7 +90,7 @@ public sealed partial class ResearchSessionRules
         Touch();
         RequireHost(callerId);
         RequireLive();
-        if (CurrentSegmentIndex >= _agenda.Count - 1)
+        if (CurrentSegmentIndex >= Agenda.Count - 1)
         {
             throw Conflict("no_next_segment", "This is the last segment; end the session instead.", "已是最后一个环节，请结束活动。");
         }
@@ -87,34 +106,19 @@ public sealed partial class ResearchSessionRules
         RequireHost(callerId);
         RequireLive();
         var now = Now;
-        if (_speaker is not null)
+        if (_s.SpeakerId is not null)
         {
             EndTurn(now, "session_end");
         }
-        _queue.Clear();
+        _s.Queue.Clear();
         _events.Add(new ResearchEvent("segment_ended", now, SegmentIndex: CurrentSegmentIndex));
-        foreach (var p in _present.Values.ToList())
+        foreach (var p in _s.Present.ToList())
         {
             RecordLeft(p, p.DisconnectedAt ?? now);
         }
-        _playback = _playback is { Playing: true } ? Freeze(_playback, now) : _playback;
-        Status = StatusEnded;
+        _s.Playback = _s.Playback is { Playing: true } ? Freeze(_s.Playback, now) : _s.Playback;
+        _s.Status = StatusEnded;
         _events.Add(new ResearchEvent("session_ended", now));
-    }
-
-    /// <summary>
-    /// Re-creates the state recorded before a restart: the running segment and its start. Presences and the
-    /// floor are not restored; people rejoin. <paramref name="status"/> is scheduled, live or ended.
-    /// </summary>
-    public void Restore(string status, int segmentIndex, DateTimeOffset? segmentStartedAt)
-    {
-        if (status == StatusLive && (segmentIndex < 0 || segmentIndex >= _agenda.Count || segmentStartedAt is null))
-        {
-            throw new ArgumentException("a live session needs its running segment", nameof(segmentIndex));
-        }
-        Status = status;
-        CurrentSegmentIndex = status == StatusScheduled ? -1 : segmentIndex;
-        CurrentSegmentStartedAt = status == StatusLive ? segmentStartedAt : null;
     }
 
     /// <summary>The session as <paramref name="viewerId"/> sees it now.</summary>
@@ -125,21 +129,21 @@ public sealed partial class ResearchSessionRules
         SegmentView? segment = null;
         if (Status == StatusLive && CurrentSegmentStartedAt is { } started)
         {
-            var plan = _agenda[CurrentSegmentIndex];
+            var plan = Agenda[CurrentSegmentIndex];
             var elapsed = (now - started).TotalSeconds;
             var remaining = plan.PlannedSeconds - elapsed;
             segment = new SegmentView(CurrentSegmentIndex, plan.Kind, plan.Title, plan.PlannedSeconds, started, elapsed, remaining, remaining < 0);
         }
         SpeakerView? speaker = null;
-        if (_speaker is { } s)
+        if (_s.SpeakerId is { } speakerId && _s.SpeakerStartedAt is { } since)
         {
-            var endsAt = s.StartedAt + SpeakerTurnLimit;
-            speaker = new SpeakerView(s.PersonId, NameOf(s.PersonId), s.StartedAt, endsAt, (endsAt - now).TotalSeconds);
+            var endsAt = since + SpeakerTurnLimit;
+            speaker = new SpeakerView(speakerId, NameOf(speakerId), since, endsAt, (endsAt - now).TotalSeconds);
         }
         var seesObservers = viewerId == HostId;
-        var people = new List<ParticipantView>();
+        var people = new List<ResearchParticipantView>();
         var observers = 0;
-        foreach (var p in _present.Values.OrderBy(p => p.JoinedAt))
+        foreach (var p in _s.Present.OrderBy(p => p.JoinedAt))
         {
             if (p.Role == ResearchRoles.Observer)
             {
@@ -149,21 +153,21 @@ public sealed partial class ResearchSessionRules
                     continue;
                 }
             }
-            people.Add(new ParticipantView(p.PersonId, p.DisplayName, p.Role, p.JoinedAt, p.Connections.Count > 0));
+            people.Add(new ResearchParticipantView(p.PersonId, p.DisplayName, p.Role, p.JoinedAt, p.Connections.Count > 0));
         }
         return new ResearchLiveSnapshot(
-            Status, now, segment, _agenda.Count, speaker, _queue.ToList(), people, observers, _playback, (int)SpeakerTurnLimit.TotalSeconds);
+            Status, now, segment, Agenda.Count, speaker, _s.Queue.ToList(), people, observers, _s.Playback, _s.SpeakerTurnSeconds);
     }
 
     /// <summary>Applies expiries that fell due; call from a timer so idle sessions still record them promptly.</summary>
     public void Touch()
     {
         var now = Now;
-        if (_speaker is { } s && s.StartedAt + SpeakerTurnLimit <= now)
+        if (_s.SpeakerStartedAt is { } since && since + SpeakerTurnLimit <= now)
         {
-            EndTurn(s.StartedAt + SpeakerTurnLimit, "timer");
+            EndTurn(since + SpeakerTurnLimit, "timer");
         }
-        foreach (var p in _present.Values.ToList())
+        foreach (var p in _s.Present.ToList())
         {
             if (p.DisconnectedAt is { } gone && gone + ReconnectGrace <= now)
             {
@@ -182,8 +186,8 @@ public sealed partial class ResearchSessionRules
 
     private void BeginSegment(int index, DateTimeOffset at)
     {
-        CurrentSegmentIndex = index;
-        CurrentSegmentStartedAt = at;
+        _s.CurrentSegmentIndex = index;
+        _s.CurrentSegmentStartedAt = at;
         _events.Add(new ResearchEvent("segment_started", at, SegmentIndex: index));
     }
 

@@ -1,3 +1,4 @@
+using LiveClassroom.Grains;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Research.Contracts;
@@ -5,40 +6,54 @@ using LiveClassroom.Server.Research.Contracts;
 namespace LiveClassroom.Server.Apis;
 
 /// <summary>
-/// The live session over plain HTTP: agenda, presence, floor and shared playback. Each call answers with the
-/// caller's fresh snapshot. A real-time transport calls <see cref="ResearchLiveHost"/> the same way.
+/// The live session over plain HTTP: agenda, presence, floor and shared playback, each a call on the session's
+/// grain, answered with the caller's fresh snapshot. The hub calls the same grain methods.
 /// </summary>
 public static partial class ResearchApi
 {
     private static void MapLive(RouteGroupBuilder api)
     {
         api.MapGet("/sessions/{id:guid}/live", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => { }, ct));
+            LiveAsync(id, http, access, live, (g, c, _) => g.GetLiveAsync(c), ct));
 
         api.MapPost("/sessions/{id:guid}/start", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.Start(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, async (g, c, standing) =>
+            {
+                RequireHost(standing);
+                await g.StartAsync(c);
+                return await g.GetLiveAsync(c);
+            }, ct));
 
         api.MapPost("/sessions/{id:guid}/segments/advance", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.AdvanceSegment(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, (g, c, _) => g.AdvanceSegmentAsync(c), ct));
 
         api.MapPost("/sessions/{id:guid}/end", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.End(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, async (g, c, standing) =>
+            {
+                RequireHost(standing);
+                await g.EndAsync(c);
+                return await g.GetLiveAsync(c);
+            }, ct));
 
         api.MapPost("/sessions/{id:guid}/join", async (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
         {
             var connection = http.Request.ContentLength > 0 ? (await BodyAsync<JoinRequest>(http.Request, ct)).ConnectionId : null;
             return await LiveAsync(id, http, access, live,
-                (rules, caller, standing) => rules.Join(caller.PersonId, caller.Name, standing.LiveRole, string.IsNullOrEmpty(connection) ? "http" : connection), ct);
+                (g, c, standing) => g.JoinAsAsync(c, standing.LiveRole, string.IsNullOrEmpty(connection) ? "http" : connection), ct);
         });
 
         api.MapPost("/sessions/{id:guid}/leave", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.Leave(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, async (g, c, _) =>
+            {
+                await g.LeaveAsync(c);
+                return await g.GetLiveAsync(c);
+            }, ct));
 
         api.MapPost("/sessions/{id:guid}/floor/request", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.RequestToSpeak(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, (g, c, _) => g.RequestFloorAsync(c), ct));
 
         api.MapPost("/sessions/{id:guid}/floor/withdraw", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.WithdrawRequest(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, (g, c, _) => g.WithdrawFloorRequestAsync(c), ct));
 
         api.MapPost("/sessions/{id:guid}/floor/grant", async (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
         {
@@ -47,11 +62,11 @@ public static partial class ResearchApi
             {
                 throw ResearchApiException.BadRequest("invalid_personId", "'personId' is required.", "请指定发言人。");
             }
-            return await LiveAsync(id, http, access, live, (rules, caller, _) => rules.Grant(caller.PersonId, person), ct);
+            return await LiveAsync(id, http, access, live, (g, c, _) => g.GrantFloorAsync(c, person), ct);
         });
 
         api.MapPost("/sessions/{id:guid}/floor/end", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
-            LiveAsync(id, http, access, live, (rules, caller, _) => rules.EndCurrentTurn(caller.PersonId), ct));
+            LiveAsync(id, http, access, live, (g, c, _) => g.EndTurnAsync(c), ct));
 
         api.MapPut("/sessions/{id:guid}/playback", async (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, IRecordingCatalog recordings, CancellationToken ct) =>
         {
@@ -64,12 +79,13 @@ public static partial class ResearchApi
             {
                 throw RecordingNotFound();
             }
-            return await LiveAsync(id, http, access, live, (rules, caller, _) => rules.SetPlayback(caller.PersonId, rec, playing, position), ct);
+            return await LiveAsync(id, http, access, live, (g, c, _) => g.SetPlaybackAsync(c, rec, playing, position), ct);
         });
     }
 
     private static async Task<IResult> LiveAsync(
-        Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, Action<ResearchSessionRules, ResearchCaller, SessionStanding> command, CancellationToken ct)
+        Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live,
+        Func<IResearchSessionGrain, RoomCaller, SessionStanding, Task<ResearchLiveSnapshot>> command, CancellationToken ct)
     {
         var caller = Caller(http);
         var (session, standing) = await access.RequireMemberAsync(caller, id, ct);
@@ -77,11 +93,14 @@ public static partial class ResearchApi
         {
             throw ResearchApiException.Conflict("session_cancelled", "The session was cancelled.", "教研活动已取消。");
         }
-        var snapshot = await live.RunAsync(session, rules =>
+        return Results.Ok(await live.RunAsync(session, caller, (g, c) => command(g, c, standing)));
+    }
+
+    private static void RequireHost(SessionStanding standing)
+    {
+        if (!standing.IsHost)
         {
-            command(rules, caller, standing);
-            return rules.Snapshot(caller.PersonId);
-        }, ct);
-        return Results.Ok(snapshot);
+            throw ResearchApiException.Forbidden("not_host", "Only the session host may do this.", "只有主持人可以执行此操作。");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiveClassroom.Grains;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Research;
 
@@ -30,6 +31,19 @@ public static partial class ResearchApi
                 };
                 return Error(status, ex.Code, ex.Message, ex.MessageZh);
             }
+            catch (RoomRuleException ex)
+            {
+                return RoomRefusal(ex);
+            }
+            catch (GrainOwnedElsewhereException ex)
+            {
+                return Results.Json(new { error = "room_moved", message = "The session is live on another server; retry there.", messageZh = "该教研活动正在另一台服务器上进行，请重试。", ownerUrl = ex.OwnerUrl },
+                    statusCode: StatusCodes.Status409Conflict);
+            }
+            catch (GrainUnavailableException)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "The live session is briefly unavailable; retry.", "教研活动暂时不可用，请稍后重试。");
+            }
         });
         MapSessions(api);
         MapLive(api);
@@ -38,6 +52,14 @@ public static partial class ResearchApi
         MapParticipation(api);
         return app;
     }
+
+    private static IResult RoomRefusal(RoomRuleException ex) => ex.Code switch
+    {
+        RoomErrorCode.Forbidden => Error(StatusCodes.Status403Forbidden, "forbidden", ex.Message, "无权执行此操作。"),
+        RoomErrorCode.NotFound => Error(StatusCodes.Status404NotFound, "session_not_found", ex.Message, "教研活动不存在。"),
+        RoomErrorCode.InvalidInput => Error(StatusCodes.Status400BadRequest, "invalid_input", ex.Message, "输入无效。"),
+        _ => Error(StatusCodes.Status409Conflict, "invalid_state", ex.Message, "当前状态下不能执行此操作。"),
+    };
 
     internal static IResult Error(int status, string code, string message, string messageZh) =>
         Results.Json(new { error = code, message, messageZh }, statusCode: status);

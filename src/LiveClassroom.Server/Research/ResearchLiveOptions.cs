@@ -3,12 +3,6 @@ namespace LiveClassroom.Server.Research;
 /// <summary>Configuration section <c>Research</c>.</summary>
 public sealed class ResearchLiveOptions
 {
-    /// <summary>How long a dropped participant stays present before counting as gone (a reconnect within it continues).</summary>
-    public int ReconnectGraceSeconds { get; set; } = 60;
-
-    /// <summary>How often idle live sessions are checked for expired turns and absences.</summary>
-    public int SweepSeconds { get; set; } = 5;
-
     /// <summary>Link to a moment of a library resource (web route): {resourceId} and {seconds} are replaced.</summary>
     public string ResourceLinkTemplate { get; set; } = "/library/{resourceId}?t={seconds}";
 

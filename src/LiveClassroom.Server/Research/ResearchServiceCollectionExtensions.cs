@@ -1,10 +1,11 @@
+using LiveClassroom.Server.Grains;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveClassroom.Server.Research;
 
 public static class ResearchServiceCollectionExtensions
 {
-    /// <summary>Teaching research: store, access checks, the live-session host and its sweeper, reports.</summary>
+    /// <summary>Teaching research: store, access checks, the grain adapter and the sink recording its facts, reports. Needs AddRoomGrains.</summary>
     public static IServiceCollection AddResearch(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<ResearchLiveOptions>(config.GetSection("Research"));
@@ -13,10 +14,9 @@ public static class ResearchServiceCollectionExtensions
         services.AddSingleton<ResearchLiveHost>();
         services.AddSingleton<LessonReportBuilder>();
         services.AddSingleton<ParticipationService>();
-        // Replaceable: the recordings area or the hub registers its own before or after this call.
+        // Replaceable: the recordings area may register its own catalog before this call.
         services.TryAddSingleton<IRecordingCatalog, SqlRecordingCatalog>();
-        services.TryAddSingleton<IResearchLiveNotifier, NullResearchLiveNotifier>();
-        services.AddHostedService<ResearchSweeper>();
+        services.AddSingleton<IRoomEventSink, ResearchFactSink>();
         return services;
     }
 }

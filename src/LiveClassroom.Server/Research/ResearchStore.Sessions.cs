@@ -210,16 +210,6 @@ public sealed partial class ResearchStore
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>After a restart the presences in memory are gone: close intervals left open at that moment.</summary>
-    public async Task CloseOpenAttendanceAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(
-            "UPDATE research_attendance SET left_at = greatest(@at, joined_at) WHERE session_id = @s AND left_at IS NULL");
-        cmd.Parameters.AddWithValue("s", sessionId);
-        cmd.Parameters.AddWithValue("at", at);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     private static IReadOnlyList<RubricCriterion> Criteria(string json) =>
         JsonSerializer.Deserialize<List<RubricCriterion>>(json, Json) ?? [];
 }

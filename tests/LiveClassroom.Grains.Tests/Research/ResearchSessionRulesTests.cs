@@ -1,6 +1,7 @@
 using LiveClassroom.Grains.Research;
+using LiveClassroom.Grains.Testing;
 
-namespace LiveClassroom.Server.Tests.Research;
+namespace LiveClassroom.Grains.Tests.Research;
 
 /// <summary>The live rules with a manual clock: agenda timing, the floor, presence and playback.</summary>
 public sealed class ResearchSessionRulesTests
@@ -10,7 +11,9 @@ public sealed class ResearchSessionRulesTests
     private static readonly Guid Bob = Guid.Parse("00000000-0000-0000-0000-0000000000b2");
     private static readonly Guid Olga = Guid.Parse("00000000-0000-0000-0000-0000000000c1");
 
-    private readonly ManualClock _clock = new();
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
+
+    private readonly ManualTimeProvider _clock = new(Start);
 
     private ResearchSessionRules Rules(int turnSeconds = 120, int graceSeconds = 60) => new(
         Host,
@@ -42,7 +45,7 @@ public sealed class ResearchSessionRulesTests
         Assert.Equal("lesson_talk", segment.Kind);
         Assert.Equal(5 * 60, segment.RemainingSeconds);
         Assert.False(segment.Overrun);
-        Assert.Equal(ManualClock.Start, segment.StartedAt);
+        Assert.Equal(Start, segment.StartedAt);
     }
 
     [Fact]
@@ -74,7 +77,7 @@ public sealed class ResearchSessionRulesTests
         Assert.Equal(39 * 60, segment.RemainingSeconds);
         var events = rules.DrainEvents();
         Assert.Equal(["segment_ended", "segment_started"], events.Select(e => e.Type));
-        Assert.All(events, e => Assert.Equal(ManualClock.Start.AddMinutes(16), e.At));
+        Assert.All(events, e => Assert.Equal(Start.AddMinutes(16), e.At));
     }
 
     [Fact]
@@ -173,8 +176,8 @@ public sealed class ResearchSessionRulesTests
         var turn = Assert.Single(rules.DrainEvents(), e => e.Type == "turn_ended");
         Assert.Equal("timer", turn.EndedBy);
         Assert.Equal(Alice, turn.PersonId);
-        Assert.Equal(ManualClock.Start, turn.StartedAt);
-        Assert.Equal(ManualClock.Start.AddSeconds(120), turn.At);
+        Assert.Equal(Start, turn.StartedAt);
+        Assert.Equal(Start.AddSeconds(120), turn.At);
     }
 
     [Fact]
@@ -291,7 +294,7 @@ public sealed class ResearchSessionRulesTests
         Assert.False(rules.IsPresent(Bob));
         var left = Assert.Single(rules.DrainEvents());
         Assert.Equal("left", left.Type);
-        Assert.Equal(ManualClock.Start.AddMinutes(3), left.At);
+        Assert.Equal(Start.AddMinutes(3), left.At);
     }
 
     [Fact]
@@ -322,7 +325,7 @@ public sealed class ResearchSessionRulesTests
         _clock.Advance(TimeSpan.FromSeconds(10));
 
         var snap = rules.Snapshot(Alice);
-        Assert.Equal(new PlaybackState(recording, true, 123.5, ManualClock.Start.AddSeconds(5)), snap.Playback);
+        Assert.Equal(new PlaybackState(recording, true, 123.5, Start.AddSeconds(5)), snap.Playback);
         var position = snap.Playback!.PositionSeconds + (snap.ServerTime - snap.Playback.AtServerTime).TotalSeconds;
         Assert.Equal(133.5, position);
     }
@@ -348,7 +351,7 @@ public sealed class ResearchSessionRulesTests
         rules.End(Host);
 
         var events = rules.DrainEvents();
-        var end = ManualClock.Start.AddMinutes(1);
+        var end = Start.AddMinutes(1);
         Assert.Equal(ResearchSessionRules.StatusEnded, rules.Status);
         Assert.Contains(events, e => e.Type == "turn_ended" && e.EndedBy == "session_end" && e.At == end);
         Assert.Equal(4, events.Count(e => e.Type == "left" && e.At == end));

@@ -11,7 +11,7 @@ public sealed record ResearchLiveSnapshot(
     int SegmentCount,
     SpeakerView? Speaker,
     IReadOnlyList<Guid> SpeakerQueue,
-    IReadOnlyList<ParticipantView> Participants,
+    IReadOnlyList<ResearchParticipantView> Participants,
     int ObserverCount,
     PlaybackState? Playback,
     int SpeakerTurnSeconds);
