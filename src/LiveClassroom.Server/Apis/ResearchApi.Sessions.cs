@@ -95,6 +95,22 @@ public static partial class ResearchApi
             return Results.Ok(rubric);
         });
 
+        api.MapPut("/sessions/{id:guid}/agenda", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
+        {
+            var (session, standing) = await access.RequireMemberAsync(Caller(http), id, ct);
+            ResearchAccess.RequireOrganiser(standing);
+            var req = await BodyAsync<AgendaInput>(http.Request, ct);
+            var agenda = ResearchValidation.Agenda(req.Segments);
+            if (!await store.ReplaceAgendaAsync(session.Id, agenda, ct))
+            {
+                throw ResearchApiException.Conflict("agenda_locked", "The agenda can only be changed before the session starts.", "活动开始后不能再修改议程。");
+            }
+            var updated = (await store.SessionAsync(session.Id, ct))!;
+            // The grain may already hold the old agenda (someone opened the live view early).
+            await live.ReconfigureAsync(updated);
+            return Results.Ok(SessionView(updated, standing));
+        });
+
         api.MapPost("/sessions/{id:guid}/lessons", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, IRecordingCatalog recordings, CancellationToken ct) =>
         {
             var (session, standing) = await access.RequireMemberAsync(Caller(http), id, ct);

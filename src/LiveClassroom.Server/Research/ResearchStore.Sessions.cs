@@ -166,6 +166,39 @@ public sealed partial class ResearchStore
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>Replaces the agenda while the session is still scheduled; false once it has started.</summary>
+    public async Task<bool> ReplaceAgendaAsync(Guid sessionId, IReadOnlyList<SegmentRecord> segments, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var check = new NpgsqlCommand("SELECT status FROM research_sessions WHERE id = @s FOR UPDATE", conn, tx))
+        {
+            check.Parameters.AddWithValue("s", sessionId);
+            if (await check.ExecuteScalarAsync(ct) as string != "scheduled")
+            {
+                return false;
+            }
+        }
+        await using (var delete = new NpgsqlCommand("DELETE FROM research_segments WHERE session_id = @s", conn, tx))
+        {
+            delete.Parameters.AddWithValue("s", sessionId);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var seg in segments)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "INSERT INTO research_segments (session_id, position, kind, title, planned_seconds) VALUES (@s, @p, @k, @t, @d)", conn, tx);
+            cmd.Parameters.AddWithValue("s", sessionId);
+            cmd.Parameters.AddWithValue("p", seg.Position);
+            cmd.Parameters.AddWithValue("k", seg.Kind);
+            cmd.Parameters.AddWithValue("t", seg.Title);
+            cmd.Parameters.AddWithValue("d", seg.PlannedSeconds);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     /// <summary>Writes what the live session produced: status, segment runs, presence intervals, speaking turns.</summary>
     public async Task RecordEventsAsync(Guid sessionId, IReadOnlyList<ResearchEvent> events, CancellationToken ct)
     {

@@ -172,6 +172,22 @@ public sealed class ResearchLiveApiTests(ResearchServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ReplaceAgenda_AfterEarlyLiveViewBeforeStart_NewAgendaRunsAndLockedOnceStarted()
+    {
+        var s = await ResearchSessionScenario.CreateAsync(server, start: false);
+        (await Api.GetAsync(s.Teacher, $"{s.Url}/live")).Expect(HttpStatusCode.OK);
+
+        (await Api.PutAsync(s.Researcher, $"{s.Url}/agenda", new { segments = new[] { new { kind = "lesson_talk", title = "说课", plannedMinutes = 10 } } })).Expect(HttpStatusCode.OK);
+        var started = (await Api.PostAsync(s.Researcher, $"{s.Url}/start")).Expect(HttpStatusCode.OK);
+        var code = (await Api.PutAsync(s.Researcher, $"{s.Url}/agenda", new { segments = new[] { new { kind = "free", plannedMinutes = 5 } } })).ExpectError(HttpStatusCode.Conflict);
+
+        Assert.Equal("lesson_talk", started.GetProperty("currentSegment").GetProperty("kind").GetString());
+        Assert.Equal(1, started.GetProperty("segmentCount").GetInt32());
+        Assert.Equal(600, started.GetProperty("currentSegment").GetProperty("remainingSeconds").GetDouble());
+        Assert.Equal("agenda_locked", code);
+    }
+
+    [Fact]
     public async Task Participation_AfterSession_CreditsMinutesInSegmentsWithEvidence()
     {
         var start = server.Clock.GetUtcNow();
