@@ -56,7 +56,7 @@ internal sealed partial class ResearchSessionGrain
     public Task ConnectionLostAsync(RoomCaller caller, string connectionId) =>
         LiveAsync(caller, r => r.Disconnect(PersonId(caller), connectionId), present: true);
 
-    public Task<ResearchLiveSnapshot> GetLiveAsync(RoomCaller caller) => LiveAsync(caller, _ => { });
+    public Task<ResearchLiveSnapshot> GetLiveAsync(RoomCaller caller) => LiveAsync(caller, _ => { }, readOnly: true);
 
     public Task<ResearchLiveSnapshot> AdvanceSegmentAsync(RoomCaller caller) => LiveAsync(caller, r => r.AdvanceSegment(PersonId(caller)));
 
@@ -75,7 +75,8 @@ internal sealed partial class ResearchSessionGrain
     /// Runs one command on the rules and persists what changed. A refusal still persists expiries that fell due
     /// before it (a turn the timer ended stays ended), then reaches the caller.
     /// </summary>
-    private async Task<ResearchLiveSnapshot> LiveAsync(RoomCaller caller, Action<ResearchSessionRules> command, bool present = false)
+    /// <param name="readOnly">Looks only: writes and publishes only if expiries fell due (polling must not churn the store or the clients).</param>
+    private async Task<ResearchLiveSnapshot> LiveAsync(RoomCaller caller, Action<ResearchSessionRules> command, bool present = false, bool readOnly = false)
     {
         Check(caller);
         var rules = Rules();
@@ -89,12 +90,14 @@ internal sealed partial class ResearchSessionGrain
             await CommitAsync();
             throw;
         }
-        if (present)
+        if (present || readOnly)
         {
             State.Present = [.. rules.PresentIds.Select(id => id.ToString())];
         }
-        EmitLive(rules);
-        await CommitAsync();
+        if (EmitLive(rules, always: !readOnly) || !readOnly)
+        {
+            await CommitAsync();
+        }
         return rules.Snapshot(Guid.TryParse(caller.PrincipalId, out var viewer) ? viewer : Guid.Empty);
     }
 

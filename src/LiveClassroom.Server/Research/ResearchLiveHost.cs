@@ -19,7 +19,14 @@ public sealed class ResearchLiveHost(IGrainFactory grains)
         }
         catch (Exception ex) when (ex is ResearchRuleException { Code: "not_set_up" } or RoomRuleException { Code: RoomErrorCode.NotFound })
         {
-            await grain.SetUpLiveAsync(RoomCaller.System, Setup(session));
+            try
+            {
+                await grain.SetUpLiveAsync(RoomCaller.System, Setup(session));
+            }
+            catch (ResearchRuleException raced) when (raced.Code == "already_started")
+            {
+                // Another request set the grain up and started it in between: it is ready.
+            }
             return await command(grain, who);
         }
     }

@@ -90,6 +90,19 @@ public sealed class ResearchSessionGrainLiveTests
     }
 
     [Fact]
+    public async Task GetLive_NothingDue_PublishesNothing()
+    {
+        await using var host = TestGrainHost.Create();
+        var session = await LiveSessionWithSpeakerAsync(host);
+        var before = host.Events.Events.Count;
+
+        await session.GetLiveAsync(Teacher);
+        await session.GetLiveAsync(Host);
+
+        Assert.Equal(before, host.Events.Events.Count);
+    }
+
+    [Fact]
     public async Task AnyLiveCall_BeforeSetUp_RefusedAsNotSetUp()
     {
         await using var host = TestGrainHost.Create();
