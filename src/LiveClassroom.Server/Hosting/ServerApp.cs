@@ -35,6 +35,7 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
                 TokenAuthenticationHandler.SchemeName, null);
@@ -45,11 +46,13 @@ public static class ServerApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
+        app.UseApiErrorBodies();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapResearchApi();
         return app;
     }
