@@ -16,7 +16,7 @@ public static partial class ResearchApi
             var req = await BodyAsync<CreateLessonPlanRequest>(http.Request, ct);
             var org = req.OrganisationId ?? caller.OrganisationId
                 ?? throw ResearchApiException.BadRequest("invalid_organisationId", "'organisationId' is required.", "请指定所属单位。");
-            if (!caller.MemberOrganisations.Contains(org) && !await access.SupervisesAsync(caller, org, ct))
+            if (!access.BelongsTo(caller, org))
             {
                 throw ResearchApiException.Forbidden("not_in_organisation", "You can only prepare lessons in your own school or one you supervise.", "只能在本校或所辖单位开展集体备课。");
             }
@@ -159,7 +159,7 @@ public static partial class ResearchApi
     private static async Task<LessonPlanRecord> RequirePlanAsync(ResearchStore store, ResearchAccess access, ResearchCaller caller, Guid id, CancellationToken ct)
     {
         var plan = await store.PlanAsync(id, ct) ?? throw ResearchApiException.NotFound("plan_not_found", "No such lesson plan.", "教案不存在。");
-        if (!plan.MemberIds.Contains(caller.PersonId) && plan.CreatedBy != caller.PersonId && !await access.SupervisesAsync(caller, plan.OrganisationId, ct))
+        if (!plan.MemberIds.Contains(caller.PersonId) && plan.CreatedBy != caller.PersonId && !access.Supervises(caller, plan.OrganisationId))
         {
             throw ResearchApiException.Forbidden("not_in_group", "Only the lesson-preparation group and its supervisors may see this plan.", "只有备课组成员及上级教研员、管理员可以查看此教案。");
         }

@@ -26,7 +26,7 @@ public static partial class ResearchApi
             {
                 throw ResearchApiException.NotFound("person_not_found", "No such person.", "用户不存在。");
             }
-            if (person != caller.PersonId && !await access.SupervisesAsync(caller, who.OrganisationId, ct))
+            if (person != caller.PersonId && !access.Supervises(caller, who.OrganisationId))
             {
                 throw ResearchApiException.Forbidden("not_supervisor", "Only the person, or a researcher or admin over their school, may read these hours.",
                     "只有本人或其所在学校的上级教研员、管理员可以查看学时。");

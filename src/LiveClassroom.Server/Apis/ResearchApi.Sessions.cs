@@ -18,7 +18,7 @@ public static partial class ResearchApi
             var req = await BodyAsync<ScheduleSessionRequest>(http.Request, ct);
             var org = req.OrganisationId ?? caller.SupervisingOrganisations.Cast<Guid?>().FirstOrDefault()
                 ?? throw ResearchApiException.Forbidden("cannot_schedule", "Only a researcher or an admin may schedule a research session.", "只有教研员或管理员可以发起教研活动。");
-            if (!await access.SupervisesAsync(caller, org, ct))
+            if (!access.Supervises(caller, org))
             {
                 throw ResearchApiException.Forbidden("cannot_schedule",
                     "Only a researcher or an admin of this organisation (or one above it) may schedule its research sessions.",
@@ -52,7 +52,7 @@ public static partial class ResearchApi
                 ResearchValidation.Text(req.Grade, "grade", "年级", 50, required: false), ResearchValidation.Text(req.Chapter, "chapter", "课题", 200, required: false),
                 start, hostId, caller.PersonId, "scheduled", turn, template.Id, template.Rubric, null, null, agenda, invitations);
             await store.CreateSessionAsync(session, ct);
-            return Results.Created($"/api/research/sessions/{session.Id}", SessionView(session, await access.StandingAsync(caller, session, ct)));
+            return Results.Created($"/api/research/sessions/{session.Id}", SessionView(session, access.Standing(caller, session)));
         });
 
         api.MapGet("/sessions", async (HttpContext http, ResearchStore store, ResearchAccess access, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
@@ -64,7 +64,7 @@ public static partial class ResearchApi
             foreach (var id in ids)
             {
                 var s = await store.SessionAsync(id, ct);
-                var standing = s is null ? null : await access.StandingAsync(caller, s, ct);
+                var standing = s is null ? null : access.Standing(caller, s);
                 if (s is not null && standing is { IsMember: true })
                 {
                     list.Add(SessionView(s, standing));

@@ -1,24 +1,22 @@
+using LiveClassroom.Server.Auth;
+
 namespace LiveClassroom.Server.Research;
 
 /// <summary>
-/// Who may do what in teaching research. Scheduling and supervision: a researcher or an admin whose role is held
-/// at the session's organisation or one of its ancestors (a county researcher covers the county's schools).
-/// Interim check until the organisation-wide access policy lands; the rules here are documented in docs/API-RESEARCH.md.
+/// Who may do what in teaching research (documented in docs/API-RESEARCH.md). Scheduling and supervision: a
+/// researcher or an admin whose role is held at the organisation or one of its ancestors (a county researcher
+/// covers the county's schools), answered by <see cref="AccessPolicy"/> from the cached organisation tree.
 /// </summary>
-public sealed class ResearchAccess(ResearchStore store)
+public sealed class ResearchAccess(ResearchStore store, AccessPolicy policy)
 {
-    public async Task<bool> SupervisesAsync(ResearchCaller caller, Guid organisationId, CancellationToken ct)
-    {
-        var supervising = caller.SupervisingOrganisations.ToHashSet();
-        if (supervising.Count == 0)
-        {
-            return false;
-        }
-        var chain = await store.OrganisationAndAncestorsAsync(organisationId, ct);
-        return chain.Any(supervising.Contains);
-    }
+    public bool Supervises(ResearchCaller caller, Guid organisationId) =>
+        policy.HasRoleAtOrAbove(caller.User, Roles.Researcher, organisationId) || policy.AdministersOrganisation(caller.User, organisationId);
 
-    public async Task<SessionStanding> StandingAsync(ResearchCaller caller, ResearchSessionRecord session, CancellationToken ct)
+    /// <summary>Has business in the organisation: a role there or above it, or it is the caller's home.</summary>
+    public bool BelongsTo(ResearchCaller caller, Guid organisationId) =>
+        caller.OrganisationId == organisationId || policy.HasAnyRoleAtOrAbove(caller.User, organisationId);
+
+    public SessionStanding Standing(ResearchCaller caller, ResearchSessionRecord session)
     {
         var orgs = caller.MemberOrganisations.ToHashSet();
         string? invited = null;
@@ -30,7 +28,7 @@ public sealed class ResearchAccess(ResearchStore store)
                 invited = invited == "participant" ? invited : inv.Role;
             }
         }
-        return new SessionStanding(invited, session.HostId == caller.PersonId, await SupervisesAsync(caller, session.OrganisationId, ct),
+        return new SessionStanding(invited, session.HostId == caller.PersonId, Supervises(caller, session.OrganisationId),
             session.CreatedBy == caller.PersonId);
     }
 
@@ -39,7 +37,7 @@ public sealed class ResearchAccess(ResearchStore store)
     {
         var session = await store.SessionAsync(sessionId, ct)
             ?? throw ResearchApiException.NotFound("session_not_found", "No such research session.", "教研活动不存在。");
-        var standing = await StandingAsync(caller, session, ct);
+        var standing = Standing(caller, session);
         if (!standing.IsMember)
         {
             throw ResearchApiException.Forbidden("not_a_member", "You are not invited to this research session.", "您未受邀参加此教研活动。");

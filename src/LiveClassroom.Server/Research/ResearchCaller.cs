@@ -4,7 +4,7 @@ using LiveClassroom.Server.Auth;
 namespace LiveClassroom.Server.Research;
 
 /// <summary>The person behind a request, read from the claims contract of <see cref="LcClaims"/>.</summary>
-public sealed record ResearchCaller(Guid PersonId, string Name, Guid? OrganisationId, IReadOnlyList<(string Role, Guid OrganisationId)> Roles)
+public sealed record ResearchCaller(ClaimsPrincipal User, Guid PersonId, string Name, Guid? OrganisationId, IReadOnlyList<(string Role, Guid OrganisationId)> Roles)
 {
     public static ResearchCaller From(ClaimsPrincipal user)
     {
@@ -26,10 +26,10 @@ public sealed record ResearchCaller(Guid PersonId, string Name, Guid? Organisati
             }
         }
         Guid? home = Guid.TryParse(user.FindFirst(LcClaims.Organisation)?.Value, out var o) ? o : null;
-        return new ResearchCaller(id, user.FindFirst(LcClaims.Name)?.Value ?? "", home, roles);
+        return new ResearchCaller(user, id, user.FindFirst(LcClaims.Name)?.Value ?? "", home, roles);
     }
 
-    /// <summary>Organisations where the caller may schedule and supervise research: researcher or any admin role.</summary>
+    /// <summary>Organisations where the caller holds a researcher or admin role (a default for where to schedule).</summary>
     public IEnumerable<Guid> SupervisingOrganisations =>
         Roles.Where(r => r.Role == Auth.Roles.Researcher || Auth.Roles.IsAdmin(r.Role)).Select(r => r.OrganisationId).Distinct();
 

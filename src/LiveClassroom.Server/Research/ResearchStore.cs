@@ -9,26 +9,6 @@ public sealed partial class ResearchStore(NpgsqlDataSource db)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
-    /// <summary>The organisation and its ancestors up to the province, or empty when it does not exist.</summary>
-    public async Task<IReadOnlyList<Guid>> OrganisationAndAncestorsAsync(Guid organisationId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            WITH RECURSIVE up AS (
-                SELECT id, parent_id FROM organisations WHERE id = @id
-                UNION ALL
-                SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id)
-            SELECT id FROM up
-            """);
-        cmd.Parameters.AddWithValue("id", organisationId);
-        var list = new List<Guid>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            list.Add(r.GetGuid(0));
-        }
-        return list;
-    }
-
     public async Task<string?> OrganisationKindAsync(Guid organisationId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT kind FROM organisations WHERE id = @id");

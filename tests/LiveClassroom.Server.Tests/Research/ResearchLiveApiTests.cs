@@ -46,6 +46,28 @@ public sealed class ResearchLiveApiTests(ResearchServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Schedule_SchoolAdmin_OwnSchoolAllowedCountyAboveForbidden()
+    {
+        var (schoolAdmin, _) = await server.ClientAsync("schooladmin");
+        var county = await server.OrganisationIdAsync("示范县");
+        var school = await server.OrganisationIdAsync("示范县第一实验小学");
+        object Body(Guid org) => new
+        {
+            title = "校本教研",
+            subject = "语文",
+            stage = "primary",
+            organisationId = org,
+            scheduledStart = server.Clock.GetUtcNow(),
+            segments = new[] { new { kind = "free", plannedMinutes = 30 } },
+        };
+
+        var above = (await Api.PostAsync(schoolAdmin, "/api/research/sessions", Body(county))).ExpectError(HttpStatusCode.Forbidden);
+        (await Api.PostAsync(schoolAdmin, "/api/research/sessions", Body(school))).Expect(HttpStatusCode.Created);
+
+        Assert.Equal("cannot_schedule", above);
+    }
+
+    [Fact]
     public async Task ListSessions_TeacherOfInvitedSchool_SeesItAndUninvitedTeacherDoesNot()
     {
         var s = await ResearchSessionScenario.CreateAsync(server, start: false);
