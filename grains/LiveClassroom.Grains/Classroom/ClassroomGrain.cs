@@ -37,6 +37,10 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
     }
 
+    /// <summary>A live class with people in it stays, however quiet: its clients would not know it had gone.</summary>
+    internal override bool KeepAlive =>
+        State.Status == ClassState.Live && State.Participants.Exists(p => p.Connection != ConnectionState.Left);
+
     public async Task<ClassSnapshot> SetupAsync(RoomCaller caller, ClassSetup setup)
     {
         CheckCaller(caller);
@@ -58,7 +62,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             : new ClassroomRecord { Id = c.Id, Name = c.Name, IsLead = i == 0, Tile = i })];
         State.StageSeats = [.. Enumerable.Repeat<string?>(null, setup.MaxOnStage)];
         State.HandQueue.RemoveAll(id => !ids.Any(c => c.Id == id));
-        Emit(ClassEventTypes.ClassScheduled, Snapshot());
+        Emit(ClassEventTypes.ClassScheduled, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         return Snapshot();
 
@@ -160,7 +164,15 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
 
     public Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller)
     {
-        Admit(caller);
+        // The server itself may read any class (e.g. to work out who belongs to it before admitting a caller).
+        if (caller?.Role == RoomRole.System)
+        {
+            _ = State.Setup ?? throw new RoomRuleException(RoomErrorCode.NotFound, "No such class.");
+        }
+        else
+        {
+            Admit(caller!);
+        }
         return Task.FromResult(Snapshot());
     }
 

@@ -32,6 +32,9 @@ internal abstract class Grain
 
     internal Task DeactivateAsync() => OnDeactivateAsync();
 
+    /// <summary>True while the grain must not be deactivated for idleness (e.g. a live class with people connected).</summary>
+    internal virtual bool KeepAlive => false;
+
     protected virtual Task OnDeactivateAsync() => Task.CompletedTask;
 
     /// <summary>

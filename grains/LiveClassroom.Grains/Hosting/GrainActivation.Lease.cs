@@ -14,6 +14,8 @@ internal sealed partial class GrainActivation
 
     private async Task AcquireLeaseAsync()
     {
+        // Measured from before the request: the store's expiry can only be later than this deadline, never earlier.
+        var requested = Host.Services.Time.GetUtcNow();
         LeaseAcquisition lease;
         try
         {
@@ -29,7 +31,7 @@ internal sealed partial class GrainActivation
         }
         _epoch = lease.Epoch;
         _leaseHeld = true;
-        _leaseDeadline = Host.Services.Time.GetUtcNow() + Host.Options.LeaseDuration;
+        _leaseDeadline = requested + Host.Options.LeaseDuration;
     }
 
     /// <summary>Called by the host's renewal pass, outside the grain's turn.</summary>

@@ -135,13 +135,14 @@ internal sealed partial class GrainActivation
                 return;
             case GrainWorkKind.IdleCheck:
                 var idleFor = Host.Services.Time.GetUtcNow() - _lastCall;
-                if (idleFor >= Host.Options.IdleTimeout)
+                if (idleFor >= Host.Options.IdleTimeout && _grain?.KeepAlive != true)
                 {
                     await DeactivateCoreAsync(DeactivationReason.Idle);
                 }
                 else
                 {
-                    _idleTimer?.Change(Host.Options.IdleTimeout - idleFor, Timeout.InfiniteTimeSpan);
+                    var wait = idleFor >= Host.Options.IdleTimeout ? Host.Options.IdleTimeout : Host.Options.IdleTimeout - idleFor;
+                    _idleTimer?.Change(wait, Timeout.InfiniteTimeSpan);
                 }
                 Host.Finish(item, null);
                 return;

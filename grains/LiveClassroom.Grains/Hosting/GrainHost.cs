@@ -9,8 +9,11 @@ namespace LiveClassroom.Grains.Hosting;
 /// item at a time. Running → Stopped (after <see cref="DisposeAsync"/> or <see cref="Abandon"/> every call is refused).
 /// Lease renewal is driven from outside (<see cref="RenewLeasesAsync"/>: the server's background service, or a test).
 /// </summary>
-public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
+public sealed class GrainHost : IGrainFactory, IAsyncDisposable
 {
+    /// <summary>Longest grain id (<c>grain_state.id</c> allows 200).</summary>
+    public const int MaxIdLength = 200;
+
     private readonly ConcurrentDictionary<GrainKey, GrainActivation> _activations = new();
     private readonly object _idleLock = new();
     private long _pending;
@@ -38,7 +41,7 @@ public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
 
     public T GetGrain<T>(string id) where T : class, IGrain
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(id);
         return GrainCatalog.Reference<T>(this, id);
     }
 
@@ -56,6 +59,11 @@ public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
         {
             // The caller's turn holds the mailbox: waiting on a second message of the same grain would never end.
             throw new InvalidOperationException($"{key} called itself through the grain factory; grains are not reentrant");
+        }
+        if (!IsValidId(key.Id))
+        {
+            // Ids come from URLs and hub arguments: junk is an unknown room, and never reaches the store or the lease table.
+            return Task.FromException(new RoomRuleException(RoomErrorCode.NotFound, "No such room."));
         }
         var item = GrainWorkItem.Call(g => body((TGrain)g));
         Count(item);
@@ -141,6 +149,9 @@ public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
         }
         _activations.Clear();
     }
+
+    private static bool IsValidId(string id) =>
+        id.Length is > 0 and <= MaxIdLength && !id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     internal void Dispatch(GrainKey key, GrainWorkItem item)
     {

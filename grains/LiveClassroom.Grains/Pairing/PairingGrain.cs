@@ -24,7 +24,7 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
             throw new RoomRuleException(RoomErrorCode.InvalidInput, problem);
         }
         State.Definition = definition;
-        Emit(PairingEventTypes.PairingDefined, Snapshot());
+        Emit(PairingEventTypes.PairingDefined, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         await SyncListingAsync();
         return Snapshot();
@@ -43,7 +43,7 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
         }
         State.Timetable = timetable;
         _lessons = null;
-        Emit(PairingEventTypes.TimetableChanged, Snapshot());
+        Emit(PairingEventTypes.TimetableChanged, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         await SyncListingAsync();
         return Snapshot();
@@ -147,7 +147,15 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
             Emit(PairingEventTypes.LessonChanged, RequireLesson(lesson.LessonId));
             await CommitAsync();
         }
-        await room.OpenAsync(caller);
+        try
+        {
+            await room.OpenAsync(caller);
+        }
+        catch (GrainOwnedElsewhereException) when (existing is not null)
+        {
+            // Grains reach each other only on the same node. A class created earlier may now live on another
+            // node; it exists, so hand out its id and let the lead open it there through the hub.
+        }
         return classId;
     }
 

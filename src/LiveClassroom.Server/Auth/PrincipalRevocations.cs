@@ -10,10 +10,12 @@ public sealed class PrincipalRevocations
 
     private Snapshot _current = new([], [], [], 0);
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _revokedHere = new();
 
     public long Version => Volatile.Read(ref _current).Version;
 
-    public bool IsDeviceTokenRevoked(Guid tokenId) => Volatile.Read(ref _current).DeviceTokens.Contains(tokenId);
+    public bool IsDeviceTokenRevoked(Guid tokenId) =>
+        Volatile.Read(ref _current).DeviceTokens.Contains(tokenId) || _revokedHere.ContainsKey(tokenId);
 
     public bool IsPersonInactive(Guid personId) => Volatile.Read(ref _current).People.Contains(personId);
 
@@ -40,12 +42,10 @@ public sealed class PrincipalRevocations
         }
     }
 
-    public void RevokeDeviceToken(Guid tokenId)
-    {
-        lock (_gate)
-        {
-            var s = _current;
-            Volatile.Write(ref _current, s with { DeviceTokens = [.. s.DeviceTokens, tokenId] });
-        }
-    }
+    /// <summary>
+    /// Refuses the token on this node at once. Kept apart from the loaded snapshot, which a refresh that read the
+    /// database just before the revocation committed could otherwise replace; revocation is permanent, so the set
+    /// only grows (by the devices revoked on this node).
+    /// </summary>
+    public void RevokeDeviceToken(Guid tokenId) => _revokedHere[tokenId] = 0;
 }

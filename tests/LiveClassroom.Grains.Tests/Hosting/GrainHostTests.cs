@@ -64,6 +64,7 @@ public sealed class GrainHostTests
     {
         await using var host = TestGrainHost.Create(o => o.IdleTimeout = TimeSpan.FromMinutes(10));
         var room = await ClassScenario.LiveClassAsync(host);
+        await room.LeaveAsync(ClassScenario.Lead);
 
         await host.AdvanceAsync(TimeSpan.FromMinutes(9));
         await room.GetSnapshotAsync(ClassScenario.Lead);
@@ -75,6 +76,20 @@ public sealed class GrainHostTests
         Assert.DoesNotContain(ClassScenario.Key, host.Host.ActiveGrains);
         Assert.Contains((ClassScenario.Key, DeactivationReason.Idle), host.Events.Deactivations);
         Assert.True(host.Leases.Peek(ClassScenario.Key)!.Value.ExpiresAt <= host.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_LiveClassWithPeopleConnected_StaysUntilTheyLeave()
+    {
+        await using var host = TestGrainHost.Create(o => o.IdleTimeout = TimeSpan.FromMinutes(10));
+        var room = await ClassScenario.LiveClassAsync(host);
+
+        await host.AdvanceAsync(TimeSpan.FromMinutes(25));
+        Assert.Contains(ClassScenario.Key, host.Host.ActiveGrains);
+
+        await room.LeaveAsync(ClassScenario.Lead);
+        await host.AdvanceAsync(TimeSpan.FromMinutes(11));
+        Assert.DoesNotContain(ClassScenario.Key, host.Host.ActiveGrains);
     }
 
     [Fact]
@@ -166,6 +181,23 @@ public sealed class GrainHostTests
         Assert.Contains(ClassScenario.Key, host.Host.ActiveGrains);
         Assert.Equal(writes, host.Store.WriteCount);
         Assert.Equal(before.Sequence, (await room.GetSnapshotAsync(ClassScenario.Lead)).Sequence);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("line\nbreak")]
+    public async Task Call_MalformedId_NotFoundWithoutTouchingStoreOrLeases(string id)
+    {
+        await using var host = TestGrainHost.Create();
+
+        var ex = await ClassScenario.RefusedAsync(() => host.GetGrain<IClassroomGrain>(id).GetSnapshotAsync(ClassScenario.Lead));
+        var tooLong = await ClassScenario.RefusedAsync(() => host.GetGrain<IClassroomGrain>(new string('x', 201)).GetSnapshotAsync(ClassScenario.Lead));
+
+        Assert.Equal(RoomErrorCode.NotFound, ex.Code);
+        Assert.Equal(RoomErrorCode.NotFound, tooLong.Code);
+        Assert.Null(host.Leases.Peek(new GrainKey(GrainKinds.Classroom, id)));
+        Assert.Empty(host.Host.ActiveGrains);
     }
 
     [Fact]

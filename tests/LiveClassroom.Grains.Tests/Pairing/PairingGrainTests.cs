@@ -157,6 +157,22 @@ public sealed class PairingGrainTests
     }
 
     [Fact]
+    public async Task OpenLesson_ClassMovedToAnotherNode_ReturnsItsIdWithoutOpeningHere()
+    {
+        await using var a = TestGrainHost.Create();
+        var pairing = await PairingAsync(a);
+        var classId = await pairing.OpenLessonAsync(ClassScenario.Lead, "20260902-0900");
+        await a.Host.DeactivateAsync(new GrainKey(GrainKinds.Classroom, classId));
+        await using var b = a.CreatePeer("node-b");
+        await b.GetGrain<IClassroomGrain>(classId).JoinAsync(ClassScenario.Device(1));
+
+        var again = await pairing.OpenLessonAsync(ClassScenario.Lead, "20260902-0900");
+
+        Assert.Equal(classId, again);
+        Assert.DoesNotContain(new GrainKey(GrainKinds.Classroom, classId), a.Host.ActiveGrains);
+    }
+
+    [Fact]
     public async Task Define_ByAdmin_ListsPairing_AndNonAdminsAreRefused()
     {
         await using var host = TestGrainHost.Create();

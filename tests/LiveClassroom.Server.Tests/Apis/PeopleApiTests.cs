@@ -264,4 +264,32 @@ public sealed class PeopleApiTests(AccountsServerFactory factory) : IClassFixtur
         using var fresh = factory.WithToken(await factory.LoginAsync("assistant1", "reset-by-admin-1"));
         await JsonAssert.StatusAsync(await fresh.GetAsync("/api/me"), HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Get_AdminOfTheSchool_Allowed_AdminOfAnotherSchoolAndTeacher_Forbidden()
+    {
+        var assistant = await PersonIdAsync("assistant2");
+        using var county = await factory.ClientForAsync("admin");
+        using var otherSchool = await factory.ClientForAsync("schooladmin");
+        using var teacher = await factory.ClientForAsync("teacher");
+
+        var person = await JsonAssert.StatusAsync(await county.GetAsync($"/api/people/{assistant}"), HttpStatusCode.OK);
+
+        Assert.Equal("assistant2", person.GetProperty("username").GetString());
+        await JsonAssert.ErrorAsync(await otherSchool.GetAsync($"/api/people/{assistant}"), HttpStatusCode.Forbidden, "forbidden");
+        await JsonAssert.ErrorAsync(await teacher.GetAsync($"/api/people/{assistant}"), HttpStatusCode.Forbidden, "forbidden");
+        await JsonAssert.ErrorAsync(await county.GetAsync($"/api/people/{Guid.NewGuid()}"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Theory]
+    [InlineData("teacher")]
+    [InlineData("researcher")]
+    public async Task Audit_NotAnAdmin_Returns403(string username)
+    {
+        using var client = await factory.ClientForAsync(username);
+
+        using var response = await client.GetAsync("/api/audit");
+
+        await JsonAssert.ErrorAsync(response, HttpStatusCode.Forbidden, "forbidden");
+    }
 }

@@ -75,11 +75,11 @@ public sealed class TwoNodeFailoverTests
     public async Task OwnerDies_LeaseExpires_RoomActivatesOnOtherNodeWithHandsStageAndAttendance()
     {
         await using var db = await MigratedDatabase.CreateAsync("fo");
-        var a = await GrainNode.StartAsync(db.Database.ConnectionString, "node-a", leaseSeconds: 2, renewSeconds: 0.5);
-        await using var b = await GrainNode.StartAsync(db.Database.ConnectionString, "node-b", leaseSeconds: 2, renewSeconds: 0.5);
+        var a = await GrainNode.StartAsync(db.Database.ConnectionString, "node-a", leaseSeconds: 5, renewSeconds: 1);
+        await using var b = await GrainNode.StartAsync(db.Database.ConnectionString, "node-b", leaseSeconds: 5, renewSeconds: 1);
         var before = await BusyClassAsync(a.Grains);
 
-        // While a renews, b is told where the room lives.
+        // While a renews (every second, for five-second leases — slack for a loaded test machine), b is told where the room lives.
         var redirect = await Assert.ThrowsAsync<GrainOwnedElsewhereException>(
             () => b.Grains.GetGrain<IClassroomGrain>(ClassId).GetSnapshotAsync(Lead));
         Assert.Equal("http://node-a:5080", redirect.OwnerUrl);
@@ -100,14 +100,14 @@ public sealed class TwoNodeFailoverTests
     public async Task OwnerRenews_PastLeaseDuration_KeepsTheRoom()
     {
         await using var db = await MigratedDatabase.CreateAsync("fo");
-        await using var a = await GrainNode.StartAsync(db.Database.ConnectionString, "node-a", leaseSeconds: 2, renewSeconds: 0.5);
-        await using var b = await GrainNode.StartAsync(db.Database.ConnectionString, "node-b", leaseSeconds: 2, renewSeconds: 0.5);
+        await using var a = await GrainNode.StartAsync(db.Database.ConnectionString, "node-a", leaseSeconds: 5, renewSeconds: 1);
+        await using var b = await GrainNode.StartAsync(db.Database.ConnectionString, "node-b", leaseSeconds: 5, renewSeconds: 1);
         await BusyClassAsync(a.Grains);
         var firstExpiry = await db.ScalarAsync<DateTime>($"SELECT expires_at FROM room_leases WHERE id = '{ClassId}'");
 
         // Bounded polling until the lease has been renewed beyond a whole lease duration past its first expiry.
         var clock = Stopwatch.StartNew();
-        while (await db.ScalarAsync<DateTime>($"SELECT expires_at FROM room_leases WHERE id = '{ClassId}'") < firstExpiry.AddSeconds(2))
+        while (await db.ScalarAsync<DateTime>($"SELECT expires_at FROM room_leases WHERE id = '{ClassId}'") < firstExpiry.AddSeconds(5))
         {
             Assert.True(clock.Elapsed < Patience, "the owner never renewed its lease");
             await Task.Delay(100);
