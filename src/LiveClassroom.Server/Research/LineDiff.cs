@@ -7,7 +7,7 @@ namespace LiveClassroom.Server.Research;
 public static class LineDiff
 {
     /// <summary>Changed lines beyond which the table would be too large; the caller reports it.</summary>
-    public const int MaxChangedLines = 3000;
+    public const int MaxChangedLines = 2000;
 
     public static IReadOnlyList<DiffLine> Compute(string oldText, string newText)
     {
