@@ -42,4 +42,13 @@ public sealed class LineDiffTests
 
         Assert.Equal([new DiffLine("insert", null, 1, "p"), new DiffLine("insert", null, 2, "q")], diff);
     }
+
+    [Fact]
+    public void Compute_TooManyChangedLines_Refused()
+    {
+        var a = string.Join('\n', Enumerable.Range(0, LineDiff.MaxChangedLines + 1).Select(i => $"a{i}"));
+        var b = string.Join('\n', Enumerable.Range(0, LineDiff.MaxChangedLines + 1).Select(i => $"b{i}"));
+
+        Assert.Throws<ArgumentException>(() => LineDiff.Compute(a, b));
+    }
 }
