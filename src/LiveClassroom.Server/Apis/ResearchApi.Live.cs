@@ -93,7 +93,12 @@ public static partial class ResearchApi
         {
             throw ResearchApiException.Conflict("session_cancelled", "The session was cancelled.", "教研活动已取消。");
         }
-        return Results.Ok(await live.RunAsync(session, caller, (g, c) => command(g, c, standing)));
+        var snapshot = await live.RunAsync(session, caller, (g, c) => command(g, c, standing));
+        if (snapshot.Status != session.Status)
+        {
+            await http.RequestServices.GetRequiredService<ResearchStore>().EnsureStatusAsync(session.Id, snapshot.Status, snapshot.ServerTime, ct);
+        }
+        return Results.Ok(snapshot);
     }
 
     private static void RequireHost(SessionStanding standing)

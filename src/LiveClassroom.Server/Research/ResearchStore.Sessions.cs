@@ -199,6 +199,28 @@ public sealed partial class ResearchStore
         return true;
     }
 
+    /// <summary>
+    /// Heals the stored status from the grain's (the source of truth) if recording the facts failed; a no-op when
+    /// they agree. Only moves forward: scheduled → live → ended.
+    /// </summary>
+    public async Task EnsureStatusAsync(Guid sessionId, string status, DateTimeOffset at, CancellationToken ct)
+    {
+        var sql = status switch
+        {
+            "live" => "UPDATE research_sessions SET status = 'live', started_at = coalesce(started_at, @at) WHERE id = @s AND status = 'scheduled'",
+            "ended" => "UPDATE research_sessions SET status = 'ended', started_at = coalesce(started_at, @at), ended_at = coalesce(ended_at, @at) WHERE id = @s AND status IN ('scheduled', 'live')",
+            _ => null,
+        };
+        if (sql is null)
+        {
+            return;
+        }
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddWithValue("s", sessionId);
+        cmd.Parameters.AddWithValue("at", at);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Writes what the live session produced: status, segment runs, presence intervals, speaking turns.</summary>
     public async Task RecordEventsAsync(Guid sessionId, IReadOnlyList<ResearchEvent> events, CancellationToken ct)
     {
