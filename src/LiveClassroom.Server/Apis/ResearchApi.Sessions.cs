@@ -95,6 +95,17 @@ public static partial class ResearchApi
             return Results.Ok(rubric);
         });
 
+        api.MapPost("/sessions/{id:guid}/cancel", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
+        {
+            var (session, standing) = await access.RequireMemberAsync(Caller(http), id, ct);
+            ResearchAccess.RequireOrganiser(standing);
+            if (!await store.CancelAsync(session.Id, ct))
+            {
+                throw ResearchApiException.Conflict("already_started", "Only a session that has not started can be cancelled.", "只能取消尚未开始的教研活动。");
+            }
+            return Results.Ok(SessionView((await store.SessionAsync(session.Id, ct))!, standing));
+        });
+
         api.MapPut("/sessions/{id:guid}/agenda", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
         {
             var (session, standing) = await access.RequireMemberAsync(Caller(http), id, ct);

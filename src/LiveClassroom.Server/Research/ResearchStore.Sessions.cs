@@ -166,6 +166,14 @@ public sealed partial class ResearchStore
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>Cancels a session that has not started; false once it has.</summary>
+    public async Task<bool> CancelAsync(Guid sessionId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE research_sessions SET status = 'cancelled' WHERE id = @s AND status = 'scheduled'");
+        cmd.Parameters.AddWithValue("s", sessionId);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     /// <summary>Replaces the agenda while the session is still scheduled; false once it has started.</summary>
     public async Task<bool> ReplaceAgendaAsync(Guid sessionId, IReadOnlyList<SegmentRecord> segments, CancellationToken ct)
     {

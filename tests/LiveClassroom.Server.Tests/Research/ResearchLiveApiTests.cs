@@ -210,6 +210,21 @@ public sealed class ResearchLiveApiTests(ResearchServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Cancel_BeforeStart_LiveCallsRefusedAndStartedSessionCannotBeCancelled()
+    {
+        var planned = await ResearchSessionScenario.CreateAsync(server, start: false);
+        var running = await ResearchSessionScenario.CreateAsync(server);
+
+        var cancelled = (await Api.PostAsync(planned.Researcher, $"{planned.Url}/cancel")).Expect(HttpStatusCode.OK);
+        var join = (await Api.PostAsync(planned.Teacher, $"{planned.Url}/join")).ExpectError(HttpStatusCode.Conflict);
+        var late = (await Api.PostAsync(running.Researcher, $"{running.Url}/cancel")).ExpectError(HttpStatusCode.Conflict);
+
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal("session_cancelled", join);
+        Assert.Equal("already_started", late);
+    }
+
+    [Fact]
     public async Task Participation_AfterSession_CreditsMinutesInSegmentsWithEvidence()
     {
         var start = server.Clock.GetUtcNow();
