@@ -40,6 +40,10 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
 
         var live = (await Api.GetAsync(s.Researcher, $"{s.Url}/live")).Expect(HttpStatusCode.OK);
         Assert.Equal(1, live.GetProperty("participants").EnumerateArray().Count(p => p.GetProperty("personId").GetGuid() == s.ObserverId));
+        var participation = (await Api.GetAsync(s.Researcher, $"{s.Url}/participation")).Expect(HttpStatusCode.OK);
+        var observer = participation.GetProperty("people").EnumerateArray().Single(p => p.GetProperty("personId").GetGuid() == s.ObserverId);
+        Assert.Single(observer.GetProperty("presence").EnumerateArray());
+        Assert.Equal(1, observer.GetProperty("lessonsScored").GetInt32());
     }
 
     [Fact]
