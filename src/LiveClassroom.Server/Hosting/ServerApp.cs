@@ -1,7 +1,10 @@
 using LiveClassroom.Server.Apis;
+using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
+using LiveClassroom.Server.Hubs;
+using LiveClassroom.Server.Media;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Seeding;
@@ -44,6 +47,10 @@ public static class ServerApp
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddResearch(builder.Configuration);
 
+        builder.Services.AddClassroomHub();
+        builder.Services.AddRoomsApi();
+        builder.Services.AddNullMediaControlIfSelected(builder.Configuration);
+
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseApiErrorBodies();
@@ -53,6 +60,8 @@ public static class ServerApp
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapAccountsApi();
+        app.MapClassroomHub();
+        app.MapRoomsApi();
         app.MapResearchApi();
         return app;
     }

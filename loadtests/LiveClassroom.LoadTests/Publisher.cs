@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using LiveClassroom.Media.Rtp;
+
+namespace LiveClassroom.LoadTests;
+
+/// <summary>Paces one publisher: 30 fps VP8-shaped video at the given bitrate (keyframe every 2 s) and 50 pps Opus-sized audio.</summary>
+internal sealed class Publisher
+{
+    public const uint AudioSsrc = 0x1111_0001;
+    public const uint VideoSsrc = 0x1111_0002;
+    public const uint RtxSsrc = 0x1111_0003;
+    private const int VideoPayload = 1000;
+    private const int AudioPayload = 80;
+
+    private readonly SyntheticPeer _peer;
+    private readonly long _videoBps;
+    private readonly byte[] _buffer = new byte[1600];
+    private ushort _videoSeq = 1;
+    private ushort _audioSeq = 1;
+    private uint _videoTs = 90_000;
+    private uint _audioTs = 48_000;
+    private long _frames;
+
+    public Publisher(SyntheticPeer peer, long videoBps)
+    {
+        _peer = peer;
+        _videoBps = videoBps;
+    }
+
+    public long PacketsSent { get; private set; }
+
+    public void Run(CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        var frameInterval = TimeSpan.FromSeconds(1.0 / 30);
+        var audioInterval = TimeSpan.FromMilliseconds(20);
+        var nextFrame = TimeSpan.Zero;
+        var nextAudio = TimeSpan.Zero;
+        var packetsPerFrame = (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / 30 / VideoPayload));
+        while (!stop.IsCancellationRequested)
+        {
+            var now = clock.Elapsed;
+            if (now >= nextAudio)
+            {
+                SendAudio();
+                nextAudio += audioInterval;
+            }
+            if (now >= nextFrame)
+            {
+                SendFrame(packetsPerFrame);
+                nextFrame += frameInterval;
+            }
+            var wait = (nextAudio < nextFrame ? nextAudio : nextFrame) - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                Thread.Sleep(wait);
+            }
+        }
+    }
+
+    private void SendAudio()
+    {
+        var span = _buffer.AsSpan();
+        var header = RtpHeaderWriter.WriteFixed(span, 111, false, _audioSeq++, _audioTs, AudioSsrc);
+        _audioTs += 960;
+        span.Slice(header, AudioPayload).Fill(0x42);
+        Stamp(span, header + AudioPayload);
+        _peer.SendRtp(span, header + AudioPayload);
+        PacketsSent++;
+    }
+
+    // RFC 7741 §4.2: descriptor byte S=1/PID=0 on the first packet; VP8 header P bit 0 marks the keyframe.
+    private void SendFrame(int packets)
+    {
+        var keyframe = _frames % 60 == 0;
+        _frames++;
+        for (var i = 0; i < packets; i++)
+        {
+            var span = _buffer.AsSpan();
+            var header = RtpHeaderWriter.WriteFixed(span, 96, i == packets - 1, _videoSeq++, _videoTs, VideoSsrc);
+            var payload = span.Slice(header, VideoPayload);
+            payload.Fill(0x5A);
+            payload[0] = (byte)(i == 0 ? 0x10 : 0x00);
+            payload[1] = (byte)(keyframe ? 0x00 : 0x01);
+            Stamp(span, header + VideoPayload);
+            _peer.SendRtp(span, header + VideoPayload);
+            PacketsSent++;
+        }
+        _videoTs += 3000;
+    }
+
+    private static void Stamp(Span<byte> packet, int end) =>
+        BinaryPrimitives.WriteInt64LittleEndian(packet.Slice(end - 8, 8), Stopwatch.GetTimestamp());
+}

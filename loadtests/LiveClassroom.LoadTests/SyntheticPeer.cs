@@ -1,0 +1,272 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using LiveClassroom.Media.Dtls;
+using LiveClassroom.Media.Rtp;
+using LiveClassroom.Media.Sdp;
+using LiveClassroom.Media.Srtp;
+using LiveClassroom.Media.Stun;
+using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Security;
+
+namespace LiveClassroom.LoadTests;
+
+/// <summary>
+/// A browser stand-in built on the media library: its own UDP socket, an ICE check with USE-CANDIDATE, a BouncyCastle
+/// DTLS client (the SFU is the server), SRTP both ways. Publishers send paced VP8-shaped video and Opus-sized audio
+/// whose last 8 payload bytes carry the send time; subscribers decrypt and record the one-way latency.
+/// </summary>
+internal sealed class SyntheticPeer : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly DtlsCertificate _certificate;
+    private readonly DtlsDatagramQueue _dtls;
+    private readonly string _ufrag = "lt" + RandomNumberGenerator.GetHexString(6);
+    private readonly string _pwd = RandomNumberGenerator.GetHexString(24);
+    private readonly IPEndPoint _server;
+    private readonly Thread _pump;
+    private readonly long[] _latencies;
+    private volatile bool _stopped;
+    private volatile bool _stunAnswered;
+    private int _latencyCount;
+    private long _received;
+
+    public SyntheticPeer(DtlsCertificate certificate, IPEndPoint server, int latencyCapacity)
+    {
+        _certificate = certificate;
+        _server = server;
+        _latencies = new long[latencyCapacity];
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        _socket.ReceiveTimeout = 200;
+        _dtls = new DtlsDatagramQueue((b, o, n) => _socket.SendTo(b.AsSpan(o, n), SocketFlags.None, _server));
+        _pump = new Thread(Pump) { IsBackground = true, Name = "lt-peer" };
+        _pump.Start();
+    }
+
+    public SrtpContext? Send { get; private set; }
+
+    public SrtpContext? Receive { get; private set; }
+
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
+    public int DropRtpPacketNumber { get; set; }
+
+    private int _rtpArrivals;
+
+    /// <summary>When true, every decrypted RTP and RTCP packet is kept (tests; never in the benchmark).</summary>
+    public bool KeepPackets { get; set; }
+
+    public System.Collections.Concurrent.ConcurrentQueue<byte[]> RtpLog { get; } = new();
+
+    public System.Collections.Concurrent.ConcurrentQueue<byte[]> RtcpLog { get; } = new();
+
+    /// <summary>Latency samples in Stopwatch ticks; read after the run (the pump thread wrote them).</summary>
+    public ReadOnlySpan<long> Latencies => _latencies.AsSpan(0, Math.Min(Volatile.Read(ref _latencyCount), _latencies.Length));
+
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _received, 0);
+        Volatile.Write(ref _latencyCount, 0);
+    }
+
+    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc)
+    {
+        var direction = publish ? "sendonly" : "recvonly";
+        var sb = new StringBuilder();
+        void L(string line) => sb.Append(line).Append("\r\n");
+        L("v=0");
+        L("o=- 1 2 IN IP4 127.0.0.1");
+        L("s=-");
+        L("t=0 0");
+        L("a=group:BUNDLE 0 1");
+        L("a=msid-semantic: WMS *");
+        foreach (var (kind, mid) in new[] { ("audio", "0"), ("video", "1") })
+        {
+            L(kind == "audio" ? "m=audio 9 UDP/TLS/RTP/SAVPF 111" : "m=video 9 UDP/TLS/RTP/SAVPF 96 97");
+            L("c=IN IP4 0.0.0.0");
+            L($"a=ice-ufrag:{_ufrag}");
+            L($"a=ice-pwd:{_pwd}");
+            L($"a=fingerprint:sha-256 {_certificate.Fingerprint}");
+            L("a=setup:actpass");
+            L($"a=mid:{mid}");
+            L("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid");
+            L($"a={direction}");
+            L("a=rtcp-mux");
+            L("a=rtcp-rsize");
+            if (kind == "audio")
+            {
+                L("a=rtpmap:111 opus/48000/2");
+                L("a=fmtp:111 minptime=10;useinbandfec=1");
+                if (publish)
+                {
+                    L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{audioSsrc} cname:lt"));
+                }
+            }
+            else
+            {
+                L("a=rtpmap:96 VP8/90000");
+                L("a=rtcp-fb:96 goog-remb");
+                L("a=rtcp-fb:96 ccm fir");
+                L("a=rtcp-fb:96 nack");
+                L("a=rtcp-fb:96 nack pli");
+                L("a=rtpmap:97 rtx/90000");
+                L("a=fmtp:97 apt=96");
+                if (publish)
+                {
+                    L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc-group:FID {videoSsrc} {rtxSsrc}"));
+                    L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{videoSsrc} cname:lt"));
+                    L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{rtxSsrc} cname:lt"));
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>ICE check (nominating), then the DTLS handshake; blocks until SRTP keys exist.</summary>
+    public void Connect(string answer, SrtpProtectionProfileId profile)
+    {
+        var parsed = SdpParser.Parse(answer);
+        var serverUfrag = parsed.IceUfragOf(parsed.Media[0])!;
+        var serverPwd = parsed.IcePwdOf(parsed.Media[0])!;
+        var deadline = Stopwatch.StartNew();
+        while (!_stunAnswered)
+        {
+            SendBindingRequest(serverUfrag, serverPwd);
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException("no STUN answer from the SFU");
+            }
+            Thread.Sleep(50);
+        }
+        var client = new DtlsSrtpClient(_certificate, [profile]);
+        _dtls.SetDeadline(TimeSpan.FromSeconds(20));
+        new DtlsClientProtocol(new SecureRandom()).Connect(client, _dtls);
+        _dtls.ClearDeadline();
+        _dtls.TimerActive = false;
+        var keys = client.KeyingMaterial!;
+        var material = SrtpKeyingMaterial.Split((SrtpProfile)(int)keys.Profile, keys.Material);
+        Receive = material.CreateReceiveContext(isDtlsServer: false);
+        Send = material.CreateSendContext(isDtlsServer: false);
+    }
+
+    private void SendBindingRequest(string serverUfrag, string serverPwd)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        Span<byte> transaction = stackalloc byte[12];
+        RandomNumberGenerator.Fill(transaction);
+        var writer = new StunMessageWriter(buffer, StunMessageType.BindingRequest, transaction);
+        writer.AddUsername($"{serverUfrag}:{_ufrag}");
+        writer.AddPriority(0x6E7F00FF);
+        writer.AddIceControlling(0x1234_5678_9ABC_DEF0);
+        writer.AddUseCandidate();
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(serverPwd));
+        writer.AddFingerprint();
+        _socket.SendTo(writer.Written, SocketFlags.None, _server);
+    }
+
+    /// <summary>Protects and sends one RTP packet (the buffer needs SRTP overhead spare). Single sending thread only.</summary>
+    public void SendRtp(Span<byte> buffer, int length)
+    {
+        if (Send!.ProtectRtp(buffer, length, out var protectedLength) == SrtpStatus.Ok)
+        {
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _server);
+        }
+    }
+
+    /// <summary>Protects and sends one RTCP packet (the buffer needs SRTCP overhead spare).</summary>
+    public void SendRtcp(Span<byte> buffer, int length)
+    {
+        if (Send!.ProtectRtcp(buffer, length, out var protectedLength) == SrtpStatus.Ok)
+        {
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _server);
+        }
+    }
+
+    private void Pump()
+    {
+        var buffer = new byte[2048];
+        while (!_stopped)
+        {
+            int n;
+            try
+            {
+                n = _socket.Receive(buffer);
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            if (n < 1)
+            {
+                continue;
+            }
+            var first = buffer[0];
+            if (first < 4)
+            {
+                _stunAnswered = true;
+            }
+            else if (first is >= 20 and <= 63)
+            {
+                _dtls.TryEnqueue(buffer.AsSpan(0, n));
+            }
+            else if (first is >= 128 and <= 191 && n > 1 && buffer[1] is not (>= 192 and <= 223))
+            {
+                if (++_rtpArrivals != DropRtpPacketNumber)
+                {
+                    OnRtp(buffer.AsSpan(0, n));
+                }
+            }
+            else if (first is >= 128 and <= 191 && KeepPackets && Receive is { } rtcp && rtcp.UnprotectRtcp(buffer.AsSpan(0, n), out var plain) == SrtpStatus.Ok)
+            {
+                RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
+            }
+        }
+    }
+
+    private void OnRtp(Span<byte> packet)
+    {
+        var receive = Receive;
+        if (receive is null || receive.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+        {
+            return;
+        }
+        var now = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _received);
+        if (KeepPackets)
+        {
+            RtpLog.Enqueue(packet[..length].ToArray());
+        }
+        if (RtpHeader.TryParse(packet[..length], out var header) != RtpParseError.None || header.PayloadLength < 8)
+        {
+            return;
+        }
+        var sentAt = BinaryPrimitives.ReadInt64LittleEndian(packet.Slice(header.PayloadOffset + header.PayloadLength - 8, 8));
+        var index = _latencyCount;
+        if (index < _latencies.Length)
+        {
+            _latencies[index] = now - sentAt;
+            Volatile.Write(ref _latencyCount, index + 1);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopped = true;
+        _dtls.Close();
+        _pump.Join(1000);
+        _socket.Dispose();
+        _dtls.Dispose();
+        Send?.Dispose();
+        Receive?.Dispose();
+    }
+}

@@ -1,0 +1,59 @@
+using LiveClassroom.Media.Sfu;
+
+namespace LiveClassroom.Media;
+
+/// <summary>
+/// One live room on the SFU. Thread-safe; every call is short (no I/O) and may come from any thread.
+/// A peer is identified by the caller's id; its SDP offer decides what it publishes (send transceivers) and which
+/// receive slots (recvonly transceivers, by mid) it has.
+/// </summary>
+public sealed class MediaRoom
+{
+    private readonly SfuRoom _room;
+
+    internal MediaRoom(SfuRoom room)
+    {
+        _room = room;
+    }
+
+    public string Id => _room.Id;
+
+    /// <summary>Tests/tools: recvonly slots are fed automatically from published tracks of their kind (first unused one).</summary>
+    public bool AutoRoute
+    {
+        get => _room.AutoRoute;
+        set => _room.AutoRoute = value;
+    }
+
+    internal SfuRoom Engine => _room;
+
+    /// <summary>Offer → answer. A known peer id renegotiates (tracks added/removed, ICE restart); existing mids keep their state.</summary>
+    /// <exception cref="Sdp.SdpFormatException">The offer cannot be negotiated.</exception>
+    public string Negotiate(string peerId, string sdpOffer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peerId);
+        ArgumentException.ThrowIfNullOrEmpty(sdpOffer);
+        return _room.Negotiate(peerId, sdpOffer);
+    }
+
+    /// <summary>Removes the peer: its tracks are unpublished, slots fed by them stop, <see cref="MediaServer.PeerGone"/> fires.</summary>
+    public void RemovePeer(string peerId) => _room.RemovePeer(peerId, "removed");
+
+    /// <summary>Points a subscriber's receive slot at a publisher's track (switching keeps its decoder running), or at nothing.</summary>
+    /// <exception cref="KeyNotFoundException">Unknown subscriber slot or publisher track.</exception>
+    public void Route(string subscriberPeerId, string slotMid, MediaTrackSource? source) => _room.Route(subscriberPeerId, slotMid, source);
+
+    /// <summary>Server-enforced mute: while muted none of the publisher's audio is forwarded.</summary>
+    public void SetPublisherAudioMuted(string publisherPeerId, bool muted) => _room.SetPublisherAudioMuted(publisherPeerId, muted);
+
+    /// <summary>Registers a tap on a publisher track's plain RTP (for the recorder); dispose to remove. Asks for a keyframe.</summary>
+    public IDisposable Tap(string publisherPeerId, string mid, RtpPacketTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        return _room.AddTap(publisherPeerId, mid, tap);
+    }
+
+    public IReadOnlyList<MediaPeerStats> GetStats() => _room.GetStats();
+
+    public IReadOnlyList<string> PeerIds => _room.PeerIds();
+}

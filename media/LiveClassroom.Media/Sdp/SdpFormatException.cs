@@ -1,0 +1,17 @@
+namespace LiveClassroom.Media.Sdp;
+
+/// <summary>The offer cannot be negotiated (not merely odd): no media, no ICE credentials, no fingerprint.</summary>
+public sealed class SdpFormatException : FormatException
+{
+    public SdpFormatException()
+    {
+    }
+
+    public SdpFormatException(string message) : base(message)
+    {
+    }
+
+    public SdpFormatException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

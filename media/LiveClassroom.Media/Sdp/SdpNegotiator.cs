@@ -1,0 +1,234 @@
+// RFC 8829 §5.3.1 (JSEP initial answer) and §5.8: per m-section codec, extension, feedback and simulcast choices.
+namespace LiveClassroom.Media.Sdp;
+
+/// <summary>Settles each m-section of a Chrome unified-plan offer; the SFU side of rid/simulcast follows RFC 8853 §5.3.</summary>
+internal static class SdpNegotiator
+{
+    public static List<NegotiatedMedia> Negotiate(SdpSessionDescription offer, VideoCodecPreference preference, bool transportCc)
+    {
+        if (offer.Media.Count == 0)
+        {
+            throw new SdpFormatException("the offer has no m-sections");
+        }
+        var result = new List<NegotiatedMedia>(offer.Media.Count);
+        var mids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in offer.Media)
+        {
+            var n = NegotiateOne(m, preference, transportCc);
+            // RFC 8843 §7.2 / JSEP: mids identify m-sections; a repeated one makes the offer ambiguous.
+            if (!mids.Add(n.Mid))
+            {
+                throw new SdpFormatException($"mid {n.Mid} appears twice");
+            }
+            result.Add(n);
+        }
+        return result;
+    }
+
+    private static NegotiatedMedia NegotiateOne(SdpMediaDescription m, VideoCodecPreference preference, bool transportCc)
+    {
+        var mid = m.Mid ?? throw new SdpFormatException("an m-section has no a=mid (unified plan requires one)");
+        var supportedKind = m.Kind is "audio" or "video";
+        if (!supportedKind || m.Port == 0 || !m.IsRtp || m.Direction == SdpDirection.Inactive && m.Port == 0)
+        {
+            return new NegotiatedMedia { Mid = mid, Kind = m.Kind, Rejected = true };
+        }
+
+        var peerSends = m.Direction is SdpDirection.SendOnly or SdpDirection.SendRecv;
+        var peerReceives = m.Direction is SdpDirection.RecvOnly or SdpDirection.SendRecv;
+        var sendCodecs = new List<RtpCodec>();
+        RtpCodec? receiveCodec;
+        int? receiveRtx = null;
+        if (m.Kind == "audio")
+        {
+            receiveCodec = FindOpus(m);
+            if (receiveCodec is not null)
+            {
+                sendCodecs.Add(receiveCodec);
+            }
+        }
+        else
+        {
+            var h264 = FindH264(m);
+            var vp8 = Find(m, "VP8");
+            receiveCodec = preference == VideoCodecPreference.H264 ? h264 ?? vp8 : vp8 ?? h264;
+            // A slot may be fed by publishers that negotiated either codec, so offer the subscriber both.
+            if (receiveCodec is not null)
+            {
+                sendCodecs.Add(receiveCodec);
+                var other = ReferenceEquals(receiveCodec, h264) ? vp8 : h264;
+                if (other is not null)
+                {
+                    sendCodecs.Add(other);
+                }
+                receiveRtx = FindRtx(m, receiveCodec.PayloadType);
+            }
+        }
+        if (receiveCodec is null)
+        {
+            return new NegotiatedMedia { Mid = mid, Kind = m.Kind, Rejected = true };
+        }
+
+        var isVideo = m.Kind == "video";
+        var rids = new List<string>();
+        if (peerSends)
+        {
+            foreach (var rid in m.Rids)
+            {
+                if (rid.Direction == "send")
+                {
+                    rids.Add(rid.Id);
+                }
+            }
+        }
+        var (ssrcs, rtx) = ReadSsrcs(m);
+        return new NegotiatedMedia
+        {
+            Mid = mid,
+            Kind = m.Kind,
+            SfuReceives = peerSends,
+            SfuSends = peerReceives,
+            ReceiveCodec = receiveCodec,
+            ReceiveRtxPayloadType = receiveRtx,
+            SendCodecs = sendCodecs,
+            MidExtensionId = m.ExtensionId(SdpExtensionUris.Mid),
+            RidExtensionId = rids.Count > 0 ? m.ExtensionId(SdpExtensionUris.Rid) : null,
+            RepairedRidExtensionId = rids.Count > 0 ? m.ExtensionId(SdpExtensionUris.RepairedRid) : null,
+            AbsSendTimeExtensionId = m.ExtensionId(SdpExtensionUris.AbsSendTime),
+            AudioLevelExtensionId = isVideo ? null : m.ExtensionId(SdpExtensionUris.AudioLevel),
+            TransportCcExtensionId = transportCc ? m.ExtensionId(SdpExtensionUris.TransportCc) : null,
+            Nack = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack"),
+            Pli = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack pli"),
+            Fir = isVideo && HasFeedback(m, receiveCodec.PayloadType, "ccm fir"),
+            Remb = isVideo && HasFeedback(m, receiveCodec.PayloadType, "goog-remb"),
+            Rids = rids,
+            Ssrcs = ssrcs,
+            RtxSsrcs = rtx,
+            Msid = m.Msid ?? FirstSsrcAttribute(m, "msid"),
+        };
+    }
+
+    private static RtpCodec? FindOpus(SdpMediaDescription m)
+    {
+        foreach (var format in m.Formats)
+        {
+            if (int.TryParse(format, out var pt) && m.RtpMap(pt) is { } map && string.Equals(map.Name, "opus", StringComparison.OrdinalIgnoreCase))
+            {
+                return new RtpCodec(pt, "opus", map.ClockRate, map.Channels, m.FmtpOf(pt));
+            }
+        }
+        return null;
+    }
+
+    private static RtpCodec? Find(SdpMediaDescription m, string name)
+    {
+        foreach (var format in m.Formats)
+        {
+            if (int.TryParse(format, out var pt) && m.RtpMap(pt) is { } map && string.Equals(map.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return new RtpCodec(pt, name, map.ClockRate, map.Channels, m.FmtpOf(pt));
+            }
+        }
+        return null;
+    }
+
+    // RFC 6184 §8.1: constrained baseline (profile_idc 0x42, constraint_set1) with packetization-mode=1; 42e01f preferred.
+    private static RtpCodec? FindH264(SdpMediaDescription m)
+    {
+        RtpCodec? fallback = null;
+        foreach (var format in m.Formats)
+        {
+            if (!int.TryParse(format, out var pt) || m.RtpMap(pt) is not { } map || !string.Equals(map.Name, "H264", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var fmtp = m.FmtpOf(pt) ?? string.Empty;
+            if (!fmtp.Contains("packetization-mode=1", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var profile = FmtpValue(fmtp, "profile-level-id")?.ToLowerInvariant();
+            if (profile == "42e01f")
+            {
+                return new RtpCodec(pt, "H264", map.ClockRate, 1, fmtp);
+            }
+            if (fallback is null && profile is not null && (profile.StartsWith("42e0", StringComparison.Ordinal) || profile.StartsWith("4200", StringComparison.Ordinal)))
+            {
+                fallback = new RtpCodec(pt, "H264", map.ClockRate, 1, fmtp);
+            }
+        }
+        return fallback;
+    }
+
+    // RFC 4588 §8.6: rtx/<clock> with fmtp apt=<primary pt>.
+    private static int? FindRtx(SdpMediaDescription m, int primary)
+    {
+        foreach (var map in m.RtpMaps)
+        {
+            if (string.Equals(map.Name, "rtx", StringComparison.OrdinalIgnoreCase)
+                && FmtpValue(m.FmtpOf(map.PayloadType) ?? string.Empty, "apt") == primary.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return map.PayloadType;
+            }
+        }
+        return null;
+    }
+
+    internal static string? FmtpValue(string fmtp, string key)
+    {
+        foreach (var pair in fmtp.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && pair[..eq] == key)
+            {
+                return pair[(eq + 1)..];
+            }
+        }
+        return null;
+    }
+
+    private static bool HasFeedback(SdpMediaDescription m, int pt, string value)
+    {
+        foreach (var (fbPt, fb) in m.RtcpFeedback)
+        {
+            if ((fbPt == pt || fbPt == -1) && fb == value)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static (List<uint> Primary, Dictionary<uint, uint> Rtx) ReadSsrcs(SdpMediaDescription m)
+    {
+        var rtx = new Dictionary<uint, uint>();
+        foreach (var group in m.SsrcGroups)
+        {
+            if (group.Semantics == "FID" && group.Ssrcs.Length == 2)
+            {
+                rtx[group.Ssrcs[1]] = group.Ssrcs[0];
+            }
+        }
+        var primary = new List<uint>();
+        foreach (var s in m.Ssrcs)
+        {
+            if (!rtx.ContainsKey(s.Ssrc) && !primary.Contains(s.Ssrc))
+            {
+                primary.Add(s.Ssrc);
+            }
+        }
+        return (primary, rtx);
+    }
+
+    private static string? FirstSsrcAttribute(SdpMediaDescription m, string attribute)
+    {
+        foreach (var s in m.Ssrcs)
+        {
+            if (s.Attribute == attribute)
+            {
+                return s.Value;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+// RFC 3550 §6.4.1: per-source receive statistics (via the Rtcp layer) and the last SR, kept for SR translation.
+using LiveClassroom.Media.Rtcp;
+
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>One SSRC a publisher sends on a track: a simulcast layer, the single stream, or an RTX stream repairing one.</summary>
+internal sealed class IncomingStream
+{
+    public IncomingStream(PublishedTrack track, uint ssrc, string? rid, IncomingStream? repairs, int cacheSize)
+    {
+        Track = track;
+        Ssrc = ssrc;
+        Rid = rid;
+        Repairs = repairs;
+        Statistics = new RtpReceiveStatistics(ssrc, track.Codec.ClockRate);
+        if (repairs is null && track.Kind == "video")
+        {
+            Cache = new PacketCache(cacheSize);
+        }
+    }
+
+    public PublishedTrack Track { get; }
+
+    public uint Ssrc { get; }
+
+    public string? Rid { get; }
+
+    /// <summary>For an RTX stream, the stream it repairs (RFC 4588 §4).</summary>
+    public IncomingStream? Repairs { get; }
+
+    public bool IsRtx => Repairs is not null;
+
+    public PacketCache? Cache { get; }
+
+    public RtpReceiveStatistics Statistics { get; }
+
+    public bool ByeReceived { get; set; }
+
+    public bool HasSenderReport { get; private set; }
+
+    public ulong SenderReportNtp { get; private set; }
+
+    public uint SenderReportRtp { get; private set; }
+
+    public long SenderReportTicks { get; private set; }
+
+    public long LastKeyframeRequestTicks { get; set; } = long.MinValue / 2;
+
+    public byte FirSequence { get; set; }
+
+    /// <summary>Fraction lost in the last report interval (0–1).</summary>
+    public double LossFraction { get; private set; }
+
+    public void OnSenderReport(ulong ntp, uint rtp, long nowTicks)
+    {
+        HasSenderReport = true;
+        SenderReportNtp = ntp;
+        SenderReportRtp = rtp;
+        SenderReportTicks = nowTicks;
+        Statistics.OnSenderReport(ntp, nowTicks / 10);
+    }
+
+    public RtcpReportBlock CreateReportBlock(long nowTicks)
+    {
+        var block = Statistics.CreateReportBlock(nowTicks / 10);
+        LossFraction = block.FractionLost / 256.0;
+        return block;
+    }
+}

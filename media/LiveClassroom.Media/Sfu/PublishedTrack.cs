@@ -1,0 +1,83 @@
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>A publisher's send transceiver (mid): its codec, its simulcast layers as they are learnt, who listens.</summary>
+internal sealed class PublishedTrack
+{
+    public PublishedTrack(SfuPeer publisher, string mid, string kind, RtpCodec codec, int? rtxPayloadType, IReadOnlyList<string> rids)
+    {
+        Publisher = publisher;
+        Mid = mid;
+        Kind = kind;
+        Codec = codec;
+        RtxPayloadType = rtxPayloadType;
+        Rids = rids;
+    }
+
+    public SfuPeer Publisher { get; }
+
+    public string Mid { get; }
+
+    public string Kind { get; }
+
+    public RtpCodec Codec { get; set; }
+
+    public int? RtxPayloadType { get; set; }
+
+    public IReadOnlyList<string> Rids { get; set; }
+
+    public bool IsAudio => Kind == "audio";
+
+    /// <summary>Primary streams (layers), in the order they were first seen.</summary>
+    public List<IncomingStream> Layers { get; } = [];
+
+    /// <summary>Slots currently fed by this track or switching to or from it.</summary>
+    public List<SubscriberSlot> Listeners { get; } = [];
+
+    public List<RtpPacketTap> Taps { get; } = [];
+
+    public bool Unpublished { get; set; }
+
+    /// <summary>The layer for <paramref name="rid"/>; null rid means the highest (last in the publisher's rid order) seen so far.</summary>
+    public IncomingStream? Layer(string? rid)
+    {
+        if (Layers.Count == 0)
+        {
+            return null;
+        }
+        if (rid is null)
+        {
+            IncomingStream? best = null;
+            var bestIndex = -1;
+            foreach (var layer in Layers)
+            {
+                var index = layer.Rid is null ? 0 : IndexOfRid(layer.Rid);
+                if (index > bestIndex)
+                {
+                    best = layer;
+                    bestIndex = index;
+                }
+            }
+            return best;
+        }
+        foreach (var layer in Layers)
+        {
+            if (layer.Rid == rid)
+            {
+                return layer;
+            }
+        }
+        return null;
+    }
+
+    private int IndexOfRid(string rid)
+    {
+        for (var i = 0; i < Rids.Count; i++)
+        {
+            if (Rids[i] == rid)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

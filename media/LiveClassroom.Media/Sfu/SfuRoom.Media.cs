@@ -1,0 +1,285 @@
+// RFC 3550 §5.1 / RFC 7667 §3.7 (switching SFU forwarding), RFC 8852 (rid), RFC 9143 §9.2 (mid demux), RFC 4588 §4 (RTX).
+using System.Text;
+using LiveClassroom.Media.Rtp;
+using LiveClassroom.Media.Sdp;
+using LiveClassroom.Media.Srtp;
+
+namespace LiveClassroom.Media.Sfu;
+
+internal sealed partial class SfuRoom
+{
+    /// <summary>Transport receive thread: one SRTP packet from a peer. Malformed or unknown packets are counted and dropped.</summary>
+    public void OnRtp(SfuPeer peer, Span<byte> packet)
+    {
+        lock (_lock)
+        {
+            var context = peer.ReceiveContext;
+            if (context is null || peer.Gone)
+            {
+                peer.CountDrop();
+                return;
+            }
+            if (context.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+            {
+                SrtpFailures++;
+                return;
+            }
+            peer.BytesIn += packet.Length;
+            var plain = packet[..length];
+            if (RtpHeader.TryParse(plain, out var header) != RtpParseError.None)
+            {
+                MalformedPackets++;
+                return;
+            }
+            if (!peer.StreamsBySsrc.TryGetValue(header.Ssrc, out var stream))
+            {
+                stream = IdentifyOrSkip(peer, plain, header);
+                if (stream is null)
+                {
+                    UnknownStreamPackets++;
+                    return;
+                }
+            }
+            if (stream.Repairs is { } primary)
+            {
+                // RTX: padding-only probes carry nothing; real retransmissions become the original packet again.
+                if (header.PayloadLength < 2 || !RtxPacket.TryUnwrap(plain, (byte)primary.Track.Codec.PayloadType, primary.Ssrc, out var unwrapped))
+                {
+                    return;
+                }
+                plain = plain[..unwrapped];
+                if (RtpHeader.TryParse(plain, out header) != RtpParseError.None)
+                {
+                    MalformedPackets++;
+                    return;
+                }
+                stream = primary;
+            }
+            else if (header.PayloadLength == 0)
+            {
+                return;
+            }
+            // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
+            stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
+            Forward(stream, plain, header);
+        }
+    }
+
+    // An SSRC that could not be placed (say RTX probes before their layer is known) is retried at most every 250 ms,
+    // so identification (which allocates) never runs per packet.
+    private IncomingStream? IdentifyOrSkip(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var now = Environment.TickCount64;
+        if (peer.UnidentifiedSsrcs.TryGetValue(header.Ssrc, out var retryAt) && now < retryAt)
+        {
+            return null;
+        }
+        var stream = IdentifyStream(peer, packet, header);
+        if (stream is null)
+        {
+            if (peer.UnidentifiedSsrcs.Count >= 64)
+            {
+                peer.UnidentifiedSsrcs.Clear();
+            }
+            peer.UnidentifiedSsrcs[header.Ssrc] = now + 250;
+        }
+        else
+        {
+            peer.UnidentifiedSsrcs.Remove(header.Ssrc);
+        }
+        return stream;
+    }
+
+    private IncomingStream? IdentifyStream(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        NegotiatedMedia? media = null;
+        string? rid = null;
+        string? repairedRid = null;
+        foreach (var n in peer.Media)
+        {
+            if (!n.SfuReceives || n.Rejected)
+            {
+                continue;
+            }
+            if (n.Ssrcs.Contains(header.Ssrc) || n.RtxSsrcs.ContainsKey(header.Ssrc))
+            {
+                media = n;
+                break;
+            }
+        }
+        if (media is null)
+        {
+            foreach (var n in peer.Media)
+            {
+                if (n.Rejected || !n.SfuReceives || n.MidExtensionId is not { } midId)
+                {
+                    continue;
+                }
+                if (RtpExtensions.TryGetMid(packet, header, midId, out var mid) && AsciiEquals(mid, n.Mid))
+                {
+                    media = n;
+                    break;
+                }
+            }
+        }
+        if (media is null)
+        {
+            return null;
+        }
+        if (media.RidExtensionId is { } ridId && RtpExtensions.TryGetRid(packet, header, ridId, out var ridBytes))
+        {
+            rid = Encoding.ASCII.GetString(ridBytes);
+        }
+        if (media.RepairedRidExtensionId is { } rridId && RtpExtensions.TryGetRepairedRid(packet, header, rridId, out var rridBytes))
+        {
+            repairedRid = Encoding.ASCII.GetString(rridBytes);
+        }
+        if (!peer.Tracks.TryGetValue(media.Mid, out var track))
+        {
+            return null;
+        }
+        var isRtx = media.ReceiveRtxPayloadType == header.PayloadType;
+        IncomingStream stream;
+        if (isRtx)
+        {
+            IncomingStream? primary = null;
+            if (media.RtxSsrcs.TryGetValue(header.Ssrc, out var primarySsrc))
+            {
+                peer.StreamsBySsrc.TryGetValue(primarySsrc, out primary);
+            }
+            else if (repairedRid is not null || rid is not null)
+            {
+                primary = track.Layer(repairedRid ?? rid);
+                if (primary?.Rid != (repairedRid ?? rid))
+                {
+                    primary = null;
+                }
+            }
+            if (primary is null)
+            {
+                return null;
+            }
+            stream = new IncomingStream(track, header.Ssrc, primary.Rid, primary, _options.RetransmissionCacheSize);
+        }
+        else
+        {
+            if (header.PayloadType != track.Codec.PayloadType)
+            {
+                return null;
+            }
+            if (track.Rids.Count > 0 && (rid is null || !track.Rids.Contains(rid)))
+            {
+                return null;
+            }
+            stream = new IncomingStream(track, header.Ssrc, rid, null, _options.RetransmissionCacheSize);
+            track.Layers.Add(stream);
+        }
+        peer.StreamsBySsrc[header.Ssrc] = stream;
+        if (!isRtx)
+        {
+            OnLayerLearnt(track);
+        }
+        return stream;
+    }
+
+    private void Forward(IncomingStream stream, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var track = stream.Track;
+        if (track.IsAudio && track.Publisher.AudioMuted)
+        {
+            return;
+        }
+        stream.Cache?.Add(header.SequenceNumber, packet);
+        for (var i = 0; i < track.Taps.Count; i++)
+        {
+            try
+            {
+                track.Taps[i](packet, track.Codec);
+            }
+#pragma warning disable CA1031 // A recorder's bug must not stop forwarding for everyone.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                TapErrors++;
+            }
+        }
+        if (track.Listeners.Count == 0)
+        {
+            return;
+        }
+        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
+        var keyframeStart = track.IsAudio || KeyframeDetector.IsKeyframeStart(track.Codec.Name, payload);
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        for (var i = 0; i < track.Listeners.Count; i++)
+        {
+            ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, now);
+        }
+    }
+
+    private void ForwardToSlot(SubscriberSlot slot, IncomingStream stream, in RtpHeader header, ReadOnlySpan<byte> payload, bool keyframeStart, long now)
+    {
+        var subscriber = slot.Subscriber;
+        if (!subscriber.IsConnected)
+        {
+            return;
+        }
+        var wasPending = slot.Rewriter.IsSwitchPending;
+        if (!slot.Rewriter.TryRewrite(stream.Ssrc, header.SequenceNumber, header.Timestamp, keyframeStart, now, out var seq, out var timestamp))
+        {
+            return;
+        }
+        if (wasPending && !slot.Rewriter.IsSwitchPending)
+        {
+            // Switched: the old track (another list than the one being iterated) stops feeding this slot.
+            if (slot.Current is { } old && old.Track != stream.Track && old.Track != slot.Track)
+            {
+                old.Track.Listeners.Remove(slot);
+            }
+            slot.Current = stream;
+            slot.Target = null;
+            slot.Vp8.Rebase();
+            slot.OutPayloadType = slot.Media.SendCodecFor(stream.Track.Codec.Name)?.PayloadType ?? -1;
+        }
+        if (slot.OutPayloadType < 0)
+        {
+            subscriber.CountDrop();
+            return;
+        }
+        WriteAndSend(slot, header.Marker, seq, timestamp, payload);
+    }
+
+    private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by SSRC.
+        var buffer = _scratch.AsSpan();
+        var headerLength = RtpHeaderWriter.WriteFixed(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc);
+        payload.CopyTo(buffer[headerLength..]);
+        var length = headerLength + payload.Length;
+        if (slot.Current?.Track.Codec.Name == "VP8")
+        {
+            slot.Vp8.Rewrite(buffer[headerLength..length]);
+        }
+        if (slot.Subscriber.SendRtp(buffer, length))
+        {
+            slot.PacketsSent++;
+            slot.OctetsSent += (uint)payload.Length;
+            slot.PacketsForwarded++;
+        }
+    }
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
+    {
+        if (bytes.Length != text.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != text[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

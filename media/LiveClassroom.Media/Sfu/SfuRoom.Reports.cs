@@ -1,0 +1,173 @@
+// RFC 3550 §6.4.1–6.4.2 (SR/RR every second here, far below the 5% bandwidth cap), §6.2 (report interval);
+// RFC 7675 §5.1 (consent checked periodically); RFC 7667 §3.7 (SR timestamps translated through the rewrite).
+
+using LiveClassroom.Media.Rtcp;
+
+namespace LiveClassroom.Media.Sfu;
+
+internal sealed partial class SfuRoom
+{
+    private static readonly long ReportInterval = TimeSpan.FromSeconds(1).Ticks;
+    private static readonly long SwitchRetryInterval = TimeSpan.FromMilliseconds(500).Ticks;
+
+    /// <summary>The server's timer thread, every ~100 ms: consent, keyframe retries, and once a second reports and stats.</summary>
+    public void Tick()
+    {
+        List<SfuPeer> peers;
+        lock (_lock)
+        {
+            peers = [.. _peers.Values];
+        }
+        foreach (var peer in peers)
+        {
+            // May raise ConsentExpired, which removes the peer (taking the lock itself).
+            peer.Ice.CheckConsent();
+        }
+        lock (_lock)
+        {
+            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            foreach (var peer in _peers.Values)
+            {
+                foreach (var slot in peer.Slots.Values)
+                {
+                    if (slot.Rewriter.IsSwitchPending && slot.Target is { } target && now - slot.LastKeyframeRequestTicks > SwitchRetryInterval)
+                    {
+                        slot.LastKeyframeRequestTicks = now;
+                        RequestKeyframe(target, force: false);
+                    }
+                }
+                if (now - peer.LastReportTicks < ReportInterval || !peer.IsConnected)
+                {
+                    continue;
+                }
+                var seconds = peer.LastReportTicks == 0 ? 1.0 : TimeSpan.FromTicks(now - peer.LastReportTicks).TotalSeconds;
+                peer.InboundBitrateBps = (long)((peer.BytesIn - peer.StatsBytesIn) * 8 / seconds);
+                peer.OutboundBitrateBps = (long)((peer.BytesOut - peer.StatsBytesOut) * 8 / seconds);
+                peer.StatsBytesIn = peer.BytesIn;
+                peer.StatsBytesOut = peer.BytesOut;
+                peer.LastReportTicks = now;
+                SendReceiverReportAndRemb(peer, now);
+                foreach (var slot in peer.Slots.Values)
+                {
+                    SendSenderReport(slot, now);
+                }
+            }
+        }
+    }
+
+    // One compound per publisher: RR with a block per incoming primary stream, then REMB for its video SSRCs.
+    private void SendReceiverReportAndRemb(SfuPeer peer, long now)
+    {
+        if (peer.Tracks.Count == 0)
+        {
+            return;
+        }
+        var blocks = _blockScratch.AsSpan();
+        var count = 0;
+        var videoSsrcs = 0;
+        foreach (var stream in peer.StreamsBySsrc.Values)
+        {
+            if (stream.IsRtx || count == blocks.Length)
+            {
+                continue;
+            }
+            blocks[count++] = stream.CreateReportBlock(now);
+            if (!stream.Track.IsAudio && videoSsrcs < _ssrcScratch.Length)
+            {
+                _ssrcScratch[videoSsrcs++] = stream.Ssrc;
+            }
+        }
+        var buffer = _rtcpScratch.AsSpan();
+        var offset = RtcpWriter.WriteReceiverReport(buffer, peer.RtcpSsrc, blocks[..count]);
+        if (videoSsrcs > 0)
+        {
+            offset += RtcpWriter.WriteRemb(buffer[offset..], peer.RtcpSsrc, (ulong)_options.RembBitrateBps, _ssrcScratch.AsSpan(0, videoSsrcs));
+        }
+        peer.SendRtcp(buffer, offset);
+    }
+
+    // The source's NTP↔RTP pair, extrapolated to now and moved through the slot's timestamp offset, keeps lip sync
+    // across audio and video slots fed by the same publisher.
+    private void SendSenderReport(SubscriberSlot slot, long now)
+    {
+        var source = slot.Current;
+        if (source is null || !source.HasSenderReport || slot.PacketsSent == 0)
+        {
+            return;
+        }
+        var elapsed = now - source.SenderReportTicks;
+        var ntp = source.SenderReportNtp + (ulong)(elapsed * 65536.0 * 65536.0 / TimeSpan.TicksPerSecond);
+        var rtp = source.SenderReportRtp + (uint)(elapsed * slot.ClockRate / TimeSpan.TicksPerSecond) + slot.Rewriter.TimestampOffset;
+        var length = RtcpWriter.WriteSenderReport(_rtcpScratch, slot.Rewriter.OutSsrc, ntp, rtp, slot.PacketsSent, slot.OctetsSent, []);
+        slot.LastSenderReportMid = NtpTimestamp.Compact(ntp);
+        slot.LastSenderReportTicks = now;
+        slot.Subscriber.SendRtcp(_rtcpScratch, length);
+    }
+
+    internal string Diagnostics()
+    {
+        lock (_lock)
+        {
+            var text = new System.Text.StringBuilder($"room {Id}: srtpFail={SrtpFailures} unknown={UnknownStreamPackets} malformed={MalformedPackets}");
+            foreach (var peer in _peers.Values)
+            {
+                text.Append($"; {peer.Id}: ice={peer.Ice.State} ok={peer.Ice.ResultCount(Ice.IceCheckResult.Success)} sel={peer.Ice.SelectedAddress} ");
+                text.Append($"dtls(conn={peer.Dtls.IsConnected} fail={peer.Dtls.HasFailed} rx={peer.Dtls.ReceivedDatagrams} tx={peer.Dtls.SentDatagrams} bad={peer.Dtls.MalformedDatagrams}) ");
+                text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped}");
+                foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
+                {
+                    if (r != Ice.IceCheckResult.Success && peer.Ice.ResultCount(r) > 0)
+                    {
+                        text.Append($" ice.{r}={peer.Ice.ResultCount(r)}");
+                    }
+                }
+            }
+            return text.ToString();
+        }
+    }
+
+    public IReadOnlyList<MediaPeerStats> GetStats()
+    {
+        lock (_lock)
+        {
+            var list = new List<MediaPeerStats>(_peers.Count);
+            foreach (var peer in _peers.Values)
+            {
+                double inLoss = 0;
+                var inStreams = 0;
+                foreach (var stream in peer.StreamsBySsrc.Values)
+                {
+                    if (!stream.IsRtx)
+                    {
+                        inLoss += stream.LossFraction;
+                        inStreams++;
+                    }
+                }
+                double outLoss = 0;
+                double rtt = 0;
+                var slots = 0;
+                long forwarded = 0;
+                string? layer = null;
+                foreach (var slot in peer.Slots.Values)
+                {
+                    forwarded += slot.PacketsForwarded;
+                    if (slot.Current is null)
+                    {
+                        continue;
+                    }
+                    slots++;
+                    outLoss += slot.LossFraction;
+                    rtt = Math.Max(rtt, slot.RoundTripTimeMs);
+                    if (slot.Kind == "video")
+                    {
+                        layer ??= slot.Current.Rid ?? "single";
+                    }
+                }
+                var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
+                list.Add(new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
+                    inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped));
+            }
+            return list;
+        }
+    }
+}

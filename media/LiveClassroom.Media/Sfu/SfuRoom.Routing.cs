@@ -1,0 +1,166 @@
+namespace LiveClassroom.Media.Sfu;
+
+internal sealed partial class SfuRoom
+{
+    /// <summary>Points a subscriber's slot at a publisher's track (optionally a simulcast rid), or at nothing.</summary>
+    public void Route(string subscriberPeerId, string slotMid, MediaTrackSource? source)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(subscriberPeerId, out var subscriber) || !subscriber.Slots.TryGetValue(slotMid, out var slot))
+            {
+                throw new KeyNotFoundException($"no receive slot {subscriberPeerId}/{slotMid} in room {Id}");
+            }
+            if (source is null)
+            {
+                RouteCore(slot, null, null);
+                return;
+            }
+            if (!_peers.TryGetValue(source.PublisherPeerId, out var publisher) || !publisher.Tracks.TryGetValue(source.PublisherMid, out var track))
+            {
+                throw new KeyNotFoundException($"no published track {source.PublisherPeerId}/{source.PublisherMid} in room {Id}");
+            }
+            if (track.Kind != slot.Kind)
+            {
+                throw new ArgumentException($"slot {slotMid} is {slot.Kind}, track {source.PublisherMid} is {track.Kind}");
+            }
+            if (source.Rid is not null && track.Rids.Count > 0 && !track.Rids.Contains(source.Rid))
+            {
+                throw new ArgumentException($"track {source.PublisherMid} has no rid {source.Rid}");
+            }
+            slot.AutoRouted = false;
+            RouteCore(slot, track, source.Rid);
+        }
+    }
+
+    /// <summary>"publisher/mid/rid" of the stream a slot currently forwards (after any switch completed), or null.</summary>
+    internal string? CurrentSource(string subscriberPeerId, string slotMid)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(subscriberPeerId, out var peer) || !peer.Slots.TryGetValue(slotMid, out var slot) || slot.Current is not { } s)
+            {
+                return null;
+            }
+            return $"{s.Track.Publisher.Id}/{s.Track.Mid}/{s.Rid}";
+        }
+    }
+
+    private void RouteCore(SubscriberSlot slot, PublishedTrack? track, string? rid)
+    {
+        var previous = slot.Track;
+        if (track is null)
+        {
+            if (previous is not null)
+            {
+                previous.Listeners.Remove(slot);
+            }
+            if (slot.Current is not null && slot.Current.Track != previous)
+            {
+                slot.Current.Track.Listeners.Remove(slot);
+            }
+            slot.Track = null;
+            slot.Rid = null;
+            slot.Current = null;
+            slot.Target = null;
+            slot.Rewriter.Stop();
+            return;
+        }
+        // While switching, the slot listens to both tracks: the old one keeps the picture going until the new keyframe.
+        if (previous is not null && previous != track && slot.Current?.Track != previous)
+        {
+            previous.Listeners.Remove(slot);
+        }
+        if (!track.Listeners.Contains(slot))
+        {
+            track.Listeners.Add(slot);
+        }
+        slot.Track = track;
+        slot.Rid = rid;
+        RetargetSlot(slot);
+    }
+
+    /// <summary>Aims the slot's rewriter at the stream for its wanted rid, once that stream is known, and asks for a keyframe.</summary>
+    private void RetargetSlot(SubscriberSlot slot)
+    {
+        var track = slot.Track;
+        var stream = track?.Layer(slot.Rid);
+        if (track is null || stream is null)
+        {
+            return;
+        }
+        if (slot.Current == stream && !slot.Rewriter.IsSwitchPending)
+        {
+            slot.Target = null;
+            return;
+        }
+        if (slot.Target == stream)
+        {
+            return;
+        }
+        slot.Target = stream;
+        slot.Rewriter.SwitchTo(stream.Ssrc);
+        RequestKeyframe(stream, force: true);
+    }
+
+    /// <summary>A new layer became known: slots waiting for it (or for "the highest") may retarget.</summary>
+    private void OnLayerLearnt(PublishedTrack track)
+    {
+        foreach (var slot in track.Listeners)
+        {
+            if (slot.Track == track)
+            {
+                RetargetSlot(slot);
+            }
+        }
+    }
+
+    private void AutoRouteAll()
+    {
+        foreach (var subscriber in _peers.Values)
+        {
+            foreach (var slot in subscriber.Slots.Values)
+            {
+                if (slot.Track is not null && !slot.Track.Unpublished)
+                {
+                    continue;
+                }
+                var candidate = FindUnusedTrack(subscriber, slot.Kind);
+                if (candidate is not null)
+                {
+                    slot.AutoRouted = true;
+                    RouteCore(slot, candidate, null);
+                }
+            }
+        }
+    }
+
+    // The first published track of this kind from another peer that no other slot of this subscriber already shows.
+    private PublishedTrack? FindUnusedTrack(SfuPeer subscriber, string kind)
+    {
+        foreach (var publisher in _peers.Values)
+        {
+            if (publisher == subscriber)
+            {
+                continue;
+            }
+            foreach (var track in publisher.Tracks.Values)
+            {
+                if (track.Kind != kind || track.Unpublished)
+                {
+                    continue;
+                }
+                var used = false;
+                foreach (var other in subscriber.Slots.Values)
+                {
+                    used |= other.Track == track;
+                }
+                if (!used)
+                {
+                    return track;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,223 @@
+// RFC 3550 §6.4 (SR/RR), §6.6 (BYE), RFC 4585 §6.2.1/§6.3.1 (NACK, PLI), RFC 5104 §4.3.1 (FIR): what subscribers and
+// publishers tell the SFU, on top of the Rtcp layer's parsers.
+using LiveClassroom.Media.Rtcp;
+using LiveClassroom.Media.Rtp;
+using LiveClassroom.Media.Srtp;
+
+namespace LiveClassroom.Media.Sfu;
+
+internal sealed partial class SfuRoom
+{
+    private static readonly long KeyframeRequestInterval = TimeSpan.FromMilliseconds(300).Ticks;
+
+    public void OnRtcp(SfuPeer peer, Span<byte> packet)
+    {
+        lock (_lock)
+        {
+            var context = peer.ReceiveContext;
+            if (context is null || peer.Gone)
+            {
+                peer.CountDrop();
+                return;
+            }
+            if (context.UnprotectRtcp(packet, out var length) != SrtpStatus.Ok)
+            {
+                SrtpFailures++;
+                return;
+            }
+            peer.BytesIn += packet.Length;
+            ReadOnlySpan<byte> compound = packet[..length];
+            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            var packets = new RtcpCompoundEnumerator(compound);
+            foreach (var item in packets)
+            {
+                var p = item.Slice(compound);
+                switch (item.PacketType)
+                {
+                    case RtcpPacketType.SenderReport:
+                        OnSenderReport(peer, p, now);
+                        break;
+                    case RtcpPacketType.ReceiverReport:
+                        if (RtcpReceiverReport.TryParse(p, out var rr))
+                        {
+                            for (var i = 0; i < rr.ReportCount; i++)
+                            {
+                                OnReportBlock(peer, RtcpReceiverReport.GetReportBlock(p, i), now);
+                            }
+                        }
+                        break;
+                    case RtcpPacketType.Goodbye:
+                        OnBye(peer, p);
+                        break;
+                    case RtcpPacketType.TransportFeedback or RtcpPacketType.PayloadFeedback:
+                        if (RtcpFeedbackHeader.TryParse(p, out var feedback))
+                        {
+                            OnFeedback(peer, p, feedback);
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+            if (packets.IsMalformed)
+            {
+                MalformedPackets++;
+            }
+        }
+    }
+
+    private void OnSenderReport(SfuPeer peer, ReadOnlySpan<byte> p, long now)
+    {
+        if (!RtcpSenderReport.TryParse(p, out var sr))
+        {
+            MalformedPackets++;
+            return;
+        }
+        if (peer.StreamsBySsrc.TryGetValue(sr.Ssrc, out var stream) && !stream.IsRtx)
+        {
+            stream.OnSenderReport(sr.NtpTimestamp, sr.RtpTimestamp, now);
+        }
+        for (var i = 0; i < sr.ReportCount; i++)
+        {
+            OnReportBlock(peer, RtcpSenderReport.GetReportBlock(p, i), now);
+        }
+    }
+
+    // RFC 3550 §6.4.1: RTT = arrival − LSR − DLSR; LSR echoes the middle 32 bits of the NTP time of our last SR.
+    private static void OnReportBlock(SfuPeer peer, in RtcpReportBlock block, long now)
+    {
+        if (!peer.SlotsBySsrc.TryGetValue(block.Ssrc, out var slot))
+        {
+            return;
+        }
+        slot.LossFraction = block.FractionLost / 256.0;
+        if (block.LastSenderReport != 0 && block.LastSenderReport == slot.LastSenderReportMid)
+        {
+            var arrival = slot.LastSenderReportMid + (uint)((now - slot.LastSenderReportTicks) * 65536 / TimeSpan.TicksPerSecond);
+            if (NtpTimestamp.RoundTrip(arrival, block.LastSenderReport, block.DelaySinceLastSenderReport) is { } rtt)
+            {
+                slot.RoundTripTimeMs = rtt.TotalMilliseconds;
+            }
+        }
+    }
+
+    // A BYE for every stream a publisher sent means it left.
+    private void OnBye(SfuPeer peer, ReadOnlySpan<byte> p)
+    {
+        if (!RtcpBye.TryGetSourceCount(p, out var count))
+        {
+            return;
+        }
+        peer.ByeReceived = true;
+        for (var i = 0; i < count; i++)
+        {
+            if (peer.StreamsBySsrc.TryGetValue(RtcpBye.GetSsrc(p, i), out var stream))
+            {
+                stream.ByeReceived = true;
+            }
+        }
+        if (peer.StreamsBySsrc.Count == 0)
+        {
+            return;
+        }
+        foreach (var stream in peer.StreamsBySsrc.Values)
+        {
+            if (!stream.ByeReceived && !stream.IsRtx)
+            {
+                return;
+            }
+        }
+        ThreadPool.QueueUserWorkItem(static state => state.Room.RemovePeer(state.Id, "RTCP BYE for all its streams"), (Room: this, peer.Id), preferLocal: false);
+    }
+
+    private void OnFeedback(SfuPeer subscriber, ReadOnlySpan<byte> p, in RtcpFeedbackHeader feedback)
+    {
+        if (feedback.IsNack)
+        {
+            OnNack(subscriber, feedback.MediaSsrc, feedback.Fci(p));
+        }
+        else if (feedback.IsPli && subscriber.SlotsBySsrc.TryGetValue(feedback.MediaSsrc, out var slot))
+        {
+            RequestKeyframe(slot.Target ?? slot.Current, force: false);
+        }
+        else if (feedback.IsFir)
+        {
+            var fci = feedback.Fci(p);
+            for (var i = 0; i < RtcpFir.EntryCount(fci); i++)
+            {
+                if (subscriber.SlotsBySsrc.TryGetValue(RtcpFir.GetEntry(fci, i).Ssrc, out var firSlot))
+                {
+                    RequestKeyframe(firSlot.Target ?? firSlot.Current, force: false);
+                }
+            }
+        }
+    }
+
+    private void OnNack(SfuPeer subscriber, uint mediaSsrc, ReadOnlySpan<byte> fci)
+    {
+        if (!subscriber.SlotsBySsrc.TryGetValue(mediaSsrc, out var slot) || slot.Current is not { } source)
+        {
+            return;
+        }
+        var lost = _nackScratch.AsSpan(0, RtcpNack.Expand(fci, _nackScratch));
+        var upstream = 0;
+        foreach (var outSeq in lost)
+        {
+            if (!slot.Rewriter.TryMapBack(outSeq, out var sourceSeq))
+            {
+                continue;
+            }
+            if (source.Cache is { } cache && cache.TryGet(sourceSeq, out var cached) && Resend(slot, cached, outSeq))
+            {
+                slot.NackHits++;
+            }
+            else
+            {
+                // Mapped in place: the slot being read lies behind the one being written.
+                _nackScratch[upstream++] = sourceSeq;
+            }
+        }
+        if (upstream > 0 && source.Track.Publisher.IsConnected)
+        {
+            var length = RtcpWriter.WriteNack(_rtcpScratch, source.Track.Publisher.RtcpSsrc, source.Ssrc, _nackScratch.AsSpan(0, upstream));
+            source.Track.Publisher.SendRtcp(_rtcpScratch, length);
+            slot.NackForwarded += upstream;
+        }
+    }
+
+    private bool Resend(SubscriberSlot slot, ReadOnlySpan<byte> cached, ushort outSeq)
+    {
+        if (RtpHeader.TryParse(cached, out var header) != RtpParseError.None || slot.OutPayloadType < 0)
+        {
+            return false;
+        }
+        var timestamp = header.Timestamp + slot.Rewriter.TimestampOffset;
+        WriteAndSend(slot, header.Marker, outSeq, timestamp, cached.Slice(header.PayloadOffset, header.PayloadLength));
+        return true;
+    }
+
+    /// <summary>PLI (or FIR when only that was negotiated) to the publisher of <paramref name="stream"/>, at most every 300 ms unless forced.</summary>
+    private void RequestKeyframe(IncomingStream? stream, bool force)
+    {
+        if (stream is null || stream.Track.IsAudio || !stream.Track.Publisher.IsConnected)
+        {
+            return;
+        }
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        if (!force && now - stream.LastKeyframeRequestTicks < KeyframeRequestInterval)
+        {
+            return;
+        }
+        stream.LastKeyframeRequestTicks = now;
+        var publisher = stream.Track.Publisher;
+        var firOnly = false;
+        foreach (var m in publisher.Media)
+        {
+            firOnly |= m.Mid == stream.Track.Mid && !m.Pli && m.Fir;
+        }
+        var length = firOnly
+            ? RtcpWriter.WriteFir(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc, ++stream.FirSequence)
+            : RtcpWriter.WritePli(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc);
+        publisher.SendRtcp(_rtcpScratch, length);
+    }
+}

@@ -1,0 +1,396 @@
+using LiveClassroom.Media.Dtls;
+using LiveClassroom.Media.Sdp;
+using LiveClassroom.Media.Transport;
+
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>
+/// One room's router: peers, their published tracks and receive slots, and the forwarding between them.
+/// Open → Closed (Dispose removes every peer; Negotiate then throws).
+/// Threading: one lock guards everything; the transport's receive thread (media), the DTLS threads (key install),
+/// the server's timer (RTCP, consent) and API callers all take it. Work under it is short and never blocks.
+/// </summary>
+internal sealed partial class SfuRoom : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, SfuPeer> _peers = new(StringComparer.Ordinal);
+    private readonly IMediaTransport _transport;
+    private readonly DtlsCertificate _certificate;
+    private readonly MediaServerOptions _options;
+    private readonly ISfuEvents _events;
+    private readonly Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> _candidates;
+    // Scratch space for one outgoing packet: header + payload + SRTP overhead; used only under the lock.
+    private readonly byte[] _scratch = new byte[PacketCache.MaxPacketSize + 64];
+    private readonly byte[] _rtcpScratch = new byte[1500];
+    private readonly ushort[] _nackScratch = new ushort[256];
+    private readonly uint[] _ssrcScratch = new uint[32];
+    private readonly Rtcp.RtcpReportBlock[] _blockScratch = new Rtcp.RtcpReportBlock[31];
+    private bool _closed;
+
+    public SfuRoom(string id, IMediaTransport transport, DtlsCertificate certificate, MediaServerOptions options, ISfuEvents events,
+        Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> candidates)
+    {
+        Id = id;
+        _transport = transport;
+        _certificate = certificate;
+        _options = options;
+        _events = events;
+        _candidates = candidates;
+    }
+
+    public string Id { get; }
+
+    /// <summary>Tests and tools: every recvonly slot is fed automatically from the room's published tracks of its kind.</summary>
+    public bool AutoRoute { get; set; }
+
+    public long UnknownStreamPackets { get; private set; }
+
+    public long SrtpFailures { get; private set; }
+
+    public long MalformedPackets { get; private set; }
+
+    public long TapErrors { get; private set; }
+
+    private SrtpProtectionProfileId[] Profiles => _options.SrtpProfile switch
+    {
+        SrtpProfilePreference.GcmOnly => [SrtpProtectionProfileId.AeadAes128Gcm],
+        SrtpProfilePreference.CmHmacSha1Only => [SrtpProtectionProfileId.AesCm128HmacSha1_80],
+        _ => [SrtpProtectionProfileId.AeadAes128Gcm, SrtpProtectionProfileId.AesCm128HmacSha1_80],
+    };
+
+    /// <summary>Offer → answer for a new peer, or a renegotiation (tracks added/removed, ICE restart) of a known one.</summary>
+    public string Negotiate(string peerId, string sdpOffer)
+    {
+        var offer = SdpParser.Parse(sdpOffer);
+        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc);
+        var first = offer.Media[0];
+        var ufrag = offer.IceUfragOf(first) ?? throw new SdpFormatException("the offer has no a=ice-ufrag");
+        _ = offer.IcePwdOf(first) ?? throw new SdpFormatException("the offer has no a=ice-pwd");
+        var fingerprint = offer.FingerprintOf(first) ?? throw new SdpFormatException("the offer has no a=fingerprint");
+        if (offer.FingerprintAlgorithmOf(first) != "sha-256")
+        {
+            throw new SdpFormatException("only sha-256 fingerprints are supported");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!_peers.TryGetValue(peerId, out var peer))
+            {
+                peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
+                peer.Dtls.Connected += OnDtlsConnected;
+                peer.Dtls.Failed += OnDtlsFailed;
+                peer.Dtls.Closed += OnDtlsClosed;
+                var id = peerId;
+                peer.Ice.ConsentExpired += (_, _) => RemovePeer(id, "ICE consent expired");
+                _peers.Add(peerId, peer);
+            }
+            else
+            {
+                if (!string.Equals(peer.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new SdpFormatException("a renegotiation may not change the DTLS fingerprint");
+                }
+                if (peer.RemoteUfrag != ufrag)
+                {
+                    // RFC 8839 §4.4.1.1.1: an ICE restart gives the answerer new credentials too.
+                    peer.Ice.Restart(newRemoteUfrag: ufrag);
+                    peer.RemoteUfrag = ufrag;
+                }
+            }
+            ApplyMedia(peer, negotiated);
+            peer.SessionVersion++;
+            var credentials = peer.Ice.LocalCredentials;
+            var (udp, tcp) = _candidates();
+            var local = new SdpLocalParameters(credentials.Ufrag, credentials.Password, _certificate.Fingerprint, udp,
+                peer.SessionId, peer.SessionVersion) { TcpCandidates = tcp };
+            var sendSlots = new Dictionary<string, SdpSendSlot>(StringComparer.Ordinal);
+            foreach (var slot in peer.Slots.Values)
+            {
+                sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, "sfu-" + peer.Id + "-" + slot.Mid, "slot-" + slot.Mid);
+            }
+            if (AutoRoute)
+            {
+                AutoRouteAll();
+            }
+            return SdpAnswerWriter.Write(offer, negotiated, local, sendSlots);
+        }
+    }
+
+    // Mids stay stable across renegotiations: existing tracks and slots keep their state (SSRCs, rewriters).
+    private void ApplyMedia(SfuPeer peer, List<NegotiatedMedia> negotiated)
+    {
+        peer.Media = negotiated;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in negotiated)
+        {
+            seen.Add(n.Mid);
+            if (!n.Rejected && n.SfuReceives && n.ReceiveCodec is { } codec)
+            {
+                if (peer.Tracks.TryGetValue(n.Mid, out var track))
+                {
+                    track.Codec = codec;
+                    track.RtxPayloadType = n.ReceiveRtxPayloadType;
+                    track.Rids = n.Rids;
+                }
+                else
+                {
+                    track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids);
+                    peer.Tracks.Add(n.Mid, track);
+                    _events.TrackPublished(Id, track);
+                }
+            }
+            else if (peer.Tracks.TryGetValue(n.Mid, out var gone))
+            {
+                Unpublish(gone);
+            }
+
+            if (!n.Rejected && n.SfuSends)
+            {
+                if (peer.Slots.TryGetValue(n.Mid, out var slot))
+                {
+                    slot.Media = n;
+                }
+                else
+                {
+                    slot = new SubscriberSlot(peer, n, NewSsrc());
+                    peer.Slots.Add(n.Mid, slot);
+                    peer.SlotsBySsrc.Add(slot.Rewriter.OutSsrc, slot);
+                }
+            }
+            else if (peer.Slots.TryGetValue(n.Mid, out var old))
+            {
+                RouteCore(old, null, null);
+                peer.Slots.Remove(n.Mid);
+                peer.SlotsBySsrc.Remove(old.Rewriter.OutSsrc);
+            }
+        }
+        foreach (var mid in peer.Tracks.Keys.ToList())
+        {
+            if (!seen.Contains(mid))
+            {
+                Unpublish(peer.Tracks[mid]);
+            }
+        }
+    }
+
+    private uint NewSsrc()
+    {
+        while (true)
+        {
+            var ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+            var taken = false;
+            foreach (var p in _peers.Values)
+            {
+                taken |= p.SlotsBySsrc.ContainsKey(ssrc);
+            }
+            if (!taken)
+            {
+                return ssrc;
+            }
+        }
+    }
+
+    private void Unpublish(PublishedTrack track)
+    {
+        if (track.Unpublished)
+        {
+            return;
+        }
+        track.Unpublished = true;
+        track.Publisher.Tracks.Remove(track.Mid);
+        foreach (var stream in track.Layers)
+        {
+            track.Publisher.StreamsBySsrc.Remove(stream.Ssrc);
+        }
+        var rtx = new List<uint>();
+        foreach (var (ssrc, stream) in track.Publisher.StreamsBySsrc)
+        {
+            if (stream.Track == track)
+            {
+                rtx.Add(ssrc);
+            }
+        }
+        foreach (var ssrc in rtx)
+        {
+            track.Publisher.StreamsBySsrc.Remove(ssrc);
+        }
+        foreach (var slot in track.Listeners.ToArray())
+        {
+            if (slot.Track == track)
+            {
+                RouteCore(slot, null, null);
+                slot.AutoRouted = false;
+            }
+            else
+            {
+                // The slot was switching away from this track: it keeps waiting for its new source.
+                slot.Current = null;
+                track.Listeners.Remove(slot);
+            }
+        }
+        track.Listeners.Clear();
+        _events.TrackUnpublished(Id, track);
+        if (AutoRoute)
+        {
+            AutoRouteAll();
+        }
+    }
+
+    public void RemovePeer(string peerId, string reason)
+    {
+        SfuPeer? peer;
+        lock (_lock)
+        {
+            if (!_peers.Remove(peerId, out peer))
+            {
+                return;
+            }
+            peer.Gone = true;
+            foreach (var track in peer.Tracks.Values.ToList())
+            {
+                Unpublish(track);
+            }
+            foreach (var slot in peer.Slots.Values)
+            {
+                RouteCore(slot, null, null);
+            }
+        }
+        _events.PeerGone(Id, peerId, reason);
+        // Outside the lock: disposing joins the DTLS thread, which may be waiting for the lock.
+        ThreadPool.QueueUserWorkItem(static p => p.Dispose(), peer, preferLocal: false);
+    }
+
+    public void SetPublisherAudioMuted(string publisherPeerId, bool muted)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(publisherPeerId, out var peer))
+            {
+                throw new KeyNotFoundException($"no peer {publisherPeerId} in room {Id}");
+            }
+            if (peer.AudioMuted == muted)
+            {
+                return;
+            }
+            peer.AudioMuted = muted;
+            if (!muted)
+            {
+                // Re-base every slot fed by this publisher's audio so the subscriber sees no sequence gap.
+                foreach (var track in peer.Tracks.Values)
+                {
+                    if (track.IsAudio)
+                    {
+                        foreach (var slot in track.Listeners)
+                        {
+                            slot.Rewriter.Resync();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public IDisposable AddTap(string publisherPeerId, string mid, RtpPacketTap tap)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(publisherPeerId, out var peer) || !peer.Tracks.TryGetValue(mid, out var track))
+            {
+                throw new KeyNotFoundException($"no track {publisherPeerId}/{mid} in room {Id}");
+            }
+            track.Taps.Add(tap);
+            RequestKeyframe(track.Layer(null), force: true);
+            return new TapRegistration(this, track, tap);
+        }
+    }
+
+    private void RemoveTap(PublishedTrack track, RtpPacketTap tap)
+    {
+        lock (_lock)
+        {
+            track.Taps.Remove(tap);
+        }
+    }
+
+    private sealed class TapRegistration(SfuRoom room, PublishedTrack track, RtpPacketTap tap) : IDisposable
+    {
+        public void Dispose() => room.RemoveTap(track, tap);
+    }
+
+    public IReadOnlyList<string> PeerIds()
+    {
+        lock (_lock)
+        {
+            return [.. _peers.Keys];
+        }
+    }
+
+    private void OnDtlsConnected(DtlsSession session, DtlsSrtpKeyingMaterial keys)
+    {
+        string? peerId = null;
+        lock (_lock)
+        {
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Dtls == session)
+                {
+                    peer.InstallKeys(keys);
+                    peerId = peer.Id;
+                    // A subscriber that just became reachable needs a keyframe from each source it listens to.
+                    foreach (var slot in peer.Slots.Values)
+                    {
+                        if (slot.Track is not null)
+                        {
+                            RequestKeyframe(slot.Target ?? slot.Current ?? slot.Track.Layer(slot.Rid), force: true);
+                        }
+                    }
+                }
+            }
+        }
+        if (peerId is not null)
+        {
+            _events.PeerConnected(Id, peerId);
+        }
+    }
+
+    private void OnDtlsFailed(DtlsSession session, string reason) => RemoveBySession(session, "dtls failed: " + reason);
+
+    private void OnDtlsClosed(DtlsSession session) => RemoveBySession(session, "closed by the peer (DTLS close_notify)");
+
+    private void RemoveBySession(DtlsSession session, string reason)
+    {
+        string? peerId = null;
+        lock (_lock)
+        {
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Dtls == session)
+                {
+                    peerId = peer.Id;
+                }
+            }
+        }
+        if (peerId is not null)
+        {
+            RemovePeer(peerId, reason);
+        }
+    }
+
+    public void Dispose()
+    {
+        List<string> ids;
+        lock (_lock)
+        {
+            ids = [.. _peers.Keys];
+        }
+        foreach (var id in ids)
+        {
+            RemovePeer(id, "room closed");
+        }
+        lock (_lock)
+        {
+            _closed = true;
+        }
+    }
+}

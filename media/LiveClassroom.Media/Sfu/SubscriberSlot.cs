@@ -1,0 +1,71 @@
+using LiveClassroom.Media.Sdp;
+
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>
+/// A subscriber's receive transceiver (mid) the SFU sends into: one stable outgoing SSRC, rewritten sequence numbers
+/// and timestamps, and the source it should carry (a track and optionally a rid).
+/// </summary>
+internal sealed class SubscriberSlot
+{
+    public SubscriberSlot(SfuPeer subscriber, NegotiatedMedia media, uint ssrc)
+    {
+        Subscriber = subscriber;
+        Media = media;
+        Mid = media.Mid;
+        Kind = media.Kind;
+        var clock = Kind == "audio" ? 48000 : 90000;
+        Rewriter = new StreamRewriter(ssrc, clock, (ushort)Random.Shared.Next(0, 0x8000), (uint)Random.Shared.Next());
+        ClockRate = clock;
+    }
+
+    public SfuPeer Subscriber { get; }
+
+    public NegotiatedMedia Media { get; set; }
+
+    public string Mid { get; }
+
+    public string Kind { get; }
+
+    public int ClockRate { get; }
+
+    public StreamRewriter Rewriter { get; }
+
+    public Vp8Rewriter Vp8 { get; } = new();
+
+    /// <summary>The track the slot should carry (null: nothing).</summary>
+    public PublishedTrack? Track { get; set; }
+
+    public string? Rid { get; set; }
+
+    /// <summary>The stream currently forwarded (null before the first keyframe of a source).</summary>
+    public IncomingStream? Current { get; set; }
+
+    /// <summary>The stream being switched to (waiting for its keyframe).</summary>
+    public IncomingStream? Target { get; set; }
+
+    /// <summary>Payload type of the current source's codec in the subscriber's answer, -1 if it has none.</summary>
+    public int OutPayloadType { get; set; } = -1;
+
+    public long LastKeyframeRequestTicks { get; set; }
+
+    public uint PacketsSent { get; set; }
+
+    public uint OctetsSent { get; set; }
+
+    public long PacketsForwarded { get; set; }
+
+    public long NackHits { get; set; }
+
+    public long NackForwarded { get; set; }
+
+    public uint LastSenderReportMid { get; set; }
+
+    public long LastSenderReportTicks { get; set; }
+
+    public double RoundTripTimeMs { get; set; }
+
+    public double LossFraction { get; set; }
+
+    public bool AutoRouted { get; set; }
+}

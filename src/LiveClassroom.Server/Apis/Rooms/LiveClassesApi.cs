@@ -1,0 +1,164 @@
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Server.Apis;
+using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Rooms;
+
+namespace LiveClassroom.Server.Apis.Rooms;
+
+/// <summary>
+/// Live-class views over the pairings: the signed-in teacher's or device's lessons of a day (the projector opens
+/// straight into the current one), the classes live now in an admin's scope, and a class's attendance.
+/// </summary>
+public static class LiveClassesApi
+{
+    // Schools keep China Standard Time (no daylight saving): "today" is the school's day, not UTC's.
+    private static readonly TimeSpan SchoolOffset = TimeSpan.FromHours(8);
+    private static readonly string[] AdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
+    // A class admits no System caller to its snapshot; the server reads a class's state as a watching admin.
+    private static readonly RoomCaller StateLookup = new("server", "server", RoomRole.Admin);
+
+    public static RouteGroupBuilder MapLiveClassesApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/me/lessons", MyLessonsAsync);
+        api.MapGet("/rooms/live", LiveRoomsAsync);
+        api.MapGet("/classes/{classId}/attendance", AttendanceAsync);
+        return api;
+    }
+
+    private static async Task<IResult> MyLessonsAsync(
+        string? date, HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+    {
+        if (CallerIdentity.From(http.User) is not { } identity)
+        {
+            return RoomApiErrors.Unauthorized();
+        }
+        if (!PairingsApi.TryDate(date, out var parsed))
+        {
+            return ApiErrors.Validation("date", "invalid_format");
+        }
+        var day = parsed ?? DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+        var result = new List<MyLesson>();
+        foreach (var p in await directory.PairingsAsync(ct))
+        {
+            var caller = resolver.Resolve(identity, Parties(p));
+            // Only the people who teach in the pairing (and its classroom devices) have lessons; observers do not.
+            if (caller is null || caller.Role is not (RoomRole.Lead or RoomRole.Classroom))
+            {
+                continue;
+            }
+            IReadOnlyList<Lesson> lessons;
+            try
+            {
+                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, day, day);
+            }
+            catch (GrainOwnedElsewhereException ex)
+            {
+                // One pairing hosted by another node must not hide the others: list it with where to ask.
+                result.Add(new MyLesson(p.Listing.PairingId, p.Listing.Name, caller.Role, caller.ClassroomId, null, "Elsewhere", ex.OwnerUrl));
+                continue;
+            }
+            foreach (var lesson in lessons)
+            {
+                var (state, ownerUrl) = await ClassStateAsync(grains, lesson.ClassId);
+                result.Add(new MyLesson(p.Listing.PairingId, p.Listing.Name, caller.Role, caller.ClassroomId, lesson, state, ownerUrl));
+            }
+        }
+        result.Sort((a, b) => (a.Lesson?.Start ?? TimeOnly.MinValue).CompareTo(b.Lesson?.Start ?? TimeOnly.MinValue));
+        return Results.Json(result, RoomApiErrors.Json);
+    }
+
+    private static async Task<IResult> LiveRoomsAsync(
+        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+    {
+        if (CallerIdentity.From(http.User) is not { } identity)
+        {
+            return RoomApiErrors.Unauthorized();
+        }
+        if (identity.IsDevice || !identity.Roles.Any(r => AdminRoles.Contains(r.Role)))
+        {
+            return RoomApiErrors.Forbidden();
+        }
+        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+        var result = new List<LiveRoom>();
+        foreach (var p in await directory.PairingsAsync(ct))
+        {
+            var caller = resolver.Resolve(identity, Parties(p));
+            if (caller?.Role is not RoomRole.Admin)
+            {
+                continue;
+            }
+            // A class stays live past midnight rarely, but a lesson opened yesterday evening must still show.
+            IReadOnlyList<Lesson> lessons;
+            try
+            {
+                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
+            }
+            catch (GrainOwnedElsewhereException ex)
+            {
+                result.Add(LiveRoom.Elsewhere(p.Listing, null, ex.OwnerUrl));
+                continue;
+            }
+            foreach (var lesson in lessons.Where(l => l.ClassId is not null))
+            {
+                try
+                {
+                    var snapshot = await grains.GetGrain<IClassroomGrain>(lesson.ClassId!).GetSnapshotAsync(caller);
+                    if (snapshot.State == ClassState.Live)
+                    {
+                        result.Add(LiveRoom.From(p.Listing, snapshot));
+                    }
+                }
+                catch (GrainOwnedElsewhereException ex)
+                {
+                    result.Add(LiveRoom.Elsewhere(p.Listing, lesson, ex.OwnerUrl));
+                }
+            }
+        }
+        return Results.Json(result, RoomApiErrors.Json);
+    }
+
+    private static async Task<IResult> AttendanceAsync(string classId, HttpContext http, ClassAccess access, IGrainFactory grains, CancellationToken ct)
+    {
+        if (CallerIdentity.From(http.User) is not { } identity)
+        {
+            return RoomApiErrors.Unauthorized();
+        }
+        if (classId.Length > 100)
+        {
+            return RoomApiErrors.NotFound("class");
+        }
+        var caller = await access.ResolveClassAsync(identity, classId, ct);
+        if (caller?.Role is not (RoomRole.Lead or RoomRole.Admin))
+        {
+            return RoomApiErrors.Forbidden();
+        }
+        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(caller);
+        return Results.Json(ClassAttendance.From(snapshot), RoomApiErrors.Json);
+    }
+
+    private static ClassParties Parties(RoomDirectory.ListedPairing p) => new(
+        Guid.TryParse(p.Listing.LeadTeacher.Id, out var t) ? t : null,
+        p.LeadSchoolId,
+        Guid.Parse(p.Listing.LeadClassroom.Id),
+        [.. p.Listing.RuralClassrooms.Select((c, i) => new PairedClassroom(Guid.Parse(c.Id), p.RuralSchoolIds[i]))]);
+
+    private static async Task<(string State, string? OwnerUrl)> ClassStateAsync(IGrainFactory grains, string? classId)
+    {
+        if (classId is null)
+        {
+            return ("NotOpened", null);
+        }
+        try
+        {
+            var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(StateLookup);
+            return (snapshot.State.ToString(), null);
+        }
+        catch (GrainOwnedElsewhereException ex)
+        {
+            // Hosted by another node, which alone knows its state; the hub redirects a join there.
+            return ("Elsewhere", ex.OwnerUrl);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Server.Rooms;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveClassroom.Server.Hubs;
+
+/// <summary>
+/// The live-class hub (docs/HUB.md). It works out who the caller is in the class (role matrix), then relays to
+/// the class's grain, which owns every rule and emits the sequenced events the <see cref="ClassEventDispatcher"/>
+/// delivers. Grain refusals become stable error codes in <see cref="ClassroomHubFilter"/>.
+/// </summary>
+public sealed partial class ClassroomHub(
+    IGrainFactory grains,
+    ClassAccess access,
+    ClassConnections connections,
+    TimeProvider time,
+    ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
+{
+    public const string Path = "/hubs/classroom";
+    public const int MaxSdpLength = 48 * 1024;
+
+    /// <summary>Stats reports closer together than this are dropped: each one is persisted and fanned out to the class.</summary>
+    public static readonly TimeSpan MinStatsInterval = TimeSpan.FromSeconds(2);
+
+    // ClassroomGrain.ConnectMediaAsync's message when IMediaControl.NegotiateAsync throws FormatException/ArgumentException.
+    private const string SdpRefusedByMedia = "The SDP offer was refused";
+
+    public async Task<ClassView> JoinClass(string classId)
+    {
+        var id = ParseClassId(classId);
+        var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
+        var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
+        // Into the group before the snapshot is taken: an event racing the join arrives with seq ≤ lastSeq and is skipped.
+        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id), Context.ConnectionAborted);
+        connections.Add(Context.ConnectionId, id, caller);
+        try
+        {
+            var snapshot = await Grain(id).JoinAsync(caller);
+            LogJoined(logger, id, caller.Role);
+            return ClassView.For(snapshot, caller);
+        }
+        catch
+        {
+            connections.Remove(Context.ConnectionId, id);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+            throw;
+        }
+    }
+
+    public async Task<ClassView> Resync(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        return ClassView.For(await Grain(id).GetSnapshotAsync(caller), caller);
+    }
+
+    public async Task LeaveClass(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        connections.Remove(Context.ConnectionId, id);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+        if (!connections.HasOtherConnection(id, caller.PrincipalId, Context.ConnectionId))
+        {
+            await Grain(id).LeaveAsync(caller);
+        }
+    }
+
+    public async Task OpenClass(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).OpenAsync(caller);
+    }
+
+    public async Task EndClass(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).EndAsync(caller);
+    }
+
+    public async Task RaiseHand(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).RaiseHandAsync(caller);
+    }
+
+    public async Task LowerHand(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).LowerHandAsync(caller);
+    }
+
+    public async Task DismissHand(string classId, string classroomId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).DismissHandAsync(caller, RequireId(classroomId, "classroomId"));
+    }
+
+    public async Task BringOnStage(string classId, string classroomId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).BringOnStageAsync(caller, RequireId(classroomId, "classroomId"));
+    }
+
+    public async Task TakeOffStage(string classId, string classroomId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).TakeOffStageAsync(caller, RequireId(classroomId, "classroomId"));
+    }
+
+    public async Task MuteClassroom(string classId, string classroomId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).SetClassroomMutedAsync(caller, RequireId(classroomId, "classroomId"), true);
+    }
+
+    public async Task UnmuteClassroom(string classId, string classroomId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).SetClassroomMutedAsync(caller, RequireId(classroomId, "classroomId"), false);
+    }
+
+    public async Task<ChatMessage> SendChat(string classId, string text, bool isQuestion)
+    {
+        var (id, caller) = Joined(classId);
+        // Length and content rules are the grain's; null is the only thing it cannot be handed.
+        return await Grain(id).PostChatAsync(caller, text ?? throw HubErrors.BadInput("text"), isQuestion);
+    }
+
+    public async Task PinMessage(string classId, string messageId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).PinMessageAsync(caller, RequireText(messageId, "messageId"), true);
+    }
+
+    public async Task UnpinMessage(string classId, string messageId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).PinMessageAsync(caller, RequireText(messageId, "messageId"), false);
+    }
+
+    public async Task DismissMessage(string classId, string messageId)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).DismissMessageAsync(caller, RequireText(messageId, "messageId"));
+    }
+
+    public async Task<NegotiateResult> Negotiate(string classId, string sdpOffer, MediaDescription? mediaDescription)
+    {
+        var (id, caller) = Joined(classId);
+        // The media plane parses the offer; the grain reports its refusal as plain invalid input, so what is not
+        // even shaped like SDP is caught here to give the caller the precise code.
+        if (sdpOffer is null || sdpOffer.Length > MaxSdpLength || !Media.SdpSyntax.IsWellFormed(sdpOffer))
+        {
+            throw HubErrors.BadSdp();
+        }
+        var description = mediaDescription ?? new MediaDescription(null, null);
+        if (description.ReceiveSlots is { Count: > MediaDescription.MaxReceiveSlots })
+        {
+            throw HubErrors.BadInput($"at most {MediaDescription.MaxReceiveSlots} receive slots");
+        }
+        try
+        {
+            var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
+        }
+        catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))
+        {
+            // The grain reports the media plane's parse failure as plain invalid input; callers need to tell it apart.
+            throw HubErrors.BadSdp();
+        }
+    }
+
+    public async Task ReportConnectionStats(string classId, ConnectionStatsReport stats)
+    {
+        var (id, caller) = Joined(classId);
+        if (stats is null || !double.IsFinite(stats.RoundTripTimeMs) || !double.IsFinite(stats.PacketLoss)
+            || stats.PacketLoss is < 0 or > 1 || stats.RoundTripTimeMs < 0 || (stats.Quality?.Length ?? 0) > 16)
+        {
+            throw HubErrors.BadInput("stats out of range");
+        }
+        var now = time.GetUtcNow();
+        var key = "stats:" + id;
+        if (Context.Items.TryGetValue(key, out var last) && last is DateTimeOffset at && now - at < MinStatsInterval)
+        {
+            return;
+        }
+        Context.Items[key] = now;
+        await Grain(id).ReportStatsAsync(
+        [
+            new ParticipantStats(caller.PrincipalId, stats.RoundTripTimeMs, stats.PacketLoss,
+                stats.InboundBitrateBps, stats.OutboundBitrateBps, stats.Quality ?? "unknown"),
+        ]);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var (classId, caller) in connections.RemoveConnection(Context.ConnectionId))
+        {
+            if (connections.HasOtherConnection(classId, caller.PrincipalId, Context.ConnectionId))
+            {
+                continue;
+            }
+            try
+            {
+                await Grain(classId).ConnectionLostAsync(caller.PrincipalId);
+            }
+            catch (Exception ex) when (ex is GrainOwnedElsewhereException or GrainUnavailableException or RoomRuleException)
+            {
+                // The room moved or is unreachable: its new owner marks the participant lost when its lease lapses.
+                LogLostNotDelivered(logger, classId, ex.GetType().Name);
+            }
+        }
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private IClassroomGrain Grain(string classId) => grains.GetGrain<IClassroomGrain>(classId);
+
+    private (string ClassId, RoomCaller Caller) Joined(string classId)
+    {
+        var id = ParseClassId(classId);
+        return (id, connections.Find(Context.ConnectionId, id) ?? throw HubErrors.MustJoin());
+    }
+
+    // Class ids are "{pairingId}.{lessonId}"; anything outside this alphabet cannot name a class.
+    private static string ParseClassId(string? classId) =>
+        classId is { Length: > 0 and <= 100 } && classId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? classId
+            : throw HubErrors.UnknownClass();
+
+    private static string RequireId(string? value, string name) =>
+        Guid.TryParse(value, out var g) ? g.ToString() : throw HubErrors.BadInput(name);
+
+    private static string RequireText(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) || value.Length > 100 ? throw HubErrors.BadInput(name) : value;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined class {ClassId} as {Role}")]
+    private static partial void LogJoined(ILogger logger, string classId, RoomRole role);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not tell class {ClassId} about a lost connection: {Reason}")]
+    private static partial void LogLostNotDelivered(ILogger logger, string classId, string reason);
+}

@@ -1,0 +1,46 @@
+using LiveClassroom.Server.Grains;
+using LiveClassroom.Server.Rooms;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveClassroom.Server.Hubs;
+
+/// <summary>Wiring of the classroom hub: <c>services.AddClassroomHub()</c> and <c>app.MapClassroomHub()</c>.</summary>
+public static class ClassroomHubExtensions
+{
+    /// <summary>Largest message a client may send (an SDP offer with simulcast is ~10 KB).</summary>
+    public const long MaximumReceiveMessageSize = 64 * 1024;
+
+    public static IServiceCollection AddClassroomHub(this IServiceCollection services)
+    {
+        services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
+                // Rural links stall for seconds at a time: ping often, give up late.
+                o.KeepAliveInterval = TimeSpan.FromSeconds(10);
+                o.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
+                o.HandshakeTimeout = TimeSpan.FromSeconds(15);
+                o.EnableDetailedErrors = false;
+                o.AddFilter<ClassroomHubFilter>();
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.TryAddSingleton<ClassroomHubFilter>();
+        services.TryAddSingleton<ClassEventDispatcher>();
+        services.TryAddSingleton<ClassConnections>();
+        services.TryAddSingleton<ClassRoleResolver>();
+        services.TryAddSingleton<ClassAccess>();
+        services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapClassroomHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<ClassroomHub>(ClassroomHub.Path, o =>
+        {
+            // Long polling for school networks whose proxies break WebSocket upgrades.
+            o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
+        });
+        return app;
+    }
+}

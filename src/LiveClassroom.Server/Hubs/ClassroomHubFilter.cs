@@ -1,0 +1,62 @@
+using LiveClassroom.Grains;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveClassroom.Server.Hubs;
+
+/// <summary>
+/// Turns what the grains throw into the hub's stable error codes, for the calling connection only: a refused
+/// call never closes the connection or disturbs the room. Anything unexpected is logged (without arguments,
+/// which may hold chat text or SDP) and reported as <c>unavailable</c>.
+/// </summary>
+public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(
+        HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (RoomRuleException ex)
+        {
+            throw ex.Code switch
+            {
+                RoomErrorCode.Forbidden => HubErrors.Create(HubErrors.Forbidden, ex.Message, "您的角色不允许此操作。"),
+                RoomErrorCode.InvalidInput => HubErrors.Create(HubErrors.InvalidInput, ex.Message, "输入无效。"),
+                RoomErrorCode.InvalidState => HubErrors.Create(HubErrors.InvalidState, ex.Message, "课堂当前状态不允许此操作。"),
+                RoomErrorCode.NotFound => HubErrors.Create(HubErrors.ClassNotFound, ex.Message, "找不到该课堂或消息。"),
+                RoomErrorCode.NotJoined => HubErrors.MustJoin(),
+                _ => HubErrors.Create(HubErrors.InvalidInput, ex.Message, "输入无效。"),
+            };
+        }
+        catch (GrainOwnedElsewhereException ex)
+        {
+            throw HubErrors.Moved(string.IsNullOrEmpty(ex.OwnerUrl) ? null : ex.OwnerUrl);
+        }
+        catch (GrainUnavailableException ex)
+        {
+            LogUnavailable(logger, invocationContext.HubMethodName, ex);
+            throw HubErrors.TryAgain();
+        }
+        catch (FormatException)
+        {
+            // The media plane's parser refused the offer (the only free-form text that reaches a parser).
+            throw HubErrors.BadSdp();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, invocationContext.HubMethodName, ex);
+            throw HubErrors.TryAgain();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub call {Method} could not reach its class")]
+    private static partial void LogUnavailable(ILogger logger, string method, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub call {Method} failed")]
+    private static partial void LogFailed(ILogger logger, string method, Exception ex);
+}

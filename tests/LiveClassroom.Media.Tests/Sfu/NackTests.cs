@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using LiveClassroom.LoadTests;
+using LiveClassroom.Media.Dtls;
+using LiveClassroom.Media.Rtcp;
+using LiveClassroom.Media.Rtp;
+
+namespace LiveClassroom.Media.Tests.Sfu;
+
+/// <summary>NACK handling through a real MediaServer with synthetic ICE/DTLS/SRTP peers on loopback.</summary>
+public sealed class NackTests : IDisposable
+{
+    private const uint VideoSsrc = 0x2222_0002;
+    private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("nack-test");
+    private readonly MediaServer _server = new(new MediaServerOptions
+    {
+        BindAddress = IPAddress.Loopback,
+        AdvertisedAddresses = [IPAddress.Loopback],
+        VideoCodec = VideoCodecPreference.Vp8,
+        RetransmissionCacheSize = 16,
+    });
+    private readonly SyntheticPeer _publisher;
+    private readonly SyntheticPeer _subscriber;
+    private readonly byte[] _buffer = new byte[1600];
+
+    public NackTests()
+    {
+        var room = _server.CreateRoom("r");
+        room.AutoRoute = true;
+        _publisher = new SyntheticPeer(_certificate, _server.LocalEndPoint, 16) { KeepPackets = true };
+        _publisher.Connect(room.Negotiate("pub", _publisher.Offer(true, 0x2222_0001, VideoSsrc, 0x2222_0003)), SrtpProtectionProfileId.AeadAes128Gcm);
+        _subscriber = new SyntheticPeer(_certificate, _server.LocalEndPoint, 1024) { KeepPackets = true };
+        _subscriber.Connect(room.Negotiate("sub", _subscriber.Offer(false, 0, 0, 0)), SrtpProtectionProfileId.AeadAes128Gcm);
+        Assert.True(WaitUntil(() => room.GetStats().All(s => s.State == "connected")));
+    }
+
+    [Fact]
+    public void Nack_PacketInTheCache_IsResentWithTheSameRewrittenSequenceAndPayload()
+    {
+        // The 13th packet (payload filled with 12) is lost between the SFU and the subscriber.
+        _subscriber.DropRtpPacketNumber = 13;
+        SendVideo(1000, 20);
+        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 19), $"{_subscriber.RtpLog.Count} forwarded; {_server.Diagnostics()}");
+        var forwarded = _subscriber.RtpLog.ToArray();
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(forwarded[0], out var firstHeader));
+        var missing = (ushort)(firstHeader.SequenceNumber + 12);
+        Assert.DoesNotContain(forwarded, p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2)) == missing);
+
+        SendNack(firstHeader.Ssrc, [missing]);
+
+        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 20), "no retransmission");
+        var resent = _subscriber.RtpLog.ToArray()[19];
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(resent, out var resentHeader));
+        Assert.Equal(missing, resentHeader.SequenceNumber);
+        Assert.Equal(firstHeader.Ssrc, resentHeader.Ssrc);
+        Assert.Equal(firstHeader.Timestamp + 12u * 3000, resentHeader.Timestamp);
+        Assert.Equal(12, resent[resentHeader.PayloadOffset + 5]);
+    }
+
+    [Fact]
+    public void Nack_PacketEvictedFromTheCache_IsForwardedToThePublisherWithItsOwnSequence()
+    {
+        SendVideo(5000, 40);
+        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 40));
+        var first = _subscriber.RtpLog.ToArray()[0];
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(first, out var header));
+
+        // The cache holds 16 packets: the first of 40 is gone, so the publisher is asked instead.
+        SendNack(header.Ssrc, [header.SequenceNumber]);
+
+        Assert.True(WaitUntil(() => _publisher.RtcpLog.Any(p => IsNackFor(p, VideoSsrc, 5000))), "no NACK reached the publisher");
+    }
+
+    private static bool IsNackFor(byte[] compound, uint mediaSsrc, ushort seq)
+    {
+        var lost = new ushort[64];
+        foreach (var item in new RtcpCompoundEnumerator(compound))
+        {
+            var p = item.Slice((ReadOnlySpan<byte>)compound);
+            if (RtcpFeedbackHeader.TryParse(p, out var fb) && fb.IsNack && fb.MediaSsrc == mediaSsrc)
+            {
+                var n = RtcpNack.Expand(fb.Fci(p), lost);
+                if (lost.AsSpan(0, n).Contains(seq))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void SendVideo(ushort firstSeq, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var span = _buffer.AsSpan();
+            var header = RtpHeaderWriter.WriteFixed(span, 96, true, (ushort)(firstSeq + i), 90_000u + (uint)(3000 * i), VideoSsrc);
+            var payload = span.Slice(header, 200);
+            payload.Fill((byte)i);
+            payload[0] = 0x10;
+            payload[1] = (byte)(i == 0 ? 0x00 : 0x01);
+            BinaryPrimitives.WriteInt64LittleEndian(payload[^8..], Stopwatch.GetTimestamp());
+            _publisher.SendRtp(span, header + payload.Length);
+        }
+    }
+
+    private void SendNack(uint mediaSsrc, ushort[] seqs)
+    {
+        var length = RtcpWriter.WriteNack(_buffer, 0x3333_0001, mediaSsrc, seqs);
+        _subscriber.SendRtcp(_buffer, length);
+    }
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            if (condition())
+            {
+                return true;
+            }
+            Thread.Sleep(10);
+        }
+        return condition();
+    }
+
+    public void Dispose()
+    {
+        _publisher.Dispose();
+        _subscriber.Dispose();
+        _server.Dispose();
+    }
+}

@@ -1,0 +1,240 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using LiveClassroom.Server.Tests.Hubs;
+
+namespace LiveClassroom.Server.Tests.Apis.Rooms;
+
+/// <summary>The room HTTP APIs end to end: a county admin pairs the lead classroom with rural classrooms 0 and 1 (school 2 is unrelated).</summary>
+public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubServerFactory>
+{
+    private static string Today => RoomApiRequests.Today;
+
+    [Fact]
+    public async Task CreatePairing_CountyAdmin_CreatedAndListedForItsMembersOnly()
+    {
+        var pairingId = await CreatePairingAsync();
+
+        Assert.Contains(pairingId, await ListedAsync(factory.TokenFor("teacher")));
+        Assert.Contains(pairingId, await ListedAsync(factory.TokenFor("assistant1")));
+        Assert.Contains(pairingId, await ListedAsync(factory.TokenFor("researcher")));
+        Assert.Contains(pairingId, await ListedAsync(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[1])));
+        Assert.DoesNotContain(pairingId, await ListedAsync(factory.TokenFor("assistant3")));
+        Assert.DoesNotContain(pairingId, await ListedAsync(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[2])));
+    }
+
+    [Theory]
+    [InlineData("teacher")]
+    [InlineData("assistant1")]
+    [InlineData("researcher")]
+    [InlineData("schooladmin")]
+    public async Task CreatePairing_NotAnAdminOfEverySchool_Forbidden(string username)
+    {
+        using var http = Client(factory.TokenFor(username));
+
+        using var response = await http.PostAsJsonAsync("/api/pairings", PairingBody());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("forbidden", (string?)(await BodyAsync(response))["error"]);
+    }
+
+    [Fact]
+    public async Task CreatePairing_MissingFields_Validation()
+    {
+        using var http = Client(factory.TokenFor("admin"));
+
+        using var response = await http.PostAsJsonAsync("/api/pairings", new { name = "缺字段" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await BodyAsync(response);
+        Assert.Equal("validation", (string?)body["error"]);
+        Assert.False(string.IsNullOrEmpty((string?)body["messageZh"]));
+        Assert.Equal("required", (string?)body["fields"]!["leadClassroomId"]);
+        Assert.Equal("required", (string?)body["fields"]!["ruralClassroomIds"]);
+        Assert.Null(body["fields"]!["name"]);
+    }
+
+    [Fact]
+    public async Task LessonLifecycle_LeadOpensRuralRates_EachStepOnlyForItsRole()
+    {
+        var pairingId = await CreatePairingAsync();
+        await PutTimetableAsync(pairingId);
+        using var lead = Client(factory.TokenFor("teacher"));
+        using var assistant = Client(factory.TokenFor("assistant1"));
+        using var stranger = Client(factory.TokenFor("assistant3"));
+        using var admin = Client(factory.TokenFor("admin"));
+
+        var lessons = (await GetAsync(assistant, $"/api/pairings/{pairingId}/lessons?from={Today}&to={Today}")).AsArray();
+        var lessonId = (string)Assert.Single(lessons)!["lessonId"]!;
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/pairings/{pairingId}/lessons")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await lead.GetAsync($"/api/pairings/{Guid.NewGuid()}/lessons")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await lead.GetAsync($"/api/pairings/{pairingId}/lessons?from=yesterday")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await assistant.PostAsync($"/api/pairings/{pairingId}/lessons/{lessonId}/open", null)).StatusCode);
+        var classId = (string)(await PostAsync(lead, $"/api/pairings/{pairingId}/lessons/{lessonId}/open", new { }))["classId"]!;
+        Assert.Equal(classId, (string?)(await PostAsync(lead, $"/api/pairings/{pairingId}/lessons/{lessonId}/open", new { }))["classId"]);
+
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await assistant.PostAsJsonAsync($"/api/pairings/{pairingId}/lessons/{lessonId}/progress", new { chapter = "第9课" })).StatusCode);
+        var lesson = await PostAsync(lead, $"/api/pairings/{pairingId}/lessons/{lessonId}/progress", new { chapter = "第三单元 第9课 古诗三首" });
+        Assert.Equal("第三单元 第9课 古诗三首", (string?)lesson["chapter"]);
+
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await lead.PostAsJsonAsync($"/api/pairings/{pairingId}/lessons/{lessonId}/evaluation", new { rating = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await assistant.PostAsJsonAsync($"/api/pairings/{pairingId}/lessons/{lessonId}/evaluation", new { rating = 9 })).StatusCode);
+        var evaluation = await PostAsync(assistant, $"/api/pairings/{pairingId}/lessons/{lessonId}/evaluation", new { rating = 4, comment = "画面清晰" });
+        Assert.Equal(1, (int)evaluation["count"]!);
+        Assert.Equal(4.0, (double)evaluation["average"]!);
+
+        var attendance = await GetAsync(lead, $"/api/classes/{classId}/attendance");
+        Assert.Equal(3, (int)attendance["expected"]!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await assistant.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Timetable_PutByAdminGetByMember_RoundTripsAndStrangersRefused()
+    {
+        var pairingId = await CreatePairingAsync();
+        await PutTimetableAsync(pairingId);
+
+        using var assistant = Client(factory.TokenFor("assistant2"));
+        var timetable = await GetAsync(assistant, $"/api/pairings/{pairingId}/timetable");
+        Assert.Equal(7, timetable["slots"]!.AsArray().Count);
+        Assert.Equal("Monday", (string?)timetable["slots"]![0]!["day"]);
+        using var stranger = Client(factory.TokenFor("assistant3"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/pairings/{pairingId}/timetable")).StatusCode);
+        using var researcher = Client(factory.TokenFor("researcher"));
+        using var put = await researcher.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task MyLessons_DeviceOfPairedClassroom_SeesTodaysLiveLessonWithClassId()
+    {
+        var pairingId = await CreatePairingAsync();
+        await PutTimetableAsync(pairingId);
+        using var lead = Client(factory.TokenFor("teacher"));
+        var lessonId = (string)(await GetAsync(lead, $"/api/pairings/{pairingId}/lessons?from={Today}&to={Today}"))[0]!["lessonId"]!;
+        var classId = (string)(await PostAsync(lead, $"/api/pairings/{pairingId}/lessons/{lessonId}/open", new { }))["classId"]!;
+
+        using var device = Client(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[0]));
+        var mine = (await GetAsync(device, $"/api/me/lessons?date={Today}")).AsArray();
+        var entry = mine.Single(x => (string?)x!["pairingId"] == pairingId)!;
+        Assert.Equal(classId, (string?)entry["lesson"]!["classId"]);
+        Assert.Equal("Live", (string?)entry["classState"]);
+        Assert.Equal("Classroom", (string?)entry["role"]);
+
+        using var unpaired = Client(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[2]));
+        Assert.DoesNotContain((await GetAsync(unpaired, $"/api/me/lessons?date={Today}")).AsArray(), x => (string?)x!["pairingId"] == pairingId);
+
+        using var admin = Client(factory.TokenFor("admin"));
+        Assert.Contains((await GetAsync(admin, "/api/rooms/live")).AsArray(), x => (string?)x!["classId"] == classId);
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.GetAsync("/api/rooms/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task MyLessons_PairingHostedByAnotherNode_ListedAsElsewhereWithOwnerUrl()
+    {
+        const string ThiefUrl = "http://node-thief.example:5080";
+        var pairingId = await CreatePairingAsync();
+        await PutTimetableAsync(pairingId);
+        using var lead = Client(factory.TokenFor("teacher"));
+
+        // Another node takes the pairing's lease; this node's activation loses it at its next renewal.
+        await using (var conn = new Npgsql.NpgsqlConnection(factory.Database.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("""
+                UPDATE room_leases SET owner_node = 'node-thief', owner_url = @url, epoch = epoch + 1, expires_at = now() + interval '1 hour'
+                WHERE kind = 'pairing' AND id = @id
+                """, conn);
+            cmd.Parameters.AddWithValue("url", ThiefUrl);
+            cmd.Parameters.AddWithValue("id", pairingId);
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonNode? entry;
+        do
+        {
+            // Lease renewal runs every few seconds; the listing reflects the move once it has run.
+            await Task.Delay(250);
+            entry = (await GetAsync(lead, $"/api/me/lessons?date={Today}")).AsArray().First(x => (string?)x!["pairingId"] == pairingId);
+        }
+        while ((string?)entry!["classState"] != "Elsewhere" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("Elsewhere", (string?)entry!["classState"]);
+        Assert.Equal(ThiefUrl, (string?)entry["ownerUrl"]);
+        Assert.Null(entry["lesson"]);
+        using var moved = await lead.GetAsync($"/api/pairings/{pairingId}/lessons");
+        Assert.Equal(HttpStatusCode.Conflict, moved.StatusCode);
+        var body = await BodyAsync(moved);
+        Assert.Equal("room_moved", (string?)body["error"]);
+        Assert.Equal(ThiefUrl, (string?)body["ownerUrl"]);
+    }
+
+    [Fact]
+    public async Task Apis_WithoutToken_Unauthorized()
+    {
+        using var http = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/pairings")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/me/lessons")).StatusCode);
+    }
+
+    private object PairingBody() => RoomApiRequests.Pairing(factory.Org, 2);
+
+    private static object TimetableBody() => RoomApiRequests.Timetable();
+
+    private async Task<string> CreatePairingAsync()
+    {
+        using var http = Client(factory.TokenFor("admin"));
+        using var response = await http.PostAsJsonAsync("/api/pairings", PairingBody());
+        var body = await BodyAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
+        return (string)body["pairingId"]!;
+    }
+
+    private async Task PutTimetableAsync(string pairingId)
+    {
+        using var http = Client(factory.TokenFor("admin"));
+        using var response = await http.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
+        Assert.True(response.StatusCode == HttpStatusCode.OK, (await BodyAsync(response)).ToJsonString());
+    }
+
+    private async Task<List<string>> ListedAsync(string token)
+    {
+        using var http = Client(token);
+        return [.. (await GetAsync(http, "/api/pairings")).AsArray().Select(p => (string)p!["pairingId"]!)];
+    }
+
+    private HttpClient Client(string token)
+    {
+        var http = factory.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static async Task<JsonNode> GetAsync(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url);
+        var body = await BodyAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {body.ToJsonString()}");
+        return body;
+    }
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string url, object payload)
+    {
+        using var response = await http.PostAsJsonAsync(url, payload);
+        var body = await BodyAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {url}: {(int)response.StatusCode} {body.ToJsonString()}");
+        return body;
+    }
+
+    private static async Task<JsonNode> BodyAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? new JsonObject();
+}

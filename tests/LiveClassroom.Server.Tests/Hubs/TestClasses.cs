@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Testing.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveClassroom.Server.Tests.Hubs;
+
+/// <summary>Sets up classes for hub tests straight through the grains (the HTTP way is covered by the room API tests).</summary>
+internal static class TestClasses
+{
+    public const string ValidOffer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        + "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdefghijkl\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=sendonly\r\n"
+        + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:1\r\na=sendonly\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=recvonly\r\n";
+
+    /// <summary>A scheduled class led by the demo teacher in the lead classroom, with the first <paramref name="ruralCount"/> rural classrooms.</summary>
+    public static async Task<string> SetUpAsync(HubServerFactory f, int ruralCount = 3)
+    {
+        var grains = f.Services.GetRequiredService<IGrainFactory>();
+        var classId = "test." + Guid.NewGuid().ToString("N");
+        var teacher = f.Org["teacher"];
+        await grains.GetGrain<IClassroomGrain>(classId).SetupAsync(RoomCaller.System, new ClassSetup(
+            "三年级语文 · 古诗三首",
+            new PersonRef(teacher.Id.ToString(), teacher.DisplayName),
+            new ClassroomRef(f.Org.ClassroomOf(DemoOrg.LeadSchool).ToString(), "主讲教室"),
+            [.. DemoOrg.RuralSchools.Take(ruralCount).Select(s => new ClassroomRef(f.Org.ClassroomOf(s).ToString(), s + " 专递课堂教室"))]));
+        return classId;
+    }
+
+    /// <summary>Well-formed SDP that a WebRTC media plane still refuses (no ICE credentials).</summary>
+    public const string OfferWithoutIce = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=sendonly\r\n";
+
+    public static string Rural(HubServerFactory f, int index) => f.Org.ClassroomOf(DemoOrg.RuralSchools[index]).ToString();
+
+    public static object MediaDescription(bool publish) => new
+    {
+        publish = publish ? new { camera = "0", microphone = "1" } : null,
+        receiveSlots = new[] { new { name = "main", mid = "2" } },
+    };
+
+    /// <summary>The next class event of <paramref name="type"/> on this connection.</summary>
+    public static async Task<JsonNode> NextRoomEventAsync(this HubTestClient client, string type)
+    {
+        var e = await client.NextEventAsync("RoomEvent", x => (string?)x.Argument()?["type"] == type);
+        return e.Argument()!;
+    }
+
+    /// <summary>Sequence numbers of every class event received so far for <paramref name="classId"/>, in arrival order.</summary>
+    public static List<long> Sequences(this HubTestClient client, string classId) =>
+        [.. client.Events.Where(e => e.Target == "RoomEvent" && (string?)e.Argument()?["classId"] == classId)
+            .Select(e => (long)e.Argument()!["seq"]!)];
+
+    public static async Task<string?> ErrorCodeAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return null;
+        }
+        catch (HubInvocationException ex)
+        {
+            return ex.Code ?? "unparsed: " + ex.Message;
+        }
+    }
+}
