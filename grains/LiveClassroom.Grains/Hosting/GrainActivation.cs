@@ -165,7 +165,7 @@ internal sealed partial class GrainActivation
             error = ex;
             // Rule refusals change nothing, and a failure of another grain called from here is that grain's
             // business. Anything else may have left this grain's memory ahead of its store: drop it.
-            if (ex is not (RoomRuleException or GrainOwnedElsewhereException or GrainUnavailableException or OperationCanceledException))
+            if (ex is not (RoomRuleException or Research.ResearchRuleException or GrainOwnedElsewhereException or GrainUnavailableException or OperationCanceledException))
             {
                 GrainHostLog.Fault(Host.Logger, ex, Key);
                 _deactivateAfterItem ??= DeactivationReason.Fault;

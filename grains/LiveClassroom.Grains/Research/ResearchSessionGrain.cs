@@ -1,12 +1,14 @@
 using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Pairing;
 
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>
-/// A teaching-research session (skeleton). NotScheduled → Scheduled → Live → Ended; only the host starts and ends
-/// it, only the host and invited people join.
+/// A teaching-research session. NotScheduled → Scheduled → Live → Ended; only the host starts and ends it. The live
+/// part (agenda, floor, presences, playback) is <see cref="ResearchSessionRules"/> over <see cref="ResearchSessionGrainState.Live"/>,
+/// persisted with the rest of the state after every change; its facts go out as <see cref="ResearchEventTypes.LiveChanged"/>.
 /// </summary>
-internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState>, IResearchSessionGrain
+internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState>, IResearchSessionGrain
 {
     public async Task<ResearchSessionSnapshot> ScheduleAsync(RoomCaller caller, ResearchSessionDefinition definition)
     {
@@ -41,8 +43,11 @@ internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState
         {
             throw new RoomRuleException(RoomErrorCode.InvalidState, $"The session is {State.Status}.");
         }
+        var rules = State.Live is null ? null : Rules();
+        rules?.Start(PersonId(caller));
         State.Status = ResearchSessionState.Live;
         State.StartedAt = Time.GetUtcNow();
+        EmitLive(rules);
         return await ChangedAsync(ResearchEventTypes.SessionStarted);
     }
 
@@ -53,9 +58,12 @@ internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState
         {
             throw new RoomRuleException(RoomErrorCode.InvalidState, $"The session is {State.Status}.");
         }
+        var rules = State.Live is null ? null : Rules();
+        rules?.End(PersonId(caller));
         State.Status = ResearchSessionState.Ended;
         State.EndedAt = Time.GetUtcNow();
         State.Present.Clear();
+        EmitLive(rules);
         return await ChangedAsync(ResearchEventTypes.SessionEnded);
     }
 
@@ -70,8 +78,15 @@ internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState
         {
             throw new RoomRuleException(RoomErrorCode.InvalidState, "The session has ended.");
         }
+        if (State.Live is not null)
+        {
+            var rules = Rules();
+            rules.Join(PersonId(caller), caller.DisplayName, ResearchRoles.Participant, "grain");
+            EmitLive(rules);
+        }
         if (State.Present.Contains(caller.PrincipalId))
         {
+            await CommitAsync();
             return Snapshot();
         }
         State.Present.Add(caller.PrincipalId);
@@ -81,9 +96,19 @@ internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState
     public async Task LeaveAsync(RoomCaller caller)
     {
         RequireDefinition(caller);
+        if (State.Live is not null)
+        {
+            var rules = Rules();
+            rules.Leave(PersonId(caller));
+            EmitLive(rules);
+        }
         if (State.Present.Remove(caller.PrincipalId))
         {
             await ChangedAsync(ResearchEventTypes.ParticipantLeft);
+        }
+        else
+        {
+            await CommitAsync();
         }
     }
 
@@ -124,4 +149,8 @@ internal sealed class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState
 
     private ResearchSessionSnapshot Snapshot(long? sequence = null) =>
         new(Key.Id, State.Status, State.Definition, [.. State.Present], State.StartedAt, State.EndedAt, sequence ?? State.Sequence);
+
+    private static ResearchSessionDefinition DefinitionFrom(ResearchLiveSetup setup) =>
+        new(setup.Title, new PersonRef(setup.HostId.ToString(), setup.HostName), setup.ScheduledStart,
+            Math.Clamp(setup.Agenda.Sum(s => s.PlannedSeconds) / 60, 10, 480), []);
 }

@@ -14,4 +14,7 @@ internal sealed class ResearchSessionGrainState : RoomState
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Agenda, floor, presences and playback; null until the server sets the live part up.</summary>
+    public ResearchLiveState? Live { get; set; }
 }

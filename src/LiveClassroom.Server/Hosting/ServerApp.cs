@@ -6,6 +6,7 @@ using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Media;
 using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Seeding;
 
 namespace LiveClassroom.Server.Hosting;
@@ -44,6 +45,7 @@ public static class ServerApp
         // Nothing but login, health and static assets is reachable without a token: endpoints opt out explicitly.
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddResearch(builder.Configuration);
 
         builder.Services.AddClassroomHub();
         builder.Services.AddRoomsApi();
@@ -60,6 +62,7 @@ public static class ServerApp
         app.MapAccountsApi();
         app.MapClassroomHub();
         app.MapRoomsApi();
+        app.MapResearchApi();
         app.MapSpaFallback();
         return app;
     }

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>A present person. <see cref="Connected"/> is false during the reconnect grace period.</summary>
+public sealed record ResearchParticipantView(Guid PersonId, string DisplayName, string Role, DateTimeOffset JoinedAt, bool Connected);

@@ -1,0 +1,12 @@
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>The running agenda item; <see cref="RemainingSeconds"/> is negative once it overruns.</summary>
+public sealed record SegmentView(
+    int Index,
+    string Kind,
+    string Title,
+    int PlannedSeconds,
+    DateTimeOffset StartedAt,
+    double ElapsedSeconds,
+    double RemainingSeconds,
+    bool Overrun);

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>Who holds the floor, since when, and how long the turn may still last.</summary>
+public sealed record SpeakerView(Guid PersonId, string DisplayName, DateTimeOffset StartedAt, DateTimeOffset EndsAt, double RemainingSeconds);

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Research.Contracts;
+
+public sealed record CommentRequest(int? OffsetSeconds, string? Body, string? CriterionKey);

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Research.Contracts;
+
+public sealed record PlaybackRequest(Guid? RecordingId, bool? Playing, double? PositionSeconds);

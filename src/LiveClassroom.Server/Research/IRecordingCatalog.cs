@@ -1,0 +1,10 @@
+namespace LiveClassroom.Server.Research;
+
+/// <summary>The research area's view of the recordings library (another area owns it).</summary>
+public interface IRecordingCatalog
+{
+    Task<bool> ExistsAsync(Guid recordingId, CancellationToken ct);
+
+    /// <summary>The library resource made from the recording, if any: report links open the resource page at a moment.</summary>
+    Task<Guid?> ResourceIdAsync(Guid recordingId, CancellationToken ct);
+}

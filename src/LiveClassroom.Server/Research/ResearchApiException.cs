@@ -1,0 +1,45 @@
+namespace LiveClassroom.Server.Research;
+
+/// <summary>Refuses a research API call with a status and a stable code; rendered as <c>{error, message, messageZh}</c>.</summary>
+public sealed class ResearchApiException : Exception
+{
+    public ResearchApiException(int status, string code, string message, string messageZh)
+        : base(message)
+    {
+        Status = status;
+        Code = code;
+        MessageZh = messageZh;
+    }
+
+    public ResearchApiException()
+        : this(400, "bad_request", "Bad request.", "请求无效。")
+    {
+    }
+
+    public ResearchApiException(string message)
+        : this(400, "bad_request", message, message)
+    {
+    }
+
+    public ResearchApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Status = 400;
+        Code = "bad_request";
+        MessageZh = message;
+    }
+
+    public int Status { get; }
+
+    public string Code { get; }
+
+    public string MessageZh { get; }
+
+    public static ResearchApiException BadRequest(string code, string message, string messageZh) => new(400, code, message, messageZh);
+
+    public static ResearchApiException Forbidden(string code, string message, string messageZh) => new(403, code, message, messageZh);
+
+    public static ResearchApiException NotFound(string code, string message, string messageZh) => new(404, code, message, messageZh);
+
+    public static ResearchApiException Conflict(string code, string message, string messageZh) => new(409, code, message, messageZh);
+}
