@@ -1,6 +1,7 @@
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Recording;
 using LiveClassroom.Server.Seeding;
 
 namespace LiveClassroom.Server.Hosting;
@@ -37,6 +38,7 @@ public static class ServerApp
         // Nothing but login, health and static assets is reachable without a token: endpoints opt out explicitly.
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddRecordings();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
@@ -45,6 +47,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapRecordingsAndLibraryApi();
         return app;
     }
 }
