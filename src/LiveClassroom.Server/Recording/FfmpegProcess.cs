@@ -8,6 +8,7 @@ namespace LiveClassroom.Server.Recording;
 /// </summary>
 public sealed class FfmpegProcess : IDisposable
 {
+
     private readonly Process _process;
     private volatile bool _stopRequested;
 
@@ -64,14 +65,21 @@ public sealed class FfmpegProcess : IDisposable
         _stopRequested = true;
         if (!Exited.IsCompleted)
         {
-            try
+            // SIGTERM rather than "q" on stdin: ffmpeg reads its keyboard only between packets, and a class that has
+            // ended sends none, whereas the signal also interrupts a blocking read. ffmpeg then closes its outputs
+            // properly (last segment, #EXT-X-ENDLIST) and exits with 255. Not SIGINT: a child of a background job
+            // inherits SIGINT ignored, and ffmpeg installs its handler only after probing its input.
+            if (!await InterruptAsync(_process.Id))
             {
-                await _process.StandardInput.WriteAsync('q');
-                await _process.StandardInput.FlushAsync();
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
-            {
-                // Already gone: the exit code below tells what happened.
+                try
+                {
+                    await _process.StandardInput.WriteAsync('q');
+                    await _process.StandardInput.FlushAsync();
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+                {
+                    // Already gone: the exit code below tells what happened.
+                }
             }
             if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
             {
@@ -107,4 +115,31 @@ public sealed class FfmpegProcess : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    /// <summary>SIGTERM through kill(1): the server project does not allow the unsafe code P/Invoke generation needs.</summary>
+    private static async Task<bool> InterruptAsync(int pid)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            {
+                UseShellExecute = false,
+                RedirectStandardError = true,
+            });
+            if (kill is null)
+            {
+                return false;
+            }
+            await kill.WaitForExitAsync();
+            return kill.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 }
