@@ -21,6 +21,10 @@ public static class PartArguments
             "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
             "-protocol_whitelist", "file,udp,rtp",
             "-analyzeduration", "1500000",
+            // Ends the read after 2 s without packets. ffmpeg notices a stop signal only between packets, so this
+            // bounds how long a stop takes once the class has gone quiet; a publisher that stalls this long just
+            // starts a new part when its media returns (the default is 10 s).
+            "-listen_timeout", "2",
             "-i", sdpPath,
         };
         if (options.Threads > 0)

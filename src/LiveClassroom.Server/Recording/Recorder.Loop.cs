@@ -238,6 +238,14 @@ public sealed partial class Recorder
         _current = null;
         part.ReleasePending();
         var code = await part.Process.Exited;
+        if (code == 0)
+        {
+            // The input went quiet (listen timeout) and ffmpeg closed its outputs cleanly: not a fault.
+            LogPartQuiet(_logger, RecordingId, part.Number);
+            _dirty = true;
+            _settleUntil = 0;
+            return true;
+        }
         var tail = part.Process.Tail;
         var reason = string.Create(CultureInfo.InvariantCulture,
             $"ffmpeg (part {part.Number}) exited unexpectedly with code {code}: {LastLines(tail.ToString(), 6)}");
@@ -352,6 +360,9 @@ public sealed partial class Recorder
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} part {Part}: ffmpeg died with exit code {Code}")]
     private static partial void LogPartDied(ILogger logger, Guid recordingId, int part, int code);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part} ended: no media arrived for a while")]
+    private static partial void LogPartQuiet(ILogger logger, Guid recordingId, int part);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording {RecordingId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, Guid recordingId, string reason);

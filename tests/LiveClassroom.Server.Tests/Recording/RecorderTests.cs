@@ -85,12 +85,13 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
     {
         _ = factory.Server;
         var recorder = await StartAsync(factory, "room-pause");
-        await using var feeder = RtpFeeder.Start(recorder, "h264", 9);
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 14);
         await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= 3, TimeSpan.FromSeconds(30), "3 s fed");
-        await recorder.PauseAsync();
         var pausedAt = feeder.FedSeconds;
+        await recorder.PauseAsync();
         Assert.Equal("paused", (await factory.Services.GetRequiredService<RecordingStore>().GetAsync(recorder.RecordingId))!.Status);
-        await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= pausedAt + 3, TimeSpan.FromSeconds(30), "3 s more fed while paused");
+        var pauseDone = feeder.FedSeconds;
+        await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= pauseDone + 2, TimeSpan.FromSeconds(30), "2 s more fed while paused");
         await recorder.ResumeAsync();
         var resumedAt = feeder.FedSeconds;
         await feeder.WaitAsync();
