@@ -64,14 +64,14 @@ public static class LibraryApi
             });
         });
 
-        g.MapPatch("/resources/{id:guid}", async (Guid id, EditBody body, HttpContext http, LibraryStore store) =>
+        g.MapPatch("/resources/{id:guid}", async (Guid id, EditBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
                 return ApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null)
+            if (r is null || !await access.CanSeeAsync(caller, r))
             {
                 return ApiErrors.NotFound("The resource", "该资源");
             }

@@ -14,14 +14,14 @@ public static class LibraryReviewApi
     {
         var g = app.MapGroup("/api/library");
 
-        g.MapPost("/resources/{id:guid}/submit", async (Guid id, HttpContext http, LibraryStore store) =>
+        g.MapPost("/resources/{id:guid}/submit", async (Guid id, HttpContext http, LibraryStore store, LibraryAccess access) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
                 return ApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null)
+            if (r is null || !await access.CanSeeAsync(caller, r))
             {
                 return ApiErrors.NotFound("The resource", "该资源");
             }
