@@ -122,11 +122,14 @@ public static class RecordingsApi
 
     private static async Task<bool> SameCountyAsync(Caller caller, RecordingRow r, OrganisationScope orgs)
     {
-        var mine = await orgs.SelfAndAncestorsAsync(caller.OrganisationId);
         var theirs = await orgs.SelfAndAncestorsAsync(r.SchoolId);
-        // Ancestor chains are school → county → city → province: sharing the county (second element) or the caller being above.
-        return theirs.Contains(caller.OrganisationId) || (mine.Length >= 2 && theirs.Length >= 2 && theirs.Contains(mine[1]) && mine[1] != Guid.Empty
-            && mine.Length == theirs.Length);
+        if (theirs.Contains(caller.OrganisationId))
+        {
+            return true;
+        }
+        // school → county → city → province: two schools of one county share three ancestors.
+        var mine = await orgs.SelfAndAncestorsAsync(caller.OrganisationId);
+        return mine.Intersect(theirs).Count() >= 3;
     }
 
     public static object Status(RecordingRow r) => new
