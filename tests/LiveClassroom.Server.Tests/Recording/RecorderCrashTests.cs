@@ -99,4 +99,22 @@ public sealed class RecorderCrashTests
         Assert.NotNull(mp4);
         Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
     }
+
+    [Fact]
+    public async Task StartPart_DiskBelowMinimumFree_RecordingFailsWithDiskFullReason()
+    {
+        await using var f = new RecordingServerFactory();
+        f.Settings["Recordings:MinFreeMegabytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await f.InitializeAsync();
+        _ = f.Server;
+        var recorder = await StartAsync(f, "room-full");
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 3);
+
+        var row = await Eventually.WaitAsync(async () => (await f.Services.GetRequiredService<RecordingStore>().GetAsync(recorder.RecordingId))!,
+            r => r.Status == "failed", TimeSpan.FromSeconds(30), "failed");
+
+        Assert.StartsWith("disk full (ENOSPC)", row.FailureReason, StringComparison.Ordinal);
+        Assert.False(row.Playable);
+        Assert.Equal(0, row.Parts);
+    }
 }

@@ -105,4 +105,23 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         Assert.InRange(row.DurationSeconds!.Value, expected - 2, expected + 1);
         Assert.True(row.PausedSeconds >= 2.5, $"paused {row.PausedSeconds} s");
     }
+
+    [Fact]
+    public async Task Record_TwoMicrophones_MixedIntoOneAacTrack()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-amix");
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 5, secondAudio: true);
+        await feeder.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+        Assert.InRange(mp4.Duration, feeder.FedSeconds - 1, feeder.FedSeconds + 1);
+        var sdp = await File.ReadAllTextAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(0), RecordingPaths.SessionSdp));
+        Assert.Equal(2, sdp.Split("m=audio").Length - 1);
+    }
 }

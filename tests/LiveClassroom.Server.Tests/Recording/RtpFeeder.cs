@@ -14,6 +14,7 @@ public sealed class RtpFeeder : IAsyncDisposable
 {
     public const string VideoTrack = "cam";
     public const string AudioTrack = "mic";
+    public const string SecondAudioTrack = "mic2";
 
     private readonly List<Socket> _sockets = [];
     private readonly CancellationTokenSource _stop = new();
@@ -28,7 +29,8 @@ public sealed class RtpFeeder : IAsyncDisposable
     /// <summary>Seconds between the first and the last packet fed.</summary>
     public double FedSeconds => _firstTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_firstTicks, Interlocked.Read(ref _lastTicks)).TotalSeconds;
 
-    public static RtpFeeder Start(IRecordingInput input, string videoCodec, double seconds)
+    /// <param name="secondAudio">Adds a second microphone (another tone) as a separate audio track.</param>
+    public static RtpFeeder Start(IRecordingInput input, string videoCodec, double seconds, bool secondAudio = false)
     {
         var feeder = new RtpFeeder();
         var vp8 = videoCodec == "vp8";
@@ -36,6 +38,13 @@ public sealed class RtpFeeder : IAsyncDisposable
         input.AddTrack(AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
         var videoPort = feeder.Listen(input, VideoTrack);
         var audioPort = feeder.Listen(input, AudioTrack);
+        string[] extra = [];
+        if (secondAudio)
+        {
+            input.AddTrack(SecondAudioTrack, MediaKind.Audio, RtpCodecInfo.Opus(), TrackSource.Microphone);
+            var port = feeder.Listen(input, SecondAudioTrack);
+            extra = ["-map", "2:a", "-c:a", "libopus", "-b:a", "32k", "-f", "rtp", $"rtp://127.0.0.1:{port}"];
+        }
         var t = seconds.ToString("0.###", CultureInfo.InvariantCulture);
         string[] video = vp8
             ? ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k", "-g", "25"]
@@ -51,8 +60,9 @@ public sealed class RtpFeeder : IAsyncDisposable
             "-hide_banner", "-nostats", "-loglevel", "error",
             "-re", "-t", t, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
             "-re", "-t", t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-re", "-t", t, "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000",
             "-threads", "1", "-map", "0:v", .. video, "-f", "rtp", $"rtp://127.0.0.1:{videoPort}",
-            "-map", "1:a", "-c:a", "libopus", "-b:a", "32k", "-f", "rtp", $"rtp://127.0.0.1:{audioPort}"])
+            "-map", "1:a", "-c:a", "libopus", "-b:a", "32k", "-f", "rtp", $"rtp://127.0.0.1:{audioPort}", .. extra])
         {
             psi.ArgumentList.Add(a);
         }
