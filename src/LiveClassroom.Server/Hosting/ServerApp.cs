@@ -1,4 +1,5 @@
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Recording;
@@ -31,6 +32,7 @@ public static class ServerApp
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(

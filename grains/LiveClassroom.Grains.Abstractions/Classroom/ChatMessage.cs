@@ -1,0 +1,13 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>A chat message or question. History is bounded (oldest dropped); text is limited in length.</summary>
+public sealed record ChatMessage(
+    string MessageId,
+    string FromPrincipalId,
+    string FromName,
+    string? FromClassroomId,
+    string Text,
+    bool IsQuestion,
+    DateTimeOffset At,
+    bool Pinned,
+    bool Dismissed);

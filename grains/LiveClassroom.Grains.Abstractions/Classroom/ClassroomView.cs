@@ -1,0 +1,13 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>One classroom in the class: its tile, presence, stage/hand/mute status and attendance.</summary>
+public sealed record ClassroomView(
+    string ClassroomId,
+    string Name,
+    bool IsLead,
+    int Tile,
+    bool Present,
+    int? HandPosition,
+    int? StageSeat,
+    bool MutedByLead,
+    Attendance Attendance);

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>Payload of HandQueueChanged: the whole queue (classroom ids, oldest first) and what changed.</summary>
+public sealed record HandQueueChanged(IReadOnlyList<string> Queue, string ClassroomId, string Change);

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>The SFU's SDP answer and the peer id the participant has in the media room.</summary>
+public sealed record MediaAnswer(string SdpAnswer, string PeerId);

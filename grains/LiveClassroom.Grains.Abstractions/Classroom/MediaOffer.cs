@@ -1,0 +1,8 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// A participant's SDP offer plus what its transceivers are: the mids it publishes and its receive slots. Slot names:
+/// <c>main</c>/<c>main-audio</c> (lead camera/microphone), <c>screen</c> (lead screen share),
+/// <c>stage1..N</c>/<c>stage1-audio..</c> (on-stage classrooms' camera/microphone, by seat).
+/// </summary>
+public sealed record MediaOffer(string SdpOffer, PublishedTracks Publish, IReadOnlyList<ReceiveSlot> ReceiveSlots);

@@ -1,0 +1,10 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>Latest connection quality of one participant (as reported by the client or the SFU).</summary>
+public sealed record ParticipantStats(
+    string PrincipalId,
+    double RoundTripTimeMs,
+    double PacketLoss,
+    long InboundBitrateBps,
+    long OutboundBitrateBps,
+    string Quality);

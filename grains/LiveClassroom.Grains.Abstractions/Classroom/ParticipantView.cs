@@ -1,0 +1,19 @@
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// One principal in the class. <see cref="Tile"/> is its classroom's tile (null for observers); <see cref="PeerId"/> is
+/// its SFU peer id once media is connected; <see cref="Publishes"/> the tracks it declared.
+/// </summary>
+public sealed record ParticipantView(
+    string PrincipalId,
+    string DisplayName,
+    RoomRole Role,
+    PrincipalKind Kind,
+    string? ClassroomId,
+    int? Tile,
+    ConnectionState Connection,
+    string? PeerId,
+    PublishedTracks? Publishes,
+    ParticipantStats? Stats);

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>The mids of a participant's send transceivers; null where it does not publish that track.</summary>
+public sealed record PublishedTracks(string? CameraMid = null, string? MicrophoneMid = null, string? ScreenMid = null);

@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Pairing;
+
+/// <summary>One rural classroom's rating (1–5) of one lesson.</summary>
+public sealed record LessonRating(string ClassroomId, string RaterId, string RaterName, int Rating, string? Comment, DateTimeOffset At);

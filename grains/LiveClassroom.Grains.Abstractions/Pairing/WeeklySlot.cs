@@ -1,0 +1,4 @@
+namespace LiveClassroom.Grains.Pairing;
+
+/// <summary>A lesson every <paramref name="Day"/> at <paramref name="Start"/> (local school time) for <paramref name="DurationMinutes"/>.</summary>
+public sealed record WeeklySlot(DayOfWeek Day, TimeOnly Start, int DurationMinutes, string Subject);

@@ -1,0 +1,11 @@
+using LiveClassroom.Grains.Pairing;
+
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>What a research session is: title, host, when, and who is invited.</summary>
+public sealed record ResearchSessionDefinition(
+    string Title,
+    PersonRef Host,
+    DateTimeOffset ScheduledStart,
+    int DurationMinutes,
+    IReadOnlyList<PersonRef> Invited);

@@ -1,0 +1,27 @@
+namespace LiveClassroom.Grains;
+
+/// <summary>
+/// A call the room's rules refuse (wrong role, bad input, wrong class state). Only that caller gets it; the room
+/// state is unchanged and the room keeps running. <see cref="Exception.Message"/> is safe to show to the caller.
+/// </summary>
+public sealed class RoomRuleException : Exception
+{
+    public RoomRuleException(RoomErrorCode code, string message) : base(message)
+    {
+        Code = code;
+    }
+
+    public RoomRuleException()
+    {
+    }
+
+    public RoomRuleException(string message) : base(message)
+    {
+    }
+
+    public RoomRuleException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    public RoomErrorCode Code { get; } = RoomErrorCode.InvalidInput;
+}

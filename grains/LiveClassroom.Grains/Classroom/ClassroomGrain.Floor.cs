@@ -1,0 +1,177 @@
+using System.Globalization;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>The floor: raised hands, the stage, the lead's mute, chat and Q&amp;A.</summary>
+internal sealed partial class ClassroomGrain
+{
+    private const int ChatHistoryLimit = 200;
+    private const int ChatTextLimit = 500;
+
+    public async Task RaiseHandAsync(RoomCaller caller)
+    {
+        var classroomId = RequireClassroomMember(caller);
+        RequireLive();
+        if (State.HandQueue.Contains(classroomId) || State.StageSeats.Contains(classroomId))
+        {
+            return;
+        }
+        State.HandQueue.Add(classroomId);
+        Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "raised"));
+        await CommitAsync();
+    }
+
+    public async Task LowerHandAsync(RoomCaller caller)
+    {
+        var classroomId = RequireClassroomMember(caller);
+        RequireLive();
+        if (State.HandQueue.Remove(classroomId))
+        {
+            Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "lowered"));
+            await CommitAsync();
+        }
+    }
+
+    public async Task DismissHandAsync(RoomCaller caller, string classroomId)
+    {
+        RequireLead(caller);
+        RequireLive();
+        RequireClassroom(classroomId);
+        if (State.HandQueue.Remove(classroomId))
+        {
+            Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "dismissed"));
+            await CommitAsync();
+        }
+    }
+
+    public async Task BringOnStageAsync(RoomCaller caller, string classroomId)
+    {
+        RequireLead(caller);
+        RequireLive();
+        var classroom = RequireClassroom(classroomId);
+        if (classroom.IsLead)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, "The lead classroom is always seen; only rural classrooms go on stage.");
+        }
+        if (State.StageSeats.Contains(classroomId))
+        {
+            return;
+        }
+        var seat = State.StageSeats.IndexOf(null);
+        if (seat < 0)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidState, $"The stage is full ({State.StageSeats.Count} classrooms); take one off first.");
+        }
+        State.StageSeats[seat] = classroomId;
+        if (State.HandQueue.Remove(classroomId))
+        {
+            Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "on_stage"));
+        }
+        Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+        await CommitAsync();
+        await RouteAllAsync();
+    }
+
+    public async Task TakeOffStageAsync(RoomCaller caller, string classroomId)
+    {
+        RequireLead(caller);
+        RequireLive();
+        RequireClassroom(classroomId);
+        var seat = State.StageSeats.IndexOf(classroomId);
+        if (seat < 0)
+        {
+            return;
+        }
+        State.StageSeats[seat] = null;
+        Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+        await CommitAsync();
+        await RouteAllAsync();
+    }
+
+    public async Task SetClassroomMutedAsync(RoomCaller caller, string classroomId, bool muted)
+    {
+        // Lead only, whichever way: a muted classroom must not be able to unmute itself.
+        RequireLead(caller);
+        RequireLive();
+        var classroom = RequireClassroom(classroomId);
+        if (classroom.MutedByLead == muted)
+        {
+            return;
+        }
+        classroom.MutedByLead = muted;
+        Emit(ClassEventTypes.MuteChanged, new MuteChanged(classroomId, muted));
+        await CommitAsync();
+        foreach (var p in State.Participants.Where(p => p.ClassroomId == classroomId && p.PeerId is not null && p.Connection == ConnectionState.Connected))
+        {
+            var peer = p.PeerId!;
+            await TryMediaAsync("mute", m => m.SetPublisherAudioMutedAsync(Key.Id, peer, muted));
+        }
+    }
+
+    public async Task<ChatMessage> PostChatAsync(RoomCaller caller, string text, bool isQuestion)
+    {
+        var role = Admit(caller);
+        RequireLive();
+        var p = RequireJoined(caller);
+        var trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0 || trimmed.Length > ChatTextLimit)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, $"A message has 1 to {ChatTextLimit} characters.");
+        }
+        State.LastMessageNumber++;
+        var message = new ChatMessage(
+            State.LastMessageNumber.ToString(CultureInfo.InvariantCulture),
+            p.PrincipalId,
+            p.DisplayName,
+            ClassroomOf(caller, role),
+            trimmed,
+            isQuestion,
+            Time.GetUtcNow(),
+            Pinned: false,
+            Dismissed: false);
+        State.Chat.Add(message);
+        if (State.Chat.Count > ChatHistoryLimit)
+        {
+            // Drop the oldest unpinned message: pinned ones are what the lead wants kept in view.
+            var drop = State.Chat.FindIndex(m => !m.Pinned);
+            State.Chat.RemoveAt(drop >= 0 ? drop : 0);
+        }
+        Emit(ClassEventTypes.ChatMessage, message);
+        await CommitAsync();
+        return message;
+    }
+
+    public async Task PinMessageAsync(RoomCaller caller, string messageId, bool pinned)
+    {
+        RequireLead(caller);
+        RequireLive();
+        var i = RequireMessage(messageId);
+        if (State.Chat[i].Pinned == pinned)
+        {
+            return;
+        }
+        State.Chat[i] = State.Chat[i] with { Pinned = pinned };
+        Emit(ClassEventTypes.MessagePinned, State.Chat[i]);
+        await CommitAsync();
+    }
+
+    public async Task DismissMessageAsync(RoomCaller caller, string messageId)
+    {
+        RequireLead(caller);
+        RequireLive();
+        var i = RequireMessage(messageId);
+        if (State.Chat[i].Dismissed)
+        {
+            return;
+        }
+        State.Chat[i] = State.Chat[i] with { Dismissed = true, Pinned = false };
+        Emit(ClassEventTypes.MessageDismissed, State.Chat[i]);
+        await CommitAsync();
+    }
+
+    private int RequireMessage(string messageId)
+    {
+        var i = State.Chat.FindIndex(m => m.MessageId == messageId);
+        return i >= 0 ? i : throw new RoomRuleException(RoomErrorCode.NotFound, "No such message (it may have aged out of the history).");
+    }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// Media: which publisher track feeds which receive slot of every participant. Routes the SFU already has are
+/// remembered (in memory only: a new activation re-sends them) so a change only touches the slots it moves.
+/// </summary>
+internal sealed partial class ClassroomGrain
+{
+    private const int MaxReceiveSlots = 32;
+    private readonly Dictionary<(string Peer, string Mid), MediaSource?> _routes = [];
+
+    public async Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer)
+    {
+        var role = Admit(caller);
+        RequireLive();
+        var p = RequireJoined(caller);
+        if (p.Connection != ConnectionState.Connected)
+        {
+            throw new RoomRuleException(RoomErrorCode.NotJoined, "Join the class again before connecting media.");
+        }
+        ValidateOffer(offer, role);
+        var peerId = p.PrincipalId;
+        string answer;
+        try
+        {
+            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, $"The SDP offer was refused: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is not (RoomRuleException or OperationCanceledException))
+        {
+            throw new GrainUnavailableException($"The media server could not take the offer: {ex.Message}", ex);
+        }
+        p.PeerId = peerId;
+        p.Publish = offer.Publish;
+        p.Slots = [.. offer.ReceiveSlots];
+        Emit(ClassEventTypes.MediaChanged, View(p));
+        await CommitAsync();
+        ForgetRoutes(peerId);
+        if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
+        {
+            await TryMediaAsync("mute", m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
+        }
+        await RouteAllAsync();
+        return new MediaAnswer(answer, peerId);
+    }
+
+    public async Task ReportStatsAsync(IReadOnlyList<ParticipantStats> stats)
+    {
+        if (stats is null || State.Status != ClassState.Live)
+        {
+            return;
+        }
+        var accepted = new List<ParticipantStats>();
+        foreach (var s in stats)
+        {
+            if (s is not null && State.Participants.Find(p => p.PrincipalId == s.PrincipalId) is { } p)
+            {
+                p.Stats = s;
+                accepted.Add(s);
+            }
+        }
+        if (accepted.Count > 0)
+        {
+            Emit(ClassEventTypes.StatsChanged, new StatsChanged(accepted));
+            await CommitAsync();
+        }
+    }
+
+    private void ValidateOffer(MediaOffer? offer, RoomRole role)
+    {
+        if (offer is null || string.IsNullOrWhiteSpace(offer.SdpOffer) || offer.Publish is null || offer.ReceiveSlots is null)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, "A media offer needs an SDP offer, its publish mids and its receive slots.");
+        }
+        var publishes = offer.Publish.CameraMid ?? offer.Publish.MicrophoneMid ?? offer.Publish.ScreenMid;
+        if (role == RoomRole.Observer && publishes is not null)
+        {
+            throw new RoomRuleException(RoomErrorCode.Forbidden, "Observers receive only.");
+        }
+        if (role != RoomRole.Lead && offer.Publish.ScreenMid is not null)
+        {
+            throw new RoomRuleException(RoomErrorCode.Forbidden, "Only the lead shares a screen.");
+        }
+        if (offer.ReceiveSlots.Count > MaxReceiveSlots)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, $"At most {MaxReceiveSlots} receive slots.");
+        }
+        var mids = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var mid in new[] { offer.Publish.CameraMid, offer.Publish.MicrophoneMid, offer.Publish.ScreenMid }.OfType<string>())
+        {
+            if (mid.Length is 0 or > 32 || !mids.Add(mid))
+            {
+                throw new RoomRuleException(RoomErrorCode.InvalidInput, "Each mid must be 1 to 32 characters and used once.");
+            }
+        }
+        foreach (var slot in offer.ReceiveSlots)
+        {
+            if (slot is null || string.IsNullOrEmpty(slot.Mid) || slot.Mid.Length > 32 || !mids.Add(slot.Mid))
+            {
+                throw new RoomRuleException(RoomErrorCode.InvalidInput, "Each mid must be 1 to 32 characters and used once.");
+            }
+            if (!IsKnownSlot(slot.Name) || !names.Add(slot.Name))
+            {
+                throw new RoomRuleException(RoomErrorCode.InvalidInput, $"Unknown or repeated receive slot '{slot.Name}'.");
+            }
+        }
+    }
+
+    private bool IsKnownSlot(string? name) =>
+        name is "main" or "main-audio" or "screen" || (StageSlot(name) is { Seat: var seat } && seat <= State.StageSeats.Count);
+
+    /// <summary>Parses <c>stage{n}</c> / <c>stage{n}-audio</c>.</summary>
+    private static (int Seat, bool Audio)? StageSlot(string? name)
+    {
+        if (name is null || !name.StartsWith("stage", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var audio = name.EndsWith("-audio", StringComparison.Ordinal);
+        var digits = name[5..(audio ? name.Length - 6 : name.Length)];
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var seat) && seat >= 1 ? (seat, audio) : null;
+    }
+
+    /// <summary>Points every connected participant's slots at their sources, sending only the routes that change.</summary>
+    private async Task RouteAllAsync()
+    {
+        if (State.Status != ClassState.Live)
+        {
+            return;
+        }
+        var subscribers = State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList();
+        foreach (var sub in subscribers)
+        {
+            foreach (var slot in sub.Slots)
+            {
+                var source = SourceFor(slot.Name);
+                if (source is not null && source.PublisherPeerId == sub.PeerId)
+                {
+                    source = null;
+                }
+                var key = (sub.PeerId!, slot.Mid);
+                if (_routes.TryGetValue(key, out var current) && current == source)
+                {
+                    continue;
+                }
+                var peer = sub.PeerId!;
+                if (await TryMediaAsync("route", m => m.RouteAsync(Key.Id, peer, slot.Mid, source)))
+                {
+                    _routes[key] = source;
+                }
+            }
+        }
+    }
+
+    private MediaSource? SourceFor(string slotName)
+    {
+        if (slotName is "main" or "main-audio" or "screen")
+        {
+            var lead = Publisher(State.Setup!.LeadClassroom.Id, preferPerson: true);
+            var mid = slotName switch
+            {
+                "main" => lead?.Publish?.CameraMid,
+                "main-audio" => lead?.Publish?.MicrophoneMid,
+                _ => lead?.Publish?.ScreenMid,
+            };
+            return mid is null ? null : new MediaSource(lead!.PeerId!, mid);
+        }
+        if (StageSlot(slotName) is not { } stage || stage.Seat > State.StageSeats.Count || State.StageSeats[stage.Seat - 1] is not { } classroomId)
+        {
+            return null;
+        }
+        var publisher = Publisher(classroomId, preferPerson: false);
+        var stageMid = stage.Audio ? publisher?.Publish?.MicrophoneMid : publisher?.Publish?.CameraMid;
+        return stageMid is null ? null : new MediaSource(publisher!.PeerId!, stageMid);
+    }
+
+    /// <summary>
+    /// The participant whose camera stands for a classroom: for the lead, the lead teacher's own device first;
+    /// for a rural classroom, its projector PC (device) first, which films the whole room.
+    /// </summary>
+    private ParticipantRecord? Publisher(string classroomId, bool preferPerson)
+    {
+        ParticipantRecord? best = null;
+        foreach (var p in State.Participants)
+        {
+            if (p.ClassroomId != classroomId || p.Connection != ConnectionState.Connected || p.PeerId is null || p.Publish is null)
+            {
+                continue;
+            }
+            var preferred = (p.Kind == PrincipalKind.Person) == preferPerson;
+            if (best is null || (preferred && (best.Kind == PrincipalKind.Person) != preferPerson))
+            {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private void ForgetRoutes(string peerId)
+    {
+        foreach (var key in _routes.Keys.Where(k => k.Peer == peerId).ToList())
+        {
+            _routes.Remove(key);
+        }
+    }
+}

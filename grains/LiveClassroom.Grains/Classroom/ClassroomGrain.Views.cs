@@ -1,0 +1,94 @@
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>Attendance bookkeeping and the immutable views (snapshot, participant) handed out of the grain.</summary>
+internal sealed partial class ClassroomGrain
+{
+    /// <summary>Starts or ends a stretch of presence when the classroom's first participant connects or its last one drops.</summary>
+    private void UpdatePresence(string? classroomId, DateTimeOffset now)
+    {
+        var c = State.Classrooms.Find(x => x.Id == classroomId);
+        if (c is null)
+        {
+            return;
+        }
+        var present = State.Participants.Exists(p => p.ClassroomId == c.Id && p.Connection == ConnectionState.Connected);
+        if (present && c.PresentSince is null)
+        {
+            if (c.FirstJoinedAt is null)
+            {
+                c.FirstJoinedAt = now;
+            }
+            else
+            {
+                c.ReconnectCount++;
+            }
+            c.PresentSince = now;
+        }
+        else if (!present && c.PresentSince is not null)
+        {
+            ClosePresence(c, now);
+        }
+    }
+
+    private static void ClosePresence(ClassroomRecord c, DateTimeOffset now)
+    {
+        if (c.PresentSince is { } since)
+        {
+            c.MinutesBefore += (now - since).TotalMinutes;
+            c.PresentSince = null;
+            c.LastLeftAt = now;
+        }
+    }
+
+    private ClassSnapshot Snapshot()
+    {
+        var setup = State.Setup!;
+        var now = Time.GetUtcNow();
+        return new ClassSnapshot(
+            Key.Id,
+            State.Status,
+            setup.Title,
+            setup.PairingId,
+            setup.LessonId,
+            setup.LeadTeacher.Id,
+            setup.LeadClassroom.Id,
+            setup.ScheduledStart,
+            State.OpenedAt,
+            State.EndedAt,
+            setup.MaxOnStage,
+            [.. State.Classrooms.Select(c => ClassroomView(c, now))],
+            [.. State.Participants.Select(View)],
+            [.. State.HandQueue],
+            Seats(),
+            [.. State.Chat],
+            State.Sequence);
+    }
+
+    private ClassroomView ClassroomView(ClassroomRecord c, DateTimeOffset now)
+    {
+        var hand = State.HandQueue.IndexOf(c.Id);
+        var seat = State.StageSeats.IndexOf(c.Id);
+        var minutes = c.MinutesBefore + (c.PresentSince is { } since ? (now - since).TotalMinutes : 0);
+        return new ClassroomView(
+            c.Id, c.Name, c.IsLead, c.Tile, c.PresentSince is not null,
+            hand >= 0 ? hand + 1 : null,
+            seat >= 0 ? seat + 1 : null,
+            c.MutedByLead,
+            new Attendance(c.FirstJoinedAt, c.LastLeftAt, Math.Round(minutes, 2), c.ReconnectCount));
+    }
+
+    private ParticipantView View(ParticipantRecord p) => new(
+        p.PrincipalId,
+        p.DisplayName,
+        p.Role,
+        p.Kind,
+        p.ClassroomId,
+        State.Classrooms.Find(c => c.Id == p.ClassroomId)?.Tile,
+        p.Connection,
+        p.PeerId,
+        p.Publish,
+        p.Stats);
+
+    private List<StageSeat> Seats() =>
+        [.. State.StageSeats.Select((id, i) => (id, i)).Where(x => x.id is not null).Select(x => new StageSeat(x.i + 1, x.id!))];
+}

@@ -1,0 +1,232 @@
+using LiveClassroom.Grains.Hosting;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// One live class. NotSetUp → Scheduled (SetupAsync) → Live (OpenAsync) → Ended (EndAsync); Ended refuses mutations.
+/// Every rule is checked before anything changes, so a refused call leaves the class untouched.
+/// </summary>
+internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, IClassroomGrain
+{
+    protected override async Task OnActivateAsync()
+    {
+        // Media connections do not survive an activation (the SFU room may be on another node now): whoever was
+        // connected is reconnecting until it joins again, and keeps its place meanwhile.
+        var now = Time.GetUtcNow();
+        var changed = false;
+        foreach (var p in State.Participants.Where(p => p.Connection == ConnectionState.Connected))
+        {
+            p.Connection = ConnectionState.Reconnecting;
+            p.DisconnectedAt = now;
+            p.PeerId = null;
+            UpdatePresence(p.ClassroomId, now);
+            Emit(ClassEventTypes.ConnectionChanged, View(p));
+            changed = true;
+        }
+        if (changed)
+        {
+            await CommitAsync();
+        }
+        if (State.Participants.Any(p => p.Connection == ConnectionState.Reconnecting))
+        {
+            RegisterTimer(ExpireReconnectsAsync, Options.ReconnectGrace, Timeout.InfiniteTimeSpan);
+        }
+        if (State.Status == ClassState.Live)
+        {
+            await TryMediaAsync("open room", m => m.OpenRoomAsync(Key.Id));
+        }
+    }
+
+    /// <summary>A live class with people in it stays, however quiet: its clients would not know it had gone.</summary>
+    internal override bool KeepAlive =>
+        State.Status == ClassState.Live && State.Participants.Exists(p => p.Connection != ConnectionState.Left);
+
+    public async Task<ClassSnapshot> SetupAsync(RoomCaller caller, ClassSetup setup)
+    {
+        CheckCaller(caller);
+        if (caller.Role is not (RoomRole.System or RoomRole.Admin))
+        {
+            throw new RoomRuleException(RoomErrorCode.Forbidden, "Only an administrator can set up a class.");
+        }
+        if (State.Status is ClassState.Live or ClassState.Ended)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidState, $"The class is {State.Status} and can no longer be set up.");
+        }
+        ValidateSetup(setup);
+        State.Setup = setup;
+        State.Status = ClassState.Scheduled;
+        var ids = new[] { setup.LeadClassroom }.Concat(setup.RuralClassrooms).ToList();
+        var old = State.Classrooms.ToDictionary(c => c.Id);
+        State.Classrooms = [.. ids.Select((c, i) => old.TryGetValue(c.Id, out var kept)
+            ? Reset(kept, c.Name, i)
+            : new ClassroomRecord { Id = c.Id, Name = c.Name, IsLead = i == 0, Tile = i })];
+        State.StageSeats = [.. Enumerable.Repeat<string?>(null, setup.MaxOnStage)];
+        State.HandQueue.RemoveAll(id => !ids.Any(c => c.Id == id));
+        Emit(ClassEventTypes.ClassScheduled, Snapshot() with { Sequence = State.Sequence + 1 });
+        await CommitAsync();
+        return Snapshot();
+
+        static ClassroomRecord Reset(ClassroomRecord r, string name, int tile)
+        {
+            r.Name = name;
+            r.Tile = tile;
+            r.IsLead = tile == 0;
+            return r;
+        }
+    }
+
+    public async Task<ClassSnapshot> OpenAsync(RoomCaller caller)
+    {
+        RequireLead(caller);
+        if (State.Status == ClassState.Live)
+        {
+            return Snapshot();
+        }
+        RequireMutable();
+        State.Status = ClassState.Live;
+        State.OpenedAt = Time.GetUtcNow();
+        Emit(ClassEventTypes.ClassOpened, new ClassStateChanged(ClassState.Live, State.OpenedAt.Value));
+        await CommitAsync();
+        await TryMediaAsync("open room", m => m.OpenRoomAsync(Key.Id));
+        await RouteAllAsync();
+        return Snapshot();
+    }
+
+    public async Task<ClassSnapshot> EndAsync(RoomCaller caller)
+    {
+        RequireLead(caller);
+        RequireLive();
+        var now = Time.GetUtcNow();
+        State.Status = ClassState.Ended;
+        State.EndedAt = now;
+        foreach (var c in State.Classrooms)
+        {
+            ClosePresence(c, now);
+        }
+        Emit(ClassEventTypes.ClassEnded, new ClassStateChanged(ClassState.Ended, now));
+        await CommitAsync();
+        _routes.Clear();
+        await TryMediaAsync("close room", m => m.CloseRoomAsync(Key.Id));
+        return Snapshot();
+    }
+
+    public async Task<ClassSnapshot> JoinAsync(RoomCaller caller)
+    {
+        var role = Admit(caller);
+        RequireMutable();
+        var now = Time.GetUtcNow();
+        var p = State.Participants.Find(x => x.PrincipalId == caller.PrincipalId);
+        if (p is null)
+        {
+            p = new ParticipantRecord { PrincipalId = caller.PrincipalId };
+            State.Participants.Add(p);
+        }
+        else if (p.Connection == ConnectionState.Connected && p.ClassroomId == ClassroomOf(caller, role))
+        {
+            // A second join on the same connection state (e.g. a client retry): nothing changes.
+            return Snapshot();
+        }
+        p.DisplayName = Bounded(caller.DisplayName, 100);
+        p.Role = role;
+        p.Kind = caller.Kind;
+        var previousClassroom = p.ClassroomId;
+        p.ClassroomId = ClassroomOf(caller, role);
+        p.Connection = ConnectionState.Connected;
+        p.DisconnectedAt = null;
+        if (previousClassroom is not null && previousClassroom != p.ClassroomId)
+        {
+            UpdatePresence(previousClassroom, now);
+        }
+        UpdatePresence(p.ClassroomId, now);
+        Emit(ClassEventTypes.ParticipantJoined, View(p));
+        await CommitAsync();
+        return Snapshot();
+    }
+
+    public async Task LeaveAsync(RoomCaller caller)
+    {
+        Admit(caller);
+        RequireMutable();
+        var p = RequireJoined(caller);
+        await DisconnectAsync(p, ConnectionState.Left);
+    }
+
+    public async Task ConnectionLostAsync(string principalId)
+    {
+        var p = State.Participants.Find(x => x.PrincipalId == principalId);
+        if (p is null || p.Connection != ConnectionState.Connected || State.Status != ClassState.Live && State.Status != ClassState.Scheduled)
+        {
+            return;
+        }
+        await DisconnectAsync(p, ConnectionState.Reconnecting);
+        RegisterTimer(ExpireReconnectsAsync, Options.ReconnectGrace, Timeout.InfiniteTimeSpan);
+    }
+
+    public Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller)
+    {
+        // The server itself may read any class (e.g. to work out who belongs to it before admitting a caller).
+        if (caller?.Role == RoomRole.System)
+        {
+            _ = State.Setup ?? throw new RoomRuleException(RoomErrorCode.NotFound, "No such class.");
+        }
+        else
+        {
+            Admit(caller!);
+        }
+        return Task.FromResult(Snapshot());
+    }
+
+    private async Task DisconnectAsync(ParticipantRecord p, ConnectionState to)
+    {
+        var now = Time.GetUtcNow();
+        p.Connection = to;
+        p.DisconnectedAt = to == ConnectionState.Reconnecting ? now : null;
+        var peer = p.PeerId;
+        if (to == ConnectionState.Left)
+        {
+            p.PeerId = null;
+        }
+        UpdatePresence(p.ClassroomId, now);
+        Emit(ClassEventTypes.ConnectionChanged, View(p));
+        if (to == ConnectionState.Left && p.ClassroomId is { } classroomId && !HasMember(classroomId))
+        {
+            // The classroom is gone for good: its hand and stage seat would otherwise wait forever.
+            if (State.HandQueue.Remove(classroomId))
+            {
+                Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "left"));
+            }
+            var seat = State.StageSeats.IndexOf(classroomId);
+            if (seat >= 0)
+            {
+                State.StageSeats[seat] = null;
+                Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+            }
+        }
+        await CommitAsync();
+        if (to == ConnectionState.Left && peer is not null)
+        {
+            ForgetRoutes(peer);
+            await TryMediaAsync("remove peer", m => m.RemovePeerAsync(Key.Id, peer));
+        }
+        await RouteAllAsync();
+    }
+
+    private async Task ExpireReconnectsAsync()
+    {
+        if (State.Status is not (ClassState.Scheduled or ClassState.Live))
+        {
+            return;
+        }
+        var now = Time.GetUtcNow();
+        var expired = State.Participants
+            .Where(p => p.Connection == ConnectionState.Reconnecting && p.DisconnectedAt + Options.ReconnectGrace <= now)
+            .ToList();
+        foreach (var p in expired)
+        {
+            await DisconnectAsync(p, ConnectionState.Left);
+        }
+    }
+
+    private bool HasMember(string classroomId) =>
+        State.Participants.Exists(p => p.ClassroomId == classroomId && p.Connection != ConnectionState.Left);
+}

@@ -1,0 +1,31 @@
+using LiveClassroom.Grains.Hosting;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>The persisted state of one class (<c>grain_state.state</c> of kind <c>classroom</c>).</summary>
+internal sealed class ClassroomGrainState : RoomState
+{
+    public ClassState Status { get; set; } = ClassState.NotSetUp;
+
+    public ClassSetup? Setup { get; set; }
+
+    public DateTimeOffset? OpenedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Ordered by tile: the lead classroom first, then the rural classrooms in setup order.</summary>
+    public List<ClassroomRecord> Classrooms { get; set; } = [];
+
+    /// <summary>In order of first join.</summary>
+    public List<ParticipantRecord> Participants { get; set; } = [];
+
+    /// <summary>Classroom ids, oldest raised hand first; never a duplicate.</summary>
+    public List<string> HandQueue { get; set; } = [];
+
+    /// <summary>Index i holds the classroom on stage seat i + 1, or null; length = MaxOnStage.</summary>
+    public List<string?> StageSeats { get; set; } = [];
+
+    public List<ChatMessage> Chat { get; set; } = [];
+
+    public long LastMessageNumber { get; set; }
+}

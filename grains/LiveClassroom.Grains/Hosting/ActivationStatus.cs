@@ -1,0 +1,9 @@
+namespace LiveClassroom.Grains.Hosting;
+
+/// <summary>Lifecycle of one activation.</summary>
+internal enum ActivationStatus
+{
+    Activating,
+    Active,
+    Deactivated,
+}

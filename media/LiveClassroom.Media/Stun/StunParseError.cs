@@ -1,0 +1,14 @@
+namespace LiveClassroom.Media.Stun;
+
+internal enum StunParseError
+{
+    None = 0,
+    TooShort,
+    NotStun,
+    BadMagicCookie,
+    LengthMismatch,
+    LengthNotAligned,
+    AttributeOverrun,
+    BadFingerprintPosition,
+    BadAttributeValue,
+}

@@ -1,0 +1,19 @@
+namespace LiveClassroom.Media.Transport;
+
+/// <summary>
+/// Receives one peer's packets from the transport, already demultiplexed (RFC 7983). Calls come one packet at a
+/// time, never concurrently: on the UDP receive thread, or (ICE-TCP frames) on a pool thread holding the transport's
+/// dispatch lock. The span is valid only during the call (copy it, e.g. into a pooled buffer, to keep it) and may be
+/// modified in place (SRTP unprotect). Implementations must not block and should not throw; an exception is caught,
+/// counted as <see cref="TransportDropReason.SinkError"/> and dropped.
+/// </summary>
+internal interface IPacketSink
+{
+    void OnStun(Span<byte> packet, RemoteAddress remote);
+
+    void OnDtls(Span<byte> packet, RemoteAddress remote);
+
+    void OnRtp(Span<byte> packet, RemoteAddress remote);
+
+    void OnRtcp(Span<byte> packet, RemoteAddress remote);
+}

@@ -1,0 +1,12 @@
+namespace LiveClassroom.Media.Transport;
+
+internal enum PacketKind
+{
+    Unknown = 0,
+    Stun,
+    Dtls,
+    Rtp,
+    Rtcp,
+    Zrtp,
+    TurnChannel,
+}

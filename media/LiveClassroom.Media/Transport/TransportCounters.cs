@@ -1,0 +1,59 @@
+namespace LiveClassroom.Media.Transport;
+
+/// <summary>Counters a transport keeps; written by its threads with Interlocked, readable from anywhere.</summary>
+internal sealed class TransportCounters
+{
+    private readonly long[] _drops = new long[Enum.GetValues<TransportDropReason>().Length];
+    private readonly long[] _delivered = new long[Enum.GetValues<PacketKind>().Length];
+    private long _packetsReceived;
+    private long _bytesReceived;
+    private long _packetsSent;
+    private long _bytesSent;
+    private long _sendErrors;
+
+    public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
+
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    public long Dropped(TransportDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
+
+    /// <summary>Packets of a kind handed to a peer's sink.</summary>
+    public long Delivered(PacketKind kind) => Interlocked.Read(ref _delivered[(int)kind]);
+
+    public long TotalDropped
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 0; i < _drops.Length; i++)
+            {
+                sum += Interlocked.Read(ref _drops[i]);
+            }
+            return sum;
+        }
+    }
+
+    internal void Drop(TransportDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
+
+    internal void Deliver(PacketKind kind) => Interlocked.Increment(ref _delivered[(int)kind]);
+
+    internal void Received(int bytes)
+    {
+        Interlocked.Increment(ref _packetsReceived);
+        Interlocked.Add(ref _bytesReceived, bytes);
+    }
+
+    internal void Sent(int bytes)
+    {
+        Interlocked.Increment(ref _packetsSent);
+        Interlocked.Add(ref _bytesSent, bytes);
+    }
+
+    internal void SendFailed() => Interlocked.Increment(ref _sendErrors);
+}

@@ -1,0 +1,369 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LiveClassroom.Media.Buffers;
+using LiveClassroom.Media.Stun;
+
+namespace LiveClassroom.Media.Transport;
+
+// RFC 7983 §7 demultiplexing on one UDP socket shared by all peers (RFC 8445 §5.1.1.1 host candidate).
+/// <summary>
+/// One UDP socket for every peer. A dedicated thread receives into one pooled buffer with a reused
+/// SocketAddress (no allocation per packet), classifies each datagram and hands it to the peer's
+/// <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
+/// ufrag in USERNAME. Everything else is counted per reason and dropped. Optionally also accepts ICE-TCP
+/// (see UdpTransport.Tcp.cs); sinks are then still called one packet at a time (under the dispatch lock).
+/// States: created → started (receiving) → disposed.
+/// </summary>
+internal sealed partial class UdpTransport : IMediaTransport, IDisposable
+{
+    private readonly UdpTransportOptions _options;
+    private readonly Socket _socket;
+    private readonly ConcurrentDictionary<SocketAddress, Route> _routes = new();
+    private readonly ConcurrentDictionary<string, IPacketSink> _ufrags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IPacketSink>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
+    private readonly EndPoint _template;
+    private readonly Lock _dispatchLock = new();
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    public UdpTransport(UdpTransportOptions options)
+    {
+        _options = options;
+        BufferPool = new PacketBufferPool(options.BufferPoolCapacity);
+        _socket = new Socket(options.BindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (options.BindAddress.AddressFamily == AddressFamily.InterNetworkV6 && options.BindAddress.Equals(IPAddress.IPv6Any))
+        {
+            _socket.DualMode = true;
+        }
+        _template = new IPEndPoint(options.BindAddress.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _ufragLookup = _ufrags.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public PacketBufferPool BufferPool { get; }
+
+    public TransportCounters Counters { get; } = new();
+
+    /// <summary>The bound address and port (after <see cref="Start"/>).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket.LocalEndPoint ?? throw new InvalidOperationException("not started"));
+
+    /// <summary>Addresses for ICE candidates, with the bound port.</summary>
+    public IReadOnlyList<IPEndPoint> AdvertisedEndPoints
+    {
+        get
+        {
+            var port = LocalEndPoint.Port;
+            var list = new List<IPEndPoint>();
+            if (_options.AdvertisedAddresses.Count == 0)
+            {
+                list.Add(new IPEndPoint(_options.BindAddress, port));
+            }
+            foreach (var address in _options.AdvertisedAddresses)
+            {
+                list.Add(new IPEndPoint(address, port));
+            }
+            return list;
+        }
+    }
+
+    public int RouteCount => _routes.Count;
+
+    public void Start()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("already started");
+        }
+        _socket.ReceiveBufferSize = _options.SocketReceiveBufferBytes;
+        _socket.SendBufferSize = _options.SocketSendBufferBytes;
+        _socket.Bind(new IPEndPoint(_options.BindAddress, _options.Port));
+        if (!BufferPool.TryRent(out var buffer))
+        {
+            throw new InvalidOperationException("buffer pool empty at start");
+        }
+        _thread = new Thread(ReceiveLoop)
+        {
+            IsBackground = true,
+            Name = "media-udp-receive",
+            Priority = ThreadPriority.AboveNormal,
+        };
+        _thread.Start(buffer);
+        StartTcp();
+    }
+
+    public bool Send(ReadOnlySpan<byte> packet, RemoteAddress remote)
+    {
+        if (remote.Connection is { } connection)
+        {
+            if (connection.TrySend(packet))
+            {
+                Counters.Sent(packet.Length);
+                return true;
+            }
+            Counters.SendFailed();
+            return false;
+        }
+        try
+        {
+            var sent = _socket.SendTo(packet, SocketFlags.None, remote.SocketAddress);
+            Counters.Sent(sent);
+            return sent == packet.Length;
+        }
+        catch (SocketException)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+    }
+
+    public bool TryRegisterUfrag(string localUfrag, IPacketSink sink) => _ufrags.TryAdd(localUfrag, sink);
+
+    public void UnregisterUfrag(string localUfrag) => _ufrags.TryRemove(localUfrag, out _);
+
+    public void AddRoute(RemoteAddress remote, IPacketSink sink)
+    {
+        if (remote.Connection is { } connection)
+        {
+            connection.Sink = sink;
+            return;
+        }
+        _routes[remote.SocketAddress] = new Route(remote, sink);
+    }
+
+    public void RemoveRoute(RemoteAddress remote)
+    {
+        if (remote.Connection is { } connection)
+        {
+            connection.Sink = null;
+            return;
+        }
+        _routes.TryRemove(remote.SocketAddress, out _);
+    }
+
+    public void RemoveSink(IPacketSink sink)
+    {
+        foreach (var pair in _routes)
+        {
+            if (ReferenceEquals(pair.Value.Sink, sink))
+            {
+                _routes.TryRemove(pair.Key, out _);
+            }
+        }
+        foreach (var pair in _ufrags)
+        {
+            if (ReferenceEquals(pair.Value, sink))
+            {
+                _ufrags.TryRemove(pair.Key, out _);
+            }
+        }
+        CloseConnectionsOf(sink);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _socket.Dispose();
+        StopTcp();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void ReceiveLoop(object? state)
+    {
+        var buffer = (byte[])state!;
+        var address = new SocketAddress(_socket.AddressFamily);
+        try
+        {
+            while (!_stopping)
+            {
+                int length;
+                try
+                {
+                    length = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
+                }
+                catch (SocketException) when (!_stopping)
+                {
+                    // ICMP errors surface here on some platforms (ConnectionReset); the socket is still usable.
+                    Counters.Drop(TransportDropReason.ReceiveError);
+                    continue;
+                }
+                Counters.Received(length);
+                DispatchGuarded(buffer.AsSpan(0, length), address, null);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while blocked in ReceiveFrom: the normal way to stop.
+        }
+        catch (SocketException) when (_stopping)
+        {
+        }
+        finally
+        {
+            BufferPool.Return(buffer);
+        }
+    }
+
+    /// <summary>Dispatch under the lock that keeps sinks single-threaded; nothing escapes into the receive loops.</summary>
+    private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection)
+    {
+        lock (_dispatchLock)
+        {
+            try
+            {
+                if (connection is null)
+                {
+                    Dispatch(packet, from!);
+                }
+                else
+                {
+                    DispatchTcp(packet, connection);
+                }
+            }
+#pragma warning disable CA1031 // A parser bug must cost one packet, not the receive thread of every peer.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Counters.Drop(TransportDropReason.InternalError);
+            }
+        }
+    }
+
+    /// <summary>Classifies and routes one datagram. Internal so tests and benchmarks can drive it without a socket.</summary>
+    internal void Dispatch(Span<byte> packet, SocketAddress from)
+    {
+        if (!TryClassify(packet, out var kind))
+        {
+            return;
+        }
+        _routes.TryGetValue(from, out var route);
+        DispatchClassified(kind, packet, route?.Sink, route?.Remote, from, null);
+    }
+
+    /// <summary>Routes one RFC 4571 frame from a TCP connection (the connection is the address).</summary>
+    internal void DispatchTcp(Span<byte> packet, TcpMediaConnection connection)
+    {
+        if (!TryClassify(packet, out var kind))
+        {
+            return;
+        }
+        var sink = connection.Sink;
+        DispatchClassified(kind, packet, sink, sink is null ? null : connection.Remote, null, connection);
+    }
+
+    private bool TryClassify(ReadOnlySpan<byte> packet, out PacketKind kind)
+    {
+        kind = PacketClassifier.Classify(packet);
+        switch (kind)
+        {
+            case PacketKind.Unknown:
+                Counters.Drop(packet.Length < 2 ? TransportDropReason.TooShort : TransportDropReason.UnknownFirstByte);
+                return false;
+            case PacketKind.Zrtp:
+            case PacketKind.TurnChannel:
+                Counters.Drop(TransportDropReason.UnsupportedProtocol);
+                return false;
+        }
+        if (!PacketClassifier.HasMinimumLength(kind, packet.Length))
+        {
+            Counters.Drop(TransportDropReason.TooShort);
+            return false;
+        }
+        return true;
+    }
+
+    private void DispatchClassified(PacketKind kind, Span<byte> packet, IPacketSink? routeSink, RemoteAddress? routeRemote, SocketAddress? from, TcpMediaConnection? connection)
+    {
+        if (kind != PacketKind.Stun)
+        {
+            if (routeSink is null)
+            {
+                Counters.Drop(TransportDropReason.UnknownAddress);
+                return;
+            }
+            Deliver(kind, packet, routeSink, routeRemote!);
+            return;
+        }
+        // STUN goes by the ufrag it names even from a routed address, so a check for another peer (a stale route
+        // after a browser reused its port) or after an ICE restart reaches the right agent.
+        if (StunMessage.TryParse(packet, out var message) != StunParseError.None)
+        {
+            if (routeSink is not null)
+            {
+                Deliver(kind, packet, routeSink, routeRemote!);
+                return;
+            }
+            Counters.Drop(TransportDropReason.MalformedStun);
+            return;
+        }
+        if (!message.HasUsername || !TryFindUfragSink(message.Username, out var sink))
+        {
+            if (routeSink is not null)
+            {
+                Deliver(kind, packet, routeSink, routeRemote!);
+                return;
+            }
+            Counters.Drop(message.HasUsername ? TransportDropReason.UnknownUfrag : TransportDropReason.StunWithoutUsername);
+            return;
+        }
+        if (routeSink is not null && ReferenceEquals(routeSink, sink))
+        {
+            Deliver(kind, packet, sink, routeRemote!);
+            return;
+        }
+        // First contact from this address (for this peer): the one allocation, and only for STUN naming a known ufrag.
+        Deliver(PacketKind.Stun, packet, sink, connection?.Remote ?? RemoteAddress.FromReceived(from!, _template));
+    }
+
+    private bool TryFindUfragSink(ReadOnlySpan<byte> username, out IPacketSink sink)
+    {
+        var colon = username.IndexOf((byte)':');
+        var localUfrag = colon < 0 ? username : username[..colon];
+        Span<char> chars = stackalloc char[256];
+        if (localUfrag.Length > chars.Length || !Encoding.UTF8.TryGetChars(localUfrag, chars, out var charCount))
+        {
+            sink = null!;
+            return false;
+        }
+        return _ufragLookup.TryGetValue(chars[..charCount], out sink!);
+    }
+
+    private void Deliver(PacketKind kind, Span<byte> packet, IPacketSink sink, RemoteAddress remote)
+    {
+        Counters.Deliver(kind);
+        try
+        {
+            switch (kind)
+            {
+                case PacketKind.Stun:
+                    sink.OnStun(packet, remote);
+                    break;
+                case PacketKind.Dtls:
+                    sink.OnDtls(packet, remote);
+                    break;
+                case PacketKind.Rtp:
+                    sink.OnRtp(packet, remote);
+                    break;
+                case PacketKind.Rtcp:
+                    sink.OnRtcp(packet, remote);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // One faulty peer handler must not stop the receive thread for every other peer.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Counters.Drop(TransportDropReason.SinkError);
+        }
+    }
+
+    private sealed record Route(RemoteAddress Remote, IPacketSink Sink);
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace LiveClassroom.Media.Transport;
+
+internal sealed class UdpTransportOptions
+{
+    /// <summary>Address to bind; IPv6Any binds dual-stack.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>UDP port; 0 picks an ephemeral port (tests).</summary>
+    public int Port { get; init; }
+
+    /// <summary>Addresses to put in ICE candidates (public/NAT addresses). Empty = the bound address.</summary>
+    public IReadOnlyList<IPAddress> AdvertisedAddresses { get; init; } = [];
+
+    /// <summary>Kernel receive buffer; large so bursts of video survive a GC pause.</summary>
+    public int SocketReceiveBufferBytes { get; init; } = 4 * 1024 * 1024;
+
+    public int SocketSendBufferBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>ICE-TCP passive port (RFC 6544, RFC 4571 framing) on the same bind address; null = no TCP, 0 = ephemeral.</summary>
+    public int? TcpPort { get; init; }
+
+    /// <summary>Accepted TCP connections beyond this are closed at once (counted).</summary>
+    public int MaxTcpConnections { get; init; } = 1024;
+
+    /// <summary>A TCP connection that no valid ICE check routed to a peer within this time is closed.</summary>
+    public TimeSpan TcpUnroutedTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Frames queued per TCP connection before new ones are dropped.</summary>
+    public int TcpSendQueueFrames { get; init; } = 256;
+
+    /// <summary>Buffers in the shared pool (receive + any packets the upper layers queue).</summary>
+    public int BufferPoolCapacity { get; init; } = 4096;
+}

@@ -1,0 +1,43 @@
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Server.Grains;
+
+/// <summary>The server's <see cref="IRoomEventPublisher"/>: hands each event to every registered <see cref="IRoomEventSink"/>; one failing sink does not stop the others.</summary>
+public sealed partial class RoomEventDispatcher(IEnumerable<IRoomEventSink> sinks, ILogger<RoomEventDispatcher> logger) : IRoomEventPublisher
+{
+    private readonly IRoomEventSink[] _sinks = [.. sinks];
+
+    public async Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.OnRoomEventAsync(roomEvent, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSinkFailed(logger, ex, sink.GetType().Name, roomEvent.Room);
+            }
+        }
+    }
+
+    public async Task RoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct = default)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.OnRoomDeactivatedAsync(room, reason, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSinkFailed(logger, ex, sink.GetType().Name, room);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room event sink {Sink} failed for {Room}")]
+    private static partial void LogSinkFailed(ILogger logger, Exception error, string sink, GrainKey room);
+}

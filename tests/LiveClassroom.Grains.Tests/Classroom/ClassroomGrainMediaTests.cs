@@ -1,0 +1,149 @@
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Testing;
+
+namespace LiveClassroom.Grains.Tests.Classroom;
+
+public sealed class ClassroomGrainMediaTests
+{
+    // Every participant receives the same named slots; the mids differ per participant, as in real offers.
+    private static readonly string[] SlotNames = ["main", "main-audio", "screen", "stage1", "stage1-audio", "stage2", "stage2-audio"];
+
+    private static MediaOffer Offer(PublishedTracks publish, int firstSlotMid) =>
+        new("v=0", publish, [.. SlotNames.Select((name, i) => new ReceiveSlot(name, (firstSlotMid + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
+
+    private static async Task<IClassroomGrain> ClassWithMediaAsync(TestGrainHost host)
+    {
+        var room = await ClassScenario.LiveClassAsync(host);
+        await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3));
+        for (var n = 1; n <= 3; n++)
+        {
+            await room.JoinAsync(ClassScenario.Device(n));
+            await room.ConnectMediaAsync(ClassScenario.Device(n), Offer(new PublishedTracks("0", "1"), 2));
+        }
+        await room.JoinAsync(ClassScenario.Observer);
+        await room.ConnectMediaAsync(ClassScenario.Observer, Offer(new PublishedTracks(), 0));
+        return room;
+    }
+
+    /// <summary>The source each named slot of a subscriber receives now, by the recorded RouteAsync calls.</summary>
+    private static Dictionary<string, string> Routes(TestGrainHost host, string peer, int firstSlotMid) =>
+        SlotNames.Select((name, i) => (name, source: host.Media.RouteOf(ClassScenario.ClassId, peer, (firstSlotMid + i).ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .ToDictionary(x => x.name, x => x.source is null ? "none" : $"{x.source.PublisherPeerId}:{x.source.PublisherMid}");
+
+    [Fact]
+    public async Task BringOnStage_TwoClassrooms_RoutesTheirCameraAndMicToEveryParticipantsSlots()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(3));
+
+        var lead = Routes(host, "teacher-1", 3);
+        Assert.Equal("none", lead["main"]); // never one's own camera
+        Assert.Equal("none", lead["screen"]);
+        Assert.Equal("device-2:0", lead["stage1"]);
+        Assert.Equal("device-2:1", lead["stage1-audio"]);
+        Assert.Equal("device-3:0", lead["stage2"]);
+        Assert.Equal("device-3:1", lead["stage2-audio"]);
+        foreach (var (peer, first) in new[] { ("device-1", 2), ("researcher-1", 0) })
+        {
+            var r = Routes(host, peer, first);
+            Assert.Equal("teacher-1:0", r["main"]);
+            Assert.Equal("teacher-1:1", r["main-audio"]);
+            Assert.Equal("teacher-1:2", r["screen"]);
+            Assert.Equal("device-2:0", r["stage1"]);
+            Assert.Equal("device-3:1", r["stage2-audio"]);
+        }
+        var onStage = Routes(host, "device-2", 2);
+        Assert.Equal("teacher-1:0", onStage["main"]);
+        Assert.Equal("none", onStage["stage1"]);
+        Assert.Equal("none", onStage["stage1-audio"]);
+        Assert.Equal("device-3:0", onStage["stage2"]);
+    }
+
+    [Fact]
+    public async Task TakeOffStage_OneOfTwo_ClearsOnlyItsSeatAndSendsOnlyChangedRoutes()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(3));
+        var callsBefore = host.Media.Calls.Count;
+
+        await room.TakeOffStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+
+        var newCalls = host.Media.Calls.Skip(callsBefore).ToList();
+        Assert.All(newCalls, c => Assert.StartsWith("route", c, StringComparison.Ordinal));
+        // stage1 + stage1-audio of the four others (device-2 had none there already).
+        Assert.Equal(8, newCalls.Count);
+        Assert.Equal("none", Routes(host, "device-1", 2)["stage1"]);
+        Assert.Equal("device-3:0", Routes(host, "device-1", 2)["stage2"]);
+        var snapshot = await room.GetSnapshotAsync(ClassScenario.Lead);
+        Assert.Equal([new StageSeat(2, "rural-3")], snapshot.Stage);
+    }
+
+    [Fact]
+    public async Task BringOnStage_StageFull_RefusedAndStageUnchanged()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(1));
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+
+        var ex = await ClassScenario.RefusedAsync(() => room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(3)));
+
+        Assert.Equal(RoomErrorCode.InvalidState, ex.Code);
+        Assert.Equal(["rural-1", "rural-2"], (await room.GetSnapshotAsync(ClassScenario.Lead)).Stage.Select(s => s.ClassroomId));
+    }
+
+    [Fact]
+    public async Task BringOnStage_ClassroomWithRaisedHand_LowersItsHand()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        await room.RaiseHandAsync(ClassScenario.Device(1));
+        await room.RaiseHandAsync(ClassScenario.Device(2));
+
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(1));
+
+        Assert.Equal(["rural-2"], (await room.GetSnapshotAsync(ClassScenario.Lead)).HandQueue);
+    }
+
+    [Fact]
+    public async Task ConnectMedia_BadInput_RefusedToThatCallerOnly()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        var before = await room.GetSnapshotAsync(ClassScenario.Lead);
+
+        var observerPublishes = await ClassScenario.RefusedAsync(() => room.ConnectMediaAsync(ClassScenario.Observer, Offer(new PublishedTracks("0"), 1)));
+        var malformed = await ClassScenario.RefusedAsync(() => room.ConnectMediaAsync(ClassScenario.Device(1), new MediaOffer("invalid sdp", new PublishedTracks("0"), [])));
+        var unknownSlot = await ClassScenario.RefusedAsync(() => room.ConnectMediaAsync(ClassScenario.Device(1), new MediaOffer("v=0", new PublishedTracks("0"), [new ReceiveSlot("stage7", "5")])));
+        var duplicateMid = await ClassScenario.RefusedAsync(() => room.ConnectMediaAsync(ClassScenario.Device(1), new MediaOffer("v=0", new PublishedTracks("0"), [new ReceiveSlot("main", "0")])));
+
+        Assert.Equal(RoomErrorCode.Forbidden, observerPublishes.Code);
+        Assert.Equal(RoomErrorCode.InvalidInput, malformed.Code);
+        Assert.Equal(RoomErrorCode.InvalidInput, unknownSlot.Code);
+        Assert.Equal(RoomErrorCode.InvalidInput, duplicateMid.Code);
+        Assert.Contains(ClassScenario.Key, host.Host.ActiveGrains);
+        Assert.Equal(before.Sequence, (await room.GetSnapshotAsync(ClassScenario.Lead)).Sequence);
+        Assert.Equal("teacher-1:0", Routes(host, "device-1", 2)["main"]);
+    }
+
+    [Fact]
+    public async Task Leave_LastParticipantOfStagedClassroom_FreesSeatAndRemovesPeer()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+
+        await room.LeaveAsync(ClassScenario.Device(2));
+
+        Assert.Empty((await room.GetSnapshotAsync(ClassScenario.Lead)).Stage);
+        Assert.Contains($"remove {ClassScenario.ClassId} device-2", host.Media.Calls);
+        Assert.Equal("none", Routes(host, "device-1", 2)["stage1"]);
+        Assert.Contains(host.Events.EventsOf(ClassScenario.Key), e => e.Type == ClassEventTypes.StageChanged && ((StageChanged)e.Payload).Stage.Count == 0);
+    }
+}
