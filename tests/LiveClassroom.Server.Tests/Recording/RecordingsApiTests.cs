@@ -35,7 +35,8 @@ public sealed class RecordingsApiTests(RecordingServerFactory factory) : IClassF
         Assert.False((await JsonAsync(await rural.GetAsync("/api/rooms/room-api-1/recording"), HttpStatusCode.OK)).GetProperty("recording").GetBoolean());
         await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/resume", null), HttpStatusCode.OK);
         var stopped = await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.OK);
-        Assert.Equal("finalizing", stopped.GetProperty("status").GetString());
+        // The finalize job may already have run by the time the answer is read.
+        Assert.Contains(stopped.GetProperty("status").GetString(), (string[])["finalizing", "failed"]);
         await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.Conflict);
 
         // No media ever arrived: the finalize job says so on the recording instead of dropping it silently.
