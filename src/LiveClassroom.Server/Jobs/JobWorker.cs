@@ -46,7 +46,15 @@ public sealed partial class JobWorker(JobQueue queue, IEnumerable<IJobHandler> h
                 }
                 continue;
             }
-            await RunOneAsync(job, ct);
+            try
+            {
+                await RunOneAsync(job, ct);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // The outcome could not be recorded: the lease runs out and the job is claimed again.
+                LogClaimFailed(logger, ex);
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public sealed partial class Recorder
                     _current.Process.Kill();
                 }
             }
+            _socket.Dispose();
         }
     }
 
