@@ -124,4 +124,37 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         var sdp = await File.ReadAllTextAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(0), RecordingPaths.SessionSdp));
         Assert.Equal(2, sdp.Split("m=audio").Length - 1);
     }
+
+    [Fact]
+    public async Task ScreenShareStarted_MidClass_NewPartRecordsTheScreenAsMainVideo()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-screen");
+        await using var camera = RtpFeeder.Start(recorder, "h264", 12);
+        await Eventually.WaitAsync(() => Task.FromResult(camera.FedSeconds), s => s >= 3, TimeSpan.FromSeconds(30), "3 s of camera");
+        recorder.AddChapter(ChapterType.ScreenShareStarted);
+        await using var screen = RtpFeeder.StartVideoOnly(recorder, "screen", TrackSource.Screen, 6);
+        await screen.WaitAsync();
+        await camera.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        Assert.True(row.Parts >= 2, $"{row.Parts} part(s)");
+        var secondPart = await File.ReadAllTextAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(1), RecordingPaths.SessionSdp));
+        Assert.Equal(2, secondPart.Split("m=video").Length - 1);
+        var segment = Directory.GetFiles(Path.Combine(recorder.Directory, RecordingPaths.PartName(1)), "seg_*.ts").Order().First();
+        var probe = await RunFfprobeWidthAsync(segment);
+        Assert.Equal("480", probe);
+        var chapters = await factory.Services.GetRequiredService<RecordingStore>().ChaptersAsync(recorder.RecordingId);
+        Assert.Contains(chapters, c => c.Type == "screen_share_started" && c.OffsetSeconds >= 2.5);
+    }
+
+    private static async Task<string> RunFfprobeWidthAsync(string file)
+    {
+        var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],
+            TimeSpan.FromSeconds(30), default);
+        // MPEG-TS: ffprobe lists the stream under its program too; the first line is enough.
+        return r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim();
+    }
 }

@@ -74,6 +74,29 @@ public sealed class RtpFeeder : IAsyncDisposable
         return feeder;
     }
 
+    /// <summary>One more H.264 video track (e.g. a screen share), fed from its own ffmpeg.</summary>
+    public static RtpFeeder StartVideoOnly(IRecordingInput input, string trackId, TrackSource source, double seconds)
+    {
+        var feeder = new RtpFeeder();
+        input.AddTrack(trackId, MediaKind.Video, RtpCodecInfo.H264(), source);
+        var port = feeder.Listen(input, trackId);
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in (string[])[
+            "-hide_banner", "-nostats", "-loglevel", "error",
+            "-re", "-t", seconds.ToString("0.###", CultureInfo.InvariantCulture), "-f", "lavfi", "-i", "smptebars=size=480x270:rate=15",
+            "-threads", "1", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline", "-g", "15",
+            "-bsf:v", "dump_extra", "-f", "rtp", $"rtp://127.0.0.1:{port}"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        feeder._ffmpeg = Process.Start(psi)!;
+        feeder._ffmpeg.ErrorDataReceived += (_, _) => { };
+        feeder._ffmpeg.OutputDataReceived += (_, _) => { };
+        feeder._ffmpeg.BeginErrorReadLine();
+        feeder._ffmpeg.BeginOutputReadLine();
+        return feeder;
+    }
+
     /// <summary>Waits until ffmpeg has sent everything, then stops reading once the sockets are drained.</summary>
     public async Task WaitAsync()
     {
