@@ -13,16 +13,16 @@ public static class JobsApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var adminOf = caller.AdminOrganisations;
             if (adminOf.Length == 0)
             {
-                return ApiErrors.Forbidden("Only admins see processing jobs.", "只有管理员可以查看处理任务。");
+                return LibraryApiErrors.Forbidden("Only admins see processing jobs.", "只有管理员可以查看处理任务。");
             }
             if (status is not (null or "queued" or "running" or "succeeded" or "failed"))
             {
-                return ApiErrors.Invalid("status must be queued, running, succeeded or failed.", "status 只能是 queued、running、succeeded 或 failed。");
+                return LibraryApiErrors.Invalid("status must be queued, running, succeeded or failed.", "status 只能是 queued、running、succeeded 或 failed。");
             }
             var scope = await orgs.SelfAndDescendantsAsync(adminOf);
             var rows = await jobs.ListAsync(scope, status, Math.Clamp(limit ?? 50, 1, 200));

@@ -23,7 +23,7 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is null)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var search = new ResourceSearch(q, stage, grade, subject, textbookEdition, chapter, schoolId, limit ?? 20, offset ?? 0);
             var items = await store.SearchAsync(search);
@@ -34,7 +34,7 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var items = await store.OfSchoolAsync(caller.OrganisationId, status);
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, true)) });
@@ -45,12 +45,12 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
             if (r is null || !await access.CanSeeAsync(caller, r))
             {
-                return ApiErrors.NotFound("The resource", "该资源");
+                return LibraryApiErrors.NotFound("The resource", "该资源");
             }
             var insider = await access.CanSeeUnpublishedAsync(caller, r);
             var chapters = await recordings.ChaptersAsync(r.RecordingId);
@@ -68,16 +68,16 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
             if (r is null || !await access.CanSeeAsync(caller, r))
             {
-                return ApiErrors.NotFound("The resource", "该资源");
+                return LibraryApiErrors.NotFound("The resource", "该资源");
             }
             if (!LibraryAccess.IsAuthor(caller, r))
             {
-                return ApiErrors.Forbidden("Only the author may edit a resource.", "只有作者可以编辑资源信息。");
+                return LibraryApiErrors.Forbidden("Only the author may edit a resource.", "只有作者可以编辑资源信息。");
             }
             if (Validate(body) is { } invalid)
             {
@@ -87,7 +87,7 @@ public static class LibraryApi
                 Trim(body.Chapter), Trim(body.TeacherName), Trim(body.SchoolName));
             if (!await store.EditAsync(id, edit))
             {
-                return ApiErrors.Conflict("not_editable", "Only drafts and rejected resources can be edited.", "只有草稿或被退回的资源可以编辑。");
+                return LibraryApiErrors.Conflict("not_editable", "Only drafts and rejected resources can be edited.", "只有草稿或被退回的资源可以编辑。");
             }
             return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
         });
@@ -96,12 +96,12 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
             if (r is null || !await access.CanSeeAsync(caller, r))
             {
-                return ApiErrors.NotFound("The resource", "该资源");
+                return LibraryApiErrors.NotFound("The resource", "该资源");
             }
             return Results.Json(new { viewId = await stats.StartViewAsync(id, caller.PersonId) }, statusCode: 201);
         });
@@ -110,14 +110,14 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             if (!double.IsFinite(body.PositionSeconds) || body.PositionSeconds < 0)
             {
-                return ApiErrors.Invalid("positionSeconds must be a non-negative number.", "positionSeconds 必须是非负数。");
+                return LibraryApiErrors.Invalid("positionSeconds must be a non-negative number.", "positionSeconds 必须是非负数。");
             }
             var completion = await stats.ProgressAsync(viewId, caller.PersonId, body.PositionSeconds);
-            return completion is null ? ApiErrors.NotFound("The viewing session", "该观看记录") : Results.Ok(new { completion });
+            return completion is null ? LibraryApiErrors.NotFound("The viewing session", "该观看记录") : Results.Ok(new { completion });
         });
 
         g.MapPut("/resources/{id:guid}/rating", async (Guid id, RatingBody body, HttpContext http, LibraryStore store, LibraryStatsStore stats,
@@ -125,20 +125,20 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             if (body.Stars is < 1 or > 5)
             {
-                return ApiErrors.Invalid("stars must be 1 to 5.", "评分必须是 1 到 5 星。");
+                return LibraryApiErrors.Invalid("stars must be 1 to 5.", "评分必须是 1 到 5 星。");
             }
             var r = await store.GetAsync(id);
             if (r is null || !await access.CanSeeAsync(caller, r))
             {
-                return ApiErrors.NotFound("The resource", "该资源");
+                return LibraryApiErrors.NotFound("The resource", "该资源");
             }
             if (r.Status != ResourceStatus.Published)
             {
-                return ApiErrors.Conflict("not_published", "Only published resources can be rated.", "只能为已发布的资源评分。");
+                return LibraryApiErrors.Conflict("not_published", "Only published resources can be rated.", "只能为已发布的资源评分。");
             }
             await stats.RateAsync(id, caller.PersonId, body.Stars);
             return Results.Ok(await stats.StatsAsync(id, caller.PersonId));
@@ -148,12 +148,12 @@ public static class LibraryApi
         {
             if (Caller.From(http.User) is null)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var p = period ?? "term";
             if (p is not ("term" or "month"))
             {
-                return ApiErrors.Invalid("period must be term or month.", "period 只能是 term 或 month。");
+                return LibraryApiErrors.Invalid("period must be term or month.", "period 只能是 term 或 month。");
             }
             var since = LibraryStatsStore.PeriodStart(p, time.GetUtcNow().UtcDateTime);
             return Results.Ok(new { period = p, since, items = await stats.RankingAsync(since, limit ?? 20) });
@@ -168,16 +168,16 @@ public static class LibraryApi
     {
         if (b.Title is { } t && (t.Trim().Length is 0 or > 200))
         {
-            return ApiErrors.Invalid("title must be 1 to 200 characters.", "标题长度须为 1 到 200 个字符。");
+            return LibraryApiErrors.Invalid("title must be 1 to 200 characters.", "标题长度须为 1 到 200 个字符。");
         }
         if (b.Stage is { } s && !ResourceStatus.Stages.Contains(s.Trim()))
         {
-            return ApiErrors.Invalid("stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
+            return LibraryApiErrors.Invalid("stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
         }
         if ((b.Grade?.Length ?? 0) > 50 || (b.Subject?.Length ?? 0) > 50 || (b.TextbookEdition?.Length ?? 0) > 100
             || (b.Chapter?.Length ?? 0) > 200 || (b.TeacherName?.Length ?? 0) > 100 || (b.SchoolName?.Length ?? 0) > 200)
         {
-            return ApiErrors.Invalid("A field is too long.", "有字段超出长度限制。");
+            return LibraryApiErrors.Invalid("A field is too long.", "有字段超出长度限制。");
         }
         return null;
     }

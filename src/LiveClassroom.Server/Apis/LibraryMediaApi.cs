@@ -18,7 +18,7 @@ public static class LibraryMediaApi
         {
             if (!RecordingPaths.ServableHlsFile().IsMatch(file))
             {
-                return ApiErrors.NotFound("The file", "该文件");
+                return LibraryApiErrors.NotFound("The file", "该文件");
             }
             return await ServeAsync(id, file, ContentType(file), http, store, access, recordings);
         });
@@ -36,17 +36,17 @@ public static class LibraryMediaApi
     {
         if (Caller.From(http.User) is not { } caller)
         {
-            return ApiErrors.Unauthenticated();
+            return LibraryApiErrors.Unauthenticated();
         }
         var r = await store.GetAsync(id);
         if (r is null || !await access.CanSeeAsync(caller, r))
         {
-            return ApiErrors.NotFound("The resource", "该资源");
+            return LibraryApiErrors.NotFound("The resource", "该资源");
         }
         var path = Path.Combine(RecordingPaths.Directory(recordings.Root, r.RecordingId), file);
         if (!File.Exists(path))
         {
-            return ApiErrors.NotFound("The file", "该文件");
+            return LibraryApiErrors.NotFound("The file", "该文件");
         }
         http.Response.Headers.CacheControl = "private, max-age=3600";
         return Results.File(path, contentType, enableRangeProcessing: true);

@@ -18,19 +18,19 @@ public static class RecordingsApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             if (!caller.Holds(Roles.LeadTeacher, caller.OrganisationId))
             {
-                return ApiErrors.Forbidden("Only a lead teacher starts a class recording.", "只有主讲教师可以开始录制。");
+                return LibraryApiErrors.Forbidden("Only a lead teacher starts a class recording.", "只有主讲教师可以开始录制。");
             }
             if (string.IsNullOrWhiteSpace(body.RoomId) || body.RoomId.Length > 200)
             {
-                return ApiErrors.Invalid("roomId is required (200 characters at most).", "必须提供 roomId（最多 200 个字符）。");
+                return LibraryApiErrors.Invalid("roomId is required (200 characters at most).", "必须提供 roomId（最多 200 个字符）。");
             }
             if (body.Course?.Stage is { } stage && !ResourceStatus.Stages.Contains(stage))
             {
-                return ApiErrors.Invalid("course.stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
+                return LibraryApiErrors.Invalid("course.stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
             }
             if (!recordings.ShouldRecord(body.Scheduled, body.Record))
             {
@@ -48,12 +48,12 @@ public static class RecordingsApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
             if (r is null || !await CanSeeAsync(caller, r, orgs))
             {
-                return ApiErrors.NotFound("The recording", "该录像");
+                return LibraryApiErrors.NotFound("The recording", "该录像");
             }
             var chapters = await store.ChaptersAsync(id);
             var resource = await library.ByRecordingAsync(id);
@@ -76,7 +76,7 @@ public static class RecordingsApi
         {
             if (Caller.From(http.User) is not { } caller)
             {
-                return ApiErrors.Unauthenticated();
+                return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.ActiveInRoomAsync(roomId);
             // Everyone in a class is told it is recorded; the room's schools share a county with the lead school.
@@ -93,24 +93,24 @@ public static class RecordingsApi
     {
         if (Caller.From(http.User) is not { } caller)
         {
-            return ApiErrors.Unauthenticated();
+            return LibraryApiErrors.Unauthenticated();
         }
         var r = await store.GetAsync(id);
         if (r is null)
         {
-            return ApiErrors.NotFound("The recording", "该录像");
+            return LibraryApiErrors.NotFound("The recording", "该录像");
         }
         if (r.TeacherId != caller.PersonId && !caller.Holds(Roles.SchoolAdmin, r.SchoolId))
         {
-            return ApiErrors.Forbidden("Only the lead teacher of the class (or the school admin) controls its recording.", "只有本课主讲教师（或学校管理员）可以控制录制。");
+            return LibraryApiErrors.Forbidden("Only the lead teacher of the class (or the school admin) controls its recording.", "只有本课主讲教师（或学校管理员）可以控制录制。");
         }
         if (r.Status is not ("recording" or "paused"))
         {
-            return ApiErrors.Conflict("not_recording", "The recording has already ended.", "录制已结束。");
+            return LibraryApiErrors.Conflict("not_recording", "The recording has already ended.", "录制已结束。");
         }
         if (recordings.Find(id) is not { } recorder)
         {
-            return ApiErrors.Conflict("not_on_this_node", "The recording runs on another server node.", "该录制运行在其他服务器节点上。");
+            return LibraryApiErrors.Conflict("not_on_this_node", "The recording runs on another server node.", "该录制运行在其他服务器节点上。");
         }
         await action(recorder);
         return Results.Ok(Status((await store.GetAsync(id))!));

@@ -19,6 +19,9 @@ public static class LcClaims
     public const string Classroom = "lc:classroom";
     /// <summary>Devices only: the device token's id, checked against revocation on every request.</summary>
     public const string TokenId = "jti";
+    /// <summary>People only: when the token was issued (Unix milliseconds), checked against the person's
+    /// sessions-valid-after time so a role change or password reset ends older sessions.</summary>
+    public const string IssuedAt = "lc:iat";
 
     public const string KindPerson = "person";
     public const string KindDevice = "device";

@@ -9,22 +9,41 @@ namespace LiveClassroom.Server.Auth;
 /// <summary>
 /// Issues and validates compact signed tokens: <c>base64url(json payload) "." base64url(HMAC-SHA256)</c>.
 /// The payload holds the claims and an expiry (<c>exp</c>, Unix seconds). The signing key comes from
-/// <c>Auth:SigningKey</c> (base64, ≥ 32 bytes); without one a random key is made per process, which
-/// invalidates tokens on restart and across nodes — production sets it.
+/// <c>Auth:SigningKey</c> (base64, ≥ 32 bytes). Without one the server uses a key kept in PostgreSQL
+/// (<see cref="SharedSigningKey"/> installs it at start-up), so tokens survive restarts and every node accepts
+/// them; until then, and in tests that build this class alone, a random per-process key.
 /// </summary>
 public sealed class TokenService
 {
-    private readonly byte[] _key;
+    private byte[] _key;
     private readonly TimeProvider _time;
 
     public TokenService(IConfiguration config, TimeProvider time)
     {
         _time = time;
         var configured = config["Auth:SigningKey"];
-        _key = string.IsNullOrWhiteSpace(configured) ? RandomNumberGenerator.GetBytes(32) : Convert.FromBase64String(configured);
+        HasConfiguredKey = !string.IsNullOrWhiteSpace(configured);
+        _key = HasConfiguredKey ? Convert.FromBase64String(configured!) : RandomNumberGenerator.GetBytes(32);
         if (_key.Length < 32)
         {
             throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes (base64).");
+        }
+    }
+
+    /// <summary>True when <c>Auth:SigningKey</c> was set; the configured key then always wins.</summary>
+    public bool HasConfiguredKey { get; }
+
+    /// <summary>Installs the key the nodes share through the database. Called at start-up, before requests are served.</summary>
+    public void UseSharedKey(byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < 32)
+        {
+            throw new ArgumentException("A signing key must be at least 32 bytes.", nameof(key));
+        }
+        if (!HasConfiguredKey)
+        {
+            Volatile.Write(ref _key, key);
         }
     }
 
@@ -38,7 +57,7 @@ public sealed class TokenService
         }
         payload["exp"] = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
         var body = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(payload));
-        return body + "." + Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(body)));
+        return body + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Volatile.Read(ref _key), Encoding.ASCII.GetBytes(body)));
     }
 
     /// <summary>The principal, or null for a malformed, forged or expired token.</summary>
@@ -55,9 +74,10 @@ public sealed class TokenService
         }
         var body = token[..dot];
         Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(body), expected);
+        HMACSHA256.HashData(Volatile.Read(ref _key), Encoding.ASCII.GetBytes(body), expected);
         Span<byte> given = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), given, out var n) || n != 32
+        // The OperationStatus overload reports malformed input instead of throwing (TryDecodeFromChars throws).
+        if (Base64Url.DecodeFromChars(token.AsSpan(dot + 1), given, out _, out var n) != System.Buffers.OperationStatus.Done || n != 32
             || !CryptographicOperations.FixedTimeEquals(given[..n], expected))
         {
             return null;

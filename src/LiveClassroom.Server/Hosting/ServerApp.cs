@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
@@ -34,6 +35,7 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(
                 TokenAuthenticationHandler.SchemeName, null);
@@ -44,11 +46,13 @@ public static class ServerApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
+        app.UseApiErrorBodies();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapAccountsApi();
         app.MapRecordingsAndLibraryApi();
         return app;
     }

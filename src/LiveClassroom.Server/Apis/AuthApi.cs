@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using LiveClassroom.Server.Apis.Contracts;
+using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Persistence;
+
+namespace LiveClassroom.Server.Apis;
+
+/// <summary>Login, the caller's own identity and password (docs/API.md, "Auth").</summary>
+public static partial class AuthApi
+{
+    // Unknown usernames are checked against this so they take as long as known ones.
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(PasswordHasher.GeneratePassword(24)));
+
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 200;
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/login", LoginAsync).AllowAnonymous();
+        app.MapGet("/api/me", MeAsync);
+        app.MapPost("/api/me/password", ChangePasswordAsync);
+        app.MapPost("/api/auth/logout", LogoutAsync);
+        return app;
+    }
+
+    /// <summary>Lower-case, trimmed; what people.username holds.</summary>
+    public static string NormaliseUsername(string username) => username.Trim().ToLowerInvariant();
+
+    private static async Task<IResult> LoginAsync(
+        HttpContext context, PeopleStore people, LoginThrottle throttle, AccountTokens tokens, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var (body, error) = await RequestBody.ReadAsync<LoginRequest>(context.Request, ct);
+        if (body is null)
+        {
+            return error!;
+        }
+        var fields = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(body.Username))
+        {
+            fields["username"] = "required";
+        }
+        if (string.IsNullOrEmpty(body.Password))
+        {
+            fields["password"] = "required";
+        }
+        if (fields.Count > 0)
+        {
+            return ApiErrors.Validation(fields);
+        }
+        var username = NormaliseUsername(body.Username!);
+        if (username.Length > 64)
+        {
+            username = username[..64];
+        }
+        var ip = ClientAddress.Of(context);
+        var logger = loggers.CreateLogger(typeof(AuthApi).FullName!);
+        if (await throttle.RetryAfterAsync(username, ip, ct) is { } wait)
+        {
+            LogThrottled(logger, ip);
+            return ApiErrors.TooManyAttempts(context, wait);
+        }
+        var credentials = await people.FindCredentialsAsync(username, ct);
+        var passwordOk = PasswordHasher.Verify(body.Password!, credentials?.PasswordHash ?? DummyHash.Value) && credentials is not null;
+        if (!passwordOk || !credentials!.IsActive)
+        {
+            await throttle.RecordAsync(username, ip, succeeded: false, ct);
+            // Never the typed username: people paste passwords into it by mistake.
+            LogLoginFailed(logger, ip, credentials?.Id);
+            return passwordOk ? ApiErrors.AccountInactive() : ApiErrors.InvalidCredentials();
+        }
+        await throttle.RecordAsync(username, ip, succeeded: true, ct);
+        var person = await people.GetAsync(credentials.Id, ct);
+        if (person is null)
+        {
+            return ApiErrors.InvalidCredentials();
+        }
+        var (token, expiresAt) = tokens.IssueForPerson(person);
+        LogLoggedIn(logger, person.Id, ip);
+        return Results.Ok(new LoginResponse(token, expiresAt, person));
+    }
+
+    private static async Task<IResult> MeAsync(ClaimsPrincipal user, AccessPolicy access, PeopleStore people, DeviceStore devices, CancellationToken ct)
+    {
+        if (access.PersonId(user) is { } personId)
+        {
+            return await people.GetAsync(personId, ct) is { } person ? Results.Ok(person) : Results.Json(ApiErrors.UnauthorizedBody, statusCode: 401);
+        }
+        if (access.DeviceId(user) is { } deviceId)
+        {
+            return await devices.GetSelfAsync(deviceId, ct) is { } device
+                ? Results.Ok(new DeviceMeResponse(device))
+                : Results.Json(ApiErrors.UnauthorizedBody, statusCode: 401);
+        }
+        return ApiErrors.Forbidden();
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(
+        HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, TimeProvider time, CancellationToken ct)
+    {
+        if (access.PersonId(user) is not { } personId)
+        {
+            return ApiErrors.Forbidden();
+        }
+        var (body, error) = await RequestBody.ReadAsync<ChangePasswordRequest>(context.Request, ct);
+        if (body is null)
+        {
+            return error!;
+        }
+        var credentials = await people.FindCredentialsAsync(personId, ct);
+        if (credentials is null)
+        {
+            return ApiErrors.NotFound();
+        }
+        var fields = new Dictionary<string, string>();
+        if (string.IsNullOrEmpty(body.CurrentPassword) || !PasswordHasher.Verify(body.CurrentPassword, credentials.PasswordHash))
+        {
+            fields["currentPassword"] = string.IsNullOrEmpty(body.CurrentPassword) ? "required" : "invalid";
+        }
+        if (PasswordProblem(body.NewPassword) is { } problem)
+        {
+            fields["newPassword"] = problem;
+        }
+        if (fields.Count > 0)
+        {
+            return ApiErrors.Validation(fields);
+        }
+        await using var conn = await people.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await PeopleStore.UpdateAsync(conn, tx, personId, null, null, PasswordHasher.Hash(body.NewPassword!), ct);
+        await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), personId, "person.password", "person", personId, access.OrganisationId(user),
+            new { self = true }, ct);
+        await tx.CommitAsync(ct);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Tokens are not stored, so logging out ends every session of the person (classroom PCs are shared; a token
+    /// left behind on one must die with the logout).
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(
+        ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher, TimeProvider time, CancellationToken ct)
+    {
+        if (access.PersonId(user) is not { } personId)
+        {
+            return ApiErrors.Forbidden();
+        }
+        await using (var conn = await people.DataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await PeopleStore.EndSessionsAsync(conn, tx, personId, time.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+        }
+        await refresher.RefreshAsync(force: false, ct);
+        return Results.NoContent();
+    }
+
+    /// <summary>A validation code for an unacceptable password, or null.</summary>
+    public static string? PasswordProblem(string? password) => password switch
+    {
+        null or "" => "required",
+        { Length: < MinPasswordLength } => "too_short",
+        { Length: > MaxPasswordLength } => "too_long",
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Login refused from {ClientIp}; person {PersonId} (empty for an unknown username)")]
+    private static partial void LogLoginFailed(ILogger logger, string clientIp, Guid? personId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login throttled from {ClientIp}")]
+    private static partial void LogThrottled(ILogger logger, string clientIp);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Person {PersonId} logged in from {ClientIp}")]
+    private static partial void LogLoggedIn(ILogger logger, Guid personId, string clientIp);
+}

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt, PersonView Person);

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record PairRequest(string? Code, Guid? ClassroomId, string? Name);

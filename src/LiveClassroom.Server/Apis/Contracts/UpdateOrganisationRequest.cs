@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record UpdateOrganisationRequest(string? Name, bool? IsRural);

@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace LiveClassroom.Server.Apis;
+
+/// <summary>
+/// Reads a JSON body so that malformed input gets the API's error shape rather than the framework's empty 400.
+/// </summary>
+public static class RequestBody
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        if (request.ContentLength is > 64 * 1024)
+        {
+            return (null, ApiErrors.BadRequest());
+        }
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            return value is null ? (null, ApiErrors.BadRequest()) : (value, null);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiErrors.BadRequest());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveClassroom.Server.Tests.Auth;
+
+/// <summary>Only the endpoints the product means to be public may opt out of authentication.</summary>
+public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : IClassFixture<AccountsServerFactory>
+{
+    private static readonly HashSet<string> Allowed =
+    [
+        "/healthz",
+        "/api/auth/login",
+        "/api/devices/pairing-requests",
+        "/api/devices/pairing-requests/{requestId:guid}",
+        // The web app's index.html for client-side routes; its data calls carry tokens.
+        "{*path:nonfile}",
+    ];
+
+    [Fact]
+    public void Endpoints_AllowingAnonymousCallers_AreExactlyTheAllowedOnes()
+    {
+        factory.EnsureStarted();
+        var anonymous = factory.Services.GetServices<EndpointDataSource>()
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText ?? "")
+            .Distinct()
+            .ToList();
+
+        var unexpected = anonymous.Where(pattern => !Allowed.Contains(pattern)).ToList();
+        Assert.True(unexpected.Count == 0, "anonymous endpoints not on the list: " + string.Join(", ", unexpected));
+        Assert.Contains("/api/auth/login", anonymous);
+    }
+}
