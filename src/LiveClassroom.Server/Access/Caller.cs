@@ -5,7 +5,8 @@ namespace LiveClassroom.Server.Access;
 
 /// <summary>
 /// Who is calling, read from the token's claims (<see cref="LcClaims"/>): the person, their organisation and
-/// their roles, each held in an organisation. A minimal stand-in until the auth branch's AccessPolicy is merged.
+/// their roles, each held in an organisation, for the recordings and library APIs. Role coverage over the
+/// organisation tree (admins above a school) is asked of <see cref="AccessPolicy"/>.
 /// </summary>
 public sealed record Caller(Guid PersonId, Guid OrganisationId, IReadOnlyList<RoleGrantClaim> Roles)
 {
@@ -36,8 +37,6 @@ public sealed record Caller(Guid PersonId, Guid OrganisationId, IReadOnlyList<Ro
     /// <summary>Organisations where the caller holds one of <paramref name="roles"/>.</summary>
     public Guid[] OrganisationsWith(params string[] roles) =>
         [.. Roles.Where(r => roles.Contains(r.Role)).Select(r => r.OrganisationId).Distinct()];
-
-    public Guid[] AdminOrganisations => OrganisationsWith(Auth.Roles.SchoolAdmin, Auth.Roles.CountyAdmin, Auth.Roles.CityAdmin, Auth.Roles.ProvinceAdmin);
 
     /// <summary>Where the caller reviews at county level or takes resources down: county admin or above.</summary>
     public Guid[] UpperAdminOrganisations => OrganisationsWith(Auth.Roles.CountyAdmin, Auth.Roles.CityAdmin, Auth.Roles.ProvinceAdmin);

@@ -9,14 +9,14 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/jobs", async (HttpContext http, JobQueue jobs, OrganisationScope orgs, string? status, int? limit) =>
+        app.MapGet("/api/admin/jobs", async (HttpContext http, JobQueue jobs, AccessPolicy policy, string? status, int? limit) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
                 return LibraryApiErrors.Unauthenticated();
             }
-            var adminOf = caller.AdminOrganisations;
-            if (adminOf.Length == 0)
+            var adminOf = policy.AdminRoots(http.User);
+            if (adminOf.Count == 0)
             {
                 return LibraryApiErrors.Forbidden("Only admins see processing jobs.", "只有管理员可以查看处理任务。");
             }
@@ -24,7 +24,7 @@ public static class JobsApi
             {
                 return LibraryApiErrors.Invalid("status must be queued, running, succeeded or failed.", "status 只能是 queued、running、succeeded 或 failed。");
             }
-            var scope = await orgs.SelfAndDescendantsAsync(adminOf);
+            var scope = adminOf.SelectMany(policy.Tree.SubtreeOf).Distinct().ToArray();
             var rows = await jobs.ListAsync(scope, status, Math.Clamp(limit ?? 50, 1, 200));
             return Results.Ok(new
             {

@@ -48,11 +48,11 @@ public static class LibraryApi
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
-            var insider = await access.CanSeeUnpublishedAsync(caller, r);
+            var insider = access.CanSeeUnpublished(http.User, caller, r);
             var chapters = await recordings.ChaptersAsync(r.RecordingId);
             return Results.Ok(new
             {
@@ -71,7 +71,7 @@ public static class LibraryApi
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
@@ -99,7 +99,7 @@ public static class LibraryApi
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
@@ -132,7 +132,7 @@ public static class LibraryApi
                 return LibraryApiErrors.Invalid("stars must be 1 to 5.", "评分必须是 1 到 5 星。");
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }

@@ -39,7 +39,7 @@ public static class LibraryMediaApi
             return LibraryApiErrors.Unauthenticated();
         }
         var r = await store.GetAsync(id);
-        if (r is null || !await access.CanSeeAsync(caller, r))
+        if (r is null || !access.CanSee(http.User, caller, r))
         {
             return LibraryApiErrors.NotFound("The resource", "该资源");
         }

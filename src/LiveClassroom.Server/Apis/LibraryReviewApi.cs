@@ -21,7 +21,7 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
@@ -68,7 +68,7 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Invalid("The reason is too long (1000 characters at most).", "理由过长（最多 1000 字）。");
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
@@ -83,7 +83,7 @@ public static class LibraryReviewApi
             }
             else if (r.Status == ResourceStatus.PendingCounty)
             {
-                if (!await access.CanReviewAtCountyAsync(caller, r))
+                if (!access.CanReviewAtCounty(http.User, r))
                 {
                     return LibraryApiErrors.Forbidden("The county review is done by a county admin above the author's school.", "区县审核须由上级区县管理员完成。");
                 }
@@ -112,11 +112,11 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Invalid("A takedown needs a reason (1000 characters at most).", "下架必须填写理由（最多 1000 字）。");
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await access.CanSeeAsync(caller, r))
+            if (r is null || !access.CanSee(http.User, caller, r))
             {
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
-            if (!await access.CanReviewAtCountyAsync(caller, r))
+            if (!access.CanReviewAtCounty(http.User, r))
             {
                 return LibraryApiErrors.Forbidden("Only a county admin or above may take a resource down.", "只有区县及以上管理员可以下架资源。");
             }

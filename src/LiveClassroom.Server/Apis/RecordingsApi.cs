@@ -44,14 +44,14 @@ public static class RecordingsApi
             return Results.Json(Status((await store.GetAsync(recorder.RecordingId))!), statusCode: 201);
         });
 
-        g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, OrganisationScope orgs) =>
+        g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, AccessPolicy policy) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !await CanSeeAsync(caller, r, orgs))
+            if (r is null || !CanSee(http.User, caller, r, policy))
             {
                 return LibraryApiErrors.NotFound("The recording", "该录像");
             }
@@ -72,7 +72,7 @@ public static class RecordingsApi
         g.MapPost("/{id:guid}/stop", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
             ControlAsync(id, http, recordings, store, r => r.StopAsync()));
 
-        app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, OrganisationScope orgs) =>
+        app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, AccessPolicy policy) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
@@ -80,7 +80,7 @@ public static class RecordingsApi
             }
             var r = await store.ActiveInRoomAsync(roomId);
             // Everyone in a class is told it is recorded; the room's schools share a county with the lead school.
-            if (r is null || !await SameCountyAsync(caller, r, orgs))
+            if (r is null || !SameCounty(caller, r, policy))
             {
                 return Results.Ok(new { recording = false, paused = false, recordingId = (Guid?)null });
             }
@@ -116,19 +116,18 @@ public static class RecordingsApi
         return Results.Ok(Status((await store.GetAsync(id))!));
     }
 
-    private static async Task<bool> CanSeeAsync(Caller caller, RecordingRow r, OrganisationScope orgs) =>
-        caller.OrganisationId == r.SchoolId || r.TeacherId == caller.PersonId
-        || await orgs.CoversAsync(caller, r.SchoolId, Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin);
+    private static bool CanSee(System.Security.Claims.ClaimsPrincipal user, Caller caller, RecordingRow r, AccessPolicy policy) =>
+        caller.OrganisationId == r.SchoolId || r.TeacherId == caller.PersonId || policy.AdministersOrganisation(user, r.SchoolId);
 
-    private static async Task<bool> SameCountyAsync(Caller caller, RecordingRow r, OrganisationScope orgs)
+    private static bool SameCounty(Caller caller, RecordingRow r, AccessPolicy policy)
     {
-        var theirs = await orgs.SelfAndAncestorsAsync(r.SchoolId);
-        if (theirs.Contains(caller.OrganisationId))
+        if (policy.IsAncestorOrSelf(caller.OrganisationId, r.SchoolId))
         {
             return true;
         }
         // school → county → city → province: two schools of one county share three ancestors.
-        var mine = await orgs.SelfAndAncestorsAsync(caller.OrganisationId);
+        var theirs = policy.Tree.PathToRoot(r.SchoolId).Select(n => n.Id);
+        var mine = policy.Tree.PathToRoot(caller.OrganisationId).Select(n => n.Id);
         return mine.Intersect(theirs).Count() >= 3;
     }
 

@@ -1,4 +1,3 @@
-using LiveClassroom.Server.Access;
 using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Jobs;
 using LiveClassroom.Server.Library;
@@ -19,7 +18,6 @@ public static class RecordingServiceCollectionExtensions
         services.AddSingleton<RecordingService>();
         services.AddSingleton<LibraryStore>();
         services.AddSingleton<LibraryStatsStore>();
-        services.AddSingleton<OrganisationScope>();
         services.AddSingleton<LibraryAccess>();
         services.AddSingleton<RecordingFinalizer>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<RecordingFinalizer>());
