@@ -103,7 +103,8 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         var expected = pausedAt + (feeder.FedSeconds - resumedAt);
         // Each part starts at a keyframe (1 s GOP), so up to a second per part may go.
         Assert.InRange(row.DurationSeconds!.Value, expected - 2, expected + 1);
-        Assert.True(row.PausedSeconds >= 2.5, $"paused {row.PausedSeconds} s");
+        // The pause lasted at least the 2 s of feed the test waited for.
+        Assert.True(row.PausedSeconds >= 1.9, $"paused {row.PausedSeconds} s");
     }
 
     [Fact]
