@@ -13,7 +13,7 @@ namespace LiveClassroom.Server.Recording;
 /// (the resource is created once per recording), so running it twice gives the same outputs and one resource.
 /// </summary>
 public sealed partial class RecordingFinalizer(
-    RecordingService recordings, RecordingStore store, LibraryStore library, ILogger<RecordingFinalizer> logger) : IJobHandler
+    RecordingService recordings, RecordingStore store, LibraryStore library, NodeIdentity node, ILogger<RecordingFinalizer> logger) : IJobHandler
 {
     private static readonly TimeSpan RemuxTimeout = TimeSpan.FromMinutes(20);
 
@@ -36,6 +36,12 @@ public sealed partial class RecordingFinalizer(
             throw new InvalidOperationException($"recording {recordingId} is still {row.Status}");
         }
         var dir = RecordingPaths.Directory(recordings.Root, recordingId);
+        if (!Directory.Exists(dir) && row.NodeId != node.Id)
+        {
+            // Without shared storage the segments are on the recording node: fail this attempt so that node's
+            // worker (retried with back-off) gets the job, instead of concluding that nothing was recorded.
+            throw new InvalidOperationException($"the segments of recording {recordingId} are on node {row.NodeId}, not here");
+        }
         var parts = await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct);
         if (parts.Count == 0)
         {
