@@ -7,6 +7,7 @@ using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Media;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
+using LiveClassroom.Server.Recording;
 using LiveClassroom.Server.Seeding;
 
 namespace LiveClassroom.Server.Hosting;
@@ -50,6 +51,7 @@ public static class ServerApp
         builder.Services.AddClassroomHub();
         builder.Services.AddRoomsApi();
         builder.Services.AddMediaPlane(builder.Configuration);
+        builder.Services.AddRecordings();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
@@ -63,6 +65,7 @@ public static class ServerApp
         app.MapClassroomHub();
         app.MapRoomsApi();
         app.MapResearchApi();
+        app.MapRecordingsAndLibraryApi();
         app.MapSpaFallback();
         return app;
     }

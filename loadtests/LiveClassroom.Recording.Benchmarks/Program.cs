@@ -1,0 +1,4 @@
+using LiveClassroom.Recording.Benchmarks;
+
+// Class end → playable in the library, for a synthetic 45-minute recording. See README.md, "Benchmarks".
+return await ClassEndToPlayable.RunAsync(args);

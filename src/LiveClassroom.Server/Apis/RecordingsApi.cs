@@ -1,0 +1,154 @@
+using LiveClassroom.Server.Access;
+using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Library;
+using LiveClassroom.Server.Recording;
+
+namespace LiveClassroom.Server.Apis;
+
+/// <summary>Recording control for the lead teacher, and the status (with the "recording" flag) the class UI shows.</summary>
+public static class RecordingsApi
+{
+    public sealed record StartBody(string? RoomId, bool Scheduled, bool? Record, CourseInfo? Course);
+
+    public static IEndpointRouteBuilder MapRecordingsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/recordings");
+
+        g.MapPost("", async (StartBody body, HttpContext http, RecordingService recordings, RecordingStore store) =>
+        {
+            if (Caller.From(http.User) is not { } caller)
+            {
+                return LibraryApiErrors.Unauthenticated();
+            }
+            if (!caller.Holds(Roles.LeadTeacher, caller.OrganisationId))
+            {
+                return LibraryApiErrors.Forbidden("Only a lead teacher starts a class recording.", "只有主讲教师可以开始录制。");
+            }
+            if (string.IsNullOrWhiteSpace(body.RoomId) || body.RoomId.Length > 200)
+            {
+                return LibraryApiErrors.Invalid("roomId is required (200 characters at most).", "必须提供 roomId（最多 200 个字符）。");
+            }
+            if (body.Course?.Stage is { } stage && !ResourceStatus.Stages.Contains(stage))
+            {
+                return LibraryApiErrors.Invalid("course.stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
+            }
+            if (!recordings.ShouldRecord(body.Scheduled, body.Record))
+            {
+                return Results.Ok(new { recording = false });
+            }
+            if (await store.ActiveInRoomAsync(body.RoomId) is { } existing)
+            {
+                return Results.Ok(Status(existing));
+            }
+            var recorder = await recordings.StartAsync(new StartRecordingRequest(body.RoomId, caller.OrganisationId, caller.PersonId, body.Course));
+            return Results.Json(Status((await store.GetAsync(recorder.RecordingId))!), statusCode: 201);
+        });
+
+        g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, AccessPolicy policy) =>
+        {
+            if (Caller.From(http.User) is not { } caller)
+            {
+                return LibraryApiErrors.Unauthenticated();
+            }
+            var r = await store.GetAsync(id);
+            if (r is null || !CanSee(http.User, caller, r, policy))
+            {
+                return LibraryApiErrors.NotFound("The recording", "该录像");
+            }
+            var chapters = await store.ChaptersAsync(id);
+            var resource = await library.ByRecordingAsync(id);
+            return Results.Ok(new
+            {
+                recording = Status(r),
+                chapters = chapters.Select(c => new { c.OffsetSeconds, c.Type, c.LabelZh, c.LabelEn }),
+                resourceId = resource?.Id,
+            });
+        });
+
+        g.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
+            ControlAsync(id, http, recordings, store, r => r.PauseAsync()));
+        g.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
+            ControlAsync(id, http, recordings, store, r => r.ResumeAsync()));
+        g.MapPost("/{id:guid}/stop", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
+            ControlAsync(id, http, recordings, store, r => r.StopAsync()));
+
+        app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, AccessPolicy policy) =>
+        {
+            if (Caller.From(http.User) is not { } caller)
+            {
+                return LibraryApiErrors.Unauthenticated();
+            }
+            var r = await store.ActiveInRoomAsync(roomId);
+            // Everyone in a class is told it is recorded; the room's schools share a county with the lead school.
+            if (r is null || !SameCounty(caller, r, policy))
+            {
+                return Results.Ok(new { recording = false, paused = false, recordingId = (Guid?)null });
+            }
+            return Results.Ok(new { recording = r.Status == "recording", paused = r.Status == "paused", recordingId = (Guid?)r.Id });
+        });
+        return app;
+    }
+
+    private static async Task<IResult> ControlAsync(Guid id, HttpContext http, RecordingService recordings, RecordingStore store, Func<Recorder, Task> action)
+    {
+        if (Caller.From(http.User) is not { } caller)
+        {
+            return LibraryApiErrors.Unauthenticated();
+        }
+        var r = await store.GetAsync(id);
+        if (r is null)
+        {
+            return LibraryApiErrors.NotFound("The recording", "该录像");
+        }
+        if (r.TeacherId != caller.PersonId && !caller.Holds(Roles.SchoolAdmin, r.SchoolId))
+        {
+            return LibraryApiErrors.Forbidden("Only the lead teacher of the class (or the school admin) controls its recording.", "只有本课主讲教师（或学校管理员）可以控制录制。");
+        }
+        if (r.Status is not ("recording" or "paused"))
+        {
+            return LibraryApiErrors.Conflict("not_recording", "The recording has already ended.", "录制已结束。");
+        }
+        if (recordings.Find(id) is not { } recorder)
+        {
+            return LibraryApiErrors.Conflict("not_on_this_node", "The recording runs on another server node.", "该录制运行在其他服务器节点上。");
+        }
+        await action(recorder);
+        return Results.Ok(Status((await store.GetAsync(id))!));
+    }
+
+    private static bool CanSee(System.Security.Claims.ClaimsPrincipal user, Caller caller, RecordingRow r, AccessPolicy policy) =>
+        caller.OrganisationId == r.SchoolId || r.TeacherId == caller.PersonId || policy.AdministersOrganisation(user, r.SchoolId);
+
+    private static bool SameCounty(Caller caller, RecordingRow r, AccessPolicy policy)
+    {
+        if (policy.IsAncestorOrSelf(caller.OrganisationId, r.SchoolId))
+        {
+            return true;
+        }
+        // school → county → city → province: two schools of one county share three ancestors.
+        var theirs = policy.Tree.PathToRoot(r.SchoolId).Select(n => n.Id);
+        var mine = policy.Tree.PathToRoot(caller.OrganisationId).Select(n => n.Id);
+        return mine.Intersect(theirs).Count() >= 3;
+    }
+
+    public static object Status(RecordingRow r) => new
+    {
+        r.Id,
+        r.RoomId,
+        r.SchoolId,
+        r.TeacherId,
+        r.Status,
+        isRecording = r.Status == "recording",
+        isPaused = r.Status == "paused",
+        r.StartedAt,
+        r.EndedAt,
+        r.PausedSeconds,
+        r.DurationSeconds,
+        r.Playable,
+        r.HasVideo,
+        r.Parts,
+        r.Incidents,
+        r.FailureReason,
+        r.Recovered,
+    };
+}

@@ -1,0 +1,10 @@
+namespace LiveClassroom.Server.Recording;
+
+public enum ChapterType
+{
+    ClassStarted,
+    ClassroomOnStage,
+    HandRaised,
+    ScreenShareStarted,
+    Custom,
+}

@@ -1,0 +1,7 @@
+namespace LiveClassroom.Server.Recording;
+
+public enum MediaKind
+{
+    Audio,
+    Video,
+}

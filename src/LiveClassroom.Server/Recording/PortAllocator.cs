@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LiveClassroom.Server.Recording;
+
+/// <summary>
+/// Picks loopback UDP port pairs (RTP even, RTCP odd) for ffmpeg to bind, and tells when ffmpeg has bound them
+/// (read from /proc/net/udp: packets sent before that would be lost).
+/// </summary>
+public static class PortAllocator
+{
+    // Below the kernel's ephemeral range (32768+), so outgoing sockets elsewhere do not take them meanwhile.
+    private const int First = 20000;
+    private const int Last = 32000;
+
+    public static int AllocatePair()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = First + (Random.Shared.Next((Last - First) / 2) * 2);
+            if (IsFree(port) && IsFree(port + 1))
+            {
+                return port;
+            }
+        }
+        throw new IOException("no free loopback UDP port pair for the recorder");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Any, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The UDP ports some process has bound, IPv4 and IPv6.</summary>
+    public static HashSet<int> BoundUdpPorts()
+    {
+        var ports = new HashSet<int>();
+        foreach (var file in new[] { "/proc/net/udp", "/proc/net/udp6" })
+        {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+            foreach (var line in File.ReadLines(file).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 2)
+                {
+                    continue;
+                }
+                var colon = fields[1].LastIndexOf(':');
+                if (colon > 0 && int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var p))
+                {
+                    ports.Add(p);
+                }
+            }
+        }
+        return ports;
+    }
+}

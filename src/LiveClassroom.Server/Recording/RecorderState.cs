@@ -1,0 +1,9 @@
+namespace LiveClassroom.Server.Recording;
+
+public enum RecorderState
+{
+    Recording,
+    Paused,
+    Stopped,
+    Failed,
+}

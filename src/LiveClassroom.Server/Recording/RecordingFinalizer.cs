@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LiveClassroom.Server.Jobs;
+using LiveClassroom.Server.Library;
+
+namespace LiveClassroom.Server.Recording;
+
+/// <summary>
+/// The <c>recording.finalize</c> job: segments → VOD playlist, MP4 (stream copy, faststart), poster (a frame at
+/// 10 % of the duration), duration (ffprobe), WebVTT chapters, and a draft library resource.
+/// Idempotent: every output is written under a temporary name and renamed; the database steps are guarded
+/// (the resource is created once per recording), so running it twice gives the same outputs and one resource.
+/// </summary>
+public sealed partial class RecordingFinalizer(
+    RecordingService recordings, RecordingStore store, LibraryStore library, NodeIdentity node, ILogger<RecordingFinalizer> logger) : IJobHandler
+{
+    private static readonly TimeSpan RemuxTimeout = TimeSpan.FromMinutes(20);
+
+    public string Kind => RecordingService.FinalizeJobKind;
+
+    public async Task RunAsync(JobRow job, Func<int, Task> progress, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<FinalizePayload>(job.Payload)
+            ?? throw new InvalidOperationException("finalize job without payload");
+        await FinalizeAsync(payload.RecordingId, progress, ct);
+    }
+
+    public async Task FinalizeAsync(Guid recordingId, Func<int, Task> progress, CancellationToken ct)
+    {
+        var options = recordings.Options;
+        var row = await store.GetAsync(recordingId) ?? throw new InvalidOperationException($"recording {recordingId} does not exist");
+        if (row.Status is "recording" or "paused")
+        {
+            // Its recorder is still running somewhere; the retry comes after it stops or its lease is taken over.
+            throw new InvalidOperationException($"recording {recordingId} is still {row.Status}");
+        }
+        var dir = RecordingPaths.Directory(recordings.Root, recordingId);
+        if (!Directory.Exists(dir) && row.NodeId != node.Id)
+        {
+            // Without shared storage the segments are on the recording node: fail this attempt so that node's
+            // worker (retried with back-off) gets the job, instead of concluding that nothing was recorded.
+            throw new InvalidOperationException($"the segments of recording {recordingId} are on node {row.NodeId}, not here");
+        }
+        var parts = await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct);
+        if (parts.Count == 0)
+        {
+            await store.MarkNothingRecordedAsync(recordingId);
+            LogNothing(logger, recordingId);
+            return;
+        }
+        await progress(10);
+
+        await WriteAtomicallyAsync(Path.Combine(dir, RecordingPaths.VodPlaylist), PlaylistWriter.Vod(parts), ct);
+        await progress(20);
+
+        var mp4 = Path.Combine(dir, RecordingPaths.Mp4);
+        await RemuxAsync(dir, parts, mp4, ct);
+        await progress(70);
+
+        var duration = await SegmentCatalog.ProbeDurationAsync(options.FfprobePath, mp4, ct);
+        if (duration <= 0)
+        {
+            throw new InvalidOperationException("ffprobe could not read the duration of the remuxed MP4");
+        }
+        var hasVideo = await HasVideoAsync(mp4, ct);
+        if (hasVideo)
+        {
+            await PosterAsync(mp4, Path.Combine(dir, RecordingPaths.Poster), duration, ct);
+        }
+        await progress(85);
+
+        var chapters = await store.ChaptersAsync(recordingId);
+        await WriteAtomicallyAsync(Path.Combine(dir, RecordingPaths.ChaptersVtt), PlaylistWriter.Chapters(chapters, duration, english: false), ct);
+        await WriteAtomicallyAsync(Path.Combine(dir, RecordingPaths.ChaptersEnVtt), PlaylistWriter.Chapters(chapters, duration, english: true), ct);
+
+        await store.MarkFinalizedAsync(recordingId, duration, hasVideo);
+        var course = JsonSerializer.Deserialize<CourseInfo>(row.Metadata) ?? new CourseInfo();
+        await library.EnsureResourceAsync(row, course, duration);
+        await progress(100);
+        LogFinalized(logger, recordingId, duration, parts.Count);
+    }
+
+    private async Task RemuxAsync(string dir, IReadOnlyList<SegmentCatalog.Part> parts, string mp4, CancellationToken ct)
+    {
+        // Within a part the segments are one continuous MPEG-TS stream, so the concat protocol joins them byte-wise
+        // (no per-file probing: fast for 45 minutes of segments); the concat demuxer then joins parts, re-basing timestamps.
+        var list = new StringBuilder("ffconcat version 1.0\n");
+        foreach (var part in parts)
+        {
+            list.Append("file 'concat:").Append(string.Join('|', part.Segments.Select(s => s.FullPath))).Append("'\n");
+        }
+        var listPath = Path.Combine(dir, "concat.txt.tmp");
+        await File.WriteAllTextAsync(listPath, list.ToString(), ct);
+        var tmp = mp4 + ".tmp";
+        var r = await FfmpegRunner.RunAsync(recordings.Options.FfmpegPath,
+        [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,concat", "-i", listPath,
+            "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
+        ], RemuxTimeout, ct);
+        File.Delete(listPath);
+        if (!r.Ok)
+        {
+            File.Delete(tmp);
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"ffmpeg remux exited with code {r.ExitCode}: {Recorder.LastLines(r.StdErrTail, 6)}"));
+        }
+        File.Move(tmp, mp4, overwrite: true);
+    }
+
+    private async Task<bool> HasVideoAsync(string file, CancellationToken ct)
+    {
+        var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
+            ["-v", "error", "-select_streams", "v", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file],
+            TimeSpan.FromSeconds(60), ct);
+        return r.Ok && r.StdOut.Contains("video", StringComparison.Ordinal);
+    }
+
+    private async Task PosterAsync(string mp4, string poster, double duration, CancellationToken ct)
+    {
+        var tmp = poster + ".tmp";
+        var at = (duration * 0.1).ToString("0.000", CultureInfo.InvariantCulture);
+        var r = await FfmpegRunner.RunAsync(recordings.Options.FfmpegPath,
+        [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-ss", at, "-i", mp4,
+            "-frames:v", "1", "-vf", "scale=640:-2", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", tmp,
+        ], TimeSpan.FromMinutes(2), ct);
+        if (!r.Ok || !File.Exists(tmp))
+        {
+            throw new InvalidOperationException($"ffmpeg poster exited with code {r.ExitCode}: {Recorder.LastLines(r.StdErrTail, 4)}");
+        }
+        File.Move(tmp, poster, overwrite: true);
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken ct)
+    {
+        var tmp = path + ".tmp";
+        await File.WriteAllTextAsync(tmp, content, new UTF8Encoding(false), ct);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} finalized: {Duration:0.0} s from {Parts} part(s)")]
+    private static partial void LogFinalized(ILogger logger, Guid recordingId, double duration, int parts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} has no media to finalize")]
+    private static partial void LogNothing(ILogger logger, Guid recordingId);
+}

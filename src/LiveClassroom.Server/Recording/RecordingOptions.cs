@@ -1,0 +1,41 @@
+namespace LiveClassroom.Server.Recording;
+
+/// <summary>The <c>Recordings</c> configuration section.</summary>
+public sealed class RecordingOptions
+{
+    public const string Section = "Recordings";
+
+    /// <summary>Where recordings are written; relative paths are resolved against the content root.</summary>
+    public string Root { get; set; } = ".data/recordings";
+
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>ffmpeg <c>-threads</c>; 0 lets ffmpeg choose.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Target HLS segment length: what a crash can lose at most, and the VOD player's granularity.</summary>
+    public int SegmentSeconds { get; set; } = 4;
+
+    /// <summary>How often a recorder may restart a dead ffmpeg before the recording is marked failed.</summary>
+    public int MaxFfmpegRestarts { get; set; } = 3;
+
+    /// <summary>Below this much free space at the root a recording refuses to (re)start a part: disk full.</summary>
+    public long MinFreeMegabytes { get; set; } = 256;
+
+    /// <summary>Recording lease: another node may recover a recording whose owner stopped renewing it for this long.</summary>
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>Scheduled lessons are recorded unless the lead teacher opts out.</summary>
+    public bool RecordScheduledLessons { get; set; } = true;
+
+    /// <summary>How long tracks may keep appearing before a part starts (camera and microphone arrive together).</summary>
+    public int SettleMilliseconds { get; set; } = 400;
+
+    /// <summary>How long a part waits for every track's first packet (a keyframe for video) before starting without it.</summary>
+    public int GateMilliseconds { get; set; } = 3000;
+
+    /// <summary>Compose screen share (large) with the camera (picture-in-picture) instead of recording only the main video.</summary>
+    public bool Composite { get; set; }
+}

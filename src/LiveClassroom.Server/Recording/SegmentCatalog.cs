@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace LiveClassroom.Server.Recording;
+
+/// <summary>
+/// The segments a recording has on disk, part by part. A part's live playlist lists the segments ffmpeg closed;
+/// a segment it was still writing when it (or the node) died is not listed but is valid MPEG-TS up to the last
+/// whole packet, so it is probed and kept when it holds media.
+/// </summary>
+public static class SegmentCatalog
+{
+    public sealed record Segment(string RelativePath, string FullPath, double Duration);
+
+    public sealed record Part(string Name, IReadOnlyList<Segment> Segments);
+
+    public static async Task<IReadOnlyList<Part>> LoadAsync(string recordingDirectory, string ffprobePath, CancellationToken ct)
+    {
+        var parts = new List<Part>();
+        if (!Directory.Exists(recordingDirectory))
+        {
+            return parts;
+        }
+        var partDirs = Directory.GetDirectories(recordingDirectory)
+            .Where(d => RecordingPaths.PartDirectoryName().IsMatch(Path.GetFileName(d)))
+            .Order(StringComparer.Ordinal);
+        foreach (var dir in partDirs)
+        {
+            var name = Path.GetFileName(dir);
+            var listed = ReadPlaylist(Path.Combine(dir, RecordingPaths.LivePlaylist));
+            var segments = new List<Segment>();
+            var files = Directory.GetFiles(dir, "seg_*.ts").Select(Path.GetFileName)
+                .Where(f => f is not null && RecordingPaths.SegmentName().IsMatch(f)).Order(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                var full = Path.Combine(dir, file!);
+                double duration;
+                if (listed.TryGetValue(file!, out var d))
+                {
+                    duration = d;
+                }
+                else
+                {
+                    duration = await ProbeDurationAsync(ffprobePath, full, ct);
+                    if (duration <= 0.05)
+                    {
+                        continue;
+                    }
+                }
+                segments.Add(new Segment($"{name}/{file}", full, duration));
+            }
+            if (segments.Count > 0)
+            {
+                parts.Add(new Part(name, segments));
+            }
+        }
+        return parts;
+    }
+
+    private static Dictionary<string, double> ReadPlaylist(string path)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return result;
+        }
+        double? pending = null;
+        foreach (var raw in File.ReadLines(path))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("#EXTINF:", StringComparison.Ordinal))
+            {
+                var value = line["#EXTINF:".Length..].Split(',')[0];
+                pending = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+            }
+            else if (line.Length > 0 && !line.StartsWith('#') && pending is { } duration)
+            {
+                result[Path.GetFileName(line)] = duration;
+                pending = null;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Duration of a media file by ffprobe; 0 when it holds nothing readable.</summary>
+    public static async Task<double> ProbeDurationAsync(string ffprobePath, string file, CancellationToken ct)
+    {
+        var r = await FfmpegRunner.RunAsync(ffprobePath,
+            ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file],
+            TimeSpan.FromSeconds(60), ct);
+        return r.Ok && double.TryParse(r.StdOut.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0;
+    }
+}

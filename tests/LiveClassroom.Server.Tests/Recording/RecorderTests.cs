@@ -1,0 +1,161 @@
+using LiveClassroom.Server.Library;
+using LiveClassroom.Server.Recording;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveClassroom.Server.Tests.Recording;
+
+/// <summary>Real RTP from ffmpeg's test sources through the recorder input, real ffmpeg recording, real finalize job.</summary>
+public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixture<RecordingServerFactory>
+{
+    private static readonly TimeSpan FinalizeTimeout = TimeSpan.FromSeconds(90);
+
+    private async Task<Recorder> StartAsync(RecordingServerFactory f, string room, CourseInfo? course = null)
+    {
+        var teacher = await TestPeople.GetAsync(f.Services, "teacher");
+        var service = f.Services.GetRequiredService<RecordingService>();
+        return await service.StartAsync(new StartRecordingRequest(room, teacher.OrganisationId, teacher.Id, course));
+    }
+
+    internal static Task<RecordingRow> WaitForStatusAsync(RecordingServerFactory f, Guid id, params string[] statuses)
+    {
+        var store = f.Services.GetRequiredService<RecordingStore>();
+        return Eventually.WaitAsync(async () => (await store.GetAsync(id))!, r => statuses.Contains(r.Status) && (r.Status != "failed" || r.Playable || statuses.Length > 0),
+            FinalizeTimeout, $"recording status {string.Join('/', statuses)}");
+    }
+
+    [Fact]
+    public async Task Record_H264AndOpusRtp_ProducesMp4HlsPosterChaptersAndDraftResource()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-h264", new CourseInfo("分数的初步认识", "小学", "三年级", "数学", "人教版", "第八单元"));
+        await using (var feeder = RtpFeeder.Start(recorder, "h264", 10))
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= 5, TimeSpan.FromSeconds(30), "5 s fed");
+            recorder.AddChapter(ChapterType.HandRaised, "青山村小学举手");
+            await feeder.WaitAsync();
+            await recorder.StopAsync();
+
+            var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+            Assert.Equal("ready", row.Status);
+            Assert.Null(row.FailureReason);
+            var dir = RecordingPaths.Directory(factory.Services.GetRequiredService<RecordingService>().Root, recorder.RecordingId);
+            var mp4 = await MediaProbe.ProbeAsync(Path.Combine(dir, RecordingPaths.Mp4));
+            Assert.NotNull(mp4);
+            Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+            Assert.InRange(mp4.Duration, feeder.FedSeconds - 1, feeder.FedSeconds + 1);
+            Assert.InRange(row.DurationSeconds!.Value, feeder.FedSeconds - 1, feeder.FedSeconds + 1);
+
+            var playlist = await File.ReadAllTextAsync(Path.Combine(dir, RecordingPaths.VodPlaylist));
+            Assert.Contains("#EXT-X-PLAYLIST-TYPE:VOD", playlist, StringComparison.Ordinal);
+            Assert.Contains("#EXT-X-ENDLIST", playlist, StringComparison.Ordinal);
+            Assert.Contains("p000/seg_00000.ts", playlist, StringComparison.Ordinal);
+            Assert.True(new FileInfo(Path.Combine(dir, RecordingPaths.Poster)).Length > 1000);
+            var vtt = await File.ReadAllTextAsync(Path.Combine(dir, RecordingPaths.ChaptersVtt));
+            Assert.StartsWith("WEBVTT", vtt, StringComparison.Ordinal);
+            Assert.Contains("上课", vtt, StringComparison.Ordinal);
+            Assert.Contains("青山村小学举手", vtt, StringComparison.Ordinal);
+
+            var resource = await factory.Services.GetRequiredService<LibraryStore>().ByRecordingAsync(recorder.RecordingId);
+            Assert.NotNull(resource);
+            Assert.Equal(("draft", "分数的初步认识", "数学", "三年级", "示范县第一实验小学", "王芳"),
+                (resource.Status, resource.Title, resource.Subject, resource.Grade, resource.SchoolName, resource.TeacherName));
+        }
+    }
+
+    [Fact]
+    public async Task Record_Vp8AndOpusRtp_TranscodesToH264Mp4()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-vp8");
+        await using var feeder = RtpFeeder.Start(recorder, "vp8", 6);
+        await feeder.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        var dir = RecordingPaths.Directory(factory.Services.GetRequiredService<RecordingService>().Root, recorder.RecordingId);
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(dir, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+        Assert.InRange(mp4.Duration, feeder.FedSeconds - 1, feeder.FedSeconds + 1);
+    }
+
+    [Fact]
+    public async Task PauseResume_PausedTime_IsCutOutAndResumesInNewPart()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-pause");
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 14);
+        await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= 3, TimeSpan.FromSeconds(30), "3 s fed");
+        var pausedAt = feeder.FedSeconds;
+        await recorder.PauseAsync();
+        Assert.Equal("paused", (await factory.Services.GetRequiredService<RecordingStore>().GetAsync(recorder.RecordingId))!.Status);
+        var pauseDone = feeder.FedSeconds;
+        await Eventually.WaitAsync(() => Task.FromResult(feeder.FedSeconds), s => s >= pauseDone + 2, TimeSpan.FromSeconds(30), "2 s more fed while paused");
+        await recorder.ResumeAsync();
+        var resumedAt = feeder.FedSeconds;
+        await feeder.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        Assert.Equal(2, row.Parts);
+        var expected = pausedAt + (feeder.FedSeconds - resumedAt);
+        // Each part starts at a keyframe (1 s GOP), so up to a second per part may go.
+        Assert.InRange(row.DurationSeconds!.Value, expected - 2, expected + 1);
+        // The pause lasted at least the 2 s of feed the test waited for.
+        Assert.True(row.PausedSeconds >= 1.9, $"paused {row.PausedSeconds} s");
+    }
+
+    [Fact]
+    public async Task Record_TwoMicrophones_MixedIntoOneAacTrack()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-amix");
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 5, secondAudio: true);
+        await feeder.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+        Assert.InRange(mp4.Duration, feeder.FedSeconds - 1, feeder.FedSeconds + 1);
+        var sdp = await File.ReadAllTextAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(0), RecordingPaths.SessionSdp));
+        Assert.Equal(2, sdp.Split("m=audio").Length - 1);
+    }
+
+    [Fact]
+    public async Task ScreenShareStarted_MidClass_NewPartRecordsTheScreenAsMainVideo()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-screen");
+        await using var camera = RtpFeeder.Start(recorder, "h264", 12);
+        await Eventually.WaitAsync(() => Task.FromResult(camera.FedSeconds), s => s >= 3, TimeSpan.FromSeconds(30), "3 s of camera");
+        recorder.AddChapter(ChapterType.ScreenShareStarted);
+        await using var screen = RtpFeeder.StartVideoOnly(recorder, "screen", TrackSource.Screen, 6);
+        await screen.WaitAsync();
+        await camera.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        Assert.True(row.Parts >= 2, $"{row.Parts} part(s)");
+        var secondPart = await File.ReadAllTextAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(1), RecordingPaths.SessionSdp));
+        Assert.Equal(2, secondPart.Split("m=video").Length - 1);
+        var segment = Directory.GetFiles(Path.Combine(recorder.Directory, RecordingPaths.PartName(1)), "seg_*.ts").Order().First();
+        var probe = await RunFfprobeWidthAsync(segment);
+        Assert.Equal("480", probe);
+        var chapters = await factory.Services.GetRequiredService<RecordingStore>().ChaptersAsync(recorder.RecordingId);
+        Assert.Contains(chapters, c => c.Type == "screen_share_started" && c.OffsetSeconds >= 2.5);
+    }
+
+    private static async Task<string> RunFfprobeWidthAsync(string file)
+    {
+        var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],
+            TimeSpan.FromSeconds(30), default);
+        // MPEG-TS: ffprobe lists the stream under its program too; the first line is enough.
+        return r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim();
+    }
+}
