@@ -45,17 +45,18 @@ public static class MediaPlaneOptions
     }
 
     /// <summary>
-    /// Without configuration: this machine's own IPv4 addresses plus loopback, so browsers on the same machine
-    /// (Chromium reaches a 127.0.0.1 candidate) and on the school LAN both connect. Behind NAT set Media:PublicAddresses.
+    /// Without configuration: this machine's own non-loopback IPv4 addresses, reachable from the school LAN and
+    /// from browsers on this machine alike. Loopback is advertised only when nothing else exists: a socket bound to
+    /// 0.0.0.0 answers a 127.0.0.1 candidate from the LAN address, which Chrome discards (bind 127.0.0.1 for that).
+    /// Behind NAT set Media:PublicAddresses.
     /// </summary>
-    private static IEnumerable<IPAddress> DefaultAdvertised(IPAddress bind)
+    private static List<IPAddress> DefaultAdvertised(IPAddress bind)
     {
         if (!bind.Equals(IPAddress.Any))
         {
-            yield return bind;
-            yield break;
+            return [bind];
         }
-        yield return IPAddress.Loopback;
+        var found = new List<IPAddress>();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
         {
             if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
@@ -66,10 +67,15 @@ public static class MediaPlaneOptions
             {
                 if (ua.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(ua.Address))
                 {
-                    yield return ua.Address;
+                    found.Add(ua.Address);
                 }
             }
         }
+        if (found.Count == 0)
+        {
+            found.Add(IPAddress.Loopback);
+        }
+        return found;
     }
 
     private static IPAddress? Parse(string? value, string key)
