@@ -8,13 +8,14 @@ ensure_packages postgresql ffmpeg chromium docker-compose iproute2 nftables proc
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 RUN_ID="$(date +%Y%m%d-%H%M%S)-$$"
-PG_DIR="$DATA_ROOT/pg-test"
+# One cluster per run, so two runs in one checkout never stop each other's database.
+PG_DIR="$DATA_ROOT/pg-test-$RUN_ID"
 RESULTS="$REPO_ROOT/artifacts/test-results/$RUN_ID"
 mkdir -p "$RESULTS"
 
 # Throwaway: fsync off, wiped at the end of the run.
 PG_FSYNC=off pg_up "$PG_DIR" "${LIVECLASSROOM_TEST_PG_PORT:-54339}"
-cleanup() { pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$DATA_ROOT/pg-test.password" "$DATA_ROOT/pg-test.initdb.log"; }
+cleanup() { pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$PG_DIR.password" "$PG_DIR.initdb.log"; }
 trap cleanup EXIT
 export LIVECLASSROOM_TEST_PG="$PG_ADMIN_URL"
 # Every server a test starts (in-process or child process) gets an ephemeral SFU port on loopback,
