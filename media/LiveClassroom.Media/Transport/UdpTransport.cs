@@ -9,7 +9,8 @@ namespace LiveClassroom.Media.Transport;
 
 // RFC 7983 §7 demultiplexing on one UDP socket shared by all peers (RFC 8445 §5.1.1.1 host candidate).
 /// <summary>
-/// One UDP socket for every peer. A dedicated thread receives into one pooled buffer with a reused
+/// One UDP socket for every peer (bound to a wildcard, plus one per advertised local address so replies leave from the
+/// address a peer asked: UdpTransport.LocalAddresses.cs). A dedicated thread per socket receives into one pooled buffer with a reused
 /// SocketAddress (no allocation per packet), classifies each datagram and hands it to the peer's
 /// <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
 /// ufrag in USERNAME. Everything else is counted per reason and dropped. Optionally also accepts ICE-TCP
