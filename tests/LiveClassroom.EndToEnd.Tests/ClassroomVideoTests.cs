@@ -32,8 +32,16 @@ public sealed class ClassroomVideoTests(EndToEndFixture fx)
         await Expect(video).ToBeVisibleAsync();
 
         // Playing: the element's clock advances and the decoder keeps producing frames.
-        await console.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=stage-video]'); return v && v.currentTime > 1; }",
-            null, new() { Timeout = 30_000 });
+        try
+        {
+            await console.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=stage-video]'); return v && v.currentTime > 1; }",
+                null, new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            // Where media stopped: ICE/DTLS on each side, then what arrived and what was decoded.
+            throw new TimeoutException($"stage video never played; console: {await MediaStateAsync(console)}; projector: {await MediaStateAsync(projector1.Page)}", ex);
+        }
         var frames = await console.EvaluateAsync<int>("() => window.lcLive.media.framesDecoded('stage1')");
         await console.WaitForFunctionAsync($"async () => (await window.lcLive.media.framesDecoded('stage1')) > {frames + 10}", null, new() { Timeout = 15_000 });
         // The projector sees the teacher too.
@@ -53,4 +61,20 @@ public sealed class ClassroomVideoTests(EndToEndFixture fx)
         projector1.AssertNoConsoleErrors();
         projector2.AssertNoConsoleErrors();
     }
+
+    /// <summary>The page's peer connection as getStats sees it, in one line for a failure message.</summary>
+    private static Task<string> MediaStateAsync(IPage page) => page.EvaluateAsync<string>("""
+        async () => {
+          const pc = window.lcLive?.media?.pc;
+          if (!pc) return 'no peer connection';
+          const out = [`pc=${pc.connectionState} ice=${pc.iceConnectionState}`];
+          (await pc.getStats()).forEach(s => {
+            if (s.type === 'transport') out.push(`dtls=${s.dtlsState}`);
+            if (s.type === 'candidate-pair') out.push(`pair ${s.state} req=${s.requestsSent} resp=${s.responsesReceived}`);
+            if (s.type === 'inbound-rtp' && s.kind === 'video') out.push(`in mid ${s.mid}: pkts=${s.packetsReceived} frames=${s.framesDecoded} key=${s.keyFramesDecoded}`);
+            if (s.type === 'outbound-rtp' && s.kind === 'video') out.push(`out mid ${s.mid}: pkts=${s.packetsSent}`);
+          });
+          return out.join(', ');
+        }
+        """);
 }

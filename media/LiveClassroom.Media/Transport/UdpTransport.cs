@@ -9,7 +9,8 @@ namespace LiveClassroom.Media.Transport;
 
 // RFC 7983 §7 demultiplexing on one UDP socket shared by all peers (RFC 8445 §5.1.1.1 host candidate).
 /// <summary>
-/// One UDP socket for every peer. A dedicated thread receives into one pooled buffer with a reused
+/// One UDP socket for every peer (bound to a wildcard, plus one per advertised local address so replies leave from the
+/// address a peer asked: UdpTransport.LocalAddresses.cs). A dedicated thread per socket receives into one pooled buffer with a reused
 /// SocketAddress (no allocation per packet), classifies each datagram and hands it to the peer's
 /// <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
 /// ufrag in USERNAME. Everything else is counted per reason and dropped. Optionally also accepts ICE-TCP
@@ -20,12 +21,14 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
 {
     private readonly UdpTransportOptions _options;
     private readonly Socket _socket;
+    // Routes of the main socket; each local-address socket has its own table (UdpTransport.LocalAddresses.cs).
     private readonly ConcurrentDictionary<SocketAddress, Route> _routes = new();
     private readonly ConcurrentDictionary<string, IPacketSink> _ufrags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IPacketSink>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
     private readonly EndPoint _template;
     private readonly Lock _dispatchLock = new();
     private Thread? _thread;
+    private readonly List<Thread> _threads = [];
     private volatile bool _stopping;
 
     public UdpTransport(UdpTransportOptions options)
@@ -67,7 +70,18 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
     }
 
-    public int RouteCount => _routes.Count;
+    public int RouteCount
+    {
+        get
+        {
+            var count = _routes.Count;
+            foreach (var routes in _localRoutes.Values)
+            {
+                count += routes.Count;
+            }
+            return count;
+        }
+    }
 
     public void Start()
     {
@@ -78,17 +92,12 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         _socket.ReceiveBufferSize = _options.SocketReceiveBufferBytes;
         _socket.SendBufferSize = _options.SocketSendBufferBytes;
         _socket.Bind(new IPEndPoint(_options.BindAddress, _options.Port));
-        if (!BufferPool.TryRent(out var buffer))
+        BindLocalAddresses(LocalEndPoint.Port);
+        _thread = StartReceiving(_socket, _routes, "media-udp-receive");
+        foreach (var (socket, routes) in _localRoutes)
         {
-            throw new InvalidOperationException("buffer pool empty at start");
+            StartReceiving(socket, routes, "media-udp-receive-" + ((IPEndPoint)socket.LocalEndPoint!).Address);
         }
-        _thread = new Thread(ReceiveLoop)
-        {
-            IsBackground = true,
-            Name = "media-udp-receive",
-            Priority = ThreadPriority.AboveNormal,
-        };
-        _thread.Start(buffer);
         StartTcp();
     }
 
@@ -106,7 +115,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         try
         {
-            var sent = _socket.SendTo(packet, SocketFlags.None, remote.SocketAddress);
+            var sent = (remote.LocalSocket ?? _socket).SendTo(packet, SocketFlags.None, remote.SocketAddress);
             Counters.Sent(sent);
             return sent == packet.Length;
         }
@@ -133,7 +142,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
             connection.Sink = sink;
             return;
         }
-        _routes[remote.SocketAddress] = new Route(remote, sink);
+        RoutesOf(remote)[remote.SocketAddress] = new Route(remote, sink);
     }
 
     public void RemoveRoute(RemoteAddress remote)
@@ -143,17 +152,18 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
             connection.Sink = null;
             return;
         }
-        _routes.TryRemove(remote.SocketAddress, out _);
+        RoutesOf(remote).TryRemove(remote.SocketAddress, out _);
     }
+
+    private ConcurrentDictionary<SocketAddress, Route> RoutesOf(RemoteAddress remote) =>
+        remote.LocalSocket is { } socket && _localRoutes.TryGetValue(socket, out var routes) ? routes : _routes;
 
     public void RemoveSink(IPacketSink sink)
     {
-        foreach (var pair in _routes)
+        RemoveRoutesOf(_routes, sink);
+        foreach (var routes in _localRoutes.Values)
         {
-            if (ReferenceEquals(pair.Value.Sink, sink))
-            {
-                _routes.TryRemove(pair.Key, out _);
-            }
+            RemoveRoutesOf(routes, sink);
         }
         foreach (var pair in _ufrags)
         {
@@ -165,21 +175,56 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         CloseConnectionsOf(sink);
     }
 
+    private static void RemoveRoutesOf(ConcurrentDictionary<SocketAddress, Route> routes, IPacketSink sink)
+    {
+        foreach (var pair in routes)
+        {
+            if (ReferenceEquals(pair.Value.Sink, sink))
+            {
+                routes.TryRemove(pair.Key, out _);
+            }
+        }
+    }
+
     public void Dispose()
     {
         _stopping = true;
         _socket.Dispose();
-        StopTcp();
-        if (_thread is not null && _thread != Thread.CurrentThread)
+        foreach (var socket in _localRoutes.Keys)
         {
-            _thread.Join(TimeSpan.FromSeconds(5));
+            socket.Dispose();
+        }
+        StopTcp();
+        foreach (var thread in _threads)
+        {
+            if (thread != Thread.CurrentThread)
+            {
+                thread.Join(TimeSpan.FromSeconds(5));
+            }
         }
     }
 
-    private void ReceiveLoop(object? state)
+    private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, string name)
     {
-        var buffer = (byte[])state!;
-        var address = new SocketAddress(_socket.AddressFamily);
+        if (!BufferPool.TryRent(out var buffer))
+        {
+            throw new InvalidOperationException("buffer pool empty at start");
+        }
+        var thread = new Thread(() => ReceiveLoop(socket, routes, buffer))
+        {
+            IsBackground = true,
+            Name = name,
+            Priority = ThreadPriority.AboveNormal,
+        };
+        _threads.Add(thread);
+        thread.Start();
+        return thread;
+    }
+
+    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, byte[] buffer)
+    {
+        var local = ReferenceEquals(socket, _socket) ? null : socket;
+        var address = new SocketAddress(socket.AddressFamily);
         try
         {
             while (!_stopping)
@@ -187,7 +232,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
                 int length;
                 try
                 {
-                    length = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
+                    length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
                 }
                 catch (SocketException) when (!_stopping)
                 {
@@ -196,7 +241,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
                     continue;
                 }
                 Counters.Received(length);
-                DispatchGuarded(buffer.AsSpan(0, length), address, null);
+                DispatchGuarded(buffer.AsSpan(0, length), address, null, local, routes);
             }
         }
         catch (ObjectDisposedException)
@@ -213,7 +258,8 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     }
 
     /// <summary>Dispatch under the lock that keeps sinks single-threaded; nothing escapes into the receive loops.</summary>
-    private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection)
+    private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection, Socket? localSocket = null,
+        ConcurrentDictionary<SocketAddress, Route>? routes = null)
     {
         lock (_dispatchLock)
         {
@@ -221,7 +267,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
             {
                 if (connection is null)
                 {
-                    Dispatch(packet, from!);
+                    Dispatch(packet, from!, localSocket, routes ?? _routes);
                 }
                 else
                 {
@@ -238,14 +284,16 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     }
 
     /// <summary>Classifies and routes one datagram. Internal so tests and benchmarks can drive it without a socket.</summary>
-    internal void Dispatch(Span<byte> packet, SocketAddress from)
+    internal void Dispatch(Span<byte> packet, SocketAddress from) => Dispatch(packet, from, null, _routes);
+
+    private void Dispatch(Span<byte> packet, SocketAddress from, Socket? localSocket, ConcurrentDictionary<SocketAddress, Route> routes)
     {
         if (!TryClassify(packet, out var kind))
         {
             return;
         }
-        _routes.TryGetValue(from, out var route);
-        DispatchClassified(kind, packet, route?.Sink, route?.Remote, from, null);
+        routes.TryGetValue(from, out var route);
+        DispatchClassified(kind, packet, route?.Sink, route?.Remote, from, null, localSocket);
     }
 
     /// <summary>Routes one RFC 4571 frame from a TCP connection (the connection is the address).</summary>
@@ -256,7 +304,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
             return;
         }
         var sink = connection.Sink;
-        DispatchClassified(kind, packet, sink, sink is null ? null : connection.Remote, null, connection);
+        DispatchClassified(kind, packet, sink, sink is null ? null : connection.Remote, null, connection, null);
     }
 
     private bool TryClassify(ReadOnlySpan<byte> packet, out PacketKind kind)
@@ -280,7 +328,8 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         return true;
     }
 
-    private void DispatchClassified(PacketKind kind, Span<byte> packet, IPacketSink? routeSink, RemoteAddress? routeRemote, SocketAddress? from, TcpMediaConnection? connection)
+    private void DispatchClassified(PacketKind kind, Span<byte> packet, IPacketSink? routeSink, RemoteAddress? routeRemote, SocketAddress? from,
+        TcpMediaConnection? connection, Socket? localSocket)
     {
         if (kind != PacketKind.Stun)
         {
@@ -320,7 +369,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
             return;
         }
         // First contact from this address (for this peer): the one allocation, and only for STUN naming a known ufrag.
-        Deliver(PacketKind.Stun, packet, sink, connection?.Remote ?? RemoteAddress.FromReceived(from!, _template));
+        Deliver(PacketKind.Stun, packet, sink, connection?.Remote ?? RemoteAddress.FromReceived(from!, TemplateFor(localSocket), localSocket));
     }
 
     private bool TryFindUfragSink(ReadOnlySpan<byte> username, out IPacketSink sink)
