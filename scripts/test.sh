@@ -19,9 +19,9 @@ cleanup() { pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$PG_DIR.password" "$PG_DIR.init
 trap cleanup EXIT
 export LIVECLASSROOM_TEST_PG="$PG_ADMIN_URL"
 # Every server a test starts (in-process or child process) gets an ephemeral SFU port on loopback,
-# so test classes running side by side never fight over the default UDP port. Bound to loopback too: a socket
-# bound to 0.0.0.0 answers a 127.0.0.1 candidate from the LAN address, which Chrome discards.
-export Media__UdpPort=0 Media__BindAddress=127.0.0.1 Media__PublicAddresses=127.0.0.1
+# so test classes running side by side never fight over the default UDP port. The socket stays bound to 0.0.0.0 as
+# in production; the transport answers each advertised address from that address.
+export Media__UdpPort=0 Media__PublicAddresses=127.0.0.1
 
 build_web
 say "Building"

@@ -45,10 +45,9 @@ public static class MediaPlaneOptions
     }
 
     /// <summary>
-    /// Without configuration: this machine's own non-loopback IPv4 addresses, reachable from the school LAN and
-    /// from browsers on this machine alike. Loopback is advertised only when nothing else exists: a socket bound to
-    /// 0.0.0.0 answers a 127.0.0.1 candidate from the LAN address, which Chrome discards (bind 127.0.0.1 for that).
-    /// Behind NAT set Media:PublicAddresses.
+    /// Without configuration: this machine's own non-loopback IPv4 addresses, reachable from the school LAN and from
+    /// browsers on this machine alike (the transport answers each from the address it was asked on); loopback only
+    /// when nothing else exists. Behind NAT set Media:PublicAddresses.
     /// </summary>
     private static List<IPAddress> DefaultAdvertised(IPAddress bind)
     {
