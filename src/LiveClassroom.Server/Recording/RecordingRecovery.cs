@@ -11,6 +11,9 @@ namespace LiveClassroom.Server.Recording;
 public sealed partial class RecordingRecovery(
     RecordingService recordings, RecordingStore store, NodeIdentity node, ILogger<RecordingRecovery> logger) : BackgroundService
 {
+    // Created with the host, before this instance can start any recording.
+    private readonly DateTimeOffset _bootedAt = DateTimeOffset.UtcNow;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RecoverAsync(includeOwn: true, stoppingToken);
@@ -42,7 +45,7 @@ public sealed partial class RecordingRecovery(
     {
         try
         {
-            var orphans = await store.ClaimOrphansAsync(node.Id, includeOwn, recordings.ActiveIds);
+            var orphans = await store.ClaimOrphansAsync(node.Id, includeOwn, recordings.ActiveIds, _bootedAt);
             foreach (var r in orphans)
             {
                 if (r.NodeId == node.Id && r.FfmpegPid is { } pid)

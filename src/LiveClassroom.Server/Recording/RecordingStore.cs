@@ -114,16 +114,22 @@ public sealed class RecordingStore(NpgsqlDataSource db)
     /// Takes over recordings whose recorder is gone: this node's own (called at start-up, when none of them can
     /// be alive) or any whose owner stopped renewing its lease. They move to "finalizing".
     /// </summary>
-    public async Task<IReadOnlyList<RecordingRow>> ClaimOrphansAsync(string nodeId, bool includeOwn, IReadOnlyCollection<Guid> alive)
+    /// <summary>
+    /// Claims recordings nobody drives: ones whose node's lease ran out, and (with <paramref name="includeOwn"/>) this
+    /// node's own that were started before <paramref name="ownStartedBefore"/> — the instance's boot, so a recording this
+    /// instance starts while the start-up sweep runs is never mistaken for one a previous instance left behind.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordingRow>> ClaimOrphansAsync(
+        string nodeId, bool includeOwn, IReadOnlyCollection<Guid> alive, DateTimeOffset ownStartedBefore)
     {
         await using var conn = await db.OpenConnectionAsync();
         return [.. await conn.QueryAsync<RecordingRow>($"""
             UPDATE recordings SET status = 'finalizing', recovered = true, ended_at = coalesce(ended_at, updated_at), updated_at = now()
             WHERE status IN ('recording', 'paused')
               AND NOT (id = ANY(@alive))
-              AND ((@includeOwn AND node_id = @nodeId) OR lease_until < now())
+              AND ((@includeOwn AND node_id = @nodeId AND started_at < @ownStartedBefore) OR lease_until < now())
             RETURNING {Columns}
-            """, new { nodeId, includeOwn, alive = alive.ToArray() })];
+            """, new { nodeId, includeOwn, alive = alive.ToArray(), ownStartedBefore })];
     }
 
     public async Task MarkFinalizedAsync(Guid id, double durationSeconds, bool hasVideo)
