@@ -37,8 +37,17 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var recordingId = Guid.Parse(flag["recordingId"]!.GetValue<string>());
 
         // First media: the recorder starts its first ffmpeg part once the tapped tracks' packets arrive.
-        await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
-            r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder");
+        try
+        {
+            await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
+                r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder");
+        }
+        catch (TimeoutException ex)
+        {
+            // Where the media stopped: what the teacher's browser says it sent, and its ICE/DTLS state.
+            var stats = await console.EvaluateAsync<string>(PublisherStatsScript);
+            throw new TimeoutException($"{ex.Message}\nteacher getStats: {stats}", ex);
+        }
         var sinceFirstMedia = Stopwatch.StartNew();
 
         await projector.Page.GetByTestId("hand-button").ClickAsync();
@@ -78,6 +87,19 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         teacher.AssertNoConsoleErrors();
         projector.AssertNoConsoleErrors();
     }
+
+    private const string PublisherStatsScript = """
+        async () => {
+            const pc = window.lcLive?.media?.pc;
+            if (!pc) return "no peer connection";
+            const out = [`connection=${pc.connectionState} ice=${pc.iceConnectionState}`];
+            (await pc.getStats()).forEach((s) => {
+                if (s.type === "outbound-rtp") out.push(`outbound ${s.kind} mid=${s.mid} bytesSent=${s.bytesSent} packetsSent=${s.packetsSent}`);
+                if (s.type === "transport") out.push(`transport dtls=${s.dtlsState} ice=${s.iceState}`);
+            });
+            return out.join("; ");
+        }
+        """;
 
     private Task<JsonNode> Get(string path, string token) => fx.Api.SendAsync(HttpMethod.Get, path, token);
 

@@ -34,7 +34,12 @@ internal sealed partial class LiveClassRecording
         _starter = starter;
         _media = media;
         _logger = logger;
-        Completion = Task.Run(RunAsync);
+        // Created inside the class's turn: without suppressing the flow the loop would inherit the grain host's
+        // "current grain" context, and calling the class back would be refused as a reentrant call.
+        using (ExecutionContext.SuppressFlow())
+        {
+            Completion = Task.Run(RunAsync);
+        }
     }
 
     public string ClassId { get; }

@@ -16,13 +16,15 @@ public sealed partial class LiveClassRecordingSink : IRoomEventSink, IDisposable
 {
     private readonly ConcurrentDictionary<string, LiveClassRecording> _classes = new(StringComparer.Ordinal);
     private readonly MediaServer? _media;
-    private readonly LiveClassRecordingStarter _starter;
+    private readonly IServiceProvider _services;
     private readonly ILogger<LiveClassRecordingSink> _logger;
 
-    public LiveClassRecordingSink(IServiceProvider services, LiveClassRecordingStarter starter, ILogger<LiveClassRecordingSink> logger)
+    // The starter is resolved when first needed: it reaches the grain factory, whose room host needs the event
+    // publisher, which needs this sink — taking it in the constructor would be a dependency cycle.
+    public LiveClassRecordingSink(IServiceProvider services, ILogger<LiveClassRecordingSink> logger)
     {
         _media = services.GetService<MediaServer>();
-        _starter = starter;
+        _services = services;
         _logger = logger;
         if (_media is not null)
         {
@@ -44,7 +46,7 @@ public sealed partial class LiveClassRecordingSink : IRoomEventSink, IDisposable
         var classId = roomEvent.Room.Id;
         if (roomEvent.Type == ClassEventTypes.ClassOpened)
         {
-            var recording = _classes.GetOrAdd(classId, id => Track(new LiveClassRecording(id, _starter, _media, _logger)));
+            var recording = _classes.GetOrAdd(classId, id => Track(new LiveClassRecording(id, _services.GetRequiredService<LiveClassRecordingStarter>(), _media, _logger)));
             recording.Post(roomEvent);
         }
         else if (_classes.TryGetValue(classId, out var recording))
