@@ -35,6 +35,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var flag = await PollAsync(() => Get($"/api/rooms/{classId}/recording", token),
             s => s["recording"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(30), "the class to report a recording");
         var recordingId = Guid.Parse(flag["recordingId"]!.GetValue<string>());
+        await Expect(console.GetByTestId("recording-badge")).ToHaveTextAsync("● 录制中");
 
         // First media: the recorder starts its first ffmpeg part once the tapped tracks' packets arrive.
         try
@@ -65,6 +66,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         await console.GetByTestId("end-class-confirm").ClickAsync();
         var recordedSeconds = sinceFirstMedia.Elapsed.TotalSeconds;
         await Expect(console.GetByTestId("console-ended")).ToHaveTextAsync("本节课已结束。");
+        await Expect(console.GetByTestId("recording-badge")).ToHaveCountAsync(0);
 
         var done = await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
             r => r["recording"]!["status"]!.GetValue<string>() is "ready" or "failed", TimeSpan.FromSeconds(120), "the finalize job");
