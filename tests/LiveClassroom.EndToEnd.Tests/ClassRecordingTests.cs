@@ -40,8 +40,10 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         // First media: the recorder starts its first ffmpeg part once the tapped tracks' packets arrive.
         try
         {
+            // Polled tightly: this moment is the start of what the MP4's duration is compared with.
             await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
-                r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder");
+                r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder",
+                TimeSpan.FromMilliseconds(100));
         }
         catch (TimeoutException ex)
         {
@@ -105,7 +107,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
 
     private Task<JsonNode> Get(string path, string token) => fx.Api.SendAsync(HttpMethod.Get, path, token);
 
-    private static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what)
+    private static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null)
     {
         var deadline = Stopwatch.StartNew();
         JsonNode last;
@@ -116,7 +118,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
             {
                 return last;
             }
-            await Task.Delay(250);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(250));
         }
         while (deadline.Elapsed < timeout);
         throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last: {last}");
