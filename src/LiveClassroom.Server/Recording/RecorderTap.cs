@@ -40,19 +40,29 @@ internal sealed class RecorderTap
     /// <summary>Registers on the SFU (which asks the publisher for a keyframe). Throws KeyNotFoundException for an unknown track.</summary>
     public void Attach(MediaRoom room)
     {
+        // Registrations are made and disposed outside _gate: the SFU calls OnPacket holding its room lock, and
+        // OnPacket takes _gate, so taking the room lock under _gate could deadlock.
         var registration = room.Tap(PeerId, Mid, OnPacket);
+        IDisposable? old;
         lock (_gate)
         {
-            var old = _registration;
-            _registration = registration;
-            old?.Dispose();
+            if (_closed)
+            {
+                old = registration;
+            }
+            else
+            {
+                old = _registration;
+                _registration = registration;
+            }
         }
+        old?.Dispose();
     }
 
     /// <summary>Stops the packets and tells the recorder the track is gone.</summary>
     public void Close()
     {
-        bool declared;
+        IDisposable? registration;
         lock (_gate)
         {
             if (_closed)
@@ -60,11 +70,13 @@ internal sealed class RecorderTap
                 return;
             }
             _closed = true;
-            _registration?.Dispose();
+            registration = _registration;
             _registration = null;
-            declared = _declared;
         }
-        if (declared)
+        // Disposing waits for a packet in flight (the SFU's room lock); after it no packet arrives, so the
+        // track can be removed without a late packet declaring it again.
+        registration?.Dispose();
+        if (_declared)
         {
             _recorder.RemoveTrack(TrackId);
         }
