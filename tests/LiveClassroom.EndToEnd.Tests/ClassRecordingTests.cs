@@ -31,6 +31,14 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var classId = new Uri(console.Url).Segments[^1].Trim('/');
         var (token, _) = await fx.Api.LoginAsync("teacher");
 
+        // First media as the test sees it: the teacher's browser has sent camera packets. The recorder keeps what it
+        // receives from its first packet on (a part starts after a settle delay and replays what arrived meanwhile),
+        // so this, not the moment the first part shows up in the API, is where the recording's content begins.
+        var firstMedia = Stopwatch.StartNew();
+        await console.WaitForFunctionAsync(VideoSentScript, null, new() { Timeout = 40_000, PollingInterval = 50 });
+        var sinceFirstMedia = Stopwatch.StartNew();
+        output.WriteLine($"teacher's camera sent its first packets {firstMedia.Elapsed.TotalSeconds:0.00} s after the console went live");
+
         // The class UI's recording flag: the room reports a live recorder.
         var flag = await PollAsync(() => Get($"/api/rooms/{classId}/recording", token),
             s => s["recording"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(30), "the class to report a recording");
@@ -40,10 +48,8 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         // First media: the recorder starts its first ffmpeg part once the tapped tracks' packets arrive.
         try
         {
-            // Polled tightly: this moment is the start of what the MP4's duration is compared with.
             await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
-                r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder",
-                TimeSpan.FromMilliseconds(100));
+                r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(40), "the teacher's media to reach the recorder");
         }
         catch (TimeoutException ex)
         {
@@ -51,7 +57,6 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
             var stats = await console.EvaluateAsync<string>(PublisherStatsScript);
             throw new TimeoutException($"{ex.Message}\nteacher getStats: {stats}", ex);
         }
-        var sinceFirstMedia = Stopwatch.StartNew();
 
         await projector.Page.GetByTestId("hand-button").ClickAsync();
         await Expect(console.GetByTestId("hand-queue")).ToBeVisibleAsync();
@@ -84,7 +89,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var (duration, streams) = await MediaProbe.ProbeAsync(Path.Combine(dir, "video.mp4"));
         var reported = done["recording"]!["durationSeconds"]!.GetValue<double>();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"recorded (first part seen → end clicked, as the test measured): {recordedSeconds:0.00} s; ffprobe MP4: {duration:0.00} s; recording's reported duration: {reported:0.00} s; streams: {string.Join(",", streams)}"));
+            $"recorded (teacher's first camera packets sent → end clicked, as the test measured): {recordedSeconds:0.00} s; ffprobe MP4: {duration:0.00} s; recording's reported duration: {reported:0.00} s; streams: {string.Join(",", streams)}"));
         Assert.Equal(1, streams.Count(s => s == "video"));
         Assert.Equal(1, streams.Count(s => s == "audio"));
         Assert.InRange(duration, recordedSeconds - 1.0, recordedSeconds + 1.0);
@@ -102,6 +107,16 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
                 if (s.type === "transport") out.push(`transport dtls=${s.dtlsState} ice=${s.iceState}`);
             });
             return out.join("; ");
+        }
+        """;
+
+    private const string VideoSentScript = """
+        async () => {
+            const pc = window.lcLive?.media?.pc;
+            if (!pc) return false;
+            let sent = 0;
+            (await pc.getStats()).forEach((s) => { if (s.type === "outbound-rtp" && s.kind === "video") sent += s.packetsSent ?? 0; });
+            return sent > 0;
         }
         """;
 
