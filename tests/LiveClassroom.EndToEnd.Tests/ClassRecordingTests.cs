@@ -45,7 +45,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var recordingId = Guid.Parse(flag["recordingId"]!.GetValue<string>());
         await Expect(console.GetByTestId("recording-badge")).ToHaveTextAsync("● 录制中");
 
-        // First media: the recorder starts its first ffmpeg part once the tapped tracks' packets arrive.
+        // The teacher's media reaches the recorder: its first ffmpeg part starts once the tapped tracks' packets arrive.
         try
         {
             await PollAsync(() => Get($"/api/recordings/{recordingId}", token),
@@ -82,6 +82,8 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         var chapterTypes = done["chapters"]!.AsArray().Select(c => c!["type"]!.GetValue<string>()).ToList();
         Assert.Contains("class_started", chapterTypes);
         Assert.Contains("hand_raised", chapterTypes);
+        var hand = done["chapters"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "hand_raised")!;
+        Assert.Equal($"{room1.Name} 举手", hand["labelZh"]!.GetValue<string>());
 
         var dir = Path.Combine(ServerProcess.RecordingsRoot, recordingId.ToString("N"));
         Assert.True(File.Exists(Path.Combine(dir, "index.m3u8")), "HLS playlist missing");
