@@ -16,6 +16,8 @@ public static class RecordingServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<RecordingService>();
+        services.AddSingleton<LiveClassRecordingStarter>();
+        services.AddSingleton<LiveClassroom.Server.Grains.IRoomEventSink, LiveClassRecordingSink>();
         services.AddSingleton<LibraryStore>();
         services.AddSingleton<LibraryStatsStore>();
         services.AddSingleton<LibraryAccess>();

@@ -48,6 +48,8 @@ export const en: Record<MessageKey, string> = {
   "timetable.open": "Open class",
   "timetable.join": "Enter class",
   "lesson.live": "Live",
+  "recording.on": "● Recording",
+  "recording.paused": "Recording paused",
   "lesson.ended": "Ended",
   "lesson.scheduled": "Not started",
   "lesson.ready": "Ready",

@@ -46,6 +46,8 @@ export const zhCN = {
   "timetable.open": "开课",
   "timetable.join": "进入课堂",
   "lesson.live": "上课中",
+  "recording.on": "● 录制中",
+  "recording.paused": "录制已暂停",
   "lesson.ended": "已结束",
   "lesson.scheduled": "未开始",
   "lesson.ready": "待上课",

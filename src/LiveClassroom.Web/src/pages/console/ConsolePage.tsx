@@ -13,6 +13,7 @@ import { DevicePanel } from "./DevicePanel";
 import { ClassroomTiles } from "./ClassroomTiles";
 import { HandQueue } from "./HandQueue";
 import { AttendancePanel } from "./AttendancePanel";
+import { RecordingBadge } from "./RecordingBadge";
 
 const stateKey = { Scheduled: "lesson.ready", Live: "lesson.live", Ended: "lesson.ended" } as const;
 
@@ -33,6 +34,7 @@ export function ConsolePage({ classId }: { classId: string }) {
             {t(stateKey[s.state] ?? "lesson.ready")}
           </span>
         )}
+        {s && <RecordingBadge classId={classId} live={s.state === "Live"} />}
       </TopBar>
       <main class="console">
         <h1 class="console-title">{s?.title || t("console.title")}</h1>
