@@ -71,9 +71,6 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Node__PublicUrl"] = $"http://127.0.0.1:{port}";
         // One line per request in artifacts/e2e/server.log: which call a browser's console error came from.
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
-        // The SFU on loopback, like the other tests' SFUs: bound to the wildcard it answers ICE checks sent to
-        // 127.0.0.1 from the machine's other address, which Chromium discards (fixed in the transport on branch `video`).
-        info.Environment["Media__BindAddress"] = "127.0.0.1";
         // Recordings where tests can probe them (artifacts/ is git-ignored), one ffmpeg thread on the shared cores.
         info.Environment["Recordings__Root"] = RecordingsRoot;
         info.Environment["Recordings__Threads"] = "1";
