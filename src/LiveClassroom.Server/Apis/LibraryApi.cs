@@ -83,7 +83,7 @@ public static class LibraryApi
             {
                 return invalid;
             }
-            var edit = new ResourceEdit(Trim(body.Title), Trim(body.Stage), Trim(body.Grade), Trim(body.Subject), Trim(body.TextbookEdition),
+            var edit = new CourseInfo(Trim(body.Title), Trim(body.Stage), Trim(body.Grade), Trim(body.Subject), Trim(body.TextbookEdition),
                 Trim(body.Chapter), Trim(body.TeacherName), Trim(body.SchoolName));
             if (!await store.EditAsync(id, edit))
             {

@@ -69,7 +69,7 @@ public sealed class LibraryStore(NpgsqlDataSource db)
     }
 
     /// <summary>Applies an author's edit while the resource is a draft or rejected; false otherwise.</summary>
-    public async Task<bool> EditAsync(Guid id, ResourceEdit e)
+    public async Task<bool> EditAsync(Guid id, CourseInfo e)
     {
         await using var conn = await db.OpenConnectionAsync();
         return await conn.ExecuteAsync("""

@@ -1,8 +1,9 @@
 namespace LiveClassroom.Server.Recording;
 
 /// <summary>
-/// Course progress of the class being recorded (from the pairing's schedule, given by the caller):
-/// prefills the library resource. Stage is one of 小学, 初中, 高中.
+/// The descriptive fields of a lesson resource. Recording: the course progress of the class being recorded (from
+/// the pairing), which prefills the library resource. Editing: the fields an author changes, null leaving a field as
+/// it is. Stage is one of 小学, 初中, 高中.
 /// </summary>
 public sealed record CourseInfo(
     string? Title = null,
