@@ -29,6 +29,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The server's own database: for setting up what no public API creates (e.g. a finished recording).</summary>
+    public string DatabaseConnectionString => _database.ConnectionString;
+
     /// <summary>The server's <c>Recordings:Root</c>: recording {id:N} lives in a folder of that name below it.</summary>
     public static string RecordingsRoot { get; } = Path.Combine(RepoPaths.Root, "artifacts", "e2e", "recordings");
 

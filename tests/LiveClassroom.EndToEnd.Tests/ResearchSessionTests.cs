@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+/// <summary>
+/// A live teaching-research session (评课) in four real Chromiums: the researcher hosts, a teacher speaks, two
+/// observers score and comment on a lesson recording; the report shows the averages and its comment links open the
+/// recording at the comment's second. docs/HUB-RESEARCH.md names the page hooks.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ResearchSessionTests(EndToEndFixture fx)
+{
+    private const int RecordingSeconds = 90;
+
+    // Rubric 课堂教学评价表（通用）, scale 1–5: criterion → (weight, observer 1's score, observer 2's score).
+    private static readonly (string Key, int Weight, double First, double Second)[] Scores =
+    [
+        ("goals", 15, 4, 5),
+        ("process", 30, 3.5, 4.5),
+        ("engagement", 25, 4, 3),
+        ("technology", 10, 5, 4),
+        ("outcome", 20, 4, 4.5),
+    ];
+
+    /// <summary>Counts every RTCPeerConnection the page makes, so a test can read what a receiver got.</summary>
+    private const string TrackPeerConnections = """
+        (() => {
+          const Original = window.RTCPeerConnection;
+          window.__pcs = [];
+          const Tracked = function (...args) { const pc = new Original(...args); window.__pcs.push(pc); return pc; };
+          Tracked.prototype = Original.prototype;
+          Object.setPrototypeOf(Tracked, Original);
+          window.RTCPeerConnection = Tracked;
+        })();
+        """;
+
+    /// <summary>RTP packets received for the track an element plays (−1 while it plays nothing).</summary>
+    private const string PacketsForElement = """
+        async (testId) => {
+          const el = document.querySelector(`[data-testid=${testId}]`);
+          const track = el && el.srcObject && el.srcObject.getTracks()[0];
+          if (!track) return -1;
+          let packets = 0;
+          for (const pc of window.__pcs || []) {
+            for (const r of pc.getReceivers()) {
+              if (r.track !== track) continue;
+              (await r.getStats()).forEach(s => { if (s.type === 'inbound-rtp') packets += s.packetsReceived || 0; });
+            }
+          }
+          return packets;
+        }
+        """;
+
+    [Fact]
+    public async Task LessonReview_HostAndThreeParticipants_SegmentsSpeakerScoresReportAndLinks()
+    {
+        var tag = fx.NextTag();
+        var (researcherToken, researcher) = await fx.Api.LoginAsync("researcher");
+        var (_, teacher) = await fx.Api.LoginAsync("teacher");
+        var (observer1Token, observer1) = await fx.Api.LoginAsync("assistant1");
+        var (observer2Token, observer2) = await fx.Api.LoginAsync("assistant2");
+        var recordingId = await FinishedRecording.CreateAsync(fx.Server, Guid.Parse(Text(teacher, "organisationId")), Guid.Parse(Text(teacher, "id")), RecordingSeconds);
+
+        var session = await fx.Api.SendAsync(HttpMethod.Post, "/api/research/sessions", researcherToken, new
+        {
+            title = $"{tag} 三年级语文《荷花》评课",
+            kind = "lesson_review",
+            subject = "语文",
+            stage = "primary",
+            grade = "三年级",
+            chapter = "第一单元 荷花",
+            scheduledStart = DateTimeOffset.UtcNow,
+            segments = new object[]
+            {
+                new { kind = "lesson_talk", title = "说课", plannedMinutes = 15 },
+                new { kind = "review", title = "评课", plannedMinutes = 30 },
+                new { kind = "summary", title = "总结", plannedMinutes = 10 },
+            },
+            invitations = new object[]
+            {
+                new { personId = Text(teacher, "id"), role = "participant" },
+                new { personId = Text(observer1, "id"), role = "observer" },
+                new { personId = Text(observer2, "id"), role = "observer" },
+            },
+        });
+        var sessionId = Text(session, "id");
+        var lesson = await fx.Api.SendAsync(HttpMethod.Post, $"/api/research/sessions/{sessionId}/lessons", researcherToken,
+            new { title = "《荷花》第一课时", teacherName = Text(teacher, "displayName"), recordingId });
+        var lessonId = Text(lesson, "id");
+
+        await using var host = await OpenRoomAsync("researcher", sessionId);
+        await using var speaker = await OpenRoomAsync("teacher", sessionId);
+        await using var first = await OpenRoomAsync("assistant1", sessionId);
+        await using var second = await OpenRoomAsync("assistant2", sessionId);
+        var everyone = new[] { host, speaker, first, second };
+
+        // The agenda: the host starts, everyone sees the first segment and its time running down.
+        await host.Page.GetByTestId("btn-start").ClickAsync();
+        foreach (var b in everyone)
+        {
+            await Expect(b.Page.GetByTestId("segment-title")).ToHaveTextAsync("说课");
+            await Expect(b.Page.GetByTestId("segment-index")).ToHaveTextAsync("1 / 3");
+        }
+        var remaining = await speaker.Page.GetByTestId("segment-remaining").TextContentAsync() ?? "";
+        Assert.Matches(@"^1[45]:\d\d$", remaining.Trim());
+        await speaker.Page.WaitForFunctionAsync("r => document.querySelector('[data-testid=segment-remaining]').textContent.trim() !== r", remaining.Trim());
+        await Expect(first.Page.GetByTestId("my-role")).ToContainTextAsync("观察员");
+        // Observers are not seen: no tile for them anywhere, the host counts them.
+        await Expect(host.Page.GetByTestId("observer-count")).ToContainTextAsync("2");
+        await Expect(speaker.Page.Locator($"[data-testid=tile][data-person-id='{Text(observer1, "id")}']")).ToHaveCountAsync(0);
+
+        // The floor: the teacher asks, the host grants, the others hear the teacher.
+        await speaker.Page.GetByTestId("btn-request-floor").ClickAsync();
+        var queued = host.Page.Locator($"[data-testid=queue-item][data-person-id='{Text(teacher, "id")}']");
+        await queued.GetByTestId("btn-grant").ClickAsync();
+        foreach (var b in everyone)
+        {
+            await Expect(b.Page.GetByTestId("speaker-name")).ToContainTextAsync(Text(teacher, "displayName"));
+        }
+        foreach (var listener in new[] { host, first })
+        {
+            await listener.Page.WaitForFunctionAsync($"async () => (await ({PacketsForElement})('audio-speaker')) > 50", null, new() { Timeout = 30_000 });
+            var before = await listener.Page.EvaluateAsync<int>(PacketsForElement, "audio-speaker");
+            await listener.Page.WaitForFunctionAsync($"async () => (await ({PacketsForElement})('audio-speaker')) > {before + 25}", null, new() { Timeout = 15_000 });
+        }
+        await first.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=video-speaker]'); return v && v.currentTime > 1; }",
+            null, new() { Timeout = 30_000 });
+        await host.ScreenshotAsync("research-host-speaker");
+        await host.Page.GetByTestId("btn-end-turn").ClickAsync();
+        await Expect(first.Page.GetByTestId("speaker-name")).Not.ToContainTextAsync(Text(teacher, "displayName"));
+
+        await host.Page.GetByTestId("btn-advance").ClickAsync();
+        foreach (var b in everyone)
+        {
+            await Expect(b.Page.GetByTestId("segment-title")).ToHaveTextAsync("评课");
+            await Expect(b.Page.GetByTestId("segment-index")).ToHaveTextAsync("2 / 3");
+        }
+
+        // Scoring and comments by the two observers on the lesson.
+        await ScoreAsync(first, lessonId, s => s.First, observer1Token, sessionId);
+        await ScoreAsync(second, lessonId, s => s.Second, observer2Token, sessionId);
+        await CommentAsync(first, 42, "导入环节用荷花图片激发兴趣，效果好。");
+        await CommentAsync(second, 75, "朗读指导可以再具体一些。");
+
+        // A score off the scale is refused with the server's reason; the saved sheet is untouched.
+        first.ExpectFailedRequest(400);
+        await first.Page.Locator("[data-testid=score-input][data-criterion=goals]").FillAsync("9");
+        await Expect(first.Page.GetByTestId("error-banner")).ToContainTextAsync("1");
+        var sheet = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/sessions/{sessionId}/lessons/{lessonId}/scores/me", observer1Token);
+        Assert.Equal(4, sheet["scores"]!["goals"]!.GetValue<double>());
+
+        // The report: per-criterion figures from both sheets, and the weighted total.
+        await host.Page.GotoAsync($"/research/{sessionId}/lessons/{lessonId}/report");
+        foreach (var (key, _, a, b) in Scores)
+        {
+            var row = host.Page.Locator($"[data-testid=report-criterion][data-criterion={key}]");
+            await Expect(row.GetByTestId("criterion-mean")).ToHaveTextAsync(Number((a + b) / 2));
+            await Expect(row.GetByTestId("criterion-count")).ToHaveTextAsync("2");
+            await Expect(row.GetByTestId("criterion-min")).ToHaveTextAsync(Number(Math.Min(a, b)));
+            await Expect(row.GetByTestId("criterion-max")).ToHaveTextAsync(Number(Math.Max(a, b)));
+            await Expect(row.GetByTestId("criterion-stddev")).ToHaveTextAsync(Number(Math.Abs(a - b) / 2));
+        }
+        var total = Scores.Sum(s => s.Weight * ((s.First + s.Second) / 2) / 5) / Scores.Sum(s => s.Weight) * 100;
+        await Expect(host.Page.GetByTestId("weighted-total")).ToContainTextAsync(Number(total));
+        var comments = host.Page.GetByTestId("report-comment");
+        await Expect(comments).ToHaveCountAsync(2);
+        await Expect(comments.Nth(0)).ToContainTextAsync("00:42");
+        await Expect(comments.Nth(1)).ToContainTextAsync("01:15");
+        await host.ScreenshotAsync("research-report");
+
+        // The first comment's link opens the recording at its second.
+        await comments.Nth(0).GetByTestId("comment-link").ClickAsync();
+        await Expect(host.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/research/{sessionId}/lessons/{lessonId}/watch\\?t=42$"));
+        await host.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=watch-video]'); return v && v.readyState >= 1 && Math.abs(v.currentTime - 42) < 1.5; }",
+            null, new() { Timeout = 30_000 });
+        await host.ScreenshotAsync("research-watch");
+
+        // Participation: who spoke and who scored is on record.
+        var participation = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/sessions/{sessionId}/participation", researcherToken);
+        var people = participation["people"]!.AsArray();
+        Assert.Equal(1, Person(people, teacher)["speakingTurns"]!.GetValue<int>());
+        Assert.Equal(1, Person(people, observer1)["lessonsScored"]!.GetValue<int>());
+        Assert.Equal(1, Person(people, observer2)["comments"]!.GetValue<int>());
+
+        foreach (var b in everyone)
+        {
+            b.AssertNoConsoleErrors();
+        }
+    }
+
+    private async Task<BrowserSession> OpenRoomAsync(string username, string sessionId)
+    {
+        var b = await fx.LaunchAsync();
+        await b.Context.AddInitScriptAsync(TrackPeerConnections);
+        await b.LoginAsync(username);
+        await b.Page.GotoAsync($"/research/{sessionId}");
+        await Expect(b.Page.GetByTestId("my-role")).ToBeVisibleAsync();
+        return b;
+    }
+
+    private async Task ScoreAsync(BrowserSession b, string lessonId, Func<(string Key, int Weight, double First, double Second), double> pick,
+        string token, string sessionId)
+    {
+        await SelectLessonAsync(b, lessonId);
+        foreach (var s in Scores)
+        {
+            await b.Page.Locator($"[data-testid=score-input][data-criterion={s.Key}]").FillAsync(Number(pick(s)));
+        }
+        await Expect(b.Page.GetByTestId("score-saved")).ToBeVisibleAsync();
+        // Autosave is debounced: the sheet on the server is what counts.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var sheet = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/sessions/{sessionId}/lessons/{lessonId}/scores/me", token);
+            if (Scores.All(s => sheet["scores"]?[s.Key]?.GetValue<double>() == pick(s)))
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the score sheet was not saved: " + sheet.ToJsonString());
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task SelectLessonAsync(BrowserSession b, string lessonId)
+    {
+        var select = b.Page.GetByTestId("lesson-select");
+        if (await select.EvaluateAsync<string>("e => e.tagName") == "SELECT")
+        {
+            await select.SelectOptionAsync(lessonId);
+        }
+    }
+
+    private static async Task CommentAsync(BrowserSession b, int offsetSeconds, string body)
+    {
+        var form = b.Page.GetByTestId("comment-form");
+        await form.GetByTestId("comment-offset").FillAsync(offsetSeconds.ToString(CultureInfo.InvariantCulture));
+        await form.GetByTestId("comment-body").FillAsync(body);
+        await form.GetByTestId("btn-comment").ClickAsync();
+        await Expect(b.Page.GetByTestId("comment-list")).ToContainTextAsync(body);
+    }
+
+    private static JsonNode Person(JsonArray people, JsonNode who) =>
+        people.FirstOrDefault(p => p!["personId"]!.GetValue<string>() == Text(who, "id"))
+        ?? throw new InvalidOperationException($"{Text(who, "displayName")} is missing from the participation record");
+
+    private static string Text(JsonNode node, string name) => node[name]!.GetValue<string>();
+
+    /// <summary>As the report shows a figure: rounded to 2 decimals, no trailing zeros.</summary>
+    private static string Number(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("0.##", CultureInfo.InvariantCulture);
+}
