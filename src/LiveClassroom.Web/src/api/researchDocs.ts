@@ -268,13 +268,13 @@ export function formatFigure(n: number | null | undefined): string {
   return String(Math.round(n * 100) / 100);
 }
 
-/** Seconds as m:ss or h:mm:ss. */
+/** Seconds as the server writes a timecode: mm:ss, or h:mm:ss from an hour on. */
 export function formatOffset(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+  return `${h > 0 ? `${h}:` : ""}${String(m).padStart(2, "0")}:${ss}`;
 }
 
 /** A session as the lesson-plan forms need it (the full shape belongs to the research list's API module). */
