@@ -160,9 +160,11 @@ function CreatePlanForm({ sessionId }: { sessionId?: string }) {
           </div>
         </fieldset>
       )}
-      <Field id="plan-memberIds" label={t("researchDocs.plans.memberIds")} error={errors.memberIds} hint={t("researchDocs.plans.memberIdsHint")}>
-        <input {...inputProps("plan-memberIds", errors.memberIds)} value={memberIds} spellcheck={false} onInput={(e) => setMemberIds(e.currentTarget.value)} />
-      </Field>
+      {people.length === 0 && (
+        <Field id="plan-memberIds" label={t("researchDocs.plans.memberIds")} error={errors.memberIds} hint={t("researchDocs.plans.memberIdsHint")}>
+          <input {...inputProps("plan-memberIds", errors.memberIds)} value={memberIds} spellcheck={false} onInput={(e) => setMemberIds(e.currentTarget.value)} />
+        </Field>
+      )}
       <div class="field rdocs-span">
         <label for="plan-body">{t("researchDocs.plans.body")}</label>
         <textarea id="plan-body" class="rdocs-textarea" rows={8} value={v.body} onInput={set("body")} aria-describedby="plan-body-hint" />

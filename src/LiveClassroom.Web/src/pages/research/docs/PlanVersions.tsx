@@ -35,6 +35,7 @@ export function PlanVersions({ planId, versions }: { planId: string; versions: P
       <h2 id="plan-versions-title">
         {t("researchDocs.plan.versions")} <span class="count">({versions.length})</span>
       </h2>
+      <div class="rdocs-table-scroll">
       <table class="data">
         <caption class="sr-only">{t("researchDocs.plan.versions")}</caption>
         <thead>
@@ -65,6 +66,7 @@ export function PlanVersions({ planId, versions }: { planId: string; versions: P
           ))}
         </tbody>
       </table>
+      </div>
       {versions.length > 1 && (
         <form class="row-form rdocs-diff-form" onSubmit={(e) => (e.preventDefault(), void compare(from, to))}>
           <div class="field">
