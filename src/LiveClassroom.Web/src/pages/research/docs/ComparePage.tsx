@@ -48,19 +48,11 @@ export function ComparePage({ sessionId }: { sessionId: string }) {
 
 function Columns({ sessionId, lessons, media }: { sessionId: string; lessons: LessonReport[]; media: Record<string, MediaState> }) {
   const sync = useMemo(() => new VideoSync(), []);
-  const [, redraw] = useState(0);
   const [offsets, setOffsets] = useState<Record<string, number>>({});
   const withVideo = lessons.filter((r) => media[r.lesson.id] && "media" in media[r.lesson.id]!);
   // Only one column is heard at first: several soundtracks at once are noise. Each column can turn its sound on.
   const [audible, setAudible] = useState<string | null>(withVideo[0]?.lesson.id ?? null);
-
-  useEffect(() => {
-    const timer = window.setInterval(() => redraw((n) => n + 1), 250);
-    return () => {
-      window.clearInterval(timer);
-      sync.dispose();
-    };
-  }, [sync]);
+  useEffect(() => () => sync.dispose(), [sync]);
 
   function nudge(id: string, by: number) {
     const next = Math.round(((offsets[id] ?? 0) + by) * 10) / 10;
@@ -68,27 +60,9 @@ function Columns({ sessionId, lessons, media }: { sessionId: string; lessons: Le
     sync.setOffset(id, next);
   }
 
-  const now = sync.time();
-  const duration = sync.duration();
-  const playing = sync.playing();
-
   return (
     <>
-      {withVideo.length > 0 && (
-        <div class="rdocs-controls panel" role="group" aria-label={t("researchDocs.compare.controls")}>
-          <button type="button" class="primary" data-testid="btn-compare-play" aria-pressed={playing}
-            onClick={() => (playing ? sync.pause() : sync.play(), redraw((n) => n + 1))}>
-            {playing ? t("researchDocs.compare.pause") : t("researchDocs.compare.play")}
-          </button>
-          <label class="sr-only" for="compare-seek">{t("researchDocs.compare.seek")}</label>
-          <input id="compare-seek" type="range" data-testid="compare-seek" min={0} max={Math.max(duration, 0.1)} step={0.1}
-            value={Math.min(now, duration)} aria-valuetext={formatOffset(now)}
-            onInput={(e) => (sync.seek(Number(e.currentTarget.value)), redraw((n) => n + 1))} />
-          <span class="rdocs-clock" aria-live="off">
-            {formatOffset(now)} / {formatOffset(duration)}
-          </span>
-        </div>
-      )}
+      {withVideo.length > 0 && <ControlBar sync={sync} />}
       <div class="rdocs-columns">
         {lessons.map((r) => (
           <Column key={r.lesson.id} report={r} state={media[r.lesson.id]} sessionId={sessionId} sync={sync}
@@ -97,6 +71,33 @@ function Columns({ sessionId, lessons, media }: { sessionId: string; lessons: Le
         ))}
       </div>
     </>
+  );
+}
+
+/** One play/pause and one position for every column; redraws itself four times a second, the columns never. */
+function ControlBar({ sync }: { sync: VideoSync }) {
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    const timer = window.setInterval(() => redraw((n) => n + 1), 250);
+    return () => window.clearInterval(timer);
+  }, []);
+  const now = sync.time();
+  const duration = sync.duration();
+  const playing = sync.playing();
+  return (
+    <div class="rdocs-controls panel" role="group" aria-label={t("researchDocs.compare.controls")}>
+      <button type="button" class="primary" data-testid="btn-compare-play" aria-pressed={playing}
+        onClick={() => (playing ? sync.pause() : sync.play(), redraw((n) => n + 1))}>
+        {playing ? t("researchDocs.compare.pause") : t("researchDocs.compare.play")}
+      </button>
+      <label class="sr-only" for="compare-seek">{t("researchDocs.compare.seek")}</label>
+      <input id="compare-seek" type="range" data-testid="compare-seek" min={0} max={Math.max(duration, 0.1)} step={0.1}
+        value={Math.min(now, duration)} aria-valuetext={formatOffset(now)}
+        onInput={(e) => (sync.seek(Number(e.currentTarget.value)), redraw((n) => n + 1))} />
+      <span class="rdocs-clock">
+        {formatOffset(now)} / {formatOffset(duration)}
+      </span>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../../../i18n";
 import { api } from "../../../api/session";
 import { linkClick } from "../../../router";
@@ -67,6 +67,13 @@ function Player({ media, comments, start, lesson }: { media: RecordingMedia; com
   const video = useRef<HTMLVideoElement>(null);
   const [now, setNow] = useState(start);
   const nearest = nearestComment(comments, now);
+
+  // Back/forward between ?t= of the same lesson keeps this page mounted (the path is unchanged): seek instead.
+  useEffect(() => {
+    const onPop = () => video.current && video.current.readyState >= HTMLMediaElement.HAVE_METADATA && seek(startSecond());
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
 
   function seek(seconds: number) {
     const v = video.current;
