@@ -46,7 +46,8 @@ function Plan({ view, comments, reload }: { view: PlanView; comments: PlanCommen
       </section>
       <div class="rdocs-plan-grid">
         <PlanEditor key={plan.id} planId={plan.id} latest={latest} onSaved={reload} />
-        <PlanVersions planId={plan.id} versions={versions} />
+        {/* Keyed by the newest version so the "from/to" choice starts at the latest change after every save. */}
+        <PlanVersions key={latest?.version ?? 0} planId={plan.id} versions={versions} />
       </div>
       {latest && <PlanParagraphs planId={plan.id} latest={latest} comments={comments} onChanged={reload} />}
       <PlanLinks view={view} onChanged={reload} />
