@@ -392,7 +392,7 @@ export const en: Record<MessageKey, string> = {
   "researchDocs.plan.openSession": "Open the session",
   "researchDocs.plan.openRecording": "Watch the recording",
   "researchDocs.plan.recordingId": "Recording id",
-  "researchDocs.plan.recordingHint": "The recording's id (copy it from the recording's page); empty for none.",
+  "researchDocs.plan.recordingHint": "The follow-up lesson's recording id; when it is a lesson of the linked session it can be watched from here. Empty for none.",
   "researchDocs.plan.badRecording": "That is not a recording id.",
   "researchDocs.plan.linksSaved": "Links saved.",
   "researchDocs.plans.title": "Lesson preparation (集体备课)",

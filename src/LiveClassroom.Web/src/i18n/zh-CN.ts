@@ -390,7 +390,7 @@ export const zhCN = {
   "researchDocs.plan.openSession": "打开教研活动",
   "researchDocs.plan.openRecording": "观看录像",
   "researchDocs.plan.recordingId": "录像编号",
-  "researchDocs.plan.recordingHint": "录像的编号（可从录像页面复制），留空表示不关联。",
+  "researchDocs.plan.recordingHint": "跟进课堂的录像编号；若它是所关联教研活动中的课例，可在此直接观看。留空表示不关联。",
   "researchDocs.plan.badRecording": "录像编号格式不正确。",
   "researchDocs.plan.linksSaved": "关联已保存。",
   "researchDocs.plans.title": "集体备课",

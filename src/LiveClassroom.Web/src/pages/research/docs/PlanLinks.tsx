@@ -4,7 +4,7 @@ import { api } from "../../../api/session";
 import { errorText } from "../../../api/client";
 import { Notice } from "../../../components/Notice";
 import { linkClick } from "../../../router";
-import { getMySessions, setPlanLinks, type PlanView, type SessionSummary } from "../../../api/researchDocs";
+import { getLessons, getMySessions, setPlanLinks, type PlanView, type SessionSummary } from "../../../api/researchDocs";
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,6 +18,7 @@ export function PlanLinks({ view, onChanged }: { view: PlanView; onChanged: () =
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const linked = sessions.find((s) => s.id === plan.sessionId);
+  const watch = useWatchHref(linked ? linked.id : null, plan.recordingId);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -59,10 +60,12 @@ export function PlanLinks({ view, onChanged }: { view: PlanView; onChanged: () =
         <div class="rdocs-fact">
           <dt>{t("researchDocs.plan.linkedRecording")}</dt>
           <dd>
-            {plan.recordingId ? (
-              <a href={`/recordings/${encodeURIComponent(plan.recordingId)}`} onClick={linkClick} data-testid="plan-recording-link">
+            {plan.recordingId && watch ? (
+              <a href={watch} onClick={linkClick} data-testid="plan-recording-link">
                 {t("researchDocs.plan.openRecording")}
               </a>
+            ) : plan.recordingId ? (
+              <code data-testid="plan-recording-id">{plan.recordingId}</code>
             ) : (
               "—"
             )}
@@ -96,6 +99,27 @@ export function PlanLinks({ view, onChanged }: { view: PlanView; onChanged: () =
 
 export function sessionLabel(s: SessionSummary): string {
   return `${s.title}（${formatDateTime(s.scheduledStart)}）`;
+}
+
+/**
+ * Recordings play through a session (the media endpoint is session-scoped): when the recording is a lesson of the
+ * linked session, which the viewer belongs to, link to that lesson's watch page; otherwise there is nothing to link.
+ */
+function useWatchHref(sessionId: string | null, recordingId: string | null): string | null {
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    setHref(null);
+    if (!sessionId || !recordingId) return;
+    let live = true;
+    getLessons(api, sessionId).then((lessons) => {
+      const lesson = lessons.find((l) => l.recordingId === recordingId);
+      if (live && lesson) setHref(`/research/${encodeURIComponent(sessionId)}/lessons/${encodeURIComponent(lesson.id)}/watch`);
+    }, () => {});
+    return () => {
+      live = false;
+    };
+  }, [sessionId, recordingId]);
+  return href;
 }
 
 /** The caller's research sessions; empty when they cannot be listed (the forms still work without them). */
