@@ -86,7 +86,7 @@ function ControlBar({ sync }: { sync: VideoSync }) {
   const playing = sync.playing();
   return (
     <div class="rdocs-controls panel" role="group" aria-label={t("researchDocs.compare.controls")}>
-      <button type="button" class="primary" data-testid="btn-compare-play" aria-pressed={playing}
+      <button type="button" class="primary" data-testid="btn-compare-play"
         onClick={() => (playing ? sync.pause() : sync.play(), redraw((n) => n + 1))}>
         {playing ? t("researchDocs.compare.pause") : t("researchDocs.compare.play")}
       </button>

@@ -12,7 +12,7 @@ import {
   type ResearchLesson,
 } from "../../../api/researchDocs";
 import { DocsLayout, LoadState, useLoad } from "./DocsLayout";
-import { startAt } from "./playback";
+import { playQuietly, startAt } from "./playback";
 
 interface Watch {
   lesson: ResearchLesson | null;
@@ -80,7 +80,7 @@ function Player({ media, comments, start, lesson }: { media: RecordingMedia; com
     if (!v) return;
     v.currentTime = seconds;
     setNow(seconds);
-    v.play()?.catch(() => {});
+    playQuietly(v, true);
   }
 
   return (
