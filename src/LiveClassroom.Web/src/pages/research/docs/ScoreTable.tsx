@@ -10,6 +10,7 @@ export function ScoreTable({ report, detailed }: { report: LessonReport; detaile
   const span = report.scaleMax - report.scaleMin;
   const share = (mean: number | null) => (mean === null || span <= 0 ? 0 : Math.min(1, Math.max(0, (mean - report.scaleMin) / span)));
   return (
+    <div class="rdocs-table-scroll">
     <table class="data rdocs-scores">
       <caption class="sr-only">{t("researchDocs.report.scores")}</caption>
       <thead>
@@ -29,11 +30,13 @@ export function ScoreTable({ report, detailed }: { report: LessonReport; detaile
             <th scope="row">{c.name}</th>
             <td class="num">{formatFigure(c.weight)}</td>
             {detailed && <td class="num" data-testid="criterion-count">{c.count}</td>}
-            <td class="rdocs-mean-cell">
-              <span class="num" data-testid="criterion-mean">{formatFigure(c.mean)}</span>
-              <span class="rdocs-bar" aria-hidden="true">
-                <span style={{ width: `${share(c.mean) * 100}%` }} />
-              </span>
+            <td>
+              <div class="rdocs-mean-cell">
+                <span class="num" data-testid="criterion-mean">{formatFigure(c.mean)}</span>
+                <span class="rdocs-bar" aria-hidden="true">
+                  <span style={{ width: `${share(c.mean) * 100}%` }} />
+                </span>
+              </div>
             </td>
             {detailed && <td class="num" data-testid="criterion-min">{formatFigure(c.min)}</td>}
             {detailed && <td class="num" data-testid="criterion-max">{formatFigure(c.max)}</td>}
@@ -53,5 +56,6 @@ export function ScoreTable({ report, detailed }: { report: LessonReport; detaile
         </tr>
       </tfoot>
     </table>
+    </div>
   );
 }
