@@ -1,0 +1,4 @@
+// placeholder: replaced by the rdocs branch
+export function ComparePage(_props: { sessionId: string; lessonId?: string }) {
+  return null;
+}

@@ -1,0 +1,4 @@
+// placeholder: replaced by the rdocs branch
+export function LessonPlanPage(_props: { planId: string }) {
+  return null;
+}
