@@ -61,7 +61,11 @@ export class ClassConnection {
   }
 
   private async connectOnce(): Promise<void> {
-    await this.conn?.stop().catch(() => {});
+    // Detach the previous connection first: its onclose must not start a second, parallel reconnect loop.
+    const previous = this.conn;
+    this.conn = null;
+    await previous?.stop().catch(() => {});
+    if (this.stopped) return;
     const conn = buildHubConnection(`${this.baseUrl}/hubs/classroom`, this.token);
     conn.on("RoomEvent", (e: RoomEvent) => this.handleEvent(e));
     conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {

@@ -419,4 +419,5 @@ export const en: Record<MessageKey, string> = {
   "research.commentBody": "Comment",
   "research.postComment": "Post",
   "research.noComments": "No comments yet.",
+  "research.turnLeft": "Time left in this turn",
 };

@@ -417,6 +417,7 @@ export const zhCN = {
   "research.commentBody": "意见",
   "research.postComment": "发表意见",
   "research.noComments": "还没有评课意见。",
+  "research.turnLeft": "本次发言剩余时间",
 };
 
 export type MessageKey = keyof typeof zhCN;

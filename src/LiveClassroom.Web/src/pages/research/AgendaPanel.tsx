@@ -36,13 +36,13 @@ export function AgendaPanel({ session, live, act }: { session: ResearchSession; 
       ) : (
         <p class="muted">{status === "ended" ? t("research.endedNote") : t("research.notStarted")}</p>
       )}
-      <ol class="agenda-list">
+      <ol class="agenda-list plain-numbers">
         {session.segments.map((g, i) => {
           const current = seg?.index === i && status === "live";
           const done = (seg && i < seg.index) || status === "ended";
           return (
             <li key={g.position} class={current ? "current" : done ? "done" : ""} aria-current={current ? "step" : undefined}>
-              <span>{g.title || segmentKindLabel(g.kind)}</span>
+              <span>{i + 1}. {g.title || segmentKindLabel(g.kind)}</span>
               <span class="muted">{t("research.minutes", { n: g.plannedMinutes })}</span>
             </li>
           );

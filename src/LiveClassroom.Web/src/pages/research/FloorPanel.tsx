@@ -20,15 +20,20 @@ export function FloorPanel({ live, act }: { live: ResearchLive; act: (method: st
   return (
     <section class="panel floor" aria-labelledby="floor-title">
       <h2 id="floor-title">{t("research.floor")}</h2>
-      <div class="speaker-now" aria-live="polite">
-        {speaker ? (
-          <p>
-            {t("research.speaking")}
-            <strong data-testid="speaker-name">{speaker.displayName}</strong>
-            <span class="turn-left" role="timer" aria-live="off" data-testid="turn-remaining">{clock(Math.max(0, turnLeft))}</span>
-          </p>
-        ) : (
-          <p class="muted">{t("research.nobodySpeaking")}</p>
+      <div class="speaker-now">
+        {/* Only the name is announced; the countdown beside it would speak every second. */}
+        <p aria-live="polite" aria-atomic="true">
+          {speaker ? (
+            <>
+              {t("research.speaking")}
+              <strong data-testid="speaker-name">{speaker.displayName}</strong>
+            </>
+          ) : (
+            <span class="muted">{t("research.nobodySpeaking")}</span>
+          )}
+        </p>
+        {speaker && (
+          <p class="turn-left" role="timer" aria-label={t("research.turnLeft")} data-testid="turn-remaining">{clock(Math.max(0, turnLeft))}</p>
         )}
       </div>
       {speaker && (isHost || speaker.personId === me) && (

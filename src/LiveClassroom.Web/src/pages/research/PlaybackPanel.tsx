@@ -108,7 +108,7 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
         </div>
       )}
       {p ? (
-        <p class="muted" aria-live="polite">
+        <p class="muted">
           {t(p.playing ? "research.playbackPlaying" : "research.playbackPaused", { title: sharedLesson?.title ?? t("research.recording"), at: clock(position ?? 0) })}
         </p>
       ) : (

@@ -105,8 +105,8 @@ export function ScheduleForm({ onCreated }: { onCreated: (s: ResearchSession) =>
   );
 
   return (
-    <form class="panel form-grid schedule-form" noValidate onSubmit={submit} aria-labelledby="schedule-title" data-testid="research-schedule-form">
-      <h2 id="schedule-title">{t("research.schedule")}</h2>
+    <form class="panel form-grid schedule-form" noValidate onSubmit={submit} aria-labelledby="schedule-form-title" data-testid="research-schedule-form">
+      <h2 id="schedule-form-title">{t("research.schedule")}</h2>
       {input("title", 200)}
       <Field id="schedule-kind" label={t("research.field.kind")} error={errors.kind}>
         <select {...inputProps("schedule-kind", errors.kind)} name="kind" value={v.kind} onChange={set("kind")}>
