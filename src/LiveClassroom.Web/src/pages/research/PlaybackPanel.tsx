@@ -116,7 +116,7 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
       )}
       <video
         ref={ref}
-        class="playback-video"
+        class={`playback-video${media ? "" : " empty"}`}
         data-testid="playback-video"
         src={media?.url}
         controls={isHost}

@@ -5,6 +5,7 @@ import { toHubError } from "../../hub/errors";
 import { MediaSession, type SlotSpec } from "../../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../../media/devices";
 import type { LiveSnapshot } from "../../api/research";
+import { segmentKindLabel } from "./util";
 
 export const maxTiles = 12;
 
@@ -103,7 +104,7 @@ function announce(before: LiveSnapshot | null, after: LiveSnapshot): string | nu
   if (before.status !== "ended" && after.status === "ended") return t("research.event.ended");
   const b = before.currentSegment;
   const a = after.currentSegment;
-  if (a && (!b || a.index !== b.index)) return t("research.event.segment", { title: a.title, n: a.index + 1, count: after.segmentCount });
+  if (a && (!b || a.index !== b.index)) return t("research.event.segment", { title: a.title || segmentKindLabel(a.kind), n: a.index + 1, count: after.segmentCount });
   if (after.speaker && after.speaker.personId !== before.speaker?.personId) return t("research.event.speaking", { name: after.speaker.displayName });
   if (!after.speaker && before.speaker) return t("research.event.turnEnded", { name: before.speaker.displayName });
   return null;
