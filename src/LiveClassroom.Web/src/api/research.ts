@@ -207,6 +207,8 @@ export const research = {
   async lessons(id: string): Promise<ResearchLesson[]> {
     return unwrap<ResearchLesson>(await api.get<unknown>(`${base}/sessions/${enc(id)}/lessons`), "lessons");
   },
+  addLesson: (id: string, l: { title: string; teacherName?: string; recordingId?: string; liveClassId?: string }) =>
+    api.post<ResearchLesson>(`${base}/sessions/${enc(id)}/lessons`, l),
   myScores: (id: string, lessonId: string) => api.get<ScoreSheet>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/scores/me`),
   saveScores: (id: string, lessonId: string, scores: Record<string, number>) =>
     api.put<ScoreSheet>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/scores/me`, { scores }),

@@ -420,4 +420,12 @@ export const en: Record<MessageKey, string> = {
   "research.postComment": "Post",
   "research.noComments": "No comments yet.",
   "research.turnLeft": "Time left in this turn",
+  "research.addLesson": "Add a lesson",
+  "research.lessonTitle": "Lesson title",
+  "research.teacherName": "Teacher",
+  "research.lessonSource": "Source",
+  "research.sourceRecording": "Library recording",
+  "research.sourceLive": "Live class",
+  "research.recordingId": "Recording id",
+  "research.liveClassId": "Live class id",
 };

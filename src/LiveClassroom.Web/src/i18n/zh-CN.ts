@@ -418,6 +418,14 @@ export const zhCN = {
   "research.postComment": "发表意见",
   "research.noComments": "还没有评课意见。",
   "research.turnLeft": "本次发言剩余时间",
+  "research.addLesson": "添加课例",
+  "research.lessonTitle": "课例名称",
+  "research.teacherName": "授课教师",
+  "research.lessonSource": "来源",
+  "research.sourceRecording": "资源库录像",
+  "research.sourceLive": "直播课堂",
+  "research.recordingId": "录像 ID",
+  "research.liveClassId": "直播课堂 ID",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -57,7 +57,7 @@ export function AgendaPanel({ session, live, act }: { session: ResearchSession; 
           )}
           {status === "live" && (
             <>
-              <button type="button" class="secondary" data-testid="btn-advance" disabled={!!seg && seg.index + 1 >= count} onClick={() => act("AdvanceSegment")}>
+              <button type="button" class="secondary" data-testid="btn-advance" onClick={() => act("AdvanceSegment")}>
                 {t("research.advance")}
               </button>
               <button type="button" class="danger" data-testid="btn-end" onClick={() => act("EndSession")}>

@@ -78,6 +78,8 @@ export class ResearchLive {
   }
 
   private async connectMedia(iceRestart: boolean): Promise<void> {
+    // An ended session has nobody left to see or hear: no camera, no peer connection.
+    if (this.hub.snapshot?.status === "ended") return;
     try {
       await this.openLocal();
       await this.media.negotiate(iceRestart);

@@ -13,6 +13,7 @@ import { MediaStage } from "./MediaStage";
 import { PlaybackPanel } from "./PlaybackPanel";
 import { ScoreSheet } from "./ScoreSheet";
 import { CommentsPanel } from "./CommentsPanel";
+import { LessonForm } from "./LessonForm";
 import { failText, kindLabel, roleLabel, stageLabel } from "./util";
 
 /** The live teaching-research room: agenda, floor, meeting media, shared playback, scoring and comments. */
@@ -23,6 +24,10 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
   const [error, setError] = useState<string | null>(null);
   const { live, fatal } = useResearchLive(sessionId, auth.token);
   const s = live?.snapshot ?? null;
+
+  function reloadLessons() {
+    research.lessons(sessionId).then(setLessons, (e) => setError(failText(e)));
+  }
 
   useEffect(() => {
     let cancelled = false;
@@ -44,9 +49,12 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
   // When the host shares a lesson's recording, score and comment that lesson.
   const sharedRecording = s?.playback?.recordingId;
   useEffect(() => {
-    const l = sharedRecording ? lessons.find((x) => x.recordingId === sharedRecording) : undefined;
+    if (!sharedRecording || !info) return;
+    const l = lessons.find((x) => x.recordingId === sharedRecording);
     if (l) setLessonId(l.id);
-  }, [sharedRecording, lessons.length]);
+    // A recording attached after this page loaded: fetch the lessons again (once per shared recording).
+    else reloadLessons();
+  }, [sharedRecording, lessons.length, !!info]);
 
   async function act(method: string, ...args: unknown[]): Promise<boolean> {
     if (!live) return false;
@@ -123,6 +131,9 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
                     ))}
                   </ul>
                 </>
+              )}
+              {(live.hub.canOrganise || info.canOrganise) && s?.status !== "ended" && info.status !== "ended" && info.status !== "cancelled" && (
+                <LessonForm sessionId={sessionId} onAdded={(l) => (setLessons((ls) => [...ls, l]), setLessonId(l.id))} />
               )}
               {lesson && <ScoreSheet sessionId={sessionId} lesson={lesson} rubric={info.rubric} onError={setError} />}
               {lesson && <CommentsPanel sessionId={sessionId} lesson={lesson} rubric={info.rubric} live={live} onError={setError} />}
