@@ -6,7 +6,7 @@ import type { JoinView, LiveRole, LiveSnapshot, ResearchEvent } from "../api/res
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
 
 /** Refusals that retrying cannot fix: the page shows them instead of looping. */
-const fatalCodes = ["forbidden", "not_a_member", "not_a_person", "session_not_found", "session_cancelled", "bad_input"];
+const fatalCodes = ["forbidden", "not_a_member", "not_a_person", "session_not_found", "session_cancelled", "session_ended", "bad_input"];
 
 /**
  * One SignalR connection to /hubs/research joined to one session. State machine: connecting → connected ⇄

@@ -9,8 +9,8 @@ import { failText, playbackPosition, useTick } from "./util";
  * Timestamped comments on one lesson. While the shared video is this lesson's recording, the offset follows
  * the playback position until the user types their own (mm:ss or seconds).
  */
-export function CommentsPanel({ sessionId, lesson, rubric, live, onError }: {
-  sessionId: string; lesson: ResearchLesson; rubric: Rubric; live: ResearchLive; onError: (text: string | null) => void;
+export function CommentsPanel({ sessionId, lesson, rubric, live, onError, readOnly }: {
+  sessionId: string; lesson: ResearchLesson; rubric: Rubric; live: ResearchLive; onError: (text: string | null) => void; readOnly?: boolean;
 }) {
   useTick(1000);
   const [comments, setComments] = useState<LessonComment[] | null>(null);
@@ -68,6 +68,7 @@ export function CommentsPanel({ sessionId, lesson, rubric, live, onError }: {
   return (
     <section class="comments" aria-labelledby="comments-title">
       <h3 id="comments-title">{t("research.comments")}</h3>
+      {!readOnly && (
       <form class="comment-form" data-testid="comment-form" noValidate onSubmit={submit}>
         <div class="comment-row">
           <Field id="comment-offset" label={t("research.offset")} error={errors.offset} hint={following && offset === null ? t("research.offsetFollowing") : t("research.offsetHint")}>
@@ -89,6 +90,7 @@ export function CommentsPanel({ sessionId, lesson, rubric, live, onError }: {
         </Field>
         <button type="submit" class="primary" data-testid="btn-comment" disabled={busy}>{t("research.postComment")}</button>
       </form>
+      )}
       {comments === null ? (
         <p aria-busy="true">{t("common.loading")}</p>
       ) : (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { ResearchConnection } from "../../hub/ResearchConnection";
-import { toHubError } from "../../hub/errors";
+import { HubError, toHubError } from "../../hub/errors";
 import { MediaSession, type SlotSpec } from "../../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../../media/devices";
 import type { LiveSnapshot } from "../../api/research";
@@ -113,16 +113,16 @@ function announce(before: LiveSnapshot | null, after: LiveSnapshot): string | nu
 }
 
 /** Creates, starts and disposes a ResearchLive for the component's lifetime; re-renders on every change. */
-export function useResearchLive(sessionId: string, token: () => string | null): { live: ResearchLive | null; fatal: string | null } {
+export function useResearchLive(sessionId: string, token: () => string | null): { live: ResearchLive | null; fatal: HubError | null } {
   const [live, setLive] = useState<ResearchLive | null>(null);
-  const [fatal, setFatal] = useState<string | null>(null);
+  const [fatal, setFatal] = useState<HubError | null>(null);
   const [, bump] = useState(0);
   useEffect(() => {
     const rl = new ResearchLive(sessionId, token);
     setLive(rl);
     setFatal(null);
     const off = rl.subscribe(() => bump((n) => n + 1));
-    rl.start().catch((e) => setFatal(toHubError(e).localized));
+    rl.start().catch((e) => setFatal(toHubError(e)));
     // Exposed for diagnosis and for the end-to-end tests (frames decoded per slot).
     (window as unknown as { lcResearch?: ResearchLive }).lcResearch = rl;
     return () => {

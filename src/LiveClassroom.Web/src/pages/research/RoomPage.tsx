@@ -70,6 +70,7 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
   const fire = (method: string, ...args: unknown[]) => void act(method, ...args);
 
   const role = live?.hub.myRole ?? info?.myRole ?? null;
+  const closed = s?.status === "ended" || fatal?.code === "session_ended" || info?.status === "ended" || info?.status === "cancelled";
   const lesson = lessons.find((l) => l.id === lessonId) ?? null;
   const link = fatal ? null : !live || live.hub.status === "connecting" ? t("research.connecting") : live.hub.status === "reconnecting" ? t("link.reconnecting") : null;
 
@@ -92,8 +93,9 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
           )}
           <p class="back"><a href="/research" onClick={linkClick}>{t("research.backToList")}</a></p>
         </div>
-        <Notice text={error ?? fatal} testId="error-banner" />
-        <Notice text={link} kind="info" testId="link-status" />
+        {/* An ended session refuses joining: its record (agenda, scores, comments, reports) is still shown. */}
+        <Notice text={error ?? (fatal && fatal.code !== "session_ended" ? fatal.localized : null)} testId="error-banner" />
+        <Notice text={fatal?.code === "session_ended" ? t("research.endedNote") : link} kind="info" testId="link-status" />
         {info && live && (
           <div class="room-grid">
             <aside class="room-left">
@@ -132,11 +134,11 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
                   </ul>
                 </>
               )}
-              {(live.hub.canOrganise || info.canOrganise) && s?.status !== "ended" && info.status !== "ended" && info.status !== "cancelled" && (
+              {(live.hub.canOrganise || info.canOrganise) && !closed && (
                 <LessonForm sessionId={sessionId} onAdded={(l) => (setLessons((ls) => [...ls, l]), setLessonId(l.id))} />
               )}
-              {lesson && <ScoreSheet sessionId={sessionId} lesson={lesson} rubric={info.rubric} onError={setError} />}
-              {lesson && <CommentsPanel sessionId={sessionId} lesson={lesson} rubric={info.rubric} live={live} onError={setError} />}
+              {lesson && <ScoreSheet sessionId={sessionId} lesson={lesson} rubric={info.rubric} onError={setError} readOnly={closed} />}
+              {lesson && <CommentsPanel sessionId={sessionId} lesson={lesson} rubric={info.rubric} live={live} onError={setError} readOnly={closed} />}
             </aside>
           </div>
         )}

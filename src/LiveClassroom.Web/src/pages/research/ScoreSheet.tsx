@@ -10,7 +10,9 @@ const autosaveMs = 600;
  * My score sheet for one lesson: one input per criterion, saved automatically. A refused value keeps what
  * was typed and shows the server's reason; nothing of the sheet saved before changes (the server refuses all).
  */
-export function ScoreSheet({ sessionId, lesson, rubric, onError }: { sessionId: string; lesson: ResearchLesson; rubric: Rubric; onError: (text: string | null) => void }) {
+export function ScoreSheet({ sessionId, lesson, rubric, onError, readOnly }: {
+  sessionId: string; lesson: ResearchLesson; rubric: Rubric; onError: (text: string | null) => void; readOnly?: boolean;
+}) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [state, setState] = useState<"idle" | "dirty" | "saving" | "saved" | "failed">("idle");
   const [savedAt, setSavedAt] = useState<string | null>(null);
@@ -92,6 +94,7 @@ export function ScoreSheet({ sessionId, lesson, rubric, onError }: { sessionId: 
                 step={0.5}
                 value={values[c.key] ?? ""}
                 data-testid="score-input"
+                readOnly={readOnly}
                 data-criterion={c.key}
                 aria-invalid={state === "failed" ? "true" : undefined}
                 aria-describedby={problem ? "score-problem" : undefined}
