@@ -15,7 +15,7 @@ export function FloorPanel({ live, act }: { live: ResearchLive; act: (method: st
   const queued = !!me && s.speakerQueue.includes(me);
   const nameOf = (id: string) => s.participants.find((p) => p.personId === id)?.displayName ?? t("research.someone");
   const turnLeft = speaker ? speaker.remainingSeconds - live.hub.sinceSnapshot() : 0;
-  const live_ = s.status === "live";
+  const running = s.status === "live";
 
   return (
     <section class="panel floor" aria-labelledby="floor-title">
@@ -41,7 +41,7 @@ export function FloorPanel({ live, act }: { live: ResearchLive; act: (method: st
           {t("research.endTurn")}
         </button>
       )}
-      {role === "participant" && live_ && speaker?.personId !== me && (
+      {role === "participant" && running && speaker?.personId !== me && (
         queued ? (
           <button type="button" class="secondary" data-testid="btn-withdraw-floor" onClick={() => act("WithdrawFloor")}>
             {t("research.withdraw")}

@@ -38,11 +38,17 @@ export function ScoreSheet({ sessionId, lesson, rubric, onError, readOnly }: {
     );
     return () => {
       cancelled = true;
-      clearTimeout(timer.current);
+      // Switching lessons (or leaving) right after typing: save what was typed for this lesson now.
+      if (timer.current !== undefined) {
+        clearTimeout(timer.current);
+        timer.current = undefined;
+        void save();
+      }
     };
   }, [sessionId, lesson.id]);
 
   async function save() {
+    timer.current = undefined;
     const scores: Record<string, number> = {};
     for (const [k, text] of Object.entries(latest.current)) {
       if (text.trim() === "") continue;
