@@ -21,14 +21,15 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
   const ref = useRef<HTMLVideoElement>(null);
   const [media, setMedia] = useState<{ recordingId: string; url: string } | null>(null);
   const [autoMuted, setAutoMuted] = useState(false);
-  const recorded = lessons.filter((l) => l.recordingId);
+  // One option per recording (its value is the recording id); labelled with the lesson it belongs to.
+  const recorded = lessons.filter((l, i) => l.recordingId && lessons.findIndex((x) => x.recordingId === l.recordingId) === i);
   const [pick, setPick] = useState("");
   // Events the page itself causes on the video (following the host) must not be sent back as the host's.
   const ours = useRef({ play: 0, pause: 0, seek: 0, hostUntil: 0 });
   const sharedLesson = p ? lessons.find((l) => l.recordingId === p.recordingId) : undefined;
 
   useEffect(() => {
-    if (!pick && recorded.length > 0) setPick((sharedLesson ?? recorded[0]).id);
+    if (!pick && recorded.length > 0) setPick((sharedLesson ?? recorded[0]).recordingId!);
   }, [recorded.length, sharedLesson?.id]);
 
   useEffect(() => {
@@ -82,9 +83,7 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
   }
 
   async function share() {
-    const lesson = lessons.find((l) => l.id === pick);
-    if (!lesson?.recordingId) return;
-    await act("SetPlayback", lesson.recordingId, true, 0);
+    if (pick) await act("SetPlayback", pick, true, 0);
   }
 
   const position = playbackPosition(live.hub);
@@ -98,7 +97,7 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
             <select id="playback-select" data-testid="playback-select" value={pick} onChange={(e) => setPick(e.currentTarget.value)} disabled={recorded.length === 0}>
               {recorded.length === 0 && <option value="">{t("research.noRecordings")}</option>}
               {recorded.map((l) => (
-                <option key={l.id} value={l.id}>{l.title}{l.teacherName ? ` · ${l.teacherName}` : ""}</option>
+                <option key={l.id} value={l.recordingId!}>{l.title}{l.teacherName ? ` · ${l.teacherName}` : ""}</option>
               ))}
             </select>
           </div>
