@@ -40,7 +40,8 @@ export function MediaStage({ live }: { live: ResearchLive }) {
   const localCam = live.local.camera;
 
   function enableAudio() {
-    const all = [...audios.current].map((a) => a.play());
+    // A user gesture lets every <audio> with a source play from now on.
+    const all = [...audios.current].filter((a) => a.srcObject).map((a) => a.play());
     Promise.all(all).then(() => setBlocked(false), () => setBlocked(true));
   }
   const register = (el: HTMLAudioElement | null, prev: { el: HTMLAudioElement | null }) => {

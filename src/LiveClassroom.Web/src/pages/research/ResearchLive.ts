@@ -40,6 +40,8 @@ export class ResearchLive {
     this.media.subscribe(() => this.changed());
     this.hub.onJoined = (first) => void this.connectMedia(!first);
     this.hub.onSnapshot = (before, after) => {
+      // Media refused before the start (should the server want a live session) is tried again once it is live.
+      if (before && before.status !== "live" && after.status === "live" && this.mediaError) void this.connectMedia(false);
       const text = announce(before, after);
       if (text) this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
     };
