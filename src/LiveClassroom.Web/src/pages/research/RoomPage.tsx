@@ -14,6 +14,7 @@ import { PlaybackPanel } from "./PlaybackPanel";
 import { ScoreSheet } from "./ScoreSheet";
 import { CommentsPanel } from "./CommentsPanel";
 import { LessonForm } from "./LessonForm";
+import { DevicePanel } from "../console/DevicePanel";
 import { failText, kindLabel, roleLabel, stageLabel } from "./util";
 
 /** The live teaching-research room: agenda, floor, meeting media, shared playback, scoring and comments. */
@@ -101,6 +102,12 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
             <aside class="room-left">
               <AgendaPanel session={info} live={live} act={fire} />
               {s && <FloorPanel live={live} act={fire} />}
+              {live.publishes && !closed && (
+                <details class="panel device-details">
+                  <summary>{t("devices.title")}</summary>
+                  <DevicePanel live={live} screenShare={false} />
+                </details>
+              )}
               <LiveRegion items={live.announcements} label={t("research.events")} />
             </aside>
             <section class="room-center" aria-label={t("research.stage")}>
