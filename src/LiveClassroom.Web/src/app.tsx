@@ -7,6 +7,12 @@ import { TimetablePage } from "./pages/TimetablePage";
 import { ConsolePage } from "./pages/console/ConsolePage";
 import { ProjectorPage } from "./pages/projector/ProjectorPage";
 import { AdminPage } from "./pages/admin/AdminPage";
+import { ListPage as ResearchListPage } from "./pages/research/ListPage";
+import { RoomPage as ResearchRoomPage } from "./pages/research/RoomPage";
+import { ReportPage } from "./pages/research/docs/ReportPage";
+import { WatchPage } from "./pages/research/docs/WatchPage";
+import { ComparePage } from "./pages/research/docs/ComparePage";
+import { LessonPlanPage } from "./pages/research/docs/LessonPlanPage";
 
 export function App() {
   const path = usePath();
@@ -37,5 +43,24 @@ export function App() {
   const console = path.match(/^\/console\/([^/]+)$/);
   if (console) return <ConsolePage classId={decodeURIComponent(console[1])} />;
   if (path.startsWith("/admin")) return <AdminPage path={path} />;
+  const research = researchRoute(path);
+  if (research) return research;
   return <TimetablePage />;
+}
+
+/** The teaching-research routes of docs/HUB-RESEARCH.md ("Web pages"); null for any other path. */
+function researchRoute(path: string) {
+  const d = decodeURIComponent;
+  if (path === "/research" || path === "/research/") return <ResearchListPage />;
+  let m = path.match(/^\/research\/([^/]+)\/lessons\/([^/]+)\/report$/);
+  if (m) return <ReportPage sessionId={d(m[1])} lessonId={d(m[2])} />;
+  m = path.match(/^\/research\/([^/]+)\/lessons\/([^/]+)\/watch$/);
+  if (m) return <WatchPage sessionId={d(m[1])} lessonId={d(m[2])} />;
+  m = path.match(/^\/research\/([^/]+)\/compare$/);
+  if (m) return <ComparePage sessionId={d(m[1])} />;
+  m = path.match(/^\/research\/([^/]+)$/);
+  if (m) return <ResearchRoomPage key={m[1]} sessionId={d(m[1])} />;
+  m = path.match(/^\/lesson-plans\/([^/]+)$/);
+  if (m) return <LessonPlanPage planId={d(m[1])} />;
+  return null;
 }

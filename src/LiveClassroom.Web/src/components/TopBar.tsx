@@ -16,6 +16,9 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
         <a href="/timetable" onClick={linkClick}>
           {t("nav.timetable")}
         </a>
+        <a href="/research" onClick={linkClick} data-testid="nav-research">
+          {t("research.nav")}
+        </a>
         {hasRole(person, ...adminRoles) && (
           <a href="/admin/organisations" onClick={linkClick}>
             {t("nav.admin")}

@@ -1,12 +1,10 @@
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { HubConnection, HubConnectionState } from "@microsoft/signalr";
 import { applyEvent } from "./reduce";
+import { buildHubConnection, ownerBase } from "./connect";
 import { toHubError } from "./errors";
 import type { ClassSnapshot, ClassView, RoomEvent, You } from "./types";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
-
-/** Retries forever: a rural projector must come back by itself however long the outage. */
-const retryForever = { nextRetryDelayInMilliseconds: (ctx: { previousRetryCount: number }) => [0, 1000, 2000, 5000][ctx.previousRetryCount] ?? 5000 };
 
 /**
  * One SignalR connection joined to one class. State machine: connecting → connected ⇄ reconnecting
@@ -54,7 +52,7 @@ export class ClassConnection {
           this.changed();
           throw err;
         }
-        if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = err.body.ownerUrl.replace(/\/$/, "");
+        if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = ownerBase(err.body.ownerUrl);
         this.status = "connecting";
         this.changed();
         await new Promise((r) => setTimeout(r, 2000));
@@ -63,18 +61,16 @@ export class ClassConnection {
   }
 
   private async connectOnce(): Promise<void> {
-    await this.conn?.stop().catch(() => {});
-    const conn = new HubConnectionBuilder()
-      .withUrl(`${this.baseUrl}/hubs/classroom`, { accessTokenFactory: () => this.token() ?? "" })
-      .withAutomaticReconnect(retryForever)
-      .configureLogging(LogLevel.None)
-      .build();
-    conn.serverTimeoutInMilliseconds = 60_000;
-    conn.keepAliveIntervalInMilliseconds = 10_000;
+    // Detach the previous connection first: its onclose must not start a second, parallel reconnect loop.
+    const previous = this.conn;
+    this.conn = null;
+    await previous?.stop().catch(() => {});
+    if (this.stopped) return;
+    const conn = buildHubConnection(`${this.baseUrl}/hubs/classroom`, this.token);
     conn.on("RoomEvent", (e: RoomEvent) => this.handleEvent(e));
     conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
       if (e.classId !== this.classId) return;
-      if (e.ownerUrl) this.baseUrl = e.ownerUrl.replace(/\/$/, "");
+      if (e.ownerUrl) this.baseUrl = ownerBase(e.ownerUrl);
       this.status = "reconnecting";
       this.changed();
       this.restart();

@@ -1,12 +1,19 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
-import type { LiveClass } from "../../live/LiveClass";
-import { explain, listDevices, openScreen, openTrack } from "../../media/devices";
+import type { MediaSession } from "../../media/MediaSession";
+import { explain, listDevices, openScreen, openTrack, type LocalMedia } from "../../media/devices";
 import { VideoView } from "../../components/MediaView";
 import { Notice } from "../../components/Notice";
 
-/** The teacher's own camera preview, device choice (switched with replaceTrack) and courseware sharing. */
-export function DevicePanel({ live }: { live: LiveClass }) {
+/** What the panel drives: a live class (LiveClass) or a research session (ResearchLive). */
+export interface LocalPublisher {
+  local: LocalMedia;
+  readonly media: MediaSession;
+  changed(): void;
+}
+
+/** The teacher's own camera preview, device choice (switched with replaceTrack) and, where offered, courseware sharing. */
+export function DevicePanel({ live, screenShare = true }: { live: LocalPublisher; screenShare?: boolean }) {
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
   const [screen, setScreen] = useState<MediaStreamTrack | null>(null);
@@ -90,9 +97,11 @@ export function DevicePanel({ live }: { live: LiveClass }) {
           </option>
         ))}
       </select>
-      <button type="button" class={screen ? "danger" : "secondary"} aria-pressed={!!screen} onClick={() => void toggleScreen()} data-testid="screen-share">
-        {screen ? t("devices.stopShare") : t("devices.startShare")}
-      </button>
+      {screenShare && (
+        <button type="button" class={screen ? "danger" : "secondary"} aria-pressed={!!screen} onClick={() => void toggleScreen()} data-testid="screen-share">
+          {screen ? t("devices.stopShare") : t("devices.startShare")}
+        </button>
+      )}
       <Notice text={error} />
     </section>
   );
