@@ -140,6 +140,23 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
             await Expect(b.Page.GetByTestId("segment-index")).ToHaveTextAsync("2 / 3");
         }
 
+        // The host shares the lesson recording; everyone's player follows: playing, then paused where the host paused.
+        await host.Page.GetByTestId("playback-select").SelectOptionAsync(recordingId.ToString());
+        await host.Page.GetByTestId("btn-share-playback").ClickAsync();
+        foreach (var b in new[] { speaker, first, second })
+        {
+            await b.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=playback-video]'); return v && !v.paused && v.currentTime > 1; }",
+                null, new() { Timeout = 30_000 });
+        }
+        await host.Page.EvaluateAsync("() => { const v = document.querySelector('[data-testid=playback-video]'); v.pause(); }");
+        var paused = await WaitPausedAsync(host.Page);
+        foreach (var b in new[] { first, second })
+        {
+            await b.Page.WaitForFunctionAsync(
+                "at => { const v = document.querySelector('[data-testid=playback-video]'); return v && v.paused && Math.abs(v.currentTime - at) < 1.5; }",
+                paused, new() { Timeout = 20_000 });
+        }
+
         // Scoring and comments by the two observers on the lesson.
         await ScoreAsync(first, lessonId, s => s.First, observer1Token, sessionId);
         await ScoreAsync(second, lessonId, s => s.Second, observer2Token, sessionId);
@@ -190,6 +207,14 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         {
             b.AssertNoConsoleErrors();
         }
+    }
+
+    /// <summary>The host's player position once the pause has reached the server (its snapshot says not playing).</summary>
+    private static async Task<double> WaitPausedAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.lcResearch && window.lcResearch.hub.snapshot.playback && !window.lcResearch.hub.snapshot.playback.playing",
+            null, new() { Timeout = 20_000 });
+        return await page.EvaluateAsync<double>("() => window.lcResearch.hub.snapshot.playback.positionSeconds");
     }
 
     private async Task<BrowserSession> OpenRoomAsync(string username, string sessionId)
