@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Research;
+using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +40,24 @@ public sealed class ResearchServer : IAsyncLifetime
     /// <summary>A client authenticated as a demo person (teacher, assistant1…3, researcher, schooladmin, admin).</summary>
     public async Task<(HttpClient Client, Guid PersonId)> ClientAsync(string username)
     {
+        var (token, id) = await TokenAsync(username);
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (client, id);
+    }
+
+    /// <summary>A connection to the research hub over the in-process WebSocket, as a demo person.</summary>
+    public async Task<(HubTestClient Hub, Guid PersonId)> HubAsync(string username)
+    {
+        var (token, id) = await TokenAsync(username);
+        var socket = await App.Server.CreateWebSocketClient()
+            .ConnectAsync(HubTestClient.WithToken(new Uri(App.Server.BaseAddress, ResearchHub.Path), token), CancellationToken.None);
+        return (await HubTestClient.ConnectAsync(socket), id);
+    }
+
+    /// <summary>A bearer token of a demo person (teacher, assistant1…3, researcher, schooladmin, admin) and their id.</summary>
+    public async Task<(string Token, Guid PersonId)> TokenAsync(string username)
+    {
         await using var ds = _base.Database.CreateDataSource();
         await using var cmd = ds.CreateCommand("""
             SELECT p.id, p.display_name, p.organisation_id, array_agg(r.role || '@' || r.organisation_id)
@@ -55,10 +75,7 @@ public sealed class ResearchServer : IAsyncLifetime
             new(LcClaims.Organisation, r.GetGuid(2).ToString()),
         };
         claims.AddRange(r.GetFieldValue<string[]>(3).Select(role => new Claim(LcClaims.Role, role)));
-        var token = App.Services.GetRequiredService<TokenService>().Issue(claims, TimeSpan.FromDays(30));
-        var client = App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (client, id);
+        return (App.Services.GetRequiredService<TokenService>().Issue(claims, TimeSpan.FromDays(30)), id);
     }
 
     public async Task<Guid> OrganisationIdAsync(string name)
