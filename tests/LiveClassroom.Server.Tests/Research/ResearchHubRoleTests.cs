@@ -120,6 +120,8 @@ public sealed class ResearchHubRoleTests(ResearchServer server) : IClassFixture<
         Assert.Equal("forbidden", observer);
         Assert.Equal(s.Session.TeacherId.ToString(), (string?)answer["peerId"]);
         Assert.StartsWith("v=0", (string?)answer["sdpAnswer"]);
+        Assert.Contains($"negotiate research-{s.Session.SessionId:N} {s.Session.TeacherId}", server.Media.Calls);
+        Assert.DoesNotContain(server.Media.Calls, c => c.Contains(s.Session.ObserverId.ToString(), StringComparison.Ordinal));
         var live = await s.ResyncUntilAsync(s.Host, n => n["tiles"]!.AsArray().Count == 1, "the participant's tile");
         Assert.Equal(s.Session.TeacherId.ToString(), (string?)live["tiles"]![0]);
     }

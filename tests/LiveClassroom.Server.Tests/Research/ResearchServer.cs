@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Research;
@@ -7,6 +8,7 @@ using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveClassroom.Server.Tests.Research;
 
@@ -23,6 +25,9 @@ public sealed class ResearchServer : IAsyncLifetime
 
     public KnownRecordings Recordings { get; } = new();
 
+    /// <summary>Stands in for the SFU: the research hub's media calls are recorded, not carried out.</summary>
+    public Hubs.RecordingMediaControl Media { get; } = new();
+
     public WebApplicationFactory<Program> App => _app ?? throw new InvalidOperationException("not initialised");
 
     public async Task InitializeAsync()
@@ -32,6 +37,7 @@ public sealed class ResearchServer : IAsyncLifetime
         {
             s.AddSingleton<TimeProvider>(Clock);
             s.AddSingleton<IRecordingCatalog>(Recordings);
+            s.Replace(ServiceDescriptor.Singleton<IMediaControl>(Media));
         }));
         // Starting the host applies the migrations and seeds the demo organisation.
         App.CreateClient().Dispose();
