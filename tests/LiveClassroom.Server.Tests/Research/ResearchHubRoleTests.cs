@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Tests.Hubs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveClassroom.Server.Tests.Research;
 
@@ -32,6 +34,28 @@ public sealed class ResearchHubRoleTests(ResearchServer server) : IClassFixture<
             Assert.Equal("not_a_member", await ResearchHubScenario.ErrorCodeAsync(() => outsider.InvokeAsync("JoinSession", session.SessionId.ToString())));
             Assert.Equal("must_join", await ResearchHubScenario.ErrorCodeAsync(() => outsider.InvokeAsync("Resync", session.SessionId.ToString())));
         }
+    }
+
+    [Fact]
+    public async Task DeviceToken_JoinRefusedNotAPersonThenUnauthorizedOnceRevoked()
+    {
+        var session = await ResearchSessionScenario.CreateAsync(server);
+        var tokenId = Guid.NewGuid();
+        var token = server.App.Services.GetRequiredService<TokenService>().Issue(
+        [
+            new(LcClaims.Subject, Guid.CreateVersion7().ToString()),
+            new(LcClaims.Name, "教室终端"),
+            new(LcClaims.Kind, LcClaims.KindDevice),
+            new(LcClaims.TokenId, tokenId.ToString()),
+        ], TimeSpan.FromHours(1));
+        await using var device = await server.HubWithTokenAsync(token);
+
+        var first = await ResearchHubScenario.ErrorCodeAsync(() => device.InvokeAsync("JoinSession", session.SessionId.ToString()));
+        server.App.Services.GetRequiredService<PrincipalRevocations>().RevokeDeviceToken(tokenId);
+        var second = await ResearchHubScenario.ErrorCodeAsync(() => device.InvokeAsync("JoinSession", session.SessionId.ToString()));
+
+        Assert.Equal("not_a_person", first);
+        Assert.Equal("unauthorized", second);
     }
 
     [Fact]

@@ -56,9 +56,15 @@ public sealed class ResearchServer : IAsyncLifetime
     public async Task<(HubTestClient Hub, Guid PersonId)> HubAsync(string username)
     {
         var (token, id) = await TokenAsync(username);
+        return (await HubWithTokenAsync(token), id);
+    }
+
+    /// <summary>A connection to the research hub with any token.</summary>
+    public async Task<HubTestClient> HubWithTokenAsync(string token)
+    {
         var socket = await App.Server.CreateWebSocketClient()
             .ConnectAsync(HubTestClient.WithToken(new Uri(App.Server.BaseAddress, ResearchHub.Path), token), CancellationToken.None);
-        return (await HubTestClient.ConnectAsync(socket), id);
+        return await HubTestClient.ConnectAsync(socket);
     }
 
     /// <summary>A bearer token of a demo person (teacher, assistant1…3, researcher, schooladmin, admin) and their id.</summary>
