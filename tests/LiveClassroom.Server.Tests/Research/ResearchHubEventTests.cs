@@ -58,6 +58,25 @@ public sealed class ResearchHubEventTests(ResearchServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task Disconnect_WithMedia_PeerRemovedAndTileGoneAtOnce()
+    {
+        await using var s = await ResearchHubScenario.CreateAsync(server);
+        var room = $"research-{s.Session.SessionId:N}";
+        var teacher = s.Session.TeacherId.ToString();
+        var offer = new { publish = new { camera = "0", microphone = "1" }, receiveSlots = new[] { new { name = "tile1", mid = "2" } } };
+        await s.Host.InvokeAsync("Negotiate", s.Id, Hubs.TestClasses.ValidOffer, offer);
+        await s.Teacher.InvokeAsync("Negotiate", s.Id, Hubs.TestClasses.ValidOffer, offer);
+        Assert.Contains($"route {room} {s.Session.ResearcherId} 2 <- {teacher}/0", server.Media.Calls);
+
+        await s.Teacher.DisposeAsync();
+
+        var after = await s.ResyncUntilAsync(s.Host, n => n["tiles"]!.AsArray().Count == 0, "the teacher's tile to go");
+        Assert.Contains($"remove {room} {teacher}", server.Media.Calls);
+        Assert.Contains($"route {room} {s.Session.ResearcherId} 2 <- /", server.Media.Calls);
+        Assert.Contains(after["participants"]!.AsArray(), p => (string?)p!["personId"] == teacher);
+    }
+
+    [Fact]
     public async Task Reconnect_WithinGrace_SamePresenceContinues()
     {
         await using var s = await ResearchHubScenario.CreateAsync(server);
