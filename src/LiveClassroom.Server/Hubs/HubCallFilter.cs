@@ -8,9 +8,9 @@ namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
 /// Every hub's calls (classroom and research) pass here. Turns what the grains and access checks throw into the
-/// hub's stable error codes, for the calling connection only: a refused
-/// call never closes the connection or disturbs the room. Anything unexpected is logged (without arguments,
-/// which may hold chat text or SDP) and reported as <c>unavailable</c>.
+/// hub's stable error codes, for the calling connection only: a refused call never closes the connection or
+/// disturbs the room. Anything unexpected is logged (without arguments, which may hold chat text or SDP) and
+/// reported as <c>unavailable</c>.
 /// A token is checked only when a connection opens, so every call also checks that its principal was not revoked
 /// since (a revoked projector, a deactivated person): every call of such a connection gets <c>unauthorized</c>.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessP
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub call {Method} could not reach its class")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub call {Method} could not reach its room")]
     private static partial void LogUnavailable(ILogger logger, string method, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub call {Method} failed")]
