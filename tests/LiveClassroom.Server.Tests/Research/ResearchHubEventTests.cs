@@ -1,5 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Research;
+using LiveClassroom.Server.Grains;
+using LiveClassroom.Server.Hubs;
 using LiveClassroom.Testing.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveClassroom.Server.Tests.Research;
 
@@ -37,6 +44,29 @@ public sealed class ResearchHubEventTests(ResearchServer server) : IClassFixture
         var last = ResearchEvents(s.Teacher, s.Id)[^1]["payload"]!;
         Assert.Equal(1, (int)last["observerCount"]!);
         Assert.DoesNotContain(last["participants"]!.AsArray(), p => (string?)p!["role"] == "observer");
+    }
+
+    [Fact]
+    public async Task ManyEvents_ThroughTheSink_EveryConnectionGetsThemInOrder()
+    {
+        await using var s = await ResearchHubScenario.CreateAsync(server);
+        var sink = server.App.Services.GetServices<IRoomEventSink>().OfType<ResearchHubEventSink>().Single();
+        var snapshot = JsonSerializer.Deserialize<ResearchLiveSnapshot>(s.HostJoin["snapshot"]!.ToJsonString(), JsonSerializerOptions.Web)!;
+        const long First = 1_000_000;
+        const int Count = 300;
+
+        for (var i = 0; i < Count; i++)
+        {
+            await sink.OnRoomEventAsync(new RoomEvent(new GrainKey(GrainKinds.Research, s.Id), First + i, DateTimeOffset.UtcNow,
+                ResearchEventTypes.LiveChanged, new ResearchLiveChanged(snapshot, [])), default);
+        }
+
+        foreach (var client in new[] { s.Host, s.Teacher, s.Observer })
+        {
+            await client.NextEventAsync("ResearchEvent", e => (long)e.Argument()!["seq"]! == First + Count - 1);
+            var seqs = ResearchEvents(client, s.Id).Select(e => (long)e["seq"]!).Where(q => q >= First);
+            Assert.Equal(Enumerable.Range(0, Count).Select(i => First + i), seqs);
+        }
     }
 
     [Fact]
