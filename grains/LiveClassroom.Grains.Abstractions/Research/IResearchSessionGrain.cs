@@ -1,3 +1,5 @@
+using LiveClassroom.Grains.Classroom;
+
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>
@@ -53,6 +55,13 @@ public interface IResearchSessionGrain : IGrain
 
     /// <summary>Host or the speaker ends the current turn (the turn timer ends it on its own).</summary>
     Task<ResearchLiveSnapshot> EndTurnAsync(RoomCaller caller);
+
+    /// <summary>
+    /// A present, connected person negotiates media in the session's SFU room (<c>research-{id:N}</c>): publish mids
+    /// and receive slots (<c>host</c>, <c>host-audio</c>, <c>speaker</c>, <c>speaker-audio</c>, <c>tile1…12</c>); the
+    /// grain then routes the slots and keeps them routed. Observers may not publish (<c>forbidden</c>).
+    /// </summary>
+    Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer);
 
     /// <summary>Host: play, pause or seek the shared recording (the server checks the recording exists).</summary>
     Task<ResearchLiveSnapshot> SetPlaybackAsync(RoomCaller caller, Guid recordingId, bool playing, double positionSeconds);

@@ -2,7 +2,9 @@ namespace LiveClassroom.Grains.Research;
 
 /// <summary>
 /// What one viewer sees of the live session. Observers appear in <see cref="Participants"/> only for the
-/// host and for themselves; everyone sees <see cref="ObserverCount"/>.
+/// host and for themselves; everyone sees <see cref="ObserverCount"/>. <see cref="Tiles"/>: person ids of present,
+/// connected participants (not the host, not observers) publishing a camera, in join order, at most 12 — the
+/// <c>tile1…12</c> receive slots show them in this order.
 /// </summary>
 public sealed record ResearchLiveSnapshot(
     string Status,
@@ -14,4 +16,5 @@ public sealed record ResearchLiveSnapshot(
     IReadOnlyList<ResearchParticipantView> Participants,
     int ObserverCount,
     PlaybackState? Playback,
-    int SpeakerTurnSeconds);
+    int SpeakerTurnSeconds,
+    IReadOnlyList<Guid> Tiles);

@@ -80,6 +80,7 @@ internal sealed partial class ResearchSessionGrain
     {
         Check(caller);
         var rules = Rules();
+        var peers = rules.Peers();
         try
         {
             command(rules);
@@ -88,6 +89,7 @@ internal sealed partial class ResearchSessionGrain
         {
             EmitLive(rules);
             await CommitAsync();
+            await SyncMediaAsync(rules, peers);
             throw;
         }
         if (present || readOnly)
@@ -98,6 +100,7 @@ internal sealed partial class ResearchSessionGrain
         {
             await CommitAsync();
         }
+        await SyncMediaAsync(rules, peers);
         return rules.Snapshot(Guid.TryParse(caller.PrincipalId, out var viewer) ? viewer : Guid.Empty);
     }
 
@@ -108,11 +111,13 @@ internal sealed partial class ResearchSessionGrain
             return;
         }
         var rules = Rules();
+        var peers = rules.Peers();
         rules.Touch();
         if (EmitLive(rules, always: false))
         {
             State.Present = [.. rules.PresentIds.Select(id => id.ToString())];
             await CommitAsync();
+            await SyncMediaAsync(rules, peers);
         }
     }
 

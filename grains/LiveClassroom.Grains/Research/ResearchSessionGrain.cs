@@ -59,12 +59,15 @@ internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGr
             throw new RoomRuleException(RoomErrorCode.InvalidState, $"The session is {State.Status}.");
         }
         var rules = State.Live is null ? null : Rules();
+        var peers = rules?.Peers() ?? new Dictionary<Guid, string>();
         rules?.End(PersonId(caller));
         State.Status = ResearchSessionState.Ended;
         State.EndedAt = Time.GetUtcNow();
         State.Present.Clear();
         EmitLive(rules);
-        return await ChangedAsync(ResearchEventTypes.SessionEnded);
+        var snapshot = await ChangedAsync(ResearchEventTypes.SessionEnded);
+        await SyncMediaAsync(rules, peers);
+        return snapshot;
     }
 
     public async Task<ResearchSessionSnapshot> JoinAsync(RoomCaller caller)
@@ -96,9 +99,10 @@ internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGr
     public async Task LeaveAsync(RoomCaller caller)
     {
         RequireDefinition(caller);
-        if (State.Live is not null)
+        var rules = State.Live is null ? null : Rules();
+        var peers = rules?.Peers() ?? new Dictionary<Guid, string>();
+        if (rules is not null)
         {
-            var rules = Rules();
             rules.Leave(PersonId(caller));
             EmitLive(rules);
         }
@@ -110,6 +114,7 @@ internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGr
         {
             await CommitAsync();
         }
+        await SyncMediaAsync(rules, peers);
     }
 
     public Task<ResearchSessionSnapshot> GetSnapshotAsync(RoomCaller caller)

@@ -1,3 +1,4 @@
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Hosting;
 
 namespace LiveClassroom.Grains.Research;
@@ -44,6 +45,9 @@ internal sealed class ResearchSessionGrainReference(GrainHost host, GrainKey key
 
     public Task<ResearchLiveSnapshot> SetPlaybackAsync(RoomCaller caller, Guid recordingId, bool playing, double positionSeconds) =>
         Live(g => g.SetPlaybackAsync(caller, recordingId, playing, positionSeconds));
+
+    public Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer) =>
+        host.InvokeAsync<ResearchSessionGrain, MediaAnswer>(key, g => g.ConnectMediaAsync(caller, offer));
 
     private Task<ResearchLiveSnapshot> Live(Func<ResearchSessionGrain, Task<ResearchLiveSnapshot>> call) =>
         host.InvokeAsync<ResearchSessionGrain, ResearchLiveSnapshot>(key, call);

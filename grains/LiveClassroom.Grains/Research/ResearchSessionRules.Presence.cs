@@ -49,6 +49,7 @@ public sealed partial class ResearchSessionRules
             return;
         }
         p.DisconnectedAt = Now;
+        DetachMedia(p);
         if (ReconnectGrace <= TimeSpan.Zero)
         {
             RecordLeft(p, Now);

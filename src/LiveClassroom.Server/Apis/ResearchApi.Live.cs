@@ -19,7 +19,7 @@ public static partial class ResearchApi
         api.MapPost("/sessions/{id:guid}/start", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
             LiveAsync(id, http, access, live, async (g, c, standing) =>
             {
-                RequireHost(standing);
+                ResearchAccess.RequireHost(standing);
                 await g.StartAsync(c);
                 return await g.GetLiveAsync(c);
             }, ct));
@@ -30,7 +30,7 @@ public static partial class ResearchApi
         api.MapPost("/sessions/{id:guid}/end", (Guid id, HttpContext http, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
             LiveAsync(id, http, access, live, async (g, c, standing) =>
             {
-                RequireHost(standing);
+                ResearchAccess.RequireHost(standing);
                 await g.EndAsync(c);
                 return await g.GetLiveAsync(c);
             }, ct));
@@ -89,23 +89,6 @@ public static partial class ResearchApi
     {
         var caller = Caller(http);
         var (session, standing) = await access.RequireMemberAsync(caller, id, ct);
-        if (session.Status == "cancelled")
-        {
-            throw ResearchApiException.Conflict("session_cancelled", "The session was cancelled.", "教研活动已取消。");
-        }
-        var snapshot = await live.RunAsync(session, caller, (g, c) => command(g, c, standing));
-        if (snapshot.Status != session.Status)
-        {
-            await http.RequestServices.GetRequiredService<ResearchStore>().EnsureStatusAsync(session.Id, snapshot.Status, snapshot.ServerTime, ct);
-        }
-        return Results.Ok(snapshot);
-    }
-
-    private static void RequireHost(SessionStanding standing)
-    {
-        if (!standing.IsHost)
-        {
-            throw ResearchApiException.Forbidden("not_host", "Only the session host may do this.", "只有主持人可以执行此操作。");
-        }
+        return Results.Ok(await live.RunLiveAsync(session, caller, (g, c) => command(g, c, standing), ct));
     }
 }

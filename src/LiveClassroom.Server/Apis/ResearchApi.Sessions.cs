@@ -207,8 +207,7 @@ public static partial class ResearchApi
         }
     }
 
-    private static ResearchApiException RecordingNotFound() =>
-        ResearchApiException.NotFound("recording_not_found", "No such recording in the library.", "资源库中没有该录像。");
+    private static ResearchApiException RecordingNotFound() => ResearchApiException.RecordingNotFound();
 
     private static object SessionView(ResearchSessionRecord s, SessionStanding standing) => new
     {

@@ -50,6 +50,8 @@ public static partial class ResearchApi
         MapScoring(api);
         MapLessonPlans(api);
         MapParticipation(api);
+        MapMedia(api);
+        MapTicketedMedia(app);
         return app;
     }
 

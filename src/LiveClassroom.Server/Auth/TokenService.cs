@@ -47,6 +47,16 @@ public sealed class TokenService
         }
     }
 
+    /// <summary>
+    /// A key for another kind of signed value (e.g. media tickets), derived from the signing key so every node
+    /// agrees on it, but distinct per <paramref name="purpose"/>: such values never pass as bearer tokens.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HMACSHA256.HashData(Volatile.Read(ref _key), Encoding.UTF8.GetBytes("liveclassroom/" + purpose));
+    }
+
     public string Issue(IEnumerable<Claim> claims, TimeSpan lifetime)
     {
         var payload = new Dictionary<string, object>();

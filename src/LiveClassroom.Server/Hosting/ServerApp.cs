@@ -49,6 +49,7 @@ public static class ServerApp
         builder.Services.AddResearch(builder.Configuration);
 
         builder.Services.AddClassroomHub();
+        builder.Services.AddResearchHub();
         builder.Services.AddRoomsApi();
         builder.Services.AddMediaPlane(builder.Configuration);
         builder.Services.AddRecordings();
@@ -63,6 +64,7 @@ public static class ServerApp
         app.MapHealthApi();
         app.MapAccountsApi();
         app.MapClassroomHub();
+        app.MapResearchHub();
         app.MapRoomsApi();
         app.MapResearchApi();
         app.MapRecordingsAndLibraryApi();

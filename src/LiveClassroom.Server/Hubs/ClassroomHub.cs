@@ -8,7 +8,7 @@ namespace LiveClassroom.Server.Hubs;
 /// <summary>
 /// The live-class hub (docs/HUB.md). It works out who the caller is in the class (role matrix), then relays to
 /// the class's grain, which owns every rule and emits the sequenced events the <see cref="ClassEventDispatcher"/>
-/// delivers. Grain refusals become stable error codes in <see cref="ClassroomHubFilter"/>.
+/// delivers. Grain refusals become stable error codes in <see cref="HubCallFilter"/>.
 /// </summary>
 public sealed partial class ClassroomHub(
     IGrainFactory grains,

@@ -1,9 +1,7 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Ports;
-using LiveClassroom.Grains.Hosting;
 using LiveClassroom.Server.Grains;
 using Microsoft.AspNetCore.SignalR;
-using Npgsql;
 
 namespace LiveClassroom.Server.Hubs;
 
@@ -15,8 +13,7 @@ public sealed partial class ClassroomHubEventSink(
     ClassEventDispatcher dispatcher,
     ClassConnections connections,
     IHubContext<ClassroomHub, IClassroomClient> hub,
-    NpgsqlDataSource dataSource,
-    GrainHostOptions node,
+    RoomOwnerLookup owners,
     ILogger<ClassroomHubEventSink> logger) : IRoomEventSink
 {
     public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
@@ -48,37 +45,14 @@ public sealed partial class ClassroomHubEventSink(
         _ = dispatcher.CompleteAsync(classId, async () =>
         {
             var group = ClassEventDispatcher.GroupName(classId);
-            await hub.Clients.Group(group).RoomMoved(new RoomMovedMessage(classId, await NewOwnerUrlAsync(room)));
-            foreach (var connectionId in connections.RemoveClass(classId))
+            await hub.Clients.Group(group).RoomMoved(new RoomMovedMessage(classId, await owners.NewOwnerUrlAsync(room)));
+            foreach (var connectionId in connections.RemoveRoom(classId))
             {
                 await hub.Groups.RemoveFromGroupAsync(connectionId, group, CancellationToken.None);
             }
         });
         return Task.CompletedTask;
     }
-
-    /// <summary>The URL of the node that holds the class's lease now, if another node does.</summary>
-    private async Task<string?> NewOwnerUrlAsync(GrainKey room)
-    {
-        try
-        {
-            await using var cmd = dataSource.CreateCommand(
-                "SELECT owner_url FROM room_leases WHERE kind = @kind AND id = @id AND owner_node <> @node AND expires_at > now()");
-            cmd.Parameters.AddWithValue("kind", room.Kind);
-            cmd.Parameters.AddWithValue("id", room.Id);
-            cmd.Parameters.AddWithValue("node", node.NodeId);
-            return await cmd.ExecuteScalarAsync() as string;
-        }
-        catch (NpgsqlException ex)
-        {
-            // Without the database the owner is unknown; clients reconnect anywhere and are redirected from there.
-            LogOwnerUnknown(logger, room.Id, ex);
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Could not look up the new owner of class {ClassId}")]
-    private static partial void LogOwnerUnknown(ILogger logger, string classId, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Class {ClassId} left this node ({Reason}); its clients are told to reconnect")]
     private static partial void LogRoomLeft(ILogger logger, string classId, DeactivationReason reason);

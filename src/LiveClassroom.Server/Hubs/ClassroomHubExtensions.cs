@@ -22,10 +22,12 @@ public static class ClassroomHubExtensions
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
                 o.HandshakeTimeout = TimeSpan.FromSeconds(15);
                 o.EnableDetailedErrors = false;
-                o.AddFilter<ClassroomHubFilter>();
+                o.AddFilter<HubCallFilter>();
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.TryAddSingleton<ClassroomHubFilter>();
+        services.TryAddSingleton<HubCallFilter>();
+        services.TryAddSingleton<OrderedGroupDelivery>();
+        services.TryAddSingleton<RoomOwnerLookup>();
         services.TryAddSingleton<ClassEventDispatcher>();
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<ClassRoleResolver>();

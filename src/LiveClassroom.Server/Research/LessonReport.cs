@@ -1,6 +1,6 @@
 namespace LiveClassroom.Server.Research;
 
-/// <summary>The observation report of one lesson (评课报告).</summary>
+/// <summary>The observation report of one lesson (评课报告); <see cref="ResourceId"/> is the library resource made from its recording, if any.</summary>
 public sealed record LessonReport(
     Guid SessionId,
     string SessionTitle,
@@ -13,4 +13,5 @@ public sealed record LessonReport(
     int ScaleMax,
     LessonScores Scores,
     IReadOnlyList<ReportComment> Comments,
-    DateTimeOffset GeneratedAt);
+    DateTimeOffset GeneratedAt,
+    Guid? ResourceId);

@@ -12,21 +12,20 @@ public sealed class LessonReportBuilder(ResearchStore store, IRecordingCatalog r
         var resource = lesson.RecordingId is { } rec ? await recordings.ResourceIdAsync(rec, ct) : null;
         var comments = (await store.CommentsAsync(lesson.Id, ct))
             .Select(c => new ReportComment(c.Id, c.AuthorName, c.OffsetSeconds, Timecode(c.OffsetSeconds), c.CriterionKey, c.Body, c.CreatedAt,
-                Link(lesson.RecordingId, resource, c.OffsetSeconds)))
+                Link(session.Id, lesson, c.OffsetSeconds)))
             .ToList();
         return new LessonReport(session.Id, session.Title, session.Subject, session.Stage, session.Status, lesson,
-            session.Rubric.Name, session.Rubric.ScaleMin, session.Rubric.ScaleMax, scores, comments, time.GetUtcNow());
+            session.Rubric.Name, session.Rubric.ScaleMin, session.Rubric.ScaleMax, scores, comments, time.GetUtcNow(), resource);
     }
 
-    /// <summary>Opens the lesson at a moment: the library resource when there is one, else the recording; null for a live class not yet recorded.</summary>
-    public string? Link(Guid? recordingId, Guid? resourceId, int seconds)
-    {
-        var template = resourceId is not null ? options.Value.ResourceLinkTemplate : recordingId is not null ? options.Value.RecordingLinkTemplate : null;
-        return template?
-            .Replace("{resourceId}", resourceId?.ToString() ?? "", StringComparison.Ordinal)
-            .Replace("{recordingId}", recordingId?.ToString() ?? "", StringComparison.Ordinal)
-            .Replace("{seconds}", seconds.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-    }
+    /// <summary>Opens the lesson's recording at a moment (the session's watch page); null for a live class not yet recorded.</summary>
+    public string? Link(Guid sessionId, LessonRecord lesson, int seconds) =>
+        lesson.RecordingId is null
+            ? null
+            : options.Value.LessonLinkTemplate
+                .Replace("{sessionId}", sessionId.ToString(), StringComparison.Ordinal)
+                .Replace("{lessonId}", lesson.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{seconds}", seconds.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     public static string Timecode(int seconds) =>
         seconds >= 3600

@@ -53,4 +53,12 @@ public sealed class ResearchAccess(ResearchStore store, AccessPolicy policy)
                 "只有主持人、活动创建者或上级教研员/管理员可以修改此活动。");
         }
     }
+
+    public static void RequireHost(SessionStanding standing)
+    {
+        if (!standing.IsHost)
+        {
+            throw ResearchApiException.Forbidden("not_host", "Only the session host may do this.", "只有主持人可以执行此操作。");
+        }
+    }
 }

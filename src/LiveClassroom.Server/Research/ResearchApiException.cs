@@ -42,4 +42,7 @@ public sealed class ResearchApiException : Exception
     public static ResearchApiException NotFound(string code, string message, string messageZh) => new(404, code, message, messageZh);
 
     public static ResearchApiException Conflict(string code, string message, string messageZh) => new(409, code, message, messageZh);
+
+    public static ResearchApiException RecordingNotFound() =>
+        NotFound("recording_not_found", "No such recording in the library.", "资源库中没有该录像。");
 }

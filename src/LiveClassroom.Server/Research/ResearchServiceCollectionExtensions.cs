@@ -12,6 +12,7 @@ public static class ResearchServiceCollectionExtensions
         services.AddSingleton<ResearchStore>();
         services.AddSingleton<ResearchAccess>();
         services.AddSingleton<ResearchLiveHost>();
+        services.AddSingleton<MediaTickets>();
         services.AddSingleton<LessonReportBuilder>();
         services.AddSingleton<ParticipationService>();
         // Replaceable: the recordings area may register its own catalog before this call.

@@ -52,6 +52,24 @@ public sealed partial class SqlRecordingCatalog(NpgsqlDataSource db, ILogger<Sql
         }
     }
 
+    public async Task<double?> DurationSecondsAsync(Guid recordingId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT CASE WHEN to_regclass('recordings') IS NULL THEN NULL
+                   ELSE (SELECT duration_seconds FROM recordings WHERE id = @id) END
+            """);
+        cmd.Parameters.AddWithValue("id", recordingId);
+        try
+        {
+            return await cmd.ExecuteScalarAsync(ct) is double seconds ? seconds : null;
+        }
+        catch (PostgresException ex)
+        {
+            LogLookupFailed(logger, ex.SqlState, ex.MessageText);
+            return null;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "No recordings table yet: recording references are refused until the library is installed")]
     private static partial void LogNoLibrary(ILogger logger);
 

@@ -13,6 +13,10 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
         "/api/auth/login",
         "/api/devices/pairing-requests",
         "/api/devices/pairing-requests/{requestId:guid}",
+        // A research session's recording for <video src>: the signed, person-bound, 6-hour ticket in the path is the
+        // grant (Research/MediaTickets.cs); anything else gets a bare 404.
+        "/api/research/media/{ticket}/video.mp4",
+        "/api/research/media/{ticket}/poster.jpg",
         // The web app's index.html for client-side routes (Hosting/SpaFallback.cs: never /api, /hubs or an asset;
         // not "nonfile", as class ids in /console/{classId} contain a dot); its data calls carry tokens.
         "{*path}",

@@ -35,7 +35,8 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         Assert.Equal(80.5, report.GetProperty("scores").GetProperty("weightedTotal").GetDouble());
         var comments = report.GetProperty("comments").EnumerateArray().ToList();
         Assert.Equal([45, 123], comments.Select(c => c.GetProperty("offsetSeconds").GetInt32()));
-        Assert.Equal($"/library/{server.Recordings.ResourceOf(s.RecordingId)}?t=123", comments[1].GetProperty("link").GetString());
+        Assert.Equal($"/research/{s.SessionId}/lessons/{s.LessonId}/watch?t=123", comments[1].GetProperty("link").GetString());
+        Assert.Equal(server.Recordings.ResourceOf(s.RecordingId), report.GetProperty("resourceId").GetGuid());
         Assert.Equal("02:03", comments[1].GetProperty("timecode").GetString());
 
         var live = (await Api.GetAsync(s.Researcher, $"{s.Url}/live")).Expect(HttpStatusCode.OK);
@@ -62,7 +63,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
         Assert.Contains("@media print", html, StringComparison.Ordinal);
         Assert.Contains("<td>教学目标</td><td class=\"num\">15</td><td class=\"num\">2</td><td class=\"num\">4.5</td>", html, StringComparison.Ordinal);
-        Assert.Contains($"href=\"/library/{server.Recordings.ResourceOf(s.RecordingId)}?t=754\">12:34</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/research/{s.SessionId}/lessons/{s.LessonId}/watch?t=754\">12:34</a>", html, StringComparison.Ordinal);
         Assert.Contains("板书&lt;清晰&gt;", html, StringComparison.Ordinal);
     }
 
@@ -170,7 +171,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task Report_RecordingNotYetInLibrary_LinksToTheRecordingAtTheSecond()
+    public async Task Report_RecordingNotYetInLibrary_LinksToTheSessionWatchPageAtTheSecond()
     {
         var s = await ResearchSessionScenario.CreateAsync(server, start: false);
         var raw = server.Recordings.Add(inLibrary: false);
@@ -184,6 +185,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         (await Api.PutAsync(s.Researcher, $"{s.Url}/lessons/{lesson}/recording", new { recordingId = raw })).Expect(HttpStatusCode.OK);
 
         var after = (await Api.GetAsync(s.Teacher, $"{s.Url}/reports/{lesson}")).Expect(HttpStatusCode.OK);
-        Assert.Equal($"/recordings/{raw}?t=61", after.GetProperty("comments")[0].GetProperty("link").GetString());
+        Assert.Equal($"/research/{s.SessionId}/lessons/{lesson}/watch?t=61", after.GetProperty("comments")[0].GetProperty("link").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("resourceId").ValueKind);
     }
 }

@@ -1,10 +1,14 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Research;
+using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LiveClassroom.Server.Tests.Research;
 
@@ -21,6 +25,9 @@ public sealed class ResearchServer : IAsyncLifetime
 
     public KnownRecordings Recordings { get; } = new();
 
+    /// <summary>Stands in for the SFU: the research hub's media calls are recorded, not carried out.</summary>
+    public Hubs.RecordingMediaControl Media { get; } = new();
+
     public WebApplicationFactory<Program> App => _app ?? throw new InvalidOperationException("not initialised");
 
     public async Task InitializeAsync()
@@ -30,6 +37,7 @@ public sealed class ResearchServer : IAsyncLifetime
         {
             s.AddSingleton<TimeProvider>(Clock);
             s.AddSingleton<IRecordingCatalog>(Recordings);
+            s.Replace(ServiceDescriptor.Singleton<IMediaControl>(Media));
         }));
         // Starting the host applies the migrations and seeds the demo organisation.
         App.CreateClient().Dispose();
@@ -37,6 +45,30 @@ public sealed class ResearchServer : IAsyncLifetime
 
     /// <summary>A client authenticated as a demo person (teacher, assistant1…3, researcher, schooladmin, admin).</summary>
     public async Task<(HttpClient Client, Guid PersonId)> ClientAsync(string username)
+    {
+        var (token, id) = await TokenAsync(username);
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (client, id);
+    }
+
+    /// <summary>A connection to the research hub over the in-process WebSocket, as a demo person.</summary>
+    public async Task<(HubTestClient Hub, Guid PersonId)> HubAsync(string username)
+    {
+        var (token, id) = await TokenAsync(username);
+        return (await HubWithTokenAsync(token), id);
+    }
+
+    /// <summary>A connection to the research hub with any token.</summary>
+    public async Task<HubTestClient> HubWithTokenAsync(string token)
+    {
+        var socket = await App.Server.CreateWebSocketClient()
+            .ConnectAsync(HubTestClient.WithToken(new Uri(App.Server.BaseAddress, ResearchHub.Path), token), CancellationToken.None);
+        return await HubTestClient.ConnectAsync(socket);
+    }
+
+    /// <summary>A bearer token of a demo person (teacher, assistant1…3, researcher, schooladmin, admin) and their id.</summary>
+    public async Task<(string Token, Guid PersonId)> TokenAsync(string username)
     {
         await using var ds = _base.Database.CreateDataSource();
         await using var cmd = ds.CreateCommand("""
@@ -55,10 +87,7 @@ public sealed class ResearchServer : IAsyncLifetime
             new(LcClaims.Organisation, r.GetGuid(2).ToString()),
         };
         claims.AddRange(r.GetFieldValue<string[]>(3).Select(role => new Claim(LcClaims.Role, role)));
-        var token = App.Services.GetRequiredService<TokenService>().Issue(claims, TimeSpan.FromDays(30));
-        var client = App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (client, id);
+        return (App.Services.GetRequiredService<TokenService>().Issue(claims, TimeSpan.FromDays(30)), id);
     }
 
     public async Task<Guid> OrganisationIdAsync(string name)

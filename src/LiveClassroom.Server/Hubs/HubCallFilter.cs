@@ -1,17 +1,20 @@
 using LiveClassroom.Grains;
+using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Research;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
-/// Turns what the grains throw into the hub's stable error codes, for the calling connection only: a refused
-/// call never closes the connection or disturbs the room. Anything unexpected is logged (without arguments,
-/// which may hold chat text or SDP) and reported as <c>unavailable</c>.
+/// Every hub's calls (classroom and research) pass here. Turns what the grains and access checks throw into the
+/// hub's stable error codes, for the calling connection only: a refused call never closes the connection or
+/// disturbs the room. Anything unexpected is logged (without arguments, which may hold chat text or SDP) and
+/// reported as <c>unavailable</c>.
 /// A token is checked only when a connection opens, so every call also checks that its principal was not revoked
 /// since (a revoked projector, a deactivated person): every call of such a connection gets <c>unauthorized</c>.
 /// </summary>
-public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logger, AccessPolicy access) : IHubFilter
+public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessPolicy access) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -27,6 +30,19 @@ public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logge
         catch (HubException)
         {
             throw;
+        }
+        catch (ResearchRuleException ex)
+        {
+            // Research refusals already carry the research API's stable code and both messages.
+            throw HubErrors.Create(ex.Code, ex.Message, ex.MessageZh);
+        }
+        catch (ResearchApiException ex)
+        {
+            throw HubErrors.Create(ex.Code, ex.Message, ex.MessageZh);
+        }
+        catch (RoomRuleException ex) when (invocationContext.Hub is ResearchHub)
+        {
+            throw ResearchHubErrors.FromRoomRule(ex);
         }
         catch (RoomRuleException ex)
         {
@@ -61,7 +77,7 @@ public sealed partial class ClassroomHubFilter(ILogger<ClassroomHubFilter> logge
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub call {Method} could not reach its class")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub call {Method} could not reach its room")]
     private static partial void LogUnavailable(ILogger logger, string method, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub call {Method} failed")]

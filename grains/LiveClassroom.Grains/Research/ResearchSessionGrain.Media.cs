@@ -1,0 +1,125 @@
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Research;
+
+/// <summary>
+/// Media: one SFU room per session (<c>research-{id:N}</c>). After every change the rules' view of host, speaker
+/// and tiles is turned into routes; routes the SFU already has are remembered (in memory only: a new activation
+/// re-sends them) so a change only touches the slots it moves. Peers whose person left or lost their last
+/// connection are removed from the room.
+/// </summary>
+internal sealed partial class ResearchSessionGrain
+{
+    private readonly Dictionary<(string Peer, string Mid), MediaSource?> _routes = [];
+
+    /// <summary>The SFU room of this session: session ids are Guids; other keys (tests) are used as they are.</summary>
+    internal string MediaRoomId => Guid.TryParse(Key.Id, out var id) ? $"research-{id:N}" : "research-" + Key.Id;
+
+    // While people hold media peers the sweep timer must keep running (turn deadlines switch the speaker slots).
+    internal override bool KeepAlive => State.Status == ResearchSessionState.Live && State.Live?.Present.Exists(p => p.PeerId is not null) == true;
+
+    public async Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer)
+    {
+        Check(caller);
+        var person = PersonId(caller);
+        var rules = Rules();
+        var before = rules.Peers();
+        var peerId = person.ToString();
+        string answer;
+        try
+        {
+            rules.CheckMedia(person, offer);
+            answer = await NegotiateAsync(peerId, offer.SdpOffer);
+            rules.AttachMedia(person, peerId, offer);
+        }
+        catch (ResearchRuleException)
+        {
+            EmitLive(rules, always: false);
+            await CommitAsync();
+            await SyncMediaAsync(rules, before);
+            throw;
+        }
+        EmitLive(rules);
+        await CommitAsync();
+        ForgetRoutes(peerId);
+        await SyncMediaAsync(rules, before);
+        return new MediaAnswer(answer, peerId);
+    }
+
+    private async Task<string> NegotiateAsync(string peerId, string sdpOffer)
+    {
+        try
+        {
+            return await Services.Media.NegotiateAsync(MediaRoomId, peerId, sdpOffer);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            throw new ResearchRuleException(ResearchRuleKind.Invalid, "bad_sdp", $"The SDP offer was refused: {ex.Message}", "无法解析 SDP 媒体协商信息。");
+        }
+        catch (Exception ex) when (ex is not (ResearchRuleException or OperationCanceledException))
+        {
+            throw new GrainUnavailableException($"The media server could not take the offer: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Removes the peers that are gone since <paramref name="before"/>, then points every connected subscriber's
+    /// slots at their sources, sending only the routes that change. An ended session closes its SFU room.
+    /// </summary>
+    private async Task SyncMediaAsync(ResearchSessionRules? rules, IReadOnlyDictionary<Guid, string> before)
+    {
+        if (rules is null)
+        {
+            return;
+        }
+        var after = rules.Peers();
+        foreach (var (person, peer) in before)
+        {
+            if (!after.ContainsKey(person))
+            {
+                ForgetRoutes(peer);
+                await TryMediaAsync("remove peer", m => m.RemovePeerAsync(MediaRoomId, peer));
+            }
+        }
+        if (rules.Status == ResearchSessionRules.StatusEnded)
+        {
+            if (before.Count > 0 || _routes.Count > 0)
+            {
+                _routes.Clear();
+                await TryMediaAsync("close room", m => m.CloseRoomAsync(MediaRoomId));
+            }
+            return;
+        }
+        var tiles = rules.Tiles();
+        foreach (var (subscriber, slots) in rules.Subscribers().ToList())
+        {
+            foreach (var slot in slots)
+            {
+                var source = rules.SourceFor(slot.Name, tiles);
+                if (source is not null && source.PublisherPeerId == subscriber)
+                {
+                    // Nobody receives themselves: the page shows its local preview instead.
+                    source = null;
+                }
+                var key = (subscriber, slot.Mid);
+                if (_routes.TryGetValue(key, out var current) && current == source)
+                {
+                    continue;
+                }
+                if (await TryMediaAsync("route", m => m.RouteAsync(MediaRoomId, subscriber, slot.Mid, source)))
+                {
+                    _routes[key] = source;
+                }
+            }
+        }
+    }
+
+    private void ForgetRoutes(string peerId)
+    {
+        foreach (var key in _routes.Keys.Where(k => k.Peer == peerId).ToList())
+        {
+            _routes.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using LiveClassroom.Server.Recording;
+using LiveClassroom.Server.Research;
+
+namespace LiveClassroom.Server.Apis;
+
+/// <summary>
+/// Session-scoped recording playback: a member asks for a lesson's recording (or the shared playback) and gets
+/// URLs carrying a signed ticket, which a plain <c>&lt;video src&gt;</c> can play and seek without a bearer header.
+/// </summary>
+public static partial class ResearchApi
+{
+    private static void MapMedia(RouteGroupBuilder api)
+    {
+        api.MapGet("/sessions/{id:guid}/recordings/{recordingId:guid}/media", async (Guid id, Guid recordingId, HttpContext http,
+            ResearchAccess access, ResearchStore store, ResearchLiveHost live, IRecordingCatalog recordings, MediaTickets tickets, CancellationToken ct) =>
+        {
+            var caller = Caller(http);
+            var (session, _) = await access.RequireMemberAsync(caller, id, ct);
+            var lessons = await store.LessonsAsync(id, ct);
+            if (!lessons.Any(l => l.RecordingId == recordingId) && !await IsSharedPlaybackAsync(session, caller, recordingId, live, ct))
+            {
+                throw ResearchApiException.NotFound("recording_not_found", "No such recording in this session.", "本次教研活动中没有该录像。");
+            }
+            var ticket = tickets.Issue(caller.PersonId, id, recordingId);
+            return Results.Ok(new
+            {
+                recordingId,
+                mp4Url = $"/api/research/media/{ticket}/{RecordingPaths.Mp4}",
+                posterUrl = $"/api/research/media/{ticket}/{RecordingPaths.Poster}",
+                durationSeconds = await recordings.DurationSecondsAsync(recordingId, ct),
+            });
+        });
+    }
+
+    /// <summary>The files a ticket opens; no bearer token (the ticket is the grant), 404 without detail for any bad ticket.</summary>
+    private static void MapTicketedMedia(IEndpointRouteBuilder app)
+    {
+        var media = app.MapGroup("/api/research/media/{ticket}").AllowAnonymous();
+        media.MapGet("/" + RecordingPaths.Mp4, (string ticket, HttpContext http, MediaTickets tickets, RecordingService recordings) =>
+            ServeTicketed(ticket, RecordingPaths.Mp4, "video/mp4", http, tickets, recordings));
+        media.MapGet("/" + RecordingPaths.Poster, (string ticket, HttpContext http, MediaTickets tickets, RecordingService recordings) =>
+            ServeTicketed(ticket, RecordingPaths.Poster, "image/jpeg", http, tickets, recordings));
+    }
+
+    private static IResult ServeTicketed(string ticket, string file, string contentType, HttpContext http, MediaTickets tickets, RecordingService recordings)
+    {
+        if (tickets.Read(ticket) is not { } grant)
+        {
+            return Results.NotFound();
+        }
+        var path = Path.Combine(RecordingPaths.Directory(recordings.Root, grant.RecordingId), file);
+        if (!File.Exists(path))
+        {
+            return Results.NotFound();
+        }
+        // The URL is personal and short-lived: browsers may keep it, shared caches may not.
+        http.Response.Headers.CacheControl = "private, max-age=3600";
+        return Results.File(path, contentType, enableRangeProcessing: true);
+    }
+
+    private static async Task<bool> IsSharedPlaybackAsync(ResearchSessionRecord session, ResearchCaller caller, Guid recordingId, ResearchLiveHost live, CancellationToken ct)
+    {
+        if (session.Status is "cancelled" || session.Segments.Count == 0)
+        {
+            return false;
+        }
+        var snapshot = await live.RunLiveAsync(session, caller, (g, c) => g.GetLiveAsync(c), ct);
+        return snapshot.Playback?.RecordingId == recordingId;
+    }
+}

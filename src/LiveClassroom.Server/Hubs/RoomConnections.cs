@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+
+namespace LiveClassroom.Server.Hubs;
+
+/// <summary>
+/// Which hub connections have joined which room, and as whom (<typeparamref name="TMember"/>). Kept outside the
+/// hub's per-connection items because a room moving away must find and detach every connection of that room.
+/// </summary>
+public class RoomConnections<TMember>(Func<TMember, string> principalOf)
+    where TMember : class
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TMember>> _byConnection = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byRoom = new();
+
+    public void Add(string connectionId, string roomId, TMember member)
+    {
+        _byConnection.GetOrAdd(connectionId, _ => new())[roomId] = member;
+        _byRoom.GetOrAdd(roomId, _ => new())[connectionId] = 0;
+    }
+
+    public TMember? Find(string connectionId, string roomId) =>
+        _byConnection.TryGetValue(connectionId, out var rooms) && rooms.TryGetValue(roomId, out var member) ? member : null;
+
+    public bool Remove(string connectionId, string roomId)
+    {
+        if (_byRoom.TryGetValue(roomId, out var connections))
+        {
+            connections.TryRemove(connectionId, out _);
+        }
+        return _byConnection.TryGetValue(connectionId, out var rooms) && rooms.TryRemove(roomId, out _);
+    }
+
+    /// <summary>Forgets a closed connection; returns the rooms it had joined, as whom.</summary>
+    public IReadOnlyList<(string RoomId, TMember Member)> RemoveConnection(string connectionId)
+    {
+        if (!_byConnection.TryRemove(connectionId, out var rooms))
+        {
+            return [];
+        }
+        var result = new List<(string, TMember)>();
+        foreach (var (roomId, member) in rooms)
+        {
+            if (_byRoom.TryGetValue(roomId, out var connections))
+            {
+                connections.TryRemove(connectionId, out _);
+            }
+            result.Add((roomId, member));
+        }
+        return result;
+    }
+
+    /// <summary>Detaches every connection from a room (the room left this node); returns their ids.</summary>
+    public IReadOnlyList<string> RemoveRoom(string roomId)
+    {
+        if (!_byRoom.TryRemove(roomId, out var connections))
+        {
+            return [];
+        }
+        foreach (var connectionId in connections.Keys)
+        {
+            if (_byConnection.TryGetValue(connectionId, out var rooms))
+            {
+                rooms.TryRemove(roomId, out _);
+            }
+        }
+        return [.. connections.Keys];
+    }
+
+    /// <summary>True when another connection of the same principal is still in the room (a second tab, a quick reconnect).</summary>
+    public bool HasOtherConnection(string roomId, string principalId, string exceptConnectionId)
+    {
+        if (!_byRoom.TryGetValue(roomId, out var connections))
+        {
+            return false;
+        }
+        foreach (var connectionId in connections.Keys)
+        {
+            if (connectionId != exceptConnectionId && Find(connectionId, roomId) is { } member && principalOf(member) == principalId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Number of connections currently joined to the room on this node.</summary>
+    public int Count(string roomId) => _byRoom.TryGetValue(roomId, out var c) ? c.Count : 0;
+}
