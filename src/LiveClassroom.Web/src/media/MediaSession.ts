@@ -54,7 +54,14 @@ export class MediaSession {
     if (this.tracks.camera) this.camera = pc.addTransceiver(this.tracks.camera, { direction: "sendonly" });
     if (this.tracks.microphone) this.microphone = pc.addTransceiver(this.tracks.microphone, { direction: "sendonly" });
     if (this.tracks.screen) this.screen = pc.addTransceiver(this.tracks.screen, { direction: "sendonly" });
-    this.slots = this.slotSpecs.map((spec) => ({ spec, transceiver: pc.addTransceiver(spec.kind, { direction: "recvonly" }) }));
+    const videoCodecs = forwardableVideoCodecs();
+    this.slots = this.slotSpecs.map((spec) => {
+      const transceiver = pc.addTransceiver(spec.kind, { direction: "recvonly" });
+      // Every codec Chromium offers costs ~4 KB of SDP per video slot; a research room's 14 video slots would pass the
+      // hub's message limit. Receive slots only ever get what the SFU forwards (VP8, H.264 42e01f, with RTX).
+      if (spec.kind === "video" && videoCodecs.length > 0) transceiver.setCodecPreferences(videoCodecs);
+      return { spec, transceiver };
+    });
     pc.ontrack = (e) => {
       const slot = this.slots.find((s) => s.transceiver === e.transceiver);
       if (!slot) return;
@@ -236,5 +243,15 @@ function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
     };
     pc.addEventListener("icegatheringstatechange", done);
     setTimeout(resolve, 2000);
+  });
+}
+
+/** The video codecs our SFU forwards (docs/HUB.md): VP8 and constrained-baseline H.264 in packetization mode 1, plus RTX. */
+function forwardableVideoCodecs(): RTCRtpCodec[] {
+  const codecs = RTCRtpReceiver.getCapabilities?.("video")?.codecs ?? [];
+  return codecs.filter((c) => {
+    const fmtp = c.sdpFmtpLine ?? "";
+    if (c.mimeType === "video/VP8" || c.mimeType === "video/rtx") return true;
+    return c.mimeType === "video/H264" && fmtp.includes("packetization-mode=1") && fmtp.includes("profile-level-id=42e01f");
   });
 }
