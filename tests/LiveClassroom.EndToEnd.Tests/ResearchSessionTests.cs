@@ -131,7 +131,8 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
             null, new() { Timeout = 30_000 });
         await host.ScreenshotAsync("research-host-speaker");
         await host.Page.GetByTestId("btn-end-turn").ClickAsync();
-        await Expect(first.Page.GetByTestId("speaker-name")).Not.ToContainTextAsync(Text(teacher, "displayName"));
+        await Expect(first.Page.GetByTestId("speaker-name")).ToHaveCountAsync(0);
+        await first.Page.WaitForFunctionAsync("() => !document.querySelector('[data-testid=audio-speaker]')?.srcObject");
 
         await host.Page.GetByTestId("btn-advance").ClickAsync();
         foreach (var b in everyone)
