@@ -77,14 +77,6 @@ public sealed partial class ResearchSessionRules
         return mid is null ? null : new MediaSource(peer, mid);
     }
 
-    /// <summary>The person's media peer goes (their last connection dropped); their presence stays for the grace period.</summary>
-    private static void DetachMedia(ResearchPresence p)
-    {
-        p.PeerId = null;
-        p.Publish = null;
-        p.Slots = [];
-    }
-
     private static void ValidateOffer(MediaOffer? offer, string role)
     {
         if (offer is null || string.IsNullOrWhiteSpace(offer.SdpOffer) || offer.Publish is null || offer.ReceiveSlots is null)

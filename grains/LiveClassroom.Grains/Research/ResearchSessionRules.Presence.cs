@@ -49,7 +49,9 @@ public sealed partial class ResearchSessionRules
             return;
         }
         p.DisconnectedAt = Now;
-        DetachMedia(p);
+        // The media peer outlives a dropped signalling connection until the grace ends: a page that rejoins
+        // renegotiates on the same peer (same DTLS association), which a new peer could not accept. Meanwhile
+        // nobody is routed to or from it (routing needs a connection).
         if (ReconnectGrace <= TimeSpan.Zero)
         {
             RecordLeft(p, Now);
