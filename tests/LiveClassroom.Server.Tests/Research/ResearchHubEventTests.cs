@@ -88,7 +88,7 @@ public sealed class ResearchHubEventTests(ResearchServer server) : IClassFixture
     }
 
     [Fact]
-    public async Task Disconnect_WithMedia_PeerRemovedAndTileGoneAtOnce()
+    public async Task Disconnect_WithMedia_TileGoneAtOncePeerKeptForTheGrace()
     {
         await using var s = await ResearchHubScenario.CreateAsync(server);
         var room = $"research-{s.Session.SessionId:N}";
@@ -101,7 +101,8 @@ public sealed class ResearchHubEventTests(ResearchServer server) : IClassFixture
         await s.Teacher.DisposeAsync();
 
         var after = await s.ResyncUntilAsync(s.Host, n => n["tiles"]!.AsArray().Count == 0, "the teacher's tile to go");
-        Assert.Contains($"remove {room} {teacher}", server.Media.Calls);
+        // The SFU keeps the peer through the reconnect grace (a rejoining page renegotiates on it); nobody is routed to it.
+        Assert.DoesNotContain($"remove {room} {teacher}", server.Media.Calls);
         Assert.Contains($"route {room} {s.Session.ResearcherId} 2 <- /", server.Media.Calls);
         Assert.Contains(after["participants"]!.AsArray(), p => (string?)p!["personId"] == teacher);
     }
