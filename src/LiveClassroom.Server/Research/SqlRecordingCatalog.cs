@@ -11,57 +11,31 @@ public sealed partial class SqlRecordingCatalog(NpgsqlDataSource db, ILogger<Sql
 {
     public async Task<bool> ExistsAsync(Guid recordingId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT CASE WHEN to_regclass('recordings') IS NULL THEN NULL
-                   ELSE (SELECT EXISTS (SELECT 1 FROM recordings WHERE id = @id)) END
-            """);
-        cmd.Parameters.AddWithValue("id", recordingId);
-        try
+        var result = await ScalarAsync("recordings", "SELECT EXISTS (SELECT 1 FROM recordings WHERE id = @id)", recordingId, ct);
+        if (result is DBNull)
         {
-            var result = await cmd.ExecuteScalarAsync(ct);
-            if (result is bool exists)
-            {
-                return exists;
-            }
             LogNoLibrary(logger);
-            return false;
         }
-        catch (PostgresException ex)
-        {
-            // The library's table shape differs from the assumed (id uuid): say so once per call rather than fail the request.
-            LogLookupFailed(logger, ex.SqlState, ex.MessageText);
-            return false;
-        }
+        return result is true;
     }
 
-    public async Task<Guid?> ResourceIdAsync(Guid recordingId, CancellationToken ct)
+    public async Task<Guid?> ResourceIdAsync(Guid recordingId, CancellationToken ct) =>
+        await ScalarAsync("resources", "SELECT id FROM resources WHERE recording_id = @id", recordingId, ct) is Guid id ? id : null;
+
+    public async Task<double?> DurationSecondsAsync(Guid recordingId, CancellationToken ct) =>
+        await ScalarAsync("recordings", "SELECT duration_seconds FROM recordings WHERE id = @id", recordingId, ct) is double seconds ? seconds : null;
+
+    /// <summary>
+    /// One value about a recording: <see cref="DBNull"/> while <paramref name="table"/> does not exist yet, null when the
+    /// lookup fails (the library's table shape differs from the assumed one: said in the log rather than failing the request).
+    /// </summary>
+    private async Task<object?> ScalarAsync(string table, string query, Guid recordingId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT CASE WHEN to_regclass('resources') IS NULL THEN NULL
-                   ELSE (SELECT id FROM resources WHERE recording_id = @id) END
-            """);
+        await using var cmd = db.CreateCommand($"SELECT CASE WHEN to_regclass('{table}') IS NULL THEN NULL ELSE ({query}) END");
         cmd.Parameters.AddWithValue("id", recordingId);
         try
         {
-            return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
-        }
-        catch (PostgresException ex)
-        {
-            LogLookupFailed(logger, ex.SqlState, ex.MessageText);
-            return null;
-        }
-    }
-
-    public async Task<double?> DurationSecondsAsync(Guid recordingId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT CASE WHEN to_regclass('recordings') IS NULL THEN NULL
-                   ELSE (SELECT duration_seconds FROM recordings WHERE id = @id) END
-            """);
-        cmd.Parameters.AddWithValue("id", recordingId);
-        try
-        {
-            return await cmd.ExecuteScalarAsync(ct) is double seconds ? seconds : null;
+            return await cmd.ExecuteScalarAsync(ct);
         }
         catch (PostgresException ex)
         {
