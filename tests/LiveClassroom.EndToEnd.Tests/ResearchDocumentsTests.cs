@@ -5,7 +5,7 @@ namespace LiveClassroom.EndToEnd.Tests;
 
 /// <summary>
 /// The teaching-research documents in real Chromium: 同课异构 (two teachers' recordings of one chapter played side by
-/// side in sync) and 集体备课 (a lesson plan revised by two people, with a conflict, a diff and a paragraph comment).
+/// side in sync) and 集体备课 (a lesson plan revised by two people, with a conflict merged, a diff and a paragraph comment).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ResearchDocumentsTests(EndToEndFixture fx)
@@ -83,19 +83,24 @@ public sealed class ResearchDocumentsTests(EndToEndFixture fx)
         await AppendAndSaveAsync(preparer, "板书设计：荷花——美丽、想象。");
         await Expect(preparer.Page.GetByTestId("plan-version")).ToHaveCountAsync(2);
 
-        // The researcher, still on version 1, saves too: told of the newer version, keeps theirs on top of it.
+        // The researcher, still on version 1, saves too: told of the newer version, merges both changes and saves.
         await AppendAndSaveAsync(researcher, "作业：仿写一段描写花的文字。");
         await Expect(researcher.Page.GetByTestId("plan-conflict")).ToBeVisibleAsync();
-        await researcher.Page.GetByTestId("btn-conflict-keep").ClickAsync();
+        await researcher.Page.GetByTestId("btn-conflict-merge").ClickAsync();
+        await Expect(researcher.Page.GetByTestId("plan-editor")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("板书设计[\\s\\S]*作业"));
+        await researcher.Page.GetByTestId("btn-save-plan").ClickAsync();
         await Expect(researcher.Page.GetByTestId("plan-version")).ToHaveCountAsync(3);
 
         var stored = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/lesson-plans/{planId}", teacherToken);
         Assert.Equal(3, stored["latest"]!["version"]!.GetValue<int>());
-        Assert.Contains("作业：仿写一段描写花的文字。", stored["latest"]!["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        var body = stored["latest"]!["body"]!.GetValue<string>();
+        Assert.Contains("板书设计：荷花——美丽、想象。", body, StringComparison.Ordinal);
+        Assert.Contains("作业：仿写一段描写花的文字。", body, StringComparison.Ordinal);
+        Assert.StartsWith("教学目标：有感情地朗读课文。", body, StringComparison.Ordinal);
         Assert.Equal("刘教研", stored["versions"]!.AsArray().Single(v => v!["version"]!.GetValue<int>() == 3)!["authorName"]!.GetValue<string>());
 
-        // The diff from 1 to 3 shows the researcher's line as inserted.
-        await researcher.Page.GetByTestId("diff-from").SelectOptionAsync("1");
+        // The diff from 2 to 3 shows the researcher's line as inserted.
+        await researcher.Page.GetByTestId("diff-from").SelectOptionAsync("2");
         await researcher.Page.GetByTestId("diff-to").SelectOptionAsync("3");
         await researcher.Page.GetByTestId("btn-diff").ClickAsync();
         await Expect(researcher.Page.GetByTestId("plan-diff")).ToContainTextAsync("作业：仿写一段描写花的文字。");

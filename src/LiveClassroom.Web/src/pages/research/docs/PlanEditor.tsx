@@ -3,19 +3,23 @@ import { t, formatDateTime } from "../../../i18n";
 import { api } from "../../../api/session";
 import { ApiError, errorText } from "../../../api/client";
 import { Notice } from "../../../components/Notice";
-import { getPlan, getPlanDiff, savePlanVersion, type PlanDiff, type PlanVersion } from "../../../api/researchDocs";
+import { getPlan, getPlanDiff, getPlanVersion, savePlanVersion, type PlanDiff, type PlanVersion } from "../../../api/researchDocs";
+import { merge3, type MergeResult } from "./merge3";
 import { DiffView } from "./DiffView";
 
 interface Conflict {
   latest: PlanVersion;
   diff: PlanDiff | null;
   diffError: string | null;
+  /** Both sides' changes merged onto the newer version; null when the base could not be read or the texts are too long. */
+  merged: MergeResult | null;
 }
 
 /**
  * The shared text. Saving sends the full text with the version it was edited from; when somebody saved in between
  * the server refuses (409 version_conflict, nothing stored): the user's text stays in the editor and they see what
- * the newer version changed, then either reload it into the editor or save theirs on top of it.
+ * the newer version changed, then merge both changes into the editor (three-way, from the version they started
+ * from), reload the newer version, or save theirs on top of it.
  */
 export function PlanEditor({ planId, latest, onSaved }: { planId: string; latest: PlanVersion | null; onSaved: () => void }) {
   const [text, setText] = useState(latest?.body ?? "");
@@ -61,11 +65,34 @@ export function PlanEditor({ planId, latest, onSaved }: { planId: string; latest
           diffError = errorText(d);
         }
       }
-      setConflict({ latest: newer, diff, diffError });
+      let merged: MergeResult | null = null;
+      if (edited > 0 && edited !== newer.version) {
+        try {
+          const base = await getPlanVersion(api, planId, edited);
+          merged = merge3(base.body ?? "", newer.body ?? "", text, {
+            theirs: t("researchDocs.plan.markerTheirs", { version: newer.version, author: newer.authorName }),
+            mine: t("researchDocs.plan.markerMine"),
+            end: t("researchDocs.plan.markerEnd"),
+          });
+        } catch {
+          // Without the base version the user still has the two other choices.
+        }
+      }
+      setConflict({ latest: newer, diff, diffError, merged });
       onSaved();
     } catch (x) {
       setError(errorText(x));
     }
+  }
+
+  function takeMerged() {
+    if (!conflict?.merged) return;
+    setText(conflict.merged.text);
+    setBase(conflict.latest.version);
+    setSaved(conflict.merged.conflicts > 0
+      ? t("researchDocs.plan.mergedWithConflicts", { count: conflict.merged.conflicts })
+      : t("researchDocs.plan.merged", { version: conflict.latest.version }));
+    setConflict(null);
   }
 
   function reloadIntoEditor() {
@@ -99,10 +126,15 @@ export function PlanEditor({ planId, latest, onSaved }: { planId: string; latest
             conflict.diffError && <Notice text={conflict.diffError} />
           )}
           <div class="toolbar">
+            {conflict.merged && (
+              <button type="button" class="primary" data-testid="btn-conflict-merge" onClick={takeMerged}>
+                {t("researchDocs.plan.mergeBoth", { version: conflict.latest.version })}
+              </button>
+            )}
             <button type="button" class="secondary" data-testid="btn-conflict-reload" onClick={reloadIntoEditor}>
               {t("researchDocs.plan.reloadNewer", { version: conflict.latest.version })}
             </button>
-            <button type="button" class="primary" data-testid="btn-conflict-keep" disabled={saving} onClick={() => void save(conflict.latest.version)}>
+            <button type="button" class="secondary" data-testid="btn-conflict-keep" disabled={saving} onClick={() => void save(conflict.latest.version)}>
               {t("researchDocs.plan.keepMine", { version: conflict.latest.version })}
             </button>
           </div>
