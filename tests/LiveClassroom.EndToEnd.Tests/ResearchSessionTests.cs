@@ -171,6 +171,15 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         var sheet = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/sessions/{sessionId}/lessons/{lessonId}/scores/me", observer1Token);
         Assert.Equal(4, sheet["scores"]!["goals"]!.GetValue<double>());
 
+        await first.ScreenshotAsync("research-observer");
+
+        // The host ends the session: everyone sees it ended, and the participation record is verified.
+        await host.Page.GetByTestId("btn-end").ClickAsync();
+        foreach (var b in everyone)
+        {
+            await Expect(b.Page.GetByTestId("session-status")).ToHaveTextAsync("已结束");
+        }
+
         // The report: per-criterion figures from both sheets, and the weighted total.
         await host.Page.GotoAsync($"/research/{sessionId}/lessons/{lessonId}/report");
         foreach (var (key, _, a, b) in Scores)
@@ -199,7 +208,9 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
 
         // Participation: who spoke and who scored is on record.
         var participation = await fx.Api.SendAsync(HttpMethod.Get, $"/api/research/sessions/{sessionId}/participation", researcherToken);
+        Assert.Equal("ended", participation["status"]!.GetValue<string>());
         var people = participation["people"]!.AsArray();
+        Assert.All(people, p => Assert.True(p!["verified"]!.GetValue<bool>()));
         Assert.Equal(1, Person(people, teacher)["speakingTurns"]!.GetValue<int>());
         Assert.Equal(1, Person(people, observer1)["lessonsScored"]!.GetValue<int>());
         Assert.Equal(1, Person(people, observer2)["comments"]!.GetValue<int>());
