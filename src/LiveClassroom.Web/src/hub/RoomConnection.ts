@@ -35,7 +35,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   protected constructor(
     private readonly roomId: string,
     private readonly token: () => string | null,
-    private readonly hub: RoomHub,
+    private readonly roomHub: RoomHub,
   ) {}
 
   /** Applies a join's answer (snapshot and who the caller is) and tells the listeners. */
@@ -61,7 +61,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
       } catch (e) {
         this.lastError = e;
         const err = toHubError(e);
-        if (this.hub.fatalCodes.includes(err.code)) {
+        if (this.roomHub.fatalCodes.includes(err.code)) {
           this.changed();
           throw err;
         }
@@ -79,8 +79,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     this.conn = null;
     await previous?.stop().catch(() => {});
     if (this.stopped) return;
-    const conn = buildHubConnection(`${this.baseUrl}${this.hub.path}`, this.token);
-    conn.on(this.hub.event, (e: TEvent) => this.handleEvent(e));
+    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token);
+    conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
     // Both hubs name the room "classId" in RoomMoved.
     conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
       if (e.classId !== this.roomId) return;
@@ -114,7 +114,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   }
 
   private async join(): Promise<void> {
-    const view = await this.conn!.invoke<TJoin>(this.hub.join, this.roomId);
+    const view = await this.conn!.invoke<TJoin>(this.roomHub.join, this.roomId);
     this.status = "connected";
     this.lastError = null;
     this.joined(view);
@@ -147,7 +147,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.conn?.invoke(this.hub.leave, this.roomId).catch(() => {});
+    await this.conn?.invoke(this.roomHub.leave, this.roomId).catch(() => {});
     await this.conn?.stop().catch(() => {});
   }
 }
