@@ -1,6 +1,7 @@
 // DTOs and calls of docs/API-RESEARCH.md (teaching research, 网络教研) and the live shapes of docs/HUB-RESEARCH.md.
 import { api } from "./session";
 import { unwrap } from "./lessons";
+import { getLessons, getRecordingMedia } from "./researchDocs";
 
 export type SessionKind = "lesson_talk" | "lesson_review" | "same_lesson" | "co_prepare" | "mixed";
 export type Stage = "primary" | "junior" | "senior";
@@ -118,6 +119,7 @@ export interface LessonComment {
 
 export interface RecordingMedia {
   recordingId: string;
+  /** Ticketed: a plain `<video src>` plays and seeks it without a bearer token. */
   mp4Url: string;
   posterUrl?: string | null;
   durationSeconds?: number | null;
@@ -204,9 +206,7 @@ export const research = {
   async templates(): Promise<RubricTemplate[]> {
     return unwrap<RubricTemplate>(await api.get<unknown>(`${base}/rubric-templates`), "templates");
   },
-  async lessons(id: string): Promise<ResearchLesson[]> {
-    return unwrap<ResearchLesson>(await api.get<unknown>(`${base}/sessions/${enc(id)}/lessons`), "lessons");
-  },
+  lessons: (id: string) => getLessons(api, id),
   addLesson: (id: string, l: { title: string; teacherName?: string; recordingId?: string; liveClassId?: string }) =>
     api.post<ResearchLesson>(`${base}/sessions/${enc(id)}/lessons`, l),
   myScores: (id: string, lessonId: string) => api.get<ScoreSheet>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/scores/me`),
@@ -218,8 +218,7 @@ export const research = {
   },
   addComment: (id: string, lessonId: string, c: { offsetSeconds: number; body: string; criterionKey?: string }) =>
     api.post<LessonComment>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/comments`, c),
-  recordingMedia: (id: string, recordingId: string) =>
-    api.get<RecordingMedia>(`${base}/sessions/${enc(id)}/recordings/${enc(recordingId)}/media`),
+  recordingMedia: (id: string, recordingId: string) => getRecordingMedia(api, id, recordingId),
 };
 
 /** Seconds as mm:ss (minutes unbounded, so "90:00" stays mm:ss), negative with a leading "-" (an overrun). */

@@ -3,22 +3,12 @@
 // session-scoped recording media and lesson plans.
 import { ApiError, type ApiClient } from "./client";
 import { unwrap } from "./lessons";
+import type { LessonComment, RecordingMedia, ResearchLesson, Stage } from "./research";
+
+export type { LessonComment, RecordingMedia, ResearchLesson, Stage };
 
 const base = "/api/research";
 const enc = encodeURIComponent;
-
-export type Stage = "primary" | "junior" | "senior";
-
-export interface ResearchLesson {
-  id: string;
-  sessionId: string;
-  title: string;
-  chapter: string;
-  teacherName: string;
-  teacherId?: string | null;
-  recordingId?: string | null;
-  liveClassId?: string | null;
-}
 
 export interface CriterionStats {
   key: string;
@@ -71,25 +61,6 @@ export interface Comparison {
   sessionId: string;
   chapter: string;
   lessons: LessonReport[];
-}
-
-export interface LessonComment {
-  id: string;
-  lessonId: string;
-  authorId: string;
-  authorName: string;
-  offsetSeconds: number;
-  criterionKey?: string | null;
-  body: string;
-  createdAt: string;
-}
-
-export interface RecordingMedia {
-  recordingId: string;
-  /** Ticketed: a plain `<video src>` plays and seeks it without a bearer token. */
-  mp4Url: string;
-  posterUrl?: string | null;
-  durationSeconds?: number | null;
 }
 
 export interface LessonPlan {

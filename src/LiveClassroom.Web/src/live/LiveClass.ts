@@ -1,10 +1,9 @@
-import { useEffect, useState } from "preact/hooks";
 import { ClassConnection } from "../hub/ClassConnection";
 import { toHubError } from "../hub/errors";
 import type { ClassSnapshot, You } from "../hub/types";
-import { MediaSession, type SlotSpec } from "../media/MediaSession";
-import { openLocalMedia, type LocalMedia } from "../media/devices";
+import type { SlotSpec } from "../media/MediaSession";
 import { announce } from "./announce";
+import { LiveRoom, useLiveRoom } from "./LiveRoom";
 
 const stageSlots = (): SlotSpec[] =>
   [1, 2, 3, 4].flatMap((n) => [
@@ -29,16 +28,8 @@ export const classroomSlots: SlotSpec[] = [
  * the server decides what to forward (a rural classroom's camera only while it is on stage),
  * so going on stage needs no renegotiation and shows video at once.
  */
-export class LiveClass {
-  readonly hub: ClassConnection;
-  readonly media: MediaSession;
-  local: LocalMedia = { camera: null, microphone: null, cameraError: null, microphoneError: null };
-  announcements: { id: number; text: string }[] = [];
-  mediaError: string | null = null;
+export class LiveClass extends LiveRoom<ClassConnection> {
   private timers: number[] = [];
-  private readonly listeners = new Set<() => void>();
-  private nextId = 1;
-  private localOpened: Promise<void> | null = null;
 
   constructor(
     classId: string,
@@ -46,10 +37,7 @@ export class LiveClass {
     slots: SlotSpec[],
     private readonly audience: "lead" | "classroom",
   ) {
-    this.hub = new ClassConnection(classId, token);
-    this.media = new MediaSession((offer, desc) => this.hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
-    this.hub.subscribe(() => this.changed());
-    this.media.subscribe(() => this.changed());
+    super(new ClassConnection(classId, token), slots);
     this.hub.onJoined = (first) => {
       // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
       void this.openLocal().catch(() => {});
@@ -57,18 +45,8 @@ export class LiveClass {
     };
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
-      const text = announce(e, before, after, this.audience);
-      if (text) this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
+      this.addAnnouncement(announce(e, before, after, this.audience));
     };
-  }
-
-  subscribe(l: () => void): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
-
-  changed(): void {
-    this.listeners.forEach((l) => l());
   }
 
   get snapshot(): ClassSnapshot | null {
@@ -83,23 +61,12 @@ export class LiveClass {
     this.timers.push(window.setInterval(() => void this.reportStats(), 5000));
     // Attendance minutes and reconnects live only in snapshots: refresh them for those who see them.
     this.timers.push(window.setInterval(() => this.hub.you?.seesAttendance && this.hub.connected && void this.hub.resync(), 30000));
-    return this.hub.start();
+    return super.start();
   }
 
   /** Only the lead and the classrooms publish; a watching admin or researcher receives only (HUB.md). */
   get publishes(): boolean {
     return this.hub.you?.role === "Lead" || this.hub.you?.role === "Classroom";
-  }
-
-  private openLocal(): Promise<void> {
-    if (!this.publishes) return Promise.resolve();
-    this.localOpened ??= (async () => {
-      this.local = await openLocalMedia();
-      await this.media.setCamera(this.local.camera);
-      await this.media.setMicrophone(this.local.microphone);
-      this.changed();
-    })();
-    return this.localOpened;
   }
 
   /** Negotiates once the class is live (the hub refuses Negotiate before); after a hub reconnect, with an ICE restart. */
@@ -108,14 +75,7 @@ export class LiveClass {
     if (s?.state !== "Live") return;
     const seats = s.maxOnStage;
     this.media.limitSlots((slot) => !/^stage(\d+)/.test(slot.name) || Number(/^stage(\d+)/.exec(slot.name)![1]) <= seats);
-    try {
-      await this.openLocal();
-      await this.media.negotiate(iceRestart);
-      this.mediaError = null;
-    } catch (e) {
-      this.mediaError = toHubError(e).localized;
-    }
-    this.changed();
+    await this.negotiateMedia(iceRestart);
   }
 
   private async reportStats(): Promise<void> {
@@ -139,31 +99,11 @@ export class LiveClass {
 
   async stop(): Promise<void> {
     this.timers.forEach((t) => clearInterval(t));
-    this.media.close();
-    await this.localOpened?.catch(() => {});
-    this.local.camera?.stop();
-    this.local.microphone?.stop();
-    await this.hub.stop();
+    await super.stop();
   }
 }
 
-/** Creates, starts and disposes a LiveClass for the component's lifetime; re-renders on every change. */
+/** Creates, starts and disposes a LiveClass for the component's lifetime (window.lcLive); re-renders on every change. */
 export function useLiveClass(factory: () => LiveClass, deps: unknown[]): { live: LiveClass | null; fatal: string | null } {
-  const [live, setLive] = useState<LiveClass | null>(null);
-  const [fatal, setFatal] = useState<string | null>(null);
-  const [, bump] = useState(0);
-  useEffect(() => {
-    const lc = factory();
-    setLive(lc);
-    setFatal(null);
-    const off = lc.subscribe(() => bump((n) => n + 1));
-    lc.start().catch((e) => setFatal(toHubError(e).localized));
-    // Exposed for diagnosis on site and for the end-to-end tests (frames decoded per slot).
-    (window as unknown as { lcLive?: LiveClass }).lcLive = lc;
-    return () => {
-      off();
-      void lc.stop();
-    };
-  }, deps);
-  return { live, fatal };
+  return useLiveRoom(factory, deps, (e) => toHubError(e).localized, "lcLive");
 }

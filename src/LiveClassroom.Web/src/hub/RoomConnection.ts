@@ -1,0 +1,153 @@
+import { HubConnection, HubConnectionState } from "@microsoft/signalr";
+import { buildHubConnection, ownerBase } from "./connect";
+import { toHubError } from "./errors";
+
+export type LinkStatus = "connecting" | "connected" | "reconnecting";
+
+/** What tells one room hub from another: its path, its method names and the refusals it gives up on. */
+export interface RoomHub {
+  /** e.g. "/hubs/classroom"; prefixed with the owning node's base URL after room_moved / RoomMoved. */
+  path: string;
+  /** The server-to-client method that carries the room's events. */
+  event: string;
+  join: string;
+  leave: string;
+  /** Refusals that retrying cannot fix: they are surfaced to the page instead of looping. */
+  fatalCodes: readonly string[];
+}
+
+/**
+ * One SignalR connection joined to one room (a class, a research session). State machine: connecting →
+ * connected ⇄ reconnecting (→ connecting again on room_moved / RoomMoved or a closed connection), until stop().
+ * Subclasses apply what the join, the events and Resync bring; listeners are told of every change.
+ */
+export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
+  status: LinkStatus = "connecting";
+  lastError: unknown = null;
+  /** Called after every (re)join: the media layer renegotiates (with an ICE restart after the first). */
+  onJoined: (firstJoin: boolean) => void = () => {};
+  private conn: HubConnection | null = null;
+  private stopped = false;
+  private baseUrl = "";
+  private joinedOnce = false;
+  private readonly listeners = new Set<() => void>();
+
+  protected constructor(
+    private readonly roomId: string,
+    private readonly token: () => string | null,
+    private readonly roomHub: RoomHub,
+  ) {}
+
+  /** Applies a join's answer (snapshot and who the caller is) and tells the listeners. */
+  protected abstract joined(view: TJoin): void;
+  /** Applies Resync's answer and tells the listeners. */
+  protected abstract resynced(answer: TResync): void;
+  protected abstract handleEvent(e: TEvent): void;
+
+  subscribe(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  protected changed(): void {
+    this.listeners.forEach((l) => l());
+  }
+
+  async start(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (e) {
+        this.lastError = e;
+        const err = toHubError(e);
+        if (this.roomHub.fatalCodes.includes(err.code)) {
+          this.changed();
+          throw err;
+        }
+        if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = ownerBase(err.body.ownerUrl);
+        this.status = "connecting";
+        this.changed();
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    // Detach the previous connection first: its onclose must not start a second, parallel reconnect loop.
+    const previous = this.conn;
+    this.conn = null;
+    await previous?.stop().catch(() => {});
+    if (this.stopped) return;
+    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token);
+    conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
+    // Both hubs name the room "classId" in RoomMoved.
+    conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
+      if (e.classId !== this.roomId) return;
+      if (e.ownerUrl) this.baseUrl = ownerBase(e.ownerUrl);
+      this.status = "reconnecting";
+      this.changed();
+      this.restart();
+    });
+    conn.onreconnecting(() => {
+      this.status = "reconnecting";
+      this.changed();
+    });
+    conn.onreconnected(() => void this.join().catch(() => this.restart()));
+    conn.onclose(() => {
+      if (this.stopped || this.conn !== conn) return;
+      this.status = "reconnecting";
+      this.changed();
+      this.restart();
+    });
+    this.conn = conn;
+    await conn.start();
+    await this.join();
+  }
+
+  /** Starts over in the background; a refusal that retrying cannot fix stays in lastError for the page. */
+  private restart(): void {
+    this.start().catch((e) => {
+      this.lastError = e;
+      this.changed();
+    });
+  }
+
+  private async join(): Promise<void> {
+    const view = await this.conn!.invoke<TJoin>(this.roomHub.join, this.roomId);
+    this.status = "connected";
+    this.lastError = null;
+    this.joined(view);
+    const first = !this.joinedOnce;
+    this.joinedOnce = true;
+    this.onJoined(first);
+  }
+
+  async resync(): Promise<void> {
+    try {
+      this.resynced(await this.conn!.invoke<TResync>("Resync", this.roomId));
+    } catch {
+      // The reconnect path re-joins and brings a fresh snapshot anyway.
+    }
+  }
+
+  /** Invokes a hub method for this room; rejects with a HubError carrying the server's reason. */
+  async invoke<T = TAnswer>(method: string, ...args: unknown[]): Promise<T> {
+    if (!this.conn || this.conn.state !== HubConnectionState.Connected) throw toHubError(new Error("not connected"));
+    try {
+      return await this.conn.invoke<T>(method, this.roomId, ...args);
+    } catch (e) {
+      throw toHubError(e);
+    }
+  }
+
+  get connected(): boolean {
+    return this.conn?.state === HubConnectionState.Connected && this.status === "connected";
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.conn?.invoke(this.roomHub.leave, this.roomId).catch(() => {});
+    await this.conn?.stop().catch(() => {});
+  }
+}

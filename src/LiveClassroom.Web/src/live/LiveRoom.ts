@@ -1,0 +1,116 @@
+import { useEffect, useState } from "preact/hooks";
+import { toHubError } from "../hub/errors";
+import { MediaSession, type SlotSpec } from "../media/MediaSession";
+import { openLocalMedia, type LocalMedia } from "../media/devices";
+
+/** What a live room needs of its hub connection (ClassConnection, ResearchConnection). */
+export interface LiveHub {
+  subscribe(l: () => void): () => void;
+  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A person in a live room: the hub connection plus the media session that negotiates through it. Publishers
+ * open camera and microphone once and keep them until stop(); subclasses decide who publishes and when media
+ * connects, and turn room changes into the aria-live announcements.
+ */
+export abstract class LiveRoom<H extends LiveHub> {
+  readonly media: MediaSession;
+  local: LocalMedia = { camera: null, microphone: null, cameraError: null, microphoneError: null };
+  announcements: { id: number; text: string }[] = [];
+  mediaError: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private nextId = 1;
+  private localOpened: Promise<void> | null = null;
+
+  protected constructor(
+    readonly hub: H,
+    slots: SlotSpec[],
+  ) {
+    this.media = new MediaSession((offer, desc) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
+    hub.subscribe(() => this.changed());
+    this.media.subscribe(() => this.changed());
+  }
+
+  /** Whether this person sends camera and microphone. */
+  abstract get publishes(): boolean;
+
+  subscribe(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  changed(): void {
+    this.listeners.forEach((l) => l());
+  }
+
+  start(): Promise<void> {
+    return this.hub.start();
+  }
+
+  /** Keeps the last five announcements for the aria-live log. */
+  protected addAnnouncement(text: string | null): void {
+    if (text) this.announcements = [...this.announcements.slice(-4), { id: this.nextId++, text }];
+  }
+
+  protected openLocal(): Promise<void> {
+    if (!this.publishes) return Promise.resolve();
+    this.localOpened ??= (async () => {
+      this.local = await openLocalMedia();
+      await this.media.setCamera(this.local.camera);
+      await this.media.setMicrophone(this.local.microphone);
+      this.changed();
+    })();
+    return this.localOpened;
+  }
+
+  /** Opens camera and microphone (publishers only) and negotiates; a refusal becomes mediaError in the UI's language. */
+  protected async negotiateMedia(iceRestart: boolean): Promise<void> {
+    try {
+      await this.openLocal();
+      await this.media.negotiate(iceRestart);
+      this.mediaError = null;
+    } catch (e) {
+      this.mediaError = toHubError(e).localized;
+    }
+    this.changed();
+  }
+
+  async stop(): Promise<void> {
+    this.media.close();
+    await this.localOpened?.catch(() => {});
+    this.local.camera?.stop();
+    this.local.microphone?.stop();
+    await this.hub.stop();
+  }
+}
+
+/**
+ * Creates, starts and disposes a live room for the component's lifetime; re-renders on every change. The room
+ * is also put on window[hook] for diagnosis on site and for the end-to-end tests (frames decoded per slot).
+ */
+export function useLiveRoom<R extends LiveRoom<LiveHub>, F>(
+  create: () => R,
+  deps: unknown[],
+  fatalOf: (e: unknown) => F,
+  hook: "lcLive" | "lcResearch",
+): { live: R | null; fatal: F | null } {
+  const [live, setLive] = useState<R | null>(null);
+  const [fatal, setFatal] = useState<F | null>(null);
+  const [, bump] = useState(0);
+  useEffect(() => {
+    const room = create();
+    setLive(room);
+    setFatal(null);
+    const off = room.subscribe(() => bump((n) => n + 1));
+    room.start().catch((e) => setFatal(fatalOf(e)));
+    (window as unknown as Record<string, unknown>)[hook] = room;
+    return () => {
+      off();
+      void room.stop();
+    };
+  }, deps);
+  return { live, fatal };
+}
