@@ -221,6 +221,69 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         }
     }
 
+    [Fact]
+    public async Task SignallingDrop_ParticipantRejoins_SameMediaConnectionAndVideoFlowsAgain()
+    {
+        var tag = fx.NextTag();
+        var (researcherToken, _) = await fx.Api.LoginAsync("researcher");
+        var (_, teacher) = await fx.Api.LoginAsync("teacher");
+        var teacherId = Text(teacher, "id");
+        var session = await fx.Api.SendAsync(HttpMethod.Post, "/api/research/sessions", researcherToken, new
+        {
+            title = $"{tag} 说课",
+            kind = "lesson_talk",
+            subject = "数学",
+            stage = "primary",
+            scheduledStart = DateTimeOffset.UtcNow,
+            segments = new[] { new { kind = "lesson_talk", plannedMinutes = 20 } },
+            invitations = new[] { new { personId = teacherId, role = "participant" } },
+        });
+        var sessionId = Text(session, "id");
+        await fx.Api.SendAsync(HttpMethod.Post, $"/api/research/sessions/{sessionId}/start", researcherToken);
+
+        await using var host = await OpenRoomAsync("researcher", sessionId);
+        await using var participant = await OpenRoomAsync("teacher", sessionId);
+        var tileVideo = $"[data-testid=tile][data-person-id='{teacherId}'] video";
+        await host.Page.WaitForFunctionAsync("s => { const v = document.querySelector(s); return v && v.currentTime > 1; }", tileVideo, new() { Timeout = 30_000 });
+        await participant.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=video-host]'); return v && v.currentTime > 1; }",
+            null, new() { Timeout = 30_000 });
+
+        // The participant's signalling connection drops (the media path stays up); the page rejoins by itself.
+        var ufrag = await participant.Page.EvaluateAsync<string>(DropSignalling);
+        // Rejoined and renegotiated with an ICE restart on the same peer connection: the SFU kept the peer through the
+        // reconnect grace, so the page did not have to rebuild it.
+        await participant.Page.WaitForFunctionAsync(RejoinedOnSamePeer, ufrag, new() { Timeout = 30_000 });
+        var hostSees = await host.Page.EvaluateAsync<double>("s => document.querySelector(s)?.currentTime ?? 0", tileVideo);
+        await host.Page.WaitForFunctionAsync("([s, t]) => { const v = document.querySelector(s); return v && v.currentTime > t + 2; }",
+            new object[] { tileVideo, hostSees }, new() { Timeout = 30_000 });
+        var participantSees = await participant.Page.EvaluateAsync<double>("() => document.querySelector('[data-testid=video-host]').currentTime");
+        await participant.Page.WaitForFunctionAsync("t => document.querySelector('[data-testid=video-host]').currentTime > t + 2", participantSees,
+            new() { Timeout = 30_000 });
+        host.AssertNoConsoleErrors();
+        participant.AssertNoConsoleErrors();
+    }
+
+    /// <summary>Stops the page's hub connection as a network drop would end it; answers the ICE ufrag in use before.</summary>
+    private const string DropSignalling = """
+        async () => {
+          const live = window.lcResearch;
+          window.__pcBefore = live.media.pc;
+          const ufrag = live.media.pc.localDescription.sdp.match(/a=ice-ufrag:(\S+)/)[1];
+          await live.hub.conn.stop();
+          return ufrag;
+        }
+        """;
+
+    private const string RejoinedOnSamePeer = """
+        (before) => {
+          const live = window.lcResearch;
+          const pc = live.media.pc;
+          const sdp = pc.localDescription && pc.localDescription.sdp;
+          return live.hub.status === 'connected' && pc === window.__pcBefore && pc.connectionState === 'connected'
+            && !!sdp && !sdp.includes('a=ice-ufrag:' + before + '\r');
+        }
+        """;
+
     /// <summary>The host's player position once the pause has reached the server (its snapshot says not playing).</summary>
     private static async Task<double> WaitPausedAsync(IPage page)
     {
