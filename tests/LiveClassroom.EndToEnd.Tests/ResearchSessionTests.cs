@@ -112,6 +112,8 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         // Observers are not seen: no tile for them anywhere, the host counts them.
         await Expect(host.Page.GetByTestId("observer-count")).ToContainTextAsync("2");
         await Expect(speaker.Page.Locator($"[data-testid=tile][data-person-id='{Text(observer1, "id")}']")).ToHaveCountAsync(0);
+        await Expect(speaker.Page.Locator($"[data-testid=person][data-person-id='{Text(observer1, "id")}']")).ToHaveCountAsync(0);
+        await Expect(first.Page.Locator($"[data-testid=person][data-person-id='{Text(teacher, "id")}']")).ToContainTextAsync("参与");
 
         // The floor: the teacher asks, the host grants, the others hear the teacher.
         await speaker.Page.GetByTestId("btn-request-floor").ClickAsync();

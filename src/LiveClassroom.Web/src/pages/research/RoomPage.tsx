@@ -9,6 +9,7 @@ import { linkClick } from "../../router";
 import { useResearchLive } from "./ResearchLive";
 import { AgendaPanel } from "./AgendaPanel";
 import { FloorPanel } from "./FloorPanel";
+import { PeoplePanel } from "./PeoplePanel";
 import { MediaStage } from "./MediaStage";
 import { PlaybackPanel } from "./PlaybackPanel";
 import { ScoreSheet } from "./ScoreSheet";
@@ -102,6 +103,7 @@ export function RoomPage({ sessionId }: { sessionId: string }) {
             <aside class="room-left">
               <AgendaPanel session={info} live={live} act={fire} />
               {s && <FloorPanel live={live} act={fire} />}
+              {s && <PeoplePanel live={live} />}
               {live.publishes && !closed && (
                 <details class="panel device-details">
                   <summary>{t("devices.title")}</summary>

@@ -102,8 +102,8 @@ export function ScoreSheet({ sessionId, lesson, rubric, onError, readOnly }: {
                 data-testid="score-input"
                 readOnly={readOnly}
                 data-criterion={c.key}
-                aria-invalid={state === "failed" ? "true" : undefined}
-                aria-describedby={problem ? "score-problem" : undefined}
+                aria-invalid={state === "failed" && offScale(values[c.key], rubric) ? "true" : undefined}
+                aria-describedby={problem && offScale(values[c.key], rubric) ? "score-problem" : undefined}
                 onInput={(e) => edit(c.key, e.currentTarget.value)}
               />
             </div>
@@ -121,4 +121,11 @@ export function ScoreSheet({ sessionId, lesson, rubric, onError, readOnly }: {
       </div>
     </form>
   );
+}
+
+/** A typed score the server will refuse: off the rubric's scale or not in steps of 0.5 (empty is not scored yet). */
+function offScale(text: string | undefined, rubric: Rubric): boolean {
+  if (text === undefined || text.trim() === "") return false;
+  const n = Number(text);
+  return !Number.isFinite(n) || n < rubric.scaleMin || n > rubric.scaleMax || Math.abs(n * 2 - Math.round(n * 2)) > 1e-9;
 }

@@ -1,0 +1,36 @@
+import { t } from "../../i18n";
+import type { ResearchLive } from "./ResearchLive";
+import { roleLabel } from "./util";
+
+/**
+ * Who is in the room: everyone the viewer may see (observers only to the host and themselves), with the floor
+ * marks and whether their connection is back yet; observers are counted for everyone.
+ */
+export function PeoplePanel({ live }: { live: ResearchLive }) {
+  const s = live.snapshot;
+  if (!s) return null;
+  const people = [...s.participants].sort((a, b) => rank(a.role) - rank(b.role) || a.joinedAt.localeCompare(b.joinedAt));
+  return (
+    <section class="panel people" aria-labelledby="people-title" data-testid="people-panel">
+      <h2 id="people-title">
+        {t("research.people")} <span class="muted">({people.length})</span>
+      </h2>
+      <ul class="people-list">
+        {people.map((p) => (
+          <li key={p.personId} data-testid="person" data-person-id={p.personId} class={p.connected ? "" : "away"}>
+            <span class="person-name">{p.displayName}</span>{" "}
+            <span class={`badge role-${p.role}`}>{roleLabel(p.role)}</span>
+            {s.speaker?.personId === p.personId && <span class="badge speaking"> {t("research.speakingNow")}</span>}
+            {s.speakerQueue.includes(p.personId) && <span class="badge queued"> {t("research.queuedMark")}</span>}
+            {!p.connected && <span class="muted"> {t("research.reconnecting")}</span>}
+          </li>
+        ))}
+      </ul>
+      {s.observerCount > 0 && <p class="muted">{t("research.observersListening", { n: s.observerCount })}</p>}
+    </section>
+  );
+}
+
+function rank(role: string): number {
+  return role === "host" ? 0 : role === "participant" ? 1 : 2;
+}
