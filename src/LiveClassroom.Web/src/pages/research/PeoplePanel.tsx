@@ -9,6 +9,8 @@ import { roleLabel } from "./util";
 export function PeoplePanel({ live }: { live: ResearchLive }) {
   const s = live.snapshot;
   if (!s) return null;
+  // The host (and an observer, of themselves) sees observers listed; the others only see how many there are.
+  const unlisted = s.observerCount - s.participants.filter((p) => p.role === "observer").length;
   const people = [...s.participants].sort((a, b) => rank(a.role) - rank(b.role) || a.joinedAt.localeCompare(b.joinedAt));
   return (
     <section class="panel people" aria-labelledby="people-title" data-testid="people-panel">
@@ -26,7 +28,7 @@ export function PeoplePanel({ live }: { live: ResearchLive }) {
           </li>
         ))}
       </ul>
-      {s.observerCount > 0 && <p class="muted">{t("research.observersListening", { n: s.observerCount })}</p>}
+      {unlisted > 0 && <p class="muted">{t("research.observersListening", { n: unlisted })}</p>}
     </section>
   );
 }
