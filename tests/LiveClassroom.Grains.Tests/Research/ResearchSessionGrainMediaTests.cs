@@ -47,6 +47,14 @@ public sealed class ResearchSessionGrainMediaTests
         await session.ConnectMediaAsync(Participant(n), Publishing());
     }
 
+    /// <summary>Participant n joins with media, asks for the floor and the host grants it.</summary>
+    private static async Task JoinAndGetTheFloorAsync(IResearchSessionGrain session, int n)
+    {
+        await JoinWithMediaAsync(session, n);
+        await session.RequestFloorAsync(Participant(n));
+        await session.GrantFloorAsync(Host, ParticipantId(n));
+    }
+
     private static MediaSource? Route(TestGrainHost host, Guid subscriber, string mid) => host.Media.RouteOf(Room, subscriber.ToString(), mid);
 
     private static MediaSource Camera(Guid person) => new(person.ToString(), "cam");
@@ -77,10 +85,8 @@ public sealed class ResearchSessionGrainMediaTests
     {
         await using var host = TestGrainHost.Create();
         var session = await LiveAsync(host);
-        await JoinWithMediaAsync(session, 1);
+        await JoinAndGetTheFloorAsync(session, 1);
         await JoinWithMediaAsync(session, 2);
-        await session.RequestFloorAsync(Participant(1));
-        await session.GrantFloorAsync(Host, ParticipantId(1));
         Assert.NotNull(Route(host, ParticipantId(2), "r-speaker"));
 
         await host.AdvanceAsync(TimeSpan.FromSeconds(130));
@@ -96,9 +102,7 @@ public sealed class ResearchSessionGrainMediaTests
     {
         await using var host = TestGrainHost.Create();
         var session = await LiveAsync(host);
-        await JoinWithMediaAsync(session, 1);
-        await session.RequestFloorAsync(Participant(1));
-        await session.GrantFloorAsync(Host, ParticipantId(1));
+        await JoinAndGetTheFloorAsync(session, 1);
 
         await session.EndTurnAsync(Host);
 
@@ -229,9 +233,7 @@ public sealed class ResearchSessionGrainMediaTests
     {
         await using var host = TestGrainHost.Create();
         var session = await LiveAsync(host);
-        await JoinWithMediaAsync(session, 1);
-        await session.RequestFloorAsync(Participant(1));
-        await session.GrantFloorAsync(Host, ParticipantId(1));
+        await JoinAndGetTheFloorAsync(session, 1);
 
         await JoinWithMediaAsync(session, 2);
 
