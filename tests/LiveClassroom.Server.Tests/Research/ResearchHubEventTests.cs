@@ -29,8 +29,10 @@ public sealed class ResearchHubEventTests(ResearchServer server) : IClassFixture
         foreach (var client in new[] { s.Host, s.Teacher, s.Observer })
         {
             // The grant arrives, then the end of the turn after it; everything arrived in sequence order.
-            await client.NextEventAsync("ResearchEvent", e => e.Argument()!["payload"]!["speaker"] is not null);
-            await client.NextEventAsync("ResearchEvent", e => e.Argument()!["payload"]!["speaker"] is null
+            var granted = await client.NextEventAsync("ResearchEvent", e => e.Argument()!["payload"]!["speaker"] is not null);
+            var grantedSeq = (long)granted.Argument()!["seq"]!;
+            // After the grant: the advance before it also has no speaker and must not count.
+            await client.NextEventAsync("ResearchEvent", e => (long)e.Argument()!["seq"]! > grantedSeq && e.Argument()!["payload"]!["speaker"] is null
                 && e.Argument()!["payload"]!["currentSegment"]?["index"]?.GetValue<int>() == 1);
             var events = ResearchEvents(client, s.Id);
             var seqs = events.Select(e => (long)e["seq"]!).ToList();
