@@ -1,16 +1,17 @@
 using System.Globalization;
+using LiveClassroom.Grains.Hosting;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Classroom;
 
 /// <summary>
-/// Media: which publisher track feeds which receive slot of every participant. Routes the SFU already has are
-/// remembered (in memory only: a new activation re-sends them) so a change only touches the slots it moves.
+/// Media: which publisher track feeds which receive slot of every participant (<see cref="MediaRoutes"/> sends only
+/// the slots a change moves).
 /// </summary>
 internal sealed partial class ClassroomGrain
 {
     private const int MaxReceiveSlots = 32;
-    private readonly Dictionary<(string Peer, string Mid), MediaSource?> _routes = [];
+    private readonly MediaRoutes _routes = new();
 
     public async Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer)
     {
@@ -41,7 +42,7 @@ internal sealed partial class ClassroomGrain
         p.Slots = [.. offer.ReceiveSlots];
         Emit(ClassEventTypes.MediaChanged, View(p));
         await CommitAsync();
-        ForgetRoutes(peerId);
+        _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
         {
             await TryMediaAsync("mute", m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
@@ -138,23 +139,11 @@ internal sealed partial class ClassroomGrain
         var subscribers = State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList();
         foreach (var sub in subscribers)
         {
+            var peer = sub.PeerId!;
             foreach (var slot in sub.Slots)
             {
-                var source = SourceFor(slot.Name);
-                if (source is not null && source.PublisherPeerId == sub.PeerId)
-                {
-                    source = null;
-                }
-                var key = (sub.PeerId!, slot.Mid);
-                if (_routes.TryGetValue(key, out var current) && current == source)
-                {
-                    continue;
-                }
-                var peer = sub.PeerId!;
-                if (await TryMediaAsync("route", m => m.RouteAsync(Key.Id, peer, slot.Mid, source)))
-                {
-                    _routes[key] = source;
-                }
+                await _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
+                    source => TryMediaAsync("route", m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
             }
         }
     }
@@ -201,13 +190,5 @@ internal sealed partial class ClassroomGrain
             }
         }
         return best;
-    }
-
-    private void ForgetRoutes(string peerId)
-    {
-        foreach (var key in _routes.Keys.Where(k => k.Peer == peerId).ToList())
-        {
-            _routes.Remove(key);
-        }
     }
 }

@@ -205,7 +205,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         await CommitAsync();
         if (to == ConnectionState.Left && peer is not null)
         {
-            ForgetRoutes(peer);
+            _routes.Forget(peer);
             await TryMediaAsync("remove peer", m => m.RemovePeerAsync(Key.Id, peer));
         }
         await RouteAllAsync();

@@ -1,17 +1,17 @@
 using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Hosting;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>
 /// Media: one SFU room per session (<c>research-{id:N}</c>). After every change the rules' view of host, speaker
-/// and tiles is turned into routes; routes the SFU already has are remembered (in memory only: a new activation
-/// re-sends them) so a change only touches the slots it moves. Peers whose person left or lost their last
-/// connection are removed from the room.
+/// and tiles is turned into routes (<see cref="MediaRoutes"/> sends only the slots a change moves). Peers whose person
+/// left, or did not come back within the reconnect grace, are removed from the room.
 /// </summary>
 internal sealed partial class ResearchSessionGrain
 {
-    private readonly Dictionary<(string Peer, string Mid), MediaSource?> _routes = [];
+    private readonly MediaRoutes _routes = new();
 
     /// <summary>The SFU room of this session: session ids are Guids; other keys (tests) are used as they are.</summary>
     internal string MediaRoomId => Guid.TryParse(Key.Id, out var id) ? $"research-{id:N}" : "research-" + Key.Id;
@@ -42,7 +42,7 @@ internal sealed partial class ResearchSessionGrain
         }
         EmitLive(rules);
         await CommitAsync();
-        ForgetRoutes(peerId);
+        _routes.Forget(peerId);
         await SyncMediaAsync(rules, before);
         return new MediaAnswer(answer, peerId);
     }
@@ -78,7 +78,7 @@ internal sealed partial class ResearchSessionGrain
         {
             if (!after.ContainsKey(person))
             {
-                ForgetRoutes(peer);
+                _routes.Forget(peer);
                 await TryMediaAsync("remove peer", m => m.RemovePeerAsync(MediaRoomId, peer));
             }
         }
@@ -96,30 +96,9 @@ internal sealed partial class ResearchSessionGrain
         {
             foreach (var slot in slots)
             {
-                var source = rules.SourceFor(slot.Name, tiles);
-                if (source is not null && source.PublisherPeerId == subscriber)
-                {
-                    // Nobody receives themselves: the page shows its local preview instead.
-                    source = null;
-                }
-                var key = (subscriber, slot.Mid);
-                if (_routes.TryGetValue(key, out var current) && current == source)
-                {
-                    continue;
-                }
-                if (await TryMediaAsync("route", m => m.RouteAsync(MediaRoomId, subscriber, slot.Mid, source)))
-                {
-                    _routes[key] = source;
-                }
+                await _routes.SetAsync(subscriber, slot.Mid, rules.SourceFor(slot.Name, tiles),
+                    source => TryMediaAsync("route", m => m.RouteAsync(MediaRoomId, subscriber, slot.Mid, source)));
             }
-        }
-    }
-
-    private void ForgetRoutes(string peerId)
-    {
-        foreach (var key in _routes.Keys.Where(k => k.Peer == peerId).ToList())
-        {
-            _routes.Remove(key);
         }
     }
 }
