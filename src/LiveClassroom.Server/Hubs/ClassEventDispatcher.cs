@@ -17,10 +17,4 @@ public sealed class ClassEventDispatcher(IHubContext<ClassroomHub, IClassroomCli
         var clients = hub.Clients.Group(group);
         delivery.Enqueue(group, () => clients.RoomEvent(message));
     }
-
-    /// <summary>
-    /// Queues a final action for the class behind its pending events (e.g. telling clients the room moved),
-    /// then retires the class's channel.
-    /// </summary>
-    public Task CompleteAsync(string classId, Func<Task>? last = null) => delivery.CompleteAsync(GroupName(classId), last);
 }

@@ -13,7 +13,7 @@ public sealed partial class ClassroomHubEventSink(
     ClassEventDispatcher dispatcher,
     ClassConnections connections,
     IHubContext<ClassroomHub, IClassroomClient> hub,
-    RoomOwnerLookup owners,
+    RoomDeparture departure,
     ILogger<ClassroomHubEventSink> logger) : IRoomEventSink
 {
     public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
@@ -28,29 +28,11 @@ public sealed partial class ClassroomHubEventSink(
 
     public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct)
     {
-        if (room.Kind != GrainKinds.Classroom)
+        if (room.Kind == GrainKinds.Classroom
+            && departure.OnDeactivated(room, reason, ClassEventDispatcher.GroupName(room.Id), hub, () => connections.RemoveRoom(room.Id)))
         {
-            return Task.CompletedTask;
+            LogRoomLeft(logger, room.Id, reason);
         }
-        if (reason is not (DeactivationReason.LeaseLost or DeactivationReason.Fault or DeactivationReason.Shutdown))
-        {
-            // Idle or requested: the next call reactivates it here; its clients stay. Not awaited: this runs inside
-            // the room's turn, which must not wait on slow connections.
-            _ = dispatcher.CompleteAsync(room.Id);
-            return Task.CompletedTask;
-        }
-        LogRoomLeft(logger, room.Id, reason);
-        var classId = room.Id;
-        // Behind the class's pending events, so clients see everything that happened here before the notice.
-        _ = dispatcher.CompleteAsync(classId, async () =>
-        {
-            var group = ClassEventDispatcher.GroupName(classId);
-            await hub.Clients.Group(group).RoomMoved(new RoomMovedMessage(classId, await owners.NewOwnerUrlAsync(room)));
-            foreach (var connectionId in connections.RemoveRoom(classId))
-            {
-                await hub.Groups.RemoveFromGroupAsync(connectionId, group, CancellationToken.None);
-            }
-        });
         return Task.CompletedTask;
     }
 

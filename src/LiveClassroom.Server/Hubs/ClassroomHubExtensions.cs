@@ -28,6 +28,7 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<HubCallFilter>();
         services.TryAddSingleton<OrderedGroupDelivery>();
         services.TryAddSingleton<RoomOwnerLookup>();
+        services.TryAddSingleton<RoomDeparture>();
         services.TryAddSingleton<ClassEventDispatcher>();
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<ClassRoleResolver>();

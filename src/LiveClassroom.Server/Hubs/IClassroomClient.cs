@@ -1,11 +1,8 @@
 namespace LiveClassroom.Server.Hubs;
 
 /// <summary>What the classroom hub calls on its clients (docs/HUB.md, "Events").</summary>
-public interface IClassroomClient
+public interface IClassroomClient : IRoomMovedClient
 {
     /// <summary>A sequenced class event; per class, in order, <c>seq</c> without gaps.</summary>
     Task RoomEvent(RoomEventMessage message);
-
-    /// <summary>This node no longer hosts the class: reconnect to the owner and join again.</summary>
-    Task RoomMoved(RoomMovedMessage message);
 }

@@ -15,7 +15,7 @@ public sealed partial class ResearchHubEventSink(
     OrderedGroupDelivery delivery,
     ResearchConnections connections,
     IHubContext<ResearchHub, IResearchClient> hub,
-    RoomOwnerLookup owners,
+    RoomDeparture departure,
     ILogger<ResearchHubEventSink> logger) : IRoomEventSink
 {
     public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
@@ -34,28 +34,11 @@ public sealed partial class ResearchHubEventSink(
 
     public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct)
     {
-        if (room.Kind != GrainKinds.Research || !Guid.TryParse(room.Id, out var sessionId))
+        if (room.Kind == GrainKinds.Research && Guid.TryParse(room.Id, out var sessionId)
+            && departure.OnDeactivated(room, reason, ResearchHub.GroupName(sessionId), hub, () => connections.RemoveRoom(sessionId.ToString())))
         {
-            return Task.CompletedTask;
+            LogRoomLeft(logger, sessionId, reason);
         }
-        var group = ResearchHub.GroupName(sessionId);
-        if (reason is not (DeactivationReason.LeaseLost or DeactivationReason.Fault or DeactivationReason.Shutdown))
-        {
-            // Idle or requested: the next call reactivates it here; its clients stay. Not awaited: this runs inside
-            // the room's turn, which must not wait on slow connections.
-            _ = delivery.CompleteAsync(group);
-            return Task.CompletedTask;
-        }
-        LogRoomLeft(logger, sessionId, reason);
-        // Behind the session's pending events, so clients see everything that happened here before the notice.
-        _ = delivery.CompleteAsync(group, async () =>
-        {
-            await hub.Clients.Group(group).RoomMoved(new RoomMovedMessage(sessionId.ToString(), await owners.NewOwnerUrlAsync(room)));
-            foreach (var connectionId in connections.RemoveRoom(sessionId.ToString()))
-            {
-                await hub.Groups.RemoveFromGroupAsync(connectionId, group, CancellationToken.None);
-            }
-        });
         return Task.CompletedTask;
     }
 

@@ -11,6 +11,7 @@ public static class ResearchHubExtensions
     {
         services.TryAddSingleton<OrderedGroupDelivery>();
         services.TryAddSingleton<RoomOwnerLookup>();
+        services.TryAddSingleton<RoomDeparture>();
         services.TryAddSingleton<ResearchConnections>();
         services.AddSingleton<IRoomEventSink, ResearchHubEventSink>();
         return services;
