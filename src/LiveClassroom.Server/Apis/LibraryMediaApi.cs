@@ -43,13 +43,7 @@ public static class LibraryMediaApi
         {
             return LibraryApiErrors.NotFound("The resource", "该资源");
         }
-        var path = Path.Combine(RecordingPaths.Directory(recordings.Root, r.RecordingId), file);
-        if (!File.Exists(path))
-        {
-            return LibraryApiErrors.NotFound("The file", "该文件");
-        }
-        http.Response.Headers.CacheControl = "private, max-age=3600";
-        return Results.File(path, contentType, enableRangeProcessing: true);
+        return RecordingFiles.Serve(recordings.Root, r.RecordingId, file, contentType, http, () => LibraryApiErrors.NotFound("The file", "该文件"));
     }
 
     private static string ContentType(string file) => Path.GetExtension(file) switch

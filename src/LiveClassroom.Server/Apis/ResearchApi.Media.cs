@@ -48,14 +48,7 @@ public static partial class ResearchApi
         {
             return Results.NotFound();
         }
-        var path = Path.Combine(RecordingPaths.Directory(recordings.Root, grant.RecordingId), file);
-        if (!File.Exists(path))
-        {
-            return Results.NotFound();
-        }
-        // The URL is personal and short-lived: browsers may keep it, shared caches may not.
-        http.Response.Headers.CacheControl = "private, max-age=3600";
-        return Results.File(path, contentType, enableRangeProcessing: true);
+        return RecordingFiles.Serve(recordings.Root, grant.RecordingId, file, contentType, http, () => Results.NotFound());
     }
 
     private static async Task<bool> IsSharedPlaybackAsync(ResearchSessionRecord session, ResearchCaller caller, Guid recordingId, ResearchLiveHost live, CancellationToken ct)

@@ -18,7 +18,6 @@ public sealed partial class ClassroomHub(
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";
-    public const int MaxSdpLength = 48 * 1024;
 
     /// <summary>Stats reports closer together than this are dropped: each one is persisted and fanned out to the class.</summary>
     public static readonly TimeSpan MinStatsInterval = TimeSpan.FromSeconds(2);
@@ -149,7 +148,7 @@ public sealed partial class ClassroomHub(
         var (id, caller) = Joined(classId);
         // The media plane parses the offer; the grain reports its refusal as plain invalid input, so what is not
         // even shaped like SDP is caught here to give the caller the precise code.
-        if (sdpOffer is null || sdpOffer.Length > MaxSdpLength || !Media.SdpSyntax.IsWellFormed(sdpOffer))
+        if (!MediaDescription.IsPlausibleOffer(sdpOffer))
         {
             throw HubErrors.BadSdp();
         }

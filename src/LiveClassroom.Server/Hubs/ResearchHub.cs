@@ -20,7 +20,6 @@ public sealed partial class ResearchHub(
     ILogger<ResearchHub> logger) : Hub<IResearchClient>
 {
     public const string Path = "/hubs/research";
-    public const int MaxSdpLength = ClassroomHub.MaxSdpLength;
 
     public static string GroupName(Guid sessionId) => "research:" + sessionId.ToString();
 
@@ -117,8 +116,7 @@ public sealed partial class ResearchHub(
     public async Task<NegotiateResult> Negotiate(string sessionId, string sdpOffer, MediaDescription? mediaDescription)
     {
         var member = Joined(sessionId);
-        // The media plane parses the offer; what is not even shaped like SDP is refused before it reaches the grain.
-        if (sdpOffer is null || sdpOffer.Length > MaxSdpLength || !Media.SdpSyntax.IsWellFormed(sdpOffer))
+        if (!MediaDescription.IsPlausibleOffer(sdpOffer))
         {
             throw ResearchHubErrors.Sdp();
         }
@@ -139,7 +137,7 @@ public sealed partial class ResearchHub(
         {
             try
             {
-                // The grain keeps the presence for the reconnect grace and removes the person's media peer.
+                // The grain keeps the presence, and the person's media peer, for the reconnect grace.
                 await live.Grain(member.SessionId).ConnectionLostAsync(ResearchLiveHost.RoomCallerFor(member.Caller), Context.ConnectionId);
             }
             catch (Exception ex) when (ex is GrainOwnedElsewhereException or GrainUnavailableException or RoomRuleException or ResearchRuleException)

@@ -56,8 +56,7 @@ public sealed class ResearchLiveHost(IGrainFactory grains, ResearchStore store)
     }
 
     /// <summary>Tells the grain about a changed agenda (it refuses once the session has started).</summary>
-    public Task ReconfigureAsync(ResearchSessionRecord session) =>
-        grains.GetGrain<IResearchSessionGrain>(session.Id.ToString()).SetUpLiveAsync(RoomCaller.System, Setup(session));
+    public Task ReconfigureAsync(ResearchSessionRecord session) => Grain(session.Id).SetUpLiveAsync(RoomCaller.System, Setup(session));
 
     private static ResearchLiveSetup Setup(ResearchSessionRecord s) =>
         new(s.HostId, "", s.Title, s.ScheduledStart, [.. s.Segments.Select(g => new SegmentPlan(g.Kind, g.Title, g.PlannedSeconds))], s.SpeakerTurnSeconds);
