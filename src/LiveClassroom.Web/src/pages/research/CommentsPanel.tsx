@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
-import { clock, parseOffset, research, type LessonComment, type ResearchLesson, type Rubric } from "../../api/research";
+import { parseOffset, research, type LessonComment, type ResearchLesson, type Rubric } from "../../api/research";
+import { formatOffset } from "../../api/researchDocs";
 import { Field, inputProps } from "../../components/Field";
 import type { ResearchLive } from "./ResearchLive";
 import { failText, playbackPosition, useTick } from "./util";
@@ -100,7 +101,7 @@ export function CommentsPanel({ sessionId, lesson, rubric, live, onError, readOn
           {comments.map((c) => (
             <li key={c.id} data-testid="comment-item" data-offset={c.offsetSeconds}>
               <div class="chat-meta">
-                <span class="badge">{clock(c.offsetSeconds)}</span>
+                <span class="badge">{formatOffset(c.offsetSeconds)}</span>
                 <strong>{c.authorName}</strong>
                 {c.criterionKey && <span class="badge pin">{criterionName(c.criterionKey)}</span>}
               </div>
