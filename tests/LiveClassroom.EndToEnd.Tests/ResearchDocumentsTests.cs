@@ -110,6 +110,8 @@ public sealed class ResearchDocumentsTests(EndToEndFixture fx)
         await paragraph.GetByTestId("btn-plan-comment-open").ClickAsync();
         await paragraph.GetByTestId("plan-comment-body").FillAsync("目标可以再加上“了解荷花的特点”。");
         await paragraph.GetByTestId("btn-plan-comment").ClickAsync();
+        // Stored once the commenter's own page lists it; only then can the preparer's reload show it.
+        await Expect(researcher.Page.GetByTestId("plan-comment")).ToContainTextAsync("了解荷花的特点");
         await preparer.Page.ReloadAsync();
         await Expect(preparer.Page.GetByTestId("plan-comment")).ToContainTextAsync("了解荷花的特点");
         await researcher.ScreenshotAsync("research-lesson-plan");
