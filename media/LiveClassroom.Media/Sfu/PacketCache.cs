@@ -3,8 +3,8 @@ namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
 /// A ring of preallocated buffers indexed by RTP sequence number (power-of-two size). Stores plain RTP as received from the
-/// publisher; lookups check the stored sequence number so a wrapped slot is never mistaken for the wanted packet.
-/// Not thread-safe: owned by the room's packet path.
+/// publisher. Slots remember the extended (rolled-over, RFC 3550 A.1) sequence number, so neither a wrapped slot nor a
+/// packet from an earlier 16-bit cycle is ever mistaken for the wanted one. Not thread-safe: owned by the room's packet path.
 /// </summary>
 internal sealed class PacketCache
 {
@@ -12,7 +12,8 @@ internal sealed class PacketCache
 
     private readonly byte[] _buffer;
     private readonly int[] _lengths;
-    private readonly int[] _seqs;
+    private readonly long[] _seqs;
+    private long _highest = long.MinValue;
     private readonly int _mask;
 
     public PacketCache(int capacity)
@@ -23,8 +24,8 @@ internal sealed class PacketCache
         }
         _buffer = new byte[capacity * MaxPacketSize];
         _lengths = new int[capacity];
-        _seqs = new int[capacity];
-        Array.Fill(_seqs, -1);
+        _seqs = new long[capacity];
+        Array.Fill(_seqs, long.MinValue);
         _mask = capacity - 1;
     }
 
@@ -40,16 +41,22 @@ internal sealed class PacketCache
         {
             return;
         }
+        var extended = Extend(seq);
+        if (extended > _highest)
+        {
+            _highest = extended;
+        }
         var slot = seq & _mask;
         packet.CopyTo(_buffer.AsSpan(slot * MaxPacketSize, MaxPacketSize));
         _lengths[slot] = packet.Length;
-        _seqs[slot] = seq;
+        _seqs[slot] = extended;
     }
 
     public bool TryGet(ushort seq, out ReadOnlySpan<byte> packet)
     {
+        var extended = Extend(seq);
         var slot = seq & _mask;
-        if (_seqs[slot] != seq)
+        if (_highest == long.MinValue || extended > _highest || _seqs[slot] != extended)
         {
             packet = default;
             Misses++;
@@ -59,4 +66,7 @@ internal sealed class PacketCache
         Hits++;
         return true;
     }
+
+    /// <summary>The sequence number as the extended value nearest the newest one stored (within half the 16-bit space).</summary>
+    private long Extend(ushort seq) => _highest == long.MinValue ? seq : _highest + (short)(seq - (ushort)_highest);
 }

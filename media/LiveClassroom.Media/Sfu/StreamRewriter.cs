@@ -1,5 +1,7 @@
 // RFC 7667 §3.7 (switching RTP middlebox): one outgoing SSRC per subscriber slot whose sequence numbers and timestamps
 // (RFC 3550 §5.1) stay continuous and monotonic while the middlebox switches between incoming streams.
+// RFC 3550 Appendix A.1: sequence numbers are compared as extended (rolled-over) 64-bit values, never as 16-bit
+// differences, so an order holds for the whole life of a stream, not only for 32,768 packets.
 namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
@@ -8,16 +10,28 @@ namespace LiveClassroom.Media.Sfu;
 /// </summary>
 internal sealed class StreamRewriter
 {
+    /// <summary>RFC 3550 A.1's MAX_DROPOUT: a forward jump larger than this is confirmed by the next packet before it counts.</summary>
+    public const int MaxDropout = 3000;
+
+    /// <summary>How far behind the newest packet a reordered or retransmitted packet may still be forwarded.</summary>
+    public const int MaxMisorder = 3000;
+
     private readonly int _clockRate;
     private uint _current;
     private bool _hasCurrent;
     private uint _target;
     private bool _pending;
     private bool _started;
-    private ushort _seqOffset;
+
+    // Source side, extended within the current epoch: the epoch's first packet is extended to its own 16-bit value.
+    private long _epochFirst;
+    private long _sourceHighest;
+    private int _unconfirmedJump = -1;
+
+    // Output side: outExtended = sourceExtended + _seqOffset.
+    private long _seqOffset;
+    private long _lastOutExtended;
     private uint _timestampOffset;
-    private ushort _epochFirstSeq;
-    private ushort _lastOutSeq;
     private uint _lastOutTimestamp;
     private long _lastOutTicks;
     private readonly ushort _initialSeq;
@@ -41,11 +55,15 @@ internal sealed class StreamRewriter
 
     public uint TargetSource => _target;
 
-    public ushort SeqOffset => _seqOffset;
-
     public uint TimestampOffset => _timestampOffset;
 
-    public ushort LastOutSeq => _lastOutSeq;
+    public ushort LastOutSeq => (ushort)_lastOutExtended;
+
+    /// <summary>Every sequence number sent so far on this slot, rolled over (the 16-bit value on the wire is its low bits).</summary>
+    public long LastOutExtended => _lastOutExtended;
+
+    /// <summary>Source packets accepted as a restart of the source's numbering (a confirmed jump of more than <see cref="MaxDropout"/>).</summary>
+    public long SourceRestarts { get; private set; }
 
     /// <summary>Asks to move to another incoming stream (another publisher or simulcast layer); takes effect at its next keyframe.</summary>
     public void SwitchTo(uint sourceSsrc)
@@ -98,16 +116,37 @@ internal sealed class StreamRewriter
         {
             return false;
         }
-        // Packets that predate the switch point belong to a stretch the subscriber never saw.
-        if ((short)(seq - _epochFirstSeq) < 0)
+        var extended = _sourceHighest + (short)(seq - (ushort)_sourceHighest);
+        var ahead = extended - _sourceHighest;
+        if (ahead > MaxDropout || ahead < -MaxMisorder)
         {
+            // A.1: one packet far away is a stray; two in a row mean the source renumbered (a restarted encoder, a
+            // publisher that resumed): start a new epoch that continues the outgoing numbering and timeline.
+            if (seq != _unconfirmedJump)
+            {
+                _unconfirmedJump = (ushort)(seq + 1);
+                return false;
+            }
+            SourceRestarts++;
+            Rebase(seq, timestamp, nowTicks);
+            extended = _sourceHighest;
+        }
+        else if (extended < _epochFirst)
+        {
+            // Packets that predate the switch point belong to a stretch the subscriber never saw.
             return false;
         }
-        outSeq = (ushort)(seq + _seqOffset);
-        outTimestamp = timestamp + _timestampOffset;
-        if ((short)(outSeq - _lastOutSeq) > 0 || !_started)
+        _unconfirmedJump = -1;
+        if (extended > _sourceHighest)
         {
-            _lastOutSeq = outSeq;
+            _sourceHighest = extended;
+        }
+        var outExtended = extended + _seqOffset;
+        outSeq = (ushort)outExtended;
+        outTimestamp = timestamp + _timestampOffset;
+        if (outExtended > _lastOutExtended || !_started)
+        {
+            _lastOutExtended = outExtended;
             _lastOutTimestamp = outTimestamp;
             _lastOutTicks = nowTicks;
         }
@@ -115,23 +154,39 @@ internal sealed class StreamRewriter
         return true;
     }
 
-    /// <summary>Maps a sequence number the subscriber NACKed back to the current source's, if it lies in the current epoch.</summary>
+    /// <summary>
+    /// Maps a sequence number the subscriber NACKed back to the current source's, if it was sent in the current epoch
+    /// (and so lies within half the sequence space behind the newest packet sent).
+    /// </summary>
     public bool TryMapBack(ushort outSeq, out ushort sourceSeq)
     {
-        sourceSeq = (ushort)(outSeq - _seqOffset);
-        return _hasCurrent && (short)(sourceSeq - _epochFirstSeq) >= 0 && (short)(outSeq - _lastOutSeq) <= 0;
+        sourceSeq = 0;
+        if (!_hasCurrent || !_started)
+        {
+            return false;
+        }
+        var outExtended = _lastOutExtended + (short)(outSeq - (ushort)_lastOutExtended);
+        var sourceExtended = outExtended - _seqOffset;
+        if (outExtended > _lastOutExtended || sourceExtended < _epochFirst)
+        {
+            return false;
+        }
+        sourceSeq = (ushort)sourceExtended;
+        return true;
     }
 
     private void Rebase(ushort seq, uint timestamp, long nowTicks)
     {
-        _epochFirstSeq = seq;
+        _epochFirst = seq;
+        _sourceHighest = seq;
+        _unconfirmedJump = -1;
         if (!_started)
         {
-            _seqOffset = (ushort)(_initialSeq - seq);
+            _seqOffset = (long)_initialSeq - seq;
             _timestampOffset = _initialTimestamp - timestamp;
             return;
         }
-        _seqOffset = (ushort)(_lastOutSeq + 1 - seq);
+        _seqOffset = _lastOutExtended + 1 - seq;
         // Advance by the wall-clock gap so the decoder's timeline keeps moving forward, at least one tick.
         var elapsedTicks = Math.Max(0, nowTicks - _lastOutTicks);
         var elapsed = (uint)Math.Max(1, Math.Min(elapsedTicks * _clockRate / TimeSpan.TicksPerSecond, 10L * _clockRate));

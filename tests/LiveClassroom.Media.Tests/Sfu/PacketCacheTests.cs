@@ -50,4 +50,21 @@ public sealed class PacketCacheTests
         cache.Add(1, new byte[PacketCache.MaxPacketSize + 1]);
         Assert.False(cache.TryGet(1, out _));
     }
+
+    [Fact]
+    public void TryGet_AcrossManySequenceCycles_HitsTheNewestAndNeverAnEarlierCycle()
+    {
+        var cache = new PacketCache(512);
+        for (var i = 0; i < 140_000; i++)
+        {
+            cache.Add((ushort)(60_000 + i), [(byte)(i & 0xFF), (byte)(i >> 8), (byte)(i >> 16)]);
+        }
+        var newest = 139_999;
+        Assert.True(cache.TryGet((ushort)(60_000 + newest - 10), out var p));
+        Assert.Equal(newest - 10, p[0] | (p[1] << 8) | (p[2] << 16));
+        // Older than the ring: a miss, not the packet of the same 16-bit number from a cycle before.
+        Assert.False(cache.TryGet((ushort)(60_000 + newest - 600), out _));
+        // Not sent yet.
+        Assert.False(cache.TryGet((ushort)(60_000 + newest + 1), out _));
+    }
 }

@@ -111,4 +111,68 @@ public sealed class StreamRewriterTests
         Assert.False(r.TryRewrite(SourceA, 2, 2, true, Tick, out _, out _));
         Assert.False(r.HasSource);
     }
+
+    [Fact]
+    public void TryRewrite_MoreThanTwoSequenceCycles_EveryPacketForwardedInOrder()
+    {
+        // Regression: the epoch check compared 16-bit numbers, so 32,768 packets in every packet was dropped.
+        var r = new StreamRewriter(OutSsrc, 90000, initialSeq: 40_000, initialTimestamp: 0);
+        r.SwitchTo(SourceA);
+        var expected = (ushort)40_000;
+        for (var i = 0; i < 140_000; i++)
+        {
+            var seq = (ushort)(65_000 + i);
+            Assert.True(r.TryRewrite(SourceA, seq, (uint)(3000L * i), i == 0, i * Tick, out var outSeq, out _), $"packet {i} dropped");
+            Assert.Equal(expected, outSeq);
+            expected++;
+        }
+        Assert.Equal(40_000L + 139_999, r.LastOutExtended);
+        // A NACK for a packet sent 100 packets ago, after two wraps, maps back to the source's number.
+        Assert.True(r.TryMapBack((ushort)(expected - 100), out var back));
+        Assert.Equal(unchecked((ushort)(65_000 + 139_900)), back);
+    }
+
+    [Fact]
+    public void TryRewrite_SwitchLongAfterAWrap_ContinuesTheSequenceAndDropsOldPackets()
+    {
+        var r = new StreamRewriter(OutSsrc, 90000, 1, 0);
+        r.SwitchTo(SourceA);
+        ushort last = 0;
+        for (var i = 0; i < 70_000; i++)
+        {
+            Assert.True(r.TryRewrite(SourceA, (ushort)i, (uint)(3000L * i), i == 0, i * Tick, out last, out _));
+        }
+        r.SwitchTo(SourceB);
+        Assert.True(r.TryRewrite(SourceB, 30_000, 5, true, 70_001 * Tick, out var first, out _));
+        Assert.Equal((ushort)(last + 1), first);
+        for (var i = 1; i < 40_000; i++)
+        {
+            Assert.True(r.TryRewrite(SourceB, (ushort)(30_000 + i), 5 + (uint)(3000L * i), false, (70_001 + i) * Tick, out var s, out _));
+            Assert.Equal((ushort)(first + i), s);
+        }
+        // B's packets from before the switch point stay dropped, however far the stream has gone since.
+        Assert.False(r.TryRewrite(SourceB, 29_999, 1, false, 110_002 * Tick, out _, out _));
+    }
+
+    [Fact]
+    public void TryRewrite_SourceRenumbers_ConfirmedByTheNextPacket_ContinuesWithoutAGap()
+    {
+        var r = new StreamRewriter(OutSsrc, 48000, 100, 0);
+        r.SwitchTo(SourceA);
+        ushort last = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(r.TryRewrite(SourceA, (ushort)(1000 + i), 960u * (uint)i, true, i * Tick, out last, out _));
+        }
+        // One stray far away is dropped; the next packet in its line confirms the renumbering.
+        Assert.False(r.TryRewrite(SourceA, 40_000, 1, true, 11 * Tick, out _, out _));
+        Assert.True(r.TryRewrite(SourceA, 40_001, 961, true, 12 * Tick, out var resumed, out _));
+        Assert.Equal((ushort)(last + 1), resumed);
+        Assert.Equal(1, r.SourceRestarts);
+        // A retransmission far behind (but not followed by its successor) is just dropped.
+        Assert.True(r.TryRewrite(SourceA, 40_002, 1921, true, 13 * Tick, out _, out _));
+        Assert.False(r.TryRewrite(SourceA, 30_000, 1, true, 14 * Tick, out _, out _));
+        Assert.True(r.TryRewrite(SourceA, 40_003, 2881, true, 15 * Tick, out var next, out _));
+        Assert.Equal((ushort)(resumed + 2), next);
+    }
 }
