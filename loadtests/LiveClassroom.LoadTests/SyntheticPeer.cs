@@ -57,7 +57,17 @@ internal sealed class SyntheticPeer : IDisposable
     /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
     public int DropRtpPacketNumber { get; set; }
 
-    private int _rtpArrivals;
+    /// <summary>Tests: RTP arrivals (1-based count) for which this answers true are dropped before SRTP, as if lost on the way.</summary>
+    public Func<long, bool>? DropRtpArrival { get; set; }
+
+    /// <summary>Called on the receive thread with every RTP packet that decrypted (plain RTP); tests check order and content.</summary>
+    public RtpObserver? OnPlainRtp { get; set; }
+
+    /// <summary>SRTP or SRTCP packets from the SFU that did not authenticate or were refused (replayed, too old).</summary>
+    public long DecryptFailures => Interlocked.Read(ref _decryptFailures);
+
+    private long _decryptFailures;
+    private long _rtpArrivals;
 
     /// <summary>When true, every decrypted RTP and RTCP packet is kept (tests; never in the benchmark).</summary>
     public bool KeepPackets { get; set; }
@@ -134,6 +144,7 @@ internal sealed class SyntheticPeer : IDisposable
         var parsed = SdpParser.Parse(answer);
         var serverUfrag = parsed.IceUfragOf(parsed.Media[0])!;
         var serverPwd = parsed.IcePwdOf(parsed.Media[0])!;
+        _serverCredentials = (serverUfrag, serverPwd);
         var deadline = Stopwatch.StartNew();
         while (!_stunAnswered)
         {
@@ -153,6 +164,17 @@ internal sealed class SyntheticPeer : IDisposable
         var material = SrtpKeyingMaterial.Split((SrtpProfile)(int)keys.Profile, keys.Material);
         Receive = material.CreateReceiveContext(isDtlsServer: false);
         Send = material.CreateSendContext(isDtlsServer: false);
+    }
+
+    private (string Ufrag, string Pwd)? _serverCredentials;
+
+    /// <summary>RFC 7675 consent freshness, as a browser does every few seconds: one more binding check on the selected pair.</summary>
+    public void RefreshConsent()
+    {
+        if (_serverCredentials is { } c)
+        {
+            SendBindingRequest(c.Ufrag, c.Pwd);
+        }
     }
 
     private void SendBindingRequest(string serverUfrag, string serverPwd)
@@ -227,14 +249,22 @@ internal sealed class SyntheticPeer : IDisposable
             }
             else if (first is >= 128 and <= 191 && n > 1 && buffer[1] is not (>= 192 and <= 223))
             {
-                if (++_rtpArrivals != DropRtpPacketNumber)
+                var arrival = ++_rtpArrivals;
+                if (arrival != DropRtpPacketNumber && DropRtpArrival?.Invoke(arrival) != true)
                 {
                     OnRtp(buffer.AsSpan(0, n));
                 }
             }
-            else if (first is >= 128 and <= 191 && KeepPackets && Receive is { } rtcp && rtcp.UnprotectRtcp(buffer.AsSpan(0, n), out var plain) == SrtpStatus.Ok)
+            else if (first is >= 128 and <= 191 && Receive is { } rtcp)
             {
-                RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
+                if (rtcp.UnprotectRtcp(buffer.AsSpan(0, n), out var plain) != SrtpStatus.Ok)
+                {
+                    Interlocked.Increment(ref _decryptFailures);
+                }
+                else if (KeepPackets)
+                {
+                    RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
+                }
             }
         }
     }
@@ -242,8 +272,13 @@ internal sealed class SyntheticPeer : IDisposable
     private void OnRtp(Span<byte> packet)
     {
         var receive = Receive;
-        if (receive is null || receive.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+        if (receive is null)
         {
+            return;
+        }
+        if (receive.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+        {
+            Interlocked.Increment(ref _decryptFailures);
             return;
         }
         var now = Stopwatch.GetTimestamp();
@@ -252,6 +287,7 @@ internal sealed class SyntheticPeer : IDisposable
         {
             RtpLog.Enqueue(packet[..length].ToArray());
         }
+        OnPlainRtp?.Invoke(packet[..length]);
         if (RtpHeader.TryParse(packet[..length], out var header) != RtpParseError.None || header.PayloadLength < 8)
         {
             return;

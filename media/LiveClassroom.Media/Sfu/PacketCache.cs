@@ -42,6 +42,11 @@ internal sealed class PacketCache
             return;
         }
         var extended = Extend(seq);
+        if (_highest != long.MinValue && extended <= _highest - Capacity)
+        {
+            // A late packet (say a retransmission from the publisher) older than the ring: its slot now holds a newer one.
+            return;
+        }
         if (extended > _highest)
         {
             _highest = extended;

@@ -40,6 +40,7 @@ internal sealed partial class SfuRoom
                     return;
                 }
             }
+            var recovered = false;
             if (stream.Repairs is { } primary)
             {
                 // RTX: padding-only probes carry nothing; real retransmissions become the original packet again.
@@ -54,14 +55,20 @@ internal sealed partial class SfuRoom
                     return;
                 }
                 stream = primary;
+                recovered = true;
             }
             else if (header.PayloadLength == 0)
             {
                 return;
             }
-            // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
-            stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
-            Forward(stream, plain, header);
+            if (!recovered)
+            {
+                // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
+                // A recovered packet stays out, as in libwebrtc: it is old by nature, and two of them in a row more
+                // than A.1's MAX_MISORDER behind would pass for a restart and send the reported highest sequence back.
+                stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
+            }
+            Forward(stream, plain, header, recovered);
             PacketThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
         }
     }
@@ -186,7 +193,7 @@ internal sealed partial class SfuRoom
         return stream;
     }
 
-    private void Forward(IncomingStream stream, ReadOnlySpan<byte> packet, in RtpHeader header)
+    private void Forward(IncomingStream stream, ReadOnlySpan<byte> packet, in RtpHeader header, bool recovered)
     {
         var track = stream.Track;
         if (track.IsAudio && track.Publisher.AudioMuted)
@@ -216,11 +223,12 @@ internal sealed partial class SfuRoom
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         for (var i = 0; i < track.Listeners.Count; i++)
         {
-            ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, now);
+            ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, recovered, now);
         }
     }
 
-    private void ForwardToSlot(SubscriberSlot slot, IncomingStream stream, in RtpHeader header, ReadOnlySpan<byte> payload, bool keyframeStart, long now)
+    private void ForwardToSlot(SubscriberSlot slot, IncomingStream stream, in RtpHeader header, ReadOnlySpan<byte> payload, bool keyframeStart,
+        bool recovered, long now)
     {
         var subscriber = slot.Subscriber;
         if (!subscriber.IsConnected)
@@ -228,9 +236,15 @@ internal sealed partial class SfuRoom
             return;
         }
         var wasPending = slot.Rewriter.IsSwitchPending;
-        if (!slot.Rewriter.TryRewrite(stream.Ssrc, header.SequenceNumber, header.Timestamp, keyframeStart, now, out var seq, out var timestamp))
+        var restarts = slot.Rewriter.SourceRestarts;
+        if (!slot.Rewriter.TryRewrite(stream.Ssrc, header.SequenceNumber, header.Timestamp, keyframeStart, now, out var seq, out var timestamp, recovered))
         {
             return;
+        }
+        if (slot.Rewriter.SourceRestarts != restarts)
+        {
+            // The source renumbered (a restarted encoder): its VP8 picture ids start over too, so they are re-based like a switch.
+            slot.Vp8.Rebase();
         }
         if (wasPending && !slot.Rewriter.IsSwitchPending)
         {

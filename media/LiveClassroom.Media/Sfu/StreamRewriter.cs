@@ -96,14 +96,17 @@ internal sealed class StreamRewriter
     /// <summary>
     /// Decides whether a packet of <paramref name="sourceSsrc"/> goes out on this slot, and with which sequence number and
     /// timestamp. <paramref name="isKeyframeStart"/> is true for the first packet of a keyframe (always true for audio).
+    /// <paramref name="isRetransmission"/> marks a packet recovered from RTX (RFC 4588): it repeats one sent before, so it
+    /// is forwarded only inside the window and never counts towards a restart of the source's numbering.
     /// </summary>
-    public bool TryRewrite(uint sourceSsrc, ushort seq, uint timestamp, bool isKeyframeStart, long nowTicks, out ushort outSeq, out uint outTimestamp)
+    public bool TryRewrite(uint sourceSsrc, ushort seq, uint timestamp, bool isKeyframeStart, long nowTicks, out ushort outSeq, out uint outTimestamp,
+        bool isRetransmission = false)
     {
         outSeq = 0;
         outTimestamp = 0;
         if (_pending && sourceSsrc == _target)
         {
-            if (!isKeyframeStart)
+            if (!isKeyframeStart || isRetransmission)
             {
                 return false;
             }
@@ -120,6 +123,10 @@ internal sealed class StreamRewriter
         var ahead = extended - _sourceHighest;
         if (ahead > MaxDropout || ahead < -MaxMisorder)
         {
+            if (isRetransmission)
+            {
+                return false;
+            }
             // A.1: one packet far away is a stray; two in a row mean the source renumbered (a restarted encoder, a
             // publisher that resumed): start a new epoch that continues the outgoing numbering and timeline.
             if (seq != _unconfirmedJump)

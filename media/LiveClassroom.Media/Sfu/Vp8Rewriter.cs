@@ -31,7 +31,8 @@ internal sealed class Vp8Rewriter
             }
             var picture = (d.PictureId + _pictureOffset) & mask;
             Vp8Payload.TrySetPictureId(payload, d, picture);
-            if (_lastPicture < 0 || ((picture - _lastPicture) & 0x7FFF) < 0x4000)
+            // Newer modulo the field's own width (7 or 15 bits): a 7-bit PictureID wraps every 128 pictures.
+            if (_lastPicture < 0 || ((picture - _lastPicture) & mask) <= mask >> 1)
             {
                 _lastPicture = picture;
             }

@@ -67,4 +67,21 @@ public sealed class PacketCacheTests
         // Not sent yet.
         Assert.False(cache.TryGet((ushort)(60_000 + newest + 1), out _));
     }
+
+    [Fact]
+    public void Add_LatePacketOlderThanTheRingAfterAWrap_KeepsTheNewerPacketInItsSlot()
+    {
+        var cache = new PacketCache(256);
+        for (var i = 0; i < 1000; i++)
+        {
+            cache.Add((ushort)(65_400 + i), [(byte)i, (byte)(i >> 8)]);
+        }
+        // A retransmission of the packet 700 behind (sent before the wrap) arrives late; its slot holds the packet 512 later.
+        var late = unchecked((ushort)(65_400 + 999 - 700));
+        cache.Add(late, [0xEE, 0xEE]);
+        var newer = (ushort)(late + 512);
+        Assert.True(cache.TryGet(newer, out var p), "the newer packet in the late one's slot was overwritten");
+        Assert.Equal(999 - 700 + 512, p[0] | (p[1] << 8));
+        Assert.False(cache.TryGet(late, out _));
+    }
 }

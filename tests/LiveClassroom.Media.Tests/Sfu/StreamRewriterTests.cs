@@ -175,4 +175,26 @@ public sealed class StreamRewriterTests
         Assert.True(r.TryRewrite(SourceA, 40_003, 2881, true, 15 * Tick, out var next, out _));
         Assert.Equal((ushort)(resumed + 2), next);
     }
+
+    [Fact]
+    public void TryRewrite_TwoRecoveredPacketsFarBehindAfterAWrap_DroppedWithoutRestartingTheSource()
+    {
+        var r = new StreamRewriter(OutSsrc, 90000, 10, 0);
+        r.SwitchTo(SourceA);
+        ushort last = 0;
+        for (var i = 0; i < 70_000; i++)
+        {
+            Assert.True(r.TryRewrite(SourceA, (ushort)(60_000 + i), (uint)(3000L * i), i == 0, i * Tick, out last, out _));
+        }
+        // Retransmissions (RTX) of two consecutive packets 5,000 behind: stale, and no evidence of a renumbering.
+        var old = unchecked((ushort)(60_000 + 70_000 - 5_000));
+        Assert.False(r.TryRewrite(SourceA, old, 1, false, 70_001 * Tick, out _, out _, isRetransmission: true));
+        Assert.False(r.TryRewrite(SourceA, (ushort)(old + 1), 1, false, 70_002 * Tick, out _, out _, isRetransmission: true));
+        Assert.Equal(0, r.SourceRestarts);
+        // The live stream goes on without a gap; a recovered packet inside the window is forwarded with its own number.
+        Assert.True(r.TryRewrite(SourceA, unchecked((ushort)(60_000 + 70_000)), 1, false, 70_003 * Tick, out var next, out _));
+        Assert.Equal((ushort)(last + 1), next);
+        Assert.True(r.TryRewrite(SourceA, unchecked((ushort)(60_000 + 70_000 - 20)), 1, false, 70_004 * Tick, out var resent, out _, isRetransmission: true));
+        Assert.Equal((ushort)(next - 20), resent);
+    }
 }
