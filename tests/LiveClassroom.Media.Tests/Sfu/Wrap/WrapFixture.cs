@@ -19,6 +19,9 @@ public sealed class WrapFixture : IDisposable
             VideoCodec = VideoCodecPreference.Vp8,
             // The synthetic peers check consent once; the tests outlive the 30 s default on a loaded machine.
             ConsentTimeout = TimeSpan.FromMinutes(10),
+            // Small, so a NACK for a packet 120 behind must go to the publisher while it still fits the subscriber's
+            // 128-packet SRTP replay window.
+            RetransmissionCacheSize = 64,
         });
     }
 
