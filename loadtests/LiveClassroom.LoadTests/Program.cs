@@ -1,17 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using LiveClassroom.Media;
 using LiveClassroom.Media.Dtls;
 using LiveClassroom.LoadTests;
 
 // Forwarding benchmark: 1 publisher → N subscribers over loopback UDP through a real MediaServer, all peers synthetic
 // (ICE, DTLS, SRTP from the same library). Prints forwarded packets per CPU-second and the added latency.
 // Usage: dotnet run -c Release --project loadtests/LiveClassroom.LoadTests -- [--seconds 10] [--subscribers 1,10,50]
-//        [--video-bps 1200000] [--srtp gcm|cm]
+//        [--video-bps 1200000] [--srtp gcm|cm] [--start-seq 65000] [--wrap-seconds 75] [--wrap-video-bps 8000000]
+// The first run (1 subscriber, --wrap-seconds at --wrap-video-bps; 0 skips it) is long enough for every sequence number
+// to wrap: > 65,536 video packets, so the slot's outgoing numbering (which starts below 32,768) wraps too.
+//        soak [--minutes 45] [--classrooms 20] [--video-bps 1200000] …: a whole class at real rate (see Soak.cs).
+if (args.Length > 0 && args[0] == "soak")
+{
+    return Soak.Run(args[1..]);
+}
 var seconds = 10;
 var subscriberCounts = new[] { 1, 10, 50 };
 long videoBps = 1_200_000;
+var wrapSeconds = 75;
+long wrapVideoBps = 8_000_000;
+ushort startSeq = 65_000;
 var srtp = SrtpProtectionProfileId.AeadAes128Gcm;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -26,6 +34,15 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--video-bps":
             videoBps = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 100_000, 50_000_000);
             break;
+        case "--wrap-seconds":
+            wrapSeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 600);
+            break;
+        case "--wrap-video-bps":
+            wrapVideoBps = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 100_000, 50_000_000);
+            break;
+        case "--start-seq":
+            startSeq = ushort.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
         case "--srtp":
             srtp = args[i + 1] == "cm" ? SrtpProtectionProfileId.AesCm128HmacSha1_80 : SrtpProtectionProfileId.AeadAes128Gcm;
             break;
@@ -35,108 +52,71 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     }
 }
 
-Console.WriteLine($"LiveClassroom SFU forwarding benchmark: {seconds} s per run, video {videoBps / 1000} kbps + Opus 50 pps, SRTP {srtp}, {Environment.ProcessorCount} cores");
-Console.WriteLine("subs | in pps | fwd pps | delivered | loss % | SFU-thread CPU s | fwd pkts / SFU-CPU-s | process CPU s | fwd pkts / process-CPU-s | latency p50 µs | p99 µs | alloc B / fwd pkt: process, synthetic peers, SFU packet thread");
+Console.WriteLine($"LiveClassroom SFU forwarding benchmark: {seconds} s per run, video {videoBps / 1000} kbps + Opus 50 pps, SRTP {srtp}, publisher sequence from {startSeq}, {Environment.ProcessorCount} cores");
+Console.WriteLine("subs | s | video kbps | in pps | fwd pps | delivered | loss % | decrypt fail | SFU-thread CPU s | fwd pkts / SFU-CPU-s | process CPU s | fwd pkts / process-CPU-s | latency p50 µs | p99 µs | alloc B / fwd pkt: process, synthetic peers, SFU packet thread");
+if (wrapSeconds > 0)
+{
+    Run(1, wrapSeconds, wrapVideoBps);
+}
 foreach (var n in subscriberCounts)
 {
-    Run(n);
+    Run(n, seconds, videoBps);
 }
 return 0;
 
-void Run(int subscriberCount)
+void Run(int subscriberCount, int seconds, long videoBps)
 {
-    var certificate = DtlsCertificate.Generate("loadtest");
-    using var server = new MediaServer(new MediaServerOptions
-    {
-        BindAddress = IPAddress.Loopback,
-        AdvertisedAddresses = [IPAddress.Loopback],
-        VideoCodec = VideoCodecPreference.Vp8,
-        SrtpProfile = srtp == SrtpProtectionProfileId.AeadAes128Gcm ? SrtpProfilePreference.GcmOnly : SrtpProfilePreference.CmHmacSha1Only,
-    });
-    var room = server.CreateRoom("bench");
-    room.AutoRoute = true;
-    var endpoint = server.LocalEndPoint;
     var packetsPerSecond = (int)(videoBps / 8 / 1000 + 50) + 50;
-    using var publisherPeer = new SyntheticPeer(certificate, endpoint, 16);
-    publisherPeer.Connect(room.Negotiate("publisher", publisherPeer.Offer(true, Publisher.AudioSsrc, Publisher.VideoSsrc, Publisher.RtxSsrc)), srtp);
-    var subscribers = new List<SyntheticPeer>();
-    try
+    using var bench = BenchRoom.Start(subscriberCount, srtp, packetsPerSecond * (seconds + 3));
+    var room = bench.Room;
+    var publisherPeer = bench.PublisherPeer;
+    var subscribers = bench.Subscribers;
+    var publisher = new Publisher(publisherPeer, videoBps, startSeq);
+    using var stop = new CancellationTokenSource();
+    var sender = BenchRoom.StartSending(publisher, stop.Token);
+    // Warm-up: first keyframe through, JIT done; then measure from a clean slate.
+    BenchRoom.WaitUntil(() => subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(10));
+    Thread.Sleep(1000);
+    foreach (var s in subscribers)
     {
-        for (var i = 0; i < subscriberCount; i++)
-        {
-            var peer = new SyntheticPeer(certificate, endpoint, packetsPerSecond * (seconds + 3));
-            subscribers.Add(peer);
-            peer.Connect(room.Negotiate($"s{i}", peer.Offer(false, 0, 0, 0)), srtp);
-        }
-        WaitUntil(() => room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(10));
-
-        var publisher = new Publisher(publisherPeer, videoBps);
-        using var stop = new CancellationTokenSource();
-        var sender = new Thread(() => publisher.Run(stop.Token)) { IsBackground = true, Name = "lt-publisher", Priority = ThreadPriority.AboveNormal };
-        sender.Start();
-        // Warm-up: first keyframe through, JIT done; then measure from a clean slate.
-        WaitUntil(() => subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(10));
-        Thread.Sleep(1000);
-        foreach (var s in subscribers)
-        {
-            s.ResetCounters();
-        }
-        var sentBefore = publisher.PacketsSent;
-        var forwardedBefore = room.GetStats().Sum(s => s.PacketsForwarded);
-        var sfuCpuBefore = ThreadCpu.OfThreadsNamed("media-udp-rec");
-        var processCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var packetThreadBefore = room.Engine.PacketThreadAllocatedBytes;
-        var peersAllocatedBefore = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes;
-        var wall = Stopwatch.StartNew();
-        Thread.Sleep(TimeSpan.FromSeconds(seconds));
-        var sfuCpu = ThreadCpu.OfThreadsNamed("media-udp-rec") - sfuCpuBefore;
-        var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        var packetThread = room.Engine.PacketThreadAllocatedBytes - packetThreadBefore;
-        var peersAllocated = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes - peersAllocatedBefore;
-        var elapsed = wall.Elapsed.TotalSeconds;
-        var sent = publisher.PacketsSent - sentBefore;
-        var forwarded = room.GetStats().Sum(s => s.PacketsForwarded) - forwardedBefore;
-        stop.Cancel();
-        sender.Join();
-        Thread.Sleep(200);
-        var delivered = subscribers.Sum(s => s.Received);
-
-        var samples = new List<long>();
-        foreach (var s in subscribers)
-        {
-            foreach (var l in s.Latencies)
-            {
-                samples.Add(l);
-            }
-        }
-        samples.Sort();
-        double Percentile(double p) => samples.Count == 0 ? double.NaN
-            : samples[Math.Min(samples.Count - 1, (int)(p * samples.Count))] * 1_000_000.0 / Stopwatch.Frequency;
-        var expected = (double)sent * subscriberCount;
-        var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{subscriberCount,4} | {sent / elapsed,6:F0} | {forwarded / elapsed,7:F0} | {delivered,9} | {loss,6:F2} | {sfuCpu.TotalSeconds,16:F2} | {forwarded / Math.Max(sfuCpu.TotalSeconds, 0.01),20:F0} | {processCpu.TotalSeconds,13:F2} | {forwarded / Math.Max(processCpu.TotalSeconds, 0.01),24:F0} | {Percentile(0.50),14:F0} | {Percentile(0.99),6:F0} | {allocated / Math.Max(1.0, forwarded),8:F1}, {peersAllocated / Math.Max(1.0, forwarded),5:F1}, {packetThread / Math.Max(1.0, forwarded),5:F2}"));
+        s.ResetCounters();
     }
-    finally
+    var sentBefore = publisher.PacketsSent;
+    var forwardedBefore = room.GetStats().Sum(s => s.PacketsForwarded);
+    var sfuCpuBefore = ThreadCpu.OfThreadsNamed("media-udp-rec");
+    var processCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var packetThreadBefore = room.Engine.PacketThreadAllocatedBytes;
+    var peersAllocatedBefore = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes;
+    var wall = Stopwatch.StartNew();
+    Thread.Sleep(TimeSpan.FromSeconds(seconds));
+    var sfuCpu = ThreadCpu.OfThreadsNamed("media-udp-rec") - sfuCpuBefore;
+    var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    var packetThread = room.Engine.PacketThreadAllocatedBytes - packetThreadBefore;
+    var peersAllocated = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes - peersAllocatedBefore;
+    var elapsed = wall.Elapsed.TotalSeconds;
+    var sent = publisher.PacketsSent - sentBefore;
+    var forwarded = room.GetStats().Sum(s => s.PacketsForwarded) - forwardedBefore;
+    stop.Cancel();
+    sender.Join();
+    Thread.Sleep(200);
+    var delivered = subscribers.Sum(s => s.Received);
+    var decryptFailures = subscribers.Sum(s => s.DecryptFailures);
+
+    var samples = new List<long>();
+    foreach (var s in subscribers)
     {
-        foreach (var s in subscribers)
+        foreach (var l in s.Latencies)
         {
-            s.Dispose();
+            samples.Add(l);
         }
     }
-}
-
-static void WaitUntil(Func<bool> condition, TimeSpan timeout)
-{
-    var clock = Stopwatch.StartNew();
-    while (!condition())
-    {
-        if (clock.Elapsed > timeout)
-        {
-            throw new TimeoutException("benchmark set-up did not converge");
-        }
-        Thread.Sleep(20);
-    }
+    samples.Sort();
+    double Percentile(double p) => samples.Count == 0 ? double.NaN
+        : samples[Math.Min(samples.Count - 1, (int)(p * samples.Count))] * 1_000_000.0 / Stopwatch.Frequency;
+    var expected = (double)sent * subscriberCount;
+    var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{subscriberCount,4} | {seconds,3} | {videoBps / 1000,10} | {sent / elapsed,6:F0} | {forwarded / elapsed,7:F0} | {delivered,9} | {loss,6:F2} | {decryptFailures,12} | {sfuCpu.TotalSeconds,16:F2} | {forwarded / Math.Max(sfuCpu.TotalSeconds, 0.01),20:F0} | {processCpu.TotalSeconds,13:F2} | {forwarded / Math.Max(processCpu.TotalSeconds, 0.01),24:F0} | {Percentile(0.50),14:F0} | {Percentile(0.99),6:F0} | {allocated / Math.Max(1.0, forwarded),8:F1}, {peersAllocated / Math.Max(1.0, forwarded),5:F1}, {packetThread / Math.Max(1.0, forwarded),5:F2}"));
 }

@@ -16,19 +16,32 @@ internal sealed class Publisher
     private readonly SyntheticPeer _peer;
     private readonly long _videoBps;
     private readonly byte[] _buffer = new byte[1600];
-    private ushort _videoSeq = 1;
-    private ushort _audioSeq = 1;
+    private ushort _videoSeq;
+    private ushort _audioSeq;
     private uint _videoTs = 90_000;
     private uint _audioTs = 48_000;
     private long _frames;
 
-    public Publisher(SyntheticPeer peer, long videoBps)
+    /// <param name="startSeq">First sequence number of both streams: near 65,535 the publisher's numbering wraps at once.</param>
+    public Publisher(SyntheticPeer peer, long videoBps, ushort startSeq = 1)
     {
         _peer = peer;
         _videoBps = videoBps;
+        _videoSeq = startSeq;
+        _audioSeq = startSeq;
     }
 
-    public long PacketsSent { get; private set; }
+    /// <summary>Video packets per second at this bitrate (30 frames of whole packets).</summary>
+    public int VideoPacketsPerSecond => 30 * PacketsPerFrame;
+
+    private int PacketsPerFrame => (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / 30 / VideoPayload));
+
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
+    public long VideoPacketsSent => Interlocked.Read(ref _videoPacketsSent);
+
+    private long _packetsSent;
+    private long _videoPacketsSent;
 
     public long AllocatedBytes => Interlocked.Read(ref _allocated);
 
@@ -41,7 +54,7 @@ internal sealed class Publisher
         var audioInterval = TimeSpan.FromMilliseconds(20);
         var nextFrame = TimeSpan.Zero;
         var nextAudio = TimeSpan.Zero;
-        var packetsPerFrame = (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / 30 / VideoPayload));
+        var packetsPerFrame = PacketsPerFrame;
         while (!stop.IsCancellationRequested)
         {
             Interlocked.Exchange(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
@@ -72,7 +85,7 @@ internal sealed class Publisher
         span.Slice(header, AudioPayload).Fill(0x42);
         Stamp(span, header + AudioPayload);
         _peer.SendRtp(span, header + AudioPayload);
-        PacketsSent++;
+        Interlocked.Increment(ref _packetsSent);
     }
 
     // RFC 7741 §4.2: descriptor byte S=1/PID=0 on the first packet; VP8 header P bit 0 marks the keyframe.
@@ -90,7 +103,8 @@ internal sealed class Publisher
             payload[1] = (byte)(keyframe ? 0x00 : 0x01);
             Stamp(span, header + VideoPayload);
             _peer.SendRtp(span, header + VideoPayload);
-            PacketsSent++;
+            Interlocked.Increment(ref _packetsSent);
+            Interlocked.Increment(ref _videoPacketsSent);
         }
         _videoTs += 3000;
     }

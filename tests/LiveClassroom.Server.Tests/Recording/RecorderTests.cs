@@ -151,6 +151,34 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         Assert.Contains(chapters, c => c.Type == "screen_share_started" && c.OffsetSeconds >= 2.5);
     }
 
+    [Fact]
+    public async Task Record_StreamCrossingTheSequenceWrap_DurationMatchesItsRtpTimestamps()
+    {
+        _ = factory.Server;
+        // #19: 40 s of 640×360 H.264 in ≤ 300-byte RTP payloads is ~45,000 video packets, numbered from 65,000: the
+        // sequence wraps after 536 of them and runs on well past another 32,768. Opus starts at 65,500 and wraps too.
+        var replay = await RtpReplay.CaptureAsync(40, videoFirstSeq: 65_000, audioFirstSeq: 65_500, packetSize: 300);
+        var video = replay.Spans[RtpFeeder.VideoTrack];
+        var audio = replay.Spans[RtpFeeder.AudioTrack];
+        Assert.Equal(65_000, video.FirstSeq);
+        Assert.True(video.SeqSpan > 65_536 - 65_000 + 32_768, $"video sequence ran only {video.SeqSpan}");
+        Assert.True(audio.FirstSeq == 65_500 && audio.SeqSpan > 36, $"audio sequence from {audio.FirstSeq} ran {audio.SeqSpan}");
+
+        var recorder = await StartAsync(factory, "room-wrap");
+        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
+        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        // The first 2 s at real rate while the recorder starts its ffmpeg part, then eight times faster.
+        await replay.PlayAsync(recorder, realTimeSeconds: 2, speed: 8);
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+        Assert.InRange(mp4.Duration, video.Seconds - 1, video.Seconds + 1);
+    }
+
     private static async Task<string> RunFfprobeWidthAsync(string file)
     {
         var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using LiveClassroom.Media;
+using LiveClassroom.Media.Dtls;
+
+namespace LiveClassroom.LoadTests;
+
+/// <summary>
+/// A real MediaServer on loopback with one synthetic publisher and N synthetic subscribers, all connected (ICE, DTLS,
+/// SRTP) and auto-routed: the set-up shared by the forwarding benchmark and the soak run.
+/// </summary>
+internal sealed class BenchRoom : IDisposable
+{
+    private BenchRoom(MediaServer server, MediaRoom room, SyntheticPeer publisher, List<SyntheticPeer> subscribers)
+    {
+        Server = server;
+        Room = room;
+        PublisherPeer = publisher;
+        Subscribers = subscribers;
+    }
+
+    public MediaServer Server { get; }
+
+    public MediaRoom Room { get; }
+
+    public SyntheticPeer PublisherPeer { get; }
+
+    public List<SyntheticPeer> Subscribers { get; }
+
+    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity)
+    {
+        var certificate = DtlsCertificate.Generate("loadtest");
+        var server = new MediaServer(new MediaServerOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            AdvertisedAddresses = [IPAddress.Loopback],
+            VideoCodec = VideoCodecPreference.Vp8,
+            SrtpProfile = srtp == SrtpProtectionProfileId.AeadAes128Gcm ? SrtpProfilePreference.GcmOnly : SrtpProfilePreference.CmHmacSha1Only,
+        });
+        var subscribers = new List<SyntheticPeer>();
+        SyntheticPeer? publisher = null;
+        try
+        {
+            var room = server.CreateRoom("bench");
+            room.AutoRoute = true;
+            publisher = new SyntheticPeer(certificate, server.LocalEndPoint, 16);
+            publisher.Connect(room.Negotiate("publisher", publisher.Offer(true, Publisher.AudioSsrc, Publisher.VideoSsrc, Publisher.RtxSsrc)), srtp);
+            for (var i = 0; i < subscriberCount; i++)
+            {
+                var peer = new SyntheticPeer(certificate, server.LocalEndPoint, latencyCapacity);
+                subscribers.Add(peer);
+                peer.Connect(room.Negotiate($"s{i}", peer.Offer(false, 0, 0, 0)), srtp);
+            }
+            WaitUntil(() => room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(10));
+            return new BenchRoom(server, room, publisher, subscribers);
+        }
+        catch
+        {
+            foreach (var s in subscribers)
+            {
+                s.Dispose();
+            }
+            publisher?.Dispose();
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs the publisher at real rate on its own thread until the token is cancelled.</summary>
+    public static Thread StartSending(Publisher publisher, CancellationToken stop)
+    {
+        var sender = new Thread(() => publisher.Run(stop)) { IsBackground = true, Name = "lt-publisher", Priority = ThreadPriority.AboveNormal };
+        sender.Start();
+        return sender;
+    }
+
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException("benchmark set-up did not converge");
+            }
+            Thread.Sleep(20);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in Subscribers)
+        {
+            s.Dispose();
+        }
+        PublisherPeer.Dispose();
+        Server.Dispose();
+    }
+}
