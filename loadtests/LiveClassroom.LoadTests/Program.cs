@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LiveClassroom.Media.Dtls;
 using LiveClassroom.LoadTests;
 
 // Forwarding benchmark: 1 publisher → N subscribers over loopback UDP through a real MediaServer, all peers synthetic
@@ -16,13 +15,15 @@ if (args.Length > 0 && args[0] == "soak")
 }
 var seconds = 10;
 var subscriberCounts = new[] { 1, 10, 50 };
-long videoBps = 1_200_000;
 var wrapSeconds = 75;
 long wrapVideoBps = 8_000_000;
-ushort startSeq = 65_000;
-var srtp = SrtpProtectionProfileId.AeadAes128Gcm;
+var stream = new StreamOptions { StartSeq = 65_000 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
+    if (stream.TryApply(args[i], args[i + 1]))
+    {
+        continue;
+    }
     switch (args[i])
     {
         case "--seconds":
@@ -31,28 +32,22 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--subscribers":
             subscriberCounts = args[i + 1].Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 200)).ToArray();
             break;
-        case "--video-bps":
-            videoBps = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 100_000, 50_000_000);
-            break;
         case "--wrap-seconds":
             wrapSeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 600);
             break;
         case "--wrap-video-bps":
             wrapVideoBps = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 100_000, 50_000_000);
             break;
-        case "--start-seq":
-            startSeq = ushort.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            break;
-        case "--srtp":
-            srtp = args[i + 1] == "cm" ? SrtpProtectionProfileId.AesCm128HmacSha1_80 : SrtpProtectionProfileId.AeadAes128Gcm;
-            break;
         default:
             Console.Error.WriteLine($"unknown option {args[i]}");
             return 2;
     }
 }
+var srtp = stream.Srtp;
+var startSeq = stream.StartSeq;
+var defaultVideoBps = stream.VideoBps;
 
-Console.WriteLine($"LiveClassroom SFU forwarding benchmark: {seconds} s per run, video {videoBps / 1000} kbps + Opus 50 pps, SRTP {srtp}, publisher sequence from {startSeq}, {Environment.ProcessorCount} cores");
+Console.WriteLine($"LiveClassroom SFU forwarding benchmark: {seconds} s per run, video {defaultVideoBps / 1000} kbps + Opus 50 pps, SRTP {srtp}, publisher sequence from {startSeq}, {Environment.ProcessorCount} cores");
 Console.WriteLine("subs | s | video kbps | in pps | fwd pps | delivered | loss % | decrypt fail | SFU-thread CPU s | fwd pkts / SFU-CPU-s | process CPU s | fwd pkts / process-CPU-s | latency p50 µs | p99 µs | alloc B / fwd pkt: process, synthetic peers, SFU packet thread");
 if (wrapSeconds > 0)
 {
@@ -60,7 +55,7 @@ if (wrapSeconds > 0)
 }
 foreach (var n in subscriberCounts)
 {
-    Run(n, seconds, videoBps);
+    Run(n, seconds, defaultVideoBps);
 }
 return 0;
 

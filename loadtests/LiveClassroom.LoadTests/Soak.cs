@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LiveClassroom.Media.Dtls;
 
 namespace LiveClassroom.LoadTests;
 
@@ -18,11 +17,13 @@ internal static class Soak
     {
         var minutes = 45;
         var classrooms = 20;
-        long videoBps = 1_200_000;
-        ushort startSeq = 1;
-        var srtp = SrtpProtectionProfileId.AeadAes128Gcm;
+        var stream = new StreamOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
+            if (stream.TryApply(args[i], args[i + 1]))
+            {
+                continue;
+            }
             switch (args[i])
             {
                 case "--minutes":
@@ -31,23 +32,16 @@ internal static class Soak
                 case "--classrooms":
                     classrooms = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 200);
                     break;
-                case "--video-bps":
-                    videoBps = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 100_000, 50_000_000);
-                    break;
-                case "--start-seq":
-                    startSeq = ushort.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                    break;
-                case "--srtp":
-                    srtp = args[i + 1] == "cm" ? SrtpProtectionProfileId.AesCm128HmacSha1_80 : SrtpProtectionProfileId.AeadAes128Gcm;
-                    break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
             }
         }
+        var videoBps = stream.VideoBps;
+        var srtp = stream.Srtp;
 
         using var bench = BenchRoom.Start(classrooms, srtp, latencyCapacity: 1);
-        var publisher = new Publisher(bench.PublisherPeer, videoBps, startSeq);
+        var publisher = new Publisher(bench.PublisherPeer, videoBps, stream.StartSeq);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"LiveClassroom SFU soak: {minutes} min at real rate, 1 teacher → {classrooms} classrooms, video {videoBps / 1000} kbps ({publisher.VideoPacketsPerSecond} pps) + audio 50 pps, SRTP {srtp}, {Environment.ProcessorCount} cores"));
         Console.WriteLine("min | teacher pkts | video pkts total | delivered | expected | loss % | decrypt fail (subs) | SRTP fail (SFU) | RSS MB | GC heap MB");

@@ -25,6 +25,9 @@ public static class PartArguments
             // bounds how long a stop takes once the class has gone quiet; a publisher that stalls this long just
             // starts a new part when its media returns (the default is 10 s).
             "-listen_timeout", "2",
+            // A 4 MiB UDP receive buffer (the kernel default, ~200 KiB, is well under a second of HD video): a busy
+            // machine that delays ffmpeg's reads for a moment loses no RTP, so no frames break in the recording.
+            "-buffer_size", "4194304",
             "-i", sdpPath,
         };
         if (options.Threads > 0)

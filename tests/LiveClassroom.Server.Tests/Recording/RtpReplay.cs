@@ -39,8 +39,8 @@ public sealed class RtpReplay
         // -readrate bounds how fast ffmpeg sends, so the loopback socket buffers never overflow while the packets are kept.
         var result = await FfmpegRunner.RunAsync("ffmpeg", [
             "-hide_banner", "-nostats", "-loglevel", "error",
-            "-readrate", "6", "-t", t, "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
-            "-readrate", "6", "-t", t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-readrate", "4", "-t", t, "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+            "-readrate", "4", "-t", t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-threads", "1", "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
             "-qp", "12", "-g", "25", "-bsf:v", "dump_extra", "-seq", videoFirstSeq.ToString(CultureInfo.InvariantCulture),
             "-f", "rtp", $"rtp://127.0.0.1:{videoPort}?pkt_size={packetSize}",

@@ -10,27 +10,25 @@ namespace LiveClassroom.Media.Tests.Sfu.Wrap;
 /// and — for packets the cache no longer holds — by the publisher with RTX (RFC 4588 §4), whose own sequence wraps too.
 /// </summary>
 [Collection(WrapCollection.Name)]
-public sealed class NackAcrossWrapTests(WrapFixture fixture) : IDisposable
+public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
 {
     private const int Packets = 140_000;
     private const int Burst = 1000;
     private const uint AudioSsrc = 0x5200_0001;
     private const uint VideoSsrc = 0x5200_0002;
     private const uint RtxSsrc = 0x5200_0003;
-    private readonly List<SyntheticPeer> _peers = [];
     private readonly ConcurrentDictionary<long, byte> _drop = new();
-    private MediaRoom? _room;
 
     [Fact]
     public void Nack_LossesAfterTheWrap_ServedFromTheCacheAndByRtx_EveryPacketArrivesOnceWithItsOwnPayload()
     {
-        var room = _room = fixture.NewRoom();
-        var publisher = Track(fixture.Connect(room, "pub", publish: true, AudioSsrc, VideoSsrc, RtxSsrc));
-        var subscriber = Track(fixture.Connect(room, "sub", publish: false));
+        var room = Room;
+        var publisher = Connect("pub", publish: true, AudioSsrc, VideoSsrc, RtxSsrc);
+        var subscriber = Connect("sub", publish: false);
         subscriber.DropRtpArrival = arrival => _drop.TryRemove(arrival, out _);
         var log = new ArrivalLog(subscriber);
         var sender = new WrapSender(publisher, 1, AudioSsrc, VideoSsrc, RtxSsrc) { VideoSeq = 60_000 };
-        var pacer = new Pacer(log, fixture.Server.Diagnostics);
+        var pacer = new Pacer(log, Fixture.Server.Diagnostics);
         room.Route("sub", "1", new MediaTrackSource("pub", "1"));
         var buffer = new byte[1600];
         long dropped = 0;
@@ -68,7 +66,7 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : IDisposable
             // The publisher is asked for exactly the two packets the cache lost, with its own numbers, and answers with RTX.
             ushort[] wanted = [(ushort)(60_000 + start + 880), (ushort)(60_000 + start + 881)];
             Assert.True(WrapFixture.WaitUntil(() => NackedSoFar(publisher).IsSupersetOf(wanted), TimeSpan.FromSeconds(20)),
-                $"burst {start / Burst}: the publisher was not asked for {wanted[0]}, {wanted[1]}; {fixture.Server.Diagnostics()}");
+                $"burst {start / Burst}: the publisher was not asked for {wanted[0]}, {wanted[1]}; {Fixture.Server.Diagnostics()}");
             foreach (var seq in wanted)
             {
                 Assert.True(sender.SendRtx(seq));
@@ -147,23 +145,5 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : IDisposable
             }
         }
         return highest;
-    }
-
-    private SyntheticPeer Track(SyntheticPeer peer)
-    {
-        _peers.Add(peer);
-        return peer;
-    }
-
-    public void Dispose()
-    {
-        foreach (var peer in _peers)
-        {
-            peer.Dispose();
-        }
-        if (_room is not null)
-        {
-            fixture.Server.CloseRoom(_room.Id);
-        }
     }
 }

@@ -9,14 +9,12 @@ namespace LiveClassroom.Media.Tests.Sfu.Wrap;
 /// accelerated, paced rate and checks every packet: none lost, none out of order, every one decrypted.
 /// </summary>
 [Collection(WrapCollection.Name)]
-public sealed class SequenceWrapTests(WrapFixture fixture) : IDisposable
+public sealed class SequenceWrapTests(WrapFixture fixture) : WrapTest(fixture)
 {
     private const int Packets = 140_000;
     private const uint AudioSsrc = 0x5100_0001;
     private const uint VideoSsrc = 0x5100_0002;
     private const uint RtxSsrc = 0x5100_0003;
-    private readonly List<SyntheticPeer> _peers = [];
-    private MediaRoom? _room;
 
     [Fact]
     public void Video_MoreThanTwoSequenceCycles_EveryPacketArrivesInOrderAndDecrypts()
@@ -75,7 +73,7 @@ public sealed class SequenceWrapTests(WrapFixture fixture) : IDisposable
     public void StageSwitch_AfterTheSlotsSequenceWrapped_NewPublisherContinuesTheSequenceAndPictureIds()
     {
         var (room, first, subscriber, log, pacer) = PublisherAndSubscriber();
-        var secondPeer = Track(fixture.Connect(room, "pub2", publish: true, AudioSsrc + 16, VideoSsrc + 16, RtxSsrc + 16));
+        var secondPeer = Connect("pub2", publish: true, AudioSsrc + 16, VideoSsrc + 16, RtxSsrc + 16);
         var second = new WrapSender(secondPeer, 2, AudioSsrc + 16, VideoSsrc + 16, RtxSsrc + 16) { VideoSeq = 65_000, PictureId = 12_345 };
         room.Route("sub", "1", new MediaTrackSource("pub", "1"));
         first.VideoSeq = 50_000;
@@ -145,28 +143,10 @@ public sealed class SequenceWrapTests(WrapFixture fixture) : IDisposable
 
     private (MediaRoom Room, WrapSender Sender, SyntheticPeer Subscriber, ArrivalLog Log, Pacer Pacer) PublisherAndSubscriber()
     {
-        var room = _room = fixture.NewRoom();
-        var publisher = Track(fixture.Connect(room, "pub", publish: true, AudioSsrc, VideoSsrc, RtxSsrc));
-        var subscriber = Track(fixture.Connect(room, "sub", publish: false));
+        var room = Room;
+        var publisher = Connect("pub", publish: true, AudioSsrc, VideoSsrc, RtxSsrc);
+        var subscriber = Connect("sub", publish: false);
         var log = new ArrivalLog(subscriber);
-        return (room, new WrapSender(publisher, 1, AudioSsrc, VideoSsrc, RtxSsrc), subscriber, log, new Pacer(log, fixture.Server.Diagnostics));
-    }
-
-    private SyntheticPeer Track(SyntheticPeer peer)
-    {
-        _peers.Add(peer);
-        return peer;
-    }
-
-    public void Dispose()
-    {
-        foreach (var peer in _peers)
-        {
-            peer.Dispose();
-        }
-        if (_room is not null)
-        {
-            fixture.Server.CloseRoom(_room.Id);
-        }
+        return (room, new WrapSender(publisher, 1, AudioSsrc, VideoSsrc, RtxSsrc), subscriber, log, new Pacer(log, Fixture.Server.Diagnostics));
     }
 }
