@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Testing;
@@ -34,7 +35,7 @@ public sealed class RecordingMediaControl : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
     {
         if (sdpOffer.Contains("invalid", StringComparison.Ordinal))
         {
