@@ -23,13 +23,7 @@ public sealed class StreamLimitTests : IDisposable
     [Fact]
     public void ThreeHundredSsrcs_FromOnePeer_KeepOneStreamAndBoundedCacheBytes_AndCountTheDrops()
     {
-        var (server, room, publisher, _) = Start(new MediaServerOptions
-        {
-            BindAddress = IPAddress.Loopback,
-            AdvertisedAddresses = [IPAddress.Loopback],
-            VideoCodec = VideoCodecPreference.Vp8,
-            RetransmissionCacheBytes = CacheBytes,
-        });
+        var (server, room, publisher, _) = Start(cacheBytes: CacheBytes);
 
         // The announced stream first, then 300 made-up SSRCs claiming the same video mid, each with ~1 KB packets.
         for (var i = 0; i < 64; i++)
@@ -59,13 +53,7 @@ public sealed class StreamLimitTests : IDisposable
     [Fact]
     public void PerPeerLimit_StreamsBeyondIt_AreDroppedAndCounted()
     {
-        var (server, room, publisher, _) = Start(new MediaServerOptions
-        {
-            BindAddress = IPAddress.Loopback,
-            AdvertisedAddresses = [IPAddress.Loopback],
-            VideoCodec = VideoCodecPreference.Vp8,
-            MaxIncomingStreamsPerPeer = 1,
-        });
+        var (server, room, publisher, _) = Start(maxStreamsPerPeer: 1);
 
         SendAudio(publisher, AudioSsrc, 1);
         Assert.True(WaitUntil(() => Stats(room, "pub").IncomingStreams == 1), server.Diagnostics());
@@ -79,20 +67,21 @@ public sealed class StreamLimitTests : IDisposable
     [Fact]
     public void CameraRestart_NewSsrcAfterTheOldFellSilent_ReplacesTheStreamAndReachesTheSubscriber()
     {
-        var (server, room, publisher, subscriber) = Start(new MediaServerOptions
-        {
-            BindAddress = IPAddress.Loopback,
-            AdvertisedAddresses = [IPAddress.Loopback],
-            VideoCodec = VideoCodecPreference.Vp8,
-            StreamReplaceAfter = TimeSpan.FromMilliseconds(300),
-        });
+        var (server, room, publisher, subscriber) = Start(replaceAfter: TimeSpan.FromSeconds(1));
         const uint restarted = 0x4444_0099;
         SendVideo(publisher, VideoSsrc, 1, 300, fill: 1);
         Assert.True(WaitUntil(() => subscriber.RtpLog.Any(p => PayloadByte(p) == 1)), server.Diagnostics());
 
-        // While the old SSRC is fresh, a new one is refused; once the old has been silent long enough it takes over.
-        SendVideo(publisher, restarted, 1, 300, fill: 2);
-        Assert.True(WaitUntil(() => Stats(room, "pub").StreamLimitDrops >= 1), server.Diagnostics());
+        // While the old SSRC is live (a packet of it right before each new one), the new SSRC is refused...
+        ushort oldSeq = 2;
+        Assert.True(WaitUntil(() =>
+        {
+            SendVideo(publisher, VideoSsrc, oldSeq++, 300, fill: 1);
+            SendVideo(publisher, restarted, 1, 300, fill: 2);
+            return Stats(room, "pub").StreamLimitDrops >= 1;
+        }), server.Diagnostics());
+        Assert.DoesNotContain(subscriber.RtpLog, p => PayloadByte(p) == 2);
+        // ...and once the old one has been silent long enough, the new one takes its place.
         ushort seq = 2;
         Assert.True(WaitUntil(() =>
         {
@@ -102,9 +91,18 @@ public sealed class StreamLimitTests : IDisposable
         Assert.Equal(1, Stats(room, "pub").IncomingStreams);
     }
 
-    private (MediaServer Server, MediaRoom Room, SyntheticPeer Publisher, SyntheticPeer Subscriber) Start(MediaServerOptions options)
+    private (MediaServer Server, MediaRoom Room, SyntheticPeer Publisher, SyntheticPeer Subscriber) Start(
+        int cacheBytes = 256 * 1024, int maxStreamsPerPeer = 16, TimeSpan? replaceAfter = null)
     {
-        var server = new MediaServer(options);
+        var server = new MediaServer(new MediaServerOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            AdvertisedAddresses = [IPAddress.Loopback],
+            VideoCodec = VideoCodecPreference.Vp8,
+            RetransmissionCacheBytes = cacheBytes,
+            MaxIncomingStreamsPerPeer = maxStreamsPerPeer,
+            StreamReplaceAfter = replaceAfter ?? TimeSpan.FromSeconds(2),
+        });
         _owned.Add(server);
         var room = server.CreateRoom("r");
         room.AutoRoute = true;
