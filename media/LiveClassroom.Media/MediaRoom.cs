@@ -27,13 +27,23 @@ public sealed class MediaRoom
 
     internal SfuRoom Engine => _room;
 
-    /// <summary>Offer → answer. A known peer id renegotiates (tracks added/removed, ICE restart); existing mids keep their state.</summary>
+    /// <summary>Offer → answer, publishing every send m-section (tests and tools; see the overload for participants).</summary>
     /// <exception cref="Sdp.SdpFormatException">The offer cannot be negotiated.</exception>
-    public string Negotiate(string peerId, string sdpOffer)
+    /// <exception cref="MediaNegotiationException">The offer exceeds a limit (<see cref="MediaServerOptions.MaxMediaSections"/>).</exception>
+    public string Negotiate(string peerId, string sdpOffer) => Negotiate(peerId, sdpOffer, MediaNegotiationOptions.Unrestricted);
+
+    /// <summary>
+    /// Offer → answer. A known peer id renegotiates (tracks added/removed, ICE restart); existing mids keep their state.
+    /// Only the send m-sections <paramref name="options"/> allows are published.
+    /// </summary>
+    /// <exception cref="Sdp.SdpFormatException">The offer cannot be negotiated.</exception>
+    /// <exception cref="MediaNegotiationException">The offer exceeds a limit (<see cref="MediaServerOptions.MaxMediaSections"/>).</exception>
+    public string Negotiate(string peerId, string sdpOffer, MediaNegotiationOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(peerId);
         ArgumentException.ThrowIfNullOrEmpty(sdpOffer);
-        return _room.Negotiate(peerId, sdpOffer);
+        ArgumentNullException.ThrowIfNull(options);
+        return _room.Negotiate(peerId, sdpOffer, options);
     }
 
     /// <summary>Removes the peer: its tracks are unpublished, slots fed by them stop, <see cref="MediaServer.PeerGone"/> fires.</summary>

@@ -31,6 +31,11 @@ public sealed class MediaServer : IDisposable, ISfuEvents
         {
             throw new ArgumentException("RetransmissionCacheSize must be a power of two, at least 16", nameof(options));
         }
+        if (options.RetransmissionCacheBytes < PacketCache.MaxPacketSize || options.MaxIncomingStreamsPerPeer < 1 || options.MaxMediaSections < 1
+            || options.StreamReplaceAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentException("RetransmissionCacheBytes must hold a packet; stream and m-section limits must be positive", nameof(options));
+        }
         _options = options;
         _certificate = DtlsCertificate.Generate();
         _transport = new UdpTransport(new UdpTransportOptions

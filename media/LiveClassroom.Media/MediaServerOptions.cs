@@ -43,4 +43,25 @@ public sealed class MediaServerOptions
 
     /// <summary>Packets kept per video stream for answering NACKs (power of two).</summary>
     public int RetransmissionCacheSize { get; init; } = 512;
+
+    /// <summary>
+    /// Bytes of packets kept per video stream for NACKs (rounded up to 32 KiB chunks, allocated as the stream first
+    /// fills them). The default holds about two seconds of a 1.2 Mbps layer.
+    /// </summary>
+    public int RetransmissionCacheBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Incoming SSRCs one peer may have in all (layers and RTX over all its tracks). Each track already takes only its
+    /// negotiated rids (or one stream) plus one RTX each; packets of SSRCs beyond either limit are dropped and counted.
+    /// </summary>
+    public int MaxIncomingStreamsPerPeer { get; init; } = 16;
+
+    /// <summary>A new SSRC replaces a track's stream (a camera restart) only after the old one has been silent this long.</summary>
+    public TimeSpan StreamReplaceAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Most m-sections an offer may have (publish transceivers plus receive slots, rejected ones included); a larger
+    /// offer is refused with <see cref="MediaNegotiationException"/> (<c>too_many_media_sections</c>).
+    /// </summary>
+    public int MaxMediaSections { get; init; } = 40;
 }

@@ -27,7 +27,11 @@ internal sealed partial class ClassroomGrain
         string answer;
         try
         {
-            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer);
+            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        }
+        catch (MediaOfferRefusedException ex)
+        {
+            throw new RoomRuleException(RoomErrorCode.InvalidInput, $"The media offer exceeds a limit: {ex.Message}");
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {

@@ -30,7 +30,7 @@ internal sealed partial class ResearchSessionGrain
         try
         {
             rules.CheckMedia(person, offer);
-            answer = await NegotiateAsync(peerId, offer.SdpOffer);
+            answer = await NegotiateAsync(peerId, offer.SdpOffer, offer.Publish);
             rules.AttachMedia(person, peerId, offer);
         }
         catch (ResearchRuleException)
@@ -47,11 +47,15 @@ internal sealed partial class ResearchSessionGrain
         return new MediaAnswer(answer, peerId);
     }
 
-    private async Task<string> NegotiateAsync(string peerId, string sdpOffer)
+    private async Task<string> NegotiateAsync(string peerId, string sdpOffer, PublishedTracks publish)
     {
         try
         {
-            return await Services.Media.NegotiateAsync(MediaRoomId, peerId, sdpOffer);
+            return await Services.Media.NegotiateAsync(MediaRoomId, peerId, sdpOffer, publish);
+        }
+        catch (MediaOfferRefusedException ex)
+        {
+            throw new ResearchRuleException(ResearchRuleKind.Invalid, "media_limit", $"The media offer exceeds a limit: {ex.Message}", "音视频协商超出服务器限制（媒体段过多）。");
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {

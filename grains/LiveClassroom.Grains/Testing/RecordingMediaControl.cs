@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Testing;
 
 /// <summary>
 /// Stands in for the SFU: records every call and keeps the resulting route and mute tables, so tests check what the
-/// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP.
+/// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP, one containing
+/// "too-many-sections" like an offer over the SFU's m-section limit.
 /// </summary>
 public sealed class RecordingMediaControl : IMediaControl
 {
     private readonly ConcurrentQueue<string> _calls = new();
     private readonly ConcurrentDictionary<(string Room, string Peer, string Mid), MediaSource?> _routes = new();
     private readonly ConcurrentDictionary<(string Room, string Peer), bool> _muted = new();
+    private readonly ConcurrentDictionary<(string Room, string Peer), PublishedTracks> _publish = new();
 
     /// <summary>One line per call, e.g. <c>route class-1 peerA 3 -> lead:0</c>.</summary>
     public IReadOnlyList<string> Calls => [.. _calls];
@@ -19,6 +22,9 @@ public sealed class RecordingMediaControl : IMediaControl
     /// <summary>The source a subscriber's slot (mid) currently receives, or null.</summary>
     public MediaSource? RouteOf(string room, string subscriberPeerId, string mid) =>
         _routes.TryGetValue((room, subscriberPeerId, mid), out var s) ? s : null;
+
+    /// <summary>The publish mids the last negotiation of this peer passed to the media plane, or null.</summary>
+    public PublishedTracks? PublishOf(string room, string peerId) => _publish.TryGetValue((room, peerId), out var p) ? p : null;
 
     public bool IsMuted(string room, string publisherPeerId) => _muted.TryGetValue((room, publisherPeerId), out var m) && m;
 
@@ -34,12 +40,17 @@ public sealed class RecordingMediaControl : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
     {
         if (sdpOffer.Contains("invalid", StringComparison.Ordinal))
         {
             throw new FormatException("malformed SDP offer");
         }
+        if (sdpOffer.Contains("too-many-sections", StringComparison.Ordinal))
+        {
+            throw new MediaOfferRefusedException("too_many_media_sections", "The offer has 100 media sections; at most 40 are allowed.");
+        }
+        _publish[(roomId, peerId)] = publish;
         _calls.Enqueue($"negotiate {roomId} {peerId}");
         return Task.FromResult($"answer-for-{peerId}");
     }

@@ -9,26 +9,31 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 {
     private readonly DtlsCertificate _certificate;
     private readonly SrtpProtectionProfileId[] _offered;
+    private readonly ProtocolVersion _version;
+    private readonly int[] _cipherSuites;
 
-    public DtlsSrtpClient(DtlsCertificate certificate, SrtpProtectionProfileId[] offered)
+    /// <param name="version">The only DTLS version offered (default 1.2, as browsers).</param>
+    /// <param name="cipherSuites">Suites offered (default the server's: ECDHE-ECDSA with AES-GCM).</param>
+    public DtlsSrtpClient(DtlsCertificate certificate, SrtpProtectionProfileId[] offered, ProtocolVersion? version = null, int[]? cipherSuites = null)
     {
         _certificate = certificate;
         _offered = offered;
+        _version = version ?? ProtocolVersion.DTLSv12;
+        _cipherSuites = cipherSuites ?? DtlsSrtpServer.AllowedCipherSuites;
     }
 
     public DtlsSrtpKeyingMaterial? KeyingMaterial { get; private set; }
 
     public string? ServerFingerprint { get; private set; }
 
-    public override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv10;
+    /// <summary>The suite the server chose (0 before the handshake completes).</summary>
+    public int NegotiatedCipherSuite { get; private set; }
 
-    public override ProtocolVersion ClientVersion => ProtocolVersion.DTLSv12;
+    public override ProtocolVersion MinimumVersion => _version;
 
-    public override int[] GetCipherSuites() =>
-    [
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-    ];
+    public override ProtocolVersion ClientVersion => _version;
+
+    public override int[] GetCipherSuites() => [.. _cipherSuites];
 
     public override IDictionary GetClientExtensions()
     {
@@ -47,6 +52,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
+        NegotiatedCipherSuite = mContext.SecurityParameters.CipherSuite;
         var profile = SelectedProfile ?? throw new TlsFatalAlert(AlertDescription.handshake_failure);
         var material = mContext.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, DtlsSrtpKeyingMaterial.MaterialLength(profile));
         KeyingMaterial = new DtlsSrtpKeyingMaterial(profile, material, IsServer: false);

@@ -29,17 +29,19 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public string? LastAlert { get; private set; }
 
-    protected override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv10;
+    // RFC 6347 §4.1 / RFC 8827 §6.5: DTLS 1.2 only (a 1.0-only ClientHello gets protocol_version), and only the AEAD
+    // suites browsers offer (RFC 5289 §3.2, RFC 7525 §4.2): no CBC, no SHA-1 MAC (handshake_failure otherwise).
+    protected override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv12;
 
     protected override ProtocolVersion MaximumVersion => ProtocolVersion.DTLSv12;
 
-    protected override int[] GetCipherSuites() =>
+    internal static readonly int[] AllowedCipherSuites =
     [
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     ];
+
+    protected override int[] GetCipherSuites() => AllowedCipherSuites;
 
     protected override TlsSignerCredentials GetECDsaSignerCredentials() =>
         new DefaultTlsSignerCredentials(mContext, _certificate.Chain, _certificate.PrivateKey,

@@ -4,7 +4,12 @@ namespace LiveClassroom.Media.Sdp;
 /// <summary>Settles each m-section of a Chrome unified-plan offer; the SFU side of rid/simulcast follows RFC 8853 §5.3.</summary>
 internal static class SdpNegotiator
 {
-    public static List<NegotiatedMedia> Negotiate(SdpSessionDescription offer, VideoCodecPreference preference, bool transportCc)
+    /// <summary>Simulcast layers taken from one m-section (Chrome and Firefox send three); further rids are not answered.</summary>
+    public const int MaxRids = 4;
+
+    /// <param name="mayPublish">(mid, kind) → whether the peer may publish there; null: every send m-section.</param>
+    public static List<NegotiatedMedia> Negotiate(SdpSessionDescription offer, VideoCodecPreference preference, bool transportCc,
+        Func<string, string, bool>? mayPublish = null)
     {
         if (offer.Media.Count == 0)
         {
@@ -14,7 +19,7 @@ internal static class SdpNegotiator
         var mids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in offer.Media)
         {
-            var n = NegotiateOne(m, preference, transportCc);
+            var n = NegotiateOne(m, preference, transportCc, mayPublish);
             // RFC 8843 §7.2 / JSEP: mids identify m-sections; a repeated one makes the offer ambiguous.
             if (!mids.Add(n.Mid))
             {
@@ -25,7 +30,8 @@ internal static class SdpNegotiator
         return result;
     }
 
-    private static NegotiatedMedia NegotiateOne(SdpMediaDescription m, VideoCodecPreference preference, bool transportCc)
+    private static NegotiatedMedia NegotiateOne(SdpMediaDescription m, VideoCodecPreference preference, bool transportCc,
+        Func<string, string, bool>? mayPublish)
     {
         var mid = m.Mid ?? throw new SdpFormatException("an m-section has no a=mid (unified plan requires one)");
         var supportedKind = m.Kind is "audio" or "video";
@@ -34,7 +40,9 @@ internal static class SdpNegotiator
             return new NegotiatedMedia { Mid = mid, Kind = m.Kind, Rejected = true };
         }
 
-        var peerSends = m.Direction is SdpDirection.SendOnly or SdpDirection.SendRecv;
+        // RFC 8829 §5.3.1: the answerer may decline to receive; a send m-section the peer may not publish on is answered
+        // without recv (inactive for sendonly), so no track is created for it.
+        var peerSends = (m.Direction is SdpDirection.SendOnly or SdpDirection.SendRecv) && (mayPublish is null || mayPublish(mid, m.Kind));
         var peerReceives = m.Direction is SdpDirection.RecvOnly or SdpDirection.SendRecv;
         var sendCodecs = new List<RtpCodec>();
         RtpCodec? receiveCodec;
@@ -75,7 +83,7 @@ internal static class SdpNegotiator
         {
             foreach (var rid in m.Rids)
             {
-                if (rid.Direction == "send")
+                if (rid.Direction == "send" && rids.Count < MaxRids && !rids.Contains(rid.Id))
                 {
                     rids.Add(rid.Id);
                 }

@@ -6,8 +6,9 @@ namespace LiveClassroom.Media.Sfu;
 /// <summary>One SSRC a publisher sends on a track: a simulcast layer, the single stream, or an RTX stream repairing one.</summary>
 internal sealed class IncomingStream
 {
-    public IncomingStream(PublishedTrack track, uint ssrc, string? rid, IncomingStream? repairs, int cacheSize)
+    public IncomingStream(PublishedTrack track, uint ssrc, string? rid, IncomingStream? repairs, int cacheSize, int cacheBytes, long nowMillis)
     {
+        LastPacketMillis = nowMillis;
         Track = track;
         Ssrc = ssrc;
         Rid = rid;
@@ -15,7 +16,7 @@ internal sealed class IncomingStream
         Statistics = new RtpReceiveStatistics(ssrc, track.Codec.ClockRate);
         if (repairs is null && track.Kind == "video")
         {
-            Cache = new PacketCache(cacheSize);
+            Cache = new PacketCache(cacheSize, cacheBytes);
         }
     }
 
@@ -30,11 +31,17 @@ internal sealed class IncomingStream
 
     public bool IsRtx => Repairs is not null;
 
+    /// <summary>For a primary stream, the RTX stream repairing it once learnt (at most one).</summary>
+    public IncomingStream? RtxStream { get; set; }
+
     public PacketCache? Cache { get; }
 
     public RtpReceiveStatistics Statistics { get; }
 
     public bool ByeReceived { get; set; }
+
+    /// <summary>When the last packet arrived (Environment.TickCount64): a silent stream may be replaced by a new SSRC.</summary>
+    public long LastPacketMillis { get; set; }
 
     public bool HasSenderReport { get; private set; }
 

@@ -2,34 +2,48 @@
 namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
-/// A ring of preallocated buffers indexed by RTP sequence number (power-of-two size). Stores plain RTP as received from the
+/// A ring of slots indexed by RTP sequence number (power-of-two size). Stores plain RTP as received from the
 /// publisher. Slots remember the extended (rolled-over, RFC 3550 A.1) sequence number, so neither a wrapped slot nor a
 /// packet from an earlier 16-bit cycle is ever mistaken for the wanted one. Not thread-safe: owned by the room's packet path.
+/// Packets are stored back to back in a byte ring made of chunks that are allocated only when the ring first reaches
+/// them, up to a byte budget: a quiet or low-rate stream holds little memory, a busy one at most the budget.
 /// </summary>
 internal sealed class PacketCache
 {
     public const int MaxPacketSize = 1500;
 
-    private readonly byte[] _buffer;
-    private readonly int[] _lengths;
-    private readonly long[] _seqs;
-    private long _highest = long.MinValue;
-    private readonly int _mask;
+    /// <summary>Bytes per arena chunk; the budget is rounded up to whole chunks (at least one).</summary>
+    public const int ChunkSize = 32 * 1024;
 
-    public PacketCache(int capacity)
+    private readonly byte[]?[] _chunks;
+    private readonly long _ringBytes;
+    private readonly int _mask;
+    private int[]? _lengths;
+    private long[]? _seqs;
+    // Absolute byte position (ever increasing) of each slot's packet in the ring; valid while not overwritten.
+    private long[]? _positions;
+    private long _cursor;
+    private long _highest = long.MinValue;
+
+    public PacketCache(int capacity, int byteBudget = 0)
     {
         if (capacity <= 0 || (capacity & (capacity - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), "capacity must be a power of two");
         }
-        _buffer = new byte[capacity * MaxPacketSize];
-        _lengths = new int[capacity];
-        _seqs = new long[capacity];
-        Array.Fill(_seqs, long.MinValue);
+        var budget = byteBudget > 0 ? byteBudget : capacity * MaxPacketSize;
+        _chunks = new byte[]?[Math.Max(1, (budget + ChunkSize - 1) / ChunkSize)];
+        _ringBytes = (long)_chunks.Length * ChunkSize;
         _mask = capacity - 1;
     }
 
     public int Capacity => _mask + 1;
+
+    /// <summary>The most packet bytes this cache will ever hold (whole chunks).</summary>
+    public long ByteBudget => _ringBytes;
+
+    /// <summary>Bytes allocated so far: chunks reached plus the slot index (allocated with the first packet).</summary>
+    public long AllocatedBytes { get; private set; }
 
     public long Hits { get; private set; }
 
@@ -41,6 +55,10 @@ internal sealed class PacketCache
         {
             return;
         }
+        if (_seqs is null)
+        {
+            AllocateIndex();
+        }
         var extended = Extend(seq);
         if (_highest != long.MinValue && extended <= _highest - Capacity)
         {
@@ -51,25 +69,54 @@ internal sealed class PacketCache
         {
             _highest = extended;
         }
+        // A packet never spans chunks: skip the rest of the current chunk when it does not fit.
+        var offset = (int)(_cursor % ChunkSize);
+        if (offset + packet.Length > ChunkSize)
+        {
+            _cursor += ChunkSize - offset;
+            offset = 0;
+        }
+        var chunkIndex = (int)(_cursor / ChunkSize % _chunks.Length);
+        var chunk = _chunks[chunkIndex];
+        if (chunk is null)
+        {
+            chunk = _chunks[chunkIndex] = new byte[ChunkSize];
+            AllocatedBytes += ChunkSize;
+        }
+        packet.CopyTo(chunk.AsSpan(offset));
         var slot = seq & _mask;
-        packet.CopyTo(_buffer.AsSpan(slot * MaxPacketSize, MaxPacketSize));
-        _lengths[slot] = packet.Length;
-        _seqs[slot] = extended;
+        _positions![slot] = _cursor;
+        _lengths![slot] = packet.Length;
+        _seqs![slot] = extended;
+        _cursor += packet.Length;
     }
 
     public bool TryGet(ushort seq, out ReadOnlySpan<byte> packet)
     {
         var extended = Extend(seq);
         var slot = seq & _mask;
-        if (_highest == long.MinValue || extended > _highest || _seqs[slot] != extended)
+        // The bytes of a packet written more than one ring ago have been overwritten by newer packets.
+        if (_highest == long.MinValue || extended > _highest || _seqs![slot] != extended || _positions![slot] < _cursor - _ringBytes)
         {
             packet = default;
             Misses++;
             return false;
         }
-        packet = _buffer.AsSpan(slot * MaxPacketSize, _lengths[slot]);
+        var position = _positions[slot];
+        var chunk = _chunks[(int)(position / ChunkSize % _chunks.Length)]!;
+        packet = chunk.AsSpan((int)(position % ChunkSize), _lengths![slot]);
         Hits++;
         return true;
+    }
+
+    private void AllocateIndex()
+    {
+        var capacity = _mask + 1;
+        _lengths = new int[capacity];
+        _positions = new long[capacity];
+        _seqs = new long[capacity];
+        Array.Fill(_seqs, long.MinValue);
+        AllocatedBytes += capacity * (sizeof(int) + sizeof(long) + sizeof(long));
     }
 
     /// <summary>The sequence number as the extended value nearest the newest one stored (within half the 16-bit space).</summary>

@@ -75,8 +75,11 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public Dictionary<uint, SubscriberSlot> SlotsBySsrc { get; } = [];
 
-    /// <summary>SSRC → when to try identifying it again (Environment.TickCount64).</summary>
-    public Dictionary<uint, long> UnidentifiedSsrcs { get; } = [];
+    /// <summary>SSRC → when to try identifying it again (Environment.TickCount64), and whether a stream limit refused it.</summary>
+    public Dictionary<uint, (long RetryAt, bool OverLimit)> UnidentifiedSsrcs { get; } = [];
+
+    /// <summary>Packets dropped because their SSRC would exceed a stream limit (per track or per peer).</summary>
+    public long StreamLimitDrops { get; set; }
 
     public long BytesIn { get; set; }
 

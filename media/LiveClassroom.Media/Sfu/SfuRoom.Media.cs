@@ -1,5 +1,4 @@
 // RFC 3550 §5.1 / RFC 7667 §3.7 (switching SFU forwarding), RFC 8852 (rid), RFC 9143 §9.2 (mid demux), RFC 4588 §4 (RTX).
-using System.Text;
 using LiveClassroom.Media.Rtp;
 using LiveClassroom.Media.Sdp;
 using LiveClassroom.Media.Srtp;
@@ -36,11 +35,11 @@ internal sealed partial class SfuRoom
                 stream = IdentifyOrSkip(peer, plain, header);
                 if (stream is null)
                 {
-                    UnknownStreamPackets++;
                     return;
                 }
             }
             var recovered = false;
+            stream.LastPacketMillis = Environment.TickCount64;
             if (stream.Repairs is { } primary)
             {
                 // RTX: padding-only probes carry nothing; real retransmissions become the original packet again.
@@ -75,123 +74,6 @@ internal sealed partial class SfuRoom
 
     /// <summary>Benchmarks: the allocation counter of the thread that last ran the RTP path (a few ns per packet to read).</summary>
     internal long PacketThreadAllocatedBytes { get; private set; }
-
-    // An SSRC that could not be placed (say RTX probes before their layer is known) is retried at most every 250 ms,
-    // so identification (which allocates) never runs per packet.
-    private IncomingStream? IdentifyOrSkip(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
-    {
-        var now = Environment.TickCount64;
-        if (peer.UnidentifiedSsrcs.TryGetValue(header.Ssrc, out var retryAt) && now < retryAt)
-        {
-            return null;
-        }
-        var stream = IdentifyStream(peer, packet, header);
-        if (stream is null)
-        {
-            if (peer.UnidentifiedSsrcs.Count >= 64)
-            {
-                peer.UnidentifiedSsrcs.Clear();
-            }
-            peer.UnidentifiedSsrcs[header.Ssrc] = now + 250;
-        }
-        else
-        {
-            peer.UnidentifiedSsrcs.Remove(header.Ssrc);
-        }
-        return stream;
-    }
-
-    private IncomingStream? IdentifyStream(SfuPeer peer, ReadOnlySpan<byte> packet, in RtpHeader header)
-    {
-        NegotiatedMedia? media = null;
-        string? rid = null;
-        string? repairedRid = null;
-        foreach (var n in peer.Media)
-        {
-            if (!n.SfuReceives || n.Rejected)
-            {
-                continue;
-            }
-            if (n.Ssrcs.Contains(header.Ssrc) || n.RtxSsrcs.ContainsKey(header.Ssrc))
-            {
-                media = n;
-                break;
-            }
-        }
-        if (media is null)
-        {
-            foreach (var n in peer.Media)
-            {
-                if (n.Rejected || !n.SfuReceives || n.MidExtensionId is not { } midId)
-                {
-                    continue;
-                }
-                if (RtpExtensions.TryGetMid(packet, header, midId, out var mid) && AsciiEquals(mid, n.Mid))
-                {
-                    media = n;
-                    break;
-                }
-            }
-        }
-        if (media is null)
-        {
-            return null;
-        }
-        if (media.RidExtensionId is { } ridId && RtpExtensions.TryGetRid(packet, header, ridId, out var ridBytes))
-        {
-            rid = Encoding.ASCII.GetString(ridBytes);
-        }
-        if (media.RepairedRidExtensionId is { } rridId && RtpExtensions.TryGetRepairedRid(packet, header, rridId, out var rridBytes))
-        {
-            repairedRid = Encoding.ASCII.GetString(rridBytes);
-        }
-        if (!peer.Tracks.TryGetValue(media.Mid, out var track))
-        {
-            return null;
-        }
-        var isRtx = media.ReceiveRtxPayloadType == header.PayloadType;
-        IncomingStream stream;
-        if (isRtx)
-        {
-            IncomingStream? primary = null;
-            if (media.RtxSsrcs.TryGetValue(header.Ssrc, out var primarySsrc))
-            {
-                peer.StreamsBySsrc.TryGetValue(primarySsrc, out primary);
-            }
-            else if (repairedRid is not null || rid is not null)
-            {
-                primary = track.Layer(repairedRid ?? rid);
-                if (primary?.Rid != (repairedRid ?? rid))
-                {
-                    primary = null;
-                }
-            }
-            if (primary is null)
-            {
-                return null;
-            }
-            stream = new IncomingStream(track, header.Ssrc, primary.Rid, primary, _options.RetransmissionCacheSize);
-        }
-        else
-        {
-            if (header.PayloadType != track.Codec.PayloadType)
-            {
-                return null;
-            }
-            if (track.Rids.Count > 0 && (rid is null || !track.Rids.Contains(rid)))
-            {
-                return null;
-            }
-            stream = new IncomingStream(track, header.Ssrc, rid, null, _options.RetransmissionCacheSize);
-            track.Layers.Add(stream);
-        }
-        peer.StreamsBySsrc[header.Ssrc] = stream;
-        if (!isRtx)
-        {
-            OnLayerLearnt(track);
-        }
-        return stream;
-    }
 
     private void Forward(IncomingStream stream, ReadOnlySpan<byte> packet, in RtpHeader header, bool recovered)
     {
@@ -283,21 +165,5 @@ internal sealed partial class SfuRoom
             slot.OctetsSent += (uint)payload.Length;
             slot.PacketsForwarded++;
         }
-    }
-
-    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
-    {
-        if (bytes.Length != text.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] != text[i])
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -112,12 +112,13 @@ internal sealed partial class SfuRoom
     {
         lock (_lock)
         {
-            var text = new System.Text.StringBuilder($"room {Id}: srtpFail={SrtpFailures} unknown={UnknownStreamPackets} malformed={MalformedPackets}");
+            var text = new System.Text.StringBuilder($"room {Id}: srtpFail={SrtpFailures} unknown={UnknownStreamPackets} malformed={MalformedPackets} streamLimitDrops={StreamLimitDrops}");
             foreach (var peer in _peers.Values)
             {
                 text.Append($"; {peer.Id}: ice={peer.Ice.State} ok={peer.Ice.ResultCount(Ice.IceCheckResult.Success)} sel={peer.Ice.SelectedAddress} ");
                 text.Append($"dtls(conn={peer.Dtls.IsConnected} fail={peer.Dtls.HasFailed} rx={peer.Dtls.ReceivedDatagrams} tx={peer.Dtls.SentDatagrams} bad={peer.Dtls.MalformedDatagrams}) ");
-                text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped}");
+                text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped} ");
+                text.Append($"streamLimitDrops={peer.StreamLimitDrops} cacheBytes={BufferedBytes(peer)}");
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {
                     if (r != Ice.IceCheckResult.Success && peer.Ice.ResultCount(r) > 0)
@@ -169,7 +170,8 @@ internal sealed partial class SfuRoom
                 }
                 var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
                 list.Add(new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
-                    inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped));
+                    inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped,
+                    BufferedBytes(peer), peer.StreamsBySsrc.Count, peer.StreamLimitDrops));
             }
             return list;
         }

@@ -59,10 +59,17 @@ internal sealed partial class SfuRoom : IDisposable
     };
 
     /// <summary>Offer → answer for a new peer, or a renegotiation (tracks added/removed, ICE restart) of a known one.</summary>
-    public string Negotiate(string peerId, string sdpOffer)
+    public string Negotiate(string peerId, string sdpOffer, MediaNegotiationOptions options)
     {
         var offer = SdpParser.Parse(sdpOffer);
-        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc);
+        // Every m-section costs an answer section, and a receive one a slot with its rewriter: bound them all, not
+        // only the slots a participant declares.
+        if (offer.Media.Count > _options.MaxMediaSections)
+        {
+            throw new MediaNegotiationException(MediaNegotiationException.TooManyMediaSections,
+                $"The offer has {offer.Media.Count} media sections; at most {_options.MaxMediaSections} are allowed.");
+        }
+        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish);
         var first = offer.Media[0];
         var ufrag = offer.IceUfragOf(first) ?? throw new SdpFormatException("the offer has no a=ice-ufrag");
         _ = offer.IcePwdOf(first) ?? throw new SdpFormatException("the offer has no a=ice-pwd");

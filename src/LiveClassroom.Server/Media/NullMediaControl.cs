@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Server.Media;
@@ -25,7 +26,7 @@ public sealed class NullMediaControl : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default) =>
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default) =>
         Task.FromResult(RejectingAnswer(sdpOffer));
 
     public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default) => Task.CompletedTask;

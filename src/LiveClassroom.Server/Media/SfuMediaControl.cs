@@ -1,3 +1,4 @@
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Media;
 using LiveClassroom.Media.Sdp;
@@ -22,19 +23,44 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(publish);
         try
         {
             // A room moved here from a dead node has no SFU room yet: the first offer creates it.
             var room = server.GetRoom(roomId) ?? server.CreateRoom(roomId);
-            return Task.FromResult(room.Negotiate(peerId, sdpOffer));
+            return Task.FromResult(room.Negotiate(peerId, sdpOffer, PublishOptions(publish)));
+        }
+        catch (MediaNegotiationException ex)
+        {
+            throw new MediaOfferRefusedException(ex.Reason, ex.Message);
         }
         catch (SdpFormatException ex)
         {
             // The grain maps FormatException to a clear "invalid offer" error for that caller only.
             throw new FormatException(ex.Message, ex);
         }
+    }
+
+    /// <summary>The mids the room's rules let this participant publish: camera and screen as video, microphone as audio.</summary>
+    public static MediaNegotiationOptions PublishOptions(PublishedTracks publish)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        var mids = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (publish.CameraMid is { } camera)
+        {
+            mids[camera] = "video";
+        }
+        if (publish.ScreenMid is { } screen)
+        {
+            mids[screen] = "video";
+        }
+        if (publish.MicrophoneMid is { } microphone)
+        {
+            mids[microphone] = "audio";
+        }
+        return new MediaNegotiationOptions { PublishMids = mids };
     }
 
     public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default)

@@ -146,4 +146,29 @@ public sealed class ClassroomGrainMediaTests
         Assert.Equal("none", Routes(host, "device-1", 2)["stage1"]);
         Assert.Contains(host.Events.EventsOf(ClassScenario.Key), e => e.Type == ClassEventTypes.StageChanged && ((StageChanged)e.Payload).Stage.Count == 0);
     }
+
+    [Fact]
+    public async Task ConnectMedia_PassesEachParticipantsPublishMidsToTheMediaPlane_ObserverNone()
+    {
+        await using var host = TestGrainHost.Create();
+        await ClassWithMediaAsync(host);
+
+        Assert.Equal(new PublishedTracks("0", "1", "2"), host.Media.PublishOf(ClassScenario.ClassId, "teacher-1"));
+        Assert.Equal(new PublishedTracks("0", "1"), host.Media.PublishOf(ClassScenario.ClassId, "device-1"));
+        Assert.Equal(new PublishedTracks(), host.Media.PublishOf(ClassScenario.ClassId, ClassScenario.Observer.PrincipalId));
+    }
+
+    [Fact]
+    public async Task ConnectMedia_OfferOverAMediaPlaneLimit_InvalidInputSayingTheLimit()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+
+        var refused = await ClassScenario.RefusedAsync(() => room.ConnectMediaAsync(ClassScenario.Device(1),
+            new MediaOffer("v=0 too-many-sections", new PublishedTracks("0"), [])));
+
+        Assert.Equal(RoomErrorCode.InvalidInput, refused.Code);
+        Assert.Contains("at most 40", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("The SDP offer was refused", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -270,4 +270,18 @@ public sealed class ResearchSessionGrainMediaTests
         Assert.Empty((await session.GetLiveAsync(Host)).Tiles);
         Assert.Equal(ResearchSessionRules.StatusLive, (await session.GetLiveAsync(Host)).Status);
     }
+
+    [Fact]
+    public async Task ConnectMedia_OfferOverAMediaPlaneLimit_MediaLimitAndThePeerStaysAsItWas()
+    {
+        await using var host = TestGrainHost.Create();
+        var session = await LiveAsync(host);
+
+        var refused = await Assert.ThrowsAsync<ResearchRuleException>(() =>
+            session.ConnectMediaAsync(Host, new MediaOffer("v=0 too-many-sections", new PublishedTracks("cam", "mic"), Slots)));
+
+        Assert.Equal("media_limit", refused.Code);
+        Assert.Contains("at most 40", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(new PublishedTracks("cam", "mic"), host.Media.PublishOf(Room, HostId.ToString()));
+    }
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LiveClassroom.Server.Tests.Hubs;
 
 /// <summary>The real server in-process on its own database, with a recording media plane, plus hub connection helpers.</summary>
-public sealed class HubServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class HubServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private TestDatabase? _db;
     private DemoOrg? _org;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Media;
 
@@ -18,7 +19,7 @@ public sealed class RecordingMediaControl : IMediaControl
 
     public Task CloseRoomAsync(string roomId, CancellationToken ct = default) => Record($"close {roomId}");
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default)
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
     {
         var answer = NullMediaControl.RejectingAnswer(sdpOffer);
         // Like a WebRTC SFU: no ICE credentials, no session.
