@@ -13,7 +13,11 @@ public interface IMediaControl
 
     Task CloseRoomAsync(string roomId, CancellationToken ct = default);
 
-    /// <summary>Offer → answer. Also renegotiation and ICE restart, with the same peer id.</summary>
+    /// <summary>
+    /// Offer → answer. Also renegotiation and ICE restart, with the same peer id; an offer from a new connection (new
+    /// DTLS fingerprint and new ICE credentials) under a known peer id replaces that peer, keeping its routes.
+    /// </summary>
+    /// <exception cref="MediaRefusedException">The offer was refused, with the reason.</exception>
     Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, CancellationToken ct = default);
 
     Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default);

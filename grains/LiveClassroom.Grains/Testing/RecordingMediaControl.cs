@@ -5,7 +5,8 @@ namespace LiveClassroom.Grains.Testing;
 
 /// <summary>
 /// Stands in for the SFU: records every call and keeps the resulting route and mute tables, so tests check what the
-/// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP.
+/// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP; "refuse:{MediaRefusal}" is
+/// refused with that reason.
 /// </summary>
 public sealed class RecordingMediaControl : IMediaControl
 {
@@ -39,6 +40,10 @@ public sealed class RecordingMediaControl : IMediaControl
         if (sdpOffer.Contains("invalid", StringComparison.Ordinal))
         {
             throw new FormatException("malformed SDP offer");
+        }
+        if (sdpOffer.StartsWith("refuse:", StringComparison.Ordinal))
+        {
+            throw new MediaRefusedException(Enum.Parse<MediaRefusal>(sdpOffer["refuse:".Length..]), "refused by the test");
         }
         _calls.Enqueue($"negotiate {roomId} {peerId}");
         return Task.FromResult($"answer-for-{peerId}");
