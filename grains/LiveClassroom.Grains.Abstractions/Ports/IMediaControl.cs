@@ -14,11 +14,13 @@ public interface IMediaControl
     Task CloseRoomAsync(string roomId, CancellationToken ct = default);
 
     /// <summary>
-    /// Offer → answer. Also renegotiation and ICE restart, with the same peer id. Only the send m-sections named in
-    /// <paramref name="publish"/> are published (camera and screen as video, microphone as audio); any other send
-    /// m-section is answered without receiving. Throws <see cref="FormatException"/> for an offer that cannot be
-    /// negotiated and <see cref="MediaOfferRefusedException"/> for one over a media-plane limit.
+    /// Offer → answer. Also renegotiation and ICE restart, with the same peer id; an offer from a new connection (new
+    /// DTLS fingerprint and new ICE credentials) under a known peer id replaces that peer, keeping its routes. Only the
+    /// send m-sections named in <paramref name="publish"/> are published (camera and screen as video, microphone as
+    /// audio); any other send m-section is answered without receiving.
     /// </summary>
+    /// <exception cref="MediaRefusedException">The offer was refused, with the reason.</exception>
+    /// <exception cref="MediaOfferRefusedException">The offer is over a media-plane limit.</exception>
     Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, Classroom.PublishedTracks publish, CancellationToken ct = default);
 
     Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default);

@@ -37,7 +37,7 @@ internal sealed partial class ClassroomGrain
         {
             throw new RoomRuleException(RoomErrorCode.InvalidInput, $"The SDP offer was refused: {ex.Message}");
         }
-        catch (Exception ex) when (ex is not (RoomRuleException or OperationCanceledException))
+        catch (Exception ex) when (ex is not (RoomRuleException or MediaRefusedException or OperationCanceledException))
         {
             throw new GrainUnavailableException($"The media server could not take the offer: {ex.Message}", ex);
         }

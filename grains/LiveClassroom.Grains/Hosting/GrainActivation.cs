@@ -163,9 +163,11 @@ internal sealed partial class GrainActivation
         catch (Exception ex)
         {
             error = ex;
-            // Rule refusals change nothing, and a failure of another grain called from here is that grain's
-            // business. Anything else may have left this grain's memory ahead of its store: drop it.
-            if (ex is not (RoomRuleException or Research.ResearchRuleException or GrainOwnedElsewhereException or GrainUnavailableException or OperationCanceledException))
+            // Rule refusals (and the media plane refusing an offer, checked before anything changes) change nothing,
+            // and a failure of another grain called from here is that grain's business. Anything else may have left
+            // this grain's memory ahead of its store: drop it.
+            if (ex is not (RoomRuleException or Research.ResearchRuleException or Ports.MediaRefusedException
+                or GrainOwnedElsewhereException or GrainUnavailableException or OperationCanceledException))
             {
                 GrainHostLog.Fault(Host.Logger, ex, Key);
                 _deactivateAfterItem ??= DeactivationReason.Fault;

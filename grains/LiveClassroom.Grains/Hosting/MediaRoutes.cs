@@ -31,10 +31,15 @@ internal sealed class MediaRoutes
         }
     }
 
-    /// <summary>Drops what is known of a peer's slots (it renegotiated or left): its next routes are sent again.</summary>
+    /// <summary>
+    /// Drops what is known of a peer's slots and of the slots its tracks feed (it renegotiated, came back on a new
+    /// connection, or left): those routes are sent again. The SFU carries routes over to a replacing peer, but a peer
+    /// it dropped on its own (DTLS close, consent expiry) and then created afresh has none, so re-sending is what
+    /// makes both cases right.
+    /// </summary>
     public void Forget(string peerId)
     {
-        foreach (var key in _routes.Keys.Where(k => k.Peer == peerId).ToList())
+        foreach (var key in _routes.Where(r => r.Key.Peer == peerId || r.Value?.PublisherPeerId == peerId).Select(r => r.Key).ToList())
         {
             _routes.Remove(key);
         }

@@ -61,7 +61,7 @@ internal sealed partial class ResearchSessionGrain
         {
             throw new ResearchRuleException(ResearchRuleKind.Invalid, "bad_sdp", $"The SDP offer was refused: {ex.Message}", "无法解析 SDP 媒体协商信息。");
         }
-        catch (Exception ex) when (ex is not (ResearchRuleException or OperationCanceledException))
+        catch (Exception ex) when (ex is not (ResearchRuleException or MediaRefusedException or OperationCanceledException))
         {
             throw new GrainUnavailableException($"The media server could not take the offer: {ex.Message}", ex);
         }

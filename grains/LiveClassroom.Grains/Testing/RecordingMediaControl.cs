@@ -7,7 +7,7 @@ namespace LiveClassroom.Grains.Testing;
 /// <summary>
 /// Stands in for the SFU: records every call and keeps the resulting route and mute tables, so tests check what the
 /// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP, one containing
-/// "too-many-sections" like an offer over the SFU's m-section limit.
+/// "too-many-sections" like an offer over the SFU's m-section limit; "refuse:{MediaRefusal}" is refused with that reason.
 /// </summary>
 public sealed class RecordingMediaControl : IMediaControl
 {
@@ -49,6 +49,10 @@ public sealed class RecordingMediaControl : IMediaControl
         if (sdpOffer.Contains("too-many-sections", StringComparison.Ordinal))
         {
             throw new MediaOfferRefusedException("too_many_media_sections", "The offer has 100 media sections; at most 40 are allowed.");
+        }
+        if (sdpOffer.StartsWith("refuse:", StringComparison.Ordinal))
+        {
+            throw new MediaRefusedException(Enum.Parse<MediaRefusal>(sdpOffer["refuse:".Length..]), "refused by the test");
         }
         _publish[(roomId, peerId)] = publish;
         _calls.Enqueue($"negotiate {roomId} {peerId}");

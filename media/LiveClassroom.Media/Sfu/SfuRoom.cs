@@ -14,6 +14,7 @@ internal sealed partial class SfuRoom : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SfuPeer> _peers = new(StringComparer.Ordinal);
+    private readonly List<TapRegistration> _tapRegistrations = [];
     private readonly IMediaTransport _transport;
     private readonly DtlsCertificate _certificate;
     private readonly MediaServerOptions _options;
@@ -76,36 +77,40 @@ internal sealed partial class SfuRoom : IDisposable
         var fingerprint = offer.FingerprintOf(first) ?? throw new SdpFormatException("the offer has no a=fingerprint");
         if (offer.FingerprintAlgorithmOf(first) != "sha-256")
         {
-            throw new SdpFormatException("only sha-256 fingerprints are supported");
+            throw new SdpFormatException(SdpRefusal.Unsupported, "only sha-256 fingerprints are supported");
         }
 
+        SfuPeer? replaced = null;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             if (!_peers.TryGetValue(peerId, out var peer))
             {
-                peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
-                peer.Dtls.Connected += OnDtlsConnected;
-                peer.Dtls.Failed += OnDtlsFailed;
-                peer.Dtls.Closed += OnDtlsClosed;
-                var id = peerId;
-                peer.Ice.ConsentExpired += (_, _) => RemovePeer(id, "ICE consent expired");
-                _peers.Add(peerId, peer);
+                peer = AddPeer(peerId, fingerprint, ufrag);
             }
-            else
+            else if (!string.Equals(peer.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
             {
-                if (!string.Equals(peer.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
+                // RFC 9429 §5.11: the fingerprint may change only together with the ICE credentials.
+                if (peer.RemoteUfrag == ufrag)
                 {
-                    throw new SdpFormatException("a renegotiation may not change the DTLS fingerprint");
+                    throw new SdpFormatException(SdpRefusal.FingerprintChanged, "a renegotiation may not change the DTLS fingerprint");
                 }
-                if (peer.RemoteUfrag != ufrag)
-                {
-                    // RFC 8839 §4.4.1.1.1: an ICE restart gives the answerer new credentials too.
-                    peer.Ice.Restart(newRemoteUfrag: ufrag);
-                    peer.RemoteUfrag = ufrag;
-                }
+                // A new ICE/DTLS association (RFC 8842 §5) for the same peer id: the participant's page came back
+                // (reload, new tab, new RTCPeerConnection). It replaces the old peer at once; see TakeOver.
+                replaced = peer;
+                peer = AddPeer(peerId, fingerprint, ufrag);
+            }
+            else if (peer.RemoteUfrag != ufrag)
+            {
+                // RFC 8839 §4.4.1.1.1: an ICE restart gives the answerer new credentials too.
+                peer.Ice.Restart(newRemoteUfrag: ufrag);
+                peer.RemoteUfrag = ufrag;
             }
             ApplyMedia(peer, negotiated);
+            if (replaced is not null)
+            {
+                TakeOver(replaced, peer);
+            }
             peer.SessionVersion++;
             var credentials = peer.Ice.LocalCredentials;
             var (udp, tcp) = _candidates();
@@ -128,8 +133,26 @@ internal sealed partial class SfuRoom : IDisposable
             {
                 AutoRouteAll();
             }
-            return SdpAnswerWriter.Write(offer, negotiated, local, sendSlots);
+            var answer = SdpAnswerWriter.Write(offer, negotiated, local, sendSlots);
+            if (replaced is not null)
+            {
+                // Outside the lock: disposing joins the old DTLS thread, which may be waiting for the lock.
+                ThreadPool.QueueUserWorkItem(static p => p.Dispose(), replaced, preferLocal: false);
+            }
+            return answer;
         }
+    }
+
+    private SfuPeer AddPeer(string peerId, string fingerprint, string ufrag)
+    {
+        var peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
+        peer.Dtls.Connected += OnDtlsConnected;
+        peer.Dtls.Failed += OnDtlsFailed;
+        peer.Dtls.Closed += OnDtlsClosed;
+        // By instance, not id: a replaced peer's late expiry must not remove the peer that replaced it.
+        peer.Ice.ConsentExpired += (_, _) => RemovePeer(peer, "ICE consent expired");
+        _peers[peerId] = peer;
+        return peer;
     }
 
     // Mids stay stable across renegotiations: existing tracks and slots keep their state (SSRCs, rewriters).
@@ -257,10 +280,25 @@ internal sealed partial class SfuRoom : IDisposable
         SfuPeer? peer;
         lock (_lock)
         {
-            if (!_peers.Remove(peerId, out peer))
+            if (!_peers.TryGetValue(peerId, out peer))
             {
                 return;
             }
+        }
+        RemovePeer(peer, reason);
+    }
+
+    /// <summary>Removes this peer instance if it is still the room's peer for its id (a replaced one is already gone).</summary>
+    private void RemovePeer(SfuPeer peer, string reason)
+    {
+        var peerId = peer.Id;
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(peerId, out var current) || current != peer)
+            {
+                return;
+            }
+            _peers.Remove(peerId);
             peer.Gone = true;
             foreach (var track in peer.Tracks.Values.ToList())
             {
@@ -316,21 +354,30 @@ internal sealed partial class SfuRoom : IDisposable
             }
             track.Taps.Add(tap);
             RequestKeyframe(track.Layer(null), force: true);
-            return new TapRegistration(this, track, tap);
+            var registration = new TapRegistration(this, track, tap);
+            _tapRegistrations.Add(registration);
+            return registration;
         }
     }
 
-    private void RemoveTap(PublishedTrack track, RtpPacketTap tap)
+    private void RemoveTap(TapRegistration registration)
     {
         lock (_lock)
         {
-            track.Taps.Remove(tap);
+            // The tap may have moved to the track of a peer that replaced the publisher (TakeOver).
+            registration.Track.Taps.Remove(registration.Tap);
+            _tapRegistrations.Remove(registration);
         }
     }
 
+    /// <summary>A tap on a track; <see cref="Track"/> follows the tap when a replacing peer takes the track over.</summary>
     private sealed class TapRegistration(SfuRoom room, PublishedTrack track, RtpPacketTap tap) : IDisposable
     {
-        public void Dispose() => room.RemoveTap(track, tap);
+        public PublishedTrack Track { get; set; } = track;
+
+        public RtpPacketTap Tap { get; } = tap;
+
+        public void Dispose() => room.RemoveTap(this);
     }
 
     public IReadOnlyList<string> PeerIds()
@@ -376,20 +423,20 @@ internal sealed partial class SfuRoom : IDisposable
 
     private void RemoveBySession(DtlsSession session, string reason)
     {
-        string? peerId = null;
+        SfuPeer? found = null;
         lock (_lock)
         {
             foreach (var peer in _peers.Values)
             {
                 if (peer.Dtls == session)
                 {
-                    peerId = peer.Id;
+                    found = peer;
                 }
             }
         }
-        if (peerId is not null)
+        if (found is not null)
         {
-            RemovePeer(peerId, reason);
+            RemovePeer(found, reason);
         }
     }
 

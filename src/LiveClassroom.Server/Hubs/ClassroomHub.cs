@@ -160,6 +160,7 @@ public sealed partial class ClassroomHub(
         try
         {
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }
         catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))
@@ -212,6 +213,16 @@ public sealed partial class ClassroomHub(
         await base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>A second tab of the same account took the media peer over: the first is told, so it stops instead of fighting back.</summary>
+    private async Task TellPreviousMediaOwnerAsync(string classId, string principalId)
+    {
+        if (connections.ClaimMedia(classId, principalId, Context.ConnectionId) is { } previous)
+        {
+            LogMediaTakenOver(logger, classId);
+            await Clients.Client(previous).MediaTakenOver(new MediaTakenOverMessage(classId));
+        }
+    }
+
     private IClassroomGrain Grain(string classId) => grains.GetGrain<IClassroomGrain>(classId);
 
     private (string ClassId, RoomCaller Caller) Joined(string classId)
@@ -234,6 +245,9 @@ public sealed partial class ClassroomHub(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined class {ClassId} as {Role}")]
     private static partial void LogJoined(ILogger logger, string classId, RoomRole role);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: a participant's media moved to another of their connections")]
+    private static partial void LogMediaTakenOver(ILogger logger, string classId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not tell class {ClassId} about a lost connection: {Reason}")]
     private static partial void LogLostNotDelivered(ILogger logger, string classId, string reason);

@@ -1,4 +1,5 @@
 using LiveClassroom.Grains;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Research;
@@ -39,6 +40,10 @@ public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessP
         catch (ResearchApiException ex)
         {
             throw HubErrors.Create(ex.Code, ex.Message, ex.MessageZh);
+        }
+        catch (MediaRefusedException ex)
+        {
+            throw HubErrors.MediaRefused(ex, invocationContext.Hub is ResearchHub ? ResearchHubErrors.BadSdp : HubErrors.InvalidSdp);
         }
         catch (RoomRuleException ex) when (invocationContext.Hub is ResearchHub)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiveClassroom.Grains.Ports;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveClassroom.Server.Hubs;
@@ -18,6 +19,9 @@ public static class HubErrors
     public const string InvalidState = "invalid_state";
     public const string RoomMoved = "room_moved";
     public const string Unavailable = "unavailable";
+    public const string SdpUnsupported = "sdp_unsupported";
+    public const string FingerprintChanged = "media_fingerprint_changed";
+    public const string MediaUnavailable = "media_unavailable";
 
     public static HubException Create(string code, string message, string messageZh, string? ownerUrl = null)
     {
@@ -49,6 +53,24 @@ public static class HubErrors
 
     public static HubException BadSdp() =>
         Create(InvalidSdp, "The SDP offer could not be parsed.", "无法解析 SDP 媒体协商信息。");
+
+    /// <summary>
+    /// The media plane's refusal with its real reason; <paramref name="malformedCode"/> is the hub's own code for an
+    /// offer that is not usable SDP (<c>invalid_sdp</c> here, <c>bad_sdp</c> on the research hub).
+    /// </summary>
+    public static HubException MediaRefused(MediaRefusedException ex, string malformedCode) => ex.Reason switch
+    {
+        MediaRefusal.Unsupported => Create(SdpUnsupported,
+            $"The browser's media offer asks for something this server does not support ({ex.Message}).",
+            $"浏览器的媒体协商请求包含本服务器不支持的参数（{ex.Message}）。"),
+        MediaRefusal.FingerprintChanged => Create(FingerprintChanged,
+            "A renegotiation on the same media connection may not change its DTLS certificate; connect again with a new connection.",
+            "同一媒体连接在重新协商时不能更换 DTLS 证书，请重新建立媒体连接。"),
+        MediaRefusal.Unavailable => Create(MediaUnavailable,
+            "The media server cannot take the connection right now; try again shortly.",
+            "媒体服务器暂时无法接入，请稍后重试。"),
+        _ => Create(malformedCode, $"The SDP offer is malformed ({ex.Message}).", $"SDP 媒体协商信息格式有误（{ex.Message}）。"),
+    };
 
     public static HubException WrongState(string message, string messageZh) => Create(InvalidState, message, messageZh);
 

@@ -126,8 +126,15 @@ public sealed partial class ResearchHub(
             throw ResearchHubErrors.Bad($"at most {ResearchSessionRules.MaxReceiveSlots} receive slots");
         }
         await RequireStandingAsync(member, hostOnly: false);
+        var who = ResearchLiveHost.RoomCallerFor(member.Caller);
         var answer = await live.Grain(member.SessionId).ConnectMediaAsync(
-            ResearchLiveHost.RoomCallerFor(member.Caller), new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            who, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+        // A second tab of the same person took the media peer over: the first is told, so it stops instead of fighting back.
+        var key = member.SessionId.ToString();
+        if (connections.ClaimMedia(key, who.PrincipalId, Context.ConnectionId) is { } previous)
+        {
+            await Clients.Client(previous).MediaTakenOver(new MediaTakenOverMessage(key));
+        }
         return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
     }
 

@@ -11,6 +11,7 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TMember>> _byConnection = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byRoom = new();
+    private readonly ConcurrentDictionary<(string Room, string Principal), string> _mediaOwners = new();
 
     public void Add(string connectionId, string roomId, TMember member)
     {
@@ -30,9 +31,32 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
         return _byConnection.TryGetValue(connectionId, out var rooms) && rooms.TryRemove(roomId, out _);
     }
 
+    /// <summary>
+    /// Records that <paramref name="connectionId"/> now holds the principal's media peer in the room (its Negotiate
+    /// succeeded) and returns the connection that held it before, if that one is another connection still in the room:
+    /// a second tab took the media over and the first must be told (docs/HUB.md, <c>MediaTakenOver</c>).
+    /// </summary>
+    public string? ClaimMedia(string roomId, string principalId, string connectionId)
+    {
+        string? previous = null;
+        _mediaOwners.AddOrUpdate((roomId, principalId), connectionId, (_, old) =>
+        {
+            previous = old;
+            return connectionId;
+        });
+        return previous is not null && previous != connectionId && Find(previous, roomId) is not null ? previous : null;
+    }
+
     /// <summary>Forgets a closed connection; returns the rooms it had joined, as whom.</summary>
     public IReadOnlyList<(string RoomId, TMember Member)> RemoveConnection(string connectionId)
     {
+        foreach (var owner in _mediaOwners)
+        {
+            if (owner.Value == connectionId)
+            {
+                _mediaOwners.TryRemove(owner);
+            }
+        }
         if (!_byConnection.TryRemove(connectionId, out var rooms))
         {
             return [];
@@ -52,6 +76,13 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
     /// <summary>Detaches every connection from a room (the room left this node); returns their ids.</summary>
     public IReadOnlyList<string> RemoveRoom(string roomId)
     {
+        foreach (var owner in _mediaOwners.Keys)
+        {
+            if (owner.Room == roomId)
+            {
+                _mediaOwners.TryRemove(owner, out _);
+            }
+        }
         if (!_byRoom.TryRemove(roomId, out var connections))
         {
             return [];

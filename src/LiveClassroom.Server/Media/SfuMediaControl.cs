@@ -38,8 +38,19 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         }
         catch (SdpFormatException ex)
         {
-            // The grain maps FormatException to a clear "invalid offer" error for that caller only.
-            throw new FormatException(ex.Message, ex);
+            // The hubs give each reason its own error code, for that caller only.
+            var reason = ex.Reason switch
+            {
+                SdpRefusal.Unsupported => MediaRefusal.Unsupported,
+                SdpRefusal.FingerprintChanged => MediaRefusal.FingerprintChanged,
+                _ => MediaRefusal.Malformed,
+            };
+            throw new MediaRefusedException(reason, ex.Message, ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            // The SFU room closed under the offer (the class just ended or moved).
+            throw new MediaRefusedException(MediaRefusal.Unavailable, "the media room is closed", ex);
         }
     }
 

@@ -137,6 +137,20 @@ public sealed partial class Recorder
             track.Active = true;
             MarkDirty();
         }
+        var ssrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(item.Buffer.AsSpan(8, 4));
+        if (track.Ssrc != ssrc)
+        {
+            if (track.Ssrc != 0)
+            {
+                // The publisher came back on a new connection (page reload): its stream restarts with a new SSRC,
+                // sequence and timestamp base (RFC 3550 §8.2). ffmpeg's RTP input would drop or mistime it, so the
+                // part ends here and the next one starts from the new stream's first keyframe: the recording goes on,
+                // cut only by the reload's gap.
+                LogSourceChanged(_logger, RecordingId, track.Id);
+                MarkDirty();
+            }
+            track.Ssrc = ssrc;
+        }
         if (_dirty || _current is null)
         {
             if (_current is not null)
@@ -352,6 +366,9 @@ public sealed partial class Recorder
     internal static bool IsDiskFull(IOException ex) =>
         // ENOSPC is 28 on Linux; .NET puts errno in the low bits of HResult for unix I/O errors.
         (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId}: track {TrackId} restarted with a new SSRC; starting a new part")]
+    private static partial void LogSourceChanged(ILogger logger, Guid recordingId, string trackId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recorder {RecordingId} loop failed")]
     private static partial void LogLoopError(ILogger logger, Guid recordingId, Exception ex);

@@ -16,6 +16,9 @@ public sealed class RecorderTrack(string id, MediaKind kind, RtpCodecInfo codec,
 
     public bool Removed { get; set; }
 
+    /// <summary>The SSRC of the packets the running part was given (0 before the first); set on the recorder loop.</summary>
+    public uint Ssrc { get; set; }
+
     public long Packets;
 
     public long Dropped;

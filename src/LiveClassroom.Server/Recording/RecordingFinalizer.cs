@@ -42,7 +42,7 @@ public sealed partial class RecordingFinalizer(
             // worker (retried with back-off) gets the job, instead of concluding that nothing was recorded.
             throw new InvalidOperationException($"the segments of recording {recordingId} are on node {row.NodeId}, not here");
         }
-        var parts = await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct);
+        var parts = await WithoutPicturelessPartsAsync(recordingId, await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct), ct);
         if (parts.Count == 0)
         {
             await store.MarkNothingRecordedAsync(recordingId);
@@ -109,6 +109,38 @@ public sealed partial class RecordingFinalizer(
         File.Move(tmp, mp4, overwrite: true);
     }
 
+    /// <summary>
+    /// Drops parts whose video stream never got a picture (width 0: no keyframe reached ffmpeg before the part ended,
+    /// e.g. a short part cut by a publisher's reload) when other parts have one: the concat demuxer takes its stream
+    /// layout from the first part, and the MP4 muxer refuses a video stream without dimensions.
+    /// </summary>
+    private async Task<IReadOnlyList<SegmentCatalog.Part>> WithoutPicturelessPartsAsync(Guid recordingId, IReadOnlyList<SegmentCatalog.Part> parts, CancellationToken ct)
+    {
+        var pictureless = new List<SegmentCatalog.Part>();
+        var withPicture = 0;
+        foreach (var part in parts)
+        {
+            var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
+                ["-v", "error", "-select_streams", "v", "-show_entries", "stream=width", "-of", "csv=p=0", part.Segments[0].FullPath],
+                TimeSpan.FromSeconds(60), ct);
+            var width = r.Ok && int.TryParse(r.StdOut.Trim().Split('\n')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : -1;
+            if (width == 0)
+            {
+                pictureless.Add(part);
+            }
+            else if (width > 0)
+            {
+                withPicture++;
+            }
+        }
+        if (pictureless.Count == 0 || withPicture == 0)
+        {
+            return parts;
+        }
+        LogPicturelessParts(logger, recordingId, string.Join(",", pictureless.Select(p => p.Name)));
+        return [.. parts.Where(p => !pictureless.Contains(p))];
+    }
+
     private async Task<bool> HasVideoAsync(string file, CancellationToken ct)
     {
         var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
@@ -142,6 +174,9 @@ public sealed partial class RecordingFinalizer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} finalized: {Duration:0.0} s from {Parts} part(s)")]
     private static partial void LogFinalized(ILogger logger, Guid recordingId, double duration, int parts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: parts {Parts} never got a picture and are left out of the MP4")]
+    private static partial void LogPicturelessParts(ILogger logger, Guid recordingId, string parts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} has no media to finalize")]
     private static partial void LogNothing(ILogger logger, Guid recordingId);

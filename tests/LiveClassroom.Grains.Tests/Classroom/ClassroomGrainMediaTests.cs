@@ -133,6 +133,46 @@ public sealed class ClassroomGrainMediaTests
     }
 
     [Fact]
+    public async Task ConnectMedia_LeadComesBackOnANewConnection_EveryRouteFedByTheLeadIsSentAgain()
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        var callsBefore = host.Media.Calls.Count;
+
+        // The teacher's page reloads: same participant, same peer id, a new offer.
+        await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3));
+
+        var newCalls = host.Media.Calls.Skip(callsBefore).ToList();
+        // The SFU may have dropped the old peer (and with it the routes it fed) before the new one came: every
+        // subscriber's main, main-audio and screen are routed to the lead again.
+        foreach (var (peer, first) in new[] { ("device-1", 2), ("device-2", 2), ("device-3", 2), ("researcher-1", 0) })
+        {
+            Assert.Contains($"route {ClassScenario.ClassId} {peer} {first} -> teacher-1:0", newCalls);
+            Assert.Contains($"route {ClassScenario.ClassId} {peer} {first + 1} -> teacher-1:1", newCalls);
+            Assert.Contains($"route {ClassScenario.ClassId} {peer} {first + 2} -> teacher-1:2", newCalls);
+        }
+        Assert.Equal("teacher-1:0", Routes(host, "device-1", 2)["main"]);
+    }
+
+    [Theory]
+    [InlineData(MediaRefusal.FingerprintChanged)]
+    [InlineData(MediaRefusal.Unsupported)]
+    [InlineData(MediaRefusal.Unavailable)]
+    public async Task ConnectMedia_MediaPlaneRefuses_TheCallerGetsTheRealReasonAndTheClassIsUntouched(MediaRefusal reason)
+    {
+        await using var host = TestGrainHost.Create();
+        var room = await ClassWithMediaAsync(host);
+        var before = await room.GetSnapshotAsync(ClassScenario.Lead);
+
+        var refused = await Assert.ThrowsAsync<MediaRefusedException>(() =>
+            room.ConnectMediaAsync(ClassScenario.Device(1), new MediaOffer("refuse:" + reason, new PublishedTracks("0"), [])));
+
+        Assert.Equal(reason, refused.Reason);
+        Assert.Equal(before.Sequence, (await room.GetSnapshotAsync(ClassScenario.Lead)).Sequence);
+        Assert.Equal("teacher-1:0", Routes(host, "device-1", 2)["main"]);
+    }
+
+    [Fact]
     public async Task Leave_LastParticipantOfStagedClassroom_FreesSeatAndRemovesPeer()
     {
         await using var host = TestGrainHost.Create();

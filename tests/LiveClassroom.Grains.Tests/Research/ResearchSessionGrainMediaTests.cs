@@ -284,4 +284,19 @@ public sealed class ResearchSessionGrainMediaTests
         Assert.Contains("at most 40", refused.Message, StringComparison.Ordinal);
         Assert.Equal(new PublishedTracks("cam", "mic"), host.Media.PublishOf(Room, HostId.ToString()));
     }
+
+    [Fact]
+    public async Task ConnectMedia_FingerprintChangedOnTheSameConnection_RefusedWithThatReasonAndSessionRunsOn()
+    {
+        await using var host = TestGrainHost.Create();
+        var session = await LiveAsync(host);
+        await session.JoinAsAsync(Participant(1), ResearchRoles.Participant, "c1");
+
+        var refused = await Assert.ThrowsAsync<MediaRefusedException>(() =>
+            session.ConnectMediaAsync(Participant(1), new MediaOffer("refuse:FingerprintChanged", new PublishedTracks("cam"), Slots)));
+
+        Assert.Equal(MediaRefusal.FingerprintChanged, refused.Reason);
+        Assert.Empty((await session.GetLiveAsync(Host)).Tiles);
+        Assert.Equal(ResearchSessionRules.StatusLive, (await session.GetLiveAsync(Host)).Status);
+    }
 }

@@ -27,6 +27,13 @@ public sealed class RecordingMediaControl : IMediaControl
         {
             throw new FormatException("offer without ICE credentials");
         }
+        // "a=x-refuse:{MediaRefusal}" plays the SFU refusing a well-formed offer for that reason.
+        var refuse = sdpOffer.IndexOf("a=x-refuse:", StringComparison.Ordinal);
+        if (refuse >= 0)
+        {
+            var reason = sdpOffer[(refuse + "a=x-refuse:".Length)..].Split('\r')[0];
+            throw new MediaRefusedException(Enum.Parse<MediaRefusal>(reason), "refused by the test media plane");
+        }
         Calls.Enqueue($"negotiate {roomId} {peerId}");
         return Task.FromResult(answer);
     }

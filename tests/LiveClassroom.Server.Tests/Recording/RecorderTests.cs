@@ -108,6 +108,31 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Record_PublisherReturnsWithNewSsrcs_NewPartAndOnlyTheGapIsMissing()
+    {
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-reload");
+        double firstFed;
+        await using (var before = RtpFeeder.Start(recorder, "h264", 5))
+        {
+            await before.WaitAsync();
+            firstFed = before.FedSeconds;
+        }
+        // The same tracks come back at once from another "page": new SSRCs, sequence numbers and timestamps, and
+        // less of a pause than ffmpeg's 2 s listen timeout, so only the recorder can notice the change.
+        await using var after = RtpFeeder.Start(recorder, "h264", 5, declare: false);
+        await after.WaitAsync();
+        await recorder.StopAsync();
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.Equal("ready", row.Status);
+        Assert.Equal(2, row.Parts);
+        var expected = firstFed + after.FedSeconds;
+        // Each part starts at a keyframe (1 s GOP), so up to a second per part may go.
+        Assert.InRange(row.DurationSeconds!.Value, expected - 2, expected + 1);
+    }
+
+    [Fact]
     public async Task Record_TwoMicrophones_MixedIntoOneAacTrack()
     {
         _ = factory.Server;

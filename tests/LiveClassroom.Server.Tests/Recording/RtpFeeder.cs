@@ -30,12 +30,16 @@ public sealed class RtpFeeder : IAsyncDisposable
     public double FedSeconds => _firstTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_firstTicks, Interlocked.Read(ref _lastTicks)).TotalSeconds;
 
     /// <param name="secondAudio">Adds a second microphone (another tone) as a separate audio track.</param>
-    public static RtpFeeder Start(IRecordingInput input, string videoCodec, double seconds, bool secondAudio = false)
+    /// <param name="declare">False: feed tracks an earlier feeder declared (a publisher coming back with new SSRCs).</param>
+    public static RtpFeeder Start(IRecordingInput input, string videoCodec, double seconds, bool secondAudio = false, bool declare = true)
     {
         var feeder = new RtpFeeder();
         var vp8 = videoCodec == "vp8";
-        input.AddTrack(VideoTrack, MediaKind.Video, vp8 ? RtpCodecInfo.Vp8() : RtpCodecInfo.H264());
-        input.AddTrack(AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        if (declare)
+        {
+            input.AddTrack(VideoTrack, MediaKind.Video, vp8 ? RtpCodecInfo.Vp8() : RtpCodecInfo.H264());
+            input.AddTrack(AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        }
         var videoPort = feeder.Listen(input, VideoTrack);
         var audioPort = feeder.Listen(input, AudioTrack);
         string[] extra = [];

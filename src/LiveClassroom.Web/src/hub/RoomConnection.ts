@@ -26,6 +26,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   lastError: unknown = null;
   /** Called after every (re)join: the media layer renegotiates (with an ICE restart after the first). */
   onJoined: (firstJoin: boolean) => void = () => {};
+  /** Another connection of the same account negotiated media in this room and now holds it (MediaTakenOver). */
+  onMediaTakenOver: () => void = () => {};
   private conn: HubConnection | null = null;
   private stopped = false;
   private baseUrl = "";
@@ -88,6 +90,9 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
       this.status = "reconnecting";
       this.changed();
       this.restart();
+    });
+    conn.on("MediaTakenOver", (e: { classId: string }) => {
+      if (e.classId === this.roomId) this.onMediaTakenOver();
     });
     conn.onreconnecting(() => {
       this.status = "reconnecting";

@@ -1,4 +1,4 @@
-import { pick, t } from "../i18n";
+import { pick, t, type MessageKey } from "../i18n";
 
 /** A refused hub call: HUB.md puts {error, message, messageZh[, ownerUrl]} as JSON after "HubException: ". */
 export class HubError extends Error {
@@ -28,4 +28,22 @@ export function toHubError(e: unknown): HubError {
     }
   }
   return new HubError("connection", { message: t("error.connection") });
+}
+
+/** Negotiation refusals the client words itself (docs/HUB.md, "Errors"); others keep the server's message. */
+const mediaErrorKeys: Record<string, MessageKey> = {
+  invalid_sdp: "mediaError.malformed",
+  bad_sdp: "mediaError.malformed",
+  sdp_unsupported: "mediaError.unsupported",
+  media_fingerprint_changed: "mediaError.fingerprintChanged",
+  media_unavailable: "mediaError.unavailable",
+  unavailable: "mediaError.unavailable",
+  connection: "mediaError.connection",
+};
+
+/** A failed media negotiation in the UI's language, naming its real reason. */
+export function localizedMediaError(e: unknown): string {
+  const err = toHubError(e);
+  const key = mediaErrorKeys[err.code];
+  return key ? t(key) : err.localized;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { toHubError } from "../hub/errors";
+import { localizedMediaError } from "../hub/errors";
 import { MediaSession, type SlotSpec } from "../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../media/devices";
 
@@ -7,6 +7,8 @@ import { openLocalMedia, type LocalMedia } from "../media/devices";
 export interface LiveHub {
   subscribe(l: () => void): () => void;
   invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  /** Called when another connection of the same account took this room's media over (MediaTakenOver). */
+  onMediaTakenOver: () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,7 +22,6 @@ export abstract class LiveRoom<H extends LiveHub> {
   readonly media: MediaSession;
   local: LocalMedia = { camera: null, microphone: null, cameraError: null, microphoneError: null };
   announcements: { id: number; text: string }[] = [];
-  mediaError: string | null = null;
   private readonly listeners = new Set<() => void>();
   private nextId = 1;
   private localOpened: Promise<void> | null = null;
@@ -32,6 +33,25 @@ export abstract class LiveRoom<H extends LiveHub> {
     this.media = new MediaSession((offer, desc) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
     hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
+    // A second tab (or device) of this account took the media: stop here, and stay stopped until the user takes it back,
+    // so two tabs never take it from each other in a loop.
+    hub.onMediaTakenOver = () => this.media.suspend();
+  }
+
+  /** The latest negotiation refusal in the UI's language (retried with back-off meanwhile when that may help), or null. */
+  get mediaError(): string | null {
+    return this.media.lastError && this.media.state !== "suspended" ? localizedMediaError(this.media.lastError) : null;
+  }
+
+  /** True while another tab or device of this account holds the media (see takeMediaBack). */
+  get mediaTakenOver(): boolean {
+    return this.media.state === "suspended";
+  }
+
+  /** The user chose to continue in this tab: it takes the media back (and the other tab is told in turn). */
+  async takeMediaBack(): Promise<void> {
+    await this.media.resume().catch(() => {});
+    this.changed();
   }
 
   /** Whether this person sends camera and microphone. */
@@ -66,14 +86,17 @@ export abstract class LiveRoom<H extends LiveHub> {
     return this.localOpened;
   }
 
-  /** Opens camera and microphone (publishers only) and negotiates; a refusal becomes mediaError in the UI's language. */
+  /**
+   * Opens camera and microphone (publishers only) and negotiates; a refusal shows as mediaError. Nothing happens while
+   * another tab holds the media: a hub rejoin must not take it back by itself.
+   */
   protected async negotiateMedia(iceRestart: boolean): Promise<void> {
+    if (this.mediaTakenOver) return;
     try {
       await this.openLocal();
       await this.media.negotiate(iceRestart);
-      this.mediaError = null;
-    } catch (e) {
-      this.mediaError = toHubError(e).localized;
+    } catch {
+      // Kept in media.lastError (shown as mediaError) and retried with back-off when another attempt may help.
     }
     this.changed();
   }

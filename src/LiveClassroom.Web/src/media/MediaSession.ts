@@ -1,4 +1,6 @@
+import { toHubError } from "../hub/errors";
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
+import { FrameWatch } from "./FrameWatch";
 
 export interface SlotSpec {
   name: string;
@@ -7,12 +9,25 @@ export interface SlotSpec {
 
 export type Negotiator = (sdpOffer: string, description: MediaDescription) => Promise<string>;
 
+/** Refusals that another attempt cannot fix: shown to the user, not retried (docs/HUB.md, "Errors"). */
+const finalRefusals = new Set([
+  "forbidden", "invalid_input", "bad_input", "invalid_state", "class_not_found", "invalid_sdp", "bad_sdp", "sdp_unsupported",
+  "not_a_member", "not_a_person", "session_not_found", "session_cancelled", "session_ended", "unauthorized",
+]);
+
+/** Back-off between negotiation retries: 1 s, 2 s, 4 s, 8 s, then every 10 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(10_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
 /**
  * The participant's one RTCPeerConnection to the SFU: sendonly camera/microphone (and screen while
  * sharing) plus a fixed set of recvonly receive slots whose sources the server switches without
- * renegotiation. State machine: idle → negotiating → connected ⇄ recovering (ICE restart), closed.
- * Negotiations are serialised; a failed renegotiation rebuilds the peer connection from scratch
- * (e.g. the room moved to another node with another DTLS certificate).
+ * renegotiation. State machine: idle → negotiating → connected ⇄ recovering (ICE restart), closed;
+ * any state → suspended (another tab of the same account took the media over) → negotiating on resume().
+ * Negotiations are serialised; a failed one rebuilds the peer connection from scratch (a new DTLS
+ * certificate and ICE credentials, which the SFU takes as this participant's new connection) and, while
+ * that keeps failing for a reason another attempt may fix, tries again with back-off (retryDelayMs).
  */
 export class MediaSession {
   private pc!: RTCPeerConnection;
@@ -27,14 +42,30 @@ export class MediaSession {
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
   /** Remote media per slot name (main, screen, stage, …). */
   readonly streams = new Map<string, MediaStream>();
-  state: RTCPeerConnectionState | "idle" = "idle";
+  state: RTCPeerConnectionState | "idle" | "suspended" = "idle";
   lastError: unknown = null;
+  /** Failed negotiation attempts in a row (0 once one succeeds); the next retry waits retryDelayMs(attempts). */
+  attempts = 0;
+  private retryTimer: number | undefined;
+  private readonly frames = new FrameWatch(() => this.videoReceivers(), () => this.changed());
 
   constructor(
     private readonly negotiator: Negotiator,
     private slotSpecs: SlotSpec[],
   ) {
     this.build();
+    this.frames.start();
+  }
+
+  /** True while the named video slot's frames have stopped for more than ~2 s after having flowed (see FrameWatch). */
+  stalled(slot: string): boolean {
+    return this.state !== "suspended" && this.frames.stalled(slot);
+  }
+
+  private videoReceivers(): Map<string, RTCRtpReceiver> {
+    const map = new Map<string, RTCRtpReceiver>();
+    for (const s of this.slots) if (s.spec.kind === "video" && this.streams.has(s.spec.name)) map.set(s.spec.name, s.transceiver.receiver);
+    return map;
   }
 
   subscribe(l: () => void): () => void {
@@ -48,6 +79,7 @@ export class MediaSession {
 
   private build(): void {
     this.pc?.close();
+    this.streams.clear();
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc = pc;
     this.camera = this.microphone = this.screen = null;
@@ -136,23 +168,38 @@ export class MediaSession {
     if (this.state !== "idle") await this.negotiate(false);
   }
 
-  /** Fire-and-forget ICE restart; a failure is kept in lastError and retried by the next state change or hub rejoin. */
+  /** Fire-and-forget ICE restart; a failure is kept in lastError and retried with back-off. */
   private restartIce(): void {
     this.negotiate(true).catch(() => {});
   }
 
-  /** Offer → hub Negotiate → answer. Serialised; iceRestart after a network change. */
+  /**
+   * Offer → hub Negotiate → answer. Serialised; iceRestart after a network change. A failure rebuilds the peer
+   * connection and tries once more at once; if that fails too for a reason another attempt may fix, a retry is
+   * scheduled with back-off and the returned promise rejects with the error (shown meanwhile).
+   */
   negotiate(iceRestart = false): Promise<void> {
+    clearTimeout(this.retryTimer);
     const run = async () => {
-      if (this.closed) return;
+      if (this.closed || this.suspended) return;
       try {
-        await this.negotiateOnce(iceRestart);
+        try {
+          await this.negotiateOnce(iceRestart);
+        } catch (e) {
+          this.lastError = e;
+          if (this.closed || this.suspended || !retryable(e)) throw e;
+          // A renegotiation the old peer cannot accept: start over with a fresh peer connection.
+          this.build();
+          await this.negotiateOnce(false);
+        }
+        this.attempts = 0;
       } catch (e) {
         this.lastError = e;
-        if (this.closed) return;
-        // A renegotiation the old peer cannot accept: start over with a fresh peer connection.
-        this.build();
-        await this.negotiateOnce(false);
+        if (!this.closed && !this.suspended && retryable(e)) {
+          this.attempts++;
+          this.retryTimer = window.setTimeout(() => void this.negotiate(false).catch(() => {}), retryDelayMs(this.attempts));
+        }
+        throw e;
       }
     };
     const next = this.queue.then(run, run);
@@ -161,6 +208,31 @@ export class MediaSession {
       this.changed();
     });
     return next;
+  }
+
+  // A method, not a narrowed field read: suspend() may run while a negotiation awaits the hub.
+  private get suspended(): boolean {
+    return this.state === "suspended";
+  }
+
+  /** Another tab of the same account took the media over: stop sending and receiving, and do not try again by itself. */
+  suspend(): void {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.disconnectTimer);
+    this.pc.close();
+    this.streams.clear();
+    this.state = "suspended";
+    this.lastError = null;
+    this.changed();
+  }
+
+  /** Takes the media back (the user chose to continue here): a fresh peer connection, negotiated now. */
+  resume(): Promise<void> {
+    if (this.state !== "suspended") return Promise.resolve();
+    this.state = "new";
+    this.build();
+    this.changed();
+    return this.negotiate(false);
   }
 
   private async negotiateOnce(iceRestart: boolean): Promise<void> {
@@ -178,6 +250,8 @@ export class MediaSession {
       receiveSlots: this.slots.map<ReceiveSlot>((s) => ({ mid: s.transceiver.mid!, kind: s.spec.kind, name: s.spec.name })),
     };
     const answer = await this.negotiator(pc.localDescription!.sdp, description);
+    // Suspended or rebuilt while the hub answered: this answer belongs to a peer connection that is gone.
+    if (pc !== this.pc || this.suspended) return;
     await pc.setRemoteDescription({ type: "answer", sdp: answer });
     this.lastError = null;
     this.changed();
@@ -227,9 +301,15 @@ export class MediaSession {
   close(): void {
     this.closed = true;
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.retryTimer);
+    this.frames.stop();
     this.pc.close();
     this.state = "closed";
   }
+}
+
+function retryable(e: unknown): boolean {
+  return !finalRefusals.has(toHubError(e).code);
 }
 
 function gatheringComplete(pc: RTCPeerConnection): Promise<void> {

@@ -34,7 +34,12 @@ export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; room
         <li key={c.classroomId} class={`tile${c.stageSeat ? " on-stage" : ""}${c.present ? "" : " absent"}`} data-testid="classroom-tile" data-classroom={c.classroomId}>
           <div class="tile-video">
             {c.stageSeat && stream ? (
-              <VideoView stream={stream} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
+              <>
+                <VideoView stream={stream} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
+                {live.media.stalled(`stage${c.stageSeat}`) && (
+                  <p class="stalled-note" role="status" data-testid="stage-stalled">{t("tiles.stalled", { name: c.name })}</p>
+                )}
+              </>
             ) : (
               <div class="no-video">{c.present ? t("tiles.offStage") : t("tiles.absent")}</div>
             )}

@@ -9,6 +9,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { LiveRegion } from "../../components/LiveRegion";
 import { ChatPanel } from "../../components/ChatPanel";
 import { AudioSink } from "../../components/MediaView";
+import { MediaTakenOver } from "../../components/MediaTakenOver";
 import { DevicePanel } from "./DevicePanel";
 import { ClassroomTiles } from "./ClassroomTiles";
 import { HandQueue } from "./HandQueue";
@@ -54,6 +55,7 @@ export function ConsolePage({ classId }: { classId: string }) {
               )}
               {s.state === "Ended" && <p class="ended-note" role="status" data-testid="console-ended">{t("console.ended")}</p>}
               {live.mediaError && s.state === "Live" && <Notice text={t("media.negotiateFailed", { reason: live.mediaError })} testId="media-error" />}
+              {s.state === "Live" && <MediaTakenOver live={live} />}
               <Notice text={error} testId="action-error" />
             </div>
             <div class="console-grid">

@@ -6,6 +6,7 @@ import { LiveClass, classroomSlots, useLiveClass } from "../../live/LiveClass";
 import { classroomName } from "../../live/classrooms";
 import { AudioSink, VideoView } from "../../components/MediaView";
 import { ChatPanel } from "../../components/ChatPanel";
+import { MediaTakenOver } from "../../components/MediaTakenOver";
 import { LiveRegion } from "../../components/LiveRegion";
 import { Notice } from "../../components/Notice";
 
@@ -33,6 +34,10 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
   const muted = !!me && !!s?.classrooms.find((c) => c.classroomId === me)?.mutedByLead;
   const media = live?.media;
   const reconnecting = !!live && (live.hub.status === "reconnecting" || media?.state === "disconnected" || media?.state === "failed");
+  // The teacher's frames stopped (reloading, network gone) while the teacher is still in the class: say so over the
+  // last frame rather than leave it frozen. Cleared by the next decoded frame.
+  const teacherStalled = s?.state === "Live" && !!media?.stalled("main")
+    && !!s.participants.some((p) => p.role === "Lead" && p.connection !== "Left");
 
   return (
     <main class={`projector in-class${sharing ? " sharing" : ""}`} data-testid="projector-class">
@@ -46,11 +51,17 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         ) : (
           <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="main-video" testId="teacher-video" onFrames={setTeacherShowing} />
         )}
-        {s && !sharing && (!lead || !teacherShowing) && (
-          <div class="overlay-note">
-            <p class="overlay-title">{s.title || lesson.subject}</p>
-            <p>{!lead ? (s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")) : t("projector.videoSoon")}</p>
+        {teacherStalled ? (
+          <div class="overlay-note stalled" role="status" data-testid="teacher-stalled">
+            <p>{t("projector.teacherStalled")}</p>
           </div>
+        ) : (
+          s && !sharing && (!lead || !teacherShowing) && (
+            <div class="overlay-note">
+              <p class="overlay-title">{s.title || lesson.subject}</p>
+              <p>{!lead ? (s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")) : t("projector.videoSoon")}</p>
+            </div>
+          )
         )}
         {others.length > 0 && (
           <div class="stage-tiles">
@@ -80,6 +91,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
           {handUp ? t("projector.lowerHand") : t("projector.raiseHand")}
         </button>
         <Notice text={error ?? fatal} testId="action-error" />
+        {live && s?.state === "Live" && <MediaTakenOver live={live} />}
         {live && <ChatPanel live={live} canModerate={false} large />}
         {live && <LiveRegion items={live.announcements} label={t("events.title")} class="projector-events" />}
       </aside>

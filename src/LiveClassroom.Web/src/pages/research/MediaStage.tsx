@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { VideoView } from "../../components/MediaView";
+import { MediaTakenOver } from "../../components/MediaTakenOver";
 import { Notice } from "../../components/Notice";
 import type { ResearchLive } from "./ResearchLive";
 
@@ -87,6 +88,7 @@ export function MediaStage({ live }: { live: ResearchLive }) {
         </>
       )}
       <Notice text={live.mediaError ? t("media.negotiateFailed", { reason: live.mediaError }) : null} testId="media-error" />
+      <MediaTakenOver live={live} />
       {blocked && (
         <button type="button" class="primary" data-testid="btn-enable-audio" onClick={enableAudio}>
           {t("research.enableAudio")}

@@ -1,0 +1,71 @@
+/**
+ * Media liveness on the viewer's side: for each watched video receiver, whether frames stopped being decoded.
+ * A receiver is "stalled" once it has decoded at least one frame and framesDecoded has not moved for stallMs
+ * (the publisher reloading, its network gone, or the path to us broken); it clears on the next decoded frame.
+ *
+ * Why the page and not the SFU: what matters is what this viewer actually decodes. The page sees every cause
+ * (publisher gone, SFU trouble, our own leg) with no new server events or per-track timers on the SFU's packet
+ * path, and it works the same in every room. The page's own link state tells the causes apart (its
+ * "network lost" overlay covers everything when the problem is ours).
+ */
+export class FrameWatch {
+  private readonly seen = new Map<RTCRtpReceiver, { frames: number; movedAt: number; stalled: boolean }>();
+  private timer: number | undefined;
+
+  constructor(
+    private readonly receivers: () => Map<string, RTCRtpReceiver>,
+    private readonly onChange: () => void,
+    private readonly stallMs = 2000,
+    private readonly everyMs = 500,
+  ) {}
+
+  start(): void {
+    if (this.timer === undefined) this.timer = window.setInterval(() => void this.poll(), this.everyMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.seen.clear();
+  }
+
+  /** True while the named slot's frames have stopped (after having flowed). */
+  stalled(slot: string): boolean {
+    const receiver = this.receivers().get(slot);
+    return !!receiver && !!this.seen.get(receiver)?.stalled;
+  }
+
+  private async poll(): Promise<void> {
+    const now = performance.now();
+    let changed = false;
+    const live = this.receivers();
+    for (const receiver of this.seen.keys()) {
+      if (![...live.values()].includes(receiver)) this.seen.delete(receiver);
+    }
+    for (const receiver of live.values()) {
+      let frames = 0;
+      try {
+        (await receiver.getStats()).forEach((s) => {
+          if (s.type === "inbound-rtp") frames += s.framesDecoded ?? 0;
+        });
+      } catch {
+        continue; // a closed peer connection: its receivers go with the next rebuild
+      }
+      const entry = this.seen.get(receiver);
+      if (!entry) {
+        this.seen.set(receiver, { frames, movedAt: now, stalled: false });
+        continue;
+      }
+      if (frames !== entry.frames) {
+        entry.frames = frames;
+        entry.movedAt = now;
+      }
+      const stalled = entry.frames > 0 && now - entry.movedAt > this.stallMs;
+      if (stalled !== entry.stalled) {
+        entry.stalled = stalled;
+        changed = true;
+      }
+    }
+    if (changed) this.onChange();
+  }
+}
