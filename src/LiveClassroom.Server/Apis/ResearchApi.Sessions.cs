@@ -59,7 +59,7 @@ public static partial class ResearchApi
         {
             var caller = Caller(http);
             var ids = await store.SessionIdsAsync(caller.SupervisingOrganisations.ToList(), caller.MemberOrganisations.ToList(), caller.PersonId,
-                from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue, ct);
+                from?.ToUniversalTime() ?? DateTimeOffset.UnixEpoch, to?.ToUniversalTime() ?? DateTimeOffset.MaxValue, ct);
             var list = new List<object>();
             foreach (var id in ids)
             {
