@@ -76,8 +76,11 @@ public static class ClassEndToPlayable
         var teacher = await conn.QuerySingleAsync<(Guid Id, Guid Org)>("SELECT id, organisation_id FROM people WHERE username = 'teacher'");
 
         var id = Guid.CreateVersion7();
-        await store.InsertAsync(id, "bench-room", teacher.Org, teacher.Id, "bench", 3600,
-            """{"Title":"基准测试课","Stage":"小学","Grade":"三年级","Subject":"数学"}""");
+        if (!await store.InsertIfNoneActiveAsync(id, "bench-room-" + id.ToString("N"), teacher.Org, teacher.Id, "bench", 3600,
+            """{"Title":"基准测试课","Stage":"小学","Grade":"三年级","Subject":"数学"}"""))
+        {
+            throw new InvalidOperationException("the benchmark's room already has an active recording");
+        }
         var part = Path.Combine(RecordingPaths.Directory(recordings.Root, id), RecordingPaths.PartName(0));
         Directory.CreateDirectory(part);
         var made = Stopwatch.StartNew();

@@ -1,7 +1,11 @@
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Server.Access;
+using LiveClassroom.Server.Apis.Rooms;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Library;
 using LiveClassroom.Server.Recording;
+using LiveClassroom.Server.Rooms;
 
 namespace LiveClassroom.Server.Apis;
 
@@ -14,9 +18,13 @@ public static class RecordingsApi
     {
         var g = app.MapGroup("/api/recordings");
 
-        g.MapPost("", async (StartBody body, HttpContext http, RecordingService recordings, RecordingStore store) =>
+        // A class's own lead teacher records it (the server starts scheduled lessons by itself): the class must exist
+        // (404), the caller must be its lead (403) and it must be live (409). One recording per room: a second start
+        // answers 200 with the active one. Nothing is opened (row, folder, socket, lease) for a refused call.
+        g.MapPost("", async (StartBody body, HttpContext http, RecordingService recordings, RecordingStore store, ClassAccess classes,
+            IGrainFactory grains, LiveClassRecordingStarter starter, CancellationToken ct) =>
         {
-            if (Caller.From(http.User) is not { } caller)
+            if (Caller.From(http.User) is not { } caller || CallerIdentity.From(http.User) is not { } identity)
             {
                 return LibraryApiErrors.Unauthenticated();
             }
@@ -32,26 +40,39 @@ public static class RecordingsApi
             {
                 return LibraryApiErrors.Invalid("course.stage must be one of 小学, 初中, 高中.", "学段只能是小学、初中或高中。");
             }
+            // An unknown class throws NotFound, mapped to 404 by the room API filter.
+            var lead = await classes.ResolveClassAsync(identity, body.RoomId, ct);
+            if (lead?.Role != RoomRole.Lead)
+            {
+                return LibraryApiErrors.Forbidden("Only the lead teacher of this class starts its recording.", "只有本课的主讲教师可以开始录制。");
+            }
+            var snapshot = await grains.GetGrain<IClassroomGrain>(body.RoomId).GetSnapshotAsync(lead);
+            if (snapshot.State != ClassState.Live)
+            {
+                return LibraryApiErrors.Conflict("class_not_live", "Only a class that is live can be recorded.", "只有正在上课的课堂可以录制。");
+            }
             if (!recordings.ShouldRecord(body.Scheduled, body.Record))
             {
                 return Results.Ok(new { recording = false });
             }
-            if (await store.ActiveInRoomAsync(body.RoomId) is { } existing)
+            var recorder = await starter.StartForClassAsync(body.RoomId, snapshot, body.Course ?? await starter.CourseAsync(snapshot));
+            if (recorder is null)
             {
-                return Results.Ok(Status(existing));
+                return await store.ActiveInRoomAsync(body.RoomId) is { } existing
+                    ? Results.Ok(Status(existing))
+                    : LibraryApiErrors.Conflict("cannot_record", "The class's lead classroom belongs to no school; it cannot be recorded.", "该课堂的主讲教室不属于任何学校，无法录制。");
             }
-            var recorder = await recordings.StartAsync(new StartRecordingRequest(body.RoomId, caller.OrganisationId, caller.PersonId, body.Course));
             return Results.Json(Status((await store.GetAsync(recorder.RecordingId))!), statusCode: 201);
-        });
+        }).AddEndpointFilter<RoomApiErrorFilter>();
 
-        g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, AccessPolicy policy) =>
+        g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, LibraryAccess access) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
                 return LibraryApiErrors.Unauthenticated();
             }
             var r = await store.GetAsync(id);
-            if (r is null || !CanSee(http.User, caller, r, policy))
+            if (r is null || !access.IsInsider(http.User, caller, r.SchoolId, r.TeacherId))
             {
                 return LibraryApiErrors.NotFound("The recording", "该录像");
             }
@@ -115,9 +136,6 @@ public static class RecordingsApi
         await action(recorder);
         return Results.Ok(Status((await store.GetAsync(id))!));
     }
-
-    private static bool CanSee(System.Security.Claims.ClaimsPrincipal user, Caller caller, RecordingRow r, AccessPolicy policy) =>
-        caller.OrganisationId == r.SchoolId || r.TeacherId == caller.PersonId || policy.AdministersOrganisation(user, r.SchoolId);
 
     private static bool SameCounty(Caller caller, RecordingRow r, AccessPolicy policy)
     {

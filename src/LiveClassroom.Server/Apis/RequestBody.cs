@@ -7,7 +7,6 @@ namespace LiveClassroom.Server.Apis;
 /// </summary>
 public static class RequestBody
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
@@ -17,7 +16,7 @@ public static class RequestBody
         }
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, UtcDateTimeOffsetConverter.WebOptions, ct);
             return value is null ? (null, ApiErrors.BadRequest()) : (value, null);
         }
         catch (JsonException)

@@ -147,9 +147,9 @@ public static partial class ResearchApi
             {
                 await access.RequireMemberAsync(caller, sid, ct);
             }
-            if (req.RecordingId is { } rec && !await recordings.ExistsAsync(rec, ct))
+            if (req.RecordingId is { } rec)
             {
-                throw RecordingNotFound();
+                await recordings.RequireViewableAsync(http.User, rec, ct);
             }
             await store.UpdatePlanLinksAsync(plan.Id, req.SessionId, req.RecordingId, ct);
             return Results.Ok(await PlanViewAsync(store, (await store.PlanAsync(plan.Id, ct))!, ct));

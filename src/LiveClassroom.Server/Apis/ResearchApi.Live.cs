@@ -75,11 +75,12 @@ public static partial class ResearchApi
             {
                 throw ResearchApiException.BadRequest("invalid_playback", "'recordingId', 'playing' and 'positionSeconds' are required.", "请提供录像、播放状态和播放位置。");
             }
-            if (!await recordings.ExistsAsync(rec, ct))
+            return await LiveAsync(id, http, access, live, async (g, c, _) =>
             {
-                throw RecordingNotFound();
-            }
-            return await LiveAsync(id, http, access, live, (g, c, _) => g.SetPlaybackAsync(c, rec, playing, position), ct);
+                // After the membership check, so outsiders learn nothing about the recording.
+                await recordings.RequireViewableAsync(http.User, rec, ct);
+                return await g.SetPlaybackAsync(c, rec, playing, position);
+            }, ct);
         });
     }
 

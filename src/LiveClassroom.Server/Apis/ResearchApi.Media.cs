@@ -21,6 +21,11 @@ public static partial class ResearchApi
             {
                 throw ResearchApiException.NotFound("recording_not_found", "No such recording in this session.", "本次教研活动中没有该录像。");
             }
+            // Membership does not widen the library's rule: each viewer may watch only what they could open there.
+            if (!await recordings.CanViewAsync(http.User, recordingId, ct))
+            {
+                throw ResearchApiException.RecordingNotViewable();
+            }
             var ticket = tickets.Issue(caller.PersonId, id, recordingId);
             return Results.Ok(new
             {
@@ -36,15 +41,16 @@ public static partial class ResearchApi
     private static void MapTicketedMedia(IEndpointRouteBuilder app)
     {
         var media = app.MapGroup("/api/research/media/{ticket}").AllowAnonymous();
-        media.MapGet("/" + RecordingPaths.Mp4, (string ticket, HttpContext http, MediaTickets tickets, RecordingService recordings) =>
-            ServeTicketed(ticket, RecordingPaths.Mp4, "video/mp4", http, tickets, recordings));
-        media.MapGet("/" + RecordingPaths.Poster, (string ticket, HttpContext http, MediaTickets tickets, RecordingService recordings) =>
-            ServeTicketed(ticket, RecordingPaths.Poster, "image/jpeg", http, tickets, recordings));
+        media.MapGet("/" + RecordingPaths.Mp4, (string ticket, HttpContext http, MediaTickets tickets, ResearchAccess access, RecordingService recordings, CancellationToken ct) =>
+            ServeTicketedAsync(ticket, RecordingPaths.Mp4, "video/mp4", http, tickets, access, recordings, ct));
+        media.MapGet("/" + RecordingPaths.Poster, (string ticket, HttpContext http, MediaTickets tickets, ResearchAccess access, RecordingService recordings, CancellationToken ct) =>
+            ServeTicketedAsync(ticket, RecordingPaths.Poster, "image/jpeg", http, tickets, access, recordings, ct));
     }
 
-    private static IResult ServeTicketed(string ticket, string file, string contentType, HttpContext http, MediaTickets tickets, RecordingService recordings)
+    private static async Task<IResult> ServeTicketedAsync(string ticket, string file, string contentType, HttpContext http, MediaTickets tickets,
+        ResearchAccess access, RecordingService recordings, CancellationToken ct)
     {
-        if (tickets.Read(ticket) is not { } grant)
+        if (tickets.Read(ticket) is not { } grant || !await access.TicketStillGrantsAsync(grant, ct))
         {
             return Results.NotFound();
         }

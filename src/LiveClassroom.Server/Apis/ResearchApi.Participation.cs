@@ -31,8 +31,9 @@ public static partial class ResearchApi
                 throw ResearchApiException.Forbidden("not_supervisor", "Only the person, or a researcher or admin over their school, may read these hours.",
                     "只有本人或其所在学校的上级教研员、管理员可以查看学时。");
             }
-            var start = from ?? DateTimeOffset.UnixEpoch;
-            var end = to ?? DateTimeOffset.MaxValue;
+            // Query times are bound without the body's converter: normalised here (Npgsql writes only UTC).
+            var start = from?.ToUniversalTime() ?? DateTimeOffset.UnixEpoch;
+            var end = to?.ToUniversalTime() ?? DateTimeOffset.MaxValue;
             if (end <= start)
             {
                 throw ResearchApiException.BadRequest("invalid_range", "'to' must be after 'from'.", "结束时间须晚于开始时间。");

@@ -59,7 +59,7 @@ public static partial class ResearchApi
         {
             var caller = Caller(http);
             var ids = await store.SessionIdsAsync(caller.SupervisingOrganisations.ToList(), caller.MemberOrganisations.ToList(), caller.PersonId,
-                from ?? DateTimeOffset.UnixEpoch, to ?? DateTimeOffset.MaxValue, ct);
+                from?.ToUniversalTime() ?? DateTimeOffset.UnixEpoch, to?.ToUniversalTime() ?? DateTimeOffset.MaxValue, ct);
             var list = new List<object>();
             foreach (var id in ids)
             {
@@ -132,9 +132,9 @@ public static partial class ResearchApi
             {
                 throw ResearchApiException.BadRequest("invalid_lesson", "A lesson needs a recordingId or a liveClassId.", "课例需要指定录像或直播课堂。");
             }
-            if (req.RecordingId is { } rec && !await recordings.ExistsAsync(rec, ct))
+            if (req.RecordingId is { } rec)
             {
-                throw RecordingNotFound();
+                await recordings.RequireViewableAsync(http.User, rec, ct);
             }
             if (req.TeacherId is { } teacher && !(await store.PeopleAsync([teacher], ct)).ContainsKey(teacher))
             {
@@ -159,10 +159,11 @@ public static partial class ResearchApi
             ResearchAccess.RequireOrganiser(standing);
             var lesson = await LessonAsync(store, session, lessonId, ct);
             var req = await BodyAsync<AttachRecordingRequest>(http.Request, ct);
-            if (req.RecordingId is not { } rec || !await recordings.ExistsAsync(rec, ct))
+            if (req.RecordingId is not { } rec)
             {
                 throw RecordingNotFound();
             }
+            await recordings.RequireViewableAsync(http.User, rec, ct);
             await store.SetLessonRecordingAsync(lesson.Id, rec, ct);
             return Results.Ok(lesson with { RecordingId = rec });
         });

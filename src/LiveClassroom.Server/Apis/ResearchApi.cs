@@ -72,7 +72,7 @@ public static partial class ResearchApi
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, JsonSerializerOptions.Web, ct)
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, UtcDateTimeOffsetConverter.WebOptions, ct)
                 ?? throw ResearchApiException.BadRequest("missing_body", "A JSON body is required.", "请求需要 JSON 内容。");
         }
         catch (JsonException ex)

@@ -11,18 +11,30 @@ public sealed class AccountTokens(TokenService tokens, IOptions<AccountOptions> 
     public (string Token, DateTimeOffset ExpiresAt) IssueForPerson(PersonView person)
     {
         var lifetime = TimeSpan.FromHours(options.Value.PersonTokenHours);
+        var claims = PersonClaims(person);
+        claims.Add(new(LcClaims.IssuedAt, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        // Signed with the same clock TokenService checks expiry against; whole seconds like the token's exp.
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
+        return (tokens.Issue(claims, lifetime), expiresAt);
+    }
+
+    /// <summary>
+    /// The person as their token would present them now, from their current row and roles: for grants that outlive a
+    /// request (a media ticket) and must be checked against who the person is today, not when the grant was made.
+    /// </summary>
+    public static ClaimsPrincipal PrincipalOf(PersonView person) => new(new ClaimsIdentity(PersonClaims(person), "stored-person"));
+
+    private static List<Claim> PersonClaims(PersonView person)
+    {
         var claims = new List<Claim>
         {
             new(LcClaims.Subject, person.Id.ToString()),
             new(LcClaims.Name, person.DisplayName),
             new(LcClaims.Kind, LcClaims.KindPerson),
             new(LcClaims.Organisation, person.OrganisationId.ToString()),
-            new(LcClaims.IssuedAt, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(person.Roles.Select(r => new Claim(LcClaims.Role, new RoleGrant(r.Role, r.OrganisationId).ToClaimValue())));
-        // Signed with the same clock TokenService checks expiry against; whole seconds like the token's exp.
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
-        return (tokens.Issue(claims, lifetime), expiresAt);
+        return claims;
     }
 
     public string IssueForDevice(Guid deviceId, string name, Guid classroomId, Guid schoolId, Guid tokenId)

@@ -37,6 +37,8 @@ public static class ServerApp
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        // Minimal-API bodies too: a time with an offset reaches SQL as UTC (UtcDateTimeOffsetConverter).
+        builder.Services.ConfigureHttpJsonOptions(o => UtcDateTimeOffsetConverter.AddTo(o.SerializerOptions));
         builder.Services.AddRoomGrains(builder.Configuration);
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddAccounts();

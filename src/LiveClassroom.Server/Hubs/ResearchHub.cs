@@ -108,9 +108,10 @@ public sealed partial class ResearchHub(
             throw ResearchHubErrors.Bad("positionSeconds");
         }
         return await RunAsync(sessionId, hostOnly: true, async (g, c) =>
-            await recordings.ExistsAsync(recording, Context.ConnectionAborted)
-                ? await g.SetPlaybackAsync(c, recording, playing, positionSeconds)
-                : throw ResearchApiException.RecordingNotFound());
+        {
+            await recordings.RequireViewableAsync(Context.User!, recording, Context.ConnectionAborted);
+            return await g.SetPlaybackAsync(c, recording, playing, positionSeconds);
+        });
     }
 
     public async Task<NegotiateResult> Negotiate(string sessionId, string sdpOffer, MediaDescription? mediaDescription)

@@ -11,7 +11,7 @@ namespace LiveClassroom.Server.Recording;
 /// Runs outside the class's turn (it calls the class grain back).
 /// </summary>
 public sealed partial class LiveClassRecordingStarter(
-    IGrainFactory grains, ClassAccess access, RecordingService recordings, RecordingStore store, ILogger<LiveClassRecordingStarter> logger)
+    IGrainFactory grains, ClassAccess access, RecordingService recordings, ILogger<LiveClassRecordingStarter> logger)
 {
     // The same watching identity ClassAccess uses: a class admits no System caller to its snapshot.
     private static readonly RoomCaller Server = new("server", "server", RoomRole.Admin);
@@ -32,23 +32,28 @@ public sealed partial class LiveClassRecordingStarter(
             LogNotRecorded(logger, classId);
             return null;
         }
+        // Null when already recording (started by hand through the API, or by another node before the room moved).
+        var recorder = await StartForClassAsync(classId, snapshot, await CourseAsync(snapshot));
+        return recorder is null ? null : (recorder, snapshot);
+    }
+
+    /// <summary>
+    /// Starts the recording of a class as its lead school's and lead teacher's; null when the lead classroom has no school
+    /// or the room already has an active recording (one per room: the store refuses a second).
+    /// </summary>
+    public async Task<Recorder?> StartForClassAsync(string classId, ClassSnapshot snapshot, CourseInfo course)
+    {
         var parties = await access.PartiesAsync(snapshot.LeadTeacherId, snapshot.LeadClassroomId, [], CancellationToken.None);
         if (parties is null)
         {
             LogNoSchool(logger, classId, snapshot.LeadClassroomId);
             return null;
         }
-        if (await store.ActiveInRoomAsync(classId) is not null)
-        {
-            // Already recording (started by hand through the API, or by another node before the room moved).
-            return null;
-        }
-        var course = await CourseAsync(snapshot);
-        var recorder = await recordings.StartAsync(new StartRecordingRequest(classId, parties.LeadSchoolId, parties.LeadTeacherId, course));
-        return (recorder, snapshot);
+        return await recordings.StartAsync(new StartRecordingRequest(classId, parties.LeadSchoolId, parties.LeadTeacherId, course));
     }
 
-    private async Task<CourseInfo> CourseAsync(ClassSnapshot snapshot)
+    /// <summary>The course of a class for its resource: subject, grade, 教材版本 and chapter from its pairing when it has one.</summary>
+    public async Task<CourseInfo> CourseAsync(ClassSnapshot snapshot)
     {
         if (snapshot.PairingId is null)
         {

@@ -29,12 +29,19 @@ public sealed partial class RecordingService(
     public bool ShouldRecord(bool scheduledLesson, bool? leadTeacherChoice) =>
         leadTeacherChoice ?? (scheduledLesson && options.RecordScheduledLessons);
 
-    public async Task<Recorder> StartAsync(StartRecordingRequest request)
+    /// <summary>
+    /// Starts the room's recorder; null (and nothing opened: no row, folder, socket or lease) when the room already has
+    /// an active recording — one per room, whoever started it.
+    /// </summary>
+    public async Task<Recorder?> StartAsync(StartRecordingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = Guid.CreateVersion7();
         var metadata = JsonSerializer.Serialize(request.Course ?? new CourseInfo());
-        await store.InsertAsync(id, request.RoomId, request.SchoolId, request.TeacherId, node.Id, options.LeaseSeconds, metadata);
+        if (!await store.InsertIfNoneActiveAsync(id, request.RoomId, request.SchoolId, request.TeacherId, node.Id, options.LeaseSeconds, metadata))
+        {
+            return null;
+        }
         var recorder = new Recorder(id, request.RoomId, RecordingPaths.Directory(Root, id), options, store, logger, OnEndedAsync);
         _active[id] = recorder;
         recorder.AddChapter(ChapterType.ClassStarted);

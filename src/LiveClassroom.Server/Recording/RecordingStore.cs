@@ -12,13 +12,22 @@ public sealed class RecordingStore(NpgsqlDataSource db)
         playable, has_video AS HasVideo, parts, incidents, failure_reason AS FailureReason, recovered, metadata::text AS Metadata
         """;
 
-    public async Task InsertAsync(Guid id, string roomId, Guid schoolId, Guid? teacherId, string nodeId, int leaseSeconds, string metadataJson)
+    /// <summary>
+    /// Inserts a recording unless the room already has an active one (recording or paused); false then. One room's
+    /// starts are serialised by a transaction-scoped advisory lock, so two nodes or two requests racing cannot both win.
+    /// </summary>
+    public async Task<bool> InsertIfNoneActiveAsync(Guid id, string roomId, Guid schoolId, Guid? teacherId, string nodeId, int leaseSeconds, string metadataJson)
     {
         await using var conn = await db.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
+        await using var tx = await conn.BeginTransactionAsync();
+        await conn.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('recording-room:' || @roomId, 0))", new { roomId }, tx);
+        var inserted = await conn.ExecuteAsync("""
             INSERT INTO recordings (id, room_id, school_id, teacher_id, status, node_id, lease_until, metadata)
-            VALUES (@id, @roomId, @schoolId, @teacherId, 'recording', @nodeId, now() + make_interval(secs => @leaseSeconds), @metadataJson::jsonb)
-            """, new { id, roomId, schoolId, teacherId, nodeId, leaseSeconds = (double)leaseSeconds, metadataJson });
+            SELECT @id, @roomId, @schoolId, @teacherId, 'recording', @nodeId, now() + make_interval(secs => @leaseSeconds), @metadataJson::jsonb
+            WHERE NOT EXISTS (SELECT 1 FROM recordings WHERE room_id = @roomId AND status IN ('recording', 'paused'))
+            """, new { id, roomId, schoolId, teacherId, nodeId, leaseSeconds = (double)leaseSeconds, metadataJson }, tx);
+        await tx.CommitAsync();
+        return inserted == 1;
     }
 
     public async Task<RecordingRow?> GetAsync(Guid id)

@@ -1,4 +1,5 @@
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Persistence;
 
 namespace LiveClassroom.Server.Research;
 
@@ -7,7 +8,7 @@ namespace LiveClassroom.Server.Research;
 /// researcher or an admin whose role is held at the organisation or one of its ancestors (a county researcher
 /// covers the county's schools), answered by <see cref="AccessPolicy"/> from the cached organisation tree.
 /// </summary>
-public sealed class ResearchAccess(ResearchStore store, AccessPolicy policy)
+public sealed class ResearchAccess(ResearchStore store, AccessPolicy policy, PeopleStore people, IRecordingCatalog recordings)
 {
     public bool Supervises(ResearchCaller caller, Guid organisationId) =>
         policy.HasRoleAtOrAbove(caller.User, Roles.Researcher, organisationId) || policy.AdministersOrganisation(caller.User, organisationId);
@@ -43,6 +44,22 @@ public sealed class ResearchAccess(ResearchStore store, AccessPolicy policy)
             throw ResearchApiException.Forbidden("not_a_member", "You are not invited to this research session.", "您未受邀参加此教研活动。");
         }
         return (session, standing);
+    }
+
+    /// <summary>
+    /// Whether a media ticket still opens its file: its holder is still an active person, still a member of the session,
+    /// and may still watch the recording (not taken down or made private since, not deleted). Checked on every request,
+    /// from the person's current roles, because a ticket lives for hours.
+    /// </summary>
+    public async Task<bool> TicketStillGrantsAsync(MediaTicket ticket, CancellationToken ct)
+    {
+        if (await people.GetAsync(ticket.PersonId, ct) is not { IsActive: true } person
+            || await store.SessionAsync(ticket.SessionId, ct) is not { } session)
+        {
+            return false;
+        }
+        var holder = AccountTokens.PrincipalOf(person);
+        return Standing(ResearchCaller.From(holder), session).IsMember && await recordings.CanViewAsync(holder, ticket.RecordingId, ct);
     }
 
     public static void RequireOrganiser(SessionStanding standing)

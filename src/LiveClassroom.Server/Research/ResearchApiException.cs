@@ -44,5 +44,12 @@ public sealed class ResearchApiException : Exception
     public static ResearchApiException Conflict(string code, string message, string messageZh) => new(409, code, message, messageZh);
 
     public static ResearchApiException RecordingNotFound() =>
-        NotFound("recording_not_found", "No such recording in the library.", "资源库中没有该录像。");
+        NotFound("recording_not_found",
+            "No such recording that you may watch: an unpublished (or taken down) recording is visible only to its author, its school and the admins above it.",
+            "没有您可观看的该录像：未发布（或已下架）的录像仅对作者、所在学校及其上级管理员可见。");
+
+    public static ResearchApiException RecordingNotViewable() =>
+        Forbidden("recording_not_viewable",
+            "You may not watch this recording: it is not published in the library (or was taken down), and you are not its author, of its school or an admin above it.",
+            "您无权观看该录像：它未在资源库发布（或已下架），且您不是作者、所在学校人员或其上级管理员。");
 }

@@ -33,7 +33,7 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
             return (null, snapshot);
         }
         var parties = await PartiesAsync(d.LeadTeacher.Id, d.LeadClassroom.Id, d.RuralClassrooms.Select(c => c.Id), ct);
-        return (parties is null ? null : resolver.Resolve(caller, parties), snapshot);
+        return (parties is null ? null : resolver.ResolvePairing(caller, parties), snapshot);
     }
 
     /// <summary>The lead and paired classrooms with their schools; null if the lead classroom is unknown.</summary>

@@ -27,6 +27,24 @@ public sealed class ClassRoleResolver(AccessPolicy policy)
             caller.IsDevice ? PrincipalKind.Device : PrincipalKind.Person);
     }
 
+    /// <summary>
+    /// The caller's grain identity in a pairing. The lead school owns the timetable: an admin role counts as Admin only
+    /// when it covers the lead school (its admins and those above it). An admin of a paired rural school only sees the
+    /// pairing and rates lessons for its school's classroom (Classroom), nothing more.
+    /// </summary>
+    public RoomCaller? ResolvePairing(CallerIdentity caller, ClassParties parties)
+    {
+        var resolved = Resolve(caller, parties);
+        if (resolved?.Role != RoomRole.Admin || CoversAny(caller, AdminRoles, [parties.LeadSchoolId]))
+        {
+            return resolved;
+        }
+        var own = parties.RuralClassrooms.FirstOrDefault(c => CoversAny(caller, AdminRoles, [c.SchoolId]));
+        return own is null
+            ? resolved with { Role = RoomRole.Observer }
+            : resolved with { Role = RoomRole.Classroom, ClassroomId = own.ClassroomId.ToString() };
+    }
+
     private (RoomRole Role, Guid? ClassroomId)? ResolveRole(CallerIdentity caller, ClassParties parties)
     {
         if (caller.IsDevice)

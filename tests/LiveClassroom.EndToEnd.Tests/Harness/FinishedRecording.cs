@@ -5,7 +5,7 @@ namespace LiveClassroom.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// A lesson recording as the finalize job leaves it (row <c>ready</c>, <c>video.mp4</c> and <c>poster.jpg</c> in its
-/// folder), made with ffmpeg's test sources: for tests of what viewers do with recordings (teaching research) without
+/// folder), published in the library (so every invited school may watch it in a research session), made with ffmpeg's test sources: for tests of what viewers do with recordings (teaching research) without
 /// recording a class first. The picture shows a running clock, so a frame names its own second.
 /// </summary>
 public static class FinishedRecording
@@ -24,9 +24,13 @@ public static class FinishedRecording
 
         await using var ds = NpgsqlDataSource.Create(server.DatabaseConnectionString);
         await using var cmd = ds.CreateCommand("""
-            INSERT INTO recordings (id, room_id, school_id, teacher_id, status, node_id, lease_until, started_at, ended_at,
-                                    duration_seconds, playable, has_video, parts)
-            VALUES (@id, @room, @school, @teacher, 'ready', 'e2e', now(), now() - make_interval(secs => @secs), now(), @secs, true, true, 1)
+            WITH rec AS (
+                INSERT INTO recordings (id, room_id, school_id, teacher_id, status, node_id, lease_until, started_at, ended_at,
+                                        duration_seconds, playable, has_video, parts)
+                VALUES (@id, @room, @school, @teacher, 'ready', 'e2e', now(), now() - make_interval(secs => @secs), now(), @secs, true, true, 1)
+                RETURNING id)
+            INSERT INTO resources (id, recording_id, school_id, author_id, status, title, duration_seconds, published_at)
+            SELECT gen_random_uuid(), id, @school, @teacher, 'published', '荷花', @secs, now() FROM rec
             """);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("room", "e2e-" + id.ToString("N")[..8]);

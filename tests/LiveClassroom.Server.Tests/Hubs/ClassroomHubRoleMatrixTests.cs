@@ -105,18 +105,19 @@ public sealed class ClassroomHubRoleMatrixTests(HubServerFactory factory) : ICla
         }
     }
 
+    // The in-process WebSocket client refuses a handshake the server answered without 101 and names the status.
     [Fact]
-    public async Task Connect_Anonymous_Refused()
+    public async Task Connect_Anonymous_Unauthorized401()
     {
-        var error = await Record.ExceptionAsync(() => factory.ConnectAsync(null));
-        Assert.NotNull(error);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.ConnectAsync(null));
+        Assert.EndsWith("status code: 401", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Connect_ForgedToken_Refused()
+    public async Task Connect_ForgedToken_Unauthorized401()
     {
-        var error = await Record.ExceptionAsync(() => factory.ConnectAsync(factory.TokenFor("teacher") + "x"));
-        Assert.NotNull(error);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.ConnectAsync(factory.TokenFor("teacher") + "x"));
+        Assert.EndsWith("status code: 401", error.Message, StringComparison.Ordinal);
     }
 
     private static object?[] Arguments(string method, string classId, string c0, string c1, string messageId, bool publish) => method switch

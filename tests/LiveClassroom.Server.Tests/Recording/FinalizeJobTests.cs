@@ -55,7 +55,7 @@ public sealed class FinalizeJobTests(RecordingServerFactory factory) : IClassFix
         var teacher = await TestPeople.GetAsync(factory.Services, "teacher");
         var store = factory.Services.GetRequiredService<RecordingStore>();
         var id = Guid.CreateVersion7();
-        await store.InsertAsync(id, "room-running", teacher.OrganisationId, teacher.Id, "other-node", 300, "{}");
+        Assert.True(await store.InsertIfNoneActiveAsync(id, "room-running", teacher.OrganisationId, teacher.Id, "other-node", 300, "{}"));
         var jobs = factory.Services.GetRequiredService<Server.Jobs.JobQueue>();
 
         var jobId = await factory.Services.GetRequiredService<RecordingService>().EnqueueFinalizeAsync(id, teacher.OrganisationId);

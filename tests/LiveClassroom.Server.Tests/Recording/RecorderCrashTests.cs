@@ -9,7 +9,8 @@ public sealed class RecorderCrashTests
     private static async Task<Recorder> StartAsync(RecordingServerFactory f, string room)
     {
         var teacher = await TestPeople.GetAsync(f.Services, "teacher");
-        return await f.Services.GetRequiredService<RecordingService>().StartAsync(new StartRecordingRequest(room, teacher.OrganisationId, teacher.Id));
+        return await f.Services.GetRequiredService<RecordingService>().StartAsync(new StartRecordingRequest(room, teacher.OrganisationId, teacher.Id))
+            ?? throw new InvalidOperationException($"{room} already has an active recording");
     }
 
     private static Task WaitForClosedSegmentsAsync(Recorder recorder, int count) =>

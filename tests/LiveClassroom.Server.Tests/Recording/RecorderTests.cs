@@ -13,7 +13,8 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
     {
         var teacher = await TestPeople.GetAsync(f.Services, "teacher");
         var service = f.Services.GetRequiredService<RecordingService>();
-        return await service.StartAsync(new StartRecordingRequest(room, teacher.OrganisationId, teacher.Id, course));
+        return await service.StartAsync(new StartRecordingRequest(room, teacher.OrganisationId, teacher.Id, course))
+            ?? throw new InvalidOperationException($"{room} already has an active recording");
     }
 
     internal static Task<RecordingRow> WaitForStatusAsync(RecordingServerFactory f, Guid id, params string[] statuses)

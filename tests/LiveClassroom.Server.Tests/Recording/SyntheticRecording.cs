@@ -19,8 +19,8 @@ public static class SyntheticRecording
         var store = f.Services.GetRequiredService<RecordingStore>();
         var root = f.Services.GetRequiredService<RecordingService>().Root;
         var id = Guid.CreateVersion7();
-        await store.InsertAsync(id, "room-" + id.ToString("N")[..8], teacher.OrganisationId, teacher.Id, "test-node", 30,
-            System.Text.Json.JsonSerializer.Serialize(course));
+        Assert.True(await store.InsertIfNoneActiveAsync(id, "room-" + id.ToString("N"), teacher.OrganisationId, teacher.Id, "test-node", 30,
+            System.Text.Json.JsonSerializer.Serialize(course)));
         await store.AddChapterAsync(id, 0, "class_started", "上课", "Class started");
         await store.EndAsync(id, 0);
         var part = Path.Combine(RecordingPaths.Directory(root, id), RecordingPaths.PartName(0));

@@ -95,7 +95,7 @@ public sealed class LessonPlanApiTests(ResearchServer server) : IClassFixture<Re
     public async Task Links_SessionAndFollowUpRecording_StoredOnThePlan()
     {
         var (main, _, _, _, planId) = await CreatePlanAsync();
-        var recording = server.Recordings.Add();
+        var recording = await server.RecordingAsync();
 
         (await Api.PutAsync(main, $"/api/research/lesson-plans/{planId}/links", new { recordingId = recording })).Expect(HttpStatusCode.OK);
         var code = (await Api.PutAsync(main, $"/api/research/lesson-plans/{planId}/links", new { recordingId = Guid.NewGuid() })).ExpectError(HttpStatusCode.NotFound);

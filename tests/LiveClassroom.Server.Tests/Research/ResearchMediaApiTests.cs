@@ -87,7 +87,7 @@ public sealed class ResearchMediaApiTests(ResearchServer server) : IClassFixture
     public async Task Media_RecordingNotLinkedToSession_NotFoundRecordingNotFound()
     {
         var s = await ResearchSessionScenario.CreateAsync(server);
-        var elsewhere = server.Recordings.Add();
+        var elsewhere = await server.RecordingAsync();
 
         var code = (await Api.GetAsync(s.Teacher, $"{s.Url}/recordings/{elsewhere}/media")).ExpectError(HttpStatusCode.NotFound);
 
@@ -98,7 +98,7 @@ public sealed class ResearchMediaApiTests(ResearchServer server) : IClassFixture
     public async Task Media_SharedPlaybackRecording_TicketIssued()
     {
         var s = await ResearchSessionScenario.CreateAsync(server);
-        var shared = server.Recordings.Add();
+        var shared = await server.RecordingAsync();
         (await Api.PutAsync(s.Researcher, $"{s.Url}/playback", new { recordingId = shared, playing = true, positionSeconds = 5 })).Expect(HttpStatusCode.OK);
 
         var media = (await Api.GetAsync(s.Teacher, $"{s.Url}/recordings/{shared}/media")).Expect(HttpStatusCode.OK);

@@ -36,7 +36,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         var comments = report.GetProperty("comments").EnumerateArray().ToList();
         Assert.Equal([45, 123], comments.Select(c => c.GetProperty("offsetSeconds").GetInt32()));
         Assert.Equal($"/research/{s.SessionId}/lessons/{s.LessonId}/watch?t=123", comments[1].GetProperty("link").GetString());
-        Assert.Equal(server.Recordings.ResourceOf(s.RecordingId), report.GetProperty("resourceId").GetGuid());
+        Assert.Equal(await server.ResourceOfAsync(s.RecordingId), report.GetProperty("resourceId").GetGuid());
         Assert.Equal("02:03", comments[1].GetProperty("timecode").GetString());
 
         var live = (await Api.GetAsync(s.Researcher, $"{s.Url}/live")).Expect(HttpStatusCode.OK);
@@ -155,7 +155,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
     public async Task Comparison_TwoRecordingsOfOneChapter_SideBySideWithOwnScores()
     {
         var s = await ResearchSessionScenario.CreateAsync(server, start: false);
-        var second = server.Recordings.Add();
+        var second = await server.RecordingAsync();
         var other = (await Api.PostAsync(s.Researcher, $"{s.Url}/lessons", new { title = "分数的初步认识（李强）", teacherName = "李强", recordingId = second }))
             .Expect(HttpStatusCode.Created).GetProperty("id").GetGuid();
         (await Api.PostAsync(s.Researcher, $"{s.Url}/start")).Expect(HttpStatusCode.OK);
@@ -174,7 +174,7 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
     public async Task Report_RecordingNotYetInLibrary_LinksToTheSessionWatchPageAtTheSecond()
     {
         var s = await ResearchSessionScenario.CreateAsync(server, start: false);
-        var raw = server.Recordings.Add(inLibrary: false);
+        var raw = await server.RecordingAsync(resourceStatus: null);
         var lesson = (await Api.PostAsync(s.Researcher, $"{s.Url}/lessons", new { title = "直播课例", liveClassId = Guid.NewGuid() }))
             .Expect(HttpStatusCode.Created).GetProperty("id").GetGuid();
         (await Api.PostAsync(s.Researcher, $"{s.Url}/start")).Expect(HttpStatusCode.OK);
@@ -182,7 +182,10 @@ public sealed class ResearchScoringApiTests(ResearchServer server) : IClassFixtu
         var before = (await Api.GetAsync(s.Teacher, $"{s.Url}/reports/{lesson}")).Expect(HttpStatusCode.OK);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, before.GetProperty("comments")[0].GetProperty("link").ValueKind);
 
-        (await Api.PutAsync(s.Researcher, $"{s.Url}/lessons/{lesson}/recording", new { recordingId = raw })).Expect(HttpStatusCode.OK);
+        // Not in the library yet: only its school's insiders may attach it — the county admin, not the county researcher.
+        Assert.Equal("recording_not_found", (await Api.PutAsync(s.Researcher, $"{s.Url}/lessons/{lesson}/recording", new { recordingId = raw })).ExpectError(HttpStatusCode.NotFound));
+        var (countyAdmin, _) = await server.ClientAsync("admin");
+        (await Api.PutAsync(countyAdmin, $"{s.Url}/lessons/{lesson}/recording", new { recordingId = raw })).Expect(HttpStatusCode.OK);
 
         var after = (await Api.GetAsync(s.Teacher, $"{s.Url}/reports/{lesson}")).Expect(HttpStatusCode.OK);
         Assert.Equal($"/research/{s.SessionId}/lessons/{lesson}/watch?t=61", after.GetProperty("comments")[0].GetProperty("link").GetString());

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hubs;
-using LiveClassroom.Server.Research;
 using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -13,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace LiveClassroom.Server.Tests.Research;
 
 /// <summary>
-/// The shared <see cref="ServerFactory"/> (own database, demo organisation seeded) with a manual clock and a
-/// recordings stand-in, plus clients holding the demo people's tokens.
+/// The shared <see cref="ServerFactory"/> (own database, demo organisation seeded) with a manual clock, plus clients
+/// holding the demo people's tokens and real <c>recordings</c>/<c>resources</c> rows of any school.
 /// </summary>
 public sealed class ResearchServer : IAsyncLifetime
 {
@@ -22,8 +21,6 @@ public sealed class ResearchServer : IAsyncLifetime
     private WebApplicationFactory<Program>? _app;
 
     public ManualClock Clock { get; } = new();
-
-    public KnownRecordings Recordings { get; } = new();
 
     /// <summary>Stands in for the SFU: the research hub's media calls are recorded, not carried out.</summary>
     public Hubs.RecordingMediaControl Media { get; } = new();
@@ -36,7 +33,6 @@ public sealed class ResearchServer : IAsyncLifetime
         _app = _base.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
         {
             s.AddSingleton<TimeProvider>(Clock);
-            s.AddSingleton<IRecordingCatalog>(Recordings);
             s.Replace(ServiceDescriptor.Singleton<IMediaControl>(Media));
         }));
         // Starting the host applies the migrations and seeds the demo organisation.
@@ -89,6 +85,72 @@ public sealed class ResearchServer : IAsyncLifetime
         claims.AddRange(r.GetFieldValue<string[]>(3).Select(role => new Claim(LcClaims.Role, role)));
         return (App.Services.GetRequiredService<TokenService>().Issue(claims, TimeSpan.FromDays(30)), id);
     }
+
+    /// <summary>
+    /// A finished 40-minute recording of a class at <paramref name="school"/> taught by <paramref name="teacher"/>, and its
+    /// library resource in <paramref name="resourceStatus"/> (null: none yet, the finalize job has not made it).
+    /// </summary>
+    public async Task<Guid> RecordingAsync(string school = LeadSchool, string teacher = "teacher", string? resourceStatus = "published")
+    {
+        await using var ds = _base.Database.CreateDataSource();
+        await using var cmd = ds.CreateCommand("""
+            WITH rec AS (
+                INSERT INTO recordings (id, room_id, school_id, teacher_id, status, node_id, lease_until, ended_at, duration_seconds, playable, has_video, parts)
+                SELECT @id, 'room-' || @id, o.id, p.id, 'ready', 'test', now(), now(), 2400, true, true, 1
+                FROM organisations o, people p WHERE o.name = @school AND p.username = @teacher
+                RETURNING id, school_id, teacher_id)
+            INSERT INTO resources (id, recording_id, school_id, author_id, status, title, published_at)
+            SELECT gen_random_uuid(), id, school_id, teacher_id, @status, '分数的初步认识', now() FROM rec WHERE @status::text IS NOT NULL
+            """);
+        var id = Guid.NewGuid();
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("school", school);
+        cmd.Parameters.AddWithValue("teacher", teacher);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)resourceStatus ?? DBNull.Value });
+        await cmd.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    /// <summary>The library resource made from a recording.</summary>
+    public async Task<Guid> ResourceOfAsync(Guid recordingId)
+    {
+        await using var ds = _base.Database.CreateDataSource();
+        await using var cmd = ds.CreateCommand("SELECT id FROM resources WHERE recording_id = @id");
+        cmd.Parameters.AddWithValue("id", recordingId);
+        return (Guid)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A new active person holding <paramref name="role"/> at the organisation named <paramref name="organisation"/> (their home).</summary>
+    public async Task<string> PersonAsync(string role, string organisation)
+    {
+        var username = role + "-" + Guid.NewGuid().ToString("N")[..8];
+        await using var ds = _base.Database.CreateDataSource();
+        await using var cmd = ds.CreateCommand("""
+            WITH p AS (
+                INSERT INTO people (id, organisation_id, username, display_name, password_hash)
+                SELECT gen_random_uuid(), o.id, @u, @u, 'not-a-login' FROM organisations o WHERE o.name = @org
+                RETURNING id, organisation_id)
+            INSERT INTO person_roles (person_id, role, organisation_id) SELECT id, @role, organisation_id FROM p
+            """);
+        cmd.Parameters.AddWithValue("u", username);
+        cmd.Parameters.AddWithValue("org", organisation);
+        cmd.Parameters.AddWithValue("role", role);
+        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        return username;
+    }
+
+    /// <summary>Runs one statement on the server's database (what another admin tool or area would change).</summary>
+    public async Task<int> ExecuteAsync(string sql, Guid id)
+    {
+        await using var ds = _base.Database.CreateDataSource();
+        await using var cmd = ds.CreateCommand(sql);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    public const string LeadSchool = "示范县第一实验小学";
+
+    public const string RuralSchool = "青山村小学";
 
     public async Task<Guid> OrganisationIdAsync(string name)
     {

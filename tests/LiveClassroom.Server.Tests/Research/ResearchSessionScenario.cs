@@ -45,7 +45,7 @@ public sealed class ResearchSessionScenario
             invitations = new object[] { new { schoolId = leadSchool, role = "participant" }, new { personId = observerId, role = "observer" } },
         })).Expect(HttpStatusCode.Created);
         var sessionId = session.GetProperty("id").GetGuid();
-        var recording = server.Recordings.Add();
+        var recording = await server.RecordingAsync();
         var lesson = (await Api.PostAsync(researcher, $"/api/research/sessions/{sessionId}/lessons", new
         {
             title = "分数的初步认识（王芳）",

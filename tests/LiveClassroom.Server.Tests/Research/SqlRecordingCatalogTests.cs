@@ -1,25 +1,54 @@
-using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Research;
-using LiveClassroom.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveClassroom.Server.Tests.Research;
 
-/// <summary>The default recording lookup runs against the migrated schema whether or not the library's tables are there yet.</summary>
-public sealed class SqlRecordingCatalogTests
+/// <summary>
+/// The catalogue the research area asks (the server's own, on real rows of two schools) answers with the library's
+/// rule: published for everyone; anything else for the author, the school and the admins above it only.
+/// </summary>
+public sealed class SqlRecordingCatalogTests(ResearchServer server) : IClassFixture<ResearchServer>
 {
-    [Fact]
-    public async Task Lookups_UnknownRecording_NotFoundWithoutError()
+    [Theory]
+    [InlineData("published", "assistant1", true)]
+    [InlineData("published", "researcher", true)]
+    [InlineData("draft", "teacher", true)]
+    [InlineData("draft", "schooladmin", true)]
+    [InlineData("draft", "admin", true)]
+    [InlineData("draft", "assistant1", false)]
+    [InlineData("draft", "researcher", false)]
+    [InlineData("pending_school", "assistant1", false)]
+    [InlineData("rejected", "assistant1", false)]
+    [InlineData("taken_down", "assistant1", false)]
+    [InlineData("taken_down", "schooladmin", true)]
+    [InlineData(null, "teacher", true)]
+    [InlineData(null, "admin", true)]
+    [InlineData(null, "assistant1", false)]
+    public async Task CanView_LeadSchoolRecording_LibraryRule(string? resourceStatus, string viewer, bool expected)
     {
-        await using var db = await TestDatabase.CreateAsync("rec");
-        await using var ds = db.CreateDataSource();
-        await new MigrationRunner(ds, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationCatalog.Embedded, default);
-        var catalog = new SqlRecordingCatalog(ds, NullLogger<SqlRecordingCatalog>.Instance);
+        var recording = await server.RecordingAsync(resourceStatus: resourceStatus);
+        var catalog = server.App.Services.GetRequiredService<IRecordingCatalog>();
 
-        var exists = await catalog.ExistsAsync(Guid.NewGuid(), default);
-        var resource = await catalog.ResourceIdAsync(Guid.NewGuid(), default);
+        var canView = await catalog.CanViewAsync(await PrincipalAsync(viewer), recording, default);
 
-        Assert.False(exists);
-        Assert.Null(resource);
+        Assert.Equal(expected, canView);
+    }
+
+    [Fact]
+    public async Task CanView_UnknownRecording_FalseAndNoResource()
+    {
+        var catalog = server.App.Services.GetRequiredService<IRecordingCatalog>();
+        var unknown = Guid.NewGuid();
+
+        Assert.False(await catalog.CanViewAsync(await PrincipalAsync("admin"), unknown, default));
+        Assert.Null(await catalog.ResourceIdAsync(unknown, default));
+        Assert.Null(await catalog.DurationSecondsAsync(unknown, default));
+    }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal> PrincipalAsync(string username)
+    {
+        var (token, _) = await server.TokenAsync(username);
+        return server.App.Services.GetRequiredService<TokenService>().Validate(token, "test")!;
     }
 }

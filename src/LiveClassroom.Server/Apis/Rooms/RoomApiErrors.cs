@@ -35,6 +35,6 @@ public static class RoomApiErrors
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         o.Converters.Add(new JsonStringEnumConverter());
-        return o;
+        return UtcDateTimeOffsetConverter.AddTo(o);
     }
 }

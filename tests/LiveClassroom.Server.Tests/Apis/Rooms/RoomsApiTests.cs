@@ -113,6 +113,37 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
     }
 
     [Fact]
+    public async Task Timetable_RuralSchoolAdmin_SeesAndRatesButWriteForbidden()
+    {
+        var pairingId = await CreatePairingAsync();
+        await PutTimetableAsync(pairingId);
+        var rural = factory.Org.Org(DemoOrg.RuralSchools[0]);
+        using var ruralAdmin = Client(DemoOrg.PersonToken(factory.Tokens, Guid.CreateVersion7(), "村小校长", rural, [("school_admin", rural)]));
+
+        using var put = await ruralAdmin.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
+        var lessons = (await GetAsync(ruralAdmin, $"/api/pairings/{pairingId}/lessons?from={Today}&to={Today}")).AsArray();
+        var evaluation = await PostAsync(ruralAdmin, $"/api/pairings/{pairingId}/lessons/{(string)Assert.Single(lessons)!["lessonId"]!}/evaluation", new { rating = 3 });
+
+        Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+        Assert.Equal("forbidden", (string?)(await BodyAsync(put))["error"]);
+        Assert.Equal(7, (await GetAsync(ruralAdmin, $"/api/pairings/{pairingId}/timetable"))["slots"]!.AsArray().Count);
+        Assert.Equal(3.0, (double)evaluation["average"]!);
+    }
+
+    [Theory]
+    [InlineData("schooladmin")]
+    [InlineData("admin")]
+    public async Task Timetable_LeadSchoolOrCountyAdmin_WriteAllowed(string username)
+    {
+        var pairingId = await CreatePairingAsync();
+        using var http = Client(factory.TokenFor(username));
+
+        using var put = await http.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+    }
+
+    [Fact]
     public async Task MyLessons_DeviceOfPairedClassroom_SeesTodaysLiveLessonWithClassId()
     {
         var pairingId = await CreatePairingAsync();
