@@ -12,22 +12,34 @@ public static class TrustedProxies
 {
     public const string SettingKey = "Network:TrustedProxies";
 
-    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
+    /// <summary>
+    /// Adds the forwarded-headers middleware only when proxies are configured: with empty proxy lists that middleware
+    /// would accept the headers from any peer.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app, IConfiguration configuration)
     {
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
+        var trusted = Parse(configuration[SettingKey]);
+        if (trusted.Count == 0)
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // The framework trusts loopback by default; here nothing is trusted unless configured.
-            o.KnownProxies.Clear();
-            o.KnownIPNetworks.Clear();
+            return app;
+        }
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
             // Walk back through every trusted hop; the first untrusted address is the client.
-            o.ForwardLimit = null;
-            foreach (var network in Parse(configuration[SettingKey]))
-            {
-                o.KnownIPNetworks.Add(network);
-            }
-        });
-        return services;
+            ForwardLimit = null,
+        };
+        // The framework's defaults trust loopback; here only the configured proxies are.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+#pragma warning disable CS0618, ASPDEPR005 // the obsolete list still holds 127.0.0.0/8 and is still consulted
+        options.KnownNetworks.Clear();
+#pragma warning restore CS0618, ASPDEPR005
+        foreach (var network in trusted)
+        {
+            options.KnownIPNetworks.Add(network);
+        }
+        return app.UseForwardedHeaders(options);
     }
 
     /// <summary>Comma-separated addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/24</c>); blank means none.</summary>
