@@ -49,7 +49,11 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IStartupFilter, TestPeerAddress>();
+        });
     }
 
     public HttpClient Anonymous() => CreateClient();

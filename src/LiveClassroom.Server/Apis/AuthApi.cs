@@ -54,21 +54,22 @@ public static partial class AuthApi
         }
         var ip = ClientAddress.Of(context);
         var logger = loggers.CreateLogger(typeof(AuthApi).FullName!);
-        if (await throttle.RetryAfterAsync(username, ip, ct) is { } wait)
+        // Reserved before the password is verified, so parallel guesses cannot overrun the limits.
+        var reservation = await throttle.ReserveAsync(username, ip, ct);
+        if (reservation.AttemptId is not { } attemptId)
         {
             LogThrottled(logger, ip);
-            return ApiErrors.TooManyAttempts(context, wait);
+            return ApiErrors.TooManyAttempts(context, reservation.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
         var credentials = await people.FindCredentialsAsync(username, ct);
         var passwordOk = PasswordHasher.Verify(body.Password!, credentials?.PasswordHash ?? DummyHash.Value) && credentials is not null;
         if (!passwordOk || !credentials!.IsActive)
         {
-            await throttle.RecordAsync(username, ip, succeeded: false, ct);
-            // Never the typed username: people paste passwords into it by mistake.
+            // The reservation stays as the failed attempt. Never the typed username: people paste passwords into it by mistake.
             LogLoginFailed(logger, ip, credentials?.Id);
             return passwordOk ? ApiErrors.AccountInactive() : ApiErrors.InvalidCredentials();
         }
-        await throttle.RecordAsync(username, ip, succeeded: true, ct);
+        await throttle.SucceededAsync(attemptId, ct);
         var person = await people.GetAsync(credentials.Id, ct);
         if (person is null)
         {

@@ -3,8 +3,14 @@ namespace LiveClassroom.Server.Apis;
 public static class ClientAddress
 {
     /// <summary>
-    /// The peer's address as Kestrel saw it. Behind a reverse proxy this is the proxy's; configure forwarded headers
-    /// there rather than trusting a client-supplied X-Forwarded-For here.
+    /// The client's address: the peer Kestrel saw, or, when that peer is a proxy listed in
+    /// <c>Network:TrustedProxies</c>, the address it forwarded (Hosting/TrustedProxies). IPv4 peers on a dual-stack
+    /// socket are written as IPv4, so one client is always counted under one string.
     /// </summary>
-    public static string Of(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string Of(HttpContext context) => context.Connection.RemoteIpAddress switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } mapped => mapped.MapToIPv4().ToString(),
+        var address => address.ToString(),
+    };
 }

@@ -42,15 +42,15 @@ public static partial class DevicesApi
     private static async Task<IResult> CreatePairingRequestAsync(
         HttpContext context, DeviceStore devices, IOptions<AccountOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var ip = ClientAddress.Of(context);
         var now = time.GetUtcNow();
-        if (await devices.PairingRetryAfterAsync(ip, options.Value.PairingRequestsPerIp, now, ct) is { } wait && wait > TimeSpan.Zero)
-        {
-            return ApiErrors.TooManyAttempts(context, wait);
-        }
         var pollToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var expiresAt = now.AddMinutes(options.Value.PairingCodeMinutes);
-        var (id, code) = await devices.CreatePairingRequestAsync(ip, HashPollToken(pollToken), now, expiresAt, ct);
+        var (id, code, wait) = await devices.CreatePairingRequestAsync(
+            ClientAddress.Of(context), options.Value.PairingRequestsPerIp, HashPollToken(pollToken), now, expiresAt, ct);
+        if (wait is { } retryAfter)
+        {
+            return ApiErrors.TooManyAttempts(context, retryAfter);
+        }
         return Results.Json(new PairingRequestCreated(id, code, pollToken, expiresAt), statusCode: 201);
     }
 

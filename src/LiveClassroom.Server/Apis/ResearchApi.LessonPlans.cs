@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Research.Contracts;
 
@@ -7,6 +8,9 @@ namespace LiveClassroom.Server.Apis;
 public static partial class ResearchApi
 {
     private const int MaxPlanChars = 200_000;
+
+    /// <summary>A full plan in a JSON body: up to 3 UTF-8 bytes a character, more where JSON escapes one (Hosting/RequestBodyLimit).</summary>
+    public const long MaxPlanBodyBytes = 2 * 1024 * 1024;
 
     private static void MapLessonPlans(RouteGroupBuilder api)
     {
@@ -46,7 +50,7 @@ public static partial class ResearchApi
                 req.SessionId, null, caller.PersonId, time.GetUtcNow(), members);
             await store.CreatePlanAsync(plan, body, ct);
             return Results.Created($"/api/research/lesson-plans/{plan.Id}", await PlanViewAsync(store, plan, ct));
-        });
+        }).WithBodyLimit(MaxPlanBodyBytes);
 
         api.MapGet("/lesson-plans/{id:guid}", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
             Results.Ok(await PlanViewAsync(store, await RequirePlanAsync(store, access, Caller(http), id, ct), ct)));
@@ -79,7 +83,7 @@ public static partial class ResearchApi
                     $"您编辑的是第 {baseVersion} 版，但已有人保存了第 {version} 版。请在第 {version} 版基础上合并修改后再保存（本次内容未保存，请勿关闭编辑器）。");
             }
             return Results.Created($"/api/research/lesson-plans/{plan.Id}/versions/{version}", await VersionAsync(store, plan.Id, version, ct));
-        });
+        }).WithBodyLimit(MaxPlanBodyBytes);
 
         api.MapGet("/lesson-plans/{id:guid}/diff", async (Guid id, int? from, int? to, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {

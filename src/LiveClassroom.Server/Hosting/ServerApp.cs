@@ -24,6 +24,7 @@ public static class ServerApp
             builder.WebHost.UseUrls(urls);
         }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.WebHost.UseDefaultBodyLimit();
         // A start-up failure is reported by Program as one line; the host's own error log of it would
         // repeat it with a stack trace. After start-up the host's errors are logged as usual.
         var started = false;
@@ -58,7 +59,10 @@ public static class ServerApp
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
+        app.UseTrustedProxies(app.Configuration);
+        app.UseSecurityHeaders();
         app.UseApiErrorBodies();
+        app.UseRequestBodyLimit();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

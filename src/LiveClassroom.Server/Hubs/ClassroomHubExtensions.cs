@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.Http.Connections;
@@ -11,6 +12,12 @@ public static class ClassroomHubExtensions
 {
     /// <summary>Largest message a client may send (an SDP offer with simulcast is ~10 KB).</summary>
     public const long MaximumReceiveMessageSize = 64 * 1024;
+
+    /// <summary>
+    /// A long-polling send may carry several messages in one POST; each is still held to
+    /// <see cref="MaximumReceiveMessageSize"/> by SignalR (Hosting/RequestBodyLimit).
+    /// </summary>
+    public const long HubBodyBytes = 1024 * 1024;
 
     public static IServiceCollection AddClassroomHub(this IServiceCollection services)
     {
@@ -43,7 +50,7 @@ public static class ClassroomHubExtensions
         {
             // Long polling for school networks whose proxies break WebSocket upgrades.
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
-        });
+        }).WithBodyLimit(HubBodyBytes);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Grains;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,7 @@ public static class ResearchHubExtensions
         {
             // Long polling for school networks whose proxies break WebSocket upgrades.
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
-        });
+        }).WithBodyLimit(ClassroomHubExtensions.HubBodyBytes);
         return app;
     }
 }

@@ -11,6 +11,9 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
     public const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     public const int CodeLength = 6;
 
+    // Advisory lock class for counting pairing requests per address (see LoginThrottle for the login classes).
+    private const int PairingAddressLock = 0x4C6F6703;
+
     private const string DeviceColumns = """
         d.id, d.name, d.classroom_id, c.name, d.school_id, s.name, d.paired_at, d.paired_by, p.display_name, d.last_seen_at, d.revoked_at
         FROM classroom_devices d
@@ -20,24 +23,14 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// How long a client IP must wait before creating another request, or null when it may create one now.
+    /// Creates a pending request unless <paramref name="clientIp"/> already made <paramref name="limitPerIp"/> in the
+    /// last ten minutes; then it returns how long to wait instead. Counted and inserted under an advisory lock on the
+    /// address, so parallel requests on any number of nodes cannot overrun the limit.
     /// </summary>
-    public async Task<TimeSpan?> PairingRetryAfterAsync(string clientIp, int limit, DateTimeOffset now, CancellationToken ct)
+    public async Task<PairingRequestCreation> CreatePairingRequestAsync(
+        string clientIp, int limitPerIp, byte[] pollTokenHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var window = TimeSpan.FromMinutes(10);
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT created_at FROM device_pairing_requests WHERE client_ip = @ip AND created_at > @since
-            ORDER BY created_at DESC OFFSET @limit - 1 LIMIT 1
-            """);
-        cmd.Parameters.AddWithValue("ip", clientIp);
-        cmd.Parameters.AddWithValue("since", now - window);
-        cmd.Parameters.AddWithValue("limit", Math.Max(1, limit));
-        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) + window - now : null;
-    }
-
-    public async Task<(Guid Id, string Code)> CreatePairingRequestAsync(
-        string clientIp, byte[] pollTokenHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
-    {
         await using (var expire = dataSource.CreateCommand(
             "UPDATE device_pairing_requests SET status = 'expired' WHERE status = 'pending' AND expires_at <= @now"))
         {
@@ -46,12 +39,31 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
         }
         for (var attempt = 0; ; attempt++)
         {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using (var count = new NpgsqlCommand("""
+                SELECT pg_advisory_xact_lock(@lock, hashtext(@ip));
+                SELECT created_at FROM device_pairing_requests WHERE client_ip = @ip AND created_at > @since
+                ORDER BY created_at DESC OFFSET @limit - 1 LIMIT 1
+                """, conn, tx))
+            {
+                count.Parameters.AddWithValue("lock", PairingAddressLock);
+                count.Parameters.AddWithValue("ip", clientIp);
+                count.Parameters.AddWithValue("since", now - window);
+                count.Parameters.AddWithValue("limit", Math.Max(1, limitPerIp));
+                await using var reader = await count.ExecuteReaderAsync(ct);
+                await reader.NextResultAsync(ct);
+                if (await reader.ReadAsync(ct) && reader.GetFieldValue<DateTimeOffset>(0) + window - now is { } wait && wait > TimeSpan.Zero)
+                {
+                    return new PairingRequestCreation(Guid.Empty, "", wait);
+                }
+            }
             var id = Guid.CreateVersion7();
             var code = RandomNumberGenerator.GetString(CodeAlphabet, CodeLength);
-            await using var cmd = dataSource.CreateCommand("""
+            await using var cmd = new NpgsqlCommand("""
                 INSERT INTO device_pairing_requests (id, code, poll_token_hash, status, client_ip, created_at, expires_at)
                 VALUES (@id, @code, @hash, 'pending', @ip, @now, @exp)
-                """);
+                """, conn, tx);
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("code", code);
             cmd.Parameters.AddWithValue("hash", pollTokenHash);
@@ -61,11 +73,12 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
             try
             {
                 await cmd.ExecuteNonQueryAsync(ct);
-                return (id, code);
+                await tx.CommitAsync(ct);
+                return new PairingRequestCreation(id, code, null);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 8)
             {
-                // Another live request holds this code: draw again.
+                // Another live request holds this code: draw again in a fresh transaction.
             }
         }
     }

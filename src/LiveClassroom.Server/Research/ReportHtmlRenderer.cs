@@ -18,11 +18,14 @@ public static class ReportHtmlRenderer
         @page { size: A4; margin: 18mm 15mm; }
         """;
 
+    /// <summary>The exact text of the page's one &lt;style&gt; element, which the CSP allows by its hash (Hosting/SecurityHeaders).</summary>
+    public const string StyleText = "\n" + Css;
+
     public static string Render(LessonReport r, string stageName)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-          .Append(E($"评课报告 · {r.Lesson.Title}")).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
+          .Append(E($"评课报告 · {r.Lesson.Title}")).Append("</title>\n<style>").Append(StyleText).Append("</style>\n</head>\n<body>\n");
         sb.Append("<h1>评课报告：").Append(E(r.Lesson.Title)).Append("</h1>\n<p class=\"meta\">教研活动：").Append(E(r.SessionTitle))
           .Append(" · 学科：").Append(E(r.Subject)).Append(" · 学段：").Append(E(stageName));
         if (r.Lesson.Chapter.Length > 0)

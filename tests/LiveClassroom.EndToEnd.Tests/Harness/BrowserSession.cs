@@ -5,7 +5,8 @@ namespace LiveClassroom.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// One headless Debian Chromium (never a downloaded browser) with its own profile, at 1920×1080 in China
-/// Standard Time, collecting console errors and uncaught page errors so a test can fail on any.
+/// Standard Time, collecting console errors, uncaught page errors and Content-Security-Policy violations (the
+/// <c>securitypolicyviolation</c> events of every page and frame it opens) so a test can fail on any.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -15,10 +16,20 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly List<Func<string, bool>> _expected = [];
     private readonly List<string> _responses = [];
 
-    private BrowserSession(IBrowserContext context, string profile, IPage page)
+    /// <summary>Reports each CSP violation of any document in the context (popups and blob: pages included) to the test.</summary>
+    private const string ReportCspViolations = """
+        document.addEventListener('securitypolicyviolation', e => {
+          window.__lcCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || document.URL}:${e.lineNumber}`);
+        }, true);
+        """;
+
+    private readonly List<string> _cspViolations;
+
+    private BrowserSession(IBrowserContext context, string profile, IPage page, List<string> cspViolations)
     {
         _context = context;
         _profile = profile;
+        _cspViolations = cspViolations;
         Page = page;
         Watch(page);
     }
@@ -53,8 +64,29 @@ public sealed class BrowserSession : IAsyncDisposable
             Locale = "zh-CN",
         });
         context.SetDefaultTimeout(20_000);
+        var violations = new List<string>();
+        await context.ExposeBindingAsync("__lcCspViolation", (BindingSource _, string violation) =>
+        {
+            lock (violations)
+            {
+                violations.Add(violation);
+            }
+        });
+        await context.AddInitScriptAsync(ReportCspViolations);
         var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
-        return new BrowserSession(context, profile, page);
+        return new BrowserSession(context, profile, page, violations);
+    }
+
+    /// <summary>The CSP violations reported so far (none is ever expected).</summary>
+    public IReadOnlyList<string> CspViolations
+    {
+        get
+        {
+            lock (_cspViolations)
+            {
+                return [.. _cspViolations];
+            }
+        }
     }
 
     private void Watch(IPage page)
@@ -114,6 +146,8 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             unexpected = _errors.Where(e => !_expected.Any(x => x(e))).ToList();
         }
+        var csp = CspViolations;
+        Assert.True(csp.Count == 0, "Content-Security-Policy violations:\n" + string.Join("\n", csp));
         Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected) + "\nfailed responses:\n" + string.Join("\n", _responses));
     }
 

@@ -263,10 +263,6 @@ public static class PairingsApi
     internal static async Task<T?> ReadAsync<T>(HttpContext http, CancellationToken ct)
         where T : class
     {
-        if (http.Request.ContentLength is > 64 * 1024)
-        {
-            return null;
-        }
         try
         {
             return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, RoomApiErrors.Json, ct);
