@@ -23,6 +23,7 @@ public static class ServerApp
         {
             builder.WebHost.UseUrls(urls);
         }
+        HttpsCertificate.RequireFor(urls ?? builder.Configuration["urls"], builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         // A start-up failure is reported by Program as one line; the host's own error log of it would
         // repeat it with a stack trace. After start-up the host's errors are logged as usual.

@@ -25,6 +25,9 @@ export class MediaSession {
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
+  /** Whether camera / microphone put packets on the wire (see setSending); kept across a rebuilt peer connection. */
+  private readonly sending = { camera: true, microphone: true };
+  private sendingQueue: Promise<void> = Promise.resolve();
   /** Remote media per slot name (main, screen, stage, …). */
   readonly streams = new Map<string, MediaStream>();
   state: RTCPeerConnectionState | "idle" = "idle";
@@ -51,8 +54,8 @@ export class MediaSession {
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc = pc;
     this.camera = this.microphone = this.screen = null;
-    if (this.tracks.camera) this.camera = pc.addTransceiver(this.tracks.camera, { direction: "sendonly" });
-    if (this.tracks.microphone) this.microphone = pc.addTransceiver(this.tracks.microphone, { direction: "sendonly" });
+    if (this.tracks.camera) this.camera = this.addSender("camera", this.tracks.camera);
+    if (this.tracks.microphone) this.microphone = this.addSender("microphone", this.tracks.microphone);
     if (this.tracks.screen) this.screen = pc.addTransceiver(this.tracks.screen, { direction: "sendonly" });
     const videoCodecs = forwardableVideoCodecs();
     this.slots = this.slotSpecs.map((spec) => {
@@ -131,9 +134,37 @@ export class MediaSession {
       await reusable.sender.replaceTrack(track);
       this[which] = reusable;
     } else {
-      this[which] = this.pc.addTransceiver(track, { direction: "sendonly" });
+      this[which] = which === "screen" ? this.pc.addTransceiver(track, { direction: "sendonly" }) : this.addSender(which, track);
     }
     if (this.state !== "idle") await this.negotiate(false);
+  }
+
+  private addSender(which: "camera" | "microphone", track: MediaStreamTrack): RTCRtpTransceiver {
+    return this.pc.addTransceiver(track, { direction: "sendonly", sendEncodings: [{ active: this.sending[which] }] });
+  }
+
+  /**
+   * Starts or stops sending camera or microphone while keeping the negotiated sender: the encoding is switched
+   * with RTCRtpSender.setParameters (active), so there is no renegotiation and resuming takes one round of the
+   * encoder (a keyframe), not an offer/answer. Calls are serialised (setParameters needs the latest transaction).
+   */
+  setSending(which: "camera" | "microphone", on: boolean): Promise<void> {
+    this.sending[which] = on;
+    const run = async () => {
+      const sender = this[which]?.sender;
+      if (!sender || this.closed) return;
+      const want = this.sending[which];
+      const params = sender.getParameters();
+      if (params.encodings.length === 0 || params.encodings.every((e) => e.active === want)) return;
+      params.encodings.forEach((e) => (e.active = want));
+      await sender.setParameters(params);
+    };
+    const next = this.sendingQueue.then(run, run);
+    this.sendingQueue = next.catch((e) => {
+      this.lastError = e;
+      this.changed();
+    });
+    return next;
   }
 
   /** Fire-and-forget ICE restart; a failure is kept in lastError and retried by the next state change or hub rejoin. */
