@@ -1,4 +1,5 @@
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
+import { SerialQueue } from "./SerialQueue";
 
 export interface SlotSpec {
   name: string;
@@ -20,14 +21,19 @@ export class MediaSession {
   private microphone: RTCRtpTransceiver | null = null;
   private screen: RTCRtpTransceiver | null = null;
   private slots: { spec: SlotSpec; transceiver: RTCRtpTransceiver }[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  private readonly failed = (e: unknown) => {
+    this.lastError = e;
+    this.changed();
+  };
+  private readonly negotiations = new SerialQueue(this.failed);
+  /** setParameters needs the latest transaction, so sender changes run one at a time. */
+  private readonly senderChanges = new SerialQueue(this.failed);
   private disconnectTimer: number | undefined;
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
   /** Whether camera / microphone put packets on the wire (see setSending); kept across a rebuilt peer connection. */
   private readonly sending = { camera: true, microphone: true };
-  private sendingQueue: Promise<void> = Promise.resolve();
   /** Remote media per slot name (main, screen, stage, …). */
   readonly streams = new Map<string, MediaStream>();
   state: RTCPeerConnectionState | "idle" = "idle";
@@ -146,11 +152,11 @@ export class MediaSession {
   /**
    * Starts or stops sending camera or microphone while keeping the negotiated sender: the encoding is switched
    * with RTCRtpSender.setParameters (active), so there is no renegotiation and resuming takes one round of the
-   * encoder (a keyframe), not an offer/answer. Calls are serialised (setParameters needs the latest transaction).
+   * encoder (a keyframe), not an offer/answer.
    */
   setSending(which: "camera" | "microphone", on: boolean): Promise<void> {
     this.sending[which] = on;
-    const run = async () => {
+    return this.senderChanges.run(async () => {
       const sender = this[which]?.sender;
       if (!sender || this.closed) return;
       const want = this.sending[which];
@@ -158,13 +164,7 @@ export class MediaSession {
       if (params.encodings.length === 0 || params.encodings.every((e) => e.active === want)) return;
       params.encodings.forEach((e) => (e.active = want));
       await sender.setParameters(params);
-    };
-    const next = this.sendingQueue.then(run, run);
-    this.sendingQueue = next.catch((e) => {
-      this.lastError = e;
-      this.changed();
     });
-    return next;
   }
 
   /** Fire-and-forget ICE restart; a failure is kept in lastError and retried by the next state change or hub rejoin. */
@@ -174,7 +174,7 @@ export class MediaSession {
 
   /** Offer → hub Negotiate → answer. Serialised; iceRestart after a network change. */
   negotiate(iceRestart = false): Promise<void> {
-    const run = async () => {
+    return this.negotiations.run(async () => {
       if (this.closed) return;
       try {
         await this.negotiateOnce(iceRestart);
@@ -185,13 +185,7 @@ export class MediaSession {
         this.build();
         await this.negotiateOnce(false);
       }
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch((e) => {
-      this.lastError = e;
-      this.changed();
     });
-    return next;
   }
 
   private async negotiateOnce(iceRestart: boolean): Promise<void> {
