@@ -95,3 +95,49 @@ build_web() {
   say "Building the web app"
   (cd "$web" && npm run --silent build >/dev/null)
 }
+
+# tls_names : the subjectAltName list for this machine — localhost, its host names and every address it has.
+tls_names() {
+  local names=("DNS:localhost" "IP:127.0.0.1" "IP:::1") h a
+  for h in "$(hostname)" "$(hostname -f 2>/dev/null || true)"; do
+    [ -n "$h" ] && [[ " ${names[*]} " != *" DNS:$h "* ]] && names+=("DNS:$h")
+  done
+  for a in $(hostname -I 2>/dev/null || true); do
+    [[ " ${names[*]} " != *" IP:$a "* ]] && names+=("IP:$a")
+  done
+  local IFS=,; echo "${names[*]}"
+}
+
+# tls_up DIR : a certificate authority of this server (made once: the one thing a projector PC must trust) and a
+# server certificate it signs for this machine's names and addresses, re-issued when they change. Sets TLS_CA,
+# TLS_CERT and TLS_KEY (PEM files in DIR; the keys readable by this user only).
+tls_up() {
+  local dir="$1" names
+  mkdir -p "$dir"; chmod 700 "$dir"
+  TLS_CA="$dir/liveclassroom-ca.crt" TLS_CERT="$dir/server.crt" TLS_KEY="$dir/server.key"
+  if [ ! -f "$TLS_CA" ] || [ ! -f "$dir/ca.key" ]; then
+    say "Creating this server's certificate authority in ${dir#"$REPO_ROOT"/}"
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 -days 3650 \
+      -subj "/O=LiveClassroom/CN=LiveClassroom CA $(hostname)" \
+      -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$dir/ca.key" -out "$TLS_CA" 2>/dev/null || die "openssl could not create the certificate authority"
+    chmod 600 "$dir/ca.key"
+    rm -f "$TLS_CERT" "$TLS_KEY"
+  fi
+  names=$(tls_names)
+  if [ -f "$TLS_CERT" ] && [ -f "$TLS_KEY" ] && [ "$(cat "$dir/server.names" 2>/dev/null)" = "$names" ] \
+    && openssl x509 -checkend 2592000 -noout -in "$TLS_CERT" >/dev/null 2>&1; then
+    return 0
+  fi
+  say "Issuing the HTTPS certificate for $names"
+  local ext; ext=$(mktemp)
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$names" > "$ext"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/O=LiveClassroom/CN=$(hostname)" \
+    -keyout "$TLS_KEY" -out "$dir/server.csr" 2>/dev/null \
+    && openssl x509 -req -in "$dir/server.csr" -CA "$TLS_CA" -CAkey "$dir/ca.key" -CAcreateserial -sha256 -days 397 \
+      -extfile "$ext" -out "$TLS_CERT" 2>/dev/null \
+    || { rm -f "$ext"; die "openssl could not issue the server certificate"; }
+  rm -f "$ext" "$dir/server.csr"
+  chmod 600 "$TLS_KEY"
+  printf '%s' "$names" > "$dir/server.names"
+}

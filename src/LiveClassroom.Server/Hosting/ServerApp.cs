@@ -23,6 +23,7 @@ public static class ServerApp
         {
             builder.WebHost.UseUrls(urls);
         }
+        HttpsCertificate.RequireFor(urls ?? builder.Configuration["urls"], builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.WebHost.UseDefaultBodyLimit();
         // A start-up failure is reported by Program as one line; the host's own error log of it would

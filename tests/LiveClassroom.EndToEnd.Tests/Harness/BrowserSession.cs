@@ -41,7 +41,10 @@ public sealed class BrowserSession : IAsyncDisposable
     public static string ScreenshotDir => Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
 
     /// <param name="fakeMedia">false: no camera or microphone at all (permission granted, nothing plugged in).</param>
-    public static async Task<BrowserSession> LaunchAsync(IPlaywright playwright, Uri baseUrl, bool fakeMedia = true)
+    /// <param name="fakeDeviceOptions">Options of the fake devices, e.g. <c>fps=30</c> for the camera's frame rate.</param>
+    /// <param name="extraArgs">More Chromium flags (e.g. a certificate to trust).</param>
+    public static async Task<BrowserSession> LaunchAsync(IPlaywright playwright, Uri baseUrl, bool fakeMedia = true,
+        string? fakeDeviceOptions = null, IEnumerable<string>? extraArgs = null)
     {
         var profile = Path.Combine(Path.GetTempPath(), "lc-e2e-" + Guid.NewGuid().ToString("N"));
         var args = new List<string>
@@ -51,8 +54,9 @@ public sealed class BrowserSession : IAsyncDisposable
         };
         if (fakeMedia)
         {
-            args.Add("--use-fake-device-for-media-stream");
+            args.Add("--use-fake-device-for-media-stream" + (fakeDeviceOptions is null ? "" : "=" + fakeDeviceOptions));
         }
+        args.AddRange(extraArgs ?? []);
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium",

@@ -18,7 +18,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
     /// <summary>A short unique prefix for the names a test creates.</summary>
     public string NextTag() => $"T{Interlocked.Increment(ref _tags)}{Guid.NewGuid().ToString("N")[..4]}";
 
-    public Task<BrowserSession> LaunchAsync(bool fakeMedia = true) => BrowserSession.LaunchAsync(Playwright, Server.BaseUrl, fakeMedia);
+    public Task<BrowserSession> LaunchAsync(bool fakeMedia = true, string? fakeDeviceOptions = null) =>
+        BrowserSession.LaunchAsync(Playwright, Server.BaseUrl, fakeMedia, fakeDeviceOptions);
 
     public async Task InitializeAsync()
     {

@@ -46,7 +46,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync()
+    /// <param name="extraUrls">More Kestrel listen URLs (';'-separated) next to the loopback HTTP one, e.g. an HTTPS URL.</param>
+    /// <param name="environment">More settings for the server (e.g. its certificate), set after the defaults.</param>
+    public static async Task<ServerProcess> StartAsync(string? extraUrls = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var wwwroot = Path.Combine(RepoPaths.Root, "src", "LiveClassroom.Server", "wwwroot", "index.html");
         if (!File.Exists(wwwroot))
@@ -64,7 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(RepoPaths.ServerDll);
         info.Environment["LIVECLASSROOM_DB"] = database.ConnectionString;
-        info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{port}" + (extraUrls is null ? "" : ";" + extraUrls);
         info.Environment["Seed__DemoPassword"] = DemoPassword;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -77,6 +79,10 @@ public sealed class ServerProcess : IAsyncDisposable
         // Recordings where tests can probe them (artifacts/ is git-ignored), one ffmpeg thread on the shared cores.
         info.Environment["Recordings__Root"] = RecordingsRoot;
         info.Environment["Recordings__Threads"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}"));
         await server.StartProcessAsync();
         return server;

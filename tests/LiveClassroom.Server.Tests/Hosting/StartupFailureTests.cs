@@ -104,6 +104,30 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Start_HttpsUrlWithoutCertificate_OneLineErrorSayingWhatToSet()
+    {
+        var o = await RunServerAsync(new Dictionary<string, string?>
+        {
+            ["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{FreePort()};https://127.0.0.1:{FreePort()}",
+        });
+
+        AssertOneLineError(o, "Kestrel__Certificates__Default__Path");
+    }
+
+    [Fact]
+    public async Task Start_HttpsCertificateFileMissing_OneLineErrorNamingTheFile()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "lc-missing-" + Guid.NewGuid().ToString("N") + ".crt");
+        var o = await RunServerAsync(new Dictionary<string, string?>
+        {
+            ["LIVECLASSROOM_URLS"] = $"https://127.0.0.1:{FreePort()}",
+            ["Kestrel__Certificates__Default__Path"] = missing,
+        });
+
+        AssertOneLineError(o, missing);
+    }
+
+    [Fact]
     public async Task Start_NoDatabaseConfigured_OneLineErrorSayingWhatToSet()
     {
         var o = await RunServerAsync(new Dictionary<string, string?>

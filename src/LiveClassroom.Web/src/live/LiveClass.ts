@@ -24,12 +24,15 @@ export const classroomSlots: SlotSpec[] = [
 
 /**
  * A participant in a live class: the hub connection (state, events) plus the media session.
- * Both the teacher console and the projector use it. Media is published from the first join:
- * the server decides what to forward (a rural classroom's camera only while it is on stage),
- * so going on stage needs no renegotiation and shows video at once.
+ * Both the teacher console and the projector use it. Media is negotiated from the first join, but a rural
+ * classroom sends only what the server would forward: its camera while on stage, its microphone while on stage
+ * and not muted by the lead (the SFU drops the rest, recording included). Going on stage switches the negotiated
+ * senders on (setParameters) — no renegotiation, video within a keyframe — and a 300 kbps rural uplink stays
+ * free for the teacher's picture the rest of the class.
  */
 export class LiveClass extends LiveRoom<ClassConnection> {
   private timers: number[] = [];
+  private sendingNow: { camera: boolean; microphone: boolean } | null = null;
 
   constructor(
     classId: string,
@@ -47,6 +50,22 @@ export class LiveClass extends LiveRoom<ClassConnection> {
       if (e.type === "ClassOpened") void this.connectMedia(false);
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
+    if (audience === "classroom") {
+      this.applySending();
+      this.hub.subscribe(() => this.applySending());
+    }
+  }
+
+  /** A classroom's senders follow the stage and the lead's mute (see the class comment). */
+  private applySending(): void {
+    const s = this.hub.snapshot;
+    const me = this.hub.you?.classroomId;
+    const room = s?.classrooms.find((c) => c.classroomId === me);
+    const seen = !!room && (room.isLead || s!.stage.some((seat) => seat.classroomId === me));
+    const want = { camera: seen, microphone: seen && !room!.mutedByLead };
+    if (this.sendingNow?.camera !== want.camera) void this.media.setSending("camera", want.camera).catch(() => {});
+    if (this.sendingNow?.microphone !== want.microphone) void this.media.setSending("microphone", want.microphone).catch(() => {});
+    this.sendingNow = want;
   }
 
   get snapshot(): ClassSnapshot | null {

@@ -1,6 +1,7 @@
 import { toHubError } from "../hub/errors";
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
 import { FrameWatch } from "./FrameWatch";
+import { SerialQueue } from "./SerialQueue";
 
 export interface SlotSpec {
   name: string;
@@ -35,11 +36,19 @@ export class MediaSession {
   private microphone: RTCRtpTransceiver | null = null;
   private screen: RTCRtpTransceiver | null = null;
   private slots: { spec: SlotSpec; transceiver: RTCRtpTransceiver }[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  private readonly failed = (e: unknown) => {
+    this.lastError = e;
+    this.changed();
+  };
+  private readonly negotiations = new SerialQueue(this.failed);
+  /** setParameters needs the latest transaction, so sender changes run one at a time. */
+  private readonly senderChanges = new SerialQueue(this.failed);
   private disconnectTimer: number | undefined;
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
+  /** Whether camera / microphone put packets on the wire (see setSending); kept across a rebuilt peer connection. */
+  private readonly sending = { camera: true, microphone: true };
   /** Remote media per slot name (main, screen, stage, …). */
   readonly streams = new Map<string, MediaStream>();
   state: RTCPeerConnectionState | "idle" | "suspended" = "idle";
@@ -83,8 +92,8 @@ export class MediaSession {
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc = pc;
     this.camera = this.microphone = this.screen = null;
-    if (this.tracks.camera) this.camera = pc.addTransceiver(this.tracks.camera, { direction: "sendonly" });
-    if (this.tracks.microphone) this.microphone = pc.addTransceiver(this.tracks.microphone, { direction: "sendonly" });
+    if (this.tracks.camera) this.camera = this.addSender("camera", this.tracks.camera);
+    if (this.tracks.microphone) this.microphone = this.addSender("microphone", this.tracks.microphone);
     if (this.tracks.screen) this.screen = pc.addTransceiver(this.tracks.screen, { direction: "sendonly" });
     const videoCodecs = forwardableVideoCodecs();
     this.slots = this.slotSpecs.map((spec) => {
@@ -163,9 +172,31 @@ export class MediaSession {
       await reusable.sender.replaceTrack(track);
       this[which] = reusable;
     } else {
-      this[which] = this.pc.addTransceiver(track, { direction: "sendonly" });
+      this[which] = which === "screen" ? this.pc.addTransceiver(track, { direction: "sendonly" }) : this.addSender(which, track);
     }
     if (this.state !== "idle") await this.negotiate(false);
+  }
+
+  private addSender(which: "camera" | "microphone", track: MediaStreamTrack): RTCRtpTransceiver {
+    return this.pc.addTransceiver(track, { direction: "sendonly", sendEncodings: [{ active: this.sending[which] }] });
+  }
+
+  /**
+   * Starts or stops sending camera or microphone while keeping the negotiated sender: the encoding is switched
+   * with RTCRtpSender.setParameters (active), so there is no renegotiation and resuming takes one round of the
+   * encoder (a keyframe), not an offer/answer.
+   */
+  setSending(which: "camera" | "microphone", on: boolean): Promise<void> {
+    this.sending[which] = on;
+    return this.senderChanges.run(async () => {
+      const sender = this[which]?.sender;
+      if (!sender || this.closed) return;
+      const want = this.sending[which];
+      const params = sender.getParameters();
+      if (params.encodings.length === 0 || params.encodings.every((e) => e.active === want)) return;
+      params.encodings.forEach((e) => (e.active = want));
+      await sender.setParameters(params);
+    });
   }
 
   /** Fire-and-forget ICE restart; a failure is kept in lastError and retried with back-off. */
@@ -180,7 +211,7 @@ export class MediaSession {
    */
   negotiate(iceRestart = false): Promise<void> {
     clearTimeout(this.retryTimer);
-    const run = async () => {
+    return this.negotiations.run(async () => {
       if (this.closed || this.suspended) return;
       try {
         try {
@@ -201,13 +232,7 @@ export class MediaSession {
         }
         throw e;
       }
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch((e) => {
-      this.lastError = e;
-      this.changed();
     });
-    return next;
   }
 
   // A method, not a narrowed field read: suspend() may run while a negotiation awaits the hub.
