@@ -11,8 +11,8 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// browser runs outside on a clean path. The projector must still decode the teacher's video — over ICE-TCP (RFC 6544)
 /// on the media port, or, with that port blocked too, relayed by a real coturn over TURN/TCP.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class UdpBlockedTests(EndToEndFixture fx)
+[Collection(LinkEmulationCollection.Name)]
+public sealed class UdpBlockedTests(LinkEmulationFixture fx)
 {
     private sealed record SelectedPair(string State, string LocalType, string LocalProtocol, string RelayProtocol, string RemoteType, string RemoteProtocol, string RemoteAddress);
 
