@@ -4,7 +4,7 @@
 # Ends with one line "N passed, N failed, N skipped" and exits non-zero if anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ensure_packages postgresql ffmpeg chromium docker-compose iproute2 nftables procps fonts-noto-cjk
+ensure_packages postgresql ffmpeg chromium docker-compose iproute2 nftables coturn procps fonts-noto-cjk
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 RUN_ID="$(date +%Y%m%d-%H%M%S)-$$"

@@ -11,7 +11,7 @@ public sealed class MediaServerOptions
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
     /// <summary>
-    /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 picks an ephemeral port.
+    /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 takes the bound UDP port's number when that TCP port is free (else an ephemeral one).
     /// Answers then carry <c>tcptype passive</c> host candidates after the UDP ones.
     /// </summary>
     public int? TcpPort { get; init; }

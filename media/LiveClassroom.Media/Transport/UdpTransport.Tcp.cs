@@ -54,10 +54,28 @@ internal sealed partial class UdpTransport
         {
             listener.DualMode = true;
         }
-        listener.Bind(new IPEndPoint(_options.BindAddress, port));
+        BindTcp(listener, port);
         listener.Listen(128);
         _tcpListener = listener;
         _ = AcceptLoopAsync(listener);
+    }
+
+    /// <summary>Port 0: the UDP port's number when that TCP port is free (one number to open in a firewall), else ephemeral.</summary>
+    private void BindTcp(Socket listener, int port)
+    {
+        if (port != 0)
+        {
+            listener.Bind(new IPEndPoint(_options.BindAddress, port));
+            return;
+        }
+        try
+        {
+            listener.Bind(new IPEndPoint(_options.BindAddress, LocalEndPoint.Port));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            listener.Bind(new IPEndPoint(_options.BindAddress, 0));
+        }
     }
 
     private void StopTcp()

@@ -18,7 +18,7 @@ internal sealed class UdpTransportOptions
 
     public int SocketSendBufferBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>ICE-TCP passive port (RFC 6544, RFC 4571 framing) on the same bind address; null = no TCP, 0 = ephemeral.</summary>
+    /// <summary>ICE-TCP passive port (RFC 6544, RFC 4571 framing) on the same bind address; null = no TCP, 0 = the UDP port's number when free, else ephemeral.</summary>
     public int? TcpPort { get; init; }
 
     /// <summary>Accepted TCP connections beyond this are closed at once (counted).</summary>

@@ -75,6 +75,7 @@ public static class ServerApp
         app.MapRoomsApi();
         app.MapResearchApi();
         app.MapRecordingsAndLibraryApi();
+        app.MapIceServersApi();
         app.MapSpaFallback();
         return app;
     }

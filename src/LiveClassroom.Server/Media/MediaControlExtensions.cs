@@ -16,6 +16,8 @@ public static class MediaControlExtensions
 
     public static IServiceCollection AddMediaPlane(this IServiceCollection services, IConfiguration config)
     {
+        // TURN is handed to browsers whichever media plane runs (coturn relays to the SFU like any peer).
+        services.AddSingleton(TurnCredentials.FromConfiguration(config));
         var mode = config["Media:Mode"];
         if (string.Equals(mode, NullMode, StringComparison.OrdinalIgnoreCase))
         {

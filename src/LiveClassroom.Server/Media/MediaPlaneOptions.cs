@@ -37,11 +37,38 @@ public static class MediaPlaneOptions
         return new MediaServerOptions
         {
             Port = port,
+            TcpPort = IceTcpPort(config, port),
             BindAddress = bind,
             AdvertisedAddresses = advertised,
             SrtpProfile = Enum<SrtpProfilePreference>(config, "Media:SrtpProfile", SrtpProfilePreference.PreferGcm),
             VideoCodec = Enum<VideoCodecPreference>(config, "Media:VideoCodec", VideoCodecPreference.H264),
         };
+    }
+
+    /// <summary>
+    /// RFC 6544 ICE-TCP for schools whose firewall blocks UDP: on by default, on the UDP port's number (TCP), so one
+    /// number is opened in a firewall. Media:IceTcp=false turns it off; Media:TcpPort picks another port.
+    /// </summary>
+    private static int? IceTcpPort(IConfiguration config, int udpPort)
+    {
+        var enabled = config["Media:IceTcp"];
+        if (!string.IsNullOrWhiteSpace(enabled))
+        {
+            if (!bool.TryParse(enabled, out var on))
+            {
+                throw new StartupException($"Media:IceTcp must be true or false, not '{enabled}'");
+            }
+            if (!on)
+            {
+                return null;
+            }
+        }
+        var port = config.GetValue("Media:TcpPort", udpPort);
+        if (port is < 0 or > 65535)
+        {
+            throw new StartupException($"Media:TcpPort must be 0–65535, not {port}");
+        }
+        return port;
     }
 
     /// <summary>

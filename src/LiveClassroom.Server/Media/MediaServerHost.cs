@@ -8,12 +8,12 @@ public sealed partial class MediaServerHost(IServiceProvider services, ILogger<M
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var server = services.GetRequiredService<MediaServer>();
-        LogListening(logger, server.LocalEndPoint.ToString(), string.Join(", ", server.Options.AdvertisedAddresses));
+        LogListening(logger, server.LocalEndPoint.ToString(), server.TcpLocalEndPoint?.ToString() ?? "off", string.Join(", ", server.Options.AdvertisedAddresses));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Media (WebRTC SFU) listening on UDP {EndPoint}, advertising {Addresses}")]
-    private static partial void LogListening(ILogger logger, string endPoint, string addresses);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media (WebRTC SFU) listening on UDP {EndPoint}, ICE-TCP {TcpEndPoint}, advertising {Addresses}")]
+    private static partial void LogListening(ILogger logger, string endPoint, string tcpEndPoint, string addresses);
 }

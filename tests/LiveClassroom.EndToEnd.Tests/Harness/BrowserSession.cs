@@ -38,13 +38,17 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IBrowserContext Context => _context;
 
+    /// <summary>Debian's Chromium (CHROMIUM_PATH overrides).</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+
     public static string ScreenshotDir => Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
 
     /// <param name="fakeMedia">false: no camera or microphone at all (permission granted, nothing plugged in).</param>
     /// <param name="fakeDeviceOptions">Options of the fake devices, e.g. <c>fps=30</c> for the camera's frame rate.</param>
     /// <param name="extraArgs">More Chromium flags (e.g. a certificate to trust).</param>
+    /// <param name="executablePath">Another Chromium launcher, e.g. NetworkNamespace.ExecWrapper to run it inside a namespace.</param>
     public static async Task<BrowserSession> LaunchAsync(IPlaywright playwright, Uri baseUrl, bool fakeMedia = true,
-        string? fakeDeviceOptions = null, IEnumerable<string>? extraArgs = null)
+        string? fakeDeviceOptions = null, IEnumerable<string>? extraArgs = null, string? executablePath = null)
     {
         var profile = Path.Combine(Path.GetTempPath(), "lc-e2e-" + Guid.NewGuid().ToString("N"));
         var args = new List<string>
@@ -56,10 +60,15 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             args.Add("--use-fake-device-for-media-stream" + (fakeDeviceOptions is null ? "" : "=" + fakeDeviceOptions));
         }
+        if (!baseUrl.IsLoopback)
+        {
+            // Camera, microphone and WebRTC need a secure context; http://127.0.0.1 is one, a test network's address is not.
+            args.Add("--unsafely-treat-insecure-origin-as-secure=" + baseUrl.GetLeftPart(UriPartial.Authority));
+        }
         args.AddRange(extraArgs ?? []);
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium",
+            ExecutablePath = executablePath ?? ChromiumPath,
             Headless = true,
             Args = args,
             BaseURL = baseUrl.ToString(),

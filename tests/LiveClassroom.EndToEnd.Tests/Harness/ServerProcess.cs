@@ -29,6 +29,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The media port (UDP, and TCP for ICE-TCP) when started with a link address; otherwise the environment's.</summary>
+    public int? MediaPort { get; private init; }
+
     /// <summary>The server's own database: for setting up what no public API creates (e.g. a finished recording).</summary>
     public string DatabaseConnectionString => _database.ConnectionString;
 
@@ -47,8 +50,13 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <param name="extraUrls">More Kestrel listen URLs (';'-separated) next to the loopback HTTP one, e.g. an HTTPS URL.</param>
-    /// <param name="environment">More settings for the server (e.g. its certificate), set after the defaults.</param>
-    public static async Task<ServerProcess> StartAsync(string? extraUrls = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="environment">More settings for the server (e.g. its certificate, Turn__*), set after the defaults.</param>
+    /// <param name="linkAddress">
+    /// Also serve HTTP on this address, and bind and advertise media only there (Media__*), on a UDP+TCP port of its own:
+    /// for a browser in a <see cref="LiveClassroom.Testing.Network.NetworkNamespace"/> that reaches only that address.
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(string? extraUrls = null, IReadOnlyDictionary<string, string>? environment = null,
+        IPAddress? linkAddress = null)
     {
         var wwwroot = Path.Combine(RepoPaths.Root, "src", "LiveClassroom.Server", "wwwroot", "index.html");
         if (!File.Exists(wwwroot))
@@ -79,11 +87,20 @@ public sealed class ServerProcess : IAsyncDisposable
         // Recordings where tests can probe them (artifacts/ is git-ignored), one ffmpeg thread on the shared cores.
         info.Environment["Recordings__Root"] = RecordingsRoot;
         info.Environment["Recordings__Threads"] = "1";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        int? mediaPort = null;
+        if (linkAddress is not null)
         {
-            info.Environment[name] = value;
+            info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{port};http://{linkAddress}:{port}";
+            info.Environment["Media__BindAddress"] = linkAddress.ToString();
+            info.Environment["Media__PublicAddresses"] = linkAddress.ToString();
+            mediaPort = LiveClassroom.Testing.Network.LocalPorts.FreeForTcpAndUdp(linkAddress);
+            info.Environment["Media__UdpPort"] = mediaPort.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}"));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+        var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}")) { MediaPort = mediaPort };
         await server.StartProcessAsync();
         return server;
     }

@@ -72,6 +72,27 @@ public sealed class UdpTransportTcpTests : IDisposable
     }
 
     [Fact]
+    public void Start_TcpPortZero_ListensOnTheUdpPortNumber()
+    {
+        Assert.Equal(_transport.LocalEndPoint.Port, _transport.TcpLocalEndPoint!.Port);
+    }
+
+    [Fact]
+    public void Start_TcpPortZeroAndThatNumberTaken_FallsBackToAnotherPort()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen(1);
+        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        using var transport = new UdpTransport(new UdpTransportOptions { BindAddress = IPAddress.Loopback, Port = taken, TcpPort = 0, BufferPoolCapacity = 8 });
+
+        transport.Start();
+
+        Assert.Equal(taken, transport.LocalEndPoint.Port);
+        Assert.NotEqual(taken, transport.TcpLocalEndPoint!.Port);
+    }
+
+    [Fact]
     public void Tcp_CheckThenMedia_AnsweredRoutedAndSentBackFramed()
     {
         using var client = Connect();

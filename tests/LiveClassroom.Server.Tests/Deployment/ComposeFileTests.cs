@@ -56,6 +56,18 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public async Task Config_CoturnAndBothNodesShareTheTurnSecretAndNodesOpenTcpMedia()
+    {
+        var (code, yaml, err) = await ComposeAsync(true, "config");
+        Assert.True(code == 0, err);
+
+        Assert.Contains("--static-auth-secret=compose-test-turn", yaml, StringComparison.Ordinal);
+        Assert.Equal(2, CountOf(yaml, "Turn__Secret: compose-test-turn"));
+        Assert.Equal(2, CountOf(yaml, "Turn__Urls: turn:"));
+        Assert.Equal(2, CountOf(yaml, "protocol: tcp\n      published: 4000"));
+    }
+
+    [Fact]
     public async Task Config_WithoutSecrets_RefusesToRender()
     {
         var (code, _, err) = await ComposeAsync(false, "config", "-q");

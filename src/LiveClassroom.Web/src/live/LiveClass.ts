@@ -40,7 +40,7 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     slots: SlotSpec[],
     private readonly audience: "lead" | "classroom",
   ) {
-    super(new ClassConnection(classId, token), slots);
+    super(new ClassConnection(classId, token), slots, token);
     this.hub.onJoined = (first) => {
       // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
       void this.openLocal().catch(() => {});

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
+import { ApiClient } from "../api/client";
 import { localizedMediaError } from "../hub/errors";
+import { IceServerSource } from "../media/iceServers";
 import { MediaSession, type SlotSpec } from "../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../media/devices";
 
@@ -29,8 +31,10 @@ export abstract class LiveRoom<H extends LiveHub> {
   protected constructor(
     readonly hub: H,
     slots: SlotSpec[],
+    token: () => string | null,
   ) {
-    this.media = new MediaSession((offer, desc) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots);
+    const iceServers = new IceServerSource(new ApiClient(token));
+    this.media = new MediaSession((offer, desc) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots, iceServers);
     hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
     // A second tab (or device) of this account took the media: stop here, and stay stopped until the user takes it back,

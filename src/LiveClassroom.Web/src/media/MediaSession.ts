@@ -2,6 +2,7 @@ import { toHubError } from "../hub/errors";
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
 import { FrameWatch } from "./FrameWatch";
 import { SerialQueue } from "./SerialQueue";
+import type { IceServerSource } from "./iceServers";
 
 export interface SlotSpec {
   name: string;
@@ -61,6 +62,7 @@ export class MediaSession {
   constructor(
     private readonly negotiator: Negotiator,
     private slotSpecs: SlotSpec[],
+    private readonly iceServers: IceServerSource | null = null,
   ) {
     this.build();
     this.frames.start();
@@ -89,7 +91,7 @@ export class MediaSession {
   private build(): void {
     this.pc?.close();
     this.streams.clear();
-    const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require", iceServers: this.iceServers?.current ?? [] });
     this.pc = pc;
     this.camera = this.microphone = this.screen = null;
     if (this.tracks.camera) this.camera = this.addSender("camera", this.tracks.camera);
@@ -263,6 +265,7 @@ export class MediaSession {
   private async negotiateOnce(iceRestart: boolean): Promise<void> {
     const pc = this.pc;
     if (this.state === "idle") this.state = "new";
+    await this.refreshIceServers(pc);
     const offer = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(offer);
     await gatheringComplete(pc);
@@ -280,6 +283,18 @@ export class MediaSession {
     await pc.setRemoteDescription({ type: "answer", sdp: answer });
     this.lastError = null;
     this.changed();
+  }
+
+  /** TURN credentials expire (TTL): a new peer connection or ICE restart gathers with fresh ones. */
+  private async refreshIceServers(pc: RTCPeerConnection): Promise<void> {
+    if (!this.iceServers) return;
+    const servers = await this.iceServers.get();
+    if (JSON.stringify(pc.getConfiguration().iceServers ?? []) === JSON.stringify(servers)) return;
+    try {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+    } catch {
+      // A configuration the browser refuses leaves the previous servers in place; direct paths still work.
+    }
   }
 
   /** Connection quality as HUB.md's ReportConnectionStats wants it (bitrates from the byte counters since the last call). */

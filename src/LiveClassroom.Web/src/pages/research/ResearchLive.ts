@@ -24,7 +24,7 @@ export const researchSlots: SlotSpec[] = [
  */
 export class ResearchLive extends LiveRoom<ResearchConnection> {
   constructor(sessionId: string, token: () => string | null) {
-    super(new ResearchConnection(sessionId, token), researchSlots);
+    super(new ResearchConnection(sessionId, token), researchSlots, token);
     this.hub.onJoined = (first) => void this.connectMedia(!first);
     this.hub.onSnapshot = (before, after) => {
       // Media refused before the start (should the server want a live session) is tried again once it is live.
