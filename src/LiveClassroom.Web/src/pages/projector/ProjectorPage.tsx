@@ -7,6 +7,11 @@ import type { Device, Lesson } from "../../api/types";
 import { PairingScreen } from "./PairingScreen";
 import { ProjectorClass } from "./ProjectorClass";
 import { LangSwitch } from "../../components/LangSwitch";
+import { ClassroomWatch } from "../../hub/ClassroomWatch";
+import { placeLabel } from "../../live/classrooms";
+
+/** Timetable poll while the hub's ClassOpened push is the fast path. */
+const FallbackPollMs = 30_000;
 
 /**
  * The rural classroom's projector PC. Nobody touches it: it pairs once, then joins whatever class is
@@ -44,7 +49,16 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
     let stopped = false;
     let timer: number | undefined;
     let known = false;
+    let busy = false;
+    let again = false;
+    // One poll at a time; a push arriving mid-poll polls once more right after it.
     const poll = async () => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      clearTimeout(timer);
       try {
         if (!known) {
           setDevice(await deviceApi.get<Device>("/api/devices/me"));
@@ -58,14 +72,24 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
         if (stopped) return;
         if (e instanceof ApiError && e.status === 401) return onRevoked();
         setOffline(!(e instanceof ApiError) || e.status === 0 || e.status >= 500);
+      } finally {
+        busy = false;
       }
       setNow(Date.now());
-      timer = window.setTimeout(poll, 5000);
+      if (again) {
+        again = false;
+        return void poll();
+      }
+      // The hub pushes ClassOpened; this slow poll is the fallback (push lost, class opened on another node).
+      timer = window.setTimeout(poll, FallbackPollMs);
     };
+    const watch = new ClassroomWatch(session.deviceToken, () => void poll());
+    watch.start();
     void poll();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      watch.stop();
     };
   }, []);
 
@@ -83,7 +107,7 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
       <div class="projector-lang">
         <LangSwitch />
       </div>
-      {device && <p class="projector-room">{[device.schoolName, device.classroomName].filter(Boolean).join(" · ")}</p>}
+      {device && <p class="projector-room">{placeLabel(device.schoolName, device.classroomName)}</p>}
       {justEnded ? (
         <h1 class="huge" data-testid="end-screen">{t("projector.ended")}</h1>
       ) : (
