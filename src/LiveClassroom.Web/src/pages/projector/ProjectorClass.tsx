@@ -3,7 +3,7 @@ import { t } from "../../i18n";
 import { session } from "../../api/session";
 import type { Device, Lesson } from "../../api/types";
 import { LiveClass, classroomSlots, useLiveClass } from "../../live/LiveClass";
-import { classroomName } from "../../live/classrooms";
+import { classroomName, placeLabel } from "../../live/classrooms";
 import { AudioSink, VideoView } from "../../components/MediaView";
 import { ChatPanel } from "../../components/ChatPanel";
 import { LiveRegion } from "../../components/LiveRegion";
@@ -64,7 +64,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         )}
       </div>
       <aside class="projector-side">
-        <p class="projector-room">{device ? [device.schoolName, device.classroomName].filter(Boolean).join(" · ") : ""}</p>
+        <p class="projector-room">{device ? placeLabel(device.schoolName, device.classroomName) : ""}</p>
         {weAreOnStage && <p class="on-air" role="status" data-testid="on-stage">{t("projector.onStage")}</p>}
         {muted && <p class="muted-banner" role="status" data-testid="muted-banner">{t("projector.muted")}</p>}
         <Notice text={live?.local.cameraError ? t(live.local.cameraError) : null} testId="camera-error" />
