@@ -35,7 +35,12 @@ public sealed partial class ClassOpenedNotifier : IRoomEventSink
         ArgumentNullException.ThrowIfNull(roomEvent);
         if (roomEvent.Room.Kind == GrainKinds.Classroom && roomEvent.Type == ClassEventTypes.ClassOpened)
         {
-            _ = Task.Run(() => NotifyAsync(roomEvent.Room.Id), CancellationToken.None);
+            // Without the opening turn's execution context: its "current grain" would make the snapshot call a
+            // reentrant call into the same room, which the grain host refuses.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => NotifyAsync(roomEvent.Room.Id), CancellationToken.None);
+            }
         }
         return Task.CompletedTask;
     }
@@ -55,10 +60,10 @@ public sealed partial class ClassOpenedNotifier : IRoomEventSink
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The devices' slow timetable poll still finds the class; a lost push only costs them that wait.
-            LogNotifyFailed(_logger, classId, ex.GetType().Name);
+            LogNotifyFailed(_logger, ex, classId);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell waiting devices that class {ClassId} opened: {Reason}")]
-    private static partial void LogNotifyFailed(ILogger logger, string classId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell waiting devices that class {ClassId} opened")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception error, string classId);
 }

@@ -139,7 +139,9 @@ public static class PairingsApi
     {
         var (caller, snapshot, refusal) = await MemberAsync(http, access, pairingId, ct);
         // A new pairing has no timetable yet: a normal state, answered as an empty one (JSON null), not as an error.
-        return refusal ?? Results.Json(snapshot!.Timetable, RoomApiErrors.Json);
+        return refusal ?? (snapshot!.Timetable is { } t
+            ? Results.Json(t, RoomApiErrors.Json)
+            : Results.Text("null", "application/json"));
     }
 
     private static async Task<IResult> PutTimetableAsync(

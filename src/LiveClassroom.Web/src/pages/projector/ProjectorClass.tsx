@@ -13,7 +13,7 @@ import { Notice } from "../../components/Notice";
  * The class on the projector, readable from the back of the room at 1920×1080: the lead teacher large, or
  * the courseware large with the teacher picture-in-picture while sharing; other classrooms on stage in a corner.
  */
-export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: string; lesson: Lesson; device: Device | null; onEnded: () => void }) {
+export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: string; lesson?: Lesson; device: Device | null; onEnded: () => void }) {
   const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.deviceToken, classroomSlots, "classroom"), [classId]);
   const [error, setError] = useState<string | null>(null);
   const [teacherShowing, setTeacherShowing] = useState(false);
@@ -36,7 +36,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
 
   return (
     <main class={`projector in-class${sharing ? " sharing" : ""}`} data-testid="projector-class">
-      <h1 class="sr-only">{s?.title || lesson.subject || t("projector.title")}</h1>
+      <h1 class="sr-only">{s?.title || lesson?.subject || t("projector.title")}</h1>
       <div class="stage-area">
         {sharing ? (
           <>
@@ -48,7 +48,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         )}
         {s && !sharing && (!lead || !teacherShowing) && (
           <div class="overlay-note">
-            <p class="overlay-title">{s.title || lesson.subject}</p>
+            <p class="overlay-title">{s.title || lesson?.subject}</p>
             <p>{!lead ? (s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")) : t("projector.videoSoon")}</p>
           </div>
         )}

@@ -12,6 +12,7 @@ import { placeLabel } from "../../live/classrooms";
 
 /** Timetable poll while the hub's ClassOpened push is the fast path. */
 const FallbackPollMs = 30_000;
+const OfflinePollMs = 5_000;
 
 /**
  * The rural classroom's projector PC. Nobody touches it: it pairs once, then joins whatever class is
@@ -44,6 +45,8 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
   const [offline, setOffline] = useState(false);
   const [ended, setEnded] = useState<string[]>([]);
   const [now, setNow] = useState(Date.now());
+  // The class a ClassOpened push named: joined at once, without waiting for the timetable to list it as live.
+  const [pushed, setPushed] = useState<string | null>(null);
 
   useEffect(() => {
     let stopped = false;
@@ -59,6 +62,7 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
       }
       busy = true;
       clearTimeout(timer);
+      let failed = false;
       try {
         if (!known) {
           setDevice(await deviceApi.get<Device>("/api/devices/me"));
@@ -71,6 +75,7 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
       } catch (e) {
         if (stopped) return;
         if (e instanceof ApiError && e.status === 401) return onRevoked();
+        failed = true;
         setOffline(!(e instanceof ApiError) || e.status === 0 || e.status >= 500);
       } finally {
         busy = false;
@@ -81,21 +86,35 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
         return void poll();
       }
       // The hub pushes ClassOpened; this slow poll is the fallback (push lost, class opened on another node).
-      timer = window.setTimeout(poll, FallbackPollMs);
+      // Offline, the page retries sooner so the banner clears as soon as the network is back.
+      timer = window.setTimeout(poll, failed ? OfflinePollMs : FallbackPollMs);
     };
-    const watch = new ClassroomWatch(session.deviceToken, () => void poll());
+    const watch = new ClassroomWatch(session.deviceToken, (classId) => {
+      if (classId) setPushed(classId);
+      void poll();
+    });
     watch.start();
     void poll();
+    // The browser knows about a lost or returned network before any request fails: check at once.
+    const now = () => void poll();
+    window.addEventListener("online", now);
+    window.addEventListener("offline", now);
     return () => {
       stopped = true;
       clearTimeout(timer);
       watch.stop();
+      window.removeEventListener("online", now);
+      window.removeEventListener("offline", now);
     };
   }, []);
 
   const live = lessons?.find((l) => isLive(l) && !ended.includes(l.classId!));
-  if (live)
-    return <ProjectorClass key={live.classId} classId={live.classId!} lesson={live} device={device} onEnded={() => setEnded((e) => [...e, live.classId!])} />;
+  const liveId = live?.classId ?? (pushed && !ended.includes(pushed) ? pushed : null);
+  if (liveId)
+    return (
+      <ProjectorClass key={liveId} classId={liveId} lesson={live ?? lessons?.find((l) => l.classId === liveId)} device={device}
+        onEnded={() => setEnded((e) => [...e, liveId])} />
+    );
 
   // The end screen stays until the next lesson starts or half an hour after the ended one was due to finish.
   const justEnded = lessons?.some(
