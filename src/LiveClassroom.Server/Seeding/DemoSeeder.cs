@@ -48,6 +48,10 @@ public sealed partial class DemoSeeder(NpgsqlDataSource dataSource, IConfigurati
             await ClassroomAsync(conn, tx, school, classroom, ct);
         }
 
+        // One password for every account by configuration: hash it once (PBKDF2 is deliberately slow, and tests and
+        // demos start servers often); generated passwords each get their own hash.
+        var fixedHash = string.IsNullOrEmpty(fixedPassword) ? null : PasswordHasher.Hash(fixedPassword);
+
         async Task PersonAsync(string username, string displayName, string role, Guid org, string orgName)
         {
             var password = string.IsNullOrEmpty(fixedPassword) ? PasswordHasher.GeneratePassword() : fixedPassword;
@@ -59,7 +63,7 @@ public sealed partial class DemoSeeder(NpgsqlDataSource dataSource, IConfigurati
                 cmd.Parameters.AddWithValue("org", org);
                 cmd.Parameters.AddWithValue("u", username);
                 cmd.Parameters.AddWithValue("d", displayName);
-                cmd.Parameters.AddWithValue("h", PasswordHasher.Hash(password));
+                cmd.Parameters.AddWithValue("h", fixedHash ?? PasswordHasher.Hash(password));
                 await cmd.ExecuteNonQueryAsync(ct);
             }
             await using (var cmd = new NpgsqlCommand(
