@@ -83,17 +83,66 @@ public sealed class AdminPagesTests(EndToEndFixture fx)
 
         await page.GotoAsync("/admin/pairings");
         var row = page.GetByTestId("pairing-table").GetByRole(AriaRole.Row).Filter(new() { HasText = scenario.PairingName });
-        await Expect(row).ToContainTextAsync(scenario.RuralClassrooms[1].Name);
+        await Expect(row).ToContainTextAsync(ClassPages.Label(scenario.RuralClassrooms[1]));
         await row.GetByRole(AriaRole.Button, new() { Name = "课表" }).ClickAsync();
         var editor = page.GetByTestId("timetable-editor");
         await Expect(editor.GetByLabel("学期名称")).ToHaveValueAsync("测试学期");
         await Expect(editor.GetByLabel("时长（分钟）")).ToHaveValueAsync("120");
+        // 即将上课: today's lesson (not over yet) and the four weeks after it, none of the term's past lessons.
+        await Expect(editor.GetByTestId("upcoming-lesson")).ToHaveCountAsync(5);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "正在上课" }).ClickAsync();
         var live = page.GetByTestId("live-rooms").GetByRole(AriaRole.Region).Filter(new() { HasText = scenario.PairingName });
-        await Expect(live).ToContainTextAsync(scenario.RuralClassrooms[0].Name);
+        await Expect(live).ToContainTextAsync(ClassPages.Label(scenario.RuralClassrooms[0]));
         await Expect(live).ToContainTextAsync("缺席");
         await browser.ScreenshotAsync("admin-live");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task PairingForm_CreateClearsFormAndRefusesDuplicate_NewPairingTimetableOpensEmpty()
+    {
+        var tag = fx.NextTag();
+        var scenario = await fx.Api.CreateScenarioAsync(tag, ruralCount: 1);
+        var room = ClassPages.Label(scenario.RuralClassrooms[0]);
+        await using var browser = await fx.LaunchAsync();
+        browser.ExpectFailedRequest(409); // the duplicate, refused by the server
+        var page = browser.Page;
+        await browser.LoginAsync("admin");
+        await page.GotoAsync("/admin/pairings");
+        var form = page.Locator("form").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "新建结对" }) });
+        var name = $"{tag} 数学 1+1";
+        async Task FillAsync()
+        {
+            await form.GetByLabel("结对名称").FillAsync(name);
+            await form.GetByLabel("主讲教室", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = $"示范县第一实验小学 · 主讲教室 {tag}" });
+            await form.GetByLabel("主讲教师").SelectOptionAsync(new SelectOptionValue { Label = "王芳（示范县第一实验小学）" });
+            await form.GetByLabel(room).CheckAsync();
+            await form.GetByLabel("学科").FillAsync("数学");
+            await form.GetByLabel("年级").FillAsync("三年级");
+            await form.GetByLabel("教材版本").FillAsync("人教版");
+        }
+
+        await FillAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Status)).ToHaveTextAsync($"已创建结对“{name}”。");
+        // A cleared form: a second click cannot make the same pairing again.
+        await Expect(form.GetByLabel("结对名称")).ToHaveValueAsync("");
+        await Expect(form.GetByLabel("学科")).ToHaveValueAsync("");
+        await Expect(form.GetByLabel(room)).Not.ToBeCheckedAsync();
+
+        // Filled in again by hand: the server refuses the duplicate and says why; the table lists it once.
+        await FillAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        await Expect(form.GetByTestId("notice-error")).ToHaveTextAsync("该主讲教室本学期已有同一学科的结对，未重复创建。");
+        var rows = page.GetByTestId("pairing-table").GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        await Expect(rows).ToHaveCountAsync(1);
+
+        // A brand-new pairing has no timetable: the editor opens empty with nothing upcoming, and nothing is logged as an error.
+        await rows.GetByRole(AriaRole.Button, new() { Name = "课表" }).ClickAsync();
+        var editor = page.GetByTestId("timetable-editor");
+        await Expect(editor.GetByLabel("学期名称")).ToHaveValueAsync("");
+        await Expect(editor.GetByTestId("no-upcoming")).ToHaveTextAsync("没有即将上课的课程。");
         browser.AssertNoConsoleErrors();
     }
 }

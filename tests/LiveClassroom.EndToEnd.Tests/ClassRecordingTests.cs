@@ -83,7 +83,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         Assert.Contains("class_started", chapterTypes);
         Assert.Contains("hand_raised", chapterTypes);
         var hand = done["chapters"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "hand_raised")!;
-        Assert.Equal($"{room1.Name} 举手", hand["labelZh"]!.GetValue<string>());
+        Assert.Equal($"{ClassPages.Label(room1)} 举手", hand["labelZh"]!.GetValue<string>());
 
         var dir = Path.Combine(ServerProcess.RecordingsRoot, recordingId.ToString("N"));
         Assert.True(File.Exists(Path.Combine(dir, "index.m3u8")), "HLS playlist missing");

@@ -31,14 +31,15 @@ public sealed class ClassroomFlowTests(EndToEndFixture fx)
         await Expect(hand).ToBeEnabledAsync();
         await Expect(projector2.Page.GetByTestId("hand-button")).ToBeEnabledAsync();
         await Expect(console.GetByTestId("attendance-count")).ToHaveTextAsync("2/2 到课");
-        await Expect(ClassPages.Tile(console, room1)).ToContainTextAsync(room1.Name);
+        // Rural classrooms are named with their school everywhere: tiles, the hand queue, the event log.
+        await Expect(ClassPages.Tile(console, room1)).ToContainTextAsync(ClassPages.Label(room1));
 
         await hand.ClickAsync();
         await Expect(hand).ToHaveTextAsync("放下手");
         var queue = console.GetByTestId("hand-queue");
-        await Expect(queue).ToContainTextAsync(room1.Name);
+        await Expect(queue).ToContainTextAsync(ClassPages.Label(room1));
         await Expect(ClassPages.Tile(console, room1)).ToContainTextAsync("举手 #1");
-        await Expect(console.GetByTestId("event-log")).ToContainTextAsync($"{room1.Name}举手了");
+        await Expect(console.GetByTestId("event-log")).ToContainTextAsync($"{ClassPages.Label(room1)}举手了");
 
         await queue.GetByRole(AriaRole.Button, new() { Name = "请上台" }).ClickAsync();
         await Expect(projector1.Page.GetByTestId("on-stage")).ToHaveTextAsync("本教室正在台上发言");
@@ -56,8 +57,24 @@ public sealed class ClassroomFlowTests(EndToEndFixture fx)
         await projector2.Page.GetByRole(AriaRole.Button, new() { Name = "发送" }).ClickAsync();
         var question = console.GetByTestId("chat-message").Filter(new() { HasText = "老师，第三题怎么做？" });
         await Expect(question).ToContainTextAsync("提问");
+        // A projector's message is signed by its school and classroom, not by the device's name.
+        await Expect(question.GetByTestId("chat-author")).ToHaveTextAsync(ClassPages.Label(room2));
         await question.GetByRole(AriaRole.Button, new() { Name = "置顶" }).ClickAsync();
         await Expect(projector1.Page.GetByTestId("chat-message").Filter(new() { HasText = "老师，第三题怎么做？" })).ToContainTextAsync("置顶");
+
+        // 正在上课 as the county admin sees it (a page of its own in the projector's browser: the device keeps its own token).
+        var adminPage = await projector1.Context.NewPageAsync();
+        await adminPage.GotoAsync("/login");
+        await adminPage.GetByLabel("用户名").FillAsync("admin");
+        await adminPage.GetByLabel("密码").FillAsync(ServerProcess.DemoPassword);
+        await adminPage.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(adminPage.GetByRole(AriaRole.Heading, new() { Name = "今日课表" })).ToBeVisibleAsync();
+        await adminPage.GotoAsync("/admin/live");
+        var liveRoom = adminPage.GetByTestId("live-rooms").GetByRole(AriaRole.Region).Filter(new() { HasText = scenario.PairingName });
+        var row1 = liveRoom.GetByRole(AriaRole.Row).Filter(new() { HasText = ClassPages.Label(room1) });
+        // The link quality in the UI's language (良好/一般/较差), never the wire's "good"; the page refreshes until stats arrive.
+        await Expect(row1.GetByTestId("live-quality")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(良好|一般|较差)$"), new() { Timeout = 40_000 });
+        await adminPage.CloseAsync();
 
         await teacher.ScreenshotAsync("console-live");
         await projector1.ScreenshotAsync("projector-on-stage");

@@ -56,7 +56,8 @@ public sealed class ProjectorPairingTests(EndToEndFixture fx)
         await row.GetByRole(AriaRole.Button, new() { Name = "停用设备" }).ClickAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "停用设备" }).ClickAsync();
         await Expect(row).ToContainTextAsync("已停用");
-        await Expect(projector.Page.GetByTestId("pairing-code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{6}$"));
+        // A waiting projector learns of its revocation at its next timetable poll (the 30 s fallback; class openings are pushed).
+        await Expect(projector.Page.GetByTestId("pairing-code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{6}$"), new() { Timeout = 60_000 });
         Assert.NotEqual(code, await projector.Page.GetByTestId("pairing-code").TextContentAsync());
 
         projector.AssertNoConsoleErrors();

@@ -1,6 +1,6 @@
 namespace LiveClassroom.Grains.Classroom;
 
-/// <summary>One classroom in the class: its tile, presence, stage/hand/mute status and attendance.</summary>
+/// <summary>One classroom in the class: its tile, presence, stage/hand/mute status and attendance; its school's name when known.</summary>
 public sealed record ClassroomView(
     string ClassroomId,
     string Name,
@@ -10,4 +10,5 @@ public sealed record ClassroomView(
     int? HandPosition,
     int? StageSeat,
     bool MutedByLead,
-    Attendance Attendance);
+    Attendance Attendance,
+    string? SchoolName = null);

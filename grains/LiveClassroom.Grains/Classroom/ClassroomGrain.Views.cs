@@ -74,7 +74,8 @@ internal sealed partial class ClassroomGrain
             hand >= 0 ? hand + 1 : null,
             seat >= 0 ? seat + 1 : null,
             c.MutedByLead,
-            new Attendance(c.FirstJoinedAt, c.LastLeftAt, Math.Round(minutes, 2), c.ReconnectCount));
+            new Attendance(c.FirstJoinedAt, c.LastLeftAt, Math.Round(minutes, 2), c.ReconnectCount),
+            c.SchoolName);
     }
 
     private ParticipantView View(ParticipantRecord p) => new(

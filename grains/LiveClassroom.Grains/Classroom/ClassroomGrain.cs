@@ -1,4 +1,5 @@
 using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Pairing;
 
 namespace LiveClassroom.Grains.Classroom;
 
@@ -58,17 +59,18 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         var ids = new[] { setup.LeadClassroom }.Concat(setup.RuralClassrooms).ToList();
         var old = State.Classrooms.ToDictionary(c => c.Id);
         State.Classrooms = [.. ids.Select((c, i) => old.TryGetValue(c.Id, out var kept)
-            ? Reset(kept, c.Name, i)
-            : new ClassroomRecord { Id = c.Id, Name = c.Name, IsLead = i == 0, Tile = i })];
+            ? Reset(kept, c, i)
+            : new ClassroomRecord { Id = c.Id, Name = c.Name, SchoolName = c.SchoolName, IsLead = i == 0, Tile = i })];
         State.StageSeats = [.. Enumerable.Repeat<string?>(null, setup.MaxOnStage)];
         State.HandQueue.RemoveAll(id => !ids.Any(c => c.Id == id));
         Emit(ClassEventTypes.ClassScheduled, Snapshot() with { Sequence = State.Sequence + 1 });
         await CommitAsync();
         return Snapshot();
 
-        static ClassroomRecord Reset(ClassroomRecord r, string name, int tile)
+        static ClassroomRecord Reset(ClassroomRecord r, ClassroomRef c, int tile)
         {
-            r.Name = name;
+            r.Name = c.Name;
+            r.SchoolName = c.SchoolName;
             r.Tile = tile;
             r.IsLead = tile == 0;
             return r;

@@ -7,6 +7,8 @@ internal sealed class ClassroomRecord
 
     public string Name { get; set; } = "";
 
+    public string? SchoolName { get; set; }
+
     public bool IsLead { get; set; }
 
     public int Tile { get; set; }

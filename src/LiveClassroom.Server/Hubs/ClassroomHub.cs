@@ -47,6 +47,22 @@ public sealed partial class ClassroomHub(
         }
     }
 
+    /// <summary>
+    /// A classroom device waiting between classes: this connection is told <c>ClassOpened</c> when a class of the
+    /// device's classroom opens on this node. Returns the classroom id. Devices only (people have no classroom of their own).
+    /// </summary>
+    public async Task<string> WatchClassroom()
+    {
+        var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
+        if (!identity.IsDevice || identity.ClassroomId is not { } classroomId)
+        {
+            throw HubErrors.DeviceOnly();
+        }
+        var id = classroomId.ToString();
+        await Groups.AddToGroupAsync(Context.ConnectionId, ClassOpenedNotifier.GroupName(id), Context.ConnectionAborted);
+        return id;
+    }
+
     public async Task<ClassView> Resync(string classId)
     {
         var (id, caller) = Joined(classId);

@@ -41,6 +41,7 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<ClassRoleResolver>();
         services.TryAddSingleton<ClassAccess>();
         services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
+        services.AddSingleton<IRoomEventSink, ClassOpenedNotifier>();
         return services;
     }
 

@@ -39,6 +39,9 @@ public static class HubErrors
     public static HubException ClassroomOnly() =>
         Create(Forbidden, "Only a paired rural classroom can do this.", "只有结对的接收端教室可以执行此操作。");
 
+    public static HubException DeviceOnly() =>
+        Create(Forbidden, "Only a classroom device can do this.", "只有教室终端可以执行此操作。");
+
     public static HubException NotAllowed() =>
         Create(Forbidden, "You are not allowed to join this class.", "您无权进入此课堂。");
 

@@ -5,4 +5,7 @@ public interface IClassroomClient : IRoomMovedClient, IMediaOwnerClient
 {
     /// <summary>A sequenced class event; per class, in order, <c>seq</c> without gaps.</summary>
     Task RoomEvent(RoomEventMessage message);
+
+    /// <summary>Unsequenced, to devices watching their classroom: a class of that classroom just opened.</summary>
+    Task ClassOpened(ClassOpenedNotice notice);
 }

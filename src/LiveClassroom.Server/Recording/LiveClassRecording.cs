@@ -69,7 +69,8 @@ internal sealed partial class LiveClassRecording
             _appliedSequence = snapshot.Sequence;
             foreach (var c in snapshot.Classrooms)
             {
-                _classroomNames[c.ClassroomId] = c.Name;
+                // Chapter labels name the school too: "青山村小学 · 三年级复式班教室 举手", not "教室 举手" three times over.
+                _classroomNames[c.ClassroomId] = c.SchoolName is { Length: > 0 } school ? $"{school} · {c.Name}" : c.Name;
             }
             foreach (var seat in snapshot.Stage)
             {

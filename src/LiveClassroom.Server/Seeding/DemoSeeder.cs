@@ -36,15 +36,21 @@ public sealed partial class DemoSeeder(NpgsqlDataSource dataSource, IConfigurati
         var city = await OrgAsync(conn, tx, province, "city", "示范市", false, ct);
         var county = await OrgAsync(conn, tx, city, "county", "示范县", false, ct);
         var lead = await OrgAsync(conn, tx, county, "school", "示范县第一实验小学", false, ct);
-        await ClassroomAsync(conn, tx, lead, "主讲教室 (三年级一班)", ct);
-        string[] rural = ["青山村小学", "河口乡中心小学", "石桥镇小学"];
+        await ClassroomAsync(conn, tx, lead, "三年级一班录播教室", ct);
+        // Each rural school's classroom has its own name: the console, lists and recordings must tell them apart.
+        (string School, string Classroom)[] rural =
+            [("青山村小学", "三年级复式班教室"), ("河口乡中心小学", "三年级二班教室"), ("石桥镇小学", "三年级一班多媒体教室")];
         var ruralIds = new List<Guid>();
-        foreach (var name in rural)
+        foreach (var (name, classroom) in rural)
         {
             var school = await OrgAsync(conn, tx, county, "school", name, true, ct);
             ruralIds.Add(school);
-            await ClassroomAsync(conn, tx, school, "专递课堂教室", ct);
+            await ClassroomAsync(conn, tx, school, classroom, ct);
         }
+
+        // One password for every account by configuration: hash it once (PBKDF2 is deliberately slow, and tests and
+        // demos start servers often); generated passwords each get their own hash.
+        var fixedHash = string.IsNullOrEmpty(fixedPassword) ? null : PasswordHasher.Hash(fixedPassword);
 
         async Task PersonAsync(string username, string displayName, string role, Guid org, string orgName)
         {
@@ -57,7 +63,7 @@ public sealed partial class DemoSeeder(NpgsqlDataSource dataSource, IConfigurati
                 cmd.Parameters.AddWithValue("org", org);
                 cmd.Parameters.AddWithValue("u", username);
                 cmd.Parameters.AddWithValue("d", displayName);
-                cmd.Parameters.AddWithValue("h", PasswordHasher.Hash(password));
+                cmd.Parameters.AddWithValue("h", fixedHash ?? PasswordHasher.Hash(password));
                 await cmd.ExecuteNonQueryAsync(ct);
             }
             await using (var cmd = new NpgsqlCommand(
@@ -73,9 +79,15 @@ public sealed partial class DemoSeeder(NpgsqlDataSource dataSource, IConfigurati
 
         await PersonAsync("teacher", "王芳", "lead_teacher", lead, "示范县第一实验小学");
         string[] assistants = ["李强", "赵敏", "陈刚"];
+        // A school admin per rural school: the one who pairs that school's projector on the spot.
+        string[] ruralAdmins = ["吴校长", "郑校长", "冯校长"];
         for (var i = 0; i < rural.Length; i++)
         {
-            await PersonAsync($"assistant{i + 1}", assistants[i], "assistant_teacher", ruralIds[i], rural[i]);
+            await PersonAsync($"assistant{i + 1}", assistants[i], "assistant_teacher", ruralIds[i], rural[i].School);
+        }
+        for (var i = 0; i < rural.Length; i++)
+        {
+            await PersonAsync($"schooladmin{i + 1}", ruralAdmins[i], "school_admin", ruralIds[i], rural[i].School);
         }
         await PersonAsync("researcher", "刘教研", "researcher", county, "示范县");
         await PersonAsync("schooladmin", "周校长", "school_admin", lead, "示范县第一实验小学");

@@ -23,5 +23,8 @@ public static class ClassPages
         await projector.Page.GotoAsync("/projector");
     }
 
+    /// <summary>How the UI names a rural classroom: its school, then the classroom.</summary>
+    public static string Label(RuralClassroom room) => $"{room.SchoolName} · {room.Name}";
+
     public static ILocator Tile(IPage page, RuralClassroom room) => page.Locator($"[data-testid=classroom-tile][data-classroom='{room.Id}']");
 }

@@ -52,7 +52,8 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
         return string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
     }
 
-    public async Task<Scenario> CreateScenarioAsync(string tag, int ruralCount)
+    /// <param name="lessonsToday">lessons today, a minute apart, the first a few minutes ago (school time).</param>
+    public async Task<Scenario> CreateScenarioAsync(string tag, int ruralCount, int lessonsToday = 1)
     {
         var (admin, _) = await LoginAsync("admin");
         var (_, teacher) = await LoginAsync("teacher");
@@ -82,18 +83,24 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
             textbookEdition = "部编版",
         });
         var pairingId = pairing["pairingId"]!.GetValue<string>();
-        await SendAsync(HttpMethod.Put, $"/api/pairings/{pairingId}/timetable", admin, TimetableWithLessonNow());
+        await SendAsync(HttpMethod.Put, $"/api/pairings/{pairingId}/timetable", admin, TimetableWithLessonsNow(lessonsToday));
         return new Scenario(pairingId, name, lead["id"]!.GetValue<string>(), rural);
     }
 
-    /// <summary>A term around today with one weekly slot today that started a few minutes ago (school time).</summary>
-    private static object TimetableWithLessonNow()
+    /// <summary>A term around today with <paramref name="count"/> weekly slots today, a minute apart, the first a few minutes ago (school time).</summary>
+    private static object TimetableWithLessonsNow(int count)
     {
         var now = DateTimeOffset.UtcNow.ToOffset(SchoolOffset);
+        var midnight = new DateTimeOffset(now.Date, SchoolOffset);
+        // Every slot on today's date, whatever the hour: clamp into [00:00, 23:59 − count minutes].
         var start = now.AddMinutes(-5);
-        if (start.Date != now.Date)
+        if (start < midnight)
         {
-            start = new DateTimeOffset(now.Date, SchoolOffset);
+            start = midnight;
+        }
+        if (start.AddMinutes(count) >= midnight.AddDays(1))
+        {
+            start = midnight.AddDays(1).AddMinutes(-count - 1);
         }
         var today = DateOnly.FromDateTime(now.DateTime);
         return new
@@ -101,7 +108,9 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
             termName = "测试学期",
             startDate = today.AddDays(-7).ToString("yyyy-MM-dd"),
             endDate = today.AddDays(30).ToString("yyyy-MM-dd"),
-            slots = new[] { new { day = now.DayOfWeek.ToString(), start = start.ToString("HH:mm:00"), durationMinutes = 120, subject = "语文" } },
+            slots = Enumerable.Range(0, count)
+                .Select(i => new { day = now.DayOfWeek.ToString(), start = start.AddMinutes(i).ToString("HH:mm:00"), durationMinutes = 120, subject = "语文" })
+                .ToArray(),
             holidays = Array.Empty<object>(),
             makeUpDays = Array.Empty<object>(),
         };

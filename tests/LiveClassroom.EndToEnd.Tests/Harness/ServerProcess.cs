@@ -155,7 +155,8 @@ public sealed class ServerProcess : IAsyncDisposable
     private async Task WaitHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // Start-up seeds the demo accounts (PBKDF2): on a shared 2-core machine at load 60+ that alone takes minutes.
+        var deadline = DateTime.UtcNow.AddSeconds(240);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -179,7 +180,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"The server did not become healthy within 90 s:\n{Log}");
+        throw new TimeoutException($"The server did not become healthy within 240 s:\n{Log}");
     }
 
     private static bool HasExited(Process p)

@@ -24,6 +24,9 @@ public sealed class DemoSeederTests
         Assert.Contains(first, a => a.Role == "lead_teacher");
         Assert.Equal(3, first.Count(a => a.Role == "assistant_teacher"));
         Assert.Contains(first, a => a.Role == "researcher");
+        // Every rural school has its own admin (who pairs its projector), named after the school.
+        Assert.Equal(new[] { "河口乡中心小学", "石桥镇小学", "示范县第一实验小学", "青山村小学" }.Order(StringComparer.Ordinal),
+            first.Where(a => a.Role == "school_admin").Select(a => a.Organisation).Order(StringComparer.Ordinal));
         Assert.Equal(first.Count, first.Select(a => a.Password).Distinct().Count());
 
         await using (var cmd = ds.CreateCommand(
@@ -40,6 +43,17 @@ public sealed class DemoSeederTests
         await using (var cmd = ds.CreateCommand("SELECT count(*) FROM organisations WHERE is_rural"))
         {
             Assert.Equal(3L, await cmd.ExecuteScalarAsync());
+        }
+
+        // Rural classrooms can be told apart by name alone, not only by their school.
+        await using (var cmd = ds.CreateCommand("""
+            SELECT count(*), count(DISTINCT c.name) FROM classrooms c JOIN organisations o ON o.id = c.school_id WHERE o.is_rural
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(3L, reader.GetInt64(0));
+            Assert.Equal(3L, reader.GetInt64(1));
         }
 
         var teacher = first.Single(a => a.Username == "teacher");

@@ -15,7 +15,7 @@ public sealed record ClassAttendance(
 {
     public static ClassAttendance From(ClassSnapshot s)
     {
-        var classrooms = s.Classrooms.Select(c => new ClassroomAttendance(c.ClassroomId, c.Name, c.IsLead, c.Present, c.Attendance)).ToList();
+        var classrooms = s.Classrooms.Select(c => new ClassroomAttendance(c.ClassroomId, c.Name, c.SchoolName, c.IsLead, c.Present, c.Attendance)).ToList();
         return new ClassAttendance(
             s.ClassId, s.State, s.OpenedAt, s.EndedAt,
             classrooms.Count,

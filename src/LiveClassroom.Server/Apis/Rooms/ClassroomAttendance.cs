@@ -3,4 +3,4 @@ using LiveClassroom.Grains.Classroom;
 namespace LiveClassroom.Server.Apis.Rooms;
 
 /// <summary>One classroom's attendance in a class.</summary>
-public sealed record ClassroomAttendance(string ClassroomId, string Name, bool IsLead, bool Present, Attendance Attendance);
+public sealed record ClassroomAttendance(string ClassroomId, string Name, string? SchoolName, bool IsLead, bool Present, Attendance Attendance);

@@ -27,6 +27,9 @@ public static class LiveClassesApi
         return api;
     }
 
+    /// <summary>Today in school time.</summary>
+    internal static DateOnly SchoolToday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+
     private static async Task<IResult> MyLessonsAsync(
         string? date, HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
@@ -38,7 +41,7 @@ public static class LiveClassesApi
         {
             return ApiErrors.Validation("date", "invalid_format");
         }
-        var day = parsed ?? DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+        var day = parsed ?? SchoolToday(time);
         var result = new List<MyLesson>();
         foreach (var p in await directory.PairingsAsync(ct))
         {
@@ -80,7 +83,7 @@ public static class LiveClassesApi
         {
             return RoomApiErrors.Forbidden();
         }
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+        var today = SchoolToday(time);
         var result = new List<LiveRoom>();
         foreach (var p in await directory.PairingsAsync(ct))
         {

@@ -16,7 +16,7 @@ public sealed record LiveRoom(
 {
     public static LiveRoom From(PairingListing pairing, ClassSnapshot s) => new(
         s.ClassId, pairing.PairingId, pairing.Name, s.Title, s.OpenedAt,
-        [.. s.Classrooms.Select(c => new LiveRoomClassroom(c.ClassroomId, c.Name, c.IsLead, c.Present, c.StageSeat, c.MutedByLead))],
+        [.. s.Classrooms.Select(c => new LiveRoomClassroom(c.ClassroomId, c.Name, c.SchoolName, c.IsLead, c.Present, c.StageSeat, c.MutedByLead))],
         [.. s.Participants.Where(p => p.Connection != ConnectionState.Left)],
         null);
 

@@ -53,7 +53,8 @@ public static class PairingsApi
         return Results.Json(visible, RoomApiErrors.Json);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(
+        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
     {
         if (CallerIdentity.From(http.User) is not { } caller)
         {
@@ -116,11 +117,18 @@ public static class PairingsApi
             // Must hold lead_teacher at the lead classroom's school.
             return ApiErrors.Validation("leadTeacherId", "invalid");
         }
+        // A second click on 创建 (or a second admin) must not make the same pairing twice: the new pairing has no term yet,
+        // so any pairing of this lead classroom and subject that has not ended (or has no term either) is the same one.
+        if (await directory.OverlappingPairingAsync(leadId.ToString(), body.Subject!.Trim(), LiveClassesApi.SchoolToday(time), DateOnly.MaxValue,
+                untermedOverlaps: true, exceptPairingId: null, ct) is { } existing)
+        {
+            return RoomApiErrors.DuplicatePairing(existing);
+        }
         var definition = new PairingDefinition(
             body.Name!.Trim(),
-            new ClassroomRef(leadId.ToString(), lead.Name),
+            new ClassroomRef(leadId.ToString(), lead.Name, lead.SchoolName),
             new PersonRef(teacherId.ToString(), teacherName),
-            [.. ruralIds.Select(id => new ClassroomRef(id.ToString(), classrooms[id].Name))],
+            [.. ruralIds.Select(id => new ClassroomRef(id.ToString(), classrooms[id].Name, classrooms[id].SchoolName))],
             body.Subject!.Trim(), body.Grade!.Trim(), body.TextbookEdition!.Trim());
         var pairingId = Guid.CreateVersion7().ToString();
         var snapshot = await grains.GetGrain<IRemoteClassPairingGrain>(pairingId).DefineAsync(AsAdmin(caller), definition);
@@ -130,14 +138,16 @@ public static class PairingsApi
     private static async Task<IResult> GetTimetableAsync(string pairingId, HttpContext http, ClassAccess access, CancellationToken ct)
     {
         var (caller, snapshot, refusal) = await MemberAsync(http, access, pairingId, ct);
+        // A new pairing has no timetable yet: a normal state, answered as an empty one (JSON null), not as an error.
         return refusal ?? (snapshot!.Timetable is { } t
             ? Results.Json(t, RoomApiErrors.Json)
-            : RoomApiErrors.NotFound("timetable"));
+            : Results.Text("null", "application/json"));
     }
 
-    private static async Task<IResult> PutTimetableAsync(string pairingId, HttpContext http, ClassAccess access, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> PutTimetableAsync(
+        string pairingId, HttpContext http, ClassAccess access, RoomDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
-        var (caller, _, refusal) = await MemberAsync(http, access, pairingId, ct);
+        var (caller, current, refusal) = await MemberAsync(http, access, pairingId, ct);
         if (refusal is not null)
         {
             return refusal;
@@ -148,6 +158,13 @@ public static class PairingsApi
             return RoomApiErrors.BadRequest();
         }
         var normalised = timetable with { Holidays = timetable.Holidays ?? [], MakeUpDays = timetable.MakeUpDays ?? [] };
+        // Two pairings of one lead classroom and subject may follow each other (one per term), never overlap.
+        var definition = current!.Definition!;
+        if (await directory.OverlappingPairingAsync(definition.LeadClassroom.Id, definition.Subject, normalised.StartDate, normalised.EndDate,
+                untermedOverlaps: false, exceptPairingId: pairingId, ct) is { } existing)
+        {
+            return RoomApiErrors.DuplicatePairing(existing);
+        }
         var snapshot = await grains.GetGrain<IRemoteClassPairingGrain>(pairingId).SetTimetableAsync(caller!, normalised);
         return Results.Json(snapshot.Timetable, RoomApiErrors.Json);
     }

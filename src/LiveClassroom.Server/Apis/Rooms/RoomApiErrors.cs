@@ -28,6 +28,12 @@ public static class RoomApiErrors
     public static IResult NotFound(string what) =>
         Error(404, "not_found", $"No such {what}.", "找不到该资源。");
 
+    /// <summary>409: the lead classroom already has a pairing of this subject in an overlapping term.</summary>
+    public static IResult DuplicatePairing(string existing) =>
+        Error(409, "duplicate_pairing",
+            $"This lead classroom already has a pairing of this subject in an overlapping term: \"{existing}\".",
+            $"该主讲教室在重叠的学期内已有同一学科的结对“{existing}”，未重复创建。");
+
     public static IResult Unauthorized() =>
         Error(401, "unauthorized", "Sign in first.", "请先登录。");
 

@@ -20,12 +20,16 @@ public sealed class RoomDirectory(NpgsqlDataSource dataSource)
                    p.subject, p.grade, p.textbook_edition, p.term_name, p.term_start, p.term_end,
                    coalesce(array_agg(pc.classroom_id ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}'),
                    coalesce(array_agg(pc.classroom_name ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}'),
-                   coalesce(array_agg(rc.school_id ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}')
+                   coalesce(array_agg(rc.school_id ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}'),
+                   ls.name,
+                   coalesce(array_agg(rs.name ORDER BY pc.position) FILTER (WHERE rc.id IS NOT NULL), '{}')
             FROM pairings p
             JOIN classrooms lc ON lc.id::text = p.lead_classroom_id
+            JOIN organisations ls ON ls.id = lc.school_id
             LEFT JOIN pairing_classrooms pc ON pc.pairing_id = p.id
             LEFT JOIN classrooms rc ON rc.id::text = pc.classroom_id
-            GROUP BY p.id, lc.school_id
+            LEFT JOIN organisations rs ON rs.id = rc.school_id
+            GROUP BY p.id, lc.school_id, ls.name
             ORDER BY p.name, p.id
             """;
         await using var cmd = dataSource.CreateCommand(Sql);
@@ -35,11 +39,12 @@ public sealed class RoomDirectory(NpgsqlDataSource dataSource)
         {
             var ruralIds = r.GetFieldValue<string[]>(13);
             var ruralNames = r.GetFieldValue<string[]>(14);
+            var ruralSchools = r.GetFieldValue<string[]>(17);
             var listing = new PairingListing(
                 r.GetString(0), r.GetString(1),
-                new ClassroomRef(r.GetString(2), r.GetString(3)),
+                new ClassroomRef(r.GetString(2), r.GetString(3), r.GetString(16)),
                 new PersonRef(r.GetString(5), r.GetString(6)),
-                [.. ruralIds.Select((id, i) => new ClassroomRef(id, ruralNames[i]))],
+                [.. ruralIds.Select((id, i) => new ClassroomRef(id, ruralNames[i], ruralSchools[i]))],
                 r.GetString(7), r.GetString(8), r.GetString(9),
                 r.IsDBNull(10) ? null : r.GetString(10),
                 r.IsDBNull(11) ? null : r.GetFieldValue<DateOnly>(11),
@@ -49,18 +54,42 @@ public sealed class RoomDirectory(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>Classrooms by id: name and school; unknown ids are absent.</summary>
-    public async Task<Dictionary<Guid, (string Name, Guid SchoolId)>> ClassroomsAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
+    /// <summary>Classrooms by id: name, school and the school's name; unknown ids are absent.</summary>
+    public async Task<Dictionary<Guid, (string Name, Guid SchoolId, string SchoolName)>> ClassroomsAsync(IEnumerable<Guid> ids, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT id, name, school_id FROM classrooms WHERE id = ANY(@ids)");
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT c.id, c.name, c.school_id, o.name FROM classrooms c JOIN organisations o ON o.id = c.school_id WHERE c.id = ANY(@ids)");
         cmd.Parameters.AddWithValue("ids", ids.Distinct().ToArray());
-        var result = new Dictionary<Guid, (string, Guid)>();
+        var result = new Dictionary<Guid, (string, Guid, string)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            result[r.GetGuid(0)] = (r.GetString(1), r.GetGuid(2));
+            result[r.GetGuid(0)] = (r.GetString(1), r.GetGuid(2), r.GetString(3));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The name of another pairing of the same lead classroom and subject whose term overlaps <paramref name="from"/>..<paramref name="to"/>,
+    /// or null. A pairing without a term yet counts as overlapping only when <paramref name="untermedOverlaps"/> (on creation,
+    /// where the new pairing has no term either).
+    /// </summary>
+    public async Task<string?> OverlappingPairingAsync(
+        string leadClassroomId, string subject, DateOnly from, DateOnly to, bool untermedOverlaps, string? exceptPairingId, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT name FROM pairings
+            WHERE lead_classroom_id = @lead AND lower(btrim(subject)) = lower(btrim(@subject)) AND id <> @except
+              AND CASE WHEN term_start IS NULL OR term_end IS NULL THEN @untermed ELSE term_start <= @to AND term_end >= @from END
+            ORDER BY name LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue("lead", leadClassroomId);
+        cmd.Parameters.AddWithValue("subject", subject);
+        cmd.Parameters.AddWithValue("except", exceptPairingId ?? "");
+        cmd.Parameters.AddWithValue("untermed", untermedOverlaps);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>The display name of an active person holding <paramref name="role"/> at <paramref name="organisationId"/>, or null.</summary>

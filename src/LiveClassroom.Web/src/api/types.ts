@@ -85,6 +85,8 @@ export interface Lesson {
 export interface Ref {
   id: string;
   name: string;
+  /** On classroom refs: the classroom's school. */
+  schoolName?: string | null;
 }
 
 /** PairingListing in GRAINS.md. */
@@ -128,7 +130,7 @@ export interface LiveRoom {
   pairingName: string;
   title?: string | null;
   openedAt?: string | null;
-  classrooms: { classroomId: string; name: string; isLead: boolean; present: boolean; stageSeat: number | null; mutedByLead: boolean }[];
+  classrooms: { classroomId: string; name: string; schoolName?: string | null; isLead: boolean; present: boolean; stageSeat: number | null; mutedByLead: boolean }[];
   participants: import("../hub/types").Participant[];
   ownerUrl?: string | null;
 }

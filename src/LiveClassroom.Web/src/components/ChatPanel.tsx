@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { ChatMessage } from "../hub/types";
 import type { LiveClass } from "../live/LiveClass";
+import { chatAuthor } from "../live/classrooms";
 import { Notice } from "./Notice";
 
 /**
@@ -42,7 +43,7 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
       <div class="chat-meta">
         {isPinned && <span class="badge pin">{t("chat.pinned")}</span>}
         {m.isQuestion && <span class="badge q">{t("chat.question")}</span>}
-        <strong>{m.fromName}</strong> <time>{formatTime(m.at)}</time>
+        <strong data-testid="chat-author">{chatAuthor(s, m)}</strong> <time>{formatTime(m.at)}</time>
       </div>
       <p class="chat-text">{m.text}</p>
       {canModerate && (

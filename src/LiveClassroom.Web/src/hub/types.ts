@@ -36,6 +36,8 @@ export interface ClassroomAttendance {
 export interface ClassroomInfo {
   classroomId: string;
   name: string;
+  /** The classroom's school; null for classes set up before schools were carried along. */
+  schoolName?: string | null;
   isLead: boolean;
   tile: number;
   present: boolean;

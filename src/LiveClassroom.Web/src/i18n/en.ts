@@ -130,6 +130,10 @@ export const en: Record<MessageKey, string> = {
   "quality.fair": "Fair link",
   "quality.poor": "Poor link",
   "quality.unknown": "Link unknown",
+  "quality.level.good": "Good",
+  "quality.level.fair": "Fair",
+  "quality.level.poor": "Poor",
+  "quality.level.unknown": "Unknown",
   "quality.detail": "Round trip {rtt} ms, loss {loss}%",
 
   "hands.title": "Raised hands",
@@ -147,6 +151,7 @@ export const en: Record<MessageKey, string> = {
 
   "chat.title": "Chat and questions",
   "chat.none": "No messages yet.",
+  "chat.fromPlace": "{name} ({place})",
   "chat.input": "Message",
   "chat.placeholder": "Type a message…",
   "chat.asQuestion": "Ask as a question",
@@ -274,6 +279,8 @@ export const en: Record<MessageKey, string> = {
   "timetable.addSlot": "Add a lesson",
   "timetable.saved": "Timetable saved.",
   "timetable.lessons": "Coming lessons",
+  "timetable.noUpcoming": "No upcoming lessons.",
+  "pairings.duplicate": "This lead classroom already has a pairing for this subject in this term; no duplicate was created.",
   "day.0": "Sunday",
   "day.1": "Monday",
   "day.2": "Tuesday",

@@ -128,6 +128,10 @@ export const zhCN = {
   "quality.fair": "网络一般",
   "quality.poor": "网络较差",
   "quality.unknown": "网络未知",
+  "quality.level.good": "良好",
+  "quality.level.fair": "一般",
+  "quality.level.poor": "较差",
+  "quality.level.unknown": "未知",
   "quality.detail": "往返 {rtt} 毫秒，丢包 {loss}%",
 
   "hands.title": "举手",
@@ -145,6 +149,7 @@ export const zhCN = {
 
   "chat.title": "讨论与提问",
   "chat.none": "还没有消息。",
+  "chat.fromPlace": "{name}（{place}）",
   "chat.input": "消息内容",
   "chat.placeholder": "输入消息…",
   "chat.asQuestion": "作为提问",
@@ -272,6 +277,8 @@ export const zhCN = {
   "timetable.addSlot": "添加一节",
   "timetable.saved": "课表已保存。",
   "timetable.lessons": "即将上课",
+  "timetable.noUpcoming": "没有即将上课的课程。",
+  "pairings.duplicate": "该主讲教室本学期已有同一学科的结对，未重复创建。",
   "day.0": "星期日",
   "day.1": "星期一",
   "day.2": "星期二",

@@ -1,4 +1,5 @@
-import type { ClassSnapshot, Participant, ParticipantStats } from "../hub/types";
+import { t } from "../i18n";
+import type { ChatMessage, ClassSnapshot, Participant, ParticipantStats } from "../hub/types";
 
 export type Quality = "good" | "fair" | "poor" | "unknown";
 
@@ -28,7 +29,16 @@ export function classroomParticipant(s: ClassSnapshot, classroomId: string): Par
   );
 }
 
-function quality(p: Participant | undefined): Quality {
+/** i18n keys of the link quality levels, as a word (良好) and as a tile's phrase (网络良好). */
+export const qualityLevelKey = { good: "quality.level.good", fair: "quality.level.fair", poor: "quality.level.poor", unknown: "quality.level.unknown" } as const;
+
+/** "School · classroom": rural classrooms are often named alike (三年级教室), their schools tell them apart. */
+export function placeLabel(school: string | null | undefined, classroom: string | null | undefined): string {
+  return [school, classroom].filter(Boolean).join(" · ");
+}
+
+/** A participant's link quality as one of the known levels (the reported text is free-form). */
+export function quality(p: Participant | undefined): Quality {
   if (!p || p.connection === "Left") return "unknown";
   if (p.connection === "Reconnecting") return "poor";
   const q = p.stats?.quality?.toLowerCase();
@@ -46,7 +56,7 @@ export function classroomsOf(s: ClassSnapshot): ClassroomView[] {
       const pos = s.handQueue.indexOf(c.classroomId);
       return {
         classroomId: c.classroomId,
-        name: c.name,
+        name: placeLabel(c.schoolName, c.name),
         present: connection === "Connected",
         connection,
         quality: quality(p),
@@ -61,7 +71,20 @@ export function classroomsOf(s: ClassSnapshot): ClassroomView[] {
     });
 }
 
+/** The classroom with its school ("青山村小学 · 三年级复式班教室"), wherever a classroom is named. */
 export function classroomName(s: ClassSnapshot, classroomId: string | null | undefined): string {
   if (!classroomId) return "";
-  return s.classrooms.find((c) => c.classroomId === classroomId)?.name ?? classroomId;
+  const c = s.classrooms.find((x) => x.classroomId === classroomId);
+  return c ? placeLabel(c.schoolName, c.name) : classroomId;
+}
+
+/**
+ * Who wrote a chat message: a projector speaks for its classroom, so it is named by school and classroom (its device
+ * name says nothing to the class); a person in a classroom (the assistant teacher) by name and classroom.
+ */
+export function chatAuthor(s: ClassSnapshot | null, m: ChatMessage): string {
+  if (!s || !m.fromClassroomId) return m.fromName;
+  const place = classroomName(s, m.fromClassroomId);
+  const sender = s.participants.find((p) => p.principalId === m.fromPrincipalId);
+  return sender?.kind === "Person" ? t("chat.fromPlace", { name: m.fromName, place }) : place;
 }

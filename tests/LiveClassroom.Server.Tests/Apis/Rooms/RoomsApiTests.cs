@@ -90,6 +90,8 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
 
         var attendance = await GetAsync(lead, $"/api/classes/{classId}/attendance");
         Assert.Equal(3, (int)attendance["expected"]!);
+        // The class names each classroom's school: rural classrooms are often named alike.
+        Assert.Equal<string?>(new[] { DemoOrg.LeadSchool }.Concat(DemoOrg.RuralSchools.Take(2)), attendance["classrooms"]!.AsArray().Select(c => (string?)c!["schoolName"]));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await assistant.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/classes/{classId}/attendance")).StatusCode);
@@ -141,6 +143,72 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
         using var put = await http.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreatePairing_SameLeadClassroomAndSubjectAgain_ConflictWithMessage()
+    {
+        var subject = UniqueSubject();
+        var first = await CreatePairingAsync(subject);
+        using var http = Client(factory.TokenFor("admin"));
+
+        // The second click on 创建: same lead classroom, same subject, neither has a term yet.
+        using var again = await http.PostAsJsonAsync("/api/pairings", PairingBody(subject));
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var body = await BodyAsync(again);
+        Assert.Equal("duplicate_pairing", (string?)body["error"]);
+        Assert.Contains("三年级语文 1+2", (string?)body["messageZh"], StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty((string?)body["message"]));
+        Assert.Equal(1, (await ListedAsync(factory.TokenFor("admin"))).Count(id => id == first));
+        // Another subject at the same lead classroom is a pairing of its own.
+        using var other = await http.PostAsJsonAsync("/api/pairings", PairingBody());
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task PutTimetable_TermOverlapsSameLeadAndSubject_ConflictOtherwiseSaved()
+    {
+        var subject = UniqueSubject();
+        var lastTerm = await CreatePairingAsync(subject);
+        await PutTimetableAsync(lastTerm, RoomApiRequests.Timetable(fromDay: -90, toDay: -31));
+        // Last term's pairing has ended: this term's pairing of the same lead classroom and subject may be created.
+        var thisTerm = await CreatePairingAsync(subject);
+        using var http = Client(factory.TokenFor("admin"));
+
+        using var overlapping = await http.PutAsJsonAsync($"/api/pairings/{thisTerm}/timetable", RoomApiRequests.Timetable(fromDay: -40, toDay: 30));
+        Assert.Equal(HttpStatusCode.Conflict, overlapping.StatusCode);
+        Assert.Equal("duplicate_pairing", (string?)(await BodyAsync(overlapping))["error"]);
+
+        using var following = await http.PutAsJsonAsync($"/api/pairings/{thisTerm}/timetable", RoomApiRequests.Timetable(fromDay: -20, toDay: 30));
+        Assert.Equal(HttpStatusCode.OK, following.StatusCode);
+        // A pairing's own timetable never collides with itself.
+        using var again = await http.PutAsJsonAsync($"/api/pairings/{thisTerm}/timetable", RoomApiRequests.Timetable(fromDay: -25, toDay: 35));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetTimetable_NewPairing_OkAndEmpty()
+    {
+        var pairingId = await CreatePairingAsync();
+        using var admin = Client(factory.TokenFor("admin"));
+
+        using var response = await admin.GetAsync($"/api/pairings/{pairingId}/timetable");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("null", (await response.Content.ReadAsStringAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task ListPairings_ClassroomsCarryTheirSchools()
+    {
+        var pairingId = await CreatePairingAsync();
+
+        using var admin = Client(factory.TokenFor("admin"));
+        var listed = (await GetAsync(admin, "/api/pairings")).AsArray().Single(p => (string?)p!["pairingId"] == pairingId)!;
+
+        Assert.Equal(DemoOrg.LeadSchool, (string?)listed["leadClassroom"]!["schoolName"]);
+        Assert.Equal<string?>(DemoOrg.RuralSchools.Take(2), listed["ruralClassrooms"]!.AsArray().Select(c => (string?)c!["schoolName"]));
     }
 
     [Fact]
@@ -217,23 +285,26 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/me/lessons")).StatusCode);
     }
 
-    private object PairingBody() => RoomApiRequests.Pairing(factory.Org, 2);
+    // The fixture's pairings share one lead classroom: each its own subject, or the second would be a duplicate.
+    private object PairingBody(string? subject = null) => RoomApiRequests.Pairing(factory.Org, 2, subject ?? UniqueSubject());
+
+    private static string UniqueSubject() => "语文 " + Guid.NewGuid().ToString("N")[..8];
 
     private static object TimetableBody() => RoomApiRequests.Timetable();
 
-    private async Task<string> CreatePairingAsync()
+    private async Task<string> CreatePairingAsync(string? subject = null)
     {
         using var http = Client(factory.TokenFor("admin"));
-        using var response = await http.PostAsJsonAsync("/api/pairings", PairingBody());
+        using var response = await http.PostAsJsonAsync("/api/pairings", PairingBody(subject));
         var body = await BodyAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
         return (string)body["pairingId"]!;
     }
 
-    private async Task PutTimetableAsync(string pairingId)
+    private async Task PutTimetableAsync(string pairingId, object? timetable = null)
     {
         using var http = Client(factory.TokenFor("admin"));
-        using var response = await http.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", TimetableBody());
+        using var response = await http.PutAsJsonAsync($"/api/pairings/{pairingId}/timetable", timetable ?? TimetableBody());
         Assert.True(response.StatusCode == HttpStatusCode.OK, (await BodyAsync(response)).ToJsonString());
     }
 

@@ -9,6 +9,7 @@ import { Notice } from "../../components/Notice";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { fieldErrors, required } from "../../components/validation";
 import { allClassrooms, useOrgTree } from "./orgTree";
+import { placeLabel } from "../../live/classrooms";
 
 type Errors = Record<string, string | null | undefined>;
 const codePattern = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
@@ -111,7 +112,7 @@ export function DevicesPage() {
             return (
               <tr key={d.id} data-testid="device-row">
                 <th scope="row">{d.name}</th>
-                <td>{[d.schoolName, d.classroomName].filter(Boolean).join(" · ")}</td>
+                <td>{placeLabel(d.schoolName, d.classroomName)}</td>
                 <td>{d.lastSeenAt ? formatDateTime(d.lastSeenAt) : t("devices.never")}</td>
                 <td>{revoked ? t("devices.revoked") : t("people.active")}</td>
                 <td>

@@ -5,6 +5,7 @@ import { errorText } from "../../api/client";
 import { unwrap } from "../../api/lessons";
 import type { LiveRoom } from "../../api/types";
 import { Notice } from "../../components/Notice";
+import { placeLabel, quality, qualityLevelKey } from "../../live/classrooms";
 
 /** Rooms live right now with each classroom's presence and link quality; refreshed every 5 s. */
 export function LiveRoomsPage() {
@@ -63,9 +64,9 @@ export function LiveRoomsPage() {
                   const flags = [c.isLead && t("live.lead"), c.stageSeat && t("live.onStage"), c.mutedByLead && t("live.muted")].filter(Boolean).join(" · ");
                   return (
                     <tr key={c.classroomId}>
-                      <th scope="row">{c.name}</th>
+                      <th scope="row">{placeLabel(c.schoolName, c.name)}</th>
                       <td>{c.present ? t("attendance.present") : t("attendance.absent")}{flags ? ` · ${flags}` : ""}</td>
-                      <td>{st?.quality ?? "—"}</td>
+                      <td data-testid="live-quality">{p ? t(qualityLevelKey[quality(p)]) : "—"}</td>
                       <td>{st ? `${Math.round(st.roundTripTimeMs)} ms` : "—"}</td>
                       <td>{st ? `${(st.packetLoss * 100).toFixed(1)}%` : "—"}</td>
                       <td>{st ? `${Math.round(st.inboundBitrateBps / 1000)} / ${Math.round(st.outboundBitrateBps / 1000)} kbit/s` : "—"}</td>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { api } from "../../api/session";
-import { errorText } from "../../api/client";
+import { ApiError, errorText } from "../../api/client";
 import { unwrap } from "../../api/lessons";
 import type { Pairing, Person } from "../../api/types";
 import { Field, inputProps } from "../../components/Field";
@@ -9,6 +9,7 @@ import { Notice } from "../../components/Notice";
 import { fieldErrors, required } from "../../components/validation";
 import { allClassrooms, useOrgTree } from "./orgTree";
 import { TimetableEditor } from "./TimetableEditor";
+import { placeLabel } from "../../live/classrooms";
 
 type Errors = Record<string, string | null | undefined>;
 const pid = (p: Pairing) => p.pairingId ?? p.id ?? "";
@@ -47,8 +48,8 @@ export function PairingsPage() {
           {(pairings ?? []).map((p) => (
             <tr key={pid(p)}>
               <th scope="row">{p.name}</th>
-              <td>{p.leadClassroom?.name} · {p.leadTeacher?.name}</td>
-              <td>{(p.ruralClassrooms ?? []).map((c) => c.name).join("、")}</td>
+              <td>{placeLabel(p.leadClassroom?.schoolName, p.leadClassroom?.name)} · {p.leadTeacher?.name}</td>
+              <td>{(p.ruralClassrooms ?? []).map((c) => placeLabel(c.schoolName, c.name)).join("、")}</td>
               <td>{[p.subject, p.grade, p.textbookEdition].filter(Boolean).join(" · ")}</td>
               <td>
                 <button type="button" class="small secondary" aria-expanded={selected === pid(p)} onClick={() => setSelected(selected === pid(p) ? null : pid(p))}>
@@ -70,12 +71,14 @@ export function PairingsPage() {
   );
 }
 
+const blankPairing = { name: "", leadClassroomId: "", leadTeacherId: "", subject: "", grade: "", textbookEdition: "" };
+
 function PairingForm({ onCreated }: { onCreated: () => void }) {
   const tree = useOrgTree();
   const rooms = allClassrooms(tree.flat);
   const ruralSchools = new Set(tree.flat.filter((f) => f.org.isRural).map((f) => f.org.id));
   const [teachers, setTeachers] = useState<Person[]>([]);
-  const [v, setV] = useState({ name: "", leadClassroomId: "", leadTeacherId: "", subject: "", grade: "", textbookEdition: "" });
+  const [v, setV] = useState(blankPairing);
   const [rural, setRural] = useState<string[]>([]);
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -105,11 +108,16 @@ function PairingForm({ onCreated }: { onCreated: () => void }) {
     try {
       await api.post("/api/pairings", { ...v, name: v.name.trim(), ruralClassroomIds: rural });
       setDone(t("pairings.created", { name: v.name.trim() }));
+      // A cleared form: a second click cannot create the same pairing again.
+      setV(blankPairing);
+      setRural([]);
+      setErrors({});
       onCreated();
     } catch (err) {
       const fields = fieldErrors(err);
       setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(errorText(err));
+      if (err instanceof ApiError && err.code === "duplicate_pairing") setFailure(t("pairings.duplicate"));
+      else if (Object.keys(fields).length === 0) setFailure(errorText(err));
     }
   }
 

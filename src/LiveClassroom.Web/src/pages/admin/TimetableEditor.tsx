@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { t, type MessageKey } from "../../i18n";
 import { api } from "../../api/session";
-import { ApiError, errorText } from "../../api/client";
-import { normaliseLesson, unwrap } from "../../api/lessons";
+import { errorText } from "../../api/client";
+import { localDate, normaliseLesson, unwrap } from "../../api/lessons";
 import type { Lesson, TermTimetable, WeeklySlot } from "../../api/types";
 import { Notice } from "../../components/Notice";
 import { fieldErrors } from "../../components/validation";
@@ -28,15 +28,19 @@ export function TimetableEditor({ pairingId, name }: { pairingId: string; name: 
 
   async function load() {
     try {
+      // A pairing without a timetable yet answers null (a new pairing is a normal state, not an error).
       const tt = await api.get<TermTimetable | { timetable: TermTimetable | null } | null>(`${base}/timetable`);
       const value = tt && "timetable" in tt ? tt.timetable : (tt as TermTimetable | null);
       setTerm(value ? { ...emptyTerm(), ...value } : emptyTerm());
     } catch (e) {
       setTerm(emptyTerm());
-      if (!(e instanceof ApiError && e.status === 404)) setFailure(errorText(e));
+      setFailure(errorText(e));
     }
     try {
-      setLessons(unwrap<Record<string, unknown>>(await api.get<unknown>(`${base}/lessons`), "lessons").map(normaliseLesson).slice(0, 20));
+      // Upcoming: from today on, without today's lessons that are already over.
+      const now = Date.now();
+      const all = unwrap<Record<string, unknown>>(await api.get<unknown>(`${base}/lessons?from=${localDate()}`), "lessons").map(normaliseLesson);
+      setLessons(all.filter((l) => Date.parse(l.endsAt) > now).slice(0, 20));
     } catch {
       setLessons([]);
     }
@@ -128,8 +132,8 @@ export function TimetableEditor({ pairingId, name }: { pairingId: string; name: 
       <Notice text={done} kind="info" />
       <h3>{t("timetable.lessons")}</h3>
       <ul class="plain">
-        {lessons.map((l) => <li key={l.id}>{formatDateTime(l.startsAt)} · {l.subject ?? ""}{l.classId ? ` · ${t("lesson.opened")}` : ""}</li>)}
-        {lessons.length === 0 && <li class="muted">{t("timetable.none")}</li>}
+        {lessons.map((l) => <li key={l.id} data-testid="upcoming-lesson">{formatDateTime(l.startsAt)} · {l.subject ?? ""}{l.classId ? ` · ${t("lesson.opened")}` : ""}</li>)}
+        {lessons.length === 0 && <li class="muted" data-testid="no-upcoming">{t("timetable.noUpcoming")}</li>}
       </ul>
     </form>
   );

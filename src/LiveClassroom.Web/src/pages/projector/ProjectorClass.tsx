@@ -3,7 +3,7 @@ import { t } from "../../i18n";
 import { session } from "../../api/session";
 import type { Device, Lesson } from "../../api/types";
 import { LiveClass, classroomSlots, useLiveClass } from "../../live/LiveClass";
-import { classroomName } from "../../live/classrooms";
+import { classroomName, placeLabel } from "../../live/classrooms";
 import { AudioSink, VideoView } from "../../components/MediaView";
 import { ChatPanel } from "../../components/ChatPanel";
 import { MediaTakenOver } from "../../components/MediaTakenOver";
@@ -14,7 +14,7 @@ import { Notice } from "../../components/Notice";
  * The class on the projector, readable from the back of the room at 1920×1080: the lead teacher large, or
  * the courseware large with the teacher picture-in-picture while sharing; other classrooms on stage in a corner.
  */
-export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: string; lesson: Lesson; device: Device | null; onEnded: () => void }) {
+export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: string; lesson?: Lesson; device: Device | null; onEnded: () => void }) {
   const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.deviceToken, classroomSlots, "classroom"), [classId]);
   const [error, setError] = useState<string | null>(null);
   const [teacherShowing, setTeacherShowing] = useState(false);
@@ -41,7 +41,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
 
   return (
     <main class={`projector in-class${sharing ? " sharing" : ""}`} data-testid="projector-class">
-      <h1 class="sr-only">{s?.title || lesson.subject || t("projector.title")}</h1>
+      <h1 class="sr-only">{s?.title || lesson?.subject || t("projector.title")}</h1>
       <div class="stage-area">
         {sharing ? (
           <>
@@ -58,7 +58,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         ) : (
           s && !sharing && (!lead || !teacherShowing) && (
             <div class="overlay-note">
-              <p class="overlay-title">{s.title || lesson.subject}</p>
+              <p class="overlay-title">{s.title || lesson?.subject}</p>
               <p>{!lead ? (s.state === "Scheduled" ? t("projector.notStarted") : t("projector.teacherAway")) : t("projector.videoSoon")}</p>
             </div>
           )
@@ -75,7 +75,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         )}
       </div>
       <aside class="projector-side">
-        <p class="projector-room">{device ? [device.schoolName, device.classroomName].filter(Boolean).join(" · ") : ""}</p>
+        <p class="projector-room">{device ? placeLabel(device.schoolName, device.classroomName) : ""}</p>
         {weAreOnStage && <p class="on-air" role="status" data-testid="on-stage">{t("projector.onStage")}</p>}
         {muted && <p class="muted-banner" role="status" data-testid="muted-banner">{t("projector.muted")}</p>}
         <Notice text={live?.local.cameraError ? t(live.local.cameraError) : null} testId="camera-error" />

@@ -7,6 +7,12 @@ import type { Device, Lesson } from "../../api/types";
 import { PairingScreen } from "./PairingScreen";
 import { ProjectorClass } from "./ProjectorClass";
 import { LangSwitch } from "../../components/LangSwitch";
+import { ClassroomWatch } from "../../hub/ClassroomWatch";
+import { placeLabel } from "../../live/classrooms";
+
+/** Timetable poll while the hub's ClassOpened push is the fast path. */
+const FallbackPollMs = 30_000;
+const OfflinePollMs = 5_000;
 
 /**
  * The rural classroom's projector PC. Nobody touches it: it pairs once, then joins whatever class is
@@ -39,12 +45,24 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
   const [offline, setOffline] = useState(false);
   const [ended, setEnded] = useState<string[]>([]);
   const [now, setNow] = useState(Date.now());
+  // The class a ClassOpened push named: joined at once, without waiting for the timetable to list it as live.
+  const [pushed, setPushed] = useState<string | null>(null);
 
   useEffect(() => {
     let stopped = false;
     let timer: number | undefined;
     let known = false;
+    let busy = false;
+    let again = false;
+    // One poll at a time; a push arriving mid-poll polls once more right after it.
     const poll = async () => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      clearTimeout(timer);
+      let failed = false;
       try {
         if (!known) {
           setDevice(await deviceApi.get<Device>("/api/devices/me"));
@@ -57,21 +75,46 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
       } catch (e) {
         if (stopped) return;
         if (e instanceof ApiError && e.status === 401) return onRevoked();
+        failed = true;
         setOffline(!(e instanceof ApiError) || e.status === 0 || e.status >= 500);
+      } finally {
+        busy = false;
       }
       setNow(Date.now());
-      timer = window.setTimeout(poll, 5000);
+      if (again) {
+        again = false;
+        return void poll();
+      }
+      // The hub pushes ClassOpened; this slow poll is the fallback (push lost, class opened on another node).
+      // Offline, the page retries sooner so the banner clears as soon as the network is back.
+      timer = window.setTimeout(poll, failed ? OfflinePollMs : FallbackPollMs);
     };
+    const watch = new ClassroomWatch(session.deviceToken, (classId) => {
+      if (classId) setPushed(classId);
+      void poll();
+    });
+    watch.start();
     void poll();
+    // The browser knows about a lost or returned network before any request fails: check at once.
+    const now = () => void poll();
+    window.addEventListener("online", now);
+    window.addEventListener("offline", now);
     return () => {
       stopped = true;
       clearTimeout(timer);
+      watch.stop();
+      window.removeEventListener("online", now);
+      window.removeEventListener("offline", now);
     };
   }, []);
 
   const live = lessons?.find((l) => isLive(l) && !ended.includes(l.classId!));
-  if (live)
-    return <ProjectorClass key={live.classId} classId={live.classId!} lesson={live} device={device} onEnded={() => setEnded((e) => [...e, live.classId!])} />;
+  const liveId = live?.classId ?? (pushed && !ended.includes(pushed) ? pushed : null);
+  if (liveId)
+    return (
+      <ProjectorClass key={liveId} classId={liveId} lesson={live ?? lessons?.find((l) => l.classId === liveId)} device={device}
+        onEnded={() => setEnded((e) => [...e, liveId])} />
+    );
 
   // The end screen stays until the next lesson starts or half an hour after the ended one was due to finish.
   const justEnded = lessons?.some(
@@ -83,7 +126,7 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
       <div class="projector-lang">
         <LangSwitch />
       </div>
-      {device && <p class="projector-room">{[device.schoolName, device.classroomName].filter(Boolean).join(" · ")}</p>}
+      {device && <p class="projector-room">{placeLabel(device.schoolName, device.classroomName)}</p>}
       {justEnded ? (
         <h1 class="huge" data-testid="end-screen">{t("projector.ended")}</h1>
       ) : (
