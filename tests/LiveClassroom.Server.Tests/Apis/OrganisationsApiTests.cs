@@ -27,7 +27,7 @@ public sealed class OrganisationsApiTests(AccountsServerFactory factory) : IClas
         Assert.All(schools, s => Assert.True(s.GetProperty("canAdminister").GetBoolean()));
         var rural = schools.Single(s => s.GetProperty("name").GetString() == "青山村小学");
         Assert.True(rural.GetProperty("isRural").GetBoolean());
-        Assert.Equal("专递课堂教室", rural.GetProperty("classrooms")[0].GetProperty("name").GetString());
+        Assert.Equal("三年级复式班教室", rural.GetProperty("classrooms")[0].GetProperty("name").GetString());
     }
 
     [Fact]
