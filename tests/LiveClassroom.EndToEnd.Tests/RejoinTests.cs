@@ -19,7 +19,7 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
     private static readonly TimeSpan MediaDeadline = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task ProjectorReload_MidClass_TeacherVideoDecodesAgainAndRecordingCoversTheClass()
+    public async Task ProjectorReload_MidClass_TeacherVideoDecodesAgain()
     {
         await using var c = await LiveClassAsync(projectors: 1);
         var projector = c.Projectors[0].Page;
@@ -30,18 +30,14 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
         await ClassMedia.WaitFramesAsync(projector, "main", 20, MediaDeadline);
         await Expect(projector.GetByTestId("teacher-stalled")).ToHaveCountAsync(0);
 
-        var (recorded, classSeconds, parts) = await c.EndAndFinishAsync(fx, output);
-        // The teacher never went away: the recording is the whole class.
-        Assert.InRange(recorded, classSeconds - 2.0, classSeconds + 1.0);
-        output.WriteLine(Figure($"recording {recorded:0.00} s in {parts} part(s) of a {classSeconds:0.00} s class"));
+        await c.EndAsync();
         c.Teacher.AssertNoConsoleErrors();
     }
 
     [Fact]
-    public async Task TeacherReload_MidClass_EveryProjectorDecodesAgainAndRecordingMissesOnlyTheGap()
+    public async Task TeacherReload_MidClass_EveryProjectorDecodesAgain()
     {
         await using var c = await LiveClassAsync(projectors: 2);
-        await c.RecordingRunsAsync(fx);
         var gap = Stopwatch.StartNew();
 
         await c.Console.ReloadAsync();
@@ -56,8 +52,6 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             var back = await ClassMedia.WaitFramesAsync(c.Projectors[i].Page, "main", baselines[i] + 3, MediaDeadline);
             output.WriteLine(Figure($"teacher reload: projector {i + 1} decoding the teacher again {(gap.Elapsed - loaded).TotalSeconds:0.00} s after the console loaded (target ≤ 3 s; waited {back.TotalSeconds:0.00} s here)"));
         }
-        var reloadGap = gap.Elapsed.TotalSeconds;
-        var sinceBack = Stopwatch.StartNew();
         foreach (var p in c.Projectors)
         {
             await ClassMedia.WaitFramesAsync(p.Page, "main", 0, MediaDeadline);
@@ -66,14 +60,7 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
         }
         await Expect(c.Console.GetByTestId("class-state")).ToHaveTextAsync("上课中");
 
-        var (recorded, classSeconds, parts) = await c.EndAndFinishAsync(fx, output);
-        var afterReload = sinceBack.Elapsed.TotalSeconds;
-        output.WriteLine(Figure($"teacher reload: recording {recorded:0.00} s in {parts} part(s) of a {classSeconds:0.00} s class " +
-            $"(class minus the reload gap as the projectors saw it: {classSeconds - reloadGap:0.00} s; after the reload: {afterReload:0.00} s)"));
-        // Before the fix the recording stopped at the reload (83 s of a 133 s class); now it goes on after it. What
-        // the recorder keeps from before the reload depends on how fast this loaded machine starts its ffmpeg part,
-        // so the lower bound is the class after the reload plus the part of the class before it the recorder had.
-        Assert.InRange(recorded, afterReload + c.RecordedBeforeDisruption - 3.0, classSeconds + 1.0);
+        await c.EndAsync();
         foreach (var p in c.Projectors)
         {
             p.AssertNoConsoleErrors();
@@ -84,7 +71,6 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
     public async Task SecondTab_SameTeacherAccount_TakesTheMediaOverAndTheFirstTabStaysStopped()
     {
         await using var c = await LiveClassAsync(projectors: 1);
-        await c.RecordingRunsAsync(fx);
         var projector = c.Projectors[0].Page;
         var firstTab = c.Console;
         var secondTab = await c.Teacher.Context.NewPageAsync();
@@ -117,14 +103,8 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
         await Expect(firstTab.GetByTestId("media-taken-over")).ToHaveCountAsync(0);
         var afterTakeBack = await ClassMedia.FramesAsync(projector, "main");
         await ClassMedia.WaitFramesAsync(projector, "main", afterTakeBack + 10, MediaDeadline);
-        var sinceBack = Stopwatch.StartNew();
         await ClassMedia.WaitFramesAsync(projector, "main", afterTakeBack + 60, MediaDeadline);
-
-        var (recorded, classSeconds, parts) = await c.EndAndFinishAsync(fx, output);
-        var afterTakeBackSeconds = sinceBack.Elapsed.TotalSeconds;
-        output.WriteLine(Figure($"second tab: recording {recorded:0.00} s in {parts} part(s) of a {classSeconds:0.00} s class ({afterTakeBackSeconds:0.00} s after the take-back)"));
-        // The recording followed both handovers: it holds at least what came before the first and after the last.
-        Assert.InRange(recorded, afterTakeBackSeconds + c.RecordedBeforeDisruption - 3.0, classSeconds + 1.0);
+        await c.EndAsync();
         await secondTab.CloseAsync();
     }
 
@@ -215,6 +195,14 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             await ClassMedia.WaitFramesAsync(Projectors[0].Page, "main", frames + 100, TimeSpan.FromSeconds(60));
             // Only what came after the part started is sure to be in it (a keyframe is needed first).
             RecordedBeforeDisruption = Math.Max(0, clock.Elapsed.TotalSeconds - partStarted - 2.0);
+        }
+
+        /// <summary>Ends the class from the console and waits until it says so.</summary>
+        public async Task EndAsync()
+        {
+            await Console.GetByTestId("end-class").ClickAsync();
+            await Console.GetByTestId("end-class-confirm").ClickAsync();
+            await Expect(Console.GetByTestId("console-ended")).ToHaveTextAsync("本节课已结束。");
         }
 
         /// <summary>Ends the class from the console; returns the finished recording's duration, the class's and the part count.</summary>
