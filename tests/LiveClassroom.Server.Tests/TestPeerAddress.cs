@@ -28,13 +28,10 @@ public sealed class TestPeerAddress : IStartupFilter
         next(app);
     };
 
-    /// <summary>A login request from <paramref name="peer"/>, optionally naming <paramref name="forwardedFor"/> as a proxy would.</summary>
-    public static HttpRequestMessage Login(string username, string password, string peer, string? forwardedFor = null)
+    /// <summary>A request from <paramref name="peer"/>, optionally naming <paramref name="forwardedFor"/> as a proxy would.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, string peer, string? forwardedFor = null, HttpContent? content = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(new { username, password }),
-        };
+        var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Add(Header, peer);
         if (forwardedFor is not null)
         {
@@ -42,4 +39,7 @@ public sealed class TestPeerAddress : IStartupFilter
         }
         return request;
     }
+
+    public static HttpRequestMessage Login(string username, string password, string peer, string? forwardedFor = null) =>
+        Request(HttpMethod.Post, "/api/auth/login", peer, forwardedFor, System.Net.Http.Json.JsonContent.Create(new { username, password }));
 }

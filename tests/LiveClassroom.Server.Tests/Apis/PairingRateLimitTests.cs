@@ -59,14 +59,6 @@ public sealed class PairingRateLimitTests(AccountsServerFactory factory) : IClas
         await JsonAssert.StatusAsync(await client.SendAsync(Create("10.0.0.1", "203.0.113.81")), HttpStatusCode.Created);
     }
 
-    private static HttpRequestMessage Create(string peer, string? forwardedFor = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/devices/pairing-requests");
-        request.Headers.Add(TestPeerAddress.Header, peer);
-        if (forwardedFor is not null)
-        {
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
-        }
-        return request;
-    }
+    private static HttpRequestMessage Create(string peer, string? forwardedFor = null) =>
+        TestPeerAddress.Request(HttpMethod.Post, "/api/devices/pairing-requests", peer, forwardedFor);
 }
