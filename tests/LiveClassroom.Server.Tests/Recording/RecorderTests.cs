@@ -151,6 +151,50 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         Assert.Contains(chapters, c => c.Type == "screen_share_started" && c.OffsetSeconds >= 2.5);
     }
 
+    [Fact]
+    public async Task Record_StreamCrossingTheSequenceWrap_DurationMatchesItsRtpTimestamps()
+    {
+        _ = factory.Server;
+        // #19: 15 s of 640×360 H.264 in ≤ 1,000-byte RTP payloads is a few thousand video packets, numbered from 65,000:
+        // the sequence wraps after 536 of them and runs on well past it. Opus starts at 65,500 and wraps after 36.
+        var replay = await RtpReplay.CaptureAsync(15, videoFirstSeq: 65_000, audioFirstSeq: 65_500, packetSize: 1000);
+        var video = replay.Spans[RtpFeeder.VideoTrack];
+        var audio = replay.Spans[RtpFeeder.AudioTrack];
+        Assert.Equal(65_000, video.FirstSeq);
+        Assert.True(video.SeqSpan > 65_536 - 65_000 + 1_000, $"video sequence ran only {video.SeqSpan}");
+        Assert.True(audio.FirstSeq == 65_500 && audio.SeqSpan > 36, $"audio sequence from {audio.FirstSeq} ran {audio.SeqSpan}");
+        // Nothing was lost while capturing, so whatever the recording lacks, the recorder lost.
+        Assert.Equal(video.SeqSpan + 1, video.Packets);
+        Assert.Equal(audio.SeqSpan + 1, audio.Packets);
+
+        var recorder = await StartAsync(factory, "room-wrap");
+        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
+        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        // At real rate, as a publisher sends: the recorder's ffmpeg paces its jitter buffer by the RTP timestamps.
+        await replay.PlayAsync(recorder);
+        var ffmpeg = recorder.CurrentFfmpeg;
+        Assert.NotNull(ffmpeg);
+        await recorder.StopAsync();
+
+        // Loss anywhere on the way: the recorder's own queue, or ffmpeg's RTP demuxer (it logs "RTP: missed N packets"
+        // for a sequence gap, and a wrap mishandled as a gap of ~65,000 would be one).
+        Assert.Equal(0, recorder.DroppedPackets);
+        var stderr = ffmpeg.Tail.ToString();
+        Assert.False(ffmpeg.Tail.Contains("missed") || ffmpeg.Tail.Contains("jitter buffer full"), "the recorder's ffmpeg lost packets:\n" + stderr);
+
+        // The recorder's own output (its part's HLS playlist), and the finalized MP4 made from it.
+        var hls = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.PartName(0), RecordingPaths.LivePlaylist));
+        Assert.NotNull(hls);
+        Assert.Contains("video:h264", hls.Streams);
+        Assert.Contains("audio:aac", hls.Streams);
+        Assert.InRange(hls.Duration, video.Seconds - 1, video.Seconds + 1);
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"finalizing: {row.Status} {row.FailureReason}; ffmpeg:\n{stderr}");
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        Assert.InRange(mp4.Duration, video.Seconds - 1, video.Seconds + 1);
+    }
+
     private static async Task<string> RunFfprobeWidthAsync(string file)
     {
         var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],
