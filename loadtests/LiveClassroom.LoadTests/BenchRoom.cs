@@ -66,6 +66,33 @@ internal sealed class BenchRoom : IDisposable
         }
     }
 
+    private static readonly TimeSpan ConsentInterval = TimeSpan.FromSeconds(5);
+    private readonly Stopwatch _age = Stopwatch.StartNew();
+    private TimeSpan _nextConsent;
+
+    /// <summary>
+    /// Waits, refreshing every peer's ICE consent every 5 s as browsers do (RFC 7675): without it the SFU drops the
+    /// synthetic peers 30 s in, which a run longer than that would count as loss.
+    /// </summary>
+    public void Hold(TimeSpan duration)
+    {
+        var end = _age.Elapsed + duration;
+        while (_age.Elapsed < end)
+        {
+            if (_age.Elapsed >= _nextConsent)
+            {
+                PublisherPeer.RefreshConsent();
+                foreach (var s in Subscribers)
+                {
+                    s.RefreshConsent();
+                }
+                _nextConsent = _age.Elapsed + ConsentInterval;
+            }
+            var left = end - _age.Elapsed;
+            Thread.Sleep(left < TimeSpan.FromMilliseconds(200) ? left < TimeSpan.Zero ? TimeSpan.Zero : left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     /// <summary>Runs the publisher at real rate on its own thread until the token is cancelled.</summary>
     public static Thread StartSending(Publisher publisher, CancellationToken stop)
     {

@@ -71,7 +71,7 @@ void Run(int subscriberCount, int seconds, long videoBps)
     var sender = BenchRoom.StartSending(publisher, stop.Token);
     // Warm-up: first keyframe through, JIT done; then measure from a clean slate.
     BenchRoom.WaitUntil(() => subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(10));
-    Thread.Sleep(1000);
+    bench.Hold(TimeSpan.FromSeconds(1));
     foreach (var s in subscribers)
     {
         s.ResetCounters();
@@ -84,7 +84,7 @@ void Run(int subscriberCount, int seconds, long videoBps)
     var packetThreadBefore = room.Engine.PacketThreadAllocatedBytes;
     var peersAllocatedBefore = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes;
     var wall = Stopwatch.StartNew();
-    Thread.Sleep(TimeSpan.FromSeconds(seconds));
+    bench.Hold(TimeSpan.FromSeconds(seconds));
     var sfuCpu = ThreadCpu.OfThreadsNamed("media-udp-rec") - sfuCpuBefore;
     var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore;
     var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;

@@ -11,8 +11,6 @@ namespace LiveClassroom.LoadTests;
 /// </summary>
 internal static class Soak
 {
-    private static readonly TimeSpan ConsentInterval = TimeSpan.FromSeconds(5);
-
     public static int Run(string[] args)
     {
         var minutes = 45;
@@ -48,7 +46,6 @@ internal static class Soak
         using var stop = new CancellationTokenSource();
         var sender = BenchRoom.StartSending(publisher, stop.Token);
         var clock = Stopwatch.StartNew();
-        var nextConsent = TimeSpan.Zero;
         long sentBefore = 0;
         long deliveredBefore = 0;
         long decryptBefore = 0;
@@ -56,19 +53,7 @@ internal static class Soak
         var totalLost = 0L;
         for (var minute = 1; minute <= minutes; minute++)
         {
-            while (clock.Elapsed < TimeSpan.FromMinutes(minute))
-            {
-                if (clock.Elapsed >= nextConsent)
-                {
-                    bench.PublisherPeer.RefreshConsent();
-                    foreach (var s in bench.Subscribers)
-                    {
-                        s.RefreshConsent();
-                    }
-                    nextConsent += ConsentInterval;
-                }
-                Thread.Sleep(200);
-            }
+            bench.Hold(TimeSpan.FromMinutes(minute) - clock.Elapsed);
             var sent = publisher.PacketsSent;
             var delivered = bench.Subscribers.Sum(s => s.Received);
             var decrypt = bench.Subscribers.Sum(s => s.DecryptFailures);

@@ -8,10 +8,10 @@ using LiveClassroom.Server.Recording;
 namespace LiveClassroom.Server.Tests.Recording;
 
 /// <summary>
-/// Plays a long stream into a recorder faster than real time: ffmpeg encodes its test sources (H.264 in small RTP packets,
-/// so there are many of them, and Opus) once to RTP on loopback, starting at the sequence numbers the test asks for; the
-/// packets are kept and then fed to the recorder in RTP-time order — the first seconds at real rate (so the recorder's
-/// ffmpeg part is up), the rest accelerated. Knows each track's rolled-over sequence and timestamp span.
+/// Plays a stream with chosen first sequence numbers into a recorder: ffmpeg encodes its test sources (H.264 in small RTP
+/// packets, so there are many of them, and Opus) once to RTP on loopback, faster than real time, starting at the sequence
+/// numbers the test asks for; the packets are kept and then fed to the recorder in RTP-time order at real rate, as a
+/// publisher sends them. Knows each track's rolled-over sequence and timestamp span.
 /// </summary>
 public sealed class RtpReplay
 {
@@ -58,17 +58,16 @@ public sealed class RtpReplay
         return replay;
     }
 
-    /// <summary>Feeds every packet to the recorder: media time up to <paramref name="realTimeSeconds"/> at real rate, the rest <paramref name="speed"/> times faster.</summary>
-    public async Task PlayAsync(IRecordingInput input, double realTimeSeconds, double speed)
+    /// <summary>Feeds every packet to the recorder at real rate: each at its RTP time after the first.</summary>
+    public async Task PlayAsync(IRecordingInput input)
     {
         var clock = Stopwatch.StartNew();
         foreach (var (track, at, packet) in _packets)
         {
-            var due = at <= realTimeSeconds ? at : realTimeSeconds + ((at - realTimeSeconds) / speed);
-            var wait = due - clock.Elapsed.TotalSeconds;
+            var wait = at - clock.Elapsed.TotalSeconds;
             if (wait > 0.002)
             {
-                // Pacing, not synchronisation: the recorder is fed at the rate a publisher (sped up) would send.
+                // Pacing, not synchronisation: the recorder is fed at the rate a publisher sends.
                 await Task.Delay(TimeSpan.FromSeconds(wait));
             }
             input.OnRtp(track, packet);
