@@ -119,7 +119,7 @@ public sealed class AdminPagesTests(EndToEndFixture fx)
             await form.GetByLabel("主讲教师").SelectOptionAsync(new SelectOptionValue { Label = "王芳（示范县第一实验小学）" });
             await form.GetByLabel(room).CheckAsync();
             await form.GetByLabel("学科").FillAsync("数学");
-            await form.GetByLabel("年级").FillAsync("三年级");
+            await form.GetByLabel("年级", new() { Exact = true }).FillAsync("三年级");
             await form.GetByLabel("教材版本").FillAsync("人教版");
         }
 
