@@ -43,6 +43,21 @@ for trx in "$RESULTS"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# Name every failed test and the first lines of its message just above the summary, so a log cut to its tail still
+# says what failed.
+if [ "$failed" -gt 0 ]; then
+  python3 - "$RESULTS" <<'PY' || true
+import glob, re, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+            print("FAILED " + r.get("testName") + " [" + r.get("duration", "") + "]")
+            for line in message[:6]:
+                print("    " + line[:300])
+PY
+fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited $rc without a failed test (a build error or a crashed test host); counting it as a failure" >&2
   failed=1
