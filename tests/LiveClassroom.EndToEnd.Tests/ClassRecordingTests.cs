@@ -35,7 +35,7 @@ public sealed class ClassRecordingTests(EndToEndFixture fx, ITestOutputHelper ou
         // receives from its first packet on (a part starts after a settle delay and replays what arrived meanwhile),
         // so this, not the moment the first part shows up in the API, is where the recording's content begins.
         var firstMedia = Stopwatch.StartNew();
-        await console.WaitForFunctionAsync(VideoSentScript, null, new() { Timeout = 40_000, PollingInterval = 50 });
+        await PageWait.UntilAsync(console, VideoSentScript, null, TimeSpan.FromSeconds(40));
         var sinceFirstMedia = Stopwatch.StartNew();
         output.WriteLine($"teacher's camera sent its first packets {firstMedia.Elapsed.TotalSeconds:0.00} s after the console went live");
 

@@ -43,7 +43,7 @@ public sealed class ClassroomVideoTests(EndToEndFixture fx)
             throw new TimeoutException($"stage video never played; console: {await MediaStateAsync(console)}; projector: {await MediaStateAsync(projector1.Page)}", ex);
         }
         var frames = await console.EvaluateAsync<int>("() => window.lcLive.media.framesDecoded('stage1')");
-        await console.WaitForFunctionAsync($"async () => (await window.lcLive.media.framesDecoded('stage1')) > {frames + 10}", null, new() { Timeout = 15_000 });
+        await PageWait.UntilAsync(console, $"async () => (await window.lcLive.media.framesDecoded('stage1')) > {frames + 10}", null, TimeSpan.FromSeconds(15));
         // The projector sees the teacher too.
         await projector2.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=teacher-video]'); return v && v.currentTime > 1; }",
             null, new() { Timeout = 30_000 });

@@ -105,7 +105,7 @@ public sealed class ProjectorUplinkTests(EndToEndFixture fx, ITestOutputHelper o
 
     /// <summary>Waits (polling in the page, 30 s deadline) until the projector's outbound bytes of a kind pass a mark.</summary>
     private static Task WaitUntilSendingAsync(IPage page, string kind, double mark) =>
-        page.WaitForFunctionAsync($"async () => (await ({SentScript})()).{kind} > {mark}", null, new() { PollingInterval = 50, Timeout = 30_000 });
+        PageWait.UntilAsync(page, $"async () => (await ({SentScript})()).{kind} > {mark}", null, TimeSpan.FromSeconds(30));
 
     /// <summary>Waits (30 s deadline) until two readings a second apart show no outbound bytes of a kind; returns the count.</summary>
     private static async Task<double> WaitUntilQuietAsync(IPage page, string kind)

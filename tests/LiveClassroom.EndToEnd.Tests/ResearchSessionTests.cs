@@ -125,9 +125,9 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         }
         foreach (var listener in new[] { host, first })
         {
-            await listener.Page.WaitForFunctionAsync($"async () => (await ({PacketsForElement})('audio-speaker')) > 50", null, new() { Timeout = 30_000 });
+            await PageWait.UntilAsync(listener.Page, $"async () => (await ({PacketsForElement})('audio-speaker')) > 50", null, TimeSpan.FromSeconds(30));
             var before = await listener.Page.EvaluateAsync<int>(PacketsForElement, "audio-speaker");
-            await listener.Page.WaitForFunctionAsync($"async () => (await ({PacketsForElement})('audio-speaker')) > {before + 25}", null, new() { Timeout = 15_000 });
+            await PageWait.UntilAsync(listener.Page, $"async () => (await ({PacketsForElement})('audio-speaker')) > {before + 25}", null, TimeSpan.FromSeconds(15));
         }
         await first.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=video-speaker]'); return v && v.currentTime > 1; }",
             null, new() { Timeout = 30_000 });

@@ -38,7 +38,7 @@ public static class ClassMedia
 
     /// <summary>The teacher's camera has sent packets (the recording's content starts there).</summary>
     public static Task WaitVideoSentAsync(IPage page) =>
-        page.WaitForFunctionAsync("""
+        PageWait.UntilAsync(page, """
             async () => {
                 const pc = window.lcLive?.media?.pc;
                 if (!pc) return false;
@@ -46,7 +46,7 @@ public static class ClassMedia
                 (await pc.getStats()).forEach((s) => { if (s.type === "outbound-rtp" && s.kind === "video") sent += s.packetsSent ?? 0; });
                 return sent > 0;
             }
-            """, null, new() { Timeout = 40_000, PollingInterval = 50 });
+            """, null, TimeSpan.FromSeconds(40));
 
     /// <summary>The page's peer connection in one line, for failure messages.</summary>
     public static async Task<string> StateAsync(IPage page)
