@@ -64,4 +64,19 @@ public sealed class MediaServerOptions
     /// offer is refused with <see cref="MediaNegotiationException"/> (<c>too_many_media_sections</c>).
     /// </summary>
     public int MaxMediaSections { get; init; } = 40;
+
+    /// <summary>
+    /// Retransmissions (NACK answers from the cache) a subscriber may receive, in bits per second, while no bandwidth
+    /// estimate exists for it; with an estimate the budget is <see cref="RetransmissionShare"/> of it, never below this.
+    /// </summary>
+    public long RetransmissionBudgetBps { get; init; } = 250_000;
+
+    /// <summary>Share of a subscriber's estimated downlink that retransmissions may take (0–1).</summary>
+    public double RetransmissionShare { get; init; } = 0.25;
+
+    /// <summary>
+    /// Least time between two keyframe requests (PLI/FIR) the SFU sends a publisher for one stream on behalf of
+    /// subscribers' PLIs; requests in between are coalesced. A switch or a new subscriber may ask after 300 ms (Chrome's floor).
+    /// </summary>
+    public TimeSpan KeyframeRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

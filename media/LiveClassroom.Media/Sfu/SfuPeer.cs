@@ -81,6 +81,9 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     /// <summary>Packets dropped because their SSRC would exceed a stream limit (per track or per peer).</summary>
     public long StreamLimitDrops { get; set; }
 
+    /// <summary>Bytes per second this subscriber may receive as retransmissions (fixed, or a share of its estimate).</summary>
+    public TokenBucket RetransmissionBudget { get; } = new(0, 0);
+
     public long BytesIn { get; set; }
 
     public long BytesOut { get; set; }

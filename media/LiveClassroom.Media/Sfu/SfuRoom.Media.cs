@@ -83,6 +83,7 @@ internal sealed partial class SfuRoom
             return;
         }
         stream.Cache?.Add(header.SequenceNumber, packet);
+        stream.History?.OnPacket(header.SequenceNumber);
         for (var i = 0; i < track.Taps.Count; i++)
         {
             try

@@ -34,7 +34,7 @@ internal sealed partial class SfuRoom
                     if (slot.Rewriter.IsSwitchPending && slot.Target is { } target && peer.IsConnected && now - slot.LastKeyframeRequestTicks > SwitchRetryInterval)
                     {
                         slot.LastKeyframeRequestTicks = now;
-                        RequestKeyframe(target, force: false);
+                        RequestKeyframe(target, force: true);
                     }
                 }
                 if (now - peer.LastReportTicks < ReportInterval || !peer.IsConnected)
@@ -138,42 +138,66 @@ internal sealed partial class SfuRoom
             var list = new List<MediaPeerStats>(_peers.Count);
             foreach (var peer in _peers.Values)
             {
-                double inLoss = 0;
-                var inStreams = 0;
-                foreach (var stream in peer.StreamsBySsrc.Values)
-                {
-                    if (!stream.IsRtx)
-                    {
-                        inLoss += stream.LossFraction;
-                        inStreams++;
-                    }
-                }
-                double outLoss = 0;
-                double rtt = 0;
-                var slots = 0;
-                long forwarded = 0;
-                string? layer = null;
-                foreach (var slot in peer.Slots.Values)
-                {
-                    forwarded += slot.PacketsForwarded;
-                    if (slot.Current is null)
-                    {
-                        continue;
-                    }
-                    slots++;
-                    outLoss += slot.LossFraction;
-                    rtt = Math.Max(rtt, slot.RoundTripTimeMs);
-                    if (slot.Kind == "video")
-                    {
-                        layer ??= slot.Current.Rid ?? "single";
-                    }
-                }
-                var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
-                list.Add(new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
-                    inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped,
-                    BufferedBytes(peer), peer.StreamsBySsrc.Count, peer.StreamLimitDrops));
+                list.Add(StatsOf(peer));
             }
             return list;
         }
+    }
+
+    private MediaPeerStats StatsOf(SfuPeer peer)
+    {
+        double inLoss = 0;
+        var inStreams = 0;
+        long upstreamNacks = 0, keyframes = 0, keyframesCoalesced = 0;
+        foreach (var stream in peer.StreamsBySsrc.Values)
+        {
+            if (!stream.IsRtx)
+            {
+                inLoss += stream.LossFraction;
+                inStreams++;
+                upstreamNacks += stream.NacksForwarded;
+                keyframes += stream.KeyframeRequestsSent;
+                keyframesCoalesced += stream.KeyframeRequestsCoalesced;
+            }
+        }
+        double outLoss = 0;
+        double rtt = 0;
+        var slots = 0;
+        long forwarded = 0, hits = 0, overBudget = 0, dropped = 0, coalesced = 0, nackForwarded = 0;
+        string? layer = null;
+        foreach (var slot in peer.Slots.Values)
+        {
+            forwarded += slot.PacketsForwarded;
+            hits += slot.NackHits;
+            overBudget += slot.RetransmissionsOverBudget;
+            dropped += slot.NackDropped;
+            coalesced += slot.NackCoalesced;
+            nackForwarded += slot.NackForwarded;
+            if (slot.Current is null)
+            {
+                continue;
+            }
+            slots++;
+            outLoss += slot.LossFraction;
+            rtt = Math.Max(rtt, slot.RoundTripTimeMs);
+            if (slot.Kind == "video")
+            {
+                layer ??= slot.Current.Rid ?? "single";
+            }
+        }
+        var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
+        return new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
+            inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped,
+            BufferedBytes(peer), peer.StreamsBySsrc.Count, peer.StreamLimitDrops)
+        {
+            Retransmissions = hits,
+            RetransmissionsOverBudget = overBudget,
+            NacksDropped = dropped,
+            NacksCoalesced = coalesced,
+            NacksForwarded = nackForwarded,
+            NacksReceivedUpstream = upstreamNacks,
+            KeyframeRequests = keyframes,
+            KeyframeRequestsCoalesced = keyframesCoalesced,
+        };
     }
 }

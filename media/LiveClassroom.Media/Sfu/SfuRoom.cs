@@ -28,6 +28,9 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly Rtcp.RtcpReportBlock[] _blockScratch = new Rtcp.RtcpReportBlock[31];
     private bool _closed;
 
+    /// <summary>A subscriber's retransmission budget may be spent in a burst of this many seconds' worth.</summary>
+    private const double RetransmissionBurstSeconds = 0.25;
+
     public SfuRoom(string id, IMediaTransport transport, DtlsCertificate certificate, MediaServerOptions options, ISfuEvents events,
         Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> candidates)
     {
@@ -146,6 +149,7 @@ internal sealed partial class SfuRoom : IDisposable
     private SfuPeer AddPeer(string peerId, string fingerprint, string ufrag)
     {
         var peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
+        peer.RetransmissionBudget.SetRate(_options.RetransmissionBudgetBps / 8.0, RetransmissionBurstSeconds, PacketCache.MaxPacketSize * 2);
         peer.Dtls.Connected += OnDtlsConnected;
         peer.Dtls.Failed += OnDtlsFailed;
         peer.Dtls.Closed += OnDtlsClosed;

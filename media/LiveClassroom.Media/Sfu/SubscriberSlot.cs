@@ -59,6 +59,15 @@ internal sealed class SubscriberSlot
 
     public long NackForwarded { get; set; }
 
+    /// <summary>NACKed packets the SFU had received but no longer caches: dropped, never asked of the publisher.</summary>
+    public long NackDropped { get; set; }
+
+    /// <summary>NACKed packets already asked of the publisher (for this or another subscriber): not asked again.</summary>
+    public long NackCoalesced { get; set; }
+
+    /// <summary>Retransmissions refused because the subscriber's retransmission budget was spent.</summary>
+    public long RetransmissionsOverBudget { get; set; }
+
     public uint LastSenderReportMid { get; set; }
 
     public long LastSenderReportTicks { get; set; }
