@@ -85,7 +85,9 @@ internal sealed class SyntheticPeer : IDisposable
         Volatile.Write(ref _latencyCount, 0);
     }
 
-    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc)
+    /// <param name="transportCc">Offer transport-wide congestion control (the extension as id 3 and rtcp-fb transport-cc), as Chrome does.</param>
+    /// <param name="rids">Publish video as simulcast with these rids (RFC 8853; extension id 10), without SSRC lines, as Chrome does.</param>
+    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc, bool transportCc = false, string[]? rids = null)
     {
         var direction = publish ? "sendonly" : "recvonly";
         var sb = new StringBuilder();
@@ -106,6 +108,14 @@ internal sealed class SyntheticPeer : IDisposable
             L("a=setup:actpass");
             L($"a=mid:{mid}");
             L("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid");
+            if (transportCc)
+            {
+                L("a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01");
+            }
+            if (kind == "video" && rids is not null)
+            {
+                L("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
+            }
             L($"a={direction}");
             L("a=rtcp-mux");
             L("a=rtcp-rsize");
@@ -125,9 +135,21 @@ internal sealed class SyntheticPeer : IDisposable
                 L("a=rtcp-fb:96 ccm fir");
                 L("a=rtcp-fb:96 nack");
                 L("a=rtcp-fb:96 nack pli");
+                if (transportCc)
+                {
+                    L("a=rtcp-fb:96 transport-cc");
+                }
                 L("a=rtpmap:97 rtx/90000");
                 L("a=fmtp:97 apt=96");
-                if (publish)
+                if (publish && rids is not null)
+                {
+                    foreach (var rid in rids)
+                    {
+                        L($"a=rid:{rid} send");
+                    }
+                    L($"a=simulcast:send {string.Join(';', rids)}");
+                }
+                else if (publish)
                 {
                     L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc-group:FID {videoSsrc} {rtxSsrc}"));
                     L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{videoSsrc} cname:lt"));

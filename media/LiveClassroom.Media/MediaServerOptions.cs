@@ -79,4 +79,23 @@ public sealed class MediaServerOptions
     /// subscribers' PLIs; requests in between are coalesced. A switch or a new subscriber may ask after 300 ms (Chrome's floor).
     /// </summary>
     public TimeSpan KeyframeRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Answer transport-cc on the video slots the SFU sends subscribers, stamp the transport-wide sequence number on
+    /// every packet it forwards there and estimate each subscriber's downlink from the feedback (docs/BANDWIDTH.md).
+    /// Off: a subscriber's REMB (if any) is its estimate.
+    /// </summary>
+    public bool DownlinkTransportCc { get; init; } = true;
+
+    /// <summary>The estimate a subscriber starts from before feedback says otherwise (bits per second).</summary>
+    public long InitialDownlinkEstimateBps { get; init; } = 800_000;
+
+    /// <summary>
+    /// Choose each subscriber's simulcast layer from its estimate and pause its video below the lowest layer
+    /// (audio-first). Off: slots carry the layer they were routed to, always.
+    /// </summary>
+    public bool AdaptiveLayers { get; init; } = true;
+
+    /// <summary>Send padding probes on a subscriber's RTX stream when its estimate is below the next layer.</summary>
+    public bool Probing { get; init; } = true;
 }

@@ -25,6 +25,8 @@ internal sealed class DownlinkEstimator
     private int _probeCluster;
     private long _probeFirstSendUs, _probeLastSendUs, _probeFirstArrivalUs, _probeLastArrivalUs, _probeBytes, _probeLastSize;
     private int _probePackets;
+    private double _probeTargetBps;
+    private int _probeLost;
 
     public DownlinkEstimator(double initialBps, double minBps, double maxBps)
     {
@@ -50,6 +52,18 @@ internal sealed class DownlinkEstimator
     /// <summary>The rate the last completed probe cluster got through (0: none yet).</summary>
     public long LastProbeBps { get; private set; }
 
+    /// <summary>Time of the first feedback or REMB (ms), NaN before.</summary>
+    private double _firstMs = double.NaN;
+
+    /// <summary>
+    /// The estimate means something: congestion was seen (over-use or heavy loss), or feedback has flowed for
+    /// <see cref="InitializationMs"/> — then the estimate starts from at least what got through (as libwebrtc's
+    /// AimdRateControl initialises from the acknowledged throughput). Before that it is only the starting guess.
+    /// </summary>
+    public bool IsInitialized { get; private set; }
+
+    public const double InitializationMs = 5000;
+
     /// <summary>Transport-wide feedback arrived at least once: REMB values are then ignored.</summary>
     public bool HasTransportFeedback { get; private set; }
 
@@ -69,6 +83,10 @@ internal sealed class DownlinkEstimator
             if (!p.Received)
             {
                 lost++;
+                if (p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster)
+                {
+                    _probeLost++;
+                }
                 continue;
             }
             received++;
@@ -85,22 +103,51 @@ internal sealed class DownlinkEstimator
         ReceivedBps = (long)ReceivedRate();
         _delay.Update(usage, ReceivedBps, nowMs, rttMs);
         _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps);
+        Initialize(nowMs, usage == BandwidthUsage.Overusing || _loss.LossFraction > 0.10);
+    }
+
+    private void Initialize(double nowMs, bool congested)
+    {
+        if (double.IsNaN(_firstMs))
+        {
+            _firstMs = nowMs;
+        }
+        if (IsInitialized)
+        {
+            return;
+        }
+        if (congested)
+        {
+            IsInitialized = true;
+        }
+        else if (nowMs - _firstMs >= InitializationMs)
+        {
+            IsInitialized = true;
+            if (ReceivedBps > _delay.EstimateBps)
+            {
+                _delay.Set(ReceivedBps);
+                _loss.Raise(ReceivedBps, _loss.LossFraction);
+            }
+        }
     }
 
     /// <summary>REMB (draft-alvestrand-rmcat-remb-03): used only while no transport-wide feedback has come.</summary>
-    public void OnRemb(long bps)
+    public void OnRemb(long bps, double nowMs)
     {
         if (!HasTransportFeedback && bps > 0)
         {
             _delay.Set(bps);
+            Initialize(nowMs, congested: false);
         }
     }
 
     /// <summary>Starts measuring probe cluster <paramref name="cluster"/> (its packets carry that id in their results).</summary>
-    public void StartProbe(int cluster)
+    public void StartProbe(int cluster, double targetBps)
     {
         _probeCluster = cluster;
+        _probeTargetBps = targetBps;
         _probePackets = 0;
+        _probeLost = 0;
         _probeBytes = 0;
     }
 
@@ -131,14 +178,16 @@ internal sealed class DownlinkEstimator
     {
         var cluster = _probeCluster;
         _probeCluster = 0;
-        if (cluster == 0 || _probePackets < 5)
+        var probeLoss = _probePackets + _probeLost == 0 ? 1 : (double)_probeLost / (_probePackets + _probeLost);
+        if (cluster == 0 || _probePackets < 5 || probeLoss > 0.10)
         {
             return 0;
         }
         var bits = (_probeBytes - _probeLastSize) * 8.0;
         var sendUs = Math.Max(1, _probeLastSendUs - _probeFirstSendUs);
         var receiveUs = Math.Max(1, _probeLastArrivalUs - _probeFirstArrivalUs);
-        var rate = Math.Min(bits * 1e6 / sendUs, bits * 1e6 / receiveUs);
+        // Never more than the probe aimed at: on an idle path the packets arrive as fast as they left.
+        var rate = Math.Min(Math.Min(bits * 1e6 / sendUs, bits * 1e6 / receiveUs), _probeTargetBps);
         LastProbeBps = (long)rate;
         var grown = Math.Clamp(0.95 * rate, _minBps, _maxBps);
         _delay.ProbedBps = Math.Max(_delay.ProbedBps, grown);
@@ -146,7 +195,7 @@ internal sealed class DownlinkEstimator
         {
             _delay.Set(grown);
         }
-        _loss.Raise(grown);
+        _loss.Raise(grown, probeLoss);
         return LastProbeBps;
     }
 

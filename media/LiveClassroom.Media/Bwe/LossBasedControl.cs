@@ -16,12 +16,19 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
     /// <summary>Fraction lost over the last completed interval.</summary>
     public double LossFraction { get; private set; }
 
-    /// <summary>A probe showed the path carries <paramref name="bps"/>: without heavy loss, As may start from there.</summary>
-    public void Raise(double bps)
+    /// <summary>
+    /// A probe (or the first seconds of feedback) showed the path carries <paramref name="bps"/> losing
+    /// <paramref name="lossFraction"/>: without heavy loss, As starts from there and that loss replaces an older figure.
+    /// </summary>
+    public void Raise(double bps, double lossFraction)
     {
-        if (LossFraction <= 0.10)
+        if (lossFraction <= 0.10)
         {
             EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
+            LossFraction = lossFraction;
+            _lost = 0;
+            _total = 0;
+            _intervalStartMs = double.NaN;
         }
     }
 

@@ -8,8 +8,11 @@ internal static class SdpNegotiator
     public const int MaxRids = 4;
 
     /// <param name="mayPublish">(mid, kind) → whether the peer may publish there; null: every send m-section.</param>
+    /// <param name="transportCc">Answer transport-cc on m-sections the SFU receives on (the SFU then owes the publisher feedback).</param>
+    /// <param name="downlinkTransportCc">Answer transport-cc on m-sections the SFU only sends on: it stamps the transport-wide
+    /// sequence number on what it forwards and estimates the subscriber's downlink from the feedback.</param>
     public static List<NegotiatedMedia> Negotiate(SdpSessionDescription offer, VideoCodecPreference preference, bool transportCc,
-        Func<string, string, bool>? mayPublish = null)
+        Func<string, string, bool>? mayPublish = null, bool downlinkTransportCc = false)
     {
         if (offer.Media.Count == 0)
         {
@@ -19,7 +22,7 @@ internal static class SdpNegotiator
         var mids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in offer.Media)
         {
-            var n = NegotiateOne(m, preference, transportCc, mayPublish);
+            var n = NegotiateOne(m, preference, transportCc, mayPublish, downlinkTransportCc);
             // RFC 8843 §7.2 / JSEP: mids identify m-sections; a repeated one makes the offer ambiguous.
             if (!mids.Add(n.Mid))
             {
@@ -31,7 +34,7 @@ internal static class SdpNegotiator
     }
 
     private static NegotiatedMedia NegotiateOne(SdpMediaDescription m, VideoCodecPreference preference, bool transportCc,
-        Func<string, string, bool>? mayPublish)
+        Func<string, string, bool>? mayPublish, bool downlinkTransportCc)
     {
         var mid = m.Mid ?? throw new SdpFormatException("an m-section has no a=mid (unified plan requires one)");
         var supportedKind = m.Kind is "audio" or "video";
@@ -90,6 +93,21 @@ internal static class SdpNegotiator
             }
         }
         var (ssrcs, rtx) = ReadSsrcs(m);
+        // RFC 4588 §8.6: a slot the SFU only sends on gets an RTX stream per codec the subscriber offered one for; the SFU
+        // sends bandwidth probes (padding) on it.
+        var sendRtx = new Dictionary<int, int>();
+        if (isVideo && peerReceives && !peerSends)
+        {
+            foreach (var c in sendCodecs)
+            {
+                if (FindRtx(m, c.PayloadType) is { } rtxPt)
+                {
+                    sendRtx[c.PayloadType] = rtxPt;
+                }
+            }
+        }
+        // Downlink transport-cc on video only: audio packets are not stamped, so they cannot show up as gaps in the feedback.
+        var tcc = peerSends ? transportCc : peerReceives && downlinkTransportCc && isVideo;
         return new NegotiatedMedia
         {
             Mid = mid,
@@ -104,7 +122,8 @@ internal static class SdpNegotiator
             RepairedRidExtensionId = rids.Count > 0 ? m.ExtensionId(SdpExtensionUris.RepairedRid) : null,
             AbsSendTimeExtensionId = m.ExtensionId(SdpExtensionUris.AbsSendTime),
             AudioLevelExtensionId = isVideo ? null : m.ExtensionId(SdpExtensionUris.AudioLevel),
-            TransportCcExtensionId = transportCc ? m.ExtensionId(SdpExtensionUris.TransportCc) : null,
+            TransportCcExtensionId = tcc ? m.ExtensionId(SdpExtensionUris.TransportCc) : null,
+            SendRtxPayloadTypes = sendRtx,
             Nack = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack"),
             Pli = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack pli"),
             Fir = isVideo && HasFeedback(m, receiveCodec.PayloadType, "ccm fir"),

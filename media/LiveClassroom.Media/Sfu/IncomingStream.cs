@@ -59,6 +59,11 @@ internal sealed class IncomingStream
 
     public bool ByeReceived { get; set; }
 
+    /// <summary>Bytes received since the last once-a-second measurement, and the measured bitrate (a layer's cost).</summary>
+    public long BytesSinceMeasure { get; set; }
+
+    public double BitrateBps { get; set; }
+
     /// <summary>When the last packet arrived (Environment.TickCount64): a silent stream may be replaced by a new SSRC.</summary>
     public long LastPacketMillis { get; set; }
 

@@ -84,6 +84,9 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     /// <summary>Bytes per second this subscriber may receive as retransmissions (fixed, or a share of its estimate).</summary>
     public TokenBucket RetransmissionBudget { get; } = new(0, 0);
 
+    /// <summary>Its downlink as the SFU estimates it (set when the room adds the peer).</summary>
+    public SubscriberBandwidth Bandwidth { get; set; } = null!;
+
     public long BytesIn { get; set; }
 
     public long BytesOut { get; set; }

@@ -82,6 +82,7 @@ internal sealed partial class SfuRoom
         {
             return;
         }
+        stream.BytesSinceMeasure += packet.Length;
         stream.Cache?.Add(header.SequenceNumber, packet);
         stream.History?.OnPacket(header.SequenceNumber);
         for (var i = 0; i < track.Taps.Count; i++)
@@ -114,7 +115,7 @@ internal sealed partial class SfuRoom
         bool recovered, long now)
     {
         var subscriber = slot.Subscriber;
-        if (!subscriber.IsConnected)
+        if (!subscriber.IsConnected || slot.Paused)
         {
             return;
         }
@@ -151,9 +152,14 @@ internal sealed partial class SfuRoom
 
     private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload)
     {
-        // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by SSRC.
+        // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
+        // SSRC. Video to a subscriber with transport-cc carries the transport-wide sequence number (RFC 8285 one-byte element).
         var buffer = _scratch.AsSpan();
-        var headerLength = RtpHeaderWriter.WriteFixed(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc);
+        var bandwidth = slot.Subscriber.Bandwidth;
+        var stamp = bandwidth.TransportCcId != 0 && slot.Kind == "video";
+        var headerLength = stamp
+            ? WriteStampedHeader(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc, bandwidth)
+            : RtpHeaderWriter.WriteFixed(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc);
         payload.CopyTo(buffer[headerLength..]);
         var length = headerLength + payload.Length;
         if (slot.Current?.Track.Codec.Name == "VP8")
@@ -165,6 +171,28 @@ internal sealed partial class SfuRoom
             slot.PacketsSent++;
             slot.OctetsSent += (uint)payload.Length;
             slot.PacketsForwarded++;
+            if (stamp)
+            {
+                bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);
+                if (bandwidth.ProbeCluster != 0)
+                {
+                    SendProbePadding(slot, bandwidth, slot.Subscriber);
+                }
+            }
         }
+    }
+
+    /// <summary>SRTP tag plus IPv4 and UDP headers: what a packet costs on the wire beyond its RTP bytes.</summary>
+    private const int WireOverhead = 16 + 28;
+
+    private static int WriteStampedHeader(Span<byte> buffer, byte payloadType, bool marker, ushort seq, uint timestamp, uint ssrc, SubscriberBandwidth bandwidth)
+    {
+        Span<byte> extension = stackalloc byte[4];
+        var transportSeq = (ushort)bandwidth.NextSequence;
+        extension[0] = (byte)((bandwidth.TransportCcId << 4) | 1);
+        extension[1] = (byte)(transportSeq >> 8);
+        extension[2] = (byte)transportSeq;
+        extension[3] = 0;
+        return RtpHeaderWriter.Write(buffer, payloadType, marker, seq, timestamp, ssrc, [], RtpExtensionEnumerator.OneByteProfile, extension);
     }
 }

@@ -37,6 +37,7 @@ internal sealed partial class SfuRoom
                         RequestKeyframe(target, force: true);
                     }
                 }
+                TickBandwidth(peer, now);
                 if (now - peer.LastReportTicks < ReportInterval || !peer.IsConnected)
                 {
                     continue;
@@ -47,12 +48,24 @@ internal sealed partial class SfuRoom
                 peer.StatsBytesIn = peer.BytesIn;
                 peer.StatsBytesOut = peer.BytesOut;
                 peer.LastReportTicks = now;
+                MeasureLayers(peer, seconds);
                 SendReceiverReportAndRemb(peer, now);
                 foreach (var slot in peer.Slots.Values)
                 {
                     SendSenderReport(slot, now);
                 }
             }
+        }
+    }
+
+    // What each incoming stream (a simulcast layer's cost) carried over the last second, smoothed.
+    private static void MeasureLayers(SfuPeer publisher, double seconds)
+    {
+        foreach (var stream in publisher.StreamsBySsrc.Values)
+        {
+            var bps = stream.BytesSinceMeasure * 8 / seconds;
+            stream.BytesSinceMeasure = 0;
+            stream.BitrateBps = stream.BitrateBps <= 0 ? bps : (0.6 * stream.BitrateBps) + (0.4 * bps);
         }
     }
 
@@ -119,6 +132,13 @@ internal sealed partial class SfuRoom
                 text.Append($"dtls(conn={peer.Dtls.IsConnected} fail={peer.Dtls.HasFailed} rx={peer.Dtls.ReceivedDatagrams} tx={peer.Dtls.SentDatagrams} bad={peer.Dtls.MalformedDatagrams}) ");
                 text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped} ");
                 text.Append($"streamLimitDrops={peer.StreamLimitDrops} cacheBytes={BufferedBytes(peer)}");
+                if (peer.Bandwidth.HasEstimate)
+                {
+                    var b = peer.Bandwidth;
+                    var e = b.Estimator;
+                    text.Append($" bwe(src={b.Source} init={e.IsInitialized} est={e.EstimateBps} delay={e.DelayBasedBps} loss={e.LossBasedBps} p={e.LossFraction:F2} ");
+                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
+                }
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {
                     if (r != Ice.IceCheckResult.Success && peer.Ice.ResultCount(r) > 0)
@@ -198,6 +218,9 @@ internal sealed partial class SfuRoom
             NacksReceivedUpstream = upstreamNacks,
             KeyframeRequests = keyframes,
             KeyframeRequestsCoalesced = keyframesCoalesced,
+            EstimatedBitrateBps = peer.Bandwidth.HasEstimate ? peer.Bandwidth.Estimator.EstimateBps : 0,
+            EstimateSource = peer.Bandwidth.Source,
+            VideoPaused = QualityOf(peer).Paused,
         };
     }
 }

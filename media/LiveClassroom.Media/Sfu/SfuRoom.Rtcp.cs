@@ -137,6 +137,14 @@ internal sealed partial class SfuRoom
         {
             OnNack(subscriber, feedback.MediaSsrc, feedback.Fci(p));
         }
+        else if (feedback.IsTransportCc)
+        {
+            OnTransportFeedback(subscriber, feedback.Fci(p));
+        }
+        else if (feedback.IsApplicationLayer)
+        {
+            OnSubscriberRemb(subscriber, feedback.Fci(p));
+        }
         else if (feedback.IsPli && subscriber.SlotsBySsrc.TryGetValue(feedback.MediaSsrc, out var slot))
         {
             RequestKeyframe(slot.Target ?? slot.Current, force: false);

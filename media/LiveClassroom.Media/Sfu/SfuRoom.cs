@@ -73,7 +73,8 @@ internal sealed partial class SfuRoom : IDisposable
             throw new MediaNegotiationException(MediaNegotiationException.TooManyMediaSections,
                 $"The offer has {offer.Media.Count} media sections; at most {_options.MaxMediaSections} are allowed.");
         }
-        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish);
+        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish,
+            _options.DownlinkTransportCc);
         var first = offer.Media[0];
         var ufrag = offer.IceUfragOf(first) ?? throw new SdpFormatException("the offer has no a=ice-ufrag");
         _ = offer.IcePwdOf(first) ?? throw new SdpFormatException("the offer has no a=ice-pwd");
@@ -129,7 +130,10 @@ internal sealed partial class SfuRoom : IDisposable
                 if (peer.Slots.TryGetValue(n.Mid, out var slot))
                 {
                     var index = slot.Kind == "audio" ? audioIndex++ : videoIndex++;
-                    sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, $"sfu-{peer.Id}-{index}", "slot-" + slot.Mid);
+                    sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, $"sfu-{peer.Id}-{index}", "slot-" + slot.Mid)
+                    {
+                        RtxSsrc = slot.RtxSsrc,
+                    };
                 }
             }
             if (AutoRoute)
@@ -149,6 +153,7 @@ internal sealed partial class SfuRoom : IDisposable
     private SfuPeer AddPeer(string peerId, string fingerprint, string ufrag)
     {
         var peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
+        peer.Bandwidth = new SubscriberBandwidth(_options.InitialDownlinkEstimateBps);
         peer.RetransmissionBudget.SetRate(_options.RetransmissionBudgetBps / 8.0, RetransmissionBurstSeconds, PacketCache.MaxPacketSize * 2);
         peer.Dtls.Connected += OnDtlsConnected;
         peer.Dtls.Failed += OnDtlsFailed;
@@ -163,6 +168,7 @@ internal sealed partial class SfuRoom : IDisposable
     private void ApplyMedia(SfuPeer peer, List<NegotiatedMedia> negotiated)
     {
         peer.Media = negotiated;
+        peer.Bandwidth.TransportCcId = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in negotiated)
         {
@@ -189,6 +195,11 @@ internal sealed partial class SfuRoom : IDisposable
 
             if (!n.Rejected && n.SfuSends)
             {
+                // One extension id per BUNDLE transport (RFC 8843 §9.1); one-byte elements only (ids 1–14).
+                if (!n.SfuReceives && n.TransportCcExtensionId is { } tcc and >= 1 and <= 14)
+                {
+                    peer.Bandwidth.TransportCcId = tcc;
+                }
                 if (peer.Slots.TryGetValue(n.Mid, out var slot))
                 {
                     slot.Media = n;
@@ -196,6 +207,10 @@ internal sealed partial class SfuRoom : IDisposable
                 else
                 {
                     slot = new SubscriberSlot(peer, n, NewSsrc());
+                    if (n.SendRtxPayloadTypes.Count > 0)
+                    {
+                        slot.RtxSsrc = NewSsrc();
+                    }
                     peer.Slots.Add(n.Mid, slot);
                     peer.SlotsBySsrc.Add(slot.Rewriter.OutSsrc, slot);
                 }

@@ -74,7 +74,7 @@ public sealed class DownlinkEstimatorTests
         Assert.True(estimator.EstimateBps < 1_000_000);
 
         // A 250 ms cluster at 5 Mbps: the 3 Mbps bottleneck spreads its arrivals out to 3 Mbps.
-        estimator.StartProbe(1);
+        estimator.StartProbe(1, 5_000_000);
         const int Size = 1000;
         var gapUs = (long)(Size * 8 * 1e6 / 5_000_000);
         for (var t = now; t < now + 250_000; t += gapUs)
@@ -92,13 +92,13 @@ public sealed class DownlinkEstimatorTests
     public void Remb_WithoutTransportFeedback_IsTheEstimate_IgnoredOnceFeedbackFlows()
     {
         var estimator = NewEstimator();
-        estimator.OnRemb(420_000);
+        estimator.OnRemb(420_000, 0);
         Assert.Equal(420_000, estimator.EstimateBps);
 
         var link = new SimulatedLink(5_000_000, 40_000);
         link.Run(estimator, 300_000, 0, 1_000_000);
         var before = estimator.EstimateBps;
-        estimator.OnRemb(100_000);
+        estimator.OnRemb(100_000, 2000);
         Assert.Equal(before, estimator.EstimateBps);
     }
 }
