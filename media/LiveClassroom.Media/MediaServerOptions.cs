@@ -98,4 +98,10 @@ public sealed class MediaServerOptions
 
     /// <summary>Send padding probes on a subscriber's RTX stream when its estimate is below the next layer.</summary>
     public bool Probing { get; init; } = true;
+
+    /// <summary>
+    /// Answer audio/red (RFC 2198, redundant Opus) where the offer has it: publishers then send RED, subscribers that
+    /// offered it receive it unchanged, the others (and recording taps) get the primary Opus only.
+    /// </summary>
+    public bool NegotiateRed { get; init; } = true;
 }

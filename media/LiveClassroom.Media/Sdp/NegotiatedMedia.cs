@@ -39,6 +39,9 @@ internal sealed class NegotiatedMedia
     /// <summary>For a slot the SFU only sends on: the subscriber's RTX payload type per send codec payload type.</summary>
     public IReadOnlyDictionary<int, int> SendRtxPayloadTypes { get; init; } = new Dictionary<int, int>();
 
+    /// <summary>RFC 2198 audio/red over this m-section's Opus, with the peer's payload type, when both sides support it.</summary>
+    public RtpCodec? RedCodec { get; init; }
+
     public bool Nack { get; init; }
 
     public bool Pli { get; init; }

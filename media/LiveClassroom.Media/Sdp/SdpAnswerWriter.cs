@@ -51,10 +51,15 @@ internal static class SdpAnswerWriter
     private static void WriteMedia(StringBuilder sb, SdpMediaDescription m, NegotiatedMedia n, SdpLocalParameters local, SdpSendSlot? slot, bool first)
     {
         var payloadTypes = new List<int>();
-        var codecs = n.SfuReceives ? [n.ReceiveCodec!] : n.SendCodecs;
+        IReadOnlyList<RtpCodec> codecs = n.SfuReceives ? [n.ReceiveCodec!] : n.SendCodecs;
         if (n.SfuReceives && n.SfuSends)
         {
             codecs = n.SendCodecs;
+        }
+        if (n.RedCodec is { } red)
+        {
+            // First, so a publisher sends RED (Chrome sends the answer's first codec); Opus stays for subscribers' fallback.
+            codecs = [red, .. codecs];
         }
         foreach (var c in codecs)
         {

@@ -74,7 +74,7 @@ internal sealed partial class SfuRoom : IDisposable
                 $"The offer has {offer.Media.Count} media sections; at most {_options.MaxMediaSections} are allowed.");
         }
         var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish,
-            _options.DownlinkTransportCc);
+            _options.DownlinkTransportCc, _options.NegotiateRed);
         var first = offer.Media[0];
         var ufrag = offer.IceUfragOf(first) ?? throw new SdpFormatException("the offer has no a=ice-ufrag");
         _ = offer.IcePwdOf(first) ?? throw new SdpFormatException("the offer has no a=ice-pwd");
@@ -180,10 +180,11 @@ internal sealed partial class SfuRoom : IDisposable
                     track.Codec = codec;
                     track.RtxPayloadType = n.ReceiveRtxPayloadType;
                     track.Rids = n.Rids;
+                    track.RedPayloadType = n.RedCodec?.PayloadType;
                 }
                 else
                 {
-                    track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids);
+                    track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids) { RedPayloadType = n.RedCodec?.PayloadType };
                     peer.Tracks.Add(n.Mid, track);
                     _events.TrackPublished(Id, track);
                 }
