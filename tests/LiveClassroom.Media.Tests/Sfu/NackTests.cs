@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using LiveClassroom.LoadTests;
 using LiveClassroom.Media.Dtls;
@@ -97,18 +96,10 @@ public sealed class NackTests : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            if (i == skip)
+            if (i != skip)
             {
-                continue;
+                _publisher.SendRtp(_buffer, Loss.ThreePeerRoom.WriteVideo(_buffer, firstSeq, i, VideoSsrc));
             }
-            var span = _buffer.AsSpan();
-            var header = RtpHeaderWriter.WriteFixed(span, 96, true, (ushort)(firstSeq + i), 90_000u + (uint)(3000 * i), VideoSsrc);
-            var payload = span.Slice(header, 200);
-            payload.Fill((byte)i);
-            payload[0] = 0x10;
-            payload[1] = (byte)(i == 0 ? 0x00 : 0x01);
-            BinaryPrimitives.WriteInt64LittleEndian(payload[^8..], Stopwatch.GetTimestamp());
-            _publisher.SendRtp(span, header + payload.Length);
         }
     }
 
@@ -118,19 +109,7 @@ public sealed class NackTests : IDisposable
         _subscriber.SendRtcp(_buffer, length);
     }
 
-    private static bool WaitUntil(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (condition())
-            {
-                return true;
-            }
-            Thread.Sleep(10);
-        }
-        return condition();
-    }
+    private static bool WaitUntil(Func<bool> condition) => Loss.ThreePeerRoom.WaitUntil(condition, 5);
 
     public void Dispose()
     {

@@ -68,20 +68,25 @@ internal sealed class ThreePeerRoom : IDisposable
             {
                 continue;
             }
-            var span = _buffer.AsSpan();
-            var header = RtpHeaderWriter.WriteFixed(span, 96, true, (ushort)(firstSeq + i), 90_000u + (uint)(3000 * i), VideoSsrc);
-            var payload = span.Slice(header, PayloadLength);
-            payload.Fill((byte)i);
-            payload[0] = 0x10;
-            payload[1] = (byte)(i == 0 ? 0x00 : 0x01);
-            BinaryPrimitives.WriteInt64LittleEndian(payload[^8..], Stopwatch.GetTimestamp());
-            Publisher.SendRtp(span, header + payload.Length);
+            Publisher.SendRtp(_buffer, WriteVideo(_buffer, firstSeq, i, VideoSsrc));
             if (i % 50 == 49)
             {
                 // Loopback socket buffers are large, but a loaded machine still benefits from a breath between bursts.
                 Thread.Yield();
             }
         }
+    }
+
+    /// <summary>The i-th one-packet VP8 frame from <paramref name="firstSeq"/> (a keyframe for i = 0), payload filled with i and ending in the send time.</summary>
+    public static int WriteVideo(Span<byte> buffer, ushort firstSeq, int i, uint ssrc)
+    {
+        var header = RtpHeaderWriter.WriteFixed(buffer, 96, true, (ushort)(firstSeq + i), 90_000u + (uint)(3000 * i), ssrc);
+        var payload = buffer.Slice(header, PayloadLength);
+        payload.Fill((byte)i);
+        payload[0] = 0x10;
+        payload[1] = (byte)(i == 0 ? 0x00 : 0x01);
+        BinaryPrimitives.WriteInt64LittleEndian(payload[^8..], Stopwatch.GetTimestamp());
+        return header + PayloadLength;
     }
 
     public static void SendNack(SyntheticPeer subscriber, uint mediaSsrc, ReadOnlySpan<ushort> seqs)
@@ -136,19 +141,7 @@ internal sealed class ThreePeerRoom : IDisposable
         return n;
     }
 
-    public static bool WaitUntil(Func<bool> condition, double seconds = 20)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            if (condition())
-            {
-                return true;
-            }
-            Thread.Sleep(5);
-        }
-        return condition();
-    }
+    public static bool WaitUntil(Func<bool> condition, double seconds = 20) => Wrap.WrapFixture.WaitUntil(condition, TimeSpan.FromSeconds(seconds));
 
     public void Dispose()
     {

@@ -105,24 +105,7 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
         }
     }
 
-    private readonly HashSet<ushort> _nacked = [];
-
-    private HashSet<ushort> NackedSoFar(SyntheticPeer publisher)
-    {
-        var lost = new ushort[64];
-        foreach (var compound in publisher.RtcpLog)
-        {
-            foreach (var item in new RtcpCompoundEnumerator(compound))
-            {
-                var p = item.Slice((ReadOnlySpan<byte>)compound);
-                if (RtcpFeedbackHeader.TryParse(p, out var fb) && fb.IsNack && fb.MediaSsrc == VideoSsrc)
-                {
-                    _nacked.UnionWith(lost.AsSpan(0, RtcpNack.Expand(fb.Fci(p), lost)).ToArray());
-                }
-            }
-        }
-        return _nacked;
-    }
+    private static HashSet<ushort> NackedSoFar(SyntheticPeer publisher) => [.. Loss.ThreePeerRoom.NacksReceived(publisher, VideoSsrc)];
 
     private static List<uint> ReportedHighest(SyntheticPeer publisher)
     {
