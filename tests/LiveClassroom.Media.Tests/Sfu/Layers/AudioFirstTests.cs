@@ -65,7 +65,8 @@ public sealed class AudioFirstTests : IDisposable
         // 90 kbps cannot carry even the ~150 kbps lowest layer: video pauses, audio goes on.
         _downlink.CapacityBps = 90_000;
         Assert.True(Wait(() => Subscriber.VideoPaused, 30), Describe());
-        Assert.Contains(_events, e => e.PeerId == "sub" && e.VideoPaused && e.Layer is null);
+        // Events are raised on the server's dispatcher, a moment after the state changed.
+        Assert.True(Wait(() => _events.Any(e => e.PeerId == "sub" && e.VideoPaused && e.Layer is null), 10), Describe());
         var video = _downlink.VideoTotal;
         var audio = _downlink.Audio;
         Assert.True(Wait(() => _downlink.Audio > audio + 60, 20), $"audio stopped while paused; {Describe()}");
@@ -77,7 +78,8 @@ public sealed class AudioFirstTests : IDisposable
         _downlink.CapacityBps = 20_000_000;
         Assert.True(Wait(() => !Subscriber.VideoPaused && _downlink.VideoTotal > video + 100, 40), Describe());
         Assert.True(_downlink.Padding > padding, "video resumed without a probe");
-        Assert.Contains(_events, e => e.PeerId == "sub" && !e.VideoPaused && e.Layer is not null);
+        var pausedAt = _events.ToList().FindIndex(e => e.VideoPaused);
+        Assert.True(Wait(() => _events.Skip(pausedAt + 1).Any(e => e.PeerId == "sub" && !e.VideoPaused && e.Layer is not null), 10), Describe());
     }
 
     private string Describe()
