@@ -38,7 +38,7 @@ internal sealed class ThreePeerRoom : IDisposable
 
     public SyntheticPeer B { get; }
 
-    public static MediaServerOptions Options(bool downlinkTransportCc = true) => new()
+    public static MediaServerOptions Options() => new()
     {
         BindAddress = IPAddress.Loopback,
         AdvertisedAddresses = [IPAddress.Loopback],
