@@ -85,7 +85,10 @@ internal sealed class SyntheticPeer : IDisposable
         Volatile.Write(ref _latencyCount, 0);
     }
 
-    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc)
+    /// <param name="transportCc">Offer transport-wide congestion control (the extension as id 3 and rtcp-fb transport-cc), as Chrome does.</param>
+    /// <param name="rids">Publish video as simulcast with these rids (RFC 8853; extension id 10), without SSRC lines, as Chrome does.</param>
+    /// <param name="red">Offer audio/red over Opus (RFC 2198) as payload type 63, as Chrome does.</param>
+    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc, bool transportCc = false, string[]? rids = null, bool red = false)
     {
         var direction = publish ? "sendonly" : "recvonly";
         var sb = new StringBuilder();
@@ -98,7 +101,7 @@ internal sealed class SyntheticPeer : IDisposable
         L("a=msid-semantic: WMS *");
         foreach (var (kind, mid) in new[] { ("audio", "0"), ("video", "1") })
         {
-            L(kind == "audio" ? "m=audio 9 UDP/TLS/RTP/SAVPF 111" : "m=video 9 UDP/TLS/RTP/SAVPF 96 97");
+            L(kind == "audio" ? (red ? "m=audio 9 UDP/TLS/RTP/SAVPF 111 63" : "m=audio 9 UDP/TLS/RTP/SAVPF 111") : "m=video 9 UDP/TLS/RTP/SAVPF 96 97");
             L("c=IN IP4 0.0.0.0");
             L($"a=ice-ufrag:{_ufrag}");
             L($"a=ice-pwd:{_pwd}");
@@ -106,6 +109,14 @@ internal sealed class SyntheticPeer : IDisposable
             L("a=setup:actpass");
             L($"a=mid:{mid}");
             L("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid");
+            if (transportCc)
+            {
+                L("a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01");
+            }
+            if (kind == "video" && rids is not null)
+            {
+                L("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
+            }
             L($"a={direction}");
             L("a=rtcp-mux");
             L("a=rtcp-rsize");
@@ -113,6 +124,11 @@ internal sealed class SyntheticPeer : IDisposable
             {
                 L("a=rtpmap:111 opus/48000/2");
                 L("a=fmtp:111 minptime=10;useinbandfec=1");
+                if (red)
+                {
+                    L("a=rtpmap:63 red/48000/2");
+                    L("a=fmtp:63 111/111");
+                }
                 if (publish)
                 {
                     L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{audioSsrc} cname:lt"));
@@ -125,9 +141,21 @@ internal sealed class SyntheticPeer : IDisposable
                 L("a=rtcp-fb:96 ccm fir");
                 L("a=rtcp-fb:96 nack");
                 L("a=rtcp-fb:96 nack pli");
+                if (transportCc)
+                {
+                    L("a=rtcp-fb:96 transport-cc");
+                }
                 L("a=rtpmap:97 rtx/90000");
                 L("a=fmtp:97 apt=96");
-                if (publish)
+                if (publish && rids is not null)
+                {
+                    foreach (var rid in rids)
+                    {
+                        L($"a=rid:{rid} send");
+                    }
+                    L($"a=simulcast:send {string.Join(';', rids)}");
+                }
+                else if (publish)
                 {
                     L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc-group:FID {videoSsrc} {rtxSsrc}"));
                     L(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{videoSsrc} cname:lt"));

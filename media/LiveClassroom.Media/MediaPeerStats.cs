@@ -18,4 +18,37 @@ public sealed record MediaPeerStats(
     long PacketsDropped,
     long BufferedBytes = 0,
     int IncomingStreams = 0,
-    long StreamLimitDrops = 0);
+    long StreamLimitDrops = 0)
+{
+    /// <summary>As a subscriber: retransmissions answered from the SFU's cache.</summary>
+    public long Retransmissions { get; init; }
+
+    /// <summary>As a subscriber: retransmissions refused because its budget was spent.</summary>
+    public long RetransmissionsOverBudget { get; init; }
+
+    /// <summary>As a subscriber: NACKed packets dropped (received by the SFU but no longer cached, or unknown).</summary>
+    public long NacksDropped { get; init; }
+
+    /// <summary>As a subscriber: NACKed packets already asked of the publisher (coalesced).</summary>
+    public long NacksCoalesced { get; init; }
+
+    /// <summary>As a subscriber: its NACKed packets the SFU asked of a publisher.</summary>
+    public long NacksForwarded { get; init; }
+
+    /// <summary>As a publisher: sequence numbers the SFU asked of it (NACK), over all its streams.</summary>
+    public long NacksReceivedUpstream { get; init; }
+
+    /// <summary>As a publisher: keyframe requests (PLI/FIR) the SFU sent it, and those coalesced into an earlier one.</summary>
+    public long KeyframeRequests { get; init; }
+
+    public long KeyframeRequestsCoalesced { get; init; }
+
+    /// <summary>As a subscriber: its estimated downlink in bits per second (0 before any feedback).</summary>
+    public long EstimatedBitrateBps { get; init; }
+
+    /// <summary>As a subscriber: where the estimate comes from: <c>transport-cc</c>, <c>remb</c> or <c>none</c>.</summary>
+    public string EstimateSource { get; init; } = "none";
+
+    /// <summary>As a subscriber: its video is paused for lack of bandwidth (audio-first).</summary>
+    public bool VideoPaused { get; init; }
+}

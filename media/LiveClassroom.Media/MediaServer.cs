@@ -61,6 +61,9 @@ public sealed class MediaServer : IDisposable, ISfuEvents
 
     public event EventHandler<MediaTrackEventArgs>? TrackUnpublished;
 
+    /// <summary>A subscriber's video paused or resumed for its bandwidth (audio-first), or moved to another layer.</summary>
+    public event EventHandler<MediaQualityEventArgs>? MediaQualityChanged;
+
     /// <summary>The bound UDP endpoint (useful with port 0).</summary>
     public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
 
@@ -135,6 +138,12 @@ public sealed class MediaServer : IDisposable, ISfuEvents
     {
         var args = new MediaTrackEventArgs(roomId, track.Publisher.Id, track.Mid, track.Kind, track.Codec, track.Rids);
         Post(() => TrackUnpublished?.Invoke(this, args));
+    }
+
+    void ISfuEvents.MediaQualityChanged(string roomId, string peerId, bool videoPaused, string? layer, long estimatedBitrateBps)
+    {
+        var args = new MediaQualityEventArgs(roomId, peerId, videoPaused, layer, estimatedBitrateBps);
+        Post(() => MediaQualityChanged?.Invoke(this, args));
     }
 
     private void Post(Action action) => _events.Writer.TryWrite(action);

@@ -64,4 +64,44 @@ public sealed class MediaServerOptions
     /// offer is refused with <see cref="MediaNegotiationException"/> (<c>too_many_media_sections</c>).
     /// </summary>
     public int MaxMediaSections { get; init; } = 40;
+
+    /// <summary>
+    /// Retransmissions (NACK answers from the cache) a subscriber may receive, in bits per second, while no bandwidth
+    /// estimate exists for it; with an estimate the budget is <see cref="RetransmissionShare"/> of it, never below this.
+    /// </summary>
+    public long RetransmissionBudgetBps { get; init; } = 250_000;
+
+    /// <summary>Share of a subscriber's estimated downlink that retransmissions may take (0–1).</summary>
+    public double RetransmissionShare { get; init; } = 0.25;
+
+    /// <summary>
+    /// Least time between two keyframe requests (PLI/FIR) the SFU sends a publisher for one stream on behalf of
+    /// subscribers' PLIs; requests in between are coalesced. A switch or a new subscriber may ask after 300 ms (Chrome's floor).
+    /// </summary>
+    public TimeSpan KeyframeRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Answer transport-cc on the video slots the SFU sends subscribers, stamp the transport-wide sequence number on
+    /// every packet it forwards there and estimate each subscriber's downlink from the feedback (docs/BANDWIDTH.md).
+    /// Off: a subscriber's REMB (if any) is its estimate.
+    /// </summary>
+    public bool DownlinkTransportCc { get; init; } = true;
+
+    /// <summary>The estimate a subscriber starts from before feedback says otherwise (bits per second).</summary>
+    public long InitialDownlinkEstimateBps { get; init; } = 800_000;
+
+    /// <summary>
+    /// Choose each subscriber's simulcast layer from its estimate and pause its video below the lowest layer
+    /// (audio-first). Off: slots carry the layer they were routed to, always.
+    /// </summary>
+    public bool AdaptiveLayers { get; init; } = true;
+
+    /// <summary>Send padding probes on a subscriber's RTX stream when its estimate is below the next layer.</summary>
+    public bool Probing { get; init; } = true;
+
+    /// <summary>
+    /// Answer audio/red (RFC 2198, redundant Opus) where the offer has it: publishers then send RED, subscribers that
+    /// offered it receive it unchanged, the others (and recording taps) get the primary Opus only.
+    /// </summary>
+    public bool NegotiateRed { get; init; } = true;
 }

@@ -33,7 +33,14 @@ internal sealed class NegotiatedMedia
 
     public int? AudioLevelExtensionId { get; init; }
 
+    /// <summary>draft-holmer-rmcat-transport-wide-cc-extensions-01 §2 id, when transport-cc was answered on this m-section.</summary>
     public int? TransportCcExtensionId { get; init; }
+
+    /// <summary>For a slot the SFU only sends on: the subscriber's RTX payload type per send codec payload type.</summary>
+    public IReadOnlyDictionary<int, int> SendRtxPayloadTypes { get; init; } = new Dictionary<int, int>();
+
+    /// <summary>RFC 2198 audio/red over this m-section's Opus, with the peer's payload type, when both sides support it.</summary>
+    public RtpCodec? RedCodec { get; init; }
 
     public bool Nack { get; init; }
 

@@ -51,10 +51,15 @@ internal static class SdpAnswerWriter
     private static void WriteMedia(StringBuilder sb, SdpMediaDescription m, NegotiatedMedia n, SdpLocalParameters local, SdpSendSlot? slot, bool first)
     {
         var payloadTypes = new List<int>();
-        var codecs = n.SfuReceives ? [n.ReceiveCodec!] : n.SendCodecs;
+        IReadOnlyList<RtpCodec> codecs = n.SfuReceives ? [n.ReceiveCodec!] : n.SendCodecs;
         if (n.SfuReceives && n.SfuSends)
         {
             codecs = n.SendCodecs;
+        }
+        if (n.RedCodec is { } red)
+        {
+            // First, so a publisher sends RED (Chrome sends the answer's first codec); Opus stays for subscribers' fallback.
+            codecs = [red, .. codecs];
         }
         foreach (var c in codecs)
         {
@@ -63,6 +68,17 @@ internal static class SdpAnswerWriter
         if (n.SfuReceives && n.ReceiveRtxPayloadType is { } rtxPt)
         {
             payloadTypes.Add(rtxPt);
+        }
+        var sendRtx = slot is { RtxSsrc: not 0 } && !n.SfuReceives ? n.SendRtxPayloadTypes : null;
+        if (sendRtx is not null)
+        {
+            foreach (var c in codecs)
+            {
+                if (sendRtx.TryGetValue(c.PayloadType, out var pt))
+                {
+                    payloadTypes.Add(pt);
+                }
+            }
         }
         Line(sb, $"m={m.Kind} 9 {m.Protocol} {string.Join(' ', payloadTypes)}");
         Line(sb, "c=IN IP4 0.0.0.0");
@@ -77,8 +93,8 @@ internal static class SdpAnswerWriter
         {
             WriteExtMap(sb, n.RidExtensionId, SdpExtensionUris.Rid);
             WriteExtMap(sb, n.RepairedRidExtensionId, SdpExtensionUris.RepairedRid);
-            WriteExtMap(sb, n.TransportCcExtensionId, SdpExtensionUris.TransportCc);
         }
+        WriteExtMap(sb, n.TransportCcExtensionId, SdpExtensionUris.TransportCc);
         WriteExtMap(sb, n.AbsSendTimeExtensionId, SdpExtensionUris.AbsSendTime);
         WriteExtMap(sb, n.AudioLevelExtensionId, SdpExtensionUris.AudioLevel);
         Line(sb, "a=" + (n.SfuReceives, n.SfuSends) switch
@@ -106,6 +122,17 @@ internal static class SdpAnswerWriter
             Line(sb, $"a=rtpmap:{rtx} rtx/{n.ReceiveCodec!.ClockRate}");
             Line(sb, $"a=fmtp:{rtx} apt={n.ReceiveCodec.PayloadType}");
         }
+        if (sendRtx is not null)
+        {
+            foreach (var c in codecs)
+            {
+                if (sendRtx.TryGetValue(c.PayloadType, out var pt))
+                {
+                    Line(sb, $"a=rtpmap:{pt} rtx/{c.ClockRate}");
+                    Line(sb, $"a=fmtp:{pt} apt={c.PayloadType}");
+                }
+            }
+        }
         if (n.SfuReceives && n.Rids.Count > 0)
         {
             foreach (var rid in n.Rids)
@@ -116,8 +143,17 @@ internal static class SdpAnswerWriter
         }
         if (slot is not null && n.SfuSends)
         {
+            if (sendRtx is { Count: > 0 })
+            {
+                Line(sb, $"a=ssrc-group:FID {slot.Ssrc} {slot.RtxSsrc}");
+            }
             Line(sb, $"a=ssrc:{slot.Ssrc} cname:{slot.Cname}");
             Line(sb, $"a=ssrc:{slot.Ssrc} msid:{slot.StreamId} {slot.TrackId}");
+            if (sendRtx is { Count: > 0 })
+            {
+                Line(sb, $"a=ssrc:{slot.RtxSsrc} cname:{slot.Cname}");
+                Line(sb, $"a=ssrc:{slot.RtxSsrc} msid:{slot.StreamId} {slot.TrackId}");
+            }
         }
         if (first)
         {
@@ -149,7 +185,7 @@ internal static class SdpAnswerWriter
             {
                 Line(sb, $"a=rtcp-fb:{c.PayloadType} goog-remb");
             }
-            if (n.TransportCcExtensionId is not null && n.SfuReceives)
+            if (n.TransportCcExtensionId is not null)
             {
                 Line(sb, $"a=rtcp-fb:{c.PayloadType} transport-cc");
             }

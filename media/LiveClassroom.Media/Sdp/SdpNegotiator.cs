@@ -8,8 +8,12 @@ internal static class SdpNegotiator
     public const int MaxRids = 4;
 
     /// <param name="mayPublish">(mid, kind) → whether the peer may publish there; null: every send m-section.</param>
+    /// <param name="transportCc">Answer transport-cc on m-sections the SFU receives on (the SFU then owes the publisher feedback).</param>
+    /// <param name="downlinkTransportCc">Answer transport-cc on m-sections the SFU only sends on: it stamps the transport-wide
+    /// sequence number on what it forwards and estimates the subscriber's downlink from the feedback.</param>
+    /// <param name="red">Answer audio/red (RFC 2198) over Opus where offered: publishers send it, subscribers that offered it get it unchanged.</param>
     public static List<NegotiatedMedia> Negotiate(SdpSessionDescription offer, VideoCodecPreference preference, bool transportCc,
-        Func<string, string, bool>? mayPublish = null)
+        Func<string, string, bool>? mayPublish = null, bool downlinkTransportCc = false, bool red = false)
     {
         if (offer.Media.Count == 0)
         {
@@ -19,7 +23,7 @@ internal static class SdpNegotiator
         var mids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in offer.Media)
         {
-            var n = NegotiateOne(m, preference, transportCc, mayPublish);
+            var n = NegotiateOne(m, preference, transportCc, mayPublish, downlinkTransportCc, red);
             // RFC 8843 §7.2 / JSEP: mids identify m-sections; a repeated one makes the offer ambiguous.
             if (!mids.Add(n.Mid))
             {
@@ -31,7 +35,7 @@ internal static class SdpNegotiator
     }
 
     private static NegotiatedMedia NegotiateOne(SdpMediaDescription m, VideoCodecPreference preference, bool transportCc,
-        Func<string, string, bool>? mayPublish)
+        Func<string, string, bool>? mayPublish, bool downlinkTransportCc, bool red)
     {
         var mid = m.Mid ?? throw new SdpFormatException("an m-section has no a=mid (unified plan requires one)");
         var supportedKind = m.Kind is "audio" or "video";
@@ -47,12 +51,14 @@ internal static class SdpNegotiator
         var sendCodecs = new List<RtpCodec>();
         RtpCodec? receiveCodec;
         int? receiveRtx = null;
+        RtpCodec? redCodec = null;
         if (m.Kind == "audio")
         {
             receiveCodec = FindOpus(m);
             if (receiveCodec is not null)
             {
                 sendCodecs.Add(receiveCodec);
+                redCodec = red ? FindRed(m, receiveCodec.PayloadType) : null;
             }
         }
         else
@@ -90,6 +96,21 @@ internal static class SdpNegotiator
             }
         }
         var (ssrcs, rtx) = ReadSsrcs(m);
+        // RFC 4588 §8.6: a slot the SFU only sends on gets an RTX stream per codec the subscriber offered one for; the SFU
+        // sends bandwidth probes (padding) on it.
+        var sendRtx = new Dictionary<int, int>();
+        if (isVideo && peerReceives && !peerSends)
+        {
+            foreach (var c in sendCodecs)
+            {
+                if (FindRtx(m, c.PayloadType) is { } rtxPt)
+                {
+                    sendRtx[c.PayloadType] = rtxPt;
+                }
+            }
+        }
+        // Downlink transport-cc on video only: audio packets are not stamped, so they cannot show up as gaps in the feedback.
+        var tcc = peerSends ? transportCc : peerReceives && downlinkTransportCc && isVideo;
         return new NegotiatedMedia
         {
             Mid = mid,
@@ -104,7 +125,9 @@ internal static class SdpNegotiator
             RepairedRidExtensionId = rids.Count > 0 ? m.ExtensionId(SdpExtensionUris.RepairedRid) : null,
             AbsSendTimeExtensionId = m.ExtensionId(SdpExtensionUris.AbsSendTime),
             AudioLevelExtensionId = isVideo ? null : m.ExtensionId(SdpExtensionUris.AudioLevel),
-            TransportCcExtensionId = transportCc ? m.ExtensionId(SdpExtensionUris.TransportCc) : null,
+            TransportCcExtensionId = tcc ? m.ExtensionId(SdpExtensionUris.TransportCc) : null,
+            SendRtxPayloadTypes = sendRtx,
+            RedCodec = redCodec,
             Nack = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack"),
             Pli = isVideo && HasFeedback(m, receiveCodec.PayloadType, "nack pli"),
             Fir = isVideo && HasFeedback(m, receiveCodec.PayloadType, "ccm fir"),
@@ -122,7 +145,40 @@ internal static class SdpNegotiator
         {
             if (int.TryParse(format, out var pt) && m.RtpMap(pt) is { } map && string.Equals(map.Name, "opus", StringComparison.OrdinalIgnoreCase))
             {
-                return new RtpCodec(pt, "opus", map.ClockRate, map.Channels, m.FmtpOf(pt));
+                return new RtpCodec(pt, "opus", map.ClockRate, map.Channels, WithInbandFec(m.FmtpOf(pt)));
+            }
+        }
+        return null;
+    }
+
+    // RFC 7587 §6.1: useinbandfec=1 says the receiver (the SFU, and through it every subscriber) decodes Opus in-band
+    // FEC, so publishers add it; the SFU forwards Opus payloads unchanged, FEC included.
+    private static string WithInbandFec(string? fmtp)
+    {
+        if (string.IsNullOrWhiteSpace(fmtp))
+        {
+            return "minptime=10;useinbandfec=1";
+        }
+        if (fmtp.Contains("useinbandfec=1", StringComparison.Ordinal))
+        {
+            return fmtp;
+        }
+        var kept = fmtp.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(p => !p.StartsWith("useinbandfec=", StringComparison.Ordinal));
+        return string.Join(';', kept.Append("useinbandfec=1"));
+    }
+
+    // RFC 2198 §5 / RFC 8627-style fmtp "111/111": RED whose blocks are all the Opus payload type.
+    private static RtpCodec? FindRed(SdpMediaDescription m, int opusPayloadType)
+    {
+        var opus = opusPayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var format in m.Formats)
+        {
+            if (int.TryParse(format, out var pt) && m.RtpMap(pt) is { } map && string.Equals(map.Name, "red", StringComparison.OrdinalIgnoreCase)
+                && map.ClockRate == 48000 && m.FmtpOf(pt) is { } fmtp
+                && fmtp.Split('/', StringSplitOptions.TrimEntries) is { Length: > 0 } blocks && blocks.All(b => b == opus))
+            {
+                return new RtpCodec(pt, "red", map.ClockRate, map.Channels, fmtp);
             }
         }
         return null;

@@ -10,4 +10,7 @@ internal interface ISfuEvents
     void TrackPublished(string roomId, PublishedTrack track);
 
     void TrackUnpublished(string roomId, PublishedTrack track);
+
+    /// <summary>A subscriber's video paused or resumed (audio-first) or changed layer; <paramref name="layer"/> is a rid, <c>single</c>, or null.</summary>
+    void MediaQualityChanged(string roomId, string peerId, bool videoPaused, string? layer, long estimatedBitrateBps);
 }

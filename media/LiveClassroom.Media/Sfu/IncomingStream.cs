@@ -17,6 +17,7 @@ internal sealed class IncomingStream
         if (repairs is null && track.Kind == "video")
         {
             Cache = new PacketCache(cacheSize, cacheBytes);
+            History = new ReceivedHistory();
         }
     }
 
@@ -38,7 +39,30 @@ internal sealed class IncomingStream
 
     public RtpReceiveStatistics Statistics { get; }
 
+    /// <summary>Video primaries: which sequence numbers arrived (NACKs stay local for those).</summary>
+    public ReceivedHistory? History { get; }
+
+    /// <summary>Lost packets this stream's publisher may be asked for per second (NACKs forwarded upstream).</summary>
+    public TokenBucket UpstreamNacks { get; } = new(UpstreamNackRate, UpstreamNackRate);
+
+    /// <summary>Sequence numbers asked of the publisher (each at most once).</summary>
+    public long NacksForwarded { get; set; }
+
+    /// <summary>PLI/FIR sent to the publisher for this stream after coalescing and throttling.</summary>
+    public long KeyframeRequestsSent { get; set; }
+
+    /// <summary>Keyframe requests for this stream that a recent one already covered.</summary>
+    public long KeyframeRequestsCoalesced { get; set; }
+
+    /// <summary>Lost packets per second one stream's publisher may be asked for, whatever the subscribers ask.</summary>
+    public const int UpstreamNackRate = 200;
+
     public bool ByeReceived { get; set; }
+
+    /// <summary>Bytes received since the last once-a-second measurement, and the measured bitrate (a layer's cost).</summary>
+    public long BytesSinceMeasure { get; set; }
+
+    public double BitrateBps { get; set; }
 
     /// <summary>When the last packet arrived (Environment.TickCount64): a silent stream may be replaced by a new SSRC.</summary>
     public long LastPacketMillis { get; set; }

@@ -25,6 +25,9 @@ internal sealed class PublishedTrack
 
     public IReadOnlyList<string> Rids { get; set; }
 
+    /// <summary>RFC 2198 audio/red payload type the publisher may send (over this track's Opus), or null.</summary>
+    public int? RedPayloadType { get; set; }
+
     public bool IsAudio => Kind == "audio";
 
     /// <summary>Primary streams (layers), in the order they were first seen.</summary>

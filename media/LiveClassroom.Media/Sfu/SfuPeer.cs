@@ -81,6 +81,12 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     /// <summary>Packets dropped because their SSRC would exceed a stream limit (per track or per peer).</summary>
     public long StreamLimitDrops { get; set; }
 
+    /// <summary>Bytes per second this subscriber may receive as retransmissions (fixed, or a share of its estimate).</summary>
+    public TokenBucket RetransmissionBudget { get; } = new(0, 0);
+
+    /// <summary>Its downlink as the SFU estimates it (set when the room adds the peer).</summary>
+    public SubscriberBandwidth Bandwidth { get; set; } = null!;
+
     public long BytesIn { get; set; }
 
     public long BytesOut { get; set; }

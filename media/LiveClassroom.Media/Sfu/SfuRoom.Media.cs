@@ -82,12 +82,17 @@ internal sealed partial class SfuRoom
         {
             return;
         }
+        stream.BytesSinceMeasure += packet.Length;
         stream.Cache?.Add(header.SequenceNumber, packet);
-        for (var i = 0; i < track.Taps.Count; i++)
+        stream.History?.OnPacket(header.SequenceNumber);
+        var isRed = track.RedPayloadType is { } redPt && header.PayloadType == redPt;
+        var tapped = isRed ? PrimaryOfRed(packet, header, track.Codec.PayloadType) : packet;
+        for (var i = 0; i < track.Taps.Count && !tapped.IsEmpty; i++)
         {
             try
             {
-                track.Taps[i](packet, track.Codec);
+                // Recorders get plain Opus: the primary block of a RED packet.
+                track.Taps[i](tapped, track.Codec);
             }
 #pragma warning disable CA1031 // A recorder's bug must not stop forwarding for everyone.
             catch (Exception)
@@ -105,15 +110,33 @@ internal sealed partial class SfuRoom
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         for (var i = 0; i < track.Listeners.Count; i++)
         {
-            ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, recovered, now);
+            ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, recovered, now, isRed);
         }
     }
 
+    private readonly byte[] _redScratch = new byte[PacketCache.MaxPacketSize];
+
+    /// <summary>The RED packet as plain Opus (same header, Opus payload type, primary block only), or empty if malformed.</summary>
+    private ReadOnlySpan<byte> PrimaryOfRed(ReadOnlySpan<byte> packet, in RtpHeader header, int opusPayloadType)
+    {
+        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
+        if (!Rtp.Codecs.RedPayload.TryGetPrimary(payload, out _, out var offset, out var length) || header.PayloadOffset + length > _redScratch.Length)
+        {
+            MalformedPackets++;
+            return default;
+        }
+        packet[..header.PayloadOffset].CopyTo(_redScratch);
+        payload.Slice(offset, length).CopyTo(_redScratch.AsSpan(header.PayloadOffset));
+        _redScratch[0] &= 0xDF; // no padding in the copy
+        RtpHeaderWriter.SetPayloadType(_redScratch, (byte)opusPayloadType);
+        return _redScratch.AsSpan(0, header.PayloadOffset + length);
+    }
+
     private void ForwardToSlot(SubscriberSlot slot, IncomingStream stream, in RtpHeader header, ReadOnlySpan<byte> payload, bool keyframeStart,
-        bool recovered, long now)
+        bool recovered, long now, bool isRed)
     {
         var subscriber = slot.Subscriber;
-        if (!subscriber.IsConnected)
+        if (!subscriber.IsConnected || slot.Paused)
         {
             return;
         }
@@ -145,14 +168,33 @@ internal sealed partial class SfuRoom
             subscriber.CountDrop();
             return;
         }
+        if (isRed)
+        {
+            // RFC 2198: unchanged to a subscriber that negotiated RED, else its primary (newest) Opus block only.
+            if (slot.Media.RedCodec is { } red)
+            {
+                WriteAndSend(slot, header.Marker, seq, timestamp, payload, red.PayloadType);
+            }
+            else if (Rtp.Codecs.RedPayload.TryGetPrimary(payload, out _, out var offset, out var length))
+            {
+                WriteAndSend(slot, header.Marker, seq, timestamp, payload.Slice(offset, length));
+            }
+            return;
+        }
         WriteAndSend(slot, header.Marker, seq, timestamp, payload);
     }
 
-    private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload)
+    private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload, int payloadType = -1)
     {
-        // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by SSRC.
+        var pt = (byte)(payloadType >= 0 ? payloadType : slot.OutPayloadType);
+        // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
+        // SSRC. Video to a subscriber with transport-cc carries the transport-wide sequence number (RFC 8285 one-byte element).
         var buffer = _scratch.AsSpan();
-        var headerLength = RtpHeaderWriter.WriteFixed(buffer, (byte)slot.OutPayloadType, marker, seq, timestamp, slot.Rewriter.OutSsrc);
+        var bandwidth = slot.Subscriber.Bandwidth;
+        var stamp = bandwidth.TransportCcId != 0 && slot.Kind == "video";
+        var headerLength = stamp
+            ? WriteStampedHeader(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc, bandwidth)
+            : RtpHeaderWriter.WriteFixed(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc);
         payload.CopyTo(buffer[headerLength..]);
         var length = headerLength + payload.Length;
         if (slot.Current?.Track.Codec.Name == "VP8")
@@ -164,6 +206,28 @@ internal sealed partial class SfuRoom
             slot.PacketsSent++;
             slot.OctetsSent += (uint)payload.Length;
             slot.PacketsForwarded++;
+            if (stamp)
+            {
+                bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);
+                if (bandwidth.ProbeCluster != 0)
+                {
+                    SendProbePadding(slot, bandwidth, slot.Subscriber);
+                }
+            }
         }
+    }
+
+    /// <summary>SRTP tag plus IPv4 and UDP headers: what a packet costs on the wire beyond its RTP bytes.</summary>
+    private const int WireOverhead = 16 + 28;
+
+    private static int WriteStampedHeader(Span<byte> buffer, byte payloadType, bool marker, ushort seq, uint timestamp, uint ssrc, SubscriberBandwidth bandwidth)
+    {
+        Span<byte> extension = stackalloc byte[4];
+        var transportSeq = (ushort)bandwidth.NextSequence;
+        extension[0] = (byte)((bandwidth.TransportCcId << 4) | 1);
+        extension[1] = (byte)(transportSeq >> 8);
+        extension[2] = (byte)transportSeq;
+        extension[3] = 0;
+        return RtpHeaderWriter.Write(buffer, payloadType, marker, seq, timestamp, ssrc, [], RtpExtensionEnumerator.OneByteProfile, extension);
     }
 }

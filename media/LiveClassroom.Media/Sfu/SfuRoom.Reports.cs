@@ -34,9 +34,10 @@ internal sealed partial class SfuRoom
                     if (slot.Rewriter.IsSwitchPending && slot.Target is { } target && peer.IsConnected && now - slot.LastKeyframeRequestTicks > SwitchRetryInterval)
                     {
                         slot.LastKeyframeRequestTicks = now;
-                        RequestKeyframe(target, force: false);
+                        RequestKeyframe(target, force: true);
                     }
                 }
+                TickBandwidth(peer, now);
                 if (now - peer.LastReportTicks < ReportInterval || !peer.IsConnected)
                 {
                     continue;
@@ -47,12 +48,24 @@ internal sealed partial class SfuRoom
                 peer.StatsBytesIn = peer.BytesIn;
                 peer.StatsBytesOut = peer.BytesOut;
                 peer.LastReportTicks = now;
+                MeasureLayers(peer, seconds);
                 SendReceiverReportAndRemb(peer, now);
                 foreach (var slot in peer.Slots.Values)
                 {
                     SendSenderReport(slot, now);
                 }
             }
+        }
+    }
+
+    // What each incoming stream (a simulcast layer's cost) carried over the last second, smoothed.
+    private static void MeasureLayers(SfuPeer publisher, double seconds)
+    {
+        foreach (var stream in publisher.StreamsBySsrc.Values)
+        {
+            var bps = stream.BytesSinceMeasure * 8 / seconds;
+            stream.BytesSinceMeasure = 0;
+            stream.BitrateBps = stream.BitrateBps <= 0 ? bps : (0.6 * stream.BitrateBps) + (0.4 * bps);
         }
     }
 
@@ -119,6 +132,13 @@ internal sealed partial class SfuRoom
                 text.Append($"dtls(conn={peer.Dtls.IsConnected} fail={peer.Dtls.HasFailed} rx={peer.Dtls.ReceivedDatagrams} tx={peer.Dtls.SentDatagrams} bad={peer.Dtls.MalformedDatagrams}) ");
                 text.Append($"bye={peer.ByeReceived} in={peer.BytesIn} out={peer.BytesOut} streams={peer.StreamsBySsrc.Count} drops={peer.Dropped} ");
                 text.Append($"streamLimitDrops={peer.StreamLimitDrops} cacheBytes={BufferedBytes(peer)}");
+                if (peer.Bandwidth.HasEstimate)
+                {
+                    var b = peer.Bandwidth;
+                    var e = b.Estimator;
+                    text.Append($" bwe(src={b.Source} init={e.IsInitialized} est={e.EstimateBps} delay={e.DelayBasedBps} loss={e.LossBasedBps} p={e.LossFraction:F2} ");
+                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
+                }
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {
                     if (r != Ice.IceCheckResult.Success && peer.Ice.ResultCount(r) > 0)
@@ -138,42 +158,69 @@ internal sealed partial class SfuRoom
             var list = new List<MediaPeerStats>(_peers.Count);
             foreach (var peer in _peers.Values)
             {
-                double inLoss = 0;
-                var inStreams = 0;
-                foreach (var stream in peer.StreamsBySsrc.Values)
-                {
-                    if (!stream.IsRtx)
-                    {
-                        inLoss += stream.LossFraction;
-                        inStreams++;
-                    }
-                }
-                double outLoss = 0;
-                double rtt = 0;
-                var slots = 0;
-                long forwarded = 0;
-                string? layer = null;
-                foreach (var slot in peer.Slots.Values)
-                {
-                    forwarded += slot.PacketsForwarded;
-                    if (slot.Current is null)
-                    {
-                        continue;
-                    }
-                    slots++;
-                    outLoss += slot.LossFraction;
-                    rtt = Math.Max(rtt, slot.RoundTripTimeMs);
-                    if (slot.Kind == "video")
-                    {
-                        layer ??= slot.Current.Rid ?? "single";
-                    }
-                }
-                var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
-                list.Add(new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
-                    inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped,
-                    BufferedBytes(peer), peer.StreamsBySsrc.Count, peer.StreamLimitDrops));
+                list.Add(StatsOf(peer));
             }
             return list;
         }
+    }
+
+    private MediaPeerStats StatsOf(SfuPeer peer)
+    {
+        double inLoss = 0;
+        var inStreams = 0;
+        long upstreamNacks = 0, keyframes = 0, keyframesCoalesced = 0;
+        foreach (var stream in peer.StreamsBySsrc.Values)
+        {
+            if (!stream.IsRtx)
+            {
+                inLoss += stream.LossFraction;
+                inStreams++;
+                upstreamNacks += stream.NacksForwarded;
+                keyframes += stream.KeyframeRequestsSent;
+                keyframesCoalesced += stream.KeyframeRequestsCoalesced;
+            }
+        }
+        double outLoss = 0;
+        double rtt = 0;
+        var slots = 0;
+        long forwarded = 0, hits = 0, overBudget = 0, dropped = 0, coalesced = 0, nackForwarded = 0;
+        string? layer = null;
+        foreach (var slot in peer.Slots.Values)
+        {
+            forwarded += slot.PacketsForwarded;
+            hits += slot.NackHits;
+            overBudget += slot.RetransmissionsOverBudget;
+            dropped += slot.NackDropped;
+            coalesced += slot.NackCoalesced;
+            nackForwarded += slot.NackForwarded;
+            if (slot.Current is null)
+            {
+                continue;
+            }
+            slots++;
+            outLoss += slot.LossFraction;
+            rtt = Math.Max(rtt, slot.RoundTripTimeMs);
+            if (slot.Kind == "video")
+            {
+                layer ??= slot.Current.Rid ?? "single";
+            }
+        }
+        var state = peer.Gone ? "gone" : peer.IsConnected ? "connected" : peer.Dtls.HasFailed ? "failed" : "connecting";
+        return new MediaPeerStats(peer.Id, state, peer.InboundBitrateBps, peer.OutboundBitrateBps,
+            inStreams == 0 ? 0 : inLoss / inStreams, slots == 0 ? 0 : outLoss / slots, rtt, layer, forwarded, peer.Dropped,
+            BufferedBytes(peer), peer.StreamsBySsrc.Count, peer.StreamLimitDrops)
+        {
+            Retransmissions = hits,
+            RetransmissionsOverBudget = overBudget,
+            NacksDropped = dropped,
+            NacksCoalesced = coalesced,
+            NacksForwarded = nackForwarded,
+            NacksReceivedUpstream = upstreamNacks,
+            KeyframeRequests = keyframes,
+            KeyframeRequestsCoalesced = keyframesCoalesced,
+            EstimatedBitrateBps = peer.Bandwidth.HasEstimate ? peer.Bandwidth.Estimator.EstimateBps : 0,
+            EstimateSource = peer.Bandwidth.Source,
+            VideoPaused = QualityOf(peer).Paused,
+        };
     }
 }

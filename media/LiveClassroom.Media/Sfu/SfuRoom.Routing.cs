@@ -49,6 +49,10 @@ internal sealed partial class SfuRoom
     private void RouteCore(SubscriberSlot slot, PublishedTrack? track, string? rid)
     {
         var previous = slot.Track;
+        // A new route starts from the routed layer; the next bandwidth tick chooses again.
+        slot.SelectedRid = null;
+        slot.Paused = false;
+        slot.UpAllowedSinceTicks = 0;
         if (track is null)
         {
             if (previous is not null)
@@ -84,7 +88,7 @@ internal sealed partial class SfuRoom
     private void RetargetSlot(SubscriberSlot slot)
     {
         var track = slot.Track;
-        var stream = track?.Layer(slot.Rid);
+        var stream = track?.Layer(slot.SelectedRid ?? slot.Rid);
         if (track is null || stream is null)
         {
             return;

@@ -8,7 +8,8 @@ namespace LiveClassroom.Media.Sfu;
 
 internal sealed partial class SfuRoom
 {
-    private static readonly long KeyframeRequestInterval = TimeSpan.FromMilliseconds(300).Ticks;
+    // Chrome honours at most one keyframe request per 300 ms.
+    private static readonly long ChromeKeyframeFloor = TimeSpan.FromMilliseconds(300).Ticks;
 
     public void OnRtcp(SfuPeer peer, Span<byte> packet)
     {
@@ -136,6 +137,14 @@ internal sealed partial class SfuRoom
         {
             OnNack(subscriber, feedback.MediaSsrc, feedback.Fci(p));
         }
+        else if (feedback.IsTransportCc)
+        {
+            OnTransportFeedback(subscriber, feedback.Fci(p));
+        }
+        else if (feedback.IsApplicationLayer)
+        {
+            OnSubscriberRemb(subscriber, feedback.Fci(p));
+        }
         else if (feedback.IsPli && subscriber.SlotsBySsrc.TryGetValue(feedback.MediaSsrc, out var slot))
         {
             RequestKeyframe(slot.Target ?? slot.Current, force: false);
@@ -153,12 +162,16 @@ internal sealed partial class SfuRoom
         }
     }
 
+    // RFC 4585 §6.2.1 / RFC 4588 §3: answered from the cache within the subscriber's retransmission budget; a packet the
+    // SFU received but no longer caches is dropped (the publisher must not pay for one subscriber's link); only a packet
+    // the SFU never got is asked of the publisher, once across all subscribers and within the stream's rate limit.
     private void OnNack(SfuPeer subscriber, uint mediaSsrc, ReadOnlySpan<byte> fci)
     {
         if (!subscriber.SlotsBySsrc.TryGetValue(mediaSsrc, out var slot) || slot.Current is not { } source)
         {
             return;
         }
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         var lost = _nackScratch.AsSpan(0, RtcpNack.Expand(fci, _nackScratch));
         var upstream = 0;
         foreach (var outSeq in lost)
@@ -167,14 +180,31 @@ internal sealed partial class SfuRoom
             {
                 continue;
             }
-            if (source.Cache is { } cache && cache.TryGet(sourceSeq, out var cached) && Resend(slot, cached, outSeq))
+            if (source.Cache is { } cache && cache.TryGet(sourceSeq, out var cached))
             {
-                slot.NackHits++;
+                if (!subscriber.RetransmissionBudget.TryTake(cached.Length, now))
+                {
+                    slot.RetransmissionsOverBudget++;
+                }
+                else if (Resend(slot, cached, outSeq))
+                {
+                    slot.NackHits++;
+                }
+                continue;
             }
-            else
+            switch (source.History?.Query(sourceSeq) ?? ReceivedHistory.PacketState.Unknown)
             {
-                // Mapped in place: the slot being read lies behind the one being written.
-                _nackScratch[upstream++] = sourceSeq;
+                case ReceivedHistory.PacketState.Missing when source.UpstreamNacks.TryTake(1, now):
+                    source.History!.MarkRequested(sourceSeq);
+                    // Mapped in place: the slot being read lies behind the one being written.
+                    _nackScratch[upstream++] = sourceSeq;
+                    break;
+                case ReceivedHistory.PacketState.Requested:
+                    slot.NackCoalesced++;
+                    break;
+                default:
+                    slot.NackDropped++;
+                    break;
             }
         }
         if (upstream > 0 && source.Track.Publisher.IsConnected)
@@ -182,6 +212,7 @@ internal sealed partial class SfuRoom
             var length = RtcpWriter.WriteNack(_rtcpScratch, source.Track.Publisher.RtcpSsrc, source.Ssrc, _nackScratch.AsSpan(0, upstream));
             source.Track.Publisher.SendRtcp(_rtcpScratch, length);
             slot.NackForwarded += upstream;
+            source.NacksForwarded += upstream;
         }
     }
 
@@ -196,7 +227,12 @@ internal sealed partial class SfuRoom
         return true;
     }
 
-    /// <summary>PLI (or FIR when only that was negotiated) to the publisher of <paramref name="stream"/>, at most every 300 ms unless forced.</summary>
+    /// <summary>
+    /// PLI (or FIR when only that was negotiated) to the publisher of <paramref name="stream"/>. Requests are coalesced
+    /// across subscribers: a subscriber's PLI goes upstream at most every <see cref="MediaServerOptions.KeyframeRequestInterval"/>;
+    /// a switch, a new subscriber or a tap (<paramref name="force"/>) after 300 ms, Chrome's own floor, below which a
+    /// second request would be ignored anyway and the keyframe already asked for serves them all.
+    /// </summary>
     private void RequestKeyframe(IncomingStream? stream, bool force)
     {
         if (stream is null || stream.Track.IsAudio || !stream.Track.Publisher.IsConnected)
@@ -204,11 +240,14 @@ internal sealed partial class SfuRoom
             return;
         }
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-        if (!force && now - stream.LastKeyframeRequestTicks < KeyframeRequestInterval)
+        var interval = force ? ChromeKeyframeFloor : Math.Max(ChromeKeyframeFloor, _options.KeyframeRequestInterval.Ticks);
+        if (now - stream.LastKeyframeRequestTicks < interval)
         {
+            stream.KeyframeRequestsCoalesced++;
             return;
         }
         stream.LastKeyframeRequestTicks = now;
+        stream.KeyframeRequestsSent++;
         var publisher = stream.Track.Publisher;
         var firOnly = false;
         foreach (var m in publisher.Media)

@@ -104,7 +104,7 @@ internal sealed partial class SfuRoom
         }
         else
         {
-            if (header.PayloadType != track.Codec.PayloadType)
+            if (header.PayloadType != track.Codec.PayloadType && header.PayloadType != track.RedPayloadType)
             {
                 return null;
             }

@@ -28,6 +28,9 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly Rtcp.RtcpReportBlock[] _blockScratch = new Rtcp.RtcpReportBlock[31];
     private bool _closed;
 
+    /// <summary>A subscriber's retransmission budget may be spent in a burst of this many seconds' worth.</summary>
+    private const double RetransmissionBurstSeconds = 0.25;
+
     public SfuRoom(string id, IMediaTransport transport, DtlsCertificate certificate, MediaServerOptions options, ISfuEvents events,
         Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> candidates)
     {
@@ -70,7 +73,8 @@ internal sealed partial class SfuRoom : IDisposable
             throw new MediaNegotiationException(MediaNegotiationException.TooManyMediaSections,
                 $"The offer has {offer.Media.Count} media sections; at most {_options.MaxMediaSections} are allowed.");
         }
-        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish);
+        var negotiated = SdpNegotiator.Negotiate(offer, _options.VideoCodec, _options.NegotiateTransportCc, options.MayPublish,
+            _options.DownlinkTransportCc, _options.NegotiateRed);
         var first = offer.Media[0];
         var ufrag = offer.IceUfragOf(first) ?? throw new SdpFormatException("the offer has no a=ice-ufrag");
         _ = offer.IcePwdOf(first) ?? throw new SdpFormatException("the offer has no a=ice-pwd");
@@ -126,7 +130,10 @@ internal sealed partial class SfuRoom : IDisposable
                 if (peer.Slots.TryGetValue(n.Mid, out var slot))
                 {
                     var index = slot.Kind == "audio" ? audioIndex++ : videoIndex++;
-                    sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, $"sfu-{peer.Id}-{index}", "slot-" + slot.Mid);
+                    sendSlots[slot.Mid] = new SdpSendSlot(slot.Rewriter.OutSsrc, "sfu-" + peer.Id, $"sfu-{peer.Id}-{index}", "slot-" + slot.Mid)
+                    {
+                        RtxSsrc = slot.RtxSsrc,
+                    };
                 }
             }
             if (AutoRoute)
@@ -146,6 +153,8 @@ internal sealed partial class SfuRoom : IDisposable
     private SfuPeer AddPeer(string peerId, string fingerprint, string ufrag)
     {
         var peer = new SfuPeer(this, peerId, _transport, _certificate, fingerprint, ufrag, Profiles, _options.ConsentTimeout);
+        peer.Bandwidth = new SubscriberBandwidth(_options.InitialDownlinkEstimateBps);
+        peer.RetransmissionBudget.SetRate(_options.RetransmissionBudgetBps / 8.0, RetransmissionBurstSeconds, PacketCache.MaxPacketSize * 2);
         peer.Dtls.Connected += OnDtlsConnected;
         peer.Dtls.Failed += OnDtlsFailed;
         peer.Dtls.Closed += OnDtlsClosed;
@@ -159,6 +168,7 @@ internal sealed partial class SfuRoom : IDisposable
     private void ApplyMedia(SfuPeer peer, List<NegotiatedMedia> negotiated)
     {
         peer.Media = negotiated;
+        peer.Bandwidth.TransportCcId = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in negotiated)
         {
@@ -170,10 +180,11 @@ internal sealed partial class SfuRoom : IDisposable
                     track.Codec = codec;
                     track.RtxPayloadType = n.ReceiveRtxPayloadType;
                     track.Rids = n.Rids;
+                    track.RedPayloadType = n.RedCodec?.PayloadType;
                 }
                 else
                 {
-                    track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids);
+                    track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids) { RedPayloadType = n.RedCodec?.PayloadType };
                     peer.Tracks.Add(n.Mid, track);
                     _events.TrackPublished(Id, track);
                 }
@@ -185,6 +196,11 @@ internal sealed partial class SfuRoom : IDisposable
 
             if (!n.Rejected && n.SfuSends)
             {
+                // One extension id per BUNDLE transport (RFC 8843 §9.1); one-byte elements only (ids 1–14).
+                if (!n.SfuReceives && n.TransportCcExtensionId is { } tcc and >= 1 and <= 14)
+                {
+                    peer.Bandwidth.TransportCcId = tcc;
+                }
                 if (peer.Slots.TryGetValue(n.Mid, out var slot))
                 {
                     slot.Media = n;
@@ -192,6 +208,10 @@ internal sealed partial class SfuRoom : IDisposable
                 else
                 {
                     slot = new SubscriberSlot(peer, n, NewSsrc());
+                    if (n.SendRtxPayloadTypes.Count > 0)
+                    {
+                        slot.RtxSsrc = NewSsrc();
+                    }
                     peer.Slots.Add(n.Mid, slot);
                     peer.SlotsBySsrc.Add(slot.Rewriter.OutSsrc, slot);
                 }

@@ -59,6 +59,15 @@ internal sealed class SubscriberSlot
 
     public long NackForwarded { get; set; }
 
+    /// <summary>NACKed packets the SFU had received but no longer caches: dropped, never asked of the publisher.</summary>
+    public long NackDropped { get; set; }
+
+    /// <summary>NACKed packets already asked of the publisher (for this or another subscriber): not asked again.</summary>
+    public long NackCoalesced { get; set; }
+
+    /// <summary>Retransmissions refused because the subscriber's retransmission budget was spent.</summary>
+    public long RetransmissionsOverBudget { get; set; }
+
     public uint LastSenderReportMid { get; set; }
 
     public long LastSenderReportTicks { get; set; }
@@ -68,4 +77,18 @@ internal sealed class SubscriberSlot
     public double LossFraction { get; set; }
 
     public bool AutoRouted { get; set; }
+
+    /// <summary>RFC 4588 RTX SSRC announced with this (video) slot, 0 for none; bandwidth probes go there.</summary>
+    public uint RtxSsrc { get; set; }
+
+    public ushort RtxSequence { get; set; } = (ushort)Random.Shared.Next(0, 0x8000);
+
+    /// <summary>The layer (rid) chosen from the subscriber's estimate; null: the routed rid (or the highest).</summary>
+    public string? SelectedRid { get; set; }
+
+    /// <summary>Audio-first: the estimate cannot carry even the lowest layer, so nothing is forwarded on this video slot.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Since when (ticks) the estimate has allowed the next layer up (0: it does not).</summary>
+    public long UpAllowedSinceTicks { get; set; }
 }

@@ -42,6 +42,7 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<ClassAccess>();
         services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
         services.AddSingleton<IRoomEventSink, ClassOpenedNotifier>();
+        services.AddHostedService<MediaQualityNotifier>();
         return services;
     }
 

@@ -8,4 +8,7 @@ public interface IClassroomClient : IRoomMovedClient, IMediaOwnerClient
 
     /// <summary>Unsequenced, to devices watching their classroom: a class of that classroom just opened.</summary>
     Task ClassOpened(ClassOpenedNotice notice);
+
+    /// <summary>Unsequenced, to the one connection holding the media peer: what the SFU now sends it for its bandwidth (audio-first).</summary>
+    Task MediaQuality(MediaQualityMessage message);
 }

@@ -47,6 +47,10 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
         return previous is not null && previous != connectionId && Find(previous, roomId) is not null ? previous : null;
     }
 
+    /// <summary>The connection that holds the principal's media peer in the room (its last successful Negotiate), if still joined.</summary>
+    public string? MediaOwner(string roomId, string principalId) =>
+        _mediaOwners.TryGetValue((roomId, principalId), out var connectionId) && Find(connectionId, roomId) is not null ? connectionId : null;
+
     /// <summary>Forgets a closed connection; returns the rooms it had joined, as whom.</summary>
     public IReadOnlyList<(string RoomId, TMember Member)> RemoveConnection(string connectionId)
     {

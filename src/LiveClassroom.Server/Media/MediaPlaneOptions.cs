@@ -42,6 +42,11 @@ public static class MediaPlaneOptions
             AdvertisedAddresses = advertised,
             SrtpProfile = Enum<SrtpProfilePreference>(config, "Media:SrtpProfile", SrtpProfilePreference.PreferGcm),
             VideoCodec = Enum<VideoCodecPreference>(config, "Media:VideoCodec", VideoCodecPreference.H264),
+            // docs/BANDWIDTH.md: per-subscriber estimate, layer choice with audio-first, probes, RED.
+            DownlinkTransportCc = Flag(config, "Media:DownlinkTransportCc", true),
+            AdaptiveLayers = Flag(config, "Media:AdaptiveLayers", true),
+            Probing = Flag(config, "Media:Probing", true),
+            NegotiateRed = Flag(config, "Media:Red", true),
         };
     }
 
@@ -113,6 +118,16 @@ public static class MediaPlaneOptions
         return IPAddress.TryParse(value, out var address)
             ? address
             : throw new StartupException($"{key} must be an IP address, not '{value}'");
+    }
+
+    private static bool Flag(IConfiguration config, string key, bool fallback)
+    {
+        var value = config[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return bool.TryParse(value, out var on) ? on : throw new StartupException($"{key} must be true or false, not '{value}'");
     }
 
     private static T Enum<T>(IConfiguration config, string key, T fallback) where T : struct, System.Enum

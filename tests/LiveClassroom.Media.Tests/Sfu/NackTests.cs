@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using LiveClassroom.LoadTests;
 using LiveClassroom.Media.Dtls;
@@ -59,17 +58,20 @@ public sealed class NackTests : IDisposable
     }
 
     [Fact]
-    public void Nack_PacketEvictedFromTheCache_IsForwardedToThePublisherWithItsOwnSequence()
+    public void Nack_PacketReceivedButEvicted_IsDropped_PacketNeverReceived_IsForwardedToThePublisherWithItsOwnSequence()
     {
-        SendVideo(5000, 40);
-        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 40));
+        // Index 30 (seq 5030) never leaves the publisher; the rest arrive.
+        SendVideo(5000, 40, skip: 30);
+        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 39));
         var first = _subscriber.RtpLog.ToArray()[0];
         Assert.Equal(RtpParseError.None, RtpHeader.TryParse(first, out var header));
 
-        // The cache holds 16 packets: the first of 40 is gone, so the publisher is asked instead.
-        SendNack(header.Ssrc, [header.SequenceNumber]);
+        // The cache holds 16 packets: the first of 40 is gone from it, but the SFU did receive it, so the publisher is
+        // not asked for it (one subscriber's link must not cost the publisher); the one the SFU never got is asked for.
+        SendNack(header.Ssrc, [header.SequenceNumber, (ushort)(header.SequenceNumber + 30)]);
 
-        Assert.True(WaitUntil(() => _publisher.RtcpLog.Any(p => IsNackFor(p, VideoSsrc, 5000))), "no NACK reached the publisher");
+        Assert.True(WaitUntil(() => _publisher.RtcpLog.Any(p => IsNackFor(p, VideoSsrc, 5030))), "no NACK reached the publisher");
+        Assert.DoesNotContain(_publisher.RtcpLog, p => IsNackFor(p, VideoSsrc, 5000));
     }
 
     private static bool IsNackFor(byte[] compound, uint mediaSsrc, ushort seq)
@@ -90,18 +92,14 @@ public sealed class NackTests : IDisposable
         return false;
     }
 
-    private void SendVideo(ushort firstSeq, int count)
+    private void SendVideo(ushort firstSeq, int count, int skip = -1)
     {
         for (var i = 0; i < count; i++)
         {
-            var span = _buffer.AsSpan();
-            var header = RtpHeaderWriter.WriteFixed(span, 96, true, (ushort)(firstSeq + i), 90_000u + (uint)(3000 * i), VideoSsrc);
-            var payload = span.Slice(header, 200);
-            payload.Fill((byte)i);
-            payload[0] = 0x10;
-            payload[1] = (byte)(i == 0 ? 0x00 : 0x01);
-            BinaryPrimitives.WriteInt64LittleEndian(payload[^8..], Stopwatch.GetTimestamp());
-            _publisher.SendRtp(span, header + payload.Length);
+            if (i != skip)
+            {
+                _publisher.SendRtp(_buffer, Loss.ThreePeerRoom.WriteVideo(_buffer, firstSeq, i, VideoSsrc));
+            }
         }
     }
 
@@ -111,19 +109,7 @@ public sealed class NackTests : IDisposable
         _subscriber.SendRtcp(_buffer, length);
     }
 
-    private static bool WaitUntil(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (condition())
-            {
-                return true;
-            }
-            Thread.Sleep(10);
-        }
-        return condition();
-    }
+    private static bool WaitUntil(Func<bool> condition) => Loss.ThreePeerRoom.WaitUntil(condition, 5);
 
     public void Dispose()
     {

@@ -80,7 +80,7 @@ public sealed class ClassroomHubMediaLimitTests(SfuHubServerFactory factory) : I
         return (classId, lead);
     }
 
-    private static string Offer(params (string Kind, string Mid, string Direction)[] sections)
+    internal static string Offer(params (string Kind, string Mid, string Direction)[] sections)
     {
         var sb = new StringBuilder("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
         foreach (var (kind, mid, direction) in sections)

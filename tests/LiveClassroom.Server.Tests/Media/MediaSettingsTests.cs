@@ -46,6 +46,33 @@ public sealed class MediaSettingsTests
     }
 
     [Fact]
+    public void Bandwidth_NotConfigured_EstimateLayersProbesAndRedOn()
+    {
+        var options = MediaPlaneOptions.FromConfiguration(Config(("Media:PublicAddresses", "127.0.0.1")));
+
+        Assert.True(options.AdaptiveLayers && options.DownlinkTransportCc && options.Probing && options.NegotiateRed);
+    }
+
+    [Fact]
+    public void Bandwidth_TurnedOff_Off()
+    {
+        var options = MediaPlaneOptions.FromConfiguration(Config(("Media:AdaptiveLayers", "false"), ("Media:DownlinkTransportCc", "false"),
+            ("Media:Probing", "false"), ("Media:Red", "false"), ("Media:PublicAddresses", "127.0.0.1")));
+
+        Assert.False(options.AdaptiveLayers || options.DownlinkTransportCc || options.Probing || options.NegotiateRed);
+    }
+
+    [Theory]
+    [InlineData("Media:AdaptiveLayers")]
+    [InlineData("Media:Red")]
+    public void Bandwidth_BadValue_StartupError(string key)
+    {
+        var e = Assert.Throws<StartupException>(() => MediaPlaneOptions.FromConfiguration(Config((key, "sometimes"), ("Media:PublicAddresses", "127.0.0.1"))));
+
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Turn_UrlsWithoutSecret_StartupError()
     {
         var e = Assert.Throws<StartupException>(() => TurnCredentials.FromConfiguration(Config(("Turn:Urls", "turn:example.test:3478"))));

@@ -4,6 +4,14 @@ import { toHubError } from "./errors";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
 
+/** MediaQuality (docs/HUB.md): what the SFU now sends this page for its downlink; paused = audio-first, video stopped. */
+export interface MediaQuality {
+  classId: string;
+  paused: boolean;
+  layer: string | null;
+  estimateKbps: number;
+}
+
 /** What tells one room hub from another: its path, its method names and the refusals it gives up on. */
 export interface RoomHub {
   /** e.g. "/hubs/classroom"; prefixed with the owning node's base URL after room_moved / RoomMoved. */
@@ -28,6 +36,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   onJoined: (firstJoin: boolean) => void = () => {};
   /** Another connection of the same account negotiated media in this room and now holds it (MediaTakenOver). */
   onMediaTakenOver: () => void = () => {};
+  /** The SFU's latest MediaQuality notice for this page's media peer (null until one comes, and on a new connection). */
+  mediaQuality: MediaQuality | null = null;
   private conn: HubConnection | null = null;
   private stopped = false;
   private baseUrl = "";
@@ -93,6 +103,12 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     });
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
+    });
+    this.mediaQuality = null;
+    conn.on("MediaQuality", (e: MediaQuality) => {
+      if (e.classId !== this.roomId) return;
+      this.mediaQuality = e;
+      this.changed();
     });
     conn.onreconnecting(() => {
       this.status = "reconnecting";

@@ -196,6 +196,7 @@ export const en: Record<MessageKey, string> = {
   "projector.teacherAway": "The lead teacher is away for a moment",
   "projector.videoSoon": "The lead teacher's picture will appear shortly",
   "projector.teacherStalled": "The lead teacher's connection is recovering…",
+  "projector.audioOnly": "Poor network: switched to sound only",
   "projector.onStage": "This classroom is on stage",
   "projector.muted": "This classroom has been muted by the lead teacher",
   "projector.raiseHand": "Raise hand",

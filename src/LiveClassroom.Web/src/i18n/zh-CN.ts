@@ -194,6 +194,7 @@ export const zhCN = {
   "projector.teacherAway": "主讲教师暂时离开",
   "projector.videoSoon": "主讲教师画面即将出现",
   "projector.teacherStalled": "主讲教师网络重连中…",
+  "projector.audioOnly": "网络较差，已切换为仅声音",
   "projector.onStage": "本教室正在台上发言",
   "projector.muted": "本教室已被主讲教师静音",
   "projector.raiseHand": "举手",

@@ -7,7 +7,7 @@ namespace LiveClassroom.Media.Tests.Sfu.Wrap;
 
 /// <summary>
 /// NACKs after the sequence numbers wrapped (RFC 4585 §6.2.1), answered both ways: from the SFU's retransmission cache,
-/// and — for packets the cache no longer holds — by the publisher with RTX (RFC 4588 §4), whose own sequence wraps too.
+/// and — for packets the SFU never received — by the publisher with RTX (RFC 4588 §4), whose own sequence wraps too.
 /// </summary>
 [Collection(WrapCollection.Name)]
 public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
@@ -36,22 +36,24 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
 
         for (var start = 0; start < Packets; start += Burst)
         {
-            // Once the numbers have wrapped, every 10th burst loses three packets on the way to the subscriber: two in a row
-            // 120 packets before the burst ends (gone from the fixture's 64-packet cache: the publisher must resend them, and
-            // they are further behind than RFC 3550 A.1's MAX_MISORDER) and one 20 before the end (still cached). All stay
-            // inside the subscriber's 128-packet SRTP replay window.
+            // Once the numbers have wrapped, every 10th burst loses three packets: two in a row 120 packets before the burst
+            // ends never reach the SFU (the publisher must resend them, and they are further behind than RFC 3550 A.1's
+            // MAX_MISORDER, beyond the fixture's 64-packet cache) and one 20 before the end is lost on the way to the
+            // subscriber (still cached). All stay inside the subscriber's 128-packet SRTP replay window.
             var lossy = start >= 10 * Burst && start / Burst % 10 == 0;
             if (lossy)
             {
-                var arrivalsSoFar = log.Count + dropped;
-                foreach (var position in (int[])[880, 881, 980])
-                {
-                    _drop[arrivalsSoFar + position + 1] = 0;
-                }
-                dropped += 3;
-                pacer.Expected -= 3;
+                // Positions 880 and 881 are never sent, so arrival 980 is the 979th of the burst (1-based: +978).
+                _drop[log.Count + dropped + 978 + 1] = 0;
+                dropped += 1;
+                pacer.Expected -= 1;
             }
-            pacer.Send(start, Burst, i => { sender.SendVideo(i); return 1; }, Burst);
+            pacer.Send(start, Burst, i =>
+            {
+                var skipped = lossy && i - start is 880 or 881;
+                sender.SendVideo(i, send: !skipped);
+                return skipped ? 0 : 1;
+            }, Burst);
             if (!lossy)
             {
                 continue;
@@ -103,24 +105,7 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
         }
     }
 
-    private readonly HashSet<ushort> _nacked = [];
-
-    private HashSet<ushort> NackedSoFar(SyntheticPeer publisher)
-    {
-        var lost = new ushort[64];
-        foreach (var compound in publisher.RtcpLog)
-        {
-            foreach (var item in new RtcpCompoundEnumerator(compound))
-            {
-                var p = item.Slice((ReadOnlySpan<byte>)compound);
-                if (RtcpFeedbackHeader.TryParse(p, out var fb) && fb.IsNack && fb.MediaSsrc == VideoSsrc)
-                {
-                    _nacked.UnionWith(lost.AsSpan(0, RtcpNack.Expand(fb.Fci(p), lost)).ToArray());
-                }
-            }
-        }
-        return _nacked;
-    }
+    private static HashSet<ushort> NackedSoFar(SyntheticPeer publisher) => [.. Loss.ThreePeerRoom.NacksReceived(publisher, VideoSsrc)];
 
     private static List<uint> ReportedHighest(SyntheticPeer publisher)
     {

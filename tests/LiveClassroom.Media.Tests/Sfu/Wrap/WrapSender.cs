@@ -33,13 +33,17 @@ internal sealed class WrapSender(SyntheticPeer peer, byte tag, uint audioSsrc, u
 
     public uint VideoSsrc => videoSsrc;
 
-    public void SendVideo(int index, bool keyframe = false)
+    /// <param name="send">False: the packet is numbered and remembered for RTX but lost before the SFU.</param>
+    public void SendVideo(int index, bool keyframe = false, bool send = true)
     {
         var seq = VideoSeq++;
         _videoBySeq[seq] = (index, PictureId);
         var length = WriteVideo(_buffer, seq, index, PictureId, keyframe || index % KeyframeInterval == 0);
         PictureId = (PictureId + 1) & 0x7FFF;
-        peer.SendRtp(_buffer, length);
+        if (send)
+        {
+            peer.SendRtp(_buffer, length);
+        }
     }
 
     public void SendAudio(int index)

@@ -38,6 +38,9 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
   // last frame rather than leave it frozen. Cleared by the next decoded frame.
   const teacherStalled = s?.state === "Live" && !!media?.stalled("main")
     && !!s.participants.some((p) => p.role === "Lead" && p.connection !== "Left");
+  // Audio-first: this classroom's link cannot carry the teacher's video now, so the SFU paused it (MediaQuality) and
+  // sends sound only; the last frame stays with this notice until the SFU resumes the video by itself.
+  const audioOnly = s?.state === "Live" && !!live?.hub.mediaQuality?.paused;
 
   return (
     <main class={`projector in-class${sharing ? " sharing" : ""}`} data-testid="projector-class">
@@ -51,7 +54,11 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         ) : (
           <VideoView stream={media?.streams.get("main")} label={t("projector.teacher")} class="main-video" testId="teacher-video" onFrames={setTeacherShowing} />
         )}
-        {teacherStalled ? (
+        {audioOnly ? (
+          <div class="overlay-note stalled" role="status" data-testid="audio-only">
+            <p>{t("projector.audioOnly")}</p>
+          </div>
+        ) : teacherStalled ? (
           <div class="overlay-note stalled" role="status" data-testid="teacher-stalled">
             <p>{t("projector.teacherStalled")}</p>
           </div>

@@ -1,0 +1,233 @@
+// draft-ietf-rmcat-gcc-02 §4 (sender-side variant: the SFU sends, the subscriber's transport-wide feedback —
+// draft-holmer-rmcat-transport-wide-cc-extensions-01 — tells it when each packet arrived): the estimate is
+// min(A_delay §5, As §6). A receiver that sends only REMB (§4, receiver-side variant) has its REMB taken as A_delay.
+namespace LiveClassroom.Media.Bwe;
+
+/// <summary>
+/// One subscriber's downlink estimate. Fed with feedback batches (packets in send order), REMB values and probe results.
+/// Not thread-safe (the room's lock guards it); no allocation after construction.
+/// </summary>
+internal sealed class DownlinkEstimator
+{
+    private const int RateWindowSize = 512;
+    private const double RateWindowMs = 500;
+    private readonly InterArrival _interArrival = new();
+    private readonly TrendlineDetector _detector = new();
+    private readonly AimdRateControl _delay;
+    private readonly LossBasedControl _loss;
+    private readonly double _minBps;
+    private readonly double _maxBps;
+    // Arrivals (ms) and sizes of the latest acknowledged packets, for R_hat.
+    private readonly double[] _ackMs = new double[RateWindowSize];
+    private readonly int[] _ackBytes = new int[RateWindowSize];
+    private int _ackNext;
+    private int _ackCount;
+    private int _probeCluster;
+    private long _probeFirstSendUs, _probeLastSendUs, _probeFirstArrivalUs, _probeLastArrivalUs, _probeBytes, _probeLastSize;
+    private int _probePackets;
+    private double _probeTargetBps;
+    private int _probeLost;
+
+    public DownlinkEstimator(double initialBps, double minBps, double maxBps)
+    {
+        _minBps = minBps;
+        _maxBps = maxBps;
+        _delay = new AimdRateControl(initialBps, minBps, maxBps);
+        _loss = new LossBasedControl(initialBps, minBps, maxBps);
+    }
+
+    public long EstimateBps => (long)Math.Min(_delay.EstimateBps, _loss.EstimateBps);
+
+    public long DelayBasedBps => (long)_delay.EstimateBps;
+
+    public long LossBasedBps => (long)_loss.EstimateBps;
+
+    public BandwidthUsage Usage => _detector.State;
+
+    public double LossFraction => _loss.LossFraction;
+
+    /// <summary>R_hat: what the subscriber received over the last half second of arrivals, in bits per second.</summary>
+    public long ReceivedBps { get; private set; }
+
+    /// <summary>The rate the last completed probe cluster got through (0: none yet).</summary>
+    public long LastProbeBps { get; private set; }
+
+    /// <summary>Time of the first feedback or REMB (ms), NaN before.</summary>
+    private double _firstMs = double.NaN;
+
+    /// <summary>
+    /// The estimate means something: congestion was seen (over-use or heavy loss), or feedback has flowed for
+    /// <see cref="InitializationMs"/> — then the estimate starts from at least what got through (as libwebrtc's
+    /// AimdRateControl initialises from the acknowledged throughput). Before that it is only the starting guess.
+    /// </summary>
+    public bool IsInitialized { get; private set; }
+
+    public const double InitializationMs = 5000;
+
+    /// <summary>Transport-wide feedback arrived at least once: REMB values are then ignored.</summary>
+    public bool HasTransportFeedback { get; private set; }
+
+    /// <summary>One feedback packet's results, in transport-sequence (send) order.</summary>
+    public void OnFeedback(ReadOnlySpan<PacketResult> packets, double nowMs, double rttMs)
+    {
+        if (packets.IsEmpty)
+        {
+            return;
+        }
+        HasTransportFeedback = true;
+        var received = 0;
+        var lost = 0;
+        var usage = _detector.State;
+        foreach (var p in packets)
+        {
+            if (!p.Received)
+            {
+                lost++;
+                if (p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster)
+                {
+                    _probeLost++;
+                }
+                continue;
+            }
+            received++;
+            AddAck(p.ArrivalUs / 1000.0, p.Size);
+            if (p.ProbeCluster != 0)
+            {
+                OnProbePacket(p);
+            }
+            if (_interArrival.TryAdd(p.SendUs, p.ArrivalUs, out var variation, out var groupArrivalMs, out var arrivalDeltaMs))
+            {
+                usage = _detector.Update(variation, groupArrivalMs, arrivalDeltaMs);
+            }
+        }
+        ReceivedBps = (long)ReceivedRate();
+        _delay.Update(usage, ReceivedBps, nowMs, rttMs);
+        _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps);
+        Initialize(nowMs, usage == BandwidthUsage.Overusing || _loss.LossFraction > 0.10);
+    }
+
+    private void Initialize(double nowMs, bool congested)
+    {
+        if (double.IsNaN(_firstMs))
+        {
+            _firstMs = nowMs;
+        }
+        if (IsInitialized)
+        {
+            return;
+        }
+        if (congested)
+        {
+            IsInitialized = true;
+        }
+        else if (nowMs - _firstMs >= InitializationMs)
+        {
+            IsInitialized = true;
+            if (ReceivedBps > _delay.EstimateBps)
+            {
+                _delay.Set(ReceivedBps);
+                _loss.Raise(ReceivedBps, _loss.LossFraction);
+            }
+        }
+    }
+
+    /// <summary>REMB (draft-alvestrand-rmcat-remb-03): used only while no transport-wide feedback has come.</summary>
+    public void OnRemb(long bps, double nowMs)
+    {
+        if (!HasTransportFeedback && bps > 0)
+        {
+            _delay.Set(bps);
+            Initialize(nowMs, congested: false);
+        }
+    }
+
+    /// <summary>Starts measuring probe cluster <paramref name="cluster"/> (its packets carry that id in their results).</summary>
+    public void StartProbe(int cluster, double targetBps)
+    {
+        _probeCluster = cluster;
+        _probeTargetBps = targetBps;
+        _probePackets = 0;
+        _probeLost = 0;
+        _probeBytes = 0;
+    }
+
+    private void OnProbePacket(in PacketResult p)
+    {
+        if (p.ProbeCluster != _probeCluster)
+        {
+            return;
+        }
+        if (_probePackets == 0)
+        {
+            _probeFirstSendUs = p.SendUs;
+            _probeFirstArrivalUs = p.ArrivalUs;
+        }
+        _probePackets++;
+        _probeBytes += p.Size;
+        _probeLastSize = p.Size;
+        _probeLastSendUs = Math.Max(_probeLastSendUs, p.SendUs);
+        _probeLastArrivalUs = Math.Max(_probeLastArrivalUs, p.ArrivalUs);
+    }
+
+    /// <summary>
+    /// Ends the current probe: the rate it got through is min(send rate, receive rate) of its packets (as libwebrtc's
+    /// probe analysis does); the estimate may grow to 95 % of it at once. A probe beyond the path's capacity queues up
+    /// and so reads as over-use itself: that is its measurement, not a reason to refuse it.
+    /// </summary>
+    public long FinishProbe()
+    {
+        var cluster = _probeCluster;
+        _probeCluster = 0;
+        var probeLoss = _probePackets + _probeLost == 0 ? 1 : (double)_probeLost / (_probePackets + _probeLost);
+        if (cluster == 0 || _probePackets < 5 || probeLoss > 0.10)
+        {
+            return 0;
+        }
+        var bits = (_probeBytes - _probeLastSize) * 8.0;
+        var sendUs = Math.Max(1, _probeLastSendUs - _probeFirstSendUs);
+        var receiveUs = Math.Max(1, _probeLastArrivalUs - _probeFirstArrivalUs);
+        // Never more than the probe aimed at: on an idle path the packets arrive as fast as they left.
+        var rate = Math.Min(Math.Min(bits * 1e6 / sendUs, bits * 1e6 / receiveUs), _probeTargetBps);
+        LastProbeBps = (long)rate;
+        var grown = Math.Clamp(0.95 * rate, _minBps, _maxBps);
+        _delay.ProbedBps = Math.Max(_delay.ProbedBps, grown);
+        if (grown > _delay.EstimateBps)
+        {
+            _delay.Set(grown);
+        }
+        _loss.Raise(grown, probeLoss);
+        return LastProbeBps;
+    }
+
+    private void AddAck(double arrivalMs, int bytes)
+    {
+        _ackMs[_ackNext] = arrivalMs;
+        _ackBytes[_ackNext] = bytes;
+        _ackNext = (_ackNext + 1) % RateWindowSize;
+        _ackCount = Math.Min(_ackCount + 1, RateWindowSize);
+    }
+
+    private double ReceivedRate()
+    {
+        if (_ackCount == 0)
+        {
+            return 0;
+        }
+        var newest = _ackMs[(_ackNext - 1 + RateWindowSize) % RateWindowSize];
+        double bytes = 0;
+        var oldest = newest;
+        for (var i = 0; i < _ackCount; i++)
+        {
+            var at = (_ackNext - 1 - i + RateWindowSize) % RateWindowSize;
+            if (newest - _ackMs[at] > RateWindowMs)
+            {
+                break;
+            }
+            bytes += _ackBytes[at];
+            oldest = _ackMs[at];
+        }
+        // At least 100 ms of span, so a burst's few packets do not pass for a huge rate.
+        var spanMs = Math.Max(newest - oldest, 100);
+        return bytes * 8 * 1000 / spanMs;
+    }
+}

@@ -1,0 +1,63 @@
+// draft-ietf-rmcat-gcc-02 §6 (loss-based control): with p the fraction lost since the last update,
+// As(i) = As(i−1)·(1 − 0.5·p) when p > 0.1, As(i) = 1.05·As(i−1) when p < 0.02, unchanged in between.
+// Updated once per interval of at least a second (the draft runs it per RTCP report).
+namespace LiveClassroom.Media.Bwe;
+
+/// <summary>The loss-based rate As. Not thread-safe.</summary>
+internal sealed class LossBasedControl(double initialBps, double minBps, double maxBps)
+{
+    public const double IntervalMs = 1000;
+    private long _lost;
+    private long _total;
+    private double _intervalStartMs = double.NaN;
+
+    public double EstimateBps { get; private set; } = initialBps;
+
+    /// <summary>Fraction lost over the last completed interval.</summary>
+    public double LossFraction { get; private set; }
+
+    /// <summary>
+    /// A probe (or the first seconds of feedback) showed the path carries <paramref name="bps"/> losing
+    /// <paramref name="lossFraction"/>: without heavy loss, As starts from there and that loss replaces an older figure.
+    /// </summary>
+    public void Raise(double bps, double lossFraction)
+    {
+        if (lossFraction <= 0.10)
+        {
+            EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
+            LossFraction = lossFraction;
+            _lost = 0;
+            _total = 0;
+            _intervalStartMs = double.NaN;
+        }
+    }
+
+    public void OnPackets(int received, int lost, double nowMs, double delayBasedBps)
+    {
+        _lost += lost;
+        _total += received + lost;
+        if (double.IsNaN(_intervalStartMs))
+        {
+            _intervalStartMs = nowMs;
+        }
+        if (nowMs - _intervalStartMs < IntervalMs || _total < 10)
+        {
+            return;
+        }
+        var p = (double)_lost / _total;
+        LossFraction = p;
+        if (p > 0.10)
+        {
+            EstimateBps *= 1 - (0.5 * p);
+        }
+        else if (p < 0.02)
+        {
+            EstimateBps *= 1.05;
+        }
+        // Low loss alone must not let As float far above what the delay-based side believes.
+        EstimateBps = Math.Clamp(Math.Min(EstimateBps, 2 * delayBasedBps), minBps, maxBps);
+        _lost = 0;
+        _total = 0;
+        _intervalStartMs = nowMs;
+    }
+}

@@ -1,0 +1,203 @@
+// draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1 (feedback read back against the send history),
+// draft-alvestrand-rmcat-remb-03 (a receiver's REMB when it sends only that), RFC 4588 §4 + RFC 3550 §5.1 (padding-only
+// RTX packets as bandwidth probes).
+using LiveClassroom.Media.Bwe;
+using LiveClassroom.Media.Rtcp;
+using LiveClassroom.Media.Rtp;
+
+namespace LiveClassroom.Media.Sfu;
+
+internal sealed partial class SfuRoom
+{
+    private const int PaddingBytes = 240;
+    private static readonly long ProbeDuration = TimeSpan.FromMilliseconds(300).Ticks;
+    // Feedback for the probe's last packets has come back by then.
+    private static readonly long ProbeSettle = TimeSpan.FromMilliseconds(1000).Ticks;
+    private static readonly long FeedbackFresh = TimeSpan.FromSeconds(1).Ticks;
+    private static readonly TimeSpan MaxProbeBackoff = TimeSpan.FromSeconds(5);
+    private readonly TransportCcPacket[] _feedbackScratch = new TransportCcPacket[SubscriberBandwidth.HistorySize];
+    private readonly PacketResult[] _resultScratch = new PacketResult[SubscriberBandwidth.HistorySize];
+
+    private void OnTransportFeedback(SfuPeer subscriber, ReadOnlySpan<byte> fci)
+    {
+        var bandwidth = subscriber.Bandwidth;
+        if (bandwidth.TransportCcId == 0)
+        {
+            return;
+        }
+        if (!TransportCcFeedback.TryReadHeader(fci, out var header) || header.PacketStatusCount > _feedbackScratch.Length
+            || !TransportCcFeedback.TryParse(fci, _feedbackScratch, out header))
+        {
+            MalformedPackets++;
+            return;
+        }
+        bandwidth.FeedbackPackets++;
+        bandwidth.LastFeedbackTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        // §3.1: arrival times are the reference time plus the running sum of the received packets' deltas.
+        var arrivalUs = header.ReferenceTimeUs;
+        var count = 0;
+        for (var i = 0; i < header.PacketStatusCount; i++)
+        {
+            var p = _feedbackScratch[i];
+            if (p.Received)
+            {
+                arrivalUs += (long)p.DeltaTicks * TransportCcPacket.MicrosecondsPerTick;
+            }
+            if (bandwidth.TryTake(p.Sequence, out var sendUs, out var size, out var cluster))
+            {
+                _resultScratch[count++] = new PacketResult(sendUs, p.Received ? arrivalUs : -1, size, cluster);
+            }
+        }
+        bandwidth.Estimator.OnFeedback(_resultScratch.AsSpan(0, count), Environment.TickCount64, RoundTripOf(subscriber));
+    }
+
+    private static void OnSubscriberRemb(SfuPeer subscriber, ReadOnlySpan<byte> fci)
+    {
+        if (RtcpRemb.TryParse(fci, out var bps, out _) && subscriber.Slots.Count > 0)
+        {
+            subscriber.Bandwidth.RembSeen = true;
+            subscriber.Bandwidth.Estimator.OnRemb((long)Math.Min(bps, SubscriberBandwidth.MaxBps), Environment.TickCount64);
+        }
+    }
+
+    private static double RoundTripOf(SfuPeer subscriber)
+    {
+        var rtt = 0.0;
+        foreach (var slot in subscriber.Slots.Values)
+        {
+            rtt = Math.Max(rtt, slot.RoundTripTimeMs);
+        }
+        return rtt > 0 ? rtt : 100;
+    }
+
+    /// <summary>Every timer tick (~100 ms), per subscriber: retransmission budget, layer choice, probing.</summary>
+    private void TickBandwidth(SfuPeer subscriber, long now)
+    {
+        var bandwidth = subscriber.Bandwidth;
+        if (!subscriber.IsConnected || subscriber.Slots.Count == 0 || !bandwidth.HasEstimate)
+        {
+            return;
+        }
+        var estimate = bandwidth.Estimator.EstimateBps;
+        subscriber.RetransmissionBudget.SetRate(Math.Max(MinRetransmissionBps, _options.RetransmissionShare * estimate) / 8,
+            RetransmissionBurstSeconds, PacketCache.MaxPacketSize * 2);
+        if (!bandwidth.Estimator.IsInitialized)
+        {
+            // Only the starting guess so far: the routed layer stays until the estimate is backed by feedback.
+            return;
+        }
+        if (_options.AdaptiveLayers)
+        {
+            SelectLayers(subscriber, estimate, now);
+        }
+        if (_options.Probing)
+        {
+            TickProbe(subscriber, bandwidth, estimate, now);
+        }
+    }
+
+    /// <summary>Retransmissions may always use at least this much (bits per second), however low the estimate.</summary>
+    private const double MinRetransmissionBps = 16_000;
+
+    // Idle → Probing (ProbeDuration: stamped packets carry the cluster id, padding tops them up to the target rate) →
+    // Settling (ProbeSettle: the feedback comes back) → Idle, with the next probe after a backoff that doubles on failure.
+    private void TickProbe(SfuPeer subscriber, SubscriberBandwidth bandwidth, long estimate, long now)
+    {
+        if (bandwidth.ProbeCluster != 0)
+        {
+            if (now - bandwidth.ProbeStartedTicks < ProbeDuration)
+            {
+                // Quiet slots (a paused video) send no media to ride on: the timer tops the probe up.
+                SendProbePadding(null, bandwidth, subscriber);
+                return;
+            }
+            bandwidth.ProbeCluster = 0;
+            bandwidth.SettleUntilTicks = now + ProbeSettle;
+            return;
+        }
+        if (bandwidth.SettleUntilTicks != 0)
+        {
+            if (now < bandwidth.SettleUntilTicks)
+            {
+                return;
+            }
+            bandwidth.SettleUntilTicks = 0;
+            var result = bandwidth.Estimator.FinishProbe();
+            // A probe that got through what was wanted clears the way for the next; one that did not backs off.
+            bandwidth.ProbeBackoff = result >= bandwidth.WantedBps
+                ? TimeSpan.FromSeconds(2)
+                : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, MaxProbeBackoff.Ticks));
+            bandwidth.NextProbeTicks = now + bandwidth.ProbeBackoff.Ticks;
+            return;
+        }
+        // The detector's last word counts only while feedback flows: a paused slot sends nothing, so its last state
+        // (over-use, most likely) would otherwise forbid the very probe that could resume it.
+        var congested = now - bandwidth.LastFeedbackTicks < FeedbackFresh
+            && (bandwidth.Estimator.Usage == BandwidthUsage.Overusing || bandwidth.Estimator.LossFraction > 0.1);
+        if (now < bandwidth.NextProbeTicks || bandwidth.WantedBps <= estimate || bandwidth.TransportCcId == 0 || congested
+            || ProbeSlot(subscriber) is null)
+        {
+            return;
+        }
+        // Aim well above what the next step needs (a probe result counts at 95 %, and the step wants its headroom kept),
+        // but never more than four times what is known to get through.
+        bandwidth.ProbeTargetBps = Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0);
+        bandwidth.ProbeCluster = ++bandwidth.ProbeClusters;
+        bandwidth.ProbeStartedTicks = now;
+        bandwidth.ProbeBytesSent = 0;
+        bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps);
+        SendProbePadding(null, bandwidth, subscriber);
+    }
+
+    private static SubscriberSlot? ProbeSlot(SfuPeer subscriber)
+    {
+        foreach (var slot in subscriber.Slots.Values)
+        {
+            if (slot.RtxSsrc != 0 && RtxPayloadTypeOf(slot) >= 0)
+            {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    private static int RtxPayloadTypeOf(SubscriberSlot slot)
+    {
+        var codecPt = slot.OutPayloadType >= 0 ? slot.OutPayloadType : slot.Media.SendCodecs.Count > 0 ? slot.Media.SendCodecs[0].PayloadType : -1;
+        return codecPt >= 0 && slot.Media.SendRtxPayloadTypes.TryGetValue(codecPt, out var rtx) ? rtx : -1;
+    }
+
+    /// <summary>Tops the probe cluster up to its target rate with padding-only RTX packets (at most 16 at a time).</summary>
+    private void SendProbePadding(SubscriberSlot? slot, SubscriberBandwidth bandwidth, SfuPeer subscriber)
+    {
+        var target = slot is not null && slot.RtxSsrc != 0 ? slot : ProbeSlot(subscriber);
+        if (target is null)
+        {
+            return;
+        }
+        var rtxPt = RtxPayloadTypeOf(target);
+        if (rtxPt < 0)
+        {
+            return;
+        }
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        var elapsed = Math.Max(TimeSpan.TicksPerMillisecond * 20, now - bandwidth.ProbeStartedTicks);
+        var due = (long)(bandwidth.ProbeTargetBps / 8 * elapsed / TimeSpan.TicksPerSecond);
+        var buffer = _scratch.AsSpan();
+        for (var i = 0; i < 16 && bandwidth.ProbeBytesSent < due; i++)
+        {
+            var headerLength = WriteStampedHeader(buffer, (byte)rtxPt, false, target.RtxSequence++, target.Rewriter.TimestampOffset, target.RtxSsrc, bandwidth);
+            // RFC 3550 §5.1: P bit set, the last padding byte counts the padding bytes; an RTX packet without payload.
+            buffer[0] |= 0x20;
+            buffer.Slice(headerLength, PaddingBytes - 1).Clear();
+            buffer[headerLength + PaddingBytes - 1] = PaddingBytes;
+            var length = headerLength + PaddingBytes;
+            if (!subscriber.SendRtp(buffer, length))
+            {
+                return;
+            }
+            bandwidth.PaddingPackets++;
+            bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);
+        }
+    }
+}

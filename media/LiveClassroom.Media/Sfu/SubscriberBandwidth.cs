@@ -1,0 +1,120 @@
+// draft-holmer-rmcat-transport-wide-cc-extensions-01 §2–3: the sender numbers every packet of the transport and
+// remembers when it sent it, so the receiver's feedback (arrival times by transport-wide sequence number) can be
+// matched back; draft-ietf-rmcat-gcc-02 runs on the pairs (Bwe.DownlinkEstimator).
+using System.Diagnostics;
+using LiveClassroom.Media.Bwe;
+
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>
+/// One subscriber's downlink: transport-wide numbering and send history of what the SFU sends it, its estimator, the
+/// probe in progress and what it was last told (layer, paused). Estimate source: none → remb | transport-cc.
+/// Not thread-safe (the room lock guards it); no allocation after construction.
+/// </summary>
+internal sealed class SubscriberBandwidth
+{
+    public const int HistorySize = 8192;
+    private const int Mask = HistorySize - 1;
+    private readonly long[] _sequence = new long[HistorySize];
+    private readonly long[] _sendUs = new long[HistorySize];
+    private readonly int[] _size = new int[HistorySize];
+    private readonly int[] _cluster = new int[HistorySize];
+    private readonly bool[] _reported = new bool[HistorySize];
+    private long _next;
+
+    public SubscriberBandwidth(long initialBps)
+    {
+        Array.Fill(_sequence, -1);
+        Estimator = new DownlinkEstimator(initialBps, MinBps, MaxBps);
+    }
+
+    public const long MinBps = 30_000;
+    public const long MaxBps = 50_000_000;
+
+    /// <summary>The transport-cc extension id answered for this subscriber's video slots (0: not negotiated).</summary>
+    public int TransportCcId { get; set; }
+
+    public DownlinkEstimator Estimator { get; }
+
+    public bool RembSeen { get; set; }
+
+    public string Source => Estimator.HasTransportFeedback ? "transport-cc" : RembSeen ? "remb" : "none";
+
+    public bool HasEstimate => Estimator.HasTransportFeedback || RembSeen;
+
+    /// <summary>The sequence number the next stamped packet gets (low 16 bits go on the wire).</summary>
+    public long NextSequence => _next;
+
+    /// <summary>The probe cluster stamped packets currently belong to (0: none).</summary>
+    public int ProbeCluster { get; set; }
+
+    public long ProbeStartedTicks { get; set; }
+
+    public double ProbeTargetBps { get; set; }
+
+    /// <summary>Bytes sent since the probe started (media and padding); padding tops it up to the target rate.</summary>
+    public long ProbeBytesSent { get; set; }
+
+    public long NextProbeTicks { get; set; }
+
+    /// <summary>While a finished probe's feedback is awaited: until when (ticks); 0 otherwise.</summary>
+    public long SettleUntilTicks { get; set; }
+
+    public TimeSpan ProbeBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Probe clusters started so far (the last one's id).</summary>
+    public int ProbeClusters { get; set; }
+
+    /// <summary>What the next step up (or resuming video) would need, in bits per second; 0 when nothing is wanted.</summary>
+    public double WantedBps { get; set; }
+
+    public bool ReportedPaused { get; set; }
+
+    public string? ReportedLayer { get; set; }
+
+    public bool Reported { get; set; }
+
+    public long PaddingPackets { get; set; }
+
+    public long FeedbackPackets { get; set; }
+
+    public long LastFeedbackTicks { get; set; }
+
+    public static long NowMicroseconds() => (long)(Stopwatch.GetTimestamp() * (1_000_000.0 / Stopwatch.Frequency));
+
+    /// <summary>Records a stamped packet as sent (<paramref name="size"/> bytes on the wire) and advances the numbering.</summary>
+    public void OnSent(long sendUs, int size)
+    {
+        var at = (int)(_next & Mask);
+        _sequence[at] = _next;
+        _sendUs[at] = sendUs;
+        _size[at] = size;
+        _cluster[at] = ProbeCluster;
+        _reported[at] = false;
+        _next++;
+        if (ProbeCluster != 0)
+        {
+            ProbeBytesSent += size;
+        }
+    }
+
+    /// <summary>The send record of a 16-bit transport sequence number from feedback, once per packet (a repeat report is ignored).</summary>
+    public bool TryTake(ushort sequence, out long sendUs, out int size, out int cluster)
+    {
+        var last = _next - 1;
+        var extended = last + (short)(sequence - (ushort)last);
+        var at = (int)(extended & Mask);
+        if (extended < 0 || extended > last || _sequence[at] != extended || _reported[at])
+        {
+            sendUs = 0;
+            size = 0;
+            cluster = 0;
+            return false;
+        }
+        _reported[at] = true;
+        sendUs = _sendUs[at];
+        size = _size[at];
+        cluster = _cluster[at];
+        return true;
+    }
+}

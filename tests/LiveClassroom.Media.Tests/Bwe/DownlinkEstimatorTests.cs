@@ -1,0 +1,104 @@
+using LiveClassroom.Media.Bwe;
+
+namespace LiveClassroom.Media.Tests.Bwe;
+
+/// <summary>The GCC-style estimator (draft-ietf-rmcat-gcc-02 §5–6) on synthetic arrival patterns from a simulated bottleneck.</summary>
+public sealed class DownlinkEstimatorTests
+{
+    private const double Initial = 800_000;
+
+    private static DownlinkEstimator NewEstimator() => new(Initial, 50_000, 20_000_000);
+
+    [Fact]
+    public void Feedback_ConstantRateUnderCapacity_NeverOverusesAndTheEstimateHoldsOrGrows()
+    {
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(5_000_000, 40_000);
+        var overuse = 0;
+        var lowest = double.MaxValue;
+        link.Run(estimator, 600_000, 0, 20_000_000, _ =>
+        {
+            overuse += estimator.Usage == BandwidthUsage.Overusing ? 1 : 0;
+            lowest = Math.Min(lowest, estimator.EstimateBps);
+        });
+
+        Assert.Equal(0, overuse);
+        Assert.True(lowest >= Initial, $"estimate fell to {lowest}");
+        // R_hat ≈ 600 kbps: the estimate grows up to 1.5·R_hat, not beyond.
+        Assert.InRange(estimator.EstimateBps, Initial, (1.5 * 620_000) + 10_000);
+        Assert.InRange(estimator.ReceivedBps, 550_000, 650_000);
+    }
+
+    [Fact]
+    public void Feedback_QueueingDelayGrows_OveruseDetectedAndTheEstimateFallsBelowCapacity()
+    {
+        var estimator = NewEstimator();
+        // 1.2 Mbps into a 700 kbps bottleneck: the queue (and one-way delay) grows steadily.
+        var link = new SimulatedLink(700_000, 40_000);
+        var overused = false;
+        link.Run(estimator, 1_200_000, 0, 6_000_000, _ => overused |= estimator.Usage == BandwidthUsage.Overusing);
+
+        Assert.True(overused, "no over-use was detected");
+        Assert.True(estimator.EstimateBps < 700_000, $"estimate {estimator.EstimateBps} not below the 700 kbps bottleneck");
+    }
+
+    [Fact]
+    public void Feedback_FifteenPercentLoss_TheEstimateDecreases()
+    {
+        var estimator = NewEstimator();
+        // Plenty of capacity, no queueing: only the loss-based controller (§6, p > 10 %) can pull the estimate down.
+        var link = new SimulatedLink(10_000_000, 40_000, index => index % 20 is 3 or 9 or 15);
+        link.Run(estimator, 600_000, 0, 10_000_000);
+
+        Assert.InRange(estimator.LossFraction, 0.12, 0.18);
+        Assert.True(estimator.EstimateBps < Initial * 0.7, $"estimate {estimator.EstimateBps}");
+        Assert.True(estimator.LossBasedBps < estimator.DelayBasedBps);
+    }
+
+    [Fact]
+    public void Feedback_OnePercentLoss_TheEstimateDoesNotDecrease()
+    {
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(10_000_000, 40_000, index => index % 100 == 50);
+        link.Run(estimator, 600_000, 0, 10_000_000);
+
+        Assert.True(estimator.EstimateBps >= Initial, $"estimate {estimator.EstimateBps}");
+    }
+
+    [Fact]
+    public void Probe_PathCarriesMore_TheEstimateJumpsToWhatTheProbeGotThrough_CappedByTheBottleneck()
+    {
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(3_000_000, 40_000);
+        var now = link.Run(estimator, 300_000, 0, 3_000_000);
+        Assert.True(estimator.EstimateBps < 1_000_000);
+
+        // A 250 ms cluster at 5 Mbps: the 3 Mbps bottleneck spreads its arrivals out to 3 Mbps.
+        estimator.StartProbe(1, 5_000_000);
+        const int Size = 1000;
+        var gapUs = (long)(Size * 8 * 1e6 / 5_000_000);
+        for (var t = now; t < now + 250_000; t += gapUs)
+        {
+            link.Send(t, Size, probeCluster: 1);
+        }
+        link.Feedback(estimator, now + 800_000);
+        var probed = estimator.FinishProbe();
+
+        Assert.InRange(probed, 2_700_000, 3_100_000);
+        Assert.InRange(estimator.EstimateBps, 2_500_000, 3_000_000);
+    }
+
+    [Fact]
+    public void Remb_WithoutTransportFeedback_IsTheEstimate_IgnoredOnceFeedbackFlows()
+    {
+        var estimator = NewEstimator();
+        estimator.OnRemb(420_000, 0);
+        Assert.Equal(420_000, estimator.EstimateBps);
+
+        var link = new SimulatedLink(5_000_000, 40_000);
+        link.Run(estimator, 300_000, 0, 1_000_000);
+        var before = estimator.EstimateBps;
+        estimator.OnRemb(100_000, 2000);
+        Assert.Equal(before, estimator.EstimateBps);
+    }
+}

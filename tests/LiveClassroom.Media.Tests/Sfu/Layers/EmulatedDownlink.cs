@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using LiveClassroom.LoadTests;
+using LiveClassroom.Media.Rtcp;
+using LiveClassroom.Media.Rtp;
+
+namespace LiveClassroom.Media.Tests.Sfu.Layers;
+
+/// <summary>
+/// A synthetic subscriber behind an emulated bottleneck, answering like Chrome with transport-wide feedback
+/// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1). Each decrypted packet goes through a FIFO drained at
+/// <see cref="CapacityBps"/>: its reported arrival time is when it would leave that queue; a packet that would wait
+/// more than 300 ms is dropped (reported not received). Runs on the peer's receive thread; no sleeps.
+/// </summary>
+internal sealed class EmulatedDownlink
+{
+    public const int TransportCcId = 3;
+    private static readonly long MaxQueueUs = 300_000;
+    private readonly SyntheticPeer _peer;
+    private readonly TransportCcFeedbackBuilder _builder = new();
+    private readonly byte[] _rtcp = new byte[1600];
+    private long _queueFreeUs;
+    private long _lastFeedbackUs;
+    private bool _started;
+    private byte _feedbackCount;
+    private int _lastAdded = -1;
+    private long _videoByLayer0;
+    private long _videoByLayer1;
+    private long _videoByLayer2;
+    private long _audio;
+    private long _padding;
+
+    public EmulatedDownlink(SyntheticPeer peer)
+    {
+        _peer = peer;
+        peer.OnPlainRtp = OnPacket;
+    }
+
+    public double CapacityBps { get; set; } = 10_000_000;
+
+    public long Audio => Interlocked.Read(ref _audio);
+
+    public long Padding => Interlocked.Read(ref _padding);
+
+    public long Video(int layer) => layer switch
+    {
+        0 => Interlocked.Read(ref _videoByLayer0),
+        1 => Interlocked.Read(ref _videoByLayer1),
+        _ => Interlocked.Read(ref _videoByLayer2),
+    };
+
+    public long VideoTotal => Video(0) + Video(1) + Video(2);
+
+    private static long NowUs() => (long)(Stopwatch.GetTimestamp() * (1_000_000.0 / Stopwatch.Frequency));
+
+    private void OnPacket(ReadOnlySpan<byte> packet)
+    {
+        if (RtpHeader.TryParse(packet, out var header) != RtpParseError.None)
+        {
+            return;
+        }
+        var now = NowUs();
+        var pt = header.PayloadType;
+        var wireBytes = packet.Length + 44;
+        var start = Math.Max(now, _queueFreeUs);
+        var leaves = start + (long)(wireBytes * 8 * 1e6 / CapacityBps);
+        var dropped = leaves - now > MaxQueueUs;
+        if (!dropped)
+        {
+            _queueFreeUs = leaves;
+            Count(pt, packet, header);
+        }
+        if (!RtpExtensions.TryGetTransportSequenceNumber(packet, header, TransportCcId, out var transportSeq))
+        {
+            // Like Chrome's periodic feedback: what arrived so far is reported even when the stamped packets pause.
+            if (_started && now - _lastFeedbackUs >= 50_000)
+            {
+                Flush(now);
+            }
+            return;
+        }
+        if (!_started)
+        {
+            _builder.Reset(transportSeq, _feedbackCount++);
+            _started = true;
+            _lastFeedbackUs = now;
+        }
+        if (!dropped && !_builder.TryAddReceived(transportSeq, leaves))
+        {
+            Flush(now);
+            _builder.Reset(transportSeq, _feedbackCount++);
+            _builder.TryAddReceived(transportSeq, leaves);
+        }
+        if (!dropped)
+        {
+            _lastAdded = transportSeq;
+        }
+        if (now - _lastFeedbackUs >= 50_000)
+        {
+            Flush(now);
+        }
+    }
+
+    private void Count(int pt, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        if (pt == 111)
+        {
+            Interlocked.Increment(ref _audio);
+        }
+        else if (header.PayloadLength == 0)
+        {
+            Interlocked.Increment(ref _padding);
+        }
+        else if (pt == 96 && header.PayloadLength > 5)
+        {
+            var layer = packet[header.PayloadOffset + 5];
+            Interlocked.Increment(ref layer == 0 ? ref _videoByLayer0 : ref layer == 1 ? ref _videoByLayer1 : ref _videoByLayer2);
+        }
+    }
+
+    private void Flush(long now)
+    {
+        _lastFeedbackUs = now;
+        if (_builder.IsEmpty || _lastAdded < 0)
+        {
+            return;
+        }
+        var length = _builder.Write(_rtcp, 0x6600_0001, 0);
+        if (length > 0)
+        {
+            _peer.SendRtcp(_rtcp, length);
+        }
+        _builder.Reset((ushort)(_lastAdded + 1), _feedbackCount++);
+    }
+}
