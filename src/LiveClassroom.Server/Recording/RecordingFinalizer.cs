@@ -42,7 +42,7 @@ public sealed partial class RecordingFinalizer(
             // worker (retried with back-off) gets the job, instead of concluding that nothing was recorded.
             throw new InvalidOperationException($"the segments of recording {recordingId} are on node {row.NodeId}, not here");
         }
-        var parts = await WithoutPicturelessPartsAsync(recordingId, await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct), ct);
+        var (parts, audioOnly) = await PartsWithOneLayoutAsync(recordingId, await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct), ct);
         if (parts.Count == 0)
         {
             await store.MarkNothingRecordedAsync(recordingId);
@@ -55,7 +55,7 @@ public sealed partial class RecordingFinalizer(
         await progress(20);
 
         var mp4 = Path.Combine(dir, RecordingPaths.Mp4);
-        await RemuxAsync(dir, parts, mp4, ct);
+        await RemuxAsync(dir, parts, mp4, audioOnly, ct);
         await progress(70);
 
         var duration = await SegmentCatalog.ProbeDurationAsync(options.FfprobePath, mp4, ct);
@@ -81,7 +81,7 @@ public sealed partial class RecordingFinalizer(
         LogFinalized(logger, recordingId, duration, parts.Count);
     }
 
-    private async Task RemuxAsync(string dir, IReadOnlyList<SegmentCatalog.Part> parts, string mp4, CancellationToken ct)
+    private async Task RemuxAsync(string dir, IReadOnlyList<SegmentCatalog.Part> parts, string mp4, bool audioOnly, CancellationToken ct)
     {
         // Within a part the segments are one continuous MPEG-TS stream, so the concat protocol joins them byte-wise
         // (no per-file probing: fast for 45 minutes of segments); the concat demuxer then joins parts, re-basing timestamps.
@@ -97,7 +97,8 @@ public sealed partial class RecordingFinalizer(
         [
             "-hide_banner", "-nostats", "-loglevel", "error", "-y",
             "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,concat", "-i", listPath,
-            "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
+            .. (audioOnly ? (string[])["-map", "0:a?"] : ["-map", "0:v?", "-map", "0:a?"]),
+            "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
         ], RemuxTimeout, ct);
         File.Delete(listPath);
         if (!r.Ok)
@@ -111,34 +112,50 @@ public sealed partial class RecordingFinalizer(
 
     /// <summary>
     /// Drops parts whose video stream never got a picture (width 0: no keyframe reached ffmpeg before the part ended,
-    /// e.g. a short part cut by a publisher's reload) when other parts have one: the concat demuxer takes its stream
-    /// layout from the first part, and the MP4 muxer refuses a video stream without dimensions.
+    /// e.g. a short part cut by a publisher's reload) and parts without a video stream (a part started while only the
+    /// returning microphone was back) when other parts have a picture: the concat demuxer takes its stream layout from
+    /// the first part, and the MP4 muxer refuses a video stream without dimensions. When no part has a picture the
+    /// recording is kept as sound only (<c>AudioOnly</c>) instead of failing every finalize attempt.
     /// </summary>
-    private async Task<IReadOnlyList<SegmentCatalog.Part>> WithoutPicturelessPartsAsync(Guid recordingId, IReadOnlyList<SegmentCatalog.Part> parts, CancellationToken ct)
+    private async Task<(IReadOnlyList<SegmentCatalog.Part> Parts, bool AudioOnly)> PartsWithOneLayoutAsync(
+        Guid recordingId, IReadOnlyList<SegmentCatalog.Part> parts, CancellationToken ct)
     {
-        var pictureless = new List<SegmentCatalog.Part>();
+        var left = new List<SegmentCatalog.Part>();
         var withPicture = 0;
+        var pictureless = 0;
         foreach (var part in parts)
         {
             var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
-                ["-v", "error", "-select_streams", "v", "-show_entries", "stream=width", "-of", "csv=p=0", part.Segments[0].FullPath],
+                ["-v", "error", "-show_entries", "stream=codec_type,width", "-of", "csv=p=0", part.Segments[0].FullPath],
                 TimeSpan.FromSeconds(60), ct);
-            var width = r.Ok && int.TryParse(r.StdOut.Trim().Split('\n')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : -1;
-            if (width == 0)
+            if (!r.Ok)
             {
-                pictureless.Add(part);
+                continue;
             }
-            else if (width > 0)
+            var video = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault(l => l.StartsWith("video", StringComparison.Ordinal));
+            var width = video is null ? -1
+                : int.TryParse(video.Split(',').ElementAtOrDefault(1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 0;
+            if (width > 0)
             {
                 withPicture++;
             }
+            else
+            {
+                pictureless += width == 0 ? 1 : 0;
+                left.Add(part);
+            }
         }
-        if (pictureless.Count == 0 || withPicture == 0)
+        if (withPicture == 0)
         {
-            return parts;
+            return (parts, pictureless > 0);
         }
-        LogPicturelessParts(logger, recordingId, string.Join(",", pictureless.Select(p => p.Name)));
-        return [.. parts.Where(p => !pictureless.Contains(p))];
+        if (left.Count == 0)
+        {
+            return (parts, false);
+        }
+        LogPicturelessParts(logger, recordingId, string.Join(",", left.Select(p => p.Name)));
+        return ([.. parts.Where(p => !left.Contains(p))], false);
     }
 
     private async Task<bool> HasVideoAsync(string file, CancellationToken ct)
@@ -175,7 +192,7 @@ public sealed partial class RecordingFinalizer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} finalized: {Duration:0.0} s from {Parts} part(s)")]
     private static partial void LogFinalized(ILogger logger, Guid recordingId, double duration, int parts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: parts {Parts} never got a picture and are left out of the MP4")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: parts {Parts} have no picture and are left out of the MP4")]
     private static partial void LogPicturelessParts(ILogger logger, Guid recordingId, string parts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} has no media to finalize")]
