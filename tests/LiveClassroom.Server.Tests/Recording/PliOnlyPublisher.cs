@@ -8,7 +8,8 @@ namespace LiveClassroom.Server.Tests.Recording;
 /// A browser publisher as a recorder meets it when a page comes back: a captured <see cref="RtpReplay"/> stream sent
 /// under its own SSRCs, sequence numbers and timestamps (a new connection restarts them, RFC 3550 §8.2), whose encoder
 /// sends a keyframe only when asked — the recorder's <see cref="Recorder.KeyframeNeeded"/> plays the PLI (RFC 4585
-/// §6.3.1) — and whose first requests are lost on the way. Every keyframe nobody asked for is held back whole. Its camera
+/// §6.3.1) — and whose first requests are lost on the way. Every keyframe nobody asked for is held back whole (the frames
+/// after it still go out and decode with errors, which the recorder's stream copy does not mind). Its camera
 /// may start a moment after its microphone, and it may declare its tracks at their first packet, as the SFU tap does.
 /// </summary>
 internal sealed class PliOnlyPublisher(Recorder recorder, RtpReplay replay, int generation)
