@@ -52,7 +52,8 @@ public sealed partial class Recorder
 
         // Packets sent before ffmpeg binds its ports would be lost: they wait in the part until it has (PartBound),
         // while the loop goes on. The publisher is asked for a keyframe now, so it is on its way meanwhile.
-        _ = WaitBoundAsync(part);
+        part.Binding = WaitBoundAsync(part);
+        _ = AnnounceBoundAsync(part);
         var now = Environment.TickCount64;
         foreach (var t in tracks)
         {
@@ -97,6 +98,16 @@ public sealed partial class Recorder
     /// <summary>Ends the running part and waits until every part's ffmpeg has closed its last segment.</summary>
     private async Task StopPartsAsync()
     {
+        if (_current is { Bound: false } starting)
+        {
+            // A part still starting (a slow machine) gets what waited for it before it stops: the class's last
+            // seconds belong in it, and ffmpeg stopped before it has read anything writes nothing at all.
+            await starting.Binding;
+            if (_current == starting)
+            {
+                OnPartBound(starting);
+            }
+        }
         RetireCurrentPart();
         Task[] stopping;
         lock (_retiring)
@@ -118,8 +129,8 @@ public sealed partial class Recorder
         }
     }
 
-    /// <summary>Polls (bounded) until ffmpeg has bound every port of the part, then lets the loop feed it.</summary>
-    private async Task WaitBoundAsync(RecordingPart part)
+    /// <summary>Polls (bounded) until ffmpeg has bound every port of the part (or exited); then the loop may feed it (PartBound).</summary>
+    private static async Task WaitBoundAsync(RecordingPart part)
     {
         var deadline = Environment.TickCount64 + (long)BindDeadline.TotalMilliseconds;
         while (!part.Process.Exited.IsCompleted && Environment.TickCount64 < deadline)
@@ -131,6 +142,11 @@ public sealed partial class Recorder
             }
             await Task.WhenAny(part.Process.Exited, Task.Delay(20));
         }
+    }
+
+    private async Task AnnounceBoundAsync(RecordingPart part)
+    {
+        await part.Binding;
         try
         {
             await _queue.Writer.WriteAsync(RecorderItem.Control(RecorderItemKind.PartBound, part));

@@ -21,6 +21,9 @@ public sealed class RecordingPart(int number, string directory, IReadOnlyList<Pa
 
     public List<RecorderItem> Unbound { get; } = [];
 
+    /// <summary>Completes when ffmpeg has bound the part's ports, exited, or the bind deadline passed.</summary>
+    public Task Binding { get; set; } = Task.CompletedTask;
+
     /// <summary>Until open, packets wait here so every track starts together (ffmpeg times each stream from its first packet).</summary>
     public bool GateOpen { get; set; }
 
