@@ -35,9 +35,10 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TeacherReload_MidClass_EveryProjectorDecodesAgain()
+    public async Task TeacherReload_MidClass_EveryProjectorDecodesAgainAndRecordingMissesOnlyTheGap()
     {
         await using var c = await LiveClassAsync(projectors: 2);
+        await c.RecordingRunsAsync(fx);
         var gap = Stopwatch.StartNew();
 
         await c.Console.ReloadAsync();
@@ -52,6 +53,8 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             var back = await ClassMedia.WaitFramesAsync(c.Projectors[i].Page, "main", baselines[i] + 3, MediaDeadline);
             output.WriteLine(Figure($"teacher reload: projector {i + 1} decoding the teacher again {(gap.Elapsed - loaded).TotalSeconds:0.00} s after the console loaded (target ≤ 3 s; waited {back.TotalSeconds:0.00} s here)"));
         }
+        // An upper bound of what the recording may miss: from the reload until the projectors decode the teacher again.
+        var reloadGap = gap.Elapsed.TotalSeconds;
         foreach (var p in c.Projectors)
         {
             await ClassMedia.WaitFramesAsync(p.Page, "main", 0, MediaDeadline);
@@ -59,8 +62,9 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             await Expect(p.Page.GetByTestId("teacher-stalled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         }
         await Expect(c.Console.GetByTestId("class-state")).ToHaveTextAsync("上课中");
+        await c.ClassGoesOnAsync();
 
-        await c.EndAsync();
+        await c.AssertRecordingMissesAtMostAsync(fx, output, reloadGap, "teacher reload");
         foreach (var p in c.Projectors)
         {
             p.AssertNoConsoleErrors();
@@ -68,9 +72,10 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SecondTab_SameTeacherAccount_TakesTheMediaOverAndTheFirstTabStaysStopped()
+    public async Task SecondTab_SameTeacherAccount_TakesTheMediaOverAndTheFirstTabStaysStoppedAndRecordingGoesOn()
     {
         await using var c = await LiveClassAsync(projectors: 1);
+        await c.RecordingRunsAsync(fx);
         var projector = c.Projectors[0].Page;
         var firstTab = c.Console;
         var secondTab = await c.Teacher.Context.NewPageAsync();
@@ -83,6 +88,8 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
         // The projector now decodes the second tab's camera: frames keep coming after the takeover.
         var atTakeover = await ClassMedia.FramesAsync(projector, "main");
         await ClassMedia.WaitFramesAsync(projector, "main", atTakeover + 3, MediaDeadline);
+        // Upper bound of the handover's gap: from opening the second tab until the projector decodes its camera.
+        var takeoverGap = clock.Elapsed.TotalSeconds;
         output.WriteLine(Figure($"second tab: projector decoding the teacher again {(clock.Elapsed - loaded).TotalSeconds:0.00} s after the second tab loaded"));
         await c.Teacher.ScreenshotAsync("console-media-taken-over");
 
@@ -98,13 +105,17 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
         await ClassMedia.WaitFramesAsync(projector, "main", later + 10, MediaDeadline);
 
         // The user takes it back in the first tab: the second tab is told in turn.
+        var takeBack = Stopwatch.StartNew();
         await firstTab.GetByTestId("media-take-back").ClickAsync();
         await Expect(secondTab.GetByTestId("media-taken-over")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(firstTab.GetByTestId("media-taken-over")).ToHaveCountAsync(0);
         var afterTakeBack = await ClassMedia.FramesAsync(projector, "main");
         await ClassMedia.WaitFramesAsync(projector, "main", afterTakeBack + 10, MediaDeadline);
+        var takeBackGap = takeBack.Elapsed.TotalSeconds;
         await ClassMedia.WaitFramesAsync(projector, "main", afterTakeBack + 60, MediaDeadline);
-        await c.EndAsync();
+        await c.ClassGoesOnAsync();
+
+        await c.AssertRecordingMissesAtMostAsync(fx, output, takeoverGap + takeBackGap, "second tab and take-back");
         await secondTab.CloseAsync();
     }
 
@@ -171,14 +182,7 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
 
         public Stopwatch SinceFirstMedia { get; } = new();
 
-        /// <summary>Seconds of the class the recorder had before the disruption (from its first part's start), 0 if none.</summary>
-        public double RecordedBeforeDisruption { get; private set; }
-
-        /// <summary>
-        /// Waits until the recorder runs a part and the class goes on five more seconds, so the disruption happens
-        /// mid-recording; remembers how much of the class the recorder holds at that point (its part started late on
-        /// a loaded machine, but replays what it buffered meanwhile, so that is counted from the first media).
-        /// </summary>
+        /// <summary>Waits until the recorder runs a part and the class goes on a while more, so the disruption happens mid-recording.</summary>
         public async Task RecordingRunsAsync(EndToEndFixture fx)
         {
             var clock = Stopwatch.StartNew();
@@ -190,14 +194,11 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
                 }
                 await Task.Delay(250);
             }
-            var partStarted = clock.Elapsed.TotalSeconds;
             var frames = await ClassMedia.FramesAsync(Projectors[0].Page, "main");
             await ClassMedia.WaitFramesAsync(Projectors[0].Page, "main", frames + 100, TimeSpan.FromSeconds(60));
-            // Only what came after the part started is sure to be in it (a keyframe is needed first).
-            RecordedBeforeDisruption = Math.Max(0, clock.Elapsed.TotalSeconds - partStarted - 2.0);
         }
 
-        /// <summary>Ends the class from the console and waits until it says so.</summary>
+        /// <summary>Ends the class from the console and waits until it says so (the recording is not checked).</summary>
         public async Task EndAsync()
         {
             await Console.GetByTestId("end-class").ClickAsync();
@@ -205,16 +206,36 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             await Expect(Console.GetByTestId("console-ended")).ToHaveTextAsync("本节课已结束。");
         }
 
-        /// <summary>Ends the class from the console; returns the finished recording's duration, the class's and the part count.</summary>
-        public async Task<(double Recorded, double ClassSeconds, int Parts)> EndAndFinishAsync(EndToEndFixture fx, ITestOutputHelper output)
+        /// <summary>Lets the class run on for a while after a disruption, so the recording's part after it is substantial.</summary>
+        public async Task ClassGoesOnAsync()
+        {
+            var frames = await ClassMedia.FramesAsync(Projectors[0].Page, "main");
+            await ClassMedia.WaitFramesAsync(Projectors[0].Page, "main", frames + 150, TimeSpan.FromSeconds(90));
+        }
+
+        /// <summary>
+        /// Ends the class and checks its recording: one finalized recording (its parts joined into one MP4) with a
+        /// picture, as long as the class minus at most <paramref name="gap"/> seconds (what the disruptions took, as the
+        /// projectors saw it). Prints the figures.
+        /// </summary>
+        public async Task AssertRecordingMissesAtMostAsync(EndToEndFixture fx, ITestOutputHelper output, double gap, string what)
         {
             await Console.GetByTestId("end-class").ClickAsync();
             await Console.GetByTestId("end-class-confirm").ClickAsync();
             var classSeconds = SinceFirstMedia.Elapsed.TotalSeconds;
             await Expect(Console.GetByTestId("console-ended")).ToHaveTextAsync("本节课已结束。");
             var (recorded, parts) = await ClassMedia.FinishedRecordingAsync(fx.Api, RecordingId, Token);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"class {classSeconds:0.00} s (teacher's first camera packets → end clicked), recording {recorded:0.00} s, {parts} part(s)"));
-            return (recorded, classSeconds, parts);
+            var (mp4Seconds, streams) = await MediaProbe.ProbeAsync(Path.Combine(ServerProcess.RecordingsRoot, RecordingId.ToString("N"), "video.mp4"));
+            output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
+                $"{what}: class {classSeconds:0.00} s (teacher's first camera packets → end clicked), measured gap ≤ {gap:0.00} s, " +
+                $"recording {recorded:0.00} s (MP4 {mp4Seconds:0.00} s, {string.Join(",", streams)}) from {parts} part(s); " +
+                $"class minus recording {classSeconds - recorded:0.00} s")));
+            Assert.Contains("video", streams);
+            Assert.Contains("audio", streams);
+            Assert.True(parts >= 2, $"{parts} part(s): the recording did not go on in a new part after the page came back");
+            // Before #14 was fixed the recording lost everything after the disruption (83 s of a 133 s class), or the
+            // part after it had no picture and was left out.
+            Assert.InRange(recorded, classSeconds - gap - 2.0, classSeconds + 1.0);
         }
 
         public async ValueTask DisposeAsync()

@@ -21,6 +21,9 @@ public interface IRecordingInput
     /// <summary>A classroom event worth a chapter mark; its offset is taken now on the recording's timeline.</summary>
     void AddChapter(ChapterType type, string? labelZh = null, string? labelEn = null);
 
-    /// <summary>Raised (on the recorder's loop) with a track id when the recorder needs a keyframe on that video track.</summary>
+    /// <summary>
+    /// Raised with a track id when the recorder needs a keyframe on that video track: on the caller's thread of
+    /// <see cref="OnRtp"/> when a new stream appears, otherwise on the recorder's loop. Handlers must only queue.
+    /// </summary>
     event Action<string>? KeyframeNeeded;
 }

@@ -61,6 +61,10 @@ public sealed partial class Recorder
                     _current.Process.Kill();
                 }
             }
+            if (_abandoned)
+            {
+                KillRetiring();
+            }
             _socket.Dispose();
         }
     }
@@ -78,7 +82,12 @@ public sealed partial class Recorder
                 {
                     removed.Active = false;
                     removed.Removed = true;
-                    MarkDirty();
+                    MarkDirty(item.Arrival);
+                    if (_current is { } part && part.Tracks.All(t => t.Track.Removed))
+                    {
+                        // Nothing of this part is left to come: its ffmpeg may finish now, not after its listen timeout.
+                        RetireCurrentPart();
+                    }
                 }
                 return true;
             case RecorderItemKind.Pause:
@@ -86,8 +95,9 @@ public sealed partial class Recorder
                 {
                     _state = RecorderState.Paused;
                     _activeTime.Stop();
-                    await StopPartAsync();
+                    await StopPartsAsync();
                     DropSettling();
+                    _awaitingReturn = null;
                     await _store.SetPausedAsync(RecordingId, true, PausedSeconds());
                 }
                 Done(item);
@@ -96,7 +106,7 @@ public sealed partial class Recorder
                 if (_state == RecorderState.Paused)
                 {
                     _activeTime.Start();
-                    MarkDirty();
+                    MarkDirty(Environment.TickCount64);
                     _state = RecorderState.Recording;
                     await _store.SetPausedAsync(RecordingId, false, PausedSeconds());
                 }
@@ -107,7 +117,7 @@ public sealed partial class Recorder
                 {
                     _state = RecorderState.Stopped;
                     _activeTime.Stop();
-                    await StopPartAsync();
+                    await StopPartsAsync();
                     DropSettling();
                     await FlushChaptersAsync();
                     await _store.EndAsync(RecordingId, PausedSeconds());
@@ -118,108 +128,12 @@ public sealed partial class Recorder
                 return false;
             case RecorderItemKind.PartExited:
                 return await OnPartExitedAsync((RecordingPart)item.Arg!);
+            case RecorderItemKind.PartBound:
+                OnPartBound((RecordingPart)item.Arg!);
+                return true;
             default:
                 return true;
         }
-    }
-
-    private async Task OnPacketAsync(RecorderItem item)
-    {
-        var track = item.Track!;
-        if (_state != RecorderState.Recording || track.Removed)
-        {
-            Release(item);
-            return;
-        }
-        track.Packets++;
-        if (!track.Active)
-        {
-            track.Active = true;
-            MarkDirty();
-        }
-        var ssrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(item.Buffer.AsSpan(8, 4));
-        if (track.Ssrc != ssrc)
-        {
-            if (track.Ssrc != 0)
-            {
-                // The publisher came back on a new connection (page reload): its stream restarts with a new SSRC,
-                // sequence and timestamp base (RFC 3550 §8.2). ffmpeg's RTP input would drop or mistime it, so the
-                // part ends here and the next one starts from the new stream's first keyframe: the recording goes on,
-                // cut only by the reload's gap.
-                LogSourceChanged(_logger, RecordingId, track.Id);
-                MarkDirty();
-            }
-            track.Ssrc = ssrc;
-        }
-        if (_dirty || _current is null)
-        {
-            if (_current is not null)
-            {
-                await StopPartAsync();
-            }
-            if (_settling.Count >= 10_000)
-            {
-                Release(_settling[0]);
-                _settling.RemoveAt(0);
-            }
-            _settling.Add(item);
-            if (Environment.TickCount64 < _settleUntil)
-            {
-                return;
-            }
-            _dirty = false;
-            var part = await StartPartAsync();
-            if (part is null)
-            {
-                return;
-            }
-            foreach (var pending in _settling)
-            {
-                Forward(part, pending);
-            }
-            _settling.Clear();
-            return;
-        }
-        Forward(_current, item);
-    }
-
-    private void Forward(RecordingPart part, RecorderItem item)
-    {
-        var pt = part.Find(item.Track!);
-        if (pt is null)
-        {
-            Release(item);
-            return;
-        }
-        if (!pt.Ready)
-        {
-            if (pt.Track.Kind == MediaKind.Video && !RtpInspector.StartsKeyframe(pt.Track.Codec, item.Buffer.AsSpan(0, item.Length)))
-            {
-                pt.Track.Dropped++;
-                Release(item);
-                return;
-            }
-            pt.Ready = true;
-        }
-        if (!part.GateOpen)
-        {
-            part.Pending.Add(item);
-            if (part.AllReady || Environment.TickCount64 - part.StartedAtTicks > _options.GateMilliseconds)
-            {
-                part.GateOpen = true;
-                if (!part.AllReady)
-                {
-                    LogGateTimeout(_logger, RecordingId, part.Number);
-                }
-                foreach (var p in part.Pending)
-                {
-                    Send(part, p);
-                }
-                part.Pending.Clear();
-            }
-            return;
-        }
-        Send(part, item);
     }
 
     private void Send(RecordingPart part, RecorderItem item)
@@ -286,7 +200,7 @@ public sealed partial class Recorder
     {
         _state = RecorderState.Failed;
         _activeTime.Stop();
-        await StopPartAsync();
+        await StopPartsAsync();
         DropSettling();
         await FlushChaptersAsync();
         await _store.FailAsync(RecordingId, reason, PausedSeconds());
@@ -295,13 +209,11 @@ public sealed partial class Recorder
         await _onEnded(RecordingId);
     }
 
-    private void MarkDirty()
+    /// <summary>The tracks changed at <paramref name="arrival"/>: the next part starts once they have settled.</summary>
+    private void MarkDirty(long arrival)
     {
-        if (!_dirty)
-        {
-            _dirty = true;
-        }
-        _settleUntil = Environment.TickCount64 + _options.SettleMilliseconds;
+        _dirty = true;
+        _settleUntil = Math.Max(_settleUntil, arrival + _options.SettleMilliseconds);
     }
 
     private void DropSettling()
@@ -367,14 +279,8 @@ public sealed partial class Recorder
         // ENOSPC is 28 on Linux; .NET puts errno in the low bits of HResult for unix I/O errors.
         (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId}: track {TrackId} restarted with a new SSRC; starting a new part")]
-    private static partial void LogSourceChanged(ILogger logger, Guid recordingId, string trackId);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Recorder {RecordingId} loop failed")]
     private static partial void LogLoopError(ILogger logger, Guid recordingId, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} part {Part}: not every track produced a start packet in time; starting without waiting")]
-    private static partial void LogGateTimeout(ILogger logger, Guid recordingId, int part);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} part {Part}: ffmpeg died with exit code {Code}")]
     private static partial void LogPartDied(ILogger logger, Guid recordingId, int part, int code);

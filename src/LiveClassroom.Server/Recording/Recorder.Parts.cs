@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 
 namespace LiveClassroom.Server.Recording;
 
@@ -6,6 +7,9 @@ public sealed partial class Recorder
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BindDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>Parts whose ffmpeg is being stopped in the background; locked (an abandon kills them from another thread).</summary>
+    private readonly List<(RecordingPart Part, Task Stopped)> _retiring = [];
 
     /// <summary>Starts ffmpeg for the active tracks; null when there is nothing to record or the recording failed.</summary>
     private async Task<RecordingPart?> StartPartAsync()
@@ -41,34 +45,33 @@ public sealed partial class Recorder
         var part = new RecordingPart(number, directory, tracks, process);
         _partCount++;
         _current = part;
+        _lastPart = part;
         _ = process.Exited.ContinueWith(
             _ => _queue.Writer.TryWrite(RecorderItem.Control(RecorderItemKind.PartExited, part)),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        // Packets sent before ffmpeg binds its ports would be lost: wait (bounded) until it has.
-        var deadline = Environment.TickCount64 + (long)BindDeadline.TotalMilliseconds;
-        while (!process.Exited.IsCompleted && Environment.TickCount64 < deadline)
-        {
-            var bound = PortAllocator.BoundUdpPorts();
-            if (tracks.All(t => bound.Contains(t.Port)))
-            {
-                break;
-            }
-            await Task.WhenAny(process.Exited, Task.Delay(20));
-        }
-        await _store.SetPartAsync(RecordingId, _partCount, process.Id, tracks.Any(t => t.Track.Kind == MediaKind.Video));
-        LogPartStarted(_logger, RecordingId, number, tracks.Count, process.Id);
+        // Packets sent before ffmpeg binds its ports would be lost: they wait in the part until it has (PartBound),
+        // while the loop goes on. The publisher is asked for a keyframe now, so it is on its way meanwhile.
+        part.Binding = WaitBoundAsync(part);
+        _ = AnnounceBoundAsync(part);
+        var now = Environment.TickCount64;
         foreach (var t in tracks)
         {
             if (t.Track.Kind == MediaKind.Video)
             {
-                KeyframeNeeded?.Invoke(t.Track.Id);
+                AskKeyframe(t.Track, now);
             }
         }
+        await _store.SetPartAsync(RecordingId, _partCount, process.Id, tracks.Any(t => t.Track.Kind == MediaKind.Video));
+        LogPartStarted(_logger, RecordingId, number, tracks.Count, process.Id);
         return part;
     }
 
-    private async Task StopPartAsync()
+    /// <summary>
+    /// Ends the running part without waiting: the packets still at its gate go out first (the part holds everything it
+    /// was given), then its ffmpeg is stopped in the background, so the loop goes on feeding the next part meanwhile.
+    /// </summary>
+    private void RetireCurrentPart()
     {
         var part = _current;
         if (part is null)
@@ -76,12 +79,86 @@ public sealed partial class Recorder
             return;
         }
         _current = null;
-        // Whatever still waits at the gate goes out first, so the part holds everything it was given.
         foreach (var p in part.Pending)
         {
             Send(part, p);
         }
         part.Pending.Clear();
+        // What waited for ffmpeg to bind goes to the next part instead, ahead of what arrived since.
+        _settling.InsertRange(0, part.Unbound);
+        part.Unbound.Clear();
+        var stopped = Task.Run(() => StopProcessAsync(part));
+        lock (_retiring)
+        {
+            _retiring.RemoveAll(r => r.Stopped.IsCompleted);
+            _retiring.Add((part, stopped));
+        }
+    }
+
+    /// <summary>Ends the running part and waits until every part's ffmpeg has closed its last segment.</summary>
+    private async Task StopPartsAsync()
+    {
+        if (_current is { Bound: false } starting)
+        {
+            // A part still starting (a slow machine) gets what waited for it before it stops: the class's last
+            // seconds belong in it, and ffmpeg stopped before it has read anything writes nothing at all.
+            await starting.Binding;
+            if (_current == starting)
+            {
+                OnPartBound(starting);
+            }
+        }
+        RetireCurrentPart();
+        Task[] stopping;
+        lock (_retiring)
+        {
+            stopping = [.. _retiring.Select(r => r.Stopped)];
+            _retiring.Clear();
+        }
+        await Task.WhenAll(stopping);
+    }
+
+    private void KillRetiring()
+    {
+        lock (_retiring)
+        {
+            foreach (var (part, _) in _retiring)
+            {
+                part.Process.Kill();
+            }
+        }
+    }
+
+    /// <summary>Polls (bounded) until ffmpeg has bound every port of the part (or exited); then the loop may feed it (PartBound).</summary>
+    private static async Task WaitBoundAsync(RecordingPart part)
+    {
+        var deadline = Environment.TickCount64 + (long)BindDeadline.TotalMilliseconds;
+        while (!part.Process.Exited.IsCompleted && Environment.TickCount64 < deadline)
+        {
+            var bound = PortAllocator.BoundUdpPorts();
+            if (part.Tracks.All(t => bound.Contains(t.Port)))
+            {
+                break;
+            }
+            await Task.WhenAny(part.Process.Exited, Task.Delay(20));
+        }
+    }
+
+    private async Task AnnounceBoundAsync(RecordingPart part)
+    {
+        await part.Binding;
+        try
+        {
+            await _queue.Writer.WriteAsync(RecorderItem.Control(RecorderItemKind.PartBound, part));
+        }
+        catch (ChannelClosedException)
+        {
+            // The recorder has ended.
+        }
+    }
+
+    private async Task StopProcessAsync(RecordingPart part)
+    {
         var code = await part.Process.StopAsync(StopGrace);
         LogPartStopped(_logger, RecordingId, part.Number, code);
         part.Process.Dispose();

@@ -11,7 +11,8 @@ namespace LiveClassroom.Server.Recording;
 /// Packets and control steps go through one queue, handled by one loop, so ordering is kept and no lock is
 /// needed on the hot path. The loop runs ffmpeg "parts": a part starts once the set of active tracks has
 /// settled and ends on pause, on a change of tracks, on stop, or when ffmpeg dies (then a new part starts,
-/// up to a restart budget). Paused time is cut out: no part runs while paused.
+/// up to a restart budget). Paused time is cut out: no part runs while paused. Switching parts never blocks the
+/// loop: a new ffmpeg binds its ports and the old one closes its last segment in the background.
 /// </summary>
 public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
 {
@@ -81,7 +82,7 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
     {
         if (_tracks.TryRemove(trackId, out var track))
         {
-            _queue.Writer.TryWrite(new RecorderItem(RecorderItemKind.RemoveTrack, track, null, 0, null));
+            _queue.Writer.TryWrite(new RecorderItem(RecorderItemKind.RemoveTrack, track, null, 0, null, Environment.TickCount64));
         }
     }
 
@@ -92,9 +93,20 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
         {
             return;
         }
+        var ssrc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rtpPacket[8..]);
+        if (track.SeenSsrc != ssrc)
+        {
+            // A new stream (the first, or a publisher back on a new connection): ask for its keyframe now, not when the
+            // loop gets to this packet, which may be seconds later while a part starts on a busy machine.
+            track.SeenSsrc = ssrc;
+            if (track.Kind == MediaKind.Video)
+            {
+                KeyframeNeeded?.Invoke(trackId);
+            }
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(rtpPacket.Length);
         rtpPacket.CopyTo(buffer);
-        if (!_queue.Writer.TryWrite(new RecorderItem(RecorderItemKind.Packet, track, buffer, rtpPacket.Length, null)))
+        if (!_queue.Writer.TryWrite(new RecorderItem(RecorderItemKind.Packet, track, buffer, rtpPacket.Length, null, Environment.TickCount64)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             Interlocked.Increment(ref _droppedFull);
@@ -136,6 +148,7 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
         _abandoned = true;
         _queue.Writer.TryComplete();
         _current?.Process.Kill();
+        KillRetiring();
         await _loop;
     }
 

@@ -16,8 +16,14 @@ public sealed class RecorderTrack(string id, MediaKind kind, RtpCodecInfo codec,
 
     public bool Removed { get; set; }
 
-    /// <summary>The SSRC of the packets the running part was given (0 before the first); set on the recorder loop.</summary>
+    /// <summary>The SSRC of the latest packet the loop took (0 before the first); set on the recorder loop.</summary>
     public uint Ssrc { get; set; }
+
+    /// <summary>When the recorder last asked the publisher for a keyframe on this track (Environment.TickCount64 ms).</summary>
+    public long KeyframeAskedAt { get; set; } = long.MinValue / 2;
+
+    /// <summary>The SSRC of the latest packet offered (set on the publisher's packet thread, which asks for a keyframe on a change).</summary>
+    public uint SeenSsrc;
 
     public long Packets;
 

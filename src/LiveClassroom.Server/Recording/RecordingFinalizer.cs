@@ -17,6 +17,9 @@ public sealed partial class RecordingFinalizer(
 {
     private static readonly TimeSpan RemuxTimeout = TimeSpan.FromMinutes(20);
 
+    /// <summary>How far into a part a picture is looked for (a keyframe is asked for until one comes, so it comes early).</summary>
+    private const int PictureSearchSegments = 15;
+
     public string Kind => RecordingService.FinalizeJobKind;
 
     public async Task RunAsync(JobRow job, Func<int, Task> progress, CancellationToken ct)
@@ -42,7 +45,7 @@ public sealed partial class RecordingFinalizer(
             // worker (retried with back-off) gets the job, instead of concluding that nothing was recorded.
             throw new InvalidOperationException($"the segments of recording {recordingId} are on node {row.NodeId}, not here");
         }
-        var parts = await WithoutPicturelessPartsAsync(recordingId, await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct), ct);
+        var (parts, audioOnly) = await PartsWithOneLayoutAsync(recordingId, await SegmentCatalog.LoadAsync(dir, options.FfprobePath, ct), ct);
         if (parts.Count == 0)
         {
             await store.MarkNothingRecordedAsync(recordingId);
@@ -55,7 +58,7 @@ public sealed partial class RecordingFinalizer(
         await progress(20);
 
         var mp4 = Path.Combine(dir, RecordingPaths.Mp4);
-        await RemuxAsync(dir, parts, mp4, ct);
+        await RemuxAsync(dir, parts, mp4, audioOnly, ct);
         await progress(70);
 
         var duration = await SegmentCatalog.ProbeDurationAsync(options.FfprobePath, mp4, ct);
@@ -81,7 +84,7 @@ public sealed partial class RecordingFinalizer(
         LogFinalized(logger, recordingId, duration, parts.Count);
     }
 
-    private async Task RemuxAsync(string dir, IReadOnlyList<SegmentCatalog.Part> parts, string mp4, CancellationToken ct)
+    private async Task RemuxAsync(string dir, IReadOnlyList<SegmentCatalog.Part> parts, string mp4, bool audioOnly, CancellationToken ct)
     {
         // Within a part the segments are one continuous MPEG-TS stream, so the concat protocol joins them byte-wise
         // (no per-file probing: fast for 45 minutes of segments); the concat demuxer then joins parts, re-basing timestamps.
@@ -89,6 +92,8 @@ public sealed partial class RecordingFinalizer(
         foreach (var part in parts)
         {
             list.Append("file 'concat:").Append(string.Join('|', part.Segments.Select(s => s.FullPath))).Append("'\n");
+            // The first part's streams are the MP4's: probe far enough to find a picture behind seconds of sound.
+            list.Append("option analyzeduration 30000000\noption probesize 100000000\n");
         }
         var listPath = Path.Combine(dir, "concat.txt.tmp");
         await File.WriteAllTextAsync(listPath, list.ToString(), ct);
@@ -97,7 +102,8 @@ public sealed partial class RecordingFinalizer(
         [
             "-hide_banner", "-nostats", "-loglevel", "error", "-y",
             "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,concat", "-i", listPath,
-            "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
+            .. (audioOnly ? (string[])["-map", "0:a?"] : ["-map", "0:v?", "-map", "0:a?"]),
+            "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
         ], RemuxTimeout, ct);
         File.Delete(listPath);
         if (!r.Ok)
@@ -110,35 +116,76 @@ public sealed partial class RecordingFinalizer(
     }
 
     /// <summary>
-    /// Drops parts whose video stream never got a picture (width 0: no keyframe reached ffmpeg before the part ended,
-    /// e.g. a short part cut by a publisher's reload) when other parts have one: the concat demuxer takes its stream
-    /// layout from the first part, and the MP4 muxer refuses a video stream without dimensions.
+    /// Gives every part the same layout for the concat demuxer, which takes its streams from the first part (and the
+    /// MP4 muxer refuses a video stream without dimensions). A part whose first segments have no picture yet (its video
+    /// waited for a keyframe after a publisher came back) starts at its first segment with one; a part with no picture
+    /// at all (none in its first <see cref="PictureSearchSegments"/> segments, or no video stream: only the returning
+    /// microphone was back) is left out when other parts have a picture. When no part has a picture the recording is
+    /// kept as sound only (<c>AudioOnly</c>) instead of failing every finalize attempt.
     /// </summary>
-    private async Task<IReadOnlyList<SegmentCatalog.Part>> WithoutPicturelessPartsAsync(Guid recordingId, IReadOnlyList<SegmentCatalog.Part> parts, CancellationToken ct)
+    private async Task<(IReadOnlyList<SegmentCatalog.Part> Parts, bool AudioOnly)> PartsWithOneLayoutAsync(
+        Guid recordingId, IReadOnlyList<SegmentCatalog.Part> parts, CancellationToken ct)
     {
-        var pictureless = new List<SegmentCatalog.Part>();
-        var withPicture = 0;
+        var withPicture = new List<SegmentCatalog.Part>();
+        var leftOut = new List<string>();
+        var pictureless = 0;
         foreach (var part in parts)
         {
-            var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
-                ["-v", "error", "-select_streams", "v", "-show_entries", "stream=width", "-of", "csv=p=0", part.Segments[0].FullPath],
-                TimeSpan.FromSeconds(60), ct);
-            var width = r.Ok && int.TryParse(r.StdOut.Trim().Split('\n')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : -1;
-            if (width == 0)
+            var (first, hasVideoTrack) = await FirstSegmentWithPictureAsync(recordingId, part, ct);
+            if (first < 0)
             {
-                pictureless.Add(part);
+                leftOut.Add(part.Name);
+                pictureless += hasVideoTrack ? 1 : 0;
+                continue;
             }
-            else if (width > 0)
+            if (first > 0)
             {
-                withPicture++;
+                LogLeadingSegmentsSkipped(logger, recordingId, part.Name, first);
             }
+            withPicture.Add(first == 0 ? part : part with { Segments = [.. part.Segments.Skip(first)] });
         }
-        if (pictureless.Count == 0 || withPicture == 0)
+        if (withPicture.Count == 0)
         {
-            return parts;
+            return (parts, pictureless > 0);
         }
-        LogPicturelessParts(logger, recordingId, string.Join(",", pictureless.Select(p => p.Name)));
-        return [.. parts.Where(p => !pictureless.Contains(p))];
+        if (leftOut.Count > 0)
+        {
+            LogPicturelessParts(logger, recordingId, string.Join(",", leftOut));
+        }
+        return (withPicture, false);
+    }
+
+    /// <summary>
+    /// Index of the part's first segment whose video has dimensions (-1: none), and whether the part records video at
+    /// all (its session description has a video m-line; ffprobe may not list a stream a segment has no packet of).
+    /// </summary>
+    private async Task<(int First, bool HasVideoTrack)> FirstSegmentWithPictureAsync(Guid recordingId, SegmentCatalog.Part part, CancellationToken ct)
+    {
+        var sdp = Path.Combine(Path.GetDirectoryName(part.Segments[0].FullPath)!, RecordingPaths.SessionSdp);
+        if (File.Exists(sdp) && !(await File.ReadAllTextAsync(sdp, ct)).Contains("m=video", StringComparison.Ordinal))
+        {
+            return (-1, false);
+        }
+        var said = "";
+        var searched = Math.Min(part.Segments.Count, PictureSearchSegments);
+        for (var i = 0; i < searched; i++)
+        {
+            // Generous probing: a part's first segment may hold seconds of sound before its first picture.
+            var r = await FfmpegRunner.RunAsync(recordings.Options.FfprobePath,
+                ["-v", "error", "-analyzeduration", "30000000", "-probesize", "100000000",
+                 "-show_entries", "stream=codec_type,width", "-of", "csv=p=0", part.Segments[i].FullPath],
+                TimeSpan.FromSeconds(60), ct);
+            said = string.Create(CultureInfo.InvariantCulture, $"exit {r.ExitCode}: {r.StdOut.ReplaceLineEndings(" ").Trim()} {Recorder.LastLines(r.StdErrTail, 2)}");
+            var widths = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => l.StartsWith("video", StringComparison.Ordinal))
+                .Select(l => int.TryParse(l.Split(',').ElementAtOrDefault(1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? w : 0);
+            if (r.Ok && widths.Any(w => w > 0))
+            {
+                return (i, true);
+            }
+        }
+        LogNoPictureFound(logger, recordingId, part.Name, searched, said);
+        return (-1, true);
     }
 
     private async Task<bool> HasVideoAsync(string file, CancellationToken ct)
@@ -175,8 +222,14 @@ public sealed partial class RecordingFinalizer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} finalized: {Duration:0.0} s from {Parts} part(s)")]
     private static partial void LogFinalized(ILogger logger, Guid recordingId, double duration, int parts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: parts {Parts} never got a picture and are left out of the MP4")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: parts {Parts} have no picture and are left out of the MP4")]
     private static partial void LogPicturelessParts(ILogger logger, Guid recordingId, string parts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId}: part {Part} starts at its first picture; {Count} segment(s) before it left out")]
+    private static partial void LogLeadingSegmentsSkipped(ILogger logger, Guid recordingId, string part, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: part {Part} records video but none of its first {Segments} segment(s) has a picture (ffprobe {Said})")]
+    private static partial void LogNoPictureFound(ILogger logger, Guid recordingId, string part, int segments, string said);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} has no media to finalize")]
     private static partial void LogNothing(ILogger logger, Guid recordingId);

@@ -36,6 +36,16 @@ public sealed class RecordingOptions
     /// <summary>How long a part waits for every track's first packet (a keyframe for video) before starting without it.</summary>
     public int GateMilliseconds { get; set; } = 3000;
 
+    /// <summary>While a part's video still has no keyframe, how often the publisher is asked again (a lost request would leave it without a picture).</summary>
+    public int KeyframeRetryMilliseconds { get; set; } = 700;
+
+    /// <summary>
+    /// When a publisher comes back (new streams after a reload or in a second tab), how long the next part waits for
+    /// the rest of the last part's tracks to come back too (so camera and microphone make one new part, not two).
+    /// Nothing is lost by waiting: what arrives meanwhile is replayed into the part.
+    /// </summary>
+    public int SourceReturnGraceMilliseconds { get; set; } = 2500;
+
     /// <summary>Compose screen share (large) with the camera (picture-in-picture) instead of recording only the main video.</summary>
     public bool Composite { get; set; }
 }

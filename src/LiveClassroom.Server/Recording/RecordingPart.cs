@@ -13,7 +13,16 @@ public sealed class RecordingPart(int number, string directory, IReadOnlyList<Pa
 
     public FfmpegProcess Process { get; } = process;
 
-    public long StartedAtTicks { get; } = Environment.TickCount64;
+    /// <summary>Arrival time of the first packet given to this part (0 before): the gate's timeout counts from it.</summary>
+    public long FirstArrival { get; set; }
+
+    /// <summary>Set once ffmpeg has bound the part's ports; until then packets wait in <see cref="Unbound"/>.</summary>
+    public bool Bound { get; set; }
+
+    public List<RecorderItem> Unbound { get; } = [];
+
+    /// <summary>Completes when ffmpeg has bound the part's ports, exited, or the bind deadline passed.</summary>
+    public Task Binding { get; set; } = Task.CompletedTask;
 
     /// <summary>Until open, packets wait here so every track starts together (ffmpeg times each stream from its first packet).</summary>
     public bool GateOpen { get; set; }
@@ -49,7 +58,7 @@ public sealed class RecordingPart(int number, string directory, IReadOnlyList<Pa
 
     public void ReleasePending()
     {
-        foreach (var p in Pending)
+        foreach (var p in Pending.Concat(Unbound))
         {
             if (p.Buffer is not null)
             {
@@ -57,5 +66,6 @@ public sealed class RecordingPart(int number, string directory, IReadOnlyList<Pa
             }
         }
         Pending.Clear();
+        Unbound.Clear();
     }
 }

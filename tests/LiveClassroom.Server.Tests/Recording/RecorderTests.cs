@@ -1,11 +1,14 @@
+using System.Diagnostics;
+using System.Globalization;
 using LiveClassroom.Server.Library;
 using LiveClassroom.Server.Recording;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace LiveClassroom.Server.Tests.Recording;
 
 /// <summary>Real RTP from ffmpeg's test sources through the recorder input, real ffmpeg recording, real finalize job.</summary>
-public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixture<RecordingServerFactory>
+public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHelper output) : IClassFixture<RecordingServerFactory>
 {
     private static readonly TimeSpan FinalizeTimeout = TimeSpan.FromSeconds(90);
 
@@ -131,6 +134,70 @@ public sealed class RecorderTests(RecordingServerFactory factory) : IClassFixtur
         var expected = firstFed + after.FedSeconds;
         // Each part starts at a keyframe (1 s GOP), so up to a second per part may go.
         Assert.InRange(row.DurationSeconds!.Value, expected - 2, expected + 1);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Record_PublisherSendingKeyframesOnlyOnRequestIsReplaced_OneRecordingWithPictureInBothHalves(bool tapsClosedMeanwhile)
+    {
+        // #14: a teacher's page comes back mid-class (reload: its taps are closed and declared again; second tab: the
+        // same taps see new SSRCs). The new publisher's camera starts a moment after its microphone, it sends a keyframe
+        // only when asked and loses the first two requests. The recording must go on in one new part, with a picture.
+        _ = factory.Server;
+        const double Half = 9;
+        var replay = await RtpReplay.CaptureAsync(Half, videoFirstSeq: 1_000, audioFirstSeq: 30_000, packetSize: 1200);
+        var recorder = await StartAsync(factory, "room-return-" + (tapsClosedMeanwhile ? "reload" : "tab"));
+        var before = new PliOnlyPublisher(recorder, replay, generation: 0) { Declare = true };
+        await before.PlayAsync();
+        if (tapsClosedMeanwhile)
+        {
+            recorder.RemoveTrack(RtpFeeder.VideoTrack);
+            recorder.RemoveTrack(RtpFeeder.AudioTrack);
+        }
+        // The page reloading: nothing is sent for a moment (pacing the scenario, not waiting for the recorder).
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var after = new PliOnlyPublisher(recorder, replay, generation: 1) { Declare = tapsClosedMeanwhile, CameraDelay = 0.6 };
+        await after.PlayAsync();
+        await recorder.StopAsync();
+
+        var classSeconds = Stopwatch.GetElapsedTime(before.FirstPacketTicks, after.LastPacketTicks).TotalSeconds;
+        var gap = Stopwatch.GetElapsedTime(before.LastPacketTicks, after.FirstPacketTicks).TotalSeconds;
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+        var frames = new[] { await VideoFramesAsync(recorder, 0), await VideoFramesAsync(recorder, 1) };
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"class {classSeconds:0.00} s, gap {gap:0.00} s, recorded {mp4.Duration:0.00} s (class minus gap {classSeconds - gap:0.00} s) in {row.Parts} part(s); " +
+            $"video frames {frames[0]} + {frames[1]} of {25 * Half * 2:0}; keyframe requests {before.Requests}/{after.Requests}, answered {before.Answered}/{after.Answered}"));
+
+        // One new part for the returning publisher, not one per track.
+        Assert.Equal(2, row.Parts);
+        Assert.Equal(["video:h264", "audio:aac"], mp4.Streams);
+        Assert.True(before.Answered >= 1 && after.Answered >= 1, "a publisher was never asked again for a keyframe after losing the first requests");
+        // Each half has a picture for most of its length: what may go is the wait for a keyframe (two lost requests,
+        // the retry, the next keyframe of a 1 s GOP), and the second camera's late start.
+        Assert.True(frames[0] >= 25 * (Half - 4), $"first half: {frames[0]} video frames");
+        Assert.True(frames[1] >= 25 * (Half - 4.6), $"second half: {frames[1]} video frames");
+        // The sound is held at each part's gate until its picture starts, so only the gap is missing.
+        Assert.InRange(mp4.Duration, classSeconds - gap - 2.0, classSeconds - gap + 1.0);
+    }
+
+    /// <summary>Video frames in one part's segments (its live playlist), by ffprobe.</summary>
+    private static async Task<int> VideoFramesAsync(Recorder recorder, int part)
+    {
+        var playlist = Path.Combine(recorder.Directory, RecordingPaths.PartName(part), RecordingPaths.LivePlaylist);
+        if (!File.Exists(playlist))
+        {
+            return 0;
+        }
+        var r = await FfmpegRunner.RunAsync("ffprobe",
+            ["-v", "error", "-select_streams", "v", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", playlist],
+            TimeSpan.FromSeconds(60), default);
+        return r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => int.TryParse(l.Trim().TrimEnd(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .DefaultIfEmpty(0).Max();
     }
 
     [Fact]

@@ -59,7 +59,10 @@ public sealed class RtpReplay
     }
 
     /// <summary>Feeds every packet to the recorder at real rate: each at its RTP time after the first.</summary>
-    public async Task PlayAsync(IRecordingInput input)
+    public Task PlayAsync(IRecordingInput input) => PlayAsync((track, _, packet) => input.OnRtp(track, packet));
+
+    /// <summary>Hands every packet (track, RTP time after the first, packet) to <paramref name="send"/> at real rate.</summary>
+    public async Task PlayAsync(Action<string, double, byte[]> send)
     {
         var clock = Stopwatch.StartNew();
         foreach (var (track, at, packet) in _packets)
@@ -70,7 +73,7 @@ public sealed class RtpReplay
                 // Pacing, not synchronisation: the recorder is fed at the rate a publisher sends.
                 await Task.Delay(TimeSpan.FromSeconds(wait));
             }
-            input.OnRtp(track, packet);
+            send(track, at, packet);
         }
     }
 
