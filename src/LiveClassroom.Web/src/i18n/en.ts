@@ -661,4 +661,5 @@ export const en: Record<MessageKey, string> = {
   "library.player.video": "Lesson video: {title}",
   "library.player.chapters": "Chapters",
   "library.player.noChapters": "This lesson has no chapter marks.",
+  "library.review.next": "Next: {title} →",
 };

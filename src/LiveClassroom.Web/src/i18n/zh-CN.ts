@@ -659,6 +659,7 @@ export const zhCN = {
   "library.player.video": "课例视频：{title}",
   "library.player.chapters": "章节",
   "library.player.noChapters": "本课没有章节标记。",
+  "library.review.next": "下一项：{title} →",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { lang, t } from "../../i18n";
 import { session } from "../../api/session";
 import { authorisedBlobUrl, formatDuration, library, type Chapter, type Resource } from "../../api/library";
+import { useBlobUrl } from "./parts";
 
 /** How often (ms) a viewing session reports its position (docs/API-LIBRARY.md: every ~10 s and at the end). */
 const ProgressMs = 10_000;
@@ -26,8 +27,6 @@ export function Player({ resource, chapters, report, onGone }: {
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const [trackUrl, setTrackUrl] = useState<string | null>(null);
-  const [posterUrl, setPosterUrl] = useState<string | undefined>(undefined);
   const [now, setNow] = useState(0);
   const view = useRef<{ id: string | null; starting: boolean; last: number }>({ id: null, starting: false, last: 0 });
 
@@ -82,24 +81,8 @@ export function Player({ resource, chapters, report, onGone }: {
   }, [resource.id]);
 
   // The chapter track and the poster need the token too: fetched as blob URLs.
-  useEffect(() => {
-    let track: string | null = null;
-    let poster: string | null = null;
-    let cancelled = false;
-    authorisedBlobUrl(lang() === "zh-CN" ? resource.urls.chapters : resource.urls.chaptersEn).then((u) => {
-      if (cancelled) URL.revokeObjectURL(u);
-      else setTrackUrl((track = u));
-    }, () => {});
-    authorisedBlobUrl(resource.urls.poster).then((u) => {
-      if (cancelled) URL.revokeObjectURL(u);
-      else setPosterUrl((poster = u));
-    }, () => {});
-    return () => {
-      cancelled = true;
-      if (track) URL.revokeObjectURL(track);
-      if (poster) URL.revokeObjectURL(poster);
-    };
-  }, [resource.id]);
+  const trackUrl = useBlobUrl(lang() === "zh-CN" ? resource.urls.chapters : resource.urls.chaptersEn);
+  const posterUrl = useBlobUrl(resource.urls.poster) ?? undefined;
 
   async function sendProgress(force: boolean) {
     const v = ref.current;

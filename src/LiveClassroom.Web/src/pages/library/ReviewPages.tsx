@@ -3,11 +3,10 @@ import { t, formatDateTime } from "../../i18n";
 import { library, type Resource } from "../../api/library";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
-import { linkClick, navigate } from "../../router";
+import { linkClick } from "../../router";
 import { Player } from "./Player";
-import { DecisionForm } from "./ReviewActions";
+import { DecisionForm, TakedownForm } from "./ReviewActions";
 import { ReviewHistory, StatusBadge, isUpperAdmin, metaLine, useData } from "./parts";
-import { TakedownForm } from "./ReviewActions";
 import { notifyQueueChanged } from "./ReviewNavLink";
 
 const reviewHref = (id: string) => `/review/${encodeURIComponent(id)}`;
@@ -45,13 +44,13 @@ export function ReviewQueuePage() {
 export function ReviewPage({ id }: { id: string }) {
   const { data, error, reload } = useData(() => library.get(id), [id]);
   const [decided, setDecided] = useState<Resource | null>(null);
+  const [following, setFollowing] = useState<Resource | null | undefined>(undefined);
 
   async function next(r: Resource) {
     setDecided(r);
     notifyQueueChanged();
     const queue = await library.queue().catch(() => [] as Resource[]);
-    const following = queue.find((q) => q.id !== id);
-    if (following) navigate(reviewHref(following.id));
+    setFollowing(queue.find((q) => q.id !== id) ?? null);
   }
 
   const r = data?.resource;
@@ -63,6 +62,10 @@ export function ReviewPage({ id }: { id: string }) {
         <p><a href="/review" onClick={linkClick}>{t("library.review.back")}</a></p>
         <Notice text={error} testId="review-load-error" />
         {decided && <Notice kind="info" text={t("library.review.done", { title: decided.title })} testId="review-done" />}
+        {decided && following && (
+          <p><a href={reviewHref(following.id)} onClick={linkClick} data-testid="review-next">{t("library.review.next", { title: following.title })}</a></p>
+        )}
+        {decided && following === null && <p class="muted" data-testid="review-queue-done">{t("library.review.empty")}</p>}
         {r && data && (
           <>
             <div class="page-head">

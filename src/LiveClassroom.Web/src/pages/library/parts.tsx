@@ -22,13 +22,14 @@ export function metaLine(r: Pick<Resource, "stage" | "grade" | "subject" | "text
   return [r.stage, r.grade, r.subject, r.textbookEdition, r.chapter].filter(Boolean).join(" · ");
 }
 
-/** The poster, fetched with the token (an <img> cannot send it). */
-export function Poster({ resource }: { resource: Resource }) {
+/** A library file fetched with the token as a blob URL (revoked when the path changes or the component goes); null until loaded. */
+export function useBlobUrl(path: string): string | null {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let made: string | null = null;
     let cancelled = false;
-    authorisedBlobUrl(resource.urls.poster).then((u) => {
+    setUrl(null);
+    authorisedBlobUrl(path).then((u) => {
       if (cancelled) URL.revokeObjectURL(u);
       else setUrl((made = u));
     }, () => {});
@@ -36,7 +37,13 @@ export function Poster({ resource }: { resource: Resource }) {
       cancelled = true;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [resource.id]);
+  }, [path]);
+  return url;
+}
+
+/** The poster, fetched with the token (an <img> cannot send it). */
+export function Poster({ resource }: { resource: Resource }) {
+  const url = useBlobUrl(resource.urls.poster);
   return url ? <img class="poster" src={url} alt="" /> : <div class="poster empty" aria-hidden="true" />;
 }
 
