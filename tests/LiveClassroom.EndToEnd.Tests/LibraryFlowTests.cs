@@ -83,7 +83,9 @@ public sealed class LibraryFlowTests(EndToEndFixture fx, ITestOutputHelper outpu
         await viewer.Page.GetByTestId("chapter").Filter(new() { HasText = "举手" }).ClickAsync();
         var at = await WaitNearAsync(viewer.Page, hand);
         output.WriteLine($"hand_raised chapter at {hand:0.00} s; video at {at:0.00} s after the click");
-        await viewer.Page.WaitForFunctionAsync($"() => {VideoTime} > {(hand + 0.5).ToString(CultureInfo.InvariantCulture)}",
+        // It plays on from there (the hand may be raised shortly before the end).
+        await viewer.Page.WaitForFunctionAsync(
+            $"() => {{ const v = document.querySelector('[data-testid=player-video]'); return v.ended || v.currentTime > {(at + 0.3).ToString(CultureInfo.InvariantCulture)}; }}",
             null, new() { Timeout = 30_000, PollingInterval = 50 });
         await viewer.Page.GetByTestId("star-4").ClickAsync();
         await Expect(viewer.Page.GetByTestId("player-note")).ToHaveTextAsync("已评分：4 星");

@@ -244,4 +244,32 @@ public sealed class RecordingsApiTests(RecordingServerFactory factory) : IClassF
         await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.OK);
         Assert.False((await JsonAsync(await paired.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.OK)).GetProperty("recording").GetBoolean());
     }
+
+    [Fact]
+    public async Task Unfinished_RecordingWithoutResource_ListedForItsSchoolOnly()
+    {
+        using var teacher = await TestPeople.ClientAsync(factory, "teacher");
+        using var other = await TestPeople.ClientAsync(factory, "assistant1");
+        var room = await ClassAsync();
+        var started = await JsonAsync(await teacher.PostAsJsonAsync("/api/recordings", new { roomId = room, scheduled = false, record = true }),
+            HttpStatusCode.Created);
+        var id = started.GetProperty("id").GetGuid();
+
+        var mine = await JsonAsync(await teacher.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK);
+        var item = mine.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        Assert.Equal("recording", item.GetProperty("status").GetString());
+        var theirs = await JsonAsync(await other.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK);
+        Assert.DoesNotContain(theirs.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+
+        // Nothing was recorded: the finalize job fails it, and the list says so with the reason and the job's state.
+        await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.OK);
+        var failed = await Eventually.WaitAsync(
+            async () => (await JsonAsync(await teacher.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK))
+                .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id),
+            i => i.GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(30), "the failed recording");
+        Assert.Contains("nothing was recorded", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(failed.GetProperty("jobStatus").GetString(), (string[])["succeeded", "failed"]);
+        using var anonymous = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/library/recordings/unfinished")).StatusCode);
+    }
 }

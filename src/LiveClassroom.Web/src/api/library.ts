@@ -89,6 +89,19 @@ export interface RankingItem {
   score: number;
 }
 
+/** A recording of my school without a resource yet: being recorded, paused, being processed, or failed. */
+export interface UnfinishedRecording {
+  id: string;
+  roomId: string;
+  status: "recording" | "paused" | "finalizing" | "failed";
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  failureReason: string | null;
+  jobStatus: string | null;
+  progress: number | null;
+}
+
 export type ResourcePatch = Partial<Pick<Resource, "title" | "stage" | "grade" | "subject" | "textbookEdition" | "chapter">>;
 
 export const stages = ["小学", "初中", "高中"];
@@ -106,6 +119,7 @@ export const library = {
   search: (f: SearchFilters, limit: number, offset: number) =>
     api.get<{ items: Resource[]; limit: number; offset: number }>(`${base}/resources${query({ ...f, limit, offset })}`),
   mine: () => api.get<{ items: Resource[] } | Resource[]>(`${base}/resources/mine`).then(items),
+  unfinished: () => api.get<{ items: UnfinishedRecording[] }>(`${base}/recordings/unfinished`).then((r) => r.items),
   get: (id: string) => api.get<ResourceDetail>(`${base}/resources/${encodeURIComponent(id)}`),
   patch: (id: string, patch: ResourcePatch) => api.patch<Resource>(`${base}/resources/${encodeURIComponent(id)}`, patch),
   submit: (id: string) => api.post<Resource>(`${base}/resources/${encodeURIComponent(id)}/submit`),

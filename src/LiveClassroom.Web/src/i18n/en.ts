@@ -662,4 +662,9 @@ export const en: Record<MessageKey, string> = {
   "library.player.chapters": "Chapters",
   "library.player.noChapters": "This lesson has no chapter marks.",
   "library.review.next": "Next: {title} →",
+  "library.unfinished.title": "Being recorded / processed",
+  "library.unfinished.recording": "● Recording",
+  "library.unfinished.paused": "Recording paused",
+  "library.unfinished.processing": "Processing {progress}%",
+  "library.unfinished.failed": "Recording failed: {reason}",
 };

@@ -660,6 +660,11 @@ export const zhCN = {
   "library.player.chapters": "章节",
   "library.player.noChapters": "本课没有章节标记。",
   "library.review.next": "下一项：{title} →",
+  "library.unfinished.title": "录制中 / 处理中",
+  "library.unfinished.recording": "● 录制中",
+  "library.unfinished.paused": "录制已暂停",
+  "library.unfinished.processing": "处理中 {progress}%",
+  "library.unfinished.failed": "录制失败：{reason}",
 };
 
 export type MessageKey = keyof typeof zhCN;

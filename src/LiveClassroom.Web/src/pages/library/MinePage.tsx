@@ -7,6 +7,7 @@ import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
 import { linkClick } from "../../router";
 import { StatusBadge, metaLine, useData } from "./parts";
+import { UnfinishedList } from "./UnfinishedList";
 
 /** 我的录课: every resource of my school in every status; drafts and rejected ones are edited and submitted here. */
 export function MinePage() {
@@ -18,6 +19,7 @@ export function MinePage() {
       <main class="page" data-testid="mine-page">
         <h1>{t("library.mine.title")}</h1>
         <p class="muted">{t("library.mine.hint")}</p>
+        <UnfinishedList onReady={reload} />
         <Notice text={error} testId="mine-error" />
         {data && data.length === 0 && <p class="empty" data-testid="mine-empty">{t("library.mine.empty")}</p>}
         {data && data.length > 0 && (
