@@ -2,10 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { errorText } from "../../api/client";
 import { library, type Resource, type SearchFilters } from "../../api/library";
+import { useLoad } from "../research/docs/DocsLayout";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
 import { linkClick } from "../../router";
-import { ResourceCard, useData } from "./parts";
+import { ResourceCard } from "./parts";
 import { RankingView } from "./RankingView";
 
 const PageSize = 12;
@@ -29,7 +30,7 @@ export function LibraryPage({ ranking }: { ranking?: boolean }) {
   const [offset, setOffset] = useState(0);
   const [result, setResult] = useState<{ items: Resource[]; more: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const choices = useData(loadFacets, []);
+  const choices = useLoad(loadFacets, []);
 
   useEffect(() => {
     if (ranking) return;

@@ -2,16 +2,17 @@ import { useState } from "preact/hooks";
 import { t, formatDateTime } from "../../i18n";
 import { errorText } from "../../api/client";
 import { formatDuration, library, stages, type Resource, type ResourcePatch } from "../../api/library";
+import { useLoad } from "../research/docs/DocsLayout";
 import { TopBar } from "../../components/TopBar";
 import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
 import { linkClick } from "../../router";
-import { StatusBadge, metaLine, useData } from "./parts";
+import { StatusBadge, metaLine } from "./parts";
 import { UnfinishedList } from "./UnfinishedList";
 
 /** 我的录课: every resource of my school in every status; drafts and rejected ones are edited and submitted here. */
 export function MinePage() {
-  const { data, error, reload } = useData(library.mine, []);
+  const { data, error, reload } = useLoad(library.mine, []);
   const [open, setOpen] = useState<string | null>(null);
   return (
     <>

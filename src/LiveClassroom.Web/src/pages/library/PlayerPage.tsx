@@ -2,23 +2,24 @@ import { useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { errorText } from "../../api/client";
 import { authorisedBlobUrl, formatDuration, library, type ResourceDetail } from "../../api/library";
+import { useLoad } from "../research/docs/DocsLayout";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
 import { Player } from "./Player";
-import { ReviewHistory, StatusBadge, isUpperAdmin, metaLine, useData } from "./parts";
+import { ReviewHistory, StatusBadge, isUpperAdmin, metaLine } from "./parts";
 import { TakedownForm } from "./ReviewActions";
 
 /** One resource: the player with chapters, its details and statistics, star rating, MP4 download, takedown for county admins. */
 export function PlayerPage({ id }: { id: string }) {
-  const { data, error, reload, setData } = useData(() => library.get(id), [id]);
+  const { data, error, reload } = useLoad(() => library.get(id), [id]);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function rate(stars: number) {
     if (!data) return;
     try {
-      const stats = await library.rate(id, stars);
-      setData({ ...data, stats });
+      await library.rate(id, stars);
+      reload();
       setNote(t("library.rated", { stars }));
     } catch (e) {
       setNote(errorText(e));

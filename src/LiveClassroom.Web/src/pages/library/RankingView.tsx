@@ -1,14 +1,15 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { library } from "../../api/library";
+import { useLoad } from "../research/docs/DocsLayout";
 import { Notice } from "../../components/Notice";
 import { linkClick } from "../../router";
-import { useData } from "./parts";
+
 
 /** "Best lessons" of the ranking API: 本学期 or 近30天. */
 export function RankingView() {
   const [period, setPeriod] = useState<"term" | "month">("term");
-  const { data, error } = useData(() => library.ranking(period), [period]);
+  const { data, error } = useLoad(() => library.ranking(period), [period]);
   return (
     <section aria-labelledby="ranking-title">
       <h2 id="ranking-title" class="sr-only">{t("library.ranking")}</h2>

@@ -1,19 +1,20 @@
 import { useState } from "preact/hooks";
 import { t, formatDateTime } from "../../i18n";
 import { library, type Resource } from "../../api/library";
+import { useLoad } from "../research/docs/DocsLayout";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
 import { linkClick } from "../../router";
 import { Player } from "./Player";
 import { DecisionForm, TakedownForm } from "./ReviewActions";
-import { ReviewHistory, StatusBadge, isUpperAdmin, metaLine, useData } from "./parts";
+import { ReviewHistory, StatusBadge, isUpperAdmin, metaLine } from "./parts";
 import { notifyQueueChanged } from "./ReviewNavLink";
 
 const reviewHref = (id: string) => `/review/${encodeURIComponent(id)}`;
 
 /** 审核: what the caller can decide now, newest first. */
 export function ReviewQueuePage() {
-  const { data, error } = useData(library.queue, []);
+  const { data, error } = useLoad(library.queue, []);
   return (
     <>
       <TopBar />
@@ -42,7 +43,7 @@ export function ReviewQueuePage() {
 
 /** One resource under review: the player with chapters, metadata, history, 通过 / 退回; then on to the next item. */
 export function ReviewPage({ id }: { id: string }) {
-  const { data, error, reload } = useData(() => library.get(id), [id]);
+  const { data, error, reload } = useLoad(() => library.get(id), [id]);
   const [decided, setDecided] = useState<Resource | null>(null);
   const [following, setFollowing] = useState<Resource | null | undefined>(undefined);
 

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from "preact/hooks";
 import { t, formatDateTime } from "../../i18n";
 import { library, type UnfinishedRecording } from "../../api/library";
-import { useData } from "./parts";
+import { useLoad } from "../research/docs/DocsLayout";
+
 
 // Processing takes seconds to minutes: poll while something is still on its way.
 const PollMs = 5000;
@@ -15,7 +16,7 @@ function statusText(r: UnfinishedRecording): string {
 
 /** 录制中 / 处理中 (with the job's progress) / 失败: recordings that are not a draft yet; `onReady` when one became one. */
 export function UnfinishedList({ onReady }: { onReady: () => void }) {
-  const { data, reload } = useData(library.unfinished, []);
+  const { data, reload } = useLoad(library.unfinished, []);
   const seen = useRef<Set<string>>(new Set());
   const active = !!data?.some((r) => r.status !== "failed");
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import { t, formatDateTime, type MessageKey } from "../../i18n";
-import { errorText } from "../../api/client";
 import { hasRole, session } from "../../api/session";
 import { authorisedBlobUrl, formatDuration, type Resource, type Review } from "../../api/library";
 import { linkClick } from "../../router";
@@ -78,20 +77,4 @@ export function ReviewHistory({ reviews }: { reviews: Review[] }) {
       ))}
     </ol>
   );
-}
-
-/** A load with its error text, re-run when deps change; `reload` runs it again. */
-export function useData<T>(load: () => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    load().then((d) => !cancelled && setData(d), (e) => !cancelled && setError(errorText(e)));
-    return () => {
-      cancelled = true;
-    };
-  }, [...deps, n]);
-  return { data, error, reload: () => setN((x) => x + 1), setData };
 }
