@@ -1,6 +1,7 @@
 using LiveClassroom.Server.Access;
 using LiveClassroom.Server.Library;
 using LiveClassroom.Server.Recording;
+using Npgsql;
 
 namespace LiveClassroom.Server.Apis;
 
@@ -38,6 +39,16 @@ public static class LibraryApi
             }
             var items = await store.OfSchoolAsync(caller.OrganisationId, status);
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, true)) });
+        });
+
+        // 我的录课 before a draft exists: recordings of the caller's school (or their own) still recording, processing or failed.
+        g.MapGet("/recordings/unfinished", async (HttpContext http, NpgsqlDataSource db) =>
+        {
+            if (Caller.From(http.User) is not { } caller)
+            {
+                return LibraryApiErrors.Unauthenticated();
+            }
+            return Results.Ok(new { items = await UnfinishedRecordings.OfSchoolAsync(db, caller.OrganisationId, caller.PersonId) });
         });
 
         g.MapGet("/resources/{id:guid}", async (Guid id, HttpContext http, LibraryStore store, LibraryStatsStore stats,

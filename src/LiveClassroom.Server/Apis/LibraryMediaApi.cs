@@ -7,6 +7,7 @@ namespace LiveClassroom.Server.Apis;
 /// <summary>
 /// Playback files of a resource, each request checked against the resource's visibility: the VOD playlist and
 /// its segments (hls.js sends the Bearer token through xhrSetup), chapter tracks, poster and MP4 (range requests).
+/// Answers are never reused from a cache without asking (<c>no-cache</c>), so a takedown stops playback at once.
 /// </summary>
 public static class LibraryMediaApi
 {
@@ -43,7 +44,10 @@ public static class LibraryMediaApi
         {
             return LibraryApiErrors.NotFound("The resource", "该资源");
         }
-        return RecordingFiles.Serve(recordings.Root, r.RecordingId, file, contentType, http, () => LibraryApiErrors.NotFound("The file", "该文件"));
+        var result = RecordingFiles.Serve(recordings.Root, r.RecordingId, file, contentType, http, () => LibraryApiErrors.NotFound("The file", "该文件"));
+        // Visibility is decided per request: after a takedown (or a lost right) the browser must ask again, not replay its cache.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        return result;
     }
 
     private static string ContentType(string file) => Path.GetExtension(file) switch

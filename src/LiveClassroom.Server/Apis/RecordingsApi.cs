@@ -93,8 +93,13 @@ public static class RecordingsApi
         g.MapPost("/{id:guid}/stop", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
             ControlAsync(id, http, recordings, store, r => r.StopAsync()));
 
-        app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, AccessPolicy policy) =>
+        app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, AccessPolicy policy,
+            ClassAccess classes, CancellationToken ct) =>
         {
+            if (policy.IsDevice(http.User))
+            {
+                return await DeviceRecordingFlagAsync(roomId, http, store, classes, ct);
+            }
             if (Caller.From(http.User) is not { } caller)
             {
                 return LibraryApiErrors.Unauthenticated();
@@ -108,6 +113,37 @@ public static class RecordingsApi
             return Results.Ok(new { recording = r.Status == "recording", paused = r.Status == "paused", recordingId = (Guid?)r.Id });
         });
         return app;
+    }
+
+    /// <summary>
+    /// A classroom device (the projector) is told whether its class is recorded only when its classroom is the class's
+    /// lead or one of its paired classrooms: 403 otherwise, 404 for a class that does not exist.
+    /// </summary>
+    private static async Task<IResult> DeviceRecordingFlagAsync(string roomId, HttpContext http, RecordingStore store, ClassAccess classes, CancellationToken ct)
+    {
+        if (CallerIdentity.From(http.User) is not { IsDevice: true } device)
+        {
+            return LibraryApiErrors.Unauthenticated();
+        }
+        if (roomId.Length > 100)
+        {
+            return LibraryApiErrors.NotFound("The class", "该课堂");
+        }
+        RoomCaller? inClass;
+        try
+        {
+            inClass = await classes.ResolveClassAsync(device, roomId, ct);
+        }
+        catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.NotFound)
+        {
+            return LibraryApiErrors.NotFound("The class", "该课堂");
+        }
+        if (inClass is null)
+        {
+            return LibraryApiErrors.Forbidden("This device's classroom does not take part in that class.", "本设备所在教室不在该课堂中。");
+        }
+        var r = await store.ActiveInRoomAsync(roomId);
+        return Results.Ok(new { recording = r?.Status == "recording", paused = r?.Status == "paused", recordingId = r?.Id });
     }
 
     private static async Task<IResult> ControlAsync(Guid id, HttpContext http, RecordingService recordings, RecordingStore store, Func<Recorder, Task> action)

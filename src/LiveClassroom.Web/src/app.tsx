@@ -13,6 +13,10 @@ import { ReportPage } from "./pages/research/docs/ReportPage";
 import { WatchPage } from "./pages/research/docs/WatchPage";
 import { ComparePage } from "./pages/research/docs/ComparePage";
 import { LessonPlanPage } from "./pages/research/docs/LessonPlanPage";
+import { LibraryPage } from "./pages/library/LibraryPage";
+import { MinePage } from "./pages/library/MinePage";
+import { PlayerPage } from "./pages/library/PlayerPage";
+import { ReviewPage, ReviewQueuePage } from "./pages/library/ReviewPages";
 
 export function App() {
   const path = usePath();
@@ -43,7 +47,7 @@ export function App() {
   const console = path.match(/^\/console\/([^/]+)$/);
   if (console) return <ConsolePage classId={decodeURIComponent(console[1])} />;
   if (path.startsWith("/admin")) return <AdminPage path={path} />;
-  const research = researchRoute(path);
+  const research = researchRoute(path) ?? libraryRoute(path);
   if (research) return research;
   return <TimetablePage />;
 }
@@ -62,5 +66,18 @@ function researchRoute(path: string) {
   if (m) return <ResearchRoomPage key={m[1]} sessionId={d(m[1])} />;
   m = path.match(/^\/lesson-plans\/([^/]+)$/);
   if (m) return <LessonPlanPage planId={d(m[1])} />;
+  return null;
+}
+
+/** The resource library's routes: 资源库, 排行, 我的录课, 审核 and the player; null for any other path. */
+function libraryRoute(path: string) {
+  if (path === "/library" || path === "/library/") return <LibraryPage />;
+  if (path === "/library/ranking") return <LibraryPage ranking />;
+  if (path === "/library/mine") return <MinePage />;
+  if (path === "/review" || path === "/review/") return <ReviewQueuePage />;
+  let m = path.match(/^\/review\/([^/]+)$/);
+  if (m) return <ReviewPage key={m[1]} id={decodeURIComponent(m[1])} />;
+  m = path.match(/^\/library\/([^/]+)$/);
+  if (m) return <PlayerPage key={m[1]} id={decodeURIComponent(m[1])} />;
   return null;
 }

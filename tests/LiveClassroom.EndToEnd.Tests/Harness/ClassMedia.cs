@@ -93,7 +93,8 @@ public static class ClassMedia
         return (done["recording"]!["durationSeconds"]!.GetValue<double>(), done["recording"]!["parts"]!.GetValue<int>());
     }
 
-    private static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what)
+    /// <summary>Reads until <paramref name="done"/> holds (every 250 ms) or <paramref name="timeout"/> passes (TimeoutException with the last answer).</summary>
+    public static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
         JsonNode last;

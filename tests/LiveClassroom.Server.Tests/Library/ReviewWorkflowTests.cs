@@ -100,6 +100,12 @@ public sealed class ReviewWorkflowTests(RecordingServerFactory factory) : IClass
         using var county = await TestPeople.ClientAsync(factory, "admin");
         using var other = await TestPeople.ClientAsync(factory, "assistant3");
         Assert.Contains(id, await LibraryFlow.SearchAsync(other, "q=" + Uri.EscapeDataString(tag)));
+        using (var playlist = await other.GetAsync($"/api/library/resources/{id}/hls/index.m3u8"))
+        {
+            Assert.Equal(HttpStatusCode.OK, playlist.StatusCode);
+            // A browser must ask again on every use, or it would keep playing from its cache after the takedown.
+            Assert.True(playlist.Headers.CacheControl is { NoCache: true, Private: true }, $"Cache-Control: {playlist.Headers.CacheControl}");
+        }
 
         await LibraryFlow.PostAsync(teacher, $"/api/library/resources/{id}/takedown", new { reason = "x" }, 403);
         await LibraryFlow.PostAsync(school, $"/api/library/resources/{id}/takedown", new { reason = "x" }, 403);
@@ -110,6 +116,7 @@ public sealed class ReviewWorkflowTests(RecordingServerFactory factory) : IClass
         Assert.Empty(await LibraryFlow.SearchAsync(other, "q=" + Uri.EscapeDataString(tag)));
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/library/resources/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/library/resources/{id}/video.mp4")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/library/resources/{id}/hls/index.m3u8")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync($"/api/library/resources/{id}")).StatusCode);
     }
 

@@ -198,4 +198,79 @@ public sealed class RecordingsApiTests(RecordingServerFactory factory) : IClassF
         Assert.Equal(1, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM recordings WHERE room_id = @room", new { room }));
         await JsonAsync(await teacher.PostAsync($"/api/recordings/{Assert.Single(ids)}/stop", null), HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task RoomFlag_DevicesOfTheClassToldOthersRefused()
+    {
+        using var teacher = await TestPeople.ClientAsync(factory, "teacher");
+        var room = await ClassAsync();
+        await using var conn = await factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var classrooms = (await conn.QueryAsync<(Guid Id, Guid School)>("""
+            SELECT c.id, c.school_id FROM classrooms c JOIN organisations o ON o.id = c.school_id WHERE o.is_rural ORDER BY o.name
+            """)).ToList();
+        var teacherPerson = await TestPeople.GetAsync(factory.Services, "teacher");
+        var lead = await conn.QuerySingleAsync<Guid>("SELECT id FROM classrooms WHERE school_id = @s", new { s = teacherPerson.OrganisationId });
+        var tokens = factory.Services.GetRequiredService<TokenService>();
+        HttpClient Device(Guid school, Guid classroom)
+        {
+            var client = factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                Hubs.DemoOrg.DeviceToken(tokens, Guid.CreateVersion7(), school, classroom));
+            return client;
+        }
+        using var paired = Device(classrooms[0].School, classrooms[0].Id);
+        using var leadDevice = Device(teacherPerson.OrganisationId, lead);
+        using var outsider = Device(classrooms[1].School, classrooms[1].Id);
+
+        var before = await JsonAsync(await paired.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.OK);
+        Assert.False(before.GetProperty("recording").GetBoolean());
+        var started = await JsonAsync(await teacher.PostAsJsonAsync("/api/recordings", new { roomId = room, scheduled = false, record = true }),
+            HttpStatusCode.Created);
+        var id = started.GetProperty("id").GetGuid();
+
+        foreach (var device in (HttpClient[])[paired, leadDevice])
+        {
+            var flag = await JsonAsync(await device.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.OK);
+            Assert.True(flag.GetProperty("recording").GetBoolean());
+            Assert.Equal(id, flag.GetProperty("recordingId").GetGuid());
+        }
+        var refused = await JsonAsync(await outsider.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.Forbidden);
+        Assert.Equal("forbidden", refused.GetProperty("error").GetString());
+        await JsonAsync(await paired.GetAsync($"/api/rooms/rec.{Guid.NewGuid():N}/recording"), HttpStatusCode.NotFound);
+
+        await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/pause", null), HttpStatusCode.OK);
+        var paused = await JsonAsync(await paired.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.OK);
+        Assert.True(paused.GetProperty("paused").GetBoolean());
+        await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.OK);
+        Assert.False((await JsonAsync(await paired.GetAsync($"/api/rooms/{room}/recording"), HttpStatusCode.OK)).GetProperty("recording").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Unfinished_RecordingWithoutResource_ListedForItsSchoolOnly()
+    {
+        using var teacher = await TestPeople.ClientAsync(factory, "teacher");
+        using var other = await TestPeople.ClientAsync(factory, "assistant1");
+        var room = await ClassAsync();
+        var started = await JsonAsync(await teacher.PostAsJsonAsync("/api/recordings", new { roomId = room, scheduled = false, record = true }),
+            HttpStatusCode.Created);
+        var id = started.GetProperty("id").GetGuid();
+
+        var mine = await JsonAsync(await teacher.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK);
+        var item = mine.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        Assert.Equal("recording", item.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("jobStatus").ValueKind);
+        var theirs = await JsonAsync(await other.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK);
+        Assert.DoesNotContain(theirs.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+
+        // Nothing was recorded: the finalize job fails it, and the list says so with the reason and the job's state.
+        await JsonAsync(await teacher.PostAsync($"/api/recordings/{id}/stop", null), HttpStatusCode.OK);
+        var failed = await Eventually.WaitAsync(
+            async () => (await JsonAsync(await teacher.GetAsync("/api/library/recordings/unfinished"), HttpStatusCode.OK))
+                .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id),
+            i => i.GetProperty("status").GetString() == "failed" && i.GetProperty("jobStatus").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(30), "the failed recording with its finalize job");
+        Assert.Contains("nothing was recorded", failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
+        using var anonymous = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/library/recordings/unfinished")).StatusCode);
+    }
 }

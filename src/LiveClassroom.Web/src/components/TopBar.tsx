@@ -3,6 +3,7 @@ import { t } from "../i18n";
 import { hasRole, adminRoles, session } from "../api/session";
 import { linkClick, navigate } from "../router";
 import { LangSwitch } from "./LangSwitch";
+import { ReviewNavLink } from "../pages/library/ReviewNavLink";
 
 /** The header of every signed-in page: where am I, who am I, language, sign out. */
 export function TopBar({ children }: { children?: ComponentChildren }) {
@@ -19,6 +20,13 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
         <a href="/research" onClick={linkClick} data-testid="nav-research">
           {t("research.nav")}
         </a>
+        <a href="/library" onClick={linkClick} data-testid="nav-library">
+          {t("library.nav.library")}
+        </a>
+        <a href="/library/mine" onClick={linkClick} data-testid="nav-mine">
+          {t("library.nav.mine")}
+        </a>
+        {hasRole(person, ...adminRoles) && <ReviewNavLink />}
         {hasRole(person, ...adminRoles) && (
           <a href="/admin/organisations" onClick={linkClick}>
             {t("nav.admin")}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { api } from "../../api/session";
+import type { ApiClient } from "../../api/client";
 
 interface RoomRecording {
   recording: boolean;
@@ -10,8 +11,11 @@ interface RoomRecording {
 // The recorder starts a moment after the class opens and the lead may pause it from elsewhere: poll, gently.
 const PollMs = 5000;
 
-/** "● 录制中" while the class is being recorded (the server's recorder for this room), "录制已暂停" while paused. */
-export function RecordingBadge({ classId, live }: { classId: string; live: boolean }) {
+/**
+ * "● 录制中" while the class is being recorded (the server's recorder for this room), "录制已暂停" while paused.
+ * The console asks as the teacher; the projector passes its device client (the server answers the class's devices too).
+ */
+export function RecordingBadge({ classId, live, client = api }: { classId: string; live: boolean; client?: ApiClient }) {
   const [status, setStatus] = useState<RoomRecording | null>(null);
 
   useEffect(() => {
@@ -22,7 +26,7 @@ export function RecordingBadge({ classId, live }: { classId: string; live: boole
     let stopped = false;
     const read = async () => {
       try {
-        const s = await api.get<RoomRecording>(`/api/rooms/${encodeURIComponent(classId)}/recording`);
+        const s = await client.get<RoomRecording>(`/api/rooms/${encodeURIComponent(classId)}/recording`);
         if (!stopped) setStatus(s);
       } catch {
         // The badge is informative only; a failed read keeps the last known state.
@@ -34,7 +38,7 @@ export function RecordingBadge({ classId, live }: { classId: string; live: boole
       stopped = true;
       window.clearInterval(timer);
     };
-  }, [classId, live]);
+  }, [classId, live, client]);
 
   if (!status || (!status.recording && !status.paused)) return null;
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
-import { session } from "../../api/session";
+import { deviceApi, session } from "../../api/session";
 import type { Device, Lesson } from "../../api/types";
 import { LiveClass, classroomSlots, useLiveClass } from "../../live/LiveClass";
 import { classroomName, placeLabel } from "../../live/classrooms";
@@ -9,6 +9,7 @@ import { ChatPanel } from "../../components/ChatPanel";
 import { MediaTakenOver } from "../../components/MediaTakenOver";
 import { LiveRegion } from "../../components/LiveRegion";
 import { Notice } from "../../components/Notice";
+import { RecordingBadge } from "../console/RecordingBadge";
 
 /**
  * The class on the projector, readable from the back of the room at 1920×1080: the lead teacher large, or
@@ -83,6 +84,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
       </div>
       <aside class="projector-side">
         <p class="projector-room">{device ? placeLabel(device.schoolName, device.classroomName) : ""}</p>
+        {s && <RecordingBadge classId={classId} live={s.state === "Live"} client={deviceApi} />}
         {weAreOnStage && <p class="on-air" role="status" data-testid="on-stage">{t("projector.onStage")}</p>}
         {muted && <p class="muted-banner" role="status" data-testid="muted-banner">{t("projector.muted")}</p>}
         <Notice text={live?.local.cameraError ? t(live.local.cameraError) : null} testId="camera-error" />
