@@ -148,6 +148,9 @@ public sealed partial class Recorder
                 // cut only by the reload's gap.
                 LogSourceChanged(_logger, RecordingId, track.Id);
                 MarkDirty();
+                // What this track's old source left waiting for the next part must not go into it: one part, one
+                // stream per track (a simulcast layer switch during the settle delay would otherwise mix two).
+                DropSettling(track);
             }
             track.Ssrc = ssrc;
         }
@@ -302,6 +305,19 @@ public sealed partial class Recorder
             _dirty = true;
         }
         _settleUntil = Environment.TickCount64 + _options.SettleMilliseconds;
+    }
+
+    private void DropSettling(RecorderTrack track)
+    {
+        _settling.RemoveAll(s =>
+        {
+            if (s.Track != track)
+            {
+                return false;
+            }
+            Release(s);
+            return true;
+        });
     }
 
     private void DropSettling()

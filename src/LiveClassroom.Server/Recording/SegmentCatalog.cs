@@ -33,6 +33,11 @@ public static class SegmentCatalog
             foreach (var file in files)
             {
                 var full = Path.Combine(dir, file!);
+                if (new FileInfo(full).Length == 0)
+                {
+                    // A part stopped before its first packet (e.g. cut at once for a track that joined): nothing to keep.
+                    continue;
+                }
                 double duration;
                 if (listed.TryGetValue(file!, out var d))
                 {

@@ -121,6 +121,8 @@ export const en: Record<MessageKey, string> = {
   "tiles.muted": "Muted",
   "tiles.lost": "Connection lost",
   "tiles.stalled": "{name}: connection recovering…",
+  "tiles.link": "RTT {rtt} ms · loss {loss}% · receiving {kbps} kbps",
+  "tiles.linkTitle": "This classroom's link as the server measures it: round trip, loss of what it receives, and its received bitrate",
   "tiles.bringOn": "Bring on stage",
   "tiles.takeOff": "Take off stage",
   "tiles.mute": "Mute",

@@ -119,6 +119,8 @@ export const zhCN = {
   "tiles.muted": "已静音",
   "tiles.lost": "连接中断",
   "tiles.stalled": "{name}网络重连中…",
+  "tiles.link": "往返 {rtt} 毫秒 · 丢包 {loss}% · 接收 {kbps} kbps",
+  "tiles.linkTitle": "服务器测得的本教室网络：往返时延、本教室收到画面的丢包率和接收码率",
   "tiles.bringOn": "请上台",
   "tiles.takeOff": "请下台",
   "tiles.mute": "静音",
