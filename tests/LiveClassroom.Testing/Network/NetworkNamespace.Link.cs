@@ -22,6 +22,9 @@ public sealed partial class NetworkNamespace
 
     public Task EndOutageAsync() => NftAsync("delete table inet lcoutage\n");
 
+    /// <summary>Removes every Drop…Async rule (random loss, UDP or port blocks); outages and redirects stay.</summary>
+    public Task ClearDropsAsync() => NftAsync("flush chain inet lclink output\nflush chain inet lclink input\n");
+
     /// <summary>Removes the rate caps <see cref="RateCapAsync"/> set (both ends of the veth).</summary>
     public async Task RemoveRateCapAsync()
     {

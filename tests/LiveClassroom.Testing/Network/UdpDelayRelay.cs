@@ -10,13 +10,13 @@ namespace LiveClassroom.Testing.Network;
 /// each way. Clients send to <see cref="EndPoint"/>; each client gets its own upstream socket to the target, so the
 /// target answers through the relay. The queue is bounded (<paramref name="queueLimit"/> datagrams in flight, more are
 /// dropped and counted), as a real link's buffer is. One sender thread releases datagrams in arrival order (all wait
-/// equally long), so order is kept. States: running → disposed (sockets closed, threads ended).
+/// equally long; after Delay shrinks, newer ones wait behind older ones), so order is kept. States: running → disposed (sockets closed, threads ended).
 /// </summary>
 public sealed class UdpDelayRelay : IDisposable
 {
     private readonly Socket _front;
     private readonly IPEndPoint _target;
-    private readonly long _delayTicks;
+    private long _delayTicks;
     private readonly int _queueLimit;
     private readonly ConcurrentQueue<Held> _queue = new();
     private readonly ConcurrentDictionary<IPEndPoint, Socket> _upstream = new();
@@ -39,6 +39,13 @@ public sealed class UdpDelayRelay : IDisposable
 
     /// <summary>Where clients send (the relay's listening address and port).</summary>
     public IPEndPoint EndPoint => (IPEndPoint)_front.LocalEndPoint!;
+
+    /// <summary>The delay each way; a change applies to datagrams that arrive from then on.</summary>
+    public TimeSpan Delay
+    {
+        get => TimeSpan.FromSeconds((double)Interlocked.Read(ref _delayTicks) / Stopwatch.Frequency);
+        set => Interlocked.Exchange(ref _delayTicks, (long)(value.TotalSeconds * Stopwatch.Frequency));
+    }
 
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
@@ -102,7 +109,7 @@ public sealed class UdpDelayRelay : IDisposable
             Interlocked.Increment(ref _dropped);
             return;
         }
-        _queue.Enqueue(new Held(Stopwatch.GetTimestamp() + _delayTicks, via, to, data));
+        _queue.Enqueue(new Held(Stopwatch.GetTimestamp() + Interlocked.Read(ref _delayTicks), via, to, data));
     }
 
     private void SendLoop()
