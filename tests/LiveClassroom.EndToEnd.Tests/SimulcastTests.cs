@@ -31,7 +31,7 @@ public sealed class SimulcastTests(EndToEndFixture fx, ITestOutputHelper output)
         var (token, _) = await fx.Api.LoginAsync("teacher");
 
         // All three layers encode (Chrome starts the top one once the SFU's REMB allows it).
-        var layers = await PollAsync(() => CameraLayersAsync(console), l => l.Count == 3 && l.All(x => x.FramesEncoded > 10),
+        var layers = await ClassMedia.PollAsync(() => CameraLayersAsync(console), l => l.Count == 3 && l.All(x => x.FramesEncoded > 10),
             TimeSpan.FromSeconds(60), "three encoded camera layers");
         foreach (var l in layers.OrderBy(l => l.Width))
         {
@@ -44,12 +44,12 @@ public sealed class SimulcastTests(EndToEndFixture fx, ITestOutputHelper output)
         Assert.True(top.Width > middle.Width, $"top layer {top.Width} px wide, middle {middle.Width}");
 
         // The SFU's own figures: it learnt the camera's three layers plus the microphone from the teacher.
-        var streams = await PollAsync(() => TeacherIncomingStreamsAsync(console), n => n >= 4, TimeSpan.FromSeconds(30), "the SFU to learn the layers");
+        var streams = await ClassMedia.PollAsync(() => TeacherIncomingStreamsAsync(console), n => n >= 4, TimeSpan.FromSeconds(30), "the SFU to learn the layers");
         output.WriteLine($"SFU: {streams} incoming RTP streams from the teacher (3 camera layers, microphone, any RTX)");
 
         // A projector is routed the top layer by default: it decodes the top layer's picture size.
         await ClassMedia.WaitFramesAsync(projector.Page, "main", 30, TimeSpan.FromSeconds(60));
-        var seen = await PollAsync(() => DecodedWidthAsync(projector.Page), w => w > middle.Width, TimeSpan.FromSeconds(30), "the projector to decode the top layer");
+        var seen = await ClassMedia.PollAsync(() => DecodedWidthAsync(projector.Page), w => w > middle.Width, TimeSpan.FromSeconds(30), "the projector to decode the top layer");
         output.WriteLine($"projector decodes {seen} px wide");
 
         // The recording keeps the top layer.
@@ -111,21 +111,4 @@ public sealed class SimulcastTests(EndToEndFixture fx, ITestOutputHelper output)
           return width;
         }
         """);
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        T last;
-        do
-        {
-            last = await read();
-            if (done(last))
-            {
-                return last;
-            }
-            await Task.Delay(500);
-        }
-        while (clock.Elapsed < timeout);
-        throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for {what}; last: {JsonSerializer.Serialize(last)}");
-    }
 }

@@ -95,23 +95,7 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
     private static async Task<double> BlastAsync(Socket from, Socket to, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
-        long bytes = 0;
-        var receiving = Task.Run(() =>
-        {
-            var buffer = new byte[2048];
-            to.ReceiveTimeout = 1000;
-            try
-            {
-                while (true)
-                {
-                    bytes += to.Receive(buffer);
-                }
-            }
-            catch (SocketException)
-            {
-                // Nothing for a second: the blast is over and the queues drained.
-            }
-        });
+        var receiving = ReceiveUntilQuietAsync(to);
         var payload = new byte[Datagram];
         while (clock.Elapsed < duration)
         {
@@ -121,8 +105,8 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
             }
             await Task.Delay(5);
         }
-        await receiving;
         // The receiver stops one second after the last datagram arrived.
+        var (_, bytes) = await receiving;
         return bytes * 8 / duration.TotalSeconds;
     }
 
@@ -141,28 +125,31 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
 
     private static async Task<int> CountReceivedAsync(Socket socket, Action send)
     {
-        var received = 0;
-        var receiving = Task.Run(() =>
-        {
-            var buffer = new byte[2048];
-            socket.ReceiveTimeout = 1000;
-            try
-            {
-                while (true)
-                {
-                    socket.Receive(buffer);
-                    received++;
-                }
-            }
-            catch (SocketException)
-            {
-                // A second of silence after the last one.
-            }
-        });
+        var receiving = ReceiveUntilQuietAsync(socket);
         send();
-        await receiving;
-        return received;
+        return (await receiving).Datagrams;
     }
+
+    /// <summary>Counts datagrams and bytes until a second passes without one.</summary>
+    private static Task<(int Datagrams, long Bytes)> ReceiveUntilQuietAsync(Socket socket) => Task.Run(() =>
+    {
+        var buffer = new byte[2048];
+        var (datagrams, bytes) = (0, 0L);
+        socket.ReceiveTimeout = 1000;
+        try
+        {
+            while (true)
+            {
+                bytes += socket.Receive(buffer);
+                datagrams++;
+            }
+        }
+        catch (SocketException)
+        {
+            // A second of silence after the last one: the sender is done and the queues drained.
+        }
+        return (datagrams, bytes);
+    });
 
     private static async Task EchoAsync(Socket socket, CancellationToken ct)
     {

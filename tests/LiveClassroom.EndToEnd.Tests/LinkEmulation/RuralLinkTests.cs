@@ -3,6 +3,7 @@ using LiveClassroom.EndToEnd.Tests.Harness;
 using LiveClassroom.Testing.Network;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
 
@@ -28,6 +29,15 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         Assert.True(window.Bad.Fps > 0, $"the projector on 300 kbps + 5 % loss decoded no frame in {window.Bad.Seconds:0} s: {window.Bad}");
         Assert.True(window.Bad.AudioPackets > 0, $"the projector on 300 kbps + 5 % loss received no audio: {window.Bad}");
         Assert.True(window.Clean.Fps >= 1, $"the clean projector fell to {window.Clean.Fps:0.0} fps while the other sat on 300 kbps: {window.Clean}");
+
+        // The teacher's console shows each classroom's link as the SFU measures it.
+        var figures = room.Teacher.Page.GetByTestId("link-figures");
+        await Expect(figures).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(figures.First).ToContainTextAsync("kbps");
+        foreach (var text in await figures.AllTextContentsAsync())
+        {
+            output.WriteLine($"console tile: {text}");
+        }
     }
 
     [Fact]
