@@ -209,7 +209,7 @@ internal sealed partial class LiveClassRecording
             {
                 continue;
             }
-            var tap = new RecorderTap(_recorder!, trackId, w.P.PeerId!, w.Mid, w.Source, () => Post(new KeyframeRequest(trackId)));
+            var tap = new RecorderTap(_recorder!, trackId, w.P.PeerId!, w.Mid, w.Source);
             if (TryAttach(tap, mediaRoom))
             {
                 _taps[trackId] = tap;

@@ -13,17 +13,12 @@ internal sealed class RecorderTap
     private readonly TrackSource _source;
     private readonly Lock _gate = new();
     private IDisposable? _registration;
-    private LayerPicker? _layers;
     private volatile bool _declared;
     private bool _closed;
     private long _packets;
 
-    private readonly Action? _keyframeNeeded;
-
-    /// <param name="keyframeNeeded">Asks the publisher for a keyframe; called on the SFU's packet thread, so it must only queue the request.</param>
-    public RecorderTap(IRecordingInput recorder, string trackId, string peerId, string mid, TrackSource source, Action? keyframeNeeded = null)
+    public RecorderTap(IRecordingInput recorder, string trackId, string peerId, string mid, TrackSource source)
     {
-        _keyframeNeeded = keyframeNeeded;
         _recorder = recorder;
         TrackId = trackId;
         PeerId = peerId;
@@ -93,11 +88,6 @@ internal sealed class RecorderTap
         {
             return;
         }
-        // A simulcast publisher's layers all come through the tap: the recording keeps the best one.
-        if (_layers is { } layers && !layers.Accept(packet, Environment.TickCount64))
-        {
-            return;
-        }
         Interlocked.Increment(ref _packets);
         _recorder.OnRtp(TrackId, packet);
     }
@@ -119,7 +109,6 @@ internal sealed class RecorderTap
                 var kind = codec.IsVideo ? MediaKind.Video : MediaKind.Audio;
                 var info = new RtpCodecInfo(codec.PayloadType, codec.Name, codec.ClockRate, codec.Channels, codec.Fmtp);
                 _recorder.AddTrack(TrackId, kind, info, _source);
-                _layers = codec.IsVideo ? new LayerPicker(info, _keyframeNeeded) : null;
                 _declared = true;
                 return true;
             }

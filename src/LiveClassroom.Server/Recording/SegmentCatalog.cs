@@ -42,13 +42,13 @@ public static class SegmentCatalog
                     continue;
                 }
                 double duration;
-                if (listed.TryGetValue(file!, out var d) && d > 0.05)
+                if (listed.TryGetValue(file!, out var d) && d >= MinPartSeconds)
                 {
                     duration = d;
                 }
                 else
                 {
-                    // Unlisted, or listed as (nearly) empty by a part stopped right after it started: what the file holds decides.
+                    // Unlisted, or listed as (nearly) empty: ffmpeg stopped while writing it lists a bogus duration; the file decides.
                     duration = await ProbeDurationAsync(ffprobePath, full, ct);
                     if (duration <= 0.05)
                     {

@@ -42,8 +42,9 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     slots: SlotSpec[],
     private readonly audience: "lead" | "classroom",
   ) {
-    // The lead teacher simulcasts: each classroom gets the layer its link carries (docs/RURAL-LINKS.md).
-    super(new ClassConnection(classId, token), slots, token, audience === "lead");
+    // Simulcast (MediaSession's last argument) stays off until the recording keeps a simulcast track reliably
+    // (docs/RURAL-LINKS.md, "Simulcast from the lead teacher").
+    super(new ClassConnection(classId, token), slots, token, false);
     this.hub.onJoined = (first) => {
       // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
       void this.openLocal().catch(() => {});
