@@ -63,4 +63,7 @@ public interface IClassroomGrain : IGrain
 
     /// <summary>Anyone allowed in the class: the full state for late joiners and resync (<see cref="ClassSnapshot.Sequence"/> = last event).</summary>
     Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller);
+
+    /// <summary>Lead: each connected participant's link as the SFU measures it now (the console's classroom tiles).</summary>
+    Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller);
 }

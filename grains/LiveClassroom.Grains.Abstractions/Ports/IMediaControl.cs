@@ -37,7 +37,11 @@ public interface IMediaControl
 /// <summary>A publisher's track: the peer and the mid of its send transceiver; <paramref name="Rid"/> picks a simulcast layer.</summary>
 public sealed record MediaSource(string PublisherPeerId, string PublisherMid, string? Rid = null);
 
-/// <summary>Connection quality of one peer as the SFU sees it.</summary>
+/// <summary>
+/// Connection quality of one peer as the SFU sees it. Inbound: what the peer sends the SFU; outbound: what the SFU sends
+/// it (<paramref name="OutboundLossFraction"/> from the peer's receiver reports). <paramref name="IncomingStreams"/>:
+/// RTP streams (SSRCs: simulcast layers, RTX, audio) the SFU has learnt from it.
+/// </summary>
 public sealed record PeerMediaStats(
     string PeerId,
     string State,
@@ -45,4 +49,6 @@ public sealed record PeerMediaStats(
     long OutboundBitrateBps,
     double InboundLossFraction,
     double RoundTripTimeMs,
-    string? ReceivedLayer);
+    string? ReceivedLayer,
+    double OutboundLossFraction = 0,
+    int IncomingStreams = 0);

@@ -55,6 +55,29 @@ internal sealed partial class ClassroomGrain
         return new MediaAnswer(answer, peerId);
     }
 
+    public async Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller)
+    {
+        RequireLead(caller);
+        if (State.Status != ClassState.Live)
+        {
+            return [];
+        }
+        var byPeer = new Dictionary<string, PeerMediaStats>(StringComparer.Ordinal);
+        foreach (var s in await Services.Media.GetStatsAsync(Key.Id))
+        {
+            byPeer[s.PeerId] = s;
+        }
+        var links = new List<ParticipantLink>();
+        foreach (var p in State.Participants)
+        {
+            if (p.Connection == ConnectionState.Connected && p.PeerId is { } peer && byPeer.TryGetValue(peer, out var media))
+            {
+                links.Add(new ParticipantLink(p.PrincipalId, p.Role, p.ClassroomId, media));
+            }
+        }
+        return links;
+    }
+
     public async Task ReportStatsAsync(IReadOnlyList<ParticipantStats> stats)
     {
         if (stats is null || State.Status != ClassState.Live)

@@ -58,4 +58,7 @@ internal sealed class ClassroomGrainReference(GrainHost host, GrainKey key) : IC
 
     public Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller) =>
         host.InvokeAsync<ClassroomGrain, ClassSnapshot>(key, g => g.GetSnapshotAsync(caller));
+
+    public Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller) =>
+        host.InvokeAsync<ClassroomGrain, IReadOnlyList<ParticipantLink>>(key, g => g.GetLinksAsync(caller));
 }

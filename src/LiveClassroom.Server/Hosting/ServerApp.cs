@@ -76,6 +76,7 @@ public static class ServerApp
         app.MapResearchApi();
         app.MapRecordingsAndLibraryApi();
         app.MapIceServersApi();
+        app.MapNetworkCheckApi();
         app.MapSpaFallback();
         return app;
     }

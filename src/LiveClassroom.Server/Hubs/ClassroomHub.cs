@@ -80,6 +80,14 @@ public sealed partial class ClassroomHub(
         }
     }
 
+    /// <summary>Lead: every connected participant's link as the SFU measures it (console tiles; docs/HUB.md).</summary>
+    public async Task<IReadOnlyList<LinkFigures>> GetLinks(string classId)
+    {
+        var (id, caller) = Joined(classId);
+        var links = await Grain(id).GetLinksAsync(caller);
+        return [.. links.Select(LinkFigures.From)];
+    }
+
     public async Task OpenClass(string classId)
     {
         var (id, caller) = Joined(classId);

@@ -104,7 +104,8 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         for (var i = 0; i < stats.Count; i++)
         {
             var s = stats[i];
-            result[i] = new PeerMediaStats(s.PeerId, s.State, s.InboundBitrateBps, s.OutboundBitrateBps, s.InboundLossFraction, s.RoundTripTimeMs, s.ReceivedLayer);
+            result[i] = new PeerMediaStats(s.PeerId, s.State, s.InboundBitrateBps, s.OutboundBitrateBps, s.InboundLossFraction, s.RoundTripTimeMs, s.ReceivedLayer,
+                s.OutboundLossFraction, s.IncomingStreams);
         }
         return Task.FromResult<IReadOnlyList<PeerMediaStats>>(result);
     }

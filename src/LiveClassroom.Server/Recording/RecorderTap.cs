@@ -107,7 +107,8 @@ internal sealed class RecorderTap
             try
             {
                 var kind = codec.IsVideo ? MediaKind.Video : MediaKind.Audio;
-                _recorder.AddTrack(TrackId, kind, new RtpCodecInfo(codec.PayloadType, codec.Name, codec.ClockRate, codec.Channels, codec.Fmtp), _source);
+                var info = new RtpCodecInfo(codec.PayloadType, codec.Name, codec.ClockRate, codec.Channels, codec.Fmtp);
+                _recorder.AddTrack(TrackId, kind, info, _source);
                 _declared = true;
                 return true;
             }

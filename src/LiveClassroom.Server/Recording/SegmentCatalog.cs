@@ -9,6 +9,9 @@ namespace LiveClassroom.Server.Recording;
 /// </summary>
 public static class SegmentCatalog
 {
+    /// <summary>Parts shorter than this are left out of the finished recording.</summary>
+    public const double MinPartSeconds = 0.3;
+
     public sealed record Segment(string RelativePath, string FullPath, double Duration);
 
     public sealed record Part(string Name, IReadOnlyList<Segment> Segments);
@@ -33,13 +36,19 @@ public static class SegmentCatalog
             foreach (var file in files)
             {
                 var full = Path.Combine(dir, file!);
+                if (new FileInfo(full).Length == 0)
+                {
+                    // A part stopped before its first packet (e.g. cut at once for a track that joined): nothing to keep.
+                    continue;
+                }
                 double duration;
-                if (listed.TryGetValue(file!, out var d))
+                if (listed.TryGetValue(file!, out var d) && d >= MinPartSeconds)
                 {
                     duration = d;
                 }
                 else
                 {
+                    // Unlisted, or listed as (nearly) empty: ffmpeg stopped while writing it lists a bogus duration; the file decides.
                     duration = await ProbeDurationAsync(ffprobePath, full, ct);
                     if (duration <= 0.05)
                     {
@@ -48,7 +57,8 @@ public static class SegmentCatalog
                 }
                 segments.Add(new Segment($"{name}/{file}", full, duration));
             }
-            if (segments.Count > 0)
+            // A sliver of a part (cut within moments of its start, e.g. when a track joined) is not worth a broken remux.
+            if (segments.Sum(x => x.Duration) >= MinPartSeconds)
             {
                 parts.Add(new Part(name, segments));
             }

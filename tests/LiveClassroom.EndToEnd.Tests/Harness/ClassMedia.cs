@@ -93,11 +93,11 @@ public static class ClassMedia
         return (done["recording"]!["durationSeconds"]!.GetValue<double>(), done["recording"]!["parts"]!.GetValue<int>());
     }
 
-    /// <summary>Reads until <paramref name="done"/> holds (every 250 ms) or <paramref name="timeout"/> passes (TimeoutException with the last answer).</summary>
-    public static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout, string what)
+    /// <summary>Reads until <paramref name="done"/> holds, every 250 ms, for at most <paramref name="timeout"/>.</summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
-        JsonNode last;
+        T last;
         do
         {
             last = await read();
@@ -108,6 +108,6 @@ public static class ClassMedia
             await Task.Delay(250);
         }
         while (clock.Elapsed < timeout);
-        throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last: {last}");
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last: {(last is JsonNode ? last.ToString() : System.Text.Json.JsonSerializer.Serialize(last))}");
     }
 }

@@ -12,7 +12,7 @@ namespace LiveClassroom.Testing.Network;
 /// Needs root and iproute2/nftables: without them <see cref="CreateAsync"/> throws with the reason (tests fail, never skip).
 /// States: created → (impaired) → disposed (namespace, veth, wrapper scripts removed; also after a failed create).
 /// </summary>
-public sealed class NetworkNamespace : IAsyncDisposable
+public sealed partial class NetworkNamespace : IAsyncDisposable
 {
     private readonly List<string> _wrappers = [];
     private bool _disposed;

@@ -104,6 +104,21 @@ export interface RoomEvent {
   payload: any;
 }
 
+/** One participant's link as the SFU measures it (hub GetLinks, lead only). */
+export interface LinkFigures {
+  principalId: string;
+  role: HubRole;
+  classroomId: string | null;
+  state: string;
+  roundTripTimeMs: number;
+  downBitrateBps: number;
+  downLoss: number;
+  upBitrateBps: number;
+  upLoss: number;
+  receivedLayer: string | null;
+  incomingStreams: number;
+}
+
 /** What the client reports with ReportConnectionStats. */
 export interface ConnectionStats {
   roundTripTimeMs: number;

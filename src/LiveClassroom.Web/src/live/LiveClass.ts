@@ -1,6 +1,6 @@
 import { ClassConnection } from "../hub/ClassConnection";
 import { toHubError } from "../hub/errors";
-import type { ClassSnapshot, You } from "../hub/types";
+import type { ClassSnapshot, LinkFigures, You } from "../hub/types";
 import type { SlotSpec } from "../media/MediaSession";
 import { announce } from "./announce";
 import { LiveRoom, useLiveRoom } from "./LiveRoom";
@@ -33,6 +33,8 @@ export const classroomSlots: SlotSpec[] = [
 export class LiveClass extends LiveRoom<ClassConnection> {
   private timers: number[] = [];
   private sendingNow: { camera: boolean; microphone: boolean } | null = null;
+  /** The lead's view of each classroom's link as the SFU measures it (GetLinks, every 5 s), by classroom id. */
+  links = new Map<string, LinkFigures>();
 
   constructor(
     classId: string,
@@ -40,7 +42,9 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     slots: SlotSpec[],
     private readonly audience: "lead" | "classroom",
   ) {
-    super(new ClassConnection(classId, token), slots, token);
+    // Simulcast (MediaSession's last argument) stays off until the recording keeps a simulcast track reliably
+    // (docs/RURAL-LINKS.md, "Simulcast from the lead teacher").
+    super(new ClassConnection(classId, token), slots, token, false);
     this.hub.onJoined = (first) => {
       // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
       void this.openLocal().catch(() => {});
@@ -78,6 +82,7 @@ export class LiveClass extends LiveRoom<ClassConnection> {
 
   start(): Promise<void> {
     this.timers.push(window.setInterval(() => void this.reportStats(), 5000));
+    if (this.audience === "lead") this.timers.push(window.setInterval(() => void this.refreshLinks(), 5000));
     // Attendance minutes and reconnects live only in snapshots: refresh them for those who see them.
     this.timers.push(window.setInterval(() => this.hub.you?.seesAttendance && this.hub.connected && void this.hub.resync(), 30000));
     return super.start();
@@ -103,6 +108,17 @@ export class LiveClass extends LiveRoom<ClassConnection> {
       await this.hub.invoke("ReportConnectionStats", await this.media.stats());
     } catch {
       // Stats are best effort; the next tick tries again.
+    }
+  }
+
+  private async refreshLinks(): Promise<void> {
+    if (!this.hub.connected || this.hub.snapshot?.state !== "Live" || this.hub.you?.role !== "Lead") return;
+    try {
+      const figures = await this.hub.invoke<LinkFigures[]>("GetLinks");
+      this.links = new Map(figures.filter((f) => f.role === "Classroom" && f.classroomId).map((f) => [f.classroomId!, f]));
+      this.changed();
+    } catch {
+      // Best effort, like the stats reports: the next tick tries again.
     }
   }
 

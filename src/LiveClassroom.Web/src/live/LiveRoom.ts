@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiClient } from "../api/client";
 import { localizedMediaError } from "../hub/errors";
+import type { MediaDescription } from "../hub/types";
 import { IceServerSource } from "../media/iceServers";
 import { MediaSession, type SlotSpec } from "../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../media/devices";
@@ -32,9 +33,11 @@ export abstract class LiveRoom<H extends LiveHub> {
     readonly hub: H,
     slots: SlotSpec[],
     token: () => string | null,
+    simulcast = false,
   ) {
     const iceServers = new IceServerSource(new ApiClient(token));
-    this.media = new MediaSession((offer, desc) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer), slots, iceServers);
+    const negotiator = (offer: string, desc: MediaDescription) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer);
+    this.media = new MediaSession(negotiator, slots, iceServers, simulcast);
     hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
     // A second tab (or device) of this account took the media: stop here, and stay stopped until the user takes it back,

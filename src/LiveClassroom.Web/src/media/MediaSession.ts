@@ -3,6 +3,7 @@ import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/type
 import { FrameWatch } from "./FrameWatch";
 import { SerialQueue } from "./SerialQueue";
 import type { IceServerSource } from "./iceServers";
+import { cameraLayers, screenLayers } from "./simulcast";
 
 export interface SlotSpec {
   name: string;
@@ -63,6 +64,8 @@ export class MediaSession {
     private readonly negotiator: Negotiator,
     private slotSpecs: SlotSpec[],
     private readonly iceServers: IceServerSource | null = null,
+    /** Send camera and screen as simulcast layers (simulcast.ts): the lead teacher, whom every classroom watches. */
+    private readonly simulcast = false,
   ) {
     this.build();
     this.frames.start();
@@ -96,7 +99,7 @@ export class MediaSession {
     this.camera = this.microphone = this.screen = null;
     if (this.tracks.camera) this.camera = this.addSender("camera", this.tracks.camera);
     if (this.tracks.microphone) this.microphone = this.addSender("microphone", this.tracks.microphone);
-    if (this.tracks.screen) this.screen = pc.addTransceiver(this.tracks.screen, { direction: "sendonly" });
+    if (this.tracks.screen) this.screen = this.addScreen(this.tracks.screen);
     const videoCodecs = forwardableVideoCodecs();
     this.slots = this.slotSpecs.map((spec) => {
       const transceiver = pc.addTransceiver(spec.kind, { direction: "recvonly" });
@@ -174,13 +177,20 @@ export class MediaSession {
       await reusable.sender.replaceTrack(track);
       this[which] = reusable;
     } else {
-      this[which] = which === "screen" ? this.pc.addTransceiver(track, { direction: "sendonly" }) : this.addSender(which, track);
+      this[which] = which === "screen" ? this.addScreen(track) : this.addSender(which, track);
     }
     if (this.state !== "idle") await this.negotiate(false);
   }
 
   private addSender(which: "camera" | "microphone", track: MediaStreamTrack): RTCRtpTransceiver {
-    return this.pc.addTransceiver(track, { direction: "sendonly", sendEncodings: [{ active: this.sending[which] }] });
+    const active = this.sending[which];
+    const sendEncodings = which === "camera" && this.simulcast ? cameraLayers.map((l) => ({ ...l, active })) : [{ active }];
+    return this.pc.addTransceiver(track, { direction: "sendonly", sendEncodings });
+  }
+
+  // A reused (once inactive) screen transceiver keeps the encodings it was created with: screenLayers when simulcast.
+  private addScreen(track: MediaStreamTrack): RTCRtpTransceiver {
+    return this.pc.addTransceiver(track, { direction: "sendonly", ...(this.simulcast ? { sendEncodings: screenLayers.map((l) => ({ ...l })) } : {}) });
   }
 
   /**

@@ -21,6 +21,22 @@ function QualityMeter({ c }: { c: ClassroomView }) {
   );
 }
 
+/** What the SFU measures on this classroom's link now: round trip, loss of what it receives, and its received bitrate. */
+function LinkLine({ live, classroomId }: { live: LiveClass; classroomId: string }) {
+  const l = live.links.get(classroomId);
+  if (!l) return null;
+  const figures = {
+    rtt: Math.round(l.roundTripTimeMs),
+    loss: (l.downLoss * 100).toFixed(1),
+    kbps: Math.round(l.downBitrateBps / 1000),
+  };
+  return (
+    <p class="link-figures" data-testid="link-figures" title={t("tiles.linkTitle")}>
+      {t("tiles.link", figures)}
+    </p>
+  );
+}
+
 /** One tile per rural classroom: who is there, how good the link is, its video while on stage, and controls. */
 export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; rooms: ClassroomView[]; onError: (e: string | null) => void }) {
   const ended = live.snapshot?.state === "Ended";
@@ -48,6 +64,7 @@ export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; room
             <strong>{c.name}</strong>
             <QualityMeter c={c} />
           </div>
+          <LinkLine live={live} classroomId={c.classroomId} />
           <div class="tile-flags">
             {c.handPosition !== null && <span class="badge hand">{t("tiles.hand", { n: c.handPosition })}</span>}
             {c.stageSeat && <span class="badge live">{t("tiles.onStage")}</span>}

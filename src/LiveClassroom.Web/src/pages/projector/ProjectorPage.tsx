@@ -4,6 +4,7 @@ import { deviceApi, session } from "../../api/session";
 import { ApiError } from "../../api/client";
 import { isEnded, isLive, lessonsOn, localDate } from "../../api/lessons";
 import type { Device, Lesson } from "../../api/types";
+import { NetworkCheck } from "./NetworkCheck";
 import { PairingScreen } from "./PairingScreen";
 import { ProjectorClass } from "./ProjectorClass";
 import { LangSwitch } from "../../components/LangSwitch";
@@ -144,6 +145,7 @@ function ProjectorHome({ onRevoked }: { onRevoked: () => void }) {
           {t("link.reconnectingBig")}
         </p>
       )}
+      {!offline && <NetworkCheck />}
     </main>
   );
 }

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using LiveClassroom.Testing.Network;
+using Xunit.Abstractions;
+
+namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
+
+/// <summary>
+/// The link-emulation harness itself (issue #15): a rate cap caps, random loss drops about what it says, the relay adds
+/// its delay, and an outage stops everything until it ends. Traffic is real UDP between this process and a socket made
+/// inside the test's network namespace.
+/// </summary>
+[Collection(LinkEmulationCollection.Name)]
+public sealed class LinkHarnessTests(ITestOutputHelper output)
+{
+    private const int Datagram = 1200;
+
+    [Fact]
+    public async Task RateCap_Downlink_CapsWhatTheNamespaceReceives()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        using var inside = link.CreateUdpSocketInside();
+        using var host = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        host.Bind(new IPEndPoint(link.HostAddress, 0));
+
+        var free = await BlastAsync(host, inside, TimeSpan.FromSeconds(2));
+        await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
+        var capped = await BlastAsync(host, inside, TimeSpan.FromSeconds(2));
+        output.WriteLine($"received: {free / 1000:0} kbps without a cap, {capped / 1000:0} kbps under a 1000 kbps cap");
+
+        Assert.True(capped < 1_500_000, $"{capped / 1000:0} kbps got through a 1000 kbps cap");
+        Assert.True(free > 3 * capped, $"without the cap only {free / 1000:0} kbps arrived (capped {capped / 1000:0})");
+    }
+
+    [Fact]
+    public async Task RandomLoss_TenPercent_DropsAboutATenth()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        using var inside = link.CreateUdpSocketInside();
+        using var host = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        host.Bind(new IPEndPoint(link.HostAddress, 0));
+        await link.DropRandomUdpAsync(10);
+
+        const int sent = 3000;
+        var received = await CountReceivedAsync(inside, () => Pace(host, inside.LocalEndPoint!, sent, perMillisecond: 1));
+        var lost = 1.0 - (double)received / sent;
+        output.WriteLine($"random loss 10 %: {received} of {sent} arrived ({lost:P1} lost)");
+        Assert.InRange(lost, 0.06, 0.14);
+    }
+
+    [Fact]
+    public async Task DelayRelay_HundredMillisecondsEachWay_AddsTheRoundTrip()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        using var inside = link.CreateUdpSocketInside();
+        using var echo = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        echo.Bind(new IPEndPoint(link.HostAddress, 0));
+        var echoPort = ((IPEndPoint)echo.LocalEndPoint!).Port;
+        using var stop = new CancellationTokenSource();
+        var echoing = EchoAsync(echo, stop.Token);
+
+        var direct = await RoundTripAsync(inside, new IPEndPoint(link.HostAddress, echoPort));
+        using var relay = UdpDelayRelay.Start(link.HostAddress, new IPEndPoint(link.HostAddress, echoPort), TimeSpan.FromMilliseconds(100));
+        await link.RedirectUdpAsync(echoPort, relay.EndPoint.Port);
+        var relayed = await RoundTripAsync(inside, new IPEndPoint(link.HostAddress, echoPort));
+        stop.Cancel();
+        await echoing;
+        output.WriteLine($"median round trip: {direct.TotalMilliseconds:0.0} ms direct, {relayed.TotalMilliseconds:0.0} ms through the relay (100 ms each way); relayed {relay.Forwarded} datagrams, dropped {relay.Dropped}");
+
+        Assert.True(relayed >= TimeSpan.FromMilliseconds(200), $"round trip through the relay {relayed.TotalMilliseconds:0} ms");
+        Assert.True(relayed - direct >= TimeSpan.FromMilliseconds(190), $"the relay added {(relayed - direct).TotalMilliseconds:0} ms");
+        Assert.Equal(0, relay.Dropped);
+    }
+
+    [Fact]
+    public async Task Outage_DropsEverythingUntilItEnds()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        using var inside = link.CreateUdpSocketInside();
+        using var host = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        host.Bind(new IPEndPoint(link.HostAddress, 0));
+
+        await link.StartOutageAsync();
+        var during = await CountReceivedAsync(inside, () => Pace(host, inside.LocalEndPoint!, 200, perMillisecond: 1));
+        await link.EndOutageAsync();
+        var after = await CountReceivedAsync(inside, () => Pace(host, inside.LocalEndPoint!, 200, perMillisecond: 1));
+        output.WriteLine($"outage: {during} of 200 arrived during it, {after} of 200 after");
+        Assert.Equal(0, during);
+        Assert.True(after >= 190, $"{after} of 200 arrived after the outage ended");
+    }
+
+    /// <summary>Sends ~19 Mbps (ten datagrams every 5 ms) for the duration; returns what arrived, in bits per second.</summary>
+    private static async Task<double> BlastAsync(Socket from, Socket to, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        var receiving = ReceiveUntilQuietAsync(to);
+        var payload = new byte[Datagram];
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                from.SendTo(payload, to.LocalEndPoint!);
+            }
+            await Task.Delay(5);
+        }
+        // The receiver stops one second after the last datagram arrived.
+        var (_, bytes) = await receiving;
+        return bytes * 8 / duration.TotalSeconds;
+    }
+
+    private static void Pace(Socket from, EndPoint to, int count, int perMillisecond)
+    {
+        var payload = new byte[Datagram];
+        for (var i = 0; i < count; i++)
+        {
+            from.SendTo(payload, to);
+            if (i % perMillisecond == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    private static async Task<int> CountReceivedAsync(Socket socket, Action send)
+    {
+        var receiving = ReceiveUntilQuietAsync(socket);
+        send();
+        return (await receiving).Datagrams;
+    }
+
+    /// <summary>Counts datagrams and bytes until a second passes without one.</summary>
+    private static Task<(int Datagrams, long Bytes)> ReceiveUntilQuietAsync(Socket socket) => Task.Run(() =>
+    {
+        var buffer = new byte[2048];
+        var (datagrams, bytes) = (0, 0L);
+        socket.ReceiveTimeout = 1000;
+        try
+        {
+            while (true)
+            {
+                bytes += socket.Receive(buffer);
+                datagrams++;
+            }
+        }
+        catch (SocketException)
+        {
+            // A second of silence after the last one: the sender is done and the queues drained.
+        }
+        return (datagrams, bytes);
+    });
+
+    private static async Task EchoAsync(Socket socket, CancellationToken ct)
+    {
+        var buffer = new byte[2048];
+        try
+        {
+            while (true)
+            {
+                var r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), ct);
+                await socket.SendToAsync(buffer.AsMemory(0, r.ReceivedBytes), SocketFlags.None, r.RemoteEndPoint, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The test is done.
+        }
+    }
+
+    /// <summary>The median of 15 echo round trips.</summary>
+    private static async Task<TimeSpan> RoundTripAsync(Socket socket, EndPoint to)
+    {
+        var times = new List<TimeSpan>();
+        var buffer = new byte[2048];
+        for (var i = 0; i < 15; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await socket.SendToAsync(new byte[64], SocketFlags.None, to);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            times.Add(clock.Elapsed);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using LiveClassroom.Testing.Network;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
+
+/// <summary>Teacher, projector on the emulated link, projector on a clean path; disposed together.</summary>
+internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector, BrowserSession clean) : IAsyncDisposable
+{
+    /// <summary>A class with the teacher outside, one projector inside <paramref name="link"/> and one on a clean path, both decoding.</summary>
+    public static async Task<LinkRoom> OpenAsync(IPlaywright playwright, ServerProcess server, NetworkNamespace link, string tag)
+    {
+        using var api = new DemoApi(server.BaseUrl);
+        var scenario = await api.CreateScenarioAsync(tag, ruralCount: 2);
+        var ruralToken = await api.PairDeviceAsync(scenario.RuralClassrooms[0].Id, "投影电脑 乡村");
+        var cleanToken = await api.PairDeviceAsync(scenario.RuralClassrooms[1].Id, "投影电脑 对照");
+        var teacher = await BrowserSession.LaunchAsync(playwright, server.BaseUrl);
+        var viaLink = new Uri($"http://{link.HostAddress}:{server.BaseUrl.Port}");
+        var projector = await BrowserSession.LaunchAsync(playwright, viaLink, executablePath: link.ExecWrapper(BrowserSession.ChromiumPath));
+        var clean = await BrowserSession.LaunchAsync(playwright, server.BaseUrl);
+        var room = new LinkRoom(teacher, projector, clean);
+        try
+        {
+            projector.Page.Context.SetDefaultTimeout(90_000);
+            await ClassPages.StartProjectorAsync(projector, ruralToken);
+            await ClassPages.StartProjectorAsync(clean, cleanToken);
+            await ClassPages.OpenClassAsTeacherAsync(teacher, scenario);
+            await ClassMedia.WaitFramesAsync(clean.Page, "main", 10, TimeSpan.FromSeconds(90));
+            // The constrained projector joins over its link: wait until media flows there at all (audio, or a frame).
+            var deadline = Stopwatch.StartNew();
+            while ((await LinkSample.ReadAsync(projector.Page)) is { AudioPackets: 0, FramesDecoded: 0 })
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+                {
+                    throw new TimeoutException($"no media reached the projector on the link in 120 s: {await ClassMedia.StateAsync(projector.Page)}");
+                }
+                await Task.Delay(1000);
+            }
+            return room;
+        }
+        catch
+        {
+            await room.DisposeAsync();
+            throw;
+        }
+    }
+
+    public BrowserSession Teacher { get; } = teacher;
+
+    public BrowserSession Projector { get; } = projector;
+
+    public BrowserSession Clean { get; } = clean;
+
+    /// <summary>Samples all three pages about once a second for <paramref name="length"/> and prints the window.</summary>
+    public async Task<(LinkWindow Bad, LinkWindow Clean)> MeasureAsync(TimeSpan length, ITestOutputHelper output, string profile)
+    {
+        var bad = new List<LinkSample>();
+        var good = new List<LinkSample>();
+        var sent = new List<LinkSample>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < length || bad.Count < 3)
+        {
+            bad.Add(await LinkSample.ReadAsync(Projector.Page));
+            good.Add(await LinkSample.ReadAsync(Clean.Page));
+            sent.Add(await LinkSample.ReadAsync(Teacher.Page));
+            await Task.Delay(1000);
+        }
+        var result = (LinkWindow.Of(bad), LinkWindow.Of(good));
+        output.WriteLine($"[{profile}] projector on the link: {result.Item1}");
+        output.WriteLine($"[{profile}] clean projector: {result.Item2}");
+        output.WriteLine($"[{profile}] {LinkWindow.SendRates(sent[0], sent[^1])}");
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Chromium inside the namespace goes first: deleting the namespace kills nothing that still runs in it.
+        await Projector.DisposeAsync();
+        await Clean.DisposeAsync();
+        await Teacher.DisposeAsync();
+    }
+}

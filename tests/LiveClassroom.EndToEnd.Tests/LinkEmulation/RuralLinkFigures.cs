@@ -1,0 +1,64 @@
+using LiveClassroom.EndToEnd.Tests.Harness;
+using LiveClassroom.Testing.Network;
+using Xunit.Abstractions;
+
+namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
+
+/// <summary>
+/// The rural-link benchmark (docs/RURAL-LINKS.md, "Figures"): one projector behind a namespace link that goes through
+/// four profiles — clean, 1 Mbps, 300 kbps + 5 % loss + 200 ms each way, 150 kbps — with a clean projector beside it,
+/// printing for each 30 s window the projector's fps, resolution, audio concealment and stalls, the clean projector's,
+/// and the teacher's send and retransmission rates. Only the functional outcome (video flows on the clean profile)
+/// is asserted: figures depend on the machine and are printed, never asserted.
+/// Run alone: bash scripts/test.sh --filter "FullyQualifiedName~RuralLinkFigures"
+/// </summary>
+[Collection(LinkEmulationCollection.Name)]
+public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task FourLinkProfiles_ThirtySecondWindows_PrintsFigures()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress);
+        // The relay sits in the projector's media path from the start (a DNAT applies to new flows only); 0 ms until needed.
+        var media = new System.Net.IPEndPoint(link.HostAddress, server.MediaPort!.Value);
+        using var relay = UdpDelayRelay.Start(link.HostAddress, media, TimeSpan.Zero);
+        await link.RedirectUdpAsync(media.Port, relay.EndPoint.Port);
+        await using var room = await LinkRoom.OpenAsync(fx.Playwright, server, link, fx.NextTag());
+
+        var clean = await MeasureAsync(room, "clean");
+        Assert.True(clean.Bad.Fps > 0, $"no video on the clean profile: {clean.Bad}");
+
+        await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
+        await MeasureAsync(room, "1 Mbps");
+
+        await link.RateCapAsync(downKbps: 300, upKbps: 300);
+        await link.DropRandomUdpAsync(5);
+        relay.Delay = TimeSpan.FromMilliseconds(200);
+        await MeasureAsync(room, "300 kbps + 5 % loss + 200 ms each way");
+
+        relay.Delay = TimeSpan.Zero;
+        await link.ClearDropsAsync();
+        await link.RateCapAsync(downKbps: 150, upKbps: 150);
+        await MeasureAsync(room, "150 kbps");
+        output.WriteLine($"relay: {relay.Forwarded} datagrams forwarded, {relay.Dropped} dropped (queue full)");
+    }
+
+    private static async Task SettleAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < Settle)
+        {
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<(LinkWindow Bad, LinkWindow Clean)> MeasureAsync(LinkRoom room, string profile)
+    {
+        await SettleAsync();
+        return await room.MeasureAsync(Window, output, profile);
+    }
+}
