@@ -216,19 +216,6 @@ public sealed partial class Recorder
         _settleUntil = Math.Max(_settleUntil, arrival + _options.SettleMilliseconds);
     }
 
-    private void DropSettling(RecorderTrack track)
-    {
-        _settling.RemoveAll(s =>
-        {
-            if (s.Track != track)
-            {
-                return false;
-            }
-            Release(s);
-            return true;
-        });
-    }
-
     private void DropSettling()
     {
         foreach (var s in _settling)

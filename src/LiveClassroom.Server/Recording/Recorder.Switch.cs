@@ -49,8 +49,6 @@ public sealed partial class Recorder
                 LogSourceChanged(_logger, RecordingId, track.Id);
                 AwaitReturn(item.Arrival);
                 MarkDirty(item.Arrival);
-                // What the old stream left waiting must not go into the next part: one part, one stream per track.
-                DropSettling(track);
             }
             track.Ssrc = ssrc;
         }
