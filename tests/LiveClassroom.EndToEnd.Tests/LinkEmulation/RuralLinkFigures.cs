@@ -13,6 +13,7 @@ namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
 /// Run alone: bash scripts/test.sh --filter "FullyQualifiedName~RuralLinkFigures"
 /// </summary>
 [Collection(LinkEmulationCollection.Name)]
+[Trait("Category", "Benchmark")]
 public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper output)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
