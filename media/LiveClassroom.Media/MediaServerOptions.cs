@@ -94,7 +94,7 @@ public sealed class MediaServerOptions
     /// Choose each subscriber's simulcast layer from its estimate and pause its video below the lowest layer
     /// (audio-first). Off: slots carry the layer they were routed to, always.
     /// </summary>
-    public bool AdaptiveLayers { get; init; } = true;
+    public bool AdaptiveLayers { get; init; }
 
     /// <summary>Send padding probes on a subscriber's RTX stream when its estimate is below the next layer.</summary>
     public bool Probing { get; init; } = true;

@@ -196,20 +196,30 @@ public sealed partial class RecordingFinalizer(
         return r.Ok && r.StdOut.Contains("video", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A frame at 10 % of the duration, or the first frame when there is none there (a recording whose picture starts
+    /// late, or a short one whose video ends early): a missing poster would fail every attempt of the job.
+    /// </summary>
     private async Task PosterAsync(string mp4, string poster, double duration, CancellationToken ct)
     {
         var tmp = poster + ".tmp";
-        var at = (duration * 0.1).ToString("0.000", CultureInfo.InvariantCulture);
-        var r = await FfmpegRunner.RunAsync(recordings.Options.FfmpegPath,
-        [
-            "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-ss", at, "-i", mp4,
-            "-frames:v", "1", "-vf", "scale=640:-2", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", tmp,
-        ], TimeSpan.FromMinutes(2), ct);
-        if (!r.Ok || !File.Exists(tmp))
+        FfmpegRunner.Result? last = null;
+        foreach (var seconds in new[] { duration * 0.1, 0 })
         {
-            throw new InvalidOperationException($"ffmpeg poster exited with code {r.ExitCode}: {Recorder.LastLines(r.StdErrTail, 4)}");
+            File.Delete(tmp);
+            var at = seconds.ToString("0.000", CultureInfo.InvariantCulture);
+            last = await FfmpegRunner.RunAsync(recordings.Options.FfmpegPath,
+            [
+                "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-ss", at, "-i", mp4,
+                "-frames:v", "1", "-vf", "scale=640:-2", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", tmp,
+            ], TimeSpan.FromMinutes(2), ct);
+            if (last.Ok && File.Exists(tmp) && new FileInfo(tmp).Length > 0)
+            {
+                File.Move(tmp, poster, overwrite: true);
+                return;
+            }
         }
-        File.Move(tmp, poster, overwrite: true);
+        throw new InvalidOperationException($"ffmpeg poster exited with code {last!.ExitCode}: {Recorder.LastLines(last.StdErrTail, 4)}");
     }
 
     private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken ct)

@@ -46,11 +46,12 @@ public sealed class MediaSettingsTests
     }
 
     [Fact]
-    public void Bandwidth_NotConfigured_EstimateLayersProbesAndRedOn()
+    public void Bandwidth_NotConfigured_EstimateProbesAndRedOn_LayerChoiceOff()
     {
         var options = MediaPlaneOptions.FromConfiguration(Config(("Media:PublicAddresses", "127.0.0.1")));
 
-        Assert.True(options.AdaptiveLayers && options.DownlinkTransportCc && options.Probing && options.NegotiateRed);
+        Assert.False(options.AdaptiveLayers);
+        Assert.True(options.DownlinkTransportCc && options.Probing && options.NegotiateRed);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class AudioFirstTests : IDisposable
         AdvertisedAddresses = [IPAddress.Loopback],
         VideoCodec = VideoCodecPreference.Vp8,
         ConsentTimeout = TimeSpan.FromMinutes(5),
+        AdaptiveLayers = true,
     });
     private readonly ConcurrentQueue<MediaQualityEventArgs> _events = new();
     private readonly SyntheticPeer _publisherPeer;
