@@ -54,7 +54,18 @@ public sealed class RtpReplay
         }
         await stop.CancelAsync();
         await Task.WhenAll(readers);
-        replay._packets.Sort((a, b) => a.At.CompareTo(b.At));
+        // Stable: the packets of one video frame share their RTP time, and List.Sort (introsort) may swap equal keys,
+        // which fed a frame's packets out of order (ffmpeg: "RTP: missed N packets", a keyframe without its start).
+        // Each track's capture order is its send order, and OrderBy keeps it among equal times.
+        var ordered = replay._packets.OrderBy(p => p.At).ToList();
+        replay._packets.Clear();
+        replay._packets.AddRange(ordered);
+        foreach (var track in replay.Spans.Keys)
+        {
+            var seqs = replay._packets.Where(p => p.Track == track).Select(p => BinaryPrimitives.ReadUInt16BigEndian(p.Packet.AsSpan(2))).ToList();
+            var outOfOrder = seqs.Zip(seqs.Skip(1)).Count(pair => (short)(pair.Second - pair.First) <= 0);
+            Assert.True(outOfOrder == 0, $"{track}: {outOfOrder} packet(s) of {seqs.Count} would be fed out of sequence order");
+        }
         return replay;
     }
 
