@@ -79,7 +79,7 @@ public sealed class LibraryFlowTests(EndToEndFixture fx, ITestOutputHelper outpu
         var resourceId = await FindInLibraryAsync(viewer, "荷花", title);
         await viewer.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=player-video]').readyState >= 1", null, new() { Timeout = 30_000 });
         await viewer.Page.GetByTestId("chapter").First.ClickAsync();
-        await viewer.Page.WaitForFunctionAsync($"() => {VideoTime} > 1.5", null, new() { Timeout = 30_000, PollingInterval = 50 });
+        await WaitPlayerAsync(viewer.Page, "v.currentTime > 1.5", "the video to play past 1.5 s");
         await viewer.Page.GetByTestId("chapter").Filter(new() { HasText = "举手" }).ClickAsync();
         var at = await WaitNearAsync(viewer.Page, hand);
         output.WriteLine($"hand_raised chapter at {hand:0.00} s; video at {at:0.00} s after the click");
@@ -97,6 +97,10 @@ public sealed class LibraryFlowTests(EndToEndFixture fx, ITestOutputHelper outpu
         await viewer.Page.GetByTestId("tab-ranking").ClickAsync();
         await Expect(viewer.Page.Locator($"[data-testid=ranking-row][data-resource='{resourceId}']")).ToBeVisibleAsync();
         await viewer.ScreenshotAsync("library-ranking");
+
+        // A short view, left by navigating away while it plays (no pause, no end, well inside one 10 s report
+        // interval), still reports how far it got.
+        await WatchBrieflyAndLeaveAsync(viewer, resourceId);
 
         // 下架: gone from search, its playlist no longer served to the viewer.
         await county.Page.GotoAsync($"/library/{resourceId}");
@@ -205,6 +209,74 @@ public sealed class LibraryFlowTests(EndToEndFixture fx, ITestOutputHelper outpu
         await viewer.Page.GetByTestId("resource-title").ClickAsync();
         await Expect(viewer.Page.GetByTestId("player-title")).ToHaveTextAsync(title);
         return id!;
+    }
+
+    /// <summary>
+    /// Plays the resource from its start for over 2 s, then leaves for 资源库 while it plays: the page reports the
+    /// position on leaving and the server counts it (completion = position / duration).
+    /// </summary>
+    private async Task WatchBrieflyAndLeaveAsync(BrowserSession viewer, string resourceId)
+    {
+        var answers = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
+        void OnResponse(object? sender, IResponse r)
+        {
+            if (r.Request.Method == "POST" && r.Url.EndsWith("/progress", StringComparison.Ordinal))
+            {
+                answers.Enqueue(r);
+            }
+        }
+        viewer.Page.Response += OnResponse;
+        try
+        {
+            await viewer.Page.GotoAsync($"/library/{resourceId}");
+            await viewer.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=player-video]')?.readyState >= 1", null, new() { Timeout = 30_000 });
+            await viewer.Page.GetByTestId("chapter").First.ClickAsync();
+            await WaitPlayerAsync(viewer.Page, "!v.paused && !v.ended && v.currentTime > 2", "the video to play past 2 s");
+            var position = await viewer.Page.EvaluateAsync<double>($"() => {VideoTime}");
+            await viewer.Page.GetByTestId("nav-library").ClickAsync();
+            await Expect(viewer.Page.GetByTestId("search-q")).ToBeVisibleAsync();
+            var deadline = Stopwatch.StartNew();
+            double reported = 0;
+            while (reported < position && deadline.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                foreach (var r in answers.ToArray())
+                {
+                    var body = System.Text.Json.JsonDocument.Parse(r.Request.PostData ?? "{}").RootElement;
+                    if (r.Status == 200 && body.TryGetProperty("positionSeconds", out var p))
+                    {
+                        reported = Math.Max(reported, p.GetDouble());
+                    }
+                }
+                await viewer.Page.WaitForTimeoutAsync(100);
+            }
+            output.WriteLine($"left the player at {position:0.00} s; furthest position reported {reported:0.00} s in {answers.Count} report(s)");
+            Assert.True(reported >= position, $"left at {position:0.00} s but the furthest position the server got was {reported:0.00} s");
+        }
+        finally
+        {
+            viewer.Page.Response -= OnResponse;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> (JavaScript over the player's video element <c>v</c>) holds; on timeout
+    /// the failure names what the video was doing (paused, ended, media error code, what was buffered).
+    /// </summary>
+    private static async Task WaitPlayerAsync(IPage page, string condition, string what)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync($"() => {{ const v = document.querySelector('[data-testid=player-video]'); return !!v && ({condition}); }}",
+                null, new() { Timeout = 30_000, PollingInterval = 50 });
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>(
+                "() => { const v = document.querySelector('[data-testid=player-video]'); return v ? JSON.stringify({ paused: v.paused, " +
+                "currentTime: v.currentTime, duration: v.duration, ended: v.ended, readyState: v.readyState, mediaError: v.error && v.error.code, " +
+                "bufferedTo: v.buffered.length ? v.buffered.end(v.buffered.length - 1) : null }) : 'no video element'; }");
+            throw new TimeoutException($"waited 30 s for {what}; the video: {state}");
+        }
     }
 
     /// <summary>Waits until the player has sought to within 1 s of <paramref name="target"/>; the position it saw.</summary>

@@ -28,6 +28,13 @@ public static class PartArguments
             // A 4 MiB UDP receive buffer (the kernel default, ~200 KiB, is well under a second of HD video): a busy
             // machine that delays ffmpeg's reads for a moment loses no RTP, so no frames break in the recording.
             "-buffer_size", "4194304",
+            // RFC 4585/4588: a lost packet comes back as a retransmission one round trip or more later (the SFU asks the
+            // publisher for it). ffmpeg's RTP input waits only 100 ms for a missing packet by default, then skips it and
+            // drops the retransmission as "received too late" — a broken frame, which a browser's decoder may refuse
+            // outright (MEDIA_ERR_DECODE in the library player). The recording is not live: wait up to 1 s, with room for
+            // a second of packets of an HD stream in the reorder queue.
+            "-max_delay", "1000000",
+            "-reorder_queue_size", "2000",
             "-i", sdpPath,
         };
         if (options.Threads > 0)

@@ -291,6 +291,49 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         Assert.InRange(mp4.Duration, video.Seconds - 1, video.Seconds + 1);
     }
 
+    [Fact]
+    public async Task Record_LostPacketsRetransmittedARoundTripLater_RecordingHasEveryFrameWhole()
+    {
+        // RFC 4588: what the publisher's link lost comes back as a retransmission (which the SFU unwraps and hands the
+        // recorder as the original packet) a round trip or more later — here 300 ms, a rural link's RTT. One video
+        // packet in 50 arrives that late. A recorder that gives up on a gap sooner stores broken frames, and a browser
+        // refuses to play on (MEDIA_ERR_DECODE).
+        _ = factory.Server;
+        var replay = await RtpReplay.CaptureAsync(8, videoFirstSeq: 10_000, audioFirstSeq: 20_000, packetSize: 1000);
+        var recorder = await StartAsync(factory, "room-late-rtx");
+        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
+        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        var late = new List<Task>();
+        var videoPackets = 0;
+        var delayed = 0;
+        await replay.PlayAsync((track, _, packet) =>
+        {
+            // Not the first second: the part starts at the first keyframe, and ffmpeg binds meanwhile.
+            if (track == RtpFeeder.VideoTrack && ++videoPackets > 300 && videoPackets % 50 == 0)
+            {
+                delayed++;
+                late.Add(Task.Delay(TimeSpan.FromMilliseconds(300)).ContinueWith(_ => recorder.OnRtp(track, packet), TaskScheduler.Default));
+                return;
+            }
+            recorder.OnRtp(track, packet);
+        });
+        await Task.WhenAll(late);
+        var ffmpeg = recorder.CurrentFfmpeg;
+        Assert.NotNull(ffmpeg);
+        await recorder.StopAsync();
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+
+        var stderr = ffmpeg.Tail.ToString();
+        var decode = await FfmpegRunner.RunAsync("ffmpeg", ["-v", "error", "-i", Path.Combine(recorder.Directory, RecordingPaths.Mp4), "-f", "null", "-"],
+            TimeSpan.FromSeconds(60), default);
+        output.WriteLine($"{delayed} of {videoPackets} video packets 300 ms late; decoder said: {decode.StdErrTail}");
+        Assert.True(delayed >= 10, $"only {delayed} packets were held back");
+        Assert.DoesNotContain("RTP: missed", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("received too late", stderr, StringComparison.Ordinal);
+        Assert.True(string.IsNullOrWhiteSpace(decode.StdErrTail), "decoding the recording: " + decode.StdErrTail);
+    }
+
     private static async Task<string> RunFfprobeWidthAsync(string file)
     {
         var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],

@@ -64,14 +64,23 @@ export class ApiClient {
     return this.send<T>("PUT", path, body);
   }
 
-  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * `keepalive`: the request outlives the page (a last report on leaving it: navigation, tab closed, app switched away
+   * on a phone); the browser then caps its body at 64 KiB.
+   */
+  async send<T>(method: string, path: string, body?: unknown, options?: { keepalive?: boolean }): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        keepalive: options?.keepalive,
+      });
     } catch {
       throw new ApiError(0, {});
     }

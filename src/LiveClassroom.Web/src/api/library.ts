@@ -128,8 +128,9 @@ export const library = {
     api.post<Resource>(`${base}/resources/${encodeURIComponent(id)}/review`, { decision, reason }),
   takedown: (id: string, reason: string) => api.post<Resource>(`${base}/resources/${encodeURIComponent(id)}/takedown`, { reason }),
   startView: (id: string) => api.post<{ viewId: string }>(`${base}/resources/${encodeURIComponent(id)}/views`),
-  progress: (viewId: string, positionSeconds: number) =>
-    api.post<{ completion: number }>(`${base}/views/${encodeURIComponent(viewId)}/progress`, { positionSeconds }),
+  /** `leaving`: the last report of a view, sent as the page goes away (it must outlive the page). */
+  progress: (viewId: string, positionSeconds: number, leaving = false) =>
+    api.send<{ completion: number }>("POST", `${base}/views/${encodeURIComponent(viewId)}/progress`, { positionSeconds }, { keepalive: leaving }),
   rate: (id: string, stars: number) => api.put<ResourceStats>(`${base}/resources/${encodeURIComponent(id)}/rating`, { stars }),
   ranking: (period: "term" | "month") => api.get<{ period: string; since: string; items: RankingItem[] }>(`${base}/ranking${query({ period, limit: 20 })}`),
 };

@@ -80,6 +80,31 @@ export function Player({ resource, chapters, report, onGone }: {
     };
   }, [resource.id]);
 
+  // The last position is reported when the viewer leaves: another page of the app (unmount), the tab closed or
+  // hidden (a phone switching apps may never come back). Without it a view shorter than one report interval would
+  // count as 0 % watched.
+  useEffect(() => {
+    const v = ref.current;
+    if (!report || !v) return;
+    const leave = () => {
+      const id = view.current.id;
+      if (!id) return;
+      localStorage.setItem(resumeKey(resource.id), String(v.ended ? 0 : v.currentTime));
+      view.current.last = performance.now();
+      void library.progress(id, v.currentTime, true).catch(() => {});
+    };
+    const hidden = () => {
+      if (document.visibilityState === "hidden") leave();
+    };
+    addEventListener("pagehide", leave);
+    document.addEventListener("visibilitychange", hidden);
+    return () => {
+      removeEventListener("pagehide", leave);
+      document.removeEventListener("visibilitychange", hidden);
+      leave();
+    };
+  }, [resource.id, report]);
+
   // The chapter track and the poster need the token too: fetched as blob URLs.
   const trackUrl = useBlobUrl(lang() === "zh-CN" ? resource.urls.chapters : resource.urls.chaptersEn);
   const posterUrl = useBlobUrl(resource.urls.poster) ?? undefined;
