@@ -1,7 +1,8 @@
 // RFC 4585 §6.2.1 (generic NACK) and RFC 3550 A.1 (extended sequence numbers): which packets of one incoming stream
 // reached the SFU, kept longer than their payloads stay in the PacketCache. A subscriber's NACK for a packet the SFU
 // received is answered from the cache or dropped, never passed to the publisher; a packet the SFU never got is asked
-// of the publisher once, however many subscribers miss it.
+// of the publisher once, however many subscribers miss it — by the SFU itself as soon as the gap shows, so the recorder
+// (which cannot ask) gets it too, or at a subscriber's NACK.
 namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
@@ -15,15 +16,17 @@ internal sealed class ReceivedHistory
     private readonly PacketState[] _state = new PacketState[Size];
     private long _highest = long.MinValue;
 
-    public void OnPacket(ushort seq)
+    /// <summary>Records an arrival; the count of numbers it newly shows missing (the gap just behind it; 0 when none, or too long to track).</summary>
+    public int OnPacket(ushort seq)
     {
         if (_highest == long.MinValue)
         {
             _highest = seq;
             _state[seq & Mask] = PacketState.Received;
-            return;
+            return 0;
         }
         var extended = Extend(seq);
+        var gap = 0;
         if (extended > _highest)
         {
             if (extended - _highest >= Size)
@@ -36,14 +39,16 @@ internal sealed class ReceivedHistory
                 {
                     _state[s & Mask] = PacketState.Missing;
                 }
+                gap = (int)(extended - _highest - 1);
             }
             _highest = extended;
         }
         else if (extended <= _highest - Size)
         {
-            return;
+            return 0;
         }
         _state[extended & Mask] = PacketState.Received;
+        return gap;
     }
 
     /// <summary>What is known of <paramref name="seq"/>: Unknown when it lies ahead of the newest packet or out of the window.</summary>

@@ -84,7 +84,10 @@ internal sealed partial class SfuRoom
         }
         stream.BytesSinceMeasure += packet.Length;
         stream.Cache?.Add(header.SequenceNumber, packet);
-        stream.History?.OnPacket(header.SequenceNumber);
+        if (stream.History?.OnPacket(header.SequenceNumber) is > 0 and var gap && !recovered)
+        {
+            RequestGap(stream, header.SequenceNumber, gap);
+        }
         var isRed = track.RedPayloadType is { } redPt && header.PayloadType == redPt;
         var tapped = isRed ? PrimaryOfRed(packet, header, track.Codec.PayloadType) : packet;
         for (var i = 0; i < track.Taps.Count && !tapped.IsEmpty; i++)

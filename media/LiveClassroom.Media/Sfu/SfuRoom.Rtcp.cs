@@ -216,6 +216,46 @@ internal sealed partial class SfuRoom
         }
     }
 
+    /// <summary>Longest gap the SFU asks to have repaired packet by packet; past it the link was down and a keyframe is cheaper.</summary>
+    private const int MaxRequestedGap = 64;
+
+    /// <summary>
+    /// RFC 4585 §6.2.1 / RFC 4588: a gap in a publisher's video is asked of it at once (the packets before
+    /// <paramref name="seq"/>), within the stream's upstream rate limit. The SFU asks for itself, not for a subscriber:
+    /// the recorder takes packets from the SFU and cannot ask, and every subscriber lacks the same packets. Subscribers'
+    /// NACKs for them then find them requested (coalesced). Gaps longer than <see cref="MaxRequestedGap"/> are left
+    /// to keyframe requests.
+    /// </summary>
+    private void RequestGap(IncomingStream stream, ushort seq, int gap)
+    {
+        var publisher = stream.Track.Publisher;
+        if (gap > MaxRequestedGap || !publisher.IsConnected || stream.History is not { } history)
+        {
+            return;
+        }
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        var count = 0;
+        for (var i = gap; i >= 1; i--)
+        {
+            var missing = (ushort)(seq - i);
+            if (!stream.UpstreamNacks.TryTake(1, now))
+            {
+                break;
+            }
+            history.MarkRequested(missing);
+            _gapScratch[count++] = missing;
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        var length = RtcpWriter.WriteNack(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc, _gapScratch.AsSpan(0, count));
+        publisher.SendRtcp(_rtcpScratch, length);
+        stream.NacksForwarded += count;
+    }
+
+    private readonly ushort[] _gapScratch = new ushort[MaxRequestedGap];
+
     private bool Resend(SubscriberSlot slot, ReadOnlySpan<byte> cached, ushort outSeq)
     {
         if (RtpHeader.TryParse(cached, out var header) != RtpParseError.None || slot.OutPayloadType < 0)
