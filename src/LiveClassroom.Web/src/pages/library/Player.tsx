@@ -29,6 +29,34 @@ export function Player({ resource, chapters, report, onGone }: {
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(0);
   const view = useRef<{ id: string | null; starting: boolean; last: number }>({ id: null, starting: false, last: 0 });
+  const seen = useRef({ position: 0, ended: false });
+
+  // The last position is reported when the viewer leaves: another page of the app (unmount), the tab closed or
+  // hidden (a phone switching apps may never come back). Without it a view shorter than one report interval would
+  // count as 0 % watched. Declared before the loading effect so its clean-up runs first, and it reads the last
+  // position seen when the element has already let go of its media (hls.destroy() empties it: currentTime 0).
+  useEffect(() => {
+    const v = ref.current;
+    if (!report || !v) return;
+    const leave = () => {
+      const id = view.current.id;
+      if (!id) return;
+      const { position, ended } = v.readyState > 0 ? { position: v.currentTime, ended: v.ended } : seen.current;
+      localStorage.setItem(resumeKey(resource.id), String(ended ? 0 : position));
+      view.current.last = performance.now();
+      void library.progress(id, position, true).catch(() => {});
+    };
+    const hidden = () => {
+      if (document.visibilityState === "hidden") leave();
+    };
+    addEventListener("pagehide", leave);
+    document.addEventListener("visibilitychange", hidden);
+    return () => {
+      removeEventListener("pagehide", leave);
+      document.removeEventListener("visibilitychange", hidden);
+      leave();
+    };
+  }, [resource.id, report]);
 
   useEffect(() => {
     const video = ref.current;
@@ -80,31 +108,6 @@ export function Player({ resource, chapters, report, onGone }: {
     };
   }, [resource.id]);
 
-  // The last position is reported when the viewer leaves: another page of the app (unmount), the tab closed or
-  // hidden (a phone switching apps may never come back). Without it a view shorter than one report interval would
-  // count as 0 % watched.
-  useEffect(() => {
-    const v = ref.current;
-    if (!report || !v) return;
-    const leave = () => {
-      const id = view.current.id;
-      if (!id) return;
-      localStorage.setItem(resumeKey(resource.id), String(v.ended ? 0 : v.currentTime));
-      view.current.last = performance.now();
-      void library.progress(id, v.currentTime, true).catch(() => {});
-    };
-    const hidden = () => {
-      if (document.visibilityState === "hidden") leave();
-    };
-    addEventListener("pagehide", leave);
-    document.addEventListener("visibilitychange", hidden);
-    return () => {
-      removeEventListener("pagehide", leave);
-      document.removeEventListener("visibilitychange", hidden);
-      leave();
-    };
-  }, [resource.id, report]);
-
   // The chapter track and the poster need the token too: fetched as blob URLs.
   const trackUrl = useBlobUrl(lang() === "zh-CN" ? resource.urls.chapters : resource.urls.chaptersEn);
   const posterUrl = useBlobUrl(resource.urls.poster) ?? undefined;
@@ -151,8 +154,12 @@ export function Player({ resource, chapters, report, onGone }: {
         aria-label={t("library.player.video", { title: resource.title })}
         onPlay={() => void sendProgress(true)}
         onPause={() => void sendProgress(true)}
-        onEnded={() => void sendProgress(true)}
+        onEnded={() => {
+          seen.current = { position: ref.current?.currentTime ?? 0, ended: true };
+          void sendProgress(true);
+        }}
         onTimeUpdate={(e) => {
+          seen.current = { position: e.currentTarget.currentTime, ended: e.currentTarget.ended };
           setNow(e.currentTarget.currentTime);
           void sendProgress(false);
         }}
