@@ -46,6 +46,8 @@ export interface SendOptions {
    * the browser then caps its body at 64 KiB.
    */
   keepalive?: boolean;
+  /** The request goes to another node (an ownerUrl): its 401 is that node's answer and does not sign the user out here. */
+  otherNode?: boolean;
 }
 
 /**
@@ -58,8 +60,8 @@ export class ApiClient {
     private readonly onUnauthorized: () => void = () => {},
   ) {}
 
-  get<T>(path: string): Promise<T> {
-    return this.send<T>("GET", path);
+  get<T>(path: string, options?: SendOptions): Promise<T> {
+    return this.send<T>("GET", path, undefined, options);
   }
 
   post<T>(path: string, body?: unknown, options?: SendOptions): Promise<T> {
@@ -91,7 +93,7 @@ export class ApiClient {
     } catch {
       throw new ApiError(0, {});
     }
-    if (res.status === 401 && token) this.onUnauthorized();
+    if (res.status === 401 && token && !options?.otherNode) this.onUnauthorized();
     const text = await res.text();
     let json: unknown = undefined;
     if (text) {

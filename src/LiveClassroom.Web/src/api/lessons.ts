@@ -62,7 +62,7 @@ export async function lessonsOn(client: ApiClient, date: string): Promise<Lesson
   // owner cannot be asked, the page shows what it has (the hub redirects a join anyway).
   for (const r of rows.filter((x) => x && !x.lesson && typeof x.ownerUrl === "string" && /^https?:\/\//.test(x.ownerUrl))) {
     try {
-      const there = unwrap<Record<string, any>>(await client.get<unknown>(`${r.ownerUrl.replace(/\/$/, "")}${path}`), "lessons");
+      const there = unwrap<Record<string, any>>(await client.get<unknown>(`${r.ownerUrl.replace(/\/$/, "")}${path}`, { otherNode: true }), "lessons");
       lessons.push(...lessonsOf(there.filter((x) => x?.pairingId === r.pairingId)));
     } catch {
       // Owner unreachable or not allowed by CORS: carry on with the rest.
