@@ -37,7 +37,8 @@ as_pg() {
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # pg_up DIR BASE_PORT : a private cluster in DIR (initdb on first use), started on a free port.
-# Sets PG_ADMIN_URL (maintenance database) and PG_PORT.
+# Sets PG_ADMIN_URL (maintenance database), PG_PORT, and PG_STARTED_HERE (1 when this call started it, 0 when it
+# was already running: another node's run.sh or an operator started it, and it is not ours to stop).
 pg_up() {
   local dir="$1" port="$2" bin
   bin=$(pg_bin)
@@ -56,6 +57,7 @@ pg_up() {
   fi
   if as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     PG_PORT=$(cat "$dir/.port")
+    PG_STARTED_HERE=0
   else
     while ! port_free "$port"; do port=$((port + 1)); done
     echo "$port" > "$dir/.port"
@@ -64,10 +66,34 @@ pg_up() {
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-on}" start >/dev/null \
       || die "PostgreSQL did not start; see ${dir#"$REPO_ROOT"/}/server.log"
     PG_PORT=$port
+    PG_STARTED_HERE=1
   fi
   PG_PASSWORD=$(cat "$DATA_ROOT/$(basename "$dir").password")
   PG_ADMIN_URL="Host=127.0.0.1;Port=$PG_PORT;Username=liveclassroom;Password=$PG_PASSWORD;Database=postgres"
-  export PG_ADMIN_URL PG_PORT PG_PASSWORD
+  export PG_ADMIN_URL PG_PORT PG_PASSWORD PG_STARTED_HERE
+}
+
+# pg_release DIR : run.sh's exit handler (also after its server was killed). Stops the cluster in DIR only when this
+# script started it (PG_STARTED_HERE=1) and no other client is connected to it: a second node on the same database
+# keeps it. Otherwise it is left running, and the script says why.
+pg_release() {
+  local dir="$1" others=0 i
+  [ -f "$dir/PG_VERSION" ] || return 0
+  if [ "${PG_STARTED_HERE:-0}" != 1 ]; then
+    say "PostgreSQL in ${dir#"$REPO_ROOT"/} was already running when this started: left running"
+    return 0
+  fi
+  # The server that just exited may still have backends on their way out: count again for a few seconds.
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    others=$(psql_admin "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" 2>/dev/null) || others=0
+    [ "$others" = 0 ] && break
+    sleep 0.3
+  done
+  if [ "$others" != 0 ]; then
+    say "PostgreSQL in ${dir#"$REPO_ROOT"/} left running: $others other connection(s) use it (another node?). Stop it later with: runuser -u postgres -- $(pg_bin)/pg_ctl -D $dir stop"
+    return 0
+  fi
+  pg_down "$dir"
 }
 
 pg_down() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs LiveClassroom: server + web UI. Uses $LIVECLASSROOM_DB when set, otherwise a private
-# PostgreSQL cluster in .data/pg that this script creates, starts and stops. Serves HTTP and HTTPS (camera and
+# PostgreSQL cluster in .data/pg that this script creates and starts, and stops on exit only if it started it and no
+# other node is connected to it (README: "A second node"). Serves HTTP and HTTPS (camera and
 # microphone need a secure context): with a certificate of its own in .data/tls unless Kestrel__Certificates__Default__Path is set.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -11,7 +12,7 @@ PG_DIR="$DATA_ROOT/pg"
 ensure_packages postgresql ffmpeg openssl
 if [ -z "${LIVECLASSROOM_DB:-}" ]; then
   pg_up "$PG_DIR" "${LIVECLASSROOM_PG_PORT:-54329}"
-  trap 'pg_down "$PG_DIR"' EXIT
+  trap 'pg_release "$PG_DIR"' EXIT
   psql_admin "SELECT 1" >/dev/null
   if ! psql_admin "SELECT 1 FROM pg_database WHERE datname = 'liveclassroom'" | grep -q 1; then
     psql_admin "CREATE DATABASE liveclassroom"

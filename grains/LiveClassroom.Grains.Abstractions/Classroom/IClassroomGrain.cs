@@ -37,6 +37,12 @@ public interface IClassroomGrain : IGrain
     /// <summary>Classroom: raise the caller's classroom's hand (no-op if already raised: keeps its queue position).</summary>
     Task RaiseHandAsync(RoomCaller caller);
 
+    /// <summary>
+    /// <see cref="RaiseHandAsync"/> done at most once per (caller, <paramref name="actionKey"/>): a retry with a key the
+    /// room has seen changes nothing, even if the hand was lowered or dismissed since. The room keeps its last 256 keys.
+    /// </summary>
+    Task RaiseHandOnceAsync(RoomCaller caller, string actionKey);
+
     /// <summary>Classroom: lower the caller's classroom's own hand.</summary>
     Task LowerHandAsync(RoomCaller caller);
 
@@ -54,6 +60,12 @@ public interface IClassroomGrain : IGrain
 
     /// <summary>Anyone joined: a chat message, or a question for the Q&amp;A list when <paramref name="isQuestion"/>.</summary>
     Task<ChatMessage> PostChatAsync(RoomCaller caller, string text, bool isQuestion);
+
+    /// <summary>
+    /// <see cref="PostChatAsync"/> done at most once per (caller, <paramref name="actionKey"/>): a retry returns the
+    /// message first posted instead of posting it again (the same text is required). The room keeps its last 256 keys.
+    /// </summary>
+    Task<ChatMessage> PostChatOnceAsync(RoomCaller caller, string text, bool isQuestion, string actionKey);
 
     /// <summary>Lead: pin or unpin a message.</summary>
     Task PinMessageAsync(RoomCaller caller, string messageId, bool pinned);

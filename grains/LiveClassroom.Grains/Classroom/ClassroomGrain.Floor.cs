@@ -8,14 +8,23 @@ internal sealed partial class ClassroomGrain
     private const int ChatHistoryLimit = 200;
     private const int ChatTextLimit = 500;
 
-    public async Task RaiseHandAsync(RoomCaller caller)
+    public Task RaiseHandAsync(RoomCaller caller) => RaiseHandCoreAsync(caller, remember: null);
+
+    /// <param name="remember">Records the action key (<see cref="RaiseHandOnceAsync"/>), committed with the change.</param>
+    private async Task RaiseHandCoreAsync(RoomCaller caller, Func<RecentAction>? remember)
     {
         var classroomId = RequireClassroomMember(caller);
         RequireLive();
         if (State.HandQueue.Contains(classroomId) || State.StageSeats.Contains(classroomId))
         {
+            if (remember is not null)
+            {
+                remember();
+                await CommitAsync();
+            }
             return;
         }
+        remember?.Invoke();
         State.HandQueue.Add(classroomId);
         Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "raised"));
         await CommitAsync();
@@ -108,7 +117,11 @@ internal sealed partial class ClassroomGrain
         }
     }
 
-    public async Task<ChatMessage> PostChatAsync(RoomCaller caller, string text, bool isQuestion)
+    public Task<ChatMessage> PostChatAsync(RoomCaller caller, string text, bool isQuestion) =>
+        PostChatCoreAsync(caller, text, isQuestion, remember: null);
+
+    /// <param name="remember">Records the action key (<see cref="PostChatOnceAsync"/>), committed with the message.</param>
+    private async Task<ChatMessage> PostChatCoreAsync(RoomCaller caller, string text, bool isQuestion, Func<RecentAction>? remember)
     {
         var role = Admit(caller);
         RequireLive();
@@ -135,6 +148,10 @@ internal sealed partial class ClassroomGrain
             // Drop the oldest unpinned message: pinned ones are what the lead wants kept in view.
             var drop = State.Chat.FindIndex(m => !m.Pinned);
             State.Chat.RemoveAt(drop >= 0 ? drop : 0);
+        }
+        if (remember is not null)
+        {
+            remember().Message = message;
         }
         Emit(ClassEventTypes.ChatMessage, message);
         await CommitAsync();

@@ -32,6 +32,9 @@ internal sealed class ClassroomGrainReference(GrainHost host, GrainKey key) : IC
     public Task RaiseHandAsync(RoomCaller caller) =>
         host.InvokeAsync<ClassroomGrain>(key, g => g.RaiseHandAsync(caller));
 
+    public Task RaiseHandOnceAsync(RoomCaller caller, string actionKey) =>
+        host.InvokeAsync<ClassroomGrain>(key, g => g.RaiseHandOnceAsync(caller, actionKey));
+
     public Task LowerHandAsync(RoomCaller caller) =>
         host.InvokeAsync<ClassroomGrain>(key, g => g.LowerHandAsync(caller));
 
@@ -49,6 +52,9 @@ internal sealed class ClassroomGrainReference(GrainHost host, GrainKey key) : IC
 
     public Task<ChatMessage> PostChatAsync(RoomCaller caller, string text, bool isQuestion) =>
         host.InvokeAsync<ClassroomGrain, ChatMessage>(key, g => g.PostChatAsync(caller, text, isQuestion));
+
+    public Task<ChatMessage> PostChatOnceAsync(RoomCaller caller, string text, bool isQuestion, string actionKey) =>
+        host.InvokeAsync<ClassroomGrain, ChatMessage>(key, g => g.PostChatOnceAsync(caller, text, isQuestion, actionKey));
 
     public Task PinMessageAsync(RoomCaller caller, string messageId, bool pinned) =>
         host.InvokeAsync<ClassroomGrain>(key, g => g.PinMessageAsync(caller, messageId, pinned));

@@ -28,4 +28,7 @@ internal sealed class ClassroomGrainState : RoomState
     public List<ChatMessage> Chat { get; set; } = [];
 
     public long LastMessageNumber { get; set; }
+
+    /// <summary>The last <see cref="ClassroomGrain.RecentActionLimit"/> keyed client actions, oldest first.</summary>
+    public List<RecentAction> RecentActions { get; set; } = [];
 }

@@ -120,6 +120,7 @@ public static partial class ResearchApi
         {
             var caller = Caller(http);
             var plan = await RequirePlanAsync(store, access, caller, id, ct);
+            var key = IdempotencyKey.From(http.Request);
             var req = await BodyAsync<LessonPlanCommentRequest>(http.Request, ct);
             if (req.Version is not { } v)
             {
@@ -132,7 +133,16 @@ public static partial class ResearchApi
             }
             var comment = new LessonPlanComment(Guid.CreateVersion7(), v, req.Paragraph, caller.PersonId, caller.Name,
                 ResearchValidation.Text(req.Body, "body", "评论内容", 4000), time.GetUtcNow());
-            await store.AddPlanCommentAsync(plan.Id, comment, ct);
+            if (await store.AddPlanCommentAsync(plan.Id, comment, key, ct) is { } earlier)
+            {
+                if (earlier.PlanId != plan.Id || earlier.Comment.Version != comment.Version
+                    || earlier.Comment.Paragraph != comment.Paragraph || earlier.Comment.Body != comment.Body)
+                {
+                    throw IdempotencyKey.Reused();
+                }
+                http.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
+                comment = earlier.Comment;
+            }
             return Results.Created($"/api/research/lesson-plans/{plan.Id}/comments/{comment.Id}", comment);
         });
 

@@ -34,6 +34,7 @@ public static partial class ResearchApi
             var (session, _) = await access.RequireMemberAsync(caller, id, ct);
             var lesson = await LessonAsync(store, session, lessonId, ct);
             RequireLiveForScoring(session);
+            var idempotencyKey = IdempotencyKey.From(http.Request);
             var req = await BodyAsync<CommentRequest>(http.Request, ct);
             if (req.OffsetSeconds is not (>= 0 and <= 86_400))
             {
@@ -45,7 +46,17 @@ public static partial class ResearchApi
             }
             var comment = new CommentRecord(Guid.CreateVersion7(), lesson.Id, caller.PersonId, caller.Name, req.OffsetSeconds.Value, req.CriterionKey,
                 ResearchValidation.Text(req.Body, "body", "评课意见", 4000), time.GetUtcNow());
-            await store.AddCommentAsync(comment, ct);
+            if (await store.AddCommentAsync(comment, idempotencyKey, ct) is { } earlier)
+            {
+                // A retry of one action answers what the first attempt stored; the same key for another comment is a client bug.
+                if (earlier.LessonId != comment.LessonId || earlier.Body != comment.Body
+                    || earlier.OffsetSeconds != comment.OffsetSeconds || earlier.CriterionKey != comment.CriterionKey)
+                {
+                    throw IdempotencyKey.Reused();
+                }
+                http.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
+                comment = earlier;
+            }
             return Results.Created($"/api/research/sessions/{id}/lessons/{lesson.Id}/comments/{comment.Id}", comment);
         });
 

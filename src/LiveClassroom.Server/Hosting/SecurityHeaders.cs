@@ -21,10 +21,11 @@ public static partial class SecurityHeaders
         "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self'; worker-src 'self' blob:; frame-src 'self' blob:; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; connect-src 'self'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    /// <param name="cluster">The other nodes' origins are added to <c>connect-src</c>: a page's hub connection may move there.</param>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, ClusterNodes? cluster = null) => app.Use((context, next) =>
     {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy(context.Request.Host);
+        headers.ContentSecurityPolicy = ContentSecurityPolicy(context.Request.Host, cluster);
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         // Media tickets and ids travel in URLs: never hand them to another site.
@@ -32,8 +33,11 @@ public static partial class SecurityHeaders
         return next(context);
     });
 
-    public static string ContentSecurityPolicy(HostString host) =>
-        host.HasValue && HostSyntax().IsMatch(host.Value) ? $"{Before} ws://{host.Value} wss://{host.Value}" : Before;
+    public static string ContentSecurityPolicy(HostString host, ClusterNodes? cluster = null)
+    {
+        var policy = host.HasValue && HostSyntax().IsMatch(host.Value) ? $"{Before} ws://{host.Value} wss://{host.Value}" : Before;
+        return cluster is { Origins.Count: > 0 } ? $"{policy} {cluster.ConnectSources()}" : policy;
+    }
 
     [GeneratedRegex(@"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")]
     private static partial Regex HostSyntax();

@@ -25,6 +25,9 @@ public static class ServerApp
         }
         HttpsCertificate.RequireFor(urls ?? builder.Configuration["urls"], builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        // Read from the built configuration: test hosts add their settings after services are registered.
+        builder.Services.AddSingleton(sp => ClusterNodes.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddCors();
         builder.WebHost.UseDefaultBodyLimit();
         // A start-up failure is reported by Program as one line; the host's own error log of it would
         // repeat it with a stack trace. After start-up the host's errors are logged as usual.
@@ -59,9 +62,11 @@ public static class ServerApp
         builder.Services.AddRecordings();
 
         var app = builder.Build();
+        var cluster = app.Services.GetRequiredService<ClusterNodes>();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseTrustedProxies(app.Configuration);
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(cluster);
+        app.UseClusterCors(cluster);
         app.UseApiErrorBodies();
         app.UseRequestBodyLimit();
         app.UseDefaultFiles();
@@ -76,6 +81,7 @@ public static class ServerApp
         app.MapResearchApi();
         app.MapRecordingsAndLibraryApi();
         app.MapIceServersApi();
+        app.MapClientConfigApi();
         app.MapNetworkCheckApi();
         app.MapSpaFallback();
         return app;

@@ -106,6 +106,16 @@ public sealed partial class ClassroomHub(
         await Grain(id).RaiseHandAsync(caller);
     }
 
+    /// <summary>
+    /// <see cref="RaiseHand"/> done once per <paramref name="actionKey"/> (made by the client per user action and reused
+    /// on its retries): a retry after a lost answer or a failover changes nothing.
+    /// </summary>
+    public async Task RaiseHandOnce(string classId, string actionKey)
+    {
+        var (id, caller) = Joined(classId);
+        await Grain(id).RaiseHandOnceAsync(caller, actionKey ?? throw HubErrors.BadInput("actionKey"));
+    }
+
     public async Task LowerHand(string classId)
     {
         var (id, caller) = Joined(classId);
@@ -147,6 +157,17 @@ public sealed partial class ClassroomHub(
         var (id, caller) = Joined(classId);
         // Length and content rules are the grain's; null is the only thing it cannot be handed.
         return await Grain(id).PostChatAsync(caller, text ?? throw HubErrors.BadInput("text"), isQuestion);
+    }
+
+    /// <summary>
+    /// <see cref="SendChat"/> done once per <paramref name="actionKey"/>: a retry returns the message first stored
+    /// (same id) instead of storing it twice. Old clients keep <see cref="SendChat"/>.
+    /// </summary>
+    public async Task<ChatMessage> SendChatOnce(string classId, string text, bool isQuestion, string actionKey)
+    {
+        var (id, caller) = Joined(classId);
+        return await Grain(id).PostChatOnceAsync(
+            caller, text ?? throw HubErrors.BadInput("text"), isQuestion, actionKey ?? throw HubErrors.BadInput("actionKey"));
     }
 
     public async Task PinMessage(string classId, string messageId)

@@ -134,10 +134,16 @@ public sealed partial class ResearchStore
         return (true, latest + 1);
     }
 
-    public async Task AddPlanCommentAsync(Guid planId, LessonPlanComment c, CancellationToken ct)
+    /// <summary>
+    /// Stores the comment, or — when its author already stored one under <paramref name="idempotencyKey"/> — stores
+    /// nothing and returns that earlier comment with its plan id (a retry of the same action). Null when this one was stored.
+    /// </summary>
+    public async Task<(Guid PlanId, LessonPlanComment Comment)?> AddPlanCommentAsync(Guid planId, LessonPlanComment c, string? idempotencyKey, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            INSERT INTO research_lesson_plan_comments (id, plan_id, version, paragraph, author_id, body, created_at) VALUES (@id, @p, @v, @para, @a, @b, @at)
+            INSERT INTO research_lesson_plan_comments (id, plan_id, version, paragraph, author_id, body, created_at, idempotency_key)
+            VALUES (@id, @p, @v, @para, @a, @b, @at, @key)
+            ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", c.Id);
         cmd.Parameters.AddWithValue("p", planId);
@@ -146,7 +152,21 @@ public sealed partial class ResearchStore
         cmd.Parameters.AddWithValue("a", c.AuthorId);
         cmd.Parameters.AddWithValue("b", c.Body);
         cmd.Parameters.AddWithValue("at", c.CreatedAt);
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.Add(new NpgsqlParameter("key", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
+        if (await cmd.ExecuteNonQueryAsync(ct) == 1)
+        {
+            return null;
+        }
+        await using var read = db.CreateCommand("""
+            SELECT c.plan_id, c.id, c.version, c.paragraph, c.author_id, p.display_name, c.body, c.created_at
+            FROM research_lesson_plan_comments c JOIN people p ON p.id = c.author_id
+            WHERE c.author_id = @a AND c.idempotency_key = @key
+            """);
+        read.Parameters.AddWithValue("a", c.AuthorId);
+        read.Parameters.AddWithValue("key", idempotencyKey!);
+        await using var r = await read.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetGuid(0), new LessonPlanComment(r.GetGuid(1), r.GetInt32(2), Get<int>(r, 3), r.GetGuid(4), r.GetString(5), r.GetString(6), r.GetFieldValue<DateTimeOffset>(7)));
     }
 
     public async Task<IReadOnlyList<LessonPlanComment>> PlanCommentsAsync(Guid planId, CancellationToken ct)

@@ -83,11 +83,16 @@ public sealed partial class ResearchStore
         return list;
     }
 
-    public async Task AddCommentAsync(CommentRecord c, CancellationToken ct)
+    /// <summary>
+    /// Stores the comment, or — when its author already stored one under <paramref name="idempotencyKey"/> — stores
+    /// nothing and returns that earlier comment (a retry of the same action). Null when this comment was stored.
+    /// </summary>
+    public async Task<CommentRecord?> AddCommentAsync(CommentRecord c, string? idempotencyKey, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            INSERT INTO research_comments (id, lesson_id, author_id, offset_seconds, criterion_key, body, created_at)
-            VALUES (@id, @l, @a, @t, @k, @b, @at)
+            INSERT INTO research_comments (id, lesson_id, author_id, offset_seconds, criterion_key, body, created_at, idempotency_key)
+            VALUES (@id, @l, @a, @t, @k, @b, @at, @key)
+            ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", c.Id);
         cmd.Parameters.AddWithValue("l", c.LessonId);
@@ -96,7 +101,23 @@ public sealed partial class ResearchStore
         cmd.Parameters.AddWithValue("k", (object?)c.CriterionKey ?? DBNull.Value);
         cmd.Parameters.AddWithValue("b", c.Body);
         cmd.Parameters.AddWithValue("at", c.CreatedAt);
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.Add(new NpgsqlParameter("key", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
+        if (await cmd.ExecuteNonQueryAsync(ct) == 1)
+        {
+            return null;
+        }
+        // A concurrent first attempt has committed by now: ON CONFLICT waited for it.
+        await using var read = db.CreateCommand("""
+            SELECT c.id, c.lesson_id, c.author_id, p.display_name, c.offset_seconds, c.criterion_key, c.body, c.created_at
+            FROM research_comments c JOIN people p ON p.id = c.author_id
+            WHERE c.author_id = @a AND c.idempotency_key = @key
+            """);
+        read.Parameters.AddWithValue("a", c.AuthorId);
+        read.Parameters.AddWithValue("key", idempotencyKey!);
+        await using var r = await read.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new CommentRecord(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4),
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetFieldValue<DateTimeOffset>(7));
     }
 
     /// <summary>A lesson's comments in lesson-time order (ties by when they were written).</summary>

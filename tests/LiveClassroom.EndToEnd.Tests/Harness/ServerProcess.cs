@@ -98,7 +98,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            info.Environment[key] = value;
+            // "{port}": this server's HTTP port, known only here (e.g. Cluster__Nodes naming the server itself).
+            info.Environment[key] = value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}")) { MediaPort = mediaPort };
         await server.StartProcessAsync();

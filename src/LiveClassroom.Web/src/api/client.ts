@@ -38,6 +38,18 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
+export interface SendOptions {
+  /** Sent as Idempotency-Key: the same key on every retry of one user action (api/actionKey.ts). */
+  actionKey?: string;
+  /**
+   * The request outlives the page (a last report on leaving it: navigation, tab closed, app switched away on a phone);
+   * the browser then caps its body at 64 KiB.
+   */
+  keepalive?: boolean;
+  /** The request goes to another node (an ownerUrl): its 401 is that node's answer and does not sign the user out here. */
+  otherNode?: boolean;
+}
+
 /**
  * A JSON client bound to one credential: people and classroom devices hold different tokens,
  * and a browser can hold both (an admin testing a projector), so the token source is explicit.
@@ -48,12 +60,12 @@ export class ApiClient {
     private readonly onUnauthorized: () => void = () => {},
   ) {}
 
-  get<T>(path: string): Promise<T> {
-    return this.send<T>("GET", path);
+  get<T>(path: string, options?: SendOptions): Promise<T> {
+    return this.send<T>("GET", path, undefined, options);
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.send<T>("POST", path, body);
+  post<T>(path: string, body?: unknown, options?: SendOptions): Promise<T> {
+    return this.send<T>("POST", path, body, options);
   }
 
   patch<T>(path: string, body: unknown): Promise<T> {
@@ -64,14 +76,11 @@ export class ApiClient {
     return this.send<T>("PUT", path, body);
   }
 
-  /**
-   * `keepalive`: the request outlives the page (a last report on leaving it: navigation, tab closed, app switched away
-   * on a phone); the browser then caps its body at 64 KiB.
-   */
-  async send<T>(method: string, path: string, body?: unknown, options?: { keepalive?: boolean }): Promise<T> {
+  async send<T>(method: string, path: string, body?: unknown, options?: SendOptions): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (options?.actionKey) headers["Idempotency-Key"] = options.actionKey;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
@@ -84,7 +93,7 @@ export class ApiClient {
     } catch {
       throw new ApiError(0, {});
     }
-    if (res.status === 401 && token) this.onUnauthorized();
+    if (res.status === 401 && token && !options?.otherNode) this.onUnauthorized();
     const text = await res.text();
     let json: unknown = undefined;
     if (text) {

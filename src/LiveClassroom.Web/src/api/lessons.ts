@@ -21,11 +21,18 @@ export function unwrap<T>(body: unknown, ...keys: string[]): T[] {
 /**
  * GET /api/me/lessons answers MyLesson rows ({pairingId, pairingName, role, classroomId, lesson, classState, ownerUrl})
  * whose lesson is date + start (school time) + durationMinutes (GRAINS.md). The UI works with absolute instants.
+ * Null for a row that is no lesson: `lesson: null` (documented for a pairing hosted by another node, docs/API-ROOMS.md)
+ * or a date/start that does not parse — one such row must not cost the page its other lessons.
  */
-export function normaliseLesson(raw: Record<string, any>): Lesson {
+export function normaliseLesson(raw: Record<string, any>): Lesson | null {
+  if (!raw || typeof raw !== "object" || ("lesson" in raw && !raw.lesson)) return null;
   const inner: Record<string, any> = raw.lesson ?? raw;
-  const start = new Date(`${inner.date}T${String(inner.start ?? "00:00").slice(0, 5)}:00`);
-  const ends = new Date(start.getTime() + (inner.durationMinutes ?? 40) * 60000);
+  if (typeof inner.date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(inner.date)) return null;
+  const hhmm = typeof inner.start === "string" && /^\d{2}:\d{2}/.test(inner.start) ? inner.start.slice(0, 5) : "00:00";
+  const start = new Date(`${inner.date}T${hhmm}:00`);
+  const minutes = typeof inner.durationMinutes === "number" && inner.durationMinutes > 0 ? inner.durationMinutes : 40;
+  const ends = new Date(start.getTime() + minutes * 60000);
+  if (Number.isNaN(start.getTime())) return null;
   return {
     id: inner.lessonId ?? inner.id,
     pairingId: raw.pairingId ?? inner.pairingId,
@@ -42,11 +49,26 @@ export function normaliseLesson(raw: Record<string, any>): Lesson {
   };
 }
 
+/** Rows that are lessons, normalised; the others dropped (see normaliseLesson). */
+export function lessonsOf(rows: Record<string, any>[]): Lesson[] {
+  return rows.map(normaliseLesson).filter((l): l is Lesson => l !== null);
+}
+
 export async function lessonsOn(client: ApiClient, date: string): Promise<Lesson[]> {
-  const body = await client.get<unknown>(`/api/me/lessons?date=${encodeURIComponent(date)}`);
-  return unwrap<Record<string, any>>(body, "lessons")
-    .map(normaliseLesson)
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const path = `/api/me/lessons?date=${encodeURIComponent(date)}`;
+  const rows = unwrap<Record<string, any>>(await client.get<unknown>(path), "lessons");
+  const lessons = lessonsOf(rows);
+  // `lesson: null` + ownerUrl: that node has the pairing's lessons. One hop only, and only that pairing's rows; if the
+  // owner cannot be asked, the page shows what it has (the hub redirects a join anyway).
+  for (const r of rows.filter((x) => x && !x.lesson && typeof x.ownerUrl === "string" && /^https?:\/\//.test(x.ownerUrl))) {
+    try {
+      const there = unwrap<Record<string, any>>(await client.get<unknown>(`${r.ownerUrl.replace(/\/$/, "")}${path}`, { otherNode: true }), "lessons");
+      lessons.push(...lessonsOf(there.filter((x) => x?.pairingId === r.pairingId)));
+    } catch {
+      // Owner unreachable or not allowed by CORS: carry on with the rest.
+    }
+  }
+  return lessons.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
 /** classState: NotOpened, Scheduled (set up, not yet started), Live, Ended, Elsewhere (hosted by another node). */

@@ -216,8 +216,9 @@ export const research = {
     const list = unwrap<LessonComment>(await api.get<unknown>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/comments`), "comments");
     return list.sort((a, b) => a.offsetSeconds - b.offsetSeconds || a.createdAt.localeCompare(b.createdAt));
   },
-  addComment: (id: string, lessonId: string, c: { offsetSeconds: number; body: string; criterionKey?: string }) =>
-    api.post<LessonComment>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/comments`, c),
+  /** `actionKey`: the same on a retry of this comment, so it is stored once (Idempotency-Key). */
+  addComment: (id: string, lessonId: string, c: { offsetSeconds: number; body: string; criterionKey?: string }, actionKey?: string) =>
+    api.post<LessonComment>(`${base}/sessions/${enc(id)}/lessons/${enc(lessonId)}/comments`, c, { actionKey }),
   recordingMedia: (id: string, recordingId: string) => getRecordingMedia(api, id, recordingId),
 };
 

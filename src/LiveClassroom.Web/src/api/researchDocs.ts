@@ -216,8 +216,16 @@ export async function getPlanComments(client: ApiClient, planId: string): Promis
   return unwrap<PlanComment>(await client.get<unknown>(`${plan(planId)}/comments`), "comments");
 }
 
-export function addPlanComment(client: ApiClient, planId: string, version: number, paragraph: number | null, body: string): Promise<PlanComment> {
-  return client.post(`${plan(planId)}/comments`, { version, paragraph, body });
+/** `actionKey`: the same on a retry of this comment, so it is stored once (Idempotency-Key). */
+export function addPlanComment(
+  client: ApiClient,
+  planId: string,
+  version: number,
+  paragraph: number | null,
+  body: string,
+  actionKey?: string,
+): Promise<PlanComment> {
+  return client.post(`${plan(planId)}/comments`, { version, paragraph, body }, { actionKey });
 }
 
 export function setPlanLinks(client: ApiClient, planId: string, links: { sessionId?: string | null; recordingId?: string | null }): Promise<PlanView> {

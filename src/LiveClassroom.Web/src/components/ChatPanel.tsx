@@ -1,4 +1,5 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
+import { ActionKey } from "../api/actionKey";
 import { formatTime, t } from "../i18n";
 import type { ChatMessage } from "../hub/types";
 import type { LiveClass } from "../live/LiveClass";
@@ -13,6 +14,8 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
   const [text, setText] = useState("");
   const [isQuestion, setIsQuestion] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // One key per message typed: a resend of the same text after a failure (lost answer, failover) is stored once.
+  const actionKey = useRef(new ActionKey()).current;
   const s = live.snapshot;
   const visible = (s?.chat ?? []).filter((m) => !m.dismissed);
   const pinned = visible.filter((m) => m.pinned);
@@ -30,9 +33,10 @@ export function ChatPanel({ live, canModerate, large }: { live: LiveClass; canMo
       setError(t("chat.tooLong"));
       return;
     }
-    const err = await live.act("SendChat", body, isQuestion);
+    const err = await live.act("SendChatOnce", body, isQuestion, actionKey.for([body, isQuestion]));
     setError(err);
     if (!err) {
+      actionKey.done();
       setText("");
       setIsQuestion(false);
     }

@@ -1,5 +1,6 @@
 import { HubConnection, HubConnectionState } from "@microsoft/signalr";
-import { buildHubConnection, ownerBase } from "./connect";
+import { buildHubConnection, ownerBase, retryForever, retryThenMove, startWithin } from "./connect";
+import { NodeRotation, clusterNodes } from "./nodes";
 import { toHubError } from "./errors";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
@@ -27,6 +28,8 @@ export interface RoomHub {
 /**
  * One SignalR connection joined to one room (a class, a research session). State machine: connecting →
  * connected ⇄ reconnecting (→ connecting again on room_moved / RoomMoved or a closed connection), until stop().
+ * A node that cannot be reached (refused, closed, or no answer within startTimeoutMs) is left for the next one of the
+ * cluster (hub/nodes.ts); the room is joined again there and the media layer renegotiates through onJoined.
  * Subclasses apply what the join, the events and Resync bring; listeners are told of every change.
  */
 export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
@@ -41,6 +44,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   private conn: HubConnection | null = null;
   private stopped = false;
   private baseUrl = "";
+  private readonly nodes = new NodeRotation();
   private joinedOnce = false;
   private readonly listeners = new Set<() => void>();
 
@@ -78,6 +82,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
           throw err;
         }
         if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = ownerBase(err.body.ownerUrl);
+        else this.baseUrl = this.nodes.after(this.baseUrl);
         this.status = "connecting";
         this.changed();
         await new Promise((r) => setTimeout(r, 2000));
@@ -91,7 +96,9 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     this.conn = null;
     await previous?.stop().catch(() => {});
     if (this.stopped) return;
-    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token);
+    this.nodes.setNodes(await clusterNodes(this.token));
+    const reconnect = this.nodes.count > 1 ? retryThenMove : retryForever;
+    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, reconnect);
     conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
     // Both hubs name the room "classId" in RoomMoved.
     conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
@@ -117,12 +124,20 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     conn.onreconnected(() => void this.join().catch(() => this.restart()));
     conn.onclose(() => {
       if (this.stopped || this.conn !== conn) return;
+      // Automatic reconnect gave up on this node: the next one is tried first.
+      this.baseUrl = this.nodes.after(this.baseUrl);
       this.status = "reconnecting";
       this.changed();
       this.restart();
     });
     this.conn = conn;
-    await conn.start();
+    try {
+      await startWithin(conn);
+    } catch (e) {
+      // A start given up on is stopped: its onclose must not start a second loop beside start()'s own retry.
+      if (this.conn === conn) this.conn = null;
+      throw e;
+    }
     await this.join();
   }
 

@@ -3,11 +3,23 @@ import { HubConnection, HubConnectionBuilder, LogLevel } from "@microsoft/signal
 /** Retries forever: a rural classroom or a teacher's laptop must come back by itself however long the outage. */
 export const retryForever = { nextRetryDelayInMilliseconds: (ctx: { previousRetryCount: number }) => [0, 1000, 2000, 5000][ctx.previousRetryCount] ?? 5000 };
 
-/** A hub connection as every page uses it: bearer token, automatic reconnect, generous timeouts, no console logging. */
-export function buildHubConnection(url: string, token: () => string | null): HubConnection {
+/**
+ * With other nodes to go to (hub/nodes.ts): a few quick retries of this node, then the connection closes and its owner
+ * moves to the next node, instead of waiting on a dead one forever.
+ */
+export const retryThenMove = { nextRetryDelayInMilliseconds: (ctx: { previousRetryCount: number }) => [0, 1000][ctx.previousRetryCount] ?? null };
+
+/** A start that has not finished by then is a hung node (it accepts connections but answers nothing): try another. */
+export const startTimeoutMs = 10_000;
+
+/**
+ * A hub connection as every page uses it: bearer token, automatic reconnect, generous timeouts, no console logging.
+ * No credentials (the token is the only credential): a hub on another node of the cluster is then a plain CORS request.
+ */
+export function buildHubConnection(url: string, token: () => string | null, reconnect = retryForever): HubConnection {
   const conn = new HubConnectionBuilder()
-    .withUrl(url, { accessTokenFactory: () => token() ?? "" })
-    .withAutomaticReconnect(retryForever)
+    .withUrl(url, { accessTokenFactory: () => token() ?? "", withCredentials: false })
+    .withAutomaticReconnect(reconnect)
     .configureLogging(LogLevel.None)
     .build();
   conn.serverTimeoutInMilliseconds = 60_000;
@@ -18,4 +30,20 @@ export function buildHubConnection(url: string, token: () => string | null): Hub
 /** An ownerUrl from room_moved / RoomMoved as a base URL without the trailing slash. */
 export function ownerBase(ownerUrl: string): string {
   return ownerUrl.replace(/\/$/, "");
+}
+
+/** Starts a connection, giving up (and stopping it) after startTimeoutMs. */
+export async function startWithin(conn: HubConnection, ms = startTimeoutMs): Promise<void> {
+  let timer: number | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = window.setTimeout(() => reject(new Error(`no answer from the hub within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([conn.start(), timeout]);
+  } catch (e) {
+    void conn.stop().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }

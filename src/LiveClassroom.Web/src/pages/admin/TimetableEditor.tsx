@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { t, type MessageKey } from "../../i18n";
 import { api } from "../../api/session";
 import { errorText } from "../../api/client";
-import { localDate, normaliseLesson, unwrap } from "../../api/lessons";
+import { lessonsOf, localDate, unwrap } from "../../api/lessons";
 import type { Lesson, TermTimetable, WeeklySlot } from "../../api/types";
 import { Notice } from "../../components/Notice";
 import { fieldErrors } from "../../components/validation";
@@ -39,7 +39,7 @@ export function TimetableEditor({ pairingId, name }: { pairingId: string; name: 
     try {
       // Upcoming: from today on, without today's lessons that are already over.
       const now = Date.now();
-      const all = unwrap<Record<string, unknown>>(await api.get<unknown>(`${base}/lessons?from=${localDate()}`), "lessons").map(normaliseLesson);
+      const all = lessonsOf(unwrap<Record<string, any>>(await api.get<unknown>(`${base}/lessons?from=${localDate()}`), "lessons"));
       setLessons(all.filter((l) => Date.parse(l.endsAt) > now).slice(0, 20));
     } catch {
       setLessons([]);

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ActionKey } from "../../api/actionKey";
 import { t } from "../../i18n";
 import { deviceApi, session } from "../../api/session";
 import type { Device, Lesson } from "../../api/types";
@@ -19,6 +20,7 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
   const { live, fatal } = useLiveClass(() => new LiveClass(classId, session.deviceToken, classroomSlots, "classroom"), [classId]);
   const [error, setError] = useState<string | null>(null);
   const [teacherShowing, setTeacherShowing] = useState(false);
+  const raiseKey = useRef(new ActionKey()).current;
   const s = live?.snapshot;
   const ended = s?.state === "Ended";
 
@@ -95,7 +97,17 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
           aria-pressed={handUp}
           disabled={!live || s?.state !== "Live" || reconnecting}
           data-testid="hand-button"
-          onClick={async () => setError((await live?.act(handUp ? "LowerHand" : "RaiseHand")) ?? null)}
+          onClick={async () => {
+            if (handUp) {
+              // The hand is up, so any earlier raise is over: the next press is a new action.
+              raiseKey.done();
+              return setError((await live?.act("LowerHand")) ?? null);
+            }
+            // Retried raises of one press carry one key: a raise done by a node whose answer was lost is not done again.
+            const err = (await live?.act("RaiseHandOnce", raiseKey.for())) ?? null;
+            if (!err) raiseKey.done();
+            setError(err);
+          }}
         >
           {handUp ? t("projector.lowerHand") : t("projector.raiseHand")}
         </button>

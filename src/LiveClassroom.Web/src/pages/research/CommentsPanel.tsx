@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ActionKey } from "../../api/actionKey";
 import { t } from "../../i18n";
 import { parseOffset, research, type LessonComment, type ResearchLesson, type Rubric } from "../../api/research";
 import { formatOffset } from "../../api/researchDocs";
@@ -20,6 +21,8 @@ export function CommentsPanel({ sessionId, lesson, rubric, live, onError, readOn
   const [criterion, setCriterion] = useState("");
   const [errors, setErrors] = useState<{ offset?: string | null; body?: string | null }>({});
   const [busy, setBusy] = useState(false);
+  // One key per comment the user writes; a resend after a failure reuses it, so a comment stored by a node whose answer was lost is not stored twice.
+  const actionKey = useRef(new ActionKey()).current;
   const p = live.snapshot?.playback;
   const following = !!p && !!lesson.recordingId && p.recordingId === lesson.recordingId;
   const shown = offset ?? (following ? String(Math.floor(playbackPosition(live.hub) ?? 0)) : "");
@@ -49,7 +52,9 @@ export function CommentsPanel({ sessionId, lesson, rubric, live, onError, readOn
     if (local.offset || local.body) return;
     setBusy(true);
     try {
-      await research.addComment(sessionId, lesson.id, { offsetSeconds: seconds!, body: body.trim(), criterionKey: criterion || undefined });
+      const comment = { offsetSeconds: seconds!, body: body.trim(), criterionKey: criterion || undefined };
+      await research.addComment(sessionId, lesson.id, comment, actionKey.for([lesson.id, comment]));
+      actionKey.done();
       setBody("");
       setOffset(null);
       onError(null);

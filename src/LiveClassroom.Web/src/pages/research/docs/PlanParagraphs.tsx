@@ -1,4 +1,5 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
+import { ActionKey } from "../../../api/actionKey";
 import { t, formatDateTime } from "../../../i18n";
 import { api } from "../../../api/session";
 import { errorText } from "../../../api/client";
@@ -65,6 +66,8 @@ function CommentForm({ planId, version, paragraph, onAdded }: { planId: string; 
   const [body, setBody] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Same key on a resend of the same comment (Idempotency-Key): it is stored once.
+  const actionKey = useRef(new ActionKey()).current;
   const id = `plan-comment-${paragraph ?? "plan"}`;
   const label = paragraph === null ? t("researchDocs.plan.commentPlan") : t("researchDocs.plan.commentParagraph", { paragraph: paragraph + 1 });
 
@@ -81,7 +84,8 @@ function CommentForm({ planId, version, paragraph, onAdded }: { planId: string; 
     setBusy(true);
     setError(null);
     try {
-      await addPlanComment(api, planId, version, paragraph, body.trim());
+      await addPlanComment(api, planId, version, paragraph, body.trim(), actionKey.for([planId, version, paragraph, body.trim()]));
+      actionKey.done();
       setBody("");
       if (paragraph !== null) setOpen(false);
       onAdded();

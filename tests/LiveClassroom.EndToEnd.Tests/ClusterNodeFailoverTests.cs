@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+/// <summary>
+/// Cluster__Nodes in real Chromium: when the page's own node cannot be reached, its hub connection moves to the next
+/// listed node by itself — across origins, through the server's CORS and CSP — and the class goes on there (issue #20
+/// item 1, client part). The second "node" is the same server under another origin (localhost for 127.0.0.1), so the
+/// page's own origin can be made unreachable for the hub while everything else stays real.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
+{
+    [Fact]
+    public async Task Console_OwnNodeRefusesHub_ConnectsThroughTheNextListedNodeAndClassRuns()
+    {
+        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
+        });
+        using var api = new DemoApi(server.BaseUrl);
+        var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
+        await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);
+        var page = teacher.Page;
+        teacher.ExpectServerDown();
+        // The page's own node is down for the hub: its negotiate is refused as a dead server's would be.
+        var ownHub = $"{server.BaseUrl.ToString().TrimEnd('/')}/hubs/classroom/negotiate**";
+        await page.RouteAsync(ownHub, route => route.AbortAsync("connectionrefused"));
+        var hubRequests = new ConcurrentQueue<string>();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/hubs/classroom", StringComparison.Ordinal))
+            {
+                hubRequests.Enqueue(r.Url);
+            }
+        };
+
+        await ClassPages.OpenClassAsTeacherAsync(teacher, scenario);
+
+        await Expect(page.GetByTestId("class-state")).ToHaveTextAsync("上课中");
+        Assert.Contains(hubRequests, u => u.StartsWith($"http://localhost:{server.BaseUrl.Port}/hubs/classroom", StringComparison.Ordinal));
+        Assert.Contains(hubRequests, u => u.StartsWith(server.BaseUrl.ToString().TrimEnd('/') + "/hubs/classroom", StringComparison.Ordinal));
+        teacher.AssertNoConsoleErrors();
+    }
+}
