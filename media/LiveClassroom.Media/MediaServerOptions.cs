@@ -30,10 +30,14 @@ public sealed class MediaServerOptions
     public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The REMB value sent to publishers each second. Chrome never starts its top simulcast layer without receiver
-    /// feedback; a bandwidth estimator (Bwe) would replace this constant.
+    /// The REMB value (draft-alvestrand-rmcat-remb-03) sent to a publisher each second, per video track it sends: Chrome
+    /// never starts its top simulcast layer without receiver feedback, and splits what REMB allows over all its video
+    /// senders, so a teacher sharing the screen beside a simulcast camera (~2.1 Mbps) needs room for both.
     /// </summary>
-    public long RembBitrateBps { get; init; } = 3_000_000;
+    public long RembPerVideoTrackBps { get; init; } = 2_500_000;
+
+    /// <summary>The most REMB ever allows one publisher, however many video tracks it sends.</summary>
+    public long RembMaxBps { get; init; } = 8_000_000;
 
     /// <summary>
     /// Echo transport-cc in answers. Off by default: with transport-cc negotiated Chrome ignores REMB for its send
@@ -92,9 +96,9 @@ public sealed class MediaServerOptions
 
     /// <summary>
     /// Choose each subscriber's simulcast layer from its estimate and pause its video below the lowest layer
-    /// (audio-first). Off: slots carry the layer they were routed to, always.
+    /// (audio-first, only on a link that loses packets). Off: slots carry the layer they were routed to, always.
     /// </summary>
-    public bool AdaptiveLayers { get; init; }
+    public bool AdaptiveLayers { get; init; } = true;
 
     /// <summary>Send padding probes on a subscriber's RTX stream when its estimate is below the next layer.</summary>
     public bool Probing { get; init; } = true;

@@ -36,6 +36,14 @@ internal sealed class IceLiteAgent : IDisposable
     private byte[] _localPassword;
     private byte[] _localUfragColon;
     private string? _remoteUfrag;
+
+    // RFC 8445 §9 / RFC 8839 §4.4.1.1.1: after a restart the old credentials stay valid until a check uses the new ones.
+    // The browser applies the new ones only once it has the answer, and a renegotiation it rolls back (or an answer
+    // that never reaches it) leaves it checking with the old ones: refusing those would end its consent (RFC 7675).
+    private string? _previousUfrag;
+    private byte[]? _previousPassword;
+    private byte[]? _previousUfragColon;
+    private string? _previousRemoteUfrag;
     private long _createdAt;
     private bool _consentLost;
 
@@ -112,9 +120,13 @@ internal sealed class IceLiteAgent : IDisposable
             {
                 throw new ObjectDisposedException(nameof(IceLiteAgent));
             }
-            var old = _local.Ufrag;
+            var old = _local;
             _local = Register(newLocal);
-            _transport.UnregisterUfrag(old);
+            DropPrevious();
+            _previousUfrag = old.Ufrag;
+            _previousPassword = _localPassword;
+            _previousUfragColon = _localUfragColon;
+            _previousRemoteUfrag = _remoteUfrag;
             _localPassword = Encoding.UTF8.GetBytes(_local.Password);
             _localUfragColon = Encoding.UTF8.GetBytes(_local.Ufrag + ":");
             _remoteUfrag = newRemoteUfrag;
@@ -185,6 +197,7 @@ internal sealed class IceLiteAgent : IDisposable
             }
             State = IceAgentState.Closed;
             _transport.UnregisterUfrag(_local.Ufrag);
+            DropPrevious();
             foreach (var address in _validated.Keys)
             {
                 _transport.RemoveRoute(address);
@@ -225,15 +238,26 @@ internal sealed class IceLiteAgent : IDisposable
                 SendError(request, remote, 400, "Bad Request", 0);
                 return IceCheckResult.BadRequest;
             }
-            if (!UsernameMatches(request.Username) || !request.VerifyMessageIntegrity(_localPassword))
+            var password = _localPassword;
+            if (!UsernameMatches(request.Username, _localUfragColon, _remoteUfrag) || !request.VerifyMessageIntegrity(_localPassword))
             {
-                SendError(request, remote, 401, "Unauthorized", 0);
-                return IceCheckResult.Unauthorized;
+                if (_previousPassword is null || !UsernameMatches(request.Username, _previousUfragColon!, _previousRemoteUfrag)
+                    || !request.VerifyMessageIntegrity(_previousPassword))
+                {
+                    SendError(request, remote, 401, "Unauthorized", 0);
+                    return IceCheckResult.Unauthorized;
+                }
+                password = _previousPassword;
             }
             if (request.HasIceControlled && !request.HasIceControlling)
             {
-                SendError(request, remote, 487, "Role Conflict", 0, withIntegrity: true);
+                SendError(request, remote, 487, "Role Conflict", 0, password);
                 return IceCheckResult.RoleConflict;
+            }
+            if (password == _localPassword)
+            {
+                // The browser uses the new credentials: the old ones are done with.
+                DropPrevious();
             }
 
             Remember(remote);
@@ -259,24 +283,48 @@ internal sealed class IceLiteAgent : IDisposable
                 }
             }
             // State first, answer second: whoever sees the answer sees the route and the nomination.
-            SendSuccess(request, remote);
+            SendSuccess(request, remote, password);
             return IceCheckResult.Success;
         }
     }
 
-    private bool UsernameMatches(ReadOnlySpan<byte> username)
+    /// <summary>Whether the old credentials of a restart are still accepted (until a check uses the new ones).</summary>
+    public bool AcceptsPreviousCredentials
     {
-        if (!username.StartsWith(_localUfragColon))
+        get
+        {
+            lock (_lock)
+            {
+                return _previousPassword is not null;
+            }
+        }
+    }
+
+    private void DropPrevious()
+    {
+        if (_previousUfrag is not null)
+        {
+            _transport.UnregisterUfrag(_previousUfrag);
+        }
+        _previousUfrag = null;
+        _previousPassword = null;
+        _previousUfragColon = null;
+        _previousRemoteUfrag = null;
+    }
+
+    private static bool UsernameMatches(ReadOnlySpan<byte> username, byte[] localUfragColon, string? remoteUfrag)
+    {
+        if (!username.StartsWith(localUfragColon))
         {
             return false;
         }
-        if (_remoteUfrag is null)
+        if (remoteUfrag is null)
         {
-            return username.Length > _localUfragColon.Length;
+            return username.Length > localUfragColon.Length;
         }
-        var remotePart = username[_localUfragColon.Length..];
+        var remotePart = username[localUfragColon.Length..];
         Span<byte> expected = stackalloc byte[256 * 3];
-        return Encoding.UTF8.TryGetBytes(_remoteUfrag, expected, out var n) && remotePart.SequenceEqual(expected[..n]);
+        return Encoding.UTF8.TryGetBytes(remoteUfrag, expected, out var n) && remotePart.SequenceEqual(expected[..n]);
     }
 
     private void Remember(RemoteAddress remote)
@@ -309,11 +357,11 @@ internal sealed class IceLiteAgent : IDisposable
         _transport.AddRoute(remote, _sink);
     }
 
-    private void SendSuccess(in StunMessage request, RemoteAddress remote)
+    private void SendSuccess(in StunMessage request, RemoteAddress remote, byte[] password)
     {
         var writer = new StunMessageWriter(_response, StunMessageType.BindingSuccessResponse, request.TransactionId);
         writer.AddXorMappedAddress(remote.Address, remote.Port);
-        writer.AddMessageIntegrity(_localPassword);
+        writer.AddMessageIntegrity(password);
         writer.AddFingerprint();
         if (!writer.Failed)
         {
@@ -321,7 +369,7 @@ internal sealed class IceLiteAgent : IDisposable
         }
     }
 
-    private void SendError(in StunMessage request, RemoteAddress remote, int code, string reason, ushort unknownAttribute, bool withIntegrity = false)
+    private void SendError(in StunMessage request, RemoteAddress remote, int code, string reason, ushort unknownAttribute, byte[]? integrityPassword = null)
     {
         var writer = new StunMessageWriter(_response, StunMessageType.BindingErrorResponse, request.TransactionId);
         writer.AddErrorCode(code, reason);
@@ -331,9 +379,9 @@ internal sealed class IceLiteAgent : IDisposable
             writer.AddRaw(StunAttributeType.UnknownAttributes, value);
         }
         writer.AddSoftware(Software);
-        if (withIntegrity)
+        if (integrityPassword is not null)
         {
-            writer.AddMessageIntegrity(_localPassword);
+            writer.AddMessageIntegrity(integrityPassword);
         }
         writer.AddFingerprint();
         if (!writer.Failed)

@@ -36,7 +36,7 @@ internal sealed class PublishedTrack
     /// <summary>Slots currently fed by this track or switching to or from it.</summary>
     public List<SubscriberSlot> Listeners { get; } = [];
 
-    public List<RtpPacketTap> Taps { get; } = [];
+    public List<TrackTap> Taps { get; } = [];
 
     public bool Unpublished { get; set; }
 
@@ -65,6 +65,22 @@ internal sealed class PublishedTrack
         foreach (var layer in Layers)
         {
             if (layer.Rid == rid)
+            {
+                return layer;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A layer's place in the publisher's rid order, lowest first (0 for a stream without a rid).</summary>
+    public int RankOf(IncomingStream layer) => layer.Rid is null ? 0 : IndexOfRid(layer.Rid);
+
+    /// <summary>The primary stream with <paramref name="ssrc"/>, or null.</summary>
+    public IncomingStream? LayerBySsrc(uint ssrc)
+    {
+        foreach (var layer in Layers)
+        {
+            if (layer.Ssrc == ssrc)
             {
                 return layer;
             }

@@ -10,6 +10,14 @@ internal sealed partial class SfuRoom
 
     private static readonly long LayerUpHold = TimeSpan.FromSeconds(3).Ticks;
 
+    /// <summary>Audio-first needs at least this loss (0–1), held for <see cref="PauseLossHold"/>, or a loss-based estimate below the lowest layer.</summary>
+    public const double PauseLossFraction = 0.02;
+
+    private static readonly long PauseLossHold = TimeSpan.FromSeconds(2).Ticks;
+
+    /// <summary>A paused video tries the lowest layer again after this long, whatever the estimate says.</summary>
+    public static readonly long PausedRetryAfter = TimeSpan.FromSeconds(15).Ticks;
+
     /// <summary>What an audio slot costs when its source has not been measured yet (Opus speech with FEC).</summary>
     private const double AudioAllowanceBps = 48_000;
 
@@ -17,6 +25,7 @@ internal sealed partial class SfuRoom
 
     private void SelectLayers(SfuPeer subscriber, double estimate, long now)
     {
+        TrackLoss(subscriber, now);
         // Audio first: what the audio slots take is set aside before any video is chosen.
         var available = estimate;
         foreach (var slot in subscriber.Slots.Values)
@@ -39,6 +48,11 @@ internal sealed partial class SfuRoom
                 continue;
             }
             var chosen = ChooseLayer(slot, _layerScratch, available, now, out var next);
+            if (chosen < 0 && !slot.Paused && !MayPause(subscriber, estimate - available + _layerScratch[0].BitrateBps, now))
+            {
+                // Delay alone never pauses video: a queue that grows without loss (a loaded machine, a long path) keeps the lowest layer.
+                chosen = 0;
+            }
             if (next > 0 && wanted == 0)
             {
                 wanted = estimate - available + next;
@@ -53,10 +67,57 @@ internal sealed partial class SfuRoom
         ReportQuality(subscriber);
     }
 
+    /// <summary>
+    /// Audio-first is for links that lose packets: loss at or above <see cref="PauseLossFraction"/> for <see cref="PauseLossHold"/>,
+    /// or a loss-based (or REMB) estimate that does not carry the lowest layer (<paramref name="lowestNeedBps"/>, audio included).
+    /// The delay-based estimate alone never pauses.
+    /// </summary>
+    private static bool MayPause(SfuPeer subscriber, double lowestNeedBps, long now)
+    {
+        var bandwidth = subscriber.Bandwidth;
+        var estimator = bandwidth.Estimator;
+        if (now < bandwidth.NoPauseUntilTicks)
+        {
+            return false;
+        }
+        if (!estimator.HasTransportFeedback)
+        {
+            return true;
+        }
+        var sustainedLoss = bandwidth.LossySinceTicks != 0 && now - bandwidth.LossySinceTicks >= PauseLossHold;
+        return sustainedLoss || estimator.LossBasedBps < lowestNeedBps;
+    }
+
+    /// <summary>Every tick: since when the subscriber's loss (transport-cc feedback, receiver reports) has stayed at or above <see cref="PauseLossFraction"/>.</summary>
+    private static void TrackLoss(SfuPeer subscriber, long now)
+    {
+        var bandwidth = subscriber.Bandwidth;
+        var loss = bandwidth.Estimator.LossFraction;
+        foreach (var slot in subscriber.Slots.Values)
+        {
+            loss = Math.Max(loss, slot.LossFraction);
+        }
+        if (loss < PauseLossFraction)
+        {
+            bandwidth.LossySinceTicks = 0;
+        }
+        else if (bandwidth.LossySinceTicks == 0)
+        {
+            bandwidth.LossySinceTicks = now;
+        }
+    }
+
     // Down at once to the highest layer the estimate carries (pause below the lowest); up one step only after the next
     // layer has fitted with headroom for LayerUpHold. <paramref name="next"/>: what the next step up would need (0: none).
     private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, long now, out double next)
     {
+        if (slot.Paused && now - slot.PausedSinceTicks >= PausedRetryAfter)
+        {
+            // Probes may not get through a link that would carry the lowest layer: after a while, simply try it.
+            next = 0;
+            slot.UpAllowedSinceTicks = 0;
+            return 0;
+        }
         var current = slot.Paused ? -1 : layers.IndexOf(slot.Target ?? slot.Current ?? layers[^1]);
         if (current < 0 && !slot.Paused)
         {
@@ -101,11 +162,21 @@ internal sealed partial class SfuRoom
     {
         if (layer is null)
         {
+            if (!slot.Paused)
+            {
+                slot.PausedSinceTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            }
             slot.Paused = true;
             return;
         }
         var wasPaused = slot.Paused;
         slot.Paused = false;
+        if (wasPaused)
+        {
+            var bandwidth = slot.Subscriber.Bandwidth;
+            bandwidth.LossySinceTicks = 0;
+            bandwidth.NoPauseUntilTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond + PauseLossHold;
+        }
         slot.SelectedRid = layer.Rid;
         if (wasPaused && slot.Current == layer && !slot.Rewriter.IsSwitchPending)
         {

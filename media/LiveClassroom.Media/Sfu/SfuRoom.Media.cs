@@ -89,27 +89,16 @@ internal sealed partial class SfuRoom
             RequestGap(stream, header.SequenceNumber, gap);
         }
         var isRed = track.RedPayloadType is { } redPt && header.PayloadType == redPt;
-        var tapped = isRed ? PrimaryOfRed(packet, header, track.Codec.PayloadType) : packet;
-        for (var i = 0; i < track.Taps.Count && !tapped.IsEmpty; i++)
+        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
+        var keyframeStart = track.IsAudio || KeyframeDetector.IsKeyframeStart(track.Codec.Name, payload);
+        if (track.Taps.Count > 0)
         {
-            try
-            {
-                // Recorders get plain Opus: the primary block of a RED packet.
-                track.Taps[i](tapped, track.Codec);
-            }
-#pragma warning disable CA1031 // A recorder's bug must not stop forwarding for everyone.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                TapErrors++;
-            }
+            Tap(stream, packet, header, isRed, keyframeStart, recovered);
         }
         if (track.Listeners.Count == 0)
         {
             return;
         }
-        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
-        var keyframeStart = track.IsAudio || KeyframeDetector.IsKeyframeStart(track.Codec.Name, payload);
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         for (var i = 0; i < track.Listeners.Count; i++)
         {
@@ -118,6 +107,50 @@ internal sealed partial class SfuRoom
     }
 
     private readonly byte[] _redScratch = new byte[PacketCache.MaxPacketSize];
+    private readonly byte[] _tapScratch = new byte[PacketCache.MaxPacketSize];
+
+    /// <summary>Recorder taps: plain Opus (the primary block of a RED packet); of video, one layer each (<see cref="TapLayerChoice"/>).</summary>
+    private void Tap(IncomingStream stream, ReadOnlySpan<byte> packet, in RtpHeader header, bool isRed, bool keyframeStart, bool recovered)
+    {
+        var track = stream.Track;
+        var tapped = isRed ? PrimaryOfRed(packet, header, track.Codec.PayloadType) : packet;
+        if (tapped.IsEmpty || tapped.Length > _tapScratch.Length)
+        {
+            return;
+        }
+        var nowMillis = Environment.TickCount64;
+        var rank = track.RankOf(stream);
+        var isVp8 = track.Codec.Name == "VP8";
+        for (var i = 0; i < track.Taps.Count; i++)
+        {
+            var tap = track.Taps[i];
+            try
+            {
+                if (track.IsAudio)
+                {
+                    tap.Callback(tapped, track.Codec);
+                    continue;
+                }
+                var copy = _tapScratch.AsSpan(0, tapped.Length);
+                tapped.CopyTo(copy);
+                var accepted = tap.Choice.Accept(stream.Ssrc, rank, copy, header.PayloadOffset, keyframeStart, recovered, isVp8, nowMillis, out var request);
+                if (request != 0)
+                {
+                    RequestKeyframe(track.LayerBySsrc(request), force: true);
+                }
+                if (accepted)
+                {
+                    tap.Callback(copy, track.Codec);
+                }
+            }
+#pragma warning disable CA1031 // A recorder's bug must not stop forwarding for everyone.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                TapErrors++;
+            }
+        }
+    }
 
     /// <summary>The RED packet as plain Opus (same header, Opus payload type, primary block only), or empty if malformed.</summary>
     private ReadOnlySpan<byte> PrimaryOfRed(ReadOnlySpan<byte> packet, in RtpHeader header, int opusPayloadType)

@@ -32,7 +32,9 @@ internal sealed partial class SfuRoom
             {
                 if (registration.Track == track)
                 {
+                    // A new connection's streams: the recorder sees a new stream (and starts a new part), as before simulcast.
                     registration.Track = successor;
+                    registration.Tap = new TrackTap(registration.Tap.Callback, new TapLayerChoice());
                     successor.Taps.Add(registration.Tap);
                 }
             }

@@ -95,9 +95,23 @@ internal sealed partial class SfuRoom
         var offset = RtcpWriter.WriteReceiverReport(buffer, peer.RtcpSsrc, blocks[..count]);
         if (videoSsrcs > 0)
         {
-            offset += RtcpWriter.WriteRemb(buffer[offset..], peer.RtcpSsrc, (ulong)_options.RembBitrateBps, _ssrcScratch.AsSpan(0, videoSsrcs));
+            offset += RtcpWriter.WriteRemb(buffer[offset..], peer.RtcpSsrc, (ulong)RembFor(peer), _ssrcScratch.AsSpan(0, videoSsrcs));
         }
         peer.SendRtcp(buffer, offset);
+    }
+
+    /// <summary>What REMB allows a publisher: <see cref="MediaServerOptions.RembPerVideoTrackBps"/> per video track it sends, at most <see cref="MediaServerOptions.RembMaxBps"/>.</summary>
+    internal long RembFor(SfuPeer publisher)
+    {
+        var videoTracks = 0;
+        foreach (var track in publisher.Tracks.Values)
+        {
+            if (!track.IsAudio && !track.Unpublished && track.Layers.Count > 0)
+            {
+                videoTracks++;
+            }
+        }
+        return Math.Min(Math.Max(1, videoTracks) * _options.RembPerVideoTrackBps, _options.RembMaxBps);
     }
 
     // The source's NTP↔RTP pair, extrapolated to now and moved through the slot's timestamp offset, keeps lip sync

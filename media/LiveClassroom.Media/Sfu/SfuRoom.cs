@@ -372,9 +372,20 @@ internal sealed partial class SfuRoom : IDisposable
             {
                 throw new KeyNotFoundException($"no track {publisherPeerId}/{mid} in room {Id}");
             }
-            track.Taps.Add(tap);
-            RequestKeyframe(track.Layer(null), force: true);
-            var registration = new TapRegistration(this, track, tap);
+            // The same callback registering again (a recorder asking for a keyframe) keeps its layer and numbering.
+            TapLayerChoice? choice = null;
+            foreach (var existing in track.Taps)
+            {
+                if (existing.Callback.Equals(tap))
+                {
+                    choice = existing.Choice;
+                }
+            }
+            var entry = new TrackTap(tap, choice ?? new TapLayerChoice());
+            track.Taps.Add(entry);
+            var wanted = entry.Choice.Target ?? entry.Choice.Current;
+            RequestKeyframe(wanted is { } ssrc ? track.LayerBySsrc(ssrc) ?? track.Layer(null) : track.Layer(null), force: true);
+            var registration = new TapRegistration(this, track, entry);
             _tapRegistrations.Add(registration);
             return registration;
         }
@@ -391,11 +402,11 @@ internal sealed partial class SfuRoom : IDisposable
     }
 
     /// <summary>A tap on a track; <see cref="Track"/> follows the tap when a replacing peer takes the track over.</summary>
-    private sealed class TapRegistration(SfuRoom room, PublishedTrack track, RtpPacketTap tap) : IDisposable
+    private sealed class TapRegistration(SfuRoom room, PublishedTrack track, TrackTap tap) : IDisposable
     {
         public PublishedTrack Track { get; set; } = track;
 
-        public RtpPacketTap Tap { get; } = tap;
+        public TrackTap Tap { get; set; } = tap;
 
         public void Dispose() => room.RemoveTap(this);
     }

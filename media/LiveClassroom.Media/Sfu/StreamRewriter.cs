@@ -87,6 +87,15 @@ internal sealed class StreamRewriter
         }
     }
 
+    /// <summary>Stays on the current source: a switch asked for and not yet done is called off.</summary>
+    public void CancelSwitch()
+    {
+        if (_hasCurrent)
+        {
+            _pending = false;
+        }
+    }
+
     public void Stop()
     {
         _hasCurrent = false;

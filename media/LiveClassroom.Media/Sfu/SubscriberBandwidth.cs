@@ -70,6 +70,12 @@ internal sealed class SubscriberBandwidth
 
     public bool ReportedPaused { get; set; }
 
+    /// <summary>Since when (ticks) the subscriber's loss has stayed at or above <see cref="SfuRoom.PauseLossFraction"/>; 0 while below.</summary>
+    public long LossySinceTicks { get; set; }
+
+    /// <summary>Until when (ticks) a video that just resumed may not pause again (it gets its chance to show the link carries it).</summary>
+    public long NoPauseUntilTicks { get; set; }
+
     public string? ReportedLayer { get; set; }
 
     public bool Reported { get; set; }

@@ -89,6 +89,9 @@ internal sealed class SubscriberSlot
     /// <summary>Audio-first: the estimate cannot carry even the lowest layer, so nothing is forwarded on this video slot.</summary>
     public bool Paused { get; set; }
 
+    /// <summary>When the video slot last paused (ticks); a pause retries the lowest layer after <see cref="SfuRoom.PausedRetryAfter"/>.</summary>
+    public long PausedSinceTicks { get; set; }
+
     /// <summary>Since when (ticks) the estimate has allowed the next layer up (0: it does not).</summary>
     public long UpAllowedSinceTicks { get; set; }
 }

@@ -44,7 +44,7 @@ public static class MediaPlaneOptions
             VideoCodec = Enum<VideoCodecPreference>(config, "Media:VideoCodec", VideoCodecPreference.H264),
             // docs/BANDWIDTH.md: per-subscriber estimate, layer choice with audio-first, probes, RED.
             DownlinkTransportCc = Flag(config, "Media:DownlinkTransportCc", true),
-            AdaptiveLayers = Flag(config, "Media:AdaptiveLayers", false),
+            AdaptiveLayers = Flag(config, "Media:AdaptiveLayers", true),
             Probing = Flag(config, "Media:Probing", true),
             NegotiateRed = Flag(config, "Media:Red", true),
         };

@@ -45,7 +45,57 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
         await link.ClearDropsAsync();
         await link.RateCapAsync(downKbps: 150, upKbps: 150);
         await MeasureAsync(room, "150 kbps");
+
+        // The link returns to 1 Mbps: how long until the projector's video is back (audio-first resumes by itself).
+        await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
+        var back = await VideoBackAsync(room.Projector.Page);
+        output.WriteLine($"150 kbps → 1 Mbps: video back (10 new frames) {Seconds(back)} after the link returned");
+        await link.RemoveRateCapAsync();
+
+        // Five 15 s total outages in a row on a clean link; nobody clicks.
+        for (var outage = 1; outage <= 5; outage++)
+        {
+            await SettleAsync();
+            await link.StartOutageAsync();
+            var down = System.Diagnostics.Stopwatch.StartNew();
+            while (down.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(500);
+            }
+            await link.EndOutageAsync();
+            back = await VideoBackAsync(room.Projector.Page);
+            output.WriteLine($"outage {outage} of 5 (15 s): video back (10 new frames) {Seconds(back)} after the link returned");
+        }
         output.WriteLine($"relay: {relay.Forwarded} datagrams forwarded, {relay.Dropped} dropped (queue full)");
+    }
+
+    private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.0} s" : "not within 60 s";
+
+    /// <summary>How long until the projector's main slot decodes 10 new frames (a new peer connection counts from 0); null after 60 s.</summary>
+    private static async Task<TimeSpan?> VideoBackAsync(Microsoft.Playwright.IPage page)
+    {
+        var before = await ClassMedia.FramesAsync(page, "main");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lowest = before;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            int frames;
+            try
+            {
+                frames = await ClassMedia.FramesAsync(page, "main");
+            }
+            catch (Microsoft.Playwright.PlaywrightException)
+            {
+                frames = 0;
+            }
+            lowest = Math.Min(lowest, frames);
+            if (frames >= lowest + 10 && (lowest < before || frames >= before + 10))
+            {
+                return clock.Elapsed;
+            }
+            await Task.Delay(100);
+        }
+        return null;
     }
 
     private static async Task SettleAsync()

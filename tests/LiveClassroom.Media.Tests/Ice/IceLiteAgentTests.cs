@@ -180,7 +180,7 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
-    public void Restart_NewCredentials_OldRejectedNewAcceptedSelectedKept()
+    public void Restart_OldCredentialsAcceptedUntilTheNewAreUsed_ThenRejected_SelectedKept()
     {
         using var agent = NewAgent();
         agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password, useCandidate: true), BrowserA);
@@ -189,11 +189,38 @@ public sealed class IceLiteAgentTests
         agent.Restart(fresh, "brw2");
 
         Assert.Equal(BrowserA, agent.SelectedAddress);
-        Assert.False(_transport.Ufrags.ContainsKey("srvU"));
         Assert.Same(_sink, _transport.Ufrags["newU"]);
-        Assert.Equal(IceCheckResult.Unauthorized, agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password), BrowserA));
+        // The browser has not applied the answer yet (or rolled the offer back): its consent checks still pass.
+        Assert.True(agent.AcceptsPreviousCredentials);
+        Assert.Same(_sink, _transport.Ufrags["srvU"]);
+        Assert.Equal(IceCheckResult.Success, agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password), BrowserA));
+        // The old username with the new password (or the reverse) is still refused.
+        Assert.Equal(IceCheckResult.Unauthorized, agent.HandleStun(StunChecks.Request("srvU:brws", fresh.Password), BrowserA));
+        Assert.Equal(IceCheckResult.Unauthorized, agent.HandleStun(StunChecks.Request("newU:brw2", Local.Password), BrowserA));
+
         Assert.Equal(IceCheckResult.Success, agent.HandleStun(StunChecks.Request("newU:brw2", fresh.Password, useCandidate: true), BrowserB));
+
         Assert.Equal(BrowserB, agent.SelectedAddress);
+        Assert.False(agent.AcceptsPreviousCredentials);
+        Assert.False(_transport.Ufrags.ContainsKey("srvU"));
+        Assert.Equal(IceCheckResult.Unauthorized, agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password), BrowserA));
+    }
+
+    [Fact]
+    public void Restart_Twice_OnlyTheLastTwoCredentialsAccepted()
+    {
+        using var agent = NewAgent();
+        agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password, useCandidate: true), BrowserA);
+        var second = new IceCredentials("sndU", "anotherpassword0123456789");
+        var third = new IceCredentials("thdU", "yetanotherpassword0123456");
+
+        agent.Restart(second, "brw2");
+        agent.Restart(third, "brw3");
+
+        Assert.False(_transport.Ufrags.ContainsKey("srvU"));
+        Assert.Equal(IceCheckResult.Unauthorized, agent.HandleStun(StunChecks.Request("srvU:brws", Local.Password), BrowserA));
+        Assert.Equal(IceCheckResult.Success, agent.HandleStun(StunChecks.Request("sndU:brw2", second.Password), BrowserA));
+        Assert.Equal(IceCheckResult.Success, agent.HandleStun(StunChecks.Request("thdU:brw3", third.Password), BrowserA));
     }
 
     [Fact]

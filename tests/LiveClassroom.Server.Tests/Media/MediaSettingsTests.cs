@@ -46,12 +46,11 @@ public sealed class MediaSettingsTests
     }
 
     [Fact]
-    public void Bandwidth_NotConfigured_EstimateProbesAndRedOn_LayerChoiceOff()
+    public void Bandwidth_NotConfigured_EstimateProbesRedAndLayerChoiceOn()
     {
         var options = MediaPlaneOptions.FromConfiguration(Config(("Media:PublicAddresses", "127.0.0.1")));
 
-        Assert.False(options.AdaptiveLayers);
-        Assert.True(options.DownlinkTransportCc && options.Probing && options.NegotiateRed);
+        Assert.True(options.AdaptiveLayers && options.DownlinkTransportCc && options.Probing && options.NegotiateRed);
     }
 
     [Fact]

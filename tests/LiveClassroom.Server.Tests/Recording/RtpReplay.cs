@@ -23,8 +23,15 @@ public sealed class RtpReplay
 
     public Dictionary<string, TrackSpan> Spans { get; } = [];
 
-    /// <summary>Encodes <paramref name="seconds"/> of 640×360 H.264 (RTP payloads of at most <paramref name="packetSize"/> bytes) and Opus.</summary>
-    public static async Task<RtpReplay> CaptureAsync(double seconds, ushort videoFirstSeq, ushort audioFirstSeq, int packetSize)
+    /// <summary>The captured packets (track, RTP time after the track's first, packet) in the order they are played.</summary>
+    public IReadOnlyList<(string Track, double At, byte[] Packet)> Packets => _packets;
+
+    /// <summary>
+    /// Encodes <paramref name="seconds"/> of H.264 (640×360 unless <paramref name="size"/> says otherwise; RTP payloads of at
+    /// most <paramref name="packetSize"/> bytes, SSRC <paramref name="videoSsrc"/> when given) and Opus.
+    /// </summary>
+    public static async Task<RtpReplay> CaptureAsync(double seconds, ushort videoFirstSeq, ushort audioFirstSeq, int packetSize,
+        string size = "640x360", uint? videoSsrc = null)
     {
         var replay = new RtpReplay();
         using var video = Bind(out var videoPort);
@@ -39,10 +46,11 @@ public sealed class RtpReplay
         // -readrate bounds how fast ffmpeg sends, so the loopback socket buffers never overflow while the packets are kept.
         var result = await FfmpegRunner.RunAsync("ffmpeg", [
             "-hide_banner", "-nostats", "-loglevel", "error",
-            "-readrate", "4", "-t", t, "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+            "-readrate", "4", "-t", t, "-f", "lavfi", "-i", $"testsrc2=size={size}:rate=25",
             "-readrate", "4", "-t", t, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-threads", "1", "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
             "-qp", "12", "-g", "25", "-bsf:v", "dump_extra", "-seq", videoFirstSeq.ToString(CultureInfo.InvariantCulture),
+            .. (videoSsrc is { } ssrc ? (string[])["-ssrc", ssrc.ToString(CultureInfo.InvariantCulture)] : []),
             "-f", "rtp", $"rtp://127.0.0.1:{videoPort}?pkt_size={packetSize}",
             "-map", "1:a", "-c:a", "libopus", "-b:a", "32k", "-seq", audioFirstSeq.ToString(CultureInfo.InvariantCulture),
             "-f", "rtp", $"rtp://127.0.0.1:{audioPort}"], TimeSpan.FromSeconds(120), default);

@@ -42,9 +42,9 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     slots: SlotSpec[],
     private readonly audience: "lead" | "classroom",
   ) {
-    // Simulcast (MediaSession's last argument) stays off until the recording keeps a simulcast track reliably
-    // (docs/RURAL-LINKS.md, "Simulcast from the lead teacher").
-    super(new ClassConnection(classId, token), slots, token, false);
+    // The lead teacher simulcasts (every classroom watches them; the SFU picks a layer per classroom and the recorder
+    // takes the best flowing one); classrooms send one encoding (docs/RURAL-LINKS.md, "Simulcast from the lead teacher").
+    super(new ClassConnection(classId, token), slots, token, audience === "lead");
     this.hub.onJoined = (first) => {
       // Camera and microphone open on joining, so the teacher sees the preview before starting the class.
       void this.openLocal().catch(() => {});

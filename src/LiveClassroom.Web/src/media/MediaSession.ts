@@ -12,9 +12,14 @@ export interface SlotSpec {
 
 export type Negotiator = (sdpOffer: string, description: MediaDescription) => Promise<string>;
 
-/** Refusals that another attempt cannot fix: shown to the user, not retried (docs/HUB.md, "Errors"). */
+/**
+ * Refusals that another attempt cannot fix: shown to the user, not retried (docs/HUB.md, "Errors"). A refused SDP
+ * (invalid_sdp, bad_sdp, sdp_unsupported) is not among them: after outages and bad-link periods the browser's offer
+ * can carry state the server no longer matches, and a fresh peer connection's offer is accepted, so those are
+ * rolled back and retried with back-off rather than left showing 无法解析 SDP 媒体协商信息 until someone clicks.
+ */
 const finalRefusals = new Set([
-  "forbidden", "invalid_input", "bad_input", "invalid_state", "class_not_found", "invalid_sdp", "bad_sdp", "sdp_unsupported",
+  "forbidden", "invalid_input", "bad_input", "invalid_state", "class_not_found",
   "not_a_member", "not_a_person", "session_not_found", "session_cancelled", "session_ended", "unauthorized",
 ]);
 
@@ -287,10 +292,18 @@ export class MediaSession {
       },
       receiveSlots: this.slots.map<ReceiveSlot>((s) => ({ mid: s.transceiver.mid!, kind: s.spec.kind, name: s.spec.name })),
     };
-    const answer = await this.negotiator(pc.localDescription!.sdp, description);
-    // Suspended or rebuilt while the hub answered: this answer belongs to a peer connection that is gone.
-    if (pc !== this.pc || this.suspended) return;
-    await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    try {
+      const answer = await this.negotiator(pc.localDescription!.sdp, description);
+      // Suspended or rebuilt while the hub answered: this answer belongs to a peer connection that is gone.
+      if (pc !== this.pc || this.suspended) return;
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    } catch (e) {
+      // RFC 8829 §4.1.10.2 (JSEP rollback): an offer the server refused (or whose answer the browser refused) must not
+      // leave the connection in have-local-offer: back to the last agreed description, which keeps media flowing
+      // (an ICE restart's old credentials stay valid on the SFU until the new ones are used), and retry from there.
+      if (pc.signalingState === "have-local-offer") await pc.setLocalDescription({ type: "rollback" }).catch(() => {});
+      throw e;
+    }
     this.lastError = null;
     this.changed();
   }

@@ -20,6 +20,9 @@ internal sealed class SimulcastPublisher : IDisposable
     private readonly ushort[] _seq = [100, 20_000, 40_000];
     private ushort _audioSeq = 7;
 
+    /// <summary>The highest layer sent (0–2): lower it to stop the layers above, as Chrome does when its uplink narrows.</summary>
+    public int TopLayer { get; set; } = 2;
+
     public SimulcastPublisher(SyntheticPeer peer)
     {
         _peer = peer;
@@ -35,7 +38,8 @@ internal sealed class SimulcastPublisher : IDisposable
         while (!_stop.IsSet)
         {
             var keyframe = frame % 15 == 0;
-            for (var layer = 0; layer < 3; layer++)
+            var top = TopLayer;
+            for (var layer = 0; layer <= top; layer++)
             {
                 var (packets, size) = Shape[layer];
                 for (var k = 0; k < packets; k++)
