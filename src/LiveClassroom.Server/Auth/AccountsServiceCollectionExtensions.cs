@@ -27,6 +27,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<RegistrationStore>();
         return services;
     }
 }

@@ -6,6 +6,8 @@ import { PeoplePage } from "./PeoplePage";
 import { DevicesPage } from "./DevicesPage";
 import { PairingsPage } from "./PairingsPage";
 import { LiveRoomsPage } from "./LiveRoomsPage";
+import { RegistrationsQueuePage } from "../platform/RegistrationsQueuePage";
+import { TeacherImportPage } from "../platform/TeacherImportPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -13,6 +15,8 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/devices", key: "admin.devices" },
   { path: "/admin/pairings", key: "admin.pairings" },
   { path: "/admin/live", key: "admin.live" },
+  { path: "/admin/registrations", key: "admin.registrations" },
+  { path: "/admin/import", key: "admin.import" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -39,6 +43,8 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/devices" && <DevicesPage />}
           {current.path === "/admin/pairings" && <PairingsPage />}
           {current.path === "/admin/live" && <LiveRoomsPage />}
+          {current.path === "/admin/registrations" && <RegistrationsQueuePage />}
+          {current.path === "/admin/import" && <TeacherImportPage />}
         </main>
       </div>
     </>
