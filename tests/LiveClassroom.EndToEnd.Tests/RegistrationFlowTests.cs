@@ -86,11 +86,12 @@ public sealed class RegistrationFlowTests(EndToEndFixture fx)
             Name = "teachers.csv", MimeType = "text/csv",
             Buffer = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)],
         };
-        await form.GetByLabel("教师名单（CSV，UTF-8）").SetInputFilesAsync(Csv($"姓名,用户名,学科,学段\r\n导入甲,{tag}.a,语文,小学\r\n导入乙,,数学,大学\r\n"));
+        await form.GetByLabel("教师名单（CSV，UTF-8）").SetInputFilesAsync(Csv($"姓名,用户名,工号,学科,学段\r\n导入甲,{tag}.a,{tag}-1,语文,小学\r\n导入乙,,,数学,大学\r\n"));
         await form.GetByRole(AriaRole.Button, new() { Name = "预检" }).ClickAsync();
         var problems = page.GetByTestId("import-problems");
         // Line 3: no phone or staff number, and an unknown stage — both listed.
         await Expect(problems).ToContainTextAsync("手机号或工号至少填写一项");
+        await Expect(problems).ToContainTextAsync("学段");
         await Expect(problems).ToContainTextAsync("无效取值");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "导入 1 位教师" })).ToHaveCountAsync(0);
 

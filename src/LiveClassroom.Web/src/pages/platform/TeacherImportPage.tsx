@@ -7,7 +7,7 @@ import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
 import { useOrgTree } from "../admin/orgTree";
 import { roleLabel } from "../admin/roles";
-import { problemLabel, stageLabel } from "./labels";
+import { fieldLabel, problemLabel, stageLabel } from "./labels";
 
 /** 批量导入教师: a dry run lists every row's problem; the import creates all accounts or none. */
 export function TeacherImportPage() {
@@ -95,7 +95,7 @@ export function TeacherImportPage() {
               {problems.map((p, i) => (
                 <tr key={i}>
                   <td>{p.line || "—"}</td>
-                  <td>{p.field}</td>
+                  <td>{fieldLabel(p.field)}</td>
                   <td>{problemLabel(p.code)}</td>
                 </tr>
               ))}

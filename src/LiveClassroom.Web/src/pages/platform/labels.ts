@@ -22,3 +22,18 @@ const problemCodes = [
 export function problemLabel(code: string): string {
   return problemCodes.includes(code) ? t(`platform.problem.${code}` as MessageKey) : code;
 }
+
+const fieldKeys: Record<string, MessageKey> = {
+  displayName: "platform.register.displayName",
+  phone: "platform.register.phone",
+  staffNumber: "platform.register.staffNumber",
+  subject: "platform.register.subject",
+  stage: "platform.register.stage",
+  role: "platform.register.role",
+  username: "platform.register.username",
+};
+
+/** A CSV column's name in the UI's language; file-level and unknown columns are shown as sent. */
+export function fieldLabel(field: string): string {
+  return fieldKeys[field] ? t(fieldKeys[field]) : field;
+}
