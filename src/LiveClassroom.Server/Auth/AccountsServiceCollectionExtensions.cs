@@ -28,6 +28,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<ClassOrderStore>();
         return services;
     }
 }

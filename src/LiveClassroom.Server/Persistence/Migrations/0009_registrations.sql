@@ -42,3 +42,37 @@ CREATE INDEX registrations_ip_idx ON registrations (client_ip, created_at);
 -- One pending application per new organisation name under a parent.
 CREATE UNIQUE INDEX registrations_pending_name_idx ON registrations (parent_id, organisation_name)
     WHERE status = 'pending' AND organisation_name IS NOT NULL;
+
+-- Rural schools order classes; lead schools of the same county accept; the county confirms (按需点单). Confirmation
+-- creates the pairing and its term timetable through the pairing grain; pairing_id names it.
+-- open -> accepted -> confirmed, or open -> cancelled.
+CREATE TABLE class_orders (
+    id                 uuid PRIMARY KEY,
+    school_id          uuid NOT NULL REFERENCES organisations (id),
+    county_id          uuid NOT NULL REFERENCES organisations (id),
+    rural_classroom_id uuid NOT NULL REFERENCES classrooms (id),
+    subject            text NOT NULL CHECK (length(subject) BETWEEN 1 AND 50),
+    grade              text NOT NULL CHECK (length(grade) BETWEEN 1 AND 50),
+    textbook_edition   text NOT NULL CHECK (length(textbook_edition) BETWEEN 1 AND 100),
+    term_name          text NOT NULL CHECK (length(term_name) BETWEEN 1 AND 100),
+    term_start         date NOT NULL,
+    term_end           date NOT NULL,
+    slots              jsonb NOT NULL,
+    weekly_periods     integer NOT NULL CHECK (weekly_periods BETWEEN 1 AND 20),
+    note               text CHECK (length(note) <= 500),
+    status             text NOT NULL CHECK (status IN ('open', 'accepted', 'confirmed', 'cancelled')),
+    ordered_by         uuid NOT NULL REFERENCES people (id),
+    created_at         timestamptz NOT NULL,
+    lead_school_id     uuid REFERENCES organisations (id),
+    lead_classroom_id  uuid REFERENCES classrooms (id),
+    lead_teacher_id    uuid REFERENCES people (id),
+    accepted_by        uuid REFERENCES people (id),
+    accepted_at        timestamptz,
+    confirmed_by       uuid REFERENCES people (id),
+    confirmed_at       timestamptz,
+    pairing_id         text,
+    CHECK (term_end >= term_start),
+    CHECK ((status IN ('accepted', 'confirmed')) = (accepted_at IS NOT NULL AND lead_classroom_id IS NOT NULL AND lead_teacher_id IS NOT NULL)),
+    CHECK ((status = 'confirmed') = (pairing_id IS NOT NULL))
+);
+CREATE INDEX class_orders_county_idx ON class_orders (county_id, status);

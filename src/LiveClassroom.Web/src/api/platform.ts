@@ -72,3 +72,45 @@ export const parentKind: Record<RegistrationKind, PublicOrganisation["kind"]> = 
   county: "city",
   city: "province",
 };
+
+export interface ClassOrderSlot {
+  day: number;
+  start: string;
+  durationMinutes: number;
+}
+
+export interface ClassOrder {
+  id: string;
+  status: "open" | "accepted" | "confirmed" | "cancelled";
+  schoolId: string;
+  schoolName: string;
+  countyId: string;
+  ruralClassroomId: string;
+  ruralClassroomName: string;
+  subject: string;
+  grade: string;
+  textbookEdition: string;
+  termName: string;
+  termStart: string;
+  termEnd: string;
+  slots: ClassOrderSlot[];
+  weeklyPeriods: number;
+  note?: string | null;
+  createdAt: string;
+  leadSchoolId?: string | null;
+  leadSchoolName?: string | null;
+  leadClassroomId?: string | null;
+  leadClassroomName?: string | null;
+  leadTeacherId?: string | null;
+  leadTeacherName?: string | null;
+  pairingId?: string | null;
+}
+
+export interface ClassOrderGapRow {
+  subject: string;
+  grade: string;
+  open: number;
+  accepted: number;
+  confirmed: number;
+  unmet: number;
+}

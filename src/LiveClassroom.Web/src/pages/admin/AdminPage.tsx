@@ -8,6 +8,7 @@ import { PairingsPage } from "./PairingsPage";
 import { LiveRoomsPage } from "./LiveRoomsPage";
 import { RegistrationsQueuePage } from "../platform/RegistrationsQueuePage";
 import { TeacherImportPage } from "../platform/TeacherImportPage";
+import { OrdersPage } from "../platform/OrdersPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -17,6 +18,7 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/live", key: "admin.live" },
   { path: "/admin/registrations", key: "admin.registrations" },
   { path: "/admin/import", key: "admin.import" },
+  { path: "/admin/orders", key: "admin.orders" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -45,6 +47,7 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/live" && <LiveRoomsPage />}
           {current.path === "/admin/registrations" && <RegistrationsQueuePage />}
           {current.path === "/admin/import" && <TeacherImportPage />}
+          {current.path === "/admin/orders" && <OrdersPage />}
         </main>
       </div>
     </>
