@@ -75,9 +75,9 @@ public static partial class AuthApi
         {
             return ApiErrors.InvalidCredentials();
         }
-        var (token, expiresAt) = tokens.IssueForPerson(person);
+        var (token, expiresAt) = tokens.IssueForPerson(person, credentials.Restriction);
         LogLoggedIn(logger, person.Id, ip);
-        return Results.Ok(new LoginResponse(token, expiresAt, person));
+        return Results.Ok(new LoginResponse(token, expiresAt, person, credentials.AccountStatus, credentials.MustChangePassword));
     }
 
     private static async Task<IResult> MeAsync(ClaimsPrincipal user, AccessPolicy access, PeopleStore people, DeviceStore devices, CancellationToken ct)
@@ -128,6 +128,11 @@ public static partial class AuthApi
         await using var conn = await people.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await PeopleStore.UpdateAsync(conn, tx, personId, null, null, PasswordHasher.Hash(body.NewPassword!), ct);
+        if (credentials.MustChangePassword)
+        {
+            // The one-time password is gone; the restricted token stays restricted, so the person signs in again.
+            await PeopleStore.ClearMustChangePasswordAsync(conn, tx, personId, ct);
+        }
         await AuditLog.WriteAsync(conn, tx, time.GetUtcNow(), personId, "person.password", "person", personId, access.OrganisationId(user),
             new { self = true }, ct);
         await tx.CommitAsync(ct);

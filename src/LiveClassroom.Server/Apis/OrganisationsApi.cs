@@ -122,7 +122,15 @@ public static class OrganisationsApi
         {
             return ApiErrors.Forbidden();
         }
-        var node = await store.CreateAsync(parent.Id, body.Kind!, body.Name!.Trim(), body.IsRural ?? false, actor, time.GetUtcNow(), ct);
+        OrganisationNode node;
+        try
+        {
+            node = await store.CreateAsync(parent.Id, body.Kind!, body.Name!.Trim(), body.IsRural ?? false, actor, time.GetUtcNow(), ct);
+        }
+        catch (Npgsql.PostgresException ex) when (IsDuplicateName(ex))
+        {
+            return ApiErrors.Validation("name", "taken");
+        }
         await refresher.RefreshAsync(force: false, ct);
         return Results.Json(new OrganisationView(node.Id, node.ParentId, node.Kind, node.Name, node.IsRural, true, false, [], []), statusCode: 201);
     }
@@ -163,7 +171,15 @@ public static class OrganisationsApi
         {
             return ApiErrors.Validation(fields);
         }
-        var node = await store.UpdateAsync(id, body.Name?.Trim(), body.IsRural, actor, time.GetUtcNow(), ct);
+        OrganisationNode? node;
+        try
+        {
+            node = await store.UpdateAsync(id, body.Name?.Trim(), body.IsRural, actor, time.GetUtcNow(), ct);
+        }
+        catch (Npgsql.PostgresException ex) when (IsDuplicateName(ex))
+        {
+            return ApiErrors.Validation("name", "taken");
+        }
         if (node is null)
         {
             return ApiErrors.NotFound();
@@ -228,6 +244,10 @@ public static class OrganisationsApi
         await refresher.RefreshAsync(force: false, ct);
         return Results.Json(classroom, statusCode: 201);
     }
+
+    /// <summary>Two organisations of one parent may not share a name (migration 0009).</summary>
+    private static bool IsDuplicateName(Npgsql.PostgresException ex) =>
+        ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "organisations_parent_name_idx";
 
     /// <summary>A validation code for a missing or over-long name, or null.</summary>
     public static string? NameProblem(string? name, int maxLength) => name?.Trim() switch

@@ -8,10 +8,17 @@ namespace LiveClassroom.Server.Auth;
 /// <summary>Builds the claims of <see cref="LcClaims"/> for people and devices and signs them.</summary>
 public sealed class AccountTokens(TokenService tokens, IOptions<AccountOptions> options, TimeProvider time)
 {
-    public (string Token, DateTimeOffset ExpiresAt) IssueForPerson(PersonView person)
+    /// <param name="restriction">A <see cref="LcClaims.Restriction"/> value: the token then carries no roles and reaches
+    /// only what a pending applicant or a person with a one-time password may.</param>
+    public (string Token, DateTimeOffset ExpiresAt) IssueForPerson(PersonView person, string? restriction = null)
     {
         var lifetime = TimeSpan.FromHours(options.Value.PersonTokenHours);
         var claims = PersonClaims(person);
+        if (restriction is not null)
+        {
+            claims.RemoveAll(c => c.Type == LcClaims.Role);
+            claims.Add(new(LcClaims.Restriction, restriction));
+        }
         claims.Add(new(LcClaims.IssuedAt, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
         // Signed with the same clock TokenService checks expiry against; whole seconds like the token's exp.
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());

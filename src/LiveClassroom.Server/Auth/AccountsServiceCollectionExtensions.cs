@@ -27,6 +27,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<ClassOrderStore>();
         return services;
     }
 }

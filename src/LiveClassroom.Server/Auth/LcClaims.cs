@@ -23,6 +23,15 @@ public static class LcClaims
     /// sessions-valid-after time so a role change or password reset ends older sessions.</summary>
     public const string IssuedAt = "lc:iat";
 
+    /// <summary>
+    /// People only, when present: the token may reach nothing but the endpoints <c>Hosting/RestrictedAccounts</c> lets
+    /// through. <see cref="RestrictionRegistration"/>: the account's registration is pending or was rejected;
+    /// <see cref="RestrictionPassword"/>: the account still has its one-time password.
+    /// </summary>
+    public const string Restriction = "lc:restrict";
+    public const string RestrictionRegistration = "registration";
+    public const string RestrictionPassword = "password";
+
     public const string KindPerson = "person";
     public const string KindDevice = "device";
 }

@@ -72,9 +72,11 @@ public static class ServerApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
+        app.UseRestrictedAccounts();
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapAccountsApi();
+        app.MapPlatformApi();
         app.MapClassroomHub();
         app.MapResearchHub();
         app.MapRoomsApi();

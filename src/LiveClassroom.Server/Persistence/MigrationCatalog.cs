@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace LiveClassroom.Server.Persistence;
 
-/// <summary>Reads the migrations embedded in this assembly, ordered by version.</summary>
+/// <summary>Reads the migrations embedded in this assembly, ordered by version (numbers unique, gaps allowed).</summary>
 public static partial class MigrationCatalog
 {
     [GeneratedRegex(@"\.Migrations\.(?<version>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
@@ -32,11 +32,12 @@ public static partial class MigrationCatalog
                 reader.ReadToEnd()));
         }
         list.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < list.Count; i++)
+        // Numbers are reserved per branch (work merged in any order), so gaps are allowed; repeats are not.
+        for (var i = 1; i < list.Count; i++)
         {
-            if (list[i].Version != i + 1)
+            if (list[i].Version == list[i - 1].Version)
             {
-                throw new InvalidOperationException($"Migrations must be numbered 0001, 0002, … without gaps; found {list[i].Version:D4} at position {i + 1}.");
+                throw new InvalidOperationException($"Two migrations share the number {list[i].Version:D4}.");
             }
         }
         return list;

@@ -16,18 +16,18 @@ public sealed class PeopleStore(NpgsqlDataSource dataSource)
 
     public async Task<PersonCredentials?> FindCredentialsAsync(string username, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT id, password_hash, is_active FROM people WHERE username = @u");
+        await using var cmd = dataSource.CreateCommand("SELECT id, password_hash, is_active, account_status, must_change_password FROM people WHERE username = @u");
         cmd.Parameters.AddWithValue("u", username);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new PersonCredentials(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2)) : null;
+        return await reader.ReadAsync(ct) ? new PersonCredentials(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetBoolean(4)) : null;
     }
 
     public async Task<PersonCredentials?> FindCredentialsAsync(Guid id, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT id, password_hash, is_active FROM people WHERE id = @id");
+        await using var cmd = dataSource.CreateCommand("SELECT id, password_hash, is_active, account_status, must_change_password FROM people WHERE id = @id");
         cmd.Parameters.AddWithValue("id", id);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new PersonCredentials(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2)) : null;
+        return await reader.ReadAsync(ct) ? new PersonCredentials(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3), reader.GetBoolean(4)) : null;
     }
 
     public async Task<PersonView?> GetAsync(Guid id, CancellationToken ct)
@@ -79,6 +79,42 @@ public sealed class PeopleStore(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("now", now);
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>Inserts a person with the registration or import fields of migration 0009.</summary>
+    public static async Task InsertProfileAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, Guid organisationId, string username, string displayName,
+        string passwordHash, DateTimeOffset now, PersonProfile profile, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO people (id, organisation_id, username, display_name, password_hash, created_at,
+                                account_status, must_change_password, phone, staff_number, subject, stage)
+            VALUES (@id, @org, @u, @d, @h, @now, @status, @must, @phone, @staff, @subject, @stage)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("org", organisationId);
+        cmd.Parameters.AddWithValue("u", username);
+        cmd.Parameters.AddWithValue("d", displayName);
+        cmd.Parameters.AddWithValue("h", passwordHash);
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("status", profile.AccountStatus);
+        cmd.Parameters.AddWithValue("must", profile.MustChangePassword);
+        cmd.Parameters.Add(Text("phone", profile.Phone));
+        cmd.Parameters.Add(Text("staff", profile.StaffNumber));
+        cmd.Parameters.Add(Text("subject", profile.Subject));
+        cmd.Parameters.Add(Text("stage", profile.Stage));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Clears the one-time-password flag once the person chose their own password.</summary>
+    public static async Task ClearMustChangePasswordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("UPDATE people SET must_change_password = false WHERE id = @id", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
     public static async Task UpdateAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, string? displayName, bool? isActive, string? passwordHash, CancellationToken ct)

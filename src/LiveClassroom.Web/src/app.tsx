@@ -17,6 +17,9 @@ import { LibraryPage } from "./pages/library/LibraryPage";
 import { MinePage } from "./pages/library/MinePage";
 import { PlayerPage } from "./pages/library/PlayerPage";
 import { ReviewPage, ReviewQueuePage } from "./pages/library/ReviewPages";
+import { RegisterPage } from "./pages/platform/RegisterPage";
+import { RegistrationStatusPage } from "./pages/platform/RegistrationStatusPage";
+import { PasswordPage } from "./pages/platform/PasswordPage";
 
 export function App() {
   const path = usePath();
@@ -37,13 +40,22 @@ export function App() {
 
   const signedIn = !!session.token();
   if (!signedIn) {
+    if (path === "/register") return <RegisterPage />;
     if (path !== "/login") queueMicrotask(() => navigate("/login", true));
     return <LoginPage />;
   }
-  if (path === "/login" || path === "/") {
+  // A restricted token reaches one page (the server refuses it everything else: docs/API-PLATFORM.md).
+  const restriction = session.restriction();
+  if (restriction) {
+    const only = restriction === "registration" ? "/registration/status" : "/password";
+    if (path !== only) queueMicrotask(() => navigate(only, true));
+    return restriction === "registration" ? <RegistrationStatusPage /> : <PasswordPage />;
+  }
+  if (path === "/login" || path === "/" || path === "/register" || path === "/registration/status") {
     queueMicrotask(() => navigate("/timetable", true));
     return null;
   }
+  if (path === "/password") return <PasswordPage />;
   const console = path.match(/^\/console\/([^/]+)$/);
   if (console) return <ConsolePage classId={decodeURIComponent(console[1])} />;
   if (path.startsWith("/admin")) return <AdminPage path={path} />;

@@ -17,6 +17,10 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
         // grant (Research/MediaTickets.cs); anything else gets a bare 404.
         "/api/research/media/{ticket}/video.mp4",
         "/api/research/media/{ticket}/poster.jpg",
+        // Real-name registration (docs/API-PLATFORM.md): the tree to pick a school from (names only), and the application
+        // itself, which creates a pending account that can reach nothing until the level above approves it.
+        "/api/registrations/organisations",
+        "/api/registrations",
         // The web app's index.html for client-side routes (Hosting/SpaFallback.cs: never /api, /hubs or an asset;
         // not "nonfile", as class ids in /console/{classId} contain a dot); its data calls carry tokens.
         "{*path}",

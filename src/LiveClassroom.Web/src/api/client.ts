@@ -7,6 +7,8 @@ export interface ErrorBody {
   messageZh?: string;
   fields?: Record<string, string>;
   retryAfterSeconds?: number;
+  /** A refused teacher import: every row's problem. */
+  problems?: { line: number; field: string; code: string }[];
 }
 
 export class ApiError extends Error {
@@ -74,6 +76,29 @@ export class ApiClient {
 
   put<T>(path: string, body: unknown): Promise<T> {
     return this.send<T>("PUT", path, body);
+  }
+
+  /** Sends raw bytes (a file) with their content type; the answer is JSON like every other call. */
+  async postBytes<T>(path: string, body: Blob, contentType: string): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetch(path, { method: "POST", headers, body });
+    } catch {
+      throw new ApiError(0, {});
+    }
+    if (res.status === 401 && token) this.onUnauthorized();
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw new ApiError(res.status, (json as ErrorBody) ?? {});
+    return json as T;
   }
 
   async send<T>(method: string, path: string, body?: unknown, options?: SendOptions): Promise<T> {

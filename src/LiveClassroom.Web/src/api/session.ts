@@ -4,6 +4,10 @@ import type { LoginResponse, Person } from "./types";
 const tokenKey = "lc.token";
 const personKey = "lc.person";
 const deviceTokenKey = "lc.deviceToken";
+const restrictionKey = "lc.restriction";
+
+/** What a restricted token may reach (the server enforces it): its registration status, or the password change. */
+export type Restriction = "registration" | "password" | null;
 const listeners = new Set<() => void>();
 
 function readPerson(): Person | null {
@@ -17,7 +21,12 @@ function readPerson(): Person | null {
 export const session = {
   token: (): string | null => localStorage.getItem(tokenKey),
   person: readPerson,
+  restriction: (): Restriction => (localStorage.getItem(restrictionKey) as Restriction) ?? null,
   signIn(res: LoginResponse): void {
+    const restriction: Restriction =
+      res.accountStatus && res.accountStatus !== "active" ? "registration" : res.mustChangePassword ? "password" : null;
+    if (restriction) localStorage.setItem(restrictionKey, restriction);
+    else localStorage.removeItem(restrictionKey);
     localStorage.setItem(tokenKey, res.token);
     localStorage.setItem(personKey, JSON.stringify(res.person));
     listeners.forEach((l) => l());
@@ -25,6 +34,7 @@ export const session = {
   signOut(): void {
     localStorage.removeItem(tokenKey);
     localStorage.removeItem(personKey);
+    localStorage.removeItem(restrictionKey);
     listeners.forEach((l) => l());
   },
   onChange(l: () => void): () => void {

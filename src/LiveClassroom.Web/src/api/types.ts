@@ -21,6 +21,10 @@ export interface LoginResponse {
   token: string;
   expiresAt: string;
   person: Person;
+  /** pending / rejected: the token reaches only the registration status page (docs/API-PLATFORM.md). */
+  accountStatus?: "active" | "pending" | "rejected";
+  /** A one-time password: the token reaches only the password page. */
+  mustChangePassword?: boolean;
 }
 
 export interface Classroom {

@@ -40,6 +40,9 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
             {person.displayName}
           </span>
         )}
+        <a href="/password" onClick={linkClick} class="small">
+          {t("platform.password.nav")}
+        </a>
         <LangSwitch />
         <button
           type="button"

@@ -7,7 +7,7 @@ import { Field, inputProps } from "../components/Field";
 import { LangSwitch } from "../components/LangSwitch";
 import { Notice } from "../components/Notice";
 import { fieldErrors, required } from "../components/validation";
-import { navigate } from "../router";
+import { linkClick, navigate } from "../router";
 
 export function LoginPage() {
   const [username, setUsername] = useState("");
@@ -29,7 +29,8 @@ export function LoginPage() {
     try {
       const res = await api.post<LoginResponse>("/api/auth/login", { username: username.trim(), password });
       session.signIn(res);
-      navigate("/timetable", true);
+      const restriction = session.restriction();
+      navigate(restriction === "registration" ? "/registration/status" : restriction === "password" ? "/password" : "/timetable", true);
     } catch (err) {
       setErrors(fieldErrors(err));
       if (err instanceof ApiError && err.code === "too_many_attempts" && !err.body.messageZh && !err.body.message) {
@@ -62,6 +63,11 @@ export function LoginPage() {
         <button type="submit" class="primary wide" disabled={busy}>
           {busy ? t("login.signingIn") : t("login.submit")}
         </button>
+        <p class="hint">
+          <a href="/register" onClick={linkClick} data-testid="register-link">
+            {t("platform.register.link")}
+          </a>
+        </p>
         <p class="hint">
           <a href="/projector">{t("login.projectorLink")}</a>
         </p>

@@ -6,6 +6,9 @@ import { PeoplePage } from "./PeoplePage";
 import { DevicesPage } from "./DevicesPage";
 import { PairingsPage } from "./PairingsPage";
 import { LiveRoomsPage } from "./LiveRoomsPage";
+import { RegistrationsQueuePage } from "../platform/RegistrationsQueuePage";
+import { TeacherImportPage } from "../platform/TeacherImportPage";
+import { OrdersPage } from "../platform/OrdersPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -13,6 +16,9 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/devices", key: "admin.devices" },
   { path: "/admin/pairings", key: "admin.pairings" },
   { path: "/admin/live", key: "admin.live" },
+  { path: "/admin/registrations", key: "admin.registrations" },
+  { path: "/admin/import", key: "admin.import" },
+  { path: "/admin/orders", key: "admin.orders" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -39,6 +45,9 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/devices" && <DevicesPage />}
           {current.path === "/admin/pairings" && <PairingsPage />}
           {current.path === "/admin/live" && <LiveRoomsPage />}
+          {current.path === "/admin/registrations" && <RegistrationsQueuePage />}
+          {current.path === "/admin/import" && <TeacherImportPage />}
+          {current.path === "/admin/orders" && <OrdersPage />}
         </main>
       </div>
     </>

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record ClassOrderGap(Guid CountyId, IReadOnlyList<ClassOrderGapRow> Rows);

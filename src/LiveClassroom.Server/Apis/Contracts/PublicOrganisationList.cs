@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record PublicOrganisationList(IReadOnlyList<PublicOrganisation> Items);

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record TeacherImportResult(IReadOnlyList<ImportedTeacher> Created);

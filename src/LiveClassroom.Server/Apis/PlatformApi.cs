@@ -1,0 +1,8 @@
+namespace LiveClassroom.Server.Apis;
+
+public static class PlatformApi
+{
+    /// <summary>The platform around the classes: registration, teacher import and class orders (docs/API-PLATFORM.md).</summary>
+    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder app) =>
+        app.MapRegistrationsApi().MapTeacherImportApi().MapClassOrdersApi();
+}
