@@ -16,10 +16,10 @@ public static partial class AuthApi
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login", LoginAsync).AllowAnonymous();
-        app.MapGet("/api/me", MeAsync);
-        app.MapPost("/api/me/password", ChangePasswordAsync);
-        app.MapPost("/api/auth/logout", LogoutAsync);
+        app.MapPost("/api/auth/login", LoginAsync).Doc<LoginResponse>("Login", "Signs in with username and password and answers a bearer token", 200, 400, 401, 403, 429).Body<LoginRequest>().AllowAnonymous();
+        app.MapGet("/api/me", MeAsync).Doc<PersonView>("GetMe", "The signed-in person (for a device token: { device })", 200, 403);
+        app.MapPost("/api/me/password", ChangePasswordAsync).Doc("ChangeMyPassword", "Changes the caller's own password", 204, 400, 403, 404).Body<ChangePasswordRequest>();
+        app.MapPost("/api/auth/logout", LogoutAsync).Doc("Logout", "Ends every session of the caller (all their tokens)", 204, 403);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Apis;
 using LiveClassroom.Server.Persistence;
 using Npgsql;
 
@@ -25,7 +26,7 @@ public static class HealthEndpoints
             return version == expected
                 ? Results.Json(new { status = "healthy", database = "ok", schemaVersion = version })
                 : Results.Json(new { status = "unhealthy", database = "ok", schemaVersion = version, expectedSchemaVersion = expected }, statusCode: 503);
-        }).AllowAnonymous();
+        }).Doc("GetHealth", "200 when the database answers and its schema is at this build's version, 503 otherwise", 200).Produces(503).AllowAnonymous();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Media;
+using LiveClassroom.Server.Operations;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Recording;
@@ -57,11 +58,13 @@ public static class ServerApp
         builder.Services.AddRoomsApi();
         builder.Services.AddMediaPlane(builder.Configuration);
         builder.Services.AddRecordings();
+        builder.Services.AddApiReference();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
         app.UseTrustedProxies(app.Configuration);
         app.UseSecurityHeaders();
+        app.UseApiReferenceNonce();
         app.UseApiErrorBodies();
         app.UseRequestBodyLimit();
         app.UseDefaultFiles();
@@ -77,6 +80,7 @@ public static class ServerApp
         app.MapRecordingsAndLibraryApi();
         app.MapIceServersApi();
         app.MapNetworkCheckApi();
+        app.MapApiReference();
         app.MapSpaFallback();
         return app;
     }

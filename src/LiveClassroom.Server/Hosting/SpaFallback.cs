@@ -29,6 +29,7 @@ public static partial class SpaFallback
             })
             .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
             .WithDisplayName("SPA fallback")
+            .ExcludeFromDescription() // a page, not part of the API
             .AllowAnonymous() // the page itself is public; every data call it makes carries a token
             .Add(b => ((RouteEndpointBuilder)b).Order = int.MaxValue); // after every real endpoint, like MapFallback
         return app;
