@@ -10,6 +10,8 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
     private static readonly HashSet<string> Allowed =
     [
         "/healthz",
+        "/healthz/live",
+        "/healthz/ready",
         "/api/auth/login",
         "/api/devices/pairing-requests",
         "/api/devices/pairing-requests/{requestId:guid}",
