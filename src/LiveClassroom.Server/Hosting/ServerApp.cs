@@ -59,6 +59,7 @@ public static class ServerApp
         builder.Services.AddMediaPlane(builder.Configuration);
         builder.Services.AddRecordings();
         builder.Services.AddApiReference();
+        builder.AddTelemetry();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started = true);
@@ -81,6 +82,7 @@ public static class ServerApp
         app.MapIceServersApi();
         app.MapNetworkCheckApi();
         app.MapApiReference();
+        app.MapTelemetry();
         app.MapSpaFallback();
         return app;
     }
