@@ -60,7 +60,7 @@ public static class Telemetry
         var scrape = app.MapPrometheusScrapingEndpoint("/metrics");
         if (MetricsPort(app.Configuration) is { } port)
         {
-            // Only on the metrics port, which the operator keeps to the monitoring network; 404 on the public port.
+            // Only on the metrics port, which the operator keeps to the monitoring network; not on the public port.
             scrape.RequireHost($"*:{port}").AllowAnonymous();
         }
         else
