@@ -13,7 +13,7 @@ namespace LiveClassroom.Media;
 /// consent checks on a timer thread; public methods are thread-safe. Events are raised one at a time, in order,
 /// on a dedicated dispatcher task — never on the packet thread and never under a room's lock.
 /// </summary>
-public sealed class MediaServer : IDisposable, ISfuEvents
+public sealed partial class MediaServer : IDisposable, ISfuEvents
 {
     private readonly UdpTransport _transport;
     private readonly DtlsCertificate _certificate;
@@ -49,6 +49,7 @@ public sealed class MediaServer : IDisposable, ISfuEvents
         _timer = new Thread(TimerLoop) { IsBackground = true, Name = "sfu-timer" };
         _timer.Start();
         _dispatcher = Task.Run(DispatchAsync);
+        MediaMetrics.Add(this);
     }
 
     /// <summary>A peer finished ICE + DTLS: media can flow.</summary>
@@ -194,6 +195,7 @@ public sealed class MediaServer : IDisposable, ISfuEvents
         _timer.Join(TimeSpan.FromSeconds(2));
         _events.Writer.TryComplete();
         _dispatcher.Wait(TimeSpan.FromSeconds(2));
+        MediaMetrics.Remove(this);
         _transport.Dispose();
         _stopping.Dispose();
     }

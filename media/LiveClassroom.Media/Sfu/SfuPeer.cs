@@ -103,7 +103,11 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void CountDrop() => Interlocked.Increment(ref _dropped);
+    public void CountDrop()
+    {
+        Interlocked.Increment(ref _dropped);
+        SfuMetrics.DroppedByPeer();
+    }
 
     /// <summary>Runs on the DTLS thread once keys are known; the room installs them under its lock.</summary>
     public void InstallKeys(DtlsSrtpKeyingMaterial keys)

@@ -242,6 +242,7 @@ internal sealed partial class SfuRoom
             slot.PacketsSent++;
             slot.OctetsSent += (uint)payload.Length;
             slot.PacketsForwarded++;
+            SfuMetrics.Forwarded(payload.Length);
             if (stamp)
             {
                 bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);

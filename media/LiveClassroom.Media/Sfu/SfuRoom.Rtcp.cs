@@ -213,6 +213,7 @@ internal sealed partial class SfuRoom
             source.Track.Publisher.SendRtcp(_rtcpScratch, length);
             slot.NackForwarded += upstream;
             source.NacksForwarded += upstream;
+            SfuMetrics.Nacked(upstream);
         }
     }
 
@@ -252,6 +253,7 @@ internal sealed partial class SfuRoom
         var length = RtcpWriter.WriteNack(_rtcpScratch, publisher.RtcpSsrc, stream.Ssrc, _gapScratch.AsSpan(0, count));
         publisher.SendRtcp(_rtcpScratch, length);
         stream.NacksForwarded += count;
+        SfuMetrics.Nacked(count);
     }
 
     private readonly ushort[] _gapScratch = new ushort[MaxRequestedGap];
@@ -288,6 +290,7 @@ internal sealed partial class SfuRoom
         }
         stream.LastKeyframeRequestTicks = now;
         stream.KeyframeRequestsSent++;
+        SfuMetrics.KeyframeRequested();
         var publisher = stream.Track.Publisher;
         var firOnly = false;
         foreach (var m in publisher.Media)

@@ -47,6 +47,7 @@ internal sealed partial class SfuRoom
         {
             StreamLimitDrops++;
             peer.StreamLimitDrops++;
+            SfuMetrics.DroppedOverStreamLimit();
         }
         else
         {

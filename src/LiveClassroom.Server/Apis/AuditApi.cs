@@ -10,7 +10,7 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", ListAsync);
+        app.MapGet("/api/audit", ListAsync).Doc<AuditPage>("ListAudit", "The audit log of the caller's organisations, newest first", 200, 403);
         return app;
     }
 

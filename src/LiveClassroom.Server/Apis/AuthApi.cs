@@ -16,10 +16,10 @@ public static partial class AuthApi
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login", LoginAsync).AllowAnonymous();
-        app.MapGet("/api/me", MeAsync);
-        app.MapPost("/api/me/password", ChangePasswordAsync);
-        app.MapPost("/api/auth/logout", LogoutAsync);
+        app.MapPost("/api/auth/login", LoginAsync).Doc<LoginResponse>("Login", "Signs in with username and password and answers a bearer token", 200, 400, 401, 403, 429).Body<LoginRequest>().AllowAnonymous();
+        app.MapGet("/api/me", MeAsync).Doc<PersonView>("GetMe", "The signed-in person (for a device token: { device })", 200, 403);
+        app.MapPost("/api/me/password", ChangePasswordAsync).Doc("ChangeMyPassword", "Changes the caller's own password", 204, 400, 403, 404).Body<ChangePasswordRequest>();
+        app.MapPost("/api/auth/logout", LogoutAsync).Doc("Logout", "Ends every session of the caller (all their tokens)", 204, 403);
         return app;
     }
 
@@ -27,7 +27,8 @@ public static partial class AuthApi
     public static string NormaliseUsername(string username) => username.Trim().ToLowerInvariant();
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, PeopleStore people, LoginThrottle throttle, AccountTokens tokens, ILoggerFactory loggers, CancellationToken ct)
+        HttpContext context, PeopleStore people, LoginThrottle throttle, AccountTokens tokens, ILoggerFactory loggers, Operations.ServerMetrics metrics,
+        CancellationToken ct)
     {
         var (body, error) = await RequestBody.ReadAsync<LoginRequest>(context.Request, ct);
         if (body is null)
@@ -59,6 +60,7 @@ public static partial class AuthApi
         if (reservation.AttemptId is not { } attemptId)
         {
             LogThrottled(logger, ip);
+            metrics.LoginThrottled();
             return ApiErrors.TooManyAttempts(context, reservation.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
         var credentials = await people.FindCredentialsAsync(username, ct);
@@ -67,6 +69,7 @@ public static partial class AuthApi
         {
             // The reservation stays as the failed attempt. Never the typed username: people paste passwords into it by mistake.
             LogLoginFailed(logger, ip, credentials?.Id);
+            metrics.LoginFailed();
             return passwordOk ? ApiErrors.AccountInactive() : ApiErrors.InvalidCredentials();
         }
         await throttle.SucceededAsync(attemptId, ct);
@@ -77,6 +80,7 @@ public static partial class AuthApi
         }
         var (token, expiresAt) = tokens.IssueForPerson(person, credentials.Restriction);
         LogLoggedIn(logger, person.Id, ip);
+        metrics.LoggedIn();
         return Results.Ok(new LoginResponse(token, expiresAt, person, credentials.AccountStatus, credentials.MustChangePassword));
     }
 

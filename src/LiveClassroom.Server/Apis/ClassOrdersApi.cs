@@ -21,12 +21,13 @@ public static class ClassOrdersApi
 
     public static IEndpointRouteBuilder MapClassOrdersApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/class-orders", ListAsync);
-        app.MapPost("/api/class-orders", CreateAsync);
-        app.MapPost("/api/class-orders/{id:guid}/accept", AcceptAsync);
-        app.MapPost("/api/class-orders/{id:guid}/confirm", ConfirmAsync).AddEndpointFilter<RoomApiErrorFilter>();
-        app.MapPost("/api/class-orders/{id:guid}/cancel", CancelAsync);
-        app.MapGet("/api/class-orders/gap", GapAsync);
+        app.MapGet("/api/class-orders", ListAsync).Doc<ClassOrderList>("ListClassOrders", "Lists the class orders the caller may see (its school's, or open orders its school could accept)", 200, 400, 403);
+        app.MapPost("/api/class-orders", CreateAsync).Doc<ClassOrderView>("CreateClassOrder", "A rural school orders a subject and grade it lacks for one of its classrooms", 201, 400, 403, 404).Body<CreateClassOrderRequest>();
+        app.MapPost("/api/class-orders/{id:guid}/accept", AcceptAsync).Doc<ClassOrderView>("AcceptClassOrder", "A lead school of the county accepts an open order with a teacher and a lead classroom", 200, 400, 403, 404, 409).Body<AcceptClassOrderRequest>();
+        app.MapPost("/api/class-orders/{id:guid}/confirm", ConfirmAsync).AddEndpointFilter<RoomApiErrorFilter>()
+            .Doc<ClassOrderView>("ConfirmClassOrder", "The county confirms an accepted order, creating the pairing and its term timetable", 200, 400, 403, 404, 409);
+        app.MapPost("/api/class-orders/{id:guid}/cancel", CancelAsync).Doc<ClassOrderView>("CancelClassOrder", "The ordering school withdraws an order that is not confirmed yet", 200, 403, 404, 409);
+        app.MapGet("/api/class-orders/gap", GapAsync).Doc<ClassOrderGap>("ClassOrderGap", "A county's orders open, accepted, confirmed and unmet per subject and grade", 200, 400, 403, 404);
         return app;
     }
 

@@ -12,7 +12,8 @@ public static class ClientConfigApi
     {
         // Any signed-in person or paired device (the fallback policy refuses anonymous callers): the list is what a
         // page needs to keep its hub connection when its node fails, and no page before sign-in holds one.
-        app.MapGet("/api/client-config", (ClusterNodes nodes) => Results.Ok(new ClientConfig(nodes.Origins)));
+        app.MapGet("/api/client-config", (ClusterNodes nodes) => Results.Ok(new ClientConfig(nodes.Origins)))
+            .Doc<ClientConfig>("ClientConfig", "The nodes a page may connect its hub to (Cluster:Nodes)", 200);
         return app;
     }
 }

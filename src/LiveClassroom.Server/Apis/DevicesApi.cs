@@ -14,12 +14,12 @@ public static partial class DevicesApi
 {
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/devices/pairing-requests", CreatePairingRequestAsync).AllowAnonymous();
-        app.MapGet("/api/devices/pairing-requests/{requestId:guid}", PollAsync).AllowAnonymous();
-        app.MapPost("/api/devices/pair", PairAsync);
-        app.MapGet("/api/devices", ListAsync);
-        app.MapGet("/api/devices/me", MeAsync);
-        app.MapPost("/api/devices/{id:guid}/revoke", RevokeAsync);
+        app.MapPost("/api/devices/pairing-requests", CreatePairingRequestAsync).Doc<PairingRequestCreated>("CreateDevicePairingRequest", "A projector PC asks for a pairing code", 201, 429).AllowAnonymous();
+        app.MapGet("/api/devices/pairing-requests/{requestId:guid}", PollAsync).Doc<PairingStatus>("PollDevicePairingRequest", "The PC polls its pairing request; once confirmed it receives its device token", 200, 400, 404).AllowAnonymous();
+        app.MapPost("/api/devices/pair", PairAsync).Doc<DeviceView>("PairDevice", "A school admin confirms a pairing code for a classroom", 200, 400, 403, 404).Body<PairRequest>();
+        app.MapGet("/api/devices", ListAsync).Doc<DeviceList>("ListDevices", "Devices of the schools the caller administers", 200, 403);
+        app.MapGet("/api/devices/me", MeAsync).Doc<DeviceSelfView>("GetDeviceMe", "The calling device itself", 200, 403, 404);
+        app.MapPost("/api/devices/{id:guid}/revoke", RevokeAsync).Doc<DeviceView>("RevokeDevice", "Revokes a device and its token", 200, 403, 404);
         return app;
     }
 

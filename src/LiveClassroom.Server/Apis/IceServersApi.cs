@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Media;
 
@@ -10,7 +11,7 @@ public static class IceServersApi
     public static IEndpointRouteBuilder MapIceServersApi(this IEndpointRouteBuilder app)
     {
         // Any signed-in person or paired classroom device (the fallback policy refuses anonymous callers).
-        app.MapGet("/api/media/ice-servers", IceServers);
+        app.MapGet("/api/media/ice-servers", IceServers).Doc<IceServersResponse>("GetIceServers", "TURN servers and a time-limited credential for WebRTC", 200);
         return app;
     }
 

@@ -34,7 +34,7 @@ public static class JobsApi
                     j.LastError, j.OrganisationId, j.CreatedAt, j.UpdatedAt, payload = System.Text.Json.JsonDocument.Parse(j.Payload).RootElement,
                 }),
             });
-        });
+        }).Doc("ListJobs", "Processing jobs (recording finalize and others) of the caller's organisations", 200, 400, 403);
         return app;
     }
 }

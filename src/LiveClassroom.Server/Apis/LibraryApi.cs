@@ -29,7 +29,7 @@ public static class LibraryApi
             var search = new ResourceSearch(q, stage, grade, subject, textbookEdition, chapter, schoolId, limit ?? 20, offset ?? 0);
             var items = await store.SearchAsync(search);
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, false)), limit = search.Limit, offset = search.Offset });
-        });
+        }).Doc("SearchLibrary", "Published resources by free text and filters, paged", 200);
 
         g.MapGet("/resources/mine", async (HttpContext http, LibraryStore store, string? status) =>
         {
@@ -39,7 +39,7 @@ public static class LibraryApi
             }
             var items = await store.OfSchoolAsync(caller.OrganisationId, status);
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, true)) });
-        });
+        }).Doc("ListMyResources", "The caller's school's recordings in every status", 200);
 
         // 我的录课 before a draft exists: recordings of the caller's school (or their own) still recording, processing or failed.
         g.MapGet("/recordings/unfinished", async (HttpContext http, NpgsqlDataSource db) =>
@@ -49,7 +49,7 @@ public static class LibraryApi
                 return LibraryApiErrors.Unauthenticated();
             }
             return Results.Ok(new { items = await UnfinishedRecordings.OfSchoolAsync(db, caller.OrganisationId, caller.PersonId) });
-        });
+        }).Doc("ListUnfinishedRecordings", "Recordings without a draft yet (recording, processing, failed)", 200);
 
         g.MapGet("/resources/{id:guid}", async (Guid id, HttpContext http, LibraryStore store, LibraryStatsStore stats,
             RecordingStore recordings, LibraryAccess access) =>
@@ -73,7 +73,7 @@ public static class LibraryApi
                 reviews = insider ? await store.ReviewsAsync(id) : [],
                 canEdit = LibraryAccess.IsAuthor(caller, r) && r.Status is ResourceStatus.Draft or ResourceStatus.Rejected,
             });
-        });
+        }).Doc("GetResource", "A resource with its chapters, figures and the caller's rating", 200, 404);
 
         g.MapPatch("/resources/{id:guid}", async (Guid id, EditBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
         {
@@ -101,7 +101,7 @@ public static class LibraryApi
                 return LibraryApiErrors.Conflict("not_editable", "Only drafts and rejected resources can be edited.", "只有草稿或被退回的资源可以编辑。");
             }
             return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
-        });
+        }).Doc<ResourceDto>("EditResource", "Edits a draft or rejected resource's metadata (author only)", 200, 400, 403, 404, 409);
 
         g.MapPost("/resources/{id:guid}/views", async (Guid id, HttpContext http, LibraryStore store, LibraryStatsStore stats, LibraryAccess access) =>
         {
@@ -115,7 +115,7 @@ public static class LibraryApi
                 return LibraryApiErrors.NotFound("The resource", "该资源");
             }
             return Results.Json(new { viewId = await stats.StartViewAsync(id, caller.PersonId) }, statusCode: 201);
-        });
+        }).Doc("StartView", "Starts a viewing session of a resource", 201, 404);
 
         g.MapPost("/views/{viewId:guid}/progress", async (Guid viewId, ProgressBody body, HttpContext http, LibraryStatsStore stats) =>
         {
@@ -129,7 +129,7 @@ public static class LibraryApi
             }
             var completion = await stats.ProgressAsync(viewId, caller.PersonId, body.PositionSeconds);
             return completion is null ? LibraryApiErrors.NotFound("The viewing session", "该观看记录") : Results.Ok(new { completion });
-        });
+        }).Doc("ReportViewProgress", "Reports the playing position of a viewing session", 200, 400, 404);
 
         g.MapPut("/resources/{id:guid}/rating", async (Guid id, RatingBody body, HttpContext http, LibraryStore store, LibraryStatsStore stats,
             LibraryAccess access) =>
@@ -153,7 +153,7 @@ public static class LibraryApi
             }
             await stats.RateAsync(id, caller.PersonId, body.Stars);
             return Results.Ok(await stats.StatsAsync(id, caller.PersonId));
-        });
+        }).Doc("RateResource", "Rates a published resource 1 to 5 stars", 200, 400, 404, 409);
 
         g.MapGet("/ranking", async (HttpContext http, LibraryStatsStore stats, TimeProvider time, string? period, int? limit) =>
         {
@@ -168,7 +168,7 @@ public static class LibraryApi
             }
             var since = LibraryStatsStore.PeriodStart(p, time.GetUtcNow().UtcDateTime);
             return Results.Ok(new { period = p, since, items = await stats.RankingAsync(since, limit ?? 20) });
-        });
+        }).Doc("GetRanking", "Most-watched resources of the term or of the last 30 days", 200, 400);
 
         app.MapLibraryReviewApi();
         app.MapLibraryMediaApi();

@@ -22,13 +22,13 @@ public static class LibraryMediaApi
                 return LibraryApiErrors.NotFound("The file", "该文件");
             }
             return await ServeAsync(id, file, ContentType(file), http, store, access, recordings);
-        });
+        }).Doc("GetResourceHls", "HLS playlist or segment of a resource", 200, 404);
 
         g.MapGet("/poster.jpg", (Guid id, HttpContext http, LibraryStore store, LibraryAccess access, RecordingService recordings) =>
-            ServeAsync(id, RecordingPaths.Poster, "image/jpeg", http, store, access, recordings));
+            ServeAsync(id, RecordingPaths.Poster, "image/jpeg", http, store, access, recordings)).Doc("GetResourcePoster", "Poster image of a resource (image/jpeg)", 200, 404);
 
         g.MapGet("/video.mp4", (Guid id, HttpContext http, LibraryStore store, LibraryAccess access, RecordingService recordings) =>
-            ServeAsync(id, RecordingPaths.Mp4, "video/mp4", http, store, access, recordings));
+            ServeAsync(id, RecordingPaths.Mp4, "video/mp4", http, store, access, recordings)).Doc("GetResourceVideo", "MP4 of a resource (byte ranges allowed)", 200, 404);
         return app;
     }
 

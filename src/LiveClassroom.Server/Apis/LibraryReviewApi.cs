@@ -35,7 +35,7 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Conflict("invalid_state", "Only drafts and rejected resources can be submitted.", "只有草稿或被退回的资源可以提交审核。");
             }
             return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
-        });
+        }).Doc<ResourceDto>("SubmitResource", "Submits a draft or rejected resource for review (author only)", 200, 403, 404, 409);
 
         g.MapGet("/review-queue", async (HttpContext http, LibraryStore store) =>
         {
@@ -45,7 +45,7 @@ public static class LibraryReviewApi
             }
             var items = await store.ReviewQueueAsync(caller.OrganisationsWith(Auth.Roles.SchoolAdmin), caller.UpperAdminOrganisations);
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, true)) });
-        });
+        }).Doc("GetReviewQueue", "Resources the caller can decide now", 200);
 
         g.MapPost("/resources/{id:guid}/review", async (Guid id, ReviewBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
         {
@@ -98,7 +98,7 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Conflict("invalid_state", "Someone else decided first.", "该资源已由他人处理。");
             }
             return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
-        });
+        }).Doc<ResourceDto>("ReviewResource", "Approves or rejects a resource at the caller's review level", 200, 400, 403, 404, 409);
 
         g.MapPost("/resources/{id:guid}/takedown", async (Guid id, TakedownBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
         {
@@ -125,7 +125,7 @@ public static class LibraryReviewApi
                 return LibraryApiErrors.Conflict("invalid_state", "Only published resources can be taken down.", "只有已发布的资源可以下架。");
             }
             return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
-        });
+        }).Doc<ResourceDto>("TakeDownResource", "Takes a published resource down (county admin or above)", 200, 400, 403, 404, 409);
         return app;
     }
 }

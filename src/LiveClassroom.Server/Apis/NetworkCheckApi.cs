@@ -29,7 +29,7 @@ public static class NetworkCheckApi
             }
             NoStore(http);
             return Results.NoContent();
-        });
+        }).Doc("NetworkCheckPing", "Round-trip probe of the pre-class network check", 204, 403);
         g.MapGet("/download", (ClaimsPrincipal user, HttpContext http, int? bytes) =>
         {
             if (Refuse(user) is { } refused)
@@ -42,7 +42,7 @@ public static class NetworkCheckApi
             }
             NoStore(http);
             return Results.Bytes(Filler.AsMemory(0, n), "application/octet-stream");
-        });
+        }).Doc("NetworkCheckDownload", "Bytes for the download-speed probe (application/octet-stream)", 200, 400, 403);
         g.MapPost("/upload", async (ClaimsPrincipal user, HttpContext http) =>
         {
             if (Refuse(user) is { } refused)
@@ -59,7 +59,7 @@ public static class NetworkCheckApi
             }
             NoStore(http);
             return Results.Ok(new { bytes = total });
-        }).WithBodyLimit(MaxUploadBytes);
+        }).Doc("NetworkCheckUpload", "Reads and counts the upload-speed probe's body", 200, 403).WithBodyLimit(MaxUploadBytes);
         return app;
     }
 

@@ -10,11 +10,11 @@ public static class OrganisationsApi
 {
     public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/organisations", TreeAsync);
-        app.MapPost("/api/organisations", CreateAsync);
-        app.MapPatch("/api/organisations/{id:guid}", UpdateAsync);
-        app.MapGet("/api/organisations/{id:guid}/classrooms", ClassroomsAsync);
-        app.MapPost("/api/organisations/{id:guid}/classrooms", CreateClassroomAsync);
+        app.MapGet("/api/organisations", TreeAsync).Doc<OrganisationForest>("ListOrganisations", "The organisation trees visible to the caller", 200);
+        app.MapPost("/api/organisations", CreateAsync).Doc<OrganisationView>("CreateOrganisation", "Creates an organisation under one the caller administers", 201, 400, 403).Body<CreateOrganisationRequest>();
+        app.MapPatch("/api/organisations/{id:guid}", UpdateAsync).Doc<OrganisationView>("UpdateOrganisation", "Renames an organisation or changes its rural flag", 200, 400, 403, 404).Body<UpdateOrganisationRequest>();
+        app.MapGet("/api/organisations/{id:guid}/classrooms", ClassroomsAsync).Doc<ClassroomList>("ListClassrooms", "Classrooms of a school", 200, 400, 403, 404);
+        app.MapPost("/api/organisations/{id:guid}/classrooms", CreateClassroomAsync).Doc<ClassroomView>("CreateClassroom", "Adds a classroom to a school", 201, 400, 403, 404).Body<CreateClassroomRequest>();
         return app;
     }
 

@@ -18,11 +18,11 @@ public static partial class PeopleApi
 
     public static IEndpointRouteBuilder MapPeopleApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/people", ListAsync);
-        app.MapGet("/api/people/{id:guid}", GetAsync);
-        app.MapPost("/api/people", CreateAsync);
-        app.MapPatch("/api/people/{id:guid}", UpdateAsync);
-        app.MapPut("/api/people/{id:guid}/roles", ReplaceRolesAsync);
+        app.MapGet("/api/people", ListAsync).Doc<PeoplePage>("ListPeople", "People of the organisations the caller administers, paged and searchable", 200, 403);
+        app.MapGet("/api/people/{id:guid}", GetAsync).Doc<PersonView>("GetPerson", "One person the caller manages", 200, 403, 404);
+        app.MapPost("/api/people", CreateAsync).Doc<PersonView>("CreatePerson", "Creates an account", 201, 400, 403).Body<CreatePersonRequest>();
+        app.MapPatch("/api/people/{id:guid}", UpdateAsync).Doc<PersonView>("UpdatePerson", "Changes a person's name, active flag or password", 200, 400, 403, 404).Body<UpdatePersonRequest>();
+        app.MapPut("/api/people/{id:guid}/roles", ReplaceRolesAsync).Doc<PersonView>("ReplacePersonRoles", "Replaces a person's roles", 200, 400, 403, 404).Body<ReplaceRolesRequest>();
         return app;
     }
 

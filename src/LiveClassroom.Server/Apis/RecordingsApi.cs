@@ -63,7 +63,7 @@ public static class RecordingsApi
                     : LibraryApiErrors.Conflict("cannot_record", "The class's lead classroom belongs to no school; it cannot be recorded.", "该课堂的主讲教室不属于任何学校，无法录制。");
             }
             return Results.Json(Status((await store.GetAsync(recorder.RecordingId))!), statusCode: 201);
-        }).AddEndpointFilter<RoomApiErrorFilter>();
+        }).Doc("StartRecording", "Starts recording a live class (its lead teacher)", 201, 400, 403, 409).AddEndpointFilter<RoomApiErrorFilter>();
 
         g.MapGet("/{id:guid}", async (Guid id, HttpContext http, RecordingStore store, LibraryStore library, LibraryAccess access) =>
         {
@@ -84,14 +84,14 @@ public static class RecordingsApi
                 chapters = chapters.Select(c => new { c.OffsetSeconds, c.Type, c.LabelZh, c.LabelEn }),
                 resourceId = resource?.Id,
             });
-        });
+        }).Doc("GetRecording", "A recording's status and its library resource", 200, 404);
 
         g.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
-            ControlAsync(id, http, recordings, store, r => r.PauseAsync()));
+            ControlAsync(id, http, recordings, store, r => r.PauseAsync())).Doc("PauseRecording", "Pauses a class recording", 200, 403, 404, 409);
         g.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
-            ControlAsync(id, http, recordings, store, r => r.ResumeAsync()));
+            ControlAsync(id, http, recordings, store, r => r.ResumeAsync())).Doc("ResumeRecording", "Resumes a paused class recording", 200, 403, 404, 409);
         g.MapPost("/{id:guid}/stop", (Guid id, HttpContext http, RecordingService recordings, RecordingStore store) =>
-            ControlAsync(id, http, recordings, store, r => r.StopAsync()));
+            ControlAsync(id, http, recordings, store, r => r.StopAsync())).Doc("StopRecording", "Stops a class recording; finalizing follows as a job", 200, 403, 404, 409);
 
         app.MapGet("/api/rooms/{roomId}/recording", async (string roomId, HttpContext http, RecordingStore store, AccessPolicy policy,
             ClassAccess classes, CancellationToken ct) =>
@@ -111,7 +111,7 @@ public static class RecordingsApi
                 return Results.Ok(new { recording = false, paused = false, recordingId = (Guid?)null });
             }
             return Results.Ok(new { recording = r.Status == "recording", paused = r.Status == "paused", recordingId = (Guid?)r.Id });
-        });
+        }).Doc("GetRoomRecordingFlag", "Whether a class is being recorded now (the recording sign)", 200, 403, 404);
         return app;
     }
 

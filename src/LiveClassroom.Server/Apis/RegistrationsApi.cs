@@ -18,12 +18,12 @@ public static partial class RegistrationsApi
 
     public static IEndpointRouteBuilder MapRegistrationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/registrations/organisations", DirectoryAsync).AllowAnonymous();
-        app.MapPost("/api/registrations", RegisterAsync).AllowAnonymous();
-        app.MapGet("/api/registrations/mine", MineAsync);
-        app.MapGet("/api/registrations", QueueAsync);
-        app.MapPost("/api/registrations/{id:guid}/approve", ApproveAsync);
-        app.MapPost("/api/registrations/{id:guid}/reject", RejectAsync);
+        app.MapGet("/api/registrations/organisations", DirectoryAsync).Doc<PublicOrganisationList>("RegistrationDirectory", "The organisation tree an applicant picks from (names and kinds only)", 200, 400).AllowAnonymous();
+        app.MapPost("/api/registrations", RegisterAsync).Doc<RegistrationView>("Register", "Files a real-name registration of a teacher, school, county or city, pending until the level above approves", 201, 400, 404, 409, 429).Body<RegistrationRequest>().AllowAnonymous();
+        app.MapGet("/api/registrations/mine", MineAsync).Doc<RegistrationList>("MyRegistrations", "The caller's own registrations and their outcome", 200, 403);
+        app.MapGet("/api/registrations", QueueAsync).Doc<RegistrationList>("RegistrationQueue", "What waits for the calling admin's level", 200, 400, 403);
+        app.MapPost("/api/registrations/{id:guid}/approve", ApproveAsync).Doc<RegistrationView>("ApproveRegistration", "The admin of the level above approves a registration", 200, 403, 404, 409);
+        app.MapPost("/api/registrations/{id:guid}/reject", RejectAsync).Doc<RegistrationView>("RejectRegistration", "The admin of the level above rejects a registration with a reason", 200, 400, 403, 404, 409).Body<RejectRegistrationRequest>();
         return app;
     }
 

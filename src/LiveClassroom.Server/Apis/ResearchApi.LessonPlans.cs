@@ -50,16 +50,16 @@ public static partial class ResearchApi
                 req.SessionId, null, caller.PersonId, time.GetUtcNow(), members);
             await store.CreatePlanAsync(plan, body, ct);
             return Results.Created($"/api/research/lesson-plans/{plan.Id}", await PlanViewAsync(store, plan, ct));
-        }).WithBodyLimit(MaxPlanBodyBytes);
+        }).Doc("CreateLessonPlan", "Creates a lesson plan (集体备课)", 201, 400, 403, 404, 409, 503).Body<CreateLessonPlanRequest>().WithBodyLimit(MaxPlanBodyBytes);
 
         api.MapGet("/lesson-plans/{id:guid}", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
-            Results.Ok(await PlanViewAsync(store, await RequirePlanAsync(store, access, Caller(http), id, ct), ct)));
+            Results.Ok(await PlanViewAsync(store, await RequirePlanAsync(store, access, Caller(http), id, ct), ct))).Doc("GetLessonPlan", "A lesson plan with its latest version", 200, 403, 404);
 
         api.MapGet("/lesson-plans/{id:guid}/versions/{version:int}", async (Guid id, int version, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
             var plan = await RequirePlanAsync(store, access, Caller(http), id, ct);
             return Results.Ok(await VersionAsync(store, plan.Id, version, ct));
-        });
+        }).Doc("GetLessonPlanVersion", "One version of a lesson plan", 200, 403, 404);
 
         api.MapPost("/lesson-plans/{id:guid}/versions", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
         {
@@ -83,7 +83,7 @@ public static partial class ResearchApi
                     $"您编辑的是第 {baseVersion} 版，但已有人保存了第 {version} 版。请在第 {version} 版基础上合并修改后再保存（本次内容未保存，请勿关闭编辑器）。");
             }
             return Results.Created($"/api/research/lesson-plans/{plan.Id}/versions/{version}", await VersionAsync(store, plan.Id, version, ct));
-        }).WithBodyLimit(MaxPlanBodyBytes);
+        }).Doc("AddLessonPlanVersion", "Saves a new version of a lesson plan", 201, 400, 403, 404, 409, 503).Body<LessonPlanVersionRequest>().WithBodyLimit(MaxPlanBodyBytes);
 
         api.MapGet("/lesson-plans/{id:guid}/diff", async (Guid id, int? from, int? to, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
@@ -114,7 +114,7 @@ public static partial class ResearchApi
                 deleted = lines.Count(l => l.Op == "delete"),
                 lines,
             });
-        });
+        }).Doc("DiffLessonPlan", "Paragraph diff between two versions", 200, 400, 403, 404);
 
         api.MapPost("/lesson-plans/{id:guid}/comments", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
         {
@@ -144,13 +144,13 @@ public static partial class ResearchApi
                 comment = earlier.Comment;
             }
             return Results.Created($"/api/research/lesson-plans/{plan.Id}/comments/{comment.Id}", comment);
-        });
+        }).Doc("AddLessonPlanComment", "Comments on a paragraph of a version", 201, 400, 403, 404, 409, 503).Body<LessonPlanCommentRequest>();
 
         api.MapGet("/lesson-plans/{id:guid}/comments", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
             var plan = await RequirePlanAsync(store, access, Caller(http), id, ct);
             return Results.Ok(await store.PlanCommentsAsync(plan.Id, ct));
-        });
+        }).Doc("ListLessonPlanComments", "Comments on a lesson plan", 200, 403, 404);
 
         api.MapPut("/lesson-plans/{id:guid}/links", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, IRecordingCatalog recordings, CancellationToken ct) =>
         {
@@ -167,7 +167,7 @@ public static partial class ResearchApi
             }
             await store.UpdatePlanLinksAsync(plan.Id, req.SessionId, req.RecordingId, ct);
             return Results.Ok(await PlanViewAsync(store, (await store.PlanAsync(plan.Id, ct))!, ct));
-        });
+        }).Doc("SetLessonPlanLinks", "Links a lesson plan to a session and a recording", 200, 400, 403, 404, 409, 503).Body<LessonPlanLinksRequest>();
     }
 
     private static async Task<LessonPlanRecord> RequirePlanAsync(ResearchStore store, ResearchAccess access, ResearchCaller caller, Guid id, CancellationToken ct)

@@ -34,7 +34,7 @@ public static partial class ResearchApi
                 posterUrl = $"/api/research/media/{ticket}/{RecordingPaths.Poster}",
                 durationSeconds = await recordings.DurationSecondsAsync(recordingId, ct),
             });
-        });
+        }).Doc("GetResearchMediaUrls", "Signed, time-limited URLs of a recording for <video>", 200, 403, 404);
     }
 
     /// <summary>The files a ticket opens; no bearer token (the ticket is the grant), 404 without detail for any bad ticket.</summary>
@@ -42,9 +42,9 @@ public static partial class ResearchApi
     {
         var media = app.MapGroup("/api/research/media/{ticket}").AllowAnonymous();
         media.MapGet("/" + RecordingPaths.Mp4, (string ticket, HttpContext http, MediaTickets tickets, ResearchAccess access, RecordingService recordings, CancellationToken ct) =>
-            ServeTicketedAsync(ticket, RecordingPaths.Mp4, "video/mp4", http, tickets, access, recordings, ct));
+            ServeTicketedAsync(ticket, RecordingPaths.Mp4, "video/mp4", http, tickets, access, recordings, ct)).Doc("GetTicketedVideo", "A recording's MP4 by ticket (the ticket in the path is the grant)", 200, 404);
         media.MapGet("/" + RecordingPaths.Poster, (string ticket, HttpContext http, MediaTickets tickets, ResearchAccess access, RecordingService recordings, CancellationToken ct) =>
-            ServeTicketedAsync(ticket, RecordingPaths.Poster, "image/jpeg", http, tickets, access, recordings, ct));
+            ServeTicketedAsync(ticket, RecordingPaths.Poster, "image/jpeg", http, tickets, access, recordings, ct)).Doc("GetTicketedPoster", "A recording's poster by ticket (the ticket in the path is the grant)", 200, 404);
     }
 
     private static async Task<IResult> ServeTicketedAsync(string ticket, string file, string contentType, HttpContext http, MediaTickets tickets,

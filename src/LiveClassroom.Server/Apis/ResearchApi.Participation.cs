@@ -14,7 +14,7 @@ public static partial class ResearchApi
             // Organisers see everyone; a participant sees their own record.
             var people = await participation.ForSessionAsync(session, standing.IsOrganiser ? null : caller.PersonId, ct);
             return Results.Ok(new { sessionId = session.Id, session.Status, session.StartedAt, session.EndedAt, people });
-        });
+        }).Doc("GetSessionParticipation", "Who took part in a session and for how long", 200, 403, 404);
 
         api.MapGet("/participation", async (Guid? personId, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, ResearchStore store, ResearchAccess access,
             ParticipationService participation, CancellationToken ct) =>
@@ -56,6 +56,6 @@ public static partial class ResearchApi
                 sessions.Add(new { sessionId = session.Id, session.Title, session.Subject, session.Stage, session.ScheduledStart, session.Status, evidence = mine });
             }
             return Results.Ok(new { personId = person, name = who.Name, from = start, to = end, creditedMinutes = total, sessions });
-        });
+        }).Doc("GetParticipationCredits", "A person's credited research minutes in a time range", 200, 400, 403, 404);
     }
 }

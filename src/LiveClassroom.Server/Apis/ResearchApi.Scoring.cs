@@ -14,7 +14,7 @@ public static partial class ResearchApi
             var (session, _) = await access.RequireMemberAsync(caller, id, ct);
             var lesson = await LessonAsync(store, session, lessonId, ct);
             return Results.Ok(SheetView(lesson.Id, caller.PersonId, await store.ScoresAsync(lesson.Id, caller.PersonId, ct)));
-        });
+        }).Doc("GetMyScoreSheet", "The caller's score sheet of a lesson", 200, 403, 404);
 
         api.MapPut("/sessions/{id:guid}/lessons/{lessonId:guid}/scores/me", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
         {
@@ -26,7 +26,7 @@ public static partial class ResearchApi
             ResearchValidation.Scores(session.Rubric, req.Scores);
             await store.UpsertScoresAsync(lesson.Id, caller.PersonId, req.Scores!, time.GetUtcNow(), ct);
             return Results.Ok(SheetView(lesson.Id, caller.PersonId, await store.ScoresAsync(lesson.Id, caller.PersonId, ct)));
-        });
+        }).Doc("SaveMyScoreSheet", "Saves the caller's score sheet of a lesson", 200, 400, 403, 404, 409, 503).Body<ScoreSheetRequest>();
 
         api.MapPost("/sessions/{id:guid}/lessons/{lessonId:guid}/comments", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
         {
@@ -58,27 +58,27 @@ public static partial class ResearchApi
                 comment = earlier;
             }
             return Results.Created($"/api/research/sessions/{id}/lessons/{lesson.Id}/comments/{comment.Id}", comment);
-        });
+        }).Doc("AddLessonComment", "Adds a timestamped comment on a lesson", 201, 400, 403, 404, 409, 503).Body<CommentRequest>();
 
         api.MapGet("/sessions/{id:guid}/lessons/{lessonId:guid}/comments", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
             var (session, _) = await access.RequireMemberAsync(Caller(http), id, ct);
             var lesson = await LessonAsync(store, session, lessonId, ct);
             return Results.Ok(await store.CommentsAsync(lesson.Id, ct));
-        });
+        }).Doc("ListLessonComments", "Timestamped comments on a lesson", 200, 403, 404);
 
         api.MapGet("/sessions/{id:guid}/reports/{lessonId:guid}", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, LessonReportBuilder reports, CancellationToken ct) =>
         {
             var (session, _) = await access.RequireMemberAsync(Caller(http), id, ct);
             return Results.Ok(await reports.BuildAsync(session, await LessonAsync(store, session, lessonId, ct), ct));
-        });
+        }).Doc("GetLessonReport", "Observation report of a lesson", 200, 403, 404);
 
         api.MapGet("/sessions/{id:guid}/reports/{lessonId:guid}.html", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, LessonReportBuilder reports, CancellationToken ct) =>
         {
             var (session, _) = await access.RequireMemberAsync(Caller(http), id, ct);
             var report = await reports.BuildAsync(session, await LessonAsync(store, session, lessonId, ct), ct);
             return Results.Content(ReportHtmlRenderer.Render(report, StageName(session.Stage)), "text/html; charset=utf-8");
-        });
+        }).Doc("GetLessonReportHtml", "Observation report of a lesson as printable HTML", 200, 403, 404);
 
         api.MapGet("/sessions/{id:guid}/comparison", async (Guid id, string? chapter, HttpContext http, ResearchStore store, ResearchAccess access, LessonReportBuilder reports, CancellationToken ct) =>
         {
@@ -91,7 +91,7 @@ public static partial class ResearchApi
                 side.Add(await reports.BuildAsync(session, l, ct));
             }
             return Results.Ok(new { sessionId = session.Id, chapter = chapter ?? session.Chapter, lessons = side });
-        });
+        }).Doc("CompareLessons", "The session's lessons side by side (同课异构)", 200, 403, 404);
     }
 
     private static void RequireLiveForScoring(ResearchSessionRecord session)

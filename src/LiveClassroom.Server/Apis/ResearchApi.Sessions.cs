@@ -10,7 +10,7 @@ public static partial class ResearchApi
 
     private static void MapSessions(RouteGroupBuilder api)
     {
-        api.MapGet("/rubric-templates", async (ResearchStore store, CancellationToken ct) => Results.Ok(await store.TemplatesAsync(ct)));
+        api.MapGet("/rubric-templates", async (ResearchStore store, CancellationToken ct) => Results.Ok(await store.TemplatesAsync(ct))).Doc("ListRubricTemplates", "Built-in scoring rubric templates", 200);
 
         api.MapPost("/sessions", async (HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
@@ -53,7 +53,7 @@ public static partial class ResearchApi
                 start, hostId, caller.PersonId, "scheduled", turn, template.Id, template.Rubric, null, null, agenda, invitations);
             await store.CreateSessionAsync(session, ct);
             return Results.Created($"/api/research/sessions/{session.Id}", SessionView(session, access.Standing(caller, session)));
-        });
+        }).Doc("ScheduleResearchSession", "Schedules a teaching-research session with agenda, rubric and invitations", 201, 400, 403).Body<ScheduleSessionRequest>();
 
         api.MapGet("/sessions", async (HttpContext http, ResearchStore store, ResearchAccess access, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         {
@@ -71,13 +71,13 @@ public static partial class ResearchApi
                 }
             }
             return Results.Ok(list);
-        });
+        }).Doc("ListResearchSessions", "The caller's sessions in a time range", 200, 400);
 
         api.MapGet("/sessions/{id:guid}", async (Guid id, HttpContext http, ResearchAccess access, CancellationToken ct) =>
         {
             var (session, standing) = await access.RequireMemberAsync(Caller(http), id, ct);
             return Results.Ok(SessionView(session, standing));
-        });
+        }).Doc("GetResearchSession", "One session as the caller may see it", 200, 403, 404);
 
         api.MapPut("/sessions/{id:guid}/rubric", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
@@ -93,7 +93,7 @@ public static partial class ResearchApi
                 throw ResearchApiException.Conflict("rubric_locked", "The rubric can only be changed before the session starts.", "活动开始后不能再修改评价表。");
             }
             return Results.Ok(rubric);
-        });
+        }).Doc("SetResearchRubric", "Replaces a session's scoring rubric", 200, 400, 403, 404, 409, 503).Body<RubricInput>();
 
         api.MapPost("/sessions/{id:guid}/cancel", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
@@ -104,7 +104,7 @@ public static partial class ResearchApi
                 throw ResearchApiException.Conflict("already_started", "Only a session that has not started can be cancelled.", "只能取消尚未开始的教研活动。");
             }
             return Results.Ok(SessionView((await store.SessionAsync(session.Id, ct))!, standing));
-        });
+        }).Doc("CancelResearchSession", "Cancels a scheduled session", 200, 400, 403, 404, 409, 503);
 
         api.MapPut("/sessions/{id:guid}/agenda", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, ResearchLiveHost live, CancellationToken ct) =>
         {
@@ -120,7 +120,7 @@ public static partial class ResearchApi
             // The grain may already hold the old agenda (someone opened the live view early).
             await live.ReconfigureAsync(updated);
             return Results.Ok(SessionView(updated, standing));
-        });
+        }).Doc("SetResearchAgenda", "Replaces a session's agenda", 200, 400, 403, 404, 409, 503).Body<AgendaInput>();
 
         api.MapPost("/sessions/{id:guid}/lessons", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, IRecordingCatalog recordings, CancellationToken ct) =>
         {
@@ -145,13 +145,13 @@ public static partial class ResearchApi
                 ResearchValidation.Text(req.TeacherName, "teacherName", "授课教师", 100, required: false), req.TeacherId, req.RecordingId, req.LiveClassId);
             await store.AddLessonAsync(lesson, ct);
             return Results.Created($"/api/research/sessions/{session.Id}/lessons/{lesson.Id}", lesson);
-        });
+        }).Doc("AddResearchLesson", "Adds a lesson (optionally with its recording) to a session", 201, 400, 403, 404, 409, 503).Body<AddLessonRequest>();
 
         api.MapGet("/sessions/{id:guid}/lessons", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, CancellationToken ct) =>
         {
             await access.RequireMemberAsync(Caller(http), id, ct);
             return Results.Ok(await store.LessonsAsync(id, ct));
-        });
+        }).Doc("ListResearchLessons", "Lessons of a session", 200, 403, 404);
 
         api.MapPut("/sessions/{id:guid}/lessons/{lessonId:guid}/recording", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, IRecordingCatalog recordings, CancellationToken ct) =>
         {
@@ -166,7 +166,7 @@ public static partial class ResearchApi
             await recordings.RequireViewableAsync(http.User, rec, ct);
             await store.SetLessonRecordingAsync(lesson.Id, rec, ct);
             return Results.Ok(lesson with { RecordingId = rec });
-        });
+        }).Doc("AttachLessonRecording", "Attaches a recording to a lesson", 200, 400, 403, 404, 409, 503).Body<AttachRecordingRequest>();
     }
 
     private static async Task<IReadOnlyList<InvitationRecord>> InvitationsAsync(ResearchStore store, IReadOnlyList<InvitationInput>? input, CancellationToken ct)

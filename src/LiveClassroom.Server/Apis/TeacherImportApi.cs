@@ -17,7 +17,9 @@ public static class TeacherImportApi
 
     public static IEndpointRouteBuilder MapTeacherImportApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/organisations/{id:guid}/teachers/import", ImportAsync).WithBodyLimit(MaxBytes);
+        app.MapPost("/api/organisations/{id:guid}/teachers/import", ImportAsync).WithBodyLimit(MaxBytes)
+            .Doc<TeacherImportResult>("ImportTeachers", "Imports a school's teachers from a CSV file (dryRun=true lists every row's problem; otherwise all rows or none, with one-time passwords)", 201, 400, 403, 404, 413)
+            .Produces<TeacherImportPreview>(200);
         return app;
     }
 

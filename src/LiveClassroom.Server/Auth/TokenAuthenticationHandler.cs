@@ -31,6 +31,10 @@ public sealed partial class TokenAuthenticationHandler(
         {
             token = Request.Query["access_token"];
         }
+        else if (Operations.ApiReference.IsDocsPath(Request.Path))
+        {
+            token = Request.Cookies[Operations.ApiReference.CookieName];
+        }
         if (string.IsNullOrEmpty(token))
         {
             return AuthenticateResult.NoResult();

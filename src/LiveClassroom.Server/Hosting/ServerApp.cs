@@ -5,6 +5,7 @@ using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Health;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Media;
+using LiveClassroom.Server.Operations;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Recording;
@@ -60,6 +61,8 @@ public static class ServerApp
         builder.Services.AddRoomsApi();
         builder.Services.AddMediaPlane(builder.Configuration);
         builder.Services.AddRecordings();
+        builder.Services.AddApiReference();
+        builder.AddTelemetry();
 
         var app = builder.Build();
         var cluster = app.Services.GetRequiredService<ClusterNodes>();
@@ -67,6 +70,7 @@ public static class ServerApp
         app.UseTrustedProxies(app.Configuration);
         app.UseSecurityHeaders(cluster);
         app.UseClusterCors(cluster);
+        app.UseApiReferenceNonce();
         app.UseApiErrorBodies();
         app.UseRequestBodyLimit();
         app.UseDefaultFiles();
@@ -85,6 +89,8 @@ public static class ServerApp
         app.MapIceServersApi();
         app.MapClientConfigApi();
         app.MapNetworkCheckApi();
+        app.MapApiReference();
+        app.MapTelemetry();
         app.MapSpaFallback();
         return app;
     }

@@ -5,7 +5,7 @@ namespace LiveClassroom.Server.Hosting;
 
 /// <summary>
 /// The web app routes on the client (/timetable, /console/{classId}, /projector, /admin/…): a reload or a bookmarked
-/// link to such a path must get index.html. Only GET/HEAD of paths outside /api and /hubs that do not name a static
+/// link to such a path must get index.html. Only GET/HEAD of paths outside /api, /hubs and /metrics that do not name a static
 /// asset fall back; class ids contain a dot, so "has an extension" alone cannot tell a page from a file.
 /// Everything else keeps its normal answer (401, 404, 405) from the endpoints and middleware that own it.
 /// </summary>
@@ -29,12 +29,13 @@ public static partial class SpaFallback
             })
             .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
             .WithDisplayName("SPA fallback")
+            .ExcludeFromDescription() // a page, not part of the API
             .AllowAnonymous() // the page itself is public; every data call it makes carries a token
             .Add(b => ((RouteEndpointBuilder)b).Order = int.MaxValue); // after every real endpoint, like MapFallback
         return app;
     }
 
-    [GeneratedRegex(@"^(api|hubs)(/|$)|\.(js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|json|txt|woff2?|webmanifest)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(api|hubs|metrics)(/|$)|\.(js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|json|txt|woff2?|webmanifest)$", RegexOptions.IgnoreCase)]
     private static partial Regex NotAClientRoute();
 
     private sealed class ClientRouteConstraint : IRouteConstraint

@@ -120,4 +120,10 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
 
     /// <summary>Number of connections currently joined to the room on this node.</summary>
     public int Count(string roomId) => _byRoom.TryGetValue(roomId, out var c) ? c.Count : 0;
+
+    /// <summary>Rooms with at least one connection on this node (metrics: Operations/ServerMetrics).</summary>
+    public int RoomsWithConnections => _byRoom.Count(r => !r.Value.IsEmpty);
+
+    /// <summary>Every member joined to a room on this node, once per (connection, room) (metrics).</summary>
+    public IEnumerable<TMember> Members => _byConnection.Values.SelectMany(rooms => rooms.Values);
 }

@@ -10,6 +10,8 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
     private static readonly HashSet<string> Allowed =
     [
         "/healthz",
+        "/healthz/live",
+        "/healthz/ready",
         "/api/auth/login",
         "/api/devices/pairing-requests",
         "/api/devices/pairing-requests/{requestId:guid}",
@@ -24,6 +26,11 @@ public sealed class AnonymousEndpointsTests(AccountsServerFactory factory) : ICl
         // The web app's index.html for client-side routes (Hosting/SpaFallback.cs: never /api, /hubs or an asset;
         // not "nonfile", as class ids in /console/{classId} contain a dot); its data calls carry tokens.
         "{*path}",
+        // The API reference page's own script and icon (Scalar's public library code, no data); the page and the
+        // document it shows need an admin (Operations/ApiReference.cs).
+        "/api-docs/scalar.js",
+        "/api-docs/scalar.aspnetcore.js",
+        "/api-docs/favicon.svg",
     ];
 
     [Fact]

@@ -21,9 +21,9 @@ public static class LiveClassesApi
 
     public static RouteGroupBuilder MapLiveClassesApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/me/lessons", MyLessonsAsync);
-        api.MapGet("/rooms/live", LiveRoomsAsync);
-        api.MapGet("/classes/{classId}/attendance", AttendanceAsync);
+        api.MapGet("/me/lessons", MyLessonsAsync).Doc("ListMyLessons", "A day's lessons of the signed-in teacher or classroom device (today by default)", 200, 400);
+        api.MapGet("/rooms/live", LiveRoomsAsync).Doc("ListLiveRooms", "Classes live now in the admin's scope", 200, 403);
+        api.MapGet("/classes/{classId}/attendance", AttendanceAsync).Doc("GetClassAttendance", "Who attends a class, per classroom", 200, 403, 404, 409, 503);
         return api;
     }
 

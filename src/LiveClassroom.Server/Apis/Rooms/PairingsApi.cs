@@ -20,14 +20,14 @@ public static class PairingsApi
     public static RouteGroupBuilder MapPairingsApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/pairings");
-        g.MapGet("", ListAsync);
-        g.MapPost("", CreateAsync);
-        g.MapGet("/{pairingId}/timetable", GetTimetableAsync);
-        g.MapPut("/{pairingId}/timetable", PutTimetableAsync);
-        g.MapGet("/{pairingId}/lessons", LessonsAsync);
-        g.MapPost("/{pairingId}/lessons/{lessonId}/open", OpenAsync);
-        g.MapPost("/{pairingId}/lessons/{lessonId}/progress", ProgressAsync);
-        g.MapPost("/{pairingId}/lessons/{lessonId}/evaluation", EvaluateAsync);
+        g.MapGet("", ListAsync).Doc("ListPairings", "Pairings the caller takes part in or administers", 200);
+        g.MapPost("", CreateAsync).Doc("CreatePairing", "Pairs a lead classroom with rural classrooms for a subject and term", 201, 400, 403, 409).Body<CreatePairingRequest>();
+        g.MapGet("/{pairingId}/timetable", GetTimetableAsync).Doc("GetPairingTimetable", "A pairing's term timetable (null when none)", 200, 403, 404);
+        g.MapPut("/{pairingId}/timetable", PutTimetableAsync).Doc<TermTimetable>("SetPairingTimetable", "Replaces a pairing's term timetable", 200, 400, 403, 404, 409).Body<TermTimetable>();
+        g.MapGet("/{pairingId}/lessons", LessonsAsync).Doc("ListPairingLessons", "A pairing's lessons in a date range", 200, 400, 403, 404, 503);
+        g.MapPost("/{pairingId}/lessons/{lessonId}/open", OpenAsync).Doc("OpenLesson", "Opens a lesson's live class (开课)", 200, 403, 404, 409, 503);
+        g.MapPost("/{pairingId}/lessons/{lessonId}/progress", ProgressAsync).Doc("RecordLessonProgress", "Records the chapter a lesson reached", 200, 400, 403, 404, 409, 503).Body<ProgressRequest>();
+        g.MapPost("/{pairingId}/lessons/{lessonId}/evaluation", EvaluateAsync).Doc("EvaluateLesson", "Rates a lesson and comments on it", 200, 400, 403, 404, 409, 503).Body<EvaluationRequest>();
         return api;
     }
 

@@ -218,6 +218,7 @@ export const en: Record<MessageKey, string> = {
   "admin.devices": "Classroom devices",
   "admin.pairings": "Pairings and timetables",
   "admin.live": "Live now",
+  "admin.apiDocs": "API reference",
 
   "org.tree": "Organisation tree",
   "org.province": "Province",

@@ -216,6 +216,7 @@ export const zhCN = {
   "admin.devices": "教室设备",
   "admin.pairings": "结对与课表",
   "admin.live": "正在上课",
+  "admin.apiDocs": "API 文档",
 
   "org.tree": "机构树",
   "org.province": "省",

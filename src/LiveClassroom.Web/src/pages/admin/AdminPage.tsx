@@ -1,6 +1,8 @@
 import { t, type MessageKey } from "../../i18n";
 import { linkClick } from "../../router";
 import { TopBar } from "../../components/TopBar";
+import { api } from "../../api/session";
+import { errorText } from "../../api/client";
 import { OrganisationsPage } from "./OrganisationsPage";
 import { PeoplePage } from "./PeoplePage";
 import { DevicesPage } from "./DevicesPage";
@@ -36,6 +38,11 @@ export function AdminPage({ path }: { path: string }) {
                 </a>
               </li>
             ))}
+            <li>
+              <a href="/api-docs" onClick={openApiDocs}>
+                {t("admin.apiDocs")}
+              </a>
+            </li>
           </ul>
         </nav>
         <main class="admin-main">
@@ -52,4 +59,18 @@ export function AdminPage({ path }: { path: string }) {
       </div>
     </>
   );
+}
+
+/**
+ * The API reference is a server page: a page load cannot carry the token, so the server first puts it in an HttpOnly
+ * cookie that only /api-docs and /openapi read (docs/OPERATIONS.md, "API reference").
+ */
+async function openApiDocs(e: MouseEvent) {
+  e.preventDefault();
+  try {
+    await api.post("/api/docs/session");
+    window.location.assign("/api-docs");
+  } catch (err) {
+    window.alert(errorText(err));
+  }
 }

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using LiveClassroom.Media.Sfu;
+using LiveClassroom.Media.Transport;
+
+namespace LiveClassroom.Media;
+
+/// <summary>
+/// Gauges read when a listener collects (rooms, peers, tracks) and the transport's drop counters by reason, over every
+/// <see cref="MediaServer"/> of the process, on the <c>LiveClassroom.Media</c> meter (<see cref="MediaServer.MeterName"/>).
+/// </summary>
+internal static class MediaMetrics
+{
+    private static readonly ConcurrentDictionary<MediaServer, byte> Servers = new();
+    private static readonly TransportDropReason[] DropReasons = Enum.GetValues<TransportDropReason>();
+
+    static MediaMetrics()
+    {
+        SfuMetrics.Meter.CreateObservableGauge("liveclassroom.sfu.rooms", () => Sum(s => s.RoomCount), "{room}", "Media rooms open (one per live class or research session)");
+        SfuMetrics.Meter.CreateObservableGauge("liveclassroom.sfu.peers", () => Sum(s => s.CountPeersAndTracks().Peers), "{peer}", "WebRTC peers in the SFU");
+        SfuMetrics.Meter.CreateObservableGauge("liveclassroom.sfu.tracks", () => Sum(s => s.CountPeersAndTracks().Tracks), "{track}", "Tracks published to the SFU");
+        SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.transport.dropped", TransportDrops, "{packet}",
+            "Packets the media socket dropped before any peer saw them, by reason");
+        SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.transport.packets", () => new[]
+        {
+            new Measurement<long>(SumLong(s => s.TransportCounters.PacketsReceived), new KeyValuePair<string, object?>("direction", "received")),
+            new Measurement<long>(SumLong(s => s.TransportCounters.PacketsSent), new KeyValuePair<string, object?>("direction", "sent")),
+        }, "{packet}", "Packets through the media socket");
+        SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.transport", () => new[]
+        {
+            new Measurement<long>(SumLong(s => s.TransportCounters.BytesReceived), new KeyValuePair<string, object?>("direction", "received")),
+            new Measurement<long>(SumLong(s => s.TransportCounters.BytesSent), new KeyValuePair<string, object?>("direction", "sent")),
+        }, "By", "Bytes through the media socket");
+    }
+
+    public static void Add(MediaServer server) => Servers[server] = 0;
+
+    public static void Remove(MediaServer server) => Servers.TryRemove(server, out _);
+
+    private static int Sum(Func<MediaServer, int> read)
+    {
+        var total = 0;
+        foreach (var server in Servers.Keys)
+        {
+            total += read(server);
+        }
+        return total;
+    }
+
+    private static long SumLong(Func<MediaServer, long> read)
+    {
+        long total = 0;
+        foreach (var server in Servers.Keys)
+        {
+            total += read(server);
+        }
+        return total;
+    }
+
+    private static IEnumerable<Measurement<long>> TransportDrops()
+    {
+        foreach (var reason in DropReasons)
+        {
+            yield return new Measurement<long>(SumLong(s => s.TransportCounters.Dropped(reason)), new KeyValuePair<string, object?>("reason", reason.ToString()));
+        }
+    }
+}

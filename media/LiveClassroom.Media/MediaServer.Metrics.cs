@@ -1,0 +1,26 @@
+using LiveClassroom.Media.Sfu;
+using LiveClassroom.Media.Transport;
+
+namespace LiveClassroom.Media;
+
+public sealed partial class MediaServer
+{
+    /// <summary>The meter of the SFU's metrics (System.Diagnostics.Metrics): give it to the host's exporter.</summary>
+    public const string MeterName = SfuMetrics.MeterName;
+
+    internal int RoomCount => _rooms.Count;
+
+    internal TransportCounters TransportCounters => _transport.Counters;
+
+    internal (int Peers, int Tracks) CountPeersAndTracks()
+    {
+        int peers = 0, tracks = 0;
+        foreach (var room in _rooms.Values)
+        {
+            var (p, t) = room.CountPeersAndTracks();
+            peers += p;
+            tracks += t;
+        }
+        return (peers, tracks);
+    }
+}
