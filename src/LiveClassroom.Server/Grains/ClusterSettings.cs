@@ -14,15 +14,30 @@ public sealed record ClusterSettings(string ClusterId, string ServiceId, IPAddre
     public static ClusterSettings Read(IConfiguration config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var address = config["Cluster:AdvertisedAddress"] is { Length: > 0 } a
-            ? IPAddress.TryParse(a, out var ip) ? ip : throw new InvalidOperationException($"Cluster:AdvertisedAddress must be an IP address, not '{a}'")
-            : IPAddress.Loopback;
+        var address = config["Cluster:AdvertisedAddress"] is { Length: > 0 } a ? Resolve(a) : IPAddress.Loopback;
         return new ClusterSettings(
             config["Cluster:Id"] is { Length: > 0 } id ? id : "liveclassroom",
             config["Cluster:ServiceId"] is { Length: > 0 } service ? service : "liveclassroom",
             address,
             Port(config, "Cluster:SiloPort", 11111),
             Port(config, "Cluster:GatewayPort", 30000));
+    }
+
+    /// <summary>An IP address as is; a host name (e.g. a compose service name) resolved to its first IPv4 address.</summary>
+    private static IPAddress Resolve(string address)
+    {
+        if (IPAddress.TryParse(address, out var ip))
+        {
+            return ip;
+        }
+        try
+        {
+            return Dns.GetHostAddresses(address).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        }
+        catch (Exception ex) when (ex is SocketException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"Cluster:AdvertisedAddress '{address}' is neither an IP address nor a resolvable host name", ex);
+        }
     }
 
     private static int Port(IConfiguration config, string key, int fallback)

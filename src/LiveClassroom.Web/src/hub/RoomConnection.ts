@@ -1,5 +1,5 @@
 import { HubConnection, HubConnectionState } from "@microsoft/signalr";
-import { buildHubConnection, ownerBase } from "./connect";
+import { buildHubConnection } from "./connect";
 import { toHubError } from "./errors";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
@@ -14,7 +14,7 @@ export interface MediaQuality {
 
 /** What tells one room hub from another: its path, its method names and the refusals it gives up on. */
 export interface RoomHub {
-  /** e.g. "/hubs/classroom"; prefixed with the owning node's base URL after room_moved / RoomMoved. */
+  /** e.g. "/hubs/classroom"; any node of the cluster serves every room. */
   path: string;
   /** The server-to-client method that carries the room's events. */
   event: string;
@@ -26,7 +26,7 @@ export interface RoomHub {
 
 /**
  * One SignalR connection joined to one room (a class, a research session). State machine: connecting →
- * connected ⇄ reconnecting (→ connecting again on room_moved / RoomMoved or a closed connection), until stop().
+ * connected ⇄ reconnecting (→ connecting again on a closed connection), until stop().
  * Subclasses apply what the join, the events and Resync bring; listeners are told of every change.
  */
 export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
@@ -77,7 +77,6 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
           this.changed();
           throw err;
         }
-        if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = ownerBase(err.body.ownerUrl);
         this.status = "connecting";
         this.changed();
         await new Promise((r) => setTimeout(r, 2000));
@@ -93,14 +92,6 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     if (this.stopped) return;
     const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token);
     conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
-    // Both hubs name the room "classId" in RoomMoved.
-    conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
-      if (e.classId !== this.roomId) return;
-      if (e.ownerUrl) this.baseUrl = ownerBase(e.ownerUrl);
-      this.status = "reconnecting";
-      this.changed();
-      this.restart();
-    });
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
     });

@@ -15,7 +15,3 @@ export function buildHubConnection(url: string, token: () => string | null): Hub
   return conn;
 }
 
-/** An ownerUrl from room_moved / RoomMoved as a base URL without the trailing slash. */
-export function ownerBase(ownerUrl: string): string {
-  return ownerUrl.replace(/\/$/, "");
-}
