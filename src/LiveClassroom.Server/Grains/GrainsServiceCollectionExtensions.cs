@@ -66,7 +66,8 @@ public static class GrainsServiceCollectionExtensions
             sp.GetRequiredService<IRoomEventPublisher>(),
             sp.GetRequiredService<IMediaControl>(),
             sp.GetRequiredService<IPairingDirectory>(),
-            TimeProvider.System,
+            // The server's clock (TimeProvider.System in production; server tests move a manual one).
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RoomOptions>()));
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();
