@@ -22,6 +22,9 @@ export LIVECLASSROOM_TEST_PG="$PG_ADMIN_URL"
 # so test classes running side by side never fight over the default UDP port. The socket stays bound to 0.0.0.0 as
 # in production; the transport answers each advertised address from that address.
 export Media__UdpPort=0 Media__PublicAddresses=127.0.0.1
+# Likewise the Orleans silo of every server a test starts: free silo and gateway ports (a server started for a
+# two-node test joins its partner through the shared database, not through fixed ports).
+export Cluster__SiloPort=0 Cluster__GatewayPort=0
 
 build_web
 say "Building"

@@ -6,6 +6,7 @@ namespace LiveClassroom.Grains;
 /// <paramref name="ClassroomId"/> is the classroom the caller acts for (a device's own classroom, the classroom an
 /// assistant teacher is paired through, the lead classroom for the lead); null for observers.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.RoomCaller")]
 public sealed record RoomCaller(
     string PrincipalId,
     string DisplayName,

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains;
 /// A call the room's rules refuse (wrong role, bad input, wrong class state). Only that caller gets it; the room
 /// state is unchanged and the room keeps running. <see cref="Exception.Message"/> is safe to show to the caller.
 /// </summary>
+[GenerateSerializer, Alias("lc.RoomRuleException")]
 public sealed class RoomRuleException : Exception
 {
     public RoomRuleException(RoomErrorCode code, string message) : base(message)
@@ -23,5 +24,6 @@ public sealed class RoomRuleException : Exception
     {
     }
 
+    [Id(0)]
     public RoomErrorCode Code { get; } = RoomErrorCode.InvalidInput;
 }

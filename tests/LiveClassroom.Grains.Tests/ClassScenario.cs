@@ -1,6 +1,6 @@
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests;
 

@@ -1,6 +1,7 @@
 namespace LiveClassroom.Grains.Classroom;
 
 /// <summary>A chat message or question. History is bounded (oldest dropped); text is limited in length.</summary>
+[GenerateSerializer, Immutable, Alias("lc.ChatMessage")]
 public sealed record ChatMessage(
     string MessageId,
     string FromPrincipalId,

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains.Classroom;
 /// The whole class at one moment; <see cref="Sequence"/> is the sequence number of the last event included, so a
 /// client applies only events after it. <see cref="Stage"/> lists occupied stage seats (seat n feeds slot <c>stage{n}</c>).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.ClassSnapshot")]
 public sealed record ClassSnapshot(
     string ClassId,
     ClassState State,

@@ -8,7 +8,8 @@ namespace LiveClassroom.Grains.Classroom;
 /// Every change emits a <see cref="RoomEvent"/> (types in <see cref="ClassEventTypes"/>) with a gap-free sequence.
 /// See docs/GRAINS.md for the role of each method.
 /// </summary>
-public interface IClassroomGrain : IGrain
+[Alias("lc.IClassroomGrain")]
+public interface IClassroomGrain : IRoomGrain
 {
     /// <summary>Defines the class (lead teacher, lead classroom, rural classrooms). System/Admin only; only while Scheduled.</summary>
     Task<ClassSnapshot> SetupAsync(RoomCaller caller, ClassSetup setup);

@@ -5,4 +5,5 @@ namespace LiveClassroom.Grains.Classroom;
 /// <c>main</c>/<c>main-audio</c> (lead camera/microphone), <c>screen</c> (lead screen share),
 /// <c>stage1..N</c>/<c>stage1-audio..</c> (on-stage classrooms' camera/microphone, by seat).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.MediaOffer")]
 public sealed record MediaOffer(string SdpOffer, PublishedTracks Publish, IReadOnlyList<ReceiveSlot> ReceiveSlots);

@@ -6,6 +6,7 @@ namespace LiveClassroom.Grains.Classroom;
 /// One principal in the class. <see cref="Tile"/> is its classroom's tile (null for observers); <see cref="PeerId"/> is
 /// its SFU peer id once media is connected; <see cref="Publishes"/> the tracks it declared.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.ParticipantView")]
 public sealed record ParticipantView(
     string PrincipalId,
     string DisplayName,

@@ -4,7 +4,8 @@ namespace LiveClassroom.Grains.Pairing;
 /// A lead classroom paired with N rural classrooms (grain kind <c>pairing</c>, id = pairing id), holding the four
 /// unifications: one timetable, one course progress, one lead teacher, one evaluation. See docs/GRAINS.md.
 /// </summary>
-public interface IRemoteClassPairingGrain : IGrain
+[Alias("lc.IRemoteClassPairingGrain")]
+public interface IRemoteClassPairingGrain : IRoomGrain
 {
     /// <summary>Admin: creates the pairing or changes its definition (name, classrooms, lead teacher, subject, grade, textbook edition).</summary>
     Task<PairingSnapshot> DefineAsync(RoomCaller caller, PairingDefinition definition);

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains.Pairing;
 /// One concrete lesson generated from the timetable. <see cref="LessonId"/> is <c>yyyyMMdd-HHmm</c> (stable across
 /// timetable edits that keep the lesson); <see cref="ClassId"/> is the live class id once opened.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.Lesson")]
 public sealed record Lesson(
     string LessonId,
     DateOnly Date,

@@ -1,6 +1,7 @@
 namespace LiveClassroom.Grains.Pairing;
 
 /// <summary>The row admin pages list pairings from (see <see cref="Ports.IPairingDirectory"/>).</summary>
+[GenerateSerializer, Immutable, Alias("lc.PairingListing")]
 public sealed record PairingListing(
     string PairingId,
     string Name,

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains.Pairing;
 /// One term's shared timetable: weekly slots between <paramref name="StartDate"/> and <paramref name="EndDate"/>
 /// (inclusive), minus holidays, plus make-up working days (调休) that run another weekday's slots.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.TermTimetable")]
 public sealed record TermTimetable(
     string TermName,
     DateOnly StartDate,

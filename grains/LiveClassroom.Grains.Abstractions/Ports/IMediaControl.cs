@@ -35,6 +35,7 @@ public interface IMediaControl
 }
 
 /// <summary>A publisher's track: the peer and the mid of its send transceiver; <paramref name="Rid"/> picks a simulcast layer.</summary>
+[GenerateSerializer, Immutable, Alias("lc.MediaSource")]
 public sealed record MediaSource(string PublisherPeerId, string PublisherMid, string? Rid = null);
 
 /// <summary>
@@ -42,6 +43,7 @@ public sealed record MediaSource(string PublisherPeerId, string PublisherMid, st
 /// it (<paramref name="OutboundLossFraction"/> from the peer's receiver reports). <paramref name="IncomingStreams"/>:
 /// RTP streams (SSRCs: simulcast layers, RTX, audio) the SFU has learnt from it.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.PeerMediaStats")]
 public sealed record PeerMediaStats(
     string PeerId,
     string State,

@@ -1,19 +1,12 @@
 namespace LiveClassroom.Grains.Ports;
 
 /// <summary>
-/// Where grains send what happened, implemented by the server (the hub forwards to the room's clients).
-/// Events of one room arrive in sequence order, one at a time, from inside the room's turn, after the change they
-/// describe has been persisted. A publisher failure is logged by the host and does not undo the change: clients
-/// that see a sequence gap resync from a snapshot.
+/// Where a room hands its events on the node that hosts it, implemented by the server (recordings, research facts:
+/// work done once per event, wherever the room runs). Events of one room arrive in sequence order, one at a time,
+/// from inside the room's turn, after the change they describe has been persisted. A failure is logged and does not
+/// undo the change. Delivery to the nodes that hold the room's connections goes through <see cref="IRoomObserver"/>s.
 /// </summary>
 public interface IRoomEventPublisher
 {
     Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default);
-
-    /// <summary>
-    /// The room stopped being active on this node. For <see cref="DeactivationReason.LeaseLost"/>,
-    /// <see cref="DeactivationReason.Fault"/> and <see cref="DeactivationReason.Shutdown"/> its clients must be
-    /// disconnected (hub: <c>RoomMoved</c>) so they rejoin wherever the room activates next.
-    /// </summary>
-    Task RoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct = default);
 }

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains.Ports;
 /// The media plane refused a well-formed offer because it exceeds a limit (say too many m-sections).
 /// <see cref="Reason"/> is a stable code; the message states the limit and is safe to show to the offer's sender.
 /// </summary>
+[GenerateSerializer, Alias("lc.MediaOfferRefusedException")]
 public sealed class MediaOfferRefusedException : Exception
 {
     public MediaOfferRefusedException(string reason, string message) : base(message)
@@ -26,5 +27,6 @@ public sealed class MediaOfferRefusedException : Exception
         Reason = string.Empty;
     }
 
+    [Id(0)]
     public string Reason { get; }
 }

@@ -4,6 +4,7 @@ namespace LiveClassroom.Grains.Ports;
 /// <see cref="IMediaControl.NegotiateAsync"/> refused the offer for a stated <see cref="Reason"/>. The room is untouched;
 /// only the caller is told. <see cref="Exception.Message"/> is the media plane's own wording, safe to show.
 /// </summary>
+[GenerateSerializer, Alias("lc.MediaRefusedException")]
 public sealed class MediaRefusedException : Exception
 {
     public MediaRefusedException(MediaRefusal reason, string message, Exception? innerException = null)
@@ -24,5 +25,6 @@ public sealed class MediaRefusedException : Exception
     {
     }
 
+    [Id(0)]
     public MediaRefusal Reason { get; } = MediaRefusal.Malformed;
 }

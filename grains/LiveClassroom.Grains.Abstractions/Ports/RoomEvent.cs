@@ -6,4 +6,5 @@ namespace LiveClassroom.Grains.Ports;
 /// <see cref="Classroom.ClassEventTypes"/> (or the pairing/research event types); <paramref name="Payload"/> is the
 /// matching record from the same namespace, serialised by its runtime type.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.RoomEvent")]
 public sealed record RoomEvent(GrainKey Room, long Sequence, DateTimeOffset At, string Type, object Payload);

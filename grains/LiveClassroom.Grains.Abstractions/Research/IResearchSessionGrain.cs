@@ -8,7 +8,8 @@ namespace LiveClassroom.Grains.Research;
 /// stable code and English/Chinese messages (nothing changes). Person ids travel as <see cref="RoomCaller.PrincipalId"/>
 /// (the <c>sub</c> claim, a Guid). Every live method answers with the caller's <see cref="ResearchLiveSnapshot"/>.
 /// </summary>
-public interface IResearchSessionGrain : IGrain
+[Alias("lc.IResearchSessionGrain")]
+public interface IResearchSessionGrain : IRoomGrain
 {
     /// <summary>Researcher/Admin (becoming or naming the host): defines or reschedules the session while Scheduled.</summary>
     Task<ResearchSessionSnapshot> ScheduleAsync(RoomCaller caller, ResearchSessionDefinition definition);

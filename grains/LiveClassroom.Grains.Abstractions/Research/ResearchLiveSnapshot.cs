@@ -6,6 +6,7 @@ namespace LiveClassroom.Grains.Research;
 /// connected participants (not the host, not observers) publishing a camera, in join order, at most 12 — the
 /// <c>tile1…12</c> receive slots show them in this order.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("lc.ResearchLiveSnapshot")]
 public sealed record ResearchLiveSnapshot(
     string Status,
     DateTimeOffset ServerTime,

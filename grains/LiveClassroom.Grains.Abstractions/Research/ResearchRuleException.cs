@@ -1,6 +1,7 @@
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>A command the session's rules refuse; <see cref="Code"/> is stable for clients, the messages are for people.</summary>
+[GenerateSerializer, Alias("lc.ResearchRuleException")]
 public sealed class ResearchRuleException : Exception
 {
     public ResearchRuleException(ResearchRuleKind kind, string code, string message, string messageZh)
@@ -28,9 +29,12 @@ public sealed class ResearchRuleException : Exception
         MessageZh = message;
     }
 
+    [Id(0)]
     public ResearchRuleKind Kind { get; }
 
+    [Id(1)]
     public string Code { get; }
 
+    [Id(2)]
     public string MessageZh { get; }
 }

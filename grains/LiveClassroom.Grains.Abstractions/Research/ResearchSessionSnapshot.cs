@@ -1,6 +1,7 @@
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>A research session's state; <see cref="Present"/> are the principal ids currently joined.</summary>
+[GenerateSerializer, Immutable, Alias("lc.ResearchSessionSnapshot")]
 public sealed record ResearchSessionSnapshot(
     string SessionId,
     ResearchSessionState State,

@@ -1,6 +1,7 @@
 namespace LiveClassroom.Grains.Research;
 
 /// <summary>The running agenda item; <see cref="RemainingSeconds"/> is negative once it overruns.</summary>
+[GenerateSerializer, Immutable, Alias("lc.SegmentView")]
 public sealed record SegmentView(
     int Index,
     string Kind,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Classroom;

@@ -1,4 +1,4 @@
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Grains.Pairing;
 
 namespace LiveClassroom.Grains.Classroom;
@@ -7,8 +7,21 @@ namespace LiveClassroom.Grains.Classroom;
 /// One live class. NotSetUp → Scheduled (SetupAsync) → Live (OpenAsync) → Ended (EndAsync); Ended refuses mutations.
 /// Every rule is checked before anything changes, so a refused call leaves the class untouched.
 /// </summary>
+[GrainType(GrainKinds.Classroom)]
+[Orleans.Providers.StorageProvider(ProviderName = RoomStorage.Name)]
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, IClassroomGrain
 {
+    public ClassroomGrain(GrainServices services)
+        : base(services)
+    {
+    }
+
+    /// <summary>How often an active class checks for reconnect graces run out (the grace itself is a rule setting).</summary>
+    private static readonly TimeSpan ReconnectCheckPeriod = TimeSpan.FromSeconds(1);
+
+    protected override string Kind => GrainKinds.Classroom;
+
     protected override async Task OnActivateAsync()
     {
         // Media connections do not survive an activation (the SFU room may be on another node now): whoever was
@@ -30,7 +43,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
         if (State.Participants.Any(p => p.Connection == ConnectionState.Reconnecting))
         {
-            RegisterTimer(ExpireReconnectsAsync, Options.ReconnectGrace, Timeout.InfiniteTimeSpan);
+            EnsureTicking(ReconnectCheckPeriod);
         }
         if (State.Status == ClassState.Live)
         {
@@ -89,6 +102,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         State.OpenedAt = Time.GetUtcNow();
         Emit(ClassEventTypes.ClassOpened, new ClassStateChanged(ClassState.Live, State.OpenedAt.Value));
         await CommitAsync();
+        await SetReminderAsync(on: true);
         await TryMediaAsync("open room", m => m.OpenRoomAsync(Key.Id));
         await RouteAllAsync();
         return Snapshot();
@@ -107,6 +121,8 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
         Emit(ClassEventTypes.ClassEnded, new ClassStateChanged(ClassState.Ended, now));
         await CommitAsync();
+        StopTicking();
+        await SetReminderAsync(on: false);
         _routes.Clear();
         await TryMediaAsync("close room", m => m.CloseRoomAsync(Key.Id));
         return Snapshot();
@@ -161,7 +177,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             return;
         }
         await DisconnectAsync(p, ConnectionState.Reconnecting);
-        RegisterTimer(ExpireReconnectsAsync, Options.ReconnectGrace, Timeout.InfiniteTimeSpan);
+        EnsureTicking(ReconnectCheckPeriod);
     }
 
     public Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller)
@@ -211,6 +227,15 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             await TryMediaAsync("remove peer", m => m.RemovePeerAsync(Key.Id, peer));
         }
         await RouteAllAsync();
+    }
+
+    protected override async Task OnTickAsync()
+    {
+        await ExpireReconnectsAsync();
+        if (!State.Participants.Exists(p => p.Connection == ConnectionState.Reconnecting))
+        {
+            StopTicking();
+        }
     }
 
     private async Task ExpireReconnectsAsync()

@@ -1,5 +1,5 @@
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 
 namespace LiveClassroom.Grains.Pairing;
 
@@ -7,8 +7,17 @@ namespace LiveClassroom.Grains.Pairing;
 /// A 1+N pairing and its four unifications. Undefined → Defined (DefineAsync) → Scheduled (a timetable is set);
 /// the timetable can be replaced, chapters, ratings and opened classes of lessons that remain are kept.
 /// </summary>
+[GrainType(GrainKinds.Pairing)]
+[Orleans.Providers.StorageProvider(ProviderName = RoomStorage.Name)]
 internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemoteClassPairingGrain
 {
+    public PairingGrain(GrainServices services)
+        : base(services)
+    {
+    }
+
+    protected override string Kind => GrainKinds.Pairing;
+
     private const int UpcomingCount = 10;
     private List<Lesson>? _lessons;
 
@@ -147,15 +156,8 @@ internal sealed partial class PairingGrain : RoomGrain<PairingGrainState>, IRemo
             Emit(PairingEventTypes.LessonChanged, RequireLesson(lesson.LessonId));
             await CommitAsync();
         }
-        try
-        {
-            await room.OpenAsync(caller);
-        }
-        catch (GrainOwnedElsewhereException) when (existing is not null)
-        {
-            // Grains reach each other only on the same node. A class created earlier may now live on another
-            // node; it exists, so hand out its id and let the lead open it there through the hub.
-        }
+        // Orleans reaches the class wherever it is active (any node of the cluster).
+        await room.OpenAsync(caller);
         return classId;
     }
 

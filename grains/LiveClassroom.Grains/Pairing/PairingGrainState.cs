@@ -1,4 +1,4 @@
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 
 namespace LiveClassroom.Grains.Pairing;
 

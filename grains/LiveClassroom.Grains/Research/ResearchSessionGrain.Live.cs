@@ -4,20 +4,15 @@ namespace LiveClassroom.Grains.Research;
 internal sealed partial class ResearchSessionGrain
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(5);
-    private IDisposable? _sweep;
 
     protected override Task OnActivateAsync()
     {
         // Turn deadlines and reconnect graces fall due with nobody calling: record them within a few seconds.
-        _sweep = RegisterTimer(SweepAsync, SweepPeriod, SweepPeriod);
+        EnsureTicking(SweepPeriod);
         return Task.CompletedTask;
     }
 
-    protected override Task OnDeactivateAsync()
-    {
-        _sweep?.Dispose();
-        return Task.CompletedTask;
-    }
+    protected override Task OnTickAsync() => SweepAsync();
 
     public async Task<ResearchLiveSnapshot> SetUpLiveAsync(RoomCaller caller, ResearchLiveSetup setup)
     {

@@ -1,5 +1,5 @@
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Grains.Research;

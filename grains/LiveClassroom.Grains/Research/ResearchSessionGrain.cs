@@ -1,4 +1,4 @@
-using LiveClassroom.Grains.Hosting;
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Grains.Pairing;
 
 namespace LiveClassroom.Grains.Research;
@@ -8,8 +8,18 @@ namespace LiveClassroom.Grains.Research;
 /// part (agenda, floor, presences, playback) is <see cref="ResearchSessionRules"/> over <see cref="ResearchSessionGrainState.Live"/>,
 /// persisted with the rest of the state after every change; its facts go out as <see cref="ResearchEventTypes.LiveChanged"/>.
 /// </summary>
+[GrainType(GrainKinds.Research)]
+[Orleans.Providers.StorageProvider(ProviderName = RoomStorage.Name)]
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGrainState>, IResearchSessionGrain
 {
+    public ResearchSessionGrain(GrainServices services)
+        : base(services)
+    {
+    }
+
+    protected override string Kind => GrainKinds.Research;
+
     public async Task<ResearchSessionSnapshot> ScheduleAsync(RoomCaller caller, ResearchSessionDefinition definition)
     {
         Check(caller);
@@ -48,7 +58,9 @@ internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGr
         State.Status = ResearchSessionState.Live;
         State.StartedAt = Time.GetUtcNow();
         EmitLive(rules);
-        return await ChangedAsync(ResearchEventTypes.SessionStarted);
+        var started = await ChangedAsync(ResearchEventTypes.SessionStarted);
+        await SetReminderAsync(on: true);
+        return started;
     }
 
     public async Task<ResearchSessionSnapshot> EndAsync(RoomCaller caller)
@@ -66,6 +78,7 @@ internal sealed partial class ResearchSessionGrain : RoomGrain<ResearchSessionGr
         State.Present.Clear();
         EmitLive(rules);
         var snapshot = await ChangedAsync(ResearchEventTypes.SessionEnded);
+        await SetReminderAsync(on: false);
         await SyncMediaAsync(rules, peers);
         return snapshot;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Research;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Research;
 
 namespace LiveClassroom.Server.Apis;
@@ -35,12 +36,7 @@ public static partial class ResearchApi
             {
                 return RoomRefusal(ex);
             }
-            catch (GrainOwnedElsewhereException ex)
-            {
-                return Results.Json(new { error = "room_moved", message = "The session is live on another server; retry there.", messageZh = "该教研活动正在另一台服务器上进行，请重试。", ownerUrl = ex.OwnerUrl },
-                    statusCode: StatusCodes.Status409Conflict);
-            }
-            catch (GrainUnavailableException)
+            catch (Exception ex) when (FailoverRetry.IsTransient(ex))
             {
                 return Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "The live session is briefly unavailable; retry.", "教研活动暂时不可用，请稍后重试。");
             }

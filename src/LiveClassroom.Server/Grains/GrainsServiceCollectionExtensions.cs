@@ -1,78 +1,103 @@
 using System.Globalization;
-using LiveClassroom.Grains;
-using LiveClassroom.Grains.Hosting;
 using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Server.Persistence.Grains;
-using LiveClassroom.Server.Placement;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
 
 namespace LiveClassroom.Server.Grains;
 
-/// <summary>Wires the grain host, its PostgreSQL ports and lease renewal into the server.</summary>
+/// <summary>Co-hosts an Orleans silo in this node and wires the grains' ports, storage and event subscriptions.</summary>
 public static class GrainsServiceCollectionExtensions
 {
+    /// <summary>ADO.NET invariant of the Npgsql provider, for Orleans' clustering and reminders.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
     /// <summary>
-    /// Registers <see cref="GrainHost"/> (also as <see cref="IGrainFactory"/>), the PostgreSQL state store, lease store
-    /// and pairing directory, the event dispatcher (<see cref="IRoomEventSink"/>s receive the events), a stand-in
-    /// <see cref="IMediaControl"/> unless one is registered, and the lease renewal service. Needs an
-    /// <c>NpgsqlDataSource</c> and a <see cref="TimeProvider"/> in DI.
+    /// The silo: clustering and reminders on the project's PostgreSQL (migration 0006), grain state in
+    /// <c>grain_state</c> (<see cref="PostgresGrainStorage"/>), failure detection from <see cref="FailureDetection"/>,
+    /// endpoints from <see cref="ClusterSettings"/>. Needs an <see cref="NpgsqlDataSource"/> in DI, and the schema
+    /// migrated before the silo starts (DatabaseStartup is registered first).
     /// </summary>
-    public static IServiceCollection AddRoomGrains(this IServiceCollection services, IConfiguration config)
+    public static WebApplicationBuilder AddRoomGrains(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var cluster = ClusterSettings.Read(builder.Configuration);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddRoomGrainServices(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o => o.Configure<NpgsqlDataSource>((options, ds) =>
+            {
+                options.Invariant = NpgsqlInvariant;
+                options.DataSource = ds;
+            }));
+            silo.UseAdoNetReminderService(o => o.Configure<NpgsqlDataSource>((options, ds) =>
+            {
+                options.Invariant = NpgsqlInvariant;
+                options.DataSource = ds;
+            }));
+            silo.Configure<ClusterMembershipOptions>(FailureDetection.Apply);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// What the grains and the hubs need besides the silo itself: the ports (<see cref="GrainServices"/>), the
+    /// serializer's codec for compiler-made collections, and this node's room subscriptions.
+    /// </summary>
+    public static IServiceCollection AddRoomGrainServices(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(ReadOptions(config));
-        services.AddSingleton<IGrainStateStore, PostgresGrainStateStore>();
-        services.AddSingleton<IGrainLeaseStore, PostgresLeaseStore>();
         services.AddSingleton<IPairingDirectory, PostgresPairingDirectory>();
         services.AddSingleton<IRoomEventPublisher, RoomEventDispatcher>();
-        services.AddSingleton(sp => new GrainHost(
-            sp.GetRequiredService<GrainHostOptions>(),
-            new GrainServices(
-                sp.GetRequiredService<IGrainStateStore>(),
-                sp.GetRequiredService<IGrainLeaseStore>(),
-                sp.GetRequiredService<IRoomEventPublisher>(),
-                sp.GetRequiredService<IMediaControl>(),
-                sp.GetRequiredService<IPairingDirectory>(),
-                sp.GetRequiredService<TimeProvider>())
-            {
-                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            }));
-        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainHost>());
-        services.AddHostedService<LeaseRenewalService>();
+        services.AddSingleton(sp => new GrainServices(
+            sp.GetRequiredService<IRoomEventPublisher>(),
+            sp.GetRequiredService<IMediaControl>(),
+            sp.GetRequiredService<IPairingDirectory>(),
+            // The server's clock (TimeProvider.System in production; server tests move a manual one).
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RoomOptions>()));
+        services.AddRoomSerialization();
+        services.AddSingleton<RoomSubscriptions>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         return services;
     }
 
-    /// <summary>Node:Id, Node:PublicUrl, Leases:DurationSeconds (15), Leases:RenewSeconds (5), Grains:IdleMinutes (30), Grains:ReconnectGraceSeconds (60).</summary>
-    public static GrainHostOptions ReadOptions(IConfiguration config)
+    /// <summary>Registers <see cref="CollectionExpressionCodec"/> with Orleans' serializer (silos and clients alike).</summary>
+    public static IServiceCollection AddRoomSerialization(this IServiceCollection services)
     {
-        var options = new GrainHostOptions();
-        if (config["Node:Id"] is { Length: > 0 } id)
+        services.AddSerializer(s =>
         {
-            options.NodeId = id;
-        }
-        if (config["Node:PublicUrl"] is { Length: > 0 } url)
-        {
-            options.NodeUrl = url.TrimEnd('/');
-        }
-        options.LeaseDuration = TimeSpan.FromSeconds(Number(config, "Leases:DurationSeconds", 15));
-        options.LeaseRenewInterval = TimeSpan.FromSeconds(Number(config, "Leases:RenewSeconds", 5));
-        options.IdleTimeout = TimeSpan.FromMinutes(Number(config, "Grains:IdleMinutes", 30));
-        options.ReconnectGrace = TimeSpan.FromSeconds(Number(config, "Grains:ReconnectGraceSeconds", 60));
-        if (options.LeaseRenewInterval >= options.LeaseDuration)
-        {
-            throw new InvalidOperationException("Leases:RenewSeconds must be shorter than Leases:DurationSeconds, or leases expire between renewals");
-        }
-        return options;
+            s.Services.AddSingleton<IGeneralizedCodec, CollectionExpressionCodec>();
+            s.Services.AddSingleton<IGeneralizedCopier, CollectionExpressionCodec>();
+        });
+        return services;
     }
 
-    private static double Number(IConfiguration config, string key, double fallback)
+    /// <summary>Grains:ReconnectGraceSeconds (60).</summary>
+    public static RoomOptions ReadOptions(IConfiguration config)
     {
-        var raw = config[key];
-        if (string.IsNullOrWhiteSpace(raw))
+        ArgumentNullException.ThrowIfNull(config);
+        var raw = config["Grains:ReconnectGraceSeconds"];
+        var options = new RoomOptions();
+        if (!string.IsNullOrWhiteSpace(raw))
         {
-            return fallback;
+            options.ReconnectGrace = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? TimeSpan.FromSeconds(v)
+                : throw new InvalidOperationException($"Grains:ReconnectGraceSeconds must be a positive number, not '{raw}'");
         }
-        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v
-            : throw new InvalidOperationException($"{key} must be a positive number, not '{raw}'");
+        return options;
     }
 }

@@ -3,10 +3,10 @@ using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Server.Grains;
 
-/// <summary>The server's <see cref="IRoomEventPublisher"/>: hands each event to every registered <see cref="IRoomEventSink"/>; one failing sink does not stop the others.</summary>
-public sealed partial class RoomEventDispatcher(IEnumerable<IRoomEventSink> sinks, ILogger<RoomEventDispatcher> logger) : IRoomEventPublisher
+/// <summary>The silo's <see cref="IRoomEventPublisher"/>: hands each event to every <see cref="IRoomOwnerEventSink"/>; one failing sink does not stop the others.</summary>
+public sealed partial class RoomEventDispatcher(IEnumerable<IRoomOwnerEventSink> sinks, ILogger<RoomEventDispatcher> logger) : IRoomEventPublisher
 {
-    private readonly IRoomEventSink[] _sinks = [.. sinks];
+    private readonly IRoomOwnerEventSink[] _sinks = [.. sinks];
 
     public async Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
     {
@@ -19,21 +19,6 @@ public sealed partial class RoomEventDispatcher(IEnumerable<IRoomEventSink> sink
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogSinkFailed(logger, ex, sink.GetType().Name, roomEvent.Room);
-            }
-        }
-    }
-
-    public async Task RoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct = default)
-    {
-        foreach (var sink in _sinks)
-        {
-            try
-            {
-                await sink.OnRoomDeactivatedAsync(room, reason, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSinkFailed(logger, ex, sink.GetType().Name, room);
             }
         }
     }

@@ -45,7 +45,7 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         // Minimal-API bodies too: a time with an offset reaches SQL as UTC (UtcDateTimeOffsetConverter).
         builder.Services.ConfigureHttpJsonOptions(o => UtcDateTimeOffsetConverter.AddTo(o.SerializerOptions));
-        builder.Services.AddRoomGrains(builder.Configuration);
+        builder.AddRoomGrains();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddAccounts();
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)

@@ -11,7 +11,7 @@ namespace LiveClassroom.Server.Hubs;
 /// projector walks into the class at once instead of at its next timetable poll. The class's classrooms come from its
 /// snapshot, read after the opening turn has finished (a sink must not call back into the room inside its turn).
 /// </summary>
-public sealed partial class ClassOpenedNotifier : IRoomEventSink
+public sealed partial class ClassOpenedNotifier : IRoomOwnerEventSink
 {
     // The same watching identity the recorder and ClassAccess use: a class admits no System caller to its snapshot.
     private static readonly RoomCaller Server = new("server", "server", RoomRole.Admin);
@@ -44,8 +44,6 @@ public sealed partial class ClassOpenedNotifier : IRoomEventSink
         }
         return Task.CompletedTask;
     }
-
-    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct) => Task.CompletedTask;
 
     private async Task NotifyAsync(string classId)
     {

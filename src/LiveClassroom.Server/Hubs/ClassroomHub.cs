@@ -1,5 +1,6 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
@@ -14,6 +15,7 @@ public sealed partial class ClassroomHub(
     IGrainFactory grains,
     ClassAccess access,
     ClassConnections connections,
+    RoomSubscriptions subscriptions,
     TimeProvider time,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
@@ -35,6 +37,8 @@ public sealed partial class ClassroomHub(
         connections.Add(Context.ConnectionId, id, caller);
         try
         {
+            // This node receives the class's events from wherever it runs before the join's snapshot is taken.
+            await subscriptions.EnsureAsync(new GrainKey(GrainKinds.Classroom, id));
             var snapshot = await Grain(id).JoinAsync(caller);
             LogJoined(logger, id, caller.Role);
             return ClassView.For(snapshot, caller);
@@ -249,7 +253,7 @@ public sealed partial class ClassroomHub(
             {
                 await Grain(classId).ConnectionLostAsync(caller.PrincipalId);
             }
-            catch (Exception ex) when (ex is GrainOwnedElsewhereException or GrainUnavailableException or RoomRuleException)
+            catch (Exception ex) when (ex is GrainUnavailableException or RoomRuleException or Orleans.Runtime.SiloUnavailableException or TimeoutException)
             {
                 // The room moved or is unreachable: its new owner marks the participant lost when its lease lapses.
                 LogLostNotDelivered(logger, classId, ex.GetType().Name);

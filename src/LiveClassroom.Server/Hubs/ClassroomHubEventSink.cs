@@ -6,15 +6,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
-/// The classroom hub's share of what rooms publish: class events go to the class's ordered dispatcher; a class
-/// leaving this node tells its clients (<c>RoomMoved</c>) and detaches them from its group.
+/// The classroom hub's share of what rooms publish: class events go to the class's ordered dispatcher on this node,
+/// wherever the class runs.
 /// </summary>
-public sealed partial class ClassroomHubEventSink(
-    ClassEventDispatcher dispatcher,
-    ClassConnections connections,
-    IHubContext<ClassroomHub, IClassroomClient> hub,
-    RoomDeparture departure,
-    ILogger<ClassroomHubEventSink> logger) : IRoomEventSink
+public sealed class ClassroomHubEventSink(ClassEventDispatcher dispatcher) : IRoomEventSink
 {
     public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
     {
@@ -26,16 +21,4 @@ public sealed partial class ClassroomHubEventSink(
         return Task.CompletedTask;
     }
 
-    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct)
-    {
-        if (room.Kind == GrainKinds.Classroom
-            && departure.OnDeactivated(room, reason, ClassEventDispatcher.GroupName(room.Id), hub, () => connections.RemoveRoom(room.Id)))
-        {
-            LogRoomLeft(logger, room.Id, reason);
-        }
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Class {ClassId} left this node ({Reason}); its clients are told to reconnect")]
-    private static partial void LogRoomLeft(ILogger logger, string classId, DeactivationReason reason);
 }

@@ -34,14 +34,12 @@ public static class ClassroomHubExtensions
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.TryAddSingleton<HubCallFilter>();
         services.TryAddSingleton<OrderedGroupDelivery>();
-        services.TryAddSingleton<RoomOwnerLookup>();
-        services.TryAddSingleton<RoomDeparture>();
         services.TryAddSingleton<ClassEventDispatcher>();
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<ClassRoleResolver>();
         services.TryAddSingleton<ClassAccess>();
         services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
-        services.AddSingleton<IRoomEventSink, ClassOpenedNotifier>();
+        services.AddSingleton<IRoomOwnerEventSink, ClassOpenedNotifier>();
         services.AddHostedService<MediaQualityNotifier>();
         return services;
     }

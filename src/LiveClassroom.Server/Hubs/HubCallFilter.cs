@@ -2,6 +2,7 @@ using LiveClassroom.Grains;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Research;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,8 @@ namespace LiveClassroom.Server.Hubs;
 /// Every hub's calls (classroom and research) pass here. Turns what the grains and access checks throw into the
 /// hub's stable error codes, for the calling connection only: a refused call never closes the connection or
 /// disturbs the room. Anything unexpected is logged (without arguments, which may hold chat text or SDP) and
-/// reported as <c>unavailable</c>.
+/// reported as <c>unavailable</c>. While the room's node fails over, a call is retried briefly (<see cref="FailoverRetry"/>)
+/// before it is reported as <c>unavailable</c>.
 /// A token is checked only when a connection opens, so every call also checks that its principal was not revoked
 /// since (a revoked projector, a deactivated person): every call of such a connection gets <c>unauthorized</c>.
 /// </summary>
@@ -26,7 +28,7 @@ public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessP
         }
         try
         {
-            return await next(invocationContext);
+            return await FailoverRetry.RunAsync(() => next(invocationContext), invocationContext.Context.ConnectionAborted);
         }
         catch (HubException)
         {
@@ -61,11 +63,7 @@ public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessP
                 _ => HubErrors.Create(HubErrors.InvalidInput, ex.Message, "输入无效。"),
             };
         }
-        catch (GrainOwnedElsewhereException ex)
-        {
-            throw HubErrors.Moved(string.IsNullOrEmpty(ex.OwnerUrl) ? null : ex.OwnerUrl);
-        }
-        catch (GrainUnavailableException ex)
+        catch (Exception ex) when (FailoverRetry.IsTransient(ex))
         {
             LogUnavailable(logger, invocationContext.HubMethodName, ex);
             throw HubErrors.TryAgain();

@@ -17,19 +17,14 @@ public static class HubErrors
     public const string InvalidInput = "invalid_input";
     public const string InvalidSdp = "invalid_sdp";
     public const string InvalidState = "invalid_state";
-    public const string RoomMoved = "room_moved";
     public const string Unavailable = "unavailable";
     public const string SdpUnsupported = "sdp_unsupported";
     public const string FingerprintChanged = "media_fingerprint_changed";
     public const string MediaUnavailable = "media_unavailable";
 
-    public static HubException Create(string code, string message, string messageZh, string? ownerUrl = null)
+    public static HubException Create(string code, string message, string messageZh)
     {
         var body = new Dictionary<string, string?> { ["error"] = code, ["message"] = message, ["messageZh"] = messageZh };
-        if (code == RoomMoved)
-        {
-            body["ownerUrl"] = ownerUrl;
-        }
         return new HubException(JsonSerializer.Serialize(body));
     }
 
@@ -76,9 +71,6 @@ public static class HubErrors
     };
 
     public static HubException WrongState(string message, string messageZh) => Create(InvalidState, message, messageZh);
-
-    public static HubException Moved(string? ownerUrl) =>
-        Create(RoomMoved, "This class is hosted on another server; reconnect there.", "该课堂由另一台服务器承载，请重新连接。", ownerUrl);
 
     public static HubException TryAgain() =>
         Create(Unavailable, "The class is not reachable right now; try again shortly.", "课堂暂时无法访问，请稍后重试。");

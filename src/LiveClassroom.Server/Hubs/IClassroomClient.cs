@@ -1,7 +1,7 @@
 namespace LiveClassroom.Server.Hubs;
 
 /// <summary>What the classroom hub calls on its clients (docs/HUB.md, "Events").</summary>
-public interface IClassroomClient : IRoomMovedClient, IMediaOwnerClient
+public interface IClassroomClient : IMediaOwnerClient
 {
     /// <summary>A sequenced class event; per class, in order, <c>seq</c> without gaps.</summary>
     Task RoomEvent(RoomEventMessage message);

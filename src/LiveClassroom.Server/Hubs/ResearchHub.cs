@@ -1,6 +1,7 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Research;
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Research;
 using Microsoft.AspNetCore.SignalR;
 
@@ -17,6 +18,7 @@ public sealed partial class ResearchHub(
     ResearchLiveHost live,
     IRecordingCatalog recordings,
     ResearchConnections connections,
+    RoomSubscriptions subscriptions,
     ILogger<ResearchHub> logger) : Hub<IResearchClient>
 {
     public const string Path = "/hubs/research";
@@ -33,6 +35,7 @@ public sealed partial class ResearchHub(
         connections.Add(Context.ConnectionId, id.ToString(), new ResearchMember(id, caller, standing));
         try
         {
+            await subscriptions.EnsureAsync(new GrainKey(GrainKinds.Research, id.ToString()));
             var snapshot = await live.RunLiveAsync(session, caller,
                 (g, c) => g.JoinAsAsync(c, standing.LiveRole, Context.ConnectionId), Context.ConnectionAborted);
             LogJoined(logger, id, standing.LiveRole);
@@ -148,7 +151,7 @@ public sealed partial class ResearchHub(
                 // The grain keeps the presence, and the person's media peer, for the reconnect grace.
                 await live.Grain(member.SessionId).ConnectionLostAsync(ResearchLiveHost.RoomCallerFor(member.Caller), Context.ConnectionId);
             }
-            catch (Exception ex) when (ex is GrainOwnedElsewhereException or GrainUnavailableException or RoomRuleException or ResearchRuleException)
+            catch (Exception ex) when (ex is GrainUnavailableException or RoomRuleException or Orleans.Runtime.SiloUnavailableException or TimeoutException or ResearchRuleException)
             {
                 // The session moved, is unreachable or ended: its owner expires the presence when the grace runs out.
                 LogLostNotDelivered(logger, member.SessionId, ex.GetType().Name);

@@ -8,15 +8,11 @@ namespace LiveClassroom.Server.Hubs;
 
 /// <summary>
 /// The research hub's share of what rooms publish: every <c>LiveChanged</c> of a session goes, in order, to the
-/// session's group as <c>ResearchEvent</c> with the participants' snapshot; a session leaving this node tells its
-/// clients (<c>RoomMoved</c>) and detaches them from its group.
+/// session's group on this node as <c>ResearchEvent</c> with the participants' snapshot, wherever the session runs.
 /// </summary>
-public sealed partial class ResearchHubEventSink(
+public sealed class ResearchHubEventSink(
     OrderedGroupDelivery delivery,
-    ResearchConnections connections,
-    IHubContext<ResearchHub, IResearchClient> hub,
-    RoomDeparture departure,
-    ILogger<ResearchHubEventSink> logger) : IRoomEventSink
+    IHubContext<ResearchHub, IResearchClient> hub) : IRoomEventSink
 {
     public Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
     {
@@ -32,16 +28,4 @@ public sealed partial class ResearchHubEventSink(
         return Task.CompletedTask;
     }
 
-    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct)
-    {
-        if (room.Kind == GrainKinds.Research && Guid.TryParse(room.Id, out var sessionId)
-            && departure.OnDeactivated(room, reason, ResearchHub.GroupName(sessionId), hub, () => connections.RemoveRoom(sessionId.ToString())))
-        {
-            LogRoomLeft(logger, sessionId, reason);
-        }
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Research session {SessionId} left this node ({Reason}); its clients are told to reconnect")]
-    private static partial void LogRoomLeft(ILogger logger, Guid sessionId, DeactivationReason reason);
 }

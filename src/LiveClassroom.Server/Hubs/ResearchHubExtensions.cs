@@ -11,8 +11,6 @@ public static class ResearchHubExtensions
     public static IServiceCollection AddResearchHub(this IServiceCollection services)
     {
         services.TryAddSingleton<OrderedGroupDelivery>();
-        services.TryAddSingleton<RoomOwnerLookup>();
-        services.TryAddSingleton<RoomDeparture>();
         services.TryAddSingleton<ResearchConnections>();
         services.AddSingleton<IRoomEventSink, ResearchHubEventSink>();
         return services;

@@ -119,6 +119,9 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
     }
 
     /// <summary>Number of connections currently joined to the room on this node.</summary>
+    /// <summary>Rooms with at least one connection on this node (the rooms whose events this node must receive).</summary>
+    public IReadOnlyList<string> Rooms => [.. _byRoom.Where(r => !r.Value.IsEmpty).Select(r => r.Key)];
+
     public int Count(string roomId) => _byRoom.TryGetValue(roomId, out var c) ? c.Count : 0;
 
     /// <summary>Rooms with at least one connection on this node (metrics: Operations/ServerMetrics).</summary>

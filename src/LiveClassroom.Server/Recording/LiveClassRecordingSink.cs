@@ -12,7 +12,7 @@ namespace LiveClassroom.Server.Recording;
 /// the SFU's peer/track events are queued to it, ClassEnded stops it (→ finalize job → library resource).
 /// Does nothing with the Null media plane (no SFU, nothing to tap). Called inside the room's turn, so it only queues.
 /// </summary>
-public sealed partial class LiveClassRecordingSink : IRoomEventSink, IDisposable
+public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IDisposable
 {
     private readonly ConcurrentDictionary<string, LiveClassRecording> _classes = new(StringComparer.Ordinal);
     private readonly MediaServer? _media;
@@ -55,10 +55,6 @@ public sealed partial class LiveClassRecordingSink : IRoomEventSink, IDisposable
         }
         return Task.CompletedTask;
     }
-
-    // The room may move to another node (LeaseLost) or be reactivated here; the SFU room and its taps stay on this
-    // node either way, so the recording keeps going until ClassEnded or shutdown.
-    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct) => Task.CompletedTask;
 
     private LiveClassRecording Track(LiveClassRecording recording)
     {

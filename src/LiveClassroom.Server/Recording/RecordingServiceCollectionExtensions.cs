@@ -17,7 +17,7 @@ public static class RecordingServiceCollectionExtensions
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<RecordingService>();
         services.AddSingleton<LiveClassRecordingStarter>();
-        services.AddSingleton<LiveClassroom.Server.Grains.IRoomEventSink, LiveClassRecordingSink>();
+        services.AddSingleton<LiveClassroom.Server.Grains.IRoomOwnerEventSink, LiveClassRecordingSink>();
         services.AddSingleton<LibraryStore>();
         services.AddSingleton<LibraryStatsStore>();
         services.AddSingleton<LibraryAccess>();

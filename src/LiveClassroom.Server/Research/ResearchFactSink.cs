@@ -9,7 +9,7 @@ namespace LiveClassroom.Server.Research;
 /// Records what research grains report (session status, segment runs, presences, speaking turns) in the research
 /// tables, from inside the grain's turn: by the time a grain call returns, its facts are in the database.
 /// </summary>
-public sealed class ResearchFactSink(ResearchStore store) : IRoomEventSink
+public sealed class ResearchFactSink(ResearchStore store) : IRoomOwnerEventSink
 {
     public async Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct)
     {
@@ -20,5 +20,4 @@ public sealed class ResearchFactSink(ResearchStore store) : IRoomEventSink
         }
     }
 
-    public Task OnRoomDeactivatedAsync(GrainKey room, DeactivationReason reason, CancellationToken ct) => Task.CompletedTask;
 }

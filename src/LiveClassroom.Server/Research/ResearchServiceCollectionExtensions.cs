@@ -17,7 +17,7 @@ public static class ResearchServiceCollectionExtensions
         services.AddSingleton<ParticipationService>();
         // Replaceable: the recordings area may register its own catalog before this call.
         services.TryAddSingleton<IRecordingCatalog, SqlRecordingCatalog>();
-        services.AddSingleton<IRoomEventSink, ResearchFactSink>();
+        services.AddSingleton<IRoomOwnerEventSink, ResearchFactSink>();
         return services;
     }
 }

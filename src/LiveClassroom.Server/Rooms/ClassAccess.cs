@@ -16,8 +16,14 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
     private static readonly RoomCaller MembershipLookup = new("server", "server", RoomRole.Admin);
 
     /// <summary>The caller's identity in the class, or null when refused.</summary>
+    /// <exception cref="RoomRuleException">NotFound: no class with that id was ever set up (no grain is activated for it).</exception>
     public async Task<RoomCaller?> ResolveClassAsync(CallerIdentity caller, string classId, CancellationToken ct = default)
     {
+        if (!await ExistsAsync(GrainKinds.Classroom, classId, ct))
+        {
+            // A made-up id must cost nothing: no activation, no row (issue #11).
+            throw new RoomRuleException(RoomErrorCode.NotFound, "No such class.");
+        }
         var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(MembershipLookup);
         var parties = await PartiesAsync(snapshot.LeadTeacherId, snapshot.LeadClassroomId,
             snapshot.Classrooms.Where(c => !c.IsLead).Select(c => c.ClassroomId), ct);
@@ -34,6 +40,19 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
         }
         var parties = await PartiesAsync(d.LeadTeacher.Id, d.LeadClassroom.Id, d.RuralClassrooms.Select(c => c.Id), ct);
         return (parties is null ? null : resolver.ResolvePairing(caller, parties), snapshot);
+    }
+
+    /// <summary>Whether a room of <paramref name="kind"/> with that id has stored state (was created), read from the database only.</summary>
+    public async Task<bool> ExistsAsync(string kind, string id, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 200)
+        {
+            return false;
+        }
+        await using var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM grain_state WHERE kind = @kind AND id = @id AND state IS NOT NULL)");
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     /// <summary>The lead and paired classrooms with their schools; null if the lead classroom is unknown.</summary>

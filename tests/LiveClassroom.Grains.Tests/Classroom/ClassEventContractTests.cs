@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Classroom;
 
@@ -10,7 +10,7 @@ public sealed class ClassEventContractTests
     [Fact]
     public async Task RoomEvent_SerialisedLikeSignalR_CarriesPayloadFieldsAndSequence()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.RaiseHandAsync(ClassScenario.Device(1));

@@ -1,5 +1,4 @@
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Testing;
 
 namespace LiveClassroom.Grains.Tests.Classroom;
 
@@ -9,7 +8,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task PostChatOnce_SameKeyTwice_OneMessageSameId()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
 
@@ -25,14 +24,14 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task PostChatOnce_RetryAfterHostCrash_ReturnsOriginalNotASecondMessage()
     {
-        var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         var first = await room.PostChatOnceAsync(ClassScenario.Device(1), "收到", false, "after-failover");
 
         // The node hosting the room dies; the room is activated again from the stored state (a failover).
-        await using var restarted = host.Restart();
-        var again = restarted.GetGrain<IClassroomGrain>(ClassScenario.ClassId);
+        await host.RestartAsync();
+        var again = host.GetGrain<IClassroomGrain>(ClassScenario.ClassId);
         await again.JoinAsync(ClassScenario.Device(1));
         var retry = await again.PostChatOnceAsync(ClassScenario.Device(1), "收到", false, "after-failover");
 
@@ -44,7 +43,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task PostChatOnce_SameKeyFromAnotherPrincipal_IsItsOwnAction()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.JoinAsync(ClassScenario.Device(2));
@@ -59,7 +58,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task PostChatOnce_SameKeyDifferentText_RefusedAndNothingPosted()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.PostChatOnceAsync(ClassScenario.Device(1), "第一句", false, "k");
@@ -76,7 +75,7 @@ public sealed class ClassroomGrainActionKeyTests
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
     public async Task PostChatOnce_MalformedKey_InvalidInputAndNothingPosted(string key)
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
 
         var refused = await ClassScenario.RefusedAsync(() => room.PostChatOnceAsync(ClassScenario.Lead, "hi", false, key));
@@ -88,7 +87,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task RaiseHandOnce_RetryAfterLeadDismissed_HandStaysDown()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.RaiseHandOnceAsync(ClassScenario.Device(1), "hand-1");
@@ -106,7 +105,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task ActionKey_ReusedForAnotherKindOfAction_Refused()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.PostChatOnceAsync(ClassScenario.Device(1), "举手前", false, "k-mixed");
@@ -120,7 +119,7 @@ public sealed class ClassroomGrainActionKeyTests
     [Fact]
     public async Task PostChatOnce_MoreThanTheRememberedKeys_OldestKeyForgottenNewestKept()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         var first = await room.PostChatOnceAsync(ClassScenario.Lead, "第0条", false, "k0");
         for (var i = 1; i <= 256; i++)

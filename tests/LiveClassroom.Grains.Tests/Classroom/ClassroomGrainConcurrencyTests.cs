@@ -1,5 +1,5 @@
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Classroom;
 
@@ -10,7 +10,7 @@ public sealed class ClassroomGrainConcurrencyTests
     [Fact]
     public async Task ConcurrentCalls_HundredsOnOneRoom_KeepHandQueueAttendanceAndSequenceConsistent()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host, ruralCount: Classrooms, maxOnStage: 4);
         await Task.WhenAll(Enumerable.Range(1, Classrooms).Select(n => room.JoinAsync(ClassScenario.Device(n))));
 
@@ -22,7 +22,6 @@ public sealed class ClassroomGrainConcurrencyTests
             () => room.PostChatAsync(ClassScenario.Device(n), $"第{n}组完成了", isQuestion: n % 2 == 0),
         }).Select(call => Task.Run(call)).ToList();
         await Task.WhenAll(calls);
-        await host.RunUntilIdleAsync();
 
         var snapshot = await room.GetSnapshotAsync(ClassScenario.Lead);
         var events = host.Events.EventsOf(ClassScenario.Key);
@@ -50,7 +49,7 @@ public sealed class ClassroomGrainConcurrencyTests
     [Fact]
     public async Task ConcurrentCalls_RaiseLowerAndDismissInterleaved_QueueMatchesReplayedEvents()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host, ruralCount: 10, maxOnStage: 4);
         await Task.WhenAll(Enumerable.Range(1, 10).Select(n => room.JoinAsync(ClassScenario.Device(n))));
 

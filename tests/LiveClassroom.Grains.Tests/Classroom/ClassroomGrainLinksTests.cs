@@ -1,6 +1,6 @@
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Classroom;
 
@@ -12,7 +12,7 @@ public sealed class ClassroomGrainLinksTests
     [Fact]
     public async Task GetLinks_Lead_EachConnectedParticipantWithItsClassroomAndSfuFigures()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1")));
         await room.JoinAsync(ClassScenario.Device(1));
@@ -34,7 +34,7 @@ public sealed class ClassroomGrainLinksTests
     [Fact]
     public async Task GetLinks_ClassroomOrObserver_IsForbidden()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.JoinAsync(ClassScenario.Observer);

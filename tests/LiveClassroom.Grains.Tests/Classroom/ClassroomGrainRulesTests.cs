@@ -1,5 +1,5 @@
 using LiveClassroom.Grains.Classroom;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Classroom;
 
@@ -11,7 +11,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task SetClassroomMuted_ClassroomTriesToUnmute_ForbiddenAndStaysMuted()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.ConnectMediaAsync(ClassScenario.Device(1), DeviceOffer);
@@ -36,7 +36,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task Join_AfterConnectionLost_ResumesTileAndHandPosition()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         foreach (var n in new[] { 2, 1, 3 })
         {
@@ -66,7 +66,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task ReconnectGrace_Elapses_ParticipantLeftAndItsHandLowered()
     {
-        await using var host = TestGrainHost.Create(o => o.ReconnectGrace = TimeSpan.FromSeconds(60));
+        await using var host = await TestGrainHost.CreateAsync(o => o.ReconnectGrace = TimeSpan.FromSeconds(60));
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.RaiseHandAsync(ClassScenario.Device(1));
@@ -86,7 +86,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task Attendance_JoinDropAndRejoin_CountsMinutesPresentAndReconnects()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         var joinedAt = host.Time.GetUtcNow();
         await room.JoinAsync(ClassScenario.Device(1));
@@ -111,7 +111,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task EndedClass_EveryMutation_RefusedWithInvalidStateAndNothingChanges()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.EndAsync(ClassScenario.Lead);
@@ -145,7 +145,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task Roles_StrangersAndWrongRoles_Refused()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
         await room.JoinAsync(ClassScenario.Observer);
@@ -166,7 +166,7 @@ public sealed class ClassroomGrainRulesTests
     [Fact]
     public async Task Chat_QuestionsPinsAndLimits_EnforcedByTheRoom()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var room = await ClassScenario.LiveClassAsync(host);
         await room.JoinAsync(ClassScenario.Device(1));
 

@@ -1,7 +1,7 @@
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Research;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Research;
 
@@ -62,7 +62,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task GrantFloor_ToParticipant_EverySubscribersSpeakerSlotsPointAtTheSpeaker()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinWithMediaAsync(session, 1);
         await JoinWithMediaAsync(session, 2);
@@ -83,7 +83,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task TurnTimer_Expires_SpeakerSlotsGoDark()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinAndGetTheFloorAsync(session, 1);
         await JoinWithMediaAsync(session, 2);
@@ -100,7 +100,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task EndTurn_ByHost_SpeakerSlotsGoDark()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinAndGetTheFloorAsync(session, 1);
 
@@ -113,7 +113,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_ObserverPublishing_RefusedForbiddenAndNothingNegotiated()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await session.JoinAsAsync(Observer, ResearchRoles.Observer, "o1");
 
@@ -127,7 +127,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_ObserverReceiveOnly_GetsHostAndIsNeverTiled()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await session.JoinAsAsync(Observer, ResearchRoles.Observer, "o1");
 
@@ -141,7 +141,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_UnknownSlotName_RefusedBadInput()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await session.JoinAsAsync(Participant(1), ResearchRoles.Participant, "c1");
 
@@ -154,7 +154,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task Tiles_FourteenPublishers_JoinOrderCappedAtTwelveWithoutHost()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         for (var n = 1; n <= 14; n++)
         {
@@ -174,7 +174,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task Leave_TiledParticipant_PeerRemovedAndLaterTilesMoveUp()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinWithMediaAsync(session, 1);
         await host.AdvanceAsync(TimeSpan.FromSeconds(1));
@@ -191,7 +191,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task Reconnect_WithinGrace_KeepsTilePlaceAndRoutesAfterRenegotiating()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinWithMediaAsync(session, 1);
         await host.AdvanceAsync(TimeSpan.FromSeconds(1));
@@ -215,7 +215,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task GraceExpiry_NoReconnect_PresenceAndTileGone()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinWithMediaAsync(session, 1);
 
@@ -231,7 +231,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task LateJoiner_ConnectsMedia_GetsCurrentHostSpeakerAndTiles()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinAndGetTheFloorAsync(session, 1);
 
@@ -246,7 +246,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task EndSession_WithPeers_ClosesTheSfuRoom()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await JoinWithMediaAsync(session, 1);
 
@@ -259,7 +259,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_MalformedSdp_RefusedBadSdpAndSessionRunsOn()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await session.JoinAsAsync(Participant(1), ResearchRoles.Participant, "c1");
 
@@ -274,7 +274,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_OfferOverAMediaPlaneLimit_MediaLimitAndThePeerStaysAsItWas()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
 
         var refused = await Assert.ThrowsAsync<ResearchRuleException>(() =>
@@ -288,7 +288,7 @@ public sealed class ResearchSessionGrainMediaTests
     [Fact]
     public async Task ConnectMedia_FingerprintChangedOnTheSameConnection_RefusedWithThatReasonAndSessionRunsOn()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = await LiveAsync(host);
         await session.JoinAsAsync(Participant(1), ResearchRoles.Participant, "c1");
 

@@ -1,6 +1,6 @@
 using LiveClassroom.Grains.Pairing;
 using LiveClassroom.Grains.Research;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Research;
 
@@ -13,7 +13,7 @@ public sealed class ResearchSessionGrainTests
     [Fact]
     public async Task Session_ScheduleStartJoinEnd_FollowsItsStatesAndGuests()
     {
-        await using var host = TestGrainHost.Create();
+        await using var host = await TestGrainHost.CreateAsync();
         var session = host.GetGrain<IResearchSessionGrain>("research-1");
         await session.ScheduleAsync(HostResearcher, new ResearchSessionDefinition(
             "分数教学研讨", new PersonRef("researcher-1", "教研员"), host.Time.GetUtcNow().AddDays(1), 60, [new PersonRef("teacher-1", "王老师")]));

@@ -1,5 +1,5 @@
 using LiveClassroom.Grains.Research;
-using LiveClassroom.Grains.Testing;
+using LiveClassroom.Grains.Tests.Doubles;
 
 namespace LiveClassroom.Grains.Tests.Research;
 

@@ -100,8 +100,8 @@ public sealed class ClassroomHubFullClassTests(HubServerFactory factory) : IClas
             }
 
             // The persisted class, read back by a fresh activation, matches what everyone saw.
-            var host = factory.Services.GetRequiredService<LiveClassroom.Grains.Hosting.GrainHost>();
-            await host.DeactivateAsync(new GrainKey(GrainKinds.Classroom, classId));
+            var management = factory.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+            await management.ForceActivationCollection(TimeSpan.Zero);
             var after = await lead.InvokeAsync("Resync", classId);
             var snapshot = after!["class"]!;
             Assert.Equal("Ended", (string?)snapshot["state"]);

@@ -51,17 +51,7 @@ public static class LiveClassesApi
             {
                 continue;
             }
-            IReadOnlyList<Lesson> lessons;
-            try
-            {
-                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, day, day);
-            }
-            catch (GrainOwnedElsewhereException ex)
-            {
-                // One pairing hosted by another node must not hide the others: list it with where to ask.
-                result.Add(new MyLesson(p.Listing.PairingId, p.Listing.Name, caller.Role, caller.ClassroomId, null, "Elsewhere", ex.OwnerUrl));
-                continue;
-            }
+            var lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, day, day);
             foreach (var lesson in lessons)
             {
                 var (state, ownerUrl) = await ClassStateAsync(grains, lesson.ClassId);
@@ -93,29 +83,13 @@ public static class LiveClassesApi
                 continue;
             }
             // A class stays live past midnight rarely, but a lesson opened yesterday evening must still show.
-            IReadOnlyList<Lesson> lessons;
-            try
-            {
-                lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
-            }
-            catch (GrainOwnedElsewhereException ex)
-            {
-                result.Add(LiveRoom.Elsewhere(p.Listing, null, ex.OwnerUrl));
-                continue;
-            }
+            var lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
             foreach (var lesson in lessons.Where(l => l.ClassId is not null))
             {
-                try
+                var snapshot = await grains.GetGrain<IClassroomGrain>(lesson.ClassId!).GetSnapshotAsync(caller);
+                if (snapshot.State == ClassState.Live)
                 {
-                    var snapshot = await grains.GetGrain<IClassroomGrain>(lesson.ClassId!).GetSnapshotAsync(caller);
-                    if (snapshot.State == ClassState.Live)
-                    {
-                        result.Add(LiveRoom.From(p.Listing, snapshot));
-                    }
-                }
-                catch (GrainOwnedElsewhereException ex)
-                {
-                    result.Add(LiveRoom.Elsewhere(p.Listing, lesson, ex.OwnerUrl));
+                    result.Add(LiveRoom.From(p.Listing, snapshot));
                 }
             }
         }
@@ -153,15 +127,8 @@ public static class LiveClassesApi
         {
             return ("NotOpened", null);
         }
-        try
-        {
-            var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(StateLookup);
-            return (snapshot.State.ToString(), null);
-        }
-        catch (GrainOwnedElsewhereException ex)
-        {
-            // Hosted by another node, which alone knows its state; the hub redirects a join there.
-            return ("Elsewhere", ex.OwnerUrl);
-        }
+        // Orleans reaches the class on whichever node it is active: every node knows every class's state.
+        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(StateLookup);
+        return (snapshot.State.ToString(), null);
     }
 }

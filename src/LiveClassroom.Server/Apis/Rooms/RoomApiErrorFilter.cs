@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Grains;
 using LiveClassroom.Grains;
 
 namespace LiveClassroom.Server.Apis.Rooms;
@@ -25,12 +26,7 @@ public sealed partial class RoomApiErrorFilter(ILogger<RoomApiErrorFilter> logge
                 _ => RoomApiErrors.Error(400, "validation", ex.Message, "输入无效。"),
             };
         }
-        catch (GrainOwnedElsewhereException ex)
-        {
-            return RoomApiErrors.Error(409, "room_moved", "This room is hosted on another server; repeat the request there.",
-                "该房间由另一台服务器承载，请向该服务器重试。", string.IsNullOrEmpty(ex.OwnerUrl) ? null : ex.OwnerUrl);
-        }
-        catch (GrainUnavailableException ex)
+        catch (Exception ex) when (FailoverRetry.IsTransient(ex))
         {
             LogUnavailable(logger, context.HttpContext.Request.Path, ex);
             return RoomApiErrors.Error(503, "unavailable", "The room is not reachable right now; try again shortly.", "暂时无法访问，请稍后重试。");

@@ -14,7 +14,7 @@ const classroomHub: RoomHub = {
 
 /**
  * One SignalR connection joined to one class. State machine: connecting → connected ⇄ reconnecting
- * (→ connecting again on room_moved or a closed connection), until stop(). Holds the class snapshot kept
+ * (→ connecting again on a closed connection), until stop(). Holds the class snapshot kept
  * current by RoomEvents; a sequence gap triggers Resync. Listeners are told of every change.
  */
 export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEvent> {

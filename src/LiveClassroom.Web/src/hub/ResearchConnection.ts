@@ -13,7 +13,7 @@ const researchHub: RoomHub = {
 
 /**
  * One SignalR connection to /hubs/research joined to one session. State machine: connecting → connected ⇄
- * reconnecting (→ connecting again on room_moved / RoomMoved or a closed connection), until stop().
+ * reconnecting (→ connecting again on a closed connection), until stop().
  * Every LiveChanged event carries a whole snapshot; a gap in seq (or a reconnect) still asks for Resync, since
  * the pushed snapshot is the participants' view and the host's own view may differ.
  */

@@ -1,5 +1,5 @@
 import { HubConnection, HubConnectionState } from "@microsoft/signalr";
-import { buildHubConnection, ownerBase, retryForever, retryThenMove, startWithin } from "./connect";
+import { buildHubConnection, retryForever, retryThenMove, startWithin } from "./connect";
 import { NodeRotation, clusterNodes } from "./nodes";
 import { toHubError } from "./errors";
 
@@ -15,7 +15,7 @@ export interface MediaQuality {
 
 /** What tells one room hub from another: its path, its method names and the refusals it gives up on. */
 export interface RoomHub {
-  /** e.g. "/hubs/classroom"; prefixed with the owning node's base URL after room_moved / RoomMoved. */
+  /** e.g. "/hubs/classroom"; any node of the cluster serves every room. */
   path: string;
   /** The server-to-client method that carries the room's events. */
   event: string;
@@ -27,7 +27,7 @@ export interface RoomHub {
 
 /**
  * One SignalR connection joined to one room (a class, a research session). State machine: connecting →
- * connected ⇄ reconnecting (→ connecting again on room_moved / RoomMoved or a closed connection), until stop().
+ * connected ⇄ reconnecting (→ connecting again on a closed connection), until stop().
  * A node that cannot be reached (refused, closed, or no answer within startTimeoutMs) is left for the next one of the
  * cluster (hub/nodes.ts); the room is joined again there and the media layer renegotiates through onJoined.
  * Subclasses apply what the join, the events and Resync bring; listeners are told of every change.
@@ -81,8 +81,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
           this.changed();
           throw err;
         }
-        if (err.code === "room_moved" && err.body.ownerUrl) this.baseUrl = ownerBase(err.body.ownerUrl);
-        else this.baseUrl = this.nodes.after(this.baseUrl);
+        this.baseUrl = this.nodes.after(this.baseUrl);
         this.status = "connecting";
         this.changed();
         await new Promise((r) => setTimeout(r, 2000));
@@ -100,14 +99,6 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     const reconnect = this.nodes.count > 1 ? retryThenMove : retryForever;
     const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, reconnect);
     conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
-    // Both hubs name the room "classId" in RoomMoved.
-    conn.on("RoomMoved", (e: { classId: string; ownerUrl: string | null }) => {
-      if (e.classId !== this.roomId) return;
-      if (e.ownerUrl) this.baseUrl = ownerBase(e.ownerUrl);
-      this.status = "reconnecting";
-      this.changed();
-      this.restart();
-    });
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
     });

@@ -27,11 +27,6 @@ export function buildHubConnection(url: string, token: () => string | null, reco
   return conn;
 }
 
-/** An ownerUrl from room_moved / RoomMoved as a base URL without the trailing slash. */
-export function ownerBase(ownerUrl: string): string {
-  return ownerUrl.replace(/\/$/, "");
-}
-
 /** Starts a connection, giving up (and stopping it) after startTimeoutMs. */
 export async function startWithin(conn: HubConnection, ms = startTimeoutMs): Promise<void> {
   let timer: number | undefined;

@@ -1,9 +1,0 @@
-namespace LiveClassroom.Grains.Hosting;
-
-/// <summary>Lifecycle of one activation.</summary>
-internal enum ActivationStatus
-{
-    Activating,
-    Active,
-    Deactivated,
-}

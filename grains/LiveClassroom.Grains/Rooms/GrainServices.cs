@@ -1,0 +1,15 @@
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Rooms;
+
+/// <summary>
+/// The ports the grains reach the outside world through, registered in each silo's services by the server (or by the
+/// test harness). <see cref="Time"/> is the clock the room rules read; it is not Orleans' own clock, so a test can
+/// move it without touching the runtime's timers and membership.
+/// </summary>
+public sealed record GrainServices(
+    IRoomEventPublisher Events,
+    IMediaControl Media,
+    IPairingDirectory Pairings,
+    TimeProvider Time,
+    RoomOptions Options);

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using LiveClassroom.Grains.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace LiveClassroom.Grains.Rooms;
+
+/// <summary>
+/// Base of the room grains (Orleans activations, one message at a time, no reentrancy). A change is a set of events:
+/// <see cref="Emit"/> numbers an event in the state (so numbering survives moves), <see cref="CommitAsync"/> writes the
+/// state and only then hands the events, in order, to this node's publisher and to every subscribed node's observer.
+/// Deadlines (reconnect grace, speaking turns) are kept in the state and checked by <see cref="OnTickAsync"/>, which
+/// a grain timer drives while the grain is active and a reminder drives after a move, when nothing else would wake it.
+/// </summary>
+public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable where TState : RoomState, new()
+{
+    /// <summary>Reminders cannot tick faster than Orleans' minimum reminder period; the timer gives the precision.</summary>
+    internal const string TickReminder = "tick";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>A node renews every few seconds; one not heard from for this long is gone (its events are dropped).</summary>
+    private static readonly TimeSpan ObserverExpiry = TimeSpan.FromSeconds(15);
+
+    /// <summary>A node that does not take an event within this time misses it and resyncs (it sees the gap).</summary>
+    private static readonly TimeSpan ObserverCallLimit = TimeSpan.FromSeconds(2);
+
+    private readonly List<RoomEvent> _pending = [];
+    private readonly Dictionary<IRoomObserver, long> _observers = [];
+    private IGrainTimer? _ticker;
+    private TimeSpan _tickPeriod;
+    private ILogger? _logger;
+
+    protected RoomGrain(GrainServices services)
+    {
+        Services = services;
+    }
+
+    protected GrainServices Services { get; }
+
+    protected RoomOptions Options => Services.Options;
+
+    /// <summary>The clock the rules read (see <see cref="GrainServices.Time"/>).</summary>
+    protected TimeProvider Time => Services.Time;
+
+    protected abstract string Kind { get; }
+
+    protected GrainKey Key => new(Kind, this.GetPrimaryKeyString());
+
+    protected ILogger Logger => _logger ??= ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
+
+    /// <summary>True while the grain must stay active however quiet it is (a live room with people in it).</summary>
+    internal virtual bool KeepAlive => false;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => OnActivateAsync();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => OnDeactivateAsync();
+
+    protected virtual Task OnActivateAsync() => Task.CompletedTask;
+
+    protected virtual Task OnDeactivateAsync() => Task.CompletedTask;
+
+    public Task SubscribeAsync(IRoomObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers[observer] = Stopwatch.GetTimestamp();
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IRoomObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == TickReminder)
+        {
+            await TickAsync();
+        }
+    }
+
+    protected void Emit(string type, object payload)
+    {
+        State.Sequence++;
+        _pending.Add(new RoomEvent(Key, State.Sequence, Time.GetUtcNow(), type, payload));
+    }
+
+    protected async Task CommitAsync()
+    {
+        RoomEvent[] events;
+        try
+        {
+            await WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is now ahead of the store: drop this activation, the next call reloads the stored state.
+            _pending.Clear();
+            DeactivateOnIdle();
+            throw;
+        }
+        events = [.. _pending];
+        _pending.Clear();
+        foreach (var e in events)
+        {
+            try
+            {
+                await Services.Events.PublishAsync(e);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RoomGrainLog.PublishFailed(Logger, ex, Key);
+            }
+            await NotifyObserversAsync(e);
+        }
+    }
+
+    /// <summary>Runs the deadlines now due; called by the timer and the reminder.</summary>
+    protected virtual Task OnTickAsync() => Task.CompletedTask;
+
+    /// <summary>Keeps a grain timer running <see cref="OnTickAsync"/> every <paramref name="period"/> while active.</summary>
+    protected void EnsureTicking(TimeSpan period)
+    {
+        if (_ticker is not null && _tickPeriod <= period)
+        {
+            return;
+        }
+        _ticker?.Dispose();
+        _tickPeriod = period;
+        _ticker = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(period, period) { Interleave = false, KeepAlive = false });
+    }
+
+    protected void StopTicking()
+    {
+        _ticker?.Dispose();
+        _ticker = null;
+    }
+
+    /// <summary>
+    /// Keeps (or drops) the reminder that wakes this room wherever it is, once a minute, while it has something that
+    /// must happen with nobody calling (a live class after its node died: its connections run out their grace).
+    /// </summary>
+    protected async Task SetReminderAsync(bool on)
+    {
+        try
+        {
+            if (on)
+            {
+                await this.RegisterOrUpdateReminder(TickReminder, ReminderPeriod, ReminderPeriod);
+            }
+            else if (await this.GetReminder(TickReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RoomGrainLog.MediaFailed(Logger, ex, Key, on ? "register reminder" : "unregister reminder");
+        }
+    }
+
+    /// <summary>Runs a media-plane call; its failure is logged and swallowed so the room keeps running.</summary>
+    protected async Task<bool> TryMediaAsync(string operation, Func<IMediaControl, Task> call)
+    {
+        try
+        {
+            await call(Services.Media);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RoomGrainLog.MediaFailed(Logger, ex, Key, operation);
+            return false;
+        }
+    }
+
+    private async Task TickAsync()
+    {
+        await OnTickAsync();
+        if (KeepAlive)
+        {
+            DelayDeactivation(TimeSpan.FromMinutes(5));
+        }
+    }
+
+    private async Task NotifyObserversAsync(RoomEvent e)
+    {
+        if (_observers.Count == 0)
+        {
+            return;
+        }
+        var now = Stopwatch.GetTimestamp();
+        var targets = new List<IRoomObserver>(_observers.Count);
+        foreach (var (observer, renewed) in _observers)
+        {
+            if (Stopwatch.GetElapsedTime(renewed, now) > ObserverExpiry)
+            {
+                _observers.Remove(observer);
+                RoomGrainLog.ObserverDropped(Logger, Key, "not renewed");
+            }
+            else
+            {
+                targets.Add(observer);
+            }
+        }
+        var calls = targets.Select(async o =>
+        {
+            try
+            {
+                await o.OnRoomEventAsync(e).WaitAsync(ObserverCallLimit);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)
+            {
+                return o;
+            }
+        });
+        foreach (var failed in await Task.WhenAll(calls))
+        {
+            if (failed is not null)
+            {
+                // Its node is gone or stuck: it resubscribes when it can and resyncs from the gap it sees.
+                _observers.Remove(failed);
+                RoomGrainLog.ObserverDropped(Logger, Key, "call failed");
+            }
+        }
+    }
+}

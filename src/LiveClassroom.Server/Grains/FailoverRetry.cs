@@ -1,0 +1,43 @@
+using LiveClassroom.Grains;
+using Orleans.Runtime;
+
+namespace LiveClassroom.Server.Grains;
+
+/// <summary>
+/// A grain call that fails because the room's node just died or hangs is retried for a short, bounded time (at most
+/// <see cref="Budget"/>), while the cluster declares the node dead and the room activates on a live node
+/// (<see cref="FailureDetection"/>: ~2–10 s). The user sees a short wait instead of an error or a 30 s timeout.
+/// </summary>
+public static class FailoverRetry
+{
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(12);
+
+    /// <summary>Errors that mean the call did not reach a live activation; anything else is the call's own answer.</summary>
+    public static bool IsTransient(Exception ex) =>
+        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GrainUnavailableException;
+
+    public static async ValueTask<T> RunAsync<T>(Func<ValueTask<T>> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var started = TimeProvider.System.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (IsTransient(ex) && TimeProvider.System.GetElapsedTime(started) + delay < Budget)
+            {
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
+    public static async Task<T> RunAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return await RunAsync(() => new ValueTask<T>(call()), ct);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Research;
+using LiveClassroom.Server.Hubs;
+
+namespace LiveClassroom.Server.Grains;
+
+/// <summary>
+/// This node's subscriptions to the rooms its hub connections are in: one observer for the node, subscribed to each
+/// such room and renewed every <see cref="RenewPeriod"/>. Renewal is also what finds a room again after it activated
+/// on another node (its old activation's subscriber list died with it) and what wakes a room whose node died.
+/// Events go to every <see cref="IRoomEventSink"/>. Running: a renewal pass every 3 s until the host stops.
+/// </summary>
+public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
+{
+    public static readonly TimeSpan RenewPeriod = TimeSpan.FromSeconds(3);
+
+    private readonly IGrainFactory _grains;
+    private readonly ClassConnections _classes;
+    private readonly ResearchConnections _research;
+    private readonly IRoomEventSink[] _sinks;
+    private readonly ILogger<RoomSubscriptions> _logger;
+    private readonly ConcurrentDictionary<GrainKey, byte> _subscribed = new();
+    private IRoomObserver? _reference;
+
+    public RoomSubscriptions(IGrainFactory grains, ClassConnections classes, ResearchConnections research, IEnumerable<IRoomEventSink> sinks, ILogger<RoomSubscriptions> logger)
+    {
+        _grains = grains;
+        _classes = classes;
+        _research = research;
+        _sinks = [.. sinks];
+        _logger = logger;
+    }
+
+    private IRoomObserver Reference => _reference ??= _grains.CreateObjectReference<IRoomObserver>(this);
+
+    /// <summary>Subscribes now (a connection just joined the room), so its events flow before the next pass.</summary>
+    public async Task EnsureAsync(GrainKey room)
+    {
+        await Room(room).SubscribeAsync(Reference);
+        _subscribed[room] = 0;
+    }
+
+    public async Task OnRoomEventAsync(RoomEvent roomEvent)
+    {
+        ArgumentNullException.ThrowIfNull(roomEvent);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.OnRoomEventAsync(roomEvent, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSinkFailed(_logger, ex, sink.GetType().Name, roomEvent.Room);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RenewPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RenewAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken ct)
+    {
+        var wanted = _classes.Rooms.Select(id => new GrainKey(GrainKinds.Classroom, id))
+            .Concat(_research.Rooms.Select(id => new GrainKey(GrainKinds.Research, id)))
+            .ToHashSet();
+        await Parallel.ForEachAsync(wanted, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (room, _) =>
+        {
+            try
+            {
+                await EnsureAsync(room);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The room is moving (its node died): the next pass tries again, and its clients resync on the gap.
+                LogRenewFailed(_logger, ex, room);
+            }
+        });
+        foreach (var room in _subscribed.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            _subscribed.TryRemove(room, out _);
+            try
+            {
+                await Room(room).UnsubscribeAsync(Reference);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(_logger, ex, room);
+            }
+        }
+    }
+
+    private IRoomGrain Room(GrainKey room) => room.Kind switch
+    {
+        GrainKinds.Classroom => _grains.GetGrain<IClassroomGrain>(room.Id),
+        GrainKinds.Research => _grains.GetGrain<IResearchSessionGrain>(room.Id),
+        _ => throw new ArgumentException($"no subscriptions for rooms of kind {room.Kind}", nameof(room)),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room event sink {Sink} failed for {Room}")]
+    private static partial void LogSinkFailed(ILogger logger, Exception error, string sink, GrainKey room);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription to {Room} not renewed this pass")]
+    private static partial void LogRenewFailed(ILogger logger, Exception error, GrainKey room);
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Tests.Doubles;
+
+/// <summary>
+/// Stands in for the SFU: records every call and keeps the resulting route and mute tables, so tests check what the
+/// room asked the media plane to do. An offer containing "invalid" is refused like a malformed SDP, one containing
+/// "too-many-sections" like an offer over the SFU's m-section limit; "refuse:{MediaRefusal}" is refused with that reason.
+/// </summary>
+public sealed class RecordingMediaControl : IMediaControl
+{
+    private readonly ConcurrentQueue<string> _calls = new();
+    private readonly ConcurrentDictionary<(string Room, string Peer, string Mid), MediaSource?> _routes = new();
+    private readonly ConcurrentDictionary<(string Room, string Peer), bool> _muted = new();
+    private readonly ConcurrentDictionary<(string Room, string Peer), PublishedTracks> _publish = new();
+
+    /// <summary>One line per call, e.g. <c>route class-1 peerA 3 -> lead:0</c>.</summary>
+    public IReadOnlyList<string> Calls => [.. _calls];
+
+    /// <summary>The source a subscriber's slot (mid) currently receives, or null.</summary>
+    public MediaSource? RouteOf(string room, string subscriberPeerId, string mid) =>
+        _routes.TryGetValue((room, subscriberPeerId, mid), out var s) ? s : null;
+
+    /// <summary>The publish mids the last negotiation of this peer passed to the media plane, or null.</summary>
+    public PublishedTracks? PublishOf(string room, string peerId) => _publish.TryGetValue((room, peerId), out var p) ? p : null;
+
+    public bool IsMuted(string room, string publisherPeerId) => _muted.TryGetValue((room, publisherPeerId), out var m) && m;
+
+    public Task OpenRoomAsync(string roomId, CancellationToken ct = default)
+    {
+        _calls.Enqueue($"open {roomId}");
+        return Task.CompletedTask;
+    }
+
+    public Task CloseRoomAsync(string roomId, CancellationToken ct = default)
+    {
+        _calls.Enqueue($"close {roomId}");
+        return Task.CompletedTask;
+    }
+
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
+    {
+        if (sdpOffer.Contains("invalid", StringComparison.Ordinal))
+        {
+            throw new FormatException("malformed SDP offer");
+        }
+        if (sdpOffer.Contains("too-many-sections", StringComparison.Ordinal))
+        {
+            throw new MediaOfferRefusedException("too_many_media_sections", "The offer has 100 media sections; at most 40 are allowed.");
+        }
+        if (sdpOffer.StartsWith("refuse:", StringComparison.Ordinal))
+        {
+            throw new MediaRefusedException(Enum.Parse<MediaRefusal>(sdpOffer["refuse:".Length..]), "refused by the test");
+        }
+        _publish[(roomId, peerId)] = publish;
+        _calls.Enqueue($"negotiate {roomId} {peerId}");
+        return Task.FromResult($"answer-for-{peerId}");
+    }
+
+    public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default)
+    {
+        _calls.Enqueue($"remove {roomId} {peerId}");
+        foreach (var key in _routes.Keys.Where(k => k.Room == roomId && k.Peer == peerId))
+        {
+            _routes.TryRemove(key, out _);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default)
+    {
+        _calls.Enqueue($"route {roomId} {subscriberPeerId} {slotMid} -> {(source is null ? "none" : $"{source.PublisherPeerId}:{source.PublisherMid}")}");
+        _routes[(roomId, subscriberPeerId, slotMid)] = source;
+        return Task.CompletedTask;
+    }
+
+    public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default)
+    {
+        _calls.Enqueue($"mute {roomId} {publisherPeerId} {muted}");
+        _muted[(roomId, publisherPeerId)] = muted;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One row per negotiated peer of the room: 40 ms round trip, 800 kbps sent to it, 2 % of that lost.</summary>
+    public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<PeerMediaStats>>([.. _publish.Keys.Where(k => k.Room == roomId)
+            .Select(k => new PeerMediaStats(k.Peer, "connected", 0, 800_000, 0, 40, null, 0.02, 1))]);
+}

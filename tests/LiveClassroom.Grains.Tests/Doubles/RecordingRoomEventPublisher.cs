@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Tests.Doubles;
+
+/// <summary>Keeps every published event, in arrival order (from every silo of the test cluster).</summary>
+public sealed class RecordingRoomEventPublisher : IRoomEventPublisher
+{
+    private readonly ConcurrentQueue<RoomEvent> _events = new();
+
+    public IReadOnlyList<RoomEvent> Events => [.. _events];
+
+    public IReadOnlyList<RoomEvent> EventsOf(GrainKey room) => [.. _events.Where(e => e.Room == room)];
+
+    public Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
+    {
+        _events.Enqueue(roomEvent);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Research;
+using LiveClassroom.Grains.Rooms;
+using LiveClassroom.Grains.Tests.Doubles;
+using LiveClassroom.Server.Grains;
+using LiveClassroom.Server.Persistence;
+using LiveClassroom.Server.Persistence.Grains;
+using LiveClassroom.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace LiveClassroom.Grains.Tests;
+
+/// <summary>
+/// The grains on Orleans' in-process test cluster (two silos), their state in a throwaway PostgreSQL database through
+/// the server's own grain storage, and recording doubles for the other ports. The rules read a manual clock
+/// (<see cref="Time"/>); Orleans keeps its own. <see cref="AdvanceAsync"/> moves the rules' clock and then delivers
+/// the rooms' "tick" reminder, as the reminder service would after that much time.
+/// </summary>
+public sealed class TestGrainHost : IAsyncDisposable
+{
+    private const string HarnessKey = "LcHarness";
+    private static readonly ConcurrentDictionary<string, TestGrainHost> Hosts = new();
+
+    private readonly ConcurrentDictionary<GrainId, byte> _used = new();
+    private readonly string _id = Guid.NewGuid().ToString("N");
+    private TestCluster? _cluster;
+    private TestDatabase? _database;
+    private NpgsqlDataSource? _dataSource;
+
+    private TestGrainHost(RoomOptions options)
+    {
+        Options = options;
+    }
+
+    public RoomOptions Options { get; }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public RecordingRoomEventPublisher Events { get; } = new();
+
+    public RecordingMediaControl Media { get; } = new();
+
+    public InMemoryPairingDirectory Pairings { get; } = new();
+
+    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
+
+    public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("not started");
+
+    public static async Task<TestGrainHost> CreateAsync(Action<RoomOptions>? configure = null)
+    {
+        var options = new RoomOptions();
+        configure?.Invoke(options);
+        var host = new TestGrainHost(options);
+        Hosts[host._id] = host;
+        host._database = await TestDatabase.CreateAsync("grains");
+        host._dataSource = host._database.CreateDataSource();
+        await new MigrationRunner(host._dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationCatalog.Embedded, default);
+        var builder = new TestClusterBuilder(2);
+        builder.Properties[HarnessKey] = host._id;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        host._cluster = builder.Build();
+        await host._cluster.DeployAsync();
+        return host;
+    }
+
+    public T GetGrain<T>(string id) where T : IGrainWithStringKey
+    {
+        var grain = Cluster.GrainFactory.GetGrain<T>(id);
+        _used[grain.GetGrainId()] = 0;
+        return grain;
+    }
+
+    /// <summary>Moves the rules' clock, then ticks every room this test has used (its timer or reminder firing).</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Time.Advance(by);
+        foreach (var id in _used.Keys)
+        {
+            await Cluster.GrainFactory.GetGrain<IRemindable>(id).ReceiveReminder("tick", default);
+        }
+    }
+
+    /// <summary>Every activation is dropped (as when their silos restart); the next call loads the stored state.</summary>
+    public async Task RestartAsync()
+    {
+        var management = Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+        Hosts.TryRemove(_id, out _);
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var host = Hosts[siloBuilder.Configuration[HarnessKey]!];
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Services.AddSingleton(host.DataSource);
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+            siloBuilder.Services.AddSingleton(new GrainServices(host.Events, host.Media, host.Pairings, host.Time, host.Options));
+            siloBuilder.Services.AddRoomSerialization();
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.Services.AddRoomSerialization();
+    }
+}
