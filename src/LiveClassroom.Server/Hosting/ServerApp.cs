@@ -34,6 +34,9 @@ public static class ServerApp
         // repeat it with a stack trace. After start-up the host's errors are logged as usual.
         var started = false;
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
+        // Likewise the silo: it starts before Kestrel, and when Kestrel then cannot bind, the host stops it at once
+        // and Orleans logs the aborted stop with stack traces. Its start-up failures throw and are reported by Program.
+        builder.Logging.AddFilter((category, level) => started || level < LogLevel.Warning || category?.StartsWith("Orleans.", StringComparison.Ordinal) != true);
 
         builder.Services.AddSingleton(sp =>
             DatabaseSetup.CreateDataSource(DatabaseSetup.ResolveConnectionString(sp.GetRequiredService<IConfiguration>())));

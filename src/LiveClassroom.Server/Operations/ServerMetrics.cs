@@ -16,6 +16,10 @@ public sealed partial class ServerMetrics
 
     private static readonly KeyValuePair<string, object?>[] NoTags = [];
 
+    // The gauges of this server instance: several hosts in one process (the test servers) share the meter's name, and
+    // OpenTelemetry would otherwise report one host's reading for all of them.
+    private readonly KeyValuePair<string, object?> _instance = new("server_instance", Guid.NewGuid().ToString("n")[..12]);
+
     private readonly Counter<long> _logins;
     private readonly Counter<long> _loginFailures;
     private readonly Counter<long> _loginsThrottled;
@@ -32,11 +36,11 @@ public sealed partial class ServerMetrics
         _loginFailures = meter.CreateCounter<long>("liveclassroom.auth.login_failures", "{login}", "Refused logins (wrong password, unknown or inactive account)");
         _loginsThrottled = meter.CreateCounter<long>("liveclassroom.auth.login_throttled", "{login}", "Logins refused by the per-account and per-address limits");
         _hubConnections = meter.CreateUpDownCounter<long>("liveclassroom.hub.connections", "{connection}", "Open SignalR connections, by hub");
-        meter.CreateObservableGauge("liveclassroom.rooms.live_classes", () => classes.RoomsWithConnections, "{class}",
+        meter.CreateObservableGauge("liveclassroom.rooms.live_classes", () => new Measurement<int>(classes.RoomsWithConnections, _instance), "{class}",
             "Classes with at least one hub connection on this node");
-        meter.CreateObservableGauge("liveclassroom.rooms.participants", () => ByRole(classes), "{participant}",
+        meter.CreateObservableGauge("liveclassroom.rooms.participants", () => ByRole(classes, _instance), "{participant}",
             "Participants joined to classes on this node, by role");
-        meter.CreateObservableGauge("liveclassroom.recordings.active", () => recordings.ActiveIds.Count, "{recorder}", "Recorders running on this node");
+        meter.CreateObservableGauge("liveclassroom.recordings.active", () => new Measurement<int>(recordings.ActiveIds.Count, _instance), "{recorder}", "Recorders running on this node");
         meter.CreateObservableGauge("liveclassroom.recordings.finalize_queue", FinalizeQueue, "{job}",
             "Recording finalize jobs queued or running (all nodes: read from the job queue)");
         foreach (var counter in new[] { _logins, _loginFailures, _loginsThrottled })
@@ -55,8 +59,8 @@ public sealed partial class ServerMetrics
 
     public void HubDisconnected(string hub) => _hubConnections.Add(-1, new KeyValuePair<string, object?>("hub", hub));
 
-    private static IEnumerable<Measurement<int>> ByRole(ClassConnections classes) =>
-        classes.Members.GroupBy(m => m.Role).Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("role", g.Key.ToString())));
+    private static IEnumerable<Measurement<int>> ByRole(ClassConnections classes, KeyValuePair<string, object?> instance) =>
+        classes.Members.GroupBy(m => m.Role).Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("role", g.Key.ToString()), instance));
 
     private IEnumerable<Measurement<long>> FinalizeQueue()
     {
