@@ -378,21 +378,33 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         var recorder = await StartAsync(factory, "room-late-rtx");
         recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
         recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
-        var late = new List<Task>();
+        // Held-back packets are sent from the replay's own loop, 300 ms of replay time later (as the SFU's one packet
+        // thread would hand them over): a timer of their own could fire seconds late on a busy machine, making the
+        // packet later than the scenario says.
+        var late = new Queue<(double Due, string Track, byte[] Packet)>();
         var videoPackets = 0;
         var delayed = 0;
-        await replay.PlayAsync((track, _, packet) =>
+        await replay.PlayAsync((track, at, packet) =>
         {
+            while (late.Count > 0 && late.Peek().Due <= at)
+            {
+                var (_, lateTrack, latePacket) = late.Dequeue();
+                recorder.OnRtp(lateTrack, latePacket);
+            }
             // Not the first second: the part starts at the first keyframe, and ffmpeg binds meanwhile.
             if (track == RtpFeeder.VideoTrack && ++videoPackets > 300 && videoPackets % 50 == 0)
             {
                 delayed++;
-                late.Add(Task.Delay(TimeSpan.FromMilliseconds(300)).ContinueWith(_ => recorder.OnRtp(track, packet), TaskScheduler.Default));
+                late.Enqueue((at + 0.3, track, packet));
                 return;
             }
             recorder.OnRtp(track, packet);
         });
-        await Task.WhenAll(late);
+        while (late.Count > 0)
+        {
+            var (_, lateTrack, latePacket) = late.Dequeue();
+            recorder.OnRtp(lateTrack, latePacket);
+        }
         var ffmpeg = recorder.CurrentFfmpeg;
         Assert.NotNull(ffmpeg);
         await recorder.StopAsync();
