@@ -47,11 +47,12 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(new LiveClassroom.Server.Hosting.ServerClock(Clock));
             services.AddSingleton<IStartupFilter, TestPeerAddress>();
         });
     }

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
@@ -100,7 +101,7 @@ public static partial class AuthApi
     }
 
     private static async Task<IResult> ChangePasswordAsync(
-        HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, TimeProvider time, CancellationToken ct)
+        HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } personId)
         {
@@ -148,7 +149,7 @@ public static partial class AuthApi
     /// left behind on one must die with the logout).
     /// </summary>
     private static async Task<IResult> LogoutAsync(
-        ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } personId)
         {

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using System.Security.Claims;
 using LiveClassroom.Grains;
@@ -75,7 +76,7 @@ public static class ClassOrdersApi
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore organisations, ClassOrderStore store, TimeProvider time,
+        HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore organisations, ClassOrderStore store, ServerClock time,
         CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
@@ -134,7 +135,7 @@ public static class ClassOrdersApi
     }
 
     private static async Task<IResult> AcceptAsync(
-        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RoomDirectory directory, ClassOrderStore store, TimeProvider time,
+        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RoomDirectory directory, ClassOrderStore store, ServerClock time,
         CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
@@ -195,7 +196,7 @@ public static class ClassOrdersApi
     }
 
     private static async Task<IResult> ConfirmAsync(
-        Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, IGrainFactory grains, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -240,7 +241,7 @@ public static class ClassOrdersApi
         return Results.Ok(await store.GetAsync(id, ct));
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -274,7 +275,7 @@ public static class ClassOrdersApi
         return Results.Ok(await store.GetAsync(id, ct));
     }
 
-    private static async Task<IResult> GapAsync(Guid? countyId, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GapAsync(Guid? countyId, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, ServerClock time, CancellationToken ct)
     {
         if (countyId is not { } county)
         {

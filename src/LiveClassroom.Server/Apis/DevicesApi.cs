@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -40,7 +41,7 @@ public static partial class DevicesApi
     private static byte[] HashPollToken(string pollToken) => SHA256.HashData(Encoding.UTF8.GetBytes(pollToken));
 
     private static async Task<IResult> CreatePairingRequestAsync(
-        HttpContext context, DeviceStore devices, IOptions<AccountOptions> options, TimeProvider time, CancellationToken ct)
+        HttpContext context, DeviceStore devices, IOptions<AccountOptions> options, ServerClock time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var pollToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
@@ -55,7 +56,7 @@ public static partial class DevicesApi
     }
 
     private static async Task<IResult> PollAsync(
-        Guid requestId, string? pollToken, DeviceStore devices, AccountTokens tokens, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        Guid requestId, string? pollToken, DeviceStore devices, AccountTokens tokens, ServerClock time, ILoggerFactory loggers, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(pollToken))
         {
@@ -81,7 +82,7 @@ public static partial class DevicesApi
 
     private static async Task<IResult> PairAsync(
         HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore organisations, DeviceStore devices,
-        AuthStateRefresher refresher, TimeProvider time, CancellationToken ct)
+        AuthStateRefresher refresher, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -171,7 +172,7 @@ public static partial class DevicesApi
 
     private static async Task<IResult> RevokeAsync(
         Guid id, ClaimsPrincipal user, AccessPolicy access, DeviceStore devices, PrincipalRevocations revocations,
-        AuthStateRefresher refresher, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        AuthStateRefresher refresher, ServerClock time, ILoggerFactory loggers, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {

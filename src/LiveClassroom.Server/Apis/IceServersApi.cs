@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
@@ -15,7 +16,7 @@ public static class IceServersApi
         return app;
     }
 
-    private static IResult IceServers(ClaimsPrincipal user, TurnCredentials turn, TimeProvider time)
+    private static IResult IceServers(ClaimsPrincipal user, TurnCredentials turn, ServerClock time)
     {
         var subject = user.FindFirstValue(LcClaims.Subject);
         if (!Guid.TryParse(subject, out var id))

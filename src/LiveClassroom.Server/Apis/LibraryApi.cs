@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Access;
 using LiveClassroom.Server.Library;
 using LiveClassroom.Server.Recording;
@@ -155,7 +156,7 @@ public static class LibraryApi
             return Results.Ok(await stats.StatsAsync(id, caller.PersonId));
         }).Doc("RateResource", "Rates a published resource 1 to 5 stars", 200, 400, 404, 409);
 
-        g.MapGet("/ranking", async (HttpContext http, LibraryStatsStore stats, TimeProvider time, string? period, int? limit) =>
+        g.MapGet("/ranking", async (HttpContext http, LibraryStatsStore stats, ServerClock time, string? period, int? limit) =>
         {
             if (Caller.From(http.User) is null)
             {

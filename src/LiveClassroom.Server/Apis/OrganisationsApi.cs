@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
@@ -76,7 +77,7 @@ public static class OrganisationsApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore store, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -137,7 +138,7 @@ public static class OrganisationsApi
 
     private static async Task<IResult> UpdateAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore store, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -211,7 +212,7 @@ public static class OrganisationsApi
 
     private static async Task<IResult> CreateClassroomAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, OrganisationStore store, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {

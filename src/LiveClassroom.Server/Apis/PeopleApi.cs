@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using LiveClassroom.Server.Apis.Contracts;
@@ -68,7 +69,7 @@ public static partial class PeopleApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -148,7 +149,7 @@ public static partial class PeopleApi
 
     private static async Task<IResult> UpdateAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -209,7 +210,7 @@ public static partial class PeopleApi
 
     private static async Task<IResult> ReplaceRolesAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, PeopleStore people, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {

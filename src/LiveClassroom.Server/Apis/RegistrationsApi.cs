@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
@@ -78,7 +79,7 @@ public static partial class RegistrationsApi
     };
 
     private static async Task<IResult> RegisterAsync(
-        HttpContext context, AccessPolicy access, AuthStateRefresher refresher, RegistrationStore store, TimeProvider time,
+        HttpContext context, AccessPolicy access, AuthStateRefresher refresher, RegistrationStore store, ServerClock time,
         ILoggerFactory loggers, CancellationToken ct)
     {
         var (body, error) = await RequestBody.ReadAsync<RegistrationRequest>(context.Request, ct);
@@ -262,13 +263,13 @@ public static partial class RegistrationsApi
     }
 
     private static async Task<IResult> ApproveAsync(
-        Guid id, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store, AuthStateRefresher refresher, TimeProvider time,
+        Guid id, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store, AuthStateRefresher refresher, ServerClock time,
         CancellationToken ct) =>
         await DecideAsync(id, approve: true, reason: null, user, access, store, refresher, time, ct);
 
     private static async Task<IResult> RejectAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store, AuthStateRefresher refresher,
-        TimeProvider time, CancellationToken ct)
+        ServerClock time, CancellationToken ct)
     {
         var (body, error) = await RequestBody.ReadAsync<RejectRegistrationRequest>(context.Request, ct);
         if (body is null)
@@ -289,7 +290,7 @@ public static partial class RegistrationsApi
 
     private static async Task<IResult> DecideAsync(
         Guid id, bool approve, string? reason, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store,
-        AuthStateRefresher refresher, TimeProvider time, CancellationToken ct)
+        AuthStateRefresher refresher, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {

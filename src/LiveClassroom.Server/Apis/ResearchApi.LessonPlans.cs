@@ -14,7 +14,7 @@ public static partial class ResearchApi
 
     private static void MapLessonPlans(RouteGroupBuilder api)
     {
-        api.MapPost("/lesson-plans", async (HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/lesson-plans", async (HttpContext http, ResearchStore store, ResearchAccess access, ServerClock time, CancellationToken ct) =>
         {
             var caller = Caller(http);
             var req = await BodyAsync<CreateLessonPlanRequest>(http.Request, ct);
@@ -61,7 +61,7 @@ public static partial class ResearchApi
             return Results.Ok(await VersionAsync(store, plan.Id, version, ct));
         }).Doc("GetLessonPlanVersion", "One version of a lesson plan", 200, 403, 404);
 
-        api.MapPost("/lesson-plans/{id:guid}/versions", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/lesson-plans/{id:guid}/versions", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, ServerClock time, CancellationToken ct) =>
         {
             var caller = Caller(http);
             var plan = await RequirePlanAsync(store, access, caller, id, ct);
@@ -116,7 +116,7 @@ public static partial class ResearchApi
             });
         }).Doc("DiffLessonPlan", "Paragraph diff between two versions", 200, 400, 403, 404);
 
-        api.MapPost("/lesson-plans/{id:guid}/comments", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/lesson-plans/{id:guid}/comments", async (Guid id, HttpContext http, ResearchStore store, ResearchAccess access, ServerClock time, CancellationToken ct) =>
         {
             var caller = Caller(http);
             var plan = await RequirePlanAsync(store, access, caller, id, ct);

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Research.Contracts;
 
@@ -16,7 +17,7 @@ public static partial class ResearchApi
             return Results.Ok(SheetView(lesson.Id, caller.PersonId, await store.ScoresAsync(lesson.Id, caller.PersonId, ct)));
         }).Doc("GetMyScoreSheet", "The caller's score sheet of a lesson", 200, 403, 404);
 
-        api.MapPut("/sessions/{id:guid}/lessons/{lessonId:guid}/scores/me", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
+        api.MapPut("/sessions/{id:guid}/lessons/{lessonId:guid}/scores/me", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, ServerClock time, CancellationToken ct) =>
         {
             var caller = Caller(http);
             var (session, _) = await access.RequireMemberAsync(caller, id, ct);
@@ -28,7 +29,7 @@ public static partial class ResearchApi
             return Results.Ok(SheetView(lesson.Id, caller.PersonId, await store.ScoresAsync(lesson.Id, caller.PersonId, ct)));
         }).Doc("SaveMyScoreSheet", "Saves the caller's score sheet of a lesson", 200, 400, 403, 404, 409, 503).Body<ScoreSheetRequest>();
 
-        api.MapPost("/sessions/{id:guid}/lessons/{lessonId:guid}/comments", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, TimeProvider time, CancellationToken ct) =>
+        api.MapPost("/sessions/{id:guid}/lessons/{lessonId:guid}/comments", async (Guid id, Guid lessonId, HttpContext http, ResearchStore store, ResearchAccess access, ServerClock time, CancellationToken ct) =>
         {
             var caller = Caller(http);
             var (session, _) = await access.RequireMemberAsync(caller, id, ct);

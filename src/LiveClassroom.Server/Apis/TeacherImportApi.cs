@@ -25,7 +25,7 @@ public static class TeacherImportApi
 
     private static async Task<IResult> ImportAsync(
         Guid id, bool? dryRun, HttpContext context, ClaimsPrincipal user, AccessPolicy access, AuthStateRefresher refresher,
-        PeopleStore people, TimeProvider time, CancellationToken ct)
+        PeopleStore people, ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {

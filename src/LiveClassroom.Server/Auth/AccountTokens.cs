@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LiveClassroom.Server.Auth;
 
 /// <summary>Builds the claims of <see cref="LcClaims"/> for people and devices and signs them.</summary>
-public sealed class AccountTokens(TokenService tokens, IOptions<AccountOptions> options, TimeProvider time)
+public sealed class AccountTokens(TokenService tokens, IOptions<AccountOptions> options, ServerClock time)
 {
     /// <param name="restriction">A <see cref="LcClaims.Restriction"/> value: the token then carries no roles and reaches
     /// only what a pending applicant or a person with a one-time password may.</param>

@@ -1,10 +1,11 @@
+using LiveClassroom.Server.Hosting;
 using System.Collections.Concurrent;
 using Npgsql;
 
 namespace LiveClassroom.Server.Auth;
 
 /// <summary>Records when a device was last seen, writing to the database at most once a minute per device and node.</summary>
-public sealed class DeviceActivity(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class DeviceActivity(NpgsqlDataSource dataSource, ServerClock time)
 {
     private static readonly TimeSpan WriteInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastWritten = new();

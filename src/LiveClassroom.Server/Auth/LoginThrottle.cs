@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,7 +16,7 @@ namespace LiveClassroom.Server.Auth;
 /// limits allow; a verified password turns its reservation into a success.
 /// </para>
 /// </summary>
-public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<AccountOptions> options, TimeProvider time)
+public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<AccountOptions> options, ServerClock time)
 {
     // Advisory lock classes (pg_advisory_xact_lock(class, key)): a username and an address never share a lock.
     private const int UsernameLock = 0x4C6F6701;

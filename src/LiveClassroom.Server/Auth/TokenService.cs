@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -18,7 +19,7 @@ public sealed class TokenService
     private byte[] _key;
     private readonly TimeProvider _time;
 
-    public TokenService(IConfiguration config, TimeProvider time)
+    public TokenService(IConfiguration config, ServerClock time)
     {
         _time = time;
         var configured = config["Auth:SigningKey"];

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Rooms;
@@ -66,8 +67,8 @@ public static class GrainsServiceCollectionExtensions
             sp.GetRequiredService<IRoomEventPublisher>(),
             sp.GetRequiredService<IMediaControl>(),
             sp.GetRequiredService<IPairingDirectory>(),
-            // The server's clock (TimeProvider.System in production; server tests move a manual one).
-            sp.GetRequiredService<TimeProvider>(),
+            // The server's own clock (system time in production; server tests move a manual one), not the silo's.
+            sp.GetRequiredService<ServerClock>(),
             sp.GetRequiredService<RoomOptions>()));
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();

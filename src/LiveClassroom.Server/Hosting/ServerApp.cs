@@ -46,6 +46,7 @@ public static class ServerApp
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ServerClock.Default);
         // Minimal-API bodies too: a time with an offset reaches SQL as UTC (UtcDateTimeOffsetConverter).
         builder.Services.ConfigureHttpJsonOptions(o => UtcDateTimeOffsetConverter.AddTo(o.SerializerOptions));
         builder.AddRoomGrains();

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Server.Grains;
@@ -16,7 +17,7 @@ public sealed partial class ClassroomHub(
     ClassAccess access,
     ClassConnections connections,
     RoomSubscriptions subscriptions,
-    TimeProvider time,
+    ServerClock time,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";

@@ -1,10 +1,11 @@
+using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace LiveClassroom.Server.Research;
 
 /// <summary>Builds lesson reports from the stored sheets and comments.</summary>
-public sealed class LessonReportBuilder(ResearchStore store, IRecordingCatalog recordings, TimeProvider time, IOptions<ResearchLiveOptions> options)
+public sealed class LessonReportBuilder(ResearchStore store, IRecordingCatalog recordings, ServerClock time, IOptions<ResearchLiveOptions> options)
 {
     public async Task<LessonReport> BuildAsync(ResearchSessionRecord session, LessonRecord lesson, CancellationToken ct)
     {

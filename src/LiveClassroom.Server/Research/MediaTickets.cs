@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -11,7 +12,7 @@ namespace LiveClassroom.Server.Research;
 /// Unix seconds, big-endian) "." base64url(HMAC-SHA256), with a key derived from the token signing key for this
 /// purpose only (a ticket is never a bearer token and a bearer token is never a ticket).
 /// </summary>
-public sealed class MediaTickets(TokenService tokens, TimeProvider time)
+public sealed class MediaTickets(TokenService tokens, ServerClock time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(6);
     private const int PayloadLength = 16 * 3 + 8;

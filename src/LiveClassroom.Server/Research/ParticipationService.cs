@@ -1,7 +1,8 @@
+using LiveClassroom.Server.Hosting;
 namespace LiveClassroom.Server.Research;
 
 /// <summary>Reads a session's participation record and turns it into per-person evidence and credited minutes.</summary>
-public sealed class ParticipationService(ResearchStore store, TimeProvider time)
+public sealed class ParticipationService(ResearchStore store, ServerClock time)
 {
     public async Task<IReadOnlyList<PersonParticipation>> ForSessionAsync(ResearchSessionRecord session, Guid? onlyPerson, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public sealed class ClientConfigApiTests : IClassFixture<HubServerFactory>, IDis
     {
         _single = factory;
         // As an operator writes it: a trailing slash, capitals, a duplicate, a default port spelled out.
-        _cluster = factory.WithWebHostBuilder(b => b.UseSetting("Cluster:Nodes", $"{NodeA}/, HTTPS://NODE-B.school.test:5443, {NodeA}, http://node-c.school.test:80"));
+        _cluster = factory.WithOwnCluster(b => b.UseSetting("Cluster:Nodes", $"{NodeA}/, HTTPS://NODE-B.school.test:5443, {NodeA}, http://node-c.school.test:80"));
     }
 
     public void Dispose() => _cluster.Dispose();

@@ -23,7 +23,7 @@ public sealed class IceServersApiTests : IClassFixture<HubServerFactory>, IDispo
     public IceServersApiTests(HubServerFactory factory)
     {
         _plain = factory;
-        _withTurn = factory.WithWebHostBuilder(b =>
+        _withTurn = factory.WithOwnCluster(b =>
         {
             b.UseSetting("Turn:Urls", string.Join(", ", Urls));
             b.UseSetting("Turn:Secret", Secret);

@@ -28,7 +28,7 @@ public sealed class PairingRateLimitTests(AccountsServerFactory factory) : IClas
     [Fact]
     public async Task CreatePairingRequest_ParallelFromOneAddress_CreatesExactlyTheLimit()
     {
-        using var server = factory.WithWebHostBuilder(b => b.UseSetting("Auth:PairingRequestsPerIp", "5"));
+        using var server = factory.WithOwnCluster(b => b.UseSetting("Auth:PairingRequestsPerIp", "5"));
         using var client = server.CreateClient();
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
@@ -44,7 +44,7 @@ public sealed class PairingRateLimitTests(AccountsServerFactory factory) : IClas
     [Fact]
     public async Task CreatePairingRequest_BehindTrustedProxy_CountsEachForwardedClient()
     {
-        using var server = factory.WithWebHostBuilder(b =>
+        using var server = factory.WithOwnCluster(b =>
         {
             b.UseSetting("Auth:PairingRequestsPerIp", "2");
             b.UseSetting("Network:TrustedProxies", "10.0.0.1");

@@ -12,7 +12,7 @@ public sealed class ForwardedClientAddressTests(AccountsServerFactory factory) :
     [Fact]
     public async Task Login_ForwardedFor_HonouredFromTheTrustedProxyOnly()
     {
-        using var server = factory.WithWebHostBuilder(b => b.UseSetting("Network:TrustedProxies", "10.0.0.1, 10.9.0.0/16"));
+        using var server = factory.WithOwnCluster(b => b.UseSetting("Network:TrustedProxies", "10.0.0.1, 10.9.0.0/16"));
         using var client = server.CreateClient();
 
         // Through the trusted proxy: one client fails five times; another client behind the same proxy is unaffected.

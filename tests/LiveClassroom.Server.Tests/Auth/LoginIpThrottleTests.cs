@@ -10,7 +10,7 @@ public sealed class LoginIpThrottleTests(AccountsServerFactory factory) : IClass
     public async Task Login_PerAddressLimitAcrossUsernames_RefusesEvenAnotherUser()
     {
         // The default (300) is sized for a school behind one NAT; a small one keeps the test short.
-        using var server = factory.WithWebHostBuilder(b => b.UseSetting("Auth:LoginFailuresPerIp", "12"));
+        using var server = factory.WithOwnCluster(b => b.UseSetting("Auth:LoginFailuresPerIp", "12"));
         using var client = server.CreateClient();
         // Spread over usernames so no single username reaches its own limit.
         for (var i = 0; i < 12; i++)

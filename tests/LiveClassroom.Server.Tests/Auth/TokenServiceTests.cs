@@ -8,7 +8,7 @@ public sealed class TokenServiceTests
 {
     private static TokenService Create(string? configuredKey = null) => new(
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Auth:SigningKey"] = configuredKey }).Build(),
-        TimeProvider.System);
+        LiveClassroom.Server.Hosting.ServerClock.Default);
 
     private static readonly Claim[] Claims = [new(LcClaims.Subject, "x"), new(LcClaims.Kind, LcClaims.KindPerson)];
 

@@ -65,7 +65,7 @@ public sealed class RequestBodyLimitTests(AccountsServerFactory factory) : IClas
 
     private static WebApplicationFactory<Program> KestrelOn(AccountsServerFactory factory)
     {
-        var kestrel = factory.WithWebHostBuilder(_ => { });
+        var kestrel = factory.WithOwnCluster(_ => { });
         kestrel.UseKestrel(0);
         return kestrel;
     }

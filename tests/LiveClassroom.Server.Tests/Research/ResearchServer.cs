@@ -30,9 +30,9 @@ public sealed class ResearchServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _base.InitializeAsync();
-        _app = _base.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        _app = _base.WithOwnCluster(b => b.ConfigureTestServices(s =>
         {
-            s.AddSingleton<TimeProvider>(Clock);
+            s.AddSingleton(new LiveClassroom.Server.Hosting.ServerClock(Clock));
             s.Replace(ServiceDescriptor.Singleton<IMediaControl>(Media));
         }));
         // Starting the host applies the migrations and seeds the demo organisation.

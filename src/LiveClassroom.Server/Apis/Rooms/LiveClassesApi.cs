@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
@@ -28,10 +29,10 @@ public static class LiveClassesApi
     }
 
     /// <summary>Today in school time.</summary>
-    internal static DateOnly SchoolToday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
+    internal static DateOnly SchoolToday(ServerClock time) => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(SchoolOffset).DateTime);
 
     private static async Task<IResult> MyLessonsAsync(
-        string? date, HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+        string? date, HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, ServerClock time, CancellationToken ct)
     {
         if (CallerIdentity.From(http.User) is not { } identity)
         {
@@ -63,7 +64,7 @@ public static class LiveClassesApi
     }
 
     private static async Task<IResult> LiveRoomsAsync(
-        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, ServerClock time, CancellationToken ct)
     {
         if (CallerIdentity.From(http.User) is not { } identity)
         {

@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using System.Text.Json;
 using LiveClassroom.Grains;
@@ -54,7 +55,7 @@ public static class PairingsApi
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, TimeProvider time, CancellationToken ct)
+        HttpContext http, RoomDirectory directory, ClassRoleResolver resolver, IGrainFactory grains, ServerClock time, CancellationToken ct)
     {
         if (CallerIdentity.From(http.User) is not { } caller)
         {
