@@ -36,7 +36,9 @@ public static class ServerApp
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
         // Likewise the silo: it starts before Kestrel, and when Kestrel then cannot bind, the host stops it at once
         // and Orleans logs the aborted stop with stack traces. Its start-up failures throw and are reported by Program.
-        builder.Logging.AddFilter((category, level) => started || level < LogLevel.Warning || category?.StartsWith("Orleans.", StringComparison.Ordinal) != true);
+        // The rule names the category, so it governs Orleans alone: a rule without one would replace the configured
+        // default level for every category (and let trace logging through).
+        builder.Logging.AddFilter("Orleans", level => level >= LogLevel.Information && (started || level < LogLevel.Warning));
 
         builder.Services.AddSingleton(sp =>
             DatabaseSetup.CreateDataSource(DatabaseSetup.ResolveConnectionString(sp.GetRequiredService<IConfiguration>())));

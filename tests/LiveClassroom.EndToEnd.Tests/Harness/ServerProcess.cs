@@ -16,6 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly ProcessStartInfo _info;
     private readonly TestDatabase _database;
+    private bool _ownsDatabase = true;
     private Process _process;
     private readonly StringBuilder _log = new();
 
@@ -55,16 +56,18 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Also serve HTTP on this address, and bind and advertise media only there (Media__*), on a UDP+TCP port of its own:
     /// for a browser in a <see cref="LiveClassroom.Testing.Network.NetworkNamespace"/> that reaches only that address.
     /// </param>
+    /// <param name="port">The HTTP port (default: a free one).</param>
+    /// <param name="peerOf">Another node of the same cluster: this one shares its database and signing key.</param>
     public static async Task<ServerProcess> StartAsync(string? extraUrls = null, IReadOnlyDictionary<string, string>? environment = null,
-        IPAddress? linkAddress = null)
+        IPAddress? linkAddress = null, int? port = null, ServerProcess? peerOf = null)
     {
         var wwwroot = Path.Combine(RepoPaths.Root, "src", "LiveClassroom.Server", "wwwroot", "index.html");
         if (!File.Exists(wwwroot))
         {
             throw new InvalidOperationException("The web app is not built: run the tests with scripts/test.sh (it builds src/LiveClassroom.Web first)");
         }
-        var database = await TestDatabase.CreateAsync("e2e");
-        var port = FreePort();
+        var database = peerOf?._database ?? await TestDatabase.CreateAsync("e2e");
+        var httpPort = port ?? FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "LiveClassroom.Server"),
@@ -74,14 +77,15 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(RepoPaths.ServerDll);
         info.Environment["LIVECLASSROOM_DB"] = database.ConnectionString;
-        info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{port}" + (extraUrls is null ? "" : ";" + extraUrls);
+        info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{httpPort}" + (extraUrls is null ? "" : ";" + extraUrls);
         info.Environment["Seed__DemoPassword"] = DemoPassword;
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Fixed across a restart: tokens issued before stay valid, and the node takes its own leases back.
-        info.Environment["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        info.Environment["Node__Id"] = "e2e-" + port;
-        info.Environment["Node__PublicUrl"] = $"http://127.0.0.1:{port}";
+        info.Environment["Auth__SigningKey"] = peerOf?._info.Environment["Auth__SigningKey"]
+            ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        info.Environment["Node__Id"] = "e2e-" + httpPort;
+        info.Environment["Node__PublicUrl"] = $"http://127.0.0.1:{httpPort}";
         // One line per request in artifacts/e2e/server.log: which call a browser's console error came from.
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
         // Recordings where tests can probe them (artifacts/ is git-ignored), one ffmpeg thread on the shared cores.
@@ -90,7 +94,7 @@ public sealed class ServerProcess : IAsyncDisposable
         int? mediaPort = null;
         if (linkAddress is not null)
         {
-            info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{port};http://{linkAddress}:{port}";
+            info.Environment["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{httpPort};http://{linkAddress}:{httpPort}";
             info.Environment["Media__BindAddress"] = linkAddress.ToString();
             info.Environment["Media__PublicAddresses"] = linkAddress.ToString();
             mediaPort = LiveClassroom.Testing.Network.LocalPorts.FreeForTcpAndUdp(linkAddress);
@@ -98,12 +102,75 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            // "{port}": this server's HTTP port, known only here (e.g. Cluster__Nodes naming the server itself).
-            info.Environment[key] = value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            // "{httpPort}": this server's HTTP port, known only here (e.g. Cluster__Nodes naming the server itself).
+            info.Environment[key] = value.Replace("{httpPort}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
-        var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{port}")) { MediaPort = mediaPort };
+        var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{httpPort}")) { MediaPort = mediaPort, _ownsDatabase = peerOf is null };
         await server.StartProcessAsync();
         return server;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> nodes of one cluster: one database, one signing key, each its own HTTP, silo, gateway,
+    /// media and metrics port, all listed in Cluster__Nodes (so pages move to the next node by themselves), started
+    /// one after the other (the first migrates and seeds). Each node's <see cref="MetricsUrl"/> answers without a token.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServerProcess>> StartClusterAsync(int count)
+    {
+        var ports = Enumerable.Range(0, count).Select(_ => FreePort()).ToArray();
+        var nodes = string.Join(",", ports.Select(p => $"http://127.0.0.1:{p}"));
+        var clusterId = "e2e-" + Guid.NewGuid().ToString("n")[..12];
+        var started = new List<ServerProcess>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var metrics = FreePort();
+                var environment = new Dictionary<string, string>
+                {
+                    ["Cluster__Id"] = clusterId,
+                    ["Cluster__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Cluster__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Cluster__Nodes"] = nodes,
+                    ["Media__UdpPort"] = LiveClassroom.Testing.Network.LocalPorts.FreeForTcpAndUdp(IPAddress.Loopback).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Metrics__Port"] = metrics.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                var node = await StartAsync(environment: environment, port: ports[i], peerOf: i == 0 ? null : started[0]);
+                node.MetricsUrl = new Uri($"http://127.0.0.1:{metrics}/metrics");
+                started.Add(node);
+            }
+            return started;
+        }
+        catch
+        {
+            foreach (var node in Enumerable.Reverse(started))
+            {
+                await node.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The node's Prometheus endpoint, when started by <see cref="StartClusterAsync"/>.</summary>
+    public Uri? MetricsUrl { get; private set; }
+
+    /// <summary>Freezes the process (SIGSTOP): a hung node, whose sockets stay open and answer nothing.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    public bool HasExitedNow => HasExited(_process);
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("could not run kill");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
+        }
     }
 
     private async Task StartProcessAsync()
@@ -211,6 +278,9 @@ public sealed class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
-        await _database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }

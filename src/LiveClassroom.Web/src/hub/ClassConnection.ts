@@ -33,6 +33,7 @@ export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEv
     this.snapshot = view.class;
     this.you = view.you;
     this.changed();
+    this.rejoinIfDropped();
   }
 
   /** Resync answers with the same view as the join. */
@@ -52,5 +53,12 @@ export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEv
     this.snapshot = next;
     this.onEvent(e, before, next);
     this.changed();
+    this.rejoinIfDropped();
+  }
+
+  /** The class counts this page as dropped while its hub connection is up (the room moved to another node): join again. */
+  private rejoinIfDropped(): void {
+    const me = this.you && this.snapshot?.participants.find((p) => p.principalId === this.you!.participantId);
+    if (me && me.connection !== "Connected" && this.snapshot?.state === "Live") this.rejoin();
   }
 }

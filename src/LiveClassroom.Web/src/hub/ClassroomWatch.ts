@@ -35,7 +35,7 @@ export class ClassroomWatch {
     if (this.stopped) return;
     this.nodes.setNodes(await clusterNodes(this.token));
     if (this.stopped) return;
-    const conn = buildHubConnection(`${this.baseUrl}/hubs/classroom`, this.token, this.nodes.count > 1 ? retryThenMove : retryForever);
+    const conn = buildHubConnection(`${this.baseUrl}/hubs/classroom`, this.token, this.nodes.count > 1 ? retryThenMove : retryForever, this.nodes.count > 1);
     conn.on("ClassOpened", (notice: { classId: string }) => this.onChance(notice.classId));
     conn.onreconnected(() => void this.watch());
     // Automatic reconnect gives up only on a closed connection it did not restart: start over, on the next node.

@@ -1,5 +1,5 @@
 import { HubConnection, HubConnectionState } from "@microsoft/signalr";
-import { buildHubConnection, retryForever, retryThenMove, startWithin } from "./connect";
+import { buildHubConnection, retryForever, retryThenMove, startTimeoutMs, startWithin } from "./connect";
 import { NodeRotation, clusterNodes } from "./nodes";
 import { toHubError } from "./errors";
 
@@ -47,6 +47,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   private readonly nodes = new NodeRotation();
   private joinedOnce = false;
   private readonly listeners = new Set<() => void>();
+  private rejoining = false;
 
   protected constructor(
     private readonly roomId: string,
@@ -96,8 +97,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     await previous?.stop().catch(() => {});
     if (this.stopped) return;
     this.nodes.setNodes(await clusterNodes(this.token));
-    const reconnect = this.nodes.count > 1 ? retryThenMove : retryForever;
-    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, reconnect);
+    const inCluster = this.nodes.count > 1;
+    const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, inCluster ? retryThenMove : retryForever, inCluster);
     conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
@@ -108,12 +109,25 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
       this.mediaQuality = e;
       this.changed();
     });
+    // A reconnect to a hung node never finishes (its negotiate is accepted by the kernel and answered by nobody):
+    // with other nodes to go to, give it startTimeoutMs, then stop it, and onclose moves on.
+    let reconnectGiveUp: number | undefined;
     conn.onreconnecting(() => {
       this.status = "reconnecting";
       this.changed();
+      if (inCluster) {
+        clearTimeout(reconnectGiveUp);
+        reconnectGiveUp = window.setTimeout(() => {
+          if (conn.state !== HubConnectionState.Connected) void conn.stop().catch(() => {});
+        }, startTimeoutMs);
+      }
     });
-    conn.onreconnected(() => void this.join().catch(() => this.restart()));
+    conn.onreconnected(() => {
+      clearTimeout(reconnectGiveUp);
+      void this.join().catch(() => this.restart());
+    });
     conn.onclose(() => {
+      clearTimeout(reconnectGiveUp);
       if (this.stopped || this.conn !== conn) return;
       // Automatic reconnect gave up on this node: the next one is tried first.
       this.baseUrl = this.nodes.after(this.baseUrl);
@@ -148,6 +162,21 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     const first = !this.joinedOnce;
     this.joinedOnce = true;
     this.onJoined(first);
+  }
+
+  /**
+   * Joins again over the same, still connected hub connection: the room says this page is no longer connected (it
+   * activated again on another node after its node died, so every media connection of the class was lost), though
+   * this page's own node never went away. The media layer renegotiates through onJoined, as after a reconnect.
+   */
+  protected rejoin(): void {
+    if (this.rejoining || !this.connected) return;
+    this.rejoining = true;
+    this.join()
+      .catch(() => this.restart())
+      .finally(() => {
+        this.rejoining = false;
+      });
   }
 
   async resync(): Promise<void> {

@@ -13,16 +13,23 @@ export const retryThenMove = { nextRetryDelayInMilliseconds: (ctx: { previousRet
 export const startTimeoutMs = 10_000;
 
 /**
+ * How long a silent server is waited for. Alone, a node is worth waiting for (a rural link stalls for seconds at a
+ * time): 60 s. With other nodes to go to, a node that sends nothing (not even the server's 5 s keep-alive) for 12 s is
+ * taken for hung (kill -STOP, a frozen VM) and the page moves on (issue #20): a dead node is found by its closed socket.
+ */
+export const serverTimeoutMs = { alone: 60_000, cluster: 12_000 };
+
+/**
  * A hub connection as every page uses it: bearer token, automatic reconnect, generous timeouts, no console logging.
  * No credentials (the token is the only credential): a hub on another node of the cluster is then a plain CORS request.
  */
-export function buildHubConnection(url: string, token: () => string | null, reconnect = retryForever): HubConnection {
+export function buildHubConnection(url: string, token: () => string | null, reconnect = retryForever, inCluster = false): HubConnection {
   const conn = new HubConnectionBuilder()
     .withUrl(url, { accessTokenFactory: () => token() ?? "", withCredentials: false })
     .withAutomaticReconnect(reconnect)
     .configureLogging(LogLevel.None)
     .build();
-  conn.serverTimeoutInMilliseconds = 60_000;
+  conn.serverTimeoutInMilliseconds = inCluster ? serverTimeoutMs.cluster : serverTimeoutMs.alone;
   conn.keepAliveIntervalInMilliseconds = 10_000;
   return conn;
 }

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+/// <summary>
+/// Two real server processes on one PostgreSQL, one Orleans cluster (issues #11 and #20): the lead teacher's console
+/// loaded from node A, a projector's page from node B, the class hosted (grain and SFU room) on A, where the teacher
+/// opened it. Then A is killed (kill -9) or hung (SIGSTOP). Nobody clicks anything: the console moves to B, the room
+/// activates on B, both pages renegotiate with B's SFU and the projector decodes the teacher again. Prints how long
+/// each step took after the failure (target ≤ 10 s; printed, never asserted) and asserts that the chat message, the
+/// hand raise and the classroom on stage from before the failure are all there exactly once, that one more chat
+/// round-trips, and that attendance keeps the projector's classroom present and records the teacher's drop.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public Task HostingNodeKilled_PagesMoveToTheOtherNode_ClassGoesOnWithNothingLostOrDuplicated() => RunAsync(hang: false);
+
+    [Fact]
+    public Task HostingNodeHung_PagesMoveToTheOtherNode_ClassGoesOnWithNothingLostOrDuplicated() => RunAsync(hang: true);
+
+    private async Task RunAsync(bool hang)
+    {
+        var nodes = await ServerProcess.StartClusterAsync(2);
+        var (a, b) = (nodes[0], nodes[1]);
+        try
+        {
+            using var api = new DemoApi(a.BaseUrl);
+            var scenario = await api.CreateScenarioAsync(fx.NextTag(), ruralCount: 1);
+            var room = scenario.RuralClassrooms[0];
+            var deviceToken = await api.PairDeviceAsync(room.Id, "投影电脑");
+            await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, a.BaseUrl);
+            await using var projector = await BrowserSession.LaunchAsync(fx.Playwright, b.BaseUrl);
+            teacher.ExpectServerDown();
+            projector.ExpectServerDown();
+
+            await ClassPages.OpenClassAsTeacherAsync(teacher, scenario);
+            var console = teacher.Page;
+            var classId = new Uri(console.Url).Segments[^1].Trim('/');
+            await ClassPages.StartProjectorAsync(projector, deviceToken);
+            await ClassMedia.WaitVideoSentAsync(console);
+            await ClassMedia.WaitFramesAsync(projector.Page, "main", 10, Deadline);
+            Assert.Equal(1, await SfuRoomsAsync(a));
+            Assert.Equal(0, await SfuRoomsAsync(b));
+
+            // Before the failure: a hand raised and the classroom brought on stage, a chat message from the teacher.
+            var hand = projector.Page.GetByTestId("hand-button");
+            await hand.ClickAsync();
+            await Expect(hand).ToHaveTextAsync("放下手");
+            await Expect(console.GetByTestId("hand-queue")).ToContainTextAsync(ClassPages.Label(room));
+            await SendChatAsync(console, "故障前的消息");
+            await Expect(ChatMessages(projector.Page, "故障前的消息")).ToHaveCountAsync(1);
+            var (token, _) = await api.LoginAsync("teacher");
+            var before = await AttendanceAsync(b, classId, token);
+
+            var failed = Stopwatch.StartNew();
+            if (hang)
+            {
+                await a.PauseAsync();
+            }
+            else
+            {
+                await a.KillAsync();
+            }
+            var projectorFrames = await WaitFramesAfterAsync(projector.Page, failed, Deadline);
+            var videoBack = failed.Elapsed;
+            await Expect(console.GetByTestId("class-state")).ToHaveTextAsync("上课中", new() { Timeout = (float)Deadline.TotalMilliseconds });
+            await Expect(console.GetByTestId("link-status")).ToHaveCountAsync(0, new() { Timeout = (float)Deadline.TotalMilliseconds });
+            var consoleBack = failed.Elapsed;
+            Assert.Equal(1, await SfuRoomsAsync(b));
+
+            await SendChatAsync(console, "故障后的消息");
+            await Expect(ChatMessages(projector.Page, "故障后的消息")).ToHaveCountAsync(1, new() { Timeout = (float)Deadline.TotalMilliseconds });
+            var chatBack = failed.Elapsed;
+            output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
+                $"{(hang ? "SIGSTOP" : "kill -9")} of the hosting node: projector decoding the teacher again {videoBack.TotalSeconds:0.0} s, " +
+                $"console live again {consoleBack.TotalSeconds:0.0} s, one more chat round trip done {chatBack.TotalSeconds:0.0} s after the failure " +
+                $"(target ≤ 10 s; frames before {projectorFrames})")));
+
+            // Nothing lost, nothing duplicated: on both pages and in what a page loaded afresh from B gets.
+            await Expect(ChatMessages(console, "故障前的消息")).ToHaveCountAsync(1);
+            await Expect(ChatMessages(projector.Page, "故障前的消息")).ToHaveCountAsync(1);
+            await Expect(ChatMessages(console, "故障后的消息")).ToHaveCountAsync(1);
+            await Expect(console.GetByTestId("hand-queue")).ToContainTextAsync(ClassPages.Label(room));
+            await Expect(hand).ToHaveTextAsync("放下手");
+            await using (var fresh = await BrowserSession.LaunchAsync(fx.Playwright, b.BaseUrl))
+            {
+                await fresh.LoginAsync("teacher");
+                await fresh.Page.GotoAsync($"/console/{classId}");
+                await Expect(ChatMessages(fresh.Page, "故障前的消息")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+                await Expect(ChatMessages(fresh.Page, "故障后的消息")).ToHaveCountAsync(1);
+                await Expect(fresh.Page.GetByTestId("hand-queue")).ToContainTextAsync(ClassPages.Label(room));
+            }
+
+            var after = await AttendanceAsync(b, classId, token);
+            var roomBefore = Classroom(before, room.Id);
+            var roomAfter = Classroom(after, room.Id);
+            Assert.True(roomAfter["present"]!.GetValue<bool>(), after.ToJsonString());
+            Assert.Equal(roomBefore["attendance"]!["firstJoinedAt"]!.ToString(), roomAfter["attendance"]!["firstJoinedAt"]!.ToString());
+            var lead = Lead(after);
+            // The teacher's connection died with node A: a drop the teacher came back from, not unbroken presence.
+            Assert.True(lead["attendance"]!["reconnectCount"]!.GetValue<int>() > Lead(before)["attendance"]!["reconnectCount"]!.GetValue<int>(), after.ToJsonString());
+            Assert.True(lead["present"]!.GetValue<bool>(), after.ToJsonString());
+
+            teacher.AssertNoConsoleErrors();
+            projector.AssertNoConsoleErrors();
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException($"{e.Message}\n--- node A ---\n{Tail(a.Log)}\n--- node B ---\n{Tail(b.Log)}", e);
+        }
+        finally
+        {
+            if (hang && !a.HasExitedNow)
+            {
+                await a.ResumeAsync();
+            }
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    private static async Task SendChatAsync(IPage page, string text)
+    {
+        await page.GetByLabel("消息内容").FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "发送" }).ClickAsync();
+    }
+
+    private static ILocator ChatMessages(IPage page, string text) => page.GetByTestId("chat-message").Filter(new() { HasText = text });
+
+    /// <summary>
+    /// Waits until the teacher's video decodes again after the failure: on a new peer connection (frames counted from
+    /// its start), or on the same one well past what its jitter buffer could still hold. Returns the frames before.
+    /// </summary>
+    private static async Task<int> WaitFramesAfterAsync(IPage page, Stopwatch failed, TimeSpan timeout)
+    {
+        var start = await FramesAsync(page);
+        while (failed.Elapsed < timeout)
+        {
+            var now = await FramesAsync(page);
+            if ((now.Connection != start.Connection && now.Frames > 10) || (now.Connection == start.Connection && now.Frames > start.Frames + 30))
+            {
+                return start.Frames;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the teacher's video did not decode again {failed.Elapsed.TotalSeconds:0} s after the failure: {await ClassMedia.StateAsync(page)}");
+    }
+
+    private static async Task<(int Connection, int Frames)> FramesAsync(IPage page)
+    {
+        try
+        {
+            var r = await page.EvaluateAsync<int[]>("""
+                async () => {
+                  const m = window.lcLive?.media;
+                  if (!m?.pc) return [0, 0];
+                  m.pc.__lcId ??= (window.__lcPcs = (window.__lcPcs ?? 0) + 1);
+                  return [m.pc.__lcId, await m.framesDecoded('main')];
+                }
+                """);
+            return (r[0], r[1]);
+        }
+        catch (PlaywrightException)
+        {
+            return (0, 0);
+        }
+    }
+
+    private static async Task<int> SfuRoomsAsync(ServerProcess node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(node.MetricsUrl!);
+        var match = SfuRoomsLine().Match(text);
+        return match.Success ? (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    private static async Task<JsonNode> AttendanceAsync(ServerProcess node, string classId, string token)
+    {
+        using var api = new DemoApi(node.BaseUrl);
+        return await api.SendAsync(HttpMethod.Get, $"/api/classes/{classId}/attendance", token);
+    }
+
+    private static JsonNode Classroom(JsonNode attendance, string classroomId) =>
+        attendance["classrooms"]!.AsArray().Single(c => c!["classroomId"]!.GetValue<string>() == classroomId)!;
+
+    private static JsonNode Lead(JsonNode attendance) =>
+        attendance["classrooms"]!.AsArray().Single(c => c!["isLead"]!.GetValue<bool>())!;
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
+
+    private static string Figure(string text)
+    {
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "lc-failover-figures.txt"), $"{DateTime.UtcNow:O} {text}\n");
+        return text;
+    }
+
+    [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex SfuRoomsLine();
+}
