@@ -111,7 +111,7 @@ public static class RecordingsApi
                 return Results.Ok(new { recording = false, paused = false, recordingId = (Guid?)null });
             }
             return Results.Ok(new { recording = r.Status == "recording", paused = r.Status == "paused", recordingId = (Guid?)r.Id });
-        }).Doc("GetRoomRecordingFlag", "Whether a class is being recorded now (the recording sign)", 200, 403, 404);
+        }).Doc("GetRoomRecordingFlag", "Whether a class is being recorded now (the recording sign)", 200, 403, 404, 503).AddEndpointFilter<RoomApiErrorFilter>();
         return app;
     }
 

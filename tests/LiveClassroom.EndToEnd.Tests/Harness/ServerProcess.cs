@@ -102,8 +102,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            // "{httpPort}": this server's HTTP port, known only here (e.g. Cluster__Nodes naming the server itself).
-            info.Environment[key] = value.Replace("{httpPort}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            // "{port}": this server's HTTP port, known only here (e.g. Cluster__Nodes naming the server itself).
+            info.Environment[key] = value.Replace("{port}", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
         var server = new ServerProcess(info, database, new Uri($"http://127.0.0.1:{httpPort}")) { MediaPort = mediaPort, _ownsDatabase = peerOf is null };
         await server.StartProcessAsync();

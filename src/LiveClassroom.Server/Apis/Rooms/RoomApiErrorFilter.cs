@@ -4,8 +4,8 @@ using LiveClassroom.Grains;
 namespace LiveClassroom.Server.Apis.Rooms;
 
 /// <summary>
-/// Maps grain refusals to HTTP errors for the room APIs: rule violations to 400/403/404/409, a room hosted
-/// by another node to 409 <c>room_moved</c> with its URL, an unreachable room to 503.
+/// Maps grain refusals to HTTP errors for the room APIs: rule violations to 400/403/404/409, a room that cannot be
+/// reached (its node just died and the cluster has not moved it yet, past <see cref="FailoverRetry"/>) to 503.
 /// </summary>
 public sealed partial class RoomApiErrorFilter(ILogger<RoomApiErrorFilter> logger) : IEndpointFilter
 {

@@ -296,6 +296,11 @@ export class MediaSession {
       const answer = await this.negotiator(pc.localDescription!.sdp, description);
       // Suspended or rebuilt while the hub answered: this answer belongs to a peer connection that is gone.
       if (pc !== this.pc || this.suspended) return;
+      // Another media server answered (the class moved to another node when its node died). Chromium takes such an
+      // answer on the same peer connection but keeps its DTLS association with the old server, so the new one waits
+      // for a handshake that never comes and no media flows. Start over on a fresh peer connection (negotiate() rebuilds).
+      const before = fingerprintOf(pc.currentRemoteDescription?.sdp);
+      if (before && fingerprintOf(answer) !== before) throw new Error("the media server changed: a new peer connection is needed");
       await pc.setRemoteDescription({ type: "answer", sdp: answer });
     } catch (e) {
       // RFC 8829 §4.1.10.2 (JSEP rollback): an offer the server refused (or whose answer the browser refused) must not
@@ -369,6 +374,12 @@ export class MediaSession {
     this.pc.close();
     this.state = "closed";
   }
+}
+
+/** The first a=fingerprint of an SDP (RFC 8122 §5), or null. */
+function fingerprintOf(sdp: string | undefined): string | null {
+  const m = sdp ? /^a=fingerprint:(.+)$/m.exec(sdp) : null;
+  return m ? m[1].trim().toLowerCase() : null;
 }
 
 function retryable(e: unknown): boolean {
