@@ -14,7 +14,8 @@ public static class WebhookUrl
         {
             return "too_long";
         }
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // A rooted path parses as an absolute file: URI on Unix; only scheme://host addresses are URLs here.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || string.IsNullOrEmpty(uri.Host))
         {
             return "invalid_url";
         }
