@@ -221,6 +221,13 @@ function Deliveries({ hookId }: { hookId: string }) {
     }
   }
   useEffect(() => void load(), [hookId]);
+  // While something is still on its way, look again shortly: the admin watches a delivery land (or fail) without clicking.
+  const pending = (items ?? []).some((d) => d.status === "queued" || d.status === "running");
+  useEffect(() => {
+    if (!pending) return;
+    const timer = window.setTimeout(() => void load(), 1500);
+    return () => window.clearTimeout(timer);
+  }, [items, pending]);
 
   async function replay(d: WebhookDelivery) {
     setError(null);
