@@ -12,6 +12,7 @@ public sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
+    private readonly List<Received> _pending = [];
 
     public sealed record Received(string Body, string? Signature, string? EventId, string? EventType)
     {
@@ -56,16 +57,27 @@ public sealed class WebhookReceiver : IDisposable
         }
     }
 
-    /// <summary>The next delivery of <paramref name="type"/> that <paramref name="match"/> accepts, within 60 s.</summary>
+    /// <summary>The next delivery of <paramref name="type"/> that <paramref name="match"/> accepts, within 60 s; deliveries not taken stay for later calls.</summary>
     public async Task<Received> NextAsync(string type, Func<Received, bool> match)
     {
+        // Deliveries run in parallel, so they may arrive in any order: what does not match now stays for a later call.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            var r = await _received.Reader.ReadAsync(cts.Token);
-            if (r.EventType == type && match(r))
+            lock (_pending)
             {
-                return r;
+                var hit = _pending.FindIndex(r => r.EventType == type && match(r));
+                if (hit >= 0)
+                {
+                    var r = _pending[hit];
+                    _pending.RemoveAt(hit);
+                    return r;
+                }
+            }
+            var next = await _received.Reader.ReadAsync(cts.Token);
+            lock (_pending)
+            {
+                _pending.Add(next);
             }
         }
     }

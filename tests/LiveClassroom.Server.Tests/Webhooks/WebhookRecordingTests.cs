@@ -48,5 +48,39 @@ public sealed class WebhookRecordingTests : IClassFixture<RecordingServerFactory
         Assert.Equal($"/api/recordings/{id}", data.GetProperty("links").GetProperty("recording").GetString());
         await using var conn = await _f.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = @hook", new { hook }));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/webhooks/{hook}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Review_ApprovedTwiceThenTakenDown_CountyHookHearsEachDecisionPublishAndTakedown()
+    {
+        _ = _f.Server;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var county = await TestPeople.ClientAsync(_f, "admin");
+        var countyId = (await TestPeople.GetAsync(_f.Services, "admin")).OrganisationId;
+        using var response = await county.PostAsJsonAsync("/api/webhooks", new
+        {
+            organisationId = countyId, url = receiver.Url, events = new[] { "review.decided", "recording.published", "recording.taken_down" },
+        });
+        var created = await JsonAssert.StatusAsync(response, HttpStatusCode.Created);
+        var secret = created.GetProperty("secret").GetString()!;
+        var hook = created.GetProperty("webhook").GetProperty("id").GetGuid();
+        var id = await Library.LibraryFlow.DraftAsync(_f, new CourseInfo("分数的初步认识", "小学", "三年级", "数学"));
+        bool Of(WebhookReceiver.Received r) => r.Json.GetProperty("data").GetProperty("resourceId").GetGuid() == id;
+
+        await Library.LibraryFlow.PublishAsync(_f, id);
+        await Library.LibraryFlow.PostAsync(county, $"/api/library/resources/{id}/takedown", new { reason = "教材版本有误" });
+
+        bool Step(WebhookReceiver.Received r, string step) => Of(r) && r.Json.GetProperty("data").GetProperty("decision").GetProperty("step").GetString() == step;
+        var school = await receiver.NextAsync("review.decided", r => Step(r, "school"));
+        var countyStep = await receiver.NextAsync("review.decided", r => Step(r, "county"));
+        var published = await receiver.NextAsync("recording.published", Of);
+        var takenDown = await receiver.NextAsync("recording.taken_down", Of);
+        Assert.All([school, countyStep, published, takenDown], r => Assert.True(WebhookReceiver.SignatureValid(r, secret)));
+        Assert.Equal("approved", school.Json.GetProperty("data").GetProperty("decision").GetProperty("decision").GetString());
+        Assert.Equal("approved", countyStep.Json.GetProperty("data").GetProperty("decision").GetProperty("decision").GetString());
+        Assert.Equal("published", published.Json.GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal("教材版本有误", takenDown.Json.GetProperty("data").GetProperty("decision").GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await county.DeleteAsync($"/api/webhooks/{hook}")).StatusCode);
     }
 }
