@@ -89,7 +89,7 @@ public sealed class WebhookDeliveryTests(WebhookServerFactory f) : IClassFixture
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Status = 500;
         using var admin = Client("schooladmin");
-        var (hook, _) = await RegisterAsync(admin, f.Org.Org(DemoOrg.LeadSchool), receiver.Url, "class.ended");
+        var (hook, secret) = await RegisterAsync(admin, f.Org.Org(DemoOrg.LeadSchool), receiver.Url, "class.ended");
         try
         {
             var classId = await TestClasses.SetUpAsync(f, ruralCount: 1);
@@ -112,6 +112,9 @@ public sealed class WebhookDeliveryTests(WebhookServerFactory f) : IClassFixture
                 .ToList();
             Assert.Equal([0.2, 0.4, 0.8], waits.Select(w => Math.Round(w, 2)));
             Assert.Equal(JsonValueKind.Null, log[^1].GetProperty("nextAttemptAt").ValueKind);
+            // Every failed attempt was logged, and no log line carries the hook's secret.
+            Assert.Contains(f.Logs.Lines, l => l.Contains($"attempt {WebhookServerFactory.MaxAttempts}/{WebhookServerFactory.MaxAttempts} failed", StringComparison.Ordinal));
+            Assert.DoesNotContain(f.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
             // Each retry came no earlier than its wait.
             for (var i = 1; i < log.Count; i++)
             {

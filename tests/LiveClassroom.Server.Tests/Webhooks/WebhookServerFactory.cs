@@ -1,5 +1,6 @@
 using LiveClassroom.Server.Tests.Hubs;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LiveClassroom.Server.Tests.Webhooks;
 
@@ -7,6 +8,9 @@ namespace LiveClassroom.Server.Tests.Webhooks;
 public sealed class WebhookServerFactory : HubServerFactory
 {
     public const int MaxAttempts = 4;
+
+    /// <summary>Everything the server logs, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -17,5 +21,6 @@ public sealed class WebhookServerFactory : HubServerFactory
         builder.UseSetting("Webhooks:TimeoutSeconds", "5");
         builder.UseSetting("Webhooks:PollMilliseconds", "200");
         builder.UseSetting("Webhooks:PublicBaseUrl", "https://classroom.example.cn");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }
