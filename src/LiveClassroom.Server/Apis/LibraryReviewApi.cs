@@ -1,5 +1,6 @@
 using LiveClassroom.Server.Access;
 using LiveClassroom.Server.Library;
+using LiveClassroom.Server.Webhooks;
 
 namespace LiveClassroom.Server.Apis;
 
@@ -47,7 +48,7 @@ public static class LibraryReviewApi
             return Results.Ok(new { items = items.Select(r => ResourceDto.From(r, true)) });
         }).Doc("GetReviewQueue", "Resources the caller can decide now", 200);
 
-        g.MapPost("/resources/{id:guid}/review", async (Guid id, ReviewBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
+        g.MapPost("/resources/{id:guid}/review", async (Guid id, ReviewBody body, HttpContext http, LibraryStore store, LibraryAccess access, WebhookPublisher webhooks) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
@@ -97,10 +98,17 @@ public static class LibraryReviewApi
             {
                 return LibraryApiErrors.Conflict("invalid_state", "Someone else decided first.", "该资源已由他人处理。");
             }
-            return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
+            var decided = (await store.GetAsync(id))!;
+            await webhooks.PublishAsync(WebhookEvents.ReviewDecided, $"{id}:{step}:{decided.UpdatedAt.Ticks}", [decided.SchoolId],
+                ResourceEvent(decided, webhooks, new { step, decision = approve ? "approved" : "rejected", reason, decidedBy = caller.PersonId }));
+            if (next == ResourceStatus.Published)
+            {
+                await webhooks.PublishAsync(WebhookEvents.RecordingPublished, $"{id}:{decided.PublishedAt?.Ticks}", [decided.SchoolId], ResourceEvent(decided, webhooks, null));
+            }
+            return Results.Ok(ResourceDto.From(decided, true));
         }).Doc<ResourceDto>("ReviewResource", "Approves or rejects a resource at the caller's review level", 200, 400, 403, 404, 409);
 
-        g.MapPost("/resources/{id:guid}/takedown", async (Guid id, TakedownBody body, HttpContext http, LibraryStore store, LibraryAccess access) =>
+        g.MapPost("/resources/{id:guid}/takedown", async (Guid id, TakedownBody body, HttpContext http, LibraryStore store, LibraryAccess access, WebhookPublisher webhooks) =>
         {
             if (Caller.From(http.User) is not { } caller)
             {
@@ -124,8 +132,30 @@ public static class LibraryReviewApi
             {
                 return LibraryApiErrors.Conflict("invalid_state", "Only published resources can be taken down.", "只有已发布的资源可以下架。");
             }
-            return Results.Ok(ResourceDto.From((await store.GetAsync(id))!, true));
+            var takenDown = (await store.GetAsync(id))!;
+            await webhooks.PublishAsync(WebhookEvents.RecordingTakenDown, $"{id}:{takenDown.UpdatedAt.Ticks}", [takenDown.SchoolId],
+                ResourceEvent(takenDown, webhooks, new { reason, takenDownBy = caller.PersonId }));
+            return Results.Ok(ResourceDto.From(takenDown, true));
         }).Doc<ResourceDto>("TakeDownResource", "Takes a published resource down (county admin or above)", 200, 400, 403, 404, 409);
         return app;
     }
+
+    /// <summary>The webhook data of a resource event: the resource, its recording and links, plus what the event adds.</summary>
+    private static object ResourceEvent(ResourceRow r, WebhookPublisher webhooks, object? decision) => new
+    {
+        resourceId = r.Id,
+        recordingId = r.RecordingId,
+        schoolId = r.SchoolId,
+        schoolName = r.SchoolName,
+        title = r.Title,
+        status = r.Status,
+        stage = r.Stage,
+        grade = r.Grade,
+        subject = r.Subject,
+        teacherName = r.TeacherName,
+        durationSeconds = r.DurationSeconds,
+        publishedAt = r.PublishedAt is { } p ? DateTime.SpecifyKind(p, DateTimeKind.Utc) : (DateTime?)null,
+        decision,
+        links = new { resource = webhooks.Link($"/api/library/resources/{r.Id}") },
+    };
 }

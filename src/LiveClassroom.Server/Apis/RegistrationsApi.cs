@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Webhooks;
 using LiveClassroom.Server.Hosting;
 using System.Security.Claims;
 using LiveClassroom.Server.Apis.Contracts;
@@ -264,12 +265,12 @@ public static partial class RegistrationsApi
 
     private static async Task<IResult> ApproveAsync(
         Guid id, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store, AuthStateRefresher refresher, ServerClock time,
-        CancellationToken ct) =>
-        await DecideAsync(id, approve: true, reason: null, user, access, store, refresher, time, ct);
+        WebhookPublisher webhooks, CancellationToken ct) =>
+        await DecideAsync(id, approve: true, reason: null, user, access, store, refresher, time, webhooks, ct);
 
     private static async Task<IResult> RejectAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store, AuthStateRefresher refresher,
-        ServerClock time, CancellationToken ct)
+        ServerClock time, WebhookPublisher webhooks, CancellationToken ct)
     {
         var (body, error) = await RequestBody.ReadAsync<RejectRegistrationRequest>(context.Request, ct);
         if (body is null)
@@ -285,12 +286,12 @@ public static partial class RegistrationsApi
         {
             return ApiErrors.Validation("reason", "too_long");
         }
-        return await DecideAsync(id, approve: false, reason, user, access, store, refresher, time, ct);
+        return await DecideAsync(id, approve: false, reason, user, access, store, refresher, time, webhooks, ct);
     }
 
     private static async Task<IResult> DecideAsync(
         Guid id, bool approve, string? reason, ClaimsPrincipal user, AccessPolicy access, RegistrationStore store,
-        AuthStateRefresher refresher, ServerClock time, CancellationToken ct)
+        AuthStateRefresher refresher, ServerClock time, WebhookPublisher webhooks, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -356,7 +357,25 @@ public static partial class RegistrationsApi
         {
             await refresher.RefreshAsync(force: false, ct);
         }
-        return Results.Ok(await store.GetAsync(id, ct));
+        var view = await store.GetAsync(id, ct);
+        if (view is not null)
+        {
+            await webhooks.PublishAsync(WebhookEvents.RegistrationDecided, id.ToString(), [view.ParentId], new
+            {
+                registrationId = view.Id,
+                kind = view.Kind,
+                status = view.Status,
+                parentId = view.ParentId,
+                organisationName = view.OrganisationName,
+                role = view.Role,
+                applicantId = view.ApplicantId,
+                applicantName = view.ApplicantName,
+                reason = view.Reason,
+                decidedAt = view.DecidedAt,
+                createdOrganisationId = view.CreatedOrganisationId,
+            }, CancellationToken.None);
+        }
+        return Results.Ok(view);
     }
 
     private static IResult AlreadyDecided() =>

@@ -10,6 +10,7 @@ using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Research;
 using LiveClassroom.Server.Recording;
 using LiveClassroom.Server.Seeding;
+using LiveClassroom.Server.Webhooks;
 
 namespace LiveClassroom.Server.Hosting;
 
@@ -67,6 +68,7 @@ public static class ServerApp
         builder.Services.AddRoomsApi();
         builder.Services.AddMediaPlane(builder.Configuration);
         builder.Services.AddRecordings();
+        builder.Services.AddWebhooks();
         builder.Services.AddApiReference();
         builder.AddTelemetry();
 
@@ -95,6 +97,7 @@ public static class ServerApp
         app.MapIceServersApi();
         app.MapClientConfigApi();
         app.MapNetworkCheckApi();
+        app.MapWebhooks();
         app.MapApiReference();
         app.MapTelemetry();
         app.MapSpaFallback();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LiveClassroom.Server.Jobs;
 using LiveClassroom.Server.Library;
+using LiveClassroom.Server.Webhooks;
 
 namespace LiveClassroom.Server.Recording;
 
@@ -13,7 +14,8 @@ namespace LiveClassroom.Server.Recording;
 /// (the resource is created once per recording), so running it twice gives the same outputs and one resource.
 /// </summary>
 public sealed partial class RecordingFinalizer(
-    RecordingService recordings, RecordingStore store, LibraryStore library, NodeIdentity node, ILogger<RecordingFinalizer> logger) : IJobHandler
+    RecordingService recordings, RecordingStore store, LibraryStore library, NodeIdentity node, WebhookPublisher webhooks,
+    ILogger<RecordingFinalizer> logger) : IJobHandler
 {
     private static readonly TimeSpan RemuxTimeout = TimeSpan.FromMinutes(20);
 
@@ -79,7 +81,24 @@ public sealed partial class RecordingFinalizer(
 
         await store.MarkFinalizedAsync(recordingId, duration, hasVideo);
         var course = JsonSerializer.Deserialize<CourseInfo>(row.Metadata) ?? new CourseInfo();
-        await library.EnsureResourceAsync(row, course, duration);
+        var resourceId = await library.EnsureResourceAsync(row, course, duration);
+        // Once per recording (the event's key): a finalize run again does not announce it again.
+        await webhooks.PublishAsync(WebhookEvents.RecordingReady, recordingId.ToString(), [row.SchoolId], new
+        {
+            recordingId,
+            resourceId,
+            roomId = row.RoomId,
+            schoolId = row.SchoolId,
+            teacherId = row.TeacherId,
+            title = course.Title,
+            durationSeconds = Math.Round(duration, 1),
+            hasVideo,
+            links = new
+            {
+                recording = webhooks.Link($"/api/recordings/{recordingId}"),
+                resource = webhooks.Link($"/api/library/resources/{resourceId}"),
+            },
+        }, CancellationToken.None);
         await progress(100);
         LogFinalized(logger, recordingId, duration, parts.Count);
     }

@@ -91,6 +91,8 @@ public sealed class ServerProcess : IAsyncDisposable
         // Recordings where tests can probe them (artifacts/ is git-ignored), one ffmpeg thread on the shared cores.
         info.Environment["Recordings__Root"] = RecordingsRoot;
         info.Environment["Recordings__Threads"] = "1";
+        // Webhook receivers of the tests listen on http://127.0.0.1 (WebhookReceiver).
+        info.Environment["Webhooks__AllowInsecureLoopback"] = "true";
         int? mediaPort = null;
         if (linkAddress is not null)
         {

@@ -78,6 +78,10 @@ export class ApiClient {
     return this.send<T>("PUT", path, body);
   }
 
+  delete<T>(path: string): Promise<T> {
+    return this.send<T>("DELETE", path, undefined);
+  }
+
   /** Sends raw bytes (a file) with their content type; the answer is JSON like every other call. */
   async postBytes<T>(path: string, body: Blob, contentType: string): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
