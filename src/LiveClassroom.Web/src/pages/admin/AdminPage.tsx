@@ -11,6 +11,7 @@ import { LiveRoomsPage } from "./LiveRoomsPage";
 import { RegistrationsQueuePage } from "../platform/RegistrationsQueuePage";
 import { TeacherImportPage } from "../platform/TeacherImportPage";
 import { OrdersPage } from "../platform/OrdersPage";
+import { CeAdminPage } from "../platform/CeAdminPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -21,6 +22,7 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/registrations", key: "admin.registrations" },
   { path: "/admin/import", key: "admin.import" },
   { path: "/admin/orders", key: "admin.orders" },
+  { path: "/admin/ce", key: "admin.ce" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -55,6 +57,7 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/registrations" && <RegistrationsQueuePage />}
           {current.path === "/admin/import" && <TeacherImportPage />}
           {current.path === "/admin/orders" && <OrdersPage />}
+          {current.path === "/admin/ce" && <CeAdminPage />}
         </main>
       </div>
     </>
