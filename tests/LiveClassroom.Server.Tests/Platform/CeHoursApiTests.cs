@@ -32,7 +32,7 @@ public sealed class CeHoursApiTests(AccountsServerFactory factory) : IClassFixtu
         // The live class still running and the half-watched lesson give nothing; each evidence once, with its minutes.
         var expected = new List<(string, string, int)>
         {
-            ("library", resource.ToString(), 30), ("lesson_plan", plan.ToString(), 90), ("live_taught", classId, 44),
+            ("lesson_plan", plan.ToString(), 90), ("library", resource.ToString(), 30), ("live_taught", classId, 44),
             ("observation", lesson.ToString(), 45), ("research", session.ToString(), 30),
         };
         Assert.Equal(expected, Credits(first));
