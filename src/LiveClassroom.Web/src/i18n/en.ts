@@ -872,4 +872,12 @@ export const en: Record<MessageKey, string> = {
   "ce.requirement": "Yearly requirement",
   "ce.totalHours": "Required hours",
   "ce.requiredHours": "Of which required courses",
+  "ce.evidenceOf": "{kind} #{id}",
+  "ce.audience": "For",
+  "ce.allStages": "All stages",
+  "ce.allSubjects": "All subjects",
+  "ce.topic": "Topic",
+  "ce.stage": "Stage",
+  "ce.subject": "Subject",
+  "ce.addCourse": "Add course",
 };

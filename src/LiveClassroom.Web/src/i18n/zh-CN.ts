@@ -870,6 +870,14 @@ export const zhCN = {
   "ce.requirement": "年度学时要求",
   "ce.totalHours": "要求学时",
   "ce.requiredHours": "其中必修学时",
+  "ce.evidenceOf": "{kind} #{id}",
+  "ce.audience": "对象",
+  "ce.allStages": "全部学段",
+  "ce.allSubjects": "全部学科",
+  "ce.topic": "专题",
+  "ce.stage": "学段",
+  "ce.subject": "学科",
+  "ce.addCourse": "添加课程",
 };
 
 export type MessageKey = keyof typeof zhCN;

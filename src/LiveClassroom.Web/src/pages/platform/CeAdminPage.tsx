@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { t, type MessageKey } from "../../i18n";
 import { api, session } from "../../api/session";
 import { ApiError, errorText } from "../../api/client";
-import { ceKinds, schoolToday, schoolYear, type CeReport, type CeRequirement } from "../../api/ce";
+import { ceKinds, schoolToday, schoolYear, type CeCourse, type CeReport, type CeRequirement } from "../../api/ce";
 import { Notice } from "../../components/Notice";
 import { useOrgTree } from "../admin/orgTree";
 import { CeChart } from "./CeChart";
@@ -113,6 +113,7 @@ export function CeAdminPage() {
         </>
       )}
       {selected && <RequirementForm organisationId={selected} year={year} onSaved={() => (setInfo(t("ce.requirementSaved")), void load())} onError={setError} />}
+      {selected && <CoursesPanel organisationId={selected} isSchool={selectedKind === "school"} year={year} onError={setError} />}
     </>
   );
 }
@@ -141,7 +142,7 @@ function TrainingForm({ report, onDone, onError }: { report: CeReport; onDone: (
 
   const fieldError = (name: string) => (fields[name] ? <span class="field-error">{t("ce.fieldInvalid", { code: fields[name] })}</span> : null);
   return (
-    <form class="card" onSubmit={(e) => void submit(e)} data-testid="ce-training-form">
+    <form class="card ce-form" onSubmit={(e) => void submit(e)} data-testid="ce-training-form">
       <h2>{t("ce.training")}</h2>
       <label for="ce-t-person">{t("ce.teacher")}</label>
       <select id="ce-t-person" value={person} onChange={(e) => setPersonId(e.currentTarget.value)}>
@@ -190,7 +191,7 @@ function RequirementForm({ organisationId, year, onSaved, onError }: { organisat
   }
 
   return (
-    <form class="card" onSubmit={(e) => void submit(e)} data-testid="ce-requirement-form">
+    <form class="card ce-form" onSubmit={(e) => void submit(e)} data-testid="ce-requirement-form">
       <h2>{t("ce.requirement")}</h2>
       {current && (
         <p class="muted">{current.sourceOrganisationName ? t("ce.setBy", { name: current.sourceOrganisationName }) : t("ce.default")}</p>
@@ -203,5 +204,118 @@ function RequirementForm({ organisationId, year, onSaved, onError }: { organisat
         {t("common.save")}
       </button>
     </form>
+  );
+}
+
+/** The courses this level offers: required ones pushed by 学段/学科, and (a school) electives under its topics. */
+function CoursesPanel({ organisationId, isSchool, year, onError }: { organisationId: string; isSchool: boolean; year: number; onError: (e: string) => void }) {
+  const [courses, setCourses] = useState<CeCourse[]>([]);
+  const [open, setOpen] = useState(true);
+  const [kind, setKind] = useState<"required" | "elective">("required");
+  const [title, setTitle] = useState("");
+  const [topic, setTopic] = useState("");
+  const [stage, setStage] = useState("");
+  const [subject, setSubject] = useState("");
+  const [hours, setHours] = useState("4");
+  async function load() {
+    try {
+      const list = await api.get<{ registrationOpen: boolean; items: CeCourse[] }>(`/api/ce/courses?organisationId=${organisationId}&year=${year}`);
+      setCourses(list.items);
+      setOpen(list.registrationOpen);
+    } catch (e) {
+      onError(errorText(e));
+    }
+  }
+  useEffect(() => void load(), [organisationId, year]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    try {
+      await api.post("/api/ce/courses", {
+        organisationId,
+        year,
+        kind,
+        title,
+        topic: kind === "elective" ? topic : null,
+        stage: stage || null,
+        subject: subject || null,
+        hours: Number(hours),
+      });
+      setTitle("");
+      await load();
+    } catch (err) {
+      onError(errorText(err));
+    }
+  }
+
+  return (
+    <section class="card" data-testid="ce-courses-admin">
+      <h2>{t("ce.courses")}</h2>
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col">{t("ce.course")}</th>
+            <th scope="col">{t("ce.courseKind")}</th>
+            <th scope="col">{t("ce.audience")}</th>
+            <th scope="col">{t("ce.hours")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {courses.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">
+                {c.topic ? `${c.topic} · ` : ""}
+                {c.title}
+              </th>
+              <td>{t(c.kind === "required" ? "ce.required" : "ce.elective")}</td>
+              <td>{[c.stage ? t(`platform.stage.${c.stage}` as MessageKey) : t("ce.allStages"), c.subject ?? t("ce.allSubjects")].join(" · ")}</td>
+              <td>{c.hours}</td>
+            </tr>
+          ))}
+          {courses.length === 0 && (
+            <tr>
+              <td colSpan={4} class="muted">
+                {t("ce.noCourses")}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {open ? (
+        <form class="ce-form" onSubmit={(e) => void submit(e)}>
+          <label for="ce-c-kind">{t("ce.courseKind")}</label>
+          <select id="ce-c-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as "required" | "elective")}>
+            <option value="required">{t("ce.required")}</option>
+            {isSchool && <option value="elective">{t("ce.elective")}</option>}
+          </select>
+          {kind === "elective" && (
+            <>
+              <label for="ce-c-topic">{t("ce.topic")}</label>
+              <input id="ce-c-topic" type="text" maxLength={100} value={topic} onInput={(e) => setTopic(e.currentTarget.value)} />
+            </>
+          )}
+          <label for="ce-c-title">{t("ce.course")}</label>
+          <input id="ce-c-title" type="text" maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          <label for="ce-c-stage">{t("ce.stage")}</label>
+          <select id="ce-c-stage" value={stage} onChange={(e) => setStage(e.currentTarget.value)}>
+            <option value="">{t("ce.allStages")}</option>
+            {["preschool", "primary", "junior", "senior"].map((s) => (
+              <option key={s} value={s}>
+                {t(`platform.stage.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+          <label for="ce-c-subject">{t("ce.subject")}</label>
+          <input id="ce-c-subject" type="text" maxLength={50} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+          <label for="ce-c-hours">{t("ce.hours")}</label>
+          <input id="ce-c-hours" type="number" min={1} max={100} value={hours} onInput={(e) => setHours(e.currentTarget.value)} />
+          <button type="submit" class="primary">
+            {t("ce.addCourse")}
+          </button>
+        </form>
+      ) : (
+        <p class="muted">{t("ce.registrationClosed", { year })}</p>
+      )}
+    </section>
   );
 }

@@ -2,7 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { t, type MessageKey } from "../../i18n";
 import { api } from "../../api/session";
 import { errorText } from "../../api/client";
-import { schoolYear, type CeCourse, type CeSummary } from "../../api/ce";
+import { schoolYear, type CeCourse, type CeCredit, type CeSummary } from "../../api/ce";
+import { linkClick } from "../../router";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
 
@@ -37,7 +38,7 @@ export function CeHoursPage() {
   return (
     <>
       <TopBar />
-      <main class="page">
+      <main class="page ce-page">
         <h1>{t("ce.title")}</h1>
         <div class="toolbar">
           <label for="ce-year">{t("ce.year")}</label>
@@ -100,7 +101,7 @@ export function CeHoursPage() {
                       <td>{c.evidenceDate}</td>
                       <td>{t(`ce.kind.${c.kind}` as MessageKey)}</td>
                       <td>{c.hours.toFixed(1)}</td>
-                      <td>{c.note ? `${c.note}（${c.createdByName ?? ""}）` : c.evidenceId}</td>
+                      <td>{c.note ? `${c.note}（${c.createdByName ?? ""}）` : <Evidence credit={c} />}</td>
                     </tr>
                   ))}
                   {s.credits.length === 0 && (
@@ -160,5 +161,20 @@ export function CeHoursPage() {
         )}
       </main>
     </>
+  );
+}
+
+/** Where a computed credit came from, linked when the product has a page for it. */
+function Evidence({ credit }: { credit: CeCredit }) {
+  const id = encodeURIComponent(credit.evidenceId);
+  const href =
+    credit.kind === "research" ? `/research/${id}` : credit.kind === "library" ? `/library/${id}` : credit.kind === "lesson_plan" ? `/lesson-plans/${id}` : null;
+  const text = t("ce.evidenceOf", { kind: t(`ce.kind.${credit.kind}` as MessageKey), id: credit.evidenceId.slice(-8) });
+  return href ? (
+    <a href={href} onClick={linkClick}>
+      {text}
+    </a>
+  ) : (
+    <span title={credit.evidenceId}>{text}</span>
   );
 }
