@@ -272,6 +272,11 @@ public static class CeHoursApi
         {
             return ApiErrors.Forbidden();
         }
+        // Only school admins add 校本研修: anyone else is refused before their input is looked at.
+        if (!access.RolesOf(user).Any(g => g.Role == Roles.SchoolAdmin))
+        {
+            return ApiErrors.Forbidden();
+        }
         var (body, error) = await RequestBody.ReadAsync<CeCreditRequest>(context.Request, ct);
         if (body is null)
         {

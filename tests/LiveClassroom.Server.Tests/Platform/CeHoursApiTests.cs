@@ -127,6 +127,8 @@ public sealed class CeHoursApiTests(AccountsServerFactory factory) : IClassFixtu
             new { personId = lead, date = $"{year}-01-01", hours = 2, note = "校本研修" }), HttpStatusCode.Forbidden, "forbidden");
         await JsonAssert.ErrorAsync(await countyAdmin.PostAsJsonAsync("/api/ce/credits",
             new { personId = lead, date = $"{year}-01-01", hours = 2, note = "校本研修" }), HttpStatusCode.Forbidden, "forbidden");
+        // A teacher cannot credit themself, whatever the input.
+        await JsonAssert.ErrorAsync(await self.PostAsJsonAsync("/api/ce/credits", new { personId = lead, hours = 0.3 }), HttpStatusCode.Forbidden, "forbidden");
         await JsonAssert.ErrorAsync(await countyAdmin.GetAsync("/api/ce/me"), HttpStatusCode.Forbidden, "not_a_teacher");
         await JsonAssert.ErrorAsync(await countyAdmin.GetAsync("/api/ce/report?organisationId=not-a-guid"), HttpStatusCode.BadRequest, "validation");
         await JsonAssert.ErrorAsync(await countyAdmin.GetAsync($"/api/ce/report?organisationId={county}&year=20x6"), HttpStatusCode.BadRequest, "validation");
