@@ -29,6 +29,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegistrationStore>();
         services.AddSingleton<ClassOrderStore>();
+        services.AddSingleton<ContinuingEducation.CeStore>();
+        services.AddSingleton<ContinuingEducation.CeHoursService>();
         return services;
     }
 }

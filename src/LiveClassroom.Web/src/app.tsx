@@ -20,6 +20,7 @@ import { ReviewPage, ReviewQueuePage } from "./pages/library/ReviewPages";
 import { RegisterPage } from "./pages/platform/RegisterPage";
 import { RegistrationStatusPage } from "./pages/platform/RegistrationStatusPage";
 import { PasswordPage } from "./pages/platform/PasswordPage";
+import { CeHoursPage } from "./pages/platform/CeHoursPage";
 
 export function App() {
   const path = usePath();
@@ -56,6 +57,7 @@ export function App() {
     return null;
   }
   if (path === "/password") return <PasswordPage />;
+  if (path === "/ce") return <CeHoursPage />;
   const console = path.match(/^\/console\/([^/]+)$/);
   if (console) return <ConsolePage classId={decodeURIComponent(console[1])} />;
   if (path.startsWith("/admin")) return <AdminPage path={path} />;

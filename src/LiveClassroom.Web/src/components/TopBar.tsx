@@ -26,6 +26,11 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
         <a href="/library/mine" onClick={linkClick} data-testid="nav-mine">
           {t("library.nav.mine")}
         </a>
+        {hasRole(person, "lead_teacher", "assistant_teacher") && (
+          <a href="/ce" onClick={linkClick} data-testid="nav-ce">
+            {t("nav.ce")}
+          </a>
+        )}
         {hasRole(person, ...adminRoles) && <ReviewNavLink />}
         {hasRole(person, ...adminRoles) && (
           <a href="/admin/organisations" onClick={linkClick}>

@@ -12,6 +12,7 @@ import { RegistrationsQueuePage } from "../platform/RegistrationsQueuePage";
 import { TeacherImportPage } from "../platform/TeacherImportPage";
 import { OrdersPage } from "../platform/OrdersPage";
 import { WebhooksPage } from "./WebhooksPage";
+import { CeAdminPage } from "../platform/CeAdminPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -23,6 +24,7 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/import", key: "admin.import" },
   { path: "/admin/orders", key: "admin.orders" },
   { path: "/admin/webhooks", key: "admin.webhooks" },
+  { path: "/admin/ce", key: "admin.ce" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -58,6 +60,7 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/import" && <TeacherImportPage />}
           {current.path === "/admin/orders" && <OrdersPage />}
           {current.path === "/admin/webhooks" && <WebhooksPage />}
+          {current.path === "/admin/ce" && <CeAdminPage />}
         </main>
       </div>
     </>

@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record CeCourseList(int Year, bool RegistrationOpen, IReadOnlyList<CeCourseView> Items);

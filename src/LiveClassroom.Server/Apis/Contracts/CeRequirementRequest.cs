@@ -1,0 +1,3 @@
+namespace LiveClassroom.Server.Apis.Contracts;
+
+public sealed record CeRequirementRequest(Guid? OrganisationId, int? Year, int? TotalHours, int? RequiredHours);
