@@ -65,8 +65,13 @@ public static class NetworkFrames
         var paused = m?.VideoPaused ?? false;
         double? loss = downLoss is null && upLoss is null ? null : Math.Max(downLoss ?? 0, upLoss ?? 0);
         var quality = NetworkQuality.Rate(connection, rtt, loss, jitter, paused);
+        if (m is not null && m.State != "connected")
+        {
+            // A media peer still setting up has no figures worth rating yet; one that failed carries nothing.
+            quality = m.State == "connecting" ? NetworkQuality.Unknown : NetworkQuality.Poor;
+        }
         return new ClassroomNetwork(
-            c.ClassroomId, name, c.IsLead, connection, c.StageSeat, quality, NetworkQuality.IsDegraded(quality), source,
+            c.ClassroomId, name, c.IsLead, connection, c.StageSeat, quality, NetworkQuality.IsDegraded(quality), source, m?.State,
             rtt, downLoss, upLoss, jitter, down, up, m is { EstimatedBitrateBps: > 0 } ? m.EstimatedBitrateBps : null,
             m?.ReceivedLayer, paused,
             b is { FrameWidth: > 0 } ? b.FrameWidth : null, b is { FrameHeight: > 0 } ? b.FrameHeight : null,
