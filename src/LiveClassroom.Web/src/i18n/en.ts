@@ -332,10 +332,8 @@ export const en: Record<MessageKey, string> = {
   "live.stage": "On stage: {names}",
   "live.stageEmpty": "On stage: none",
   "live.updated": "Updated {time}",
-  "live.conn.connected": "Online",
   "live.conn.reconnecting": "Reconnecting",
   "live.conn.left": "Left",
-  "live.conn.absent": "Absent",
 
   // Research documents: reports, watch, 同课异构 comparison, 集体备课 lesson plans.
   "researchDocs.back": "← Back to teaching research",

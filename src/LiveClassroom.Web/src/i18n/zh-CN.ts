@@ -330,10 +330,8 @@ export const zhCN = {
   "live.stage": "台上：{names}",
   "live.stageEmpty": "台上：无",
   "live.updated": "更新于 {time}",
-  "live.conn.connected": "在线",
   "live.conn.reconnecting": "重连中",
   "live.conn.left": "已离开",
-  "live.conn.absent": "未到",
 
   // Research documents: reports, watch, 同课异构 comparison, 集体备课 lesson plans.
   "researchDocs.back": "← 返回网络教研",

@@ -13,10 +13,10 @@ import { NetworkChart, appendHistory, type LinkHistory } from "./NetworkChart";
 const roomListRefreshMs = 30_000;
 
 const connectionKey: Record<ClassroomNetwork["connection"], MessageKey> = {
-  Connected: "live.conn.connected",
+  Connected: "attendance.present",
   Reconnecting: "live.conn.reconnecting",
   Left: "live.conn.left",
-  Absent: "live.conn.absent",
+  Absent: "attendance.absent",
 };
 
 const layerKey: Record<string, MessageKey> = { f: "live.layer.f", h: "live.layer.h", q: "live.layer.q", single: "live.layer.single" };
@@ -60,7 +60,8 @@ export function LiveRoomsPage() {
         setRooms(live);
         setError(null);
         await started;
-        for (const r of live) void w.watch(r.classId);
+        // A class hosted on another node of an older deployment is listed without a class id: nothing to watch.
+        for (const r of live) if (r.classId) void w.watch(r.classId);
         setFrames((f) => {
           const kept: Record<string, NetworkFrame> = {};
           for (const r of live) if (f[r.classId]) kept[r.classId] = f[r.classId];
@@ -88,7 +89,7 @@ export function LiveRoomsPage() {
       {rooms?.length === 0 && !error && <p class="empty">{t("live.none")}</p>}
       <div class="live-rooms" data-testid="live-rooms">
         {(rooms ?? []).map((r) => (
-          <LiveClassPanel key={r.classId} room={r} frame={frames[r.classId]} histories={histories.current} />
+          <LiveClassPanel key={r.classId ?? r.pairingId} room={r} frame={frames[r.classId]} histories={histories.current} />
         ))}
       </div>
     </>
@@ -105,10 +106,10 @@ function LiveClassPanel({ room: r, frame, histories }: { room: LiveRoom; frame: 
     <section class="panel" aria-label={r.title || r.pairingName}>
       <h2>{r.title || r.pairingName}</h2>
       <p class="muted">
-        {[r.pairingName, r.openedAt ? t("live.since", { time: formatTime(r.openedAt) }) : null].filter(Boolean).join(" · ")}
+        {[r.pairingName, r.openedAt ? t("live.since", { time: formatTime(r.openedAt) }) : null, r.ownerUrl].filter(Boolean).join(" · ")}
       </p>
       <p class="net-class">
-        <span class={`badge ${frame?.recording ? "recording" : ""}`} data-testid="net-recording">
+        <span class={frame?.recording ? "badge recording" : "badge"} data-testid="net-recording">
           {frame?.recording === true ? t("live.recording") : frame?.recording === false ? t("live.notRecording") : t("live.recordingUnknown")}
         </span>{" "}
         <span data-testid="net-stage">{onStage.length > 0 ? t("live.stage", { names: onStage.join("、") }) : t("live.stageEmpty")}</span>{" "}
@@ -140,7 +141,8 @@ function LiveClassPanel({ room: r, frame, histories }: { room: LiveRoom; frame: 
             : r.classrooms.map((c) => (
                 <tr key={c.classroomId}>
                   <th scope="row">{placeLabel(c.schoolName, c.name)}</th>
-                  <td colSpan={10} class="muted">—</td>
+                  <td>{c.present ? t("attendance.present") : t("attendance.absent")}</td>
+                  <td colSpan={9} class="muted">—</td>
                 </tr>
               ))}
         </tbody>
