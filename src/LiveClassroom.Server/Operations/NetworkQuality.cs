@@ -16,8 +16,9 @@ public static class NetworkQuality
     public const double FairLoss = 0.02;
     public const double PoorRoundTripMs = 400;
     public const double FairRoundTripMs = 200;
-    public const double PoorJitterMs = 100;
-    public const double FairJitterMs = 30;
+    // Video jitter in receiver reports counts a frame's paced packets too (they share one timestamp): tens of ms are normal.
+    public const double PoorJitterMs = 150;
+    public const double FairJitterMs = 60;
 
     /// <summary>
     /// <paramref name="connection"/> is the classroom's presence (<c>Connected</c>, <c>Reconnecting</c>, <c>Left</c>,

@@ -119,6 +119,7 @@ function LiveClassPanel({ room: r, frame, histories }: { room: LiveRoom; frame: 
           </span>
         )}
       </p>
+      <div class="net-scroll">
       <table class="data net-table">
         <thead>
           <tr>
@@ -147,6 +148,7 @@ function LiveClassPanel({ room: r, frame, histories }: { room: LiveRoom; frame: 
               ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }
