@@ -51,4 +51,7 @@ public sealed record MediaPeerStats(
 
     /// <summary>As a subscriber: its video is paused for lack of bandwidth (audio-first).</summary>
     public bool VideoPaused { get; init; }
+
+    /// <summary>As a subscriber: the highest interarrival jitter its receiver reports give for what the SFU sends it, in milliseconds.</summary>
+    public double JitterMs { get; init; }
 }

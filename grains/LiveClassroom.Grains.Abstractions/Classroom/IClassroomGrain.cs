@@ -77,6 +77,9 @@ public interface IClassroomGrain : IRoomGrain
     /// <summary>Anyone allowed in the class: the full state for late joiners and resync (<see cref="ClassSnapshot.Sequence"/> = last event).</summary>
     Task<ClassSnapshot> GetSnapshotAsync(RoomCaller caller);
 
-    /// <summary>Lead: each connected participant's link as the SFU measures it now (the console's classroom tiles).</summary>
+    /// <summary>
+    /// Lead, or an admin the server found responsible for the class: each connected participant's link as the SFU
+    /// measures it now (the console's classroom tiles, the admins' network dashboard).
+    /// </summary>
     Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller);
 }

@@ -41,7 +41,9 @@ public sealed record MediaSource(string PublisherPeerId, string PublisherMid, st
 /// <summary>
 /// Connection quality of one peer as the SFU sees it. Inbound: what the peer sends the SFU; outbound: what the SFU sends
 /// it (<paramref name="OutboundLossFraction"/> from the peer's receiver reports). <paramref name="IncomingStreams"/>:
-/// RTP streams (SSRCs: simulcast layers, RTX, audio) the SFU has learnt from it.
+/// RTP streams (SSRCs: simulcast layers, RTX, audio) the SFU has learnt from it. <paramref name="JitterMs"/>: jitter the
+/// peer's receiver reports give for what the SFU sends it; <paramref name="EstimatedBitrateBps"/>: the SFU's estimate of
+/// its downlink (0 before feedback); <paramref name="VideoPaused"/>: its video is paused for bandwidth (audio-first).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("lc.PeerMediaStats")]
 public sealed record PeerMediaStats(
@@ -53,4 +55,7 @@ public sealed record PeerMediaStats(
     double RoundTripTimeMs,
     string? ReceivedLayer,
     double OutboundLossFraction = 0,
-    int IncomingStreams = 0);
+    int IncomingStreams = 0,
+    double JitterMs = 0,
+    long EstimatedBitrateBps = 0,
+    bool VideoPaused = false);

@@ -196,6 +196,7 @@ internal sealed partial class SfuRoom
         }
         double outLoss = 0;
         double rtt = 0;
+        double jitter = 0;
         var slots = 0;
         long forwarded = 0, hits = 0, overBudget = 0, dropped = 0, coalesced = 0, nackForwarded = 0;
         string? layer = null;
@@ -214,6 +215,7 @@ internal sealed partial class SfuRoom
             slots++;
             outLoss += slot.LossFraction;
             rtt = Math.Max(rtt, slot.RoundTripTimeMs);
+            jitter = Math.Max(jitter, slot.JitterMs);
             if (slot.Kind == "video")
             {
                 layer ??= slot.Current.Rid ?? "single";
@@ -235,6 +237,7 @@ internal sealed partial class SfuRoom
             EstimatedBitrateBps = peer.Bandwidth.HasEstimate ? peer.Bandwidth.Estimator.EstimateBps : 0,
             EstimateSource = peer.Bandwidth.Source,
             VideoPaused = QualityOf(peer).Paused,
+            JitterMs = jitter,
         };
     }
 }

@@ -92,6 +92,8 @@ internal sealed partial class SfuRoom
             return;
         }
         slot.LossFraction = block.FractionLost / 256.0;
+        // RFC 3550 §6.4.1: interarrival jitter in the slot's RTP timestamp units.
+        slot.JitterMs = slot.ClockRate > 0 ? block.Jitter * 1000.0 / slot.ClockRate : 0;
         if (block.LastSenderReport != 0 && block.LastSenderReport == slot.LastSenderReportMid)
         {
             var arrival = slot.LastSenderReportMid + (uint)((now - slot.LastSenderReportTicks) * 65536 / TimeSpan.TicksPerSecond);

@@ -76,6 +76,9 @@ internal sealed class SubscriberSlot
 
     public double LossFraction { get; set; }
 
+    /// <summary>Interarrival jitter the subscriber last reported for this slot (RFC 3550 §6.4.1), in milliseconds.</summary>
+    public double JitterMs { get; set; }
+
     public bool AutoRouted { get; set; }
 
     /// <summary>RFC 4588 RTX SSRC announced with this (video) slot, 0 for none; bandwidth probes go there.</summary>

@@ -2,6 +2,7 @@ using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Server.Grains;
+using LiveClassroom.Server.Operations;
 using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
@@ -17,6 +18,7 @@ public sealed partial class ClassroomHub(
     ClassAccess access,
     ClassConnections connections,
     RoomSubscriptions subscriptions,
+    NetworkDashboard dashboard,
     ServerClock time,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
@@ -91,6 +93,42 @@ public sealed partial class ClassroomHub(
         var (id, caller) = Joined(classId);
         var links = await Grain(id).GetLinksAsync(caller);
         return [.. links.Select(LinkFigures.From)];
+    }
+
+    /// <summary>
+    /// An admin whose organisation covers a school of the class (role matrix: <see cref="RoomRole.Admin"/>) watches its
+    /// network: this connection gets <c>NetworkFigures</c> every <see cref="NetworkDashboard.Interval"/> until
+    /// <see cref="UnwatchNetwork"/> or it closes. Returns the figures now. No need to join the class.
+    /// </summary>
+    public async Task<NetworkFrame> WatchNetwork(string classId)
+    {
+        var id = ParseClassId(classId);
+        var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
+        if (identity.IsDevice)
+        {
+            throw HubErrors.AdminOnly();
+        }
+        var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted);
+        if (caller?.Role is not RoomRole.Admin)
+        {
+            throw HubErrors.AdminOnly();
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id), Context.ConnectionAborted);
+        dashboard.Add(Context.ConnectionId, id);
+        LogWatching(logger, id);
+        return await dashboard.FrameAsync(id, Context.ConnectionAborted);
+    }
+
+    /// <summary>Stops <see cref="WatchNetwork"/> for this connection; refused when it was not watching the class.</summary>
+    public async Task UnwatchNetwork(string classId)
+    {
+        var id = ParseClassId(classId);
+        _ = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
+        if (!dashboard.Remove(Context.ConnectionId, id))
+        {
+            throw HubErrors.NotWatching();
+        }
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id));
     }
 
     public async Task OpenClass(string classId)
@@ -223,8 +261,7 @@ public sealed partial class ClassroomHub(
     public async Task ReportConnectionStats(string classId, ConnectionStatsReport stats)
     {
         var (id, caller) = Joined(classId);
-        if (stats is null || !double.IsFinite(stats.RoundTripTimeMs) || !double.IsFinite(stats.PacketLoss)
-            || stats.PacketLoss is < 0 or > 1 || stats.RoundTripTimeMs < 0 || (stats.Quality?.Length ?? 0) > 16)
+        if (stats is null || !stats.IsPlausible())
         {
             throw HubErrors.BadInput("stats out of range");
         }
@@ -238,12 +275,14 @@ public sealed partial class ClassroomHub(
         await Grain(id).ReportStatsAsync(
         [
             new ParticipantStats(caller.PrincipalId, stats.RoundTripTimeMs, stats.PacketLoss,
-                stats.InboundBitrateBps, stats.OutboundBitrateBps, stats.Quality ?? "unknown"),
+                stats.InboundBitrateBps, stats.OutboundBitrateBps, stats.Quality ?? "unknown",
+                stats.JitterMs, stats.FrameWidth, stats.FrameHeight, stats.FramesPerSecond),
         ]);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        dashboard.RemoveConnection(Context.ConnectionId);
         foreach (var (classId, caller) in connections.RemoveConnection(Context.ConnectionId))
         {
             if (connections.HasOtherConnection(classId, caller.PrincipalId, Context.ConnectionId))
@@ -292,6 +331,9 @@ public sealed partial class ClassroomHub(
 
     private static string RequireText(string? value, string name) =>
         string.IsNullOrWhiteSpace(value) || value.Length > 100 ? throw HubErrors.BadInput(name) : value;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An admin watches the network of class {ClassId}")]
+    private static partial void LogWatching(ILogger logger, string classId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined class {ClassId} as {Role}")]
     private static partial void LogJoined(ILogger logger, string classId, RoomRole role);

@@ -42,6 +42,8 @@ public static class ClassroomHubExtensions
         services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
         services.AddSingleton<IRoomOwnerEventSink, ClassOpenedNotifier>();
         services.AddHostedService<MediaQualityNotifier>();
+        services.TryAddSingleton<Operations.NetworkDashboard>();
+        services.AddHostedService(sp => sp.GetRequiredService<Operations.NetworkDashboard>());
         return services;
     }
 

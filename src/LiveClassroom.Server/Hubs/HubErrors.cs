@@ -37,6 +37,12 @@ public static class HubErrors
     public static HubException DeviceOnly() =>
         Create(Forbidden, "Only a classroom device can do this.", "只有教室终端可以执行此操作。");
 
+    public static HubException AdminOnly() =>
+        Create(Forbidden, "Only an administrator responsible for this class can watch its network.", "只有负责此课堂的管理员可以查看其网络状况。");
+
+    public static HubException NotWatching() =>
+        Create(NotJoined, "This connection is not watching that class's network.", "此连接未在查看该课堂的网络状况。");
+
     public static HubException NotAllowed() =>
         Create(Forbidden, "You are not allowed to join this class.", "您无权进入此课堂。");
 

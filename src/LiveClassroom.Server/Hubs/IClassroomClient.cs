@@ -11,4 +11,7 @@ public interface IClassroomClient : IMediaOwnerClient
 
     /// <summary>Unsequenced, to the one connection holding the media peer: what the SFU now sends it for its bandwidth (audio-first).</summary>
     Task MediaQuality(MediaQualityMessage message);
+
+    /// <summary>Unsequenced, to the admins watching a class's network (<c>WatchNetwork</c>): its figures, every second or so.</summary>
+    Task NetworkFigures(NetworkFrame frame);
 }

@@ -105,7 +105,7 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         {
             var s = stats[i];
             result[i] = new PeerMediaStats(s.PeerId, s.State, s.InboundBitrateBps, s.OutboundBitrateBps, s.InboundLossFraction, s.RoundTripTimeMs, s.ReceivedLayer,
-                s.OutboundLossFraction, s.IncomingStreams);
+                s.OutboundLossFraction, s.IncomingStreams, s.JitterMs, s.EstimatedBitrateBps, s.VideoPaused);
         }
         return Task.FromResult<IReadOnlyList<PeerMediaStats>>(result);
     }

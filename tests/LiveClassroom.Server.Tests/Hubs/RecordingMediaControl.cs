@@ -15,6 +15,9 @@ public sealed class RecordingMediaControl : IMediaControl
 
     public ConcurrentDictionary<(string Room, string Peer), bool> AudioMuted { get; } = new();
 
+    /// <summary>What <see cref="GetStatsAsync"/> answers per room: the figures of synthetic peers a test sets.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<PeerMediaStats>> Stats { get; } = new();
+
     public Task OpenRoomAsync(string roomId, CancellationToken ct = default) => Record($"open {roomId}");
 
     public Task CloseRoomAsync(string roomId, CancellationToken ct = default) => Record($"close {roomId}");
@@ -50,7 +53,7 @@ public sealed class RecordingMediaControl : IMediaControl
     }
 
     public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<PeerMediaStats>>([]);
+        Task.FromResult(Stats.TryGetValue(roomId, out var stats) ? stats : (IReadOnlyList<PeerMediaStats>)[]);
 
     private Task Record(string call)
     {

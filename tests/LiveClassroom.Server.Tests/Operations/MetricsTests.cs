@@ -52,6 +52,7 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
             "liveclassroom_sfu_packets_dropped_total", "liveclassroom_sfu_nacks_total", "liveclassroom_sfu_keyframe_requests_total",
             "liveclassroom_sfu_transport_dropped_total", "liveclassroom_sfu_transport_packets_total", "liveclassroom_sfu_transport_bytes_total",
             "liveclassroom_recordings_active", "liveclassroom_recordings_finalize_queue", "liveclassroom_auth_login_throttled_total",
+            "liveclassroom_dashboard_watchers", "liveclassroom_dashboard_frames_total",
             "http_server_request_duration_seconds_count",
         })
         {

@@ -11,6 +11,10 @@ export interface ParticipantStats {
   inboundBitrateBps: number;
   outboundBitrateBps: number;
   quality: string;
+  jitterMs?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  framesPerSecond?: number;
 }
 
 export interface Participant {
@@ -126,6 +130,11 @@ export interface ConnectionStats {
   inboundBitrateBps: number;
   outboundBitrateBps: number;
   quality: "good" | "fair" | "poor";
+  /** The received video with the largest picture (the main one): its jitter, decoded size and frame rate; 0 when none. */
+  jitterMs: number;
+  frameWidth: number;
+  frameHeight: number;
+  framesPerSecond: number;
 }
 
 /** A receive slot: a recvonly transceiver whose source the server chooses (main, main-audio, screen, stage1…). */

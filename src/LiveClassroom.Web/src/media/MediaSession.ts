@@ -333,7 +333,11 @@ export class MediaSession {
     let received = 0;
     let bytesIn = 0;
     let bytesOut = 0;
+    let video = { jitterMs: 0, frameWidth: 0, frameHeight: 0, framesPerSecond: 0 };
     report.forEach((s) => {
+      if (s.type === "inbound-rtp" && s.kind === "video" && (s.frameWidth ?? 0) * (s.frameHeight ?? 0) > video.frameWidth * video.frameHeight) {
+        video = { jitterMs: Math.round((s.jitter ?? 0) * 1000), frameWidth: s.frameWidth, frameHeight: s.frameHeight, framesPerSecond: s.framesPerSecond ?? 0 };
+      }
       if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") rtt = s.currentRoundTripTime * 1000;
       if (s.type === "inbound-rtp") {
         lost += s.packetsLost ?? 0;
@@ -350,7 +354,7 @@ export class MediaSession {
     this.lastStats = { at: now, bytesIn, bytesOut };
     const packetLoss = received + lost > 0 ? lost / (received + lost) : 0;
     const quality = this.state !== "connected" || packetLoss > 0.08 || rtt > 400 ? "poor" : packetLoss > 0.02 || rtt > 200 ? "fair" : "good";
-    return { roundTripTimeMs: Math.round(rtt), packetLoss, inboundBitrateBps: inbound, outboundBitrateBps: outbound, quality };
+    return { roundTripTimeMs: Math.round(rtt), packetLoss, inboundBitrateBps: inbound, outboundBitrateBps: outbound, quality, ...video };
   }
 
   private lastStats: { at: number; bytesIn: number; bytesOut: number } | null = null;
