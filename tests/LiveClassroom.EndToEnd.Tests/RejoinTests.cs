@@ -235,7 +235,10 @@ public sealed class RejoinTests(EndToEndFixture fx, ITestOutputHelper output)
             Assert.True(parts >= 2, $"{parts} part(s): the recording did not go on in a new part after the page came back");
             // Before #14 was fixed the recording lost everything after the disruption (83 s of a 133 s class), or the
             // part after it had no picture and was left out.
-            Assert.InRange(recorded, classSeconds - gap - 2.0, classSeconds + 1.0);
+            // The class's start is seen by polling the console's getStats through Playwright, which on a loaded machine
+            // notices the first packets seconds late (CI at load ~20: recording 17.8 s against a class measured as
+            // 16.1 s), so the upper bound allows 3 s; what this test guards is the lower one.
+            Assert.InRange(recorded, classSeconds - gap - 2.0, classSeconds + 3.0);
         }
 
         public async ValueTask DisposeAsync()
