@@ -103,14 +103,21 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
             start = midnight.AddDays(1).AddMinutes(-count - 1);
         }
         var today = DateOnly.FromDateTime(now.DateTime);
+        var slots = Enumerable.Range(0, count)
+            .Select(i => new { day = now.DayOfWeek.ToString(), start = start.AddMinutes(i).ToString("HH:mm:00"), durationMinutes = 120, subject = "语文" });
+        // Late in the school day the same lessons also stand at tomorrow's midnight: a page that loads after midnight
+        // (school time, 16:00 UTC) looks for tomorrow's timetable and must still find this scenario's lessons.
+        if (midnight.AddDays(1) - now < TimeSpan.FromMinutes(30))
+        {
+            slots = slots.Concat(Enumerable.Range(0, count)
+                .Select(i => new { day = now.AddDays(1).DayOfWeek.ToString(), start = midnight.AddMinutes(i).ToString("HH:mm:00"), durationMinutes = 120, subject = "语文" }));
+        }
         return new
         {
             termName = "测试学期",
             startDate = today.AddDays(-7).ToString("yyyy-MM-dd"),
             endDate = today.AddDays(30).ToString("yyyy-MM-dd"),
-            slots = Enumerable.Range(0, count)
-                .Select(i => new { day = now.DayOfWeek.ToString(), start = start.AddMinutes(i).ToString("HH:mm:00"), durationMinutes = 120, subject = "语文" })
-                .ToArray(),
+            slots = slots.ToArray(),
             holidays = Array.Empty<object>(),
             makeUpDays = Array.Empty<object>(),
         };
