@@ -167,6 +167,18 @@ public static class WebhooksApi
         return AdministeredHere(access, user).Contains(hook.OrganisationId) ? (hook, null) : (null, ApiErrors.Forbidden());
     }
 
+    /// <summary>A delivery of a hook the caller administers; otherwise 404 (no such delivery or hook) or 403.</summary>
+    private static async Task<(DeliveryRow? Delivery, IResult? Error)> OwnedDeliveryAsync(long id, ClaimsPrincipal user, AccessPolicy access, WebhookStore store, CancellationToken ct)
+    {
+        var d = await store.GetDeliveryAsync(id, ct);
+        if (d is null)
+        {
+            return (null, ApiErrors.NotFound());
+        }
+        var (hook, denied) = await OwnedAsync(d.WebhookId, user, access, store, ct);
+        return hook is null ? (null, denied) : (d, null);
+    }
+
     private static async Task<IResult> UpdateAsync(
         Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, WebhookStore store, WebhookOptions options, CancellationToken ct)
     {
@@ -218,13 +230,8 @@ public static class WebhooksApi
 
     private static async Task<IResult> DeliveryAsync(long id, ClaimsPrincipal user, AccessPolicy access, WebhookStore store, CancellationToken ct)
     {
-        var d = await store.GetDeliveryAsync(id, ct);
+        var (d, denied) = await OwnedDeliveryAsync(id, user, access, store, ct);
         if (d is null)
-        {
-            return ApiErrors.NotFound();
-        }
-        var (hook, denied) = await OwnedAsync(d.WebhookId, user, access, store, ct);
-        if (hook is null)
         {
             return denied!;
         }
@@ -237,13 +244,8 @@ public static class WebhooksApi
 
     private static async Task<IResult> ReplayAsync(long id, ClaimsPrincipal user, AccessPolicy access, WebhookStore store, CancellationToken ct)
     {
-        var d = await store.GetDeliveryAsync(id, ct);
+        var (d, denied) = await OwnedDeliveryAsync(id, user, access, store, ct);
         if (d is null)
-        {
-            return ApiErrors.NotFound();
-        }
-        var (hook, denied) = await OwnedAsync(d.WebhookId, user, access, store, ct);
-        if (hook is null)
         {
             return denied!;
         }
