@@ -105,6 +105,21 @@ public static class CeHoursApi
         return Results.Ok(CeHoursService.View(org.Value, await hours.RequirementAsync(org.Value, y!.Value, ct)));
     }
 
+    /// <summary>The problems of the organisation and year every CE write names: both required, the year 2000–2200.</summary>
+    private static Dictionary<string, string> OrganisationYearFields(Guid? organisationId, int? year)
+    {
+        var fields = new Dictionary<string, string>();
+        if (organisationId is null)
+        {
+            fields["organisationId"] = "required";
+        }
+        if (year is not (>= 2000 and <= 2200))
+        {
+            fields["year"] = year is null ? "required" : "invalid";
+        }
+        return fields;
+    }
+
     private static async Task<IResult> SetRequirementAsync(HttpContext context, ClaimsPrincipal user, AccessPolicy access, CeStore store, CeHoursService hours,
         ServerClock time, CancellationToken ct)
     {
@@ -117,15 +132,7 @@ public static class CeHoursApi
         {
             return error!;
         }
-        var fields = new Dictionary<string, string>();
-        if (body.OrganisationId is null)
-        {
-            fields["organisationId"] = "required";
-        }
-        if (body.Year is not (>= 2000 and <= 2200))
-        {
-            fields["year"] = body.Year is null ? "required" : "invalid";
-        }
+        var fields = OrganisationYearFields(body.OrganisationId, body.Year);
         if (body.TotalHours is not (>= 1 and <= 500))
         {
             fields["totalHours"] = body.TotalHours is null ? "required" : "invalid";
@@ -189,15 +196,7 @@ public static class CeHoursApi
         {
             return error!;
         }
-        var fields = new Dictionary<string, string>();
-        if (body.OrganisationId is null)
-        {
-            fields["organisationId"] = "required";
-        }
-        if (body.Year is not (>= 2000 and <= 2200))
-        {
-            fields["year"] = body.Year is null ? "required" : "invalid";
-        }
+        var fields = OrganisationYearFields(body.OrganisationId, body.Year);
         if (body.Kind is not ("required" or "elective"))
         {
             fields["kind"] = body.Kind is null ? "required" : "invalid";
