@@ -146,7 +146,8 @@ public sealed class ResearchSessionTests(EndToEndFixture fx)
         // The host shares the lesson recording; everyone's player follows: playing, then paused where the host paused.
         await host.Page.GetByTestId("playback-select").SelectOptionAsync(recordingId.ToString());
         await host.Page.GetByTestId("btn-share-playback").ClickAsync();
-        foreach (var b in new[] { speaker, first, second })
+        // The host's own video too: pausing a video that has not started yet fires no pause event, so nothing would be sent.
+        foreach (var b in everyone)
         {
             await b.Page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=playback-video]'); return v && !v.paused && v.currentTime > 1; }",
                 null, new() { Timeout = 30_000 });

@@ -28,10 +28,14 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
         var free = await BlastAsync(host, inside, TimeSpan.FromSeconds(2));
         await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
         var capped = await BlastAsync(host, inside, TimeSpan.FromSeconds(2));
-        output.WriteLine($"received: {free / 1000:0} kbps without a cap, {capped / 1000:0} kbps under a 1000 kbps cap");
+        output.WriteLine($"without a cap: {free.Sent / 1000:0} kbps sent, {free.Received / 1000:0} kbps received; "
+            + $"under a 1000 kbps cap: {capped.Sent / 1000:0} kbps sent, {capped.Received / 1000:0} kbps received");
 
-        Assert.True(capped < 1_500_000, $"{capped / 1000:0} kbps got through a 1000 kbps cap");
-        Assert.True(free > 3 * capped, $"without the cap only {free / 1000:0} kbps arrived (capped {capped / 1000:0})");
+        // The sender must outrun the cap, or a capped figure would prove nothing.
+        Assert.True(capped.Sent > 3_000_000, $"only {capped.Sent / 1000:0} kbps were sent into the capped link");
+        Assert.True(capped.Received < 1_500_000, $"{capped.Received / 1000:0} kbps got through a 1000 kbps cap");
+        Assert.True(capped.Received > 500_000, $"only {capped.Received / 1000:0} kbps got through a 1000 kbps cap");
+        Assert.True(free.Received > 3 * capped.Received, $"without the cap only {free.Received / 1000:0} kbps arrived (capped {capped.Received / 1000:0})");
     }
 
     [Fact]
@@ -92,22 +96,31 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
     }
 
     /// <summary>Sends ~19 Mbps (ten datagrams every 5 ms) for the duration; returns what arrived, in bits per second.</summary>
-    private static async Task<double> BlastAsync(Socket from, Socket to, TimeSpan duration)
+    /// <summary>
+    /// Sends datagrams as fast as ten per millisecond allows for <paramref name="duration"/>; returns the rates sent and
+    /// received (bits/s). Sender and receiver have threads of their own, so a busy thread pool cannot slow either.
+    /// </summary>
+    private static async Task<(double Sent, double Received)> BlastAsync(Socket from, Socket to, TimeSpan duration)
     {
-        var clock = Stopwatch.StartNew();
         var receiving = ReceiveUntilQuietAsync(to);
-        var payload = new byte[Datagram];
-        while (clock.Elapsed < duration)
+        var sent = await Task.Factory.StartNew(() =>
         {
-            for (var i = 0; i < 10; i++)
+            var payload = new byte[Datagram];
+            var bytes = 0L;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
             {
-                from.SendTo(payload, to.LocalEndPoint!);
+                for (var i = 0; i < 10; i++)
+                {
+                    bytes += from.SendTo(payload, to.LocalEndPoint!);
+                }
+                Thread.Sleep(1);
             }
-            await Task.Delay(5);
-        }
+            return bytes;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // The receiver stops one second after the last datagram arrived.
-        var (_, bytes) = await receiving;
-        return bytes * 8 / duration.TotalSeconds;
+        var (_, received) = await receiving;
+        return (sent * 8 / duration.TotalSeconds, received * 8 / duration.TotalSeconds);
     }
 
     private static void Pace(Socket from, EndPoint to, int count, int perMillisecond)
@@ -131,7 +144,7 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
     }
 
     /// <summary>Counts datagrams and bytes until a second passes without one.</summary>
-    private static Task<(int Datagrams, long Bytes)> ReceiveUntilQuietAsync(Socket socket) => Task.Run(() =>
+    private static Task<(int Datagrams, long Bytes)> ReceiveUntilQuietAsync(Socket socket) => Task.Factory.StartNew(() =>
     {
         var buffer = new byte[2048];
         var (datagrams, bytes) = (0, 0L);
@@ -149,7 +162,7 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
             // A second of silence after the last one: the sender is done and the queues drained.
         }
         return (datagrams, bytes);
-    });
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static async Task EchoAsync(Socket socket, CancellationToken ct)
     {

@@ -80,20 +80,39 @@ public sealed class RtpReplay
     /// <summary>Feeds every packet to the recorder at real rate: each at its RTP time after the first.</summary>
     public Task PlayAsync(IRecordingInput input) => PlayAsync((track, _, packet) => input.OnRtp(track, packet));
 
-    /// <summary>Hands every packet (track, RTP time after the first, packet) to <paramref name="send"/> at real rate.</summary>
-    public async Task PlayAsync(Action<string, double, byte[]> send)
+    /// <summary>
+    /// Hands every packet (track, RTP time after the first, packet) to <paramref name="send"/> at real rate, from a
+    /// thread of its own (as the SFU's packet thread does): paced by Task.Delay on the thread pool, the replay stalled
+    /// for seconds while the rest of the suite kept the pool busy, and a recorder fed that unevenly is not the one under test.
+    /// </summary>
+    public Task PlayAsync(Action<string, double, byte[]> send)
     {
-        var clock = Stopwatch.StartNew();
-        foreach (var (track, at, packet) in _packets)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            var wait = at - clock.Elapsed.TotalSeconds;
-            if (wait > 0.002)
+            try
             {
-                // Pacing, not synchronisation: the recorder is fed at the rate a publisher sends.
-                await Task.Delay(TimeSpan.FromSeconds(wait));
+                var clock = Stopwatch.StartNew();
+                foreach (var (track, at, packet) in _packets)
+                {
+                    var wait = at - clock.Elapsed.TotalSeconds;
+                    if (wait > 0.002)
+                    {
+                        // Pacing, not synchronisation: the recorder is fed at the rate a publisher sends.
+                        Thread.Sleep(TimeSpan.FromSeconds(wait));
+                    }
+                    send(track, at, packet);
+                }
+                done.SetResult();
             }
-            send(track, at, packet);
-        }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        { IsBackground = true, Name = "rtp-replay" };
+        thread.Start();
+        return done.Task;
     }
 
     private async Task ReadAsync(Socket socket, string track, int clockRate, CancellationToken stop)

@@ -63,8 +63,9 @@ export function PlaybackPanel({ live, sessionId, lessons, act, onError }: {
     }
     if (p.playing && v.paused && !v.ended && target < end) {
       ours.current.play = now + 1500;
-      v.play().catch(() => {
-        // Autoplay with sound refused: play muted and offer to unmute.
+      v.play().catch((e: unknown) => {
+        // Only a refused autoplay with sound is retried muted; a play() cut short by a pause (AbortError) is not.
+        if (!(e instanceof DOMException) || e.name !== "NotAllowedError") return;
         v.muted = true;
         setAutoMuted(true);
         v.play().catch(() => {});
