@@ -31,6 +31,31 @@ internal static class MediaMetrics
             new Measurement<long>(SumLong(s => s.TransportCounters.BytesReceived), new KeyValuePair<string, object?>("direction", "received")),
             new Measurement<long>(SumLong(s => s.TransportCounters.BytesSent), new KeyValuePair<string, object?>("direction", "sent")),
         }, "By", "Bytes through the media socket");
+        SfuMetrics.Meter.CreateObservableGauge("liveclassroom.sfu.room.subscribers", SubscribersByRoom, "{peer}",
+            "Peers receiving at least one track, per media room (room = class or research session id)");
+        SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.packet_thread.cpu_time", () => Sum(s => s.PacketThreadCpu).TotalSeconds, "s",
+            "CPU time of the media socket's receive threads, which decrypt, route and forward every packet (Linux /proc)");
+    }
+
+    private static IEnumerable<Measurement<int>> SubscribersByRoom()
+    {
+        foreach (var server in Servers.Keys)
+        {
+            foreach (var (room, subscribers) in server.SubscribersByRoom())
+            {
+                yield return new Measurement<int>(subscribers, new KeyValuePair<string, object?>("room", room));
+            }
+        }
+    }
+
+    private static TimeSpan Sum(Func<MediaServer, TimeSpan> read)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var server in Servers.Keys)
+        {
+            total += read(server);
+        }
+        return total;
     }
 
     public static void Add(MediaServer server) => Servers[server] = 0;

@@ -12,6 +12,17 @@ public sealed partial class MediaServer
 
     internal TransportCounters TransportCounters => _transport.Counters;
 
+    internal TimeSpan PacketThreadCpu => _transport.PacketThreadCpu;
+
+    /// <summary>Per media room: how many peers receive at least one track (read under each room's lock).</summary>
+    internal IEnumerable<(string RoomId, int Subscribers)> SubscribersByRoom()
+    {
+        foreach (var (id, room) in _rooms)
+        {
+            yield return (id, room.CountSubscribers());
+        }
+    }
+
     internal (int Peers, int Tracks) CountPeersAndTracks()
     {
         int peers = 0, tracks = 0;

@@ -15,4 +15,21 @@ internal sealed partial class SfuRoom
             return (_peers.Count, tracks);
         }
     }
+
+    /// <summary>Peers with at least one receive slot (subscribers), for the per-room gauge.</summary>
+    public int CountSubscribers()
+    {
+        lock (_lock)
+        {
+            var subscribers = 0;
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Slots.Count > 0)
+                {
+                    subscribers++;
+                }
+            }
+            return subscribers;
+        }
+    }
 }

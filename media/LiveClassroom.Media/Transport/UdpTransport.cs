@@ -29,6 +29,10 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     private readonly Lock _dispatchLock = new();
     private Thread? _thread;
     private readonly List<Thread> _threads = [];
+
+    // The kernel ids of the receive threads (the SFU's packet threads: receive, decrypt, route, forward), for the
+    // packet-thread CPU meter.
+    private readonly ConcurrentDictionary<int, byte> _threadIds = new();
     private volatile bool _stopping;
 
     public UdpTransport(UdpTransportOptions options)
@@ -221,8 +225,15 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         return thread;
     }
 
+    /// <summary>CPU time the receive threads have used so far (Linux; zero elsewhere).</summary>
+    public TimeSpan PacketThreadCpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
+
     private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, byte[] buffer)
     {
+        if (Diagnostics.ThreadCpu.CurrentThreadId() is { } tid)
+        {
+            _threadIds[tid] = 0;
+        }
         var local = ReferenceEquals(socket, _socket) ? null : socket;
         var address = new SocketAddress(socket.AddressFamily);
         try

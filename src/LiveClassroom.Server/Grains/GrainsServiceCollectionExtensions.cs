@@ -49,6 +49,9 @@ public static class GrainsServiceCollectionExtensions
                 options.DataSource = ds;
             }));
             silo.Configure<ClusterMembershipOptions>(FailureDetection.Apply);
+            // Grain calls carry the caller's trace (W3C trace context), so a hub call's spans continue in the grain
+            // and in what the grain asks of the media plane, on whichever node it runs (docs/OPERATIONS.md, "Traces").
+            silo.AddActivityPropagation();
             silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
         });
         return builder;

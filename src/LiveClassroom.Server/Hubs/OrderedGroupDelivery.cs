@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using LiveClassroom.Server.Operations;
 
 namespace LiveClassroom.Server.Hubs;
 
@@ -7,9 +10,15 @@ namespace LiveClassroom.Server.Hubs;
 /// group with a single reader: a send to a slow connection delays only that group, and two sends of one group
 /// never overtake each other. Per group: idle (no channel) → pumping → completed (room closed or moved; a later
 /// send starts a new pump).
+/// Each send's fan-out latency — from the event reaching this node (queued here) until SignalR has written it to
+/// every connection of the group on this node — goes to the <c>liveclassroom.rooms.fanout.duration</c> histogram.
 /// </summary>
-public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> logger) : IAsyncDisposable
+public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> logger, IMeterFactory meters) : IAsyncDisposable
 {
+    private readonly Histogram<double> _fanout = meters.Create(ServerMetrics.MeterName).CreateHistogram("liveclassroom.rooms.fanout.duration", "s",
+        "Room event fan-out on this node: from the event's arrival until it was written to every connection of its group, by hub",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
     private readonly Dictionary<string, Pump> _groups = [];
     private readonly Lock _lock = new();
     private bool _disposed;
@@ -25,11 +34,11 @@ public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> l
             }
             if (!_groups.TryGetValue(group, out var pump))
             {
-                pump = new Pump(Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true }));
+                pump = new Pump(Channel.CreateUnbounded<Send>(new UnboundedChannelOptions { SingleReader = true }));
                 pump.Running = Task.Run(() => PumpAsync(group, pump.Queue.Reader));
                 _groups[group] = pump;
             }
-            pump.Queue.Writer.TryWrite(send);
+            pump.Queue.Writer.TryWrite(new Send(send, Stopwatch.GetTimestamp()));
         }
     }
 
@@ -48,20 +57,25 @@ public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> l
             }
             if (last is not null)
             {
-                pump.Queue.Writer.TryWrite(last);
+                pump.Queue.Writer.TryWrite(new Send(last, 0));
             }
             pump.Queue.Writer.TryComplete();
         }
         return pump.Running ?? Task.CompletedTask;
     }
 
-    private async Task PumpAsync(string group, ChannelReader<Func<Task>> reader)
+    private async Task PumpAsync(string group, ChannelReader<Send> reader)
     {
+        var hub = new KeyValuePair<string, object?>("hub", group[..Math.Max(0, group.IndexOf(':', StringComparison.Ordinal))]);
         await foreach (var send in reader.ReadAllAsync())
         {
             try
             {
-                await send();
+                await send.Run();
+                if (send.Queued != 0)
+                {
+                    _fanout.Record(Stopwatch.GetElapsedTime(send.Queued).TotalSeconds, hub);
+                }
             }
             catch (Exception ex)
             {
@@ -94,9 +108,12 @@ public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> l
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver an event to group {Group}")]
     private static partial void LogSendFailed(ILogger logger, string group, Exception ex);
 
-    private sealed class Pump(Channel<Func<Task>> queue)
+    /// <summary>One queued send; <see cref="Queued"/> is its Stopwatch timestamp, or 0 for a group's closing action (not an event).</summary>
+    private readonly record struct Send(Func<Task> Run, long Queued);
+
+    private sealed class Pump(Channel<Send> queue)
     {
-        public Channel<Func<Task>> Queue { get; } = queue;
+        public Channel<Send> Queue { get; } = queue;
 
         public Task? Running { get; set; }
     }

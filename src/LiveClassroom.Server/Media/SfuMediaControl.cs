@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Media;
 using LiveClassroom.Media.Sdp;
+using LiveClassroom.Server.Operations;
 
 namespace LiveClassroom.Server.Media;
 
@@ -26,6 +28,7 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
     public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(publish);
+        using var span = ServerTracing.StartMediaNegotiation(roomId, peerId);
         try
         {
             // A room moved here from a dead node has no SFU room yet: the first offer creates it.
@@ -34,10 +37,12 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         }
         catch (MediaNegotiationException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Reason.ToString());
             throw new MediaOfferRefusedException(ex.Reason, ex.Message);
         }
         catch (SdpFormatException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Reason.ToString());
             // The hubs give each reason its own error code, for that caller only.
             var reason = ex.Reason switch
             {
@@ -49,6 +54,7 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
         }
         catch (ObjectDisposedException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "room closed");
             // The SFU room closed under the offer (the class just ended or moved).
             throw new MediaRefusedException(MediaRefusal.Unavailable, "the media room is closed", ex);
         }

@@ -1,4 +1,6 @@
 using LiveClassroom.Media;
+using LiveClassroom.Server.Recording;
+using Orleans.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -29,7 +31,7 @@ public static class Telemetry
             {
                 metrics.AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter(MediaServer.MeterName, ServerMetrics.MeterName)
+                    .AddMeter(MediaServer.MeterName, ServerMetrics.MeterName, RecordingMeters.MeterName)
                     .AddPrometheusExporter();
                 if (otlp is not null)
                 {
@@ -40,7 +42,7 @@ public static class Telemetry
         {
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
-                .AddSource("Microsoft.AspNetCore.SignalR.Server")
+                .AddSource(ServerTracing.SignalRSourceName, ActivitySources.ApplicationGrainActivitySourceName, ServerTracing.SourceName)
                 .AddOtlpExporter(o => o.Endpoint = otlp));
         }
         if (MetricsPort(builder.Configuration) is { } port)
@@ -57,6 +59,7 @@ public static class Telemetry
         // their series exist from the first scrape.
         app.Services.GetRequiredService<MeterProvider>();
         app.Services.GetRequiredService<ServerMetrics>();
+        RecordingMeters.Initialize();
         var scrape = app.MapPrometheusScrapingEndpoint("/metrics");
         if (MetricsPort(app.Configuration) is { } port)
         {

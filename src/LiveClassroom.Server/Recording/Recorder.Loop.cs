@@ -182,14 +182,17 @@ public sealed partial class Recorder
         LogPartDied(_logger, RecordingId, part.Number, code);
         if (tail.Contains("No space left on device"))
         {
+            RecordingMeters.FfmpegDied(restarted: false);
             await FailAsync("disk full (ENOSPC): " + reason);
             return false;
         }
         if (_incidents > _options.MaxFfmpegRestarts)
         {
+            RecordingMeters.FfmpegDied(restarted: false);
             await FailAsync(reason + string.Create(CultureInfo.InvariantCulture, $" (restart budget of {_options.MaxFfmpegRestarts} used up)"));
             return false;
         }
+        RecordingMeters.FfmpegDied(restarted: true);
         await _store.RecordIncidentAsync(RecordingId, reason);
         _dirty = true;
         _settleUntil = 0;

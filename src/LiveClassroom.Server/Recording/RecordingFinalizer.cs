@@ -28,7 +28,17 @@ public sealed partial class RecordingFinalizer(
     {
         var payload = JsonSerializer.Deserialize<FinalizePayload>(job.Payload)
             ?? throw new InvalidOperationException("finalize job without payload");
-        await FinalizeAsync(payload.RecordingId, progress, ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            await FinalizeAsync(payload.RecordingId, progress, ct);
+            succeeded = true;
+        }
+        finally
+        {
+            RecordingMeters.Finalized(System.Diagnostics.Stopwatch.GetElapsedTime(started), succeeded);
+        }
     }
 
     public async Task FinalizeAsync(Guid recordingId, Func<int, Task> progress, CancellationToken ct)

@@ -41,6 +41,10 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(Sum(text, "liveclassroom_sfu_rooms") >= 1, "an SFU room for the class");
         Assert.True(Sum(text, "liveclassroom_sfu_peers") >= 1, "the lead's peer");
+        // The lead asked for one receive slot: a subscriber of this class's media room.
+        Assert.True(Sum(text, "liveclassroom_sfu_room_subscribers", $"room=\"{classId}\"") >= 1, "a subscriber in the class's media room");
+        // The class's events (joined, opened) were fanned out to its group on this node.
+        Assert.True(Sum(text, "liveclassroom_rooms_fanout_duration_seconds_count", "hub=\"class\"") >= 1, "class events fanned out");
         Assert.True(Sum(text, "liveclassroom_hub_connections", "hub=\"ClassroomHub\"") >= 2, "two hub connections");
         Assert.True(Sum(text, "liveclassroom_rooms_live_classes") >= 1, "one live class");
         Assert.True(Sum(text, "liveclassroom_rooms_participants") >= 2, "lead and researcher joined");
@@ -53,6 +57,8 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
             "liveclassroom_sfu_transport_dropped_total", "liveclassroom_sfu_transport_packets_total", "liveclassroom_sfu_transport_bytes_total",
             "liveclassroom_recordings_active", "liveclassroom_recordings_finalize_queue", "liveclassroom_auth_login_throttled_total",
             "liveclassroom_dashboard_watchers", "liveclassroom_dashboard_frames_total",
+            "liveclassroom_sfu_packet_thread_cpu_time_seconds_total", "liveclassroom_recordings_ffmpeg_restarts_total",
+            "liveclassroom_rooms_fanout_duration_seconds_count",
             "http_server_request_duration_seconds_count",
         })
         {

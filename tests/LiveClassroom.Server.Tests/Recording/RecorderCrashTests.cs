@@ -1,4 +1,5 @@
 using LiveClassroom.Server.Recording;
+using LiveClassroom.Server.Tests.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveClassroom.Server.Tests.Recording;
@@ -60,6 +61,7 @@ public sealed class RecorderCrashTests
         var recorder = await StartAsync(f, "room-restart");
         await using var feeder = RtpFeeder.Start(recorder, "h264", 9);
         await WaitForClosedSegmentsAsync(recorder, 1);
+        using var meters = new MeterCapture(RecordingMeters.MeterName);
 
         recorder.CurrentFfmpeg!.KillUnexpectedly();
         await feeder.WaitAsync();
@@ -71,6 +73,9 @@ public sealed class RecorderCrashTests
         Assert.Equal(2, row.Parts);
         Assert.Contains("exited unexpectedly", row.FailureReason, StringComparison.Ordinal);
         Assert.True(row.DurationSeconds > feeder.FedSeconds - 3, $"{row.DurationSeconds} s of {feeder.FedSeconds} s");
+        // The restart is counted for operators, and the finalize that followed it timed.
+        Assert.NotEmpty(meters.Values("liveclassroom.recordings.ffmpeg_restarts", "outcome", "restarted"));
+        Assert.Contains(meters.Values("liveclassroom.recordings.finalize.duration", "outcome", "done"), v => v > 0);
     }
 
     [Fact]
