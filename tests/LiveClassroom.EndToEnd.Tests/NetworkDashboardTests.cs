@@ -91,6 +91,11 @@ public sealed partial class NetworkDashboardTests(EndToEndFixture fx)
         }
         Directory.CreateDirectory(BrowserSession.ScreenshotDir);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSession.ScreenshotDir, "admin-network-dashboard.png"), FullPage = true });
+
+        // 下课: the class leaves the dashboard by itself — the hub says the list changed; the page does not poll for it.
+        await console.GetByTestId("end-class").ClickAsync();
+        await console.GetByTestId("end-class-confirm").ClickAsync();
+        await Expect(panel).ToHaveCountAsync(0, new() { Timeout = 10_000 });
         await page.CloseAsync();
 
         teacher.AssertNoConsoleErrors();

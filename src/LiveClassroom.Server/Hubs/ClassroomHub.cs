@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
@@ -29,6 +30,8 @@ public sealed partial class ClassroomHub(
 
     // ClassroomGrain.ConnectMediaAsync's message when IMediaControl.NegotiateAsync throws FormatException/ArgumentException.
     private const string SdpRefusedByMedia = "The SDP offer was refused";
+
+    private static readonly string[] LiveClassAdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
 
     public async Task<ClassView> JoinClass(string classId)
     {
@@ -117,6 +120,28 @@ public sealed partial class ClassroomHub(
         dashboard.Add(Context.ConnectionId, id);
         LogWatching(logger, id);
         return await dashboard.FrameAsync(id, Context.ConnectionAborted);
+    }
+
+    /// <summary>
+    /// Admins (school, county, city, province): this connection is told <c>LiveClassesChanged</c> whenever a class in
+    /// the caller's scope — a class with a classroom of a school at or below one of their admin organisations — opens
+    /// or ends, on whichever node it runs. Returns how many organisations it watches.
+    /// </summary>
+    public async Task<int> WatchLiveClasses()
+    {
+        var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
+        var organisations = identity.IsDevice
+            ? []
+            : identity.Roles.Where(r => LiveClassAdminRoles.Contains(r.Role)).Select(r => r.OrganisationId).Distinct().ToList();
+        if (organisations.Count == 0)
+        {
+            throw HubErrors.LiveClassesAdminOnly();
+        }
+        foreach (var organisation in organisations)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ClassChangeBroadcast.LiveGroupName(organisation), Context.ConnectionAborted);
+        }
+        return organisations.Count;
     }
 
     /// <summary>Stops <see cref="WatchNetwork"/> for this connection; refused when it was not watching the class.</summary>

@@ -41,6 +41,8 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<ClassAccess>();
         services.AddSingleton<IRoomEventSink, ClassroomHubEventSink>();
         services.AddSingleton<IRoomOwnerEventSink, ClassOpenedNotifier>();
+        services.TryAddSingleton<ClassChangeBroadcast>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClassChangeBroadcast>());
         services.AddHostedService<MediaQualityNotifier>();
         services.TryAddSingleton<Operations.NetworkDashboard>();
         services.AddHostedService(sp => sp.GetRequiredService<Operations.NetworkDashboard>());

@@ -40,6 +40,9 @@ public static class HubErrors
     public static HubException AdminOnly() =>
         Create(Forbidden, "Only an administrator responsible for this class can watch its network.", "只有负责此课堂的管理员可以查看其网络状况。");
 
+    public static HubException LiveClassesAdminOnly() =>
+        Create(Forbidden, "Only an administrator can watch the live classes.", "只有管理员可以查看正在上课的课堂。");
+
     public static HubException NotWatching() =>
         Create(NotJoined, "This connection is not watching that class's network.", "此连接未在查看该课堂的网络状况。");
 

@@ -9,6 +9,9 @@ public interface IClassroomClient : IMediaOwnerClient
     /// <summary>Unsequenced, to devices watching their classroom: a class of that classroom just opened.</summary>
     Task ClassOpened(ClassOpenedNotice notice);
 
+    /// <summary>Unsequenced, to admins watching the live classes (<c>WatchLiveClasses</c>): a class in their scope opened or ended.</summary>
+    Task LiveClassesChanged(LiveClassesChangedNotice notice);
+
     /// <summary>Unsequenced, to the one connection holding the media peer: what the SFU now sends it for its bandwidth (audio-first).</summary>
     Task MediaQuality(MediaQualityMessage message);
 

@@ -38,8 +38,10 @@ export interface NetworkFrame {
 }
 
 /**
- * The admin's line to the classroom hub for the network dashboard: WatchNetwork per class, NetworkFigures pushed about
- * every second. After a reconnect every class is watched again (the server forgot the closed connection).
+ * The admin's line to the classroom hub for the network dashboard: WatchLiveClasses once (LiveClassesChanged when a
+ * class in the admin's scope opens or ends, on any node), WatchNetwork per class (NetworkFigures pushed about every
+ * second). After a reconnect everything is watched again (the server forgot the closed connection) and the list is
+ * reloaded, since changes may have been missed meanwhile.
  * State machine: idle → connected ⇄ reconnecting, until stop().
  */
 export class NetworkWatch {
@@ -51,17 +53,32 @@ export class NetworkWatch {
     private readonly token: () => string | null,
     private readonly onFrame: (frame: NetworkFrame) => void,
     private readonly onError: (error: unknown) => void,
+    private readonly onLiveClassesChanged: () => void = () => {},
   ) {}
 
   async start(): Promise<void> {
     const conn = buildHubConnection("/hubs/classroom", this.token);
     conn.on("NetworkFigures", (frame: NetworkFrame) => this.onFrame(frame));
+    conn.on("LiveClassesChanged", () => this.onLiveClassesChanged());
     conn.onreconnected(() => {
+      void this.watchLiveClasses().then(() => this.onLiveClassesChanged());
       for (const id of this.watched) void this.invokeWatch(id);
     });
     this.conn = conn;
     await startWithin(conn);
-    if (this.stopped) await conn.stop();
+    if (this.stopped) {
+      await conn.stop();
+      return;
+    }
+    await this.watchLiveClasses();
+  }
+
+  private async watchLiveClasses(): Promise<void> {
+    try {
+      await this.conn?.invoke<number>("WatchLiveClasses");
+    } catch (e) {
+      this.onError(e);
+    }
   }
 
   /** Starts (or keeps) watching a class; its current figures arrive through onFrame at once. */

@@ -9,8 +9,6 @@ import { placeLabel, qualityLevelKey } from "../../live/classrooms";
 import { NetworkWatch, type ClassroomNetwork, type NetworkFrame } from "../../hub/NetworkWatch";
 import { NetworkChart, appendHistory, type LinkHistory } from "./NetworkChart";
 
-// Which classes are live is looked up now and then (a class opening is rare); their figures are pushed by the hub.
-const roomListRefreshMs = 30_000;
 
 const connectionKey: Record<ClassroomNetwork["connection"], MessageKey> = {
   Connected: "attendance.present",
@@ -47,11 +45,27 @@ export function LiveRoomsPage() {
         setFrames((f) => ({ ...f, [frame.classId]: frame }));
       },
       (e) => setError(errorText(e)),
+      // A class in this admin's scope opened or ended (or the hub came back): the list is read again.
+      () => void reload(),
     );
     watch.current = w;
     const started = w.start().catch((e) => setError(errorText(e)));
-    let timer: number | undefined;
     let stopped = false;
+    // One read at a time; a change announced during a read causes one more read after it.
+    let loading: Promise<void> | null = null;
+    let again = false;
+    const reload = async () => {
+      if (loading) {
+        again = true;
+        return;
+      }
+      do {
+        again = false;
+        loading = load();
+        await loading;
+        loading = null;
+      } while (again && !stopped);
+    };
     const load = async () => {
       try {
         const body = await api.get<unknown>("/api/rooms/live");
@@ -73,12 +87,10 @@ export function LiveRoomsPage() {
         setRooms((r) => r ?? []);
         setError(errorText(e));
       }
-      timer = window.setTimeout(load, roomListRefreshMs);
     };
-    void load();
+    void reload();
     return () => {
       stopped = true;
-      clearTimeout(timer);
       w.stop();
     };
   }, []);
