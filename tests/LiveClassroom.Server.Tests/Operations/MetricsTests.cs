@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LiveClassroom.Server.Tests.Hubs;
+using LiveClassroom.Testing.SignalR;
 
 namespace LiveClassroom.Server.Tests.Operations;
 
@@ -18,12 +19,8 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
     [Fact]
     public async Task Metrics_AfterAClassWithPeers_ExposeTheNamedMeters()
     {
-        var classId = await TestClasses.SetUpAsync(factory);
-        await using var lead = await factory.ConnectAsync(factory.TokenFor("teacher"));
-        await lead.InvokeAsync("JoinClass", classId);
-        await lead.InvokeAsync("OpenClass", classId);
-        await lead.InvokeAsync("Negotiate", classId, ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly")),
-            new { publish = (object?)null, receiveSlots = new[] { new { name = "main", mid = "0" } } });
+        var (classId, lead) = await OpenClassWithReceivingLeadAsync(factory);
+        await using var _ = lead;
         await using var researcher = await factory.ConnectAsync(factory.TokenFor("researcher"));
         await researcher.InvokeAsync("JoinClass", classId);
         using var anonymous = factory.CreateClient();
@@ -77,6 +74,18 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
 
         Assert.Equal(HttpStatusCode.Forbidden, (await teacher.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    /// <summary>A class opened by the demo teacher, whose peer in the real SFU receives one slot (its media room has a subscriber).</summary>
+    internal static async Task<(string ClassId, HubTestClient Lead)> OpenClassWithReceivingLeadAsync(SfuHubServerFactory factory)
+    {
+        var classId = await TestClasses.SetUpAsync(factory);
+        var lead = await factory.ConnectAsync(factory.TokenFor("teacher"));
+        await lead.InvokeAsync("JoinClass", classId);
+        await lead.InvokeAsync("OpenClass", classId);
+        await lead.InvokeAsync("Negotiate", classId, ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly")),
+            new { publish = (object?)null, receiveSlots = new[] { new { name = "main", mid = "0" } } });
+        return (classId, lead);
     }
 
     /// <summary>The sum of a metric's samples (optionally those whose labels contain <paramref name="label"/>), or null when absent.</summary>

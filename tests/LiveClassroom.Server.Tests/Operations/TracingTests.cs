@@ -24,13 +24,10 @@ public sealed class TracingTests(SfuHubServerFactory factory) : IClassFixture<Sf
             ActivityStopped = a => spans[a.SpanId] = a,
         };
         ActivitySource.AddActivityListener(listener);
-        var classId = await TestClasses.SetUpAsync(factory);
-        await using var lead = await factory.ConnectAsync(factory.TokenFor("teacher"));
-        await lead.InvokeAsync("JoinClass", classId);
-        await lead.InvokeAsync("OpenClass", classId);
 
-        await lead.InvokeAsync("Negotiate", classId, ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly")),
-            new { publish = (object?)null, receiveSlots = new[] { new { name = "main", mid = "0" } } });
+        // Open, join and negotiate: the last is the call traced here.
+        var (classId, lead) = await MetricsTests.OpenClassWithReceivingLeadAsync(factory);
+        await using var _ = lead;
 
         // The hub answers after the grain, and the grain after the media plane: every span of this call has stopped.
         var negotiation = Assert.Single(spans.Values, a => a.OperationName == "media.negotiate" && Equals(a.GetTagItem("liveclassroom.room"), classId));
