@@ -54,10 +54,10 @@ internal sealed partial class ClusterBenchmark
 
         Console.WriteLine();
         Console.WriteLine("Failover of the node hosting the class (seconds from the signal; clients as the web client behaves):");
-        Console.WriteLine($"{"failure",-28} | {"class served again",18} | {"moved connections rejoined",26} | {"events reach all again",22} | moved | seq gaps | events twice");
+        Console.WriteLine($"{"failure",-28} | {"class served again",18} | {"moved connections rejoined",26} | {"events reach all again",22} |   moved | seq gaps | events twice");
         foreach (var r in results)
         {
-            Console.WriteLine(Invariant($"{r.Failure,-28} | {r.Served,18:F2} | {r.Rejoined,26:F2} | {r.AllEvents,22:F2} | {r.Moved,2}/{r.Expected,-3} | {r.Gaps,8} | {r.Duplicates,12}"));
+            Console.WriteLine(Invariant($"{r.Failure,-28} | {r.Served,18:F2} | {r.Rejoined,26:F2} | {r.AllEvents,22:F2} | {$"{r.Moved}/{r.Expected}",7} | {r.Gaps,8} | {r.Duplicates,12}"));
         }
         Console.WriteLine("class served again: first Resync answered on a survivor connection; moved connections rejoined: the last JoinClass of the connections on the failed node answered on the survivor; events reach all again: the last delivery of the first chat message (sent every 200 ms on the survivor) that reached every connection");
     }
