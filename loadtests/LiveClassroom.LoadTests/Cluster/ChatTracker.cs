@@ -34,6 +34,7 @@ internal sealed class ChatTracker
     {
         private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _count;
+        private long _firstAt = long.MaxValue;
         private long _lastAt;
 
         public long At { get; set; }
@@ -46,6 +47,9 @@ internal sealed class ChatTracker
 
         public int Count => Volatile.Read(ref _count);
 
+        /// <summary>When the first delivery arrived (Stopwatch timestamp), long.MaxValue before.</summary>
+        public long FirstDeliveredAt => Interlocked.Read(ref _firstAt);
+
         /// <summary>When the last of the expected deliveries arrived (Stopwatch timestamp), 0 before.</summary>
         public long AllDeliveredAt => _all.Task.IsCompleted ? Interlocked.Read(ref _lastAt) : 0;
 
@@ -54,6 +58,11 @@ internal sealed class ChatTracker
         public void Delivered(long at)
         {
             long seen;
+            do
+            {
+                seen = Interlocked.Read(ref _firstAt);
+            }
+            while (at < seen && Interlocked.CompareExchange(ref _firstAt, at, seen) != seen);
             do
             {
                 seen = Interlocked.Read(ref _lastAt);

@@ -64,6 +64,8 @@ internal sealed partial class ClusterBenchmark
             ("teacher on the other node → connections on the class's node", new Latency()),
             ("teacher on the other node → connections on the other node", new Latency()),
             ("SendChat answered (the sender's round trip)", new Latency()),
+            ("first delivery of each message (its quickest connection)", new Latency()),
+            ("last delivery of each message (all connections have it)", new Latency()),
         };
         foreach (var c in _clients)
         {
@@ -81,7 +83,10 @@ internal sealed partial class ClusterBenchmark
             if (await Task.WhenAny(sent.AllDelivered, Task.Delay(TimeSpan.FromSeconds(10), budget.Token)) != sent.AllDelivered)
             {
                 missing += _clients.Count - sent.Count;
+                continue;
             }
+            rows[5].Latency.Record(sent.At, sent.FirstDeliveredAt);
+            rows[6].Latency.Record(sent.At, sent.AllDeliveredAt);
         }
         Console.WriteLine();
         Console.WriteLine(Invariant($"Event fan-out: {Messages} chat messages from the teacher, each to all {_clients.Count} connections ({_clients.Count / 2} per node), send → RoomEvent received ({wall.Elapsed.TotalSeconds:F1} s):"));
