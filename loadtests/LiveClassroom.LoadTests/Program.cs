@@ -9,9 +9,15 @@ using LiveClassroom.LoadTests;
 // The first run (1 subscriber, --wrap-seconds at --wrap-video-bps; 0 skips it) is long enough for every sequence number
 // to wrap: > 65,536 video packets, so the slot's outgoing numbering (which starts below 32,768) wraps too.
 //        soak [--minutes 45] [--classrooms 20] [--video-bps 1200000] …: a whole class at real rate (see Soak.cs).
+//        cluster [--connections 500] [--calls 2000] [--messages 100]: two server processes as one Orleans cluster —
+//        grain call latency, event fan-out, failover (Cluster/ClusterBenchmark.cs; run it with cluster.sh).
 if (args.Length > 0 && args[0] == "soak")
 {
     return Soak.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "cluster")
+{
+    return await LiveClassroom.LoadTests.Cluster.ClusterBenchmark.RunAsync(args[1..]);
 }
 var seconds = 10;
 var subscriberCounts = new[] { 1, 10, 50 };

@@ -23,7 +23,9 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
     private readonly IRoomEventSink[] _sinks;
     private readonly ILogger<RoomSubscriptions> _logger;
     private readonly ConcurrentDictionary<GrainKey, byte> _subscribed = new();
-    private IRoomObserver? _reference;
+    // One reference for the node, created once: joins subscribe concurrently, and a second reference would be a second
+    // observer in the room's list, delivering every event twice to this node (until it expired, unrenewed).
+    private readonly Lazy<IRoomObserver> _reference;
 
     public RoomSubscriptions(IGrainFactory grains, ClassConnections classes, ResearchConnections research, IEnumerable<IRoomEventSink> sinks, ILogger<RoomSubscriptions> logger)
     {
@@ -32,9 +34,10 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
         _research = research;
         _sinks = [.. sinks];
         _logger = logger;
+        _reference = new Lazy<IRoomObserver>(() => _grains.CreateObjectReference<IRoomObserver>(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    private IRoomObserver Reference => _reference ??= _grains.CreateObjectReference<IRoomObserver>(this);
+    private IRoomObserver Reference => _reference.Value;
 
     /// <summary>Subscribes now (a connection just joined the room), so its events flow before the next pass.</summary>
     public async Task EnsureAsync(GrainKey room)

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace LiveClassroom.LoadTests.Cluster;
+
+/// <summary>
+/// One real server process (the built LiveClassroom.Server.dll) on loopback: its own HTTP, silo, gateway, media and
+/// metrics ports, the shared database and signing key, one Orleans cluster id. States: running → killed | paused
+/// (SIGSTOP) → resumed; a killed node can be started again on the same ports. Keeps its last output lines for errors.
+/// </summary>
+internal sealed partial class BenchNode : IAsyncDisposable
+{
+    private readonly ProcessStartInfo _info;
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+
+    private BenchNode(string name, ProcessStartInfo info, Uri url, Uri metricsUrl)
+    {
+        Name = name;
+        _info = info;
+        Url = url;
+        MetricsUrl = metricsUrl;
+    }
+
+    public string Name { get; }
+
+    public Uri Url { get; }
+
+    /// <summary>Prometheus endpoint on its own port (no token), where <c>liveclassroom_sfu_rooms</c> tells the class's node.</summary>
+    public Uri MetricsUrl { get; }
+
+    public bool Paused { get; private set; }
+
+    public string Output => string.Join('\n', _output.TakeLast(40));
+
+    public static BenchNode Create(string name, string serverDll, string connectionString, string signingKey, string clusterId, string recordingsRoot)
+    {
+        var httpPort = FreePort();
+        var metricsPort = FreePort();
+        var url = new Uri($"http://127.0.0.1:{httpPort}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+        };
+        info.ArgumentList.Add(serverDll);
+        var env = info.Environment;
+        env["LIVECLASSROOM_DB"] = connectionString;
+        env["LIVECLASSROOM_URLS"] = $"http://127.0.0.1:{httpPort}";
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["Seed__DemoPassword"] = ClusterBenchmark.DemoPassword;
+        env["Auth__SigningKey"] = signingKey;
+        env["Node__Id"] = name;
+        env["Node__PublicUrl"] = url.ToString().TrimEnd('/');
+        env["Cluster__Id"] = clusterId;
+        env["Cluster__SiloPort"] = Invariant(FreePort());
+        env["Cluster__GatewayPort"] = Invariant(FreePort());
+        env["Metrics__Port"] = Invariant(metricsPort);
+        var media = FreeTcpAndUdpPort();
+        env["Media__UdpPort"] = Invariant(media);
+        env["Media__PublicAddresses"] = "127.0.0.1";
+        env["Recordings__Root"] = recordingsRoot;
+        env["Recordings__RecordScheduledLessons"] = "false";
+        env["Logging__Console__FormatterName"] = "simple";
+        // Warnings and errors only: an information line per hub join would cost the shared cores during the run.
+        env["Logging__LogLevel__Default"] = "Warning";
+        return new BenchNode(name, info, url, new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+    }
+
+    /// <summary>Starts the process (again, after a kill: same ports) and waits until <c>/healthz</c> answers.</summary>
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        _process?.Dispose();
+        var process = Process.Start(_info) ?? throw new InvalidOperationException("could not start the server");
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        Paused = false;
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"node {Name} exited with code {process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/healthz/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Start-up busy (migrations, seeding).
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"node {Name} not ready within {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>kill -9: no graceful shutdown, sockets reset by the kernel.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+        Paused = false;
+    }
+
+    /// <summary>SIGSTOP: a hung node whose sockets stay open and answer nothing.</summary>
+    public async Task PauseAsync()
+    {
+        await SignalAsync("STOP");
+        Paused = true;
+    }
+
+    public async Task ResumeAsync()
+    {
+        await SignalAsync("CONT");
+        Paused = false;
+    }
+
+    /// <summary>Media rooms open on this node: 1 on the node hosting the class's grain (it opens the SFU room), else 0.</summary>
+    public async Task<int> SfuRoomsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(MetricsUrl);
+        var match = SfuRoomsLine().Match(text);
+        return match.Success ? (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("not started");
+        using var kill = Process.Start("kill", ["-" + signal, Invariant(pid)]) ?? throw new InvalidOperationException("could not run kill");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} exited with {kill.ExitCode}");
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _output.Enqueue(line);
+        while (_output.Count > 200)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The media port serves UDP and ICE-TCP on the same number.
+    private static int FreeTcpAndUdpPort()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Any, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for UDP: try another.
+            }
+        }
+        throw new InvalidOperationException("no free TCP+UDP port");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        if (Paused && !_process.HasExited)
+        {
+            await ResumeAsync();
+        }
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex SfuRoomsLine();
+}

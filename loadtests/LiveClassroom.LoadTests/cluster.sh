@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Two server processes as one Orleans cluster on a private PostgreSQL: grain call latency, event fan-out to N hub
+# connections, failover after kill -9 and SIGSTOP (README, "Benchmarks"). A benchmark, not a test: it prints figures.
+# Usage: bash loadtests/LiveClassroom.LoadTests/cluster.sh [--connections 500] [--calls 2000] [--messages 100]
+# LIVECLASSROOM_BENCH_PG_PORT: the first port to try for the private PostgreSQL (default 54351).
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+ensure_packages postgresql
+PG_DIR="$DATA_ROOT/pg-bench-cluster"
+pg_up "$PG_DIR" "${LIVECLASSROOM_BENCH_PG_PORT:-54351}"
+trap 'pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$DATA_ROOT/pg-bench-cluster.password" "$DATA_ROOT/pg-bench-cluster.initdb.log"' EXIT
+export LIVECLASSROOM_BENCH_PG="$PG_ADMIN_URL"
+say "Building the server (Release)"
+dotnet build -c Release -v q --nologo "$REPO_ROOT/src/LiveClassroom.Server/LiveClassroom.Server.csproj" >/dev/null
+dotnet run -c Release --project "$REPO_ROOT/loadtests/LiveClassroom.LoadTests" -- cluster "$@"
