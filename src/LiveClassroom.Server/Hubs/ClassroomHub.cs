@@ -31,7 +31,6 @@ public sealed partial class ClassroomHub(
     // ClassroomGrain.ConnectMediaAsync's message when IMediaControl.NegotiateAsync throws FormatException/ArgumentException.
     private const string SdpRefusedByMedia = "The SDP offer was refused";
 
-    private static readonly string[] LiveClassAdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
 
     public async Task<ClassView> JoinClass(string classId)
     {
@@ -111,15 +110,17 @@ public sealed partial class ClassroomHub(
         {
             throw HubErrors.AdminOnly();
         }
-        var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted);
-        if (caller?.Role is not RoomRole.Admin)
+        // A rural school's admin watches its own classrooms only; the lead school's and those above see the class.
+        var scope = await access.NetworkScopeAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.AdminOnly();
+        var key = NetworkDashboard.ScopeKey(scope);
+        if (dashboard.Remove(Context.ConnectionId, id, out var previous) && previous != key)
         {
-            throw HubErrors.AdminOnly();
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id, previous));
         }
-        await Groups.AddToGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id), Context.ConnectionAborted);
-        dashboard.Add(Context.ConnectionId, id);
+        await Groups.AddToGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id, key), Context.ConnectionAborted);
+        dashboard.Add(Context.ConnectionId, id, key);
         LogWatching(logger, id);
-        return await dashboard.FrameAsync(id, Context.ConnectionAborted);
+        return NetworkDashboard.Scoped(await dashboard.FrameAsync(id, Context.ConnectionAborted), key);
     }
 
     /// <summary>
@@ -132,7 +133,7 @@ public sealed partial class ClassroomHub(
         var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
         var organisations = identity.IsDevice
             ? []
-            : identity.Roles.Where(r => LiveClassAdminRoles.Contains(r.Role)).Select(r => r.OrganisationId).Distinct().ToList();
+            : identity.Roles.Where(r => ClassRoleResolver.AdminRoles.Contains(r.Role)).Select(r => r.OrganisationId).Distinct().ToList();
         if (organisations.Count == 0)
         {
             throw HubErrors.LiveClassesAdminOnly();
@@ -149,11 +150,11 @@ public sealed partial class ClassroomHub(
     {
         var id = ParseClassId(classId);
         _ = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
-        if (!dashboard.Remove(Context.ConnectionId, id))
+        if (!dashboard.Remove(Context.ConnectionId, id, out var scope))
         {
             throw HubErrors.NotWatching();
         }
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, NetworkDashboard.GroupName(id, scope));
     }
 
     public async Task OpenClass(string classId)

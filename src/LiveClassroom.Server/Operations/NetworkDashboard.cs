@@ -5,6 +5,7 @@ using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Hubs;
 using LiveClassroom.Server.Recording;
+using LiveClassroom.Server.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveClassroom.Server.Operations;
@@ -12,15 +13,18 @@ namespace LiveClassroom.Server.Operations;
 /// <summary>
 /// The admins' live network dashboard (管理 → 正在上课; docs/OPERATIONS.md): which hub connections on this node watch which
 /// class, and a loop that every <see cref="Interval"/> reads each watched class (snapshot and SFU links through its grain,
-/// recording state from the database) and pushes a <see cref="NetworkFrame"/> to the class's watcher group. Rights are
-/// checked by the hub before a connection is added. Each node serves its own watchers, wherever the class runs.
+/// recording state from the database) and pushes a <see cref="NetworkFrame"/> to the class's watcher groups: one per
+/// scope — the whole class, or the classrooms a rural school's admin may see (<see cref="ClassAccess.NetworkScopeAsync"/>),
+/// whose frame holds only those. Rights are checked by the hub before a connection is added. Each node serves its own
+/// watchers, wherever the class runs.
 /// </summary>
 public sealed partial class NetworkDashboard : BackgroundService
 {
     // The grain admits the server's lookups as a watching admin; who may watch was decided by the hub.
     private static readonly RoomCaller Lookup = new("server", "server", RoomRole.Admin);
 
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _watchers = new(StringComparer.Ordinal);
+    // class id → connection id → scope key ("" = the whole class).
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _watchers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly IHubContext<ClassroomHub, IClassroomClient> _hub;
@@ -50,24 +54,46 @@ public sealed partial class NetworkDashboard : BackgroundService
     /// <summary>How often a watched class's figures are pushed (<c>Dashboard:IntervalMilliseconds</c>, 200–10,000; default 1,000).</summary>
     public TimeSpan Interval { get; }
 
-    public static string GroupName(string classId) => "net:" + classId;
+    /// <summary>The group of a class's watchers with one scope (<see cref="ScopeKey"/>; "" = the whole class).</summary>
+    public static string GroupName(string classId, string scope) => scope.Length == 0 ? "net:" + classId : "net:" + classId + "|" + scope;
 
-    public void Add(string connectionId, string classId) =>
-        _watchers.GetOrAdd(classId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[connectionId] = 0;
+    /// <summary>A scope as a key: "" for the whole class (an empty set), else its classroom ids in order.</summary>
+    public static string ScopeKey(IReadOnlySet<string> classrooms)
+    {
+        ArgumentNullException.ThrowIfNull(classrooms);
+        return string.Join(',', classrooms.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The frame as a watcher with that scope sees it: only its classrooms, unless it sees the whole class.</summary>
+    public static NetworkFrame Scoped(NetworkFrame frame, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (scope.Length == 0)
+        {
+            return frame;
+        }
+        var visible = scope.Split(',').ToHashSet(StringComparer.Ordinal);
+        return frame with { Classrooms = [.. frame.Classrooms.Where(c => visible.Contains(c.ClassroomId))] };
+    }
+
+    public void Add(string connectionId, string classId, string scope) =>
+        _watchers.GetOrAdd(classId, _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal))[connectionId] = scope;
 
     public bool IsWatching(string connectionId, string classId) =>
         _watchers.TryGetValue(classId, out var w) && w.ContainsKey(connectionId);
 
-    /// <summary>Stops one connection watching one class; false when it was not watching it.</summary>
-    public bool Remove(string connectionId, string classId)
+    /// <summary>Stops one connection watching one class; false when it was not watching it. <paramref name="scope"/>: the scope it watched with.</summary>
+    public bool Remove(string connectionId, string classId, out string scope)
     {
-        if (!_watchers.TryGetValue(classId, out var w) || !w.TryRemove(connectionId, out _))
+        scope = "";
+        if (!_watchers.TryGetValue(classId, out var w) || !w.TryRemove(connectionId, out var watched))
         {
             return false;
         }
+        scope = watched;
         if (w.IsEmpty)
         {
-            _watchers.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, byte>>(classId, w));
+            _watchers.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, string>>(classId, w));
         }
         return true;
     }
@@ -77,7 +103,7 @@ public sealed partial class NetworkDashboard : BackgroundService
     {
         foreach (var classId in _watchers.Keys)
         {
-            Remove(connectionId, classId);
+            Remove(connectionId, classId, out _);
         }
     }
 
@@ -115,9 +141,16 @@ public sealed partial class NetworkDashboard : BackgroundService
     {
         try
         {
+            if (!_watchers.TryGetValue(classId, out var watchers))
+            {
+                return;
+            }
             var frame = await FrameAsync(classId, ct);
-            await _hub.Clients.Group(GroupName(classId)).NetworkFigures(frame);
-            _frames.Add(1);
+            foreach (var scope in watchers.Values.Distinct(StringComparer.Ordinal))
+            {
+                await _hub.Clients.Group(GroupName(classId, scope)).NetworkFigures(Scoped(frame, scope));
+                _frames.Add(1);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -30,6 +30,36 @@ public sealed class ClassAccess(IGrainFactory grains, NpgsqlDataSource dataSourc
         return parties is null ? null : resolver.Resolve(caller, parties);
     }
 
+    /// <summary>
+    /// What of a class's network an admin may see: null when the caller is not an admin of the class; an empty set for
+    /// the whole class (an admin whose organisation covers the lead school: its school, county, city or province);
+    /// else the classrooms of the paired rural schools the caller administers — a rural school's admin sees its own
+    /// classrooms' links, not the other schools'.
+    /// </summary>
+    /// <exception cref="RoomRuleException">NotFound: no class with that id was ever set up.</exception>
+    public async Task<IReadOnlySet<string>?> NetworkScopeAsync(CallerIdentity caller, string classId, CancellationToken ct = default)
+    {
+        if (!await ExistsAsync(GrainKinds.Classroom, classId, ct))
+        {
+            throw new RoomRuleException(RoomErrorCode.NotFound, "No such class.");
+        }
+        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(MembershipLookup);
+        var parties = await PartiesAsync(snapshot.LeadTeacherId, snapshot.LeadClassroomId,
+            snapshot.Classrooms.Where(c => !c.IsLead).Select(c => c.ClassroomId), ct);
+        if (parties is null || resolver.Resolve(caller, parties)?.Role is not RoomRole.Admin)
+        {
+            return null;
+        }
+        if (resolver.CoversAny(caller, ClassRoleResolver.AdminRoles, [parties.LeadSchoolId]))
+        {
+            return new HashSet<string>();
+        }
+        return parties.RuralClassrooms
+            .Where(c => resolver.CoversAny(caller, ClassRoleResolver.AdminRoles, [c.SchoolId]))
+            .Select(c => c.ClassroomId.ToString())
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>The caller's identity in the pairing (null when refused) and the pairing's definition (null when undefined).</summary>
     public async Task<(RoomCaller? Caller, PairingSnapshot Snapshot)> ResolvePairingAsync(CallerIdentity caller, string pairingId, CancellationToken ct = default)
     {

@@ -9,7 +9,8 @@ namespace LiveClassroom.Server.Rooms;
 /// </summary>
 public sealed class ClassRoleResolver(AccessPolicy policy)
 {
-    private static readonly string[] AdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
+    /// <summary>The roles that make a caller an admin of a class whose schools they cover.</summary>
+    public static readonly IReadOnlyCollection<string> AdminRoles = [Roles.SchoolAdmin, Roles.CountyAdmin, Roles.CityAdmin, Roles.ProvinceAdmin];
 
     /// <summary>The caller's grain identity in this class, or null (refused).</summary>
     public RoomCaller? Resolve(CallerIdentity caller, ClassParties parties)

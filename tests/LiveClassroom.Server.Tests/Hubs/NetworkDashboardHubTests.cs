@@ -82,6 +82,32 @@ public sealed class NetworkDashboardHubTests(HubServerFactory factory) : IClassF
         Assert.Equal("unknown", (string?)Classroom(degraded, TestClasses.Rural(factory, 1))["quality"]);
     }
 
+    [Fact]
+    public async Task WatchNetwork_RuralSchoolAdmin_SeesItsOwnClassroomOnlyWhileTheCountySeesBoth()
+    {
+        var (classId, helpers) = await ClassWithTwoProjectorsAsync();
+        await using var _ = new Helpers(helpers);
+        await using var rural = await factory.ConnectAsync(factory.TokenFor("schooladmin1"));
+        await using var county = await factory.ConnectAsync(factory.TokenFor("admin"));
+
+        var ruralFirst = (await rural.InvokeAsync("WatchNetwork", classId))!;
+        var countyFirst = (await county.InvokeAsync("WatchNetwork", classId))!;
+        var ruralPushed = (await rural.NextEventAsync("NetworkFigures", e => (long)e.Argument()!["seq"]! > (long)ruralFirst["seq"]!)).Argument()!;
+        var countyPushed = (await county.NextEventAsync("NetworkFigures", e => (long)e.Argument()!["seq"]! > (long)countyFirst["seq"]!)).Argument()!;
+
+        // 青山村小学's admin: its classroom, not 河口乡's, nor the lead classroom.
+        foreach (var frame in new[] { ruralFirst, ruralPushed })
+        {
+            Assert.Equal([TestClasses.Rural(factory, 0)], frame["classrooms"]!.AsArray().Select(c => (string)c!["classroomId"]!));
+        }
+        foreach (var frame in new[] { countyFirst, countyPushed })
+        {
+            Assert.Equal(3, frame["classrooms"]!.AsArray().Count);
+        }
+        // Its watch stops like anyone's (it left its own group).
+        Assert.Null(await TestClasses.ErrorCodeAsync(() => rural.InvokeAsync("UnwatchNetwork", classId)));
+    }
+
     [Theory]
     [InlineData("lead teacher")]
     [InlineData("assistant of a paired school")]

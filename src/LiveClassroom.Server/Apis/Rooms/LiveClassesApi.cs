@@ -78,11 +78,17 @@ public static class LiveClassesApi
         var result = new List<LiveRoom>();
         foreach (var p in await directory.PairingsAsync(ct))
         {
-            var caller = resolver.Resolve(identity, Parties(p));
+            var parties = Parties(p);
+            var caller = resolver.Resolve(identity, parties);
             if (caller?.Role is not RoomRole.Admin)
             {
                 continue;
             }
+            // An admin covering the lead school sees the whole class; a rural school's admin its own classrooms only.
+            IReadOnlySet<string>? only = resolver.CoversAny(identity, ClassRoleResolver.AdminRoles, [parties.LeadSchoolId])
+                ? null
+                : parties.RuralClassrooms.Where(c => resolver.CoversAny(identity, ClassRoleResolver.AdminRoles, [c.SchoolId]))
+                    .Select(c => c.ClassroomId.ToString()).ToHashSet(StringComparer.Ordinal);
             // A class stays live past midnight rarely, but a lesson opened yesterday evening must still show.
             var lessons = await grains.GetGrain<IRemoteClassPairingGrain>(p.Listing.PairingId).GetLessonsAsync(caller, today.AddDays(-1), today);
             foreach (var lesson in lessons.Where(l => l.ClassId is not null))
@@ -90,7 +96,8 @@ public static class LiveClassesApi
                 var snapshot = await grains.GetGrain<IClassroomGrain>(lesson.ClassId!).GetSnapshotAsync(caller);
                 if (snapshot.State == ClassState.Live)
                 {
-                    result.Add(LiveRoom.From(p.Listing, snapshot));
+                    var room = LiveRoom.From(p.Listing, snapshot);
+                    result.Add(only is null ? room : room.Only(only));
                 }
             }
         }

@@ -20,6 +20,13 @@ public sealed record LiveRoom(
         [.. s.Participants.Where(p => p.Connection != ConnectionState.Left)],
         null);
 
+    /// <summary>The room as an admin who sees only <paramref name="classrooms"/> gets it (a rural school's admin: its own classrooms).</summary>
+    public LiveRoom Only(IReadOnlySet<string> classrooms) => this with
+    {
+        Classrooms = [.. Classrooms.Where(c => classrooms.Contains(c.ClassroomId))],
+        Participants = [.. Participants.Where(p => p.ClassroomId is { } id && classrooms.Contains(id))],
+    };
+
     /// <summary>A class (or, without a lesson, a whole pairing) hosted by another node: only its ids, plus where to ask.</summary>
     public static LiveRoom Elsewhere(PairingListing pairing, Lesson? lesson, string ownerUrl) =>
         new(lesson?.ClassId, pairing.PairingId, pairing.Name, null, null, [], [], ownerUrl);

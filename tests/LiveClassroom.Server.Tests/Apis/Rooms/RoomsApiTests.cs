@@ -231,8 +231,15 @@ public sealed class RoomsApiTests(HubServerFactory factory) : IClassFixture<HubS
         Assert.DoesNotContain((await GetAsync(unpaired, $"/api/me/lessons?date={Today}")).AsArray(), x => (string?)x!["pairingId"] == pairingId);
 
         using var admin = Client(factory.TokenFor("admin"));
-        Assert.Contains((await GetAsync(admin, "/api/rooms/live")).AsArray(), x => (string?)x!["classId"] == classId);
+        var asCounty = (await GetAsync(admin, "/api/rooms/live")).AsArray().Single(x => (string?)x!["classId"] == classId)!;
+        Assert.Equal(3, asCounty["classrooms"]!.AsArray().Count);
         Assert.Equal(HttpStatusCode.Forbidden, (await lead.GetAsync("/api/rooms/live")).StatusCode);
+        // A paired rural school's admin sees the class with its own classroom only, and only its people.
+        using var ruralAdmin = Client(factory.TokenFor("schooladmin1"));
+        var asRural = (await GetAsync(ruralAdmin, "/api/rooms/live")).AsArray().Single(x => (string?)x!["classId"] == classId)!;
+        var ruralClassroom = factory.Org.ClassroomOf(DemoOrg.RuralSchools[0]).ToString();
+        Assert.Equal([ruralClassroom], asRural["classrooms"]!.AsArray().Select(c => (string?)c!["classroomId"]));
+        Assert.All(asRural["participants"]!.AsArray(), p => Assert.Equal(ruralClassroom, (string?)p!["classroomId"]));
     }
 
     [Fact]
