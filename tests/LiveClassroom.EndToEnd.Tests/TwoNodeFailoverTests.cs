@@ -144,13 +144,17 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
         }
     }
 
-    /// <summary>The class's recording id, once its recorder runs a part (so the failure cuts a part that holds media).</summary>
+    /// <summary>
+    /// The class's recording id, once its first part holds seconds of media on disk (so the failure cuts a part that
+    /// has something to keep: ~150 kB is 2-3 s of the fake camera and microphone).
+    /// </summary>
     private static async Task<Guid> RecordingRunsAsync(ServerProcess node, string classId, string token)
     {
         using var api = new DemoApi(node.BaseUrl);
         var id = await ClassMedia.RecordingIdAsync(api, classId, token);
-        await ClassMedia.PollAsync(() => api.SendAsync(HttpMethod.Get, $"/api/recordings/{id}", token),
-            r => r["recording"]!["parts"]!.GetValue<int>() >= 1, TimeSpan.FromSeconds(60), "the recorder to start a part");
+        var part = Path.Combine(ServerProcess.RecordingsRoot, id.ToString("N"), "p000");
+        await ClassMedia.PollAsync(() => Task.FromResult(Directory.Exists(part) ? Directory.GetFiles(part, "seg_*.ts").Sum(f => new FileInfo(f).Length) : 0),
+            bytes => bytes >= 150_000, TimeSpan.FromSeconds(60), "the recording's first part to hold media");
         return id;
     }
 
@@ -179,6 +183,10 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             $"(MP4 {mp4Seconds:0.0} s, {string.Join(",", streams)}) from {parts} part(s); class minus recording {classSeconds - recorded:0.0} s")));
         Assert.Contains("video", streams);
         Assert.True(parts >= 2, $"{parts} part(s): the recording did not go on in a further part on the surviving node");
+        // Both nodes' parts are in what was finalized: the part cut by the kill and the survivor's.
+        var playlist = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RecordingsRoot, recordingId.ToString("N"), "index.m3u8"));
+        var finalizedParts = PartOfSegment().Matches(playlist).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(finalizedParts.Count >= 2 && finalizedParts[0] == "p000", $"finalized from {string.Join(",", finalizedParts)}:\n{playlist}");
         // Before the recording continued on the survivor, it held only what came before the kill.
         Assert.InRange(recorded, classSeconds - gap.TotalSeconds - 6.0, classSeconds + 3.0);
     }
@@ -257,6 +265,9 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "lc-failover-figures.txt"), $"{DateTime.UtcNow:O} {text}\n");
         return text;
     }
+
+    [GeneratedRegex(@"^(p\d{3})/seg_\d{5}\.ts$", RegexOptions.Multiline)]
+    private static partial Regex PartOfSegment();
 
     [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex SfuRoomsLine();
