@@ -74,8 +74,9 @@ public sealed partial class LiveClassRecordingStarter(
         {
             return false;
         }
-        catch (Exception ex) when (ex is TimeoutException or GrainUnavailableException or OrleansException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Failing over (timeouts, unavailable silos) or anything else: unknown, asked again on the next sweep.
             LogLivenessUnknown(logger, classId, ex.GetType().Name);
             return null;
         }
