@@ -95,7 +95,7 @@ public static class ClassEndToPlayable
 
         // Class end: what Recorder.StopAsync does once its last part has closed.
         var clock = Stopwatch.StartNew();
-        await store.EndAsync(id, 0);
+        await store.EndAsync(id, "bench", 0);
         await recordings.EnqueueFinalizeAsync(id, teacher.Org);
         var library = services.GetRequiredService<LibraryStore>();
         ResourceRow? resource = null;

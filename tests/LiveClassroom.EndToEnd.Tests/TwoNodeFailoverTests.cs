@@ -17,7 +17,10 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// again. Prints how long each step took after the failure (target ≤ 10 s; printed, never asserted) and asserts that
 /// the chat message and the raised hand from before the failure are there exactly once, on both pages and on a page
 /// loaded afresh, that one more chat round-trips, and that attendance keeps both classrooms present with their first
-/// arrival unchanged and records the drop of the classroom whose page was on the failed node.
+/// arrival unchanged and records the drop of the classroom whose page was on the failed node. After the kill -9, the
+/// class's recording goes on on the surviving node as a further part of the same recording: once the class ends it is
+/// ready, from at least two parts, and as long as the class minus the failover gap (checked after the kill -9 only:
+/// the hung node's case differs only in how the death is detected).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutputHelper output)
@@ -50,6 +53,7 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             var classId = new Uri(console.Url).Segments[^1].Trim('/');
             await ClassPages.StartProjectorAsync(projector, deviceToken);
             await ClassMedia.WaitVideoSentAsync(console);
+            var sinceFirstMedia = Stopwatch.StartNew();
             await ClassMedia.WaitFramesAsync(projector.Page, "main", 10, Deadline);
             // The class (grain and SFU room) lives on one node: the one whose SFU has a room. Placement puts it near its
             // first caller, which may be the teacher's node or the node where the pairing set the class up.
@@ -67,6 +71,7 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             await Expect(ChatMessages(projector.Page, "故障前的消息")).ToHaveCountAsync(1);
             var (token, _) = await api.LoginAsync("teacher");
             var before = await AttendanceAsync(survivor, classId, token);
+            var recordingId = hang ? Guid.Empty : await RecordingRunsAsync(survivor, classId, token);
 
             var failed = Stopwatch.StartNew();
             if (hang)
@@ -117,6 +122,10 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             Assert.True(droppedAfter["attendance"]!["reconnectCount"]!.GetValue<int>() > droppedBefore["attendance"]!["reconnectCount"]!.GetValue<int>(), after.ToJsonString());
             Assert.True(Lead(after)["present"]!.GetValue<bool>(), after.ToJsonString());
 
+            if (!hang)
+            {
+                await AssertRecordingWentOnAsync(survivor, console, projector.Page, recordingId, token, sinceFirstMedia, videoBack);
+            }
             teacher.AssertNoConsoleErrors();
             projector.AssertNoConsoleErrors();
         }
@@ -133,6 +142,53 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             await b.DisposeAsync();
             await a.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The class's recording id, once its first part holds seconds of media on disk (so the failure cuts a part that
+    /// has something to keep: ~150 kB is 2-3 s of the fake camera and microphone).
+    /// </summary>
+    private static async Task<Guid> RecordingRunsAsync(ServerProcess node, string classId, string token)
+    {
+        using var api = new DemoApi(node.BaseUrl);
+        var id = await ClassMedia.RecordingIdAsync(api, classId, token);
+        var part = Path.Combine(ServerProcess.RecordingsRoot, id.ToString("N"), "p000");
+        await ClassMedia.PollAsync(() => Task.FromResult(Directory.Exists(part) ? Directory.GetFiles(part, "seg_*.ts").Sum(f => new FileInfo(f).Length) : 0),
+            bytes => bytes >= 150_000, TimeSpan.FromSeconds(60), "the recording's first part to hold media");
+        return id;
+    }
+
+    /// <summary>
+    /// Lets the class run on after the failover (so the part recorded on the survivor is substantial), ends it, and checks
+    /// that the one recording covers the class minus the failover gap. The gap is measured from the kill until the
+    /// projector decodes the teacher again, i.e. until the teacher's media reaches the survivor's SFU. The margin below it:
+    /// one segment (Recordings:SegmentSeconds, 4 s), for the segment ffmpeg was writing when it was killed with its node
+    /// (kept only up to its last whole packet) and the new part's wait for the teacher's next keyframe; plus 2 s for how
+    /// late the class's start is noticed by polling getStats on a loaded machine (as in RejoinTests).
+    /// </summary>
+    private async Task AssertRecordingWentOnAsync(
+        ServerProcess survivor, IPage console, IPage projector, Guid recordingId, string token, Stopwatch sinceFirstMedia, TimeSpan gap)
+    {
+        var frames = await ClassMedia.FramesAsync(projector, "main");
+        await ClassMedia.WaitFramesAsync(projector, "main", frames + 300, Deadline);
+        await console.GetByTestId("end-class").ClickAsync();
+        await console.GetByTestId("end-class-confirm").ClickAsync();
+        var classSeconds = sinceFirstMedia.Elapsed.TotalSeconds;
+        await Expect(console.GetByTestId("console-ended")).ToHaveTextAsync("本节课已结束。", new() { Timeout = (float)Deadline.TotalMilliseconds });
+        using var api = new DemoApi(survivor.BaseUrl);
+        var (recorded, parts) = await ClassMedia.FinishedRecordingAsync(api, recordingId, token);
+        var (mp4Seconds, streams) = await MediaProbe.ProbeAsync(Path.Combine(ServerProcess.RecordingsRoot, recordingId.ToString("N"), "video.mp4"));
+        output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
+            $"recording across kill -9: class {classSeconds:0.0} s, failover gap {gap.TotalSeconds:0.0} s, recording {recorded:0.0} s " +
+            $"(MP4 {mp4Seconds:0.0} s, {string.Join(",", streams)}) from {parts} part(s); class minus recording {classSeconds - recorded:0.0} s")));
+        Assert.Contains("video", streams);
+        Assert.True(parts >= 2, $"{parts} part(s): the recording did not go on in a further part on the surviving node");
+        // Both nodes' parts are in what was finalized: the part cut by the kill and the survivor's.
+        var playlist = await File.ReadAllTextAsync(Path.Combine(ServerProcess.RecordingsRoot, recordingId.ToString("N"), "index.m3u8"));
+        var finalizedParts = PartOfSegment().Matches(playlist).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(finalizedParts.Count >= 2 && finalizedParts[0] == "p000", $"finalized from {string.Join(",", finalizedParts)}:\n{playlist}");
+        // Before the recording continued on the survivor, it held only what came before the kill.
+        Assert.InRange(recorded, classSeconds - gap.TotalSeconds - 6.0, classSeconds + 3.0);
     }
 
     private static async Task SendChatAsync(IPage page, string text)
@@ -209,6 +265,9 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "lc-failover-figures.txt"), $"{DateTime.UtcNow:O} {text}\n");
         return text;
     }
+
+    [GeneratedRegex(@"^(p\d{3})/seg_\d{5}\.ts$", RegexOptions.Multiline)]
+    private static partial Regex PartOfSegment();
 
     [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex SfuRoomsLine();

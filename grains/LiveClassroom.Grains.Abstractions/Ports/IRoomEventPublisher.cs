@@ -9,4 +9,11 @@ namespace LiveClassroom.Grains.Ports;
 public interface IRoomEventPublisher
 {
     Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default);
+
+    /// <summary>
+    /// A room that was already live became active on this node: it moved here (its node died or let it go), so work
+    /// that follows the live room on its node (the class's recording) continues here. Called from inside the room's
+    /// activation, after its state is loaded; not called for a room that is not live. A failure is logged.
+    /// </summary>
+    Task LiveRoomActivatedAsync(GrainKey room, CancellationToken ct = default);
 }

@@ -48,6 +48,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         if (State.Status == ClassState.Live)
         {
             await TryMediaAsync("open room", m => m.OpenRoomAsync(Key.Id));
+            await ReportLiveActivationAsync();
         }
     }
 

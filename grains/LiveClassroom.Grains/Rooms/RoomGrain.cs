@@ -118,6 +118,19 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         }
     }
 
+    /// <summary>Tells this node's publisher that a live room became active here (see <see cref="IRoomEventPublisher.LiveRoomActivatedAsync"/>).</summary>
+    protected async Task ReportLiveActivationAsync()
+    {
+        try
+        {
+            await Services.Events.LiveRoomActivatedAsync(Key);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RoomGrainLog.PublishFailed(Logger, ex, Key);
+        }
+    }
+
     /// <summary>Runs the deadlines now due; called by the timer and the reminder.</summary>
     protected virtual Task OnTickAsync() => Task.CompletedTask;
 

@@ -204,5 +204,6 @@ public static class RecordingsApi
         r.Incidents,
         r.FailureReason,
         r.Recovered,
+        r.Continuations,
     };
 }

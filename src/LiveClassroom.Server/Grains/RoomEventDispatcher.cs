@@ -3,10 +3,30 @@ using LiveClassroom.Grains.Ports;
 
 namespace LiveClassroom.Server.Grains;
 
-/// <summary>The silo's <see cref="IRoomEventPublisher"/>: hands each event to every <see cref="IRoomOwnerEventSink"/>; one failing sink does not stop the others.</summary>
-public sealed partial class RoomEventDispatcher(IEnumerable<IRoomOwnerEventSink> sinks, ILogger<RoomEventDispatcher> logger) : IRoomEventPublisher
+/// <summary>
+/// The silo's <see cref="IRoomEventPublisher"/>: hands each event to every <see cref="IRoomOwnerEventSink"/>, and each live
+/// room's activation to every <see cref="IRoomActivationSink"/>; one failing sink does not stop the others.
+/// </summary>
+public sealed partial class RoomEventDispatcher(
+    IEnumerable<IRoomOwnerEventSink> sinks, IEnumerable<IRoomActivationSink> activationSinks, ILogger<RoomEventDispatcher> logger) : IRoomEventPublisher
 {
     private readonly IRoomOwnerEventSink[] _sinks = [.. sinks];
+    private readonly IRoomActivationSink[] _activationSinks = [.. activationSinks];
+
+    public async Task LiveRoomActivatedAsync(GrainKey room, CancellationToken ct = default)
+    {
+        foreach (var sink in _activationSinks)
+        {
+            try
+            {
+                await sink.OnLiveRoomActivatedAsync(room, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSinkFailed(logger, ex, sink.GetType().Name, room);
+            }
+        }
+    }
 
     public async Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
     {

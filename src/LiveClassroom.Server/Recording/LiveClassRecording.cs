@@ -27,10 +27,13 @@ internal sealed partial class LiveClassRecording
     private Recorder? _recorder;
     private string? _leadTeacherId;
     private long _appliedSequence;
+    private readonly bool _continuing;
 
-    public LiveClassRecording(string classId, LiveClassRecordingStarter starter, MediaServer media, ILogger logger)
+    /// <param name="continuing">The class moved here while live: continue its running recording instead of starting one.</param>
+    public LiveClassRecording(string classId, bool continuing, LiveClassRecordingStarter starter, MediaServer media, ILogger logger)
     {
         ClassId = classId;
+        _continuing = continuing;
         _starter = starter;
         _media = media;
         _logger = logger;
@@ -56,7 +59,7 @@ internal sealed partial class LiveClassRecording
     {
         try
         {
-            var started = await _starter.StartAsync(ClassId);
+            var started = _continuing ? await _starter.ContinueAsync(ClassId) : await _starter.StartAsync(ClassId);
             if (started is null)
             {
                 _queue.Writer.TryComplete();
@@ -64,6 +67,9 @@ internal sealed partial class LiveClassRecording
             }
             var (recorder, snapshot) = started.Value;
             _recorder = recorder;
+            // A recorder that lets go (another node continues the class) ends this follower too.
+            _ = recorder.Completion.ContinueWith(_ => _queue.Writer.TryComplete(),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _recorder.KeyframeNeeded += trackId => Post(new KeyframeRequest(trackId));
             _leadTeacherId = snapshot.LeadTeacherId;
             _appliedSequence = snapshot.Sequence;

@@ -8,11 +8,12 @@ using LiveClassroom.Server.Grains;
 namespace LiveClassroom.Server.Recording;
 
 /// <summary>
-/// Connects live classes to the recorder: a class opening starts a <see cref="LiveClassRecording"/>, its events and
-/// the SFU's peer/track events are queued to it, ClassEnded stops it (→ finalize job → library resource).
+/// Connects live classes to the recorder: a class opening starts a <see cref="LiveClassRecording"/>, a live class moving
+/// to this node (its node died) continues its recording here as a further part, its events and the SFU's peer/track
+/// events are queued to it, ClassEnded stops it (→ finalize job → library resource).
 /// Does nothing with the Null media plane (no SFU, nothing to tap). Called inside the room's turn, so it only queues.
 /// </summary>
-public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IDisposable
+public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IRoomActivationSink, IDisposable
 {
     private readonly ConcurrentDictionary<string, LiveClassRecording> _classes = new(StringComparer.Ordinal);
     private readonly MediaServer? _media;
@@ -46,7 +47,7 @@ public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IDispo
         var classId = roomEvent.Room.Id;
         if (roomEvent.Type == ClassEventTypes.ClassOpened)
         {
-            var recording = _classes.GetOrAdd(classId, id => Track(new LiveClassRecording(id, _services.GetRequiredService<LiveClassRecordingStarter>(), _media, _logger)));
+            var recording = _classes.GetOrAdd(classId, id => Track(new LiveClassRecording(id, continuing: false, Starter, _media, _logger)));
             recording.Post(roomEvent);
         }
         else if (_classes.TryGetValue(classId, out var recording))
@@ -55,6 +56,18 @@ public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IDispo
         }
         return Task.CompletedTask;
     }
+
+    public Task OnLiveRoomActivatedAsync(GrainKey room, CancellationToken ct)
+    {
+        if (_media is not null && room.Kind == GrainKinds.Classroom)
+        {
+            // Already followed here (the room was only reactivated on this node): that recording goes on as it is.
+            _classes.GetOrAdd(room.Id, id => Track(new LiveClassRecording(id, continuing: true, Starter, _media, _logger)));
+        }
+        return Task.CompletedTask;
+    }
+
+    private LiveClassRecordingStarter Starter => _services.GetRequiredService<LiveClassRecordingStarter>();
 
     private LiveClassRecording Track(LiveClassRecording recording)
     {

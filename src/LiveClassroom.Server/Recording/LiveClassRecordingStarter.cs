@@ -11,8 +11,10 @@ namespace LiveClassroom.Server.Recording;
 /// Runs outside the class's turn (it calls the class grain back).
 /// </summary>
 public sealed partial class LiveClassRecordingStarter(
-    IGrainFactory grains, ClassAccess access, RecordingService recordings, ILogger<LiveClassRecordingStarter> logger)
+    IGrainFactory grains, ClassAccess access, RecordingService recordings, RecordingStore store, ILogger<LiveClassRecordingStarter> logger)
 {
+    private static readonly TimeSpan LivenessTimeout = TimeSpan.FromSeconds(10);
+
     // The same watching identity ClassAccess uses: a class admits no System caller to its snapshot.
     private static readonly RoomCaller Server = new("server", "server", RoomRole.Admin);
 
@@ -35,6 +37,49 @@ public sealed partial class LiveClassRecordingStarter(
         // Null when already recording (started by hand through the API, or by another node before the room moved).
         var recorder = await StartForClassAsync(classId, snapshot, await CourseAsync(snapshot));
         return recorder is null ? null : (recorder, snapshot);
+    }
+
+    /// <summary>
+    /// The class moved to this node (its node died) while live: continue its running recording here as a further part.
+    /// When a recovery sweep already finalized the recording (nobody continued it within the grace), the rest of the class
+    /// is recorded as a new recording, by the usual rule; a recording stopped by hand stays stopped.
+    /// </summary>
+    public async Task<(Recorder Recorder, ClassSnapshot Snapshot)?> ContinueAsync(string classId)
+    {
+        var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(Server);
+        if (snapshot.State != ClassState.Live)
+        {
+            return null;
+        }
+        if (await recordings.ContinueAsync(classId) is { } recorder)
+        {
+            return (recorder, snapshot);
+        }
+        var latest = await store.LatestInRoomAsync(classId);
+        return latest is { Recovered: true } && latest.Status is not ("recording" or "paused") ? await StartAsync(classId) : null;
+    }
+
+    /// <summary>
+    /// Whether a class is live now: false for an ended class or a room that is no class; null when it could not be asked
+    /// in time (its node is failing over). Asking activates the class if it is not active anywhere.
+    /// </summary>
+    public async Task<bool?> IsLiveAsync(string classId)
+    {
+        try
+        {
+            var snapshot = await grains.GetGrain<IClassroomGrain>(classId).GetSnapshotAsync(Server).WaitAsync(LivenessTimeout);
+            return snapshot.State == ClassState.Live;
+        }
+        catch (RoomRuleException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Failing over (timeouts, unavailable silos) or anything else: unknown, asked again on the next sweep.
+            LogLivenessUnknown(logger, classId, ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>
@@ -88,6 +133,9 @@ public sealed partial class LiveClassRecordingStarter(
         }
         return grade.Length > 0 && "一二三四五六".Contains(grade[0], StringComparison.Ordinal) ? "小学" : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: could not tell whether it is live ({Error})")]
+    private static partial void LogLivenessUnknown(ILogger logger, string classId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId} opened; not recorded (not a scheduled lesson)")]
     private static partial void LogNotRecorded(ILogger logger, string classId);

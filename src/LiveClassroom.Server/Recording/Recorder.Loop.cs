@@ -98,7 +98,7 @@ public sealed partial class Recorder
                     await StopPartsAsync();
                     DropSettling();
                     _awaitingReturn = null;
-                    await _store.SetPausedAsync(RecordingId, true, PausedSeconds());
+                    await _store.SetPausedAsync(RecordingId, _nodeId, true, PausedSeconds());
                 }
                 Done(item);
                 return true;
@@ -108,7 +108,7 @@ public sealed partial class Recorder
                     _activeTime.Start();
                     MarkDirty(Environment.TickCount64);
                     _state = RecorderState.Recording;
-                    await _store.SetPausedAsync(RecordingId, false, PausedSeconds());
+                    await _store.SetPausedAsync(RecordingId, _nodeId, false, PausedSeconds());
                 }
                 Done(item);
                 return true;
@@ -120,9 +120,16 @@ public sealed partial class Recorder
                     await StopPartsAsync();
                     DropSettling();
                     await FlushChaptersAsync();
-                    await _store.EndAsync(RecordingId, PausedSeconds());
-                    await _onEnded(RecordingId);
-                    LogStopped(_logger, RecordingId, _partCount, Elapsed.TotalSeconds);
+                    var owned = await _store.EndAsync(RecordingId, _nodeId, PausedSeconds());
+                    await _onEnded(RecordingId, owned);
+                    if (owned)
+                    {
+                        LogStopped(_logger, RecordingId, _partCount, Elapsed.TotalSeconds);
+                    }
+                    else
+                    {
+                        LogOwnershipLost(_logger, RecordingId, _nodeId);
+                    }
                 }
                 Done(item);
                 return false;
@@ -206,10 +213,11 @@ public sealed partial class Recorder
         await StopPartsAsync();
         DropSettling();
         await FlushChaptersAsync();
-        await _store.FailAsync(RecordingId, reason, PausedSeconds());
+        var owned = await _store.FailAsync(RecordingId, _nodeId, reason, PausedSeconds());
         LogFailed(_logger, RecordingId, reason);
-        // What was recorded before the failure is still worth keeping: finalize salvages it.
-        await _onEnded(RecordingId);
+        // What was recorded before the failure is still worth keeping: finalize salvages it (unless another node
+        // continues the recording, which then finalizes it when the class ends).
+        await _onEnded(RecordingId, owned);
     }
 
     /// <summary>The tracks changed at <paramref name="arrival"/>: the next part starts once they have settled.</summary>
@@ -251,7 +259,7 @@ public sealed partial class Recorder
         // Wall time since the recorder started minus time on the timeline.
         var wall = TimeSpan.FromMilliseconds(Environment.TickCount64 - _createdTicks);
         var paused = (wall - _activeTime.Elapsed).TotalSeconds;
-        return paused < 0.5 ? 0 : paused;
+        return _pausedBefore + (paused < 0.5 ? 0 : paused);
     }
 
     private readonly long _createdTicks = Environment.TickCount64;

@@ -28,7 +28,15 @@ public sealed partial class Recorder
             return null;
         }
 
-        var number = _partCount;
+        // The number comes from the row, and only while this node owns the recording: a node that lost it to a
+        // continuation elsewhere starts nothing more (two nodes never write one part folder).
+        if (await _store.ReservePartAsync(RecordingId, _nodeId) is not { } number)
+        {
+            LogOwnershipLost(_logger, RecordingId, _nodeId);
+            _abandoned = true;
+            _queue.Writer.TryComplete();
+            return null;
+        }
         var directory = Path.Combine(Directory, RecordingPaths.PartName(number));
         System.IO.Directory.CreateDirectory(directory);
         var tracks = new List<PartTrack>(active.Count);
@@ -62,7 +70,7 @@ public sealed partial class Recorder
                 AskKeyframe(t.Track, now);
             }
         }
-        await _store.SetPartAsync(RecordingId, _partCount, process.Id, tracks.Any(t => t.Track.Kind == MediaKind.Video));
+        await _store.SetPartAsync(RecordingId, _nodeId, process.Id, tracks.Any(t => t.Track.Kind == MediaKind.Video));
         LogPartStarted(_logger, RecordingId, number, tracks.Count, process.Id);
         return part;
     }
@@ -175,6 +183,9 @@ public sealed partial class Recorder
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} is no longer owned by node {NodeId}: another node continues it; this recorder stops")]
+    private static partial void LogOwnershipLost(ILogger logger, Guid recordingId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part} started with {Tracks} track(s), ffmpeg pid {Pid}")]
     private static partial void LogPartStarted(ILogger logger, Guid recordingId, int part, int tracks, int pid);

@@ -196,16 +196,28 @@ public sealed partial class Recorder
 
     /// <summary>
     /// RFC 4585 §6.3.1: a publisher sends a keyframe when asked (PLI). One request can be lost or reach a page that is
-    /// not sending yet, so the request is repeated, rate-limited, until the part's video has its first keyframe.
+    /// not sending yet, so the request is repeated, rate-limited, until the part's video has its first keyframe. After
+    /// that a keyframe is asked for every segment: ffmpeg cuts segments only at keyframes and keeps the open one in memory
+    /// until it cuts it, and a browser sends keyframes only when asked — without this a segment ran 22 s (measured in
+    /// TwoNodeFailoverTests), and a node killed meanwhile lost all of it. So a crash loses about one segment at most.
     /// </summary>
     private void AskForMissingKeyframes(RecordingPart part)
     {
         var now = Environment.TickCount64;
+        var segment = Math.Max(1, _options.SegmentSeconds) * 1000L;
         foreach (var t in part.Tracks)
         {
-            if (t.Track.Kind == MediaKind.Video && !t.Ready && now - t.Track.KeyframeAskedAt >= _options.KeyframeRetryMilliseconds)
+            if (t.Track.Kind != MediaKind.Video)
+            {
+                continue;
+            }
+            if (!t.Ready && now - t.Track.KeyframeAskedAt >= _options.KeyframeRetryMilliseconds)
             {
                 LogKeyframeAskedAgain(_logger, RecordingId, t.Track.Id);
+                AskKeyframe(t.Track, now);
+            }
+            else if (t.Ready && part.GateOpen && now - t.Track.KeyframeAskedAt >= segment)
+            {
                 AskKeyframe(t.Track, now);
             }
         }

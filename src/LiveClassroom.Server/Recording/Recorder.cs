@@ -26,14 +26,25 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
     private readonly RecordingOptions _options;
     private readonly RecordingStore _store;
     private readonly ILogger _logger;
-    private readonly Func<Guid, Task> _onEnded;
+    private readonly Func<Guid, bool, Task> _onEnded;
+    private readonly string _nodeId;
+    private readonly TimeSpan _timelineOffset;
+    private readonly double _pausedBefore;
     private readonly List<Task> _chapterWrites = [];
     private readonly Task _loop;
     private volatile RecorderState _state = RecorderState.Recording;
     private long _droppedFull;
 
-    internal Recorder(Guid id, string roomId, string directory, RecordingOptions options, RecordingStore store, ILogger logger, Func<Guid, Task> onEnded)
+    /// <param name="onEnded">Called once the loop has ended the recording: with true when this node ended it (finalize it),
+    /// false when it found the recording owned by another node (a continuation there goes on).</param>
+    /// <param name="timelineOffset">Where this recorder starts on the recording's timeline (a continuation after a move).</param>
+    /// <param name="pausedBefore">Paused seconds of the recording before this recorder (a continuation).</param>
+    internal Recorder(Guid id, string roomId, string directory, RecordingOptions options, RecordingStore store, ILogger logger,
+        string nodeId, Func<Guid, bool, Task> onEnded, TimeSpan timelineOffset = default, double pausedBefore = 0)
     {
+        _nodeId = nodeId;
+        _timelineOffset = timelineOffset;
+        _pausedBefore = pausedBefore;
         RecordingId = id;
         RoomId = roomId;
         Directory = directory;
@@ -56,7 +67,7 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
     public RecorderState State => _state;
 
     /// <summary>Time on the recording's timeline: wall time since start, paused time cut out.</summary>
-    public TimeSpan Elapsed => _activeTime.Elapsed;
+    public TimeSpan Elapsed => _timelineOffset + _activeTime.Elapsed;
 
     /// <summary>Completes when the loop has ended (stopped, failed or abandoned).</summary>
     public Task Completion => _loop;

@@ -27,6 +27,12 @@ public sealed class RecordingOptions
     /// <summary>Recording lease: another node may recover a recording whose owner stopped renewing it for this long.</summary>
     public int LeaseSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// When the node recording a class dies while the class is still live, how long after its lease ran out the recording
+    /// waits for the node the class moved to to continue it (as a further part) before it is finalized with what it has.
+    /// </summary>
+    public int ContinueGraceSeconds { get; set; } = 60;
+
     /// <summary>Scheduled lessons are recorded unless the lead teacher opts out.</summary>
     public bool RecordScheduledLessons { get; set; } = true;
 

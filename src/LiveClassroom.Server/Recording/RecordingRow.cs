@@ -21,4 +21,7 @@ public sealed class RecordingRow
     public string? FailureReason { get; init; }
     public bool Recovered { get; init; }
     public string Metadata { get; init; } = "{}";
+    public DateTime LeaseUntil { get; init; }
+    public DateTime OwnedSince { get; init; }
+    public int Continuations { get; init; }
 }

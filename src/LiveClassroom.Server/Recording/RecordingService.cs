@@ -42,11 +42,60 @@ public sealed partial class RecordingService(
         {
             return null;
         }
-        var recorder = new Recorder(id, request.RoomId, RecordingPaths.Directory(Root, id), options, store, logger, OnEndedAsync);
+        var recorder = new Recorder(id, request.RoomId, RecordingPaths.Directory(Root, id), options, store, logger, node.Id, OnEndedAsync);
         _active[id] = recorder;
         recorder.AddChapter(ChapterType.ClassStarted);
         LogStarted(logger, id, request.RoomId);
         return recorder;
+    }
+
+    /// <summary>
+    /// Continues the room's running recording on this node, as further parts of the same recording: the class moved here
+    /// because the node recording it died (or let it go). The row becomes this node's (<see cref="RecordingStore.ContinueAsync"/>);
+    /// the new parts are numbered after every earlier part, in the same folder — which is why every node must see one
+    /// shared <c>Recordings:Root</c>. Null when this node already records the room or the room has no running recording.
+    /// </summary>
+    public async Task<Recorder?> ContinueAsync(string roomId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        if (FindByRoom(roomId) is not null || await store.ContinueAsync(roomId, node.Id, options.LeaseSeconds) is not { } row)
+        {
+            return null;
+        }
+        var directory = RecordingPaths.Directory(Root, row.Id);
+        // Chapter marks go on the recording's timeline: after what the earlier parts hold (as their playlists list it;
+        // the segment being written when the node died is not listed, at most Recordings:SegmentSeconds).
+        var recorded = TimeSpan.FromSeconds(SegmentCatalog.ListedSeconds(directory));
+        var recorder = new Recorder(row.Id, roomId, directory, options, store, logger, node.Id, OnEndedAsync, recorded, row.PausedSeconds);
+        _active[row.Id] = recorder;
+        if (row.Status == "paused")
+        {
+            await recorder.PauseAsync();
+        }
+        LogContinued(logger, row.Id, roomId, row.Continuations, recorded.TotalSeconds);
+        return recorder;
+    }
+
+    /// <summary>
+    /// Lets go of a recorder whose recording another node now owns (it continued the class there): its ffmpeg stops,
+    /// nothing more is written, and the row is left to its new owner. True when there was one to let go of.
+    /// </summary>
+    public async Task<bool> RelinquishAsync(Guid id)
+    {
+        if (!_active.TryGetValue(id, out var recorder))
+        {
+            return false;
+        }
+        var row = await store.GetAsync(id);
+        if (row is not null && row.NodeId == node.Id)
+        {
+            // Still ours (e.g. it was just ended here and is on its way to finalizing): nothing to let go of.
+            return false;
+        }
+        _active.TryRemove(id, out _);
+        await recorder.AbandonAsync();
+        LogRelinquished(logger, id, row?.NodeId ?? "");
+        return true;
     }
 
     /// <summary>The recorder of a recording running on this node, if any.</summary>
@@ -64,9 +113,13 @@ public sealed partial class RecordingService(
         return null;
     }
 
-    private async Task OnEndedAsync(Guid id)
+    private async Task OnEndedAsync(Guid id, bool finalize)
     {
         _active.TryRemove(id, out _);
+        if (!finalize)
+        {
+            return;
+        }
         var row = await store.GetAsync(id);
         await EnqueueFinalizeAsync(id, row?.SchoolId);
     }
@@ -102,6 +155,12 @@ public sealed partial class RecordingService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} started for room {RoomId}")]
     private static partial void LogStarted(ILogger logger, Guid recordingId, string roomId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} of room {RoomId} continues on this node (move {Move}), after {Seconds:0.0} s recorded")]
+    private static partial void LogContinued(ILogger logger, Guid recordingId, string roomId, int move, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} is continued by node {NodeId}: this node's recorder let go")]
+    private static partial void LogRelinquished(ILogger logger, Guid recordingId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} could not be stopped cleanly at shutdown")]
     private static partial void LogShutdownStopFailed(ILogger logger, Guid recordingId, Exception ex);

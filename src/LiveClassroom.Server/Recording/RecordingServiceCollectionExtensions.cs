@@ -17,7 +17,9 @@ public static class RecordingServiceCollectionExtensions
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<RecordingService>();
         services.AddSingleton<LiveClassRecordingStarter>();
-        services.AddSingleton<LiveClassroom.Server.Grains.IRoomOwnerEventSink, LiveClassRecordingSink>();
+        services.AddSingleton<LiveClassRecordingSink>();
+        services.AddSingleton<LiveClassroom.Server.Grains.IRoomOwnerEventSink>(sp => sp.GetRequiredService<LiveClassRecordingSink>());
+        services.AddSingleton<LiveClassroom.Server.Grains.IRoomActivationSink>(sp => sp.GetRequiredService<LiveClassRecordingSink>());
         services.AddSingleton<LibraryStore>();
         services.AddSingleton<LibraryStatsStore>();
         services.AddSingleton<LibraryAccess>();

@@ -3,13 +3,18 @@ using Npgsql;
 
 namespace LiveClassroom.Server.Recording;
 
-/// <summary>The recordings tables. Status changes are guarded by the state they leave, so a late or repeated call changes nothing.</summary>
+/// <summary>
+/// The recordings tables. Status changes are guarded by the state they leave, so a late or repeated call changes nothing.
+/// While a recording runs, only its owner (<c>node_id</c>) writes it: every write of a recorder names its node, so a node
+/// that lost the recording to a continuation elsewhere (<see cref="ContinueAsync"/>) can no longer end, fail or extend it.
+/// </summary>
 public sealed class RecordingStore(NpgsqlDataSource db)
 {
     private const string Columns = """
         id, room_id AS RoomId, school_id AS SchoolId, teacher_id AS TeacherId, status, node_id AS NodeId, ffmpeg_pid AS FfmpegPid,
         started_at AS StartedAt, ended_at AS EndedAt, paused_seconds AS PausedSeconds, duration_seconds AS DurationSeconds,
-        playable, has_video AS HasVideo, parts, incidents, failure_reason AS FailureReason, recovered, metadata::text AS Metadata
+        playable, has_video AS HasVideo, parts, incidents, failure_reason AS FailureReason, recovered, metadata::text AS Metadata,
+        lease_until AS LeaseUntil, owned_since AS OwnedSince, continuations
         """;
 
     /// <summary>
@@ -61,22 +66,36 @@ public sealed class RecordingStore(NpgsqlDataSource db)
             """, new { id, offsetSeconds = Math.Max(0, offsetSeconds), type, labelZh, labelEn });
     }
 
-    public async Task SetPartAsync(Guid id, int parts, int pid, bool hasVideo)
+    /// <summary>
+    /// Reserves the next part number for the owner; null when <paramref name="nodeId"/> no longer owns the running recording.
+    /// Numbers come from the row, so a node continuing the recording numbers its parts after every part ever started.
+    /// </summary>
+    public async Task<int?> ReservePartAsync(Guid id, string nodeId)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        return await conn.QuerySingleOrDefaultAsync<int?>("""
+            UPDATE recordings SET parts = parts + 1, updated_at = now()
+            WHERE id = @id AND node_id = @nodeId AND status IN ('recording', 'paused')
+            RETURNING parts - 1
+            """, new { id, nodeId });
+    }
+
+    public async Task SetPartAsync(Guid id, string nodeId, int pid, bool hasVideo)
     {
         await using var conn = await db.OpenConnectionAsync();
         await conn.ExecuteAsync("""
-            UPDATE recordings SET parts = @parts, ffmpeg_pid = @pid, has_video = has_video OR @hasVideo, updated_at = now()
-            WHERE id = @id
-            """, new { id, parts, pid, hasVideo });
+            UPDATE recordings SET ffmpeg_pid = @pid, has_video = has_video OR @hasVideo, updated_at = now()
+            WHERE id = @id AND node_id = @nodeId
+            """, new { id, nodeId, pid, hasVideo });
     }
 
-    public async Task SetPausedAsync(Guid id, bool paused, double pausedSeconds)
+    public async Task SetPausedAsync(Guid id, string nodeId, bool paused, double pausedSeconds)
     {
         await using var conn = await db.OpenConnectionAsync();
         await conn.ExecuteAsync("""
             UPDATE recordings SET status = @status, paused_seconds = @pausedSeconds, updated_at = now()
-            WHERE id = @id AND status IN ('recording', 'paused')
-            """, new { id, status = paused ? "paused" : "recording", pausedSeconds });
+            WHERE id = @id AND node_id = @nodeId AND status IN ('recording', 'paused')
+            """, new { id, nodeId, status = paused ? "paused" : "recording", pausedSeconds });
     }
 
     public async Task RecordIncidentAsync(Guid id, string reason)
@@ -87,58 +106,103 @@ public sealed class RecordingStore(NpgsqlDataSource db)
             new { id, reason = Limit(reason) });
     }
 
-    public async Task EndAsync(Guid id, double pausedSeconds)
+    /// <summary>Ends the recording (→ finalizing); false when <paramref name="nodeId"/> does not own it running (nothing changes).</summary>
+    public async Task<bool> EndAsync(Guid id, string nodeId, double pausedSeconds)
     {
         await using var conn = await db.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
+        return await conn.ExecuteAsync("""
             UPDATE recordings SET status = 'finalizing', ended_at = now(), paused_seconds = @pausedSeconds, ffmpeg_pid = NULL, updated_at = now()
-            WHERE id = @id AND status IN ('recording', 'paused')
-            """, new { id, pausedSeconds });
+            WHERE id = @id AND node_id = @nodeId AND status IN ('recording', 'paused')
+            """, new { id, nodeId, pausedSeconds }) == 1;
     }
 
-    public async Task FailAsync(Guid id, string reason, double pausedSeconds)
+    /// <summary>Marks the recording failed; false when <paramref name="nodeId"/> does not own it (a continuation elsewhere goes on).</summary>
+    public async Task<bool> FailAsync(Guid id, string nodeId, string reason, double pausedSeconds)
     {
         await using var conn = await db.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
+        return await conn.ExecuteAsync("""
             UPDATE recordings SET status = 'failed', failure_reason = @reason, incidents = incidents + 1,
                 ended_at = coalesce(ended_at, now()), paused_seconds = @pausedSeconds, ffmpeg_pid = NULL, updated_at = now()
-            WHERE id = @id AND status IN ('recording', 'paused', 'finalizing')
-            """, new { id, reason = Limit(reason), pausedSeconds });
+            WHERE id = @id AND node_id = @nodeId AND status IN ('recording', 'paused', 'finalizing')
+            """, new { id, nodeId, reason = Limit(reason), pausedSeconds }) == 1;
     }
 
-    public async Task RenewLeasesAsync(IReadOnlyCollection<Guid> ids, string nodeId, int leaseSeconds)
+    /// <summary>Renews this node's leases; returns the ids it still owns running (the others were continued elsewhere or ended).</summary>
+    public async Task<IReadOnlyList<Guid>> RenewLeasesAsync(IReadOnlyCollection<Guid> ids, string nodeId, int leaseSeconds)
     {
         if (ids.Count == 0)
         {
-            return;
+            return [];
         }
         await using var conn = await db.OpenConnectionAsync();
-        await conn.ExecuteAsync("""
+        return [.. await conn.QueryAsync<Guid>("""
             UPDATE recordings SET lease_until = now() + make_interval(secs => @lease)
             WHERE id = ANY(@ids) AND node_id = @nodeId AND status IN ('recording', 'paused')
-            """, new { ids = ids.ToArray(), nodeId, lease = (double)leaseSeconds });
+            RETURNING id
+            """, new { ids = ids.ToArray(), nodeId, lease = (double)leaseSeconds })];
     }
 
     /// <summary>
-    /// Takes over recordings whose recorder is gone: this node's own (called at start-up, when none of them can
-    /// be alive) or any whose owner stopped renewing its lease. They move to "finalizing".
+    /// The node where a live class now runs takes over the room's running recording, whoever held it and however fresh
+    /// its lease: the class's activation here is the proof that the old owner no longer hosts the class (its media
+    /// cannot reach that node any more). One compare-and-set under the room's lock; null when the room has no running
+    /// recording (none was made, it was stopped, or a recovery sweep already claimed it for finalizing).
     /// </summary>
+    public async Task<RecordingRow?> ContinueAsync(string roomId, string nodeId, int leaseSeconds)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await conn.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('recording-room:' || @roomId, 0))", new { roomId }, tx);
+        var row = await conn.QuerySingleOrDefaultAsync<RecordingRow>($"""
+            UPDATE recordings SET node_id = @nodeId, owned_since = clock_timestamp(), lease_until = now() + make_interval(secs => @lease),
+                ffmpeg_pid = NULL, continuations = continuations + 1, updated_at = now()
+            WHERE id = (SELECT id FROM recordings WHERE room_id = @roomId AND status IN ('recording', 'paused') ORDER BY started_at DESC LIMIT 1)
+              AND status IN ('recording', 'paused')
+            RETURNING {Columns}
+            """, new { roomId, nodeId, lease = (double)leaseSeconds }, tx);
+        await tx.CommitAsync();
+        return row;
+    }
+
+    /// <summary>The room's most recent recording, whatever its status.</summary>
+    public async Task<RecordingRow?> LatestInRoomAsync(string roomId)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        return await conn.QueryFirstOrDefaultAsync<RecordingRow>(
+            $"SELECT {Columns} FROM recordings WHERE room_id = @roomId ORDER BY started_at DESC LIMIT 1", new { roomId });
+    }
+
     /// <summary>
-    /// Claims recordings nobody drives: ones whose node's lease ran out, and (with <paramref name="includeOwn"/>) this
-    /// node's own that were started before <paramref name="ownStartedBefore"/> — the instance's boot, so a recording this
-    /// instance starts while the start-up sweep runs is never mistaken for one a previous instance left behind.
+    /// Running recordings nobody drives: ones whose owner's lease ran out, and (with <paramref name="includeOwn"/>) ones
+    /// this node took before <paramref name="ownedBefore"/> — the instance's boot, so a recording this instance starts or
+    /// continues while the start-up sweep runs is never mistaken for one a previous instance left behind.
     /// </summary>
-    public async Task<IReadOnlyList<RecordingRow>> ClaimOrphansAsync(
-        string nodeId, bool includeOwn, IReadOnlyCollection<Guid> alive, DateTimeOffset ownStartedBefore)
+    public async Task<IReadOnlyList<RecordingRow>> OrphansAsync(
+        string nodeId, bool includeOwn, IReadOnlyCollection<Guid> alive, DateTimeOffset ownedBefore)
     {
         await using var conn = await db.OpenConnectionAsync();
         return [.. await conn.QueryAsync<RecordingRow>($"""
-            UPDATE recordings SET status = 'finalizing', recovered = true, ended_at = coalesce(ended_at, updated_at), updated_at = now()
+            SELECT {Columns} FROM recordings
             WHERE status IN ('recording', 'paused')
               AND NOT (id = ANY(@alive))
-              AND ((@includeOwn AND node_id = @nodeId AND started_at < @ownStartedBefore) OR lease_until < now())
+              AND ((@includeOwn AND node_id = @nodeId AND owned_since < @ownedBefore) OR lease_until < now())
+            """, new { nodeId, includeOwn, alive = alive.ToArray(), ownedBefore })];
+    }
+
+    /// <summary>
+    /// Claims an orphan for finalizing (→ finalizing) only in the ownership the sweep examined: same node, same
+    /// <c>owned_since</c>, still running and still unrenewed. A continuation or a renewal in between wins; null then.
+    /// </summary>
+    public async Task<RecordingRow?> ClaimOrphanAsync(RecordingRow seen, string nodeId, bool includeOwn, DateTimeOffset ownedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        await using var conn = await db.OpenConnectionAsync();
+        return await conn.QuerySingleOrDefaultAsync<RecordingRow>($"""
+            UPDATE recordings SET status = 'finalizing', recovered = true, ended_at = coalesce(ended_at, updated_at), updated_at = now()
+            WHERE id = @id AND status IN ('recording', 'paused') AND node_id = @seenNode AND owned_since = @seenSince
+              AND ((@includeOwn AND node_id = @nodeId AND owned_since < @ownedBefore) OR lease_until < now())
             RETURNING {Columns}
-            """, new { nodeId, includeOwn, alive = alive.ToArray(), ownStartedBefore })];
+            """, new { id = seen.Id, seenNode = seen.NodeId, seenSince = seen.OwnedSince, nodeId, includeOwn, ownedBefore });
     }
 
     public async Task MarkFinalizedAsync(Guid id, double durationSeconds, bool hasVideo)

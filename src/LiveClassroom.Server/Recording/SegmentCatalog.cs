@@ -66,6 +66,18 @@ public static class SegmentCatalog
         return parts;
     }
 
+    /// <summary>Seconds the parts' live playlists list as closed segments (no probing: quick, and a lower bound).</summary>
+    public static double ListedSeconds(string recordingDirectory)
+    {
+        if (!Directory.Exists(recordingDirectory))
+        {
+            return 0;
+        }
+        return Directory.GetDirectories(recordingDirectory)
+            .Where(d => RecordingPaths.PartDirectoryName().IsMatch(Path.GetFileName(d)))
+            .Sum(d => ReadPlaylist(Path.Combine(d, RecordingPaths.LivePlaylist)).Values.Sum());
+    }
+
     private static Dictionary<string, double> ReadPlaylist(string path)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -12,6 +12,17 @@ public sealed class RecordingRoomEventPublisher : IRoomEventPublisher
 
     public IReadOnlyList<RoomEvent> EventsOf(GrainKey room) => [.. _events.Where(e => e.Room == room)];
 
+    private readonly ConcurrentQueue<GrainKey> _activations = new();
+
+    /// <summary>Every live room activation reported, in order.</summary>
+    public IReadOnlyList<GrainKey> LiveActivations => [.. _activations];
+
+    public Task LiveRoomActivatedAsync(GrainKey room, CancellationToken ct = default)
+    {
+        _activations.Enqueue(room);
+        return Task.CompletedTask;
+    }
+
     public Task PublishAsync(RoomEvent roomEvent, CancellationToken ct = default)
     {
         _events.Enqueue(roomEvent);

@@ -22,7 +22,7 @@ public static class SyntheticRecording
         Assert.True(await store.InsertIfNoneActiveAsync(id, "room-" + id.ToString("N"), teacher.OrganisationId, teacher.Id, "test-node", 30,
             System.Text.Json.JsonSerializer.Serialize(course)));
         await store.AddChapterAsync(id, 0, "class_started", "上课", "Class started");
-        await store.EndAsync(id, 0);
+        await store.EndAsync(id, "test-node", 0);
         var part = Path.Combine(RecordingPaths.Directory(root, id), RecordingPaths.PartName(0));
         Directory.CreateDirectory(part);
         foreach (var file in Directory.GetFiles(await TemplateAsync()))
