@@ -17,7 +17,8 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// again. Prints how long each step took after the failure (target ≤ 10 s; printed, never asserted) and asserts that
 /// the chat message and the raised hand from before the failure are there exactly once, on both pages and on a page
 /// loaded afresh, that one more chat round-trips, and that attendance keeps both classrooms present with their first
-/// arrival unchanged and records the drop of the classroom whose page was on the failed node.
+/// arrival unchanged, records the drop of the classroom whose page was on the failed node, and dates every classroom's
+/// drop no later than the failure (the time the cluster took to notice is not counted present).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutputHelper output)
@@ -77,6 +78,8 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             {
                 await host.KillAsync();
             }
+            // The node can no longer act after this: nothing it recorded can be later.
+            var failedAt = DateTimeOffset.UtcNow;
             var projectorFrames = await WaitFramesAfterAsync(projector.Page, failed, Deadline);
             var videoBack = failed.Elapsed;
             await Expect(console.GetByTestId("class-state")).ToHaveTextAsync("上课中", new() { Timeout = (float)Deadline.TotalMilliseconds });
@@ -108,6 +111,7 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             }
 
             var after = await AttendanceAsync(survivor, classId, token);
+            var askedAt = DateTimeOffset.UtcNow;
             var roomBefore = Classroom(before, room.Id);
             var roomAfter = Classroom(after, room.Id);
             Assert.True(roomAfter["present"]!.GetValue<bool>(), after.ToJsonString());
@@ -116,6 +120,21 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             var (droppedBefore, droppedAfter) = host == a ? (Lead(before), Lead(after)) : (roomBefore, roomAfter);
             Assert.True(droppedAfter["attendance"]!["reconnectCount"]!.GetValue<int>() > droppedBefore["attendance"]!["reconnectCount"]!.GetValue<int>(), after.ToJsonString());
             Assert.True(Lead(after)["present"]!.GetValue<bool>(), after.ToJsonString());
+            // No outage counted as presence (issue #20 item 4): every connection of the class was held by the failed node's
+            // room, so each classroom dropped when that node was last known alive, at the latest when it failed, and its
+            // minutes present leave out at least the time from that drop to the failure and beyond, until it came back.
+            foreach (var c in new[] { roomAfter, Lead(after) })
+            {
+                var a = c["attendance"]!;
+                var lastLeft = DateTimeOffset.Parse(a["lastLeftAt"]!.ToString(), CultureInfo.InvariantCulture);
+                var span = (askedAt - DateTimeOffset.Parse(a["firstJoinedAt"]!.ToString(), CultureInfo.InvariantCulture)).TotalMinutes;
+                var left = span - a["minutesPresent"]!.GetValue<double>();
+                output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
+                    $"{(hang ? "SIGSTOP" : "kill -9")}: {c["classroomId"]} dropped {(failedAt - lastLeft).TotalSeconds:0.0} s before the failure was complete; " +
+                    $"{a["minutesPresent"]} of {span:0.00} min counted present, {left * 60:0.0} s left out (video back {videoBack.TotalSeconds:0.0} s after the failure)")));
+                Assert.True(lastLeft <= failedAt, $"{c["classroomId"]} left at {lastLeft:O}, after the failure at {failedAt:O}: {after.ToJsonString()}");
+                Assert.True(left * 60 > (failedAt - lastLeft).TotalSeconds - 0.6, after.ToJsonString());
+            }
 
             teacher.AssertNoConsoleErrors();
             projector.AssertNoConsoleErrors();
