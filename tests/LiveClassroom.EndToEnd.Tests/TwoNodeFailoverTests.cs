@@ -125,13 +125,13 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             // minutes present leave out at least the time from that drop to the failure and beyond, until it came back.
             foreach (var c in new[] { roomAfter, Lead(after) })
             {
-                var a = c["attendance"]!;
-                var lastLeft = DateTimeOffset.Parse(a["lastLeftAt"]!.ToString(), CultureInfo.InvariantCulture);
-                var span = (askedAt - DateTimeOffset.Parse(a["firstJoinedAt"]!.ToString(), CultureInfo.InvariantCulture)).TotalMinutes;
-                var left = span - a["minutesPresent"]!.GetValue<double>();
+                var att = c["attendance"]!;
+                var lastLeft = DateTimeOffset.Parse(att["lastLeftAt"]!.ToString(), CultureInfo.InvariantCulture);
+                var span = (askedAt - DateTimeOffset.Parse(att["firstJoinedAt"]!.ToString(), CultureInfo.InvariantCulture)).TotalMinutes;
+                var left = span - att["minutesPresent"]!.GetValue<double>();
                 output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
                     $"{(hang ? "SIGSTOP" : "kill -9")}: {c["classroomId"]} dropped {(failedAt - lastLeft).TotalSeconds:0.0} s before the failure was complete; " +
-                    $"{a["minutesPresent"]} of {span:0.00} min counted present, {left * 60:0.0} s left out (video back {videoBack.TotalSeconds:0.0} s after the failure)")));
+                    $"{att["minutesPresent"]} of {span:0.00} min counted present, {left * 60:0.0} s left out (video back {videoBack.TotalSeconds:0.0} s after the failure)")));
                 Assert.True(lastLeft <= failedAt, $"{c["classroomId"]} left at {lastLeft:O}, after the failure at {failedAt:O}: {after.ToJsonString()}");
                 Assert.True(left * 60 > (failedAt - lastLeft).TotalSeconds - 0.6, after.ToJsonString());
             }
