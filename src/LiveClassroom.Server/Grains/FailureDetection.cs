@@ -13,7 +13,7 @@ public static class FailureDetection
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan MinProbeTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxProbeTimeout = TimeSpan.FromSeconds(3);
-    public const int NumMissedProbesLimit = 3;
+    public const int NumMissedProbesLimit = 2;
     public static readonly TimeSpan IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan TableRefreshTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
