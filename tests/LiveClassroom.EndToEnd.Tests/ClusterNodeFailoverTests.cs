@@ -45,4 +45,39 @@ public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
         Assert.Contains(hubRequests, u => u.StartsWith(server.BaseUrl.ToString().TrimEnd('/') + "/hubs/classroom", StringComparison.Ordinal));
         teacher.AssertNoConsoleErrors();
     }
+
+    /// <summary>
+    /// REST calls fail over too (issue #20): once the page's own node cannot be reached, a GET the page needs (its
+    /// timetable) goes to the next listed node and the page shows its answer.
+    /// </summary>
+    [Fact]
+    public async Task Timetable_OwnNodeUnreachableForRest_ReadFromTheNextListedNode()
+    {
+        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
+        });
+        using var api = new DemoApi(server.BaseUrl);
+        var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
+        await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);
+        var page = teacher.Page;
+        teacher.ExpectServerDown();
+        await ClassPages.OpenClassAsTeacherAsync(teacher, scenario); // the console's hub has fetched the node list
+        var own = server.BaseUrl.ToString().TrimEnd('/');
+        await page.RouteAsync($"{own}/api/me/lessons**", route => route.AbortAsync("connectionrefused"));
+        var lessonRequests = new ConcurrentQueue<string>();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/api/me/lessons", StringComparison.Ordinal))
+            {
+                lessonRequests.Enqueue(r.Url);
+            }
+        };
+
+        await page.GoBackAsync(); // back to 今日课表 within the app: it reads the timetable again
+
+        await Expect(page.GetByTestId("lesson").Filter(new() { HasText = scenario.PairingName })).ToHaveCountAsync(1);
+        Assert.Contains(lessonRequests, u => u.StartsWith(own + "/api/me/lessons", StringComparison.Ordinal));
+        Assert.Contains(lessonRequests, u => u.StartsWith($"http://localhost:{server.BaseUrl.Port}/api/me/lessons", StringComparison.Ordinal));
+    }
 }

@@ -17,7 +17,8 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// again. Prints how long each step took after the failure (target ≤ 10 s; printed, never asserted) and asserts that
 /// the chat message and the raised hand from before the failure are there exactly once, on both pages and on a page
 /// loaded afresh, that one more chat round-trips, and that attendance keeps both classrooms present with their first
-/// arrival unchanged and records the drop of the classroom whose page was on the failed node. After the kill -9, the
+/// arrival unchanged, records the drop of the classroom whose page was on the failed node, and dates every classroom's
+/// drop no later than the failure (the time the cluster took to notice is not counted present). After the kill -9, the
 /// class's recording goes on on the surviving node as a further part of the same recording: once the class ends it is
 /// ready, from at least two parts, and as long as the class minus the failover gap (checked after the kill -9 only:
 /// the hung node's case differs only in how the death is detected).
@@ -82,6 +83,8 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             {
                 await host.KillAsync();
             }
+            // The node can no longer act after this: nothing it recorded can be later.
+            var failedAt = DateTimeOffset.UtcNow;
             var projectorFrames = await WaitFramesAfterAsync(projector.Page, failed, Deadline);
             var videoBack = failed.Elapsed;
             await Expect(console.GetByTestId("class-state")).ToHaveTextAsync("上课中", new() { Timeout = (float)Deadline.TotalMilliseconds });
@@ -113,6 +116,7 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             }
 
             var after = await AttendanceAsync(survivor, classId, token);
+            var askedAt = DateTimeOffset.UtcNow;
             var roomBefore = Classroom(before, room.Id);
             var roomAfter = Classroom(after, room.Id);
             Assert.True(roomAfter["present"]!.GetValue<bool>(), after.ToJsonString());
@@ -121,6 +125,21 @@ public sealed partial class TwoNodeFailoverTests(EndToEndFixture fx, ITestOutput
             var (droppedBefore, droppedAfter) = host == a ? (Lead(before), Lead(after)) : (roomBefore, roomAfter);
             Assert.True(droppedAfter["attendance"]!["reconnectCount"]!.GetValue<int>() > droppedBefore["attendance"]!["reconnectCount"]!.GetValue<int>(), after.ToJsonString());
             Assert.True(Lead(after)["present"]!.GetValue<bool>(), after.ToJsonString());
+            // No outage counted as presence (issue #20 item 4): every connection of the class was held by the failed node's
+            // room, so each classroom dropped when that node was last known alive, at the latest when it failed, and its
+            // minutes present leave out at least the time from that drop to the failure and beyond, until it came back.
+            foreach (var c in new[] { roomAfter, Lead(after) })
+            {
+                var att = c["attendance"]!;
+                var lastLeft = DateTimeOffset.Parse(att["lastLeftAt"]!.ToString(), CultureInfo.InvariantCulture);
+                var span = (askedAt - DateTimeOffset.Parse(att["firstJoinedAt"]!.ToString(), CultureInfo.InvariantCulture)).TotalMinutes;
+                var left = span - att["minutesPresent"]!.GetValue<double>();
+                output.WriteLine(Figure(string.Create(CultureInfo.InvariantCulture,
+                    $"{(hang ? "SIGSTOP" : "kill -9")}: {c["classroomId"]} dropped {(failedAt - lastLeft).TotalSeconds:0.0} s before the failure was complete; " +
+                    $"{att["minutesPresent"]} of {span:0.00} min counted present, {left * 60:0.0} s left out (video back {videoBack.TotalSeconds:0.0} s after the failure)")));
+                Assert.True(lastLeft <= failedAt, $"{c["classroomId"]} left at {lastLeft:O}, after the failure at {failedAt:O}: {after.ToJsonString()}");
+                Assert.True(left * 60 > (failedAt - lastLeft).TotalSeconds - 0.6, after.ToJsonString());
+            }
 
             if (!hang)
             {

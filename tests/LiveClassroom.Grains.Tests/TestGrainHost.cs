@@ -12,6 +12,7 @@ using LiveClassroom.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Orleans.Core.Internal;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -50,6 +51,8 @@ public sealed class TestGrainHost : IAsyncDisposable
     public RecordingMediaControl Media { get; } = new();
 
     public InMemoryPairingDirectory Pairings { get; } = new();
+
+    public ScriptedNodeLiveness Liveness { get; } = new();
 
     public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
 
@@ -97,6 +100,26 @@ public sealed class TestGrainHost : IAsyncDisposable
         await management.ForceActivationCollection(TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The room's activation is dropped and its stored state of <paramref name="room"/> now names <paramref name="node"/> as
+    /// the node that last wrote it: as after a node (one the test may declare dead in <see cref="Liveness"/>) died
+    /// while hosting the room. The next call activates it on a live silo.
+    /// </summary>
+    public async Task LoseNodeAsync(GrainKey room, string node)
+    {
+        // A live class keeps itself active (activation collection would not take it): deactivate it explicitly.
+        await Cluster.GrainFactory.GetGrain<IGrainManagementExtension>(GrainId.Create(room.Kind, room.Id)).DeactivateOnIdle();
+        await using var cmd = DataSource.CreateCommand(
+            "UPDATE grain_state SET state = jsonb_set(state, '{writtenBy}', to_jsonb(@node::text)) WHERE kind = @kind AND id = @id");
+        cmd.Parameters.AddWithValue("node", node);
+        cmd.Parameters.AddWithValue("kind", room.Kind);
+        cmd.Parameters.AddWithValue("id", room.Id);
+        if (await cmd.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException($"no stored state for {room}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)
@@ -123,7 +146,7 @@ public sealed class TestGrainHost : IAsyncDisposable
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton(host.DataSource);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
-            siloBuilder.Services.AddSingleton(new GrainServices(host.Events, host.Media, host.Pairings, host.Time, host.Options));
+            siloBuilder.Services.AddSingleton(new GrainServices(host.Events, host.Media, host.Pairings, host.Time, host.Options, host.Liveness));
             siloBuilder.Services.AddRoomSerialization();
         }
     }

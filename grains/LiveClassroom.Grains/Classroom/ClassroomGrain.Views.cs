@@ -34,9 +34,11 @@ internal sealed partial class ClassroomGrain
     {
         if (c.PresentSince is { } since)
         {
-            c.MinutesBefore += (now - since).TotalMinutes;
+            // A loss dated by another node's clock may fall before the stretch began: it then counts nothing.
+            var end = now < since ? since : now;
+            c.MinutesBefore += (end - since).TotalMinutes;
             c.PresentSince = null;
-            c.LastLeftAt = now;
+            c.LastLeftAt = end;
         }
     }
 

@@ -25,20 +25,20 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
     protected override async Task OnActivateAsync()
     {
         // Media connections do not survive an activation (the SFU room may be on another node now): whoever was
-        // connected is reconnecting until it joins again, and keeps its place meanwhile.
-        var now = Time.GetUtcNow();
-        var changed = false;
-        foreach (var p in State.Participants.Where(p => p.Connection == ConnectionState.Connected))
+        // connected is reconnecting until it joins again, and keeps its place meanwhile. They were lost when the
+        // previous node was last known alive, not now: the time the cluster took to notice is no presence.
+        var connected = State.Participants.Where(p => p.Connection == ConnectionState.Connected).ToList();
+        if (connected.Count > 0)
         {
-            p.Connection = ConnectionState.Reconnecting;
-            p.DisconnectedAt = now;
-            p.PeerId = null;
-            UpdatePresence(p.ClassroomId, now);
-            Emit(ClassEventTypes.ConnectionChanged, View(p));
-            changed = true;
-        }
-        if (changed)
-        {
+            var lost = await ConnectionsLostAtAsync();
+            foreach (var p in connected)
+            {
+                p.Connection = ConnectionState.Reconnecting;
+                p.DisconnectedAt = lost;
+                p.PeerId = null;
+                UpdatePresence(p.ClassroomId, lost);
+                Emit(ClassEventTypes.ConnectionChanged, View(p));
+            }
             await CommitAsync();
         }
         if (State.Participants.Any(p => p.Connection == ConnectionState.Reconnecting))

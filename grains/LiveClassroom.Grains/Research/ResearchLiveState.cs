@@ -27,4 +27,7 @@ public sealed class ResearchLiveState
     public DateTimeOffset? SpeakerStartedAt { get; set; }
 
     public PlaybackState? Playback { get; set; }
+
+    /// <summary>Moves on each time the session's connections were all lost with its node (<see cref="ResearchSessionRules.ConnectionsLost"/>).</summary>
+    public int MediaEpoch { get; set; }
 }

@@ -5,11 +5,22 @@ internal sealed partial class ResearchSessionGrain
 {
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(5);
 
-    protected override Task OnActivateAsync()
+    protected override async Task OnActivateAsync()
     {
         // Turn deadlines and reconnect graces fall due with nobody calling: record them within a few seconds.
         EnsureTicking(SweepPeriod);
-        return Task.CompletedTask;
+        // As in a class: connections and media peers do not survive an activation. Whoever the state counts connected
+        // dropped when the previous node was last known alive; their pages are told (MediaEpoch) to join again.
+        if (State.Status == ResearchSessionState.Live && State.Live is { Status: ResearchSessionRules.StatusLive } live
+            && live.Present.Exists(p => p.Connections.Count > 0 || p.PeerId is not null))
+        {
+            var lost = await ConnectionsLostAtAsync();
+            var rules = Rules();
+            rules.ConnectionsLost(lost);
+            State.Present = [.. rules.PresentIds.Select(id => id.ToString())];
+            EmitLive(rules);
+            await CommitAsync();
+        }
     }
 
     protected override Task OnTickAsync() => SweepAsync();

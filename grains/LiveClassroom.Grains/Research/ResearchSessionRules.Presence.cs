@@ -58,6 +58,41 @@ public sealed partial class ResearchSessionRules
         }
     }
 
+    /// <summary>
+    /// The session activated again after its node died (the grain calls this on activation): every connection and media
+    /// peer it knew of was held by that node or by the SFU room there, and is gone. Each person still connected counts
+    /// as dropped at <paramref name="lostAt"/> (when the node was last known alive): back within the grace, the same
+    /// presence goes on; not back, they left at that moment. <see cref="ResearchLiveState.MediaEpoch"/> moves on, so
+    /// pages whose hub connection survived (on another node) see that they must join and negotiate media again.
+    /// Returns false when nobody was connected (nothing changes).
+    /// </summary>
+    public bool ConnectionsLost(DateTimeOffset lostAt)
+    {
+        var dropped = _s.Present.Where(p => p.Connections.Count > 0 || p.PeerId is not null).ToList();
+        if (dropped.Count == 0)
+        {
+            return false;
+        }
+        foreach (var p in dropped)
+        {
+            p.Connections.Clear();
+            p.PeerId = null;
+            p.Publish = null;
+            p.Slots = [];
+            p.DisconnectedAt ??= lostAt;
+        }
+        _s.MediaEpoch++;
+        Touch();
+        if (ReconnectGrace <= TimeSpan.Zero)
+        {
+            foreach (var p in dropped.Where(p => _s.Present.Contains(p)))
+            {
+                RecordLeft(p, p.DisconnectedAt ?? lostAt);
+            }
+        }
+        return true;
+    }
+
     /// <summary>The person chose to leave: every connection closes now, no grace.</summary>
     public void Leave(Guid personId)
     {

@@ -156,7 +156,7 @@ public sealed partial class ResearchSessionRules
             people.Add(new ResearchParticipantView(p.PersonId, p.DisplayName, p.Role, p.JoinedAt, p.Connections.Count > 0));
         }
         return new ResearchLiveSnapshot(
-            Status, now, segment, Agenda.Count, speaker, _s.Queue.ToList(), people, observers, _s.Playback, _s.SpeakerTurnSeconds, Tiles());
+            Status, now, segment, Agenda.Count, speaker, _s.Queue.ToList(), people, observers, _s.Playback, _s.SpeakerTurnSeconds, Tiles(), _s.MediaEpoch);
     }
 
     /// <summary>Applies expiries that fell due; call from a timer so idle sessions still record them promptly.</summary>

@@ -5,11 +5,13 @@ namespace LiveClassroom.Grains.Rooms;
 /// <summary>
 /// The ports the grains reach the outside world through, registered in each silo's services by the server (or by the
 /// test harness). <see cref="Time"/> is the clock the room rules read; it is not Orleans' own clock, so a test can
-/// move it without touching the runtime's timers and membership.
+/// move it without touching the runtime's timers and membership. <see cref="Liveness"/> tells a room activating after its
+/// node died when that node was last alive.
 /// </summary>
 public sealed record GrainServices(
     IRoomEventPublisher Events,
     IMediaControl Media,
     IPairingDirectory Pairings,
     TimeProvider Time,
-    RoomOptions Options);
+    RoomOptions Options,
+    INodeLiveness Liveness);

@@ -27,6 +27,9 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
 
     private readonly List<RoomEvent> _pending = [];
     private readonly Dictionary<IRoomObserver, long> _observers = [];
+    private readonly List<RoomEvent> _activationEvents = [];
+    private long _activatedAt;
+    private bool _activating;
     private IGrainTimer? _ticker;
     private TimeSpan _tickPeriod;
     private ILogger? _logger;
@@ -52,7 +55,19 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     /// <summary>True while the grain must stay active however quiet it is (a live room with people in it).</summary>
     internal virtual bool KeepAlive => false;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => OnActivateAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activatedAt = Stopwatch.GetTimestamp();
+        _activating = true;
+        try
+        {
+            await OnActivateAsync();
+        }
+        finally
+        {
+            _activating = false;
+        }
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => OnDeactivateAsync();
 
@@ -60,11 +75,27 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
 
     protected virtual Task OnDeactivateAsync() => Task.CompletedTask;
 
-    public Task SubscribeAsync(IRoomObserver observer)
+    public async Task SubscribeAsync(IRoomObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
+        if (!_observers.ContainsKey(observer) && _activationEvents.Count > 0 && Stopwatch.GetElapsedTime(_activatedAt) < ObserverExpiry)
+        {
+            // What this activation changed as it started (connections its node's death cost) was published before any
+            // node could subscribe: a node that does so soon after gets it, so its pages rejoin now rather than at the
+            // next event of the room. Events a node already has are ignored by their sequence numbers.
+            try
+            {
+                foreach (var e in _activationEvents)
+                {
+                    await observer.OnRoomEventAsync(e).WaitAsync(ObserverCallLimit);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)
+            {
+                RoomGrainLog.ObserverDropped(Logger, Key, "activation events not taken");
+            }
+        }
         _observers[observer] = Stopwatch.GetTimestamp();
-        return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IRoomObserver observer)
@@ -91,6 +122,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     protected async Task CommitAsync()
     {
         RoomEvent[] events;
+        State.WrittenAt = Time.GetUtcNow();
+        State.WrittenBy = ThisNode;
         try
         {
             await WriteStateAsync();
@@ -104,6 +137,10 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         }
         events = [.. _pending];
         _pending.Clear();
+        if (_activating)
+        {
+            _activationEvents.AddRange(events);
+        }
         foreach (var e in events)
         {
             try
@@ -129,6 +166,32 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         {
             RoomGrainLog.PublishFailed(Logger, ex, Key);
         }
+    }
+
+    /// <summary>This activation's silo, as <see cref="RoomState.WrittenBy"/> records it.</summary>
+    private string? ThisNode => GrainContext.Address.SiloAddress?.ToParsableString();
+
+    /// <summary>
+    /// When the connections the stored state still counts were lost (<see cref="ReactivationRules"/>); call it from
+    /// <see cref="OnActivateAsync()"/>. Asks the cluster about the node that last wrote the state only if that was
+    /// another node; if the cluster cannot say, the loss is dated by this activation.
+    /// </summary>
+    protected async Task<DateTimeOffset> ConnectionsLostAtAsync()
+    {
+        var now = Time.GetUtcNow();
+        DateTimeOffset? lastAlive = null;
+        if (State.WrittenBy is { } node && node != ThisNode)
+        {
+            try
+            {
+                lastAlive = await Services.Liveness.LastAliveIfDeadAsync(node);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RoomGrainLog.LivenessFailed(Logger, ex, Key, node);
+            }
+        }
+        return ReactivationRules.ConnectionsLostAt(now, State.WrittenAt, lastAlive);
     }
 
     /// <summary>Runs the deadlines now due; called by the timer and the reminder.</summary>

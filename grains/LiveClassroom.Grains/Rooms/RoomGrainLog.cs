@@ -12,4 +12,7 @@ internal static partial class RoomGrainLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media control call of {Grain} failed: {Operation}")]
     public static partial void MediaFailed(ILogger logger, Exception error, GrainKey grain, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} could not learn whether node {Node} died; its connections are dated lost now")]
+    public static partial void LivenessFailed(ILogger logger, Exception error, GrainKey grain, string node);
 }

@@ -66,13 +66,15 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(ReadOptions(config));
         services.AddSingleton<IPairingDirectory, PostgresPairingDirectory>();
         services.AddSingleton<IRoomEventPublisher, RoomEventDispatcher>();
+        services.AddSingleton<INodeLiveness>(sp => new MembershipNodeLiveness(sp.GetRequiredService<IMembershipTable>()));
         services.AddSingleton(sp => new GrainServices(
             sp.GetRequiredService<IRoomEventPublisher>(),
             sp.GetRequiredService<IMediaControl>(),
             sp.GetRequiredService<IPairingDirectory>(),
             // The server's own clock (system time in production; server tests move a manual one), not the silo's.
             sp.GetRequiredService<ServerClock>(),
-            sp.GetRequiredService<RoomOptions>()));
+            sp.GetRequiredService<RoomOptions>(),
+            sp.GetRequiredService<INodeLiveness>()));
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());

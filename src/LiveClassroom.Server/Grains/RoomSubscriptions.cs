@@ -4,6 +4,7 @@ using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Hubs;
+using Orleans.Runtime;
 
 namespace LiveClassroom.Server.Grains;
 
@@ -11,7 +12,9 @@ namespace LiveClassroom.Server.Grains;
 /// This node's subscriptions to the rooms its hub connections are in: one observer for the node, subscribed to each
 /// such room and renewed every <see cref="RenewPeriod"/>. Renewal is also what finds a room again after it activated
 /// on another node (its old activation's subscriber list died with it) and what wakes a room whose node died.
-/// Events go to every <see cref="IRoomEventSink"/>. Running: a renewal pass every 3 s until the host stops.
+/// Events go to every <see cref="IRoomEventSink"/>. Running: a renewal pass every 3 s until the host stops, and one at
+/// once when the cluster declares a node dead, so the rooms that node hosted activate again without waiting for the
+/// next pass.
 /// </summary>
 public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
 {
@@ -26,9 +29,12 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
     // One reference for the node, created once: joins subscribe concurrently, and a second reference would be a second
     // observer in the room's list, delivering every event twice to this node (until it expired, unrenewed).
     private readonly Lazy<IRoomObserver> _reference;
+    private readonly IClusterMembershipService _membership;
 
-    public RoomSubscriptions(IGrainFactory grains, ClassConnections classes, ResearchConnections research, IEnumerable<IRoomEventSink> sinks, ILogger<RoomSubscriptions> logger)
+    public RoomSubscriptions(IGrainFactory grains, ClassConnections classes, ResearchConnections research, IEnumerable<IRoomEventSink> sinks, ILogger<RoomSubscriptions> logger,
+        IClusterMembershipService membership)
     {
+        _membership = membership;
         _grains = grains;
         _classes = classes;
         _research = research;
@@ -64,6 +70,7 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var onDeath = RenewOnDeathAsync(stoppingToken);
         using var timer = new PeriodicTimer(RenewPeriod);
         try
         {
@@ -75,8 +82,37 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        await onDeath;
     }
 
+    /// <summary>A pass as soon as a node is declared dead: its rooms come back up to <see cref="RenewPeriod"/> sooner.</summary>
+    private async Task RenewOnDeathAsync(CancellationToken ct)
+    {
+        HashSet<SiloAddress>? dead = null;
+        try
+        {
+            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(ct))
+            {
+                var newlyDead = false;
+                var known = dead is not null;
+                dead ??= [];
+                foreach (var (silo, member) in snapshot.Members)
+                {
+                    newlyDead |= member.Status == SiloStatus.Dead && dead.Add(silo);
+                }
+                // The first snapshot lists nodes dead long ago: nothing of theirs is waiting.
+                if (newlyDead && known)
+                {
+                    await RenewAsync(ct); // failures are per room, logged inside
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass; passes may overlap (one stuck on a hung node while a death starts another): subscribing twice is harmless.</summary>
     private async Task RenewAsync(CancellationToken ct)
     {
         var wanted = _classes.Rooms.Select(id => new GrainKey(GrainKinds.Classroom, id))

@@ -24,9 +24,9 @@ public static class ClassroomHubExtensions
         services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaximumReceiveMessageSize;
-                // Rural links stall for seconds at a time: ping often, give up late. Every 5 s, so that a page of a
-                // several-node deployment can take 12 s of silence for a hung node (web hub/connect.ts).
-                o.KeepAliveInterval = TimeSpan.FromSeconds(5);
+                // Rural links stall for seconds at a time: ping often, give up late. Every 4 s, so that a page of a
+                // several-node deployment can take 8 s of silence for a hung node (web hub/connect.ts).
+                o.KeepAliveInterval = TimeSpan.FromSeconds(4);
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
                 o.HandshakeTimeout = TimeSpan.FromSeconds(15);
                 o.EnableDetailedErrors = false;

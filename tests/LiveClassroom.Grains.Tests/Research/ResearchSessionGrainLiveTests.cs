@@ -47,6 +47,35 @@ public sealed class ResearchSessionGrainLiveTests
     }
 
     [Fact]
+    public async Task Activation_PreviousNodeDied_EveryoneDroppedAtItsLastSignOfLifeAndAskedToJoinAgain()
+    {
+        await using var host = await TestGrainHost.CreateAsync(o => o.ReconnectGrace = TimeSpan.FromSeconds(30));
+        await LiveSessionWithSpeakerAsync(host);
+        await host.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var lastAlive = host.Time.GetUtcNow();
+        const string deadNode = "10.0.0.99:11111@99";
+        host.Liveness.Died(deadNode, lastAlive);
+        await host.LoseNodeAsync(new GrainKey(GrainKinds.Research, "session-1"), deadNode);
+        host.Time.Advance(TimeSpan.FromSeconds(9));
+        var session = host.GetGrain<IResearchSessionGrain>("session-1");
+
+        var during = await session.GetLiveAsync(Host);
+        var pushed = host.Events.Events.Last(e => e.Type == ResearchEventTypes.LiveChanged);
+        var back = await session.JoinAsAsync(Host, ResearchRoles.Participant, "h2");
+        await host.AdvanceAsync(TimeSpan.FromSeconds(25)); // the teacher's grace, counted from the loss, runs out
+        var after = await session.GetLiveAsync(Host);
+
+        Assert.All(during.Participants, p => Assert.False(p.Connected));
+        Assert.Equal(1, during.MediaEpoch);
+        Assert.Equal(1, ((ResearchLiveChanged)pushed.Payload).Snapshot.MediaEpoch);
+        Assert.True(back.Participants.Single(p => p.PersonId == HostId).Connected);
+        Assert.DoesNotContain(after.Participants, p => p.PersonId == TeacherId);
+        var left = Assert.Single(Facts(host), f => f.Type == "left" && f.PersonId == TeacherId);
+        Assert.Equal(lastAlive, left.At);
+        Assert.DoesNotContain(Facts(host), f => f.Type == "left" && f.PersonId == HostId);
+    }
+
+    [Fact]
     public async Task GrantFloor_ByNonHost_RefusedAndGrainKeepsItsState()
     {
         await using var host = await TestGrainHost.CreateAsync();

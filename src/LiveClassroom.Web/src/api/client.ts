@@ -1,4 +1,5 @@
 import { pick, t } from "../i18n";
+import { NodeRotation, clusterNodes } from "../hub/nodes";
 
 /** The server's error body: {error, message, messageZh} (+ fields for validation, retryAfterSeconds for 429). */
 export interface ErrorBody {
@@ -50,6 +51,41 @@ export interface SendOptions {
   keepalive?: boolean;
   /** The request goes to another node (an ownerUrl): its 401 is that node's answer and does not sign the user out here. */
   otherNode?: boolean;
+}
+
+/**
+ * Where this page's REST calls go: "" (the page's own node) until a call could not reach it, then the node of the
+ * deployment that answered instead (hub/nodes.ts; the nodes share the database and the signing key).
+ */
+let restBase = "";
+const restNodes = new NodeRotation();
+
+/**
+ * fetch() on this page's REST node; when that node cannot be reached at all (a network failure, not an HTTP error) and
+ * the call is safe to send twice (a GET, or a call carrying an Idempotency-Key the server deduplicates), the same call
+ * goes to the deployment's other nodes in turn, and the first that answers becomes the page's REST node. With one node
+ * (no Cluster__Nodes) nothing changes. The node list is the one the page's hub connection fetched (or fetches now).
+ */
+async function fetchOnSomeNode(path: string, init: RequestInit, retryable: boolean, token: () => string | null): Promise<Response> {
+  const first = path.startsWith("/") ? restBase : "";
+  try {
+    return await fetch(first + path, init);
+  } catch (e) {
+    if (!retryable || !path.startsWith("/")) throw e;
+    restNodes.setNodes(await clusterNodes(token));
+    let base = first;
+    for (let i = 1; i < restNodes.count; i++) {
+      base = restNodes.after(base);
+      try {
+        const res = await fetch(base + path, init);
+        restBase = base;
+        return res;
+      } catch {
+        // that one is down too: the next
+      }
+    }
+    throw e;
+  }
 }
 
 /**
@@ -113,12 +149,8 @@ export class ApiClient {
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        keepalive: options?.keepalive,
-      });
+      const init: RequestInit = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive: options?.keepalive };
+      res = await fetchOnSomeNode(path, init, method === "GET" || options?.actionKey !== undefined, this.token);
     } catch {
       throw new ApiError(0, {});
     }

@@ -173,6 +173,8 @@ export interface LiveSnapshot {
   playback: PlaybackState | null;
   speakerTurnSeconds: number;
   tiles?: string[];
+  /** Moves on when the session's node died with every connection: a page that joined under an older one joins again. */
+  mediaEpoch?: number;
 }
 
 export interface JoinView {

@@ -28,6 +28,8 @@ export class ResearchConnection extends RoomConnection<JoinView, LiveSnapshot, R
   clockOffsetMs = 0;
   onSnapshot: (before: LiveSnapshot | null, after: LiveSnapshot) => void = () => {};
   private lastSeq: number | null = null;
+  /** The session's media epoch when this page last joined. */
+  private joinedEpoch = 0;
 
   constructor(
     readonly sessionId: string,
@@ -52,6 +54,7 @@ export class ResearchConnection extends RoomConnection<JoinView, LiveSnapshot, R
     this.canOrganise = view.canOrganise;
     // Events sent before this join may be older than its snapshot: start counting afresh.
     this.lastSeq = null;
+    this.joinedEpoch = view.snapshot.mediaEpoch ?? 0;
     this.accept(view.snapshot);
   }
 
@@ -76,6 +79,9 @@ export class ResearchConnection extends RoomConnection<JoinView, LiveSnapshot, R
     if (!Number.isNaN(server)) this.clockOffsetMs = server - Date.now();
     this.onSnapshot(before, next);
     this.changed();
+    // The session activated again on another node after its node died: this page's hub connection survived, but the
+    // session no longer counts it, and its media peer went with that node. Join again; onJoined renegotiates media.
+    if (next.status === "live" && (next.mediaEpoch ?? 0) > this.joinedEpoch) this.rejoin();
   }
 
   /** A state-changing call: its answer is the caller's fresh snapshot. */
