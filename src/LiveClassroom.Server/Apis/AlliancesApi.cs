@@ -20,6 +20,8 @@ public static partial class AlliancesApi
     {
         app.MapGet("/api/alliances", ListAsync)
             .Doc<AllianceList>("ListAlliances", "Alliances in the caller's scope (their levels, and below for admins) and those they belong to", 200, 403);
+        app.MapGet("/api/alliances/levels", Levels)
+            .Doc<AllianceLevelList>("ListAllianceLevels", "The counties, cities and provinces above the caller's school where they may propose an alliance", 200, 403);
         app.MapGet("/api/alliances/candidates", CandidatesAsync)
             .Doc<AllianceCandidateList>("ListAllianceCandidates", "Teachers and researchers under an organisation who may take a role in its alliances", 200, 400, 403);
         app.MapPost("/api/alliances", ApplyAsync)
@@ -46,6 +48,23 @@ public static partial class AlliancesApi
         var visible = list.Where(a => rights.MaySee(user, a, me)).ToList();
         var names = await store.PeopleAsync(visible.Select(a => a.ChiefId), ct);
         return Results.Ok(new AllianceList([.. visible.Select(a => Summary(a, user, me, rights, names))]));
+    }
+
+    private static IResult Levels(ClaimsPrincipal user, AllianceAccess rights)
+    {
+        var access = rights.Policy;
+        if (access.PersonId(user) is null)
+        {
+            return ApiErrors.Forbidden();
+        }
+        var levels = access.RolesOf(user)
+            .SelectMany(g => access.Tree.PathToRoot(g.OrganisationId))
+            .Where(n => n.Kind is OrganisationKinds.County or OrganisationKinds.City or OrganisationKinds.Province && rights.MayPropose(user, n.Id))
+            .DistinctBy(n => n.Id)
+            .OrderByDescending(n => OrganisationKinds.TopDown.ToList().IndexOf(n.Kind))
+            .Select(n => new AllianceLevel(n.Id, n.Name, n.Kind))
+            .ToList();
+        return Results.Ok(new AllianceLevelList(levels));
     }
 
     private static async Task<IResult> CandidatesAsync(string? organisationId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
