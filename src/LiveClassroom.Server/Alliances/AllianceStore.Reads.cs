@@ -128,7 +128,8 @@ public sealed partial class AllianceStore
         var (from, to) = CeRules.Window(year);
         await using var cmd = dataSource.CreateCommand("""
             SELECT
-              (SELECT count(DISTINCT organisation_id)::int FROM people WHERE id = ANY(@ids)),
+              (SELECT count(DISTINCT p.organisation_id)::int FROM people p JOIN organisations o ON o.id = p.organisation_id
+               WHERE p.id = ANY(@ids) AND o.kind = 'school'),
               (SELECT count(*)::int FROM alliance_sessions l JOIN research_sessions s ON s.id = l.session_id
                WHERE l.alliance_id = @id AND s.status = 'ended' AND s.ended_at >= @from AND s.ended_at < @to),
               (SELECT count(*)::int FROM grain_state g
