@@ -256,6 +256,59 @@ public sealed class AlliancesApiTests(AccountsServerFactory factory) : IClassFix
         Assert.Equal(2L, await CountAsync(factory, "SELECT count(*) FROM audit_log WHERE action = 'alliance.move' AND target_id = @id", ("id", id)));
     }
 
+    [Fact]
+    public async Task Sessions_ScheduledByChiefOrExpertOnly_BadInputRefused_MembersSeeIt()
+    {
+        var (year, at) = YearAndInstant(factory);
+        var (chief, expert, researcher) = await PeopleAsync("sess");
+        var member = await TeacherAsync(factory, "石桥镇小学", "al_member_sess", "普通成员", "assistant_teacher");
+        var id = await ApplyAsync("sess", chief, expert, researcher);
+        using var county = await factory.ClientForAsync("admin");
+        using var expertClient = await factory.ClientForAsync("al_expert_sess");
+        using var memberClient = await factory.ClientForAsync("al_member_sess");
+        using var chiefClient = await factory.ClientForAsync("al_chief_sess");
+
+        // Not before certification.
+        await JsonAssert.ErrorAsync(await chiefClient.PostAsJsonAsync($"/api/alliances/{id}/sessions", new { title = "早了", scheduledStart = at }),
+            HttpStatusCode.Conflict, "wrong_state");
+        await JsonAssert.StatusAsync(await county.PostAsync($"/api/alliances/{id}/certify", null), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await county.PutAsJsonAsync($"/api/alliances/{id}/members/{member}", new { role = "member" })).StatusCode);
+
+        await JsonAssert.ErrorAsync(await memberClient.PostAsJsonAsync($"/api/alliances/{id}/sessions", new { title = "成员发起", scheduledStart = at }),
+            HttpStatusCode.Forbidden, "forbidden");
+        var bad = await JsonAssert.ErrorAsync(await expertClient.PostAsJsonAsync($"/api/alliances/{id}/sessions",
+            new { title = "", stage = "preschool", durationMinutes = 5 }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(["durationMinutes", "scheduledStart", "stage", "title"], bad.GetProperty("fields").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var before = await CountAsync(factory, "SELECT count(*) FROM research_sessions");
+
+        // An expert hosts their own session; the other members (chief included) are invited and see it.
+        var created = await JsonAssert.StatusAsync(await expertClient.PostAsJsonAsync($"/api/alliances/{id}/sessions",
+            new { title = "专家示范课", scheduledStart = at.AddDays(1), durationMinutes = 60 }), HttpStatusCode.Created);
+        var sessionId = created.GetProperty("id").GetGuid();
+        Assert.Equal(before + 1, await CountAsync(factory, "SELECT count(*) FROM research_sessions"));
+        Assert.Equal(expert, (Guid)(await ScalarAsync("SELECT host_id FROM research_sessions WHERE id = @s", ("s", sessionId)))!);
+        await JsonAssert.StatusAsync(await memberClient.GetAsync($"/api/research/sessions/{sessionId}"), HttpStatusCode.OK);
+        await JsonAssert.StatusAsync(await chiefClient.GetAsync($"/api/research/sessions/{sessionId}"), HttpStatusCode.OK);
+        var detail = await JsonAssert.StatusAsync(await memberClient.GetAsync($"/api/alliances/{id}"), HttpStatusCode.OK);
+        Assert.Equal(sessionId, detail.GetProperty("sessions").EnumerateArray().Single().GetProperty("id").GetGuid());
+        Assert.False(detail.GetProperty("canSchedule").GetBoolean());
+        Assert.Equal(year, detail.GetProperty("figures").GetProperty("year").GetInt32());
+
+        // A rejected application needs its reason; the member cannot read the chief's queue.
+        using var joiner = await factory.ClientForAsync("assistant3");
+        var app = await JsonAssert.StatusAsync(await joiner.PostAsJsonAsync($"/api/alliances/{id}/applications", new { }), HttpStatusCode.Created);
+        await JsonAssert.ErrorAsync(await memberClient.GetAsync($"/api/alliances/{id}/applications"), HttpStatusCode.Forbidden, "forbidden");
+        var noReason = await JsonAssert.ErrorAsync(await chiefClient.PostAsJsonAsync($"/api/alliances/{id}/applications/{app.GetProperty("id").GetGuid()}/reject",
+            new { reason = " " }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("required", noReason.GetProperty("fields").GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await chiefClient.PostAsJsonAsync($"/api/alliances/{id}/applications/{app.GetProperty("id").GetGuid()}/reject",
+            new { reason = "学科不符" })).StatusCode);
+        var mine = await JsonAssert.StatusAsync(await joiner.GetAsync($"/api/alliances/{id}"), HttpStatusCode.OK);
+        Assert.Equal(("rejected", "学科不符"), (mine.GetProperty("applications").EnumerateArray().Single().GetProperty("status").GetString(),
+            mine.GetProperty("applications").EnumerateArray().Single().GetProperty("reason").GetString()));
+        Assert.Equal(1L, await CountAsync(factory, "SELECT count(*) FROM audit_log WHERE action = 'alliance.application_reject' AND target_id = @id", ("id", id)));
+    }
+
     private async Task CityAdminAsync(string username)
     {
         var city = await factory.OrganisationIdAsync("示范市");
