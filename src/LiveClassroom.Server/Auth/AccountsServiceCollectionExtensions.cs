@@ -31,6 +31,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<ClassOrderStore>();
         services.AddSingleton<ContinuingEducation.CeStore>();
         services.AddSingleton<ContinuingEducation.CeHoursService>();
+        services.AddSingleton<Alliances.AllianceStore>();
+        services.AddSingleton<Alliances.AllianceAccess>();
         return services;
     }
 }

@@ -24,6 +24,13 @@ public sealed partial class ResearchStore
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        await InsertSessionAsync(conn, tx, s, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Writes a session with its agenda and invitations inside the caller's transaction (an alliance links it in the same one).</summary>
+    public static async Task InsertSessionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResearchSessionRecord s, CancellationToken ct)
+    {
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO research_sessions (id, organisation_id, title, kind, subject, stage, grade, chapter, scheduled_start,
                 host_id, created_by, speaker_turn_seconds, rubric_template_id, rubric_name, rubric_scale_min, rubric_scale_max, rubric_criteria)
@@ -70,7 +77,6 @@ public sealed partial class ResearchStore
             cmd.Parameters.AddWithValue("r", inv.Role);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
     }
 
     public async Task<ResearchSessionRecord?> SessionAsync(Guid id, CancellationToken ct)

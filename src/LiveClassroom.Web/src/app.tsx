@@ -21,6 +21,9 @@ import { RegisterPage } from "./pages/platform/RegisterPage";
 import { RegistrationStatusPage } from "./pages/platform/RegistrationStatusPage";
 import { PasswordPage } from "./pages/platform/PasswordPage";
 import { CeHoursPage } from "./pages/platform/CeHoursPage";
+import { AlliancesPage } from "./pages/platform/AlliancesPage";
+import { AllianceApplyPage } from "./pages/platform/AllianceApplyPage";
+import { AlliancePage } from "./pages/platform/AlliancePage";
 
 export function App() {
   const path = usePath();
@@ -58,6 +61,10 @@ export function App() {
   }
   if (path === "/password") return <PasswordPage />;
   if (path === "/ce") return <CeHoursPage />;
+  if (path === "/alliances" || path === "/alliances/") return <AlliancesPage />;
+  if (path === "/alliances/new") return <AllianceApplyPage />;
+  const alliance = path.match(/^\/alliances\/([^/]+)$/);
+  if (alliance) return <AlliancePage key={alliance[1]} id={decodeURIComponent(alliance[1])} />;
   const console = path.match(/^\/console\/([^/]+)$/);
   if (console) return <ConsolePage classId={decodeURIComponent(console[1])} />;
   if (path.startsWith("/admin")) return <AdminPage path={path} />;

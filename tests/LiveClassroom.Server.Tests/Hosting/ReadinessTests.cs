@@ -60,7 +60,8 @@ public sealed class ReadinessTests
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             using var json = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
-            Assert.Equal(MigrationCatalog.LatestVersion - 1, json.RootElement.GetProperty("schemaVersion").GetInt32());
+            // The version before the latest, not latest − 1: numbers are reserved per branch, so gaps are allowed.
+            Assert.Equal(MigrationCatalog.Embedded[^2].Version, json.RootElement.GetProperty("schemaVersion").GetInt32());
             Assert.Equal(MigrationCatalog.LatestVersion, json.RootElement.GetProperty("expectedSchemaVersion").GetInt32());
             Assert.Equal("bound", json.RootElement.GetProperty("media").GetString());
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);

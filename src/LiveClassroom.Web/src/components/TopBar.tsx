@@ -26,6 +26,9 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
         <a href="/library/mine" onClick={linkClick} data-testid="nav-mine">
           {t("library.nav.mine")}
         </a>
+        <a href="/alliances" onClick={linkClick} data-testid="nav-alliances">
+          {t("nav.alliances")}
+        </a>
         {hasRole(person, "lead_teacher", "assistant_teacher") && (
           <a href="/ce" onClick={linkClick} data-testid="nav-ce">
             {t("nav.ce")}

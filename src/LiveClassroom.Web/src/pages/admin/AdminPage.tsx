@@ -13,6 +13,7 @@ import { TeacherImportPage } from "../platform/TeacherImportPage";
 import { OrdersPage } from "../platform/OrdersPage";
 import { WebhooksPage } from "./WebhooksPage";
 import { CeAdminPage } from "../platform/CeAdminPage";
+import { AllianceAdminPage } from "../platform/AllianceAdminPage";
 
 const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/organisations", key: "admin.organisations" },
@@ -25,6 +26,7 @@ const sections: { path: string; key: MessageKey }[] = [
   { path: "/admin/orders", key: "admin.orders" },
   { path: "/admin/webhooks", key: "admin.webhooks" },
   { path: "/admin/ce", key: "admin.ce" },
+  { path: "/admin/alliances", key: "admin.alliances" },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -61,6 +63,7 @@ export function AdminPage({ path }: { path: string }) {
           {current.path === "/admin/orders" && <OrdersPage />}
           {current.path === "/admin/webhooks" && <WebhooksPage />}
           {current.path === "/admin/ce" && <CeAdminPage />}
+          {current.path === "/admin/alliances" && <AllianceAdminPage />}
         </main>
       </div>
     </>

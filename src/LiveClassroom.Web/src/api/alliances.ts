@@ -1,0 +1,90 @@
+/** 教研联盟 (docs/API-PLATFORM.md, "Teaching-research alliances"). */
+export type AllianceRole = "chief" | "expert" | "core" | "member";
+export type AllianceStatus = "applied" | "rejected" | "certified" | "assessed" | "dissolved";
+export type AllianceDecision = "keep" | "up" | "down" | "exit";
+
+export interface AllianceSummary {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: string;
+  name: string;
+  subject: string;
+  stage: string;
+  status: AllianceStatus;
+  statusReason?: string | null;
+  chiefId: string;
+  chiefName: string;
+  members: number;
+  experts: number;
+  core: number;
+  myRole?: AllianceRole | null;
+  canCertify: boolean;
+  canAssess: boolean;
+  canManage: boolean;
+  appliedAt: string;
+}
+
+export interface AllianceFigures {
+  year: number;
+  members: number;
+  schools: number;
+  sessionsHeld: number;
+  lessonsBroadcast: number;
+  resourcesPublished: number;
+  participatingMembers: number;
+  attendances: number;
+}
+
+export const figureKeys = ["members", "schools", "sessionsHeld", "lessonsBroadcast", "resourcesPublished", "participatingMembers", "attendances"] as const;
+
+export interface AllianceApplication {
+  id: string;
+  allianceId: string;
+  personId: string;
+  name: string;
+  schoolName?: string | null;
+  note?: string | null;
+  status: "pending" | "accepted" | "rejected";
+  reason?: string | null;
+  createdAt: string;
+}
+
+export interface AllianceAssessment {
+  id: string;
+  year: number;
+  score: number;
+  comment: string;
+  decision: AllianceDecision;
+  fromOrganisationName: string;
+  toOrganisationName?: string | null;
+  figures: AllianceFigures;
+  assessedByName: string;
+  assessedAt: string;
+}
+
+export interface AllianceDetail {
+  alliance: AllianceSummary;
+  plan: string;
+  members: { personId: string; name: string; schoolName?: string | null; role: AllianceRole }[];
+  figures: AllianceFigures;
+  sessions: { id: string; title: string; status: string; scheduledStart: string; lessons: { id: string; title: string }[] }[];
+  resources: { id: string; title: string; teacherName?: string | null; publishedAt?: string | null }[];
+  assessments: AllianceAssessment[];
+  applications: AllianceApplication[];
+  canJoin: boolean;
+  canSchedule: boolean;
+}
+
+export interface AllianceCandidate {
+  personId: string;
+  name: string;
+  schoolName?: string | null;
+  isTeacher: boolean;
+}
+
+export interface AllianceLevel {
+  id: string;
+  name: string;
+  kind: string;
+}
