@@ -5,7 +5,7 @@ using Npgsql;
 namespace LiveClassroom.Server.Alliances;
 
 /// <summary>
-/// The tables of migration 0014. Every write runs in one transaction with its audit entry, the alliance row locked
+/// The tables of migration 0013. Every write runs in one transaction with its audit entry, the alliance row locked
 /// (FOR UPDATE) while counts are checked, so two admins or two chiefs acting at once cannot break a cap or a state.
 /// </summary>
 public sealed partial class AllianceStore(NpgsqlDataSource dataSource)
