@@ -42,8 +42,9 @@ public static partial class AlliancesApi
                 201, 400, 403, 404, 409).Body<AllianceSessionRequest>();
     }
 
-    private static async Task<(AllianceRecord? Alliance, Guid Me, IResult? Refusal)> ManagedAsync(Guid id, ClaimsPrincipal user, AllianceAccess rights,
-        AllianceStore store, CancellationToken ct)
+    /// <summary>The alliance and the calling person, or why not: 404 for no such alliance, 403 when <paramref name="allowed"/> says no.</summary>
+    private static async Task<(AllianceRecord? Alliance, Guid Me, IResult? Refusal)> AllowedAsync(Guid id, ClaimsPrincipal user, AllianceStore store,
+        Func<AllianceRecord, Guid, bool> allowed, AllianceAccess rights, CancellationToken ct)
     {
         var me = rights.Policy.PersonId(user);
         var a = await store.FindAsync(id, ct);
@@ -51,8 +52,18 @@ public static partial class AlliancesApi
         {
             return (null, default, ApiErrors.NotFound());
         }
-        return me is null || !rights.MayManage(user, a, me) ? (null, default, ApiErrors.Forbidden()) : (a, me.Value, null);
+        return me is null || !allowed(a, me.Value) ? (null, default, ApiErrors.Forbidden()) : (a, me.Value, null);
     }
+
+    /// <summary>The chief or the level's admin.</summary>
+    private static Task<(AllianceRecord? Alliance, Guid Me, IResult? Refusal)> ManagedAsync(Guid id, ClaimsPrincipal user, AllianceAccess rights,
+        AllianceStore store, CancellationToken ct) =>
+        AllowedAsync(id, user, store, (a, me) => rights.MayManage(user, a, me), rights, ct);
+
+    /// <summary>Only the admin of the alliance's own level: not the schools below, not a neighbouring county, not the level above.</summary>
+    private static Task<(AllianceRecord? Alliance, Guid Me, IResult? Refusal)> LevelAdminAsync(Guid id, ClaimsPrincipal user, AllianceAccess rights,
+        AllianceStore store, CancellationToken ct) =>
+        AllowedAsync(id, user, store, (a, _) => rights.IsLevelAdmin(user, a.OrganisationId), rights, ct);
 
     private static async Task<IResult> SetMemberAsync(Guid id, Guid personId, HttpContext context, ClaimsPrincipal user, AllianceAccess rights,
         AllianceStore store, ServerClock time, CancellationToken ct)
@@ -182,33 +193,23 @@ public static partial class AlliancesApi
         {
             return ApiErrors.Validation("year", "invalid");
         }
-        var me = rights.Policy.PersonId(user);
-        var a = await store.FindAsync(id, ct);
-        if (a is null)
+        var (a, _, refusal) = await AllowedAsync(id, user, store, (a, me) => rights.MaySee(user, a, me), rights, ct);
+        if (refusal is not null)
         {
-            return ApiErrors.NotFound();
+            return refusal;
         }
-        if (me is null || !rights.MaySee(user, a, me))
-        {
-            return ApiErrors.Forbidden();
-        }
-        return Results.Ok(await store.FiguresAsync(id, [.. a.Members.Keys], y, ct));
+        return Results.Ok(await store.FiguresAsync(id, [.. a!.Members.Keys], y, ct));
     }
 
     private static async Task<IResult> AssessAsync(Guid id, HttpContext context, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
         ServerClock time, CancellationToken ct)
     {
-        var me = rights.Policy.PersonId(user);
-        var a = await store.FindAsync(id, ct);
-        if (a is null)
+        var (alliance, me, refusal) = await LevelAdminAsync(id, user, rights, store, ct);
+        if (refusal is not null)
         {
-            return ApiErrors.NotFound();
+            return refusal;
         }
-        // Only the admin of the alliance's own level: not the county's schools, not a neighbouring county, not the city above.
-        if (me is null || !rights.IsLevelAdmin(user, a.OrganisationId))
-        {
-            return ApiErrors.Forbidden();
-        }
+        var a = alliance!;
         var (body, error) = await RequestBody.ReadAsync<AllianceAssessmentRequest>(context.Request, ct);
         if (body is null)
         {
@@ -268,7 +269,7 @@ public static partial class AlliancesApi
             return ApiErrors.Validation(fields);
         }
         var figures = await store.FiguresAsync(id, [.. a.Members.Keys], body.Year!.Value, ct);
-        var outcome = await store.AssessAsync(id, body.Year.Value, body.Score!.Value, body.Comment!.Trim(), body.Decision!, to, figures, me.Value, now, ct);
+        var outcome = await store.AssessAsync(id, body.Year.Value, body.Score!.Value, body.Comment!.Trim(), body.Decision!, to, figures, me, now, ct);
         if (outcome != AllianceStore.Outcome.Done)
         {
             return outcome == AllianceStore.Outcome.Duplicate
@@ -281,16 +282,12 @@ public static partial class AlliancesApi
     private static async Task<IResult> ScheduleAsync(Guid id, HttpContext context, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
         ResearchStore research, ServerClock time, CancellationToken ct)
     {
-        var me = rights.Policy.PersonId(user);
-        var a = await store.FindAsync(id, ct);
-        if (a is null)
+        var (alliance, me, refusal) = await AllowedAsync(id, user, store, (a, me) => rights.MaySchedule(user, a, me), rights, ct);
+        if (refusal is not null)
         {
-            return ApiErrors.NotFound();
+            return refusal;
         }
-        if (me is null || !rights.MaySchedule(user, a, me))
-        {
-            return ApiErrors.Forbidden();
-        }
+        var a = alliance!;
         var (body, error) = await RequestBody.ReadAsync<AllianceSessionRequest>(context.Request, ct);
         if (body is null)
         {
@@ -318,13 +315,13 @@ public static partial class AlliancesApi
             return ApiErrors.Validation(fields);
         }
         // The chief or an expert hosts their own session; one the level's admin schedules is hosted by the chief.
-        var host = a.Members.GetValueOrDefault(me.Value) is AllianceRules.Chief or AllianceRules.Expert ? me.Value : a.ChiefId;
+        var host = a.Members.GetValueOrDefault(me) is AllianceRules.Chief or AllianceRules.Expert ? me : a.ChiefId;
         var template = (await research.TemplatesAsync(ct)).FirstOrDefault(t => t.Id == DefaultRubricTemplateId) ?? (await research.TemplatesAsync(ct))[0];
         var invitations = a.Members.Keys.Where(p => p != host).Select(p => new InvitationRecord(p, null, "participant")).ToList();
         var session = new ResearchSessionRecord(Guid.CreateVersion7(), a.OrganisationId, body.Title!.Trim(), "mixed",
-            string.IsNullOrWhiteSpace(body.Subject) ? a.Subject : body.Subject.Trim(), stage, "", "", body.ScheduledStart!.Value, host, me.Value,
+            string.IsNullOrWhiteSpace(body.Subject) ? a.Subject : body.Subject.Trim(), stage, "", "", body.ScheduledStart!.Value, host, me,
             "scheduled", 300, template.Id, template.Rubric, null, null, [new SegmentRecord(0, "free", a.Name, minutes * 60, null, null)], invitations);
-        var outcome = await store.ScheduleSessionAsync(id, session, me.Value, time.GetUtcNow(), ct);
+        var outcome = await store.ScheduleSessionAsync(id, session, me, time.GetUtcNow(), ct);
         if (outcome != AllianceStore.Outcome.Done)
         {
             return Refusal(outcome);

@@ -223,23 +223,18 @@ public static partial class AlliancesApi
     private static async Task<IResult> DecideAsync(Guid id, bool certify, string? reason, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
         ServerClock time, CancellationToken ct)
     {
-        var me = rights.Policy.PersonId(user);
-        var a = await store.FindAsync(id, ct);
-        if (a is null)
+        var (_, me, refusal) = await LevelAdminAsync(id, user, rights, store, ct);
+        if (refusal is not null)
         {
-            return ApiErrors.NotFound();
+            return refusal;
         }
-        if (me is null || !rights.IsLevelAdmin(user, a.OrganisationId))
-        {
-            return ApiErrors.Forbidden();
-        }
-        var outcome = await store.DecideAsync(id, certify, reason, me.Value, time.GetUtcNow(), ct);
+        var outcome = await store.DecideAsync(id, certify, reason, me, time.GetUtcNow(), ct);
         if (outcome != AllianceStore.Outcome.Done)
         {
             return Refusal(outcome);
         }
         var updated = (await store.FindAsync(id, ct))!;
-        return Results.Ok(Summary(updated, user, me.Value, rights, await store.PeopleAsync([updated.ChiefId], ct)));
+        return Results.Ok(Summary(updated, user, me, rights, await store.PeopleAsync([updated.ChiefId], ct)));
     }
 
     private static AllianceSummary Summary(AllianceRecord a, ClaimsPrincipal user, Guid me, AllianceAccess rights,
