@@ -11,8 +11,11 @@ namespace LiveClassroom.LoadTests;
 /// </summary>
 internal sealed class BenchRoom : IDisposable
 {
-    private BenchRoom(MediaServer server, MediaRoom room, SyntheticPeer publisher, List<SyntheticPeer> subscribers)
+    private readonly DtlsCertificate _peerCertificate;
+
+    private BenchRoom(MediaServer server, MediaRoom room, SyntheticPeer publisher, List<SyntheticPeer> subscribers, DtlsCertificate peerCertificate)
     {
+        _peerCertificate = peerCertificate;
         Server = server;
         Room = room;
         PublisherPeer = publisher;
@@ -27,11 +30,12 @@ internal sealed class BenchRoom : IDisposable
 
     public List<SyntheticPeer> Subscribers { get; }
 
-    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity)
+    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null)
     {
         var certificate = DtlsCertificate.Generate("loadtest");
         var server = new MediaServer(new MediaServerOptions
         {
+            Workers = workers ?? Environment.ProcessorCount,
             BindAddress = IPAddress.Loopback,
             AdvertisedAddresses = [IPAddress.Loopback],
             VideoCodec = VideoCodecPreference.Vp8,
@@ -52,7 +56,7 @@ internal sealed class BenchRoom : IDisposable
                 peer.Connect(room.Negotiate($"s{i}", peer.Offer(false, 0, 0, 0)), srtp);
             }
             WaitUntil(() => room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(10));
-            return new BenchRoom(server, room, publisher, subscribers);
+            return new BenchRoom(server, room, publisher, subscribers, certificate);
         }
         catch
         {
@@ -64,6 +68,29 @@ internal sealed class BenchRoom : IDisposable
             server.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Creates <paramref name="count"/> more subscribers without connecting them (memory is measured in between).</summary>
+    public SyntheticPeer[] AddUnconnected(int count, int latencyCapacity)
+    {
+        var added = new SyntheticPeer[count];
+        for (var i = 0; i < count; i++)
+        {
+            added[i] = new SyntheticPeer(_peerCertificate, Server.LocalEndPoint, latencyCapacity);
+        }
+        return added;
+    }
+
+    /// <summary>Negotiates and connects peers made by <see cref="AddUnconnected"/>, eight handshakes at a time.</summary>
+    public void GrowConnect(SyntheticPeer[] added, int firstIndex, SrtpProtectionProfileId srtp)
+    {
+        Parallel.For(0, added.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var peer = added[i];
+            peer.Connect(Room.Negotiate($"s{firstIndex + i}", peer.Offer(false, 0, 0, 0)), srtp);
+        });
+        Subscribers.AddRange(added);
+        WaitUntil(() => Room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(30));
     }
 
     private static readonly TimeSpan ConsentInterval = TimeSpan.FromSeconds(5);

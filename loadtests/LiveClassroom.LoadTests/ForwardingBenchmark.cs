@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using LiveClassroom.Media.Dtls;
+
+namespace LiveClassroom.LoadTests;
+
+/// <summary>
+/// Forwarding across workers, in one run: one synthetic publisher → N synthetic subscribers (N grows 50 → 150 → 300 →
+/// 600 in one room) through a real MediaServer on loopback, first with 1 worker, then with all of them. For each N:
+/// <list type="bullet">
+/// <item>real rate (1.2 Mbps video + Opus): forwarded pkt/s, loss, added latency p50/p99 (HdrHistogram), packet-path CPU;</item>
+/// <item>capacity: the publisher offers several times what the node can forward and the subscribers stop reading (their
+/// socket buffers shrink to the kernel's minimum, so the SFU's sends still run all the way to their sockets, where
+/// the kernel drops them): what the SFU forwards per second is then its capacity, and the load generator leaves the
+/// cores to it. all-workers ÷ 1-worker capacity is the scaling ratio;</item>
+/// <item>memory: RSS and GC heap growth while the N new subscribers connect, per subscriber (the synthetic peers'
+/// sockets, threads and buffers are made before the first reading; their DTLS/SRTP state is in it, so it is an
+/// upper bound of the SFU's share).</item>
+/// </list>
+/// </summary>
+internal static class ForwardingBenchmark
+{
+    private const long RealVideoBps = 1_200_000;
+    private const int CapacityFramesPerSecond = 250;
+
+    public static int Run(string[] args)
+    {
+        var seconds = 8;
+        var capacitySeconds = 3;
+        var counts = new[] { 50, 150, 300, 600 };
+        var allWorkers = Environment.ProcessorCount;
+        long offered = 400_000;
+        var stream = new StreamOptions { StartSeq = 65_000 };
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (stream.TryApply(args[i], args[i + 1]))
+            {
+                continue;
+            }
+            switch (args[i])
+            {
+                case "--seconds":
+                    seconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 2, 60);
+                    break;
+                case "--capacity-seconds":
+                    // Bounded: a paused subscriber must not fall 32,768 packets behind (its SRTP index estimate).
+                    capacitySeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 3);
+                    break;
+                case "--subscribers":
+                    counts = args[i + 1].Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 1000)).Order().ToArray();
+                    break;
+                case "--workers":
+                    allWorkers = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
+                    break;
+                case "--offered-pps":
+                    offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 2_000_000);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}");
+                    return 2;
+            }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap pkt / CPU-s | split | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
+        var results = new Dictionary<(int Workers, int N), double>();
+        var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
+        foreach (var workers in workerSettings)
+        {
+            RunSeries(workers, counts, seconds, capacitySeconds, offered, stream, results);
+        }
+        if (workerSettings.Length > 1)
+        {
+            var ratios = counts.Select(n => string.Create(CultureInfo.InvariantCulture, $"N={n}: {results[(allWorkers, n)] / Math.Max(1, results[(1, n)]):F2}×"));
+            Console.WriteLine($"scaling (capacity, {allWorkers} workers ÷ 1): " + string.Join(", ", ratios));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average after: {LoadAverage()}"));
+        return 0;
+    }
+
+    private static void RunSeries(int workers, int[] counts, int seconds, int capacitySeconds, long offered, StreamOptions stream,
+        Dictionary<(int Workers, int N), double> results)
+    {
+        var latencyCapacity = 260 * (seconds + 3);
+        using var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers);
+        var publisher = new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq);
+        foreach (var n in counts)
+        {
+            // Memory: the new peers exist (sockets, threads, buffers) before the first reading; connecting them is what is measured.
+            var added = bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity);
+            var (rssBefore, heapBefore) = Memory();
+            var firstIndex = bench.Subscribers.Count;
+            bench.GrowConnect(added, firstIndex, stream.Srtp);
+            // Media flowing fills what a subscriber holds (rewriters, estimators) before the second reading.
+            publisher.SetRate(RealVideoBps, 30);
+            var real = Measure(bench, publisher, seconds, capacity: false);
+            var (rssAfter, heapAfter) = Memory();
+            var rssPerSub = (rssAfter - rssBefore) / 1024.0 / added.Length;
+            var heapPerSub = (heapAfter - heapBefore) / 1024.0 / added.Length;
+
+            foreach (var s in bench.Subscribers)
+            {
+                s.PauseReceiving();
+            }
+            var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
+            publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
+            var cap = Measure(bench, publisher, capacitySeconds, capacity: true);
+            foreach (var s in bench.Subscribers)
+            {
+                s.ResumeReceiving();
+            }
+            results[(workers, n)] = cap.ForwardedPerSecond;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{workers,7} | {n,4} | {real.ForwardedPerSecond,9:F0} | {real.LossPercent,6:F2} | {real.P50,6:F0} | {real.P99,6:F0} | {real.CpuPercent,14:F0} | {real.PerCpuSecond,15:F0} | {cap.ForwardedPerSecond,14:F0} | {cap.PerCpuSecond,15:F0} | {cap.SplitPercent,4:F0} % | {cap.WorkerSpread,13} | {rssPerSub,10:F1} | {heapPerSub,11:F1} | {real.AllocatedPerPacket,6:F2}"));
+        }
+    }
+
+    private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket);
+
+    private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
+    {
+        var server = bench.Server;
+        using var stop = new CancellationTokenSource();
+        var sender = BenchRoom.StartSending(publisher, stop.Token);
+        if (!capacity)
+        {
+            // Warm-up: a keyframe through to everyone, JIT done; then a clean slate.
+            BenchRoom.WaitUntil(() => bench.Subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(20));
+        }
+        bench.Hold(TimeSpan.FromSeconds(1));
+        foreach (var s in bench.Subscribers)
+        {
+            s.ResetCounters();
+        }
+        var sentBefore = publisher.PacketsSent;
+        var forwardedBefore = Forwarded(bench);
+        var cpuBefore = server.PacketThreadCpu;
+        var workerBefore = server.WorkerPacketCounts().ToArray();
+        var (jobsBefore, _) = server.FanOutCounts;
+        var allocBefore = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes;
+        var wall = Stopwatch.StartNew();
+        bench.Hold(TimeSpan.FromSeconds(seconds));
+        var elapsed = wall.Elapsed.TotalSeconds;
+        var forwarded = Forwarded(bench) - forwardedBefore;
+        var cpu = (server.PacketThreadCpu - cpuBefore).TotalSeconds;
+        var sent = publisher.PacketsSent - sentBefore;
+        var workerAfter = server.WorkerPacketCounts();
+        var (jobs, _) = server.FanOutCounts;
+        var alloc = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes - allocBefore;
+        stop.Cancel();
+        sender.Join();
+        // Let what is in flight arrive before counting what was lost.
+        Thread.Sleep(300);
+        var spread = string.Join('/', workerAfter.Select((c, i) => (c - workerBefore[i]).ToString(CultureInfo.InvariantCulture)));
+        // Share of the datagrams the workers took in whose fan-out was split over the lanes (RTP from the publisher, mostly).
+        var received = workerAfter.Select((c, i) => c - workerBefore[i]).Sum();
+        if (capacity)
+        {
+            return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
+                received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded));
+        }
+        var histogram = new LongHistogram(1, 60_000_000, 3);
+        long delivered = 0;
+        foreach (var s in bench.Subscribers)
+        {
+            delivered += s.Received;
+            foreach (var ticks in s.Latencies)
+            {
+                histogram.RecordValue(Math.Clamp(ticks * 1_000_000 / Stopwatch.Frequency, 1, 60_000_000));
+            }
+        }
+        var expected = (double)sent * bench.Subscribers.Count;
+        var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
+        return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
+            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded));
+    }
+
+    private static long Forwarded(BenchRoom bench)
+    {
+        long sum = 0;
+        foreach (var s in bench.Room.GetStats())
+        {
+            sum += s.PacketsForwarded;
+        }
+        return sum;
+    }
+
+    private static (long Rss, long Heap) Memory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(' ', parts.Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}
