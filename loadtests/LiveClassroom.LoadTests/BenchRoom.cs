@@ -36,6 +36,9 @@ internal sealed class BenchRoom : IDisposable
         var server = new MediaServer(new MediaServerOptions
         {
             Workers = workers ?? Environment.ProcessorCount,
+            // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
+            // machine may take longer than the default 30 s between two holds.
+            ConsentTimeout = TimeSpan.FromMinutes(10),
             BindAddress = IPAddress.Loopback,
             AdvertisedAddresses = [IPAddress.Loopback],
             VideoCodec = VideoCodecPreference.Vp8,

@@ -64,56 +64,100 @@ internal static class ForwardingBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap pkt / CPU-s | split | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
-        var results = new Dictionary<(int Workers, int N), double>();
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
-        foreach (var workers in workerSettings)
+        // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
+        // alternating, best kept): on a machine shared with other work, load that comes and goes hits both alike.
+        var latencyCapacity = 260 * (seconds + 3);
+        var benches = new List<(int Workers, BenchRoom Bench, Publisher Publisher)>();
+        try
         {
-            RunSeries(workers, counts, seconds, capacitySeconds, offered, stream, results);
+            foreach (var workers in workerSettings)
+            {
+                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers);
+                benches.Add((workers, bench, new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq)));
+            }
+            var ratios = new List<string>();
+            foreach (var n in counts)
+            {
+                var memory = new Dictionary<int, (double Rss, double Heap)>();
+                foreach (var (workers, bench, _) in benches)
+                {
+                    memory[workers] = Grow(bench, n, latencyCapacity, stream);
+                }
+                var real = new Dictionary<int, Figures>();
+                foreach (var (workers, bench, publisher) in benches)
+                {
+                    publisher.SetRate(RealVideoBps, 30);
+                    real[workers] = Measure(bench, publisher, seconds, capacity: false);
+                }
+                var capacity = new Dictionary<int, Figures>();
+                for (var round = 0; round < 2; round++)
+                {
+                    foreach (var (workers, bench, publisher) in benches)
+                    {
+                        var figures = MeasureCapacity(bench, publisher, n, capacitySeconds, offered);
+                        if (!capacity.TryGetValue(workers, out var best) || figures.ForwardedPerSecond > best.ForwardedPerSecond)
+                        {
+                            capacity[workers] = figures;
+                        }
+                    }
+                }
+                foreach (var (workers, _, _) in benches)
+                {
+                    var r = real[workers];
+                    var c = capacity[workers];
+                    var (rss, heap) = memory[workers];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
+                }
+                if (benches.Count > 1)
+                {
+                    ratios.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"        load average: {LoadAverage()}"));
+            }
+            if (ratios.Count > 0)
+            {
+                Console.WriteLine($"scaling (capacity, {allWorkers} workers ÷ 1): " + string.Join(", ", ratios));
+            }
         }
-        if (workerSettings.Length > 1)
+        finally
         {
-            var ratios = counts.Select(n => string.Create(CultureInfo.InvariantCulture, $"N={n}: {results[(allWorkers, n)] / Math.Max(1, results[(1, n)]):F2}×"));
-            Console.WriteLine($"scaling (capacity, {allWorkers} workers ÷ 1): " + string.Join(", ", ratios));
+            foreach (var (_, bench, _) in benches)
+            {
+                bench.Dispose();
+            }
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average after: {LoadAverage()}"));
         return 0;
     }
 
-    private static void RunSeries(int workers, int[] counts, int seconds, int capacitySeconds, long offered, StreamOptions stream,
-        Dictionary<(int Workers, int N), double> results)
+    /// <summary>Grows the room to <paramref name="n"/> subscribers; RSS and heap growth per added subscriber, media flowing.</summary>
+    private static (double Rss, double Heap) Grow(BenchRoom bench, int n, int latencyCapacity, StreamOptions stream)
     {
-        var latencyCapacity = 260 * (seconds + 3);
-        using var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers);
-        var publisher = new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq);
-        foreach (var n in counts)
-        {
-            // Memory: the new peers exist (sockets, threads, buffers) before the first reading; connecting them is what is measured.
-            var added = bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity);
-            var (rssBefore, heapBefore) = Memory();
-            var firstIndex = bench.Subscribers.Count;
-            bench.GrowConnect(added, firstIndex, stream.Srtp);
-            // Media flowing fills what a subscriber holds (rewriters, estimators) before the second reading.
-            publisher.SetRate(RealVideoBps, 30);
-            var real = Measure(bench, publisher, seconds, capacity: false);
-            var (rssAfter, heapAfter) = Memory();
-            var rssPerSub = (rssAfter - rssBefore) / 1024.0 / added.Length;
-            var heapPerSub = (heapAfter - heapBefore) / 1024.0 / added.Length;
+        // The new peers exist (sockets, threads, buffers) before the first reading; connecting them is what is measured.
+        var added = bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity);
+        var (rssBefore, heapBefore) = Memory();
+        bench.GrowConnect(added, bench.Subscribers.Count, stream.Srtp);
+        var (rssAfter, heapAfter) = Memory();
+        var count = Math.Max(1, added.Length);
+        return ((rssAfter - rssBefore) / 1024.0 / count, (heapAfter - heapBefore) / 1024.0 / count);
+    }
 
-            foreach (var s in bench.Subscribers)
-            {
-                s.PauseReceiving();
-            }
-            var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
-            publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
-            var cap = Measure(bench, publisher, capacitySeconds, capacity: true);
-            foreach (var s in bench.Subscribers)
-            {
-                s.ResumeReceiving();
-            }
-            results[(workers, n)] = cap.ForwardedPerSecond;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{workers,7} | {n,4} | {real.ForwardedPerSecond,9:F0} | {real.LossPercent,6:F2} | {real.P50,6:F0} | {real.P99,6:F0} | {real.CpuPercent,14:F0} | {real.PerCpuSecond,15:F0} | {cap.ForwardedPerSecond,14:F0} | {cap.PerCpuSecond,15:F0} | {cap.SplitPercent,4:F0} % | {cap.WorkerSpread,13} | {rssPerSub,10:F1} | {heapPerSub,11:F1} | {real.AllocatedPerPacket,6:F2}"));
+    private static Figures MeasureCapacity(BenchRoom bench, Publisher publisher, int n, int seconds, long offered)
+    {
+        foreach (var s in bench.Subscribers)
+        {
+            s.PauseReceiving();
         }
+        var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
+        publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
+        var figures = Measure(bench, publisher, seconds, capacity: true);
+        foreach (var s in bench.Subscribers)
+        {
+            s.ResumeReceiving();
+        }
+        return figures;
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
