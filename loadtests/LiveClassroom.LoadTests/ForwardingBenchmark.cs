@@ -63,7 +63,7 @@ internal static class ForwardingBenchmark
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
-        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap pkt / CPU-s | split | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
+        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
         // alternating, best kept): on a machine shared with other work, load that comes and goes hits both alike.
@@ -108,14 +108,15 @@ internal static class ForwardingBenchmark
                     var c = capacity[workers];
                     var (rss, heap) = memory[workers];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
+                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
                 }
                 if (benches.Count > 1)
                 {
                     ratios.Add(string.Create(CultureInfo.InvariantCulture,
                         $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
                 }
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"        load average: {LoadAverage()}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}"));
             }
             if (ratios.Count > 0)
             {

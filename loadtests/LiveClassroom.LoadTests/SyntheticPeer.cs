@@ -50,6 +50,8 @@ internal sealed class SyntheticPeer : IDisposable
         _pump.Start();
     }
 
+    public int LatencyCapacity => _latencies.Length;
+
     public SrtpContext? Send { get; private set; }
 
     public SrtpContext? Receive { get; private set; }
