@@ -14,9 +14,9 @@ namespace LiveClassroom.LoadTests;
 /// socket buffers shrink to the kernel's minimum, so the SFU's sends still run all the way to their sockets, where
 /// the kernel drops them): what the SFU forwards per second is then its capacity, and the load generator leaves the
 /// cores to it. all-workers ÷ 1-worker capacity is the scaling ratio;</item>
-/// <item>memory: RSS and GC heap growth while the N new subscribers connect, per subscriber (the synthetic peers'
-/// sockets, threads and buffers are made before the first reading; their DTLS/SRTP state is in it, so it is an
-/// upper bound of the SFU's share).</item>
+/// <item>memory: RSS and GC heap growth per subscriber added, over both servers, from before the new subscribers
+/// connect to after every phase ran with them (the synthetic peers' sockets, threads and buffers are made before the
+/// first reading; their DTLS/SRTP state is in it, so it is an upper bound of the SFU's share).</item>
 /// </list>
 /// </summary>
 internal static class ForwardingBenchmark
@@ -63,7 +63,7 @@ internal static class ForwardingBenchmark
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
-        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
+        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
         // alternating, best kept): on a machine shared with other work, load that comes and goes hits both alike.
@@ -79,10 +79,17 @@ internal static class ForwardingBenchmark
             var ratios = new List<string>();
             foreach (var n in counts)
             {
-                var memory = new Dictionary<int, (double Rss, double Heap)>();
-                foreach (var (workers, bench, _) in benches)
+                // Memory: the new peers exist (sockets, threads, buffers) before the first reading; the second comes after
+                // both servers ran every phase with them (over 30 s: the DTLS threads' post-handshake linger is over).
+                var added = new List<(BenchRoom Bench, SyntheticPeer[] Peers)>();
+                foreach (var (_, bench, _) in benches)
                 {
-                    memory[workers] = Grow(bench, n, latencyCapacity, stream);
+                    added.Add((bench, bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity)));
+                }
+                var (rssBefore, heapBefore) = Memory();
+                foreach (var (bench, peers) in added)
+                {
+                    bench.GrowConnect(peers, bench.Subscribers.Count, stream.Srtp);
                 }
                 var real = new Dictionary<int, Figures>();
                 foreach (var (workers, bench, publisher) in benches)
@@ -102,13 +109,16 @@ internal static class ForwardingBenchmark
                         }
                     }
                 }
+                var (rssAfter, heapAfter) = Memory();
+                var addedCount = Math.Max(1, added.Sum(a => a.Peers.Length));
+                var rss = (rssAfter - rssBefore) / 1024.0 / addedCount;
+                var heap = (heapAfter - heapBefore) / 1024.0 / addedCount;
                 foreach (var (workers, _, _) in benches)
                 {
                     var r = real[workers];
                     var c = capacity[workers];
-                    var (rss, heap) = memory[workers];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
+                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.LaneSharePercent,6:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
                 }
                 if (benches.Count > 1)
                 {
@@ -133,18 +143,6 @@ internal static class ForwardingBenchmark
         return 0;
     }
 
-    /// <summary>Grows the room to <paramref name="n"/> subscribers; RSS and heap growth per added subscriber, media flowing.</summary>
-    private static (double Rss, double Heap) Grow(BenchRoom bench, int n, int latencyCapacity, StreamOptions stream)
-    {
-        // The new peers exist (sockets, threads, buffers) before the first reading; connecting them is what is measured.
-        var added = bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity);
-        var (rssBefore, heapBefore) = Memory();
-        bench.GrowConnect(added, bench.Subscribers.Count, stream.Srtp);
-        var (rssAfter, heapAfter) = Memory();
-        var count = Math.Max(1, added.Length);
-        return ((rssAfter - rssBefore) / 1024.0 / count, (heapAfter - heapBefore) / 1024.0 / count);
-    }
-
     private static Figures MeasureCapacity(BenchRoom bench, Publisher publisher, int n, int seconds, long offered)
     {
         foreach (var s in bench.Subscribers)
@@ -162,7 +160,7 @@ internal static class ForwardingBenchmark
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
-        double SplitPercent, string WorkerSpread, double AllocatedPerPacket);
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0);
 
     private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
     {
@@ -183,7 +181,7 @@ internal static class ForwardingBenchmark
         var forwardedBefore = Forwarded(bench);
         var cpuBefore = server.PacketThreadCpu;
         var workerBefore = server.WorkerPacketCounts().ToArray();
-        var (jobsBefore, _) = server.FanOutCounts;
+        var (jobsBefore, laneChunksBefore, chunksBefore) = server.FanOutCounts;
         var allocBefore = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes;
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
@@ -192,7 +190,8 @@ internal static class ForwardingBenchmark
         var cpu = (server.PacketThreadCpu - cpuBefore).TotalSeconds;
         var sent = publisher.PacketsSent - sentBefore;
         var workerAfter = server.WorkerPacketCounts();
-        var (jobs, _) = server.FanOutCounts;
+        var (jobs, laneChunks, chunks) = server.FanOutCounts;
+        var laneShare = chunks == chunksBefore ? 0 : (laneChunks - laneChunksBefore) * 100.0 / (chunks - chunksBefore);
         var alloc = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes - allocBefore;
         stop.Cancel();
         sender.Join();
@@ -204,7 +203,7 @@ internal static class ForwardingBenchmark
         if (capacity)
         {
             return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
-                received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded));
+                received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare);
         }
         var histogram = new LongHistogram(1, 60_000_000, 3);
         long delivered = 0;

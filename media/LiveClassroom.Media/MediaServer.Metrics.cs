@@ -30,7 +30,7 @@ public sealed partial class MediaServer
     }
 
     /// <summary>Fan-outs split over the lanes, and chunks the lanes ran (diagnostics and the benchmark).</summary>
-    internal (long Jobs, long ChunksOnLanes) FanOutCounts => _fanOut is null ? (0, 0) : (_fanOut.Jobs, _fanOut.ChunksOnLanes);
+    internal (long Jobs, long ChunksOnLanes, long Chunks) FanOutCounts => _fanOut is null ? (0, 0, 0) : (_fanOut.Jobs, _fanOut.ChunksOnLanes, _fanOut.Chunks);
 
     /// <summary>Bytes the fan-out lanes allocated so far (the benchmark's allocation check).</summary>
     internal long FanOutAllocatedBytes => _fanOut?.AllocatedBytes ?? 0;

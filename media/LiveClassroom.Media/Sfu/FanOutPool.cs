@@ -31,6 +31,7 @@ internal sealed class FanOutPool : IDisposable
     private int _busy;
     private long _jobs;
     private long _chunksOnLanes;
+    private long _chunksRun;
     private volatile bool _stopping;
 
     public FanOutPool(int lanes)
@@ -59,6 +60,9 @@ internal sealed class FanOutPool : IDisposable
 
     /// <summary>Chunks the lanes ran (the rest ran on the workers that received the packets).</summary>
     public long ChunksOnLanes => Interlocked.Read(ref _chunksOnLanes);
+
+    /// <summary>Chunks of all split fan-outs.</summary>
+    public long Chunks => Interlocked.Read(ref _chunksRun);
 
     /// <summary>CPU time the lanes have used (Linux; zero elsewhere).</summary>
     public TimeSpan Cpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
@@ -112,6 +116,7 @@ internal sealed class FanOutPool : IDisposable
         }
         _job = null;
         Interlocked.Increment(ref _jobs);
+        Interlocked.Add(ref _chunksRun, chunks);
         Volatile.Write(ref _busy, 0);
         return true;
     }
