@@ -17,7 +17,10 @@ public sealed class MediaServerOptions
     /// </summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>A packet goes to this many subscribers or more: its fan-out is split over the workers' lanes.</summary>
+    /// <summary>
+    /// A packet goes to this many subscribers or more: its fan-out is split over the workers' lanes. Each subscriber
+    /// costs ≈ 5–10 µs (rewrite, SRTP protect, send); waking a lane a few µs, so smaller rooms forward inline.
+    /// </summary>
     public int ParallelFanOutMinimum { get; init; } = 48;
 
     /// <summary>
