@@ -11,8 +11,11 @@ namespace LiveClassroom.LoadTests;
 /// </summary>
 internal sealed class BenchRoom : IDisposable
 {
-    private BenchRoom(MediaServer server, MediaRoom room, SyntheticPeer publisher, List<SyntheticPeer> subscribers)
+    private readonly DtlsCertificate _peerCertificate;
+
+    private BenchRoom(MediaServer server, MediaRoom room, SyntheticPeer publisher, List<SyntheticPeer> subscribers, DtlsCertificate peerCertificate)
     {
+        _peerCertificate = peerCertificate;
         Server = server;
         Room = room;
         PublisherPeer = publisher;
@@ -27,11 +30,15 @@ internal sealed class BenchRoom : IDisposable
 
     public List<SyntheticPeer> Subscribers { get; }
 
-    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity)
+    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null)
     {
         var certificate = DtlsCertificate.Generate("loadtest");
         var server = new MediaServer(new MediaServerOptions
         {
+            Workers = workers ?? Environment.ProcessorCount,
+            // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
+            // machine may take longer than the default 30 s between two holds.
+            ConsentTimeout = TimeSpan.FromMinutes(10),
             BindAddress = IPAddress.Loopback,
             AdvertisedAddresses = [IPAddress.Loopback],
             VideoCodec = VideoCodecPreference.Vp8,
@@ -52,7 +59,7 @@ internal sealed class BenchRoom : IDisposable
                 peer.Connect(room.Negotiate($"s{i}", peer.Offer(false, 0, 0, 0)), srtp);
             }
             WaitUntil(() => room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(10));
-            return new BenchRoom(server, room, publisher, subscribers);
+            return new BenchRoom(server, room, publisher, subscribers, certificate);
         }
         catch
         {
@@ -65,6 +72,51 @@ internal sealed class BenchRoom : IDisposable
             throw;
         }
     }
+
+    /// <summary>Creates <paramref name="count"/> more subscribers without connecting them (memory is measured in between).</summary>
+    public SyntheticPeer[] AddUnconnected(int count, int latencyCapacity)
+    {
+        var added = new SyntheticPeer[count];
+        for (var i = 0; i < count; i++)
+        {
+            added[i] = new SyntheticPeer(_peerCertificate, Server.LocalEndPoint, latencyCapacity);
+        }
+        return added;
+    }
+
+    /// <summary>
+    /// Negotiates and connects peers made by <see cref="AddUnconnected"/>, four handshakes at a time. On a machine
+    /// loaded far beyond its cores a handshake may time out: that peer is replaced by a fresh one (at most twice).
+    /// </summary>
+    public void GrowConnect(SyntheticPeer[] added, int firstIndex, SrtpProtectionProfileId srtp)
+    {
+        Parallel.For(0, added.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var peer = added[i];
+                try
+                {
+                    peer.Connect(Room.Negotiate($"s{firstIndex + i}", peer.Offer(false, 0, 0, 0)), srtp);
+                    return;
+                }
+                catch (TimeoutException) when (attempt < 2)
+                {
+                    Interlocked.Increment(ref _handshakeRetries);
+                    Room.RemovePeer($"s{firstIndex + i}");
+                    peer.Dispose();
+                    added[i] = new SyntheticPeer(_peerCertificate, Server.LocalEndPoint, peer.LatencyCapacity);
+                }
+            }
+        });
+        Subscribers.AddRange(added);
+        WaitUntil(() => Room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(30));
+    }
+
+    private int _handshakeRetries;
+
+    /// <summary>Handshakes that timed out and were retried with a fresh peer (printed: a sign of an overloaded machine).</summary>
+    public int HandshakeRetries => Volatile.Read(ref _handshakeRetries);
 
     private static readonly TimeSpan ConsentInterval = TimeSpan.FromSeconds(5);
     private readonly Stopwatch _age = Stopwatch.StartNew();

@@ -2,7 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using LiveClassroom.LoadTests;
 
-// Forwarding benchmark: 1 publisher → N subscribers over loopback UDP through a real MediaServer, all peers synthetic
+// Forwarding benchmark across workers (ForwardingBenchmark.cs): 1 publisher → 50/150/300/600 subscribers with 1 worker and
+// with all of them, in one run; real-rate figures, capacity, scaling ratio, memory per subscriber.
+// Usage: dotnet run -c Release --project loadtests/LiveClassroom.LoadTests -- workers [--seconds 8] [--subscribers 50,150,300,600]
+//        [--workers <cores>] [--offered-pps 400000] [--capacity-seconds 3] [--srtp gcm|cm]
+// Single-room benchmark: 1 publisher → N subscribers over loopback UDP through a real MediaServer, all peers synthetic
 // (ICE, DTLS, SRTP from the same library). Prints forwarded packets per CPU-second and the added latency.
 // Usage: dotnet run -c Release --project loadtests/LiveClassroom.LoadTests -- [--seconds 10] [--subscribers 1,10,50]
 //        [--video-bps 1200000] [--srtp gcm|cm] [--start-seq 65000] [--wrap-seconds 75] [--wrap-video-bps 8000000]
@@ -11,6 +15,10 @@ using LiveClassroom.LoadTests;
 //        soak [--minutes 45] [--classrooms 20] [--video-bps 1200000] …: a whole class at real rate (see Soak.cs).
 //        cluster [--connections 500] [--calls 2000] [--messages 100]: two server processes as one Orleans cluster —
 //        grain call latency, event fan-out, failover (Cluster/ClusterBenchmark.cs; run it with cluster.sh).
+if (args.Length > 0 && args[0] == "workers")
+{
+    return ForwardingBenchmark.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "soak")
 {
     return Soak.Run(args[1..]);
@@ -36,7 +44,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
             seconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 120);
             break;
         case "--subscribers":
-            subscriberCounts = args[i + 1].Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 200)).ToArray();
+            subscriberCounts = args[i + 1].Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 1000)).ToArray();
             break;
         case "--wrap-seconds":
             wrapSeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 600);
@@ -84,14 +92,14 @@ void Run(int subscriberCount, int seconds, long videoBps)
     }
     var sentBefore = publisher.PacketsSent;
     var forwardedBefore = room.GetStats().Sum(s => s.PacketsForwarded);
-    var sfuCpuBefore = ThreadCpu.OfThreadsNamed("media-udp-rec");
+    var sfuCpuBefore = bench.Server.PacketThreadCpu;
     var processCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var packetThreadBefore = room.Engine.PacketThreadAllocatedBytes;
     var peersAllocatedBefore = subscribers.Sum(s => s.PumpAllocatedBytes) + publisherPeer.PumpAllocatedBytes + publisher.AllocatedBytes;
     var wall = Stopwatch.StartNew();
     bench.Hold(TimeSpan.FromSeconds(seconds));
-    var sfuCpu = ThreadCpu.OfThreadsNamed("media-udp-rec") - sfuCpuBefore;
+    var sfuCpu = bench.Server.PacketThreadCpu - sfuCpuBefore;
     var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpuBefore;
     var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var packetThread = room.Engine.PacketThreadAllocatedBytes - packetThreadBefore;

@@ -4,7 +4,10 @@ using LiveClassroom.Media.Rtp;
 
 namespace LiveClassroom.LoadTests;
 
-/// <summary>Paces one publisher: 30 fps VP8-shaped video at the given bitrate (keyframe every 2 s) and 50 pps Opus-sized audio.</summary>
+/// <summary>
+/// Paces one publisher: VP8-shaped video at the given bitrate and frame rate (30 fps unless changed; a keyframe every 60
+/// frames) and 50 pps Opus-sized audio. The rate may change between runs; the numbering goes on (one SRTP stream).
+/// </summary>
 internal sealed class Publisher
 {
     public const uint AudioSsrc = 0x1111_0001;
@@ -14,7 +17,8 @@ internal sealed class Publisher
     private const int AudioPayload = 80;
 
     private readonly SyntheticPeer _peer;
-    private readonly long _videoBps;
+    private long _videoBps;
+    private int _framesPerSecond = 30;
     private readonly byte[] _buffer = new byte[1600];
     private ushort _videoSeq;
     private ushort _audioSeq;
@@ -31,10 +35,17 @@ internal sealed class Publisher
         _audioSeq = startSeq;
     }
 
-    /// <summary>Video packets per second at this bitrate (30 frames of whole packets).</summary>
-    public int VideoPacketsPerSecond => 30 * PacketsPerFrame;
+    /// <summary>Video packets per second at this bitrate (whole packets per frame).</summary>
+    public int VideoPacketsPerSecond => _framesPerSecond * PacketsPerFrame;
 
-    private int PacketsPerFrame => (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / 30 / VideoPayload));
+    private int PacketsPerFrame => (int)Math.Max(1, Math.Ceiling(_videoBps / 8.0 / _framesPerSecond / VideoPayload));
+
+    /// <summary>Changes the video rate for the next <see cref="Run"/> (not while one runs).</summary>
+    public void SetRate(long videoBps, int framesPerSecond)
+    {
+        _videoBps = videoBps;
+        _framesPerSecond = Math.Clamp(framesPerSecond, 1, 1000);
+    }
 
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
 
@@ -50,7 +61,7 @@ internal sealed class Publisher
     public void Run(CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
-        var frameInterval = TimeSpan.FromSeconds(1.0 / 30);
+        var frameInterval = TimeSpan.FromSeconds(1.0 / _framesPerSecond);
         var audioInterval = TimeSpan.FromMilliseconds(20);
         var nextFrame = TimeSpan.Zero;
         var nextAudio = TimeSpan.Zero;

@@ -31,6 +31,8 @@ internal sealed class SyntheticPeer : IDisposable
     private readonly Thread _pump;
     private readonly long[] _latencies;
     private volatile bool _stopped;
+    private volatile bool _paused;
+    private readonly ManualResetEventSlim _resume = new(true);
     private volatile bool _stunAnswered;
     private int _latencyCount;
     private long _received;
@@ -47,6 +49,8 @@ internal sealed class SyntheticPeer : IDisposable
         _pump = new Thread(Pump) { IsBackground = true, Name = "lt-peer" };
         _pump.Start();
     }
+
+    public int LatencyCapacity => _latencies.Length;
 
     public SrtpContext? Send { get; private set; }
 
@@ -78,6 +82,24 @@ internal sealed class SyntheticPeer : IDisposable
 
     /// <summary>Latency samples in Stopwatch ticks; read after the run (the pump thread wrote them).</summary>
     public ReadOnlySpan<long> Latencies => _latencies.AsSpan(0, Math.Min(Volatile.Read(ref _latencyCount), _latencies.Length));
+
+    /// <summary>
+    /// Benchmarks: stop reading (the socket buffer shrinks to the kernel's minimum, so what the SFU sends meanwhile is
+    /// dropped at this socket) and leave the CPU to the SFU; <see cref="ResumeReceiving"/> undoes it.
+    /// </summary>
+    public void PauseReceiving()
+    {
+        _socket.ReceiveBufferSize = 1;
+        _resume.Reset();
+        _paused = true;
+    }
+
+    public void ResumeReceiving()
+    {
+        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        _paused = false;
+        _resume.Set();
+    }
 
     public void ResetCounters()
     {
@@ -249,6 +271,11 @@ internal sealed class SyntheticPeer : IDisposable
         while (!_stopped)
         {
             Interlocked.Exchange(ref _pumpAllocated, GC.GetAllocatedBytesForCurrentThread());
+            if (_paused)
+            {
+                _resume.Wait(200);
+                continue;
+            }
             int n;
             try
             {
@@ -333,8 +360,10 @@ internal sealed class SyntheticPeer : IDisposable
     {
         _stopped = true;
         _dtls.Close();
+        _resume.Set();
         _pump.Join(1000);
         _socket.Dispose();
+        _resume.Dispose();
         _dtls.Dispose();
         Send?.Dispose();
         Receive?.Dispose();

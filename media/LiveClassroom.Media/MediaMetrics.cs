@@ -33,8 +33,31 @@ internal static class MediaMetrics
         }, "By", "Bytes through the media socket");
         SfuMetrics.Meter.CreateObservableGauge("liveclassroom.sfu.room.subscribers", SubscribersByRoom, "{peer}",
             "Peers receiving at least one track, per media room (room = class or research session id)");
+        SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.worker.packets", WorkerPackets, "{packet}",
+            "Datagrams received by each packet worker's sockets (worker = index, 0 … Workers − 1): how the kernel spreads peers");
         SfuMetrics.Meter.CreateObservableCounter("liveclassroom.sfu.packet_thread.cpu_time", () => Sum(s => s.PacketThreadCpu).TotalSeconds, "s",
-            "CPU time of the media socket's receive threads, which decrypt, route and forward every packet (Linux /proc)");
+            "CPU time of the packet workers' receive threads and fan-out lanes, which decrypt, route and forward every packet (Linux /proc)");
+    }
+
+    private static IEnumerable<Measurement<long>> WorkerPackets()
+    {
+        var totals = new List<long>();
+        foreach (var server in Servers.Keys)
+        {
+            var counts = server.WorkerPacketCounts();
+            for (var i = 0; i < counts.Count; i++)
+            {
+                if (i == totals.Count)
+                {
+                    totals.Add(0);
+                }
+                totals[i] += counts[i];
+            }
+        }
+        for (var i = 0; i < totals.Count; i++)
+        {
+            yield return new Measurement<long>(totals[i], new KeyValuePair<string, object?>("worker", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 
     private static IEnumerable<Measurement<int>> SubscribersByRoom()

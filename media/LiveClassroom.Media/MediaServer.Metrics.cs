@@ -12,7 +12,28 @@ public sealed partial class MediaServer
 
     internal TransportCounters TransportCounters => _transport.Counters;
 
-    internal TimeSpan PacketThreadCpu => _transport.PacketThreadCpu;
+    /// <summary>CPU of every thread on the packet path: the workers' receive threads and the fan-out lanes.</summary>
+    internal TimeSpan PacketThreadCpu => _transport.PacketThreadCpu + (_fanOut?.Cpu ?? TimeSpan.Zero);
+
+    /// <summary>Packet workers actually running (1 off Linux whatever the options say).</summary>
+    public int Workers => _transport.Workers;
+
+    /// <summary>Datagrams each worker's sockets received, by worker index (load spread; also the worker_packets metric).</summary>
+    public IReadOnlyList<long> WorkerPacketCounts()
+    {
+        var counts = new long[_transport.Workers];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = _transport.Counters.WorkerPackets(i);
+        }
+        return counts;
+    }
+
+    /// <summary>Fan-outs split over the lanes, and chunks the lanes ran (diagnostics and the benchmark).</summary>
+    internal (long Jobs, long ChunksOnLanes, long Chunks) FanOutCounts => _fanOut is null ? (0, 0, 0) : (_fanOut.Jobs, _fanOut.ChunksOnLanes, _fanOut.Chunks);
+
+    /// <summary>Bytes the fan-out lanes allocated so far (the benchmark's allocation check).</summary>
+    internal long FanOutAllocatedBytes => _fanOut?.AllocatedBytes ?? 0;
 
     /// <summary>Per media room: how many peers receive at least one track (read under each room's lock).</summary>
     internal IEnumerable<(string RoomId, int Subscribers)> SubscribersByRoom()

@@ -8,14 +8,16 @@ using LiveClassroom.Media.Transport;
 namespace LiveClassroom.Media;
 
 /// <summary>
-/// The SFU node: one UDP socket (ICE-lite, DTLS-SRTP, RTP/RTCP demultiplexed), one DTLS certificate, many rooms.
-/// Threading: media runs on the transport's receive thread, DTLS handshakes on their own threads, RTCP reports and
+/// The SFU node: one UDP port (ICE-lite, DTLS-SRTP, RTP/RTCP demultiplexed), one DTLS certificate, many rooms.
+/// Threading: media runs on the transport's worker threads (one SO_REUSEPORT socket each, <see cref="MediaServerOptions.Workers"/>),
+/// a large room's fan-out also on the fan-out lanes, DTLS handshakes on their own threads, RTCP reports and
 /// consent checks on a timer thread; public methods are thread-safe. Events are raised one at a time, in order,
 /// on a dedicated dispatcher task — never on the packet thread and never under a room's lock.
 /// </summary>
 public sealed partial class MediaServer : IDisposable, ISfuEvents
 {
     private readonly UdpTransport _transport;
+    private readonly FanOutPool? _fanOut;
     private readonly DtlsCertificate _certificate;
     private readonly MediaServerOptions _options;
     private readonly ConcurrentDictionary<string, SfuRoom> _rooms = new(StringComparer.Ordinal);
@@ -36,6 +38,10 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
         {
             throw new ArgumentException("RetransmissionCacheBytes must hold a packet; stream and m-section limits must be positive", nameof(options));
         }
+        if (options.Workers < 1 || options.Workers > 1024)
+        {
+            throw new ArgumentException("Workers must be between 1 and 1024", nameof(options));
+        }
         _options = options;
         _certificate = DtlsCertificate.Generate();
         _transport = new UdpTransport(new UdpTransportOptions
@@ -44,8 +50,13 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
             Port = options.Port,
             AdvertisedAddresses = options.AdvertisedAddresses,
             TcpPort = options.TcpPort,
+            Workers = options.Workers,
         });
         _transport.Start();
+        if (_transport.Workers > 1)
+        {
+            _fanOut = new FanOutPool(_transport.Workers - 1);
+        }
         _timer = new Thread(TimerLoop) { IsBackground = true, Name = "sfu-timer" };
         _timer.Start();
         _dispatcher = Task.Run(DispatchAsync);
@@ -84,7 +95,7 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
     {
         ArgumentException.ThrowIfNullOrEmpty(roomId);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        var room = _rooms.GetOrAdd(roomId, id => new SfuRoom(id, _transport, _certificate, _options, this, Candidates));
+        var room = _rooms.GetOrAdd(roomId, id => new SfuRoom(id, _transport, _certificate, _options, this, Candidates) { FanOut = _fanOut });
         return new MediaRoom(room);
     }
 
@@ -197,6 +208,7 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
         _dispatcher.Wait(TimeSpan.FromSeconds(2));
         MediaMetrics.Remove(this);
         _transport.Dispose();
+        _fanOut?.Dispose();
         _stopping.Dispose();
     }
 }

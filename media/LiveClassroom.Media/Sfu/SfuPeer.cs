@@ -36,6 +36,9 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public string Id { get; }
 
+    /// <summary>Held while a fan-out lane forwards to this peer (SfuRoom.FanOut.cs); never taken with the room lock inside it.</summary>
+    public Lock SendLock { get; } = new();
+
     /// <summary>The CNAME announced for every slot sent to this peer (a=ssrc … cname: and RTCP SDES).</summary>
     public byte[] CnameBytes { get; }
 

@@ -183,7 +183,7 @@ internal sealed partial class SfuRoom
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         var elapsed = Math.Max(TimeSpan.TicksPerMillisecond * 20, now - bandwidth.ProbeStartedTicks);
         var due = (long)(bandwidth.ProbeTargetBps / 8 * elapsed / TimeSpan.TicksPerSecond);
-        var buffer = _scratch.AsSpan();
+        var buffer = Scratch.AsSpan();
         for (var i = 0; i < 16 && bandwidth.ProbeBytesSent < due; i++)
         {
             var headerLength = WriteStampedHeader(buffer, (byte)rtxPt, false, target.RtxSequence++, target.Rewriter.TimestampOffset, target.RtxSsrc, bandwidth);

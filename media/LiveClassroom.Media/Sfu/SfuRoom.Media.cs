@@ -100,6 +100,10 @@ internal sealed partial class SfuRoom
             return;
         }
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        if (TryForwardInParallel(stream, header, payload, keyframeStart, recovered, now, isRed))
+        {
+            return;
+        }
         for (var i = 0; i < track.Listeners.Count; i++)
         {
             ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, recovered, now, isRed);
@@ -192,7 +196,11 @@ internal sealed partial class SfuRoom
             // Switched: the old track (another list than the one being iterated) stops feeding this slot.
             if (slot.Current is { } old && old.Track != stream.Track && old.Track != slot.Track)
             {
-                old.Track.Listeners.Remove(slot);
+                // Lanes may finish switches away from one track at once (SfuRoom.FanOut.cs).
+                lock (old.Track.Listeners)
+                {
+                    old.Track.Listeners.Remove(slot);
+                }
             }
             slot.Current = stream;
             slot.Target = null;
@@ -225,7 +233,7 @@ internal sealed partial class SfuRoom
         var pt = (byte)(payloadType >= 0 ? payloadType : slot.OutPayloadType);
         // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
         // SSRC. Video to a subscriber with transport-cc carries the transport-wide sequence number (RFC 8285 one-byte element).
-        var buffer = _scratch.AsSpan();
+        var buffer = Scratch.AsSpan();
         var bandwidth = slot.Subscriber.Bandwidth;
         var stamp = bandwidth.TransportCcId != 0 && slot.Kind == "video";
         var headerLength = stamp

@@ -7,8 +7,9 @@ namespace LiveClassroom.Media.Sfu;
 /// <summary>
 /// One room's router: peers, their published tracks and receive slots, and the forwarding between them.
 /// Open → Closed (Dispose removes every peer; Negotiate then throws).
-/// Threading: one lock guards everything; the transport's receive thread (media), the DTLS threads (key install),
-/// the server's timer (RTCP, consent) and API callers all take it. Work under it is short and never blocks.
+/// Threading: one lock guards everything; the transport's receive threads (media), the DTLS threads (key install),
+/// the server's timer (RTCP, consent) and API callers all take it. Work under it is short and never blocks, except that
+/// a large fan-out is split over the node's lanes while the lock is held (SfuRoom.FanOut.cs).
 /// </summary>
 internal sealed partial class SfuRoom : IDisposable
 {
@@ -20,8 +21,6 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly MediaServerOptions _options;
     private readonly ISfuEvents _events;
     private readonly Func<(IReadOnlyList<System.Net.IPEndPoint> Udp, IReadOnlyList<System.Net.IPEndPoint> Tcp)> _candidates;
-    // Scratch space for one outgoing packet: header + payload + SRTP overhead; used only under the lock.
-    private readonly byte[] _scratch = new byte[PacketCache.MaxPacketSize + 64];
     private readonly byte[] _rtcpScratch = new byte[1500];
     private readonly ushort[] _nackScratch = new ushort[256];
     private readonly uint[] _ssrcScratch = new uint[32];

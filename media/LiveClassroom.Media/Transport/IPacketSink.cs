@@ -2,9 +2,9 @@ namespace LiveClassroom.Media.Transport;
 
 /// <summary>
 /// Receives one peer's packets from the transport, already demultiplexed (RFC 7983). Calls come one packet at a
-/// time, never concurrently: on the UDP receive thread, or (ICE-TCP frames) on a pool thread holding the transport's
-/// dispatch lock. The span is valid only during the call (copy it, e.g. into a pooled buffer, to keep it) and may be
-/// modified in place (SRTP unprotect). Implementations must not block and should not throw; an exception is caught,
+/// time, never concurrently: on a UDP worker's receive thread, or (ICE-TCP frames) on a pool thread, always holding
+/// the lock of the sink object itself (the transport takes it; implementations must not lock on themselves elsewhere).
+/// The span is valid only during the call (copy it, e.g. into a pooled buffer, to keep it) and may be modified in place (SRTP unprotect). Implementations must not block and should not throw; an exception is caught,
 /// counted as <see cref="TransportDropReason.SinkError"/> and dropped.
 /// </summary>
 internal interface IPacketSink

@@ -10,6 +10,19 @@ internal sealed class TransportCounters
     private long _packetsSent;
     private long _bytesSent;
     private long _sendErrors;
+    // One counter per worker, 64 bytes apart so workers do not share a cache line.
+    private const int WorkerStride = 8;
+    private readonly long[] _workerPackets;
+
+    public TransportCounters(int workers = 1) => _workerPackets = new long[Math.Max(1, workers) * WorkerStride];
+
+    /// <summary>Number of workers counted (sockets per binding).</summary>
+    public int Workers => _workerPackets.Length / WorkerStride;
+
+    /// <summary>Datagrams received by one worker's sockets (every binding's socket with that index).</summary>
+    public long WorkerPackets(int worker) => Interlocked.Read(ref _workerPackets[worker * WorkerStride]);
+
+    internal void WorkerReceived(int worker) => Interlocked.Increment(ref _workerPackets[worker * WorkerStride]);
 
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
 

@@ -41,13 +41,19 @@ internal sealed partial class UdpTransport
             // Linux lets a specific binding share the wildcard's port only if both sockets allow address reuse. The wildcard
             // socket allows it only after its own bind, so a port another process holds still fails start-up.
             _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            foreach (var extra in _mainExtras)
+            {
+                extra.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
             var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            var extras = new List<Socket>();
             try
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.ReceiveBufferSize = _options.SocketReceiveBufferBytes;
                 socket.SendBufferSize = _options.SocketSendBufferBytes;
-                socket.Bind(new IPEndPoint(address, port));
+                // The port is ours already (the wildcard holds it): no probe, the group joins it like the wildcard's.
+                BindGroup(socket, extras, new IPEndPoint(address, port), probe: false);
             }
             catch
             {
@@ -55,6 +61,7 @@ internal sealed partial class UdpTransport
                 throw;
             }
             _localRoutes.Add(socket, new ConcurrentDictionary<SocketAddress, Route>());
+            _localExtras.Add(socket, extras);
         }
     }
 

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace LiveClassroom.Media.Transport;
 
 // RFC 6544 (ICE-TCP, passive candidates) with RFC 4571 §2 framing: for sites where UDP is blocked. Each connection is
-// an address of its own; frames go through the same demux and routing as datagrams, under the same dispatch lock, so
+// an address of its own; frames go through the same demux and routing as datagrams, and the same per-sink lock, so
 // a peer's sink still sees one packet at a time.
 internal sealed partial class UdpTransport
 {

@@ -7,14 +7,17 @@ using LiveClassroom.Media.Stun;
 
 namespace LiveClassroom.Media.Transport;
 
-// RFC 7983 §7 demultiplexing on one UDP socket shared by all peers (RFC 8445 §5.1.1.1 host candidate).
+// RFC 7983 §7 demultiplexing on one UDP port shared by all peers (RFC 8445 §5.1.1.1 host candidate).
 /// <summary>
-/// One UDP socket for every peer (bound to a wildcard, plus one per advertised local address so replies leave from the
-/// address a peer asked: UdpTransport.LocalAddresses.cs). A dedicated thread per socket receives into one pooled buffer with a reused
-/// SocketAddress (no allocation per packet), classifies each datagram and hands it to the peer's
-/// <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
+/// One UDP port for every peer (bound to a wildcard, plus one binding per advertised local address so replies leave from
+/// the address a peer asked: UdpTransport.LocalAddresses.cs). Each binding is <see cref="UdpTransportOptions.Workers"/>
+/// sockets sharing the port with SO_REUSEPORT (UdpTransport.Workers.cs): the kernel hashes each remote 4-tuple to one
+/// socket, so one peer's datagrams always reach the same worker, in order. A dedicated thread per socket receives into
+/// one pooled buffer with a reused SocketAddress (no allocation per packet), classifies each datagram and hands it to
+/// the peer's <see cref="IPacketSink"/>: by remote address once ICE added a route, otherwise (STUN only) by the local
 /// ufrag in USERNAME. Everything else is counted per reason and dropped. Optionally also accepts ICE-TCP
-/// (see UdpTransport.Tcp.cs); sinks are then still called one packet at a time (under the dispatch lock).
+/// (see UdpTransport.Tcp.cs). A sink is called one packet at a time under its own lock (a peer whose packets arrive
+/// on two workers, say STUN from a second candidate, or TCP and UDP, is still serialised); different peers run in parallel.
 /// States: created → started (receiving) → disposed.
 /// </summary>
 internal sealed partial class UdpTransport : IMediaTransport, IDisposable
@@ -26,7 +29,6 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     private readonly ConcurrentDictionary<string, IPacketSink> _ufrags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IPacketSink>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
     private readonly EndPoint _template;
-    private readonly Lock _dispatchLock = new();
     private Thread? _thread;
     private readonly List<Thread> _threads = [];
 
@@ -39,6 +41,8 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     {
         _options = options;
         BufferPool = new PacketBufferPool(options.BufferPoolCapacity);
+        Workers = OperatingSystem.IsLinux() ? Math.Max(1, options.Workers) : 1;
+        Counters = new TransportCounters(Workers);
         _socket = new Socket(options.BindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (options.BindAddress.AddressFamily == AddressFamily.InterNetworkV6 && options.BindAddress.Equals(IPAddress.IPv6Any))
         {
@@ -50,7 +54,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
 
     public PacketBufferPool BufferPool { get; }
 
-    public TransportCounters Counters { get; } = new();
+    public TransportCounters Counters { get; }
 
     /// <summary>The bound address and port (after <see cref="Start"/>).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket.LocalEndPoint ?? throw new InvalidOperationException("not started"));
@@ -95,12 +99,22 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         _socket.ReceiveBufferSize = _options.SocketReceiveBufferBytes;
         _socket.SendBufferSize = _options.SocketSendBufferBytes;
-        _socket.Bind(new IPEndPoint(_options.BindAddress, _options.Port));
+        BindGroup(_socket, _mainExtras, new IPEndPoint(_options.BindAddress, _options.Port));
         BindLocalAddresses(LocalEndPoint.Port);
-        _thread = StartReceiving(_socket, _routes, "media-udp-receive");
+        // Kernel thread names keep 15 characters: "media-udp-rx-<worker>" for every socket (the benchmark sums their CPU).
+        _thread = StartReceiving(_socket, _routes, null, 0);
+        for (var i = 0; i < _mainExtras.Count; i++)
+        {
+            StartReceiving(_mainExtras[i], _routes, null, i + 1);
+        }
         foreach (var (socket, routes) in _localRoutes)
         {
-            StartReceiving(socket, routes, "media-udp-receive-" + ((IPEndPoint)socket.LocalEndPoint!).Address);
+            StartReceiving(socket, routes, socket, 0);
+            var extras = _localExtras[socket];
+            for (var i = 0; i < extras.Count; i++)
+            {
+                StartReceiving(extras[i], routes, socket, i + 1);
+            }
         }
         StartTcp();
     }
@@ -194,9 +208,17 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     {
         _stopping = true;
         _socket.Dispose();
+        foreach (var socket in _mainExtras)
+        {
+            socket.Dispose();
+        }
         foreach (var socket in _localRoutes.Keys)
         {
             socket.Dispose();
+            foreach (var extra in _localExtras[socket])
+            {
+                extra.Dispose();
+            }
         }
         StopTcp();
         foreach (var thread in _threads)
@@ -208,16 +230,17 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
     }
 
-    private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, string name)
+    /// <param name="local">The socket that stands for this binding in addresses (the first of a local address's group), or null for the wildcard.</param>
+    private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker)
     {
         if (!BufferPool.TryRent(out var buffer))
         {
             throw new InvalidOperationException("buffer pool empty at start");
         }
-        var thread = new Thread(() => ReceiveLoop(socket, routes, buffer))
+        var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, buffer))
         {
             IsBackground = true,
-            Name = name,
+            Name = "media-udp-rx-" + worker.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Priority = ThreadPriority.AboveNormal,
         };
         _threads.Add(thread);
@@ -228,13 +251,12 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <summary>CPU time the receive threads have used so far (Linux; zero elsewhere).</summary>
     public TimeSpan PacketThreadCpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
 
-    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, byte[] buffer)
+    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, byte[] buffer)
     {
         if (Diagnostics.ThreadCpu.CurrentThreadId() is { } tid)
         {
             _threadIds[tid] = 0;
         }
-        var local = ReferenceEquals(socket, _socket) ? null : socket;
         var address = new SocketAddress(socket.AddressFamily);
         try
         {
@@ -252,6 +274,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
                     continue;
                 }
                 Counters.Received(length);
+                Counters.WorkerReceived(worker);
                 DispatchGuarded(buffer.AsSpan(0, length), address, null, local, routes);
             }
         }
@@ -268,29 +291,26 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
     }
 
-    /// <summary>Dispatch under the lock that keeps sinks single-threaded; nothing escapes into the receive loops.</summary>
+    /// <summary>Dispatch with nothing escaping into the receive loops (sinks are serialised in <see cref="Deliver"/>).</summary>
     private void DispatchGuarded(Span<byte> packet, SocketAddress? from, TcpMediaConnection? connection, Socket? localSocket = null,
         ConcurrentDictionary<SocketAddress, Route>? routes = null)
     {
-        lock (_dispatchLock)
+        try
         {
-            try
+            if (connection is null)
             {
-                if (connection is null)
-                {
-                    Dispatch(packet, from!, localSocket, routes ?? _routes);
-                }
-                else
-                {
-                    DispatchTcp(packet, connection);
-                }
+                Dispatch(packet, from!, localSocket, routes ?? _routes);
             }
+            else
+            {
+                DispatchTcp(packet, connection);
+            }
+        }
 #pragma warning disable CA1031 // A parser bug must cost one packet, not the receive thread of every peer.
-            catch (Exception)
+        catch (Exception)
 #pragma warning restore CA1031
-            {
-                Counters.Drop(TransportDropReason.InternalError);
-            }
+        {
+            Counters.Drop(TransportDropReason.InternalError);
         }
     }
 
@@ -399,6 +419,16 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     private void Deliver(PacketKind kind, Span<byte> packet, IPacketSink sink, RemoteAddress remote)
     {
         Counters.Deliver(kind);
+        // One packet at a time per sink, whichever worker (or TCP read loop) it arrived on: the sink's own lock, so
+        // different peers run in parallel. Sinks never take another sink's lock, so this is always the outermost one.
+        lock (sink)
+        {
+            DeliverLocked(kind, packet, sink, remote);
+        }
+    }
+
+    private void DeliverLocked(PacketKind kind, Span<byte> packet, IPacketSink sink, RemoteAddress remote)
+    {
         try
         {
             switch (kind)

@@ -30,6 +30,12 @@ internal sealed class UdpTransportOptions
     /// <summary>Frames queued per TCP connection before new ones are dropped.</summary>
     public int TcpSendQueueFrames { get; init; } = 256;
 
+    /// <summary>
+    /// Sockets per local binding, all on the one port with SO_REUSEPORT, each with its own receive thread (Linux; 1 elsewhere).
+    /// 1 = a single socket without SO_REUSEPORT, as before workers existed.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Buffers in the shared pool (receive + any packets the upper layers queue).</summary>
     public int BufferPoolCapacity { get; init; } = 4096;
 }

@@ -20,6 +20,12 @@ public static class MediaPlaneOptions
             throw new StartupException($"Media:UdpPort must be 0–65535, not {port}");
         }
         var bind = Parse(config["Media:BindAddress"], "Media:BindAddress") ?? IPAddress.Any;
+        // Packet workers: SO_REUSEPORT sockets on the media port, one receive thread each, plus fan-out lanes (media README).
+        var workers = config.GetValue("Media:Workers", Environment.ProcessorCount);
+        if (workers is < 1 or > 1024)
+        {
+            throw new StartupException($"Media:Workers must be 1–1024, not {workers}");
+        }
         var advertised = new List<IPAddress>();
         // Media:PublicAddresses (comma-separated) or the single Media:PublicAddress used by docker-compose.yml.
         var listed = config["Media:PublicAddresses"] ?? config["Media:PublicAddress"];
@@ -37,6 +43,7 @@ public static class MediaPlaneOptions
         return new MediaServerOptions
         {
             Port = port,
+            Workers = workers,
             TcpPort = IceTcpPort(config, port),
             BindAddress = bind,
             AdvertisedAddresses = advertised,

@@ -13,7 +13,7 @@ namespace LiveClassroom.Media.Tests.Transport;
 /// one address from the other must be answered from the address it was sent to (RFC 8445 §7.2.5.2.1), not from the
 /// source the kernel's route back would pick.
 /// </summary>
-public sealed class UdpTransportLocalAddressTests : IDisposable
+public class UdpTransportLocalAddressTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private static readonly IceCredentials Local = new("udpL", "udplocaladdresspassword1");
@@ -26,9 +26,15 @@ public sealed class UdpTransportLocalAddressTests : IDisposable
     private readonly IceLiteAgent _agent;
 
     public UdpTransportLocalAddressTests()
+        : this(workers: 1)
+    {
+    }
+
+    protected UdpTransportLocalAddressTests(int workers)
     {
         _transport = new UdpTransport(new UdpTransportOptions
         {
+            Workers = workers,
             BindAddress = IPAddress.Any,
             Port = 0,
             AdvertisedAddresses = [IPAddress.Loopback, Lan],
@@ -41,8 +47,17 @@ public sealed class UdpTransportLocalAddressTests : IDisposable
 
     public void Dispose()
     {
-        _agent.Dispose();
-        _transport.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _agent.Dispose();
+            _transport.Dispose();
+        }
     }
 
     [Fact]
@@ -117,5 +132,14 @@ public sealed class UdpTransportLocalAddressTests : IDisposable
             }
         }
         return null;
+    }
+}
+
+/// <summary>The same with two SO_REUSEPORT sockets per binding: each local address's group answers from its address.</summary>
+public sealed class UdpTransportLocalAddressTwoWorkersTests : UdpTransportLocalAddressTests
+{
+    public UdpTransportLocalAddressTwoWorkersTests()
+        : base(workers: 2)
+    {
     }
 }

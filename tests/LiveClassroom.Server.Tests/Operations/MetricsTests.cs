@@ -55,6 +55,7 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
             "liveclassroom_recordings_active", "liveclassroom_recordings_finalize_queue", "liveclassroom_auth_login_throttled_total",
             "liveclassroom_dashboard_watchers", "liveclassroom_dashboard_frames_total",
             "liveclassroom_sfu_packet_thread_cpu_time_seconds_total", "liveclassroom_recordings_ffmpeg_restarts_total",
+            "liveclassroom_sfu_worker_packets_total",
             "liveclassroom_rooms_fanout_duration_seconds_count",
             "http_server_request_duration_seconds_count",
         })

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using LiveClassroom.Media.Dtls;
+
+namespace LiveClassroom.LoadTests;
+
+/// <summary>
+/// Forwarding across workers, in one run: one synthetic publisher → N synthetic subscribers (N grows 50 → 150 → 300 →
+/// 600 in one room) through a real MediaServer on loopback, first with 1 worker, then with all of them. For each N:
+/// <list type="bullet">
+/// <item>real rate (1.2 Mbps video + Opus): forwarded pkt/s, loss, added latency p50/p99 (HdrHistogram), packet-path CPU;</item>
+/// <item>capacity: the publisher offers several times what the node can forward and the subscribers stop reading (their
+/// socket buffers shrink to the kernel's minimum, so the SFU's sends still run all the way to their sockets, where
+/// the kernel drops them): what the SFU forwards per second is then its capacity, and the load generator leaves the
+/// cores to it. all-workers ÷ 1-worker capacity is the scaling ratio;</item>
+/// <item>memory: RSS and GC heap growth per subscriber added, over both servers, from before the new subscribers
+/// connect to after every phase ran with them (the synthetic peers' sockets, threads and buffers are made before the
+/// first reading; their DTLS/SRTP state is in it, so it is an upper bound of the SFU's share).</item>
+/// </list>
+/// </summary>
+internal static class ForwardingBenchmark
+{
+    private const long RealVideoBps = 1_200_000;
+    private const int CapacityFramesPerSecond = 250;
+
+    public static int Run(string[] args)
+    {
+        var seconds = 8;
+        var capacitySeconds = 3;
+        var counts = new[] { 50, 150, 300, 600 };
+        var allWorkers = Environment.ProcessorCount;
+        long offered = 400_000;
+        var stream = new StreamOptions { StartSeq = 65_000 };
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (stream.TryApply(args[i], args[i + 1]))
+            {
+                continue;
+            }
+            switch (args[i])
+            {
+                case "--seconds":
+                    seconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 2, 60);
+                    break;
+                case "--capacity-seconds":
+                    // Bounded: a paused subscriber must not fall 32,768 packets behind (its SRTP index estimate).
+                    capacitySeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 3);
+                    break;
+                case "--subscribers":
+                    counts = args[i + 1].Split(',').Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), 1, 1000)).Order().ToArray();
+                    break;
+                case "--workers":
+                    allWorkers = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
+                    break;
+                case "--offered-pps":
+                    offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 2_000_000);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}");
+                    return 2;
+            }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+        Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
+        var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
+        // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
+        // alternating, best kept): on a machine shared with other work, load that comes and goes hits both alike.
+        var latencyCapacity = 260 * (seconds + 3);
+        var benches = new List<(int Workers, BenchRoom Bench, Publisher Publisher)>();
+        try
+        {
+            foreach (var workers in workerSettings)
+            {
+                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers);
+                benches.Add((workers, bench, new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq)));
+            }
+            var ratios = new List<string>();
+            foreach (var n in counts)
+            {
+                // Memory: the new peers exist (sockets, threads, buffers) before the first reading; the second comes after
+                // both servers ran every phase with them (over 30 s: the DTLS threads' post-handshake linger is over).
+                var added = new List<(BenchRoom Bench, SyntheticPeer[] Peers)>();
+                foreach (var (_, bench, _) in benches)
+                {
+                    added.Add((bench, bench.AddUnconnected(n - bench.Subscribers.Count, latencyCapacity)));
+                }
+                var (rssBefore, heapBefore) = Memory();
+                foreach (var (bench, peers) in added)
+                {
+                    bench.GrowConnect(peers, bench.Subscribers.Count, stream.Srtp);
+                }
+                var real = new Dictionary<int, Figures>();
+                foreach (var (workers, bench, publisher) in benches)
+                {
+                    publisher.SetRate(RealVideoBps, 30);
+                    real[workers] = Measure(bench, publisher, seconds, capacity: false);
+                }
+                var capacity = new Dictionary<int, Figures>();
+                for (var round = 0; round < 2; round++)
+                {
+                    foreach (var (workers, bench, publisher) in benches)
+                    {
+                        var figures = MeasureCapacity(bench, publisher, n, capacitySeconds, offered);
+                        if (!capacity.TryGetValue(workers, out var best) || figures.ForwardedPerSecond > best.ForwardedPerSecond)
+                        {
+                            capacity[workers] = figures;
+                        }
+                    }
+                }
+                var (rssAfter, heapAfter) = Memory();
+                var addedCount = Math.Max(1, added.Sum(a => a.Peers.Length));
+                var rss = (rssAfter - rssBefore) / 1024.0 / addedCount;
+                var heap = (heapAfter - heapBefore) / 1024.0 / addedCount;
+                foreach (var (workers, _, _) in benches)
+                {
+                    var r = real[workers];
+                    var c = capacity[workers];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.LaneSharePercent,6:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
+                }
+                if (benches.Count > 1)
+                {
+                    ratios.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}"));
+            }
+            if (ratios.Count > 0)
+            {
+                Console.WriteLine($"scaling (capacity, {allWorkers} workers ÷ 1): " + string.Join(", ", ratios));
+            }
+        }
+        finally
+        {
+            foreach (var (_, bench, _) in benches)
+            {
+                bench.Dispose();
+            }
+        }
+        return 0;
+    }
+
+    private static Figures MeasureCapacity(BenchRoom bench, Publisher publisher, int n, int seconds, long offered)
+    {
+        foreach (var s in bench.Subscribers)
+        {
+            s.PauseReceiving();
+        }
+        var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
+        publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
+        var figures = Measure(bench, publisher, seconds, capacity: true);
+        foreach (var s in bench.Subscribers)
+        {
+            s.ResumeReceiving();
+        }
+        return figures;
+    }
+
+    private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0);
+
+    private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
+    {
+        var server = bench.Server;
+        using var stop = new CancellationTokenSource();
+        var sender = BenchRoom.StartSending(publisher, stop.Token);
+        if (!capacity)
+        {
+            // Warm-up: a keyframe through to everyone, JIT done; then a clean slate.
+            BenchRoom.WaitUntil(() => bench.Subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(20));
+        }
+        bench.Hold(TimeSpan.FromSeconds(1));
+        foreach (var s in bench.Subscribers)
+        {
+            s.ResetCounters();
+        }
+        var sentBefore = publisher.PacketsSent;
+        var forwardedBefore = Forwarded(bench);
+        var cpuBefore = server.PacketThreadCpu;
+        var workerBefore = server.WorkerPacketCounts().ToArray();
+        var (jobsBefore, laneChunksBefore, chunksBefore) = server.FanOutCounts;
+        var allocBefore = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes;
+        var wall = Stopwatch.StartNew();
+        bench.Hold(TimeSpan.FromSeconds(seconds));
+        var elapsed = wall.Elapsed.TotalSeconds;
+        var forwarded = Forwarded(bench) - forwardedBefore;
+        var cpu = (server.PacketThreadCpu - cpuBefore).TotalSeconds;
+        var sent = publisher.PacketsSent - sentBefore;
+        var workerAfter = server.WorkerPacketCounts();
+        var (jobs, laneChunks, chunks) = server.FanOutCounts;
+        var laneShare = chunks == chunksBefore ? 0 : (laneChunks - laneChunksBefore) * 100.0 / (chunks - chunksBefore);
+        var alloc = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes - allocBefore;
+        stop.Cancel();
+        sender.Join();
+        // Let what is in flight arrive before counting what was lost.
+        Thread.Sleep(300);
+        var spread = string.Join('/', workerAfter.Select((c, i) => (c - workerBefore[i]).ToString(CultureInfo.InvariantCulture)));
+        // Share of the datagrams the workers took in whose fan-out was split over the lanes (RTP from the publisher, mostly).
+        var received = workerAfter.Select((c, i) => c - workerBefore[i]).Sum();
+        if (capacity)
+        {
+            return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
+                received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare);
+        }
+        var histogram = new LongHistogram(1, 60_000_000, 3);
+        long delivered = 0;
+        foreach (var s in bench.Subscribers)
+        {
+            delivered += s.Received;
+            foreach (var ticks in s.Latencies)
+            {
+                histogram.RecordValue(Math.Clamp(ticks * 1_000_000 / Stopwatch.Frequency, 1, 60_000_000));
+            }
+        }
+        var expected = (double)sent * bench.Subscribers.Count;
+        var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
+        return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
+            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded));
+    }
+
+    private static long Forwarded(BenchRoom bench)
+    {
+        long sum = 0;
+        foreach (var s in bench.Room.GetStats())
+        {
+            sum += s.PacketsForwarded;
+        }
+        return sum;
+    }
+
+    private static (long Rss, long Heap) Memory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(' ', parts.Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}
