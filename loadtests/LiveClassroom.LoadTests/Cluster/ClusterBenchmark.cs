@@ -44,8 +44,8 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
     /// <summary>Classes the connections are spread over (the first is the one the grain-call, fan-out and failover phases use).</summary>
     private int Classes { get; init; } = 1;
 
-    /// <summary>The soak's length; 0 skips it.</summary>
-    private int SoakSeconds { get; init; }
+    /// <summary>The soak's length (60 s unless told: a quick run; 600 for the 10-minute soak); 0 skips it.</summary>
+    private int SoakSeconds { get; init; } = 60;
 
     private int EventIntervalMs { get; init; } = 1000;
 
@@ -57,7 +57,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
         var calls = 2000;
         var messages = 100;
         var classes = 1;
-        var soak = 0;
+        var soak = 60;
         var interval = 1000;
         var failover = 1;
         for (var i = 0; i + 1 < args.Length; i += 2)
