@@ -10,8 +10,8 @@ internal sealed partial class ClusterBenchmark
     /// <summary>
     /// The hub at scale: every connection of every class stays joined for <see cref="SoakSeconds"/> while each class
     /// sees a class's usual traffic — every <see cref="EventIntervalMs"/> a chat message from the teacher (alternately
-    /// from a connection on each node) and a rural classroom raising its hand (its projector, round the classrooms),
-    /// lowered half an interval later: three events per interval per class, each delivered to all its connections.
+    /// from a connection on each node) and, a quarter interval later, a rural classroom raising its hand (its projector,
+    /// round the classrooms), lowered half an interval after that: three events per interval per class, each delivered to all its connections.
     /// Printed: hand raise → each lead-teacher connection of the class sees it; chat send → every connection has it;
     /// errors (failed hub calls, connections closed, deliveries missing after 10 s, events twice, seq gaps); the server
     /// processes' resident memory sampled every 5 s.
@@ -95,9 +95,13 @@ internal sealed partial class ClusterBenchmark
                 {
                     Interlocked.Add(ref stats.MissingChats, clients.Count - sent.Count);
                 }, () => lastDelivery.Record(sent.At, sent.AllDeliveredAt))).Unwrap());
+            // A quarter interval after the chat, so the raise does not queue behind the chat's turn in the same grain.
             var device = devices[tick % devices.Length];
-            var raise = _hands.Begin(k.ClassId, device.Identity.ClassroomId!, leads, handLatency, Stopwatch.GetTimestamp());
-            pending.Add(RaiseAndLowerAsync(k, device, raise, interval / 2, raiseAnswered, stats));
+            pending.Add(Task.Delay(interval / 4).ContinueWith(_ =>
+            {
+                var raise = _hands.Begin(k.ClassId, device.Identity.ClassroomId!, leads, handLatency, Stopwatch.GetTimestamp());
+                return RaiseAndLowerAsync(k, device, raise, interval / 2, raiseAnswered, stats);
+            }, TaskScheduler.Default).Unwrap());
             next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
             var wait = TimeSpan.FromSeconds((next - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
             if (wait > TimeSpan.Zero)
