@@ -53,7 +53,7 @@ internal sealed partial class ClusterBenchmark
             }
         });
         Console.WriteLine();
-        Console.WriteLine(Invariant($"Soak: {_allClients.Count} connections in {_classes.Count} class(es), {SoakSeconds} s; per class every {EventIntervalMs} ms a chat message and a hand raised (lowered {EventIntervalMs / 2} ms later); load average {LoadAverage()}"));
+        Console.WriteLine(Invariant($"Soak: {_allClients.Count} connections in {_classes.Count} class(es), {SoakSeconds} s; per class every {EventIntervalMs} ms a chat message, {EventIntervalMs / 4} ms later a hand raised (lowered {EventIntervalMs / 2} ms after); load average {LoadAverage()}"));
         var wall = Stopwatch.StartNew();
         await Task.WhenAll(_classes.Select((k, i) => SoakClassAsync(i, k, [.. _allClients.Where(c => c.ClassId == k.ClassId)], handLatency, chatLatency,
             lastDelivery, raiseAnswered, stats, stop.Token)));
