@@ -8,7 +8,7 @@ namespace LiveClassroom.EndToEnd.Tests;
 public sealed class AllianceFlowTests(EndToEndFixture fx)
 {
     [Fact]
-    public async Task TeacherProposes_CountyCertifies_MemberJoins_ChiefAccepts_AssessmentShowsFigures()
+    public async Task TeacherProposes_CountyCertifies_MemberJoins_ChiefAcceptsAndPairs_AssessmentShowsFigures()
     {
         var name = $"小学数学名师联盟{fx.NextTag()}";
         await using var browser = await fx.LaunchAsync();
@@ -55,6 +55,31 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
         await Expect(page.GetByTestId("alliance-info")).ToHaveTextAsync("已同意 赵敏 加入。");
         await Expect(page.GetByTestId("alliance-members").Locator("tr[data-role=member]")).ToContainTextAsync("赵敏");
         await browser.ScreenshotAsync("alliance-chief");
+
+        // The chief pairs her classroom with 赵敏's (a member school's rural classroom) for a term: the same county, so
+        // the pairing and its timetable are made at once and listed on the alliance's page.
+        var pairing = page.GetByTestId("alliance-pairing-form");
+        await pairing.GetByLabel("主讲教室").SelectOptionAsync(new SelectOptionValue { Label = "示范县第一实验小学 · 三年级一班录播教室" });
+        await pairing.GetByLabel("主讲教师").SelectOptionAsync(new SelectOptionValue { Label = "王芳" });
+        await pairing.GetByLabel("河口乡中心小学 · 三年级二班教室").CheckAsync();
+        await pairing.GetByLabel("年级", new() { Exact = true }).FillAsync("三年级");
+        await pairing.GetByLabel("教材版本", new() { Exact = true }).FillAsync("人教版");
+        await pairing.GetByLabel("学期名称", new() { Exact = true }).FillAsync("2027 春季学期");
+        await pairing.GetByLabel("开始日期", new() { Exact = true }).FillAsync("2027-03-01");
+        await pairing.GetByLabel("结束日期", new() { Exact = true }).FillAsync("2027-06-30");
+        await pairing.GetByRole(AriaRole.Button, new() { Name = "安排结对" }).ClickAsync();
+        await Expect(page.GetByTestId("alliance-pairing-info")).ToHaveTextAsync("结对已安排，课表已生成。");
+        var paired = page.GetByTestId("alliance-pairings").GetByRole(AriaRole.Row).Filter(new() { HasText = "河口乡中心小学 · 三年级二班教室" });
+        await Expect(paired).ToContainTextAsync("已生成课表");
+        await Expect(paired).ToContainTextAsync("王芳");
+        await browser.ScreenshotAsync("alliance-pairing");
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
+
+        // 赵敏 (a member, neither chief nor expert) sees the pairing on the alliance's page, but no form to schedule one.
+        await browser.LoginAsync("assistant2");
+        await page.GotoAsync(allianceUrl);
+        await Expect(page.GetByTestId("alliance-pairings")).ToContainTextAsync("三年级二班教室");
+        await Expect(page.GetByTestId("alliance-pairing-form")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
 
         // The county admin assesses the year: the form shows the figures the platform computed.

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace LiveClassroom.LoadTests.Cluster;
 
-/// <summary>A hub identity: its bearer token and the principal id the class keys its participant by.</summary>
-internal sealed record BenchIdentity(string Label, string Token, string PrincipalId);
+/// <summary>A hub identity: its bearer token, the principal id the class keys its participant by, and a device's classroom.</summary>
+internal sealed record BenchIdentity(string Label, string Token, string PrincipalId, string? ClassroomId = null);
 
 /// <summary>
 /// The live class the benchmark joins, set up through the public HTTP API as the seeded demo accounts: a new lead
@@ -92,7 +92,7 @@ internal sealed class BenchClass
         var status = await SendAsync(http, HttpMethod.Get,
             $"/api/devices/pairing-requests/{request["requestId"]}?pollToken={Uri.EscapeDataString(request["pollToken"]!.GetValue<string>())}", null);
         var token = status["deviceToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"pairing not confirmed: {status}");
-        return new BenchIdentity("device", token, device["id"]!.GetValue<string>());
+        return new BenchIdentity("device", token, device["id"]!.GetValue<string>(), classroomId);
     }
 
     /// <summary>A term around today with one weekly slot today that started a few minutes ago (school time).</summary>

@@ -137,6 +137,30 @@ internal sealed partial class BenchNode : IAsyncDisposable
         Paused = false;
     }
 
+    /// <summary>The server process's resident memory (VmRSS) in MiB, or null when it is not running.</summary>
+    public double? RssMegabytes()
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return null;
+        }
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{p.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(6).Trim().ToString().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process exited between the check and the read.
+        }
+        return null;
+    }
+
     /// <summary>Media rooms open on this node: 1 on the node hosting the class's grain (it opens the SFU room), else 0.</summary>
     public async Task<int> SfuRoomsAsync()
     {

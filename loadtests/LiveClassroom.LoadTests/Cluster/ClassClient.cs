@@ -38,6 +38,14 @@ internal sealed class ClassClient : IAsyncDisposable
 
     public int Index { get; }
 
+    public string ClassId => _classId;
+
+    /// <summary>Called for each <c>HandQueueChanged</c> event: (this, classroom id, change, received at).</summary>
+    public Action<ClassClient, string, string, long>? OnHand { get; set; }
+
+    /// <summary>Times the connection closed without the benchmark asking (each is an error in the soak).</summary>
+    public int Closes { get; private set; }
+
     public BenchIdentity Identity { get; }
 
     /// <summary>The node this connection is (or was last) connected to.</summary>
@@ -159,6 +167,10 @@ internal sealed class ClassClient : IAsyncDisposable
         {
             _onChat(this, payload.GetProperty("text").GetString()!, receivedAt);
         }
+        else if (type == "HandQueueChanged")
+        {
+            OnHand?.Invoke(this, payload.GetProperty("classroomId").GetString()!, payload.GetProperty("change").GetString()!, receivedAt);
+        }
         else if (type == "ConnectionChanged"
             && payload.GetProperty("principalId").GetString() == Identity.PrincipalId
             && payload.GetProperty("connection").GetString() == "Reconnecting")
@@ -196,6 +208,7 @@ internal sealed class ClassClient : IAsyncDisposable
             return;
         }
         var from = Node!;
+        Closes++;
         // Not disposed inside its own Closed callback.
         _ = Task.Run(async () => await closed.DisposeAsync());
         // A hung node (server timeout) is left at once; a dropped socket gets two quick retries on the same node first.

@@ -19,6 +19,8 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
 
     private readonly List<BenchNode> _nodes = [];
     private readonly List<ClassClient> _clients = [];
+    private readonly List<ClassClient> _allClients = [];
+    private readonly List<BenchClass> _classes = [];
     private readonly ChatTracker _chats = new();
     private readonly string _admin;
     private readonly string _database;
@@ -39,11 +41,25 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
 
     private int Messages { get; init; } = 100;
 
+    /// <summary>Classes the connections are spread over (the first is the one the grain-call, fan-out and failover phases use).</summary>
+    private int Classes { get; init; } = 1;
+
+    /// <summary>The soak's length (60 s unless told: a quick run; 600 for the 10-minute soak); 0 skips it.</summary>
+    private int SoakSeconds { get; init; } = 60;
+
+    private int EventIntervalMs { get; init; } = 1000;
+
+    private bool Failover { get; init; } = true;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var connections = 500;
         var calls = 2000;
         var messages = 100;
+        var classes = 1;
+        var soak = 60;
+        var interval = 1000;
+        var failover = 1;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -57,6 +73,18 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
                     break;
                 case "--messages":
                     messages = Math.Clamp(value, 2, 1000);
+                    break;
+                case "--classes":
+                    classes = Math.Clamp(value, 1, 8);
+                    break;
+                case "--soak-seconds":
+                    soak = Math.Clamp(value, 0, 3600);
+                    break;
+                case "--event-interval-ms":
+                    interval = Math.Clamp(value, 100, 60_000);
+                    break;
+                case "--failover":
+                    failover = Math.Clamp(value, 0, 1);
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -76,7 +104,11 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
             Console.Error.WriteLine($"{serverDll} not found: build it first (dotnet build -c Release src/LiveClassroom.Server), or run cluster.sh");
             return 2;
         }
-        await using var bench = new ClusterBenchmark(admin) { Connections = connections / 2 * 2, Calls = calls, Messages = messages / 2 * 2 };
+        await using var bench = new ClusterBenchmark(admin)
+        {
+            Connections = connections / (2 * classes) * 2 * classes, Calls = calls, Messages = messages / 2 * 2, Classes = classes, SoakSeconds = soak,
+            EventIntervalMs = interval, Failover = failover == 1,
+        };
         try
         {
             await bench.RunAsync(serverDll);
@@ -110,29 +142,58 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
             Console.WriteLine(Invariant($"{name} ready in {started.Elapsed.TotalSeconds:F1} s ({node.Url})"));
         }
         _class = await BenchClass.CreateAsync(_nodes[0].Url, ruralClassrooms: 3);
+        _classes.Add(_class);
         var host = await HostingNodeAsync(TimeSpan.FromSeconds(30));
         Console.WriteLine($"class {_class.ClassId} opened through node-a; hosted on {host.Name} (the node whose SFU has the room: liveclassroom_sfu_rooms)");
+        for (var i = 1; i < Classes; i++)
+        {
+            // The others are opened once the first one's node is known: that lookup needs a single media room.
+            _classes.Add(await BenchClass.CreateAsync(_nodes[i % 2].Url, ruralClassrooms: 3));
+            Console.WriteLine($"class {_classes[i].ClassId} opened through {_nodes[i % 2].Name}");
+        }
 
         await ConnectAllAsync(host);
         await MeasureGrainCallsAsync(host);
         await MeasureFanOutAsync(host);
-        await MeasureFailoversAsync(host);
+        if (SoakSeconds > 0)
+        {
+            await SoakAsync();
+        }
+        if (Failover && Classes == 1)
+        {
+            await MeasureFailoversAsync(host);
+        }
+        else
+        {
+            Console.WriteLine("failover phase skipped (--failover 0, or more than one class: it follows a single class's node)");
+        }
         Console.WriteLine(Invariant($"total {_clock.Elapsed.TotalSeconds:F0} s, load average {LoadAverage()}"));
     }
 
-    /// <summary>Connection i goes to the class's node when i is even, to the other when odd; identities in turn, pairwise.</summary>
+    /// <summary>
+    /// Connections / Classes per class; within a class connection i goes to the first class's node when i is even, to
+    /// the other when odd; identities in turn, pairwise.
+    /// </summary>
     private async Task ConnectAllAsync(BenchNode host)
     {
         var other = Other(host);
         var started = Stopwatch.StartNew();
-        for (var i = 0; i < Connections; i++)
+        var perClass = Connections / Classes;
+        foreach (var k in _classes)
         {
-            var identity = _class.Identities[i / 2 % _class.Identities.Count];
-            _clients.Add(new ClassClient(i, identity, _class.ClassId, _nodes, _chats.OnReceived));
+            for (var i = 0; i < perClass; i++)
+            {
+                var client = new ClassClient(i, k.Identities[i / 2 % k.Identities.Count], k.ClassId, _nodes, _chats.OnReceived);
+                _allClients.Add(client);
+                if (k == _class)
+                {
+                    _clients.Add(client);
+                }
+            }
         }
         using var gate = new SemaphoreSlim(16);
-        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await Task.WhenAll(_clients.Select(async c =>
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60 + Connections / 4));
+        await Task.WhenAll(_allClients.Select(async c =>
         {
             await gate.WaitAsync(budget.Token);
             try
@@ -145,7 +206,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
             }
         }));
         var kinds = string.Join(", ", _class.Identities.GroupBy(i => i.Label).Select(g => $"{g.Count()} {g.Key}{(g.Count() > 1 ? "s" : "")}"));
-        Console.WriteLine(Invariant($"{Connections} connections ({Connections / 2} per node) connected and joined in {started.Elapsed.TotalSeconds:F1} s, as {kinds} in turn; events delivered twice to a connection (same seq) meanwhile: {_clients.Sum(c => c.DuplicateEvents)}"));
+        Console.WriteLine(Invariant($"{Connections} connections ({Connections / 2} per node, {perClass} per class) connected and joined in {started.Elapsed.TotalSeconds:F1} s, as {kinds} in turn; events delivered twice to a connection (same seq) meanwhile: {_allClients.Sum(c => c.DuplicateEvents)}"));
     }
 
     /// <summary>The node whose SFU has the class's media room: the grain opens it where it is active.</summary>
@@ -213,7 +274,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Clients first told to stay put, so the nodes going away does not send them looking for another.
-        foreach (var c in _clients)
+        foreach (var c in _allClients)
         {
             c.Stop();
         }
@@ -221,7 +282,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
         {
             await node.DisposeAsync();
         }
-        await Task.WhenAll(_clients.Select(c => c.DisposeAsync().AsTask()));
+        await Task.WhenAll(_allClients.Select(c => c.DisposeAsync().AsTask()));
         NpgsqlConnection.ClearAllPools();
         await ExecAdminAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
         if (Directory.Exists(_recordings))

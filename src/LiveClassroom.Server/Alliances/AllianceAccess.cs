@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LiveClassroom.Server.Apis.Contracts;
 using LiveClassroom.Server.Auth;
 
 namespace LiveClassroom.Server.Alliances;
@@ -61,4 +62,16 @@ public sealed class AllianceAccess(AccessPolicy access)
     /// <summary>The chief, an expert, or the level's admin: who schedules the alliance's research sessions.</summary>
     public bool MaySchedule(ClaimsPrincipal user, AllianceRecord a, Guid? me) =>
         (me is { } p && a.Members.GetValueOrDefault(p) is AllianceRules.Chief or AllianceRules.Expert) || IsLevelAdmin(user, a.OrganisationId);
+
+    /// <summary>The chief or a guiding expert: who schedules the alliance's pairings (a teaching arrangement, not an admin act).</summary>
+    public static bool MaySchedulePairing(AllianceRecord a, Guid? me) =>
+        me is { } p && a.Members.GetValueOrDefault(p) is AllianceRules.Chief or AllianceRules.Expert;
+
+    /// <summary>
+    /// Confirms a pairing that crosses counties: a county, city or province admin at or above the county of every
+    /// rural classroom (the counties whose classes change), as the county confirms a class order.
+    /// </summary>
+    public bool MayConfirmPairing(ClaimsPrincipal user, AlliancePairingView p) =>
+        p.Rural.Select(c => access.Tree.Find(c.SchoolId)?.ParentId).Distinct().All(county =>
+            county is { } c && LiveClassroom.Server.Apis.ClassOrdersApi.CountyLevelAdmin(access, user, c));
 }

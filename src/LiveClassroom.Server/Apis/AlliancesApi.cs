@@ -28,13 +28,14 @@ public static partial class AlliancesApi
             .Doc<AllianceSummary>("ApplyAlliance", "A teacher or school admin proposes an alliance at a level above their school, with its plan and chief", 201, 400, 403)
             .Body<AllianceApplyRequest>();
         app.MapGet("/api/alliances/{id:guid}", DetailAsync)
-            .Doc<AllianceDetail>("GetAlliance", "An alliance's page: plan, members by role, this year's figures, sessions, resources, assessments", 200, 403, 404);
+            .Doc<AllianceDetail>("GetAlliance", "An alliance's page: plan, members by role, this year's figures, sessions, pairings, lessons broadcast, resources, assessments", 200, 403, 404);
         app.MapPost("/api/alliances/{id:guid}/certify", CertifyAsync)
             .Doc<AllianceSummary>("CertifyAlliance", "The admin of the alliance's level certifies it (at least two guiding experts)", 200, 403, 404, 409);
         app.MapPost("/api/alliances/{id:guid}/reject", RejectAsync)
             .Doc<AllianceSummary>("RejectAlliance", "The admin of the alliance's level rejects the proposal with a reason", 200, 400, 403, 404, 409)
             .Body<AllianceReasonRequest>();
         MapMembers(app);
+        MapPairings(app);
         return app;
     }
 
@@ -199,9 +200,13 @@ public static partial class AlliancesApi
         var canJoin = a.IsActive && !a.Members.ContainsKey(me.Value) && rights.IsTeacherUnder(user, a.OrganisationId)
             && !applications.Any(x => x.PersonId == me && x.Status == "pending");
         var figures = await store.FiguresAsync(id, [.. a.Members.Keys], CeRules.SchoolYear(time.GetUtcNow()), ct);
+        var pairings = (await store.PairingsAsync(id, null, ct))
+            .Select(p => p with { CanConfirm = p.Status == "pending" && rights.MayConfirmPairing(user, p) }).ToList();
+        var schedulePairing = a.IsActive && AllianceAccess.MaySchedulePairing(a, me);
         return Results.Ok(new AllianceDetail(Summary(a, user, me.Value, rights, people), a.Plan, members, figures, await store.SessionsAsync(id, ct),
             await store.ResourcesAsync([.. a.Members.Keys], ct), await store.AssessmentsAsync(id, ct), applications, canJoin,
-            a.IsActive && rights.MaySchedule(user, a, me)));
+            a.IsActive && rights.MaySchedule(user, a, me), pairings, await store.BroadcastsAsync([.. a.Members.Keys], ct), schedulePairing,
+            schedulePairing ? await store.PairingOptionsAsync(id, ct) : null));
     }
 
     private static Task<IResult> CertifyAsync(Guid id, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store, ServerClock time, CancellationToken ct) =>

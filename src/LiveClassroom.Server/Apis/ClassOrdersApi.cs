@@ -1,3 +1,4 @@
+using LiveClassroom.Server.Alliances;
 using LiveClassroom.Server.Hosting;
 using System.Globalization;
 using System.Security.Claims;
@@ -12,7 +13,7 @@ namespace LiveClassroom.Server.Apis;
 
 /// <summary>
 /// 按需点单 (docs/API-PLATFORM.md, "Class orders"): a rural school's admin orders a class it lacks; the admin of an
-/// urban lead school in the same county accepts it with a lead classroom and teacher; the county's admin confirms,
+/// urban lead school in the same county (or in a certified alliance with the ordering school) accepts it with a lead classroom and teacher; the county's admin confirms,
 /// which defines the pairing and its term timetable on the existing pairing grain, so the lessons appear on both
 /// schools' timetables. open → accepted → confirmed, or open → cancelled.
 /// </summary>
@@ -33,7 +34,7 @@ public static class ClassOrdersApi
     }
 
     /// <summary>A county, city or province admin at the county or above it.</summary>
-    private static bool CountyLevelAdmin(AccessPolicy access, ClaimsPrincipal user, Guid countyId) =>
+    internal static bool CountyLevelAdmin(AccessPolicy access, ClaimsPrincipal user, Guid countyId) =>
         access.RolesOf(user).Any(g => UpperAdminRoles.Contains(g.Role) && access.Tree.IsAncestorOrSelf(g.OrganisationId, countyId));
 
     private static IEnumerable<Guid> SchoolsAdministered(AccessPolicy access, ClaimsPrincipal user) =>
@@ -43,12 +44,28 @@ public static class ClassOrdersApi
     private static List<Guid> LeadSchoolsIn(AccessPolicy access, ClaimsPrincipal user, Guid countyId) =>
         [.. SchoolsAdministered(access, user).Where(s => access.Tree.Find(s) is { IsRural: false } n && n.ParentId == countyId)];
 
-    private static bool Sees(AccessPolicy access, ClaimsPrincipal user, ClassOrderView o) =>
+    /// <summary>
+    /// (an urban school the caller administers, a school sharing a certified alliance with it): an alliance's member
+    /// schools see and accept each other's orders across county lines (docs/API-PLATFORM.md, "Alliance scope").
+    /// </summary>
+    private static async Task<IReadOnlySet<(Guid Mine, Guid Other)>> PartnersAsync(AccessPolicy access, ClaimsPrincipal user, AllianceStore alliances,
+        CancellationToken ct)
+    {
+        var urban = SchoolsAdministered(access, user).Where(s => access.Tree.Find(s) is { IsRural: false }).ToList();
+        return urban.Count == 0 ? new HashSet<(Guid, Guid)>() : await alliances.PartnerSchoolsAsync(urban, ct);
+    }
+
+    /// <summary>The caller's urban schools that may accept the order: in its county, or in an alliance with the ordering school.</summary>
+    private static List<Guid> LeadSchoolsFor(AccessPolicy access, ClaimsPrincipal user, ClassOrderView o, IReadOnlySet<(Guid Mine, Guid Other)> partners) =>
+        [.. LeadSchoolsIn(access, user, o.CountyId).Union(partners.Where(p => p.Other == o.SchoolId).Select(p => p.Mine))];
+
+    private static bool Sees(AccessPolicy access, ClaimsPrincipal user, ClassOrderView o, IReadOnlySet<(Guid Mine, Guid Other)> partners) =>
         CountyLevelAdmin(access, user, o.CountyId)
         || SchoolsAdministered(access, user).Contains(o.SchoolId)
-        || LeadSchoolsIn(access, user, o.CountyId) is { Count: > 0 } leads && (o.Status == "open" || (o.LeadSchoolId is { } l && leads.Contains(l)));
+        || LeadSchoolsFor(access, user, o, partners) is { Count: > 0 } leads && (o.Status == "open" || (o.LeadSchoolId is { } l && leads.Contains(l)));
 
-    private static async Task<IResult> ListAsync(string? status, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? status, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, AllianceStore alliances,
+        CancellationToken ct)
     {
         if (status is not (null or "open" or "accepted" or "confirmed" or "cancelled"))
         {
@@ -71,7 +88,9 @@ public static class ClassOrdersApi
         {
             return ApiErrors.Forbidden();
         }
-        var items = (await store.ListAsync([.. counties], status, ct)).Where(o => Sees(access, user, o)).ToList();
+        var partners = await PartnersAsync(access, user, alliances, ct);
+        var items = (await store.ListAsync([.. counties], [.. partners.Select(p => p.Other).Distinct()], status, ct))
+            .Where(o => Sees(access, user, o, partners)).ToList();
         return Results.Ok(new ClassOrderList(items));
     }
 
@@ -102,13 +121,8 @@ public static class ClassOrdersApi
         Text(fields, "grade", body.Grade, 50);
         Text(fields, "textbookEdition", body.TextbookEdition, 100);
         Text(fields, "termName", body.TermName, 100);
-        var start = Date(fields, "termStart", body.TermStart);
-        var end = Date(fields, "termEnd", body.TermEnd);
-        if (start is { } s && end is { } e && (e < s || e.DayNumber - s.DayNumber >= 366))
-        {
-            fields["termEnd"] = "invalid";
-        }
-        var slots = Slots(fields, body.Slots);
+        var (start, end) = TermPairings.Term(fields, body.TermStart, body.TermEnd);
+        var slots = TermPairings.Slots(fields, body.Slots);
         if (body.Note is { Length: > 500 })
         {
             fields["note"] = "too_long";
@@ -135,8 +149,8 @@ public static class ClassOrdersApi
     }
 
     private static async Task<IResult> AcceptAsync(
-        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RoomDirectory directory, ClassOrderStore store, ServerClock time,
-        CancellationToken ct)
+        Guid id, HttpContext context, ClaimsPrincipal user, AccessPolicy access, RoomDirectory directory, ClassOrderStore store, AllianceStore alliances,
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
@@ -148,7 +162,8 @@ public static class ClassOrdersApi
             return error!;
         }
         var order = await store.GetAsync(id, ct);
-        if (order is null || !Sees(access, user, order))
+        var partners = await PartnersAsync(access, user, alliances, ct);
+        if (order is null || !Sees(access, user, order, partners))
         {
             return ApiErrors.NotFound();
         }
@@ -170,8 +185,8 @@ public static class ClassOrdersApi
         {
             return ApiErrors.Validation("leadClassroomId", "invalid");
         }
-        // The accepting admin runs an urban school of the order's county, and the classroom is that school's.
-        if (!LeadSchoolsIn(access, user, order.CountyId).Contains(lead.SchoolId))
+        // The accepting admin runs an urban school of the order's county (or of an alliance with the ordering school), and the classroom is that school's.
+        if (!LeadSchoolsFor(access, user, order, partners).Contains(lead.SchoolId))
         {
             return ApiErrors.Forbidden();
         }
@@ -196,14 +211,15 @@ public static class ClassOrdersApi
     }
 
     private static async Task<IResult> ConfirmAsync(
-        Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, IGrainFactory grains, ServerClock time, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, AllianceStore alliances, IGrainFactory grains, ServerClock time,
+        CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
             return ApiErrors.Forbidden();
         }
         var order = await store.GetAsync(id, ct);
-        if (order is null || !Sees(access, user, order))
+        if (order is null || !Sees(access, user, order, await PartnersAsync(access, user, alliances, ct)))
         {
             return ApiErrors.NotFound();
         }
@@ -220,20 +236,12 @@ public static class ClassOrdersApi
             {
                 return WrongState();
             }
-            var caller = new RoomCaller(actor.ToString(), user.FindFirstValue(LcClaims.Name) ?? "", RoomRole.Admin, null, PrincipalKind.Person);
-            var name = $"{order.Subject} {order.Grade} · {order.SchoolName}";
-            var definition = new PairingDefinition(
-                name.Length > 100 ? name[..100] : name,
+            var pairingId = await TermPairings.DefineAsync(grains, user, actor, new TermPairings.Plan(
+                $"{order.Subject} {order.Grade} · {order.SchoolName}",
                 new ClassroomRef(order.LeadClassroomId!.Value.ToString(), order.LeadClassroomName!, order.LeadSchoolName),
                 new LiveClassroom.Grains.Pairing.PersonRef(order.LeadTeacherId!.Value.ToString(), order.LeadTeacherName!),
                 [new ClassroomRef(order.RuralClassroomId.ToString(), order.RuralClassroomName, order.SchoolName)],
-                order.Subject, order.Grade, order.TextbookEdition);
-            var pairingId = Guid.CreateVersion7().ToString();
-            var pairing = grains.GetGrain<IRemoteClassPairingGrain>(pairingId);
-            await pairing.DefineAsync(caller, definition);
-            await pairing.SetTimetableAsync(caller, new TermTimetable(order.TermName, order.TermStart, order.TermEnd,
-                [.. order.Slots.Select(s => new WeeklySlot((DayOfWeek)(s.Day % 7), TimeOnly.ParseExact(s.Start!, "HH:mm", CultureInfo.InvariantCulture),
-                    s.DurationMinutes, order.Subject))], [], []));
+                order.Subject, order.Grade, order.TextbookEdition, order.TermName, order.TermStart, order.TermEnd, order.Slots));
             await ClassOrderStore.ConfirmAsync(conn, tx, id, pairingId, actor, now, ct);
             await AuditLog.WriteAsync(conn, tx, now, actor, "class_order.confirm", "class_order", id, order.CountyId, new { pairingId }, ct);
             await tx.CommitAsync(ct);
@@ -241,14 +249,15 @@ public static class ClassOrdersApi
         return Results.Ok(await store.GetAsync(id, ct));
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, ServerClock time, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, AccessPolicy access, ClassOrderStore store, AllianceStore alliances,
+        ServerClock time, CancellationToken ct)
     {
         if (access.PersonId(user) is not { } actor)
         {
             return ApiErrors.Forbidden();
         }
         var order = await store.GetAsync(id, ct);
-        if (order is null || !Sees(access, user, order))
+        if (order is null || !Sees(access, user, order, await PartnersAsync(access, user, alliances, ct)))
         {
             return ApiErrors.NotFound();
         }
@@ -301,61 +310,5 @@ public static class ClassOrdersApi
         {
             fields[name] = "too_long";
         }
-    }
-
-    private static DateOnly? Date(Dictionary<string, string> fields, string name, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            fields[name] = "required";
-            return null;
-        }
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            fields[name] = "invalid_format";
-            return null;
-        }
-        return date;
-    }
-
-    private static List<ClassOrderSlot> Slots(Dictionary<string, string> fields, IReadOnlyList<ClassOrderSlot>? slots)
-    {
-        var list = new List<ClassOrderSlot>();
-        if (slots is null || slots.Count == 0)
-        {
-            fields["slots"] = "required";
-            return list;
-        }
-        if (slots.Count > 20)
-        {
-            fields["slots"] = "too_long";
-            return list;
-        }
-        var seen = new HashSet<(int, TimeOnly)>();
-        for (var i = 0; i < slots.Count; i++)
-        {
-            var s = slots[i];
-            if (s is null || s.Day is < 1 or > 7)
-            {
-                fields[$"slots[{i}].day"] = "invalid";
-            }
-            else if (!TimeOnly.TryParseExact(s.Start, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
-            {
-                fields[$"slots[{i}].start"] = "invalid_format";
-            }
-            else if (s.DurationMinutes is < 10 or > 240)
-            {
-                fields[$"slots[{i}].durationMinutes"] = "invalid";
-            }
-            else if (!seen.Add((s.Day, start)))
-            {
-                fields[$"slots[{i}]"] = "duplicate";
-            }
-            else
-            {
-                list.Add(s);
-            }
-        }
-        return list;
     }
 }

@@ -29,10 +29,12 @@ public sealed class ClassOrderStore(NpgsqlDataSource dataSource)
         return list.Count == 0 ? null : list[0];
     }
 
-    public Task<List<ClassOrderView>> ListAsync(IReadOnlyList<Guid> countyIds, string? status, CancellationToken ct) =>
-        QueryAsync($"{ViewSql} WHERE o.county_id = ANY(@c) AND (@s::text IS NULL OR o.status = @s) ORDER BY o.created_at DESC LIMIT 500", c =>
+    /// <summary>Orders of the counties, and of the schools (an alliance's partners, which may lie in other counties).</summary>
+    public Task<List<ClassOrderView>> ListAsync(IReadOnlyList<Guid> countyIds, IReadOnlyList<Guid> schoolIds, string? status, CancellationToken ct) =>
+        QueryAsync($"{ViewSql} WHERE (o.county_id = ANY(@c) OR o.school_id = ANY(@schools)) AND (@s::text IS NULL OR o.status = @s) ORDER BY o.created_at DESC LIMIT 500", c =>
         {
             c.Parameters.AddWithValue("c", countyIds.ToArray());
+            c.Parameters.AddWithValue("schools", schoolIds.ToArray());
             c.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
         }, ct);
 

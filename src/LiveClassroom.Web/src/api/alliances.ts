@@ -1,4 +1,5 @@
 /** 教研联盟 (docs/API-PLATFORM.md, "Teaching-research alliances"). */
+import type { ClassOrderSlot } from "./platform";
 export type AllianceRole = "chief" | "expert" | "core" | "member";
 export type AllianceStatus = "applied" | "rejected" | "certified" | "assessed" | "dissolved";
 export type AllianceDecision = "keep" | "up" | "down" | "exit";
@@ -74,6 +75,44 @@ export interface AllianceDetail {
   applications: AllianceApplication[];
   canJoin: boolean;
   canSchedule: boolean;
+  pairings: AlliancePairing[];
+  broadcasts: { classId: string; title: string; leadTeacherName: string; endedAt: string }[];
+  canSchedulePairing: boolean;
+  pairingOptions?: AlliancePairingOptions | null;
+}
+
+export interface AllianceClassroom {
+  id: string;
+  name: string;
+  schoolId: string;
+  schoolName: string;
+  isRural: boolean;
+}
+
+/** A 1+N pairing the alliance scheduled among member schools: confirmed (pairingId set) or pending a county's confirmation. */
+export interface AlliancePairing {
+  id: string;
+  status: "confirmed" | "pending";
+  pairingId?: string | null;
+  subject: string;
+  grade: string;
+  textbookEdition: string;
+  termName: string;
+  termStart: string;
+  termEnd: string;
+  slots: ClassOrderSlot[];
+  lead: AllianceClassroom;
+  leadTeacherId: string;
+  leadTeacherName: string;
+  rural: AllianceClassroom[];
+  crossCounty: boolean;
+  canConfirm: boolean;
+  createdAt: string;
+}
+
+export interface AlliancePairingOptions {
+  classrooms: AllianceClassroom[];
+  teachers: { personId: string; name: string; schoolId: string; schoolName: string }[];
 }
 
 export interface AllianceCandidate {

@@ -11,6 +11,9 @@ const known: Record<string, MessageKey> = {
   duplicate: "validation.taken",
   already_exists: "validation.taken",
   not_found: "validation.notFound",
+  not_member_school: "validation.notMemberSchool",
+  not_member_teacher: "validation.notMemberTeacher",
+  not_rural: "validation.notRural",
 };
 
 /** A server field code (fields: {name: code}) in the UI's language; unknown codes fall back to the generic text. */

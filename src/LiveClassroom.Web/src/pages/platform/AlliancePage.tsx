@@ -10,8 +10,9 @@ import { stageLabel } from "./labels";
 import { allianceRoleLabel, allianceStatusLabel, levelLabel } from "./allianceLabels";
 import { AllianceFiguresTable } from "./AllianceFiguresTable";
 import { AllianceMembers } from "./AllianceMembers";
+import { AlliancePairings } from "./AlliancePairings";
 
-/** An alliance's page: plan, members by role, this year's figures, sessions with their reports, resources, assessments; joining and, for the chief, applications. */
+/** An alliance's page: plan, members by role, this year's figures, sessions with their reports, pairings, lessons broadcast, resources, assessments; joining and, for the chief, applications. */
 export function AlliancePage({ id }: { id: string }) {
   const [d, setD] = useState<AllianceDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -130,6 +131,20 @@ export function AlliancePage({ id }: { id: string }) {
               </li>
             ))}
             {d.sessions.length === 0 && <li class="muted">{t("alliance.noSessions")}</li>}
+          </ul>
+        </section>
+
+        <AlliancePairings detail={d} allianceId={id} act={act} reload={load} />
+
+        <section aria-labelledby="al-broadcasts-h">
+          <h2 id="al-broadcasts-h">{t("alliance.broadcasts")}</h2>
+          <ul data-testid="alliance-broadcasts">
+            {d.broadcasts.map((b) => (
+              <li key={b.classId}>
+                {b.title} <span class="muted">{b.leadTeacherName} · {formatDateTime(b.endedAt)}</span>
+              </li>
+            ))}
+            {d.broadcasts.length === 0 && <li class="muted">{t("alliance.noBroadcasts")}</li>}
           </ul>
         </section>
 

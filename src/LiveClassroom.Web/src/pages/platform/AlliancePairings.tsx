@@ -1,0 +1,209 @@
+import { useState } from "preact/hooks";
+import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { api } from "../../api/session";
+import { errorText } from "../../api/client";
+import type { AllianceDetail, AlliancePairing } from "../../api/alliances";
+import type { ClassOrderSlot } from "../../api/platform";
+import { Field, inputProps } from "../../components/Field";
+import { Notice } from "../../components/Notice";
+import { fieldErrors, required } from "../../components/validation";
+
+type Act = (fn: () => Promise<unknown>, done: string) => Promise<void>;
+
+const days = [1, 2, 3, 4, 5, 6, 7];
+
+const slotText = (s: ClassOrderSlot) => `${t(`platform.orders.day${s.day}` as MessageKey)} ${s.start}（${s.durationMinutes}′）`;
+
+/** 结对 (专递课堂 1+N among member schools): the alliance's pairings, the chief's and experts' form, 确认 for the rural county's admin. */
+export function AlliancePairings({ detail, allianceId, act, reload }: { detail: AllianceDetail; allianceId: string; act: Act; reload: () => Promise<void> }) {
+  return (
+    <section aria-labelledby="al-pairings-h">
+      <h2 id="al-pairings-h">{t("alliance.pairings")}</h2>
+      {detail.canSchedulePairing && detail.pairingOptions && <PairingForm allianceId={allianceId} detail={detail} reload={reload} />}
+      <table class="data" data-testid="alliance-pairings">
+        <thead>
+          <tr>
+            <th scope="col">{t("alliance.pairingCourse")}</th>
+            <th scope="col">{t("platform.orders.leadClassroom")}</th>
+            <th scope="col">{t("alliance.pairingRural")}</th>
+            <th scope="col">{t("platform.orders.term")}</th>
+            <th scope="col">{t("alliance.pairingStatus")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.pairings.map((p) => (
+            <PairingRow key={p.id} p={p} allianceId={allianceId} act={act} />
+          ))}
+          {detail.pairings.length === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                {t("alliance.noPairings")}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function PairingRow({ p, allianceId, act }: { p: AlliancePairing; allianceId: string; act: Act }) {
+  return (
+    <tr>
+      <th scope="row">
+        {p.subject} {p.grade}
+        <div class="muted">{p.slots.map(slotText).join("，")}</div>
+      </th>
+      <td>
+        {p.lead.schoolName} · {p.lead.name} · {p.leadTeacherName}
+      </td>
+      <td>{p.rural.map((r) => `${r.schoolName} · ${r.name}`).join("；")}</td>
+      <td>
+        {p.termName}（{p.termStart} – {p.termEnd}）
+      </td>
+      <td>
+        {t(`alliance.pairingStatus.${p.status}` as MessageKey)}
+        {p.crossCounty ? `（${t("alliance.crossCounty")}）` : ""}
+        {p.canConfirm && (
+          <>
+            {" "}
+            <button
+              type="button"
+              class="small primary"
+              onClick={() => void act(() => api.post(`/api/alliances/${allianceId}/pairings/${p.id}/confirm`), t("alliance.pairingConfirmed"))}
+            >
+              {t("alliance.pairingConfirm")}
+            </button>
+          </>
+        )}
+        <div class="muted">{formatDateTime(p.createdAt)}</div>
+      </td>
+    </tr>
+  );
+}
+
+/** The chief's or an expert's form: a member's lead classroom and teacher, member rural classrooms, the course, the term, weekly periods. */
+function PairingForm({ allianceId, detail, reload }: { allianceId: string; detail: AllianceDetail; reload: () => Promise<void> }) {
+  const options = detail.pairingOptions!;
+  const leads = options.classrooms.filter((c) => options.teachers.some((x) => x.schoolId === c.schoolId));
+  const [lead, setLead] = useState(leads[0]?.id ?? "");
+  const leadSchool = options.classrooms.find((c) => c.id === lead)?.schoolId;
+  const teachers = options.teachers.filter((x) => x.schoolId === leadSchool);
+  const [teacher, setTeacher] = useState("");
+  const [rural, setRural] = useState<string[]>([]);
+  const [v, setV] = useState({ subject: detail.alliance.subject, grade: "", textbookEdition: "", termName: "", termStart: "", termEnd: "" });
+  const [slots, setSlots] = useState<ClassOrderSlot[]>([{ day: 1, start: "09:00", durationMinutes: 40 }]);
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const set = (k: keyof typeof v) => (e: Event) => setV({ ...v, [k]: (e.currentTarget as HTMLInputElement).value });
+  const chosenTeacher = teachers.some((x) => x.personId === teacher) ? teacher : (teachers[0]?.personId ?? "");
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const local: Record<string, string | null> = {
+      subject: required(v.subject), grade: required(v.grade), textbookEdition: required(v.textbookEdition), termName: required(v.termName),
+      termStart: required(v.termStart), termEnd: required(v.termEnd), ruralClassroomIds: rural.length ? null : t("validation.required"),
+    };
+    setErrors(local);
+    setFailure(null);
+    setDone(null);
+    if (Object.values(local).some(Boolean)) return;
+    try {
+      const created = await api.post<AlliancePairing>(`/api/alliances/${allianceId}/pairings`, {
+        ...v, leadClassroomId: lead, leadTeacherId: chosenTeacher, ruralClassroomIds: rural, slots,
+      });
+      setDone(created.status === "pending" ? t("alliance.pairingPending") : t("alliance.pairingScheduled"));
+      setRural([]);
+      await reload();
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setFailure(errorText(err));
+    }
+  }
+
+  const text = (k: keyof typeof v, label: string, date = false) => (
+    <Field id={`alp-${k}`} label={label} error={errors[k]}>
+      {date ? (
+        <input {...inputProps(`alp-${k}`, errors[k])} type="date" value={v[k]} onInput={set(k)} />
+      ) : (
+        <input {...inputProps(`alp-${k}`, errors[k])} type="text" value={v[k]} onInput={set(k)} />
+      )}
+    </Field>
+  );
+  return (
+    <form class="card" onSubmit={submit} noValidate data-testid="alliance-pairing-form">
+      <h3>{t("alliance.pairingSchedule")}</h3>
+      <Field id="alp-lead" label={t("platform.orders.leadClassroom")} error={errors.leadClassroomId}>
+        <select id="alp-lead" value={lead} onChange={(e) => setLead(e.currentTarget.value)}>
+          {leads.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.schoolName} · {c.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="alp-teacher" label={t("platform.orders.leadTeacher")} error={errors.leadTeacherId}>
+        <select id="alp-teacher" value={chosenTeacher} onChange={(e) => setTeacher(e.currentTarget.value)}>
+          {teachers.map((x) => (
+            <option key={x.personId} value={x.personId}>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <fieldset>
+        <legend>{t("alliance.pairingRural")}</legend>
+        {options.classrooms.filter((c) => c.isRural).map((c) => (
+          <label key={c.id} class="check">
+            <input
+              type="checkbox"
+              checked={rural.includes(c.id)}
+              onChange={(e) => setRural(e.currentTarget.checked ? [...rural, c.id] : rural.filter((x) => x !== c.id))}
+            />{" "}
+            {c.schoolName} · {c.name}
+          </label>
+        ))}
+        {errors.ruralClassroomIds && <p class="field-error">{errors.ruralClassroomIds}</p>}
+      </fieldset>
+      {text("subject", t("pairings.subject"))}
+      {text("grade", t("pairings.grade"))}
+      {text("textbookEdition", t("pairings.textbook"))}
+      {text("termName", t("platform.orders.termName"))}
+      {text("termStart", t("platform.orders.termStart"), true)}
+      {text("termEnd", t("platform.orders.termEnd"), true)}
+      <fieldset>
+        <legend>{t("alliance.pairingSlots")}</legend>
+        {slots.map((s, i) => (
+          <div class="inline-form" key={i}>
+            <select aria-label={t("platform.orders.day")} value={s.day}
+              onChange={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, day: Number(e.currentTarget.value) } : x)))}>
+              {days.map((d) => (
+                <option key={d} value={d}>
+                  {t(`platform.orders.day${d}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+            <input aria-label={t("platform.orders.start")} type="time" value={s.start}
+              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)))} />
+            <input aria-label={t("platform.orders.minutes")} type="number" min={10} max={240} value={s.durationMinutes}
+              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, durationMinutes: Number(e.currentTarget.value) } : x)))} />
+            {slots.length > 1 && (
+              <button type="button" class="small secondary" onClick={() => setSlots(slots.filter((_, j) => j !== i))}>
+                {t("common.remove")}
+              </button>
+            )}
+          </div>
+        ))}
+        <button type="button" class="small secondary" onClick={() => setSlots([...slots, { day: 1, start: "09:00", durationMinutes: 40 }])}>
+          {t("platform.orders.addSlot")}
+        </button>
+      </fieldset>
+      <Notice text={failure} />
+      <Notice kind="info" text={done} testId="alliance-pairing-info" />
+      <button type="submit" class="primary">
+        {t("alliance.pairingSubmit")}
+      </button>
+    </form>
+  );
+}
