@@ -272,4 +272,21 @@ internal sealed partial class SfuRoom
         OnLayerLearnt(track);
         return stream;
     }
+
+    /// <summary>Peers with a browser behind them (relay stand-ins not counted): what a node's capacity is about.</summary>
+    public int BrowserPeerCount()
+    {
+        lock (_lock)
+        {
+            var count = 0;
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Uplink is null)
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
 }
