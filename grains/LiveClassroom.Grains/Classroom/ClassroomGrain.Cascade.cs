@@ -67,7 +67,7 @@ internal sealed partial class ClassroomGrain
             }
             try
             {
-                loads.Add(await GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(TimeSpan.FromSeconds(2)));
+                loads.Add(await GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(TimeSpan.FromSeconds(5)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
