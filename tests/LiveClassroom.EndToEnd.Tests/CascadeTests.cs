@@ -9,7 +9,9 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// One class across three nodes (cascade, issue #17): three real server processes on one PostgreSQL, each node's SFU
 /// allowed one subscriber (Media__NodeCapacitySubscribers=1). The lead teacher's console takes the class's node (the
 /// origin); the two rural classrooms' projectors are placed on the other two nodes, whose rooms are fed the teacher's
-/// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing.
+/// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing. Then one edge node is
+/// killed: its projector, with nobody clicking anything, decodes the teacher again from a live node (the time it took is
+/// printed, never asserted).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper output)
@@ -17,7 +19,7 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task TeacherOnOneNode_ProjectorsPlacedOnTwoOthers_AllDecodeTheTeacher()
+    public async Task TeacherOnOneNode_ProjectorsPlacedOnTwoOthers_AllDecode_AnEdgeDies_ItsProjectorDecodesFromALiveNode()
     {
         var nodes = await ServerProcess.StartClusterAsync(3, new Dictionary<string, string>
         {
@@ -65,6 +67,30 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 output.WriteLine($"origin node {origin.BaseUrl}; projectors' media ports {string.Join(", ", remote)}; nodes' media ports {string.Join(", ", nodes.Select(n => n.MediaUdpPort))}");
                 Assert.Equal(2, remote.Distinct().Count());
                 Assert.DoesNotContain(origin.MediaUdpPort ?? -1, remote);
+
+                // An edge node dies (kill -9): its projector restarts ICE by itself and is placed on a live node. The
+                // edge not serving the pages is chosen when there is one, so only the media has to move.
+                var edges = nodes.Where(n => n != origin && remote.Contains(n.MediaUdpPort ?? -1)).ToList();
+                var victim = edges.FirstOrDefault(n => n != nodes[0]) ?? edges[0];
+                var orphan = projectors[remote.IndexOf(victim.MediaUdpPort!.Value)];
+                var framesBefore = await ClassMedia.FramesAsync(orphan.Page, "main");
+                orphan.ExpectServerDown();
+                if (victim == nodes[0])
+                {
+                    teacher.ExpectServerDown();
+                    foreach (var p in projectors)
+                    {
+                        p.ExpectServerDown();
+                    }
+                }
+                var killed = System.Diagnostics.Stopwatch.StartNew();
+                await victim.KillAsync();
+                await ClassMedia.WaitFramesAsync(orphan.Page, "main", framesBefore + 10, TimeSpan.FromSeconds(90));
+                var back = killed.Elapsed;
+                var newPort = await RemotePortAsync(orphan);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s)"));
+                Assert.NotEqual(victim.MediaUdpPort, newPort);
             }
             finally
             {

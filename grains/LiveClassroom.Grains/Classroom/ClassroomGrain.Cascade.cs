@@ -43,7 +43,11 @@ internal sealed partial class ClassroomGrain
         var node = MediaTopologyRules.Place(cascade.NodeId, loads, carrying, previous, pinnedToOrigin: p.ClassroomId == State.Setup!.LeadClassroom.Id);
         if (previous is not null && previous != node)
         {
-            await TryMediaForAsync("remove moved peer", peerId, m => m.RemovePeerAsync(Key.Id, peerId));
+            // Only on a node that answered: a call to a node that is going away would wait for Orleans' response timeout.
+            if (loads.Exists(l => l.NodeId == previous))
+            {
+                await TryMediaForAsync("remove moved peer", peerId, m => m.RemovePeerAsync(Key.Id, peerId));
+            }
             _routes.Forget(peerId);
         }
         _placed[peerId] = node;

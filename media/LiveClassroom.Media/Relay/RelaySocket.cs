@@ -125,12 +125,22 @@ internal sealed class RelaySocket : IDisposable
         }
     }
 
+    /// <summary>A link whose other node has sent nothing for this long is closed (its node died or dropped the link).</summary>
+    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(10);
+
     private void TimerLoop()
     {
         while (!_stopping.Token.WaitHandle.WaitOne(250))
         {
+            var now = Environment.TickCount64;
             foreach (var (id, link) in _links)
             {
+                if (now - link.LastHeardMillis > SilenceLimit.TotalMilliseconds)
+                {
+                    // An edge whose origin went away drops its stand-ins; an origin stops feeding a dead edge.
+                    Remove(id);
+                    continue;
+                }
                 lock (link)
                 {
                     if (!_links.ContainsKey(id))
