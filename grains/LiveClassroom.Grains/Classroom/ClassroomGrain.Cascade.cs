@@ -59,28 +59,35 @@ internal sealed partial class ClassroomGrain
         return await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
     }
 
+    /// <summary>
+    /// Live nodes' loads, asked in parallel. A node that does not answer within <see cref="LoadTimeout"/> (one killed
+    /// but not yet declared dead, or without a relay) takes no classrooms this time.
+    /// </summary>
     private async Task<List<MediaNodeLoad>> LoadsAsync(IMediaCascade cascade)
     {
-        var loads = new List<MediaNodeLoad>();
+        var asked = new List<(string Node, Task<MediaNodeLoad> Load)>();
         foreach (var node in await LiveNodesAsync())
         {
-            if (node == cascade.NodeId)
-            {
-                loads.Add(new MediaNodeLoad(node, cascade.Subscribers, cascade.CapacitySubscribers, cascade.RelayEndPoint));
-                continue;
-            }
+            asked.Add((node, node == cascade.NodeId
+                ? Task.FromResult(new MediaNodeLoad(node, cascade.Subscribers, cascade.CapacitySubscribers, cascade.RelayEndPoint))
+                : GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(LoadTimeout)));
+        }
+        var loads = new List<MediaNodeLoad>();
+        foreach (var (node, load) in asked)
+        {
             try
             {
-                loads.Add(await GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(TimeSpan.FromSeconds(5)));
+                loads.Add(await load);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A node without a relay, or not answering: it takes no classrooms now.
                 RoomGrainLogCascade.NodeUnusable(Logger, ex, node);
             }
         }
         return loads;
     }
+
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(3);
 
     private async Task<List<string>> LiveNodesAsync()
     {
