@@ -182,6 +182,22 @@ internal sealed partial class ClassroomGrain
         }
     }
 
+    /// <summary>The class ended: every relay link closes at both ends (the edges' stand-ins leave their rooms).</summary>
+    private async Task CloseEdgesAsync()
+    {
+        if (Services.Cascade is not { } cascade)
+        {
+            return;
+        }
+        foreach (var (node, link) in _edges.ToList())
+        {
+            cascade.Close(link.LinkId);
+            await TryMediaAsync("close edge", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId).WaitAsync(LoadTimeout));
+        }
+        _edges.Clear();
+        _placed.Clear();
+    }
+
     /// <summary><see cref="IMediaControl"/> over another node's <see cref="IMediaNodeGrain"/> (the calls a class makes for a peer there).</summary>
     private sealed class NodeMediaControl(IMediaNodeGrain node) : IMediaControl
     {

@@ -126,6 +126,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         await SetReminderAsync(on: false);
         _routes.Clear();
         await TryMediaAsync("close room", m => m.CloseRoomAsync(Key.Id));
+        await CloseEdgesAsync();
         return Snapshot();
     }
 
