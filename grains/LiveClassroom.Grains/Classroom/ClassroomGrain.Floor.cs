@@ -113,7 +113,7 @@ internal sealed partial class ClassroomGrain
         foreach (var p in State.Participants.Where(p => p.ClassroomId == classroomId && p.PeerId is not null && p.Connection == ConnectionState.Connected))
         {
             var peer = p.PeerId!;
-            await TryMediaAsync("mute", m => m.SetPublisherAudioMutedAsync(Key.Id, peer, muted));
+            await TryMediaForAsync("mute", peer, m => m.SetPublisherAudioMutedAsync(Key.Id, peer, muted));
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed partial class ClassroomGrain
         string answer;
         try
         {
-            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+            answer = await NegotiatePlacedAsync(p, peerId, offer);
         }
         catch (MediaOfferRefusedException ex)
         {
@@ -49,7 +49,7 @@ internal sealed partial class ClassroomGrain
         _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
         {
-            await TryMediaAsync("mute", m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
+            await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
         }
         await RouteAllAsync();
         return new MediaAnswer(answer, peerId);
@@ -171,6 +171,7 @@ internal sealed partial class ClassroomGrain
         {
             return;
         }
+        await MaintainEdgesAsync(checkLiveness: false);
         var subscribers = State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList();
         foreach (var sub in subscribers)
         {
@@ -178,7 +179,7 @@ internal sealed partial class ClassroomGrain
             foreach (var slot in sub.Slots)
             {
                 await _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
-                    source => TryMediaAsync("route", m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
+                    source => TryMediaForAsync("route", peer, m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
             }
         }
     }

@@ -126,6 +126,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         await SetReminderAsync(on: false);
         _routes.Clear();
         await TryMediaAsync("close room", m => m.CloseRoomAsync(Key.Id));
+        await CloseEdgesAsync();
         return Snapshot();
     }
 
@@ -225,7 +226,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         if (to == ConnectionState.Left && peer is not null)
         {
             _routes.Forget(peer);
-            await TryMediaAsync("remove peer", m => m.RemovePeerAsync(Key.Id, peer));
+            await TryMediaForAsync("remove peer", peer, m => m.RemovePeerAsync(Key.Id, peer));
         }
         await RouteAllAsync();
     }
@@ -233,7 +234,13 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
     protected override async Task OnTickAsync()
     {
         await ExpireReconnectsAsync();
-        if (!State.Participants.Exists(p => p.Connection == ConnectionState.Reconnecting))
+        if (_edges.Count > 0)
+        {
+            // Edges: a route sent before a relayed publisher reached its edge is sent again; a lost edge is let go.
+            await MaintainEdgesAsync(checkLiveness: true);
+            await RouteAllAsync();
+        }
+        if (!State.Participants.Exists(p => p.Connection == ConnectionState.Reconnecting) && _edges.Count == 0)
         {
             StopTicking();
         }

@@ -14,4 +14,8 @@ public sealed record GrainServices(
     IPairingDirectory Pairings,
     TimeProvider Time,
     RoomOptions Options,
-    INodeLiveness Liveness);
+    INodeLiveness Liveness)
+{
+    /// <summary>This node's part in classes spread over nodes (cascade); null: every class stays on its grain's node.</summary>
+    public IMediaCascade? Cascade { get; init; }
+}

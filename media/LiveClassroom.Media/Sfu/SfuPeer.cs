@@ -54,7 +54,10 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public SrtpContext? SendContext { get; private set; }
 
-    public bool IsConnected => SendContext is not null && Ice.SelectedAddress is not null;
+    public bool IsConnected => Uplink is not null || (SendContext is not null && Ice.SelectedAddress is not null);
+
+    /// <summary>Set for an edge room's stand-in for a publisher on another node: its RTCP (NACK, PLI) goes up the relay.</summary>
+    public IRelayUplink? Uplink { get; init; }
 
     public bool Gone { get; set; }
 
@@ -163,6 +166,10 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
     /// <summary>Protects in place (the buffer needs the SRTCP overhead spare) and sends. Call under the room lock.</summary>
     public bool SendRtcp(Span<byte> buffer, int length)
     {
+        if (Uplink is { } uplink)
+        {
+            return uplink.SendRtcp(buffer[..length]);
+        }
         var context = SendContext;
         var to = Ice.SelectedAddress;
         if (context is null || to is null || context.ProtectRtcp(buffer, length, out var protectedLength) != SrtpStatus.Ok)

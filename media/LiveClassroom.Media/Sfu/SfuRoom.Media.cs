@@ -88,6 +88,10 @@ internal sealed partial class SfuRoom
         {
             RequestGap(stream, header.SequenceNumber, gap);
         }
+        if (_relayFeeds.Count > 0)
+        {
+            RelayOut(stream, packet, recovered);
+        }
         var isRed = track.RedPayloadType is { } redPt && header.PayloadType == redPt;
         var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
         var keyframeStart = track.IsAudio || KeyframeDetector.IsKeyframeStart(track.Codec.Name, payload);

@@ -21,8 +21,11 @@ internal sealed partial class SfuRoom
         }
         foreach (var peer in peers)
         {
-            // May raise ConsentExpired, which removes the peer (taking the lock itself).
-            peer.Ice.CheckConsent();
+            // May raise ConsentExpired, which removes the peer (taking the lock itself). A relay stand-in has no ICE.
+            if (peer.Uplink is null)
+            {
+                peer.Ice.CheckConsent();
+            }
         }
         lock (_lock)
         {

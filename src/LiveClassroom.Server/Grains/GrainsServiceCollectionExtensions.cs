@@ -1,5 +1,6 @@
 using LiveClassroom.Server.Hosting;
 using System.Globalization;
+using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Server.Persistence.Grains;
@@ -52,6 +53,7 @@ public static class GrainsServiceCollectionExtensions
             // Grain calls carry the caller's trace (W3C trace context), so a hub call's spans continue in the grain
             // and in what the grain asks of the media plane, on whichever node it runs (docs/OPERATIONS.md, "Traces").
             silo.AddActivityPropagation();
+            silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
             silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
         });
         return builder;
@@ -74,7 +76,10 @@ public static class GrainsServiceCollectionExtensions
             // The server's own clock (system time in production; server tests move a manual one), not the silo's.
             sp.GetRequiredService<ServerClock>(),
             sp.GetRequiredService<RoomOptions>(),
-            sp.GetRequiredService<INodeLiveness>()));
+            sp.GetRequiredService<INodeLiveness>())
+        {
+            Cascade = sp.GetService<IMediaCascade>(),
+        });
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());

@@ -29,6 +29,7 @@ public static class MediaControlExtensions
             throw new Hosting.StartupException($"Media:Mode must be {SfuMode} or {NullMode}, not '{mode}'");
         }
         services.AddSingleton(_ => new MediaServer(MediaPlaneOptions.FromConfiguration(config)));
+        SfuMediaCascade.Register(services, config);
         services.Replace(ServiceDescriptor.Singleton<IMediaControl, SfuMediaControl>());
         services.AddHostedService<MediaServerHost>();
         return services;

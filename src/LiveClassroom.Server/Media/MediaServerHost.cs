@@ -9,8 +9,15 @@ public sealed partial class MediaServerHost(IServiceProvider services, ILogger<M
     {
         var server = services.GetRequiredService<MediaServer>();
         LogListening(logger, server.LocalEndPoint.ToString(), server.TcpLocalEndPoint?.ToString() ?? "off", string.Join(", ", server.Options.AdvertisedAddresses));
+        if (services.GetService<MediaRelay>() is { } relay)
+        {
+            LogRelay(logger, relay.LocalEndPoint.ToString());
+        }
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media relay (cascade between nodes) listening on UDP {EndPoint}")]
+    private static partial void LogRelay(ILogger logger, string endPoint);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

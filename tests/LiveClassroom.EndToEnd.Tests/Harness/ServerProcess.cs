@@ -117,7 +117,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// media and metrics port, all listed in Cluster__Nodes (so pages move to the next node by themselves), started
     /// one after the other (the first migrates and seeds). Each node's <see cref="MetricsUrl"/> answers without a token.
     /// </summary>
-    public static async Task<IReadOnlyList<ServerProcess>> StartClusterAsync(int count)
+    /// <param name="perNode">Settings added to every node's (values may use "{port}", as in <see cref="StartAsync"/>).</param>
+    public static async Task<IReadOnlyList<ServerProcess>> StartClusterAsync(int count, IReadOnlyDictionary<string, string>? perNode = null)
     {
         var ports = Enumerable.Range(0, count).Select(_ => FreePort()).ToArray();
         var nodes = string.Join(",", ports.Select(p => $"http://127.0.0.1:{p}"));
@@ -137,6 +138,10 @@ public sealed class ServerProcess : IAsyncDisposable
                     ["Media__UdpPort"] = LiveClassroom.Testing.Network.LocalPorts.FreeForTcpAndUdp(IPAddress.Loopback).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Metrics__Port"] = metrics.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
+                foreach (var (key, value) in perNode ?? new Dictionary<string, string>())
+                {
+                    environment[key] = value;
+                }
                 var node = await StartAsync(environment: environment, port: ports[i], peerOf: i == 0 ? null : started[0]);
                 node.MetricsUrl = new Uri($"http://127.0.0.1:{metrics}/metrics");
                 started.Add(node);
@@ -152,6 +157,9 @@ public sealed class ServerProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The media UDP port this server was started with (<c>Media__UdpPort</c>), if one was set.</summary>
+    public int? MediaUdpPort => _info.Environment.TryGetValue("Media__UdpPort", out var port) && int.TryParse(port, out var p) ? p : null;
 
     /// <summary>The node's Prometheus endpoint, when started by <see cref="StartClusterAsync"/>.</summary>
     public Uri? MetricsUrl { get; private set; }

@@ -1,0 +1,36 @@
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Cascade;
+
+/// <summary>
+/// One node's media plane, reachable from a class's grain on any node. Keyed by the node's silo address and activated
+/// only on that node (a call for a node that is gone fails instead of landing elsewhere). Media calls mean what they
+/// mean on <see cref="IMediaControl"/>.
+/// </summary>
+[Alias("lc.IMediaNodeGrain")]
+public interface IMediaNodeGrain : IGrainWithStringKey
+{
+    [Alias("load")]
+    Task<MediaNodeLoad> GetLoadAsync();
+
+    [Alias("negotiate")]
+    Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish);
+
+    [Alias("route")]
+    Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source);
+
+    [Alias("remove")]
+    Task RemovePeerAsync(string roomId, string peerId);
+
+    /// <summary>Opens this node's end of a relay link.</summary>
+    [Alias("receive")]
+    Task ReceiveAsync(string roomId, uint linkId, byte[] key, string originRelayEndPoint);
+
+    /// <summary>Waits (up to 3 s) until these peers (relayed publishers' stand-ins) are in the room here; false if they are not.</summary>
+    [Alias("wait-peers")]
+    Task<bool> WaitForPeersAsync(string roomId, IReadOnlyList<string> peerIds);
+
+    [Alias("close-link")]
+    Task CloseLinkAsync(uint linkId);
+}

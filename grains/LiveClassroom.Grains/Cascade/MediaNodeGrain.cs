@@ -1,0 +1,57 @@
+using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
+using LiveClassroom.Grains.Rooms;
+
+namespace LiveClassroom.Grains.Cascade;
+
+/// <summary>
+/// One node's media plane for classes whose grain is on another node: the node's SFU and relay, through the ports.
+/// Reentrant: every call is a short port call or a wait that holds nothing.
+/// </summary>
+[GrainType("media-node")]
+[NodePinnedPlacement]
+[Orleans.Concurrency.Reentrant]
+internal sealed class MediaNodeGrain(GrainServices services) : Grain, IMediaNodeGrain
+{
+    private static readonly TimeSpan PublishersWait = TimeSpan.FromSeconds(3);
+
+    private IMediaCascade Cascade => services.Cascade ?? throw new InvalidOperationException("this node has no media relay");
+
+    public Task<MediaNodeLoad> GetLoadAsync() =>
+        Task.FromResult(new MediaNodeLoad(Cascade.NodeId, Cascade.Subscribers, Cascade.CapacitySubscribers, Cascade.RelayEndPoint));
+
+    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish) =>
+        services.Media.NegotiateAsync(roomId, peerId, sdpOffer, publish);
+
+    public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source) =>
+        services.Media.RouteAsync(roomId, subscriberPeerId, slotMid, source);
+
+    public Task RemovePeerAsync(string roomId, string peerId) => services.Media.RemovePeerAsync(roomId, peerId);
+
+    public Task ReceiveAsync(string roomId, uint linkId, byte[] key, string originRelayEndPoint)
+    {
+        Cascade.Receive(roomId, linkId, key, originRelayEndPoint);
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> WaitForPeersAsync(string roomId, IReadOnlyList<string> peerIds)
+    {
+        // Polled: the stand-ins appear on the relay's thread, outside any grain. Reentrant, so other classes' calls go on.
+        var deadline = Environment.TickCount64 + (long)PublishersWait.TotalMilliseconds;
+        while (!Cascade.HasPeers(roomId, peerIds))
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
+    public Task CloseLinkAsync(uint linkId)
+    {
+        Cascade.Close(linkId);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,99 @@
+using LiveClassroom.Grains.Cascade;
+
+namespace LiveClassroom.Grains.Cascade;
+
+/// <summary>
+/// Where a class's classroom connects its media. The origin (the class's node, where the lead publishes) while it has
+/// room; then the least-loaded node already carrying the class that has room; then the least-loaded other node with
+/// room (an edge is opened there); with no room anywhere, the least-loaded node carrying the class. A classroom keeps
+/// its node while that node is alive and the node is not over capacity by more than its own place (no flapping).
+/// Load is subscribers over capacity; a capacity of 0 means unlimited.
+/// </summary>
+public static class MediaTopologyRules
+{
+    /// <param name="origin">The class's node.</param>
+    /// <param name="nodes">Live nodes and their load (the origin among them).</param>
+    /// <param name="carrying">Nodes that already carry the class (the origin and open edges).</param>
+    /// <param name="previous">The node this classroom was on, if any.</param>
+    /// <param name="pinnedToOrigin">The lead classroom (its media is the origin's by definition).</param>
+    public static string Place(string origin, IReadOnlyList<MediaNodeLoad> nodes, IReadOnlyCollection<string> carrying, string? previous, bool pinnedToOrigin)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(carrying);
+        if (pinnedToOrigin)
+        {
+            return origin;
+        }
+        MediaNodeLoad? Find(string id)
+        {
+            foreach (var n in nodes)
+            {
+                if (n.NodeId == id)
+                {
+                    return n;
+                }
+            }
+            return null;
+        }
+        if (previous is not null && Find(previous) is { } kept && (kept.CapacitySubscribers == 0 || kept.Subscribers <= kept.CapacitySubscribers))
+        {
+            return previous;
+        }
+        if (Find(origin) is not { } originLoad || HasRoom(originLoad))
+        {
+            return origin;
+        }
+        MediaNodeLoad? best = null;
+        foreach (var n in nodes)
+        {
+            if (carrying.Contains(n.NodeId) && HasRoom(n) && (best is null || Load(n) < Load(best)))
+            {
+                best = n;
+            }
+        }
+        if (best is not null)
+        {
+            return best.NodeId;
+        }
+        foreach (var n in nodes)
+        {
+            if (HasRoom(n) && (best is null || Load(n) < Load(best)))
+            {
+                best = n;
+            }
+        }
+        if (best is not null)
+        {
+            return best.NodeId;
+        }
+        foreach (var n in nodes)
+        {
+            if ((carrying.Contains(n.NodeId) || n.NodeId == origin) && (best is null || Load(n) < Load(best)))
+            {
+                best = n;
+            }
+        }
+        return best?.NodeId ?? origin;
+    }
+
+    /// <summary>Edges no classroom uses any more, or on nodes that are gone: their links are closed.</summary>
+    public static IReadOnlyList<string> EdgesToClose(IReadOnlyCollection<string> edges, IReadOnlyCollection<string> placedNodes, IReadOnlyCollection<string> liveNodes)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentNullException.ThrowIfNull(placedNodes);
+        ArgumentNullException.ThrowIfNull(liveNodes);
+        var result = new List<string>();
+        foreach (var e in edges)
+        {
+            if (!placedNodes.Contains(e) || !liveNodes.Contains(e))
+            {
+                result.Add(e);
+            }
+        }
+        return result;
+    }
+
+    private static bool HasRoom(MediaNodeLoad n) => n.CapacitySubscribers == 0 || n.Subscribers < n.CapacitySubscribers;
+
+    private static double Load(MediaNodeLoad n) => n.CapacitySubscribers == 0 ? 0 : (double)n.Subscribers / n.CapacitySubscribers;
+}

@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using LiveClassroom.Grains.Cascade;
+using LiveClassroom.Grains.Ports;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// The class's media topology (cascade): which node each participant's media connects to, and which nodes carry the
+/// class. The origin is this grain's node (where the lead publishes); classrooms go to other nodes when the origin is
+/// full (<see cref="MediaTopologyRules"/>), each such node (an edge) fed by a relay link from the origin. In memory:
+/// a new activation starts from the origin alone, and the pages, which renegotiate after an activation, are placed again.
+/// Without a cascade port, or with no capacity set, everything stays on this node.
+/// </summary>
+internal sealed partial class ClassroomGrain
+{
+    private readonly Dictionary<string, string> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EdgeLink> _edges = new(StringComparer.Ordinal);
+
+    private sealed record EdgeLink(uint LinkId, byte[] Key, string RelayEndPoint);
+
+    private bool Cascading => Services.Cascade is { CapacitySubscribers: > 0 };
+
+    /// <summary>The media plane of the node this peer's media is on.</summary>
+    private IMediaControl MediaFor(string peerId) =>
+        _placed.TryGetValue(peerId, out var node) && Services.Cascade is { } cascade && node != cascade.NodeId
+            ? new NodeMediaControl(GrainFactory.GetGrain<IMediaNodeGrain>(node))
+            : Services.Media;
+
+    private Task<bool> TryMediaForAsync(string operation, string peerId, Func<IMediaControl, Task> call) =>
+        TryMediaAsync(operation, _ => call(MediaFor(peerId)));
+
+    /// <summary>Places the participant's media (opening an edge when needed) and negotiates there.</summary>
+    private async Task<string> NegotiatePlacedAsync(ParticipantRecord p, string peerId, MediaOffer offer)
+    {
+        if (!Cascading)
+        {
+            return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        }
+        var cascade = Services.Cascade!;
+        var loads = await LoadsAsync(cascade);
+        var carrying = new HashSet<string>(_edges.Keys, StringComparer.Ordinal) { cascade.NodeId };
+        var previous = _placed.GetValueOrDefault(peerId);
+        var node = MediaTopologyRules.Place(cascade.NodeId, loads, carrying, previous, pinnedToOrigin: p.ClassroomId == State.Setup!.LeadClassroom.Id);
+        if (previous is not null && previous != node)
+        {
+            // Only on a node that answered: a call to a node that is going away would wait for Orleans' response timeout.
+            if (loads.Exists(l => l.NodeId == previous))
+            {
+                await TryMediaForAsync("remove moved peer", peerId, m => m.RemovePeerAsync(Key.Id, peerId));
+            }
+            _routes.Forget(peerId);
+        }
+        _placed[peerId] = node;
+        if (node == cascade.NodeId)
+        {
+            return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        }
+        await EnsureEdgeAsync(cascade, node, loads.First(l => l.NodeId == node).RelayEndPoint);
+        return await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+    }
+
+    /// <summary>
+    /// Live nodes' loads, asked in parallel. A node that does not answer within <see cref="LoadTimeout"/> (one killed
+    /// but not yet declared dead, or without a relay) takes no classrooms this time.
+    /// </summary>
+    private async Task<List<MediaNodeLoad>> LoadsAsync(IMediaCascade cascade)
+    {
+        var asked = new List<(string Node, Task<MediaNodeLoad> Load)>();
+        foreach (var node in await LiveNodesAsync())
+        {
+            asked.Add((node, node == cascade.NodeId
+                ? Task.FromResult(new MediaNodeLoad(node, cascade.Subscribers, cascade.CapacitySubscribers, cascade.RelayEndPoint))
+                : GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(LoadTimeout)));
+        }
+        var loads = new List<MediaNodeLoad>();
+        foreach (var (node, load) in asked)
+        {
+            try
+            {
+                loads.Add(await load);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RoomGrainLogCascade.NodeUnusable(Logger, ex, node);
+            }
+        }
+        return loads;
+    }
+
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(3);
+
+    private async Task<List<string>> LiveNodesAsync()
+    {
+        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        return [.. hosts.Keys.Select(s => s.ToParsableString())];
+    }
+
+    private async Task EnsureEdgeAsync(IMediaCascade cascade, string node, string relayEndPoint)
+    {
+        if (_edges.ContainsKey(node))
+        {
+            return;
+        }
+        var link = new EdgeLink((uint)RandomNumberGenerator.GetInt32(1, int.MaxValue), RandomNumberGenerator.GetBytes(16), relayEndPoint);
+        var edge = GrainFactory.GetGrain<IMediaNodeGrain>(node);
+        await edge.ReceiveAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint);
+        var fed = FedPublishers();
+        cascade.Feed(Key.Id, link.LinkId, link.Key, relayEndPoint, fed);
+        _edges[node] = link;
+        EnsureTicking(ReconnectCheckPeriod);
+        if (fed.Count > 0)
+        {
+            await edge.WaitForPeersAsync(Key.Id, fed);
+        }
+    }
+
+    /// <summary>Publishers on the origin whose tracks some slot shows: the lead's camera, microphone and screen, and the stage's.</summary>
+    private List<string> FedPublishers()
+    {
+        var fed = new List<string>();
+        void Add(ParticipantRecord? p)
+        {
+            if (p?.PeerId is { } peer && !fed.Contains(peer) && (!_placed.TryGetValue(peer, out var node) || node == Services.Cascade?.NodeId))
+            {
+                fed.Add(peer);
+            }
+        }
+        Add(Publisher(State.Setup!.LeadClassroom.Id, preferPerson: true));
+        foreach (var seat in State.StageSeats)
+        {
+            if (seat is not null)
+            {
+                Add(Publisher(seat, preferPerson: false));
+            }
+        }
+        return fed;
+    }
+
+    /// <summary>Keeps each edge's feed on the current publishers; closes edges nobody uses or whose node is gone.</summary>
+    private async Task MaintainEdgesAsync(bool checkLiveness)
+    {
+        if (_edges.Count == 0 || Services.Cascade is not { } cascade)
+        {
+            return;
+        }
+        var fed = FedPublishers();
+        foreach (var (_, link) in _edges)
+        {
+            cascade.Feed(Key.Id, link.LinkId, link.Key, link.RelayEndPoint, fed);
+        }
+        if (!checkLiveness)
+        {
+            return;
+        }
+        var live = await LiveNodesAsync();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in State.Participants)
+        {
+            if (p.Connection == ConnectionState.Connected && p.PeerId is { } peer && _placed.TryGetValue(peer, out var node))
+            {
+                used.Add(node);
+            }
+        }
+        foreach (var node in MediaTopologyRules.EdgesToClose(_edges.Keys, used, live))
+        {
+            var link = _edges[node];
+            _edges.Remove(node);
+            cascade.Close(link.LinkId);
+            if (live.Contains(node))
+            {
+                await TryMediaAsync("close edge", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId));
+            }
+            else
+            {
+                // The node is gone: its classrooms' pages restart ICE and are placed on a live node.
+                foreach (var peer in _placed.Where(e => e.Value == node).Select(e => e.Key).ToList())
+                {
+                    _placed.Remove(peer);
+                    _routes.Forget(peer);
+                }
+            }
+        }
+    }
+
+    /// <summary>The class ended: every relay link closes at both ends (the edges' stand-ins leave their rooms).</summary>
+    private async Task CloseEdgesAsync()
+    {
+        if (Services.Cascade is not { } cascade)
+        {
+            return;
+        }
+        foreach (var (node, link) in _edges.ToList())
+        {
+            cascade.Close(link.LinkId);
+            await TryMediaAsync("close edge", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId).WaitAsync(LoadTimeout));
+        }
+        _edges.Clear();
+        _placed.Clear();
+    }
+
+    /// <summary><see cref="IMediaControl"/> over another node's <see cref="IMediaNodeGrain"/> (the calls a class makes for a peer there).</summary>
+    private sealed class NodeMediaControl(IMediaNodeGrain node) : IMediaControl
+    {
+        public Task OpenRoomAsync(string roomId, CancellationToken ct = default) => Task.CompletedTask;
+
+        public Task CloseRoomAsync(string roomId, CancellationToken ct = default) => Task.CompletedTask;
+
+        public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default) =>
+            node.NegotiateAsync(roomId, peerId, sdpOffer, publish);
+
+        public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default) => node.RemovePeerAsync(roomId, peerId);
+
+        public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default) =>
+            node.RouteAsync(roomId, subscriberPeerId, slotMid, source);
+
+        // Publishers on an edge are not relayed back to the origin yet, so a mute there has nothing to act on.
+        public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<PeerMediaStats>>([]);
+    }
+}

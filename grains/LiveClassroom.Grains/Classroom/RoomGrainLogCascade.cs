@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace LiveClassroom.Grains.Classroom;
+
+internal static partial class RoomGrainLogCascade
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media node {Node} did not report its load; no classrooms go there now")]
+    public static partial void NodeUnusable(ILogger logger, Exception ex, string node);
+}

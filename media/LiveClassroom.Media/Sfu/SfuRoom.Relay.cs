@@ -1,0 +1,292 @@
+// RFC 7667 §3.7 applied between SFUs (a cascade): the origin room feeds edge rooms; RFC 4585 feedback goes back up.
+using LiveClassroom.Media.Rtcp;
+using LiveClassroom.Media.Rtp;
+
+namespace LiveClassroom.Media.Sfu;
+
+/// <summary>
+/// The two ends of a cascade inside a room. Origin: <see cref="RelayFeed"/>s get every packet of their publishers'
+/// primary streams (after RTX unwrapping, retransmissions marked) and their NACK/PLI is answered here — NACKs from the
+/// cache, PLIs coalesced with the room's own. Edge: a stand-in peer (same id as the publisher on the origin, no ICE or
+/// DTLS) publishes the relayed tracks, so routes, layer selection, caches and keyframe logic work unchanged; its NACKs
+/// and PLIs go up through its <see cref="IRelayUplink"/>.
+/// </summary>
+internal sealed partial class SfuRoom
+{
+    private readonly List<RelayFeed> _relayFeeds = [];
+    private readonly ushort[] _relayNackScratch = new ushort[256];
+
+    public RelayFeed AddRelayFeed(IRelayDownlink downlink, IEnumerable<string> publishers)
+    {
+        var feed = new RelayFeed(downlink) { Publishers = new HashSet<string>(publishers, StringComparer.Ordinal) };
+        lock (_lock)
+        {
+            _relayFeeds.Add(feed);
+            // The edge starts decoding at a keyframe: ask the fed publishers for one.
+            foreach (var peer in _peers.Values)
+            {
+                if (feed.Publishers.Contains(peer.Id))
+                {
+                    foreach (var track in peer.Tracks.Values)
+                    {
+                        foreach (var layer in track.Layers)
+                        {
+                            RequestKeyframe(layer, force: true);
+                        }
+                    }
+                }
+            }
+        }
+        return feed;
+    }
+
+    public void SetRelayFeedPublishers(RelayFeed feed, IEnumerable<string> publishers)
+    {
+        var set = new HashSet<string>(publishers, StringComparer.Ordinal);
+        lock (_lock)
+        {
+            feed.Publishers = set;
+        }
+    }
+
+    public void RemoveRelayFeed(RelayFeed feed)
+    {
+        lock (_lock)
+        {
+            _relayFeeds.Remove(feed);
+        }
+    }
+
+    private void RelayOut(IncomingStream stream, ReadOnlySpan<byte> packet, bool recovered)
+    {
+        var publisher = stream.Track.Publisher;
+        if (publisher.Uplink is not null)
+        {
+            // An edge never feeds back what it was fed (no loops in a cascade).
+            return;
+        }
+        for (var i = 0; i < _relayFeeds.Count; i++)
+        {
+            if (_relayFeeds[i].Publishers.Contains(publisher.Id))
+            {
+                _relayFeeds[i].Downlink.OnRtp(stream, packet, recovered);
+            }
+        }
+    }
+
+    /// <summary>The tracks a feed carries now, with their layers and last sender reports.</summary>
+    public List<RelayTrackInfo> DescribeRelayTracks(RelayFeed feed)
+    {
+        var result = new List<RelayTrackInfo>();
+        lock (_lock)
+        {
+            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Uplink is not null || !feed.Publishers.Contains(peer.Id))
+                {
+                    continue;
+                }
+                foreach (var track in peer.Tracks.Values)
+                {
+                    var layers = new List<RelayLayerInfo>(track.Layers.Count);
+                    foreach (var layer in track.Layers)
+                    {
+                        layers.Add(new RelayLayerInfo(layer.Ssrc, layer.Rid, layer.HasSenderReport, layer.SenderReportNtp, layer.SenderReportRtp,
+                            layer.HasSenderReport ? (now - layer.SenderReportTicks) / TimeSpan.TicksPerMillisecond : 0));
+                    }
+                    result.Add(new RelayTrackInfo(peer.Id, track.Mid, track.Kind, track.Codec, track.Rids, track.RedPayloadType, layers));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Origin: RTCP an edge sent up for a feed. NACKs are answered from the cache, PLI/FIR become keyframe requests.</summary>
+    public void OnRelayFeedback(RelayFeed feed, ReadOnlySpan<byte> compound)
+    {
+        lock (_lock)
+        {
+            foreach (var item in new RtcpCompoundEnumerator(compound))
+            {
+                var p = item.Slice(compound);
+                if (!RtcpFeedbackHeader.TryParse(p, out var feedback) || FedStream(feed, feedback.MediaSsrc) is not { } stream)
+                {
+                    continue;
+                }
+                if (feedback.IsNack && stream.Cache is { } cache)
+                {
+                    var count = RtcpNack.Expand(feedback.Fci(p), _relayNackScratch);
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (cache.TryGet(_relayNackScratch[i], out var cached))
+                        {
+                            feed.Downlink.OnRtp(stream, cached, recovered: true);
+                        }
+                    }
+                }
+                else if (feedback.IsPli || feedback.IsFir)
+                {
+                    RequestKeyframe(stream, force: false);
+                }
+            }
+        }
+    }
+
+    private IncomingStream? FedStream(RelayFeed feed, uint ssrc)
+    {
+        foreach (var peer in _peers.Values)
+        {
+            if (peer.Uplink is null && feed.Publishers.Contains(peer.Id) && peer.StreamsBySsrc.TryGetValue(ssrc, out var stream) && !stream.IsRtx)
+            {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Edge: the stand-in for a publisher on the origin node. A real peer of that id here is refused.</summary>
+    public SfuPeer AddRelayPeer(string peerId, IRelayUplink uplink)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (_peers.TryGetValue(peerId, out var existing))
+            {
+                return existing.Uplink == uplink ? existing
+                    : throw new InvalidOperationException($"peer {peerId} of room {Id} is already here; it cannot be relayed in as well");
+            }
+            var peer = new SfuPeer(this, peerId, _transport, _certificate, "relay", "relay" + Random.Shared.Next(), Profiles, _options.ConsentTimeout)
+            {
+                Uplink = uplink,
+            };
+            peer.Bandwidth = new SubscriberBandwidth(_options.InitialDownlinkEstimateBps);
+            _peers[peerId] = peer;
+            _events.PeerConnected(Id, peerId);
+            return peer;
+        }
+    }
+
+    public void RemoveRelayPeer(SfuPeer peer) => RemovePeer(peer, "relay closed");
+
+    /// <summary>Edge: publishes the relayed tracks the origin described, drops those it no longer carries, takes its sender reports.</summary>
+    public void SyncRelayTracks(SfuPeer peer, IReadOnlyList<RelayTrackInfo> tracks)
+    {
+        lock (_lock)
+        {
+            if (peer.Gone)
+            {
+                return;
+            }
+            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var info in tracks)
+            {
+                if (info.PublisherId != peer.Id)
+                {
+                    continue;
+                }
+                seen.Add(info.Mid);
+                if (!peer.Tracks.TryGetValue(info.Mid, out var track) || track.Kind != info.Kind)
+                {
+                    if (track is not null)
+                    {
+                        Unpublish(track);
+                    }
+                    track = new PublishedTrack(peer, info.Mid, info.Kind, info.Codec, null, info.Rids) { RedPayloadType = info.RedPayloadType };
+                    peer.Tracks.Add(info.Mid, track);
+                    _events.TrackPublished(Id, track);
+                    if (AutoRoute)
+                    {
+                        AutoRouteAll();
+                    }
+                }
+                else
+                {
+                    track.Codec = info.Codec;
+                    track.Rids = info.Rids;
+                    track.RedPayloadType = info.RedPayloadType;
+                }
+                foreach (var layer in info.Layers)
+                {
+                    if (layer.HasSenderReport && peer.StreamsBySsrc.TryGetValue(layer.Ssrc, out var stream) && stream.Track == track)
+                    {
+                        stream.OnSenderReport(layer.Ntp, layer.Rtp, now - (layer.SenderReportAgeMillis * TimeSpan.TicksPerMillisecond));
+                    }
+                }
+            }
+            foreach (var mid in peer.Tracks.Keys.ToList())
+            {
+                if (!seen.Contains(mid))
+                {
+                    Unpublish(peer.Tracks[mid]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Edge: one relayed packet of a stand-in's track (plain RTP; <paramref name="rid"/> names its layer).</summary>
+    public void OnRelayRtp(SfuPeer peer, string mid, string? rid, Span<byte> packet, bool recovered)
+    {
+        lock (_lock)
+        {
+            if (peer.Gone || !peer.Tracks.TryGetValue(mid, out var track))
+            {
+                peer.CountDrop();
+                return;
+            }
+            if (RtpHeader.TryParse(packet, out var header) != RtpParseError.None || header.PayloadLength == 0)
+            {
+                MalformedPackets++;
+                return;
+            }
+            peer.BytesIn += packet.Length;
+            if (!peer.StreamsBySsrc.TryGetValue(header.Ssrc, out var stream) || stream.Track != track)
+            {
+                stream = LearnRelayedStream(peer, track, header.Ssrc, rid);
+            }
+            stream.LastPacketMillis = Environment.TickCount64;
+            if (!recovered)
+            {
+                stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
+            }
+            Forward(stream, packet, header, recovered);
+        }
+    }
+
+    // The origin already bounded and identified the streams: here a new SSRC for a layer simply replaces the old one.
+    private IncomingStream LearnRelayedStream(SfuPeer peer, PublishedTrack track, uint ssrc, string? rid)
+    {
+        if (peer.StreamsBySsrc.TryGetValue(ssrc, out var elsewhere))
+        {
+            RemoveStream(peer, elsewhere);
+        }
+        var occupant = track.Rids.Count > 0 ? track.Layer(rid) : Stalest(track.Layers);
+        if (occupant is not null && (track.Rids.Count > 0 ? occupant.Rid == rid : true))
+        {
+            RemoveStream(peer, occupant);
+        }
+        var stream = new IncomingStream(track, ssrc, rid, null, _options.RetransmissionCacheSize, _options.RetransmissionCacheBytes, Environment.TickCount64);
+        track.Layers.Add(stream);
+        peer.StreamsBySsrc[ssrc] = stream;
+        OnLayerLearnt(track);
+        return stream;
+    }
+
+    /// <summary>Peers with a browser behind them (relay stand-ins not counted): what a node's capacity is about.</summary>
+    public int BrowserPeerCount()
+    {
+        lock (_lock)
+        {
+            var count = 0;
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Uplink is null)
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+/// <summary>
+/// One class across three nodes (cascade, issue #17): three real server processes on one PostgreSQL, each node's SFU
+/// allowed one subscriber (Media__NodeCapacitySubscribers=1). The lead teacher's console takes the class's node (the
+/// origin); the two rural classrooms' projectors are placed on the other two nodes, whose rooms are fed the teacher's
+/// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing. Then one edge node is
+/// killed: its projector, with nobody clicking anything, decodes the teacher again from a live node (the time it took is
+/// printed, never asserted).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task TeacherOnOneNode_ProjectorsPlacedOnTwoOthers_AllDecode_AnEdgeDies_ItsProjectorDecodesFromALiveNode()
+    {
+        var nodes = await ServerProcess.StartClusterAsync(3, new Dictionary<string, string>
+        {
+            ["Media__RelayPort"] = "0",
+            ["Media__NodeCapacitySubscribers"] = "1",
+        });
+        try
+        {
+            using var api = new DemoApi(nodes[0].BaseUrl);
+            var scenario = await api.CreateScenarioAsync(fx.NextTag(), ruralCount: 2);
+            await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, nodes[0].BaseUrl);
+            await ClassPages.OpenClassAsTeacherAsync(teacher, scenario);
+            await ClassMedia.WaitVideoSentAsync(teacher.Page);
+            var origin = await SingleNodeWithRoomAsync(nodes);
+
+            var projectors = new List<BrowserSession>();
+            try
+            {
+                foreach (var room in scenario.RuralClassrooms)
+                {
+                    var token = await api.PairDeviceAsync(room.Id, "投影电脑");
+                    var projector = await BrowserSession.LaunchAsync(fx.Playwright, nodes[0].BaseUrl);
+                    projectors.Add(projector);
+                    await ClassPages.StartProjectorAsync(projector, token);
+                    var took = await ClassMedia.WaitFramesAsync(projector.Page, "main", 10, Deadline);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"projector of {room.Id}: 10 frames decoded after {took.TotalSeconds:0.0} s"));
+                }
+
+                // The class spans all three nodes: the origin's room and an edge room on each other node.
+                foreach (var node in nodes)
+                {
+                    Assert.Equal(1, await SfuRoomsAsync(node));
+                }
+                // Both keep decoding (frames increasing), each through its own edge.
+                foreach (var projector in projectors)
+                {
+                    var frames = await ClassMedia.FramesAsync(projector.Page, "main");
+                    await ClassMedia.WaitFramesAsync(projector.Page, "main", frames + 10, Deadline);
+                }
+                var remote = new List<int>();
+                foreach (var projector in projectors)
+                {
+                    remote.Add(await RemotePortAsync(projector));
+                }
+                output.WriteLine($"origin node {origin.BaseUrl}; projectors' media ports {string.Join(", ", remote)}; nodes' media ports {string.Join(", ", nodes.Select(n => n.MediaUdpPort))}");
+                Assert.Equal(2, remote.Distinct().Count());
+                Assert.DoesNotContain(origin.MediaUdpPort ?? -1, remote);
+
+                // An edge node dies (kill -9): its projector restarts ICE by itself and is placed on a live node. The
+                // edge not serving the pages is chosen when there is one, so only the media has to move.
+                var edges = nodes.Where(n => n != origin && remote.Contains(n.MediaUdpPort ?? -1)).ToList();
+                var victim = edges.FirstOrDefault(n => n != nodes[0]) ?? edges[0];
+                var orphan = projectors[remote.IndexOf(victim.MediaUdpPort!.Value)];
+                orphan.ExpectServerDown();
+                if (victim == nodes[0])
+                {
+                    teacher.ExpectServerDown();
+                    foreach (var p in projectors)
+                    {
+                        p.ExpectServerDown();
+                    }
+                }
+                var killed = System.Diagnostics.Stopwatch.StartNew();
+                await victim.KillAsync();
+                // Frames already on their way still decode for a moment: first the page's connection must be on a live
+                // node, then its frames must go on increasing there.
+                var newPort = await ClassMedia.PollAsync(() => RemotePortAsync(orphan), port => port != 0 && port != victim.MediaUdpPort,
+                    TimeSpan.FromSeconds(90), "the projector's media on a live node");
+                var framesThere = await ClassMedia.FramesAsync(orphan.Page, "main");
+                await ClassMedia.WaitFramesAsync(orphan.Page, "main", framesThere + 10, TimeSpan.FromSeconds(60));
+                var back = killed.Elapsed;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again from another node {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s)"));
+                Assert.Contains(newPort, nodes.Where(n => n != victim).Select(n => n.MediaUdpPort ?? -1));
+            }
+            finally
+            {
+                foreach (var projector in projectors)
+                {
+                    await projector.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var node in nodes.Reverse())
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> SingleNodeWithRoomAsync(IReadOnlyList<ServerProcess> nodes)
+    {
+        ServerProcess? found = null;
+        foreach (var node in nodes)
+        {
+            if (await SfuRoomsAsync(node) == 1)
+            {
+                Assert.Null(found);
+                found = node;
+            }
+        }
+        return found ?? throw new InvalidOperationException("no node has the class's SFU room");
+    }
+
+    /// <summary>The port of the selected ICE candidate pair's remote (server) side of the page's peer connection.</summary>
+    private static Task<int> RemotePortAsync(BrowserSession session) => session.Page.EvaluateAsync<int>("""
+        async () => {
+          const stats = await window.lcLive.media.pc.getStats();
+          let pair = null;
+          stats.forEach(s => { if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) pair = s; });
+          if (!pair) return 0;
+          const remote = stats.get(pair.remoteCandidateId);
+          return remote ? remote.port : 0;
+        }
+        """);
+
+    private static async Task<int> SfuRoomsAsync(ServerProcess node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(node.MetricsUrl!);
+        var match = SfuRoomsLine().Match(text);
+        return match.Success ? (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex SfuRoomsLine();
+}
