@@ -18,9 +18,9 @@ internal sealed class LayerGate
     /// <summary>A step up that has held this long is trusted: earlier failures are forgotten.</summary>
     public static readonly long TrustAfter = TimeSpan.FromSeconds(30).Ticks;
 
-    public static readonly long FirstBackoff = TimeSpan.FromSeconds(10).Ticks;
+    public static readonly long FirstBackoff = TimeSpan.FromSeconds(5).Ticks;
 
-    public static readonly long MaxBackoff = TimeSpan.FromSeconds(80).Ticks;
+    public static readonly long MaxBackoff = TimeSpan.FromSeconds(20).Ticks;
 
     /// <summary>With this much headroom over what the step needs, the step is taken whatever failed before (the link came back).</summary>
     public const double ClearHeadroom = 2.5;

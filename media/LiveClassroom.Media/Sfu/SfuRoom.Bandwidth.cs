@@ -146,7 +146,11 @@ internal sealed partial class SfuRoom
         }
         // Aim above what the next step needs (a probe result counts at 95 %, and the step's need includes its headroom),
         // but never more than three times what is known to get through: the burst's overflow is lost with the media.
-        bandwidth.ProbeTargetBps = Math.Min(Math.Max(bandwidth.WantedBps * 1.25, estimate * 1.5), estimate * 3.0);
+        // A paused video's estimate may have collapsed to the floor (a total outage): its probes climb faster, and they
+        // cost little in absolute terms.
+        bandwidth.ProbeTargetBps = AnyVideoPaused(subscriber)
+            ? Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0)
+            : Math.Min(Math.Max(bandwidth.WantedBps * 1.25, estimate * 1.5), estimate * 3.0);
         bandwidth.ProbeCluster = ++bandwidth.ProbeClusters;
         bandwidth.ProbeStartedTicks = now;
         bandwidth.ProbeBytesSent = 0;
