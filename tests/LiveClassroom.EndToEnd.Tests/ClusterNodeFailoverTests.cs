@@ -80,4 +80,42 @@ public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
         Assert.Contains(lessonRequests, u => u.StartsWith(own + "/api/me/lessons", StringComparison.Ordinal));
         Assert.Contains(lessonRequests, u => u.StartsWith($"http://localhost:{server.BaseUrl.Port}/api/me/lessons", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Timetable_OwnNodeHangsForRest_ReadFromTheNextListedNodeAfterTheHungTimeout()
+    {
+        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
+        });
+        using var api = new DemoApi(server.BaseUrl);
+        var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
+        await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);
+        var page = teacher.Page;
+        teacher.ExpectServerDown();
+        await ClassPages.OpenClassAsTeacherAsync(teacher, scenario);
+        var own = server.BaseUrl.ToString().TrimEnd('/');
+        // The page's own node accepts the call and never answers it (a stopped process, a swapping machine).
+        var held = new ConcurrentQueue<IRoute>();
+        await page.RouteAsync($"{own}/api/me/lessons**", route =>
+        {
+            held.Enqueue(route);
+            return Task.CompletedTask;
+        });
+        var answered = new ConcurrentQueue<string>();
+        page.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/api/me/lessons", StringComparison.Ordinal))
+            {
+                answered.Enqueue(r.Url);
+            }
+        };
+
+        await page.GoBackAsync();
+
+        await Expect(page.GetByTestId("lesson").Filter(new() { HasText = scenario.PairingName })).ToHaveCountAsync(1, new() { Timeout = 40_000 });
+        Assert.NotEmpty(held);
+        Assert.Contains(answered, u => u.StartsWith($"http://localhost:{server.BaseUrl.Port}/api/me/lessons", StringComparison.Ordinal));
+        Assert.DoesNotContain(answered, u => u.StartsWith(own + "/api/me/lessons", StringComparison.Ordinal));
+    }
 }

@@ -15,6 +15,7 @@ internal sealed partial class SfuRoom
     private static readonly long ProbeSettle = TimeSpan.FromMilliseconds(1000).Ticks;
     private static readonly long FeedbackFresh = TimeSpan.FromSeconds(1).Ticks;
     private static readonly TimeSpan MaxProbeBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxStepUpProbeBackoff = TimeSpan.FromSeconds(20);
     private readonly TransportCcPacket[] _feedbackScratch = new TransportCcPacket[SubscriberBandwidth.HistorySize];
     private readonly PacketResult[] _resultScratch = new PacketResult[SubscriberBandwidth.HistorySize];
 
@@ -124,9 +125,13 @@ internal sealed partial class SfuRoom
             bandwidth.SettleUntilTicks = 0;
             var result = bandwidth.Estimator.FinishProbe();
             // A probe that got through what was wanted clears the way for the next; one that did not backs off.
+            // A paused video's probe is cheap (it asks little more than the audio already takes) and is how the video
+            // comes back when the link does, so it keeps a short backoff; a step-up probe that keeps failing costs the
+            // media it shares the link with (a token-bucket link drops what the burst overflows), so it backs off further.
+            var maxBackoff = AnyVideoPaused(subscriber) ? MaxProbeBackoff : MaxStepUpProbeBackoff;
             bandwidth.ProbeBackoff = result >= bandwidth.WantedBps
                 ? TimeSpan.FromSeconds(2)
-                : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, MaxProbeBackoff.Ticks));
+                : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, maxBackoff.Ticks));
             bandwidth.NextProbeTicks = now + bandwidth.ProbeBackoff.Ticks;
             return;
         }
@@ -139,14 +144,30 @@ internal sealed partial class SfuRoom
         {
             return;
         }
-        // Aim well above what the next step needs (a probe result counts at 95 %, and the step wants its headroom kept),
-        // but never more than four times what is known to get through.
-        bandwidth.ProbeTargetBps = Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0);
+        // Aim above what the next step needs (a probe result counts at 95 %, and the step's need includes its headroom),
+        // but never more than three times what is known to get through: the burst's overflow is lost with the media.
+        // A paused video's estimate may have collapsed to the floor (a total outage): its probes climb faster, and they
+        // cost little in absolute terms.
+        bandwidth.ProbeTargetBps = AnyVideoPaused(subscriber)
+            ? Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0)
+            : Math.Min(Math.Max(bandwidth.WantedBps * 1.25, estimate * 1.5), estimate * 3.0);
         bandwidth.ProbeCluster = ++bandwidth.ProbeClusters;
         bandwidth.ProbeStartedTicks = now;
         bandwidth.ProbeBytesSent = 0;
         bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps);
         SendProbePadding(null, bandwidth, subscriber);
+    }
+
+    private static bool AnyVideoPaused(SfuPeer subscriber)
+    {
+        foreach (var slot in subscriber.Slots.Values)
+        {
+            if (slot.Paused)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SubscriberSlot? ProbeSlot(SfuPeer subscriber)

@@ -15,7 +15,10 @@ internal sealed partial class SfuRoom
 
     private static readonly long PauseLossHold = TimeSpan.FromSeconds(2).Ticks;
 
-    /// <summary>A paused video tries the lowest layer again after this long, whatever the estimate says.</summary>
+    /// <summary>Video pauses only when what is left for it is below this share of the lowest layer's bitrate.</summary>
+    public const double PauseBelowFraction = 0.8;
+
+    /// <summary>A paused video tries the lowest layer again after this long (or its gate's backoff), whatever the estimate says.</summary>
     public static readonly long PausedRetryAfter = TimeSpan.FromSeconds(15).Ticks;
 
     /// <summary>What an audio slot costs when its source has not been measured yet (Opus speech with FEC).</summary>
@@ -47,11 +50,41 @@ internal sealed partial class SfuRoom
             {
                 continue;
             }
+            var before = slot.Paused ? -1 : _layerScratch.IndexOf(slot.Target ?? slot.Current ?? _layerScratch[^1]);
             var chosen = ChooseLayer(slot, _layerScratch, available, now, out var next);
-            if (chosen < 0 && !slot.Paused && !MayPause(subscriber, estimate - available + _layerScratch[0].BitrateBps, now))
+            if (chosen < 0 && !slot.Paused && available >= _layerScratch[0].BitrateBps * PauseBelowFraction)
             {
-                // Delay alone never pauses video: a queue that grows without loss (a loaded machine, a long path) keeps the lowest layer.
+                // Just short of the lowest layer: keep it (a link that cannot carry it loses packets, and the loss-based
+                // estimate then falls clear below).
                 chosen = 0;
+                slot.Gate.BelowLongEnough(false, now);
+            }
+            else if (chosen < 0 && !slot.Paused)
+            {
+                // A dip (the delay-based estimate after a keyframe burst, a probe's aftermath) keeps the lowest layer;
+                // only an estimate that stays low pauses. Delay alone never pauses video: a queue that grows without loss
+                // (a loaded machine, a long path) keeps the lowest layer.
+                var stayedLow = slot.Gate.BelowLongEnough(true, now);
+                if (!stayedLow || !MayPause(subscriber, estimate - available + _layerScratch[0].BitrateBps, now))
+                {
+                    chosen = 0;
+                }
+            }
+            else
+            {
+                slot.Gate.BelowLongEnough(false, now);
+            }
+            if (chosen > before)
+            {
+                slot.Gate.SteppedUp(now);
+            }
+            else if (chosen < before)
+            {
+                slot.Gate.SteppedDown(now);
+            }
+            else
+            {
+                slot.Gate.Held(now);
             }
             if (next > 0 && wanted == 0)
             {
@@ -111,7 +144,7 @@ internal sealed partial class SfuRoom
     // layer has fitted with headroom for LayerUpHold. <paramref name="next"/>: what the next step up would need (0: none).
     private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, long now, out double next)
     {
-        if (slot.Paused && now - slot.PausedSinceTicks >= PausedRetryAfter)
+        if (slot.Paused && now - slot.PausedSinceTicks >= PausedRetryAfter && now >= slot.Gate.BlockedUntilTicks)
         {
             // Probes may not get through a link that would carry the lowest layer: after a while, simply try it.
             next = 0;
@@ -140,7 +173,7 @@ internal sealed partial class SfuRoom
             return index;
         }
         next = layers[index + 1].BitrateBps * LayerUpHeadroom;
-        if (next > available)
+        if (next > available || !slot.Gate.MayStepUp(available, layers[index + 1].BitrateBps, now))
         {
             slot.UpAllowedSinceTicks = 0;
             return index;

@@ -95,6 +95,9 @@ internal sealed class SubscriberSlot
     /// <summary>When the video slot last paused (ticks); a pause retries the lowest layer after <see cref="SfuRoom.PausedRetryAfter"/>.</summary>
     public long PausedSinceTicks { get; set; }
 
+    /// <summary>Holds a pause until the estimate has stayed low, and backs off steps up that keep failing.</summary>
+    public LayerGate Gate { get; } = new();
+
     /// <summary>Since when (ticks) the estimate has allowed the next layer up (0: it does not).</summary>
     public long UpAllowedSinceTicks { get; set; }
 }

@@ -52,7 +52,7 @@ internal sealed partial class LiveClassRecording
     /// <summary>Queues a class event, an SFU event (<see cref="MediaPeerEventArgs"/>, <see cref="MediaTrackEventArgs"/>) or a keyframe request (<see cref="KeyframeRequest"/>).</summary>
     public void Post(object item) => _queue.Writer.TryWrite(item);
 
-    /// <summary>Stops taking items; the loop stops the recorder if the class did not end first.</summary>
+    /// <summary>Stops taking items (the node shuts down); the loop hands the recorder off if the class did not end first.</summary>
     public void Shutdown() => _queue.Writer.TryComplete();
 
     private async Task RunAsync()
@@ -95,7 +95,9 @@ internal sealed partial class LiveClassRecording
                     return;
                 }
             }
-            await StopAsync();
+            // The queue ended without the class ending: this node shuts down (or another node took the recording over,
+            // and the recorder has already let go). The class goes on elsewhere, so its recording is handed off.
+            await HandOffAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -267,6 +269,15 @@ internal sealed partial class LiveClassRecording
         {
             await r.StopAsync();
             LogStopped(_logger, ClassId, r.RecordingId, r.Elapsed.TotalSeconds);
+        }
+    }
+
+    private async Task HandOffAsync()
+    {
+        CloseAllTaps();
+        if (_recorder is { } r)
+        {
+            await r.HandOffAsync();
         }
     }
 

@@ -133,6 +133,22 @@ public sealed partial class Recorder
                 }
                 Done(item);
                 return false;
+            case RecorderItemKind.HandOff:
+                if (_state is RecorderState.Recording or RecorderState.Paused)
+                {
+                    // Like a stop, the parts are closed cleanly (their playlists end), but the recording stays running:
+                    // the class goes on elsewhere and so does its recording, as further parts.
+                    _state = RecorderState.Stopped;
+                    _activeTime.Stop();
+                    await StopPartsAsync();
+                    DropSettling();
+                    await FlushChaptersAsync();
+                    var released = await _store.ReleaseAsync(RecordingId, _nodeId, PausedSeconds());
+                    await _onEnded(RecordingId, false);
+                    LogHandedOff(_logger, RecordingId, _partCount, Elapsed.TotalSeconds, released);
+                }
+                Done(item);
+                return false;
             case RecorderItemKind.PartExited:
                 return await OnPartExitedAsync((RecordingPart)item.Arg!);
             case RecorderItemKind.PartBound:
@@ -304,6 +320,9 @@ public sealed partial class Recorder
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} stopped after {Parts} part(s), {Seconds:0.0} s on the timeline")]
     private static partial void LogStopped(ILogger logger, Guid recordingId, int parts, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} handed off at shutdown after {Parts} part(s), {Seconds:0.0} s on the timeline (released: {Released})")]
+    private static partial void LogHandedOff(ILogger logger, Guid recordingId, int parts, double seconds, bool released);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId}: a chapter mark could not be stored")]
     private static partial void LogChapterFailed(ILogger logger, Guid recordingId, Exception ex);

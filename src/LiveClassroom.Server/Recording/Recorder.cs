@@ -151,6 +151,16 @@ public sealed partial class Recorder : IRecordingInput, IAsyncDisposable
     }
 
     /// <summary>
+    /// This node shuts down while the class goes on: the parts are closed cleanly and the recording is left running with
+    /// its lease given up, for the node the class moves to (<see cref="RecordingService.ContinueAsync"/>).
+    /// </summary>
+    public async Task HandOffAsync()
+    {
+        await ControlAsync(RecorderItemKind.HandOff);
+        await _loop;
+    }
+
+    /// <summary>
     /// Simulates the node dying (tests, and process shutdown without a stop): the ffmpeg child is killed,
     /// nothing more is written to the database; start-up recovery on the next start finalizes the segments.
     /// </summary>

@@ -17,6 +17,7 @@ public enum RecorderItemKind
     Pause,
     Resume,
     Stop,
+    HandOff,
     PartExited,
     PartBound,
 }

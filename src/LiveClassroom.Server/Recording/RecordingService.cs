@@ -138,12 +138,14 @@ public sealed partial class RecordingService(
 
     public async ValueTask DisposeAsync()
     {
-        // A normal shutdown ends the recordings cleanly; they are finalized by whichever node runs the job.
+        // A normal shutdown (a rolling restart, a node taken out) does not end the classes, so it does not end their
+        // recordings either: each is handed off (parts closed cleanly, lease given up) for the node its class moves to,
+        // and finalized by a recovery sweep only if no node continues it within Recordings:ContinueGraceSeconds.
         foreach (var r in _active.Values)
         {
             try
             {
-                await r.StopAsync();
+                await r.HandOffAsync();
                 await r.DisposeAsync();
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or ObjectDisposedException or InvalidOperationException)
@@ -162,6 +164,6 @@ public sealed partial class RecordingService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} is continued by node {NodeId}: this node's recorder let go")]
     private static partial void LogRelinquished(ILogger logger, Guid recordingId, string nodeId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} could not be stopped cleanly at shutdown")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} could not be handed off cleanly at shutdown")]
     private static partial void LogShutdownStopFailed(ILogger logger, Guid recordingId, Exception ex);
 }

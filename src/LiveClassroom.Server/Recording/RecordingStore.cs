@@ -116,6 +116,20 @@ public sealed class RecordingStore(NpgsqlDataSource db)
             """, new { id, nodeId, pausedSeconds }) == 1;
     }
 
+    /// <summary>
+    /// Lets go of a running recording without ending it (this node is shutting down while the class goes on): the lease
+    /// runs out now, so the node the class moves to continues it at once, and a recovery sweep finalizes it only if no
+    /// node has within <c>Recordings:ContinueGraceSeconds</c>. False when <paramref name="nodeId"/> does not own it running.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Guid id, string nodeId, double pausedSeconds)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        return await conn.ExecuteAsync("""
+            UPDATE recordings SET lease_until = now(), paused_seconds = @pausedSeconds, ffmpeg_pid = NULL, updated_at = now()
+            WHERE id = @id AND node_id = @nodeId AND status IN ('recording', 'paused')
+            """, new { id, nodeId, pausedSeconds }) == 1;
+    }
+
     /// <summary>Marks the recording failed; false when <paramref name="nodeId"/> does not own it (a continuation elsewhere goes on).</summary>
     public async Task<bool> FailAsync(Guid id, string nodeId, string reason, double pausedSeconds)
     {

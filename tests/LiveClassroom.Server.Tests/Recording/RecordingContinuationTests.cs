@@ -2,9 +2,12 @@ using Dapper;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Server.Jobs;
 using LiveClassroom.Server.Recording;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LiveClassroom.Server.Tests.Recording;
@@ -185,6 +188,56 @@ public sealed class RecordingContinuationTests(RecordingServerFactory factory) :
         var row = await RecorderTests.WaitForStatusAsync(factory, id, "finalizing", "ready", "failed");
         Assert.True(row.Recovered);
         Assert.Equal(DeadNode, row.NodeId);
+    }
+
+    [Fact]
+    public async Task Shutdown_ClassStillLive_RecordingHandedOffWithItsLastSegment_ContinuedElsewhereFinalizedOnce()
+    {
+        var classId = await LiveClassAsync();
+        var teacher = await TestPeople.GetAsync(factory.Services, "teacher");
+        var nodeA = new RecordingService(factory.Services.GetRequiredService<RecordingOptions>(), Store,
+            factory.Services.GetRequiredService<JobQueue>(),
+            new NodeIdentity(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Id"] = "node-a" }).Build()),
+            factory.Services.GetRequiredService<IHostEnvironment>(), factory.Services.GetRequiredService<ILogger<RecordingService>>());
+        var first = await nodeA.StartAsync(new StartRecordingRequest(classId, teacher.OrganisationId, teacher.Id))
+            ?? throw new InvalidOperationException("not started");
+        var id = first.RecordingId;
+        double fedBefore;
+        await using (var feeder = RtpFeeder.Start(first, "h264", 30))
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(ListedSegments(first.Directory, 0)), n => n >= 2, TimeSpan.FromSeconds(60), "2 closed segments");
+            fedBefore = feeder.FedSeconds;
+            // node-a shuts down (a rolling restart) while the class goes on.
+            await nodeA.DisposeAsync();
+        }
+
+        var handedOff = (await Store.GetAsync(id))!;
+        Assert.Equal(("recording", "node-a"), (handedOff.Status, handedOff.NodeId));
+        Assert.True(handedOff.LeaseUntil <= DateTime.UtcNow.AddSeconds(1), $"lease until {handedOff.LeaseUntil:O}");
+        Assert.Empty(nodeA.ActiveIds);
+        // The part was closed, not killed: its last segment is listed (a killed ffmpeg loses up to one segment).
+        var listed = SegmentCatalog.ListedSeconds(first.Directory);
+        Assert.True(listed >= fedBefore - 1.5, $"{listed:0.0} s listed of {fedBefore:0.0} s fed");
+        Assert.Contains(await Store.ChaptersAsync(id), c => c.Type == "class_started");
+
+        // The class's next activation (on this test server's node) continues the same recording.
+        var recordings = factory.Services.GetRequiredService<RecordingService>();
+        var second = await recordings.ContinueAsync(classId) ?? throw new InvalidOperationException("not continued");
+        Assert.Equal(id, second.RecordingId);
+        await using (var feeder = RtpFeeder.Start(second, "h264", 6))
+        {
+            await feeder.WaitAsync();
+            await second.StopAsync();
+            var row = await RecorderTests.WaitForStatusAsync(factory, id, "ready", "failed");
+            Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+            Assert.Equal(2, row.Parts);
+            Assert.Equal(1, row.Continuations);
+            Assert.False(row.Recovered);
+            Assert.True(row.DurationSeconds >= fedBefore - 1.5 + feeder.FedSeconds - 2, $"{row.DurationSeconds} s of {fedBefore:0.0} + {feeder.FedSeconds:0.0} s fed");
+        }
+        await using var db = await factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        Assert.Equal(1, await db.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM jobs WHERE kind = @kind AND dedupe_key = @key", new { kind = RecordingService.FinalizeJobKind, key = id.ToString("N") }));
     }
 
     [Fact]

@@ -61,23 +61,33 @@ let restBase = "";
 const restNodes = new NodeRotation();
 
 /**
- * fetch() on this page's REST node; when that node cannot be reached at all (a network failure, not an HTTP error) and
- * the call is safe to send twice (a GET, or a call carrying an Idempotency-Key the server deduplicates), the same call
- * goes to the deployment's other nodes in turn, and the first that answers becomes the page's REST node. With one node
- * (no Cluster__Nodes) nothing changes. The node list is the one the page's hub connection fetched (or fetches now).
+ * How long a call that may go elsewhere waits for the page's node before taking it for hung (a node stopped by the
+ * kernel, a machine swapping: the connection is accepted and never answered). Only with other nodes to go to.
+ */
+const HungNodeMs = 12_000;
+
+/**
+ * fetch() on this page's REST node; when that node cannot be reached at all (a network failure, not an HTTP error) or
+ * does not answer within HungNodeMs, and the call is safe to send twice (a GET, or a call carrying an Idempotency-Key
+ * the server deduplicates), the same call goes to the deployment's other nodes in turn, and the first that answers
+ * becomes the page's REST node. With one node (no Cluster__Nodes) nothing changes, and no call is timed out. The node
+ * list is the one the page's hub connection fetched (or fetches now, on a signed-in page).
  */
 async function fetchOnSomeNode(path: string, init: RequestInit, retryable: boolean, token: () => string | null): Promise<Response> {
   const first = path.startsWith("/") ? restBase : "";
+  const mayMove = retryable && path.startsWith("/");
+  if (mayMove && token()) restNodes.setNodes(await clusterNodes(token));
+  const timed = (): RequestInit => (mayMove && restNodes.count > 1 ? { ...init, signal: AbortSignal.timeout(HungNodeMs) } : init);
   try {
-    return await fetch(first + path, init);
+    return await fetch(first + path, timed());
   } catch (e) {
-    if (!retryable || !path.startsWith("/")) throw e;
+    if (!mayMove) throw e;
     restNodes.setNodes(await clusterNodes(token));
     let base = first;
     for (let i = 1; i < restNodes.count; i++) {
       base = restNodes.after(base);
       try {
-        const res = await fetch(base + path, init);
+        const res = await fetch(base + path, timed());
         restBase = base;
         return res;
       } catch {
