@@ -14,13 +14,16 @@ namespace LiveClassroom.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
 {
+    /// <summary>One server listing itself under two origins: the page's own (127.0.0.1) and "the next node" (localhost).</summary>
+    private static Task<ServerProcess> TwoAddressServerAsync() => ServerProcess.StartAsync(environment: new Dictionary<string, string>
+    {
+        ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
+    });
+
     [Fact]
     public async Task Console_OwnNodeRefusesHub_ConnectsThroughTheNextListedNodeAndClassRuns()
     {
-        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
-        {
-            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
-        });
+        await using var server = await TwoAddressServerAsync();
         using var api = new DemoApi(server.BaseUrl);
         var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
         await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);
@@ -53,10 +56,7 @@ public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
     [Fact]
     public async Task Timetable_OwnNodeUnreachableForRest_ReadFromTheNextListedNode()
     {
-        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
-        {
-            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
-        });
+        await using var server = await TwoAddressServerAsync();
         using var api = new DemoApi(server.BaseUrl);
         var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
         await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);
@@ -84,10 +84,7 @@ public sealed class ClusterNodeFailoverTests(EndToEndFixture fx)
     [Fact]
     public async Task Timetable_OwnNodeHangsForRest_ReadFromTheNextListedNodeAfterTheHungTimeout()
     {
-        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
-        {
-            ["Cluster__Nodes"] = "http://127.0.0.1:{port},http://localhost:{port}",
-        });
+        await using var server = await TwoAddressServerAsync();
         using var api = new DemoApi(server.BaseUrl);
         var scenario = await api.CreateScenarioAsync(fx.NextTag(), 1);
         await using var teacher = await BrowserSession.LaunchAsync(fx.Playwright, server.BaseUrl);

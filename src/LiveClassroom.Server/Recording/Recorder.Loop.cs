@@ -115,11 +115,7 @@ public sealed partial class Recorder
             case RecorderItemKind.Stop:
                 if (_state is RecorderState.Recording or RecorderState.Paused)
                 {
-                    _state = RecorderState.Stopped;
-                    _activeTime.Stop();
-                    await StopPartsAsync();
-                    DropSettling();
-                    await FlushChaptersAsync();
+                    await CloseAsync(RecorderState.Stopped);
                     var owned = await _store.EndAsync(RecordingId, _nodeId, PausedSeconds());
                     await _onEnded(RecordingId, owned);
                     if (owned)
@@ -138,11 +134,7 @@ public sealed partial class Recorder
                 {
                     // Like a stop, the parts are closed cleanly (their playlists end), but the recording stays running:
                     // the class goes on elsewhere and so does its recording, as further parts.
-                    _state = RecorderState.Stopped;
-                    _activeTime.Stop();
-                    await StopPartsAsync();
-                    DropSettling();
-                    await FlushChaptersAsync();
+                    await CloseAsync(RecorderState.Stopped);
                     var released = await _store.ReleaseAsync(RecordingId, _nodeId, PausedSeconds());
                     await _onEnded(RecordingId, false);
                     LogHandedOff(_logger, RecordingId, _partCount, Elapsed.TotalSeconds, released);
@@ -222,13 +214,19 @@ public sealed partial class Recorder
         return true;
     }
 
-    private async Task FailAsync(string reason)
+    /// <summary>Stop, hand-off and failure alike: no more parts from this recorder, the running ones closed cleanly, chapters stored.</summary>
+    private async Task CloseAsync(RecorderState final)
     {
-        _state = RecorderState.Failed;
+        _state = final;
         _activeTime.Stop();
         await StopPartsAsync();
         DropSettling();
         await FlushChaptersAsync();
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        await CloseAsync(RecorderState.Failed);
         var owned = await _store.FailAsync(RecordingId, _nodeId, reason, PausedSeconds());
         LogFailed(_logger, RecordingId, reason);
         // What was recorded before the failure is still worth keeping: finalize salvages it (unless another node
