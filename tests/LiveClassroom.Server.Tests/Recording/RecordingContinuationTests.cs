@@ -224,20 +224,9 @@ public sealed class RecordingContinuationTests(RecordingServerFactory factory) :
         var recordings = factory.Services.GetRequiredService<RecordingService>();
         var second = await recordings.ContinueAsync(classId) ?? throw new InvalidOperationException("not continued");
         Assert.Equal(id, second.RecordingId);
-        await using (var feeder = RtpFeeder.Start(second, "h264", 6))
-        {
-            await feeder.WaitAsync();
-            await second.StopAsync();
-            var row = await RecorderTests.WaitForStatusAsync(factory, id, "ready", "failed");
-            Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
-            Assert.Equal(2, row.Parts);
-            Assert.Equal(1, row.Continuations);
-            Assert.False(row.Recovered);
-            Assert.True(row.DurationSeconds >= fedBefore - 1.5 + feeder.FedSeconds - 2, $"{row.DurationSeconds} s of {fedBefore:0.0} + {feeder.FedSeconds:0.0} s fed");
-        }
-        await using var db = await factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
-        Assert.Equal(1, await db.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM jobs WHERE kind = @kind AND dedupe_key = @key", new { kind = RecordingService.FinalizeJobKind, key = id.ToString("N") }));
+        var (row, fedAfter) = await FeedStopAndFinalizeAsync(second);
+        Assert.True(row.DurationSeconds >= fedBefore - 1.5 + fedAfter - 2, $"{row.DurationSeconds} s of {fedBefore:0.0} + {fedAfter:0.0} s fed");
+        await AssertFinalizedOnceAsync(id);
     }
 
     [Fact]
@@ -267,22 +256,32 @@ public sealed class RecordingContinuationTests(RecordingServerFactory factory) :
         Assert.Equal(id, second.RecordingId);
         Assert.Null(await recordings.ContinueAsync(room));
         Assert.True(second.Elapsed.TotalSeconds >= 2 * 2 - 0.5, $"the continuation's timeline starts at {second.Elapsed.TotalSeconds:0.0} s");
-        await using (var feeder = RtpFeeder.Start(second, "h264", 6))
-        {
-            await feeder.WaitAsync();
-            await second.StopAsync();
-            var row = await RecorderTests.WaitForStatusAsync(factory, id, "ready", "failed");
-
-            Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
-            Assert.Equal(2, row.Parts);
-            Assert.Equal(1, row.Continuations);
-            Assert.False(row.Recovered);
-            Assert.True(Directory.Exists(Path.Combine(first.Directory, RecordingPaths.PartName(1))));
-            // Both parts: what the dead node had closed (its last segment cut at most one segment short) and the continuation.
-            Assert.True(row.DurationSeconds >= fedBefore - 2.5 + feeder.FedSeconds - 2, $"{row.DurationSeconds} s of {fedBefore:0.0} + {feeder.FedSeconds:0.0} s fed");
-        }
+        var (row, fedAfter) = await FeedStopAndFinalizeAsync(second);
+        Assert.True(Directory.Exists(Path.Combine(first.Directory, RecordingPaths.PartName(1))));
+        // Both parts: what the dead node had closed (its last segment cut at most one segment short) and the continuation.
+        Assert.True(row.DurationSeconds >= fedBefore - 2.5 + fedAfter - 2, $"{row.DurationSeconds} s of {fedBefore:0.0} + {fedAfter:0.0} s fed");
         await using var db = await factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM resources WHERE recording_id = @id", new { id }));
+        await AssertFinalizedOnceAsync(id);
+    }
+
+    /// <summary>Feeds the continuing recorder 6 s, ends the class's recording and waits for it: ready, from two parts, continued once.</summary>
+    private async Task<(RecordingRow Row, double FedSeconds)> FeedStopAndFinalizeAsync(Recorder continuing)
+    {
+        await using var feeder = RtpFeeder.Start(continuing, "h264", 6);
+        await feeder.WaitAsync();
+        await continuing.StopAsync();
+        var row = await RecorderTests.WaitForStatusAsync(factory, continuing.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+        Assert.Equal(2, row.Parts);
+        Assert.Equal(1, row.Continuations);
+        Assert.False(row.Recovered);
+        return (row, feeder.FedSeconds);
+    }
+
+    private async Task AssertFinalizedOnceAsync(Guid id)
+    {
+        await using var db = await factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         Assert.Equal(1, await db.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM jobs WHERE kind = @kind AND dedupe_key = @key", new { kind = RecordingService.FinalizeJobKind, key = id.ToString("N") }));
     }
