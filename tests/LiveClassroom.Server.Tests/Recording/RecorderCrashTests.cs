@@ -75,7 +75,10 @@ public sealed class RecorderCrashTests
         Assert.True(row.DurationSeconds > feeder.FedSeconds - 3, $"{row.DurationSeconds} s of {feeder.FedSeconds} s");
         // The restart is counted for operators, and the finalize that followed it timed.
         Assert.NotEmpty(meters.Values("liveclassroom.recordings.ffmpeg_restarts", "outcome", "restarted"));
-        Assert.Contains(meters.Values("liveclassroom.recordings.finalize.duration", "outcome", "done"), v => v > 0);
+        // The finalize job marks the row ready before its duration is recorded (in its finally), so wait for it.
+        var finalizeTimes = await Eventually.WaitAsync(() => Task.FromResult(meters.Values("liveclassroom.recordings.finalize.duration", "outcome", "done").ToList()),
+            v => v.Count > 0, TimeSpan.FromSeconds(10), "the finalize duration recorded");
+        Assert.Contains(finalizeTimes, v => v > 0);
     }
 
     [Fact]
