@@ -126,7 +126,7 @@ internal static class ForwardingBenchmark
                         $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}"));
+                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}; backlog forwarded after the capacity round: {string.Join('/', benches.Select(b => capacity[b.Workers].DrainSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s"));
             }
             if (ratios.Count > 0)
             {
@@ -152,15 +152,29 @@ internal static class ForwardingBenchmark
         var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
         publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
         var figures = Measure(bench, publisher, seconds, capacity: true);
+        // The offer outran the SFU: what waits in its socket buffers would still be forwarded during the next server's
+        // round (the two servers share the cores) and take the cores from it. Wait until this one has caught up.
+        var drain = Stopwatch.StartNew();
+        var last = Forwarded(bench);
+        while (drain.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            bench.Hold(TimeSpan.FromMilliseconds(250));
+            var now = Forwarded(bench);
+            if (now == last)
+            {
+                break;
+            }
+            last = now;
+        }
         foreach (var s in bench.Subscribers)
         {
             s.ResumeReceiving();
         }
-        return figures;
+        return figures with { DrainSeconds = drain.Elapsed.TotalSeconds };
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
-        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0);
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0);
 
     private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
     {
