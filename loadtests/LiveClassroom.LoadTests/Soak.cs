@@ -15,6 +15,7 @@ internal static class Soak
     {
         var minutes = 45;
         var classrooms = 20;
+        var workers = Environment.ProcessorCount;
         var stream = new StreamOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -27,6 +28,9 @@ internal static class Soak
                 case "--minutes":
                     minutes = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 240);
                     break;
+                case "--workers":
+                    workers = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
+                    break;
                 case "--classrooms":
                     classrooms = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 200);
                     break;
@@ -38,10 +42,10 @@ internal static class Soak
         var videoBps = stream.VideoBps;
         var srtp = stream.Srtp;
 
-        using var bench = BenchRoom.Start(classrooms, srtp, latencyCapacity: 1);
+        using var bench = BenchRoom.Start(classrooms, srtp, latencyCapacity: 1, workers);
         var publisher = new Publisher(bench.PublisherPeer, videoBps, stream.StartSeq);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU soak: {minutes} min at real rate, 1 teacher → {classrooms} classrooms, video {videoBps / 1000} kbps ({publisher.VideoPacketsPerSecond} pps) + audio 50 pps, SRTP {srtp}, {Environment.ProcessorCount} cores"));
+            $"LiveClassroom SFU soak: {minutes} min at real rate, 1 teacher → {classrooms} classrooms, video {videoBps / 1000} kbps ({publisher.VideoPacketsPerSecond} pps) + audio 50 pps, SRTP {srtp}, {workers} packet worker(s) on {Environment.ProcessorCount} cores"));
         Console.WriteLine("min | teacher pkts | video pkts total | delivered | expected | loss % | decrypt fail (subs) | SRTP fail (SFU) | RSS MB | GC heap MB");
         using var stop = new CancellationTokenSource();
         var sender = BenchRoom.StartSending(publisher, stop.Token);
@@ -77,6 +81,9 @@ internal static class Soak
         totalLost = total - settled;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"total: {publisher.PacketsSent} teacher packets ({publisher.VideoPacketsSent} video: {publisher.VideoPacketsSent / 65536.0:F2} sequence cycles), delivered {settled} of {total} (lost {totalLost}), decrypt failures {bench.Subscribers.Sum(s => s.DecryptFailures)}, SFU SRTP failures {bench.Room.Engine.SrtpFailures}"));
+        var (jobs, laneChunks, chunks) = bench.Server.FanOutCounts;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"workers: datagrams received per worker {string.Join('/', bench.Server.WorkerPacketCounts())}; fan-outs split over the lanes {jobs} (lanes ran {(chunks == 0 ? 0 : laneChunks * 100.0 / chunks):F0} % of their chunks)"));
         if (rss.Count > 1)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -40,6 +40,9 @@ internal sealed class PublishedTrack
 
     public bool Unpublished { get; set; }
 
+    /// <summary>When a keyframe was last asked of the publisher on any layer of this track (ticks; SfuRoom.RequestKeyframe).</summary>
+    public long LastKeyframeRequestTicks { get; set; } = long.MinValue / 2;
+
     /// <summary>The layer for <paramref name="rid"/>; null rid means the highest (last in the publisher's rid order) seen so far.</summary>
     public IncomingStream? Layer(string? rid)
     {

@@ -276,6 +276,10 @@ internal sealed partial class SfuRoom
     /// across subscribers: a subscriber's PLI goes upstream at most every <see cref="MediaServerOptions.KeyframeRequestInterval"/>;
     /// a switch, a new subscriber or a tap (<paramref name="force"/>) after 300 ms, Chrome's own floor, below which a
     /// second request would be ignored anyway and the keyframe already asked for serves them all.
+    /// Coalesced per track, not per layer: Chrome answers a PLI on any simulcast layer with a keyframe on every layer
+    /// (measured: RuralLinkFigures prints equal keyframe counts for q, h and f), so a request on another layer within the
+    /// interval adds a keyframe burst on every classroom's link and nothing else. A publisher that keyframes only the
+    /// layer asked for is covered by the retries: a pending switch asks again (SwitchRetryInterval), a decoder again.
     /// </summary>
     private void RequestKeyframe(IncomingStream? stream, bool force)
     {
@@ -285,12 +289,14 @@ internal sealed partial class SfuRoom
         }
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
         var interval = force ? ChromeKeyframeFloor : Math.Max(ChromeKeyframeFloor, _options.KeyframeRequestInterval.Ticks);
-        if (now - stream.LastKeyframeRequestTicks < interval)
+        var track = stream.Track;
+        if (now - Math.Max(stream.LastKeyframeRequestTicks, track.LastKeyframeRequestTicks) < interval)
         {
             stream.KeyframeRequestsCoalesced++;
             return;
         }
         stream.LastKeyframeRequestTicks = now;
+        track.LastKeyframeRequestTicks = now;
         stream.KeyframeRequestsSent++;
         SfuMetrics.KeyframeRequested();
         var publisher = stream.Track.Publisher;

@@ -156,6 +156,10 @@ public sealed partial class Recorder
             }
             pt.Ready = true;
         }
+        if (pt.Track.Kind == MediaKind.Video && RtpInspector.StartsKeyframe(pt.Track.Codec, item.Buffer.AsSpan(0, item.Length)))
+        {
+            pt.Track.KeyframeSeenAt = Environment.TickCount64;
+        }
         AskForMissingKeyframes(part);
         if (!part.GateOpen)
         {
@@ -197,9 +201,12 @@ public sealed partial class Recorder
     /// <summary>
     /// RFC 4585 §6.3.1: a publisher sends a keyframe when asked (PLI). One request can be lost or reach a page that is
     /// not sending yet, so the request is repeated, rate-limited, until the part's video has its first keyframe. After
-    /// that a keyframe is asked for every segment: ffmpeg cuts segments only at keyframes and keeps the open one in memory
-    /// until it cuts it, and a browser sends keyframes only when asked — without this a segment ran 22 s (measured in
-    /// TwoNodeFailoverTests), and a node killed meanwhile lost all of it. So a crash loses about one segment at most.
+    /// that a keyframe is asked for when a segment's length passed without one: ffmpeg cuts segments only at keyframes and
+    /// keeps the open one in memory until it cuts it, and a browser sends keyframes only when asked — without this a
+    /// segment ran 22 s (measured in TwoNodeFailoverTests), and a node killed meanwhile lost all of it. So a crash loses
+    /// about one segment at most. Keyframes others asked for (classrooms switching layers, a decoder's PLI) count: Chrome
+    /// encodes every simulcast layer as a keyframe on any request (RuralLinkFigures prints equal counts per layer), and
+    /// on a 300 kbps classroom's link each one is a burst, so the recorder asks for none it does not need.
     /// </summary>
     private void AskForMissingKeyframes(RecordingPart part)
     {
@@ -216,7 +223,7 @@ public sealed partial class Recorder
                 LogKeyframeAskedAgain(_logger, RecordingId, t.Track.Id);
                 AskKeyframe(t.Track, now);
             }
-            else if (t.Ready && part.GateOpen && now - t.Track.KeyframeAskedAt >= segment)
+            else if (t.Ready && part.GateOpen && now - Math.Max(t.Track.KeyframeAskedAt, t.Track.KeyframeSeenAt) >= segment)
             {
                 AskKeyframe(t.Track, now);
             }

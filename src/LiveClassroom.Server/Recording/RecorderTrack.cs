@@ -22,6 +22,9 @@ public sealed class RecorderTrack(string id, MediaKind kind, RtpCodecInfo codec,
     /// <summary>When the recorder last asked the publisher for a keyframe on this track (Environment.TickCount64 ms).</summary>
     public long KeyframeAskedAt { get; set; } = long.MinValue / 2;
 
+    /// <summary>When a keyframe of this track last reached the recorder (Environment.TickCount64), whoever asked for it.</summary>
+    public long KeyframeSeenAt { get; set; } = long.MinValue / 2;
+
     /// <summary>The SSRC of the latest packet offered (set on the publisher's packet thread, which asks for a keyframe on a change).</summary>
     public uint SeenSsrc;
 
