@@ -178,7 +178,8 @@ internal sealed partial class ClassroomGrain
                 _reverse[node] = open;
             }
             var link = open;
-            if (!await TryMediaAsync("feed back", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).FeedAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint, back)))
+            var edgeNode = GrainFactory.GetGrain<IMediaNodeGrain>(node);
+            if (!await TryMediaAsync("feed back", _ => edgeNode.FeedAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint, back).WaitAsync(LoadTimeout)))
             {
                 if (fresh)
                 {
