@@ -9,7 +9,8 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// One class across three nodes (cascade, issue #17): three real server processes on one PostgreSQL, each node's SFU
 /// allowed one subscriber (Media__NodeCapacitySubscribers=1). The lead teacher's console takes the class's node (the
 /// origin); the two rural classrooms' projectors are placed on the other two nodes, whose rooms are fed the teacher's
-/// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing. Then one edge node is
+/// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing. One projector goes on stage
+/// from its edge and is seen by the teacher and the other edge (CascadeTests.Stage.cs). Then one edge node is
 /// killed: its projector, with nobody clicking anything, decodes the teacher again from a live node (the time it took is
 /// printed, never asserted).
 /// </summary>
@@ -19,7 +20,7 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task TeacherOnOneNode_ProjectorsPlacedOnTwoOthers_AllDecode_AnEdgeDies_ItsProjectorDecodesFromALiveNode()
+    public async Task TeacherOnOneNode_ProjectorsPlacedOnTwoOthers_AllDecode_EdgeClassroomOnStageSeenEverywhere_AnEdgeDies_ItsProjectorDecodesFromALiveNode()
     {
         var nodes = await ServerProcess.StartClusterAsync(3, new Dictionary<string, string>
         {
@@ -67,6 +68,10 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 output.WriteLine($"origin node {origin.BaseUrl}; projectors' media ports {string.Join(", ", remote)}; nodes' media ports {string.Join(", ", nodes.Select(n => n.MediaUdpPort))}");
                 Assert.Equal(2, remote.Distinct().Count());
                 Assert.DoesNotContain(origin.MediaUdpPort ?? -1, remote);
+
+                // The first projector's classroom goes on stage from its edge, is muted, and comes off again.
+                await EdgeClassroomOnStage_SeenOnTheOriginAndTheOtherEdge_MutedOnItsNode_OffStageGoneAsync(teacher, projectors[0], projectors[1],
+                    scenario.RuralClassrooms[0], origin, nodes.Single(n => n.MediaUdpPort == remote[1]));
 
                 // An edge node dies (kill -9): its projector restarts ICE by itself and is placed on a live node. The
                 // edge not serving the pages is chosen when there is one, so only the media has to move.

@@ -33,4 +33,18 @@ public interface IMediaNodeGrain : IGrainWithStringKey
 
     [Alias("close-link")]
     Task CloseLinkAsync(uint linkId);
+
+    /// <summary>
+    /// Opens (or updates) a link from this node's room to <paramref name="receiverRelayEndPoint"/>, feeding it these
+    /// publishers: an edge's stage classroom fed back to the origin (the reverse feed).
+    /// </summary>
+    [Alias("feed")]
+    Task FeedAsync(string roomId, uint linkId, byte[] key, string receiverRelayEndPoint, IReadOnlyList<string> publisherPeerIds);
+
+    [Alias("mute")]
+    Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted);
+
+    /// <summary>The links of the room's peers on this node as its SFU measures them (relay stand-ins included).</summary>
+    [Alias("stats")]
+    Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId);
 }

@@ -54,4 +54,15 @@ internal sealed class MediaNodeGrain(GrainServices services) : Grain, IMediaNode
         Cascade.Close(linkId);
         return Task.CompletedTask;
     }
+
+    public Task FeedAsync(string roomId, uint linkId, byte[] key, string receiverRelayEndPoint, IReadOnlyList<string> publisherPeerIds)
+    {
+        Cascade.Feed(roomId, linkId, key, receiverRelayEndPoint, publisherPeerIds);
+        return Task.CompletedTask;
+    }
+
+    public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted) =>
+        services.Media.SetPublisherAudioMutedAsync(roomId, publisherPeerId, muted);
+
+    public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId) => services.Media.GetStatsAsync(roomId);
 }

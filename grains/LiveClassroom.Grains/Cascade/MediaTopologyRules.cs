@@ -1,5 +1,3 @@
-using LiveClassroom.Grains.Cascade;
-
 namespace LiveClassroom.Grains.Cascade;
 
 /// <summary>
@@ -91,6 +89,55 @@ public static class MediaTopologyRules
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// What each relay link carries. <paramref name="shown"/>: the publishers some slot shows (the lead's, the stage's),
+    /// wherever they are; <paramref name="placed"/>: each peer's node (a peer missing from it is on the origin).
+    /// Forward (origin → edge): every shown publisher except those on that edge; one on another edge reaches the origin
+    /// by its own reverse feed and is passed on from there. Reverse (edge → origin): the shown publishers on that edge;
+    /// an edge with none is absent (its reverse link is closed). A publisher on a node that carries no link is left out.
+    /// </summary>
+    public static CascadeFeeds Feeds(string origin, IReadOnlyCollection<string> edges, IReadOnlyList<string> shown, IReadOnlyDictionary<string, string> placed)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentNullException.ThrowIfNull(shown);
+        ArgumentNullException.ThrowIfNull(placed);
+        var forward = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var reverse = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var edge in edges)
+        {
+            var down = new List<string>();
+            var up = new List<string>();
+            foreach (var peer in shown)
+            {
+                var node = placed.GetValueOrDefault(peer, origin);
+                if (node == edge)
+                {
+                    if (!up.Contains(peer))
+                    {
+                        up.Add(peer);
+                    }
+                }
+                else if ((node == origin || edges.Contains(node)) && !down.Contains(peer))
+                {
+                    down.Add(peer);
+                }
+            }
+            forward[edge] = down;
+            if (up.Count > 0)
+            {
+                reverse[edge] = up;
+            }
+        }
+        return new CascadeFeeds(forward, reverse);
+    }
+
+    /// <summary>The node whose SFU measures a peer's link (the one its page is connected to): where it is placed, else the origin.</summary>
+    public static string LinkNode(string origin, IReadOnlyDictionary<string, string> placed, string peerId)
+    {
+        ArgumentNullException.ThrowIfNull(placed);
+        return placed.GetValueOrDefault(peerId, origin);
     }
 
     private static bool HasRoom(MediaNodeLoad n) => n.CapacitySubscribers == 0 || n.Subscribers < n.CapacitySubscribers;

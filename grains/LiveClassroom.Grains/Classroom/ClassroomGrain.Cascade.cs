@@ -7,7 +7,9 @@ namespace LiveClassroom.Grains.Classroom;
 /// <summary>
 /// The class's media topology (cascade): which node each participant's media connects to, and which nodes carry the
 /// class. The origin is this grain's node (where the lead publishes); classrooms go to other nodes when the origin is
-/// full (<see cref="MediaTopologyRules"/>), each such node (an edge) fed by a relay link from the origin. In memory:
+/// full (<see cref="MediaTopologyRules"/>), each such node (an edge) fed by a relay link from the origin; an edge whose
+/// classroom some slot shows (on stage) feeds it back to the origin over a second link (the reverse feed), from where
+/// the teacher and the other edges get it. In memory:
 /// a new activation starts from the origin alone, and the pages, which renegotiate after an activation, are placed again.
 /// Without a cascade port, or with no capacity set, everything stays on this node.
 /// </summary>
@@ -15,8 +17,15 @@ internal sealed partial class ClassroomGrain
 {
     private readonly Dictionary<string, string> _placed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EdgeLink> _edges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReverseLink> _reverse = new(StringComparer.Ordinal);
 
     private sealed record EdgeLink(uint LinkId, byte[] Key, string RelayEndPoint);
+
+    /// <summary>An edge's link back to the origin and the publishers it carries now.</summary>
+    private sealed record ReverseLink(uint LinkId, byte[] Key)
+    {
+        public IReadOnlyList<string> Publishers { get; set; } = [];
+    }
 
     private bool Cascading => Services.Cascade is { CapacitySubscribers: > 0 };
 
@@ -101,10 +110,10 @@ internal sealed partial class ClassroomGrain
         {
             return;
         }
-        var link = new EdgeLink((uint)RandomNumberGenerator.GetInt32(1, int.MaxValue), RandomNumberGenerator.GetBytes(16), relayEndPoint);
+        var link = new EdgeLink(NewLinkId(), RandomNumberGenerator.GetBytes(16), relayEndPoint);
         var edge = GrainFactory.GetGrain<IMediaNodeGrain>(node);
         await edge.ReceiveAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint);
-        var fed = FedPublishers();
+        var fed = CurrentFeeds(cascade, [.. _edges.Keys, node]).Forward[node];
         cascade.Feed(Key.Id, link.LinkId, link.Key, relayEndPoint, fed);
         _edges[node] = link;
         EnsureTicking(ReconnectCheckPeriod);
@@ -114,15 +123,20 @@ internal sealed partial class ClassroomGrain
         }
     }
 
-    /// <summary>Publishers on the origin whose tracks some slot shows: the lead's camera, microphone and screen, and the stage's.</summary>
-    private List<string> FedPublishers()
+    private static uint NewLinkId() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+
+    private CascadeFeeds CurrentFeeds(IMediaCascade cascade, IReadOnlyCollection<string> edges) =>
+        MediaTopologyRules.Feeds(cascade.NodeId, edges, ShownPublishers(), _placed);
+
+    /// <summary>Publishers whose tracks some slot shows, wherever they are: the lead's camera, microphone and screen, and the stage's.</summary>
+    private List<string> ShownPublishers()
     {
-        var fed = new List<string>();
+        var shown = new List<string>();
         void Add(ParticipantRecord? p)
         {
-            if (p?.PeerId is { } peer && !fed.Contains(peer) && (!_placed.TryGetValue(peer, out var node) || node == Services.Cascade?.NodeId))
+            if (p?.PeerId is { } peer && !shown.Contains(peer))
             {
-                fed.Add(peer);
+                shown.Add(peer);
             }
         }
         Add(Publisher(State.Setup!.LeadClassroom.Id, preferPerson: true));
@@ -133,7 +147,73 @@ internal sealed partial class ClassroomGrain
                 Add(Publisher(seat, preferPerson: false));
             }
         }
-        return fed;
+        return shown;
+    }
+
+    /// <summary>
+    /// Opens, updates or closes each edge's reverse feed to what the rules say, before the forward feeds are updated:
+    /// a publisher newly fed back is waited for (≤ 3 s) on the origin, so the routes to it that follow find it.
+    /// A feed an edge refused is tried again on the next tick.
+    /// </summary>
+    private async Task MaintainReverseFeedsAsync(IMediaCascade cascade, CascadeFeeds feeds)
+    {
+        foreach (var (node, edge) in _edges.ToList())
+        {
+            var back = feeds.Reverse.GetValueOrDefault(node);
+            _reverse.TryGetValue(node, out var open);
+            if (back is null)
+            {
+                await CloseReverseAsync(cascade, node, tellEdge: true);
+                continue;
+            }
+            if (open is not null && open.Publishers.SequenceEqual(back))
+            {
+                continue;
+            }
+            var fresh = open is null;
+            open ??= new ReverseLink(NewLinkId(), RandomNumberGenerator.GetBytes(16));
+            if (fresh)
+            {
+                cascade.Receive(Key.Id, open.LinkId, open.Key, edge.RelayEndPoint);
+                _reverse[node] = open;
+            }
+            var link = open;
+            var edgeNode = GrainFactory.GetGrain<IMediaNodeGrain>(node);
+            if (!await TryMediaAsync("feed back", _ => edgeNode.FeedAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint, back).WaitAsync(LoadTimeout)))
+            {
+                if (fresh)
+                {
+                    _reverse.Remove(node);
+                    cascade.Close(link.LinkId);
+                }
+                continue;
+            }
+            var added = back.Where(p => !link.Publishers.Contains(p)).ToList();
+            link.Publishers = back;
+            if (added.Count > 0)
+            {
+                await TryMediaAsync("wait for fed-back peers", _ => GrainFactory.GetGrain<IMediaNodeGrain>(cascade.NodeId).WaitForPeersAsync(Key.Id, added));
+                foreach (var peer in added)
+                {
+                    // Their stand-ins on the origin are new: the routes to them are sent again.
+                    _routes.Forget(peer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Closes an edge's reverse feed: the origin's end now (its stand-ins leave the origin room), the edge's end if it is alive.</summary>
+    private async Task CloseReverseAsync(IMediaCascade cascade, string node, bool tellEdge)
+    {
+        if (!_reverse.Remove(node, out var link))
+        {
+            return;
+        }
+        cascade.Close(link.LinkId);
+        if (tellEdge)
+        {
+            await TryMediaAsync("close reverse feed", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId).WaitAsync(LoadTimeout));
+        }
     }
 
     /// <summary>Keeps each edge's feed on the current publishers; closes edges nobody uses or whose node is gone.</summary>
@@ -143,10 +223,11 @@ internal sealed partial class ClassroomGrain
         {
             return;
         }
-        var fed = FedPublishers();
-        foreach (var (_, link) in _edges)
+        var feeds = CurrentFeeds(cascade, _edges.Keys);
+        await MaintainReverseFeedsAsync(cascade, feeds);
+        foreach (var (node, link) in _edges)
         {
-            cascade.Feed(Key.Id, link.LinkId, link.Key, link.RelayEndPoint, fed);
+            cascade.Feed(Key.Id, link.LinkId, link.Key, link.RelayEndPoint, feeds.Forward[node]);
         }
         if (!checkLiveness)
         {
@@ -166,6 +247,7 @@ internal sealed partial class ClassroomGrain
             var link = _edges[node];
             _edges.Remove(node);
             cascade.Close(link.LinkId);
+            await CloseReverseAsync(cascade, node, tellEdge: live.Contains(node));
             if (live.Contains(node))
             {
                 await TryMediaAsync("close edge", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId));
@@ -182,6 +264,37 @@ internal sealed partial class ClassroomGrain
         }
     }
 
+    /// <summary>
+    /// The SFU measurements of the class's peers on every node that carries it (this node and the edges, asked in
+    /// parallel), by node. An edge that does not answer within <see cref="LoadTimeout"/> is left out this time.
+    /// </summary>
+    private async Task<Dictionary<string, Dictionary<string, PeerMediaStats>>> LinkStatsByNodeAsync()
+    {
+        var asked = new List<(string Node, Task<IReadOnlyList<PeerMediaStats>> Stats)> { (Services.Cascade?.NodeId ?? "", Services.Media.GetStatsAsync(Key.Id)) };
+        foreach (var node in _edges.Keys)
+        {
+            asked.Add((node, GrainFactory.GetGrain<IMediaNodeGrain>(node).GetStatsAsync(Key.Id).WaitAsync(LoadTimeout)));
+        }
+        var result = new Dictionary<string, Dictionary<string, PeerMediaStats>>(StringComparer.Ordinal);
+        foreach (var (node, stats) in asked)
+        {
+            try
+            {
+                var byPeer = new Dictionary<string, PeerMediaStats>(StringComparer.Ordinal);
+                foreach (var s in await stats)
+                {
+                    byPeer[s.PeerId] = s;
+                }
+                result[node] = byPeer;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RoomGrainLogCascade.NodeStatsMissing(Logger, ex, node);
+            }
+        }
+        return result;
+    }
+
     /// <summary>The class ended: every relay link closes at both ends (the edges' stand-ins leave their rooms).</summary>
     private async Task CloseEdgesAsync()
     {
@@ -193,6 +306,7 @@ internal sealed partial class ClassroomGrain
         {
             cascade.Close(link.LinkId);
             await TryMediaAsync("close edge", _ => GrainFactory.GetGrain<IMediaNodeGrain>(node).CloseLinkAsync(link.LinkId).WaitAsync(LoadTimeout));
+            await CloseReverseAsync(cascade, node, tellEdge: true);
         }
         _edges.Clear();
         _placed.Clear();
@@ -213,10 +327,10 @@ internal sealed partial class ClassroomGrain
         public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default) =>
             node.RouteAsync(roomId, subscriberPeerId, slotMid, source);
 
-        // Publishers on an edge are not relayed back to the origin yet, so a mute there has nothing to act on.
-        public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default) => Task.CompletedTask;
+        // Dropped on the publisher's own node, so nothing of it is relayed to the origin or the other edges.
+        public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default) =>
+            node.SetPublisherAudioMutedAsync(roomId, publisherPeerId, muted);
 
-        public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<PeerMediaStats>>([]);
+        public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId, CancellationToken ct = default) => node.GetStatsAsync(roomId);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Grains.Ports;
 
@@ -70,15 +71,14 @@ internal sealed partial class ClassroomGrain
         {
             return [];
         }
-        var byPeer = new Dictionary<string, PeerMediaStats>(StringComparer.Ordinal);
-        foreach (var s in await Services.Media.GetStatsAsync(Key.Id))
-        {
-            byPeer[s.PeerId] = s;
-        }
+        var byNode = await LinkStatsByNodeAsync();
+        var origin = Services.Cascade?.NodeId ?? "";
         var links = new List<ParticipantLink>();
         foreach (var p in State.Participants)
         {
-            if (p.Connection == ConnectionState.Connected && p.PeerId is { } peer && byPeer.TryGetValue(peer, out var media))
+            // Each peer as the node its page is connected to measures it (a stand-in elsewhere is not its link).
+            if (p.Connection == ConnectionState.Connected && p.PeerId is { } peer
+                && byNode.TryGetValue(MediaTopologyRules.LinkNode(origin, _placed, peer), out var byPeer) && byPeer.TryGetValue(peer, out var media))
             {
                 links.Add(new ParticipantLink(p.PrincipalId, p.Role, p.ClassroomId, media));
             }

@@ -6,4 +6,7 @@ internal static partial class RoomGrainLogCascade
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media node {Node} did not report its load; no classrooms go there now")]
     public static partial void NodeUnusable(ILogger logger, Exception ex, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media node {Node} did not report the class's link figures; its peers are left out of them this time")]
+    public static partial void NodeStatsMissing(ILogger logger, Exception ex, string node);
 }

@@ -1,8 +1,13 @@
+using System.Net;
+
 namespace LiveClassroom.Media.Sfu;
 
-/// <summary>An edge room's way back to the origin node: RTCP its stand-in publisher sends (NACK, PLI) goes up the relay.</summary>
+/// <summary>A receiving room's way back to the feeding node: RTCP its stand-in publisher sends (NACK, PLI) goes up the relay.</summary>
 internal interface IRelayUplink
 {
+    /// <summary>The node the stand-in's publisher is on (its relay endpoint).</summary>
+    IPEndPoint RemoteEndPoint { get; }
+
     /// <summary>Plain RTCP (the relay encrypts it); called under the room lock, must not block.</summary>
     bool SendRtcp(ReadOnlySpan<byte> rtcp);
 }

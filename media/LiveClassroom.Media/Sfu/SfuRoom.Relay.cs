@@ -5,11 +5,13 @@ using LiveClassroom.Media.Rtp;
 namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
-/// The two ends of a cascade inside a room. Origin: <see cref="RelayFeed"/>s get every packet of their publishers'
-/// primary streams (after RTX unwrapping, retransmissions marked) and their NACK/PLI is answered here — NACKs from the
-/// cache, PLIs coalesced with the room's own. Edge: a stand-in peer (same id as the publisher on the origin, no ICE or
-/// DTLS) publishes the relayed tracks, so routes, layer selection, caches and keyframe logic work unchanged; its NACKs
-/// and PLIs go up through its <see cref="IRelayUplink"/>.
+/// The two ends of a cascade inside a room (a room can be both: the class's origin feeds the edges and takes an edge's
+/// stage classroom back; an edge takes the origin's publishers and feeds its own stage classroom to the origin).
+/// Feeding end: <see cref="RelayFeed"/>s get every packet of their publishers' primary streams (after RTX unwrapping,
+/// retransmissions marked) and their NACK/PLI is answered here — NACKs from the cache, PLIs coalesced with the room's
+/// own (a stand-in's go on up to its own node). Receiving end: a stand-in peer (same id as the publisher on the feeding
+/// node, no ICE or DTLS) publishes the relayed tracks, so routes, layer selection, caches and keyframe logic work
+/// unchanged; its NACKs and PLIs go up through its <see cref="IRelayUplink"/>.
 /// </summary>
 internal sealed partial class SfuRoom
 {
@@ -25,7 +27,7 @@ internal sealed partial class SfuRoom
             // The edge starts decoding at a keyframe: ask the fed publishers for one.
             foreach (var peer in _peers.Values)
             {
-                if (feed.Publishers.Contains(peer.Id))
+                if (Carries(feed, peer))
                 {
                     foreach (var track in peer.Tracks.Values)
                     {
@@ -60,19 +62,22 @@ internal sealed partial class SfuRoom
     private void RelayOut(IncomingStream stream, ReadOnlySpan<byte> packet, bool recovered)
     {
         var publisher = stream.Track.Publisher;
-        if (publisher.Uplink is not null)
-        {
-            // An edge never feeds back what it was fed (no loops in a cascade).
-            return;
-        }
         for (var i = 0; i < _relayFeeds.Count; i++)
         {
-            if (_relayFeeds[i].Publishers.Contains(publisher.Id))
+            if (Carries(_relayFeeds[i], publisher))
             {
                 _relayFeeds[i].Downlink.OnRtp(stream, packet, recovered);
             }
         }
     }
+
+    /// <summary>
+    /// Whether a feed carries a publisher's tracks. A stand-in (a publisher relayed in from another node) may be fed on
+    /// to a third node, so the origin passes an edge's stage classroom to the other edges, but never back to the node
+    /// it came from (no loops in a cascade).
+    /// </summary>
+    private static bool Carries(RelayFeed feed, SfuPeer publisher) =>
+        feed.Publishers.Contains(publisher.Id) && (publisher.Uplink is not { } uplink || !uplink.RemoteEndPoint.Equals(feed.Downlink.RemoteEndPoint));
 
     /// <summary>The tracks a feed carries now, with their layers and last sender reports.</summary>
     public List<RelayTrackInfo> DescribeRelayTracks(RelayFeed feed)
@@ -83,7 +88,7 @@ internal sealed partial class SfuRoom
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
             foreach (var peer in _peers.Values)
             {
-                if (peer.Uplink is not null || !feed.Publishers.Contains(peer.Id))
+                if (!Carries(feed, peer))
                 {
                     continue;
                 }
@@ -137,7 +142,7 @@ internal sealed partial class SfuRoom
     {
         foreach (var peer in _peers.Values)
         {
-            if (peer.Uplink is null && feed.Publishers.Contains(peer.Id) && peer.StreamsBySsrc.TryGetValue(ssrc, out var stream) && !stream.IsRtx)
+            if (Carries(feed, peer) && peer.StreamsBySsrc.TryGetValue(ssrc, out var stream) && !stream.IsRtx)
             {
                 return stream;
             }

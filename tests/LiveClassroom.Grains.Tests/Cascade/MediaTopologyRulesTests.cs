@@ -68,4 +68,98 @@ public sealed class MediaTopologyRulesTests
         var closed = MediaTopologyRules.EdgesToClose(["b", "c", "d"], placedNodes: ["a", "b", "d"], liveNodes: ["a", "b", "c"]);
         Assert.Equal(["c", "d"], closed);
     }
+    private static readonly Dictionary<string, string> Placed = new(StringComparer.Ordinal)
+    {
+        ["teacher"] = "a",
+        ["projector-b"] = "b",
+        ["projector-c"] = "c",
+    };
+
+    [Fact]
+    public void Feeds_OnlyTheLeadShown_EachEdgeFedTheLeadAndNothingFedBack()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher"], Placed);
+
+        Assert.Equal(["teacher"], feeds.Forward["b"]);
+        Assert.Equal(["teacher"], feeds.Forward["c"]);
+        Assert.Empty(feeds.Reverse);
+    }
+
+    [Fact]
+    public void Feeds_StageClassroomOnAnEdge_FedBackToTheOriginAndOnToTheOtherEdgesButNotToItsOwn()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher", "projector-b"], Placed);
+
+        Assert.Equal(["projector-b"], feeds.Reverse["b"]);
+        Assert.False(feeds.Reverse.ContainsKey("c"));
+        Assert.Equal(["teacher"], feeds.Forward["b"]);
+        Assert.Equal(["teacher", "projector-b"], feeds.Forward["c"]);
+    }
+
+    [Fact]
+    public void Feeds_TakenOffStage_ItsEdgeFeedsNothingBackAndTheOtherEdgesDropIt()
+    {
+        var onStage = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher", "projector-b"], Placed);
+        var offStage = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher"], Placed);
+
+        Assert.True(onStage.Reverse.ContainsKey("b"));
+        Assert.False(offStage.Reverse.ContainsKey("b"));
+        Assert.DoesNotContain("projector-b", offStage.Forward["c"]);
+    }
+
+    [Fact]
+    public void Feeds_StageClassroomsOnTwoEdges_EachFedBackAndEachEdgeGetsTheOther()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher", "projector-b", "projector-c"], Placed);
+
+        Assert.Equal(["projector-b"], feeds.Reverse["b"]);
+        Assert.Equal(["projector-c"], feeds.Reverse["c"]);
+        Assert.Equal(["teacher", "projector-c"], feeds.Forward["b"]);
+        Assert.Equal(["teacher", "projector-b"], feeds.Forward["c"]);
+    }
+
+    [Fact]
+    public void Feeds_StageClassroomOnTheOriginOrUnplaced_FedToEveryEdgeNeverBack()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", ["b"], ["teacher", "projector-origin", "never-placed"],
+            new Dictionary<string, string>(Placed) { ["projector-origin"] = "a" });
+
+        Assert.Equal(["teacher", "projector-origin", "never-placed"], feeds.Forward["b"]);
+        Assert.Empty(feeds.Reverse);
+    }
+
+    [Fact]
+    public void Feeds_PublisherOnANodeWithoutALink_LeftOutOfEveryFeed()
+    {
+        // Its node's edge was just closed (the node left): nothing can carry it until the page is placed again.
+        var feeds = MediaTopologyRules.Feeds("a", ["b"], ["teacher", "projector-c"], Placed);
+
+        Assert.Equal(["teacher"], feeds.Forward["b"]);
+        Assert.Empty(feeds.Reverse);
+    }
+
+    [Fact]
+    public void Feeds_SamePublisherShownTwice_CarriedOnce()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", ["b", "c"], ["teacher", "projector-b", "projector-b"], Placed);
+
+        Assert.Equal(["projector-b"], feeds.Reverse["b"]);
+        Assert.Equal(["teacher", "projector-b"], feeds.Forward["c"]);
+    }
+
+    [Fact]
+    public void Feeds_NoEdges_Nothing()
+    {
+        var feeds = MediaTopologyRules.Feeds("a", [], ["teacher", "projector-b"], Placed);
+
+        Assert.Empty(feeds.Forward);
+        Assert.Empty(feeds.Reverse);
+    }
+
+    [Fact]
+    public void LinkNode_PeerOnAnEdge_ThatEdge_UnplacedPeer_TheOrigin()
+    {
+        Assert.Equal("b", MediaTopologyRules.LinkNode("a", Placed, "projector-b"));
+        Assert.Equal("a", MediaTopologyRules.LinkNode("a", Placed, "someone-else"));
+    }
 }

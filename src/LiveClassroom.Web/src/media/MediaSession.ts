@@ -370,6 +370,17 @@ export class MediaSession {
     return frames;
   }
 
+  /** Packets received so far on a slot, audio or video (diagnostics and end-to-end tests). */
+  async packetsReceived(slot: string): Promise<number> {
+    const tr = this.slots.find((s) => s.spec.name === slot)?.transceiver;
+    if (!tr) return 0;
+    let packets = 0;
+    (await tr.receiver.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp") packets += s.packetsReceived ?? 0;
+    });
+    return packets;
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.disconnectTimer);

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LiveClassroom.EndToEnd.Tests.Harness;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveClassroom.EndToEnd.Tests;
+
+/// <summary>
+/// The reverse feed: a projector placed on an edge goes on stage; its camera and microphone reach the origin over the
+/// relay (its stand-in appears in the origin's room) and from there the teacher and the projector on the other edge
+/// (a stand-in there too), which decode it. The lead's mute is applied on the edge: even a page that keeps sending
+/// its microphone is silent at the teacher. Off stage, both stop receiving it and both stand-ins leave.
+/// </summary>
+public sealed partial class CascadeTests
+{
+    private static readonly TimeSpan StageDeadline = TimeSpan.FromSeconds(45);
+
+    private async Task EdgeClassroomOnStage_SeenOnTheOriginAndTheOtherEdge_MutedOnItsNode_OffStageGoneAsync(
+        BrowserSession teacher, BrowserSession staged, BrowserSession other, RuralClassroom room, ServerProcess origin, ServerProcess otherEdge)
+    {
+        // The console's link figures cover the classrooms on the edges (asked of every node carrying the class).
+        await Expect(ClassPages.Tile(teacher.Page, room).GetByTestId("link-figures")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        var originPeers = await SfuPeersAsync(origin);
+        var otherEdgePeers = await SfuPeersAsync(otherEdge);
+        await staged.Page.GetByTestId("hand-button").ClickAsync();
+        await teacher.Page.GetByTestId("hand-queue").GetByRole(AriaRole.Button, new() { Name = "请上台" }).ClickAsync();
+        var clock = Stopwatch.StartNew();
+        await Expect(staged.Page.GetByTestId("on-stage")).ToHaveTextAsync("本教室正在台上发言");
+
+        // Its stand-in in the origin's room (fed back by its edge) and in the other edge's room (passed on by the origin).
+        await ClassMedia.PollAsync(() => SfuPeersAsync(origin), n => n == originPeers + 1, StageDeadline, "the staged classroom's stand-in on the origin");
+        await ClassMedia.PollAsync(() => SfuPeersAsync(otherEdge), n => n == otherEdgePeers + 1, StageDeadline, "the staged classroom's stand-in on the other edge");
+        await ClassMedia.WaitFramesAsync(teacher.Page, "stage1", await ClassMedia.FramesAsync(teacher.Page, "stage1") + 10, StageDeadline);
+        var teacherAfter = clock.Elapsed;
+        await ClassMedia.WaitFramesAsync(other.Page, "stage1", await ClassMedia.FramesAsync(other.Page, "stage1") + 10, StageDeadline);
+        var otherAfter = clock.Elapsed;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"edge classroom on stage: 10 more frames decoded by the teacher (origin) {teacherAfter.TotalSeconds:0.0} s and by the other edge's projector {otherAfter.TotalSeconds:0.0} s after 请上台"));
+        var audio = await PacketsAsync(teacher.Page, "stage1-audio");
+        await ClassMedia.PollAsync(() => PacketsAsync(teacher.Page, "stage1-audio"), n => n > audio + 50, StageDeadline, "the staged classroom's microphone at the teacher");
+
+        // Muted by the lead. The page stops its microphone by itself; switched back on here (a page that ignored the
+        // mute), its packets are still dropped by its own node, so the teacher hears nothing.
+        await ClassPages.Tile(teacher.Page, room).GetByRole(AriaRole.Button, new() { Name = "静音" }).ClickAsync();
+        await Expect(staged.Page.GetByTestId("muted-banner")).ToBeVisibleAsync();
+        var silent = await WaitQuietAsync(teacher.Page, "stage1-audio", PacketsAsync);
+        await staged.Page.EvaluateAsync("() => window.lcLive.media.setSending('microphone', true)");
+        var sent = await AudioPacketsSentAsync(staged.Page);
+        await ClassMedia.PollAsync(() => AudioPacketsSentAsync(staged.Page), n => n > sent + 100, StageDeadline, "the muted projector sending its microphone anyway");
+        var heard = await PacketsAsync(teacher.Page, "stage1-audio");
+        output.WriteLine($"muted on its edge: the projector sent {await AudioPacketsSentAsync(staged.Page) - sent} more audio packets, the teacher received {heard - silent}");
+        Assert.Equal(silent, heard);
+
+        // Off stage: the reverse feed stops (both stand-ins leave) and neither the teacher nor the other edge receives it.
+        await ClassPages.Tile(teacher.Page, room).GetByRole(AriaRole.Button, new() { Name = "请下台" }).ClickAsync();
+        await Expect(staged.Page.GetByTestId("on-stage")).ToHaveCountAsync(0);
+        await ClassMedia.PollAsync(() => SfuPeersAsync(origin), n => n == originPeers, StageDeadline, "the stand-in leaving the origin");
+        await ClassMedia.PollAsync(() => SfuPeersAsync(otherEdge), n => n == otherEdgePeers, StageDeadline, "the stand-in leaving the other edge");
+        var teacherFrames = await WaitQuietAsync(teacher.Page, "stage1", ClassMedia.FramesAsync);
+        var otherFrames = await WaitQuietAsync(other.Page, "stage1", ClassMedia.FramesAsync);
+        output.WriteLine($"off stage: the teacher's stage slot stays at {teacherFrames} frames, the other edge's at {otherFrames}");
+        // The staged page is still sending its (muted) microphone: nothing of it reaches the teacher.
+        Assert.Equal(heard, await PacketsAsync(teacher.Page, "stage1-audio"));
+    }
+
+    private static Task<int> PacketsAsync(IPage page, string slot) =>
+        page.EvaluateAsync<int>("async s => window.lcLive?.media ? await window.lcLive.media.packetsReceived(s) : 0", slot);
+
+    private static Task<int> AudioPacketsSentAsync(IPage page) => page.EvaluateAsync<int>("""
+        async () => {
+          let sent = 0;
+          (await window.lcLive.media.pc.getStats()).forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0; });
+          return sent;
+        }
+        """);
+
+    /// <summary>Polls a counter of the page a second apart until two readings agree (30 s deadline); returns it.</summary>
+    private static async Task<int> WaitQuietAsync(IPage page, string slot, Func<IPage, string, Task<int>> read)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = -1;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var now = await read(page, slot);
+            if (now == last)
+            {
+                return now;
+            }
+            last = now;
+            await page.WaitForTimeoutAsync(1000);
+        }
+        throw new TimeoutException($"slot {slot} kept receiving for 30 s; {await ClassMedia.StateAsync(page)}");
+    }
+
+    private static async Task<int> SfuPeersAsync(ServerProcess node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(node.MetricsUrl!);
+        var match = SfuPeersLine().Match(text);
+        return match.Success ? (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"^liveclassroom_sfu_peers(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex SfuPeersLine();
+}
