@@ -69,7 +69,7 @@ internal static class Soak
             var residentMb = process.WorkingSet64 / 1048576.0;
             rss.Add(residentMb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{minute,3} | {sent - sentBefore,12} | {publisher.VideoPacketsSent,16} | {got,9} | {expected,8} | {loss,6:F3} | {decrypt - decryptBefore,19} | {bench.Room.Engine.SrtpFailures,15} | {residentMb,6:F1} | {GC.GetTotalMemory(false) / 1048576.0,10:F1}"));
+                $"{minute,3} | {sent - sentBefore,12} | {publisher.VideoPacketsSent,16} | {got,9} | {expected,8} | {loss,6:F3} | {decrypt - decryptBefore,19} | {bench.Room.Engine.SrtpFailures,15} | {residentMb,6:F1} | {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,10:F1}"));
             sentBefore = sent;
             deliveredBefore = delivered;
             decryptBefore = decrypt;
