@@ -14,7 +14,8 @@ namespace LiveClassroom.Server.Persistence.Grains;
 
 /// <summary>
 /// Orleans grain storage over the project's own <c>grain_state</c> table: one readable JSON document per grain
-/// (kind = the pinned grain type, id = the grain's string key), the <c>version</c> column as the ETag. Chosen over
+/// (kind = the pinned grain type, or <see cref="RoomStorage.RowKind"/> for a named section such as a class's chat
+/// history; id = the grain's string key), the <c>version</c> column as the ETag. Chosen over
 /// Orleans' ADO.NET grain storage because that one stores a hashed key and an opaque payload in its own table; ours
 /// keeps rows a person can read with psql, the existing rows and the ids other tables and queries use.
 /// Each write's duration and JSON size go to the <c>liveclassroom.grain_state.write.*</c> histograms (by row kind): the
@@ -46,7 +47,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         await using var cmd = _dataSource.CreateCommand("SELECT state::text, version FROM grain_state WHERE kind = @kind AND id = @id AND state IS NOT NULL");
-        cmd.Parameters.AddWithValue("kind", grainId.Type.ToString()!);
+        cmd.Parameters.AddWithValue("kind", RoomStorage.RowKind(grainId.Type.ToString()!, stateName));
         cmd.Parameters.AddWithValue("id", grainId.Key.ToString()!);
         await using var reader = await cmd.ExecuteReaderAsync();
         if (await reader.ReadAsync())
@@ -76,7 +77,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
                 WHERE g.version = @expected OR (@expected = 0 AND g.state IS NULL)
             RETURNING g.version
             """);
-        cmd.Parameters.AddWithValue("kind", grainId.Type.ToString()!);
+        cmd.Parameters.AddWithValue("kind", RoomStorage.RowKind(grainId.Type.ToString()!, stateName));
         cmd.Parameters.AddWithValue("id", grainId.Key.ToString()!);
         cmd.Parameters.AddWithValue("expected", expected);
         cmd.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = json });
@@ -88,7 +89,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
         grainState.RecordExists = true;
         if (_writeDuration is not null)
         {
-            var kind = new KeyValuePair<string, object?>("kind", grainId.Type.ToString());
+            var kind = new KeyValuePair<string, object?>("kind", RoomStorage.RowKind(grainId.Type.ToString()!, stateName));
             _writeDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, kind);
             _writeSize!.Record(Encoding.UTF8.GetByteCount(json), kind);
         }
@@ -98,7 +99,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         await using var cmd = _dataSource.CreateCommand("DELETE FROM grain_state WHERE kind = @kind AND id = @id");
-        cmd.Parameters.AddWithValue("kind", grainId.Type.ToString()!);
+        cmd.Parameters.AddWithValue("kind", RoomStorage.RowKind(grainId.Type.ToString()!, stateName));
         cmd.Parameters.AddWithValue("id", grainId.Key.ToString()!);
         await cmd.ExecuteNonQueryAsync();
         grainState.ETag = null;
