@@ -14,8 +14,9 @@ internal sealed partial class ClusterBenchmark
     /// from a connection on each node) and, a quarter interval later, a rural classroom raising its hand (its projector,
     /// round the classrooms), lowered half an interval after that: three events per interval per class, each delivered to all its connections.
     /// Printed: hand raise → each lead-teacher connection of the class sees it; chat send → every connection has it;
-    /// errors (failed hub calls, connections closed, deliveries missing after 10 s, events twice, seq gaps); the server
-    /// processes' resident memory sampled every 5 s.
+    /// errors (failed hub calls, connections closed, deliveries missing after 10 s, events twice, seq gaps); the nodes'
+    /// grain state writes during the soak (count, ms and bytes per write, by row kind) and the classes' stored rows'
+    /// sizes at its end; the server processes' resident memory sampled every 5 s.
     /// </summary>
     private async Task SoakAsync()
     {
