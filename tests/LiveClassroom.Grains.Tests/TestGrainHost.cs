@@ -100,6 +100,13 @@ public sealed class TestGrainHost : IAsyncDisposable
         await management.ForceActivationCollection(TimeSpan.Zero);
     }
 
+    /// <summary>The room's activation is dropped; the next call activates it again from its stored state.</summary>
+    public async Task DeactivateAsync(GrainKey room)
+    {
+        // A live class keeps itself active (activation collection would not take it): deactivate it explicitly.
+        await Cluster.GrainFactory.GetGrain<IGrainManagementExtension>(GrainId.Create(room.Kind, room.Id)).DeactivateOnIdle();
+    }
+
     /// <summary>
     /// The room's activation is dropped and its stored state of <paramref name="room"/> now names <paramref name="node"/> as
     /// the node that last wrote it: as after a node (one the test may declare dead in <see cref="Liveness"/>) died
@@ -107,8 +114,7 @@ public sealed class TestGrainHost : IAsyncDisposable
     /// </summary>
     public async Task LoseNodeAsync(GrainKey room, string node)
     {
-        // A live class keeps itself active (activation collection would not take it): deactivate it explicitly.
-        await Cluster.GrainFactory.GetGrain<IGrainManagementExtension>(GrainId.Create(room.Kind, room.Id)).DeactivateOnIdle();
+        await DeactivateAsync(room);
         await using var cmd = DataSource.CreateCommand(
             "UPDATE grain_state SET state = jsonb_set(state, '{writtenBy}', to_jsonb(@node::text)) WHERE kind = @kind AND id = @id");
         cmd.Parameters.AddWithValue("node", node);

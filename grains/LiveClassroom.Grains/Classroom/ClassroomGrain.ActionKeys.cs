@@ -22,12 +22,15 @@ internal sealed partial class ClassroomGrain
         if (FindAction(caller, actionKey, ChatAction) is { } done)
         {
             var original = done.Message!;
-            if (original.Text != (text ?? "").Trim() || original.IsQuestion != isQuestion)
+            var trimmed = (text ?? "").Trim();
+            // States written before the text was kept as a hash hold the text itself.
+            var sameText = done.TextHash is { } hash ? hash == TextHash(trimmed) : original.Text == trimmed;
+            if (!sameText || original.IsQuestion != isQuestion)
             {
                 throw new RoomRuleException(RoomErrorCode.InvalidInput, "This action key was already used for another message.");
             }
             // The message as it stands now (pinned or dismissed since), or as first sent if it aged out of the history.
-            return State.Chat.Find(m => m.MessageId == original.MessageId) ?? original;
+            return History.Find(m => m.MessageId == original.MessageId) ?? original with { Text = trimmed };
         }
         var message = await PostChatCoreAsync(caller, text!, isQuestion, () => Remember(caller, actionKey, ChatAction));
         return message;

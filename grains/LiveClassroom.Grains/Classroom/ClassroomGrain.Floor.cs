@@ -142,19 +142,24 @@ internal sealed partial class ClassroomGrain
             Time.GetUtcNow(),
             Pinned: false,
             Dismissed: false);
-        State.Chat.Add(message);
-        if (State.Chat.Count > ChatHistoryLimit)
+        History.Add(message);
+        LogChat(message);
+        if (History.Count > ChatHistoryLimit)
         {
             // Drop the oldest unpinned message: pinned ones are what the lead wants kept in view.
-            var drop = State.Chat.FindIndex(m => !m.Pinned);
-            State.Chat.RemoveAt(drop >= 0 ? drop : 0);
+            var drop = History.FindIndex(m => !m.Pinned);
+            DropChat(drop >= 0 ? drop : 0);
         }
         if (remember is not null)
         {
-            remember().Message = message;
+            // The text is not kept twice: a retry brings it again and is checked against its hash.
+            var action = remember();
+            action.Message = message with { Text = "" };
+            action.TextHash = TextHash(trimmed);
         }
         Emit(ClassEventTypes.ChatMessage, message);
         await CommitAsync();
+        await FlushChatIfDueAsync();
         return message;
     }
 
@@ -163,13 +168,15 @@ internal sealed partial class ClassroomGrain
         RequireLead(caller);
         RequireLive();
         var i = RequireMessage(messageId);
-        if (State.Chat[i].Pinned == pinned)
+        if (History[i].Pinned == pinned)
         {
             return;
         }
-        State.Chat[i] = State.Chat[i] with { Pinned = pinned };
-        Emit(ClassEventTypes.MessagePinned, State.Chat[i]);
+        History[i] = History[i] with { Pinned = pinned };
+        LogChat(History[i]);
+        Emit(ClassEventTypes.MessagePinned, History[i]);
         await CommitAsync();
+        await FlushChatIfDueAsync();
     }
 
     public async Task DismissMessageAsync(RoomCaller caller, string messageId)
@@ -177,18 +184,20 @@ internal sealed partial class ClassroomGrain
         RequireLead(caller);
         RequireLive();
         var i = RequireMessage(messageId);
-        if (State.Chat[i].Dismissed)
+        if (History[i].Dismissed)
         {
             return;
         }
-        State.Chat[i] = State.Chat[i] with { Dismissed = true, Pinned = false };
-        Emit(ClassEventTypes.MessageDismissed, State.Chat[i]);
+        History[i] = History[i] with { Dismissed = true, Pinned = false };
+        LogChat(History[i]);
+        Emit(ClassEventTypes.MessageDismissed, History[i]);
         await CommitAsync();
+        await FlushChatIfDueAsync();
     }
 
     private int RequireMessage(string messageId)
     {
-        var i = State.Chat.FindIndex(m => m.MessageId == messageId);
+        var i = History.FindIndex(m => m.MessageId == messageId);
         return i >= 0 ? i : throw new RoomRuleException(RoomErrorCode.NotFound, "No such message (it may have aged out of the history).");
     }
 }

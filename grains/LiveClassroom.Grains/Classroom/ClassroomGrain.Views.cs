@@ -62,7 +62,7 @@ internal sealed partial class ClassroomGrain
             [.. State.Participants.Select(View)],
             [.. State.HandQueue],
             Seats(),
-            [.. State.Chat],
+            [.. History],
             State.Sequence);
     }
 

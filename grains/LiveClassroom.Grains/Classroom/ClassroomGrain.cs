@@ -12,9 +12,10 @@ namespace LiveClassroom.Grains.Classroom;
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, IClassroomGrain
 {
-    public ClassroomGrain(GrainServices services)
+    public ClassroomGrain(GrainServices services, [PersistentState(RoomStorage.ChatSection, RoomStorage.Name)] IPersistentState<ClassroomChatState> chatHistory)
         : base(services)
     {
+        _chatHistory = chatHistory;
     }
 
     /// <summary>How often an active class checks for reconnect graces run out (the grace itself is a rule setting).</summary>
@@ -24,6 +25,13 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
 
     protected override async Task OnActivateAsync()
     {
+        LoadChat();
+        if (State.Chat.Count >= ChatFlushThreshold)
+        {
+            // A long log (a state written by the version that kept the whole history in it): written apart now, so the
+            // next events do not carry it.
+            await FlushChatAsync();
+        }
         // Media connections do not survive an activation (the SFU room may be on another node now): whoever was
         // connected is reconnecting until it joins again, and keeps its place meanwhile. They were lost when the
         // previous node was last known alive, not now: the time the cluster took to notice is no presence.

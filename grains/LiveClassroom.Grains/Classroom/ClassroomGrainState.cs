@@ -25,7 +25,19 @@ internal sealed class ClassroomGrainState : RoomState
     /// <summary>Index i holds the classroom on stage seat i + 1, or null; length = MaxOnStage.</summary>
     public List<string?> StageSeats { get; set; } = [];
 
+    /// <summary>
+    /// Chat changes not yet in the stored chat history (<see cref="ClassroomChatState"/> of version
+    /// <see cref="ChatVersion"/>): messages posted, pinned or dismissed since, as they stand now, in the order of their
+    /// first change. States written before the history was kept apart hold the whole history here (and version 0),
+    /// which loads the same way.
+    /// </summary>
     public List<ChatMessage> Chat { get; set; } = [];
+
+    /// <summary>Ids of messages that aged out of the history since the stored history was written.</summary>
+    public List<string> ChatDropped { get; set; } = [];
+
+    /// <summary>The version of the stored chat history that <see cref="Chat"/> and <see cref="ChatDropped"/> apply to.</summary>
+    public long ChatVersion { get; set; }
 
     public long LastMessageNumber { get; set; }
 

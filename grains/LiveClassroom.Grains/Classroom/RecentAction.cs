@@ -13,6 +13,13 @@ internal sealed class RecentAction
     /// <summary><c>chat</c> or <c>raise_hand</c>: a key reused for another kind of action is refused.</summary>
     public string Kind { get; set; } = "";
 
-    /// <summary>The message a chat action posted, as first returned (it may since have aged out of the history).</summary>
+    /// <summary>
+    /// The message a chat action posted, as first returned (it may since have aged out of the history), without its
+    /// text when <see cref="TextHash"/> is set: a retry brings the text again. (States written before the hash hold
+    /// the text here.)
+    /// </summary>
     public ChatMessage? Message { get; set; }
+
+    /// <summary>SHA-256 (Base64) of the chat message's text; null in states written before it was kept.</summary>
+    public string? TextHash { get; set; }
 }

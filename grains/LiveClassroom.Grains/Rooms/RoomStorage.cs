@@ -4,4 +4,14 @@ namespace LiveClassroom.Grains.Rooms;
 public static class RoomStorage
 {
     public const string Name = "rooms";
+
+    /// <summary>A class's chat history, a state of its own beside the class's (<c>[PersistentState]</c> name).</summary>
+    public const string ChatSection = "chat";
+
+    /// <summary>
+    /// The <c>grain_state.kind</c> of a grain's state: the pinned grain type for the grain's own state (whatever name
+    /// Orleans gives it), the type followed by the section's name for a named section (<c>classroomchat</c>).
+    /// </summary>
+    public static string RowKind(string grainType, string stateName) =>
+        stateName == ChatSection ? grainType + ChatSection : grainType;
 }

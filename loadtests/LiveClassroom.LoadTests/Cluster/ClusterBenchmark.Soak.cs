@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
+using Npgsql;
 
 namespace LiveClassroom.LoadTests.Cluster;
 
@@ -13,8 +14,9 @@ internal sealed partial class ClusterBenchmark
     /// from a connection on each node) and, a quarter interval later, a rural classroom raising its hand (its projector,
     /// round the classrooms), lowered half an interval after that: three events per interval per class, each delivered to all its connections.
     /// Printed: hand raise → each lead-teacher connection of the class sees it; chat send → every connection has it;
-    /// errors (failed hub calls, connections closed, deliveries missing after 10 s, events twice, seq gaps); the server
-    /// processes' resident memory sampled every 5 s.
+    /// errors (failed hub calls, connections closed, deliveries missing after 10 s, events twice, seq gaps); the nodes'
+    /// grain state writes during the soak (count, ms and bytes per write, by row kind) and the classes' stored rows'
+    /// sizes at its end; the server processes' resident memory sampled every 5 s.
     /// </summary>
     private async Task SoakAsync()
     {
@@ -30,6 +32,7 @@ internal sealed partial class ClusterBenchmark
         var stats = new SoakStats();
         var memory = _nodes.Select(_ => new List<double>()).ToArray();
         var closesBefore = _allClients.Sum(c => c.Closes);
+        var writesBefore = await StateWrites.ReadAsync(_nodes);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(SoakSeconds));
         var sampler = Task.Run(async () =>
         {
@@ -67,6 +70,11 @@ internal sealed partial class ClusterBenchmark
         Console.WriteLine($"{"chat sent → the last connection of the class has it",-62} | {lastDelivery.Row()}");
         Console.WriteLine(Invariant($"events sent: {stats.Chats} chat messages, {stats.Raises} hands raised and lowered; deliveries: {chatLatency.Count + handLatency.Count}"));
         Console.WriteLine(Invariant($"errors: hub calls failed {stats.Failed}{(stats.FirstError is null ? "" : $" (first: {stats.FirstError})")}, connections closed {closes}, chat deliveries missing after 10 s {stats.MissingChats}, hand raises not seen by every lead after 10 s {stats.MissingHands}, events twice {_allClients.Sum(c => c.DuplicateEvents)}, seq gaps {_allClients.Sum(c => c.Gaps)}"));
+        foreach (var line in (await StateWrites.ReadAsync(_nodes)).Since(writesBefore))
+        {
+            Console.WriteLine(line);
+        }
+        Console.WriteLine(await StoredClassStatesAsync());
         for (var n = 0; n < _nodes.Count; n++)
         {
             var m = memory[n];
@@ -74,6 +82,23 @@ internal sealed partial class ClusterBenchmark
                 ? $"{_nodes[n].Name}: no memory sample"
                 : Invariant($"{_nodes[n].Name} resident memory (VmRSS): start {m[0]:F0} MiB, end {m[^1]:F0} MiB, max {m.Max():F0} MiB ({m.Count} samples)"));
         }
+    }
+
+    /// <summary>The classes' stored rows now (the chat history full after 200 messages): their JSON sizes, by row kind.</summary>
+    private async Task<string> StoredClassStatesAsync()
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT kind, count(*), max(octet_length(state::text)) FROM grain_state WHERE kind LIKE 'classroom%' AND state IS NOT NULL GROUP BY kind ORDER BY kind",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Invariant($"{reader.GetString(0)} {reader.GetInt64(1)} row(s), largest {reader.GetInt32(2)} bytes"));
+        }
+        return "stored class state (grain_state, JSON text): " + string.Join("; ", rows);
     }
 
     private async Task SoakClassAsync(int index, BenchClass k, List<ClassClient> clients, Latency handLatency, Latency chatLatency, Latency lastDelivery,

@@ -54,7 +54,8 @@ public static class GrainsServiceCollectionExtensions
             // and in what the grain asks of the media plane, on whichever node it runs (docs/OPERATIONS.md, "Traces").
             silo.AddActivityPropagation();
             silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         });
         return builder;
     }

@@ -57,6 +57,7 @@ public sealed partial class MetricsTests(SfuHubServerFactory factory) : IClassFi
             "liveclassroom_sfu_packet_thread_cpu_time_seconds_total", "liveclassroom_recordings_ffmpeg_restarts_total",
             "liveclassroom_sfu_worker_packets_total",
             "liveclassroom_rooms_fanout_duration_seconds_count",
+            "liveclassroom_grain_state_write_duration_seconds_count", "liveclassroom_grain_state_write_size_bytes_count",
             "http_server_request_duration_seconds_count",
         })
         {

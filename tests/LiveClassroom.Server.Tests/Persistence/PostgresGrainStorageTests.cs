@@ -1,3 +1,4 @@
+using LiveClassroom.Grains.Rooms;
 using LiveClassroom.Server.Persistence;
 using LiveClassroom.Server.Persistence.Grains;
 using LiveClassroom.Testing;
@@ -131,5 +132,35 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
         cleared.State!.Count = 6;
         await _storage.WriteStateAsync("state", _grain, cleared);
         Assert.Equal("1", cleared.ETag);
+    }
+
+    [Fact]
+    public async Task Write_ChatSection_HasItsOwnRowAndLeavesTheGrainsRowAlone()
+    {
+        var main = await ReadAsync();
+        main.State!.Count = 1;
+        await _storage.WriteStateAsync("state", _grain, main);
+        var chat = new GrainState<Probe>();
+        await _storage.ReadStateAsync(RoomStorage.ChatSection, _grain, chat);
+        Assert.False(chat.RecordExists);
+
+        chat.State = new Probe { Count = 200, Title = "聊天" };
+        await _storage.WriteStateAsync(RoomStorage.ChatSection, _grain, chat);
+        await _storage.WriteStateAsync(RoomStorage.ChatSection, _grain, chat);
+        var mainAgain = await ReadAsync();
+        var chatAgain = new GrainState<Probe>();
+        await _storage.ReadStateAsync(RoomStorage.ChatSection, _grain, chatAgain);
+
+        Assert.Equal("1", mainAgain.ETag);
+        Assert.Equal(1, mainAgain.State!.Count);
+        Assert.Equal("2", chatAgain.ETag);
+        Assert.Equal(200, chatAgain.State!.Count);
+        await using var cmd = _ds.CreateCommand("SELECT kind, version FROM grain_state WHERE id = @id ORDER BY kind");
+        cmd.Parameters.AddWithValue("id", _grain.Key.ToString()!);
+        await using var row = await cmd.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(("classroom", 1L), (row.GetString(0), row.GetInt64(1)));
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(("classroomchat", 2L), (row.GetString(0), row.GetInt64(1)));
     }
 }
