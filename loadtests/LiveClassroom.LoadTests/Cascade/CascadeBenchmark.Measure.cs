@@ -64,6 +64,7 @@ internal sealed partial class CascadeBenchmark
             Console.WriteLine(Invariant(
                 $"latency teacher → classroom: on the origin (one SFU) p50 {Ms(originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(originLatency.GetValueAtPercentile(99)):F2} ms; on an edge (origin SFU → relay → edge SFU) p50 {Ms(edgeLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99)):F2} ms; added by the hop p50 {Ms(edgeLatency.GetValueAtPercentile(50) - originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99) - originLatency.GetValueAtPercentile(99)):F2} ms"));
         }
+        Console.WriteLine(Invariant($"since the joins: peers replaced by the page's 5.5 s silence fallback or MediaNodeLost {_classrooms.Sum(c => c.Replacements)}, hub connections dropped and reconnected {_classrooms.Sum(c => c.HubReconnects)}"));
         Console.WriteLine("fwd pkt/s: the SFU's forwarded-packet counter (to classrooms, and the origin's relay feed); media thr CPU: the server's threads named media-* (SFU receive workers, fan-out lanes, relay receive and timer); process CPU: the whole server process (SFU, grains, hub, Orleans); latency: the send time stamped in each payload by the teacher to its arrival at a classroom, both in this process, all loopback hops and the synthetic peers' own SRTP and scheduling included");
     }
 

@@ -202,7 +202,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             try
             {
                 using var one = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
-                one.CancelAfter(TimeSpan.FromSeconds(60));
+                one.CancelAfter(TimeSpan.FromSeconds(120));
                 await c.JoinAsync(origin, one.Token);
                 var done = Interlocked.Increment(ref progress);
                 if (done % 100 == 0)
@@ -223,7 +223,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             }
         }));
         var connected = _classrooms.Count(c => c.Connected);
-        Console.WriteLine(Invariant($"{connected} of {Classrooms} classrooms connected (hub JoinClass + Negotiate + ICE/DTLS on the node the class chose) in {started.Elapsed.TotalSeconds:F1} s; {failed} failed, {Classrooms - connected - failed} not tried within the {JoinSeconds} s budget; load average {ClusterBenchmark.LoadAverage()}"));
+        Console.WriteLine(Invariant($"{connected} of {Classrooms} classrooms connected (hub JoinClass + Negotiate + ICE/DTLS on the node the class chose) in {started.Elapsed.TotalSeconds:F1} s; {failed} failed, {Classrooms - connected - failed} not tried within the {JoinSeconds} s budget; joins or offers refused for the moment and tried again: {_classrooms.Sum(c => c.Retries)}; hub connections dropped and reconnected: {_classrooms.Sum(c => c.HubReconnects)}; load average {ClusterBenchmark.LoadAverage()}"));
         foreach (var n in _nodes)
         {
             Console.WriteLine(Invariant($"  {n.Name}{(n == origin ? " (origin)" : "")}: {_classrooms.Count(c => c.Connected && c.MediaNode == n)} classrooms"));

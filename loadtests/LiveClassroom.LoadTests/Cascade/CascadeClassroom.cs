@@ -86,15 +86,63 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     {
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(hubNode.Url, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(Identity.Token))
+            .WithAutomaticReconnect()
             .Build();
         hub.ServerTimeout = TimeSpan.FromSeconds(30);
         hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
         hub.On<JsonElement>("RoomEvent", OnRoomEvent);
+        // As the page after a hub reconnect: join the class again (its media peer is left to the silence fallback).
+        hub.Reconnecting += _ =>
+        {
+            HubReconnects++;
+            return Task.CompletedTask;
+        };
+        hub.Reconnected += async _ =>
+        {
+            using var budget = new CancellationTokenSource(ReplaceBudget);
+            try
+            {
+                await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token), budget.Token);
+            }
+            catch (OperationCanceledException ex)
+            {
+                LastError = ex;
+            }
+        };
         await hub.StartAsync(ct);
         _hub = hub;
-        await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct);
-        await NegotiateAsync(ct);
+        // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
+        await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct);
+        await RetryAsync(async () =>
+        {
+            await NegotiateAsync(ct);
+            return default(JsonElement);
+        }, ct);
     }
+
+    /// <summary>Retries on the hub's refusals and time-outs with the page's back-off (1 s, 2 s, 4 s, 8 s, then 10 s) until <paramref name="ct"/>.</summary>
+    private async Task<JsonElement> RetryAsync(Func<Task<JsonElement>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is HubException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                LastError = ex;
+                Retries++;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, attempt - 1))), ct);
+            }
+        }
+    }
+
+    /// <summary>Times the hub connection dropped and reconnected by itself.</summary>
+    public int HubReconnects { get; private set; }
+
+    /// <summary>Joins and offers the class refused for the moment and this classroom tried again.</summary>
+    public int Retries { get; private set; }
 
     /// <summary>Offer → hub Negotiate → the answer's node → ICE and DTLS there; the new peer replaces the old one.</summary>
     private async Task NegotiateAsync(CancellationToken ct)

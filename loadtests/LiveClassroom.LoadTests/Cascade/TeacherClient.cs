@@ -14,12 +14,16 @@ internal sealed partial class TeacherClient : IDisposable
     private readonly HubConnection _hub;
     private readonly SyntheticPeer _peer;
 
+    private readonly Timer _consent;
+
     private TeacherClient(HubConnection hub, SyntheticPeer peer, BenchNode? node)
     {
         _hub = hub;
         _peer = peer;
         MediaNode = node;
         Sender = new SimulcastTeacher(peer);
+        // RFC 7675 consent every 5 s, as the browser does: without it the SFU drops the teacher 30 s in.
+        _consent = new Timer(_ => peer.RefreshConsent(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
     }
 
     public BenchNode? MediaNode { get; }
@@ -48,6 +52,7 @@ internal sealed partial class TeacherClient : IDisposable
 
     public void Dispose()
     {
+        _consent.Dispose();
         Sender.Dispose();
         _peer.Dispose();
         _hub.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
