@@ -27,7 +27,7 @@ internal sealed class SyntheticPeer : IDisposable
     private readonly DtlsDatagramQueue _dtls;
     private readonly string _ufrag = "lt" + RandomNumberGenerator.GetHexString(6);
     private readonly string _pwd = RandomNumberGenerator.GetHexString(24);
-    private readonly IPEndPoint _server;
+    private IPEndPoint _server;
     private readonly Thread _pump;
     private readonly long[] _latencies;
     private volatile bool _stopped;
@@ -52,6 +52,13 @@ internal sealed class SyntheticPeer : IDisposable
 
     public int LatencyCapacity => _latencies.Length;
 
+    /// <summary>Where this peer sends: set before <see cref="Connect"/> when the answer names the node (a cascade).</summary>
+    public IPEndPoint Server
+    {
+        get => _server;
+        set => _server = value;
+    }
+
     public SrtpContext? Send { get; private set; }
 
     public SrtpContext? Receive { get; private set; }
@@ -66,6 +73,9 @@ internal sealed class SyntheticPeer : IDisposable
 
     /// <summary>Called on the receive thread with every RTP packet that decrypted (plain RTP); tests check order and content.</summary>
     public RtpObserver? OnPlainRtp { get; set; }
+
+    /// <summary>Called on the receive thread with every RTCP compound packet that decrypted (plain RTCP): a publisher answers PLIs.</summary>
+    public RtpObserver? OnPlainRtcp { get; set; }
 
     /// <summary>SRTP or SRTCP packets from the SFU that did not authenticate or were refused (replayed, too old).</summary>
     public long DecryptFailures => Interlocked.Read(ref _decryptFailures);
@@ -316,9 +326,13 @@ internal sealed class SyntheticPeer : IDisposable
                 {
                     Interlocked.Increment(ref _decryptFailures);
                 }
-                else if (KeepPackets)
+                else
                 {
-                    RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
+                    if (KeepPackets)
+                    {
+                        RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
+                    }
+                    OnPlainRtcp?.Invoke(buffer.AsSpan(0, plain));
                 }
             }
         }

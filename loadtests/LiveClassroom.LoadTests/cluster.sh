@@ -6,6 +6,8 @@
 #          [--classes 1] [--soak-seconds 60] [--event-interval-ms 1000] [--failover 1]
 # The hub at scale (README, "Hub at scale"): --connections 1000 --classes 2 --soak-seconds 60 --failover 0 (600 for the
 # 10-minute soak).
+# One class across three nodes (cascade; README, "Cascade"): bash cluster.sh cascade [--classrooms 600] [--capacity n]
+#          [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6]
 # LIVECLASSROOM_BENCH_PG_PORT: the first port to try for the private PostgreSQL (default 54351).
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 ensure_packages postgresql
@@ -15,4 +17,8 @@ trap 'pg_down "$PG_DIR"; rm -rf "$PG_DIR" "$DATA_ROOT/pg-bench-cluster.password"
 export LIVECLASSROOM_BENCH_PG="$PG_ADMIN_URL"
 say "Building the server (Release)"
 dotnet build -c Release -v q --nologo "$REPO_ROOT/src/LiveClassroom.Server/LiveClassroom.Server.csproj" >/dev/null
-dotnet run -c Release --project "$REPO_ROOT/loadtests/LiveClassroom.LoadTests" -- cluster "$@"
+if [ "${1:-}" = "cascade" ]; then
+  dotnet run -c Release --project "$REPO_ROOT/loadtests/LiveClassroom.LoadTests" -- "$@"
+else
+  dotnet run -c Release --project "$REPO_ROOT/loadtests/LiveClassroom.LoadTests" -- cluster "$@"
+fi

@@ -72,6 +72,14 @@ public sealed class MediaRelay : IDisposable
     /// <summary>Closes a link (either end); an edge's stand-in publishers leave its room. False if it was not open.</summary>
     public bool Close(uint linkId) => _socket.Remove(linkId);
 
+    /// <summary>
+    /// How long the other end of an open link has been silent (it sends at least a heartbeat four times a second), or
+    /// null when the link is not open here. An origin reads a dead edge node from this within a second or two, long
+    /// before the cluster declares the node dead.
+    /// </summary>
+    public TimeSpan? Silence(uint linkId) =>
+        _socket.TryGet(linkId, out var link) ? TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - link.LastHeardMillis)) : null;
+
     public IReadOnlyList<MediaRelayLinkStats> GetStats()
     {
         var now = Environment.TickCount64;

@@ -91,13 +91,32 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 await victim.KillAsync();
                 // Frames already on their way still decode for a moment: first the page's connection must be on a live
                 // node, then its frames must go on increasing there.
-                var newPort = await ClassMedia.PollAsync(() => RemotePortAsync(orphan), port => port != 0 && port != victim.MediaUdpPort,
-                    TimeSpan.FromSeconds(90), "the projector's media on a live node");
+                // The page's peer connection states on the way (printed, to tell where the time goes).
+                var timeline = new List<string>();
+                string? lastState = null;
+                var newPort = 0;
+                while (killed.Elapsed < TimeSpan.FromSeconds(90))
+                {
+                    var (state, port) = await MediaStateAsync(orphan);
+                    if (state != lastState)
+                    {
+                        timeline.Add(string.Create(CultureInfo.InvariantCulture, $"{state} {killed.Elapsed.TotalSeconds:0.0} s"));
+                        lastState = state;
+                    }
+                    if (port != 0 && port != victim.MediaUdpPort)
+                    {
+                        newPort = port;
+                        break;
+                    }
+                    await Task.Delay(100);
+                }
+                Assert.NotEqual(0, newPort);
+                var onLiveNode = killed.Elapsed;
                 var framesThere = await ClassMedia.FramesAsync(orphan.Page, "main");
                 await ClassMedia.WaitFramesAsync(orphan.Page, "main", framesThere + 10, TimeSpan.FromSeconds(60));
                 var back = killed.Elapsed;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again from another node {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s)"));
+                    $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again from another node {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s); connected there {onLiveNode.TotalSeconds:0.0} s after the kill; its peer connection: {string.Join(", ", timeline)}"));
                 Assert.Contains(newPort, nodes.Where(n => n != victim).Select(n => n.MediaUdpPort ?? -1));
             }
             finally
@@ -142,6 +161,24 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
           return remote ? remote.port : 0;
         }
         """);
+
+    /// <summary>The page's peer connection state and the port of its selected pair's remote (server) candidate (0: none).</summary>
+    private static async Task<(string State, int Port)> MediaStateAsync(BrowserSession session)
+    {
+        var text = await session.Page.EvaluateAsync<string>("""
+            async () => {
+              const media = window.lcLive?.media;
+              if (!media) return "none|0";
+              const stats = await media.pc.getStats();
+              let pair = null;
+              stats.forEach(s => { if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) pair = s; });
+              const remote = pair ? stats.get(pair.remoteCandidateId) : null;
+              return media.pc.connectionState + "|" + (remote ? remote.port : 0);
+            }
+            """);
+        var parts = text.Split('|');
+        return (parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
 
     private static async Task<int> SfuRoomsAsync(ServerProcess node)
     {

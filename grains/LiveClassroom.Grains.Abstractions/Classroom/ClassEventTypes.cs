@@ -21,6 +21,9 @@ public static class ClassEventTypes
     /// <summary>Payload: <see cref="ParticipantView"/> (media connected: peer id and published tracks).</summary>
     public const string MediaChanged = "MediaChanged";
 
+    /// <summary>Payload: <see cref="MediaNodeLost"/> (their media node died: negotiate a new peer connection now).</summary>
+    public const string MediaNodeLost = "MediaNodeLost";
+
     /// <summary>Payload: <see cref="StatsChanged"/>.</summary>
     public const string StatsChanged = "StatsChanged";
 

@@ -27,5 +27,8 @@ public interface IMediaCascade
     /// <summary>Whether the room here has these peers (an edge's stand-ins appear with the origin's first track table).</summary>
     bool HasPeers(string roomId, IReadOnlyCollection<string> peerIds);
 
+    /// <summary>How long the other end of an open link has sent nothing (heartbeats come four times a second); null when the link is not open.</summary>
+    TimeSpan? Silence(uint linkId);
+
     void Close(uint linkId);
 }

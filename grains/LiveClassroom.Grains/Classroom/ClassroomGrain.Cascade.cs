@@ -77,6 +77,12 @@ internal sealed partial class ClassroomGrain
         var asked = new List<(string Node, Task<MediaNodeLoad> Load)>();
         foreach (var node in await LiveNodesAsync())
         {
+            if (IsLost(node))
+            {
+                // Its relay went silent: dead, though the cluster may not have declared it yet. Not asked (that call would
+                // wait out LoadTimeout).
+                continue;
+            }
             asked.Add((node, node == cascade.NodeId
                 ? Task.FromResult(new MediaNodeLoad(node, cascade.Subscribers, cascade.CapacitySubscribers, cascade.RelayEndPoint))
                 : GrainFactory.GetGrain<IMediaNodeGrain>(node).GetLoadAsync().WaitAsync(LoadTimeout)));
@@ -97,6 +103,16 @@ internal sealed partial class ClassroomGrain
     }
 
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>An edge whose relay link stays silent this long (eight heartbeats) is taken for dead.</summary>
+    private static readonly TimeSpan EdgeSilenceLimit = TimeSpan.FromSeconds(2);
+
+    /// <summary>A node taken for dead by its silence takes no classrooms for this long (a restarted node has a new id anyway).</summary>
+    private static readonly TimeSpan LostNodeMemory = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, DateTimeOffset> _lostNodes = new(StringComparer.Ordinal);
+
+    private bool IsLost(string node) => _lostNodes.TryGetValue(node, out var at) && Time.GetUtcNow() - at < LostNodeMemory;
 
     private async Task<List<string>> LiveNodesAsync()
     {
@@ -234,6 +250,15 @@ internal sealed partial class ClassroomGrain
             return;
         }
         var live = await LiveNodesAsync();
+        foreach (var (node, link) in _edges)
+        {
+            if (cascade.Silence(link.LinkId) is { } silence && silence >= EdgeSilenceLimit)
+            {
+                _lostNodes[node] = Time.GetUtcNow();
+                live.Remove(node);
+                RoomGrainLogCascade.EdgeSilent(Logger, node, silence, _placed.Count(e => e.Value == node));
+            }
+        }
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in State.Participants)
         {
@@ -254,11 +279,23 @@ internal sealed partial class ClassroomGrain
             }
             else
             {
-                // The node is gone: its classrooms' pages restart ICE and are placed on a live node.
+                // The node is gone: its classrooms' pages are told to negotiate a new peer connection at once (they
+                // would restart ICE by themselves only seconds later) and are placed on a live node.
+                var moved = new List<string>();
                 foreach (var peer in _placed.Where(e => e.Value == node).Select(e => e.Key).ToList())
                 {
                     _placed.Remove(peer);
                     _routes.Forget(peer);
+                    if (State.Participants.Find(p => p.PeerId == peer) is { } p)
+                    {
+                        p.PeerId = null;
+                        moved.Add(p.PrincipalId);
+                    }
+                }
+                if (moved.Count > 0)
+                {
+                    Emit(ClassEventTypes.MediaNodeLost, new MediaNodeLost(moved));
+                    await CommitAsync();
                 }
             }
         }

@@ -31,7 +31,8 @@ internal sealed class BenchClass
     /// <summary>The teacher first, then the admin and the projectors.</summary>
     public IReadOnlyList<BenchIdentity> Identities { get; }
 
-    public static async Task<BenchClass> CreateAsync(Uri node, int ruralClassrooms)
+    /// <param name="devicesPerClassroom">Projectors paired per rural classroom (each its own participant), at most <paramref name="maxDevices"/> in all.</param>
+    public static async Task<BenchClass> CreateAsync(Uri node, int ruralClassrooms, int devicesPerClassroom = 1, int maxDevices = int.MaxValue)
     {
         using var http = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromSeconds(60) };
         var tag = "bench" + Guid.NewGuid().ToString("n")[..6];
@@ -67,9 +68,28 @@ internal sealed class BenchClass
             new("teacher", teacher, teacherPerson["id"]!.GetValue<string>()),
             new("admin", admin, adminPerson["id"]!.GetValue<string>()),
         };
-        for (var i = 0; i < rural.Count; i++)
+        var pairings = new List<(string Classroom, string Name)>();
+        for (var d = 0; d < devicesPerClassroom; d++)
         {
-            identities.Add(await PairDeviceAsync(http, admin, rural[i], $"投影电脑 {i + 1}"));
+            for (var i = 0; i < rural.Count && pairings.Count < maxDevices; i++)
+            {
+                pairings.Add((rural[i], $"投影电脑 {i + 1}-{d + 1}"));
+            }
+        }
+        using (var gate = new SemaphoreSlim(8))
+        {
+            identities.AddRange(await Task.WhenAll(pairings.Select(async p =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    return await PairDeviceAsync(http, admin, p.Classroom, p.Name);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })));
         }
         var today = DateOnly.FromDateTime(now.DateTime).ToString("yyyy-MM-dd");
         var lessons = await SendAsync(http, HttpMethod.Get, $"/api/pairings/{pairingId}/lessons?from={today}&to={today}", teacher);

@@ -18,13 +18,17 @@ internal sealed partial class BenchNode : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    private BenchNode(string name, ProcessStartInfo info, Uri url, Uri metricsUrl)
+    private BenchNode(string name, ProcessStartInfo info, Uri url, Uri metricsUrl, int mediaPort)
     {
         Name = name;
         _info = info;
         Url = url;
         MetricsUrl = metricsUrl;
+        MediaPort = mediaPort;
     }
+
+    /// <summary>The SFU's UDP port (the port of the host candidate in its answers).</summary>
+    public int MediaPort { get; }
 
     public string Name { get; }
 
@@ -37,7 +41,9 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(40));
 
-    public static BenchNode Create(string name, string serverDll, string connectionString, string signingKey, string clusterId, string recordingsRoot)
+    /// <param name="extra">Further settings (environment variables) for this node, e.g. the cascade's relay port and capacity.</param>
+    public static BenchNode Create(string name, string serverDll, string connectionString, string signingKey, string clusterId, string recordingsRoot,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var httpPort = FreePort();
         var metricsPort = FreePort();
@@ -70,7 +76,11 @@ internal sealed partial class BenchNode : IAsyncDisposable
         env["Logging__Console__FormatterName"] = "simple";
         // Warnings and errors only: an information line per hub join would cost the shared cores during the run.
         env["Logging__LogLevel__Default"] = "Warning";
-        return new BenchNode(name, info, url, new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+        return new BenchNode(name, info, url, new Uri($"http://127.0.0.1:{metricsPort}/metrics"), media);
     }
 
     /// <summary>Starts the process (again, after a kill: same ports) and waits until <c>/healthz</c> answers.</summary>
@@ -170,6 +180,82 @@ internal sealed partial class BenchNode : IAsyncDisposable
         return match.Success ? (int)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>CPU seconds (user + system) the server process has used so far, from <c>/proc/[pid]/stat</c>; 0 when not running.</summary>
+    public double CpuSeconds()
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return 0;
+        }
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{p.Id}/stat");
+            // Fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// CPU seconds so far of the process's media packet threads (names starting <c>media-</c>: the SFU's receive workers
+    /// and fan-out lanes, and the relay's receive thread, which forwards on an edge), from <c>/proc/[pid]/task</c>.
+    /// </summary>
+    public double MediaThreadCpuSeconds()
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return 0;
+        }
+        long ticks = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{p.Id}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith("media-", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        return ticks / 100.0;
+    }
+
+    /// <summary>The SFU's counters from its metrics: packets forwarded so far, peers now.</summary>
+    public async Task<SfuFigures> SfuFiguresAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync(MetricsUrl);
+        double Sum(Regex line)
+        {
+            double total = 0;
+            foreach (Match m in line.Matches(text))
+            {
+                total += double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+            return total;
+        }
+        return new SfuFigures(Sum(ForwardedLine()), Sum(PeersLine()));
+    }
+
     private async Task SignalAsync(string signal)
     {
         var pid = _process?.Id ?? throw new InvalidOperationException("not started");
@@ -238,4 +324,10 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     [GeneratedRegex(@"^liveclassroom_sfu_rooms(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex SfuRoomsLine();
+
+    [GeneratedRegex(@"^liveclassroom_sfu_packets_forwarded(?:_total)?(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex ForwardedLine();
+
+    [GeneratedRegex(@"^liveclassroom_sfu_peers(?:\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex PeersLine();
 }

@@ -97,8 +97,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
             Console.Error.WriteLine($"{AdminVariable} is not set (an admin connection string to PostgreSQL): run loadtests/LiveClassroom.LoadTests/cluster.sh, which starts a private one");
             return 2;
         }
-        var serverDll = Environment.GetEnvironmentVariable("LIVECLASSROOM_BENCH_SERVER_DLL")
-            ?? Path.Combine(RepoRoot(), "src", "LiveClassroom.Server", "bin", "Release", "net10.0", "LiveClassroom.Server.dll");
+        var serverDll = ServerDll();
         if (!File.Exists(serverDll))
         {
             Console.Error.WriteLine($"{serverDll} not found: build it first (dotnet build -c Release src/LiveClassroom.Server), or run cluster.sh");
@@ -235,6 +234,10 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
     private ClassClient FirstOn(BenchNode node, string label, int skip = 0) =>
         _clients.Where(c => c.Node == node && c.Identity.Label == label && c.Connected).Skip(skip).First();
 
+    /// <summary>The built server: <c>LIVECLASSROOM_BENCH_SERVER_DLL</c>, else the Release build in this checkout.</summary>
+    public static string ServerDll() => Environment.GetEnvironmentVariable("LIVECLASSROOM_BENCH_SERVER_DLL")
+        ?? Path.Combine(RepoRoot(), "src", "LiveClassroom.Server", "bin", "Release", "net10.0", "LiveClassroom.Server.dll");
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -247,7 +250,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
         throw new InvalidOperationException("LiveClassroom.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static string LoadAverage()
+    public static string LoadAverage()
     {
         try
         {

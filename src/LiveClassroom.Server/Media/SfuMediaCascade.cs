@@ -35,6 +35,8 @@ public sealed class SfuMediaCascade(MediaServer server, MediaRelay relay, IServi
         return present is not null && peerIds.All(present.Contains);
     }
 
+    public TimeSpan? Silence(uint linkId) => relay.Silence(linkId);
+
     public void Close(uint linkId) => relay.Close(linkId);
 
     /// <summary>Registers the relay and the port when <c>Media:RelayPort</c> is set (SFU mode only).</summary>

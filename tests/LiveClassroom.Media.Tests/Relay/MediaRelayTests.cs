@@ -100,6 +100,19 @@ public sealed class MediaRelayTests : IDisposable
         Assert.True(_edgeRoom.GetStats().Single(s => s.PeerId == "teacher").KeyframeRequests >= 1);
     }
 
+    [Fact]
+    public void Silence_EdgeRelayStops_OriginHearsNothingFromItsLink()
+    {
+        // The edge's heartbeats (four a second) keep the origin's link fresh.
+        Assert.True(ThreePeerRoom.WaitUntil(() => _originRelay.Silence(7) < TimeSpan.FromMilliseconds(750), 10), $"silent for {_originRelay.Silence(7)}");
+
+        _edgeRelay.Dispose();
+
+        // What the class grain reads to take an edge for dead (2 s): it grows once the edge is gone.
+        Assert.True(ThreePeerRoom.WaitUntil(() => _originRelay.Silence(7) >= TimeSpan.FromSeconds(1), 10), $"silent for {_originRelay.Silence(7)}");
+        Assert.Null(_originRelay.Silence(8));
+    }
+
     private void SendVideo(ushort firstSeq, int count)
     {
         for (var i = 0; i < count; i++)

@@ -52,6 +52,8 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     };
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
+      // This page's media node died (an edge of a class spread over nodes): a fresh peer connection, placed on a live node.
+      if (e.type === "MediaNodeLost" && this.hub.you && (e.payload?.principalIds ?? []).includes(this.hub.you.participantId)) this.media.reconnect();
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
     if (audience === "classroom") {

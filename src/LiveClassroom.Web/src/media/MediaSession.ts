@@ -51,6 +51,8 @@ export class MediaSession {
   /** setParameters needs the latest transaction, so sender changes run one at a time. */
   private readonly senderChanges = new SerialQueue(this.failed);
   private disconnectTimer: number | undefined;
+  /** The next negotiation starts on a fresh peer connection (set by reconnect()). */
+  private rebuildFirst = false;
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
@@ -216,6 +218,19 @@ export class MediaSession {
     });
   }
 
+  /**
+   * The server says the media node of this peer connection is gone (hub MediaNodeLost): start over on a fresh peer
+   * connection now, without waiting for the browser to notice and the "disconnected" grace above. Another node answers,
+   * with its own DTLS certificate, so an ICE restart on this connection would be refused anyway. Only the server's word
+   * triggers it: a lossy link's short blips still get the grace.
+   */
+  reconnect(): void {
+    if (this.closed || this.suspended || this.state === "idle") return;
+    clearTimeout(this.disconnectTimer);
+    this.rebuildFirst = true;
+    this.negotiate(false).catch(() => {});
+  }
+
   /** Fire-and-forget ICE restart; a failure is kept in lastError and retried with back-off. */
   private restartIce(): void {
     this.negotiate(true).catch(() => {});
@@ -230,9 +245,14 @@ export class MediaSession {
     clearTimeout(this.retryTimer);
     return this.negotiations.run(async () => {
       if (this.closed || this.suspended) return;
+      const fresh = this.rebuildFirst;
+      if (fresh) {
+        this.rebuildFirst = false;
+        this.build();
+      }
       try {
         try {
-          await this.negotiateOnce(iceRestart);
+          await this.negotiateOnce(iceRestart && !fresh);
         } catch (e) {
           this.lastError = e;
           if (this.closed || this.suspended || !retryable(e)) throw e;

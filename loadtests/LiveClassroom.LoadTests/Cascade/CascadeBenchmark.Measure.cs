@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using HdrHistogram;
+using LiveClassroom.LoadTests.Cluster;
+
+namespace LiveClassroom.LoadTests.Cascade;
+
+internal sealed partial class CascadeBenchmark
+{
+    /// <summary>
+    /// One window of <see cref="Seconds"/> with every classroom receiving: per node, forwarded packets per second (the
+    /// SFU's counter, relay feed included), the server process's CPU, its subscribers; latency teacher → classroom and
+    /// loss (sequence gaps) for the classrooms on each node.
+    /// </summary>
+    private async Task MeasureAsync(BenchNode origin)
+    {
+        // REMB steers a classroom's layer once its estimate is 5 s old: let the last ones settle.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        var before = await Task.WhenAll(_nodes.Select(n => n.SfuFiguresAsync()));
+        var cpuBefore = _nodes.Select(n => n.CpuSeconds()).ToArray();
+        var mediaCpuBefore = _nodes.Select(n => n.MediaThreadCpuSeconds()).ToArray();
+        var teacherBefore = _teacher!.Sender.PacketsSent;
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var connected = _classrooms.Where(c => c.Connected).ToList();
+        foreach (var c in connected)
+        {
+            c.BeginWindow();
+        }
+        await Task.Delay(TimeSpan.FromSeconds(Seconds));
+        var windows = connected.Select(c => (Classroom: c, Window: c.EndWindow())).ToList();
+        var elapsed = wall.Elapsed.TotalSeconds;
+        var after = await Task.WhenAll(_nodes.Select(n => n.SfuFiguresAsync()));
+        var cpuAfter = _nodes.Select(n => n.CpuSeconds()).ToArray();
+        var mediaCpuAfter = _nodes.Select(n => n.MediaThreadCpuSeconds()).ToArray();
+        var teacherRate = (_teacher.Sender.PacketsSent - teacherBefore) / elapsed;
+        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds / elapsed;
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"Steady state, {Seconds} s window, load average {ClusterBenchmark.LoadAverage()}; the teacher sent {teacherRate:F0} pkt/s (3 layers + audio); this process (teacher and classrooms) used {100 * ownCpu:F0} % CPU"));
+        Console.WriteLine("node   | role   | classrooms | SFU peers | fwd pkt/s | media thr CPU %  | process CPU % | latency p50 ms | p99 ms |   max ms | received | missing | loss %");
+        var edgeLatency = new LongHistogram(1, 60_000_000, 2);
+        var originLatency = new LongHistogram(1, 60_000_000, 2);
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            var n = _nodes[i];
+            var mine = windows.Where(w => w.Classroom.MediaNode == n).ToList();
+            var latency = new LongHistogram(1, 60_000_000, 2);
+            foreach (var w in mine)
+            {
+                latency.Add(w.Window.Latency);
+            }
+            (n == origin ? originLatency : edgeLatency).Add(latency);
+            var received = mine.Sum(w => w.Window.Received);
+            var missing = mine.Sum(w => w.Window.Missing);
+            var loss = received + missing == 0 ? 0 : 100.0 * missing / (received + missing);
+            Console.WriteLine(Invariant(
+                $"{n.Name,-6} | {(n == origin ? "origin" : "edge"),-6} | {mine.Count,10} | {after[i].Peers,9:F0} | {(after[i].Forwarded - before[i].Forwarded) / elapsed,9:F0} | {100 * (mediaCpuAfter[i] - mediaCpuBefore[i]) / elapsed,16:F1} | {100 * (cpuAfter[i] - cpuBefore[i]) / elapsed,13:F1} | {Percentiles(latency)} | {received,8} | {missing,7} | {loss,6:F3}"));
+        }
+        var layers = string.Join(", ", windows.GroupBy(w => w.Classroom.RembBps switch { 250_000 => "q", 900_000 => "h", _ => "f" })
+            .OrderBy(g => g.Key).Select(g => Invariant($"{g.Count()} steered to {g.Key}")));
+        Console.WriteLine($"classrooms by REMB: {layers} (q: REMB 250 kbps, h: 900 kbps, f: no REMB, the SFU's default)");
+        if (originLatency.TotalCount > 0 && edgeLatency.TotalCount > 0)
+        {
+            Console.WriteLine(Invariant(
+                $"latency teacher → classroom: on the origin (one SFU) p50 {Ms(originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(originLatency.GetValueAtPercentile(99)):F2} ms; on an edge (origin SFU → relay → edge SFU) p50 {Ms(edgeLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99)):F2} ms; added by the hop p50 {Ms(edgeLatency.GetValueAtPercentile(50) - originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99) - originLatency.GetValueAtPercentile(99)):F2} ms"));
+        }
+        Console.WriteLine(Invariant($"since the joins: peers replaced by the page's 5.5 s silence fallback or MediaNodeLost {_classrooms.Sum(c => c.Replacements)}, hub connections dropped and reconnected {_classrooms.Sum(c => c.HubReconnects)}"));
+        Console.WriteLine("fwd pkt/s: the SFU's forwarded-packet counter (to classrooms, and the origin's relay feed); media thr CPU: the server's threads named media-* (SFU receive workers, fan-out lanes, relay receive and timer); process CPU: the whole server process (SFU, grains, hub, Orleans); latency: the send time stamped in each payload by the teacher to its arrival at a classroom, both in this process, all loopback hops and the synthetic peers' own SRTP and scheduling included");
+    }
+
+    /// <summary>
+    /// kill -9 of the edge carrying the most classrooms; then, per classroom that was on it, the time from the kill until
+    /// its replacement peer on a live node received the first packet of a video keyframe.
+    /// </summary>
+    private async Task KillEdgeAsync(BenchNode origin)
+    {
+        var victim = _nodes.Where(n => n != origin).OrderByDescending(n => _classrooms.Count(c => c.Connected && c.MediaNode == n)).First();
+        var orphans = _classrooms.Where(c => c.Connected && c.MediaNode == victim).ToList();
+        if (orphans.Count == 0)
+        {
+            Console.WriteLine("no classroom on an edge: nothing to kill (raise --classrooms or lower --capacity)");
+            return;
+        }
+        Console.WriteLine();
+        Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms); load average {ClusterBenchmark.LoadAverage()}"));
+        var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
+        var killedAt = Stopwatch.GetTimestamp();
+        await victim.KillAsync();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < RecoveryDeadline
+            && orphans.Any(c => c.VideoBackAt <= killedAt || c.MediaNode == victim))
+        {
+            await Task.Delay(100);
+        }
+        var back = orphans.Where(c => c.VideoBackAt > killedAt && c.MediaNode != victim).ToList();
+        var times = back.Select(c => (c.VideoBackAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
+        var told = orphans.Where(c => c.NodeLostEventAt > killedAt).Select(c => (c.NodeLostEventAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
+        double At(List<double> list, double p) => list.Count == 0 ? double.NaN : list[Math.Min(list.Count - 1, (int)(p * list.Count))];
+        Console.WriteLine(Invariant(
+            $"video back (first keyframe packet from a live node) for {back.Count} of {orphans.Count} classrooms within {RecoveryDeadline.TotalSeconds:F0} s: p50 {At(times, 0.5):F2} s, p90 {At(times, 0.9):F2} s, max {(times.Count == 0 ? double.NaN : times[^1]):F2} s after the kill (first {(times.Count == 0 ? double.NaN : times[0]):F2} s)"));
+        Console.WriteLine(Invariant(
+            $"MediaNodeLost reached {told.Count} of them: p50 {At(told, 0.5):F2} s, max {(told.Count == 0 ? double.NaN : told[^1]):F2} s after the kill; replaced because of it: {orphans.Count(c => c.ReplacedBecause == "event")}, by the 5.5 s silence fallback: {orphans.Count(c => c.ReplacedBecause == "silence")}"));
+        Console.WriteLine($"now on: {string.Join(", ", _nodes.Where(n => n != victim).Select(n => Invariant($"{n.Name} {back.Count(c => c.MediaNode == n)}")))}; keyframes the teacher sent on request meanwhile: {_teacher.Sender.KeyframesOnRequest - keyframesBefore}");
+        var stuck = orphans.FirstOrDefault(c => !back.Contains(c));
+        if (stuck is not null)
+        {
+            Console.WriteLine($"e.g. classroom {stuck.Index} not back: on {stuck.MediaNode?.Name ?? "?"}, replacements {stuck.Replacements}, last error {stuck.LastError?.Message ?? "none"}");
+        }
+    }
+}

@@ -1,0 +1,394 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HdrHistogram;
+using LiveClassroom.LoadTests.Cluster;
+using LiveClassroom.Media.Dtls;
+using LiveClassroom.Media.Rtp;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveClassroom.LoadTests.Cascade;
+
+/// <summary>
+/// A synthetic classroom as the projector page behaves: a hub connection (JoinClass, then Negotiate with the receive
+/// slots main-audio and main), and the media peer the answer points to (whichever node the class placed it on: the
+/// answer's candidate). Receive-only, with REMB steering the SFU to one simulcast layer as a classroom link would. Its
+/// peer is replaced — a fresh offer through the hub, like the page's rebuilt peer connection — when the class says its
+/// media node is lost (<c>MediaNodeLost</c>) or, as the page's own fallback, after 5.5 s without a packet (Chrome's
+/// ~2.5 s to "disconnected" plus the page's 3 s grace). States: joining → connected ⇄ replacing; stopped.
+/// </summary>
+internal sealed partial class CascadeClassroom : IAsyncDisposable
+{
+    public static readonly TimeSpan SilenceFallback = TimeSpan.FromSeconds(5.5);
+    private static readonly TimeSpan ReplaceBudget = TimeSpan.FromSeconds(90);
+
+    private readonly string _classId;
+    private readonly DtlsCertificate _certificate;
+    private readonly SrtpProtectionProfileId _profile;
+    private readonly Func<int, BenchNode?> _nodeByMediaPort;
+    private readonly Lock _gate = new();
+    private HubConnection? _hub;
+    private SyntheticPeer? _peer;
+    private LongHistogram _latency = NewHistogram();
+    private readonly StreamCounter _audio = new();
+    private readonly StreamCounter _video = new();
+    private int _replacing;
+    private volatile bool _stopped;
+    private long _lastRtpAt;
+    private long _connectedAt;
+    private uint _videoSsrc;
+
+    public CascadeClassroom(int index, BenchIdentity identity, string classId, DtlsCertificate certificate, SrtpProtectionProfileId profile,
+        long? rembBps, Func<int, BenchNode?> nodeByMediaPort)
+    {
+        Index = index;
+        Identity = identity;
+        RembBps = rembBps;
+        _classId = classId;
+        _certificate = certificate;
+        _profile = profile;
+        _nodeByMediaPort = nodeByMediaPort;
+    }
+
+    public int Index { get; }
+
+    public BenchIdentity Identity { get; }
+
+    /// <summary>The REMB this classroom reports (null: none, so the SFU keeps it on the highest layer).</summary>
+    public long? RembBps { get; }
+
+    /// <summary>The node the media peer is on now (from the answer's candidate).</summary>
+    public BenchNode? MediaNode { get; private set; }
+
+    public bool Connected => _peer is not null && MediaNode is not null;
+
+    /// <summary>Latencies are recorded only while true (the measured window).</summary>
+    public bool Measuring { get; set; }
+
+    /// <summary>When the class's <c>MediaNodeLost</c> naming this classroom arrived (Stopwatch ticks; 0: not yet).</summary>
+    public long NodeLostEventAt { get; private set; }
+
+    /// <summary>Why the last replacement started: "event" (MediaNodeLost) or "silence" (the page's own fallback).</summary>
+    public string? ReplacedBecause { get; private set; }
+
+    /// <summary>When the replacement peer received its first video keyframe packet (Stopwatch ticks; 0: not yet).</summary>
+    public long VideoBackAt { get; private set; }
+
+    public Exception? LastError { get; private set; }
+
+    public int Replacements { get; private set; }
+
+    public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(hubNode.Url, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(Identity.Token))
+            .WithAutomaticReconnect()
+            .Build();
+        hub.ServerTimeout = TimeSpan.FromSeconds(30);
+        hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
+        hub.On<JsonElement>("RoomEvent", OnRoomEvent);
+        // As the page after a hub reconnect: join the class again (its media peer is left to the silence fallback).
+        hub.Reconnecting += _ =>
+        {
+            HubReconnects++;
+            return Task.CompletedTask;
+        };
+        hub.Reconnected += async _ =>
+        {
+            using var budget = new CancellationTokenSource(ReplaceBudget);
+            try
+            {
+                await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token), budget.Token);
+            }
+            catch (OperationCanceledException ex)
+            {
+                LastError = ex;
+            }
+        };
+        await hub.StartAsync(ct);
+        _hub = hub;
+        // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
+        await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct);
+        await RetryAsync(async () =>
+        {
+            await NegotiateAsync(ct);
+            return default(JsonElement);
+        }, ct);
+    }
+
+    /// <summary>Retries on the hub's refusals and time-outs with the page's back-off (1 s, 2 s, 4 s, 8 s, then 10 s) until <paramref name="ct"/>.</summary>
+    private async Task<JsonElement> RetryAsync(Func<Task<JsonElement>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is HubException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                LastError = ex;
+                Retries++;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, attempt - 1))), ct);
+            }
+        }
+    }
+
+    /// <summary>Times the hub connection dropped and reconnected by itself.</summary>
+    public int HubReconnects { get; private set; }
+
+    /// <summary>Joins and offers the class refused for the moment and this classroom tried again.</summary>
+    public int Retries { get; private set; }
+
+    /// <summary>Offer → hub Negotiate → the answer's node → ICE and DTLS there; the new peer replaces the old one.</summary>
+    private async Task NegotiateAsync(CancellationToken ct)
+    {
+        var peer = new SyntheticPeer(_certificate, new IPEndPoint(IPAddress.Loopback, 9), 1);
+        try
+        {
+            var offer = peer.Offer(false, 0, 0, 0);
+            var description = new
+            {
+                publish = new { },
+                receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
+            };
+            var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
+            var answer = result.GetProperty("sdpAnswer").GetString()!;
+            var candidate = UdpCandidate().Match(answer);
+            if (!candidate.Success)
+            {
+                throw new InvalidOperationException("the answer has no UDP host candidate");
+            }
+            var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
+            peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
+            peer.OnPlainRtp = OnRtp;
+            await Task.Run(() => peer.Connect(answer, _profile), ct);
+            SyntheticPeer? old;
+            lock (_gate)
+            {
+                old = _peer;
+                _peer = peer;
+                _audio.Reset();
+                _video.Reset();
+                _videoSsrc = 0;
+                MediaNode = _nodeByMediaPort(port);
+                _connectedAt = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _lastRtpAt, _connectedAt);
+            }
+            old?.Dispose();
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+    }
+
+    private void OnRoomEvent(JsonElement e)
+    {
+        if (e.GetProperty("type").GetString() != "MediaNodeLost")
+        {
+            return;
+        }
+        foreach (var id in e.GetProperty("payload").GetProperty("principalIds").EnumerateArray())
+        {
+            if (id.GetString() == Identity.PrincipalId)
+            {
+                NodeLostEventAt = Stopwatch.GetTimestamp();
+                _ = ReplaceAsync("event");
+                return;
+            }
+        }
+    }
+
+    /// <summary>The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub.</summary>
+    public void CheckSilence(long now)
+    {
+        if (!_stopped && _peer is not null && Volatile.Read(ref _replacing) == 0
+            && now - Volatile.Read(ref _lastRtpAt) > SilenceFallback.TotalSeconds * Stopwatch.Frequency)
+        {
+            _ = ReplaceAsync("silence");
+        }
+    }
+
+    private async Task ReplaceAsync(string reason)
+    {
+        if (_stopped || Interlocked.Exchange(ref _replacing, 1) == 1)
+        {
+            return;
+        }
+        ReplacedBecause = reason;
+        VideoBackAt = 0;
+        Replacements++;
+        try
+        {
+            using var budget = new CancellationTokenSource(ReplaceBudget);
+            for (var attempt = 1; !_stopped; attempt++)
+            {
+                try
+                {
+                    await NegotiateAsync(budget.Token);
+                    return;
+                }
+                catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException
+                    && !budget.IsCancellationRequested)
+                {
+                    // As the page: 1 s, 2 s, 4 s, 8 s, then every 10 s.
+                    LastError = ex;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, attempt - 1))), budget.Token);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HubException or TimeoutException or InvalidOperationException or IOException)
+        {
+            LastError = ex;
+        }
+        finally
+        {
+            Volatile.Write(ref _replacing, 0);
+        }
+    }
+
+    // On the peer's receive thread.
+    private void OnRtp(ReadOnlySpan<byte> packet)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _lastRtpAt, now);
+        if (RtpHeader.TryParse(packet, out var header) != RtpParseError.None || header.PayloadLength < 10)
+        {
+            return;
+        }
+        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
+        var sentAt = BinaryPrimitives.ReadInt64LittleEndian(payload[^8..]);
+        lock (_gate)
+        {
+            var video = header.PayloadType == 96;
+            (video ? _video : _audio).Add(header.SequenceNumber);
+            if (video)
+            {
+                _videoSsrc = header.Ssrc;
+                if (VideoBackAt == 0 && ReplacedBecause is not null && IsKeyframeStart(payload))
+                {
+                    VideoBackAt = now;
+                }
+            }
+            if (Measuring && sentAt > 0 && now > sentAt)
+            {
+                _latency.RecordValue(Math.Min((now - sentAt) * 1_000_000 / Stopwatch.Frequency, 60_000_000));
+            }
+        }
+    }
+
+    // RFC 7741 §4.2: the payload descriptor (X, S bits; optional I/L/T/K fields), then the VP8 header's P bit (0: key frame).
+    private static bool IsKeyframeStart(ReadOnlySpan<byte> payload)
+    {
+        if ((payload[0] & 0x10) == 0)
+        {
+            return false;
+        }
+        var i = 1;
+        if ((payload[0] & 0x80) != 0)
+        {
+            var flags = payload[i++];
+            if ((flags & 0x80) != 0)
+            {
+                i += (payload[i] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((flags & 0x40) != 0)
+            {
+                i++;
+            }
+            if ((flags & 0x30) != 0)
+            {
+                i++;
+            }
+        }
+        return i < payload.Length && (payload[i] & 0x01) == 0;
+    }
+
+    /// <summary>Starts a measured window: latency and loss counted from now.</summary>
+    public void BeginWindow()
+    {
+        lock (_gate)
+        {
+            _latency = NewHistogram();
+            _audio.Reset();
+            _video.Reset();
+            Measuring = true;
+        }
+    }
+
+    /// <summary>Ends the window: its latencies (µs), packets received and packets missing (sequence gaps).</summary>
+    public (LongHistogram Latency, long Received, long Missing) EndWindow()
+    {
+        lock (_gate)
+        {
+            Measuring = false;
+            return (_latency, _audio.Received + _video.Received, _audio.Missing + _video.Missing);
+        }
+    }
+
+    /// <summary>Every second, from the benchmark's timer: REMB (if set) and RFC 7675 consent every 5th call.</summary>
+    public void Tick(int round)
+    {
+        var peer = _peer;
+        if (peer?.Send is null)
+        {
+            return;
+        }
+        if (round % 5 == 0)
+        {
+            peer.RefreshConsent();
+        }
+        if (RembBps is { } bps)
+        {
+            Span<byte> buffer = stackalloc byte[64];
+            var length = WriteRemb(buffer, 0x0C1A_0000u + (uint)Index, (ulong)bps, _videoSsrc);
+            peer.SendRtcp(buffer, length);
+        }
+    }
+
+    // draft-alvestrand-rmcat-remb-03 §2.2: PSFB (206) FMT 15, media SSRC 0, "REMB", 1 SSRC, exponent and mantissa.
+    private static int WriteRemb(Span<byte> buffer, uint senderSsrc, ulong bps, uint ssrc)
+    {
+        var exponent = 0;
+        while ((bps >> exponent) > 0x3FFFF)
+        {
+            exponent++;
+        }
+        var mantissa = (uint)(bps >> exponent);
+        buffer[0] = 0x80 | 15;
+        buffer[1] = 206;
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], 5);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[4..], senderSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[8..], 0);
+        "REMB"u8.CopyTo(buffer[12..]);
+        buffer[16] = 1;
+        buffer[17] = (byte)((exponent << 2) | (int)(mantissa >> 16));
+        buffer[18] = (byte)(mantissa >> 8);
+        buffer[19] = (byte)mantissa;
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[20..], ssrc);
+        return 24;
+    }
+
+    private static LongHistogram NewHistogram() => new(1, 60_000_000, 2);
+
+    public void Stop() => _stopped = true;
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopped = true;
+        _peer?.Dispose();
+        if (_hub is not null)
+        {
+            await _hub.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex(@"a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host")]
+    private static partial Regex UdpCandidate();
+}
