@@ -24,7 +24,6 @@ internal sealed class FanOutPool : IDisposable
     private readonly ConcurrentDictionary<int, byte> _threadIds = new();
     private IFanOutJob? _job;
     private int _chunks;
-    private int _next;
     private int _done;
     private int _open;
     private int _inside;
@@ -93,7 +92,7 @@ internal sealed class FanOutPool : IDisposable
         }
         _job = job;
         _chunks = chunks;
-        _next = 0;
+        Volatile.Write(ref _range, (long)chunks << 32);
         _done = 0;
         Interlocked.Exchange(ref _open, 1);
         var wake = Math.Min(_lanes.Length, chunks - 1);
@@ -121,10 +120,35 @@ internal sealed class FanOutPool : IDisposable
         return true;
     }
 
+    // The worker claims chunks from the front, the lanes from the back: the same subscribers mostly stay on the same
+    // core from one packet to the next (their SRTP contexts, slots and rewriters stay in that core's cache), and only
+    // the chunks where the two ends meet move. _range holds the next front chunk (low 32 bits) and one past the next
+    // back chunk (high 32 bits).
+    private long _range;
+
+    private int Claim(bool fromBack)
+    {
+        while (true)
+        {
+            var range = Volatile.Read(ref _range);
+            var front = (int)(range & 0xFFFF_FFFF);
+            var back = (int)(range >> 32);
+            if (front >= back)
+            {
+                return -1;
+            }
+            var next = fromBack ? ((long)(back - 1) << 32) | (uint)front : ((long)back << 32) | (uint)(front + 1);
+            if (Interlocked.CompareExchange(ref _range, next, range) == range)
+            {
+                return fromBack ? back - 1 : front;
+            }
+        }
+    }
+
     private void RunChunks(IFanOutJob job, bool onLane)
     {
         int chunk;
-        while ((chunk = Interlocked.Increment(ref _next) - 1) < _chunks)
+        while ((chunk = Claim(fromBack: onLane)) >= 0)
         {
             try
             {
