@@ -108,20 +108,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             Capacity = capacity > 0 ? capacity : (classrooms + 1 + 2) / 3 + 1,
             Seconds = seconds, JoinSeconds = joinSeconds, JoinParallel = parallel, LayerMix = mix,
         };
-        try
-        {
-            await bench.RunAsync(serverDll);
-            return 0;
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"cascade benchmark failed: {ex}");
-            foreach (var node in bench._nodes)
-            {
-                Console.Error.WriteLine($"--- {node.Name} (last lines) ---\n{node.Output}");
-            }
-            return 1;
-        }
+        return await BenchNode.RunOrReportAsync("cascade benchmark", () => bench.RunAsync(serverDll), bench._nodes);
     }
 
     private async Task RunAsync(string serverDll)

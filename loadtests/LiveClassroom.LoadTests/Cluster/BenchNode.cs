@@ -41,6 +41,27 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(40));
 
+    /// <summary>Runs a multi-node benchmark: 0 when it completes; 1 with the error and each node's last output lines when not.</summary>
+    public static async Task<int> RunOrReportAsync(string benchmark, Func<Task> run, IReadOnlyList<BenchNode> nodes)
+    {
+        try
+        {
+            await run();
+            return 0;
+        }
+#pragma warning disable CA1031 // A benchmark's failure is reported, with what the servers printed, and ends the run.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"{benchmark} failed: {ex}");
+            foreach (var node in nodes)
+            {
+                Console.Error.WriteLine($"--- {node.Name} (last lines) ---\n{node.Output}");
+            }
+            return 1;
+        }
+    }
+
     /// <param name="extra">Further settings (environment variables) for this node, e.g. the cascade's relay port and capacity.</param>
     public static BenchNode Create(string name, string serverDll, string connectionString, string signingKey, string clusterId, string recordingsRoot,
         IReadOnlyDictionary<string, string>? extra = null)

@@ -108,20 +108,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
             Connections = connections / (2 * classes) * 2 * classes, Calls = calls, Messages = messages / 2 * 2, Classes = classes, SoakSeconds = soak,
             EventIntervalMs = interval, Failover = failover == 1,
         };
-        try
-        {
-            await bench.RunAsync(serverDll);
-            return 0;
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"cluster benchmark failed: {ex}");
-            foreach (var node in bench._nodes)
-            {
-                Console.Error.WriteLine($"--- {node.Name} (last lines) ---\n{node.Output}");
-            }
-            return 1;
-        }
+        return await BenchNode.RunOrReportAsync("cluster benchmark", () => bench.RunAsync(serverDll), bench._nodes);
     }
 
     private async Task RunAsync(string serverDll)

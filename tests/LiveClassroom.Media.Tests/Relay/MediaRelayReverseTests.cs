@@ -1,8 +1,6 @@
 using System.Net;
 using LiveClassroom.LoadTests;
 using LiveClassroom.Media.Dtls;
-using LiveClassroom.Media.Rtcp;
-using LiveClassroom.Media.Rtp;
 using LiveClassroom.Media.Sfu;
 using LiveClassroom.Media.Tests.Sfu.Loss;
 
@@ -19,9 +17,9 @@ public sealed class MediaRelayReverseTests : IDisposable
     private static readonly byte[] BackKey = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
     private static readonly byte[] ForwardKey = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("relay-reverse-test");
-    private readonly MediaServer _edgeA = NewServer();
-    private readonly MediaServer _origin = NewServer();
-    private readonly MediaServer _edgeB = NewServer();
+    private readonly MediaServer _edgeA = RelayTestKit.NewServer();
+    private readonly MediaServer _origin = RelayTestKit.NewServer();
+    private readonly MediaServer _edgeB = RelayTestKit.NewServer();
     private readonly MediaRelay _relayA;
     private readonly MediaRelay _relayOrigin;
     private readonly MediaRelay _relayB;
@@ -59,12 +57,6 @@ public sealed class MediaRelayReverseTests : IDisposable
         Assert.True(ThreePeerRoom.WaitUntil(() => _roomB.GetStats().All(s => s.State == "connected"), 10), _edgeB.Diagnostics());
     }
 
-    private static MediaServer NewServer() => new(new MediaServerOptions
-    {
-        BindAddress = IPAddress.Loopback,
-        AdvertisedAddresses = [IPAddress.Loopback],
-        VideoCodec = VideoCodecPreference.Vp8,
-    });
 
     [Fact]
     public void ReverseFeed_PacketLostOnTheHopToTheOrigin_RepairedFromEdgeAsCache_TheOtherEdgesSubscriberGetsEveryPacket()
@@ -78,16 +70,12 @@ public sealed class MediaRelayReverseTests : IDisposable
         Assert.True(ThreePeerRoom.WaitUntil(() => _subscriber.RtpLog.Count >= 30, 10),
             $"{_subscriber.RtpLog.Count} of 30 reached the subscriber on edge B; hop dropped {_hop.Dropped}; {_origin.Diagnostics()} || {_edgeB.Diagnostics()}");
         Assert.Equal(1, _hop.Dropped);
-        var payloads = _subscriber.RtpLog.Select(p =>
-        {
-            Assert.Equal(RtpParseError.None, RtpHeader.TryParse(p, out var h));
-            return (int)p[h.PayloadOffset + 5];
-        }).ToHashSet();
+        var payloads = RelayTestKit.Payloads(_subscriber);
         Assert.Equal(Enumerable.Range(0, 30).ToHashSet(), payloads);
         var back = Assert.Single(_relayA.GetStats());
         Assert.True(back.IsOrigin, "edge A's end of the reverse feed is the feeding end");
         Assert.True(back.Retransmissions >= 1, "edge A answered no NACK from the origin");
-        Assert.DoesNotContain(_publisher.RtcpLog, IsNack);
+        Assert.DoesNotContain(_publisher.RtcpLog, RelayTestKit.IsNack);
     }
 
     [Fact]
@@ -95,16 +83,7 @@ public sealed class MediaRelayReverseTests : IDisposable
     {
         SendVideo(5000, 10);
         Assert.True(ThreePeerRoom.WaitUntil(() => _subscriber.RtpLog.Count >= 10, 10), $"{_subscriber.RtpLog.Count} forwarded; {_edgeB.Diagnostics()}");
-        Assert.True(RtpHeader.TryParse(_subscriber.RtpLog.First(), out var slot) == RtpParseError.None);
-        var before = _publisher.RtcpLog.Count(IsPli);
-
-        // Each hop coalesces requests closer together than 300 ms: keep asking until one passes both.
-        var got = ThreePeerRoom.WaitUntil(() =>
-        {
-            var length = RtcpWriter.WritePli(_buffer, 0x6262_0001, slot.Ssrc);
-            _subscriber.SendRtcp(_buffer, length);
-            return _publisher.RtcpLog.Count(IsPli) > before;
-        }, 10);
+        var got = RelayTestKit.AskKeyframeUntilThePublisherHasIt(_subscriber, _publisher, _buffer, 0x6262_0001, VideoSsrc);
 
         Assert.True(got, $"no PLI reached the publisher on edge A; {_origin.Diagnostics()}");
     }
@@ -135,29 +114,7 @@ public sealed class MediaRelayReverseTests : IDisposable
         public void OnRtp(IncomingStream stream, ReadOnlySpan<byte> packet, bool recovered) => Interlocked.Increment(ref Packets);
     }
 
-    private void SendVideo(ushort firstSeq, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            _publisher.SendRtp(_buffer, ThreePeerRoom.WriteVideo(_buffer, firstSeq, i, VideoSsrc));
-        }
-    }
-
-    private static bool IsPli(byte[] compound) => Has(compound, fb => fb.IsPli && fb.MediaSsrc == VideoSsrc);
-
-    private static bool IsNack(byte[] compound) => Has(compound, fb => fb.IsNack);
-
-    private static bool Has(byte[] compound, Func<RtcpFeedbackHeader, bool> match)
-    {
-        foreach (var item in new RtcpCompoundEnumerator(compound))
-        {
-            if (RtcpFeedbackHeader.TryParse(item.Slice((ReadOnlySpan<byte>)compound), out var fb) && match(fb))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private void SendVideo(ushort firstSeq, int count) => RelayTestKit.SendVideo(_publisher, _buffer, firstSeq, count, VideoSsrc);
 
     public void Dispose()
     {

@@ -1,8 +1,6 @@
 using System.Net;
 using LiveClassroom.LoadTests;
 using LiveClassroom.Media.Dtls;
-using LiveClassroom.Media.Rtcp;
-using LiveClassroom.Media.Rtp;
 using LiveClassroom.Media.Tests.Sfu.Loss;
 
 namespace LiveClassroom.Media.Tests.Relay;
@@ -16,8 +14,8 @@ public sealed class MediaRelayTests : IDisposable
     private const uint VideoSsrc = 0x5151_0002;
     private static readonly byte[] Key = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("relay-test");
-    private readonly MediaServer _origin = NewServer();
-    private readonly MediaServer _edge = NewServer();
+    private readonly MediaServer _origin = RelayTestKit.NewServer();
+    private readonly MediaServer _edge = RelayTestKit.NewServer();
     private readonly MediaRelay _originRelay;
     private readonly MediaRelay _edgeRelay;
     private readonly RelayProxy _hop;
@@ -48,12 +46,6 @@ public sealed class MediaRelayTests : IDisposable
         Assert.True(ThreePeerRoom.WaitUntil(() => _edgeRoom.GetStats().All(s => s.State == "connected"), 10), _edge.Diagnostics());
     }
 
-    private static MediaServer NewServer() => new(new MediaServerOptions
-    {
-        BindAddress = IPAddress.Loopback,
-        AdvertisedAddresses = [IPAddress.Loopback],
-        VideoCodec = VideoCodecPreference.Vp8,
-    });
 
     [Fact]
     public void Relay_PacketLostOnTheHop_EdgeAsksTheOriginAndTheSubscriberGetsEveryPacket()
@@ -68,16 +60,12 @@ public sealed class MediaRelayTests : IDisposable
         Assert.True(ThreePeerRoom.WaitUntil(() => _subscriber.RtpLog.Count >= 30, 10),
             $"{_subscriber.RtpLog.Count} of 30 reached the subscriber; hop dropped {_hop.Dropped}; {_edge.Diagnostics()}");
         Assert.Equal(1, _hop.Dropped);
-        var payloads = _subscriber.RtpLog.Select(p =>
-        {
-            Assert.Equal(RtpParseError.None, RtpHeader.TryParse(p, out var h));
-            return (int)p[h.PayloadOffset + 5];
-        }).ToHashSet();
+        var payloads = RelayTestKit.Payloads(_subscriber);
         Assert.Equal(Enumerable.Range(0, 30).ToHashSet(), payloads);
         var origin = Assert.Single(_originRelay.GetStats());
         Assert.True(origin.Retransmissions >= 1, "the origin answered no NACK");
         // The publisher was never asked: the loss was on the hop, repaired from the origin's cache.
-        Assert.DoesNotContain(_publisher.RtcpLog, IsNack);
+        Assert.DoesNotContain(_publisher.RtcpLog, RelayTestKit.IsNack);
     }
 
     [Fact]
@@ -85,16 +73,7 @@ public sealed class MediaRelayTests : IDisposable
     {
         SendVideo(4000, 10);
         Assert.True(ThreePeerRoom.WaitUntil(() => _subscriber.RtpLog.Count >= 10, 10), $"{_subscriber.RtpLog.Count} forwarded; {_edge.Diagnostics()}");
-        Assert.True(RtpHeader.TryParse(_subscriber.RtpLog.First(), out var slot) == RtpParseError.None);
-        var before = _publisher.RtcpLog.Count(IsPli);
-
-        // Requests closer together than Chrome's 300 ms floor are coalesced at each hop: keep asking until one passes.
-        var got = ThreePeerRoom.WaitUntil(() =>
-        {
-            var length = RtcpWriter.WritePli(_buffer, 0x6161_0001, slot.Ssrc);
-            _subscriber.SendRtcp(_buffer, length);
-            return _publisher.RtcpLog.Count(IsPli) > before;
-        }, 10);
+        var got = RelayTestKit.AskKeyframeUntilThePublisherHasIt(_subscriber, _publisher, _buffer, 0x6161_0001, VideoSsrc);
 
         Assert.True(got, $"no PLI reached the publisher; {_edge.Diagnostics()}");
         Assert.True(_edgeRoom.GetStats().Single(s => s.PeerId == "teacher").KeyframeRequests >= 1);
@@ -113,29 +92,7 @@ public sealed class MediaRelayTests : IDisposable
         Assert.Null(_originRelay.Silence(8));
     }
 
-    private void SendVideo(ushort firstSeq, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            _publisher.SendRtp(_buffer, ThreePeerRoom.WriteVideo(_buffer, firstSeq, i, VideoSsrc));
-        }
-    }
-
-    private static bool IsPli(byte[] compound) => Has(compound, fb => fb.IsPli && fb.MediaSsrc == VideoSsrc);
-
-    private static bool IsNack(byte[] compound) => Has(compound, fb => fb.IsNack);
-
-    private static bool Has(byte[] compound, Func<RtcpFeedbackHeader, bool> match)
-    {
-        foreach (var item in new RtcpCompoundEnumerator(compound))
-        {
-            if (RtcpFeedbackHeader.TryParse(item.Slice((ReadOnlySpan<byte>)compound), out var fb) && match(fb))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private void SendVideo(ushort firstSeq, int count) => RelayTestKit.SendVideo(_publisher, _buffer, firstSeq, count, VideoSsrc);
 
     public void Dispose()
     {

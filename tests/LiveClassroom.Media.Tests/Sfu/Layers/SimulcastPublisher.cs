@@ -64,19 +64,10 @@ internal sealed class SimulcastPublisher : IDisposable
 
     private int WriteVideo(byte[] buffer, int layer, bool first, bool last, bool keyframe, int size, int frame)
     {
-        Span<byte> extension = stackalloc byte[16];
-        var writer = new RtpExtensionWriter(extension, twoByte: false);
-        writer.Add(4, "1"u8);
-        writer.Add(10, layer == 0 ? "q"u8 : layer == 1 ? "h"u8 : "f"u8);
-        var extensionLength = writer.Finish();
-        var header = RtpHeaderWriter.Write(buffer, 96, last, _seq[layer]++, (uint)(frame * 3000), 0x5500_0010u + (uint)layer, [],
-            writer.Profile, extension[..extensionLength]);
-        var payload = buffer.AsSpan(header, size - header);
-        payload.Clear();
-        payload[0] = (byte)(first ? 0x10 : 0x00); // RFC 7741 §4.2: S=1 on the frame's first packet, PID 0
-        payload[1] = (byte)(keyframe ? 0x00 : 0x01); // VP8 payload header: P=0 for a key frame
-        payload[5] = (byte)layer;
-        return size;
+        var length = SimulcastVideo.Write(buffer, layer, _seq[layer]++, (uint)(frame * 3000), 0x5500_0010u + (uint)layer, first, last, keyframe, size,
+            out var payloadOffset);
+        buffer[payloadOffset + 5] = (byte)layer;
+        return length;
     }
 
     public void Dispose()
