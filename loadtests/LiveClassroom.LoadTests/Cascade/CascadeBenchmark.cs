@@ -250,13 +250,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         ? "       - |        - |        -"
         : Invariant($"{Ms(h.GetValueAtPercentile(50)),8:F2} | {Ms(h.GetValueAtPercentile(99)),8:F2} | {Ms(h.GetMaxValue()),8:F2}");
 
-    private async Task ExecAdminAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecAdminAsync(string sql) => BenchNode.ExecAsync(_admin, sql);
 
     public async ValueTask DisposeAsync()
     {

@@ -41,6 +41,15 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(40));
 
+    /// <summary>Runs one SQL statement on the benchmark's PostgreSQL (creating and dropping its database).</summary>
+    public static async Task ExecAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Runs a multi-node benchmark: 0 when it completes; 1 with the error and each node's last output lines when not.</summary>
     public static async Task<int> RunOrReportAsync(string benchmark, Func<Task> run, IReadOnlyList<BenchNode> nodes)
     {

@@ -253,13 +253,7 @@ internal sealed partial class ClusterBenchmark : IAsyncDisposable
 
     private static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
 
-    private async Task ExecAdminAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecAdminAsync(string sql) => BenchNode.ExecAsync(_admin, sql);
 
     public async ValueTask DisposeAsync()
     {
