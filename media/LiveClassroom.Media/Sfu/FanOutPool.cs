@@ -23,7 +23,6 @@ internal sealed class FanOutPool : IDisposable
     private readonly long[] _laneAllocated;
     private readonly ConcurrentDictionary<int, byte> _threadIds = new();
     private IFanOutJob? _job;
-    private int _chunks;
     private int _done;
     private int _open;
     private int _inside;
@@ -91,7 +90,6 @@ internal sealed class FanOutPool : IDisposable
             return false;
         }
         _job = job;
-        _chunks = chunks;
         Volatile.Write(ref _range, (long)chunks << 32);
         _done = 0;
         Interlocked.Exchange(ref _open, 1);

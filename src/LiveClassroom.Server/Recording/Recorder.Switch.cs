@@ -145,9 +145,11 @@ public sealed partial class Recorder
         {
             part.FirstArrival = item.Arrival;
         }
+        var video = pt.Track.Kind == MediaKind.Video;
+        var keyframe = video && RtpInspector.StartsKeyframe(pt.Track.Codec, item.Buffer.AsSpan(0, item.Length));
         if (!pt.Ready)
         {
-            if (pt.Track.Kind == MediaKind.Video && !RtpInspector.StartsKeyframe(pt.Track.Codec, item.Buffer.AsSpan(0, item.Length)))
+            if (video && !keyframe)
             {
                 pt.Track.Dropped++;
                 Release(item);
@@ -156,7 +158,7 @@ public sealed partial class Recorder
             }
             pt.Ready = true;
         }
-        if (pt.Track.Kind == MediaKind.Video && RtpInspector.StartsKeyframe(pt.Track.Codec, item.Buffer.AsSpan(0, item.Length)))
+        if (keyframe)
         {
             pt.Track.KeyframeSeenAt = Environment.TickCount64;
         }

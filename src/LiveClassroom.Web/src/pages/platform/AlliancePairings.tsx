@@ -6,11 +6,11 @@ import type { AllianceDetail, AlliancePairing } from "../../api/alliances";
 import type { ClassOrderSlot } from "../../api/platform";
 import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
+import { WeeklySlots, firstSlot } from "../../components/WeeklySlots";
 import { fieldErrors, required } from "../../components/validation";
 
 type Act = (fn: () => Promise<unknown>, done: string) => Promise<void>;
 
-const days = [1, 2, 3, 4, 5, 6, 7];
 
 const slotText = (s: ClassOrderSlot) => `${t(`platform.orders.day${s.day}` as MessageKey)} ${s.start}（${s.durationMinutes}′）`;
 
@@ -92,7 +92,7 @@ function PairingForm({ allianceId, detail, reload }: { allianceId: string; detai
   const [teacher, setTeacher] = useState("");
   const [rural, setRural] = useState<string[]>([]);
   const [v, setV] = useState({ subject: detail.alliance.subject, grade: "", textbookEdition: "", termName: "", termStart: "", termEnd: "" });
-  const [slots, setSlots] = useState<ClassOrderSlot[]>([{ day: 1, start: "09:00", durationMinutes: 40 }]);
+  const [slots, setSlots] = useState<ClassOrderSlot[]>([firstSlot()]);
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -172,33 +172,7 @@ function PairingForm({ allianceId, detail, reload }: { allianceId: string; detai
       {text("termName", t("platform.orders.termName"))}
       {text("termStart", t("platform.orders.termStart"), true)}
       {text("termEnd", t("platform.orders.termEnd"), true)}
-      <fieldset>
-        <legend>{t("alliance.pairingSlots")}</legend>
-        {slots.map((s, i) => (
-          <div class="inline-form" key={i}>
-            <select aria-label={t("platform.orders.day")} value={s.day}
-              onChange={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, day: Number(e.currentTarget.value) } : x)))}>
-              {days.map((d) => (
-                <option key={d} value={d}>
-                  {t(`platform.orders.day${d}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-            <input aria-label={t("platform.orders.start")} type="time" value={s.start}
-              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)))} />
-            <input aria-label={t("platform.orders.minutes")} type="number" min={10} max={240} value={s.durationMinutes}
-              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, durationMinutes: Number(e.currentTarget.value) } : x)))} />
-            {slots.length > 1 && (
-              <button type="button" class="small secondary" onClick={() => setSlots(slots.filter((_, j) => j !== i))}>
-                {t("common.remove")}
-              </button>
-            )}
-          </div>
-        ))}
-        <button type="button" class="small secondary" onClick={() => setSlots([...slots, { day: 1, start: "09:00", durationMinutes: 40 }])}>
-          {t("platform.orders.addSlot")}
-        </button>
-      </fieldset>
+      <WeeklySlots legend={t("alliance.pairingSlots")} slots={slots} onChange={setSlots} />
       <Notice text={failure} />
       <Notice kind="info" text={done} testId="alliance-pairing-info" />
       <button type="submit" class="primary">

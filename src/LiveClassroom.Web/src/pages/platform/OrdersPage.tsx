@@ -7,11 +7,11 @@ import type { Person } from "../../api/types";
 import type { ClassOrder, ClassOrderGapRow, ClassOrderSlot } from "../../api/platform";
 import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
+import { WeeklySlots, firstSlot } from "../../components/WeeklySlots";
 import { fieldErrors, required } from "../../components/validation";
 import { useOrgTree, type FlatOrg } from "../admin/orgTree";
 
 const statuses = ["open", "accepted", "confirmed", "cancelled"] as const;
-const days = [1, 2, 3, 4, 5, 6, 7];
 
 /** 按需点单: rural schools order, urban schools of the county accept, the county confirms (docs/API-PLATFORM.md). */
 export function OrdersPage() {
@@ -119,7 +119,7 @@ export function OrdersPage() {
 
 function OrderForm({ rooms, onCreated }: { rooms: { id: string; label: string }[]; onCreated: () => void }) {
   const [v, setV] = useState({ ruralClassroomId: "", subject: "", grade: "", textbookEdition: "", termName: "", termStart: "", termEnd: "", note: "" });
-  const [slots, setSlots] = useState<ClassOrderSlot[]>([{ day: 1, start: "09:00", durationMinutes: 40 }]);
+  const [slots, setSlots] = useState<ClassOrderSlot[]>([firstSlot()]);
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const set = (k: keyof typeof v) => (e: Event) => setV({ ...v, [k]: (e.currentTarget as HTMLInputElement).value });
@@ -171,33 +171,7 @@ function OrderForm({ rooms, onCreated }: { rooms: { id: string; label: string }[
       {text("termName", t("platform.orders.termName"))}
       {text("termStart", t("platform.orders.termStart"), true)}
       {text("termEnd", t("platform.orders.termEnd"), true)}
-      <fieldset>
-        <legend>{t("platform.orders.slots")}</legend>
-        {slots.map((s, i) => (
-          <div class="inline-form" key={i}>
-            <select aria-label={t("platform.orders.day")} value={s.day}
-              onChange={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, day: Number(e.currentTarget.value) } : x)))}>
-              {days.map((d) => (
-                <option key={d} value={d}>
-                  {t(`platform.orders.day${d}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-            <input aria-label={t("platform.orders.start")} type="time" value={s.start}
-              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)))} />
-            <input aria-label={t("platform.orders.minutes")} type="number" min={10} max={240} value={s.durationMinutes}
-              onInput={(e) => setSlots(slots.map((x, j) => (j === i ? { ...x, durationMinutes: Number(e.currentTarget.value) } : x)))} />
-            {slots.length > 1 && (
-              <button type="button" class="small secondary" onClick={() => setSlots(slots.filter((_, j) => j !== i))}>
-                {t("common.remove")}
-              </button>
-            )}
-          </div>
-        ))}
-        <button type="button" class="small secondary" onClick={() => setSlots([...slots, { day: 1, start: "09:00", durationMinutes: 40 }])}>
-          {t("platform.orders.addSlot")}
-        </button>
-      </fieldset>
+      <WeeklySlots legend={t("platform.orders.slots")} slots={slots} onChange={setSlots} />
       {text("note", t("platform.orders.note"))}
       <Notice text={failure} />
       <button type="submit" class="primary">
