@@ -48,20 +48,21 @@ public sealed partial class SimulcastKeyframeTests : IDisposable
         // The wide link settles on the top layer, the narrow one below it (both still receiving video).
         Assert.True(Wait(() => Stats("wide") is { ReceivedLayer: "f", VideoPaused: false } && Stats("narrow") is { ReceivedLayer: "h" or "q", VideoPaused: false }
             && wide.VideoTotal > 100 && narrow.VideoTotal > 100, 40), Describe());
-        // The burst below must start from a clean slate: wait until no keyframe was asked of the publisher for a whole
-        // interval (the layer switches above asked for some).
+        // The burst below must start from a clean slate, with the two classrooms on different layers: wait until no
+        // keyframe was asked of the publisher for a whole interval (the layer switches above asked for some) while the
+        // wide link is on the top layer and the narrow one below it (a loaded machine can move either for a while).
         var requests = Stats("pub").KeyframeRequests;
         var still = Stopwatch.StartNew();
         Assert.True(Wait(() =>
         {
             var now = Stats("pub").KeyframeRequests;
-            if (now != requests)
+            if (now != requests || Stats("wide").ReceivedLayer != "f" || Stats("narrow").ReceivedLayer is not ("h" or "q"))
             {
                 requests = now;
                 still.Restart();
             }
             return still.Elapsed > Interval + TimeSpan.FromMilliseconds(200);
-        }, 30), Describe());
+        }, 60), Describe());
         var before = Stats("pub");
 
         var clock = Stopwatch.StartNew();
@@ -74,10 +75,9 @@ public sealed partial class SimulcastKeyframeTests : IDisposable
         Assert.True(Wait(() => Seen(Stats("pub")) - Seen(before) >= 20, 10), Describe());
         var elapsed = clock.Elapsed;
 
-        // Both layers were asked for within one interval: one request to the publisher (per layer it would be two).
+        // Both layers were asked for within one interval: one request to the publisher (per layer it would be two; a
+        // layer switch meanwhile asks within the same interval and is coalesced too).
         Assert.True(elapsed < Interval, $"the PLIs took {elapsed.TotalSeconds:0.0} s, longer than the interval");
-        Assert.Equal("f", Stats("wide").ReceivedLayer);
-        Assert.NotEqual("f", Stats("narrow").ReceivedLayer);
         Assert.Equal(1, Stats("pub").KeyframeRequests - before.KeyframeRequests);
     }
 
