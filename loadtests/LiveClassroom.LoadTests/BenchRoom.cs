@@ -33,17 +33,7 @@ internal sealed class BenchRoom : IDisposable
     public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null)
     {
         var certificate = DtlsCertificate.Generate("loadtest");
-        var server = new MediaServer(new MediaServerOptions
-        {
-            Workers = workers ?? Environment.ProcessorCount,
-            // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
-            // machine may take longer than the default 30 s between two holds.
-            ConsentTimeout = TimeSpan.FromMinutes(10),
-            BindAddress = IPAddress.Loopback,
-            AdvertisedAddresses = [IPAddress.Loopback],
-            VideoCodec = VideoCodecPreference.Vp8,
-            SrtpProfile = srtp == SrtpProtectionProfileId.AeadAes128Gcm ? SrtpProfilePreference.GcmOnly : SrtpProfilePreference.CmHmacSha1Only,
-        });
+        var server = new MediaServer(ServerOptions(srtp, workers ?? Environment.ProcessorCount));
         var subscribers = new List<SyntheticPeer>();
         SyntheticPeer? publisher = null;
         try
@@ -72,6 +62,19 @@ internal sealed class BenchRoom : IDisposable
             throw;
         }
     }
+
+    /// <summary>The benchmarks' media server: loopback, VP8, one SRTP profile, consent kept long.</summary>
+    public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers) => new()
+    {
+        Workers = workers,
+        // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
+        // machine may take longer than the default 30 s between two holds.
+        ConsentTimeout = TimeSpan.FromMinutes(10),
+        BindAddress = IPAddress.Loopback,
+        AdvertisedAddresses = [IPAddress.Loopback],
+        VideoCodec = VideoCodecPreference.Vp8,
+        SrtpProfile = srtp == SrtpProtectionProfileId.AeadAes128Gcm ? SrtpProfilePreference.GcmOnly : SrtpProfilePreference.CmHmacSha1Only,
+    };
 
     /// <summary>Creates <paramref name="count"/> more subscribers without connecting them (memory is measured in between).</summary>
     public SyntheticPeer[] AddUnconnected(int count, int latencyCapacity)
@@ -118,32 +121,13 @@ internal sealed class BenchRoom : IDisposable
     /// <summary>Handshakes that timed out and were retried with a fresh peer (printed: a sign of an overloaded machine).</summary>
     public int HandshakeRetries => Volatile.Read(ref _handshakeRetries);
 
-    private static readonly TimeSpan ConsentInterval = TimeSpan.FromSeconds(5);
-    private readonly Stopwatch _age = Stopwatch.StartNew();
-    private TimeSpan _nextConsent;
+    private ConsentKeeper? _consent;
 
     /// <summary>
     /// Waits, refreshing every peer's ICE consent every 5 s as browsers do (RFC 7675): without it the SFU drops the
     /// synthetic peers 30 s in, which a run longer than that would count as loss.
     /// </summary>
-    public void Hold(TimeSpan duration)
-    {
-        var end = _age.Elapsed + duration;
-        while (_age.Elapsed < end)
-        {
-            if (_age.Elapsed >= _nextConsent)
-            {
-                PublisherPeer.RefreshConsent();
-                foreach (var s in Subscribers)
-                {
-                    s.RefreshConsent();
-                }
-                _nextConsent = _age.Elapsed + ConsentInterval;
-            }
-            var left = end - _age.Elapsed;
-            Thread.Sleep(left < TimeSpan.FromMilliseconds(200) ? left < TimeSpan.Zero ? TimeSpan.Zero : left : TimeSpan.FromMilliseconds(200));
-        }
-    }
+    public void Hold(TimeSpan duration) => (_consent ??= new ConsentKeeper(() => Subscribers.Prepend(PublisherPeer))).Hold(duration);
 
     /// <summary>Runs the publisher at real rate on its own thread until the token is cancelled.</summary>
     public static Thread StartSending(Publisher publisher, CancellationToken stop)

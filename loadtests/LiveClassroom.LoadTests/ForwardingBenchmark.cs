@@ -254,7 +254,7 @@ internal static class ForwardingBenchmark
         return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -12,6 +12,8 @@ using LiveClassroom.LoadTests;
 //        [--video-bps 1200000] [--srtp gcm|cm] [--start-seq 65000] [--wrap-seconds 75] [--wrap-video-bps 8000000]
 // The first run (1 subscriber, --wrap-seconds at --wrap-video-bps; 0 skips it) is long enough for every sequence number
 // to wrap: > 65,536 video packets, so the slot's outgoing numbering (which starts below 32,768) wraps too.
+//        memory [--subscribers 50,150,300,600] [--seconds 10] [--workers <cores>]: memory per subscriber of the SFU
+//        alone, the media server in a child process (`sfu-host`, Memory/SfuHost.cs) and the peers in this one.
 //        soak [--minutes 45] [--classrooms 20] [--video-bps 1200000] …: a whole class at real rate (see Soak.cs).
 //        cluster [--connections 500] [--calls 2000] [--messages 100]: two server processes as one Orleans cluster —
 //        grain call latency, event fan-out, failover (Cluster/ClusterBenchmark.cs; run it with cluster.sh).
@@ -21,6 +23,14 @@ using LiveClassroom.LoadTests;
 if (args.Length > 0 && args[0] == "workers")
 {
     return ForwardingBenchmark.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "memory")
+{
+    return LiveClassroom.LoadTests.Memory.MemoryBenchmark.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "sfu-host")
+{
+    return LiveClassroom.LoadTests.Memory.SfuHost.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "soak")
 {

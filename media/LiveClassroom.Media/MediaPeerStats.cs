@@ -20,6 +20,9 @@ public sealed record MediaPeerStats(
     int IncomingStreams = 0,
     long StreamLimitDrops = 0)
 {
+    /// <summary>Its DTLS session still keeps a thread: handshaking, or lingering until the peer's first protected packet.</summary>
+    public bool DtlsLingering { get; init; }
+
     /// <summary>As a subscriber: retransmissions answered from the SFU's cache.</summary>
     public long Retransmissions { get; init; }
 

@@ -49,6 +49,29 @@ internal sealed class DtlsSession : IDisposable
 
     public DtlsSrtpKeyingMaterial? KeyingMaterial => _server.KeyingMaterial;
 
+    /// <summary>The session's thread still runs: handshaking, or lingering after it to resend a lost final flight.</summary>
+    public bool IsLingering => _thread is { IsAlive: true };
+
+    private int _peerFinished;
+
+    /// <summary>
+    /// Called from the packet loop when SRTP or SRTCP from the peer authenticates. A DTLS client derives and uses the
+    /// SRTP keys only once it has our final flight, so it will never resend its own (RFC 6347 §4.2.4: the last flight is
+    /// resent only in answer to the peer's retransmission), and the linger, with its thread, ends now instead of after
+    /// <see cref="DtlsSessionOptions.PostHandshakeLinger"/>. Cheap on every packet: one field read once done.
+    /// </summary>
+    public void PeerFinished()
+    {
+        if (_peerFinished != 0 || Volatile.Read(ref _state) != 2)
+        {
+            return;
+        }
+        if (Interlocked.Exchange(ref _peerFinished, 1) == 0)
+        {
+            _queue.Close();
+        }
+    }
+
     /// <summary>Called from the packet loop: validates the record framing, copies, and starts the handshake on first use. Never blocks.</summary>
     public bool Deliver(ReadOnlySpan<byte> datagram)
     {
@@ -96,6 +119,8 @@ internal sealed class DtlsSession : IDisposable
     }
 
     // A lost final flight is only repaired if we keep reading: BouncyCastle resends it when the peer's flight repeats.
+    // Until the peer's first protected packet (PeerFinished closes the queue, which ends the wait at once) or the linger
+    // time, whichever comes first. A close_notify is noticed only meanwhile; later, consent expiry or the hub ends the peer.
     private void Linger(DtlsTransport transport)
     {
         var buffer = new byte[1500];

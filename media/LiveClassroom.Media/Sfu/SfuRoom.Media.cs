@@ -23,6 +23,7 @@ internal sealed partial class SfuRoom
                 SrtpFailures++;
                 return;
             }
+            peer.Dtls.PeerFinished();
             peer.BytesIn += packet.Length;
             var plain = packet[..length];
             if (RtpHeader.TryParse(plain, out var header) != RtpParseError.None)

@@ -241,6 +241,7 @@ internal sealed partial class SfuRoom
             EstimateSource = peer.Bandwidth.Source,
             VideoPaused = QualityOf(peer).Paused,
             JitterMs = jitter,
+            DtlsLingering = peer.Dtls.IsLingering,
         };
     }
 }

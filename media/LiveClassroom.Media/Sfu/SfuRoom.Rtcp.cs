@@ -26,6 +26,7 @@ internal sealed partial class SfuRoom
                 SrtpFailures++;
                 return;
             }
+            peer.Dtls.PeerFinished();
             peer.BytesIn += packet.Length;
             ReadOnlySpan<byte> compound = packet[..length];
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;

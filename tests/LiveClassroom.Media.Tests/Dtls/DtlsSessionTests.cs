@@ -90,6 +90,34 @@ public sealed class DtlsSessionTests
     }
 
     [Fact]
+    public void PeerFinished_AfterTheHandshake_EndsTheLingerAndItsThread()
+    {
+        using var pair = new DtlsLoopbackPair(ServerCertificate, ClientCertificate.Fingerprint, [SrtpProtectionProfileId.AeadAes128Gcm]);
+        pair.Connect(new DtlsSrtpClient(ClientCertificate, [SrtpProtectionProfileId.AeadAes128Gcm]));
+        Assert.True(WaitUntil(() => pair.Server.IsConnected, TimeSpan.FromSeconds(5)));
+        // The linger lasts 30 s by default: well past this test.
+        Assert.True(pair.Server.IsLingering);
+
+        pair.Server.PeerFinished();
+
+        Assert.True(WaitUntil(() => !pair.Server.IsLingering, TimeSpan.FromSeconds(5)));
+        Assert.True(pair.Server.IsConnected);
+        Assert.False(pair.Server.HasFailed);
+    }
+
+    [Fact]
+    public void PeerFinished_BeforeTheHandshakeEnds_IsIgnored()
+    {
+        using var pair = new DtlsLoopbackPair(ServerCertificate, ClientCertificate.Fingerprint, [SrtpProtectionProfileId.AeadAes128Gcm]);
+        pair.Server.PeerFinished();
+
+        pair.Connect(new DtlsSrtpClient(ClientCertificate, [SrtpProtectionProfileId.AeadAes128Gcm]));
+
+        Assert.True(WaitUntil(() => pair.Server.IsConnected, TimeSpan.FromSeconds(5)));
+        Assert.True(pair.Server.IsLingering);
+    }
+
+    [Fact]
     public void Deliver_NonDtlsGarbage_IsCountedAndDoesNotStartAHandshake()
     {
         using var session = new DtlsSession(ServerCertificate, ClientCertificate.Fingerprint, [SrtpProtectionProfileId.AeadAes128Gcm], (_, _, _) => { });

@@ -31,4 +31,21 @@ public sealed class ReceiverReportStatsTests
         Assert.True(room.Stats("a").OutboundLossFraction > 0);
         Assert.Equal(0, room.Stats("b").JitterMs);
     }
+
+    [Fact]
+    public void FirstProtectedPacket_FromASubscriber_EndsItsDtlsLinger()
+    {
+        using var room = new ThreePeerRoom(ThreePeerRoom.Options());
+        Assert.True(room.Stats("a").DtlsLingering);
+        Assert.True(room.Stats("b").DtlsLingering);
+
+        var buffer = new byte[256];
+        var length = RtcpWriter.WriteReceiverReport(buffer, 0x3300_0001, []);
+        room.A.SendRtcp(buffer, length);
+
+        // SRTCP that authenticates proves A finished the handshake: its DTLS thread ends; B, silent, still lingers.
+        Assert.True(ThreePeerRoom.WaitUntil(() => !room.Stats("a").DtlsLingering), room.Server.Diagnostics());
+        Assert.Equal("connected", room.Stats("a").State);
+        Assert.True(room.Stats("b").DtlsLingering);
+    }
 }
