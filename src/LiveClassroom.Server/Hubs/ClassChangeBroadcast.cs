@@ -19,7 +19,10 @@ public sealed partial class ClassChangeBroadcast(
 {
     public const string Channel = "liveclassroom_class_changes";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Largest payload sent in one notification (PostgreSQL's limit is 8,000 bytes; headroom kept).</summary>
+    public const int MaxPayloadBytes = 7_500;
+
+    private static readonly JsonSerializerOptions Json = ClassChange.Json;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(30);
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,10 +33,14 @@ public sealed partial class ClassChangeBroadcast(
     public async Task PublishAsync(ClassChange change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await using var cmd = db.CreateCommand("SELECT pg_notify(@channel, @payload)");
-        cmd.Parameters.AddWithValue("channel", Channel);
-        cmd.Parameters.AddWithValue("payload", JsonSerializer.Serialize(change, Json));
-        await cmd.ExecuteNonQueryAsync(ct);
+        // NOTIFY payloads must stay under 8,000 bytes: a large class goes out in pieces, each told on its own.
+        foreach (var piece in change.Split(MaxPayloadBytes))
+        {
+            await using var cmd = db.CreateCommand("SELECT pg_notify(@channel, @payload)");
+            cmd.Parameters.AddWithValue("channel", Channel);
+            cmd.Parameters.AddWithValue("payload", JsonSerializer.Serialize(piece, Json));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>The node starts only once it listens (bounded): a class opened right after start is not missed.</summary>
@@ -119,8 +126,11 @@ public sealed partial class ClassChangeBroadcast(
                     await hub.Clients.Group(ClassOpenedNotifier.GroupName(classroomId)).ClassOpened(new ClassOpenedNotice(change.ClassId, classroomId));
                 }
             }
-            var notice = new LiveClassesChangedNotice(change.ClassId, change.Opened ? "opened" : "ended");
-            await hub.Clients.Groups([.. change.OrganisationIds.Select(LiveGroupName)]).LiveClassesChanged(notice);
+            if (change.OrganisationIds.Count > 0)
+            {
+                var notice = new LiveClassesChangedNotice(change.ClassId, change.Opened ? "opened" : "ended");
+                await hub.Clients.Groups([.. change.OrganisationIds.Select(LiveGroupName)]).LiveClassesChanged(notice);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

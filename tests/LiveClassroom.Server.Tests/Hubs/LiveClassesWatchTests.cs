@@ -1,7 +1,9 @@
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Hubs;
 using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveClassroom.Server.Tests.Hubs;
 
@@ -79,6 +81,30 @@ public sealed class LiveClassesWatchTests(HubServerFactory factory) : IClassFixt
 
         var notice = (await device.NextEventAsync("ClassOpened", e => (string?)e.Argument()!["classId"] == classId)).Argument()!;
         Assert.Equal(TestClasses.Rural(factory, 0), (string?)notice["classroomId"]);
+        var changed = (await admin.NextEventAsync("LiveClassesChanged", e => (string?)e.Argument()!["classId"] == classId)).Argument()!;
+        Assert.Equal("opened", (string?)changed["state"]);
+    }
+
+    [Fact]
+    public async Task ClassChange_LargerThanOneNotification_EveryClassroomAndAdminTold()
+    {
+        await using var device = await factory.ConnectAsync(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[0]));
+        await using var admin = await factory.ConnectAsync(factory.TokenFor("admin"));
+        var classroom = TestClasses.Rural(factory, 0);
+        Assert.Equal(classroom, (string?)await device.InvokeAsync("WatchClassroom"));
+        Assert.Equal(1, await admin.InvokeAsync<int>("WatchLiveClasses"));
+        // A county broadcast to 400 classrooms: some 16 KB of ids, twice what one NOTIFY carries. The device's classroom
+        // is the last, so it is in the last piece; the county is the last organisation.
+        var classId = "big-" + Guid.NewGuid().ToString("N");
+        var classrooms = Enumerable.Range(0, 399).Select(_ => Guid.NewGuid().ToString()).Append(classroom).ToList();
+        var organisations = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).Append(factory.Org.Org(DemoOrg.County)).ToList();
+        var change = new ClassChange(classId, Opened: true, classrooms, organisations);
+        Assert.True(change.Split(ClassChangeBroadcast.MaxPayloadBytes).Count > 1);
+
+        await factory.Services.GetRequiredService<ClassChangeBroadcast>().PublishAsync(change, CancellationToken.None);
+
+        var notice = (await device.NextEventAsync("ClassOpened", e => (string?)e.Argument()!["classId"] == classId)).Argument()!;
+        Assert.Equal(classroom, (string?)notice["classroomId"]);
         var changed = (await admin.NextEventAsync("LiveClassesChanged", e => (string?)e.Argument()!["classId"] == classId)).Argument()!;
         Assert.Equal("opened", (string?)changed["state"]);
     }
