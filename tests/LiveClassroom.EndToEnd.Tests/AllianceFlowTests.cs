@@ -33,6 +33,8 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
         await experts.GetByLabel("按姓名或工号查找").FillAsync("刘");
         await experts.GetByRole(AriaRole.Button, new() { Name = "刘教研", Exact = true }).ClickAsync();
         await experts.GetByLabel("按姓名或工号查找").FillAsync("李强");
+        await Expect(experts.GetByRole(AriaRole.List, new() { Name = "查找结果" })).ToContainTextAsync("青山村小学");
+        await browser.ScreenshotAsync("alliance-apply-picker");
         await experts.GetByRole(AriaRole.Button, new() { Name = "李强（青山村小学）", Exact = true }).ClickAsync();
         await Expect(experts.Locator("ul.chosen li")).ToHaveCountAsync(2);
         await form.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
@@ -130,6 +132,7 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
         await music.GetByRole(AriaRole.Button, new() { Name = "拒绝", Exact = true }).ClickAsync();
         await Expect(music.GetByRole(AriaRole.Alert)).ToHaveTextAsync("此项为必填项。");
         await music.GetByLabel("拒绝理由").FillAsync("河口乡本学期课表已满，请下学期再安排");
+        await browser.ScreenshotAsync("alliance-pairing-reject");
         await music.GetByRole(AriaRole.Button, new() { Name = "拒绝", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("alliance-info")).ToHaveTextAsync("已拒绝该结对，提出人会在联盟页面看到理由。");
         await Expect(music).ToContainTextAsync("已拒绝");
@@ -187,7 +190,8 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
             roles = new[] { new { role = "lead_teacher", organisationId = farSchool } },
         }));
         async Task<string> FoundAsync(string q) =>
-            Id((await api.SendAsync(HttpMethod.Get, $"/api/alliances/candidates?organisationId={cityId}&q={Uri.EscapeDataString(q)}", chief))["items"]![0]);
+            (await api.SendAsync(HttpMethod.Get, $"/api/alliances/candidates?organisationId={cityId}&q={Uri.EscapeDataString(q)}", chief))["items"]![0]!["personId"]!
+                .GetValue<string>();
         var alliance = await api.SendAsync(HttpMethod.Post, "/api/alliances", chief, new
         {
             organisationId = cityId, name = $"跨县送教联盟{tag}", subject = "艺术", stage = "primary", plan = "邻县名师为河口乡送教。", chiefId = Id(me),

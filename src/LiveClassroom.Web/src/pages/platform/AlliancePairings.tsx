@@ -89,7 +89,10 @@ function PairingRow({ p, allianceId, act }: { p: AlliancePairing; allianceId: st
             </button>
             <div class={`field${reasonError ? " invalid" : ""}`}>
               <label for={reasonId}>{t("alliance.pairingRejectReason")}</label>
-              <input {...inputProps(reasonId, reasonError)} maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+              <input {...inputProps(reasonId, reasonError)} maxLength={500} value={reason} onInput={(e) => {
+                  setReason(e.currentTarget.value);
+                  setReasonError(null);
+                }} />
               {reasonError && (
                 <p class="field-error" id={`${reasonId}-error`} role="alert">
                   {reasonError}
