@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using LiveClassroom.EndToEnd.Tests.Harness;
 using Microsoft.Playwright;
+using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace LiveClassroom.EndToEnd.Tests;
@@ -22,9 +24,19 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
         await form.GetByLabel("联盟名称").FillAsync(name);
         await form.GetByLabel("学科", new() { Exact = true }).FillAsync("数学");
         await form.GetByLabel("联盟计划").FillAsync("每月一次同课异构，学期末汇编优秀课例。");
-        await form.GetByLabel("首席名师").SelectOptionAsync(new SelectOptionValue { Label = "王芳（示范县第一实验小学）" });
-        await page.GetByTestId("alliance-experts").GetByLabel("刘教研").CheckAsync();
-        await page.GetByTestId("alliance-experts").GetByLabel("李强").CheckAsync();
+        // The picker searches as one types (at most 20 matches from the server), never listing the whole county.
+        var chief = page.GetByTestId("alliance-chief");
+        await chief.GetByLabel("按姓名或工号查找").FillAsync("王芳");
+        await chief.GetByRole(AriaRole.Button, new() { Name = "王芳（示范县第一实验小学）", Exact = true }).ClickAsync();
+        await Expect(chief).ToContainTextAsync("王芳（示范县第一实验小学）");
+        var experts = page.GetByTestId("alliance-experts");
+        await experts.GetByLabel("按姓名或工号查找").FillAsync("刘");
+        await experts.GetByRole(AriaRole.Button, new() { Name = "刘教研", Exact = true }).ClickAsync();
+        await experts.GetByLabel("按姓名或工号查找").FillAsync("李强");
+        await Expect(experts.GetByRole(AriaRole.List, new() { Name = "查找结果" })).ToContainTextAsync("青山村小学");
+        await browser.ScreenshotAsync("alliance-apply-picker");
+        await experts.GetByRole(AriaRole.Button, new() { Name = "李强（青山村小学）", Exact = true }).ClickAsync();
+        await Expect(experts.Locator("ul.chosen li")).ToHaveCountAsync(2);
         await form.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await Expect(page.GetByTestId("alliance-status")).ToContainTextAsync("待认定");
         var allianceUrl = page.Url;
@@ -101,5 +113,103 @@ public sealed class AllianceFlowTests(EndToEndFixture fx)
         await Expect(page.GetByTestId("alliance-assessments")).ToContainTextAsync("92");
         await Expect(page.GetByTestId("alliance-status")).ToContainTextAsync("已考核");
         browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task CrossCountyPairing_RuralCountyAdminRejectsWithReason_ChiefSeesItAndWithdrawsAnother()
+    {
+        var allianceId = await CrossCountyPairingsAsync(fx.NextTag(), "音乐", "美术");
+        await using var browser = await fx.LaunchAsync();
+        var page = browser.Page;
+        var pairings = page.GetByTestId("alliance-pairings");
+        var music = pairings.GetByRole(AriaRole.Row).Filter(new() { HasText = "音乐" });
+        var art = pairings.GetByRole(AriaRole.Row).Filter(new() { HasText = "美术" });
+
+        // 示范县's admin (the county of the receiving classroom) rejects one: a reason is asked for first, then shown.
+        await browser.LoginAsync("admin");
+        await page.GotoAsync($"/alliances/{allianceId}");
+        await Expect(music).ToContainTextAsync("待县级确认");
+        await music.GetByRole(AriaRole.Button, new() { Name = "拒绝", Exact = true }).ClickAsync();
+        await Expect(music.GetByRole(AriaRole.Alert)).ToHaveTextAsync("此项为必填项。");
+        await music.GetByLabel("拒绝理由").FillAsync("河口乡本学期课表已满，请下学期再安排");
+        await browser.ScreenshotAsync("alliance-pairing-reject");
+        await music.GetByRole(AriaRole.Button, new() { Name = "拒绝", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("alliance-info")).ToHaveTextAsync("已拒绝该结对，提出人会在联盟页面看到理由。");
+        await Expect(music).ToContainTextAsync("已拒绝");
+        await Expect(art.GetByRole(AriaRole.Button, new() { Name = "撤回" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
+
+        // 王芳, the chief who proposed both, sees the outcome and its reason, and withdraws the other one.
+        await browser.LoginAsync("teacher");
+        await page.GotoAsync($"/alliances/{allianceId}");
+        await Expect(music.GetByTestId("alliance-pairing-reason")).ToHaveTextAsync("理由：河口乡本学期课表已满，请下学期再安排");
+        await Expect(music.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await art.GetByRole(AriaRole.Button, new() { Name = "撤回" }).ClickAsync();
+        await Expect(page.GetByTestId("alliance-info")).ToHaveTextAsync("已撤回该结对。");
+        await Expect(art).ToContainTextAsync("已撤回");
+        await Expect(art.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await browser.ScreenshotAsync("alliance-pairing-withdrawn");
+        browser.AssertNoConsoleErrors();
+    }
+
+    /// <summary>
+    /// A certified 示范市 alliance (chief 王芳) whose core member teaches in a new county beside 示范县, and, for each
+    /// subject, a pairing of that member's classroom with 河口乡's (another county): pending, as 王芳 proposed it.
+    /// </summary>
+    private async Task<string> CrossCountyPairingsAsync(string tag, params string[] subjects)
+    {
+        var api = fx.Api;
+        var cityAdmin = $"city_{tag.ToLowerInvariant()}";
+        // The demo has nobody above the county and no API makes a city admin: that one row goes straight into the database.
+        await using (var ds = NpgsqlDataSource.Create(fx.Server.DatabaseConnectionString))
+        await using (var cmd = ds.CreateCommand("""
+            WITH p AS (
+                INSERT INTO people (id, organisation_id, username, display_name, password_hash)
+                SELECT gen_random_uuid(), o.id, @u, '市教研主任', t.password_hash FROM organisations o, people t WHERE o.name = '示范市' AND t.username = 'teacher'
+                RETURNING id, organisation_id)
+            INSERT INTO person_roles (person_id, role, organisation_id) SELECT id, 'city_admin', organisation_id FROM p
+            """))
+        {
+            cmd.Parameters.AddWithValue("u", cityAdmin);
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+        var (city, _) = await api.LoginAsync(cityAdmin);
+        var (county, _) = await api.LoginAsync("admin");
+        var (chief, me) = await api.LoginAsync("teacher");
+        var roots = (await api.SendAsync(HttpMethod.Get, "/api/organisations", city))["roots"]!.AsArray();
+        string Id(JsonNode? n) => n!["id"]!.GetValue<string>();
+        var cityId = Id(DemoApi.Find(roots, "示范市"));
+
+        var farCounty = await api.SendAsync(HttpMethod.Post, "/api/organisations", city, new { parentId = cityId, kind = "county", name = $"邻县{tag}" });
+        var farSchool = Id(await api.SendAsync(HttpMethod.Post, "/api/organisations", city,
+            new { parentId = Id(farCounty), kind = "school", name = $"邻县实验小学{tag}" }));
+        var farRoom = Id(await api.SendAsync(HttpMethod.Post, $"/api/organisations/{farSchool}/classrooms", city, new { name = "录播教室" }));
+        var farTeacher = Id(await api.SendAsync(HttpMethod.Post, "/api/people", city, new
+        {
+            organisationId = farSchool, username = $"far_{tag.ToLowerInvariant()}", displayName = "邻县名师", password = ServerProcess.DemoPassword,
+            roles = new[] { new { role = "lead_teacher", organisationId = farSchool } },
+        }));
+        async Task<string> FoundAsync(string q) =>
+            (await api.SendAsync(HttpMethod.Get, $"/api/alliances/candidates?organisationId={cityId}&q={Uri.EscapeDataString(q)}", chief))["items"]![0]!["personId"]!
+                .GetValue<string>();
+        var alliance = await api.SendAsync(HttpMethod.Post, "/api/alliances", chief, new
+        {
+            organisationId = cityId, name = $"跨县送教联盟{tag}", subject = "艺术", stage = "primary", plan = "邻县名师为河口乡送教。", chiefId = Id(me),
+            expertIds = new[] { await FoundAsync("刘教研"), await FoundAsync("李强") }, coreIds = new[] { farTeacher, await FoundAsync("赵敏") },
+        });
+        await api.SendAsync(HttpMethod.Post, $"/api/alliances/{Id(alliance)}/certify", city);
+        var hekou = Id(DemoApi.Find((await api.SendAsync(HttpMethod.Get, "/api/organisations", county))["roots"]!.AsArray(), "河口乡中心小学"));
+        var hekouRoom = Id((await api.SendAsync(HttpMethod.Get, $"/api/organisations/{hekou}/classrooms", county))["classrooms"]![0]);
+        foreach (var subject in subjects)
+        {
+            var pairing = await api.SendAsync(HttpMethod.Post, $"/api/alliances/{Id(alliance)}/pairings", chief, new
+            {
+                leadClassroomId = farRoom, leadTeacherId = farTeacher, ruralClassroomIds = new[] { hekouRoom }, subject, grade = "三年级",
+                textbookEdition = "人音版", termName = "2027 春季学期", termStart = "2027-03-01", termEnd = "2027-06-30",
+                slots = new[] { new { day = 2, start = "14:00", durationMinutes = 40 } },
+            });
+            Assert.Equal("pending", pairing["status"]!.GetValue<string>());
+        }
+        return Id(alliance);
     }
 }

@@ -68,8 +68,16 @@ public sealed class AllianceAccess(AccessPolicy access)
         me is { } p && a.Members.GetValueOrDefault(p) is AllianceRules.Chief or AllianceRules.Expert;
 
     /// <summary>
-    /// Confirms a pairing that crosses counties: a county, city or province admin at or above the county of every
-    /// rural classroom (the counties whose classes change), as the county confirms a class order.
+    /// Withdraws a pending pairing: the alliance's chief, or the chief or guiding expert who proposed it while they still
+    /// hold that role (an expert cannot withdraw another expert's proposal; a member who left cannot withdraw at all).
+    /// </summary>
+    public static bool MayCancelPairing(AllianceRecord a, Guid? me, AlliancePairingView p) =>
+        me is { } m && a.Members.GetValueOrDefault(m) is { } role
+        && (role == AllianceRules.Chief || (role == AllianceRules.Expert && p.ProposedById == m));
+
+    /// <summary>
+    /// Confirms (or rejects) a pairing that crosses counties: a county, city or province admin at or above the county of
+    /// every rural classroom (the counties whose classes change), as the county confirms a class order.
     /// </summary>
     public bool MayConfirmPairing(ClaimsPrincipal user, AlliancePairingView p) =>
         p.Rural.Select(c => access.Tree.Find(c.SchoolId)?.ParentId).Distinct().All(county =>

@@ -27,9 +27,10 @@ public sealed partial class AllianceStore
                (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'name', c.name, 'schoolId', s.id, 'schoolName', s.name, 'isRural', s.is_rural)
                         ORDER BY x.n), '[]'::jsonb)::text
                 FROM unnest(p.rural_classroom_ids) WITH ORDINALITY AS x(cid, n) JOIN classrooms c ON c.id = x.cid JOIN organisations s ON s.id = c.school_id),
-               cardinality(p.county_ids), p.created_at
+               cardinality(p.county_ids), p.created_at, p.created_by, cb.display_name, p.reason, p.decided_at
         FROM alliance_pairings p
         JOIN classrooms lc ON lc.id = p.lead_classroom_id JOIN organisations ls ON ls.id = lc.school_id JOIN people lt ON lt.id = p.lead_teacher_id
+        JOIN people cb ON cb.id = p.created_by
         """;
 
     /// <summary>A pairing row to write; <c>CountyIds</c> are the distinct counties of all its classrooms.</summary>
@@ -187,6 +188,51 @@ public sealed partial class AllianceStore
         return Outcome.Done;
     }
 
+    /// <summary>
+    /// Ends a pending pairing without defining anything: <c>rejected</c> (with the county admin's reason) or
+    /// <c>cancelled</c> (withdrawn). Locks the alliance, then the row, in the order confirmation does, so a withdrawal
+    /// racing a confirmation waits for it and then finds the pairing confirmed.
+    /// </summary>
+    public async Task<Outcome> EndPendingPairingAsync(Guid allianceId, Guid id, bool reject, string? reason, Guid actor, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var locked = await LockAsync(conn, tx, allianceId, ct);
+        if (locked is null)
+        {
+            return Outcome.NotFound;
+        }
+        await using (var cmd = new NpgsqlCommand("SELECT status FROM alliance_pairings WHERE id = @id AND alliance_id = @a FOR UPDATE", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("a", allianceId);
+            switch (await cmd.ExecuteScalarAsync(ct) as string)
+            {
+                case null:
+                    return Outcome.NotFound;
+                case "confirmed":
+                    return Outcome.AlreadyConfirmed;
+                case not "pending":
+                    return Outcome.WrongState;
+            }
+        }
+        await using (var cmd = new NpgsqlCommand(
+            "UPDATE alliance_pairings SET status = @status, reason = @reason, decided_by = @by, decided_at = @now WHERE id = @id", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("status", reject ? "rejected" : "cancelled");
+            cmd.Parameters.Add(new NpgsqlParameter("reason", NpgsqlDbType.Text) { Value = (object?)reason ?? DBNull.Value });
+            cmd.Parameters.AddWithValue("by", actor);
+            cmd.Parameters.AddWithValue("now", now);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await AuditLog.WriteAsync(conn, tx, now, actor, reject ? "alliance.pairing_reject" : "alliance.pairing_cancel", "alliance", allianceId,
+            locked.Value.OrganisationId, reject ? new { alliancePairingId = id, reason } : new { alliancePairingId = id }, ct);
+        await tx.CommitAsync(ct);
+        return Outcome.Done;
+    }
+
     /// <summary>The alliance's pairings, newest first (at most 50), or the one with <paramref name="only"/>.</summary>
     public async Task<List<AlliancePairingView>> PairingsAsync(Guid allianceId, Guid? only, CancellationToken ct)
     {
@@ -205,7 +251,8 @@ public sealed partial class AllianceStore
                 JsonSerializer.Deserialize<List<ClassOrderSlot>>(r.GetString(9), JsonSerializerOptions.Web) ?? [],
                 new AllianceClassroomRef(r.GetGuid(10), r.GetString(11), r.GetGuid(12), r.GetString(13), r.GetBoolean(14)), r.GetGuid(15), r.GetString(16),
                 JsonSerializer.Deserialize<List<AllianceClassroomRef>>(r.GetString(17), JsonSerializerOptions.Web) ?? [], r.GetInt32(18) > 1, false,
-                r.GetFieldValue<DateTimeOffset>(19)));
+                r.GetFieldValue<DateTimeOffset>(19), r.GetGuid(20), r.GetString(21), r.IsDBNull(22) ? null : r.GetString(22),
+                r.IsDBNull(23) ? null : r.GetFieldValue<DateTimeOffset>(23), false));
         }
         return list;
     }

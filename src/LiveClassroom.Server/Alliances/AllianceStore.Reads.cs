@@ -70,32 +70,6 @@ public sealed partial class AllianceStore
         return map;
     }
 
-    /// <summary>
-    /// Active people who may take a role in an alliance over these organisations: teachers (lead or assistant) of their
-    /// schools, and researchers held there (who may only be experts).
-    /// </summary>
-    public async Task<List<AllianceCandidate>> CandidatesAsync(IReadOnlyList<Guid> organisationIds, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT p.id, p.display_name, min(o.name) FILTER (WHERE o.kind = 'school'),
-                   bool_or(r.role IN ('lead_teacher', 'assistant_teacher'))
-            FROM people p
-            JOIN person_roles r ON r.person_id = p.id AND r.role IN ('lead_teacher', 'assistant_teacher', 'researcher')
-            JOIN organisations o ON o.id = r.organisation_id
-            WHERE p.is_active AND p.account_status = 'active' AND r.organisation_id = ANY(@orgs)
-            GROUP BY p.id, p.display_name
-            ORDER BY p.display_name, p.id
-            """);
-        cmd.Parameters.AddWithValue("orgs", organisationIds.ToArray());
-        var list = new List<AllianceCandidate>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            list.Add(new AllianceCandidate(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetBoolean(3)));
-        }
-        return list;
-    }
-
     /// <summary>Applications of an alliance: all pending ones, or (with <paramref name="personId"/>) that person's of any status.</summary>
     public async Task<List<AllianceApplicationView>> ApplicationsAsync(Guid id, Guid? personId, CancellationToken ct)
     {

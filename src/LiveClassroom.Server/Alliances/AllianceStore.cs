@@ -57,6 +57,7 @@ public sealed partial class AllianceStore(NpgsqlDataSource dataSource)
         TooFewExperts,
         CapReached,
         Duplicate,
+        AlreadyConfirmed,
     }
 
     /// <summary>Certifies an applied alliance (at least two experts) or rejects it with a reason.</summary>

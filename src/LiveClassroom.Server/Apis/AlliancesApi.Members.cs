@@ -83,8 +83,8 @@ public static partial class AlliancesApi
             // "chief" too: an alliance has exactly one, named when it is proposed.
             return ApiErrors.Validation("role", body.Role is null ? "required" : "invalid");
         }
-        var candidate = (await store.CandidatesAsync(rights.Policy.Tree.SubtreeOf(a!.OrganisationId), ct)).FirstOrDefault(c => c.PersonId == personId);
-        if (candidate is null || (!candidate.IsTeacher && body.Role != AllianceRules.Expert))
+        var eligible = await store.EligibleAsync(rights.Policy.Tree.SubtreeOf(a!.OrganisationId), [personId], ct);
+        if (!eligible.TryGetValue(personId, out var teaches) || (!teaches && body.Role != AllianceRules.Expert))
         {
             return ApiErrors.Validation("personId", "not_eligible");
         }

@@ -11,7 +11,8 @@ namespace LiveClassroom.Server.Apis;
 /// Pairings (专递课堂 1+N) the chief or a guiding expert schedules among member schools (docs/API-PLATFORM.md,
 /// "Alliance pairings"): a member's lead classroom and teacher with member rural classrooms, defined on the pairing
 /// grain through <see cref="TermPairings"/>, the path a confirmed class order takes. One county: made at once.
-/// Across counties: pending until the admin of the rural classrooms' county (or above) confirms.
+/// Across counties: pending until the admin of the rural classrooms' county (or above) confirms, or rejects with a
+/// reason; the chief, or the chief or expert who proposed it, may withdraw it while it is pending.
 /// </summary>
 public static partial class AlliancesApi
 {
@@ -26,6 +27,14 @@ public static partial class AlliancesApi
         app.MapPost("/api/alliances/{id:guid}/pairings/{pairingId:guid}/confirm", ConfirmPairingAsync).AddEndpointFilter<Rooms.RoomApiErrorFilter>()
             .Doc<AlliancePairingView>("ConfirmAlliancePairing",
                 "The admin of the rural classrooms' county (or above) confirms a pairing that crosses counties, creating it and its term timetable",
+                200, 403, 404, 409);
+        app.MapPost("/api/alliances/{id:guid}/pairings/{pairingId:guid}/reject", RejectPairingAsync)
+            .Doc<AlliancePairingView>("RejectAlliancePairing",
+                "The admin of the rural classrooms' county (or above) rejects a pending pairing with a reason; nothing is defined",
+                200, 400, 403, 404, 409).Body<AllianceReasonRequest>();
+        app.MapPost("/api/alliances/{id:guid}/pairings/{pairingId:guid}/cancel", CancelPairingAsync)
+            .Doc<AlliancePairingView>("CancelAlliancePairing",
+                "The alliance's chief, or the chief or guiding expert who proposed it, withdraws a pending pairing; nothing is defined",
                 200, 403, 404, 409);
     }
 
@@ -126,7 +135,7 @@ public static partial class AlliancesApi
             return Refusal(outcome);
         }
         var view = (await store.PairingsAsync(id, row.Id, ct)).Single();
-        return Results.Json(view with { CanConfirm = view.Status == "pending" && rights.MayConfirmPairing(user, view) }, statusCode: 201);
+        return Results.Json(WithRights(view, user, a, me, rights), statusCode: 201);
     }
 
     private static async Task<IResult> ConfirmPairingAsync(Guid id, Guid pairingId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
@@ -154,8 +163,78 @@ public static partial class AlliancesApi
         {
             return Refusal(outcome);
         }
-        return Results.Ok((await store.PairingsAsync(id, pairingId, ct)).Single());
+        return Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));
     }
+
+    private static async Task<IResult> RejectPairingAsync(Guid id, Guid pairingId, HttpContext context, ClaimsPrincipal user, AllianceAccess rights,
+        AllianceStore store, ServerClock time, CancellationToken ct)
+    {
+        var (alliance, me, view, refusal) = await PendingPairingAsync(id, pairingId, user, rights, store, (_, p) => rights.MayConfirmPairing(user, p), ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var (body, error) = await RequestBody.ReadAsync<AllianceReasonRequest>(context.Request, ct);
+        if (body is null)
+        {
+            return error!;
+        }
+        var fields = new Dictionary<string, string>();
+        Text(fields, "reason", body.Reason, 500, true);
+        if (fields.Count > 0)
+        {
+            return ApiErrors.Validation(fields);
+        }
+        var outcome = await store.EndPendingPairingAsync(id, view!.Id, true, body.Reason!.Trim(), me, time.GetUtcNow(), ct);
+        return outcome != AllianceStore.Outcome.Done
+            ? Refusal(outcome)
+            : Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));
+    }
+
+    private static async Task<IResult> CancelPairingAsync(Guid id, Guid pairingId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
+        ServerClock time, CancellationToken ct)
+    {
+        var (alliance, me, view, refusal) = await PendingPairingAsync(id, pairingId, user, rights, store,
+            (a, p) => AllianceAccess.MayCancelPairing(a, rights.Policy.PersonId(user), p), ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var outcome = await store.EndPendingPairingAsync(id, view!.Id, false, null, me, time.GetUtcNow(), ct);
+        return outcome != AllianceStore.Outcome.Done
+            ? Refusal(outcome)
+            : Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));
+    }
+
+    /// <summary>
+    /// The alliance (which the caller may see) and its pairing, if <paramref name="allowed"/> lets the caller end it. The
+    /// right is judged on the pairing as proposed, whatever its status, so a confirmed one answers 409 to whoever could
+    /// have withdrawn it and 403 to anyone else; the status itself is checked again under the row lock.
+    /// </summary>
+    private static async Task<(AllianceRecord? Alliance, Guid Me, AlliancePairingView? Pairing, IResult? Refusal)> PendingPairingAsync(Guid id,
+        Guid pairingId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store, Func<AllianceRecord, AlliancePairingView, bool> allowed,
+        CancellationToken ct)
+    {
+        var (alliance, me, refusal) = await AllowedAsync(id, user, store, (a, me) => rights.MaySee(user, a, me), rights, ct);
+        if (refusal is not null)
+        {
+            return (null, default, null, refusal);
+        }
+        var view = (await store.PairingsAsync(id, pairingId, ct)).SingleOrDefault();
+        if (view is null)
+        {
+            return (null, default, null, ApiErrors.NotFound());
+        }
+        return allowed(alliance!, view) ? (alliance, me, view, null) : (null, default, null, ApiErrors.Forbidden());
+    }
+
+    /// <summary>What the caller may still do with a pairing: confirm or reject it, or withdraw it (pending ones only).</summary>
+    private static AlliancePairingView WithRights(AlliancePairingView p, ClaimsPrincipal user, AllianceRecord a, Guid? me, AllianceAccess rights) =>
+        p with
+        {
+            CanConfirm = p.Status == "pending" && rights.MayConfirmPairing(user, p),
+            CanCancel = p.Status == "pending" && AllianceAccess.MayCancelPairing(a, me, p),
+        };
 
     private static TermPairings.Plan PlanOf(AllianceRecord a, AllianceStore.PairingRow row, AllianceClassroomRef lead, string teacherName,
         IEnumerable<AllianceClassroomRef> rural) =>

@@ -23,7 +23,9 @@ public static partial class AlliancesApi
         app.MapGet("/api/alliances/levels", Levels)
             .Doc<AllianceLevelList>("ListAllianceLevels", "The counties, cities and provinces above the caller's school where they may propose an alliance", 200, 403);
         app.MapGet("/api/alliances/candidates", CandidatesAsync)
-            .Doc<AllianceCandidateList>("ListAllianceCandidates", "Teachers and researchers under an organisation who may take a role in its alliances", 200, 400, 403);
+            .Doc<AllianceCandidateList>("SearchAllianceCandidates",
+                "Searches (by name, or staff number prefix) the teachers and researchers under a level who may take a role in its alliances: at most 20, for who may propose there or its admin",
+                200, 400, 403);
         app.MapPost("/api/alliances", ApplyAsync)
             .Doc<AllianceSummary>("ApplyAlliance", "A teacher or school admin proposes an alliance at a level above their school, with its plan and chief", 201, 400, 403)
             .Body<AllianceApplyRequest>();
@@ -68,21 +70,48 @@ public static partial class AlliancesApi
         return Results.Ok(new AllianceLevelList(levels));
     }
 
-    private static async Task<IResult> CandidatesAsync(string? organisationId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
-        CancellationToken ct)
+    /// <summary>
+    /// The people picker: a term is required (one Chinese character or two others), at most 20 matches come back with
+    /// only what choosing needs, and only under a level where the caller may propose an alliance or is its admin.
+    /// </summary>
+    private static async Task<IResult> CandidatesAsync(string? organisationId, string? q, string? kind, ClaimsPrincipal user, AllianceAccess rights,
+        AllianceStore store, CancellationToken ct)
     {
-        if (!Guid.TryParse(organisationId, out var org))
-        {
-            return ApiErrors.Validation("organisationId", string.IsNullOrEmpty(organisationId) ? "required" : "invalid_format");
-        }
         var access = rights.Policy;
-        // Anyone at, above or under the level: its teachers pick colleagues, its admins pick experts.
-        if (access.Tree.Find(org) is null
-            || !(access.HasAnyRoleAtOrAbove(user, org) || access.RolesOf(user).Any(g => access.Tree.IsAncestorOrSelf(org, g.OrganisationId))))
+        if (access.PersonId(user) is null)
         {
             return ApiErrors.Forbidden();
         }
-        return Results.Ok(new AllianceCandidateList(await store.CandidatesAsync(access.Tree.SubtreeOf(org), ct)));
+        var fields = new Dictionary<string, string>();
+        var parsed = Guid.TryParse(organisationId, out var org);
+        var node = parsed ? access.Tree.Find(org) : null;
+        if (!parsed)
+        {
+            fields["organisationId"] = string.IsNullOrEmpty(organisationId) ? "required" : "invalid_format";
+        }
+        else if (node is not null && node.Kind is not (OrganisationKinds.Province or OrganisationKinds.City or OrganisationKinds.County))
+        {
+            fields["organisationId"] = "invalid_level";
+        }
+        if (CandidateSearch.Problem(q) is { } problem)
+        {
+            fields["q"] = problem;
+        }
+        if (kind is not (null or "teacher" or "any"))
+        {
+            fields["kind"] = "invalid";
+        }
+        if (fields.Count > 0)
+        {
+            return ApiErrors.Validation(fields);
+        }
+        // An unknown organisation is refused as one the caller may not search: the answer does not tell which ids exist.
+        if (node is null || !(rights.MayPropose(user, org) || rights.IsLevelAdmin(user, org)))
+        {
+            return ApiErrors.Forbidden();
+        }
+        var (items, more) = await store.SearchCandidatesAsync(access.Tree.SubtreeOf(org), q!, kind == "teacher", CandidateSearch.Limit, ct);
+        return Results.Ok(new AllianceCandidateList(items, more));
     }
 
     private static async Task<IResult> ApplyAsync(HttpContext context, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store, ServerClock time,
@@ -144,16 +173,16 @@ public static partial class AlliancesApi
             return ApiErrors.Forbidden();
         }
         // Everyone named must belong under the level: teachers for chief and core, teachers or researchers for experts.
-        var candidates = (await store.CandidatesAsync(access.Tree.SubtreeOf(org), ct)).ToDictionary(c => c.PersonId);
-        if (!candidates.TryGetValue(body.ChiefId!.Value, out var chief) || !chief.IsTeacher)
+        var eligible = await store.EligibleAsync(access.Tree.SubtreeOf(org), everyone, ct);
+        if (!eligible.TryGetValue(body.ChiefId!.Value, out var chiefTeaches) || !chiefTeaches)
         {
             fields["chiefId"] = "not_eligible";
         }
-        if (experts.Any(e => !candidates.ContainsKey(e)))
+        if (experts.Any(e => !eligible.ContainsKey(e)))
         {
             fields["expertIds"] = "not_eligible";
         }
-        if (core.Any(c => !candidates.TryGetValue(c, out var x) || !x.IsTeacher))
+        if (core.Any(c => !eligible.TryGetValue(c, out var teaches) || !teaches))
         {
             fields["coreIds"] = "not_eligible";
         }
@@ -200,8 +229,7 @@ public static partial class AlliancesApi
         var canJoin = a.IsActive && !a.Members.ContainsKey(me.Value) && rights.IsTeacherUnder(user, a.OrganisationId)
             && !applications.Any(x => x.PersonId == me && x.Status == "pending");
         var figures = await store.FiguresAsync(id, [.. a.Members.Keys], CeRules.SchoolYear(time.GetUtcNow()), ct);
-        var pairings = (await store.PairingsAsync(id, null, ct))
-            .Select(p => p with { CanConfirm = p.Status == "pending" && rights.MayConfirmPairing(user, p) }).ToList();
+        var pairings = (await store.PairingsAsync(id, null, ct)).Select(p => WithRights(p, user, a, me, rights)).ToList();
         var schedulePairing = a.IsActive && AllianceAccess.MaySchedulePairing(a, me);
         return Results.Ok(new AllianceDetail(Summary(a, user, me.Value, rights, people), a.Plan, members, figures, await store.SessionsAsync(id, ct),
             await store.ResourcesAsync([.. a.Members.Keys], ct), await store.AssessmentsAsync(id, ct), applications, canJoin,
@@ -271,6 +299,9 @@ public static partial class AlliancesApi
             $"The alliance already has the most allowed in this role ({AllianceRules.MaxExperts} experts, {AllianceRules.MaxCore} core teachers).",
             $"该角色人数已满（指导专家最多 {AllianceRules.MaxExperts} 名，核心名师最多 {AllianceRules.MaxCore} 名）。"),
         AllianceStore.Outcome.Duplicate => Conflict("duplicate", "This has already been done.", "已存在相同的记录。"),
+        AllianceStore.Outcome.AlreadyConfirmed => Conflict("already_confirmed",
+            "The pairing is already confirmed and its timetable exists; it cannot be rejected or withdrawn here (manage the pairing itself).",
+            "该结对已确认，课表已生成，不能在此拒绝或撤回（请在结对管理中处理）。"),
         _ => Conflict("wrong_state", "The alliance (or application) is not in a state that allows this.", "联盟（或申请）当前的状态不允许此操作。"),
     };
 

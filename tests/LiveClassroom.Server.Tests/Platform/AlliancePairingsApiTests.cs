@@ -8,7 +8,7 @@ using static LiveClassroom.Server.Tests.Platform.CeHoursFixtures;
 namespace LiveClassroom.Server.Tests.Platform;
 
 /// <summary>Pairings an alliance schedules among its member schools, and class orders seen across an alliance (docs/API-PLATFORM.md).</summary>
-public sealed class AlliancePairingsApiTests(AccountsServerFactory factory) : IClassFixture<AccountsServerFactory>
+public sealed partial class AlliancePairingsApiTests(AccountsServerFactory factory) : IClassFixture<AccountsServerFactory>
 {
     private const string LeadSchool = "示范县第一实验小学";
 

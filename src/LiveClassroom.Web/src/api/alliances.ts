@@ -89,10 +89,14 @@ export interface AllianceClassroom {
   isRural: boolean;
 }
 
-/** A 1+N pairing the alliance scheduled among member schools: confirmed (pairingId set) or pending a county's confirmation. */
+/**
+ * A 1+N pairing the alliance scheduled among member schools: confirmed (pairingId set), pending a county's confirmation
+ * (canConfirm: the caller may confirm or reject it; canCancel: the caller may withdraw it), or ended while pending
+ * (rejected with a reason, or cancelled), defining nothing.
+ */
 export interface AlliancePairing {
   id: string;
-  status: "confirmed" | "pending";
+  status: "confirmed" | "pending" | "rejected" | "cancelled";
   pairingId?: string | null;
   subject: string;
   grade: string;
@@ -108,6 +112,11 @@ export interface AlliancePairing {
   crossCounty: boolean;
   canConfirm: boolean;
   createdAt: string;
+  proposedById: string;
+  proposedByName: string;
+  reason?: string | null;
+  decidedAt?: string | null;
+  canCancel: boolean;
 }
 
 export interface AlliancePairingOptions {
@@ -115,11 +124,15 @@ export interface AlliancePairingOptions {
   teachers: { personId: string; name: string; schoolId: string; schoolName: string }[];
 }
 
+/** A person the picker's search found: only what choosing them needs (staffNumber only when the term matched it). */
 export interface AllianceCandidate {
   personId: string;
   name: string;
   schoolName?: string | null;
-  isTeacher: boolean;
+  subject?: string | null;
+  stage?: string | null;
+  kind: "teacher" | "researcher";
+  staffNumber?: string | null;
 }
 
 export interface AllianceLevel {

@@ -10,14 +10,32 @@ import { Field, inputProps } from "../../components/Field";
 import { fieldErrors, fieldMessage } from "../../components/validation";
 import { stages } from "./labels";
 import { levelLabel } from "./allianceLabels";
+import { CandidatePicker, candidateName } from "./CandidatePicker";
+
+/** The people chosen for one role, each removable. */
+function Chosen({ people, onRemove }: { people: AllianceCandidate[]; onRemove: (id: string) => void }) {
+  if (people.length === 0) return <p class="muted">{t("alliance.noneChosen")}</p>;
+  return (
+    <ul class="chosen">
+      {people.map((c) => (
+        <li key={c.personId}>
+          {candidateName(c)}{" "}
+          <button type="button" class="small secondary" aria-label={t("alliance.removeChosen", { name: c.name })} onClick={() => onRemove(c.personId)}>
+            {t("common.remove")}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** 申请成立联盟: a teacher or school admin proposes an alliance at a level above their school, naming its chief and experts. */
 export function AllianceApplyPage() {
   const [levels, setLevels] = useState<AllianceLevel[]>([]);
-  const [candidates, setCandidates] = useState<AllianceCandidate[]>([]);
-  const [form, setForm] = useState({ organisationId: "", name: "", subject: "", stage: "primary", plan: "", chiefId: "" });
-  const [experts, setExperts] = useState<string[]>([]);
-  const [core, setCore] = useState<string[]>([]);
+  const [form, setForm] = useState({ organisationId: "", name: "", subject: "", stage: "primary", plan: "" });
+  const [chief, setChief] = useState<AllianceCandidate | null>(null);
+  const [experts, setExperts] = useState<AllianceCandidate[]>([]);
+  const [core, setCore] = useState<AllianceCandidate[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -31,21 +49,14 @@ export function AllianceApplyPage() {
       })
       .catch((e) => setFailure(errorText(e)));
   }, []);
-  useEffect(() => {
-    if (!form.organisationId) return;
-    api
-      .get<{ items: AllianceCandidate[] }>(`/api/alliances/candidates?organisationId=${form.organisationId}`)
-      .then((b) => setCandidates(b.items))
-      .catch((e) => setFailure(errorText(e)));
-  }, [form.organisationId]);
-
   const set = (name: keyof typeof form) => (e: Event) => setForm({ ...form, [name]: (e.currentTarget as HTMLInputElement).value });
-  const toggle = (list: string[], setList: (l: string[]) => void, id: string) => setList(list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const chosen = [...(chief ? [chief] : []), ...experts, ...core].map((c) => c.personId);
 
   async function submit(e: Event) {
     e.preventDefault();
     const local: Record<string, string> = {};
-    for (const k of ["name", "subject", "plan", "chiefId"] as const) if (!form[k].trim()) local[k] = fieldMessage("required");
+    for (const k of ["name", "subject", "plan"] as const) if (!form[k].trim()) local[k] = fieldMessage("required");
+    if (!chief) local.chiefId = fieldMessage("required");
     setErrors(local);
     if (Object.keys(local).length > 0) {
       document.getElementById(`al-${Object.keys(local)[0]}`)?.focus();
@@ -53,7 +64,12 @@ export function AllianceApplyPage() {
     }
     setBusy(true);
     try {
-      const created = await api.post<AllianceSummary>("/api/alliances", { ...form, expertIds: experts, coreIds: core });
+      const created = await api.post<AllianceSummary>("/api/alliances", {
+        ...form,
+        chiefId: chief!.personId,
+        expertIds: experts.map((c) => c.personId),
+        coreIds: core.map((c) => c.personId),
+      });
       navigate(`/alliances/${created.id}`);
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -68,8 +84,6 @@ export function AllianceApplyPage() {
       <input {...inputProps(`al-${name}`, errors[name])} value={form[name]} onInput={set(name)} />
     </Field>
   );
-  const teachers = candidates.filter((c) => c.isTeacher);
-  const who = (c: AllianceCandidate) => (c.schoolName ? `${c.name}（${c.schoolName}）` : c.name);
 
   return (
     <>
@@ -100,37 +114,44 @@ export function AllianceApplyPage() {
           <Field id="al-plan" label={t("alliance.plan")} error={errors.plan}>
             <textarea {...inputProps("al-plan", errors.plan)} rows={5} value={form.plan} onInput={set("plan")} />
           </Field>
-          <Field id="al-chiefId" label={t("alliance.chief")} error={errors.chiefId}>
-            <select {...inputProps("al-chiefId", errors.chiefId)} value={form.chiefId} onChange={set("chiefId")}>
-              <option value="">{t("common.choose")}</option>
-              {teachers.map((c) => (
-                <option key={c.personId} value={c.personId}>
-                  {who(c)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <fieldset data-testid="alliance-chief">
+            <legend>{t("alliance.chief")}</legend>
+            {chief ? <Chosen people={[chief]} onRemove={() => setChief(null)} /> : (
+              <CandidatePicker
+                id="al-chiefId"
+                label={t("alliance.searchPeople")}
+                organisationId={form.organisationId}
+                teachersOnly
+                exclude={chosen}
+                onPick={setChief}
+                error={errors.chiefId}
+              />
+            )}
+          </fieldset>
           <fieldset data-testid="alliance-experts">
             <legend>{t("alliance.expertsPick", { min: 2 })}</legend>
-            {errors.expertIds && <p class="field-error">{errors.expertIds}</p>}
-            {candidates
-              .filter((c) => c.personId !== form.chiefId)
-              .map((c) => (
-                <label class="check" key={c.personId}>
-                  <input type="checkbox" checked={experts.includes(c.personId)} onChange={() => toggle(experts, setExperts, c.personId)} /> {c.name}
-                </label>
-              ))}
+            <Chosen people={experts} onRemove={(id) => setExperts(experts.filter((c) => c.personId !== id))} />
+            <CandidatePicker
+              id="al-experts"
+              label={t("alliance.searchPeople")}
+              organisationId={form.organisationId}
+              exclude={chosen}
+              onPick={(c) => setExperts([...experts, c])}
+              error={errors.expertIds}
+            />
           </fieldset>
           <fieldset data-testid="alliance-core">
             <legend>{t("alliance.corePick", { max: 15 })}</legend>
-            {errors.coreIds && <p class="field-error">{errors.coreIds}</p>}
-            {teachers
-              .filter((c) => c.personId !== form.chiefId && !experts.includes(c.personId))
-              .map((c) => (
-                <label class="check" key={c.personId}>
-                  <input type="checkbox" checked={core.includes(c.personId)} onChange={() => toggle(core, setCore, c.personId)} /> {c.name}
-                </label>
-              ))}
+            <Chosen people={core} onRemove={(id) => setCore(core.filter((c) => c.personId !== id))} />
+            <CandidatePicker
+              id="al-core"
+              label={t("alliance.searchPeople")}
+              organisationId={form.organisationId}
+              teachersOnly
+              exclude={chosen}
+              onPick={(c) => setCore([...core, c])}
+              error={errors.coreIds}
+            />
           </fieldset>
           <Notice text={failure} />
           <button type="submit" class="primary" disabled={busy}>

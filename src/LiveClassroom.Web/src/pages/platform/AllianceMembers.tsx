@@ -3,20 +3,19 @@ import { t } from "../../i18n";
 import { api } from "../../api/session";
 import type { AllianceCandidate, AllianceDetail, AllianceRole } from "../../api/alliances";
 import { allianceRoleLabel } from "./allianceLabels";
+import { CandidatePicker, candidateName } from "./CandidatePicker";
 
 const assignable: AllianceRole[] = ["expert", "core", "member"];
 
 /** Members by role; the chief and the level's admin change roles, add people from under the level and remove members. */
-export function AllianceMembers({ detail, candidates, act }: {
+export function AllianceMembers({ detail, act }: {
   detail: AllianceDetail;
-  candidates: AllianceCandidate[];
-  act: (fn: () => Promise<unknown>, done: string) => Promise<void>;
+  act: (fn: () => Promise<unknown>, done: string) => Promise<boolean>;
 }) {
-  const [person, setPerson] = useState("");
+  const [person, setPerson] = useState<AllianceCandidate | null>(null);
   const [role, setRole] = useState<AllianceRole>("expert");
   const id = detail.alliance.id;
   const manage = detail.alliance.canManage && !["rejected", "dissolved"].includes(detail.alliance.status);
-  const outside = candidates.filter((c) => !detail.members.some((m) => m.personId === c.personId));
   return (
     <section aria-labelledby="al-members-h">
       <h2 id="al-members-h">{t("alliance.members")}</h2>
@@ -69,21 +68,31 @@ export function AllianceMembers({ detail, candidates, act }: {
       </table>
       {manage && (
         <form
-          class="toolbar"
+          class="card"
+          data-testid="alliance-add-member"
           onSubmit={(e) => {
             e.preventDefault();
-            if (person) void act(() => api.put(`/api/alliances/${id}/members/${person}`, { role }), t("alliance.saved"));
+            if (!person) return;
+            void act(() => api.put(`/api/alliances/${id}/members/${person.personId}`, { role }), t("alliance.saved")).then((ok) => ok && setPerson(null));
           }}
         >
-          <label for="al-add-person">{t("alliance.addPerson")}</label>
-          <select id="al-add-person" value={person} onChange={(e) => setPerson(e.currentTarget.value)}>
-            <option value="">{t("common.choose")}</option>
-            {outside.map((c) => (
-              <option key={c.personId} value={c.personId}>
-                {c.schoolName ? `${c.name}（${c.schoolName}）` : c.name}
-              </option>
-            ))}
-          </select>
+          <h3>{t("alliance.addPerson")}</h3>
+          {person ? (
+            <p>
+              {candidateName(person)}{" "}
+              <button type="button" class="small secondary" onClick={() => setPerson(null)}>
+                {t("alliance.pickAnother")}
+              </button>
+            </p>
+          ) : (
+            <CandidatePicker
+              id="al-add-person"
+              label={t("alliance.searchPeople")}
+              organisationId={detail.alliance.organisationId}
+              exclude={detail.members.map((m) => m.personId)}
+              onPick={setPerson}
+            />
+          )}
           <label for="al-add-role">{t("alliance.role")}</label>
           <select id="al-add-role" value={role} onChange={(e) => setRole(e.currentTarget.value as AllianceRole)}>
             {assignable.map((r) => (
@@ -91,8 +100,8 @@ export function AllianceMembers({ detail, candidates, act }: {
                 {allianceRoleLabel(r)}
               </option>
             ))}
-          </select>
-          <button type="submit" class="secondary">
+          </select>{" "}
+          <button type="submit" class="secondary" disabled={!person}>
             {t("common.add")}
           </button>
         </form>

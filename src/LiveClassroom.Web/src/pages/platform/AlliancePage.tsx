@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { api } from "../../api/session";
 import { errorText } from "../../api/client";
-import type { AllianceApplication, AllianceCandidate, AllianceDetail } from "../../api/alliances";
+import type { AllianceApplication, AllianceDetail } from "../../api/alliances";
 import { linkClick } from "../../router";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
@@ -18,31 +18,29 @@ export function AlliancePage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [info, setInfo] = useState<string | null>(null);
   const [note, setNote] = useState("");
-  const [candidates, setCandidates] = useState<AllianceCandidate[]>([]);
 
   async function load() {
     try {
       const detail = await api.get<AllianceDetail>(`/api/alliances/${id}`);
       setD(detail);
-      if (detail.alliance.canManage) {
-        const c = await api.get<{ items: AllianceCandidate[] }>(`/api/alliances/candidates?organisationId=${detail.alliance.organisationId}`);
-        setCandidates(c.items);
-      }
     } catch (e) {
       setError(errorText(e));
     }
   }
   useEffect(() => void load(), [id]);
 
-  async function act(fn: () => Promise<unknown>, done: string) {
+  /** Runs an action, then shows `done` and reloads; true when it succeeded. */
+  async function act(fn: () => Promise<unknown>, done: string): Promise<boolean> {
     try {
       await fn();
       setError(null);
       setInfo(done);
       await load();
+      return true;
     } catch (e) {
       setInfo(null);
       setError(errorText(e));
+      return false;
     }
   }
 
@@ -93,7 +91,7 @@ export function AlliancePage({ id }: { id: string }) {
           <p style={{ whiteSpace: "pre-wrap" }}>{d.plan}</p>
         </section>
 
-        <AllianceMembers detail={d} candidates={candidates} act={act} />
+        <AllianceMembers detail={d} act={act} />
 
         {a.canManage && (
           <section aria-labelledby="al-apps-h">
@@ -203,7 +201,7 @@ export function AlliancePage({ id }: { id: string }) {
   );
 }
 
-type Act = (fn: () => Promise<unknown>, done: string) => Promise<void>;
+type Act = (fn: () => Promise<unknown>, done: string) => Promise<boolean>;
 
 /** 入盟申请 for the chief (and the level's admin): accept, or reject with a reason. */
 function Applications({ items, allianceId, act }: { items: AllianceApplication[]; allianceId: string; act: Act }) {

@@ -9,12 +9,14 @@ import { Notice } from "../../components/Notice";
 import { WeeklySlots, firstSlot } from "../../components/WeeklySlots";
 import { fieldErrors, required } from "../../components/validation";
 
-type Act = (fn: () => Promise<unknown>, done: string) => Promise<void>;
-
+type Act = (fn: () => Promise<unknown>, done: string) => Promise<boolean>;
 
 const slotText = (s: ClassOrderSlot) => `${t(`platform.orders.day${s.day}` as MessageKey)} ${s.start}（${s.durationMinutes}′）`;
 
-/** 结对 (专递课堂 1+N among member schools): the alliance's pairings, the chief's and experts' form, 确认 for the rural county's admin. */
+/**
+ * 结对 (专递课堂 1+N among member schools): the alliance's pairings, the chief's and experts' form, 确认 or 拒绝 (with a
+ * reason) for the rural county's admin, 撤回 for whoever may withdraw a pending one.
+ */
 export function AlliancePairings({ detail, allianceId, act, reload }: { detail: AllianceDetail; allianceId: string; act: Act; reload: () => Promise<void> }) {
   return (
     <section aria-labelledby="al-pairings-h">
@@ -48,8 +50,23 @@ export function AlliancePairings({ detail, allianceId, act, reload }: { detail: 
 }
 
 function PairingRow({ p, allianceId, act }: { p: AlliancePairing; allianceId: string; act: Act }) {
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const path = `/api/alliances/${allianceId}/pairings/${p.id}`;
+  const reasonId = `alp-reason-${p.id}`;
+
+  async function reject() {
+    const problem = required(reason);
+    setReasonError(problem);
+    if (problem) {
+      document.getElementById(reasonId)?.focus();
+      return;
+    }
+    if (await act(() => api.post(`${path}/reject`, { reason: reason.trim() }), t("alliance.pairingRejected"))) setReason("");
+  }
+
   return (
-    <tr>
+    <tr data-status={p.status}>
       <th scope="row">
         {p.subject} {p.grade}
         <div class="muted">{p.slots.map(slotText).join("，")}</div>
@@ -64,19 +81,40 @@ function PairingRow({ p, allianceId, act }: { p: AlliancePairing; allianceId: st
       <td>
         {t(`alliance.pairingStatus.${p.status}` as MessageKey)}
         {p.crossCounty ? `（${t("alliance.crossCounty")}）` : ""}
+        {p.reason && <div data-testid="alliance-pairing-reason">{t("alliance.pairingReason", { reason: p.reason })}</div>}
         {p.canConfirm && (
-          <>
-            {" "}
-            <button
-              type="button"
-              class="small primary"
-              onClick={() => void act(() => api.post(`/api/alliances/${allianceId}/pairings/${p.id}/confirm`), t("alliance.pairingConfirmed"))}
-            >
+          <div class="actions">
+            <button type="button" class="small primary" onClick={() => void act(() => api.post(`${path}/confirm`), t("alliance.pairingConfirmed"))}>
               {t("alliance.pairingConfirm")}
             </button>
-          </>
+            <div class={`field${reasonError ? " invalid" : ""}`}>
+              <label for={reasonId}>{t("alliance.pairingRejectReason")}</label>
+              <input {...inputProps(reasonId, reasonError)} maxLength={500} value={reason} onInput={(e) => {
+                  setReason(e.currentTarget.value);
+                  setReasonError(null);
+                }} />
+              {reasonError && (
+                <p class="field-error" id={`${reasonId}-error`} role="alert">
+                  {reasonError}
+                </p>
+              )}
+            </div>
+            <button type="button" class="small secondary" onClick={() => void reject()}>
+              {t("alliance.pairingReject")}
+            </button>
+          </div>
         )}
-        <div class="muted">{formatDateTime(p.createdAt)}</div>
+        {p.canCancel && (
+          <div class="actions">
+            <button type="button" class="small secondary" onClick={() => void act(() => api.post(`${path}/cancel`), t("alliance.pairingCancelled"))}>
+              {t("alliance.pairingCancel")}
+            </button>
+          </div>
+        )}
+        <div class="muted">
+          {t("alliance.pairingProposedBy", { name: p.proposedByName })} · {formatDateTime(p.createdAt)}
+          {p.decidedAt ? ` · ${t(`alliance.pairingDecidedAt.${p.status}` as MessageKey, { at: formatDateTime(p.decidedAt) })}` : ""}
+        </div>
       </td>
     </tr>
   );
