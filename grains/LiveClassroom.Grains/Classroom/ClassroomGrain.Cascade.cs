@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Ports;
@@ -46,6 +47,7 @@ internal sealed partial class ClassroomGrain
             return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
         }
         var cascade = Services.Cascade!;
+        var placing = Stopwatch.GetTimestamp();
         var loads = await LoadsAsync(cascade);
         var carrying = new HashSet<string>(_edges.Keys, StringComparer.Ordinal) { cascade.NodeId };
         var previous = _placed.GetValueOrDefault(peerId);
@@ -60,12 +62,20 @@ internal sealed partial class ClassroomGrain
             _routes.Forget(peerId);
         }
         _placed[peerId] = node;
+        var negotiating = ClassroomMeters.Record("place", placing);
+        string answer;
         if (node == cascade.NodeId)
         {
-            return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
         }
-        await EnsureEdgeAsync(cascade, node, loads.First(l => l.NodeId == node).RelayEndPoint);
-        return await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        else
+        {
+            await EnsureEdgeAsync(cascade, node, loads.First(l => l.NodeId == node).RelayEndPoint);
+            negotiating = ClassroomMeters.Record("edge", negotiating);
+            answer = await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        }
+        ClassroomMeters.Record("negotiate", negotiating);
+        return answer;
     }
 
     /// <summary>

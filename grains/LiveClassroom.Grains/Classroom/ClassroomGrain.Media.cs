@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Rooms;
@@ -25,6 +26,7 @@ internal sealed partial class ClassroomGrain
         }
         ValidateOffer(offer, role);
         var peerId = p.PrincipalId;
+        var started = Stopwatch.GetTimestamp();
         string answer;
         try
         {
@@ -46,13 +48,17 @@ internal sealed partial class ClassroomGrain
         p.Publish = offer.Publish;
         p.Slots = [.. offer.ReceiveSlots];
         Emit(ClassEventTypes.MediaChanged, View(p));
+        var committing = Stopwatch.GetTimestamp();
         await CommitAsync();
+        var routing = ClassroomMeters.Record("commit", committing);
         _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
         {
             await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
         }
         await RouteAllAsync();
+        ClassroomMeters.Record("route", routing);
+        ClassroomMeters.Record("all", started);
         return new MediaAnswer(answer, peerId);
     }
 
