@@ -259,16 +259,23 @@ internal sealed partial class ClassroomGrain
             return;
         }
         await MaintainEdgesAsync(checkEdges);
-        var subscribers = State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList();
-        foreach (var sub in subscribers)
+        // The slots' routes are independent of each other: the changed ones are sent side by side (after an edge is lost,
+        // hundreds of moved classrooms' slots on their new nodes).
+        var sends = new List<Task>();
+        foreach (var sub in State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList())
         {
             var peer = sub.PeerId!;
             foreach (var slot in sub.Slots.ToList())
             {
-                await _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
+                var send = _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
                     source => TryMediaForAsync("route", peer, m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
+                if (!send.IsCompleted)
+                {
+                    sends.Add(send);
+                }
             }
         }
+        await Task.WhenAll(sends);
     }
 
     private MediaSource? SourceFor(string slotName)
