@@ -183,7 +183,10 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
                 {
                     RoomGrainLog.PublishFailed(Logger, ex, Key);
                 }
-                await NotifyObserversAsync(e);
+            }
+            if (events.Length > 0)
+            {
+                await NotifyObserversAsync(events);
             }
             done.TrySetResult();
         }
@@ -296,7 +299,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         }
     }
 
-    private async Task NotifyObserversAsync(RoomEvent e)
+    /// <summary>Hands the events (one write's, in order) to every subscribed node: one call per node, each node in parallel.</summary>
+    private async Task NotifyObserversAsync(RoomEvent[] events)
     {
         if (_observers.Count == 0)
         {
@@ -320,7 +324,7 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         {
             try
             {
-                await o.OnRoomEventAsync(e).WaitAsync(ObserverCallLimit);
+                await (events.Length == 1 ? o.OnRoomEventAsync(events[0]) : o.OnRoomEventsAsync(events)).WaitAsync(ObserverCallLimit);
                 return null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)
