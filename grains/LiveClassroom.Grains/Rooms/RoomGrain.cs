@@ -173,20 +173,29 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
             {
                 _activationEvents.AddRange(events);
             }
-            foreach (var e in events)
+            try
             {
-                try
+                foreach (var e in events)
                 {
-                    await Services.Events.PublishAsync(e);
+                    try
+                    {
+                        await Services.Events.PublishAsync(e);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        RoomGrainLog.PublishFailed(Logger, ex, Key);
+                    }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                if (events.Length > 0)
                 {
-                    RoomGrainLog.PublishFailed(Logger, ex, Key);
+                    await NotifyObserversAsync(events);
                 }
             }
-            if (events.Length > 0)
+            catch (OperationCanceledException ex)
             {
-                await NotifyObserversAsync(events);
+                // Stored, but its callers learn that publishing was cut short (as when they published themselves).
+                done.TrySetException(ex);
+                continue;
             }
             done.TrySetResult();
         }
