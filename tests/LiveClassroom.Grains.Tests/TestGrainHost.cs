@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
 using LiveClassroom.Grains.Ports;
@@ -37,10 +38,14 @@ public sealed class TestGrainHost : IAsyncDisposable
     private TestDatabase? _database;
     private NpgsqlDataSource? _dataSource;
 
-    private TestGrainHost(RoomOptions options)
+    private TestGrainHost(RoomOptions options, CascadeNodes? cascade)
     {
         Options = options;
+        Cascade = cascade;
     }
+
+    /// <summary>Set by <see cref="CreateCascadeAsync"/>: every silo a media node with its own media double and relay.</summary>
+    public CascadeNodes? Cascade { get; }
 
     public RoomOptions Options { get; }
 
@@ -58,16 +63,21 @@ public sealed class TestGrainHost : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("not started");
 
-    public static async Task<TestGrainHost> CreateAsync(Action<RoomOptions>? configure = null)
+    public static Task<TestGrainHost> CreateAsync(Action<RoomOptions>? configure = null) => CreateAsync(configure, null, 2);
+
+    /// <summary>Three silos, each a cascade media node of <paramref name="capacity"/> subscribers (<see cref="Cascade"/>).</summary>
+    public static Task<TestGrainHost> CreateCascadeAsync(int capacity) => CreateAsync(null, new CascadeNodes(capacity), 3);
+
+    private static async Task<TestGrainHost> CreateAsync(Action<RoomOptions>? configure, CascadeNodes? cascade, int silos)
     {
         var options = new RoomOptions();
         configure?.Invoke(options);
-        var host = new TestGrainHost(options);
+        var host = new TestGrainHost(options, cascade);
         Hosts[host._id] = host;
         host._database = await TestDatabase.CreateAsync("grains");
         host._dataSource = host._database.CreateDataSource();
         await new MigrationRunner(host._dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationCatalog.Embedded, default);
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder((short)silos);
         builder.Properties[HarnessKey] = host._id;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -152,7 +162,19 @@ public sealed class TestGrainHost : IAsyncDisposable
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton(host.DataSource);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
-            siloBuilder.Services.AddSingleton(new GrainServices(host.Events, host.Media, host.Pairings, host.Time, host.Options, host.Liveness));
+            if (host.Cascade is { } cascade)
+            {
+                siloBuilder.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
+                siloBuilder.Services.AddSingleton(sp =>
+                {
+                    var node = cascade.For(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString());
+                    return new GrainServices(host.Events, node.Media, host.Pairings, host.Time, host.Options, host.Liveness) { Cascade = node };
+                });
+            }
+            else
+            {
+                siloBuilder.Services.AddSingleton(new GrainServices(host.Events, host.Media, host.Pairings, host.Time, host.Options, host.Liveness));
+            }
             siloBuilder.Services.AddRoomSerialization();
         }
     }

@@ -29,7 +29,13 @@ public interface IClassroomGrain : IRoomGrain
     /// <summary>Server: the principal's connection dropped without a leave. It becomes Reconnecting and keeps its place; after the reconnect grace it is Left.</summary>
     Task ConnectionLostAsync(string principalId);
 
-    /// <summary>A joined participant negotiates media (offer → answer) declaring its publish mids and receive slots; the grain then routes its slots.</summary>
+    /// <summary>
+    /// A joined participant negotiates media (offer → answer) declaring its publish mids and receive slots; the grain then
+    /// routes its slots. Interleaved: the offers of many classrooms at once (a media node lost, a class reactivated) are
+    /// negotiated on their nodes side by side and share state writes and routing passes instead of queueing one whole
+    /// turn each; the grain re-checks the participant after each wait and keeps one negotiation per participant at a time.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer);
 
     /// <summary>Server/participant: latest connection quality of one or more participants (by peer id = principal id).</summary>

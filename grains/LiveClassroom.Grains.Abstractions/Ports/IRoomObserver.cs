@@ -9,4 +9,12 @@ public interface IRoomObserver : IGrainObserver
 {
     [Alias("OnRoomEvent")]
     Task OnRoomEventAsync(RoomEvent roomEvent);
+
+    /// <summary>
+    /// Several consecutive events of one room, in sequence order, as one call: those one state write carried (many
+    /// media negotiations sharing a write after an edge node was lost), so the room does not wait for one round trip
+    /// per event and node. Taken as <see cref="OnRoomEventAsync"/> of each in turn.
+    /// </summary>
+    [Alias("OnRoomEvents")]
+    Task OnRoomEventsAsync(IReadOnlyList<RoomEvent> roomEvents);
 }

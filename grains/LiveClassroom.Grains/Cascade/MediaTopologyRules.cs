@@ -74,6 +74,35 @@ public static class MediaTopologyRules
         return best?.NodeId ?? origin;
     }
 
+    /// <summary>
+    /// Places <paramref name="count"/> classrooms at once (those of a lost node, or a burst of joins): each in turn as
+    /// <see cref="Place"/> would, counting the ones already placed in this batch on their node, so the batch fills the
+    /// origin first, then spreads over the nodes with room by load instead of all landing on the node that was least
+    /// loaded when the batch began. A node chosen for the first time joins the carrying nodes. Returns the node of each,
+    /// in order; <paramref name="nodes"/> is not changed.
+    /// </summary>
+    public static IReadOnlyList<string> PlaceMany(string origin, IReadOnlyList<MediaNodeLoad> nodes, IReadOnlyCollection<string> carrying, int count)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(carrying);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var loads = new List<MediaNodeLoad>(nodes);
+        var carried = new HashSet<string>(carrying, StringComparer.Ordinal);
+        var result = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var node = Place(origin, loads, carried, previous: null, pinnedToOrigin: false);
+            result.Add(node);
+            carried.Add(node);
+            var at = loads.FindIndex(n => n.NodeId == node);
+            if (at >= 0)
+            {
+                loads[at] = loads[at] with { Subscribers = loads[at].Subscribers + 1 };
+            }
+        }
+        return result;
+    }
+
     /// <summary>Edges no classroom uses any more, or on nodes that are gone: their links are closed.</summary>
     public static IReadOnlyList<string> EdgesToClose(IReadOnlyCollection<string> edges, IReadOnlyCollection<string> placedNodes, IReadOnlyCollection<string> liveNodes)
     {

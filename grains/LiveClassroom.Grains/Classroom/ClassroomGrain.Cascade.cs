@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Ports;
@@ -46,10 +47,28 @@ internal sealed partial class ClassroomGrain
             return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
         }
         var cascade = Services.Cascade!;
-        var loads = await LoadsAsync(cascade);
-        var carrying = new HashSet<string>(_edges.Keys, StringComparer.Ordinal) { cascade.NodeId };
+        var placing = Stopwatch.GetTimestamp();
         var previous = _placed.GetValueOrDefault(peerId);
-        var node = MediaTopologyRules.Place(cascade.NodeId, loads, carrying, previous, pinnedToOrigin: p.ClassroomId == State.Setup!.LeadClassroom.Id);
+        var pinned = p.ClassroomId == State.Setup!.LeadClassroom.Id;
+        string node;
+        List<MediaNodeLoad> loads;
+        var planned = TakePlan(cascade, peerId);
+        if (!pinned && previous is null && planned is not null)
+        {
+            // Placed with the rest of its lost node's classrooms (PlanMoves): no loads asked.
+            node = planned;
+            loads = await CurrentLoadsAsync(cascade);
+        }
+        else
+        {
+            loads = await CurrentLoadsAsync(cascade);
+            var carrying = new HashSet<string>(_edges.Keys, StringComparer.Ordinal) { cascade.NodeId };
+            node = MediaTopologyRules.Place(cascade.NodeId, AsPlacedSince(loads), carrying, previous, pinnedToOrigin: pinned);
+            if (node != previous)
+            {
+                _placedSince[node] = _placedSince.GetValueOrDefault(node) + 1;
+            }
+        }
         if (previous is not null && previous != node)
         {
             // Only on a node that answered: a call to a node that is going away would wait for Orleans' response timeout.
@@ -60,12 +79,106 @@ internal sealed partial class ClassroomGrain
             _routes.Forget(peerId);
         }
         _placed[peerId] = node;
+        var negotiating = ClassroomMeters.Record("place", placing);
+        string answer;
         if (node == cascade.NodeId)
         {
-            return await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+            answer = await Services.Media.NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
         }
-        await EnsureEdgeAsync(cascade, node, loads.First(l => l.NodeId == node).RelayEndPoint);
-        return await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        else
+        {
+            var relay = loads.Find(l => l.NodeId == node)?.RelayEndPoint ?? _edges.GetValueOrDefault(node)?.RelayEndPoint
+                ?? throw new GrainUnavailableException($"The media node {node} is not reachable now.");
+            await EnsureEdgeAsync(cascade, node, relay);
+            negotiating = ClassroomMeters.Record("edge", negotiating);
+            answer = await GrainFactory.GetGrain<IMediaNodeGrain>(node).NegotiateAsync(Key.Id, peerId, offer.SdpOffer, offer.Publish);
+        }
+        ClassroomMeters.Record("negotiate", negotiating);
+        return answer;
+    }
+
+    /// <summary>How long a batch's placement (<see cref="PlanMoves"/>) waits for its classroom's offer.</summary>
+    private static readonly TimeSpan PlanLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the nodes' loads are reused, counting this grain's own placements since (a burst of offers asks once).</summary>
+    private static readonly TimeSpan LoadsReuse = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, (string Node, DateTimeOffset At)> _plans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _placedSince = new(StringComparer.Ordinal);
+    private Task<List<MediaNodeLoad>>? _loads;
+    private DateTimeOffset _loadsAt;
+
+    /// <summary>The node a batch placed this participant on, if that plan still holds (fresh, node not lost).</summary>
+    private string? TakePlan(IMediaCascade cascade, string peerId)
+    {
+        if (!_plans.Remove(peerId, out var plan) || Time.GetUtcNow() - plan.At > PlanLifetime || IsLost(plan.Node))
+        {
+            return null;
+        }
+        return plan.Node == cascade.NodeId || _edges.ContainsKey(plan.Node) || _edgeOpening.ContainsKey(plan.Node) ? plan.Node : null;
+    }
+
+    /// <summary>
+    /// The live nodes' loads: asked at most every <see cref="LoadsReuse"/>, the offers arriving meanwhile sharing one
+    /// asking; nodes since taken for lost left out.
+    /// </summary>
+    private async Task<List<MediaNodeLoad>> CurrentLoadsAsync(IMediaCascade cascade)
+    {
+        if (_loads is null || (_loads.IsCompleted && Time.GetUtcNow() - _loadsAt >= LoadsReuse) || _loads.IsFaulted)
+        {
+            _loadsAt = Time.GetUtcNow();
+            _placedSince.Clear();
+            _loads = LoadsAsync(cascade);
+        }
+        var loads = await _loads;
+        return loads.FindAll(l => !IsLost(l.NodeId));
+    }
+
+    /// <summary>The loads as they are now: those asked, plus what this grain placed since and the batch places still awaited.</summary>
+    private List<MediaNodeLoad> AsPlacedSince(List<MediaNodeLoad> loads)
+    {
+        var now = Time.GetUtcNow();
+        var result = new List<MediaNodeLoad>(loads.Count);
+        foreach (var l in loads)
+        {
+            var extra = _placedSince.GetValueOrDefault(l.NodeId);
+            foreach (var plan in _plans.Values)
+            {
+                if (plan.Node == l.NodeId && now - plan.At <= PlanLifetime)
+                {
+                    extra++;
+                }
+            }
+            result.Add(extra == 0 ? l : l with { Subscribers = l.Subscribers + extra });
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A lost node's participants are placed together (<see cref="MediaTopologyRules.PlaceMany"/>) on the live nodes'
+    /// loads asked now; their offers, which the <c>MediaNodeLost</c> event brings at once, then take their plan without
+    /// asking the nodes again. Edges a plan needs begin opening now, so the offers find them open or opening.
+    /// </summary>
+    private async Task PlanMovesAsync(IMediaCascade cascade, IReadOnlyList<string> peers)
+    {
+        _loads = null;
+        var loads = await CurrentLoadsAsync(cascade);
+        var carrying = new HashSet<string>(_edges.Keys, StringComparer.Ordinal) { cascade.NodeId };
+        var nodes = MediaTopologyRules.PlaceMany(cascade.NodeId, AsPlacedSince(loads), carrying, peers.Count);
+        var now = Time.GetUtcNow();
+        for (var i = 0; i < peers.Count; i++)
+        {
+            _plans[peers[i]] = (nodes[i], now);
+        }
+        foreach (var node in nodes.Distinct(StringComparer.Ordinal))
+        {
+            if (node != cascade.NodeId && loads.Find(l => l.NodeId == node) is { } load)
+            {
+                // Not awaited here: the pages are told first; their offers wait for the opening.
+                _ = TryMediaAsync("open edge", _ => EnsureEdgeAsync(cascade, node, load.RelayEndPoint));
+            }
+        }
+        RoomGrainLogCascade.MovesPlanned(Logger, peers.Count, string.Join(", ", nodes.GroupBy(n => n, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}")));
     }
 
     /// <summary>
@@ -120,22 +233,46 @@ internal sealed partial class ClassroomGrain
         return [.. hosts.Keys.Select(s => s.ToParsableString())];
     }
 
-    private async Task EnsureEdgeAsync(IMediaCascade cascade, string node, string relayEndPoint)
+    /// <summary>Edges being opened now, by node: the offers placed there meanwhile wait for the same opening.</summary>
+    private readonly Dictionary<string, Task> _edgeOpening = new(StringComparer.Ordinal);
+
+    private Task EnsureEdgeAsync(IMediaCascade cascade, string node, string relayEndPoint)
     {
         if (_edges.ContainsKey(node))
         {
-            return;
+            return Task.CompletedTask;
         }
-        var link = new EdgeLink(NewLinkId(), RandomNumberGenerator.GetBytes(16), relayEndPoint);
-        var edge = GrainFactory.GetGrain<IMediaNodeGrain>(node);
-        await edge.ReceiveAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint);
-        var fed = CurrentFeeds(cascade, [.. _edges.Keys, node]).Forward[node];
-        cascade.Feed(Key.Id, link.LinkId, link.Key, relayEndPoint, fed);
-        _edges[node] = link;
-        EnsureTicking(ReconnectCheckPeriod);
-        if (fed.Count > 0)
+        if (_edgeOpening.TryGetValue(node, out var opening))
         {
-            await edge.WaitForPeersAsync(Key.Id, fed);
+            return opening;
+        }
+        var open = OpenEdgeAsync(cascade, node, relayEndPoint);
+        if (!open.IsCompleted)
+        {
+            _edgeOpening[node] = open;
+        }
+        return open;
+    }
+
+    private async Task OpenEdgeAsync(IMediaCascade cascade, string node, string relayEndPoint)
+    {
+        try
+        {
+            var link = new EdgeLink(NewLinkId(), RandomNumberGenerator.GetBytes(16), relayEndPoint);
+            var edge = GrainFactory.GetGrain<IMediaNodeGrain>(node);
+            await edge.ReceiveAsync(Key.Id, link.LinkId, link.Key, cascade.RelayEndPoint);
+            var fed = CurrentFeeds(cascade, [.. _edges.Keys, node]).Forward[node];
+            cascade.Feed(Key.Id, link.LinkId, link.Key, relayEndPoint, fed);
+            _edges[node] = link;
+            EnsureTicking(ReconnectCheckPeriod);
+            if (fed.Count > 0)
+            {
+                await edge.WaitForPeersAsync(Key.Id, fed);
+            }
+        }
+        finally
+        {
+            _edgeOpening.Remove(node);
         }
     }
 
@@ -267,10 +404,27 @@ internal sealed partial class ClassroomGrain
                 used.Add(node);
             }
         }
+        // Offers being negotiated and batch places still awaited keep their edges (calls interleave with this pass).
+        foreach (var peer in _negotiating.Keys)
+        {
+            if (_placed.TryGetValue(peer, out var node))
+            {
+                used.Add(node);
+            }
+        }
+        foreach (var plan in _plans.Values)
+        {
+            if (Time.GetUtcNow() - plan.At <= PlanLifetime)
+            {
+                used.Add(plan.Node);
+            }
+        }
         foreach (var node in MediaTopologyRules.EdgesToClose(_edges.Keys, used, live))
         {
-            var link = _edges[node];
-            _edges.Remove(node);
+            if (!_edges.Remove(node, out var link))
+            {
+                continue;
+            }
             cascade.Close(link.LinkId);
             await CloseReverseAsync(cascade, node, tellEdge: live.Contains(node));
             if (live.Contains(node))
@@ -292,8 +446,17 @@ internal sealed partial class ClassroomGrain
                         moved.Add(p.PrincipalId);
                     }
                 }
+                foreach (var (peer, plan) in _plans.ToList())
+                {
+                    if (plan.Node == node)
+                    {
+                        _plans.Remove(peer);
+                    }
+                }
                 if (moved.Count > 0)
                 {
+                    // Placed together now, written once, told in one event: their offers then come all at once.
+                    await PlanMovesAsync(cascade, moved);
                     Emit(ClassEventTypes.MediaNodeLost, new MediaNodeLost(moved));
                     await CommitAsync();
                 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using LiveClassroom.Grains.Cascade;
 using LiveClassroom.Grains.Rooms;
@@ -14,17 +15,53 @@ internal sealed partial class ClassroomGrain
     private const int MaxReceiveSlots = 32;
     private readonly MediaRoutes _routes = new();
 
+    /// <summary>One negotiation per participant at a time (a page retrying while its first offer is still placed waits for it).</summary>
+    private readonly Dictionary<string, Task> _negotiating = new(StringComparer.Ordinal);
+
     public async Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer)
     {
         var role = Admit(caller);
         RequireLive();
+        var p = RequireConnected(caller);
+        ValidateOffer(offer, role);
+        var peerId = p.PrincipalId;
+        var before = _negotiating.GetValueOrDefault(peerId);
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _negotiating[peerId] = mine.Task;
+        try
+        {
+            if (before is not null)
+            {
+                await before;
+                // Interleaved: the class or the participant may have changed while this offer waited.
+                RequireLive();
+                p = RequireConnected(caller);
+            }
+            return await NegotiateNowAsync(p, peerId, offer);
+        }
+        finally
+        {
+            mine.SetResult();
+            if (_negotiating.GetValueOrDefault(peerId) == mine.Task)
+            {
+                _negotiating.Remove(peerId);
+            }
+        }
+    }
+
+    private ParticipantRecord RequireConnected(RoomCaller caller)
+    {
         var p = RequireJoined(caller);
         if (p.Connection != ConnectionState.Connected)
         {
             throw new RoomRuleException(RoomErrorCode.NotJoined, "Join the class again before connecting media.");
         }
-        ValidateOffer(offer, role);
-        var peerId = p.PrincipalId;
+        return p;
+    }
+
+    private async Task<MediaAnswer> NegotiateNowAsync(ParticipantRecord p, string peerId, MediaOffer offer)
+    {
+        var started = Stopwatch.GetTimestamp();
         string answer;
         try
         {
@@ -42,17 +79,28 @@ internal sealed partial class ClassroomGrain
         {
             throw new GrainUnavailableException($"The media server could not take the offer: {ex.Message}", ex);
         }
+        if (State.Status != ClassState.Live || p.Connection != ConnectionState.Connected)
+        {
+            // Ended or left while the offer was negotiated (calls interleave here): the new peer is not kept.
+            await TryMediaForAsync("remove late peer", peerId, m => m.RemovePeerAsync(Key.Id, peerId));
+            RequireLive();
+            throw new RoomRuleException(RoomErrorCode.NotJoined, "Join the class again before connecting media.");
+        }
         p.PeerId = peerId;
         p.Publish = offer.Publish;
         p.Slots = [.. offer.ReceiveSlots];
         Emit(ClassEventTypes.MediaChanged, View(p));
+        var committing = Stopwatch.GetTimestamp();
         await CommitAsync();
+        var routing = ClassroomMeters.Record("commit", committing);
         _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
         {
             await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
         }
         await RouteAllAsync();
+        ClassroomMeters.Record("route", routing);
+        ClassroomMeters.Record("all", started);
         return new MediaAnswer(answer, peerId);
     }
 
@@ -164,24 +212,70 @@ internal sealed partial class ClassroomGrain
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var seat) && seat >= 1 ? (seat, audio) : null;
     }
 
-    /// <summary>Points every connected participant's slots at their sources, sending only the routes that change.</summary>
-    private async Task RouteAllAsync()
+    private Task? _router;
+    private TaskCompletionSource? _nextRoute;
+    private bool _nextRouteChecksEdges;
+
+    /// <summary>
+    /// Points every connected participant's slots at their sources, sending only the routes that change (and keeps the
+    /// edges' feeds on them; <paramref name="checkEdges"/>: also lets go of edges whose node is lost). Passes never
+    /// overlap: one asked for during a pass is done by the next pass, which covers every change made meanwhile, so many
+    /// negotiations finishing together share a pass. Completes when a pass that began after this call has ended.
+    /// </summary>
+    private Task RouteAllAsync(bool checkEdges = false)
+    {
+        var done = _nextRoute ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _nextRouteChecksEdges |= checkEdges;
+        if (_router is null || _router.IsCompleted)
+        {
+            _router = RouteLoopAsync();
+        }
+        return done.Task;
+    }
+
+    private async Task RouteLoopAsync()
+    {
+        while (_nextRoute is { } done)
+        {
+            _nextRoute = null;
+            var checkEdges = _nextRouteChecksEdges;
+            _nextRouteChecksEdges = false;
+            try
+            {
+                await RoutePassAsync(checkEdges);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task RoutePassAsync(bool checkEdges)
     {
         if (State.Status != ClassState.Live)
         {
             return;
         }
-        await MaintainEdgesAsync(checkLiveness: false);
-        var subscribers = State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList();
-        foreach (var sub in subscribers)
+        await MaintainEdgesAsync(checkEdges);
+        // The slots' routes are independent of each other: the changed ones are sent side by side (after an edge is lost,
+        // hundreds of moved classrooms' slots on their new nodes).
+        var sends = new List<Task>();
+        foreach (var sub in State.Participants.Where(p => p.Connection == ConnectionState.Connected && p.PeerId is not null).ToList())
         {
             var peer = sub.PeerId!;
-            foreach (var slot in sub.Slots)
+            foreach (var slot in sub.Slots.ToList())
             {
-                await _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
+                var send = _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
                     source => TryMediaForAsync("route", peer, m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
+                if (!send.IsCompleted)
+                {
+                    sends.Add(send);
+                }
             }
         }
+        await Task.WhenAll(sends);
     }
 
     private MediaSource? SourceFor(string slotName)

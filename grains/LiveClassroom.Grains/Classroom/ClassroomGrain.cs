@@ -245,8 +245,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         if (_edges.Count > 0)
         {
             // Edges: a route sent before a relayed publisher reached its edge is sent again; a lost edge is let go.
-            await MaintainEdgesAsync(checkLiveness: true);
-            await RouteAllAsync();
+            await RouteAllAsync(checkEdges: true);
         }
         if (!State.Participants.Exists(p => p.Connection == ConnectionState.Reconnecting) && _edges.Count == 0)
         {

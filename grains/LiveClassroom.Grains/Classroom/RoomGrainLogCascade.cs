@@ -12,4 +12,7 @@ internal static partial class RoomGrainLogCascade
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media node {Node}'s relay link has been silent for {Silence}; its {Count} participants are told to reconnect elsewhere")]
     public static partial void EdgeSilent(ILogger logger, string node, TimeSpan silence, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} participants of a lost media node placed together: {Placement}")]
+    public static partial void MovesPlanned(ILogger logger, int count, string placement);
 }

@@ -28,6 +28,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     private readonly List<RoomEvent> _pending = [];
     private readonly Dictionary<IRoomObserver, long> _observers = [];
     private readonly List<RoomEvent> _activationEvents = [];
+    private Task? _writer;
+    private TaskCompletionSource? _nextWrite;
     private long _activatedAt;
     private bool _activating;
     private IGrainTimer? _ticker;
@@ -119,39 +121,83 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         _pending.Add(new RoomEvent(Key, State.Sequence, Time.GetUtcNow(), type, payload));
     }
 
-    protected async Task CommitAsync()
+    /// <summary>
+    /// Writes the state and then publishes the events emitted before the write began, in order. Writes never overlap:
+    /// a commit asked for while one is being written is carried by the next write, which starts when that one ends and
+    /// covers every change made meanwhile, so changes that arrive together (interleaved media negotiations) share one
+    /// write. The returned task completes when a write that began after this call has stored the change and its events
+    /// are published; it fails as the write did.
+    /// </summary>
+    protected Task CommitAsync()
     {
-        RoomEvent[] events;
-        State.WrittenAt = Time.GetUtcNow();
-        State.WrittenBy = ThisNode;
-        try
+        var done = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_writer is null || _writer.IsCompleted)
         {
-            await WriteStateAsync();
+            _writer = WriteLoopAsync();
         }
-        catch
+        return done.Task;
+    }
+
+    /// <summary>State writes this activation made (tests count them to check that changes share writes).</summary>
+    internal int WritesMade { get; private set; }
+
+    private async Task WriteLoopAsync()
+    {
+        while (_nextWrite is { } done)
         {
-            // Memory is now ahead of the store: drop this activation, the next call reloads the stored state.
+            _nextWrite = null;
+            RoomEvent[] events = [.. _pending];
             _pending.Clear();
-            DeactivateOnIdle();
-            throw;
-        }
-        events = [.. _pending];
-        _pending.Clear();
-        if (_activating)
-        {
-            _activationEvents.AddRange(events);
-        }
-        foreach (var e in events)
-        {
+            State.WrittenAt = Time.GetUtcNow();
+            State.WrittenBy = ThisNode;
             try
             {
-                await Services.Events.PublishAsync(e);
+                await WriteStateAsync();
+                WritesMade++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                RoomGrainLog.PublishFailed(Logger, ex, Key);
+                // Memory is now ahead of the store: drop this activation, the next call reloads the stored state. The
+                // changes made meanwhile are in memory only as well: their commits fail with this one.
+                _pending.Clear();
+                DeactivateOnIdle();
+                done.TrySetException(ex);
+                if (_nextWrite is { } next)
+                {
+                    _nextWrite = null;
+                    next.TrySetException(ex);
+                }
+                return;
             }
-            await NotifyObserversAsync(e);
+            if (_activating)
+            {
+                _activationEvents.AddRange(events);
+            }
+            try
+            {
+                foreach (var e in events)
+                {
+                    try
+                    {
+                        await Services.Events.PublishAsync(e);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        RoomGrainLog.PublishFailed(Logger, ex, Key);
+                    }
+                }
+                if (events.Length > 0)
+                {
+                    await NotifyObserversAsync(events);
+                }
+            }
+            catch (OperationCanceledException ex)
+            {
+                // Stored, but its callers learn that publishing was cut short (as when they published themselves).
+                done.TrySetException(ex);
+                continue;
+            }
+            done.TrySetResult();
         }
     }
 
@@ -262,7 +308,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         }
     }
 
-    private async Task NotifyObserversAsync(RoomEvent e)
+    /// <summary>Hands the events (one write's, in order) to every subscribed node: one call per node, each node in parallel.</summary>
+    private async Task NotifyObserversAsync(RoomEvent[] events)
     {
         if (_observers.Count == 0)
         {
@@ -286,7 +333,7 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
         {
             try
             {
-                await o.OnRoomEventAsync(e).WaitAsync(ObserverCallLimit);
+                await (events.Length == 1 ? o.OnRoomEventAsync(events[0]) : o.OnRoomEventsAsync(events)).WaitAsync(ObserverCallLimit);
                 return null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)

@@ -84,6 +84,8 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine();
         Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms); load average {ClusterBenchmark.LoadAverage()}"));
         var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
+        var partsBefore = await NegotiateParts.ReadAsync(_nodes);
+        var writesBefore = await StateWrites.ReadAsync(_nodes);
         var killedAt = Stopwatch.GetTimestamp();
         await victim.KillAsync();
         var deadline = Stopwatch.StartNew();
@@ -101,6 +103,16 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine(Invariant(
             $"MediaNodeLost reached {told.Count} of them: p50 {At(told, 0.5):F2} s, max {(told.Count == 0 ? double.NaN : told[^1]):F2} s after the kill; replaced because of it: {orphans.Count(c => c.ReplacedBecause == "event")}, by the 5.5 s silence fallback: {orphans.Count(c => c.ReplacedBecause == "silence")}"));
         Console.WriteLine($"now on: {string.Join(", ", _nodes.Where(n => n != victim).Select(n => Invariant($"{n.Name} {back.Count(c => c.MediaNode == n)}")))}; keyframes the teacher sent on request meanwhile: {_teacher.Sender.KeyframesOnRequest - keyframesBefore}");
+        var live = _nodes.Where(n => n != victim).ToList();
+        Console.WriteLine($"the class grain meanwhile (time by part, all negotiations of the class): {(await NegotiateParts.ReadAsync(live)).Since(partsBefore)}");
+        foreach (var line in (await StateWrites.ReadAsync(live)).Since(writesBefore))
+        {
+            Console.WriteLine("  " + line);
+        }
+        var calls = back.Select(c => c.NegotiateCallTicks / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
+        var answerToVideo = back.Select(c => (c.VideoBackAt - c.AnsweredAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
+        Console.WriteLine(Invariant(
+            $"per classroom back: its Negotiate call (offer → answer, the class grain's queue and turn) p50 {At(calls, 0.5):F2} s, max {(calls.Count == 0 ? double.NaN : calls[^1]):F2} s; answer → keyframe (ICE, DTLS, keyframe) p50 {At(answerToVideo, 0.5):F2} s, max {(answerToVideo.Count == 0 ? double.NaN : answerToVideo[^1]):F2} s; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
         var stuck = orphans.FirstOrDefault(c => !back.Contains(c));
         if (stuck is not null)
         {

@@ -80,6 +80,15 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public Exception? LastError { get; private set; }
 
+    /// <summary>When the last successful Negotiate's answer arrived (Stopwatch ticks).</summary>
+    public long AnsweredAt { get; private set; }
+
+    /// <summary>How long the last successful Negotiate took from the call to its answer (Stopwatch ticks): the class grain's queue and turn.</summary>
+    public long NegotiateCallTicks { get; private set; }
+
+    /// <summary>Offers the last replacement sent (1: the first was answered; more: refused or timed out and tried again after a back-off).</summary>
+    public int ReplaceAttempts { get; private set; }
+
     public int Replacements { get; private set; }
 
     public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
@@ -156,7 +165,10 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 publish = new { },
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
+            var asked = Stopwatch.GetTimestamp();
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
+            AnsweredAt = Stopwatch.GetTimestamp();
+            NegotiateCallTicks = AnsweredAt - asked;
             var answer = result.GetProperty("sdpAnswer").GetString()!;
             var candidate = UdpCandidate().Match(answer);
             if (!candidate.Success)
@@ -223,6 +235,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         }
         ReplacedBecause = reason;
         VideoBackAt = 0;
+        ReplaceAttempts = 0;
         Replacements++;
         try
         {
@@ -231,6 +244,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             {
                 try
                 {
+                    ReplaceAttempts = attempt;
                     await NegotiateAsync(budget.Token);
                     return;
                 }

@@ -52,6 +52,15 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
         _subscribed[room] = 0;
     }
 
+    public async Task OnRoomEventsAsync(IReadOnlyList<RoomEvent> roomEvents)
+    {
+        ArgumentNullException.ThrowIfNull(roomEvents);
+        foreach (var roomEvent in roomEvents)
+        {
+            await OnRoomEventAsync(roomEvent);
+        }
+    }
+
     public async Task OnRoomEventAsync(RoomEvent roomEvent)
     {
         ArgumentNullException.ThrowIfNull(roomEvent);

@@ -1,4 +1,5 @@
 using LiveClassroom.Media;
+using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Server.Recording;
 using Orleans.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
@@ -31,7 +32,7 @@ public static class Telemetry
             {
                 metrics.AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter(MediaServer.MeterName, ServerMetrics.MeterName, RecordingMeters.MeterName)
+                    .AddMeter(MediaServer.MeterName, ServerMetrics.MeterName, RecordingMeters.MeterName, ClassroomMeters.MeterName)
                     .AddPrometheusExporter();
                 if (otlp is not null)
                 {

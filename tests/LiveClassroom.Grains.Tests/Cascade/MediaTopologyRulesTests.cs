@@ -7,6 +7,56 @@ public sealed class MediaTopologyRulesTests
     private static MediaNodeLoad Node(string id, int subscribers, int capacity) => new(id, subscribers, capacity, "127.0.0.1:1");
 
     [Fact]
+    public void PlaceMany_LostEdgesClassrooms_OriginThenTheCarryingEdgeToCapacityThenANewEdge()
+    {
+        // The edge "c" is gone with its 60 classrooms: the origin has 5 places, "b" (an edge) 30, "d" (no edge yet) 40.
+        var nodes = new[] { Node("a", 95, 100), Node("b", 70, 100), Node("d", 60, 100) };
+        var placed = MediaTopologyRules.PlaceMany("a", nodes, ["a", "b"], 60);
+
+        Assert.Equal(60, placed.Count);
+        Assert.Equal(5, placed.Count(n => n == "a"));
+        Assert.Equal(30, placed.Count(n => n == "b"));
+        Assert.Equal(25, placed.Count(n => n == "d"));
+    }
+
+    [Fact]
+    public void PlaceMany_TwoEdgesCarrying_SpreadByLoadNotAllOnTheOneLeastLoadedAtTheStart()
+    {
+        var nodes = new[] { Node("a", 100, 100), Node("b", 50, 100), Node("c", 40, 100) };
+        var placed = MediaTopologyRules.PlaceMany("a", nodes, ["a", "b", "c"], 30);
+
+        var onB = placed.Count(n => n == "b");
+        var onC = placed.Count(n => n == "c");
+        Assert.Equal(30, onB + onC);
+        Assert.InRange(50 + onB - (40 + onC), -1, 1);
+    }
+
+    [Fact]
+    public void PlaceMany_MoreThanAllRoom_EveryNodeFilledThenTheRestOnTheLeastLoadedCarryingTheClass()
+    {
+        var nodes = new[] { Node("a", 9, 10), Node("b", 8, 10), Node("d", 10, 10) };
+        var placed = MediaTopologyRules.PlaceMany("a", nodes, ["a"], 6);
+
+        // Origin's last place, then "b"'s two; then no room anywhere: by load among "a" and "b" ("d" is full and
+        // does not carry the class).
+        Assert.Equal(["a", "b", "b", "a", "b", "a"], placed);
+    }
+
+    [Fact]
+    public void PlaceMany_Zero_Nothing()
+    {
+        Assert.Empty(MediaTopologyRules.PlaceMany("a", [Node("a", 0, 10)], ["a"], 0));
+    }
+
+    [Fact]
+    public void PlaceMany_NodesGivenAreNotChanged()
+    {
+        var nodes = new[] { Node("a", 10, 10), Node("b", 0, 10) };
+        MediaTopologyRules.PlaceMany("a", nodes, ["a"], 5);
+        Assert.Equal(0, nodes[1].Subscribers);
+    }
+
+    [Fact]
     public void Place_OriginHasRoom_Origin()
     {
         var nodes = new[] { Node("a", 3, 10), Node("b", 0, 10) };

@@ -26,6 +26,41 @@ public sealed class RecordingMediaControl : IMediaControl
     /// <summary>The publish mids the last negotiation of this peer passed to the media plane, or null.</summary>
     public PublishedTracks? PublishOf(string room, string peerId) => _publish.TryGetValue((room, peerId), out var p) ? p : null;
 
+    /// <summary>Peers negotiated and not removed since (all rooms): a node's SFU subscribers.</summary>
+    public int PeerCount => _publish.Count;
+
+    /// <summary>Whether this peer is negotiated here now.</summary>
+    public bool HasPeer(string room, string peerId) => _publish.ContainsKey((room, peerId));
+
+    private TaskCompletionSource? _hold;
+    private int _held;
+    private readonly Lock _holdGate = new();
+    private TaskCompletionSource<bool> _heldReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _heldTarget;
+
+    /// <summary>From now on negotiations wait until <see cref="Release"/>; the returned task completes once <paramref name="count"/> of them wait.</summary>
+    public Task HoldNegotiations(int count)
+    {
+        lock (_holdGate)
+        {
+            _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _held = 0;
+            _heldTarget = count;
+            _heldReached = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _heldReached.Task;
+        }
+    }
+
+    /// <summary>Lets every held negotiation (and later ones) go on at once.</summary>
+    public void Release()
+    {
+        lock (_holdGate)
+        {
+            _hold?.TrySetResult();
+            _hold = null;
+        }
+    }
+
     public bool IsMuted(string room, string publisherPeerId) => _muted.TryGetValue((room, publisherPeerId), out var m) && m;
 
     public Task OpenRoomAsync(string roomId, CancellationToken ct = default)
@@ -40,7 +75,25 @@ public sealed class RecordingMediaControl : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
+    public async Task<string> NegotiateAsync(string roomId, string peerId, string sdpOffer, PublishedTracks publish, CancellationToken ct = default)
+    {
+        Task? hold;
+        lock (_holdGate)
+        {
+            hold = _hold?.Task;
+            if (hold is not null && ++_held >= _heldTarget)
+            {
+                _heldReached.TrySetResult(true);
+            }
+        }
+        if (hold is not null)
+        {
+            await hold;
+        }
+        return Negotiate(roomId, peerId, sdpOffer, publish);
+    }
+
+    private string Negotiate(string roomId, string peerId, string sdpOffer, PublishedTracks publish)
     {
         if (sdpOffer.Contains("invalid", StringComparison.Ordinal))
         {
@@ -56,12 +109,13 @@ public sealed class RecordingMediaControl : IMediaControl
         }
         _publish[(roomId, peerId)] = publish;
         _calls.Enqueue($"negotiate {roomId} {peerId}");
-        return Task.FromResult($"answer-for-{peerId}");
+        return $"answer-for-{peerId}";
     }
 
     public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default)
     {
         _calls.Enqueue($"remove {roomId} {peerId}");
+        _publish.TryRemove((roomId, peerId), out _);
         foreach (var key in _routes.Keys.Where(k => k.Room == roomId && k.Peer == peerId))
         {
             _routes.TryRemove(key, out _);

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LiveClassroom.Grains.Classroom;
+
+/// <summary>
+/// Where a class's media negotiation spends its time in the grain (<c>liveclassroom.class.negotiate.duration</c>, by
+/// part): placing (the nodes' loads), opening an edge, the SDP negotiation on the chosen node, the state write and its
+/// events, routing. The parts are what a burst of re-offers (an edge node lost) queues behind, so the cascade benchmark
+/// prints them.
+/// </summary>
+public static class ClassroomMeters
+{
+    public const string MeterName = "LiveClassroom.Grains";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> Negotiate = Meter.CreateHistogram("liveclassroom.class.negotiate.duration", "s",
+        "Time a class's grain spends on one media negotiation, by part (place, edge, negotiate, commit, route, all)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] });
+
+    /// <summary>Records the time since <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp) under <paramref name="part"/>; returns now.</summary>
+    internal static long Record(string part, long since)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Negotiate.Record(Stopwatch.GetElapsedTime(since, now).TotalSeconds, new KeyValuePair<string, object?>("part", part));
+        return now;
+    }
+}
