@@ -53,9 +53,15 @@ public sealed record LinkSample(
                 const a = out.audio; a.lost += s.packetsLost ?? 0; a.fec += s.fecPacketsReceived ?? 0; a.fecDiscarded += s.fecPacketsDiscarded ?? 0;
                 a.concealmentEvents += s.concealmentEvents ?? 0; a.codecId = s.codecId;
               });
+              // The codec the packets decode with, and what else the audio transceiver negotiated (audio/red where RED is on).
               if (audio && out.audio.codecId) (await audio.receiver.getStats()).forEach(s => {
                 if (s.type === 'codec' && s.id === out.audio.codecId) out.audio.codec = `${s.mimeType}/${s.payloadType} ${s.sdpFmtpLine ?? ''}`;
               });
+              if (audio) {
+                const red = (m.pc.remoteDescription?.sdp ?? '').split('\r\nm=').filter(sec => sec.startsWith('audio') && sec.includes(`a=mid:${audio.mid}\r\n`))
+                  .some(sec => /a=rtpmap:\d+ red\/48000/.test(sec));
+                out.audio.codec += red ? ' (answer has audio/red)' : ' (no audio/red in the answer)';
+              }
               (await m.pc.getStats()).forEach(s => {
                 if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
                 out.bytesSent += s.bytesSent ?? 0; out.retransmittedBytesSent += s.retransmittedBytesSent ?? 0;
