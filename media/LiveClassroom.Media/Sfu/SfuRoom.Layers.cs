@@ -76,7 +76,9 @@ internal sealed partial class SfuRoom
             }
             if (chosen > before)
             {
-                slot.Gate.SteppedUp(now, LossyLink(subscriber, now));
+                // A resume (before −1) is not a step to a layer the link may not carry: it keeps the short backoff, or a
+                // retry that fell into a total outage (100 % loss) would hold the video back for 20 s after the link returned.
+                slot.Gate.SteppedUp(now, before >= 0 && LossyLink(subscriber, now));
             }
             else if (chosen < before)
             {
