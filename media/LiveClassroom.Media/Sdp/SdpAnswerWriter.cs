@@ -202,6 +202,11 @@ internal static class SdpAnswerWriter
                 Line(sb, $"a=rtcp-fb:{c.PayloadType} nack pli");
             }
         }
+        else if (n.TransportCcExtensionId is not null && c.Name.Equals("opus", StringComparison.OrdinalIgnoreCase))
+        {
+            // Audio the SFU sends is stamped too (SdpNegotiator): the subscriber's feedback covers it.
+            Line(sb, $"a=rtcp-fb:{c.PayloadType} transport-cc");
+        }
         if (!string.IsNullOrEmpty(c.Fmtp))
         {
             Line(sb, $"a=fmtp:{c.PayloadType} {c.Fmtp}");

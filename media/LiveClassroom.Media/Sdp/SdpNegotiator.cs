@@ -109,8 +109,11 @@ internal static class SdpNegotiator
                 }
             }
         }
-        // Downlink transport-cc on video only: audio packets are not stamped, so they cannot show up as gaps in the feedback.
-        var tcc = peerSends ? transportCc : peerReceives && downlinkTransportCc && isVideo;
+        // Downlink transport-cc on audio slots too: the estimate must cover everything sent on the transport. Audio stamped
+        // with the transport-wide sequence shows up in the feedback (its bytes in the received rate, its losses in the loss
+        // fraction); left out, the delay-based estimate measured video alone, was capped at 1.5 × the video's rate and
+        // fell to 0.85 × it on over-use, while the layer rules still took the audio's share off it (docs/BANDWIDTH.md).
+        var tcc = peerSends ? transportCc : peerReceives && downlinkTransportCc;
         return new NegotiatedMedia
         {
             Mid = mid,

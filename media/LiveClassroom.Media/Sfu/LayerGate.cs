@@ -3,7 +3,8 @@ namespace LiveClassroom.Media.Sfu;
 /// <summary>
 /// One video slot's brakes on layer changes (docs/BANDWIDTH.md, "Switching"): a pause needs the estimate below the
 /// lowest layer for <see cref="PauseHold"/>, and a step up (or a resume) that falls back within <see cref="FailWindow"/>
-/// blocks the next step up for a backoff that doubles with each failure, unless the estimate has clear headroom.
+/// blocks the next step up for a backoff that doubles with each failure (longer on a link that was losing packets before
+/// the step), unless the estimate has clear headroom.
 /// State: steady → (step up) → on trial → (falls back: failure, blocked for the backoff) | (holds <see cref="TrustAfter"/>: steady, failures forgotten).
 /// Plain data under the room lock; times are ticks.
 /// </summary>
@@ -22,11 +23,23 @@ internal sealed class LayerGate
 
     public static readonly long MaxBackoff = TimeSpan.FromSeconds(20).Ticks;
 
+    /// <summary>
+    /// A step up taken on a link that was already losing packets (<see cref="SfuRoom.PauseLossFraction"/> or more, held
+    /// <c>PauseLossHold</c>) and failed backs off longer: such a link's random loss stays whatever the layer, and a probe
+    /// through a token bucket reads its line rate, not its cap, so the estimate soon allows the same step again. Each
+    /// retry overflows the bucket, and the audio that shares it is lost or late (RuralLinkFigures, 300 kbps + 5 % loss:
+    /// two tries of `h` in 30 s, 15.6 % and 43.1 % of a second's audio concealed, 2.4 % over the window).
+    /// </summary>
+    public static readonly long LossyFirstBackoff = TimeSpan.FromSeconds(20).Ticks;
+
+    public static readonly long LossyMaxBackoff = TimeSpan.FromSeconds(60).Ticks;
+
     /// <summary>With this much headroom over what the step needs, the step is taken whatever failed before (the link came back).</summary>
     public const double ClearHeadroom = 2.5;
 
     private long _belowSince;
     private long _lastUpTicks;
+    private bool _upOnLossyLink;
 
     public int Failures { get; private set; }
 
@@ -51,9 +64,11 @@ internal sealed class LayerGate
     public bool MayStepUp(double availableBps, double needBps, long now) =>
         now >= BlockedUntilTicks || availableBps >= needBps * ClearHeadroom;
 
-    public void SteppedUp(long now)
+    /// <param name="lossyLink">The link had been losing packets before this step (see <see cref="LossyFirstBackoff"/>).</param>
+    public void SteppedUp(long now, bool lossyLink = false)
     {
         _lastUpTicks = now;
+        _upOnLossyLink = lossyLink;
         _belowSince = 0;
     }
 
@@ -66,7 +81,8 @@ internal sealed class LayerGate
         }
         _lastUpTicks = 0;
         Failures++;
-        var backoff = Math.Min(FirstBackoff << Math.Min(Failures - 1, 16), MaxBackoff);
+        var (first, max) = _upOnLossyLink ? (LossyFirstBackoff, LossyMaxBackoff) : (FirstBackoff, MaxBackoff);
+        var backoff = Math.Min(first << Math.Min(Failures - 1, 16), max);
         BlockedUntilTicks = now + backoff;
     }
 

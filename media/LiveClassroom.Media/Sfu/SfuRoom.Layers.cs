@@ -76,7 +76,9 @@ internal sealed partial class SfuRoom
             }
             if (chosen > before)
             {
-                slot.Gate.SteppedUp(now);
+                // A resume (before −1) is not a step to a layer the link may not carry: it keeps the short backoff, or a
+                // retry that fell into a total outage (100 % loss) would hold the video back for 20 s after the link returned.
+                slot.Gate.SteppedUp(now, before >= 0 && LossyLink(subscriber, now));
             }
             else if (chosen < before)
             {
@@ -117,9 +119,12 @@ internal sealed partial class SfuRoom
         {
             return true;
         }
-        var sustainedLoss = bandwidth.LossySinceTicks != 0 && now - bandwidth.LossySinceTicks >= PauseLossHold;
-        return sustainedLoss || estimator.LossBasedBps < lowestNeedBps;
+        return LossyLink(subscriber, now) || estimator.LossBasedBps < lowestNeedBps;
     }
+
+    /// <summary>The subscriber's loss has stayed at or above <see cref="PauseLossFraction"/> for <see cref="PauseLossHold"/>.</summary>
+    private static bool LossyLink(SfuPeer subscriber, long now) =>
+        subscriber.Bandwidth.LossySinceTicks != 0 && now - subscriber.Bandwidth.LossySinceTicks >= PauseLossHold;
 
     /// <summary>Every tick: since when the subscriber's loss (transport-cc feedback, receiver reports) has stayed at or above <see cref="PauseLossFraction"/>.</summary>
     private static void TrackLoss(SfuPeer subscriber, long now)

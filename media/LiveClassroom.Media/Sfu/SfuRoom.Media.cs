@@ -237,10 +237,11 @@ internal sealed partial class SfuRoom
     {
         var pt = (byte)(payloadType >= 0 ? payloadType : slot.OutPayloadType);
         // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
-        // SSRC. Video to a subscriber with transport-cc carries the transport-wide sequence number (RFC 8285 one-byte element).
+        // SSRC. What a slot that negotiated transport-cc carries — video and audio — has the transport-wide sequence number
+        // (RFC 8285 one-byte element), so the subscriber's feedback, and the estimate, cover everything on its link.
         var buffer = Scratch.AsSpan();
         var bandwidth = slot.Subscriber.Bandwidth;
-        var stamp = bandwidth.TransportCcId != 0 && slot.Kind == "video";
+        var stamp = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
         var headerLength = stamp
             ? WriteStampedHeader(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc, bandwidth)
             : RtpHeaderWriter.WriteFixed(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc);

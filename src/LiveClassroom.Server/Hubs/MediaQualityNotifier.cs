@@ -47,7 +47,7 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable
             return;
         }
         var message = new MediaQualityMessage(e.RoomId, e.VideoPaused, e.Layer, e.EstimatedBitrateBps / 1000);
-        LogQuality(_logger, e.RoomId, e.VideoPaused, e.Layer ?? "none", message.EstimateKbps);
+        LogQuality(_logger, e.RoomId, e.PeerId, e.VideoPaused, e.Layer ?? "none", message.EstimateKbps);
         try
         {
             _hub.Clients.Client(connectionId).MediaQuality(message).GetAwaiter().GetResult();
@@ -66,8 +66,9 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: a participant's video is now paused={Paused}, layer {Layer}, estimate {EstimateKbps} kbps")]
-    private static partial void LogQuality(ILogger logger, string classId, bool paused, string layer, long estimateKbps);
+    // The participant's id (not a name) tells which classroom's link a line is about when several share a class.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: participant {PeerId}'s video is now paused={Paused}, layer {Layer}, estimate {EstimateKbps} kbps")]
+    private static partial void LogQuality(ILogger logger, string classId, string peerId, bool paused, string layer, long estimateKbps);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Class {ClassId}: media quality notice not delivered ({Reason})")]
     private static partial void LogNotDelivered(ILogger logger, string classId, string reason);

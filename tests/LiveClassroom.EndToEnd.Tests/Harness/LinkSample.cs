@@ -23,6 +23,12 @@ public sealed record LinkSample(
     Dictionary<string, long> KeyframesEncoded,
     Dictionary<string, long> PlisReceived)
 {
+    /// <summary>The receiving side's video loss handling (main slot): freezes, PLIs and NACKs sent, keyframes decoded, frames dropped, packets lost.</summary>
+    public VideoReceipt Video { get; init; } = new();
+
+    /// <summary>The receiving side's audio (main-audio slot): codec, packets lost, in-band FEC received and discarded, concealment events.</summary>
+    public AudioReceipt Audio { get; init; } = new();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static async Task<LinkSample> ReadAsync(IPage page)
@@ -30,19 +36,32 @@ public sealed record LinkSample(
         var json = await page.EvaluateAsync<string>("""
             async () => {
               const m = window.lcLive?.media;
-              const out = { atMs: performance.now(), framesDecoded: 0, width: 0, height: 0, audioPackets: 0, audioSamples: 0, audioConcealed: 0, bytesSent: 0, retransmittedBytesSent: 0, audioJitterBufferSeconds: 0, audioJitterBufferEmitted: 0, keyframesEncoded: {}, plisReceived: {} };
+              const out = { video: { freezes: 0, freezeSeconds: 0, plis: 0, nacks: 0, keyframes: 0, dropped: 0, lost: 0, received: 0 }, audio: { codec: '', lost: 0, fec: 0, fecDiscarded: 0, concealmentEvents: 0 }, atMs: performance.now(), framesDecoded: 0, width: 0, height: 0, audioPackets: 0, audioSamples: 0, audioConcealed: 0, bytesSent: 0, retransmittedBytesSent: 0, audioJitterBufferSeconds: 0, audioJitterBufferEmitted: 0, keyframesEncoded: {}, plisReceived: {} };
               if (!m?.pc) return JSON.stringify(out);
               const main = m.slots?.find(s => s.spec.name === 'main')?.transceiver;
               const audio = m.slots?.find(s => s.spec.name === 'main-audio')?.transceiver;
               if (main) (await main.receiver.getStats()).forEach(s => {
                 if (s.type !== 'inbound-rtp') return;
                 out.framesDecoded += s.framesDecoded ?? 0; out.width = s.frameWidth ?? 0; out.height = s.frameHeight ?? 0;
+                const v = out.video; v.freezes += s.freezeCount ?? 0; v.freezeSeconds += s.totalFreezesDuration ?? 0; v.plis += s.pliCount ?? 0;
+                v.nacks += s.nackCount ?? 0; v.keyframes += s.keyFramesDecoded ?? 0; v.dropped += s.framesDropped ?? 0; v.lost += s.packetsLost ?? 0; v.received += s.packetsReceived ?? 0;
               });
               if (audio) (await audio.receiver.getStats()).forEach(s => {
                 if (s.type !== 'inbound-rtp') return;
                 out.audioPackets += s.packetsReceived ?? 0; out.audioSamples += s.totalSamplesReceived ?? 0; out.audioConcealed += s.concealedSamples ?? 0;
                 out.audioJitterBufferSeconds += s.jitterBufferDelay ?? 0; out.audioJitterBufferEmitted += s.jitterBufferEmittedCount ?? 0;
+                const a = out.audio; a.lost += s.packetsLost ?? 0; a.fec += s.fecPacketsReceived ?? 0; a.fecDiscarded += s.fecPacketsDiscarded ?? 0;
+                a.concealmentEvents += s.concealmentEvents ?? 0; a.codecId = s.codecId;
               });
+              // The codec the packets decode with, and what else the audio transceiver negotiated (audio/red where RED is on).
+              if (audio && out.audio.codecId) (await audio.receiver.getStats()).forEach(s => {
+                if (s.type === 'codec' && s.id === out.audio.codecId) out.audio.codec = `${s.mimeType}/${s.payloadType} ${s.sdpFmtpLine ?? ''}`;
+              });
+              if (audio) {
+                const red = (m.pc.remoteDescription?.sdp ?? '').split('\r\nm=').filter(sec => sec.startsWith('audio') && sec.includes(`a=mid:${audio.mid}\r\n`))
+                  .some(sec => /a=rtpmap:\d+ red\/48000/.test(sec));
+                out.audio.codec += red ? ' (answer has audio/red)' : ' (no audio/red in the answer)';
+              }
               (await m.pc.getStats()).forEach(s => {
                 if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
                 out.bytesSent += s.bytesSent ?? 0; out.retransmittedBytesSent += s.retransmittedBytesSent ?? 0;
@@ -109,6 +128,37 @@ public sealed record LinkWindow(double Seconds, double Fps, string Resolution, d
         return string.Create(CultureInfo.InvariantCulture,
             $"teacher sends {sent:0} kbps video, {rtx:0} kbps of it retransmissions; per layer keyframes encoded {PerLayer(first.KeyframesEncoded, last.KeyframesEncoded)}, keyframe requests (PLI/FIR) received {PerLayer(first.PlisReceived, last.PlisReceived)}");
     }
+
+    /// <summary>What the receiving page did about loss over the window: freezes, PLIs/NACKs it sent, keyframes decoded, packets lost, audio FEC.</summary>
+    public static string Receipt(LinkSample first, LinkSample last)
+    {
+        var (v0, v1, a0, a1) = (first.Video, last.Video, first.Audio, last.Audio);
+        var videoLost = v1.Lost - v0.Lost;
+        var videoAll = videoLost + v1.Received - v0.Received;
+        var audioLost = a1.Lost - a0.Lost;
+        var audioAll = audioLost + last.AudioPackets - first.AudioPackets;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"video: {v1.Freezes - v0.Freezes} freezes {v1.FreezeSeconds - v0.FreezeSeconds:0.0} s, {v1.Plis - v0.Plis} PLIs and {v1.Nacks - v0.Nacks} NACKs sent, "
+            + $"{v1.Keyframes - v0.Keyframes} keyframes decoded, {v1.Dropped - v0.Dropped} frames dropped, {videoLost} packets lost ({Percent(videoLost, videoAll)}); "
+            + $"audio [{last.Audio.Codec}]: {audioLost} packets lost ({Percent(audioLost, audioAll)}), FEC {a1.Fec - a0.Fec} received / {a1.FecDiscarded - a0.FecDiscarded} discarded, "
+            + $"{a1.ConcealmentEvents - a0.ConcealmentEvents} concealment events");
+    }
+
+    /// <summary>One line per sample: seconds into the window, frames decoded since the last sample, resolution, keyframes, PLIs, NACKs, video packets lost, audio concealed.</summary>
+    public static IEnumerable<string> Timeline(IReadOnlyList<LinkSample> samples)
+    {
+        for (var i = 1; i < samples.Count; i++)
+        {
+            var (p, s) = (samples[i - 1], samples[i]);
+            var heard = s.AudioSamples - p.AudioSamples;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"  {(s.AtMs - samples[0].AtMs) / 1000,5:0.0}s {DateTime.UtcNow.AddMilliseconds(s.AtMs - samples[^1].AtMs):HH:mm:ss} frames +{s.FramesDecoded - p.FramesDecoded,2} {s.Width}x{s.Height} "
+                + $"kf +{s.Video.Keyframes - p.Video.Keyframes} pli +{s.Video.Plis - p.Video.Plis} nack +{s.Video.Nacks - p.Video.Nacks} lost +{s.Video.Lost - p.Video.Lost} "
+                + $"audio lost +{s.Audio.Lost - p.Audio.Lost} fec +{s.Audio.Fec - p.Audio.Fec} concealed {(heard > 0 ? 100.0 * (s.AudioConcealed - p.AudioConcealed) / heard : 0):0.0} %");
+        }
+    }
+
+    private static string Percent(long part, long all) => all > 0 ? string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / all:0.0} %") : "-";
 
     private static string PerLayer(Dictionary<string, long> first, Dictionary<string, long> last) =>
         string.Join(", ", last.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value - first.GetValueOrDefault(k.Key)}"));

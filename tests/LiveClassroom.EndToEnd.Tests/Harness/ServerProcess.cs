@@ -211,6 +211,8 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             return;
         }
+        // UTC time of arrival, so the server's lines line up with the figures' timelines.
+        line = $"{DateTime.UtcNow:HH:mm:ss.fff} {line}";
         lock (_log)
         {
             _log.AppendLine(line);

@@ -79,6 +79,150 @@ public sealed class LinkHarnessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DelayRelay_ThousandDatagramsAtOnce_DeliversEveryOneAfterItsDelayInOrder()
+    {
+        // Loopback: the relay's own correctness, no namespace needed. Each datagram carries its index and the time it
+        // was sent; the receiver stamps its arrival.
+        using var target = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
+        target.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var delay = TimeSpan.FromMilliseconds(150);
+        using var relay = UdpDelayRelay.Start(IPAddress.Loopback, (IPEndPoint)target.LocalEndPoint!, delay);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { SendBufferSize = 4 << 20 };
+        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        const int count = 1000;
+        var clock = Stopwatch.StartNew();
+        var receiving = ReceiveStampedAsync(target, count, clock);
+        // Bursts of 50 back to back, as a keyframe leaves an SFU, then a pause: the relay must neither lose nor reorder them.
+        for (var i = 0; i < count; i++)
+        {
+            client.SendTo(Stamped(i, clock), relay.EndPoint);
+            if (i % 50 == 49)
+            {
+                Thread.Sleep(5);
+            }
+        }
+        var arrivals = await receiving;
+        output.WriteLine($"{arrivals.Count} of {count} arrived; relay: {relay.Summary}; "
+            + $"held {Percentile(arrivals, 0.5):0.0} ms median, {Percentile(arrivals, 1.0):0.0} ms at most (delay {delay.TotalMilliseconds:0} ms)");
+
+        Assert.Equal(count, arrivals.Count);
+        Assert.Equal(Enumerable.Range(0, count), arrivals.Select(a => a.Index));
+        Assert.Equal(count, relay.Received);
+        Assert.Equal(count, relay.Forwarded);
+        Assert.Equal(0, relay.Dropped);
+        // Never early (1 ms for the two clocks' reads); the upper bound is loose: correctness, not speed.
+        Assert.All(arrivals, a => Assert.True(a.HeldMs >= delay.TotalMilliseconds - 1, $"datagram {a.Index} held {a.HeldMs:0.0} ms of {delay.TotalMilliseconds:0}"));
+        Assert.All(arrivals, a => Assert.True(a.HeldMs < delay.TotalMilliseconds + 1000, $"datagram {a.Index} held {a.HeldMs:0.0} ms of {delay.TotalMilliseconds:0}"));
+    }
+
+    [Fact]
+    public async Task DelayRelay_DelayShrinks_ReleasesByDueTime()
+    {
+        using var target = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
+        target.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var relay = UdpDelayRelay.Start(IPAddress.Loopback, (IPEndPoint)target.LocalEndPoint!, TimeSpan.FromMilliseconds(1500));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var clock = Stopwatch.StartNew();
+        var receiving = ReceiveStampedAsync(target, 20, clock);
+        for (var i = 0; i < 10; i++)
+        {
+            client.SendTo(Stamped(i, clock), relay.EndPoint);
+        }
+        // Wait until the relay holds the first ten (its queue says so), then shorten the path for the next ten.
+        while (relay.Queued < 10)
+        {
+            Thread.Sleep(1);
+        }
+        relay.Delay = TimeSpan.FromMilliseconds(20);
+        for (var i = 10; i < 20; i++)
+        {
+            client.SendTo(Stamped(i, clock), relay.EndPoint);
+        }
+        var arrivals = await receiving;
+        output.WriteLine($"arrival order: {string.Join(' ', arrivals.Select(a => a.Index))}; relay: {relay.Summary}");
+
+        // The later ten were due long before the first ten: they come first, each group in its own order.
+        Assert.Equal(Enumerable.Range(10, 10).Concat(Enumerable.Range(0, 10)), arrivals.Select(a => a.Index));
+        Assert.All(arrivals.Where(a => a.Index < 10), a => Assert.True(a.HeldMs >= 1499, $"datagram {a.Index} held {a.HeldMs:0.0} ms of 1500"));
+        Assert.Equal(0, relay.Dropped);
+    }
+
+    [Fact]
+    public async Task DelayRelay_QueueFull_DropsAndCountsTheOverflow()
+    {
+        using var target = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
+        target.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // Two seconds of delay: the 300 datagrams all arrive while the first hundred are still held.
+        using var relay = UdpDelayRelay.Start(IPAddress.Loopback, (IPEndPoint)target.LocalEndPoint!, TimeSpan.FromSeconds(2), queueLimit: 100);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var clock = Stopwatch.StartNew();
+        var receiving = ReceiveStampedAsync(target, 100, clock);
+        for (var i = 0; i < 300; i++)
+        {
+            client.SendTo(Stamped(i, clock), relay.EndPoint);
+        }
+        var arrivals = await receiving;
+        output.WriteLine($"{arrivals.Count} arrived; relay: {relay.Summary}");
+
+        Assert.Equal(Enumerable.Range(0, 100), arrivals.Select(a => a.Index));
+        Assert.Equal(300, relay.Received);
+        Assert.Equal(100, relay.Forwarded);
+        Assert.Equal(200, relay.DroppedQueueFull);
+    }
+
+    private sealed record Arrival(int Index, double HeldMs);
+
+    private static byte[] Stamped(int index, Stopwatch clock)
+    {
+        var data = new byte[Datagram];
+        BitConverter.TryWriteBytes(data, index);
+        BitConverter.TryWriteBytes(data.AsSpan(4), clock.Elapsed.Ticks);
+        return data;
+    }
+
+    /// <summary>Receives stamped datagrams until a second passes after the <paramref name="expected"/>-th (10 s before it); each with how long it was under way.</summary>
+    private static Task<List<Arrival>> ReceiveStampedAsync(Socket socket, int expected, Stopwatch clock) => Task.Factory.StartNew(() =>
+    {
+        var arrivals = new List<Arrival>();
+        var buffer = new byte[2048];
+        socket.ReceiveTimeout = 10_000;
+        try
+        {
+            while (true)
+            {
+                socket.Receive(buffer);
+                var now = clock.Elapsed;
+                var sentAt = TimeSpan.FromTicks(BitConverter.ToInt64(buffer, 4));
+                arrivals.Add(new Arrival(BitConverter.ToInt32(buffer, 0), (now - sentAt).TotalMilliseconds));
+                if (arrivals.Count >= expected)
+                {
+                    socket.ReceiveTimeout = 1000;
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            // Quiet: everything that was coming has come.
+        }
+        return arrivals;
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static double Percentile(List<Arrival> arrivals, double q)
+    {
+        if (arrivals.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = arrivals.Select(a => a.HeldMs).Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
+    }
+
+    [Fact]
     public async Task Outage_DropsEverythingUntilItEnds()
     {
         await using var link = await NetworkNamespace.CreateAsync();

@@ -71,6 +71,13 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
         output.WriteLine($"[{profile}] projector on the link: {result.Item1}");
         output.WriteLine($"[{profile}] clean projector: {result.Item2}");
         output.WriteLine($"[{profile}] {LinkWindow.SendRates(sent[0], sent[^1])}");
+        output.WriteLine($"[{profile}] projector on the link receives: {LinkWindow.Receipt(bad[0], bad[^1])}");
+        output.WriteLine($"[{profile}] clean projector receives: {LinkWindow.Receipt(good[0], good[^1])}");
+        output.WriteLine($"[{profile}] projector on the link, second by second (UTC):");
+        foreach (var line in LinkWindow.Timeline(bad))
+        {
+            output.WriteLine(line);
+        }
         return result;
     }
 

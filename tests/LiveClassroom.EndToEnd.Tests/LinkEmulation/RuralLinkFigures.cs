@@ -66,7 +66,7 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
             back = await VideoBackAsync(room.Projector.Page);
             output.WriteLine($"outage {outage} of 5 (15 s): video back (10 new frames) {Seconds(back)} after the link returned");
         }
-        output.WriteLine($"relay: {relay.Forwarded} datagrams forwarded, {relay.Dropped} dropped (queue full)");
+        output.WriteLine($"relay: {relay.Summary}");
     }
 
     private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.0} s" : "not within 60 s";

@@ -54,6 +54,31 @@ public sealed class SdpTests
     }
 
     [Fact]
+    public void Write_DownlinkTransportCc_AudioSlotsCarryItToo()
+    {
+        // The SFU stamps what it sends on a subscriber's audio slots as well as its video slots, so the subscriber's
+        // transport-wide feedback, and the estimate built from it, cover the audio's share of the link.
+        var offer = SdpParser.Parse(ChromeOffer);
+        var negotiated = SdpNegotiator.Negotiate(offer, VideoCodecPreference.H264, transportCc: false, downlinkTransportCc: true);
+        var local = new SdpLocalParameters("ufrag123", "passwordpasswordpassword", "AA:BB", [new IPEndPoint(IPAddress.Loopback, 40000)], 42, 2);
+        var slots = new Dictionary<string, SdpSendSlot>
+        {
+            ["2"] = new(1111, "sfu", "s", "a"),
+            ["3"] = new(2222, "sfu", "s", "v"),
+        };
+
+        var text = SdpAnswerWriter.Write(offer, negotiated, local, slots);
+        var audioSection = text[text.IndexOf("a=mid:2\r\n", StringComparison.Ordinal)..text.IndexOf("m=video", text.IndexOf("a=mid:2\r\n", StringComparison.Ordinal), StringComparison.Ordinal)];
+
+        Assert.Equal(3, negotiated[2].TransportCcExtensionId);
+        Assert.Equal(3, negotiated[3].TransportCcExtensionId);
+        // What the SFU receives gets no feedback from it (publishers get REMB).
+        Assert.Null(negotiated[0].TransportCcExtensionId);
+        Assert.Contains("a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n", audioSection, StringComparison.Ordinal);
+        Assert.Contains("a=rtcp-fb:111 transport-cc\r\n", audioSection, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_AnswerToChrome156Offer_IsIceLitePassiveBundledWithSimulcastRecvAndSlotSsrcs()
     {
         var offer = SdpParser.Parse(ChromeOffer);

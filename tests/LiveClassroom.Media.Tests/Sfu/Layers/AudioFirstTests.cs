@@ -83,6 +83,19 @@ public sealed class AudioFirstTests : IDisposable
         Assert.True(Wait(() => _events.Skip(pausedAt + 1).Any(e => e.PeerId == "sub" && !e.VideoPaused && e.Layer is not null), 10), Describe());
     }
 
+    [Fact]
+    public void Forward_AudioSlotNegotiatedTransportCc_AudioIsStampedSoTheEstimateCoversIt()
+    {
+        // The subscriber's offer carries the transport-wide extension on its audio m-section, as Chrome's does: the SFU
+        // stamps the audio it forwards, and the feedback reports it (a 300 kbps rural link paused video when the
+        // estimate was measured on video alone and the audio's share was then taken off it).
+        _downlink.CapacityBps = 20_000_000;
+        Assert.True(Wait(() => _downlink.StampedAudio > 100 && Subscriber.EstimateSource == "transport-cc", 20), Describe());
+        // Every audio packet is stamped (read while packets flow: the two counters may be a packet apart).
+        var audio = _downlink.Audio;
+        Assert.True(_downlink.StampedAudio >= audio - 1, $"{_downlink.StampedAudio} of {audio} audio packets stamped");
+    }
+
     private string Describe()
     {
         var s = Subscriber;

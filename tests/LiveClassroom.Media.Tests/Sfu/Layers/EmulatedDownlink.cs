@@ -27,6 +27,7 @@ internal sealed class EmulatedDownlink
     private long _videoByLayer1;
     private long _videoByLayer2;
     private long _audio;
+    private long _stampedAudio;
     private long _padding;
 
     public EmulatedDownlink(SyntheticPeer peer)
@@ -38,6 +39,9 @@ internal sealed class EmulatedDownlink
     public double CapacityBps { get; set; } = 10_000_000;
 
     public long Audio => Interlocked.Read(ref _audio);
+
+    /// <summary>Audio packets that carried the transport-wide sequence number (they are in the feedback).</summary>
+    public long StampedAudio => Interlocked.Read(ref _stampedAudio);
 
     public long Padding => Interlocked.Read(ref _padding);
 
@@ -77,6 +81,10 @@ internal sealed class EmulatedDownlink
                 Flush(now);
             }
             return;
+        }
+        if (pt == 111)
+        {
+            Interlocked.Increment(ref _stampedAudio);
         }
         if (!_started)
         {

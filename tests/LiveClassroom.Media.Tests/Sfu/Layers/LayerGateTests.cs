@@ -41,6 +41,36 @@ public sealed class LayerGateTests
     }
 
     [Fact]
+    public void SteppedDown_AStepUpTakenOnALossyLinkFails_BacksOffLonger()
+    {
+        // 300 kbps + 5 % loss: the probe through the token bucket lets the estimate allow `h` again and again; each try
+        // costs the audio on the same link, so a failed step on a link that was already lossy waits 20 s, then 40, 60.
+        var gate = new LayerGate();
+        var t = 100 * Second;
+        gate.SteppedUp(t, lossyLink: true);
+        gate.SteppedDown(t + Second);
+        Assert.Equal(t + Second + LayerGate.LossyFirstBackoff, gate.BlockedUntilTicks);
+        Assert.False(gate.MayStepUp(300_000, 200_000, t + Second + LayerGate.FirstBackoff));
+        Assert.False(gate.MayStepUp(300_000, 200_000, t + (15 * Second)));
+
+        var second = t + Second + LayerGate.LossyFirstBackoff;
+        Assert.True(gate.MayStepUp(300_000, 200_000, second));
+        gate.SteppedUp(second, lossyLink: true);
+        gate.SteppedDown(second + Second);
+        Assert.Equal(second + Second + (2 * LayerGate.LossyFirstBackoff), gate.BlockedUntilTicks);
+        var third = second + Second + (2 * LayerGate.LossyFirstBackoff);
+        gate.SteppedUp(third, lossyLink: true);
+        gate.SteppedDown(third + Second);
+        Assert.Equal(third + Second + LayerGate.LossyMaxBackoff, gate.BlockedUntilTicks);
+
+        // A step that failed on a link without loss before it keeps the short backoff.
+        var clean = new LayerGate();
+        clean.SteppedUp(t, lossyLink: false);
+        clean.SteppedDown(t + Second);
+        Assert.Equal(t + Second + LayerGate.FirstBackoff, clean.BlockedUntilTicks);
+    }
+
+    [Fact]
     public void MayStepUp_BlockedButTheEstimateHasClearHeadroom_StepsAnyway()
     {
         var gate = new LayerGate();
