@@ -153,24 +153,14 @@ public sealed partial class AllianceStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var locked = await LockAsync(conn, tx, allianceId, ct);
-        if (locked is null)
+        var (locked, status) = await LockPairingAsync(conn, tx, allianceId, id, ct);
+        if (locked is null || status is null)
         {
             return Outcome.NotFound;
         }
-        await using (var cmd = new NpgsqlCommand("SELECT status FROM alliance_pairings WHERE id = @id AND alliance_id = @a FOR UPDATE", conn, tx))
+        if (status != "pending" || !(locked.Value.Status is AllianceRules.Certified or AllianceRules.Assessed))
         {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("a", allianceId);
-            var status = await cmd.ExecuteScalarAsync(ct) as string;
-            if (status is null)
-            {
-                return Outcome.NotFound;
-            }
-            if (status != "pending" || !(locked.Value.Status is AllianceRules.Certified or AllianceRules.Assessed))
-            {
-                return Outcome.WrongState;
-            }
+            return Outcome.WrongState;
         }
         var pairingId = await define();
         await using (var cmd = new NpgsqlCommand(
@@ -198,24 +188,15 @@ public sealed partial class AllianceStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var locked = await LockAsync(conn, tx, allianceId, ct);
-        if (locked is null)
+        var (locked, status) = await LockPairingAsync(conn, tx, allianceId, id, ct);
+        switch (status)
         {
-            return Outcome.NotFound;
-        }
-        await using (var cmd = new NpgsqlCommand("SELECT status FROM alliance_pairings WHERE id = @id AND alliance_id = @a FOR UPDATE", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("a", allianceId);
-            switch (await cmd.ExecuteScalarAsync(ct) as string)
-            {
-                case null:
-                    return Outcome.NotFound;
-                case "confirmed":
-                    return Outcome.AlreadyConfirmed;
-                case not "pending":
-                    return Outcome.WrongState;
-            }
+            case null:
+                return Outcome.NotFound;
+            case "confirmed":
+                return Outcome.AlreadyConfirmed;
+            case not "pending":
+                return Outcome.WrongState;
         }
         await using (var cmd = new NpgsqlCommand(
             "UPDATE alliance_pairings SET status = @status, reason = @reason, decided_by = @by, decided_at = @now WHERE id = @id", conn, tx))
@@ -228,9 +209,27 @@ public sealed partial class AllianceStore
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await AuditLog.WriteAsync(conn, tx, now, actor, reject ? "alliance.pairing_reject" : "alliance.pairing_cancel", "alliance", allianceId,
-            locked.Value.OrganisationId, reject ? new { alliancePairingId = id, reason } : new { alliancePairingId = id }, ct);
+            locked!.Value.OrganisationId, reject ? new { alliancePairingId = id, reason } : new { alliancePairingId = id }, ct);
         await tx.CommitAsync(ct);
         return Outcome.Done;
+    }
+
+    /// <summary>
+    /// Locks the alliance, then one of its pairing rows, in that order (confirmation and withdrawal alike, so they never
+    /// deadlock and the second waits for the first); the pairing's status, null when either is not there.
+    /// </summary>
+    private static async Task<((string Status, Guid OrganisationId)? Alliance, string? Status)> LockPairingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid allianceId, Guid id,
+        CancellationToken ct)
+    {
+        var locked = await LockAsync(conn, tx, allianceId, ct);
+        if (locked is null)
+        {
+            return (null, null);
+        }
+        await using var cmd = new NpgsqlCommand("SELECT status FROM alliance_pairings WHERE id = @id AND alliance_id = @a FOR UPDATE", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("a", allianceId);
+        return (locked, await cmd.ExecuteScalarAsync(ct) as string);
     }
 
     /// <summary>The alliance's pairings, newest first (at most 50), or the one with <paramref name="only"/>.</summary>

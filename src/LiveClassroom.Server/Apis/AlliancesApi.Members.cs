@@ -164,14 +164,8 @@ public static partial class AlliancesApi
         {
             return refusal;
         }
-        var (body, error) = await RequestBody.ReadAsync<AllianceReasonRequest>(context.Request, ct);
-        if (body is null)
-        {
-            return error!;
-        }
-        var fields = new Dictionary<string, string>();
-        Text(fields, "reason", body.Reason, 500, true);
-        return fields.Count > 0 ? ApiErrors.Validation(fields) : await DecideApplicationAsync(id, applicationId, false, body.Reason!.Trim(), user, rights, store, time, ct);
+        var (reason, error) = await ReadReasonAsync(context, ct);
+        return error ?? await DecideApplicationAsync(id, applicationId, false, reason, user, rights, store, time, ct);
     }
 
     private static async Task<IResult> DecideApplicationAsync(Guid id, Guid applicationId, bool accept, string? reason, ClaimsPrincipal user,

@@ -174,18 +174,12 @@ public static partial class AlliancesApi
         {
             return refusal;
         }
-        var (body, error) = await RequestBody.ReadAsync<AllianceReasonRequest>(context.Request, ct);
-        if (body is null)
+        var (reason, error) = await ReadReasonAsync(context, ct);
+        if (error is not null)
         {
-            return error!;
+            return error;
         }
-        var fields = new Dictionary<string, string>();
-        Text(fields, "reason", body.Reason, 500, true);
-        if (fields.Count > 0)
-        {
-            return ApiErrors.Validation(fields);
-        }
-        var outcome = await store.EndPendingPairingAsync(id, view!.Id, true, body.Reason!.Trim(), me, time.GetUtcNow(), ct);
+        var outcome = await store.EndPendingPairingAsync(id, view!.Id, true, reason, me, time.GetUtcNow(), ct);
         return outcome != AllianceStore.Outcome.Done
             ? Refusal(outcome)
             : Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));

@@ -243,14 +243,21 @@ public static partial class AlliancesApi
     private static async Task<IResult> RejectAsync(Guid id, HttpContext context, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
         ServerClock time, CancellationToken ct)
     {
+        var (reason, error) = await ReadReasonAsync(context, ct);
+        return error ?? await DecideAsync(id, false, reason, user, rights, store, time, ct);
+    }
+
+    /// <summary>A refusal's required reason (at most 500 characters), trimmed; or the error to answer with.</summary>
+    private static async Task<(string? Reason, IResult? Error)> ReadReasonAsync(HttpContext context, CancellationToken ct)
+    {
         var (body, error) = await RequestBody.ReadAsync<AllianceReasonRequest>(context.Request, ct);
         if (body is null)
         {
-            return error!;
+            return (null, error!);
         }
         var fields = new Dictionary<string, string>();
         Text(fields, "reason", body.Reason, 500, true);
-        return fields.Count > 0 ? ApiErrors.Validation(fields) : await DecideAsync(id, false, body.Reason!.Trim(), user, rights, store, time, ct);
+        return fields.Count > 0 ? (null, ApiErrors.Validation(fields)) : (body.Reason!.Trim(), null);
     }
 
     private static async Task<IResult> DecideAsync(Guid id, bool certify, string? reason, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
