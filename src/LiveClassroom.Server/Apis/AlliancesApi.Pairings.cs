@@ -179,10 +179,7 @@ public static partial class AlliancesApi
         {
             return error;
         }
-        var outcome = await store.EndPendingPairingAsync(id, view!.Id, true, reason, me, time.GetUtcNow(), ct);
-        return outcome != AllianceStore.Outcome.Done
-            ? Refusal(outcome)
-            : Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));
+        return await EndPendingAsync(alliance!, view!, true, reason, user, me, rights, store, time, ct);
     }
 
     private static async Task<IResult> CancelPairingAsync(Guid id, Guid pairingId, ClaimsPrincipal user, AllianceAccess rights, AllianceStore store,
@@ -194,10 +191,17 @@ public static partial class AlliancesApi
         {
             return refusal;
         }
-        var outcome = await store.EndPendingPairingAsync(id, view!.Id, false, null, me, time.GetUtcNow(), ct);
+        return await EndPendingAsync(alliance!, view!, false, null, user, me, rights, store, time, ct);
+    }
+
+    /// <summary>Rejects or withdraws the pending pairing and answers with it as it now stands (or the store's refusal).</summary>
+    private static async Task<IResult> EndPendingAsync(AllianceRecord alliance, AlliancePairingView view, bool reject, string? reason, ClaimsPrincipal user,
+        Guid me, AllianceAccess rights, AllianceStore store, ServerClock time, CancellationToken ct)
+    {
+        var outcome = await store.EndPendingPairingAsync(alliance.Id, view.Id, reject, reason, me, time.GetUtcNow(), ct);
         return outcome != AllianceStore.Outcome.Done
             ? Refusal(outcome)
-            : Results.Ok(WithRights((await store.PairingsAsync(id, pairingId, ct)).Single(), user, alliance!, me, rights));
+            : Results.Ok(WithRights((await store.PairingsAsync(alliance.Id, view.Id, ct)).Single(), user, alliance, me, rights));
     }
 
     /// <summary>
