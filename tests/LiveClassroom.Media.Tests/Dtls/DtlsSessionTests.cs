@@ -48,7 +48,8 @@ public sealed class DtlsSessionTests
 
         Assert.ThrowsAny<Exception>(() => pair.Connect(client));
 
-        Assert.True(WaitUntil(() => pair.Server.HasFailed, TimeSpan.FromSeconds(5)));
+        // The session marks itself failed just before it raises Failed: wait for the event too, not only the state.
+        Assert.True(WaitUntil(() => pair.Server.HasFailed && Volatile.Read(ref reason) is not null, TimeSpan.FromSeconds(5)));
         Assert.True(pair.Server.FingerprintMismatch);
         Assert.False(pair.Server.IsConnected);
         Assert.Contains("fingerprint", reason, StringComparison.Ordinal);
