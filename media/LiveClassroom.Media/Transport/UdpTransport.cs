@@ -233,11 +233,18 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <param name="local">The socket that stands for this binding in addresses (the first of a local address's group), or null for the wildcard.</param>
     private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker)
     {
-        if (!BufferPool.TryRent(out var buffer))
+        // The batch's buffers come from the pool (its hard cap holds); a pool too small for a whole batch gives a smaller one.
+        var buffers = new List<byte[]>();
+        while (buffers.Count < Math.Max(1, _options.ReceiveBatch) && BufferPool.TryRent(out var buffer))
+        {
+            buffers.Add(buffer);
+        }
+        if (buffers.Count == 0)
         {
             throw new InvalidOperationException("buffer pool empty at start");
         }
-        var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, buffer))
+        var batch = new DatagramBatch([.. buffers], socket.AddressFamily);
+        var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, batch))
         {
             IsBackground = true,
             Name = "media-udp-rx-" + worker.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -251,31 +258,20 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <summary>CPU time the receive threads have used so far (Linux; zero elsewhere).</summary>
     public TimeSpan PacketThreadCpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
 
-    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, byte[] buffer)
+    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, DatagramBatch batch)
     {
         if (Diagnostics.ThreadCpu.CurrentThreadId() is { } tid)
         {
             _threadIds[tid] = 0;
         }
-        var address = new SocketAddress(socket.AddressFamily);
         try
         {
             while (!_stopping)
             {
-                int length;
-                try
+                if (ReceiveBatch(socket, worker, batch))
                 {
-                    length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
+                    DispatchBatch(batch, local, routes);
                 }
-                catch (SocketException) when (!_stopping)
-                {
-                    // ICMP errors surface here on some platforms (ConnectionReset); the socket is still usable.
-                    Counters.Drop(TransportDropReason.ReceiveError);
-                    continue;
-                }
-                Counters.Received(length);
-                Counters.WorkerReceived(worker);
-                DispatchGuarded(buffer.AsSpan(0, length), address, null, local, routes);
             }
         }
         catch (ObjectDisposedException)
@@ -287,8 +283,41 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         finally
         {
-            BufferPool.Return(buffer);
+            foreach (var buffer in batch.Buffers)
+            {
+                BufferPool.Return(buffer);
+            }
         }
+    }
+
+    /// <summary>Waits for one datagram, then takes those already queued behind it, up to the batch's capacity.</summary>
+    private bool ReceiveBatch(Socket socket, int worker, DatagramBatch batch)
+    {
+        batch.Count = 0;
+        while (batch.Count < batch.Capacity)
+        {
+            // After the first, only what is already there: FIONREAD is the size of the next queued datagram (0 if none).
+            if (batch.Count > 0 && socket.Available == 0)
+            {
+                break;
+            }
+            int length;
+            try
+            {
+                length = socket.ReceiveFrom(batch.BufferAt(batch.Count), SocketFlags.None, batch.From(batch.Count));
+            }
+            catch (SocketException) when (!_stopping)
+            {
+                // ICMP errors surface here on some platforms (ConnectionReset); the socket is still usable.
+                Counters.Drop(TransportDropReason.ReceiveError);
+                break;
+            }
+            Counters.Received(length);
+            Counters.WorkerReceived(worker);
+            batch.SetLength(batch.Count, length);
+            batch.Count++;
+        }
+        return batch.Count > 0;
     }
 
     /// <summary>Dispatch with nothing escaping into the receive loops (sinks are serialised in <see cref="Deliver"/>).</summary>
