@@ -33,8 +33,12 @@ internal sealed class DatagramBatch
     /// <summary>Datagrams in the current batch.</summary>
     public int Count { get; internal set; }
 
-    /// <summary>The buffers (the receive thread gives them back to the pool when it stops).</summary>
-    internal byte[][] Buffers => _buffers;
+    /// <summary>Sets the batch's content (tests and benchmarks hand sinks batches without a socket).</summary>
+    internal void Set(int index, ReadOnlySpan<byte> datagram)
+    {
+        datagram.CopyTo(_buffers[index]);
+        _lengths[index] = datagram.Length;
+    }
 
     public Span<byte> Packet(int index) => _buffers[index].AsSpan(0, _lengths[index]);
 

@@ -233,17 +233,19 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <param name="local">The socket that stands for this binding in addresses (the first of a local address's group), or null for the wildcard.</param>
     private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker)
     {
-        // The batch's buffers come from the pool (its hard cap holds); a pool too small for a whole batch gives a smaller one.
-        var buffers = new List<byte[]>();
-        while (buffers.Count < Math.Max(1, _options.ReceiveBatch) && BufferPool.TryRent(out var buffer))
-        {
-            buffers.Add(buffer);
-        }
-        if (buffers.Count == 0)
+        if (!BufferPool.TryRent(out var first))
         {
             throw new InvalidOperationException("buffer pool empty at start");
         }
-        var batch = new DatagramBatch([.. buffers], socket.AddressFamily);
+        // The first buffer comes from the pool as before; the rest of a batch are the thread's own, made once (a fixed
+        // cost per receive thread, not taken from what the pool holds for queued packets).
+        var buffers = new byte[Math.Max(1, _options.ReceiveBatch)][];
+        buffers[0] = first;
+        for (var i = 1; i < buffers.Length; i++)
+        {
+            buffers[i] = new byte[BufferPool.BufferSize];
+        }
+        var batch = new DatagramBatch(buffers, socket.AddressFamily);
         var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, batch))
         {
             IsBackground = true,
@@ -283,10 +285,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         finally
         {
-            foreach (var buffer in batch.Buffers)
-            {
-                BufferPool.Return(buffer);
-            }
+            BufferPool.Return(batch.BufferAt(0));
         }
     }
 
