@@ -31,6 +31,7 @@ internal sealed class FanOutPool : IDisposable
     private long _chunksOnLanes;
     private long _chunksRun;
     private long _packets;
+    private int _callerSocket;
     private long _splitTicks;
     private long _waitTicks;
     private long _wakes;
@@ -107,6 +108,7 @@ internal sealed class FanOutPool : IDisposable
             return false;
         }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _callerSocket = Transport.UdpTransport.SendSocket;
         _job = job;
         Volatile.Write(ref _range, (long)chunks << 32);
         _done = 0;
@@ -211,6 +213,8 @@ internal sealed class FanOutPool : IDisposable
             var ran = 0;
             if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _job) is { } job)
             {
+                // Each lane sends from another socket of the group than the worker it helps (UdpTransport.Workers.cs).
+                Transport.UdpTransport.UseSendSocket(Volatile.Read(ref _callerSocket) + lane + 1);
                 ran = RunChunks(job, onLane: true);
             }
             Interlocked.Increment(ref _wakes);

@@ -133,7 +133,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         try
         {
-            var sent = (remote.LocalSocket ?? _socket).SendTo(packet, SocketFlags.None, remote.SocketAddress);
+            var sent = SendSocketFor(remote).SendTo(packet, SocketFlags.None, remote.SocketAddress);
             Counters.Sent(sent);
             return sent == packet.Length;
         }
@@ -266,6 +266,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         {
             _threadIds[tid] = 0;
         }
+        UseSendSocket(worker);
         try
         {
             while (!_stopping)
