@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 
 namespace LiveClassroom.Media.Sfu;
 
-/// <summary>One packet's fan-out cut into chunks (ranges of a track's listeners); any thread may run any chunk once.</summary>
+/// <summary>One packet's (or one burst's) fan-out cut into chunks (ranges of a track's listeners); any thread may run any chunk once.</summary>
 internal interface IFanOutJob
 {
     void RunChunk(int chunk);
 }
 
 /// <summary>
-/// Helper threads ("lanes") that split one packet's fan-out to a large room with the worker that received it: the
+/// Helper threads ("lanes") that split one packet's (or one burst's) fan-out to a large room with the worker that received it: the
 /// worker publishes the job, wakes the lanes, claims chunks itself and returns once every chunk ran, so the fan-out
 /// still happens inside the room's lock and the order of packets to each subscriber is unchanged. Lanes that wake late
 /// find nothing left to claim and cost the worker no wait. One job at a time for the whole node: a second room asking
