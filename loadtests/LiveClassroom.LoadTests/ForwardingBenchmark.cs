@@ -31,6 +31,7 @@ internal static class ForwardingBenchmark
         var counts = new[] { 50, 150, 300, 600 };
         var allWorkers = Environment.ProcessorCount;
         long offered = 400_000;
+        int? receiveBatch = null;
         var stream = new StreamOptions { StartSeq = 65_000 };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -53,6 +54,9 @@ internal static class ForwardingBenchmark
                 case "--workers":
                     allWorkers = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
                     break;
+                case "--receive-batch":
+                    receiveBatch = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 256);
+                    break;
                 case "--offered-pps":
                     offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 2_000_000);
                     break;
@@ -62,7 +66,7 @@ internal static class ForwardingBenchmark
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
@@ -73,7 +77,7 @@ internal static class ForwardingBenchmark
         {
             foreach (var workers in workerSettings)
             {
-                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers);
+                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch);
                 benches.Add((workers, bench, new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq)));
             }
             var ratios = new List<string>();
@@ -117,8 +121,16 @@ internal static class ForwardingBenchmark
                 {
                     var r = real[workers];
                     var c = capacity[workers];
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.LaneSharePercent,6:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}"));
+                    var row = string.Create(CultureInfo.InvariantCulture,
+                        $"{workers,7} | {n,4} | {r.ForwardedPerSecond,9:F0} | {r.LossPercent,6:F2} | {r.P50,6:F0} | {r.P99,6:F0} | {r.CpuPercent,14:F0} | {r.PerCpuSecond,15:F0} | {c.ForwardedPerSecond,14:F0} | {c.CpuPercent,9:F0} | {c.PerCpuSecond,15:F0} | {c.SplitPercent,4:F0} % | {c.LaneSharePercent,6:F0} % | {c.WorkerSpread,13} | {rss,10:F1} | {heap,11:F1} | {r.AllocatedPerPacket,6:F2}");
+                    Console.WriteLine(row);
+                }
+                foreach (var (workers, _, _) in benches)
+                {
+                    if (real[workers].FanOut.Length > 0 || capacity[workers].FanOut.Length > 0)
+                    {
+                        Console.WriteLine($"        fan-out, {workers} workers: real rate: {real[workers].FanOut}; capacity: {capacity[workers].FanOut}");
+                    }
                 }
                 if (benches.Count > 1)
                 {
@@ -174,7 +186,7 @@ internal static class ForwardingBenchmark
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
-        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0);
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0, string FanOut = "");
 
     private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
     {
@@ -196,6 +208,8 @@ internal static class ForwardingBenchmark
         var cpuBefore = server.PacketThreadCpu;
         var workerBefore = server.WorkerPacketCounts().ToArray();
         var (jobsBefore, laneChunksBefore, chunksBefore) = server.FanOutCounts;
+        var timingBefore = server.FanOutTiming;
+        var splitPacketsBefore = server.FanOutPackets;
         var allocBefore = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes;
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
@@ -205,19 +219,23 @@ internal static class ForwardingBenchmark
         var sent = publisher.PacketsSent - sentBefore;
         var workerAfter = server.WorkerPacketCounts();
         var (jobs, laneChunks, chunks) = server.FanOutCounts;
+        var timing = server.FanOutTiming;
+        var splitPackets = server.FanOutPackets - splitPacketsBefore;
         var laneShare = chunks == chunksBefore ? 0 : (laneChunks - laneChunksBefore) * 100.0 / (chunks - chunksBefore);
         var alloc = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes - allocBefore;
         stop.Cancel();
         sender.Join();
         // Let what is in flight arrive before counting what was lost.
         Thread.Sleep(300);
+        var fanOut = FanOutLine(jobs - jobsBefore, splitPackets, timing.SplitTicks - timingBefore.SplitTicks, timing.WaitTicks - timingBefore.WaitTicks,
+            timing.Wakes - timingBefore.Wakes, timing.IdleWakes - timingBefore.IdleWakes, elapsed);
         var spread = string.Join('/', workerAfter.Select((c, i) => (c - workerBefore[i]).ToString(CultureInfo.InvariantCulture)));
         // Share of the datagrams the workers took in whose fan-out was split over the lanes (RTP from the publisher, mostly).
         var received = workerAfter.Select((c, i) => c - workerBefore[i]).Sum();
         if (capacity)
         {
             return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
-                received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare);
+                received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut);
         }
         var histogram = new LongHistogram(1, 60_000_000, 3);
         long delivered = 0;
@@ -232,7 +250,19 @@ internal static class ForwardingBenchmark
         var expected = (double)sent * bench.Subscribers.Count;
         var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
         return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
-            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : (jobs - jobsBefore) * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded));
+            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut);
+    }
+
+    // Where the split costs the worker: its share of wall time inside split fan-outs and, of that, waiting for the lanes.
+    private static string FanOutLine(long jobs, long packets, long splitTicks, long waitTicks, long wakes, long idleWakes, double elapsed)
+    {
+        if (jobs == 0)
+        {
+            return "";
+        }
+        var tick = 1_000_000.0 / Stopwatch.Frequency;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{jobs / elapsed:F0} splits/s of {(double)packets / jobs:F1} packets, {splitTicks * tick / jobs:F1} µs each of which {waitTicks * tick / jobs:F1} µs waiting for lanes ({splitTicks * tick / 1e4 / elapsed:F0} % / {waitTicks * tick / 1e4 / elapsed:F0} % of the wall clock), {wakes / elapsed:F0} lane wakes/s, {(wakes == 0 ? 0 : idleWakes * 100.0 / wakes):F0} % found nothing");
     }
 
     private static long Forwarded(BenchRoom bench)

@@ -32,6 +32,12 @@ public sealed partial class MediaServer
     /// <summary>Fan-outs split over the lanes, and chunks the lanes ran (diagnostics and the benchmark).</summary>
     internal (long Jobs, long ChunksOnLanes, long Chunks) FanOutCounts => _fanOut is null ? (0, 0, 0) : (_fanOut.Jobs, _fanOut.ChunksOnLanes, _fanOut.Chunks);
 
+    /// <summary>Packets whose fan-out was split (more than <see cref="FanOutCounts"/>' jobs when bursts were batched).</summary>
+    internal long FanOutPackets => _fanOut?.Packets ?? 0;
+
+    /// <summary>Where splitting costs the workers (<see cref="FanOutPool.Timing"/>).</summary>
+    internal (long SplitTicks, long WaitTicks, long Wakes, long IdleWakes) FanOutTiming => _fanOut?.Timing ?? default;
+
     /// <summary>Bytes the fan-out lanes allocated so far (the benchmark's allocation check).</summary>
     internal long FanOutAllocatedBytes => _fanOut?.AllocatedBytes ?? 0;
 

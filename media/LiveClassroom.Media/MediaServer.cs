@@ -42,6 +42,10 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
         {
             throw new ArgumentException("Workers must be between 1 and 1024", nameof(options));
         }
+        if (options.ReceiveBatch < 1 || options.ReceiveBatch > 256)
+        {
+            throw new ArgumentException("ReceiveBatch must be between 1 and 256", nameof(options));
+        }
         _options = options;
         _certificate = DtlsCertificate.Generate();
         _transport = new UdpTransport(new UdpTransportOptions
@@ -51,6 +55,7 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
             AdvertisedAddresses = options.AdvertisedAddresses,
             TcpPort = options.TcpPort,
             Workers = options.Workers,
+            ReceiveBatch = options.ReceiveBatch,
         });
         _transport.Start();
         if (_transport.Workers > 1)

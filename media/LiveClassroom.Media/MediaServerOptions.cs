@@ -24,6 +24,13 @@ public sealed class MediaServerOptions
     public int ParallelFanOutMinimum { get; init; } = 48;
 
     /// <summary>
+    /// Datagrams a worker takes off its socket at most in one go, never waiting for more than the first: a publisher's
+    /// burst then reaches its room in one call, and a large room splits one fan-out for the whole burst instead of one
+    /// per packet (media README, "Workers"). 1 = one datagram at a time.
+    /// </summary>
+    public int ReceiveBatch { get; init; } = 16;
+
+    /// <summary>
     /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 takes the bound UDP port's number when that TCP port is free (else an ephemeral one).
     /// Answers then carry <c>tcptype passive</c> host candidates after the UDP ones.
     /// </summary>

@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 
 namespace LiveClassroom.Media.Sfu;
 
-/// <summary>One packet's fan-out cut into chunks (ranges of a track's listeners); any thread may run any chunk once.</summary>
+/// <summary>One packet's (or one burst's) fan-out cut into chunks (ranges of a track's listeners); any thread may run any chunk once.</summary>
 internal interface IFanOutJob
 {
     void RunChunk(int chunk);
 }
 
 /// <summary>
-/// Helper threads ("lanes") that split one packet's fan-out to a large room with the worker that received it: the
+/// Helper threads ("lanes") that split one packet's (or one burst's) fan-out to a large room with the worker that received it: the
 /// worker publishes the job, wakes the lanes, claims chunks itself and returns once every chunk ran, so the fan-out
 /// still happens inside the room's lock and the order of packets to each subscriber is unchanged. Lanes that wake late
 /// find nothing left to claim and cost the worker no wait. One job at a time for the whole node: a second room asking
@@ -30,6 +30,12 @@ internal sealed class FanOutPool : IDisposable
     private long _jobs;
     private long _chunksOnLanes;
     private long _chunksRun;
+    private long _packets;
+    private int _callerSocket;
+    private long _splitTicks;
+    private long _waitTicks;
+    private long _wakes;
+    private long _idleWakes;
     private volatile bool _stopping;
 
     public FanOutPool(int lanes)
@@ -56,11 +62,22 @@ internal sealed class FanOutPool : IDisposable
     /// <summary>Fan-outs that were split (diagnostics).</summary>
     public long Jobs => Interlocked.Read(ref _jobs);
 
+    /// <summary>Packets whose fan-out was split (a job may carry a burst of several).</summary>
+    public long Packets => Interlocked.Read(ref _packets);
+
     /// <summary>Chunks the lanes ran (the rest ran on the workers that received the packets).</summary>
     public long ChunksOnLanes => Interlocked.Read(ref _chunksOnLanes);
 
     /// <summary>Chunks of all split fan-outs.</summary>
     public long Chunks => Interlocked.Read(ref _chunksRun);
+
+    /// <summary>
+    /// Where a split costs the worker (diagnostics and the benchmark): Stopwatch ticks from publishing jobs to their
+    /// last chunk, ticks of that spent waiting for lanes after the worker's own chunks; lane wake-ups, and those that
+    /// found every chunk already claimed.
+    /// </summary>
+    public (long SplitTicks, long WaitTicks, long Wakes, long IdleWakes) Timing =>
+        (Interlocked.Read(ref _splitTicks), Interlocked.Read(ref _waitTicks), Interlocked.Read(ref _wakes), Interlocked.Read(ref _idleWakes));
 
     /// <summary>CPU time the lanes have used (Linux; zero elsewhere).</summary>
     public TimeSpan Cpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
@@ -82,13 +99,16 @@ internal sealed class FanOutPool : IDisposable
     /// <summary>
     /// Runs chunks 0…<paramref name="chunks"/>−1 of the job on this thread and the lanes; returns when all ran. False
     /// (nothing ran) when there are no lanes or another fan-out holds them: the caller then runs the job itself.
+    /// <paramref name="packets"/>: how many packets' fan-outs the job carries (counted only).
     /// </summary>
-    public bool TryRun(IFanOutJob job, int chunks)
+    public bool TryRun(IFanOutJob job, int chunks, int packets = 1)
     {
         if (_lanes.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             return false;
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _callerSocket = Transport.UdpTransport.SendSocket;
         _job = job;
         Volatile.Write(ref _range, (long)chunks << 32);
         _done = 0;
@@ -99,6 +119,7 @@ internal sealed class FanOutPool : IDisposable
             _wake[i].Set();
         }
         RunChunks(job, onLane: false);
+        var ownDone = System.Diagnostics.Stopwatch.GetTimestamp();
         var spinner = default(SpinWait);
         while (Volatile.Read(ref _done) < chunks)
         {
@@ -112,8 +133,12 @@ internal sealed class FanOutPool : IDisposable
             spinner.SpinOnce(sleep1Threshold: -1);
         }
         _job = null;
+        var finished = System.Diagnostics.Stopwatch.GetTimestamp();
+        _splitTicks += finished - started;
+        _waitTicks += finished - ownDone;
         Interlocked.Increment(ref _jobs);
         Interlocked.Add(ref _chunksRun, chunks);
+        Interlocked.Add(ref _packets, packets);
         Volatile.Write(ref _busy, 0);
         return true;
     }
@@ -143,8 +168,9 @@ internal sealed class FanOutPool : IDisposable
         }
     }
 
-    private void RunChunks(IFanOutJob job, bool onLane)
+    private int RunChunks(IFanOutJob job, bool onLane)
     {
+        var ran = 0;
         int chunk;
         while ((chunk = Claim(fromBack: onLane)) >= 0)
         {
@@ -163,7 +189,9 @@ internal sealed class FanOutPool : IDisposable
                 Interlocked.Increment(ref _chunksOnLanes);
             }
             Interlocked.Increment(ref _done);
+            ran++;
         }
+        return ran;
     }
 
     private void LaneLoop(int lane)
@@ -182,9 +210,17 @@ internal sealed class FanOutPool : IDisposable
             }
             wake.Reset();
             Interlocked.Increment(ref _inside);
+            var ran = 0;
             if (Volatile.Read(ref _open) == 1 && Volatile.Read(ref _job) is { } job)
             {
-                RunChunks(job, onLane: true);
+                // Each lane sends from another socket of the group than the worker it helps (UdpTransport.Workers.cs).
+                Transport.UdpTransport.UseSendSocket(Volatile.Read(ref _callerSocket) + lane + 1);
+                ran = RunChunks(job, onLane: true);
+            }
+            Interlocked.Increment(ref _wakes);
+            if (ran == 0)
+            {
+                Interlocked.Increment(ref _idleWakes);
             }
             Interlocked.Decrement(ref _inside);
             Volatile.Write(ref _laneAllocated[lane], GC.GetAllocatedBytesForCurrentThread());

@@ -4,7 +4,8 @@ namespace LiveClassroom.Media.Sfu;
 
 /// <summary>
 /// The SFU's counters on the <c>LiveClassroom.Media</c> meter (System.Diagnostics.Metrics: the host decides whether and
-/// where they are exported). The packet path pays one interlocked add per count; the exporter reads the totals when it
+/// where they are exported). The packet path pays one interlocked add per count (per forwarded packet on a striped
+/// counter, as every worker and lane forwards at once); the exporter reads the totals when it
 /// collects, so every series exists from the start. Gauges of rooms, peers and tracks and the transport's counters:
 /// <see cref="MediaMetrics"/>.
 /// </summary>
@@ -16,16 +17,16 @@ internal static class SfuMetrics
 
     private static readonly string[] DropReasonNames = ["peer", "stream_limit"];
     private static readonly long[] Drops = new long[DropReasonNames.Length];
-    private static long _packetsForwarded;
-    private static long _bytesForwarded;
+    private static readonly Diagnostics.StripedCounter PacketsForwarded = new();
+    private static readonly Diagnostics.StripedCounter BytesForwarded = new();
     private static long _nacks;
     private static long _keyframeRequests;
 
     static SfuMetrics()
     {
-        Meter.CreateObservableCounter("liveclassroom.sfu.packets.forwarded", () => Interlocked.Read(ref _packetsForwarded), "{packet}",
+        Meter.CreateObservableCounter("liveclassroom.sfu.packets.forwarded", () => PacketsForwarded.Value, "{packet}",
             "RTP packets forwarded to subscribers");
-        Meter.CreateObservableCounter("liveclassroom.sfu.forwarded", () => Interlocked.Read(ref _bytesForwarded), "By",
+        Meter.CreateObservableCounter("liveclassroom.sfu.forwarded", () => BytesForwarded.Value, "By",
             "RTP payload bytes forwarded to subscribers");
         Meter.CreateObservableCounter("liveclassroom.sfu.nacks", () => Interlocked.Read(ref _nacks), "{packet}",
             "Sequence numbers the SFU asked of publishers (RFC 4585 §6.2.1 generic NACK), for itself or for subscribers");
@@ -37,8 +38,8 @@ internal static class SfuMetrics
 
     public static void Forwarded(int payloadBytes)
     {
-        Interlocked.Increment(ref _packetsForwarded);
-        Interlocked.Add(ref _bytesForwarded, payloadBytes);
+        PacketsForwarded.Increment();
+        BytesForwarded.Add(payloadBytes);
     }
 
     public static void Nacked(int sequenceNumbers) => Interlocked.Add(ref _nacks, sequenceNumbers);

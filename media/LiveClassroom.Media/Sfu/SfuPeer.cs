@@ -139,6 +139,8 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public void OnRtp(Span<byte> packet, RemoteAddress remote) => _room.OnRtp(this, packet);
 
+    public void OnRtpBatch(DatagramBatch batch, int start, int count, RemoteAddress remote) => _room.OnRtpBatch(this, batch, start, count);
+
     public void OnRtcp(Span<byte> packet, RemoteAddress remote) => _room.OnRtcp(this, packet);
 
     private void SendDtls(byte[] buffer, int offset, int length)

@@ -12,65 +12,103 @@ internal sealed partial class SfuRoom
     {
         lock (_lock)
         {
-            var context = peer.ReceiveContext;
-            if (context is null || peer.Gone)
+            try
             {
-                peer.CountDrop();
+                ReceiveRtp(peer, packet);
+            }
+            finally
+            {
+                FlushFanOut();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Transport receive thread: a burst of one peer's SRTP packets, in arrival order, under one hold of the room lock.
+    /// Each goes through everything <see cref="OnRtp"/> does; the fan-outs of consecutive packets of one large track are
+    /// split over the lanes together (SfuRoom.FanOut.cs), which is the point. An exception (a bug) loses the rest of the
+    /// burst, as it would lose its one packet.
+    /// </summary>
+    public void OnRtpBatch(SfuPeer peer, Transport.DatagramBatch batch, int start, int count)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                for (var i = start; i < start + count; i++)
+                {
+                    ReceiveRtp(peer, batch.Packet(i));
+                }
+            }
+            finally
+            {
+                FlushFanOut();
+            }
+        }
+    }
+
+    private void ReceiveRtp(SfuPeer peer, Span<byte> packet)
+    {
+        var context = peer.ReceiveContext;
+        if (context is null || peer.Gone)
+        {
+            peer.CountDrop();
+            return;
+        }
+        if (context.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+        {
+            SrtpFailures++;
+            return;
+        }
+        peer.Dtls.PeerFinished();
+        peer.BytesIn += packet.Length;
+        var plain = packet[..length];
+        if (RtpHeader.TryParse(plain, out var header) != RtpParseError.None)
+        {
+            MalformedPackets++;
+            return;
+        }
+        if (!peer.StreamsBySsrc.TryGetValue(header.Ssrc, out var stream))
+        {
+            // Learning a stream retargets slots: the fan-outs it follows run first, as they would have one by one.
+            FlushFanOut();
+            stream = IdentifyOrSkip(peer, plain, header);
+            if (stream is null)
+            {
                 return;
             }
-            if (context.UnprotectRtp(packet, out var length) != SrtpStatus.Ok)
+        }
+        var recovered = false;
+        stream.LastPacketMillis = Environment.TickCount64;
+        if (stream.Repairs is { } primary)
+        {
+            // RTX: padding-only probes carry nothing; real retransmissions become the original packet again.
+            if (header.PayloadLength < 2 || !RtxPacket.TryUnwrap(plain, (byte)primary.Track.Codec.PayloadType, primary.Ssrc, out var unwrapped))
             {
-                SrtpFailures++;
                 return;
             }
-            peer.Dtls.PeerFinished();
-            peer.BytesIn += packet.Length;
-            var plain = packet[..length];
-            if (RtpHeader.TryParse(plain, out var header) != RtpParseError.None)
+            plain = plain[..unwrapped];
+            if (RtpHeader.TryParse(plain, out header) != RtpParseError.None)
             {
                 MalformedPackets++;
                 return;
             }
-            if (!peer.StreamsBySsrc.TryGetValue(header.Ssrc, out var stream))
-            {
-                stream = IdentifyOrSkip(peer, plain, header);
-                if (stream is null)
-                {
-                    return;
-                }
-            }
-            var recovered = false;
-            stream.LastPacketMillis = Environment.TickCount64;
-            if (stream.Repairs is { } primary)
-            {
-                // RTX: padding-only probes carry nothing; real retransmissions become the original packet again.
-                if (header.PayloadLength < 2 || !RtxPacket.TryUnwrap(plain, (byte)primary.Track.Codec.PayloadType, primary.Ssrc, out var unwrapped))
-                {
-                    return;
-                }
-                plain = plain[..unwrapped];
-                if (RtpHeader.TryParse(plain, out header) != RtpParseError.None)
-                {
-                    MalformedPackets++;
-                    return;
-                }
-                stream = primary;
-                recovered = true;
-            }
-            else if (header.PayloadLength == 0)
-            {
-                return;
-            }
-            if (!recovered)
-            {
-                // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
-                // A recovered packet stays out, as in libwebrtc: it is old by nature, and two of them in a row more
-                // than A.1's MAX_MISORDER behind would pass for a restart and send the reported highest sequence back.
-                stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
-            }
-            Forward(stream, plain, header, recovered);
-            PacketThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
+            stream = primary;
+            recovered = true;
         }
+        else if (header.PayloadLength == 0)
+        {
+            return;
+        }
+        if (!recovered)
+        {
+            // Millisecond clock in microseconds: the same clock the report blocks are built on (ticks / 10).
+            // A recovered packet stays out, as in libwebrtc: it is old by nature, and two of them in a row more
+            // than A.1's MAX_MISORDER behind would pass for a restart and send the reported highest sequence back.
+            stream.Statistics.OnPacket(header.SequenceNumber, header.Timestamp, Environment.TickCount64 * 1000);
+        }
+        Forward(stream, plain, header, recovered);
+        PacketThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
     }
 
     /// <summary>Benchmarks: the allocation counter of the thread that last ran the RTP path (a few ns per packet to read).</summary>
@@ -105,10 +143,12 @@ internal sealed partial class SfuRoom
             return;
         }
         var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-        if (TryForwardInParallel(stream, header, payload, keyframeStart, recovered, now, isRed))
+        if (TryDeferFanOut(stream, header, payload, keyframeStart, recovered, now, isRed))
         {
             return;
         }
+        // Forwarded here and now: whatever fan-out is still pending goes first, so every subscriber gets the packets in order.
+        FlushFanOut();
         for (var i = 0; i < track.Listeners.Count; i++)
         {
             ForwardToSlot(track.Listeners[i], stream, header, payload, keyframeStart, recovered, now, isRed);

@@ -418,6 +418,15 @@ internal sealed partial class SfuRoom : IDisposable
         }
     }
 
+    /// <summary>The peer with this id, or null (tests hand it packets as its transport worker would).</summary>
+    internal SfuPeer? FindPeer(string peerId)
+    {
+        lock (_lock)
+        {
+            return _peers.GetValueOrDefault(peerId);
+        }
+    }
+
     private void OnDtlsConnected(DtlsSession session, DtlsSrtpKeyingMaterial keys)
     {
         string? peerId = null;

@@ -16,4 +16,17 @@ internal interface IPacketSink
     void OnRtp(Span<byte> packet, RemoteAddress remote);
 
     void OnRtcp(Span<byte> packet, RemoteAddress remote);
+
+    /// <summary>
+    /// RTP datagrams <paramref name="start"/>…+<paramref name="count"/> of a receive batch, all from one address, in
+    /// arrival order (UdpTransport.Batch.cs); the packets may be modified in place and are valid only during the call.
+    /// Unless a sink does better, one <see cref="OnRtp"/> each.
+    /// </summary>
+    void OnRtpBatch(DatagramBatch batch, int start, int count, RemoteAddress remote)
+    {
+        for (var i = start; i < start + count; i++)
+        {
+            OnRtp(batch.Packet(i), remote);
+        }
+    }
 }

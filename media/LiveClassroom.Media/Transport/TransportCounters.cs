@@ -7,8 +7,9 @@ internal sealed class TransportCounters
     private readonly long[] _delivered = new long[Enum.GetValues<PacketKind>().Length];
     private long _packetsReceived;
     private long _bytesReceived;
-    private long _packetsSent;
-    private long _bytesSent;
+    // Per packet sent, from every worker and fan-out lane at once: striped (the others are per datagram received).
+    private readonly Diagnostics.StripedCounter _packetsSent = new();
+    private readonly Diagnostics.StripedCounter _bytesSent = new();
     private long _sendErrors;
     // One counter per worker, 64 bytes apart so workers do not share a cache line.
     private const int WorkerStride = 8;
@@ -28,9 +29,9 @@ internal sealed class TransportCounters
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
-    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+    public long PacketsSent => _packetsSent.Value;
 
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long BytesSent => _bytesSent.Value;
 
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
@@ -64,8 +65,8 @@ internal sealed class TransportCounters
 
     internal void Sent(int bytes)
     {
-        Interlocked.Increment(ref _packetsSent);
-        Interlocked.Add(ref _bytesSent, bytes);
+        _packetsSent.Increment();
+        _bytesSent.Add(bytes);
     }
 
     internal void SendFailed() => Interlocked.Increment(ref _sendErrors);

@@ -28,6 +28,33 @@ internal sealed partial class UdpTransport
     /// <summary>Sockets per binding, each with its own receive thread.</summary>
     public int Workers { get; }
 
+    // Which socket of a group this thread sends from: its worker's own (receive threads) or its lane's (fan-out lanes).
+    // Any socket of a group sends from the shared address and port; one per thread keeps the kernel's per-socket send
+    // accounting on that thread's core instead of moving one socket's state between the cores on every packet.
+    [ThreadStatic]
+    private static int t_sendSocket;
+
+    /// <summary>
+    /// Sends from this thread go out through the <paramref name="index"/>-th socket of their binding's group (modulo the
+    /// group's size; 0, the default, is the first). For the threads that forward: workers and fan-out lanes.
+    /// </summary>
+    internal static void UseSendSocket(int index) => t_sendSocket = Math.Max(0, index);
+
+    /// <summary>The index this thread sends from (<see cref="UseSendSocket"/>).</summary>
+    internal static int SendSocket => t_sendSocket;
+
+    private Socket SendSocketFor(RemoteAddress remote)
+    {
+        var first = remote.LocalSocket ?? _socket;
+        var index = t_sendSocket % Workers;
+        if (index == 0)
+        {
+            return first;
+        }
+        var extras = remote.LocalSocket is null ? _mainExtras : _localExtras.GetValueOrDefault(first);
+        return extras is not null && index - 1 < extras.Count ? extras[index - 1] : first;
+    }
+
     /// <summary>
     /// Binds <paramref name="first"/> to <paramref name="endPoint"/> and, with more than one worker, Workers − 1 more
     /// sockets to the same address and port, all with SO_REUSEPORT. <paramref name="first"/> may already carry options.

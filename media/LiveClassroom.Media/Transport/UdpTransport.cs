@@ -133,7 +133,7 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         try
         {
-            var sent = (remote.LocalSocket ?? _socket).SendTo(packet, SocketFlags.None, remote.SocketAddress);
+            var sent = SendSocketFor(remote).SendTo(packet, SocketFlags.None, remote.SocketAddress);
             Counters.Sent(sent);
             return sent == packet.Length;
         }
@@ -233,11 +233,20 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <param name="local">The socket that stands for this binding in addresses (the first of a local address's group), or null for the wildcard.</param>
     private Thread StartReceiving(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker)
     {
-        if (!BufferPool.TryRent(out var buffer))
+        if (!BufferPool.TryRent(out var first))
         {
             throw new InvalidOperationException("buffer pool empty at start");
         }
-        var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, buffer))
+        // The first buffer comes from the pool as before; the rest of a batch are the thread's own, made once (a fixed
+        // cost per receive thread, not taken from what the pool holds for queued packets).
+        var buffers = new byte[Math.Max(1, _options.ReceiveBatch)][];
+        buffers[0] = first;
+        for (var i = 1; i < buffers.Length; i++)
+        {
+            buffers[i] = new byte[BufferPool.BufferSize];
+        }
+        var batch = new DatagramBatch(buffers, socket.AddressFamily);
+        var thread = new Thread(() => ReceiveLoop(socket, routes, local, worker, batch))
         {
             IsBackground = true,
             Name = "media-udp-rx-" + worker.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -251,31 +260,21 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <summary>CPU time the receive threads have used so far (Linux; zero elsewhere).</summary>
     public TimeSpan PacketThreadCpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
 
-    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, byte[] buffer)
+    private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, DatagramBatch batch)
     {
         if (Diagnostics.ThreadCpu.CurrentThreadId() is { } tid)
         {
             _threadIds[tid] = 0;
         }
-        var address = new SocketAddress(socket.AddressFamily);
+        UseSendSocket(worker);
         try
         {
             while (!_stopping)
             {
-                int length;
-                try
+                if (ReceiveBatch(socket, worker, batch))
                 {
-                    length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
+                    DispatchBatch(batch, local, routes);
                 }
-                catch (SocketException) when (!_stopping)
-                {
-                    // ICMP errors surface here on some platforms (ConnectionReset); the socket is still usable.
-                    Counters.Drop(TransportDropReason.ReceiveError);
-                    continue;
-                }
-                Counters.Received(length);
-                Counters.WorkerReceived(worker);
-                DispatchGuarded(buffer.AsSpan(0, length), address, null, local, routes);
             }
         }
         catch (ObjectDisposedException)
@@ -287,8 +286,38 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
         }
         finally
         {
-            BufferPool.Return(buffer);
+            BufferPool.Return(batch.BufferAt(0));
         }
+    }
+
+    /// <summary>Waits for one datagram, then takes those already queued behind it, up to the batch's capacity.</summary>
+    private bool ReceiveBatch(Socket socket, int worker, DatagramBatch batch)
+    {
+        batch.Count = 0;
+        while (batch.Count < batch.Capacity)
+        {
+            // After the first, only what is already there: FIONREAD is the size of the next queued datagram (0 if none).
+            if (batch.Count > 0 && socket.Available == 0)
+            {
+                break;
+            }
+            int length;
+            try
+            {
+                length = socket.ReceiveFrom(batch.BufferAt(batch.Count), SocketFlags.None, batch.From(batch.Count));
+            }
+            catch (SocketException) when (!_stopping)
+            {
+                // ICMP errors surface here on some platforms (ConnectionReset); the socket is still usable.
+                Counters.Drop(TransportDropReason.ReceiveError);
+                break;
+            }
+            Counters.Received(length);
+            Counters.WorkerReceived(worker);
+            batch.SetLength(batch.Count, length);
+            batch.Count++;
+        }
+        return batch.Count > 0;
     }
 
     /// <summary>Dispatch with nothing escaping into the receive loops (sinks are serialised in <see cref="Deliver"/>).</summary>

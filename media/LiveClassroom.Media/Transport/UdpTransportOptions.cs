@@ -36,6 +36,13 @@ internal sealed class UdpTransportOptions
     /// </summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>
+    /// Datagrams a receive thread takes off its socket at most before handing them on: the first it waits for, the rest
+    /// only if already queued. A burst of one peer's RTP then reaches its sink in one call (a large room splits one
+    /// fan-out for the whole burst, SfuRoom.FanOut.cs). 1 = one datagram at a time.
+    /// </summary>
+    public int ReceiveBatch { get; init; } = 16;
+
     /// <summary>Buffers in the shared pool (receive + any packets the upper layers queue).</summary>
     public int BufferPoolCapacity { get; init; } = 4096;
 }

@@ -101,6 +101,33 @@ public sealed class UdpTransportWorkersTests : IDisposable
     }
 
     [Fact]
+    public void Receive_BurstQueuedWhileItsSinkIsBusy_ReachesTheSinkInBatchesInArrivalOrder()
+    {
+        var to = _transport.LocalEndPoint;
+        var (client, peer, _, credentials) = _peers[0];
+        Assert.Equal(StunMessageType.BindingSuccessResponse, Check(client, credentials, to).Type);
+        var packet = new byte[] { 0x80, 96, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 0xAA, 0xBB };
+        const int Burst = 40;
+        lock (peer)
+        {
+            // The worker takes the first datagram and waits for the sink (held here) while the rest queue on its socket.
+            var received = _transport.Counters.PacketsReceived;
+            client.SendTo(packet, to);
+            Assert.True(SpinWait.SpinUntil(() => _transport.Counters.PacketsReceived > received, Deadline));
+            for (var seq = 1; seq < Burst; seq++)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)seq);
+                client.SendTo(packet, to);
+            }
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => peer.Rtp == Burst, Deadline), $"delivered {peer.Rtp}; drops {_transport.Counters.TotalDropped}");
+        Assert.Equal(0, peer.OutOfOrder);
+        // What waited on the socket came in batches, none larger than a batch holds.
+        Assert.InRange(peer.LargestBatch, 2, new UdpTransportOptions().ReceiveBatch);
+    }
+
+    [Fact]
     public void ConsentCheck_AfterMedia_AnsweredFromTheSharedPort()
     {
         var to = _transport.LocalEndPoint;
@@ -141,6 +168,8 @@ public sealed class UdpTransportWorkersTests : IDisposable
 
         public int OutOfOrder => Volatile.Read(ref _outOfOrder);
 
+        public int LargestBatch { get; private set; }
+
         public void OnStun(Span<byte> packet, RemoteAddress remote) => Agent?.HandleStun(packet, remote);
 
         public void OnDtls(Span<byte> packet, RemoteAddress remote)
@@ -160,6 +189,15 @@ public sealed class UdpTransportWorkersTests : IDisposable
 
         public void OnRtcp(Span<byte> packet, RemoteAddress remote)
         {
+        }
+
+        public void OnRtpBatch(DatagramBatch batch, int start, int count, RemoteAddress remote)
+        {
+            LargestBatch = Math.Max(LargestBatch, count);
+            for (var i = start; i < start + count; i++)
+            {
+                OnRtp(batch.Packet(i), remote);
+            }
         }
     }
 }
