@@ -91,6 +91,21 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public int Replacements { get; private set; }
 
+    /// <summary>Set while an edge kill is measured: every event message this classroom receives is counted and timed there.</summary>
+    public EventLag? Lag { get; set; }
+
+    /// <summary>Class event messages this classroom received (RoomEvent, each carrying one event, or a batch).</summary>
+    public long EventMessages => Interlocked.Read(ref _eventMessages);
+
+    /// <summary>Event messages received while the last successful Negotiate was waiting for its answer (they share its connection).</summary>
+    public long MessagesDuringNegotiate { get; private set; }
+
+    /// <summary>When the last successful Negotiate's answer arrived: how old the newest class event received by then was at its arrival (s).</summary>
+    public double StreamLagAtAnswer { get; private set; }
+
+    private long _eventMessages;
+    private double _lastEventLag;
+
     public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
     {
         var hub = new HubConnectionBuilder()
@@ -166,9 +181,12 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
             var asked = Stopwatch.GetTimestamp();
+            var messagesBefore = EventMessages;
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
             AnsweredAt = Stopwatch.GetTimestamp();
             NegotiateCallTicks = AnsweredAt - asked;
+            MessagesDuringNegotiate = EventMessages - messagesBefore;
+            StreamLagAtAnswer = Volatile.Read(ref _lastEventLag);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
             var candidate = UdpCandidate().Match(answer);
             if (!candidate.Success)
@@ -202,7 +220,20 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     private void OnRoomEvent(JsonElement e)
     {
-        if (e.GetProperty("type").GetString() != "MediaNodeLost")
+        Interlocked.Increment(ref _eventMessages);
+        var type = e.GetProperty("type").GetString();
+        var at = e.GetProperty("at").GetDateTimeOffset();
+        Volatile.Write(ref _lastEventLag, (DateTimeOffset.UtcNow - at).TotalSeconds);
+        if (Lag is { } lag)
+        {
+            lag.Message(1);
+            lag.Event(type, at);
+            if (type == "MediaChanged" && lag.WantsSample)
+            {
+                lag.Sample(e.GetRawText().Length);
+            }
+        }
+        if (type != "MediaNodeLost")
         {
             return;
         }

@@ -6,7 +6,8 @@ namespace LiveClassroom.Server.Hubs;
 /// Delivers class events to the class's SignalR group in the order the grain produced them, through the shared
 /// <see cref="OrderedGroupDelivery"/> (the research hub uses the same delivery for its sessions).
 /// </summary>
-public sealed class ClassEventDispatcher(IHubContext<ClassroomHub, IClassroomClient> hub, OrderedGroupDelivery delivery)
+public sealed class ClassEventDispatcher(
+    IHubContext<ClassroomHub, IClassroomClient> hub, OrderedGroupDelivery delivery, ClassConnections connections, ClassroomHubMetrics metrics)
 {
     public static string GroupName(string classId) => "class:" + classId;
 
@@ -15,6 +16,10 @@ public sealed class ClassEventDispatcher(IHubContext<ClassroomHub, IClassroomCli
     {
         var group = GroupName(message.ClassId);
         var clients = hub.Clients.Group(group);
-        delivery.Enqueue(group, () => clients.RoomEvent(message));
+        delivery.Enqueue(group, () =>
+        {
+            metrics.Sent(batch: false, connections.Count(message.ClassId), 1);
+            return clients.RoomEvent(message);
+        });
     }
 }

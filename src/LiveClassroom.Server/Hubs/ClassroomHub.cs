@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
@@ -21,6 +22,7 @@ public sealed partial class ClassroomHub(
     RoomSubscriptions subscriptions,
     NetworkDashboard dashboard,
     ServerClock time,
+    ClassroomHubMetrics metrics,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";
@@ -259,6 +261,7 @@ public sealed partial class ClassroomHub(
 
     public async Task<NegotiateResult> Negotiate(string classId, string sdpOffer, MediaDescription? mediaDescription)
     {
+        var started = Stopwatch.GetTimestamp();
         var (id, caller) = Joined(classId);
         // The media plane parses the offer; the grain reports its refusal as plain invalid input, so what is not
         // even shaped like SDP is caught here to give the caller the precise code.
@@ -273,8 +276,11 @@ public sealed partial class ClassroomHub(
         }
         try
         {
+            var calling = Stopwatch.GetTimestamp();
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            metrics.Negotiated("grain", calling);
             await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
+            metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }
         catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))
