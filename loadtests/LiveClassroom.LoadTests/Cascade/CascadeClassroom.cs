@@ -115,6 +115,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         hub.ServerTimeout = TimeSpan.FromSeconds(30);
         hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
         hub.On<JsonElement>("RoomEvent", OnRoomEvent);
+        hub.On<JsonElement>("RoomEvents", OnRoomEvents);
         // As the page after a hub reconnect: join the class again (its media peer is left to the silence fallback).
         hub.Reconnecting += _ =>
         {
@@ -221,12 +222,29 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     private void OnRoomEvent(JsonElement e)
     {
         Interlocked.Increment(ref _eventMessages);
+        Lag?.Message(1);
+        OnClassEvent(e);
+    }
+
+    /// <summary>One state write's events as one message (docs/HUB.md, <c>RoomEvents</c>): each taken in turn, as the page does.</summary>
+    private void OnRoomEvents(JsonElement batch)
+    {
+        Interlocked.Increment(ref _eventMessages);
+        var events = batch.GetProperty("events");
+        Lag?.Message(events.GetArrayLength());
+        foreach (var e in events.EnumerateArray())
+        {
+            OnClassEvent(e);
+        }
+    }
+
+    private void OnClassEvent(JsonElement e)
+    {
         var type = e.GetProperty("type").GetString();
         var at = e.GetProperty("at").GetDateTimeOffset();
         Volatile.Write(ref _lastEventLag, (DateTimeOffset.UtcNow - at).TotalSeconds);
         if (Lag is { } lag)
         {
-            lag.Message(1);
             lag.Event(type, at);
             if (type == "MediaChanged" && lag.WantsSample)
             {

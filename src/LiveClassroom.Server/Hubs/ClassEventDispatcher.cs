@@ -22,4 +22,22 @@ public sealed class ClassEventDispatcher(
             return clients.RoomEvent(message);
         });
     }
+
+    /// <summary>
+    /// Queues consecutive events of one class (one state write's, in sequence order) as one <c>RoomEvents</c> message
+    /// per connection, behind the class's earlier sends; never blocks the grain.
+    /// </summary>
+    public void Publish(IReadOnlyList<RoomEventMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var classId = messages[0].ClassId;
+        var group = GroupName(classId);
+        var clients = hub.Clients.Group(group);
+        var batch = new RoomEventBatch(classId, messages[0].Seq, messages[^1].Seq, messages);
+        delivery.Enqueue(group, () =>
+        {
+            metrics.Sent(batch: true, connections.Count(classId), messages.Count);
+            return clients.RoomEvents(batch);
+        });
+    }
 }

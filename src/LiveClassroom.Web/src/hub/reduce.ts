@@ -1,4 +1,4 @@
-import type { ChatMessage, ClassSnapshot, Participant, RoomEvent } from "./types";
+import type { ChatMessage, ClassSnapshot, Participant, RoomEvent, RoomEventBatch } from "./types";
 
 function upsertParticipant(list: Participant[], p: Participant): Participant[] {
   const i = list.findIndex((x) => x.principalId === p.principalId);
@@ -64,4 +64,27 @@ export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null
       break; // unknown types are tolerated so a newer server does not break an older page
   }
   return n;
+}
+
+/** One event of a batch that changed the snapshot, with the snapshot before and after it (announcements compare them). */
+export interface AppliedEvent {
+  event: RoomEvent;
+  before: ClassSnapshot;
+  after: ClassSnapshot;
+}
+
+/**
+ * Applies a RoomEvents batch (one state write's events, in order) as each event in turn: the resulting snapshot and
+ * the events that changed it, or null on a gap (the caller must Resync). A batch already in the snapshot changes nothing.
+ */
+export function applyBatch(s: ClassSnapshot, b: RoomEventBatch): { snapshot: ClassSnapshot; applied: AppliedEvent[] } | null {
+  let current = s;
+  const applied: AppliedEvent[] = [];
+  for (const e of b.events ?? []) {
+    const next = applyEvent(current, e);
+    if (next === null) return null;
+    if (next !== current) applied.push({ event: e, before: current, after: next });
+    current = next;
+  }
+  return { snapshot: current, applied };
 }
