@@ -41,6 +41,13 @@ export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null
     case "MediaChanged":
       n.participants = upsertParticipant(s.participants, p as Participant);
       break;
+    case "MediaNodeLost": {
+      // Their peers were on a media node that died: as in the class's state, none of them has media until it
+      // negotiates again (its MediaChanged), so pages mark what those peers fed at once instead of showing it frozen.
+      const lost = new Set<string>(p.principalIds ?? []);
+      n.participants = s.participants.map((x) => (lost.has(x.principalId) ? { ...x, peerId: null } : x));
+      break;
+    }
     case "StatsChanged":
       for (const st of p.stats ?? []) {
         n.participants = (n.participants ?? s.participants).map((x) => (x.principalId === st.principalId ? { ...x, stats: st } : x));

@@ -3,6 +3,7 @@ import { toHubError } from "../hub/errors";
 import type { ClassSnapshot, LinkFigures, You } from "../hub/types";
 import type { SlotSpec } from "../media/MediaSession";
 import { announce } from "./announce";
+import { classroomParticipant } from "./classrooms";
 import { LiveRoom, useLiveRoom } from "./LiveRoom";
 
 const stageSlots = (): SlotSpec[] =>
@@ -72,6 +73,17 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     if (this.sendingNow?.camera !== want.camera) void this.media.setSending("camera", want.camera).catch(() => {});
     if (this.sendingNow?.microphone !== want.microphone) void this.media.setSending("microphone", want.microphone).catch(() => {});
     this.sendingNow = want;
+  }
+
+  /**
+   * The classroom's media is gone for now: the participant speaking for it (classrooms.ts) had published and has no
+   * peer (its media node was lost, MediaNodeLost; or it rejoined and has not negotiated yet). Its stage video is
+   * marked at once rather than left frozen until the frame watch notices, and until its MediaChanged brings a new peer.
+   */
+  mediaGone(classroomId: string): boolean {
+    const s = this.hub.snapshot;
+    const p = s ? classroomParticipant(s, classroomId) : undefined;
+    return !!p && p.connection === "Connected" && !!p.publishes && p.peerId === null;
   }
 
   get snapshot(): ClassSnapshot | null {
