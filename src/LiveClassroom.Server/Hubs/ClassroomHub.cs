@@ -40,7 +40,8 @@ public sealed partial class ClassroomHub(
         var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
         var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
         // Into the group before the snapshot is taken: an event racing the join arrives with seq ≤ lastSeq and is skipped.
-        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id), Context.ConnectionAborted);
+        // One group per audience (ClassEventAudience): a rural classroom's pages are not sent other classrooms' media.
+        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller), Context.ConnectionAborted);
         connections.Add(Context.ConnectionId, id, caller);
         try
         {
@@ -53,7 +54,7 @@ public sealed partial class ClassroomHub(
         catch
         {
             connections.Remove(Context.ConnectionId, id);
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller));
             throw;
         }
     }
@@ -84,7 +85,7 @@ public sealed partial class ClassroomHub(
     {
         var (id, caller) = Joined(classId);
         connections.Remove(Context.ConnectionId, id);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller));
         if (!connections.HasOtherConnection(id, caller.PrincipalId, Context.ConnectionId))
         {
             await Grain(id).LeaveAsync(caller);

@@ -65,7 +65,7 @@ export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEv
       void this.resync();
       return;
     }
-    if (result.applied.length === 0) return; // already in the snapshot we joined with
+    if (result.snapshot === this.snapshot) return; // already in the snapshot we joined with
     this.snapshot = result.snapshot;
     for (const a of result.applied) this.onEvent(a.event, a.before, a.after);
     this.changed();

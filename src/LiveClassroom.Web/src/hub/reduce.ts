@@ -81,17 +81,25 @@ export interface AppliedEvent {
 }
 
 /**
- * Applies a RoomEvents batch (one state write's events, in order) as each event in turn: the resulting snapshot and
- * the events that changed it, or null on a gap (the caller must Resync). A batch already in the snapshot changes nothing.
+ * Applies a RoomEvents batch (one state write's events, first..last, in order) as each event in turn: the resulting
+ * snapshot and the events that changed it, or null on a gap before the batch (the caller must Resync). Events of the
+ * range that are not in the batch were not sent to this page (docs/HUB.md: a rural classroom's page is not sent other
+ * rural classrooms' media changes): the sequence steps over them. A batch already in the snapshot changes nothing.
  */
 export function applyBatch(s: ClassSnapshot, b: RoomEventBatch): { snapshot: ClassSnapshot; applied: AppliedEvent[] } | null {
+  if (b.last <= s.sequence) return { snapshot: s, applied: [] };
+  if (b.first > s.sequence + 1) return null;
   let current = s;
   const applied: AppliedEvent[] = [];
   for (const e of b.events ?? []) {
-    const next = applyEvent(current, e);
+    if (e.seq <= current.sequence) continue;
+    if (e.seq > b.last) return null;
+    const skipped = e.seq > current.sequence + 1 ? { ...current, sequence: e.seq - 1 } : current;
+    const next = applyEvent(skipped, e);
     if (next === null) return null;
-    if (next !== current) applied.push({ event: e, before: current, after: next });
+    applied.push({ event: e, before: current, after: next });
     current = next;
   }
+  if (current.sequence < b.last) current = { ...current, sequence: b.last };
   return { snapshot: current, applied };
 }

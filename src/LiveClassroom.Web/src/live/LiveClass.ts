@@ -34,6 +34,8 @@ export const classroomSlots: SlotSpec[] = [
 export class LiveClass extends LiveRoom<ClassConnection> {
   private timers: number[] = [];
   private sendingNow: { camera: boolean; microphone: boolean } | null = null;
+  /** When MediaNodeLost named each participant (performance.now() time): see mediaGone. */
+  private readonly mediaLostAt = new Map<string, number>();
   /** The lead's view of each classroom's link as the SFU measures it (GetLinks, every 5 s), by classroom id. */
   links = new Map<string, LinkFigures>();
 
@@ -54,6 +56,7 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
       // This page's media node died (an edge of a class spread over nodes): a fresh peer connection, placed on a live node.
+      if (e.type === "MediaNodeLost") for (const id of e.payload?.principalIds ?? []) this.mediaLostAt.set(id, performance.now());
       if (e.type === "MediaNodeLost" && this.hub.you && (e.payload?.principalIds ?? []).includes(this.hub.you.participantId)) this.media.reconnect();
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
@@ -83,7 +86,12 @@ export class LiveClass extends LiveRoom<ClassConnection> {
   mediaGone(classroomId: string): boolean {
     const s = this.hub.snapshot;
     const p = s ? classroomParticipant(s, classroomId) : undefined;
-    return !!p && p.connection === "Connected" && !!p.publishes && p.peerId === null;
+    if (!p || p.connection !== "Connected" || !p.publishes || p.peerId !== null) return false;
+    // A rural classroom's page is not sent other classrooms' media changes (docs/HUB.md), so it may never hear of the
+    // new peer: for it, video decoded again on that seat since the node was lost ends the mark.
+    const lostAt = this.mediaLostAt.get(p.principalId);
+    const seat = s!.stage.find((x) => x.classroomId === classroomId)?.seat;
+    return !(lostAt !== undefined && seat !== undefined && this.media.framesSince(`stage${seat}`, lostAt));
   }
 
   get snapshot(): ClassSnapshot | null {
