@@ -89,6 +89,34 @@ internal static class TestClasses
     public static List<long> Sequences(this HubTestClient client, string classId) =>
         [.. ClassEvents(client.Events).Where(e => (string?)e["classId"] == classId).Select(e => (long)e["seq"]!)];
 
+    /// <summary>
+    /// Sequence numbers the connection has accounted for in <paramref name="classId"/>, in arrival order: each RoomEvent's,
+    /// and each RoomEvents batch's whole first..last range (events left out of a page's batch on purpose included).
+    /// </summary>
+    public static List<long> Covered(this HubTestClient client, string classId)
+    {
+        var covered = new List<long>();
+        foreach (var e in client.Events)
+        {
+            if (e.Argument() is not { } a || (string?)a["classId"] != classId)
+            {
+                continue;
+            }
+            if (e.Target == "RoomEvent")
+            {
+                covered.Add((long)a["seq"]!);
+            }
+            else if (e.Target == "RoomEvents")
+            {
+                for (var seq = (long)a["first"]!; seq <= (long)a["last"]!; seq++)
+                {
+                    covered.Add(seq);
+                }
+            }
+        }
+        return covered;
+    }
+
     public static async Task<string?> ErrorCodeAsync(Func<Task> call)
     {
         try
