@@ -78,7 +78,8 @@ public sealed partial class CascadeTests
         foreach (var page in new[] { teacher.Page, bystander.Page })
         {
             await Expect(page.GetByTestId("stage-media-lost")).ToHaveCountAsync(0);
-            // A mutation observer, so a mark shown for less than a poll's interval is seen too.
+            // A mutation observer, so a mark shown for less than a poll's interval is seen too; attributes as well, since
+            // the console's note element is reused when the frame watch's stalled note turns into the mark.
             await page.EvaluateAsync("""
                 () => {
                   const marked = () => document.querySelector('[data-testid=stage-media-lost]') !== null;
@@ -89,7 +90,7 @@ public sealed partial class CascadeTests
                     if (now && !was && !window.lcMediaLost.shownAt) window.lcMediaLost.shownAt = performance.now();
                     if (!now && was && window.lcMediaLost.shownAt) window.lcMediaLost.hiddenAt = performance.now();
                     was = now;
-                  }).observe(document.body, { childList: true, subtree: true });
+                  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-testid'] });
                 }
                 """);
         }

@@ -97,6 +97,7 @@ internal sealed partial class CascadeBenchmark
         await victim.KillAsync();
         var deadline = Stopwatch.StartNew();
         var poolQueueMax = 0.0;
+        var ownQueueMax = 0L;
         var nextSample = TimeSpan.Zero;
         while (deadline.Elapsed < RecoveryDeadline
             && orphans.Any(c => c.VideoBackAt <= killedAt || c.MediaNode == victim))
@@ -107,6 +108,8 @@ internal sealed partial class CascadeBenchmark
                 nextSample = deadline.Elapsed + TimeSpan.FromSeconds(1);
                 var queue = (await MetricsReading.ReadAsync(origin)).Gauge("thread_pool_queue_length");
                 poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
+                // And this process's own, where the 600 classrooms' hub connections are handled.
+                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
             }
             await Task.Delay(100);
         }
@@ -137,6 +140,7 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine(Invariant(
             $"per classroom back: its Negotiate call (offer → answer, the class grain's queue and turn) p50 {At(calls, 0.5):F2} s, max {(calls.Count == 0 ? double.NaN : calls[^1]):F2} s; answer → keyframe (ICE, DTLS, keyframe) p50 {At(answerToVideo, 0.5):F2} s, max {(answerToVideo.Count == 0 ? double.NaN : answerToVideo[^1]):F2} s; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
         PrintHubSide(origin, hubBefore, hubAfter, lag, back, moveSeconds, ownCpu, poolQueueMax);
+        Console.WriteLine(Invariant($"  this process's thread pool queue (sampled each second) max {ownQueueMax}, threads {ThreadPool.ThreadCount}"));
         var stuck = orphans.FirstOrDefault(c => !back.Contains(c));
         if (stuck is not null)
         {

@@ -197,7 +197,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
             peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
             peer.OnPlainRtp = OnRtp;
-            await Task.Run(() => peer.Connect(answer, _profile), ct);
+            // ICE and DTLS block until done: on a thread of their own, so 200 handshakes at once do not hold the thread
+            // pool that every classroom's hub answers and events are handled on (a page has its own browser).
+            await Task.Factory.StartNew(() => peer.Connect(answer, _profile), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             SyntheticPeer? old;
             lock (_gate)
             {
