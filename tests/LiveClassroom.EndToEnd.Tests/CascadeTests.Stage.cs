@@ -66,6 +66,60 @@ public sealed partial class CascadeTests
         Assert.Equal(heard, await PacketsAsync(teacher.Page, "stage1-audio"));
     }
 
+    /// <summary>
+    /// The classroom whose node is about to die goes on stage; the console and the other projector show it unmarked and
+    /// start recording when a stage video is marked as moved (stage-media-lost) and when the mark goes.
+    /// </summary>
+    private static async Task OnStageBeforeTheKillAsync(BrowserSession teacher, BrowserSession staged, BrowserSession bystander, RuralClassroom room)
+    {
+        await ClassPages.Tile(teacher.Page, room).GetByRole(AriaRole.Button, new() { Name = "请上台" }).ClickAsync();
+        await Expect(staged.Page.GetByTestId("on-stage")).ToHaveTextAsync("本教室正在台上发言");
+        await Expect(bystander.Page.GetByTestId("projector-stage-tile")).ToHaveCountAsync(1);
+        foreach (var page in new[] { teacher.Page, bystander.Page })
+        {
+            await Expect(page.GetByTestId("stage-media-lost")).ToHaveCountAsync(0);
+            // A mutation observer, so a mark shown for less than a poll's interval is seen too; attributes as well, since
+            // the console's note element is reused when the frame watch's stalled note turns into the mark.
+            await page.EvaluateAsync("""
+                () => {
+                  const marked = () => document.querySelector('[data-testid=stage-media-lost]') !== null;
+                  window.lcMediaLost = { killedAt: 0, shownAt: 0, hiddenAt: 0 };
+                  let was = marked();
+                  new MutationObserver(() => {
+                    const now = marked();
+                    if (now && !was && !window.lcMediaLost.shownAt) window.lcMediaLost.shownAt = performance.now();
+                    if (!now && was && window.lcMediaLost.shownAt) window.lcMediaLost.hiddenAt = performance.now();
+                    was = now;
+                  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-testid'] });
+                }
+                """);
+        }
+    }
+
+    private static async Task MarkKillTimeAsync(params BrowserSession[] sessions)
+    {
+        foreach (var session in sessions)
+        {
+            await session.Page.EvaluateAsync("() => { window.lcMediaLost.killedAt = performance.now(); }");
+        }
+    }
+
+    /// <summary>Both pages marked the moved classroom's stage video and unmarked it once it had a new peer (times printed).</summary>
+    private async Task MarkedWhileItsMediaMovedAsync(BrowserSession teacher, BrowserSession bystander)
+    {
+        foreach (var (name, session) in new[] { ("console", teacher), ("other projector", bystander) })
+        {
+            await ClassMedia.PollAsync(
+                () => session.Page.EvaluateAsync<bool>("() => window.lcMediaLost.shownAt > 0 && window.lcMediaLost.hiddenAt > 0"),
+                done => done, StageDeadline, $"the {name} marking the moved stage classroom and unmarking it");
+            var shown = await session.Page.EvaluateAsync<double>("() => (window.lcMediaLost.shownAt - window.lcMediaLost.killedAt) / 1000");
+            var hidden = await session.Page.EvaluateAsync<double>("() => (window.lcMediaLost.hiddenAt - window.lcMediaLost.killedAt) / 1000");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: the stage classroom on the killed node marked {shown:0.0} s after the kill, unmarked {hidden:0.0} s after it"));
+            Assert.True(hidden > shown);
+        }
+    }
+
     private static Task<int> PacketsAsync(IPage page, string slot) =>
         page.EvaluateAsync<int>("async s => window.lcLive?.media ? await window.lcLive.media.packetsReceived(s) : 0", slot);
 

@@ -10,9 +10,10 @@ namespace LiveClassroom.EndToEnd.Tests;
 /// allowed one subscriber (Media__NodeCapacitySubscribers=1). The lead teacher's console takes the class's node (the
 /// origin); the two rural classrooms' projectors are placed on the other two nodes, whose rooms are fed the teacher's
 /// tracks by the relay. Every projector decodes the teacher, with frames decoded increasing. One projector goes on stage
-/// from its edge and is seen by the teacher and the other edge (CascadeTests.Stage.cs). Then one edge node is
-/// killed: its projector, with nobody clicking anything, decodes the teacher again from a live node (the time it took is
-/// printed, never asserted).
+/// from its edge and is seen by the teacher and the other edge (CascadeTests.Stage.cs). Then, with the other projector's
+/// classroom on stage, its edge node is killed: the console and the other projector mark that stage video as soon as
+/// the class says the node is lost (MediaNodeLost) and unmark it once its new peer is connected; its projector, with
+/// nobody clicking anything, decodes the teacher again from a live node (the time it took is printed, never asserted).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper output)
@@ -78,6 +79,11 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 var edges = nodes.Where(n => n != origin && remote.Contains(n.MediaUdpPort ?? -1)).ToList();
                 var victim = edges.FirstOrDefault(n => n != nodes[0]) ?? edges[0];
                 var orphan = projectors[remote.IndexOf(victim.MediaUdpPort!.Value)];
+                var orphanRoom = scenario.RuralClassrooms[remote.IndexOf(victim.MediaUdpPort!.Value)];
+                var bystander = projectors.Single(p => p != orphan);
+                // Its classroom is on stage when its node dies: the console and the other projector mark that stage
+                // video as soon as the class says the node is lost, and unmark it when its new peer is connected.
+                await OnStageBeforeTheKillAsync(teacher, orphan, bystander, orphanRoom);
                 orphan.ExpectServerDown();
                 if (victim == nodes[0])
                 {
@@ -87,6 +93,7 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                         p.ExpectServerDown();
                     }
                 }
+                await MarkKillTimeAsync(teacher, bystander);
                 var killed = System.Diagnostics.Stopwatch.StartNew();
                 await victim.KillAsync();
                 // Frames already on their way still decode for a moment: first the page's connection must be on a live
@@ -118,6 +125,7 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again from another node {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s); connected there {onLiveNode.TotalSeconds:0.0} s after the kill; its peer connection: {string.Join(", ", timeline)}"));
                 Assert.Contains(newPort, nodes.Where(n => n != victim).Select(n => n.MediaUdpPort ?? -1));
+                await MarkedWhileItsMediaMovedAsync(teacher, bystander);
             }
             finally
             {

@@ -86,14 +86,40 @@ internal sealed partial class CascadeBenchmark
         var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
         var partsBefore = await NegotiateParts.ReadAsync(_nodes);
         var writesBefore = await StateWrites.ReadAsync(_nodes);
+        var hubBefore = await MetricsReading.ReadAsync(origin);
+        var lag = new EventLag();
+        foreach (var c in _classrooms)
+        {
+            c.Lag = lag;
+        }
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var killedAt = Stopwatch.GetTimestamp();
         await victim.KillAsync();
         var deadline = Stopwatch.StartNew();
+        var poolQueueMax = 0.0;
+        var ownQueueMax = 0L;
+        var nextSample = TimeSpan.Zero;
         while (deadline.Elapsed < RecoveryDeadline
             && orphans.Any(c => c.VideoBackAt <= killedAt || c.MediaNode == victim))
         {
+            if (deadline.Elapsed >= nextSample)
+            {
+                // The origin's thread pool backlog: work items waiting for a thread (hub receive loops, grain turns, sends).
+                nextSample = deadline.Elapsed + TimeSpan.FromSeconds(1);
+                var queue = (await MetricsReading.ReadAsync(origin)).Gauge("thread_pool_queue_length");
+                poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
+                // And this process's own, where the 600 classrooms' hub connections are handled.
+                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
+            }
             await Task.Delay(100);
         }
+        var moveSeconds = deadline.Elapsed.TotalSeconds;
+        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds / moveSeconds;
+        foreach (var c in _classrooms)
+        {
+            c.Lag = null;
+        }
+        var hubAfter = await MetricsReading.ReadAsync(origin);
         var back = orphans.Where(c => c.VideoBackAt > killedAt && c.MediaNode != victim).ToList();
         var times = back.Select(c => (c.VideoBackAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
         var told = orphans.Where(c => c.NodeLostEventAt > killedAt).Select(c => (c.NodeLostEventAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
@@ -113,10 +139,39 @@ internal sealed partial class CascadeBenchmark
         var answerToVideo = back.Select(c => (c.VideoBackAt - c.AnsweredAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
         Console.WriteLine(Invariant(
             $"per classroom back: its Negotiate call (offer → answer, the class grain's queue and turn) p50 {At(calls, 0.5):F2} s, max {(calls.Count == 0 ? double.NaN : calls[^1]):F2} s; answer → keyframe (ICE, DTLS, keyframe) p50 {At(answerToVideo, 0.5):F2} s, max {(answerToVideo.Count == 0 ? double.NaN : answerToVideo[^1]):F2} s; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
+        PrintHubSide(origin, hubBefore, hubAfter, lag, back, moveSeconds, ownCpu, poolQueueMax);
+        Console.WriteLine(Invariant($"  this process's thread pool queue (sampled each second) max {ownQueueMax}, threads {ThreadPool.ThreadCount}"));
         var stuck = orphans.FirstOrDefault(c => !back.Contains(c));
         if (stuck is not null)
         {
             Console.WriteLine($"e.g. classroom {stuck.Index} not back: on {stuck.MediaNode?.Name ?? "?"}, replacements {stuck.Replacements}, last error {stuck.LastError?.Message ?? "none"}");
         }
+    }
+
+    /// <summary>
+    /// The hub side of the move, on the origin (which holds every classroom's hub connection): the Negotiate calls as the
+    /// hub saw them (its grain call, the whole method), the class events it fanned out (sends, the pump's busy time,
+    /// messages handed to connections), its thread pool backlog; and as the classrooms saw it: event messages received,
+    /// each event's lag from the grain's stamp to its handling, and per moved classroom the messages that arrived while its
+    /// Negotiate waited and how far behind the event stream was when its answer came.
+    /// </summary>
+    private static void PrintHubSide(BenchNode origin, MetricsReading before, MetricsReading after, EventLag lag, List<CascadeClassroom> back,
+        double moveSeconds, double ownCpu, double poolQueueMax)
+    {
+        Console.WriteLine(Invariant($"the hub on {origin.Name} meanwhile ({moveSeconds:F1} s from the kill until the last classroom was back):"));
+        Console.WriteLine($"  Negotiate, the class grain's call: {after.Histogram("liveclassroom_hub_negotiate_duration_seconds", before, "part=\"grain\"").Describe()}");
+        Console.WriteLine($"  Negotiate, the whole hub method: {after.Histogram("liveclassroom_hub_negotiate_duration_seconds", before, "part=\"hub\"").Describe()}");
+        Console.WriteLine($"  class event sends to the class's group, the send alone: {after.Histogram("liveclassroom_rooms_fanout_send_duration_seconds", before, "hub=\"class\"").Describe()}");
+        Console.WriteLine($"  class event sends, arrival on the node → written to every connection: {after.Histogram("liveclassroom_rooms_fanout_duration_seconds", before, "hub=\"class\"").Describe()}");
+        var single = after.Value("liveclassroom_hub_class_messages_total", "kind=\"event\"") - before.Value("liveclassroom_hub_class_messages_total", "kind=\"event\"");
+        var batches = after.Value("liveclassroom_hub_class_messages_total", "kind=\"batch\"") - before.Value("liveclassroom_hub_class_messages_total", "kind=\"batch\"");
+        var copies = after.Value("liveclassroom_hub_class_event_copies_total") - before.Value("liveclassroom_hub_class_event_copies_total");
+        Console.WriteLine(Invariant($"  messages handed to connections: {single:F0} RoomEvent + {batches:F0} RoomEvents batches, carrying {copies:F0} events in all; thread pool queue (sampled each second) max {poolQueueMax:F0}"));
+        Console.WriteLine(Invariant($"  the classrooms received {lag.Messages} event messages ({lag.Events} events; one MediaChanged ≈ {lag.MediaChangedChars} characters of JSON); lag from the grain's stamp to handling here: {lag.Describe()}; this process used {100 * ownCpu:F0} % CPU"));
+        var during = back.Select(c => (double)c.MessagesDuringNegotiate).OrderBy(v => v).ToList();
+        var behind = back.Select(c => c.StreamLagAtAnswer).OrderBy(v => v).ToList();
+        double At(List<double> list, double p) => list.Count == 0 ? double.NaN : list[Math.Min(list.Count - 1, (int)(p * list.Count))];
+        Console.WriteLine(Invariant(
+            $"  per moved classroom: event messages received while its Negotiate waited p50 {At(during, 0.5):F0}, max {(during.Count == 0 ? double.NaN : during[^1]):F0}; age of the newest event it had when the answer came p50 {At(behind, 0.5):F2} s, max {(behind.Count == 0 ? double.NaN : behind[^1]):F2} s"));
     }
 }

@@ -91,6 +91,21 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public int Replacements { get; private set; }
 
+    /// <summary>Set while an edge kill is measured: every event message this classroom receives is counted and timed there.</summary>
+    public EventLag? Lag { get; set; }
+
+    /// <summary>Class event messages this classroom received (RoomEvent, each carrying one event, or a batch).</summary>
+    public long EventMessages => Interlocked.Read(ref _eventMessages);
+
+    /// <summary>Event messages received while the last successful Negotiate was waiting for its answer (they share its connection).</summary>
+    public long MessagesDuringNegotiate { get; private set; }
+
+    /// <summary>When the last successful Negotiate's answer arrived: how old the newest class event received by then was at its arrival (s).</summary>
+    public double StreamLagAtAnswer { get; private set; }
+
+    private long _eventMessages;
+    private double _lastEventLag;
+
     public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
     {
         var hub = new HubConnectionBuilder()
@@ -100,6 +115,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         hub.ServerTimeout = TimeSpan.FromSeconds(30);
         hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
         hub.On<JsonElement>("RoomEvent", OnRoomEvent);
+        hub.On<JsonElement>("RoomEvents", OnRoomEvents);
         // As the page after a hub reconnect: join the class again (its media peer is left to the silence fallback).
         hub.Reconnecting += _ =>
         {
@@ -166,9 +182,12 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
             var asked = Stopwatch.GetTimestamp();
+            var messagesBefore = EventMessages;
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
             AnsweredAt = Stopwatch.GetTimestamp();
             NegotiateCallTicks = AnsweredAt - asked;
+            MessagesDuringNegotiate = EventMessages - messagesBefore;
+            StreamLagAtAnswer = Volatile.Read(ref _lastEventLag);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
             var candidate = UdpCandidate().Match(answer);
             if (!candidate.Success)
@@ -178,7 +197,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
             peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
             peer.OnPlainRtp = OnRtp;
-            await Task.Run(() => peer.Connect(answer, _profile), ct);
+            // ICE and DTLS block until done: on a thread of their own, so 200 handshakes at once do not hold the thread
+            // pool that every classroom's hub answers and events are handled on (a page has its own browser).
+            await Task.Factory.StartNew(() => peer.Connect(answer, _profile), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             SyntheticPeer? old;
             lock (_gate)
             {
@@ -202,7 +223,37 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     private void OnRoomEvent(JsonElement e)
     {
-        if (e.GetProperty("type").GetString() != "MediaNodeLost")
+        Interlocked.Increment(ref _eventMessages);
+        Lag?.Message(1);
+        OnClassEvent(e);
+    }
+
+    /// <summary>One state write's events as one message (docs/HUB.md, <c>RoomEvents</c>): each taken in turn, as the page does.</summary>
+    private void OnRoomEvents(JsonElement batch)
+    {
+        Interlocked.Increment(ref _eventMessages);
+        var events = batch.GetProperty("events");
+        Lag?.Message(events.GetArrayLength());
+        foreach (var e in events.EnumerateArray())
+        {
+            OnClassEvent(e);
+        }
+    }
+
+    private void OnClassEvent(JsonElement e)
+    {
+        var type = e.GetProperty("type").GetString();
+        var at = e.GetProperty("at").GetDateTimeOffset();
+        Volatile.Write(ref _lastEventLag, (DateTimeOffset.UtcNow - at).TotalSeconds);
+        if (Lag is { } lag)
+        {
+            lag.Event(type, at);
+            if (type == "MediaChanged" && lag.WantsSample)
+            {
+                lag.Sample(e.GetRawText().Length);
+            }
+        }
+        if (type != "MediaNodeLost")
         {
             return;
         }

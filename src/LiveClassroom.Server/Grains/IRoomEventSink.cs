@@ -9,4 +9,17 @@ namespace LiveClassroom.Server.Grains;
 public interface IRoomEventSink
 {
     Task OnRoomEventAsync(RoomEvent roomEvent, CancellationToken ct);
+
+    /// <summary>
+    /// Consecutive events of one room that one state write carried, in sequence order. By default taken one at a time;
+    /// a sink that can deliver them together (the classroom hub: one message per connection) does so.
+    /// </summary>
+    async Task OnRoomEventsAsync(IReadOnlyList<RoomEvent> roomEvents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(roomEvents);
+        foreach (var roomEvent in roomEvents)
+        {
+            await OnRoomEventAsync(roomEvent, ct);
+        }
+    }
 }

@@ -55,9 +55,20 @@ public sealed partial class RoomSubscriptions : BackgroundService, IRoomObserver
     public async Task OnRoomEventsAsync(IReadOnlyList<RoomEvent> roomEvents)
     {
         ArgumentNullException.ThrowIfNull(roomEvents);
-        foreach (var roomEvent in roomEvents)
+        if (roomEvents.Count == 0)
         {
-            await OnRoomEventAsync(roomEvent);
+            return;
+        }
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.OnRoomEventsAsync(roomEvents, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSinkFailed(_logger, ex, sink.GetType().Name, roomEvents[0].Room);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
@@ -21,6 +22,7 @@ public sealed partial class ClassroomHub(
     RoomSubscriptions subscriptions,
     NetworkDashboard dashboard,
     ServerClock time,
+    ClassroomHubMetrics metrics,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
 {
     public const string Path = "/hubs/classroom";
@@ -38,7 +40,8 @@ public sealed partial class ClassroomHub(
         var identity = CallerIdentity.From(Context.User) ?? throw HubErrors.NotAllowed();
         var caller = await access.ResolveClassAsync(identity, id, Context.ConnectionAborted) ?? throw HubErrors.NotAllowed();
         // Into the group before the snapshot is taken: an event racing the join arrives with seq ≤ lastSeq and is skipped.
-        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id), Context.ConnectionAborted);
+        // One group per audience (ClassEventAudience): a rural classroom's pages are not sent other classrooms' media.
+        await Groups.AddToGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller), Context.ConnectionAborted);
         connections.Add(Context.ConnectionId, id, caller);
         try
         {
@@ -51,7 +54,7 @@ public sealed partial class ClassroomHub(
         catch
         {
             connections.Remove(Context.ConnectionId, id);
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller));
             throw;
         }
     }
@@ -82,7 +85,7 @@ public sealed partial class ClassroomHub(
     {
         var (id, caller) = Joined(classId);
         connections.Remove(Context.ConnectionId, id);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventDispatcher.GroupName(id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ClassEventAudience.GroupOf(id, caller));
         if (!connections.HasOtherConnection(id, caller.PrincipalId, Context.ConnectionId))
         {
             await Grain(id).LeaveAsync(caller);
@@ -259,6 +262,7 @@ public sealed partial class ClassroomHub(
 
     public async Task<NegotiateResult> Negotiate(string classId, string sdpOffer, MediaDescription? mediaDescription)
     {
+        var started = Stopwatch.GetTimestamp();
         var (id, caller) = Joined(classId);
         // The media plane parses the offer; the grain reports its refusal as plain invalid input, so what is not
         // even shaped like SDP is caught here to give the caller the precise code.
@@ -273,8 +277,11 @@ public sealed partial class ClassroomHub(
         }
         try
         {
+            var calling = Stopwatch.GetTimestamp();
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            metrics.Negotiated("grain", calling);
             await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
+            metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }
         catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))

@@ -36,6 +36,7 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<HubCallFilter>();
         services.TryAddSingleton<OrderedGroupDelivery>();
         services.TryAddSingleton<ClassEventDispatcher>();
+        services.TryAddSingleton<ClassroomHubMetrics>();
         services.TryAddSingleton<ClassConnections>();
         services.TryAddSingleton<ClassRoleResolver>();
         services.TryAddSingleton<ClassAccess>();

@@ -6,6 +6,9 @@ public interface IClassroomClient : IMediaOwnerClient
     /// <summary>A sequenced class event; per class, in order, <c>seq</c> without gaps.</summary>
     Task RoomEvent(RoomEventMessage message);
 
+    /// <summary>Several sequenced class events of one state write, in order, as one message (applied as each <see cref="RoomEvent"/> in turn).</summary>
+    Task RoomEvents(RoomEventBatch batch);
+
     /// <summary>Unsequenced, to devices watching their classroom: a class of that classroom just opened.</summary>
     Task ClassOpened(ClassOpenedNotice notice);
 

@@ -11,12 +11,18 @@ namespace LiveClassroom.Server.Hubs;
 /// never overtake each other. Per group: idle (no channel) → pumping → completed (room closed or moved; a later
 /// send starts a new pump).
 /// Each send's fan-out latency — from the event reaching this node (queued here) until SignalR has written it to
-/// every connection of the group on this node — goes to the <c>liveclassroom.rooms.fanout.duration</c> histogram.
+/// every connection of the group on this node — goes to the <c>liveclassroom.rooms.fanout.duration</c> histogram, and the
+/// send alone (the pump's busy time, without the wait behind the group's earlier sends) to
+/// <c>liveclassroom.rooms.fanout.send.duration</c>.
 /// </summary>
 public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> logger, IMeterFactory meters) : IAsyncDisposable
 {
     private readonly Histogram<double> _fanout = meters.Create(ServerMetrics.MeterName).CreateHistogram("liveclassroom.rooms.fanout.duration", "s",
         "Room event fan-out on this node: from the event's arrival until it was written to every connection of its group, by hub",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
+    private readonly Histogram<double> _send = meters.Create(ServerMetrics.MeterName).CreateHistogram("liveclassroom.rooms.fanout.send.duration", "s",
+        "Room event fan-out on this node: the send alone (SignalR writing it to every connection of its group), by hub",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
 
     private readonly Dictionary<string, Pump> _groups = [];
@@ -71,10 +77,13 @@ public sealed partial class OrderedGroupDelivery(ILogger<OrderedGroupDelivery> l
         {
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 await send.Run();
                 if (send.Queued != 0)
                 {
-                    _fanout.Record(Stopwatch.GetElapsedTime(send.Queued).TotalSeconds, hub);
+                    var now = Stopwatch.GetTimestamp();
+                    _fanout.Record(Stopwatch.GetElapsedTime(send.Queued, now).TotalSeconds, hub);
+                    _send.Record(Stopwatch.GetElapsedTime(started, now).TotalSeconds, hub);
                 }
             }
             catch (Exception ex)

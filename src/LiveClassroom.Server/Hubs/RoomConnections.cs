@@ -118,7 +118,22 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
         return false;
     }
 
-    /// <summary>Number of connections currently joined to the room on this node.</summary>
+    /// <summary>The members joined to the room on this node, once per connection.</summary>
+    public IEnumerable<TMember> MembersOf(string roomId)
+    {
+        if (!_byRoom.TryGetValue(roomId, out var connections))
+        {
+            yield break;
+        }
+        foreach (var connectionId in connections.Keys)
+        {
+            if (Find(connectionId, roomId) is { } member)
+            {
+                yield return member;
+            }
+        }
+    }
+
     /// <summary>Rooms with at least one connection on this node (the rooms whose events this node must receive).</summary>
     public IReadOnlyList<string> Rooms => [.. _byRoom.Where(r => !r.Value.IsEmpty).Select(r => r.Key)];
 

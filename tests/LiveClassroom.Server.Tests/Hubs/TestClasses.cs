@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
@@ -42,17 +43,79 @@ internal static class TestClasses
         receiveSlots = new[] { new { name = "main", mid = "2" } },
     };
 
-    /// <summary>The next class event of <paramref name="type"/> on this connection.</summary>
+    // Class events already returned by NextRoomEventAsync, per connection, by class and sequence number.
+    private static readonly ConditionalWeakTable<HubTestClient, HashSet<string>> Taken = new();
+
+    /// <summary>The next class event of <paramref name="type"/> on this connection, alone (RoomEvent) or in a write's batch (RoomEvents).</summary>
     public static async Task<JsonNode> NextRoomEventAsync(this HubTestClient client, string type)
     {
-        var e = await client.NextEventAsync("RoomEvent", x => (string?)x.Argument()?["type"] == type);
-        return e.Argument()!;
+        var taken = Taken.GetOrCreateValue(client);
+        JsonNode? found = null;
+        await client.WaitUntilAsync(events =>
+        {
+            foreach (var e in ClassEvents(events))
+            {
+                if ((string?)e["type"] == type && taken.Add($"{(string?)e["classId"]}:{(long)e["seq"]!}"))
+                {
+                    found = e;
+                    return true;
+                }
+            }
+            return false;
+        }, $"class event {type}");
+        return found!;
     }
 
-    /// <summary>Sequence numbers of every class event received so far for <paramref name="classId"/>, in arrival order.</summary>
+    /// <summary>Every class event in <paramref name="events"/>, in arrival order: each RoomEvent, and each event of each RoomEvents batch.</summary>
+    public static IEnumerable<JsonNode> ClassEvents(IEnumerable<HubEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.Target == "RoomEvent" && e.Argument() is { } single)
+            {
+                yield return single;
+            }
+            else if (e.Target == "RoomEvents" && e.Argument()?["events"] is JsonArray batch)
+            {
+                foreach (var inner in batch)
+                {
+                    yield return inner!;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sequence numbers of every class event received so far for <paramref name="classId"/>, in arrival order (batches unpacked).</summary>
     public static List<long> Sequences(this HubTestClient client, string classId) =>
-        [.. client.Events.Where(e => e.Target == "RoomEvent" && (string?)e.Argument()?["classId"] == classId)
-            .Select(e => (long)e.Argument()!["seq"]!)];
+        [.. ClassEvents(client.Events).Where(e => (string?)e["classId"] == classId).Select(e => (long)e["seq"]!)];
+
+    /// <summary>
+    /// Sequence numbers the connection has accounted for in <paramref name="classId"/>, in arrival order: each RoomEvent's,
+    /// and each RoomEvents batch's whole first..last range (events left out of a page's batch on purpose included).
+    /// </summary>
+    public static List<long> Covered(this HubTestClient client, string classId)
+    {
+        var covered = new List<long>();
+        foreach (var e in client.Events)
+        {
+            if (e.Argument() is not { } a || (string?)a["classId"] != classId)
+            {
+                continue;
+            }
+            if (e.Target == "RoomEvent")
+            {
+                covered.Add((long)a["seq"]!);
+            }
+            else if (e.Target == "RoomEvents")
+            {
+                for (var seq = (long)a["first"]!; seq <= (long)a["last"]!; seq++)
+                {
+                    covered.Add(seq);
+                }
+            }
+        }
+        return covered;
+    }
 
     public static async Task<string?> ErrorCodeAsync(Func<Task> call)
     {

@@ -162,6 +162,40 @@ public sealed class HubTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="done"/> holds for the events received so far (checked on every arrival), up to
+    /// <paramref name="timeout"/>: for what is not one invocation per item (several class events in one message).
+    /// </summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<HubEvent>, bool> done, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            Task arrived;
+            lock (_events)
+            {
+                if (done(_events))
+                {
+                    return;
+                }
+                arrived = _arrived.Task;
+            }
+            if (_closed.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"connection closed ({_closed.Task.Result}) while waiting for {what}");
+            }
+            try
+            {
+                await arrived.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no {what} within {(timeout ?? DefaultTimeout).TotalSeconds} s; received: "
+                    + string.Join(", ", Events.Select(e => e.Describe())));
+            }
+        }
+    }
+
     /// <summary>Waits until the server closes the connection; returns its close error.</summary>
     public async Task<string?> WaitClosedAsync(TimeSpan? timeout = null) =>
         await _closed.Task.WaitAsync(timeout ?? DefaultTimeout);

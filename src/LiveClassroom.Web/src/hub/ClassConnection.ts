@@ -1,12 +1,13 @@
-import { applyEvent } from "./reduce";
+import { applyBatch, applyEvent } from "./reduce";
 import { RoomConnection, type RoomHub } from "./RoomConnection";
-import type { ClassSnapshot, ClassView, RoomEvent, You } from "./types";
+import type { ClassSnapshot, ClassView, RoomEvent, RoomEventBatch, You } from "./types";
 
 export type { LinkStatus } from "./RoomConnection";
 
 const classroomHub: RoomHub = {
   path: "/hubs/classroom",
   event: "RoomEvent",
+  batchEvent: "RoomEvents",
   join: "JoinClass",
   leave: "LeaveClass",
   fatalCodes: ["forbidden", "class_not_found", "invalid_state"],
@@ -52,6 +53,21 @@ export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEv
     const before = this.snapshot;
     this.snapshot = next;
     this.onEvent(e, before, next);
+    this.changed();
+    this.rejoinIfDropped();
+  }
+
+  /** A state write's events in one message: applied in order, the page re-rendered once. */
+  protected handleBatch(b: RoomEventBatch): void {
+    if (b.classId !== this.classId || !this.snapshot) return;
+    const result = applyBatch(this.snapshot, b);
+    if (result === null) {
+      void this.resync();
+      return;
+    }
+    if (result.snapshot === this.snapshot) return; // already in the snapshot we joined with
+    this.snapshot = result.snapshot;
+    for (const a of result.applied) this.onEvent(a.event, a.before, a.after);
     this.changed();
     this.rejoinIfDropped();
   }

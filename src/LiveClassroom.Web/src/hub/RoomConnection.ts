@@ -19,6 +19,8 @@ export interface RoomHub {
   path: string;
   /** The server-to-client method that carries the room's events. */
   event: string;
+  /** The server-to-client method that carries several consecutive events as one message, if the hub has one. */
+  batchEvent?: string;
   join: string;
   leave: string;
   /** Refusals that retrying cannot fix: they are surfaced to the page instead of looping. */
@@ -60,6 +62,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   /** Applies Resync's answer and tells the listeners. */
   protected abstract resynced(answer: TResync): void;
   protected abstract handleEvent(e: TEvent): void;
+  /** Applies a batch of consecutive events (roomHub.batchEvent); hubs without batches never call it. */
+  protected handleBatch(_batch: unknown): void {}
 
   subscribe(l: () => void): () => void {
     this.listeners.add(l);
@@ -100,6 +104,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     const inCluster = this.nodes.count > 1;
     const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, inCluster ? retryThenMove : retryForever, inCluster);
     conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
+    if (this.roomHub.batchEvent) conn.on(this.roomHub.batchEvent, (b: unknown) => this.handleBatch(b));
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
     });

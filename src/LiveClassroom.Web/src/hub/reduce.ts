@@ -1,4 +1,4 @@
-import type { ChatMessage, ClassSnapshot, Participant, RoomEvent } from "./types";
+import type { ChatMessage, ClassSnapshot, Participant, RoomEvent, RoomEventBatch } from "./types";
 
 function upsertParticipant(list: Participant[], p: Participant): Participant[] {
   const i = list.findIndex((x) => x.principalId === p.principalId);
@@ -41,6 +41,13 @@ export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null
     case "MediaChanged":
       n.participants = upsertParticipant(s.participants, p as Participant);
       break;
+    case "MediaNodeLost": {
+      // Their peers were on a media node that died: as in the class's state, none of them has media until it
+      // negotiates again (its MediaChanged), so pages mark what those peers fed at once instead of showing it frozen.
+      const lost = new Set<string>(p.principalIds ?? []);
+      n.participants = s.participants.map((x) => (lost.has(x.principalId) ? { ...x, peerId: null } : x));
+      break;
+    }
     case "StatsChanged":
       for (const st of p.stats ?? []) {
         n.participants = (n.participants ?? s.participants).map((x) => (x.principalId === st.principalId ? { ...x, stats: st } : x));
@@ -64,4 +71,35 @@ export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null
       break; // unknown types are tolerated so a newer server does not break an older page
   }
   return n;
+}
+
+/** One event of a batch that changed the snapshot, with the snapshot before and after it (announcements compare them). */
+export interface AppliedEvent {
+  event: RoomEvent;
+  before: ClassSnapshot;
+  after: ClassSnapshot;
+}
+
+/**
+ * Applies a RoomEvents batch (one state write's events, first..last, in order) as each event in turn: the resulting
+ * snapshot and the events that changed it, or null on a gap before the batch (the caller must Resync). Events of the
+ * range that are not in the batch were not sent to this page (docs/HUB.md: a rural classroom's page is not sent other
+ * rural classrooms' media changes): the sequence steps over them. A batch already in the snapshot changes nothing.
+ */
+export function applyBatch(s: ClassSnapshot, b: RoomEventBatch): { snapshot: ClassSnapshot; applied: AppliedEvent[] } | null {
+  if (b.last <= s.sequence) return { snapshot: s, applied: [] };
+  if (b.first > s.sequence + 1) return null;
+  let current = s;
+  const applied: AppliedEvent[] = [];
+  for (const e of b.events ?? []) {
+    if (e.seq <= current.sequence) continue;
+    if (e.seq > b.last) return null;
+    const skipped = e.seq > current.sequence + 1 ? { ...current, sequence: e.seq - 1 } : current;
+    const next = applyEvent(skipped, e);
+    if (next === null) return null;
+    applied.push({ event: e, before: current, after: next });
+    current = next;
+  }
+  if (current.sequence < b.last) current = { ...current, sequence: b.last };
+  return { snapshot: current, applied };
 }

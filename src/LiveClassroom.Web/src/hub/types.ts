@@ -108,6 +108,14 @@ export interface RoomEvent {
   payload: any;
 }
 
+/** RoomEvents (docs/HUB.md): consecutive class events of one state write, first..last, in order, as one message. */
+export interface RoomEventBatch {
+  classId: string;
+  first: number;
+  last: number;
+  events: RoomEvent[];
+}
+
 /** One participant's link as the SFU measures it (hub GetLinks, lead only). */
 export interface LinkFigures {
   principalId: string;

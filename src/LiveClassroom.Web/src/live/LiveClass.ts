@@ -3,6 +3,7 @@ import { toHubError } from "../hub/errors";
 import type { ClassSnapshot, LinkFigures, You } from "../hub/types";
 import type { SlotSpec } from "../media/MediaSession";
 import { announce } from "./announce";
+import { classroomParticipant } from "./classrooms";
 import { LiveRoom, useLiveRoom } from "./LiveRoom";
 
 const stageSlots = (): SlotSpec[] =>
@@ -33,6 +34,8 @@ export const classroomSlots: SlotSpec[] = [
 export class LiveClass extends LiveRoom<ClassConnection> {
   private timers: number[] = [];
   private sendingNow: { camera: boolean; microphone: boolean } | null = null;
+  /** When MediaNodeLost named each participant (performance.now() time): see mediaGone. */
+  private readonly mediaLostAt = new Map<string, number>();
   /** The lead's view of each classroom's link as the SFU measures it (GetLinks, every 5 s), by classroom id. */
   links = new Map<string, LinkFigures>();
 
@@ -53,6 +56,7 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
       // This page's media node died (an edge of a class spread over nodes): a fresh peer connection, placed on a live node.
+      if (e.type === "MediaNodeLost") for (const id of e.payload?.principalIds ?? []) this.mediaLostAt.set(id, performance.now());
       if (e.type === "MediaNodeLost" && this.hub.you && (e.payload?.principalIds ?? []).includes(this.hub.you.participantId)) this.media.reconnect();
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
@@ -72,6 +76,22 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     if (this.sendingNow?.camera !== want.camera) void this.media.setSending("camera", want.camera).catch(() => {});
     if (this.sendingNow?.microphone !== want.microphone) void this.media.setSending("microphone", want.microphone).catch(() => {});
     this.sendingNow = want;
+  }
+
+  /**
+   * The classroom's media is gone for now: the participant speaking for it (classrooms.ts) had published and has no
+   * peer (its media node was lost, MediaNodeLost; or it rejoined and has not negotiated yet). Its stage video is
+   * marked at once rather than left frozen until the frame watch notices, and until its MediaChanged brings a new peer.
+   */
+  mediaGone(classroomId: string): boolean {
+    const s = this.hub.snapshot;
+    const p = s ? classroomParticipant(s, classroomId) : undefined;
+    if (!p || p.connection !== "Connected" || !p.publishes || p.peerId !== null) return false;
+    // A rural classroom's page is not sent other classrooms' media changes (docs/HUB.md), so it may never hear of the
+    // new peer: for it, video decoded again on that seat since the node was lost ends the mark.
+    const lostAt = this.mediaLostAt.get(p.principalId);
+    const seat = s!.stage.find((x) => x.classroomId === classroomId)?.seat;
+    return !(lostAt !== undefined && seat !== undefined && this.media.framesSince(`stage${seat}`, lostAt));
   }
 
   get snapshot(): ClassSnapshot | null {

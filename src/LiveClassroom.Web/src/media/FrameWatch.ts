@@ -35,6 +35,13 @@ export class FrameWatch {
     return !!receiver && !!this.seen.get(receiver)?.stalled;
   }
 
+  /** True when the named slot has decoded frames since `at` (performance.now() time), i.e. video flows there again. */
+  movedSince(slot: string, at: number): boolean {
+    const receiver = this.receivers().get(slot);
+    const entry = receiver ? this.seen.get(receiver) : undefined;
+    return !!entry && entry.frames > 0 && !entry.stalled && entry.movedAt > at;
+  }
+
   private async poll(): Promise<void> {
     const now = performance.now();
     let changed = false;

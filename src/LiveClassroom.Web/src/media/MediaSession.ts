@@ -78,6 +78,11 @@ export class MediaSession {
     this.frames.start();
   }
 
+  /** True when the named video slot has decoded frames since `at` (performance.now() time; see FrameWatch). */
+  framesSince(slot: string, at: number): boolean {
+    return this.frames.movedSince(slot, at);
+  }
+
   /** True while the named video slot's frames have stopped for more than ~2 s after having flowed (see FrameWatch). */
   stalled(slot: string): boolean {
     return this.state !== "suspended" && this.frames.stalled(slot);

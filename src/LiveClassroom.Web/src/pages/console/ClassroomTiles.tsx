@@ -52,8 +52,12 @@ export function ClassroomTiles({ live, rooms, onError }: { live: LiveClass; room
             {c.stageSeat && stream ? (
               <>
                 <VideoView stream={stream} label={t("tiles.videoOf", { name: c.name })} testId="stage-video" />
-                {live.media.stalled(`stage${c.stageSeat}`) && (
-                  <p class="stalled-note" role="status" data-testid="stage-stalled">{t("tiles.stalled", { name: c.name })}</p>
+                {live.mediaGone(c.classroomId) ? (
+                  <p class="stalled-note" role="status" data-testid="stage-media-lost">{t("tiles.stalled", { name: c.name })}</p>
+                ) : (
+                  live.media.stalled(`stage${c.stageSeat}`) && (
+                    <p class="stalled-note" role="status" data-testid="stage-stalled">{t("tiles.stalled", { name: c.name })}</p>
+                  )
                 )}
               </>
             ) : (

@@ -76,8 +76,13 @@ export function ProjectorClass({ classId, lesson, device, onEnded }: { classId: 
         {others.length > 0 && (
           <div class="stage-tiles">
             {others.map((seat) => (
-              <figure class="stage-tile" key={seat.classroomId}>
-                <VideoView stream={media?.streams.get(`stage${seat.seat}`)} label={t("tiles.videoOf", { name: classroomName(s!, seat.classroomId) })} />
+              <figure class="stage-tile" key={seat.classroomId} data-testid="projector-stage-tile">
+                <div class="tile-video">
+                  <VideoView stream={media?.streams.get(`stage${seat.seat}`)} label={t("tiles.videoOf", { name: classroomName(s!, seat.classroomId) })} />
+                  {live?.mediaGone(seat.classroomId) && (
+                    <p class="stalled-note" role="status" data-testid="stage-media-lost">{t("tiles.stalled", { name: classroomName(s!, seat.classroomId) })}</p>
+                  )}
+                </div>
                 <figcaption>{classroomName(s!, seat.classroomId)}</figcaption>
               </figure>
             ))}

@@ -1,0 +1,54 @@
+using LiveClassroom.Grains;
+using LiveClassroom.Grains.Classroom;
+
+namespace LiveClassroom.Server.Hubs;
+
+/// <summary>
+/// Which of a class's events a connection is sent (docs/HUB.md, "What a rural classroom's page is sent"). The lead,
+/// observers and admins get every event; a rural classroom's page (role Classroom) gets every event except the media
+/// changes of other rural classrooms' participants, which no classroom page shows (the server routes the stage slots;
+/// the page needs the lead's media and its own). After an edge node is lost those are nearly all of a write's events:
+/// each page would otherwise receive every moved classroom's <c>MediaChanged</c> (~0.5 KB each) ahead of the answer to
+/// its own offer. Pure: connections are grouped by audience, one SignalR group each.
+/// </summary>
+public static class ClassEventAudience
+{
+    /// <summary>The SignalR group of a connection joined to a class as <paramref name="caller"/>: one per rural classroom, one for everyone else.</summary>
+    public static string GroupOf(string classId, RoomCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return ClassroomOf(caller) is { } classroomId ? RoomGroup(classId, classroomId) : ClassEventDispatcher.GroupName(classId);
+    }
+
+    /// <summary>The rural classroom whose audience the caller is in, or null for the full audience.</summary>
+    public static string? ClassroomOf(RoomCaller caller) =>
+        caller is { Role: RoomRole.Classroom, ClassroomId: { Length: > 0 } classroomId } ? classroomId : null;
+
+    public static string RoomGroup(string classId, string classroomId) => ClassEventDispatcher.GroupName(classId) + ":room:" + classroomId;
+
+    /// <summary>Whether a page of rural classroom <paramref name="classroomId"/> is sent <paramref name="e"/>.</summary>
+    public static bool Sends(RoomEventMessage e, string classroomId)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return !(e.Type == ClassEventTypes.MediaChanged && e.Payload is ParticipantView { Role: RoomRole.Classroom } p && p.ClassroomId != classroomId);
+    }
+
+    /// <summary>The events of <paramref name="events"/> a page of rural classroom <paramref name="classroomId"/> is sent, in order (the same list when all are).</summary>
+    public static IReadOnlyList<RoomEventMessage> For(IReadOnlyList<RoomEventMessage> events, string classroomId)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        List<RoomEventMessage>? kept = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (Sends(events[i], classroomId))
+            {
+                kept?.Add(events[i]);
+            }
+            else if (kept is null)
+            {
+                kept = [.. events.Take(i)];
+            }
+        }
+        return kept ?? events;
+    }
+}
