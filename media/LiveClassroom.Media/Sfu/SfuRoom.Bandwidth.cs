@@ -26,6 +26,9 @@ internal sealed partial class SfuRoom
     /// </summary>
     public const int ProbeDrainBytes = 24 * 1024;
 
+    /// <summary>A probe for less than this share of the last failed probe's rate ignores that failure's backoff.</summary>
+    private const double LowerNeed = 0.8;
+
     private static readonly long MaxValidatingProbeDuration = TimeSpan.FromMilliseconds(1500).Ticks;
     private readonly TransportCcPacket[] _feedbackScratch = new TransportCcPacket[SubscriberBandwidth.HistorySize];
     private readonly PacketResult[] _resultScratch = new PacketResult[SubscriberBandwidth.HistorySize];
@@ -154,13 +157,23 @@ internal sealed partial class SfuRoom
                 ? TimeSpan.FromSeconds(2)
                 : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, maxBackoff.Ticks));
             bandwidth.NextProbeTicks = now + bandwidth.ProbeBackoff.Ticks;
+            bandwidth.FailedProbeBps = result >= bandwidth.WantedBps ? 0 : bandwidth.ProbeTargetBps;
+            bandwidth.ProbeEndedTicks = now;
             return;
         }
         // The detector's last word counts only while feedback flows: a paused slot sends nothing, so its last state
         // (over-use, most likely) would otherwise forbid the very probe that could resume it.
         var congested = now - bandwidth.LastFeedbackTicks < FeedbackFresh
             && (bandwidth.Estimator.Usage == BandwidthUsage.Overusing || bandwidth.Estimator.LossFraction > 0.1);
-        if (now < bandwidth.NextProbeTicks || (bandwidth.WantedBps <= estimate && !bandwidth.WantsValidation)
+        // A probe that failed at one rate says nothing against a clearly lower one (the slot fell a layer since: the
+        // next step needs less), so that one follows at the success spacing rather than after the backoff (as
+        // libwebrtc's ProbeController probes again soon after a large drop of the estimate).
+        var nextProbe = bandwidth.NextProbeTicks;
+        if (bandwidth.FailedProbeBps > 0 && bandwidth.WantedBps * 1.25 < LowerNeed * bandwidth.FailedProbeBps)
+        {
+            nextProbe = Math.Min(nextProbe, bandwidth.ProbeEndedTicks + TimeSpan.FromSeconds(2).Ticks);
+        }
+        if (now < nextProbe || (bandwidth.WantedBps <= estimate && !bandwidth.WantsValidation)
             || bandwidth.WantedBps <= 0 || bandwidth.TransportCcId == 0 || congested || ProbeSlot(subscriber) is null)
         {
             return;

@@ -69,6 +69,12 @@ internal sealed class SubscriberBandwidth
     /// <summary>When the subscriber's loss was last at or above <see cref="SfuRoom.PauseLossFraction"/> (ticks; 0: never).</summary>
     public long LastLossyTicks { get; set; }
 
+    /// <summary>The target of the last probe that failed or was refused (bits per second; 0: none since the last success).</summary>
+    public double FailedProbeBps { get; set; }
+
+    /// <summary>When the last probe's result was taken (ticks).</summary>
+    public long ProbeEndedTicks { get; set; }
+
     public int ProbesValidated { get; set; }
 
     public int ProbesRefused { get; set; }
