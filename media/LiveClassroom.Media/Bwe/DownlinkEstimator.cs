@@ -182,6 +182,9 @@ internal sealed class DownlinkEstimator
 
     public const double ProbeMaxLoss = 0.10;
 
+    /// <summary>A validating probe whose packets arrived at less than this share of the rate they left at is refused.</summary>
+    public const double ProbeSaturated = 0.9;
+
     private void OnProbePacket(in PacketResult p)
     {
         if (p.ProbeCluster != _probeCluster)
@@ -211,7 +214,8 @@ internal sealed class DownlinkEstimator
     /// it could not carry the rate: over-use on the probe's packets (§5.4), its one-way delay grown by more than
     /// <see cref="ProbeDelayGrowthUs"/> from its least to its last packets (a queue building once a rate limiter's burst
     /// is spent: min(send, receive rate) over the whole cluster still reads the burst's line rate), or its loss above
-    /// what the link lost before by more than <see cref="ProbeExtraLoss"/> (§6: the loss class got worse).
+    /// what the link lost before by more than <see cref="ProbeExtraLoss"/> (§6: the loss class got worse), or its packets
+    /// arriving at less than <see cref="ProbeSaturated"/> of the rate they left at.
     /// </summary>
     public long FinishProbe()
     {
@@ -243,6 +247,13 @@ internal sealed class DownlinkEstimator
         var bits = (_probeBytes - _probeLastSize) * 8.0;
         var sendUs = Math.Max(1, _probeLastSendUs - _probeFirstSendUs);
         var receiveUs = Math.Max(1, _probeLastArrivalUs - _probeFirstArrivalUs);
+        if (_probeValidates && bits * 1e6 / receiveUs < ProbeSaturated * (bits * 1e6 / sendUs))
+        {
+            // The packets arrived slower than they left: the path did not carry the probe's rate (libwebrtc's probe
+            // analysis calls such a link saturated at a ratio below 0.9), and what did arrive is partly a burst.
+            LastProbeRefusal = "saturated";
+            return 0;
+        }
         // Never more than the probe aimed at: on an idle path the packets arrive as fast as they left.
         var rate = Math.Min(Math.Min(bits * 1e6 / sendUs, bits * 1e6 / receiveUs), _probeTargetBps);
         LastProbeBps = (long)rate;

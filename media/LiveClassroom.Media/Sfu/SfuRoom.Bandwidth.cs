@@ -26,6 +26,14 @@ internal sealed partial class SfuRoom
     /// </summary>
     public const int ProbeDrainBytes = 24 * 1024;
 
+    /// <summary>
+    /// A step-up probe runs at this multiple of what the step needs: it must outrun a cap just below the need fast enough
+    /// to drain a burst (at 1.25 × a need of 302 kbit/s a probe drained a 300 kbit/s link's 16 KB too slowly and was taken
+    /// at 367 kbit/s; the step to `h` then cost 37.7 % of a second's audio), and lost packets and lost feedback make it
+    /// count for a little less than it sent.
+    /// </summary>
+    public const double StepUpProbeFactor = 1.5;
+
     /// <summary>A probe for less than this share of the last failed probe's rate ignores that failure's backoff.</summary>
     private const double LowerNeed = 0.8;
 
@@ -169,7 +177,7 @@ internal sealed partial class SfuRoom
         // next step needs less), so that one follows at the success spacing rather than after the backoff (as
         // libwebrtc's ProbeController probes again soon after a large drop of the estimate).
         var nextProbe = bandwidth.NextProbeTicks;
-        if (bandwidth.FailedProbeBps > 0 && bandwidth.WantedBps * 1.25 < LowerNeed * bandwidth.FailedProbeBps)
+        if (bandwidth.FailedProbeBps > 0 && bandwidth.WantedBps * StepUpProbeFactor < LowerNeed * bandwidth.FailedProbeBps)
         {
             nextProbe = Math.Min(nextProbe, bandwidth.ProbeEndedTicks + TimeSpan.FromSeconds(2).Ticks);
         }
@@ -183,8 +191,9 @@ internal sealed partial class SfuRoom
 
     // A paused video's estimate may have collapsed to the floor (a total outage): its probe climbs fast (at least twice
     // the estimate, for 300 ms) and is taken at what got through, and it costs little in absolute terms.
-    // A step up's probe validates the step: it runs at the rate the step needs (a probe result counts at 95 %, and the
-    // need includes its headroom), never above three times the estimate, for as long as it takes to send ProbeDrainBytes
+    // A step up's probe validates the step: it runs at 1.5 × the rate the step needs (a probe result counts at 95 %, the
+    // need includes its headroom, and lost packets and lost feedback make the probe count for less than it sent; and it
+    // must outrun a cap just below the need to drain a burst in time), never above three times the estimate, for as long as it takes to send ProbeDrainBytes
     // more than the estimate (300 ms–1.5 s), and it is refused unless the delay trend and the loss held (FinishProbe).
     // The 300 ms probe it replaces got through a token bucket's burst at line rate: on the 300 kbit/s + 5 % loss rural
     // link it read 466 kbit/s, the slot stepped up to `h`, and that layer's keyframe cost the audio a second (48.9 %
@@ -199,7 +208,7 @@ internal sealed partial class SfuRoom
         }
         else
         {
-            bandwidth.ProbeTargetBps = Math.Min(bandwidth.WantedBps * 1.25, estimate * 3.0);
+            bandwidth.ProbeTargetBps = Math.Min(bandwidth.WantedBps * StepUpProbeFactor, estimate * 3.0);
             var aboveEstimate = Math.Max(bandwidth.ProbeTargetBps - estimate, 1);
             var seconds = ProbeDrainBytes * 8.0 / aboveEstimate;
             bandwidth.ProbeDurationTicks = Math.Clamp((long)(seconds * TimeSpan.TicksPerSecond), ProbeDuration, MaxValidatingProbeDuration);

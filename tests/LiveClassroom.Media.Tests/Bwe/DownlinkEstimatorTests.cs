@@ -106,8 +106,8 @@ public sealed class DownlinkEstimatorTests
         var (estimator, link, now) = TokenBucketLink();
         var before = estimator.EstimateBps;
 
-        // The SFU's validating probe for a 338 kbit/s step: 1.25 × that, until 24 KB more than the estimate was sent.
-        const double Target = 422_000;
+        // The SFU's validating probe for a 338 kbit/s step: 1.5 × that, until 24 KB more than the estimate was sent.
+        const double Target = 507_000;
         var durationUs = (long)(24 * 1024 * 8 * 1e6 / Math.Max(Target - before, 1));
         var probed = SendProbe(estimator, link, now, 1, Target, Math.Clamp(durationUs, 300_000, 1_500_000), validate: true);
 
