@@ -82,7 +82,10 @@ public sealed class StepUpTests : IDisposable
         // line rate and reads far more than the cap; a validating probe drains the burst and sees the queue build.
         _downlink.BurstBytes = 16 * 1024;
         _downlink.MaxQueueUs = 200_000;
-        Assert.True(Wait(() => Subscriber is { EstimateSource: "transport-cc", ReceivedLayer: "q", VideoPaused: false }, 40), Describe());
+        // Events are raised on the server's dispatcher a moment after the state changed: wait for the move to `q` to
+        // have been raised too, so the first layer's event is not taken for a step up.
+        Assert.True(Wait(() => Subscriber is { EstimateSource: "transport-cc", ReceivedLayer: "q", VideoPaused: false }
+            && _events.Any(e => e.Event.Layer == "q"), 40), Describe());
 
         var settled = DateTime.UtcNow;
         var steppedUp = Wait(() => _events.Any(e => e.At > settled && e.Event.Layer is "h" or "f"), 30);
