@@ -27,6 +27,14 @@ internal sealed class DownlinkEstimator
     private int _probePackets;
     private double _probeTargetBps;
     private int _probeLost;
+    private bool _probeValidates;
+    private double _probeLossBefore;
+    private bool _probeOverused;
+    // One-way delay (arrival − send, µs) of the probe's packets: the least over the whole probe, and the last few.
+    private long _probeMinDelayUs;
+    private readonly long[] _probeTailDelayUs = new long[ProbeTail];
+    private int _probeTailNext;
+    private const int ProbeTail = 8;
 
     public DownlinkEstimator(double initialBps, double minBps, double maxBps)
     {
@@ -99,6 +107,10 @@ internal sealed class DownlinkEstimator
             {
                 usage = _detector.Update(variation, groupArrivalMs, arrivalDeltaMs);
             }
+            if (_probeCluster != 0 && p.ProbeCluster == _probeCluster && usage == BandwidthUsage.Overusing)
+            {
+                _probeOverused = true;
+            }
         }
         ReceivedBps = (long)ReceivedRate();
         _delay.Update(usage, ReceivedBps, nowMs, rttMs);
@@ -141,15 +153,37 @@ internal sealed class DownlinkEstimator
         }
     }
 
-    /// <summary>Starts measuring probe cluster <paramref name="cluster"/> (its packets carry that id in their results).</summary>
-    public void StartProbe(int cluster, double targetBps)
+    /// <summary>
+    /// Starts measuring probe cluster <paramref name="cluster"/> (its packets carry that id in their results).
+    /// <paramref name="validate"/>: the probe must show the path carries <paramref name="targetBps"/> (see <see cref="FinishProbe"/>).
+    /// </summary>
+    public void StartProbe(int cluster, double targetBps, bool validate = false)
     {
         _probeCluster = cluster;
         _probeTargetBps = targetBps;
         _probePackets = 0;
         _probeLost = 0;
         _probeBytes = 0;
+        _probeValidates = validate;
+        _probeLossBefore = _loss.LossFraction;
+        _probeOverused = false;
+        _probeMinDelayUs = long.MaxValue;
+        _probeTailNext = 0;
     }
+
+    /// <summary>Why the last validating probe was refused (null: accepted, or not a validating probe).</summary>
+    public string? LastProbeRefusal { get; private set; }
+
+    /// <summary>A validating probe's one-way delay may grow this much (µs) from its least to its last packets.</summary>
+    public const long ProbeDelayGrowthUs = 25_000;
+
+    /// <summary>A validating probe may lose this much more than the link lost before it (and never above <see cref="ProbeMaxLoss"/>).</summary>
+    public const double ProbeExtraLoss = 0.05;
+
+    public const double ProbeMaxLoss = 0.10;
+
+    /// <summary>A validating probe whose packets arrived at less than this share of the rate they left at is refused.</summary>
+    public const double ProbeSaturated = 0.9;
 
     private void OnProbePacket(in PacketResult p)
     {
@@ -164,6 +198,9 @@ internal sealed class DownlinkEstimator
         }
         _probePackets++;
         _probeBytes += p.Size;
+        var delay = p.ArrivalUs - p.SendUs;
+        _probeMinDelayUs = Math.Min(_probeMinDelayUs, delay);
+        _probeTailDelayUs[_probeTailNext++ % ProbeTail] = delay;
         _probeLastSize = p.Size;
         _probeLastSendUs = Math.Max(_probeLastSendUs, p.SendUs);
         _probeLastArrivalUs = Math.Max(_probeLastArrivalUs, p.ArrivalUs);
@@ -172,20 +209,51 @@ internal sealed class DownlinkEstimator
     /// <summary>
     /// Ends the current probe: the rate it got through is min(send rate, receive rate) of its packets (as libwebrtc's
     /// probe analysis does); the estimate may grow to 95 % of it at once. A probe beyond the path's capacity queues up
-    /// and so reads as over-use itself: that is its measurement, not a reason to refuse it.
+    /// and so reads as over-use itself: for a plain probe that is its measurement, not a reason to refuse it.
+    /// A validating probe (one that a step up waits for) is refused — 0, the estimate untouched — when the path showed
+    /// it could not carry the rate: over-use on the probe's packets (§5.4), its one-way delay grown by more than
+    /// <see cref="ProbeDelayGrowthUs"/> from its least to its last packets (a queue building once a rate limiter's burst
+    /// is spent: min(send, receive rate) over the whole cluster still reads the burst's line rate), or its loss above
+    /// what the link lost before by more than <see cref="ProbeExtraLoss"/> (§6: the loss class got worse), or its packets
+    /// arriving at less than <see cref="ProbeSaturated"/> of the rate they left at.
     /// </summary>
     public long FinishProbe()
     {
         var cluster = _probeCluster;
         _probeCluster = 0;
+        LastProbeRefusal = null;
         var probeLoss = _probePackets + _probeLost == 0 ? 1 : (double)_probeLost / (_probePackets + _probeLost);
-        if (cluster == 0 || _probePackets < 5 || probeLoss > 0.10)
+        if (cluster == 0 || _probePackets < 5 || probeLoss > ProbeMaxLoss)
         {
+            LastProbeRefusal = _probeValidates ? (_probePackets < 5 ? "too few packets" : "loss") : null;
             return 0;
+        }
+        if (_probeValidates)
+        {
+            var tailMin = long.MaxValue;
+            for (var i = 0; i < Math.Min(_probeTailNext, ProbeTail); i++)
+            {
+                tailMin = Math.Min(tailMin, _probeTailDelayUs[i]);
+            }
+            LastProbeRefusal = _probeOverused ? "over-use"
+                : tailMin - _probeMinDelayUs > ProbeDelayGrowthUs ? "delay grew"
+                : probeLoss > _probeLossBefore + ProbeExtraLoss ? "loss grew"
+                : null;
+            if (LastProbeRefusal is not null)
+            {
+                return 0;
+            }
         }
         var bits = (_probeBytes - _probeLastSize) * 8.0;
         var sendUs = Math.Max(1, _probeLastSendUs - _probeFirstSendUs);
         var receiveUs = Math.Max(1, _probeLastArrivalUs - _probeFirstArrivalUs);
+        if (_probeValidates && bits * 1e6 / receiveUs < ProbeSaturated * (bits * 1e6 / sendUs))
+        {
+            // The packets arrived slower than they left: the path did not carry the probe's rate (libwebrtc's probe
+            // analysis calls such a link saturated at a ratio below 0.9), and what did arrive is partly a burst.
+            LastProbeRefusal = "saturated";
+            return 0;
+        }
         // Never more than the probe aimed at: on an idle path the packets arrive as fast as they left.
         var rate = Math.Min(Math.Min(bits * 1e6 / sendUs, bits * 1e6 / receiveUs), _probeTargetBps);
         LastProbeBps = (long)rate;

@@ -1,6 +1,7 @@
 // draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1 (feedback read back against the send history),
 // draft-alvestrand-rmcat-remb-03 (a receiver's REMB when it sends only that), RFC 4588 §4 + RFC 3550 §5.1 (padding-only
-// RTX packets as bandwidth probes).
+// RTX packets as bandwidth probes), draft-ietf-rmcat-gcc-02 §5.4 + §6 (a step-up probe is accepted only if neither the
+// delay trend nor the loss got worse while it ran).
 using LiveClassroom.Media.Bwe;
 using LiveClassroom.Media.Rtcp;
 using LiveClassroom.Media.Rtp;
@@ -16,6 +17,27 @@ internal sealed partial class SfuRoom
     private static readonly long FeedbackFresh = TimeSpan.FromSeconds(1).Ticks;
     private static readonly TimeSpan MaxProbeBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxStepUpProbeBackoff = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A step-up probe sends this much more than the estimate says the link carries before it ends: a rate limiter
+    /// (token bucket) lets a burst through at line rate, and only once its burst is spent does a probe above the cap
+    /// queue up and show it. 1.5 × a 16 KB burst (the `tbf` burst of the rural test links; Linux shapers are commonly
+    /// given 10–32 KB): enough to drain it and build a queue the delay trend shows, without filling a 200 ms queue.
+    /// </summary>
+    public const int ProbeDrainBytes = 24 * 1024;
+
+    /// <summary>
+    /// A step-up probe runs at this multiple of what the step needs: it must outrun a cap just below the need fast enough
+    /// to drain a burst (at 1.25 × a need of 302 kbit/s a probe drained a 300 kbit/s link's 16 KB too slowly and was taken
+    /// at 367 kbit/s; the step to `h` then cost 37.7 % of a second's audio), and lost packets and lost feedback make it
+    /// count for a little less than it sent.
+    /// </summary>
+    public const double StepUpProbeFactor = 1.5;
+
+    /// <summary>A probe for less than this share of the last failed probe's rate ignores that failure's backoff.</summary>
+    private const double LowerNeed = 0.8;
+
+    private static readonly long MaxValidatingProbeDuration = TimeSpan.FromMilliseconds(1500).Ticks;
     private readonly TransportCcPacket[] _feedbackScratch = new TransportCcPacket[SubscriberBandwidth.HistorySize];
     private readonly PacketResult[] _resultScratch = new PacketResult[SubscriberBandwidth.HistorySize];
 
@@ -106,7 +128,7 @@ internal sealed partial class SfuRoom
     {
         if (bandwidth.ProbeCluster != 0)
         {
-            if (now - bandwidth.ProbeStartedTicks < ProbeDuration)
+            if (now - bandwidth.ProbeStartedTicks < bandwidth.ProbeDurationTicks)
             {
                 // Quiet slots (a paused video) send no media to ride on: the timer tops the probe up.
                 SendProbePadding(null, bandwidth, subscriber);
@@ -124,6 +146,16 @@ internal sealed partial class SfuRoom
             }
             bandwidth.SettleUntilTicks = 0;
             var result = bandwidth.Estimator.FinishProbe();
+            if (bandwidth.ProbeValidates && result > 0)
+            {
+                bandwidth.ValidatedBps = result;
+                bandwidth.ValidatedAtTicks = now;
+                bandwidth.ProbesValidated++;
+            }
+            else if (bandwidth.ProbeValidates)
+            {
+                bandwidth.ProbesRefused++;
+            }
             // A probe that got through what was wanted clears the way for the next; one that did not backs off.
             // A paused video's probe is cheap (it asks little more than the audio already takes) and is how the video
             // comes back when the link does, so it keeps a short backoff; a step-up probe that keeps failing costs the
@@ -133,28 +165,59 @@ internal sealed partial class SfuRoom
                 ? TimeSpan.FromSeconds(2)
                 : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, maxBackoff.Ticks));
             bandwidth.NextProbeTicks = now + bandwidth.ProbeBackoff.Ticks;
+            bandwidth.FailedProbeBps = result >= bandwidth.WantedBps ? 0 : bandwidth.ProbeTargetBps;
+            bandwidth.ProbeEndedTicks = now;
             return;
         }
         // The detector's last word counts only while feedback flows: a paused slot sends nothing, so its last state
         // (over-use, most likely) would otherwise forbid the very probe that could resume it.
         var congested = now - bandwidth.LastFeedbackTicks < FeedbackFresh
             && (bandwidth.Estimator.Usage == BandwidthUsage.Overusing || bandwidth.Estimator.LossFraction > 0.1);
-        if (now < bandwidth.NextProbeTicks || bandwidth.WantedBps <= estimate || bandwidth.TransportCcId == 0 || congested
-            || ProbeSlot(subscriber) is null)
+        // A probe that failed at one rate says nothing against a clearly lower one (the slot fell a layer since: the
+        // next step needs less), so that one follows at the success spacing rather than after the backoff (as
+        // libwebrtc's ProbeController probes again soon after a large drop of the estimate).
+        var nextProbe = bandwidth.NextProbeTicks;
+        if (bandwidth.FailedProbeBps > 0 && bandwidth.WantedBps * StepUpProbeFactor < LowerNeed * bandwidth.FailedProbeBps)
+        {
+            nextProbe = Math.Min(nextProbe, bandwidth.ProbeEndedTicks + TimeSpan.FromSeconds(2).Ticks);
+        }
+        if (now < nextProbe || (bandwidth.WantedBps <= estimate && !bandwidth.WantsValidation)
+            || bandwidth.WantedBps <= 0 || bandwidth.TransportCcId == 0 || congested || ProbeSlot(subscriber) is null)
         {
             return;
         }
-        // Aim above what the next step needs (a probe result counts at 95 %, and the step's need includes its headroom),
-        // but never more than three times what is known to get through: the burst's overflow is lost with the media.
-        // A paused video's estimate may have collapsed to the floor (a total outage): its probes climb faster, and they
-        // cost little in absolute terms.
-        bandwidth.ProbeTargetBps = AnyVideoPaused(subscriber)
-            ? Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0)
-            : Math.Min(Math.Max(bandwidth.WantedBps * 1.25, estimate * 1.5), estimate * 3.0);
+        StartProbe(subscriber, bandwidth, estimate, now);
+    }
+
+    // A paused video's estimate may have collapsed to the floor (a total outage): its probe climbs fast (at least twice
+    // the estimate, for 300 ms) and is taken at what got through, and it costs little in absolute terms.
+    // A step up's probe validates the step: it runs at 1.5 × the rate the step needs (a probe result counts at 95 %, the
+    // need includes its headroom, and lost packets and lost feedback make the probe count for less than it sent; and it
+    // must outrun a cap just below the need to drain a burst in time), never above three times the estimate, for as long as it takes to send ProbeDrainBytes
+    // more than the estimate (300 ms–1.5 s), and it is refused unless the delay trend and the loss held (FinishProbe).
+    // The 300 ms probe it replaces got through a token bucket's burst at line rate: on the 300 kbit/s + 5 % loss rural
+    // link it read 466 kbit/s, the slot stepped up to `h`, and that layer's keyframe cost the audio a second (48.9 %
+    // concealed; RuralLinkFigures 2026-12-05 04:22).
+    private void StartProbe(SfuPeer subscriber, SubscriberBandwidth bandwidth, long estimate, long now)
+    {
+        var paused = AnyVideoPaused(subscriber);
+        if (paused)
+        {
+            bandwidth.ProbeTargetBps = Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0);
+            bandwidth.ProbeDurationTicks = ProbeDuration;
+        }
+        else
+        {
+            bandwidth.ProbeTargetBps = Math.Min(bandwidth.WantedBps * StepUpProbeFactor, estimate * 3.0);
+            var aboveEstimate = Math.Max(bandwidth.ProbeTargetBps - estimate, 1);
+            var seconds = ProbeDrainBytes * 8.0 / aboveEstimate;
+            bandwidth.ProbeDurationTicks = Math.Clamp((long)(seconds * TimeSpan.TicksPerSecond), ProbeDuration, MaxValidatingProbeDuration);
+        }
+        bandwidth.ProbeValidates = !paused;
         bandwidth.ProbeCluster = ++bandwidth.ProbeClusters;
         bandwidth.ProbeStartedTicks = now;
         bandwidth.ProbeBytesSent = 0;
-        bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps);
+        bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps, validate: !paused);
         SendProbePadding(null, bandwidth, subscriber);
     }
 

@@ -1,6 +1,7 @@
 // Layer selection per subscriber (docs/BANDWIDTH.md): simulcast layers (RFC 8853) chosen from the subscriber's downlink
 // estimate with hysteresis, switched at keyframes through the slot's Target (RFC 7667 §3.7); below the lowest layer the
-// video slot pauses and audio goes on (audio-first).
+// video slot pauses and audio goes on (audio-first). On a link that lost packets lately a step up also waits for a
+// validating probe (SfuRoom.Bandwidth: draft-ietf-rmcat-gcc-02 §6 cannot tell random loss from congestion there).
 namespace LiveClassroom.Media.Sfu;
 
 internal sealed partial class SfuRoom
@@ -14,6 +15,17 @@ internal sealed partial class SfuRoom
     public const double PauseLossFraction = 0.02;
 
     private static readonly long PauseLossHold = TimeSpan.FromSeconds(2).Ticks;
+
+    /// <summary>
+    /// A link that lost <see cref="PauseLossFraction"/> or more within this long steps up only to what a validating probe
+    /// got through (<see cref="ValidatedFor"/>). With random loss the loss-based control (draft-ietf-rmcat-gcc-02 §6) holds
+    /// between 2 and 10 % whatever the layer, so only the delay side could say no, and a rate limiter's burst hides the
+    /// delay from anything shorter than a probe that drains it.
+    /// </summary>
+    public static readonly long LossMemory = TimeSpan.FromSeconds(10).Ticks;
+
+    /// <summary>How long a validating probe's result stands for a step up.</summary>
+    public static readonly long ValidatedFor = TimeSpan.FromSeconds(10).Ticks;
 
     /// <summary>Video pauses only when what is left for it is below this share of the lowest layer's bitrate.</summary>
     public const double PauseBelowFraction = 0.8;
@@ -39,6 +51,16 @@ internal sealed partial class SfuRoom
             }
         }
         double wanted = 0;
+        var bandwidth = subscriber.Bandwidth;
+        // What a validating probe showed the link carries, less the audio: the most a step up may reach on a lossy link.
+        var validated = double.PositiveInfinity;
+        if (NeedsValidation(subscriber, now))
+        {
+            validated = bandwidth.ValidatedAtTicks != 0 && now - bandwidth.ValidatedAtTicks < ValidatedFor
+                ? (0.95 * bandwidth.ValidatedBps) - (estimate - available)
+                : 0;
+        }
+        var awaitsProbe = false;
         foreach (var slot in subscriber.Slots.Values)
         {
             if (slot.Kind != "video" || slot.Track is not { } track || track.Unpublished || slot.Rid is not null)
@@ -51,7 +73,8 @@ internal sealed partial class SfuRoom
                 continue;
             }
             var before = slot.Paused ? -1 : _layerScratch.IndexOf(slot.Target ?? slot.Current ?? _layerScratch[^1]);
-            var chosen = ChooseLayer(slot, _layerScratch, available, now, out var next);
+            var chosen = ChooseLayer(slot, _layerScratch, available, validated, now, out var next, out var awaits);
+            awaitsProbe |= awaits;
             if (chosen < 0 && !slot.Paused && available >= _layerScratch[0].BitrateBps * PauseBelowFraction)
             {
                 // Just short of the lowest layer: keep it (a link that cannot carry it loses packets, and the loss-based
@@ -96,9 +119,11 @@ internal sealed partial class SfuRoom
             if (chosen >= 0)
             {
                 available -= _layerScratch[chosen].BitrateBps;
+                validated -= _layerScratch[chosen].BitrateBps;
             }
         }
-        subscriber.Bandwidth.WantedBps = wanted;
+        bandwidth.WantedBps = wanted;
+        bandwidth.WantsValidation = awaitsProbe;
         ReportQuality(subscriber);
     }
 
@@ -126,6 +151,17 @@ internal sealed partial class SfuRoom
     private static bool LossyLink(SfuPeer subscriber, long now) =>
         subscriber.Bandwidth.LossySinceTicks != 0 && now - subscriber.Bandwidth.LossySinceTicks >= PauseLossHold;
 
+    /// <summary>
+    /// A step up must wait for a validating probe: the link lost <see cref="PauseLossFraction"/> or more within
+    /// <see cref="LossMemory"/>, and validating probes can be sent (without them the old rule stands: the estimate alone).
+    /// </summary>
+    private bool NeedsValidation(SfuPeer subscriber, long now)
+    {
+        var bandwidth = subscriber.Bandwidth;
+        return _options.Probing && bandwidth.TransportCcId != 0 && bandwidth.LastLossyTicks != 0
+            && now - bandwidth.LastLossyTicks < LossMemory && ProbeSlot(subscriber) is not null;
+    }
+
     /// <summary>Every tick: since when the subscriber's loss (transport-cc feedback, receiver reports) has stayed at or above <see cref="PauseLossFraction"/>.</summary>
     private static void TrackLoss(SfuPeer subscriber, long now)
     {
@@ -139,16 +175,24 @@ internal sealed partial class SfuRoom
         {
             bandwidth.LossySinceTicks = 0;
         }
-        else if (bandwidth.LossySinceTicks == 0)
+        else
         {
-            bandwidth.LossySinceTicks = now;
+            bandwidth.LastLossyTicks = now;
+            if (bandwidth.LossySinceTicks == 0)
+            {
+                bandwidth.LossySinceTicks = now;
+            }
         }
     }
 
     // Down at once to the highest layer the estimate carries (pause below the lowest); up one step only after the next
-    // layer has fitted with headroom for LayerUpHold. <paramref name="next"/>: what the next step up would need (0: none).
-    private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, long now, out double next)
+    // layer has fitted with headroom for LayerUpHold, and (on a lossy link) once a validating probe got through what it
+    // needs (<paramref name="validated"/>; <paramref name="awaitsProbe"/>: the step waits for one).
+    // <paramref name="next"/>: what the next step up would need (0: none).
+    private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, double validated, long now,
+        out double next, out bool awaitsProbe)
     {
+        awaitsProbe = false;
         if (slot.Paused && now - slot.PausedSinceTicks >= PausedRetryAfter && now >= slot.Gate.BlockedUntilTicks)
         {
             // Probes may not get through a link that would carry the lowest layer: after a while, simply try it.
@@ -190,6 +234,13 @@ internal sealed partial class SfuRoom
         }
         if (now - slot.UpAllowedSinceTicks < LayerUpHold)
         {
+            return index;
+        }
+        if (index >= 0 && next > validated)
+        {
+            // The estimate has allowed the step for LayerUpHold; it is taken once a probe shows the link carries it.
+            // (A resume is no such step: a paused video's probes climb from the floor and are not validating ones.)
+            awaitsProbe = true;
             return index;
         }
         slot.UpAllowedSinceTicks = 0;

@@ -154,7 +154,7 @@ internal sealed partial class SfuRoom
                     var b = peer.Bandwidth;
                     var e = b.Estimator;
                     text.Append($" bwe(src={b.Source} init={e.IsInitialized} est={e.EstimateBps} delay={e.DelayBasedBps} loss={e.LossBasedBps} p={e.LossFraction:F2} ");
-                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
+                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} validated={b.ProbesValidated} refused={b.ProbesRefused}({e.LastProbeRefusal}) lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
                 }
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {

@@ -52,6 +52,33 @@ internal sealed class SubscriberBandwidth
 
     public long ProbeStartedTicks { get; set; }
 
+    /// <summary>How long the probe in progress sends (a validating probe lasts until it has drained a rate limiter's burst).</summary>
+    public long ProbeDurationTicks { get; set; }
+
+    /// <summary>The probe in progress is a validating one (a step up waits for it; see <see cref="DownlinkEstimator.FinishProbe"/>).</summary>
+    public bool ProbeValidates { get; set; }
+
+    /// <summary>What the last accepted validating probe got through (bits per second) and when it finished (ticks; 0: none).</summary>
+    public double ValidatedBps { get; set; }
+
+    public long ValidatedAtTicks { get; set; }
+
+    /// <summary>A step up is waiting only for a validating probe (the link lost packets lately).</summary>
+    public bool WantsValidation { get; set; }
+
+    /// <summary>When the subscriber's loss was last at or above <see cref="SfuRoom.PauseLossFraction"/> (ticks; 0: never).</summary>
+    public long LastLossyTicks { get; set; }
+
+    /// <summary>The target of the last probe that failed or was refused (bits per second; 0: none since the last success).</summary>
+    public double FailedProbeBps { get; set; }
+
+    /// <summary>When the last probe's result was taken (ticks).</summary>
+    public long ProbeEndedTicks { get; set; }
+
+    public int ProbesValidated { get; set; }
+
+    public int ProbesRefused { get; set; }
+
     public double ProbeTargetBps { get; set; }
 
     /// <summary>Bytes sent since the probe started (media and padding); padding tops it up to the target rate.</summary>

@@ -89,6 +89,87 @@ public sealed class DownlinkEstimatorTests
     }
 
     [Fact]
+    public void Probe_ShortThroughATokenBucket_ReadsTheBurstsLineRate()
+    {
+        // Why a step up needs a validating probe: 300 kbit/s behind a 16 KB bucket (the rural test link's `tbf`), media at
+        // 170 kbit/s leaves the bucket full, and a 300 ms probe at 466 kbit/s passes at line rate — it reads 466.
+        var (estimator, link, now) = TokenBucketLink();
+
+        var probed = SendProbe(estimator, link, now, 1, 466_000, 300_000, validate: false);
+
+        Assert.InRange(probed, 440_000, 466_000);
+    }
+
+    [Fact]
+    public void Probe_ValidatingThroughATokenBucket_DrainsTheBurst_RefusedAndTheEstimateStaysBelowTheStep()
+    {
+        var (estimator, link, now) = TokenBucketLink();
+        var before = estimator.EstimateBps;
+
+        // The SFU's validating probe for a 338 kbit/s step: 1.5 × that, until 24 KB more than the estimate was sent.
+        const double Target = 507_000;
+        var durationUs = (long)(24 * 1024 * 8 * 1e6 / Math.Max(Target - before, 1));
+        var probed = SendProbe(estimator, link, now, 1, Target, Math.Clamp(durationUs, 300_000, 1_500_000), validate: true);
+
+        Assert.Equal(0, probed);
+        Assert.NotNull(estimator.LastProbeRefusal);
+        Assert.True(estimator.EstimateBps < 338_000, $"estimate {estimator.EstimateBps} allows the step ({estimator.LastProbeRefusal})");
+    }
+
+    [Fact]
+    public void Probe_ValidatingOnALossyButWideLink_Accepted_TheEstimateRisesToIt()
+    {
+        // 5 % random loss (every 20th packet) on a 2 Mbit/s link: loss that no rate removes must not refuse the probe.
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(2_000_000, 200_000, index => index % 20 == 7);
+        var now = link.Run(estimator, 170_000, 0, 10_000_000);
+        Assert.InRange(estimator.LossFraction, 0.03, 0.07);
+
+        var probed = SendProbe(estimator, link, now, 1, 800_000, 800_000, validate: true);
+
+        Assert.Null(estimator.LastProbeRefusal);
+        Assert.InRange(probed, 700_000, 800_000);
+        Assert.True(estimator.EstimateBps >= 0.95 * 700_000, $"estimate {estimator.EstimateBps}");
+    }
+
+    [Fact]
+    public void Probe_ValidatingIntoAPlainBottleneck_Refused()
+    {
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(500_000, 40_000);
+        var now = link.Run(estimator, 300_000, 0, 10_000_000);
+
+        var probed = SendProbe(estimator, link, now, 1, 900_000, 500_000, validate: true);
+
+        Assert.Equal(0, probed);
+        Assert.NotNull(estimator.LastProbeRefusal);
+    }
+
+    private static (DownlinkEstimator Estimator, SimulatedLink Link, long NowUs) TokenBucketLink()
+    {
+        var estimator = new DownlinkEstimator(250_000, 30_000, 20_000_000);
+        var link = new SimulatedLink(300_000, 200_000) { BurstBytes = 16 * 1024, MaxQueueUs = 200_000 };
+        var now = link.Run(estimator, 170_000, 0, 10_000_000);
+        Assert.True(estimator.EstimateBps < 338_000, $"estimate {estimator.EstimateBps} before the probe");
+        return (estimator, link, now);
+    }
+
+    /// <summary>A probe cluster of 1,000-byte packets at <paramref name="rateBps"/> for <paramref name="durationUs"/>, then its feedback.</summary>
+    private static long SendProbe(DownlinkEstimator estimator, SimulatedLink link, long fromUs, int cluster, double rateBps, long durationUs, bool validate)
+    {
+        estimator.StartProbe(cluster, rateBps, validate);
+        const int Size = 1000;
+        var gapUs = (long)(Size * 8 * 1e6 / rateBps);
+        for (var t = fromUs; t < fromUs + durationUs; t += gapUs)
+        {
+            link.Send(t, Size, probeCluster: cluster);
+            link.Feedback(estimator, t);
+        }
+        link.Feedback(estimator, fromUs + durationUs + 1_000_000);
+        return estimator.FinishProbe();
+    }
+
+    [Fact]
     public void Remb_WithoutTransportFeedback_IsTheEstimate_IgnoredOnceFeedbackFlows()
     {
         var estimator = NewEstimator();

@@ -4,7 +4,8 @@ namespace LiveClassroom.Media.Tests.Bwe;
 
 /// <summary>
 /// A bottleneck for estimator tests: a FIFO drained at <see cref="CapacityBps"/>, a fixed propagation delay, and a loss
-/// rule. Packets are sent at given times; feedback batches come back every <see cref="FeedbackIntervalUs"/>, as
+/// rule; optionally a token bucket in front (<see cref="BurstBytes"/> leave at line rate after an idle spell, as Linux
+/// `tbf` lets them) and a queue limit (<see cref="MaxQueueUs"/>: a packet that would wait longer is lost). Packets are sent at given times; feedback batches come back every <see cref="FeedbackIntervalUs"/>, as
 /// transport-cc feedback would. Deterministic (no clock, no randomness).
 /// </summary>
 internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func<long, bool>? lose = null)
@@ -14,8 +15,14 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
     private long _queueFreeAtUs;
     private long _sent;
     private long _nextFeedbackUs = FeedbackIntervalUs;
+    private double _tokens;
+    private long _tokensAtUs;
 
     public double CapacityBps { get; set; } = capacityBps;
+
+    public int BurstBytes { get; set; }
+
+    public long MaxQueueUs { get; set; } = long.MaxValue;
 
     public void Send(long sendUs, int size, int probeCluster = 0)
     {
@@ -26,8 +33,27 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
             return;
         }
         var start = Math.Max(sendUs, _queueFreeAtUs);
-        _queueFreeAtUs = start + (long)(size * 8 * 1e6 / CapacityBps);
-        _pending.Add(new PacketResult(sendUs, _queueFreeAtUs + propagationUs, size, probeCluster));
+        long leaves;
+        double tokensAfter = 0;
+        if (BurstBytes > 0)
+        {
+            var tokens = Math.Min(BurstBytes, _tokens + ((start - _tokensAtUs) * CapacityBps / 8e6));
+            leaves = tokens >= size ? start : start + (long)((size - tokens) * 8e6 / CapacityBps);
+            tokensAfter = Math.Max(0, tokens - size);
+        }
+        else
+        {
+            leaves = start + (long)(size * 8 * 1e6 / CapacityBps);
+        }
+        if (leaves - sendUs > MaxQueueUs)
+        {
+            _pending.Add(new PacketResult(sendUs, -1, size, probeCluster));
+            return;
+        }
+        _queueFreeAtUs = leaves;
+        _tokens = tokensAfter;
+        _tokensAtUs = leaves;
+        _pending.Add(new PacketResult(sendUs, leaves + propagationUs, size, probeCluster));
     }
 
     /// <summary>Delivers feedback due by <paramref name="nowUs"/> (packets that arrived by then, and losses) to the estimator.</summary>

@@ -9,13 +9,17 @@ namespace LiveClassroom.Media.Tests.Sfu.Layers;
 /// A synthetic subscriber behind an emulated bottleneck, answering like Chrome with transport-wide feedback
 /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1). Each decrypted packet goes through a FIFO drained at
 /// <see cref="CapacityBps"/>: its reported arrival time is when it would leave that queue; a packet that would wait
-/// more than 300 ms is dropped (reported not received). Runs on the peer's receive thread; no sleeps.
+/// more than <see cref="MaxQueueUs"/> (300 ms) is dropped (reported not received). Optionally a token bucket in front
+/// (<see cref="BurstBytes"/>: up to that many bytes leave at line rate while the link was idle, as Linux `tbf` does) and
+/// random loss (<see cref="LossPercent"/>, seeded). Runs on the peer's receive thread; no sleeps.
 /// </summary>
 internal sealed class EmulatedDownlink
 {
     public const int TransportCcId = 3;
-    private static readonly long MaxQueueUs = 300_000;
     private readonly SyntheticPeer _peer;
+    private readonly Random _loss = new(15);
+    private double _tokens;
+    private long _tokensAtUs;
     private readonly TransportCcFeedbackBuilder _builder = new();
     private readonly byte[] _rtcp = new byte[1600];
     private long _queueFreeUs;
@@ -37,6 +41,15 @@ internal sealed class EmulatedDownlink
     }
 
     public double CapacityBps { get; set; } = 10_000_000;
+
+    /// <summary>A packet that would wait longer than this (µs) is dropped.</summary>
+    public long MaxQueueUs { get; set; } = 300_000;
+
+    /// <summary>The token bucket's size (0: none, a plain FIFO drained at <see cref="CapacityBps"/>).</summary>
+    public int BurstBytes { get; set; }
+
+    /// <summary>Share of packets dropped at random before the bottleneck (0–100).</summary>
+    public double LossPercent { get; set; }
 
     public long Audio => Interlocked.Read(ref _audio);
 
@@ -66,11 +79,25 @@ internal sealed class EmulatedDownlink
         var pt = header.PayloadType;
         var wireBytes = packet.Length + 44;
         var start = Math.Max(now, _queueFreeUs);
-        var leaves = start + (long)(wireBytes * 8 * 1e6 / CapacityBps);
-        var dropped = leaves - now > MaxQueueUs;
+        long leaves;
+        double tokensAfter = 0;
+        if (BurstBytes > 0)
+        {
+            // Tokens accrue at the capacity up to the burst; a packet with tokens enough leaves at once (line rate).
+            var tokens = Math.Min(BurstBytes, _tokens + ((start - _tokensAtUs) * CapacityBps / 8e6));
+            leaves = tokens >= wireBytes ? start : start + (long)((wireBytes - tokens) * 8e6 / CapacityBps);
+            tokensAfter = Math.Max(0, tokens - wireBytes);
+        }
+        else
+        {
+            leaves = start + (long)(wireBytes * 8 * 1e6 / CapacityBps);
+        }
+        var dropped = leaves - now > MaxQueueUs || (LossPercent > 0 && _loss.NextDouble() * 100 < LossPercent);
         if (!dropped)
         {
             _queueFreeUs = leaves;
+            _tokens = tokensAfter;
+            _tokensAtUs = leaves;
             Count(pt, packet, header);
         }
         if (!RtpExtensions.TryGetTransportSequenceNumber(packet, header, TransportCcId, out var transportSeq))
