@@ -12,17 +12,15 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
 {
     public const long FeedbackIntervalUs = 100_000;
     private readonly List<PacketResult> _pending = [];
-    private long _queueFreeAtUs;
     private long _sent;
     private long _nextFeedbackUs = FeedbackIntervalUs;
-    private double _tokens;
-    private long _tokensAtUs;
+    private readonly BottleneckQueue _queue = new(capacityBps, long.MaxValue);
 
-    public double CapacityBps { get; set; } = capacityBps;
+    public double CapacityBps { get => _queue.CapacityBps; set => _queue.CapacityBps = value; }
 
-    public int BurstBytes { get; set; }
+    public int BurstBytes { get => _queue.BurstBytes; set => _queue.BurstBytes = value; }
 
-    public long MaxQueueUs { get; set; } = long.MaxValue;
+    public long MaxQueueUs { get => _queue.MaxQueueUs; set => _queue.MaxQueueUs = value; }
 
     public void Send(long sendUs, int size, int probeCluster = 0)
     {
@@ -32,28 +30,14 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
             _pending.Add(new PacketResult(sendUs, -1, size, probeCluster));
             return;
         }
-        var start = Math.Max(sendUs, _queueFreeAtUs);
-        long leaves;
-        double tokensAfter = 0;
-        if (BurstBytes > 0)
-        {
-            var tokens = Math.Min(BurstBytes, _tokens + ((start - _tokensAtUs) * CapacityBps / 8e6));
-            leaves = tokens >= size ? start : start + (long)((size - tokens) * 8e6 / CapacityBps);
-            tokensAfter = Math.Max(0, tokens - size);
-        }
-        else
-        {
-            leaves = start + (long)(size * 8 * 1e6 / CapacityBps);
-        }
-        if (leaves - sendUs > MaxQueueUs)
+        var offer = _queue.Offer(sendUs, size);
+        if (!offer.Fits)
         {
             _pending.Add(new PacketResult(sendUs, -1, size, probeCluster));
             return;
         }
-        _queueFreeAtUs = leaves;
-        _tokens = tokensAfter;
-        _tokensAtUs = leaves;
-        _pending.Add(new PacketResult(sendUs, leaves + propagationUs, size, probeCluster));
+        _queue.Admit(offer);
+        _pending.Add(new PacketResult(sendUs, offer.LeavesUs + propagationUs, size, probeCluster));
     }
 
     /// <summary>Delivers feedback due by <paramref name="nowUs"/> (packets that arrived by then, and losses) to the estimator.</summary>

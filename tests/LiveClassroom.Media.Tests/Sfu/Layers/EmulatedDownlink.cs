@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LiveClassroom.LoadTests;
 using LiveClassroom.Media.Rtcp;
 using LiveClassroom.Media.Rtp;
+using LiveClassroom.Media.Tests.Bwe;
 
 namespace LiveClassroom.Media.Tests.Sfu.Layers;
 
@@ -18,11 +19,9 @@ internal sealed class EmulatedDownlink
     public const int TransportCcId = 3;
     private readonly SyntheticPeer _peer;
     private readonly Random _loss = new(15);
-    private double _tokens;
-    private long _tokensAtUs;
+    private readonly BottleneckQueue _queue = new(10_000_000, 300_000);
     private readonly TransportCcFeedbackBuilder _builder = new();
     private readonly byte[] _rtcp = new byte[1600];
-    private long _queueFreeUs;
     private long _lastFeedbackUs;
     private bool _started;
     private byte _feedbackCount;
@@ -40,13 +39,13 @@ internal sealed class EmulatedDownlink
         peer.OnPlainRtp = OnPacket;
     }
 
-    public double CapacityBps { get; set; } = 10_000_000;
+    public double CapacityBps { get => _queue.CapacityBps; set => _queue.CapacityBps = value; }
 
     /// <summary>A packet that would wait longer than this (µs) is dropped.</summary>
-    public long MaxQueueUs { get; set; } = 300_000;
+    public long MaxQueueUs { get => _queue.MaxQueueUs; set => _queue.MaxQueueUs = value; }
 
     /// <summary>The token bucket's size (0: none, a plain FIFO drained at <see cref="CapacityBps"/>).</summary>
-    public int BurstBytes { get; set; }
+    public int BurstBytes { get => _queue.BurstBytes; set => _queue.BurstBytes = value; }
 
     /// <summary>Share of packets dropped at random before the bottleneck (0–100).</summary>
     public double LossPercent { get; set; }
@@ -78,26 +77,12 @@ internal sealed class EmulatedDownlink
         var now = NowUs();
         var pt = header.PayloadType;
         var wireBytes = packet.Length + 44;
-        var start = Math.Max(now, _queueFreeUs);
-        long leaves;
-        double tokensAfter = 0;
-        if (BurstBytes > 0)
-        {
-            // Tokens accrue at the capacity up to the burst; a packet with tokens enough leaves at once (line rate).
-            var tokens = Math.Min(BurstBytes, _tokens + ((start - _tokensAtUs) * CapacityBps / 8e6));
-            leaves = tokens >= wireBytes ? start : start + (long)((wireBytes - tokens) * 8e6 / CapacityBps);
-            tokensAfter = Math.Max(0, tokens - wireBytes);
-        }
-        else
-        {
-            leaves = start + (long)(wireBytes * 8 * 1e6 / CapacityBps);
-        }
-        var dropped = leaves - now > MaxQueueUs || (LossPercent > 0 && _loss.NextDouble() * 100 < LossPercent);
+        var offer = _queue.Offer(now, wireBytes);
+        var leaves = offer.LeavesUs;
+        var dropped = !offer.Fits || (LossPercent > 0 && _loss.NextDouble() * 100 < LossPercent);
         if (!dropped)
         {
-            _queueFreeUs = leaves;
-            _tokens = tokensAfter;
-            _tokensAtUs = leaves;
+            _queue.Admit(offer);
             Count(pt, packet, header);
         }
         if (!RtpExtensions.TryGetTransportSequenceNumber(packet, header, TransportCcId, out var transportSeq))
