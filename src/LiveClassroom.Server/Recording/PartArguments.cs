@@ -31,9 +31,14 @@ public static class PartArguments
             // RFC 4585/4588: a lost packet comes back as a retransmission one round trip or more later (the SFU asks the
             // publisher for it). ffmpeg's RTP input waits only 100 ms for a missing packet by default, then skips it and
             // drops the retransmission as "received too late" — a broken frame, which a browser's decoder may refuse
-            // outright (MEDIA_ERR_DECODE in the library player). The recording is not live: wait up to 1 s, with room for
-            // a second of packets of an HD stream in the reorder queue.
-            "-max_delay", "1000000",
+            // outright (MEDIA_ERR_DECODE in the library player). The recording is not live: wait up to 3 s. The wait runs
+            // on ffmpeg's own clock from the first packet queued behind the gap, and ffmpeg checks it before reading its
+            // socket, so it must also outlast a busy node descheduling ffmpeg or the recorder's pump (1 s did not: CI
+            // under load gave up packets sent 300 ms late, "RTP: missed 1 packets", in RecorderTests' late-retransmission
+            // case). The reorder queue holds 3 s of a 4 Mbps screen share (≈ 1,200 packets). The price: a part stopped
+            // (SIGTERM) while a gap is still open loses what waits behind it, now up to 3 s (a publisher's encoder leaves
+            // no gaps; only loss nobody repaired does).
+            "-max_delay", "3000000",
             "-reorder_queue_size", "2000",
             "-i", sdpPath,
         };

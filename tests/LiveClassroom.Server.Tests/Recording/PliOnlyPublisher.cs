@@ -9,7 +9,8 @@ namespace LiveClassroom.Server.Tests.Recording;
 /// under its own SSRCs, sequence numbers and timestamps (a new connection restarts them, RFC 3550 §8.2), whose encoder
 /// sends a keyframe only when asked — the recorder's <see cref="Recorder.KeyframeNeeded"/> plays the PLI (RFC 4585
 /// §6.3.1) — and whose first requests are lost on the way. Every keyframe nobody asked for is held back whole (the frames
-/// after it still go out and decode with errors, which the recorder's stream copy does not mind). Its camera
+/// after it still go out and decode with errors, which the recorder's stream copy does not mind), and, as an encoder that
+/// never made that keyframe would, without a hole in the sequence numbers: the packets after it are renumbered. Its camera
 /// may start a moment after its microphone, and it may declare its tracks at their first packet, as the SFU tap does.
 /// </summary>
 internal sealed class PliOnlyPublisher(Recorder recorder, RtpReplay replay, int generation)
@@ -20,6 +21,7 @@ internal sealed class PliOnlyPublisher(Recorder recorder, RtpReplay replay, int 
     private bool _pending;
     private uint? _passing;
     private uint? _holding;
+    private ushort _withheld;
     private long _firstTicks;
     private long _lastTicks;
 
@@ -68,9 +70,14 @@ internal sealed class PliOnlyPublisher(Recorder recorder, RtpReplay replay, int 
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)) + (generation * 7_919)));
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4)) + (uint)(generation * 123_456_789));
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8)) ^ (uint)(generation * 0x5A5A_1234));
-        if (video && !Pass(packet))
+        if (video)
         {
-            return;
+            if (!Pass(packet))
+            {
+                _withheld++;
+                return;
+            }
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)) - _withheld));
         }
         if (Declare && _declared.Add(track))
         {
