@@ -86,12 +86,15 @@ export class LiveClass extends LiveRoom<ClassConnection> {
   mediaGone(classroomId: string): boolean {
     const s = this.hub.snapshot;
     const p = s ? classroomParticipant(s, classroomId) : undefined;
-    if (!p || p.connection !== "Connected" || !p.publishes || p.peerId !== null) return false;
-    // A rural classroom's page is not sent other classrooms' media changes (docs/HUB.md), so it may never hear of the
-    // new peer: for it, video decoded again on that seat since the node was lost ends the mark.
+    if (!p || p.connection !== "Connected" || p.peerId !== null) return false;
+    // Named by MediaNodeLost while on stage: marked until video decodes again on its seat. A rural classroom's page is
+    // not sent other classrooms' media changes (docs/HUB.md), so it may never hear that this classroom published, nor
+    // of its new peer: only the frames tell it.
     const lostAt = this.mediaLostAt.get(p.principalId);
     const seat = s!.stage.find((x) => x.classroomId === classroomId)?.seat;
-    return !(lostAt !== undefined && seat !== undefined && this.media.framesSince(`stage${seat}`, lostAt));
+    if (lostAt !== undefined && seat !== undefined) return !this.media.framesSince(`stage${seat}`, lostAt);
+    // Otherwise: it had published and has no peer yet (it rejoined and has not negotiated again).
+    return !!p.publishes;
   }
 
   get snapshot(): ClassSnapshot | null {
