@@ -128,45 +128,30 @@ public sealed class HubTestClient : IAsyncDisposable
     public Task SendRawAsync(string text) => SendFrameAsync(text, CancellationToken.None);
 
     /// <summary>The next not-yet-taken event with this target (and matching <paramref name="filter"/>), waiting up to <paramref name="timeout"/>.</summary>
-    public async Task<HubEvent> NextEventAsync(string target, Func<HubEvent, bool>? filter = null, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (true)
+    public Task<HubEvent> NextEventAsync(string target, Func<HubEvent, bool>? filter = null, TimeSpan? timeout = null) =>
+        WaitForAsync(() =>
         {
-            Task arrived;
-            lock (_events)
+            for (var i = 0; i < _events.Count; i++)
             {
-                for (var i = 0; i < _events.Count; i++)
+                if (!_taken.Contains(i) && _events[i].Target == target && (filter is null || filter(_events[i])))
                 {
-                    if (!_taken.Contains(i) && _events[i].Target == target && (filter is null || filter(_events[i])))
-                    {
-                        _taken.Add(i);
-                        return _events[i];
-                    }
+                    _taken.Add(i);
+                    return _events[i];
                 }
-                arrived = _arrived.Task;
             }
-            if (_closed.Task.IsCompleted)
-            {
-                throw new InvalidOperationException($"connection closed ({_closed.Task.Result}) while waiting for {target}");
-            }
-            try
-            {
-                await arrived.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"no {target} event within {(timeout ?? DefaultTimeout).TotalSeconds} s; received: "
-                    + string.Join(", ", Events.Select(e => e.Describe())));
-            }
-        }
-    }
+            return null;
+        }, target + " event", timeout);
 
     /// <summary>
     /// Waits until <paramref name="done"/> holds for the events received so far (checked on every arrival), up to
     /// <paramref name="timeout"/>: for what is not one invocation per item (several class events in one message).
     /// </summary>
-    public async Task WaitUntilAsync(Func<IReadOnlyList<HubEvent>, bool> done, string what, TimeSpan? timeout = null)
+    public Task WaitUntilAsync(Func<IReadOnlyList<HubEvent>, bool> done, string what, TimeSpan? timeout = null) =>
+        WaitForAsync(() => done(_events) ? _events : null, what, timeout);
+
+    /// <summary>Checks <paramref name="found"/> under the events' lock on every arrival until it returns something, up to <paramref name="timeout"/>.</summary>
+    private async Task<T> WaitForAsync<T>(Func<T?> found, string what, TimeSpan? timeout)
+        where T : class
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         while (true)
@@ -174,9 +159,9 @@ public sealed class HubTestClient : IAsyncDisposable
             Task arrived;
             lock (_events)
             {
-                if (done(_events))
+                if (found() is { } result)
                 {
-                    return;
+                    return result;
                 }
                 arrived = _arrived.Task;
             }
