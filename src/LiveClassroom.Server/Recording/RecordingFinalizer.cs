@@ -89,9 +89,11 @@ public sealed partial class RecordingFinalizer(
         await WriteAtomicallyAsync(Path.Combine(dir, RecordingPaths.ChaptersVtt), PlaylistWriter.Chapters(chapters, duration, english: false), ct);
         await WriteAtomicallyAsync(Path.Combine(dir, RecordingPaths.ChaptersEnVtt), PlaylistWriter.Chapters(chapters, duration, english: true), ct);
 
-        await store.MarkFinalizedAsync(recordingId, duration, hasVideo);
+        // The library draft first, then "ready": whoever sees the recording ready (a page polling it, a test, an API
+        // client) finds its resource too. A finalize that dies between the two runs again and only refreshes the draft.
         var course = JsonSerializer.Deserialize<CourseInfo>(row.Metadata) ?? new CourseInfo();
         var resourceId = await library.EnsureResourceAsync(row, course, duration);
+        await store.MarkFinalizedAsync(recordingId, duration, hasVideo);
         // Once per recording (the event's key): a finalize run again does not announce it again.
         await webhooks.PublishAsync(WebhookEvents.RecordingReady, recordingId.ToString(), [row.SchoolId], new
         {

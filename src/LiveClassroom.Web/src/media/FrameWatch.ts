@@ -9,7 +9,8 @@
  * "network lost" overlay covers everything when the problem is ours).
  */
 export class FrameWatch {
-  private readonly seen = new Map<RTCRtpReceiver, { frames: number; movedAt: number; stalled: boolean }>();
+  /** Per receiver: frames decoded, when that last moved, stalled, and whether it did not move at the last poll (idle). */
+  private readonly seen = new Map<RTCRtpReceiver, { frames: number; movedAt: number; stalled: boolean; idle: boolean }>();
   private timer: number | undefined;
 
   constructor(
@@ -60,13 +61,18 @@ export class FrameWatch {
       }
       const entry = this.seen.get(receiver);
       if (!entry) {
-        this.seen.set(receiver, { frames, movedAt: now, stalled: false });
+        this.seen.set(receiver, { frames, movedAt: now, stalled: false, idle: true });
         continue;
       }
-      if (frames !== entry.frames) {
+      const moved = frames !== entry.frames;
+      if (moved) {
         entry.frames = frames;
         entry.movedAt = now;
+        // Frames move again after a poll without any (the first frames, or video back before it counted as stalled):
+        // listeners hear it, since movedSince changed for them (a page's "media moved" mark clears on it).
+        if (entry.idle) changed = true;
       }
+      entry.idle = !moved;
       const stalled = entry.frames > 0 && now - entry.movedAt > this.stallMs;
       if (stalled !== entry.stalled) {
         entry.stalled = stalled;
