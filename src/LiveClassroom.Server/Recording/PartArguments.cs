@@ -14,6 +14,9 @@ namespace LiveClassroom.Server.Recording;
 /// </summary>
 public static class PartArguments
 {
+    /// <summary>How long ffmpeg's RTP input waits for a missing packet (its -max_delay; see Build).</summary>
+    public const long MaxDelayMs = 3000;
+
     public static List<string> Build(IReadOnlyList<PartTrack> tracks, string sdpPath, string partDirectory, RecordingOptions options)
     {
         var args = new List<string>
@@ -35,10 +38,10 @@ public static class PartArguments
             // on ffmpeg's own clock from the first packet queued behind the gap, and ffmpeg checks it before reading its
             // socket, so it must also outlast a busy node descheduling ffmpeg or the recorder's pump (1 s did not: CI
             // under load gave up packets sent 300 ms late, "RTP: missed 1 packets", in RecorderTests' late-retransmission
-            // case). The reorder queue holds 3 s of a 4 Mbps screen share (≈ 1,200 packets). The price: a part stopped
-            // (SIGTERM) while a gap is still open loses what waits behind it, now up to 3 s (a publisher's encoder leaves
-            // no gaps; only loss nobody repaired does).
-            "-max_delay", "3000000",
+            // case). The reorder queue holds 3 s of a 4 Mbps screen share (≈ 1,200 packets). A SIGTERM while a gap is
+            // still open would drop what waits behind it: the recorder waits for ffmpeg to give such gaps up before it
+            // stops a part (SequenceGaps), so a class's last seconds are kept when its last packets were lost.
+            "-max_delay", (MaxDelayMs * 1000).ToString(CultureInfo.InvariantCulture),
             "-reorder_queue_size", "2000",
             "-i", sdpPath,
         };

@@ -16,6 +16,9 @@ public sealed class PartTrack(RecorderTrack track, int streamIndex, int port, in
 
     public SocketAddress Address { get; } = new IPEndPoint(IPAddress.Loopback, port).Serialize();
 
+    /// <summary>What ffmpeg still waits for on this track (the recorder drains it before stopping the part).</summary>
+    public SequenceGaps Gaps { get; } = new(PartArguments.MaxDelayMs);
+
     /// <summary>Gate: a video track is ready at its first keyframe, an audio track at its first packet.</summary>
     public bool Ready { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
 
@@ -161,6 +162,10 @@ public sealed partial class Recorder
                 var span = item.Buffer.AsSpan(0, item.Length);
                 RtpInspector.SetPayloadType(span, pt.PayloadType);
                 _socket.SendTo(span, SocketFlags.None, pt.Address);
+                if (span.Length >= 12)
+                {
+                    pt.Gaps.Observe(BinaryPrimitives.ReadUInt16BigEndian(span[2..]), Environment.TickCount64);
+                }
             }
         }
         catch (SocketException)

@@ -6,6 +6,7 @@ namespace LiveClassroom.Server.Recording;
 public sealed partial class Recorder
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+    private const long DrainMarginMs = 300;
     private static readonly TimeSpan BindDeadline = TimeSpan.FromSeconds(10);
 
     /// <summary>Parts whose ffmpeg is being stopped in the background; locked (an abandon kills them from another thread).</summary>
@@ -95,7 +96,10 @@ public sealed partial class Recorder
         // What waited for ffmpeg to bind goes to the next part instead, ahead of what arrived since.
         _settling.InsertRange(0, part.Unbound);
         part.Unbound.Clear();
-        var stopped = Task.Run(() => StopProcessAsync(part));
+        // ffmpeg still holds what arrived behind a lost packet until it gives the packet up: stopping it before then
+        // would lose the part's last seconds (SequenceGaps).
+        var drainUntil = part.Tracks.Max(t => t.Gaps.DrainDeadline(Environment.TickCount64));
+        var stopped = Task.Run(() => StopProcessAsync(part, drainUntil));
         lock (_retiring)
         {
             _retiring.RemoveAll(r => r.Stopped.IsCompleted);
@@ -165,8 +169,15 @@ public sealed partial class Recorder
         }
     }
 
-    private async Task StopProcessAsync(RecordingPart part)
+    private async Task StopProcessAsync(RecordingPart part, long drainUntil)
     {
+        var drain = drainUntil - Environment.TickCount64;
+        if (drain > 0)
+        {
+            // A margin for ffmpeg to be scheduled and write out what it released.
+            LogPartDraining(_logger, RecordingId, part.Number, drain);
+            await Task.WhenAny(part.Process.Exited, Task.Delay(TimeSpan.FromMilliseconds(drain + DrainMarginMs)));
+        }
         var code = await part.Process.StopAsync(StopGrace);
         LogPartStopped(_logger, RecordingId, part.Number, code);
         part.Process.Dispose();
@@ -189,6 +200,9 @@ public sealed partial class Recorder
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part} started with {Tracks} track(s), ffmpeg pid {Pid}")]
     private static partial void LogPartStarted(ILogger logger, Guid recordingId, int part, int tracks, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part}: a lost packet is still awaited; stopping ffmpeg once it gives it up, in {Milliseconds} ms")]
+    private static partial void LogPartDraining(ILogger logger, Guid recordingId, int part, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part} closed (ffmpeg exit {Code})")]
     private static partial void LogPartStopped(ILogger logger, Guid recordingId, int part, int code);

@@ -421,6 +421,48 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         Assert.True(string.IsNullOrWhiteSpace(decode.StdErrTail), "decoding the recording: " + decode.StdErrTail);
     }
 
+    [Fact]
+    public async Task Stop_RightAfterAVideoPacketWasLostForGood_KeepsTheFramesBehindIt()
+    {
+        // The teacher's link lost one video packet 1.5 s before the class ended and nobody repaired it: ffmpeg holds
+        // every later video packet waiting for it (its -max_delay). Stopping ffmpeg at once would drop them, the
+        // class's last 1.5 s of picture; the recorder waits until ffmpeg gives the packet up.
+        _ = factory.Server;
+        var replay = await RtpReplay.CaptureAsync(8, videoFirstSeq: 30_000, audioFirstSeq: 40_000, packetSize: 1000);
+        var recorder = await StartAsync(factory, "room-lost-at-end");
+        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
+        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        var span = replay.Packets.Where(p => p.Track == RtpFeeder.VideoTrack).Max(p => p.At);
+        var frames = replay.Packets.Where(p => p.Track == RtpFeeder.VideoTrack)
+            .Select(p => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(4))).Distinct().Count();
+        var lost = false;
+        await replay.PlayAsync((track, at, packet) =>
+        {
+            if (!lost && track == RtpFeeder.VideoTrack && at >= span - 1.5)
+            {
+                lost = true;
+                return;
+            }
+            recorder.OnRtp(track, packet);
+        });
+        Assert.True(lost);
+        var stopping = Stopwatch.StartNew();
+        await recorder.StopAsync();
+        var stopTook = stopping.Elapsed;
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+
+        var probe = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_packets",
+            "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", Path.Combine(recorder.Directory, RecordingPaths.Mp4)],
+            TimeSpan.FromSeconds(30), default);
+        var recorded = int.Parse(probe.StdOut.Trim(), CultureInfo.InvariantCulture);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{frames} video frames sent (one packet lost {span - 1.5:0.0} s in), {recorded} in the recording; stopping took {stopTook.TotalSeconds:0.0} s"));
+        // The part starts at the first keyframe (the first frames before it are not recorded) and the frame that lost a
+        // packet may go too; the 1.5 s behind it (about 37 frames) must be there.
+        Assert.InRange(recorded, frames - 12, frames);
+    }
+
     private static async Task<string> RunFfprobeWidthAsync(string file)
     {
         var r = await FfmpegRunner.RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", file],
