@@ -115,9 +115,29 @@ internal sealed class BenchRoom : IDisposable
         });
         Subscribers.AddRange(added);
         WaitUntil(() => Room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(30));
+        if (Poller is not null)
+        {
+            foreach (var peer in added)
+            {
+                peer.DecryptEvery = _decryptEvery;
+            }
+            Poller.Adopt(added);
+        }
     }
 
     private int _handshakeRetries;
+
+    /// <summary>Reads the subscribers connected from now on (one thread for all, sampled decryption), or null: a thread each.</summary>
+    public SubscriberPoller? Poller { get; private set; }
+
+    private int _decryptEvery = 1;
+
+    /// <summary>Subscribers connected from now on are read by one poller thread; one RTP packet in <paramref name="decryptEvery"/> is decrypted.</summary>
+    public void UsePoller(int decryptEvery)
+    {
+        Poller ??= new SubscriberPoller("lt-poller");
+        _decryptEvery = Math.Max(1, decryptEvery);
+    }
 
     /// <summary>Handshakes that timed out and were retried with a fresh peer (printed: a sign of an overloaded machine).</summary>
     public int HandshakeRetries => Volatile.Read(ref _handshakeRetries);
@@ -153,6 +173,7 @@ internal sealed class BenchRoom : IDisposable
 
     public void Dispose()
     {
+        Poller?.Dispose();
         foreach (var s in Subscribers)
         {
             s.Dispose();
