@@ -30,10 +30,11 @@ internal sealed class BenchRoom : IDisposable
 
     public List<SyntheticPeer> Subscribers { get; }
 
-    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null, int? receiveBatch = null)
+    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null, int? receiveBatch = null,
+        int? fanOutChunks = null)
     {
         var certificate = DtlsCertificate.Generate("loadtest");
-        var server = new MediaServer(ServerOptions(srtp, workers ?? Environment.ProcessorCount, receiveBatch));
+        var server = new MediaServer(ServerOptions(srtp, workers ?? Environment.ProcessorCount, receiveBatch, fanOutChunks));
         var subscribers = new List<SyntheticPeer>();
         SyntheticPeer? publisher = null;
         try
@@ -64,10 +65,11 @@ internal sealed class BenchRoom : IDisposable
     }
 
     /// <summary>The benchmarks' media server: loopback, VP8, one SRTP profile, consent kept long.</summary>
-    public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null) => new()
+    public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null, int? fanOutChunks = null) => new()
     {
         Workers = workers,
         ReceiveBatch = receiveBatch ?? new MediaServerOptions().ReceiveBatch,
+        FanOutChunksPerThread = fanOutChunks ?? new MediaServerOptions().FanOutChunksPerThread,
         // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
         // machine may take longer than the default 30 s between two holds.
         ConsentTimeout = TimeSpan.FromMinutes(10),

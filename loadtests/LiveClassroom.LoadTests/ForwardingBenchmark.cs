@@ -34,6 +34,7 @@ internal static class ForwardingBenchmark
         long offered = 400_000;
         int? receiveBatch = null;
         var pollReceivers = true;
+        int? fanOutChunks = null;
         var decryptEvery = 8;
         var stream = new StreamOptions { StartSeq = 65_000 };
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -60,6 +61,9 @@ internal static class ForwardingBenchmark
                 case "--receive-batch":
                     receiveBatch = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 256);
                     break;
+                case "--fanout-chunks":
+                    fanOutChunks = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
+                    break;
                 case "--receivers":
                     // poll: one thread reads all of a server's subscribers (epoll), decrypting one packet in --decrypt-every;
                     // threads: a thread per subscriber decrypting every packet (the generator as it was).
@@ -77,7 +81,7 @@ internal static class ForwardingBenchmark
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
@@ -88,7 +92,7 @@ internal static class ForwardingBenchmark
         {
             foreach (var workers in workerSettings)
             {
-                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch);
+                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch, fanOutChunks);
                 if (pollReceivers)
                 {
                     bench.UsePoller(decryptEvery);

@@ -19,7 +19,7 @@ namespace LiveClassroom.Media.Sfu;
 internal sealed partial class SfuRoom
 {
     /// <summary>Listeners per chunk at least: smaller chunks cost more hand-offs than they balance.</summary>
-    private const int MinChunk = 8;
+    private const int MinChunk = 4;
 
     /// <summary>Packets deferred into one split at most.</summary>
     internal const int MaxDeferred = 16;
@@ -44,7 +44,7 @@ internal sealed partial class SfuRoom
         }
         var listeners = job.Track!.Listeners.Count;
         var pool = FanOut!;
-        var chunk = Math.Max(MinChunk, listeners / ((pool.Lanes + 1) * 4));
+        var chunk = Math.Max(MinChunk, listeners / ((pool.Lanes + 1) * Math.Max(1, _options.FanOutChunksPerThread)));
         var chunks = (listeners + chunk - 1) / chunk;
         job.Chunk = chunk;
         try
