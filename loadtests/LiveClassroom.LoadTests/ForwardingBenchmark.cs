@@ -243,12 +243,14 @@ internal static class ForwardingBenchmark
         engine.PacketLockHold.TakeMaxMicroseconds();
         engine.OtherLockWait.TakeMaxMicroseconds();
         var gcBefore = GC.CollectionCount(0);
+        var udpDropsBefore = UdpReceiveBufferDrops();
         var cpuAccountBefore = CpuAccount.Take();
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
         var elapsed = wall.Elapsed.TotalSeconds;
         var cpuLine = CpuAccount.Take().Describe(cpuAccountBefore, CpuGroups(bench, other))
             + $"; {GC.CollectionCount(0) - gcBefore} GCs";
+        var udpDrops = UdpReceiveBufferDrops() - udpDropsBefore;
         var lockLine = LockLine(engine.PacketLockHold.Counts(), holdBefore, engine.PacketLockHold.TakeMaxMicroseconds(),
             engine.OtherLockWait.Counts(), waitBefore, engine.OtherLockWait.TakeMaxMicroseconds(), elapsed);
         var forwarded = Forwarded(bench) - forwardedBefore;
@@ -286,6 +288,12 @@ internal static class ForwardingBenchmark
         }
         var expected = (double)sent * bench.Subscribers.Count;
         var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
+        // Where loss is: per subscriber (none received, fewest, most), packets that failed SRTP, and the kernel's UDP
+        // receive-buffer drops in the window (the whole network namespace: other work's too).
+        var fewest = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Min(s => s.Received);
+        var most = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Max(s => s.Received);
+        cpuLine += string.Create(CultureInfo.InvariantCulture,
+            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, decrypt failures {bench.Subscribers.Sum(s => s.DecryptFailures)}, kernel UDP receive-buffer drops {udpDrops}");
         return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
             forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut,
             Cpu: cpuLine, Lock: lockLine);
@@ -336,6 +344,25 @@ internal static class ForwardingBenchmark
         var tick = 1_000_000.0 / Stopwatch.Frequency;
         return string.Create(CultureInfo.InvariantCulture,
             $"{jobs / elapsed:F0} splits/s of {(double)packets / jobs:F1} packets, {splitTicks * tick / jobs:F1} µs each of which {waitTicks * tick / jobs:F1} µs waiting for lanes ({splitTicks * tick / 1e4 / elapsed:F0} % / {waitTicks * tick / 1e4 / elapsed:F0} % of the wall clock), {wakes / elapsed:F0} lane wakes/s, {(wakes == 0 ? 0 : idleWakes * 100.0 / wakes):F0} % found nothing");
+    }
+
+    // /proc/net/snmp, "Udp:" RcvbufErrors (proc(5)); -1 if unreadable.
+    private static long UdpReceiveBufferDrops()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).ToArray();
+            if (lines.Length < 2)
+            {
+                return -1;
+            }
+            var column = Array.IndexOf(lines[0].Split(' '), "RcvbufErrors");
+            return column < 0 ? -1 : long.Parse(lines[1].Split(' ')[column], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
     private static string ThreadName(int tid)

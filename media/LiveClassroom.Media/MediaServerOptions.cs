@@ -24,7 +24,7 @@ public sealed class MediaServerOptions
     public int ParallelFanOutMinimum { get; init; } = 48;
 
     /// <summary>
-    /// A split fan-out is cut into this many chunks per forwarding thread (at least 4 listeners each). More chunks: when
+    /// A split fan-out is cut into this many chunks per forwarding thread (at least 8 listeners each). More chunks: when
     /// the worker has run out of chunks it waits for the lane's last one only (a shorter tail, the more so when the
     /// lane was preempted), at one more claim (an interlocked exchange) per chunk.
     /// </summary>

@@ -19,7 +19,7 @@ namespace LiveClassroom.Media.Sfu;
 internal sealed partial class SfuRoom
 {
     /// <summary>Listeners per chunk at least: smaller chunks cost more hand-offs than they balance.</summary>
-    private const int MinChunk = 4;
+    private const int MinChunk = 8;
 
     /// <summary>Packets deferred into one split at most.</summary>
     internal const int MaxDeferred = 16;
