@@ -68,6 +68,11 @@ internal sealed class SyntheticPeer : IDisposable
 
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>RTP packets that authenticated and decrypted (never reset: a benchmark waits for it to move).</summary>
+    public long Decrypted => Interlocked.Read(ref _decrypted);
+
+    private long _decrypted;
+
     /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
     public int DropRtpPacketNumber { get; set; }
 
@@ -409,6 +414,7 @@ internal sealed class SyntheticPeer : IDisposable
         }
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _received);
+        Interlocked.Increment(ref _decrypted);
         if (KeepPackets)
         {
             RtpLog.Enqueue(packet[..length].ToArray());
