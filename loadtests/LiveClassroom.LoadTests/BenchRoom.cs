@@ -30,10 +30,11 @@ internal sealed class BenchRoom : IDisposable
 
     public List<SyntheticPeer> Subscribers { get; }
 
-    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null, int? receiveBatch = null)
+    public static BenchRoom Start(int subscriberCount, SrtpProtectionProfileId srtp, int latencyCapacity, int? workers = null, int? receiveBatch = null,
+        int? fanOutChunks = null)
     {
         var certificate = DtlsCertificate.Generate("loadtest");
-        var server = new MediaServer(ServerOptions(srtp, workers ?? Environment.ProcessorCount, receiveBatch));
+        var server = new MediaServer(ServerOptions(srtp, workers ?? Environment.ProcessorCount, receiveBatch, fanOutChunks));
         var subscribers = new List<SyntheticPeer>();
         SyntheticPeer? publisher = null;
         try
@@ -64,10 +65,11 @@ internal sealed class BenchRoom : IDisposable
     }
 
     /// <summary>The benchmarks' media server: loopback, VP8, one SRTP profile, consent kept long.</summary>
-    public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null) => new()
+    public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null, int? fanOutChunks = null) => new()
     {
         Workers = workers,
         ReceiveBatch = receiveBatch ?? new MediaServerOptions().ReceiveBatch,
+        FanOutChunksPerThread = fanOutChunks ?? new MediaServerOptions().FanOutChunksPerThread,
         // The peers refresh consent while the run holds (Hold); growing a room by hundreds of handshakes on a loaded
         // machine may take longer than the default 30 s between two holds.
         ConsentTimeout = TimeSpan.FromMinutes(10),
@@ -115,9 +117,29 @@ internal sealed class BenchRoom : IDisposable
         });
         Subscribers.AddRange(added);
         WaitUntil(() => Room.GetStats().All(s => s.State == "connected"), TimeSpan.FromSeconds(30));
+        if (Poller is not null)
+        {
+            foreach (var peer in added)
+            {
+                peer.DecryptEvery = _decryptEvery;
+            }
+            Poller.Adopt(added);
+        }
     }
 
     private int _handshakeRetries;
+
+    /// <summary>Reads the subscribers connected from now on (one thread for all, sampled decryption), or null: a thread each.</summary>
+    public SubscriberPoller? Poller { get; private set; }
+
+    private int _decryptEvery = 1;
+
+    /// <summary>Subscribers connected from now on are read by one poller thread; one RTP packet in <paramref name="decryptEvery"/> is decrypted.</summary>
+    public void UsePoller(int decryptEvery)
+    {
+        Poller ??= new SubscriberPoller("lt-poller");
+        _decryptEvery = Math.Max(1, decryptEvery);
+    }
 
     /// <summary>Handshakes that timed out and were retried with a fresh peer (printed: a sign of an overloaded machine).</summary>
     public int HandshakeRetries => Volatile.Read(ref _handshakeRetries);
@@ -153,6 +175,7 @@ internal sealed class BenchRoom : IDisposable
 
     public void Dispose()
     {
+        Poller?.Dispose();
         foreach (var s in Subscribers)
         {
             s.Dispose();

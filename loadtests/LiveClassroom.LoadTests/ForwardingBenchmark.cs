@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HdrHistogram;
+using LiveClassroom.Media.Diagnostics;
 using LiveClassroom.Media.Dtls;
 
 namespace LiveClassroom.LoadTests;
@@ -32,6 +33,9 @@ internal static class ForwardingBenchmark
         var allWorkers = Environment.ProcessorCount;
         long offered = 400_000;
         int? receiveBatch = null;
+        var pollReceivers = true;
+        int? fanOutChunks = null;
+        var decryptEvery = 8;
         var stream = new StreamOptions { StartSeq = 65_000 };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -57,6 +61,17 @@ internal static class ForwardingBenchmark
                 case "--receive-batch":
                     receiveBatch = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 256);
                     break;
+                case "--fanout-chunks":
+                    fanOutChunks = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 64);
+                    break;
+                case "--receivers":
+                    // poll: one thread reads all of a server's subscribers (epoll), decrypting one packet in --decrypt-every;
+                    // threads: a thread per subscriber decrypting every packet (the generator as it was).
+                    pollReceivers = args[i + 1] != "threads";
+                    break;
+                case "--decrypt-every":
+                    decryptEvery = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 1000);
+                    break;
                 case "--offered-pps":
                     offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 2_000_000);
                     break;
@@ -66,7 +81,7 @@ internal static class ForwardingBenchmark
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
@@ -77,9 +92,14 @@ internal static class ForwardingBenchmark
         {
             foreach (var workers in workerSettings)
             {
-                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch);
+                var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch, fanOutChunks);
+                if (pollReceivers)
+                {
+                    bench.UsePoller(decryptEvery);
+                }
                 benches.Add((workers, bench, new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq)));
             }
+            BenchRoom? Other(BenchRoom bench) => benches.Select(b => b.Bench).FirstOrDefault(b => !ReferenceEquals(b, bench));
             var ratios = new List<string>();
             foreach (var n in counts)
             {
@@ -99,14 +119,14 @@ internal static class ForwardingBenchmark
                 foreach (var (workers, bench, publisher) in benches)
                 {
                     publisher.SetRate(RealVideoBps, 30);
-                    real[workers] = Measure(bench, publisher, seconds, capacity: false);
+                    real[workers] = Measure(bench, publisher, seconds, capacity: false, Other(bench));
                 }
                 var capacity = new Dictionary<int, Figures>();
                 for (var round = 0; round < 2; round++)
                 {
                     foreach (var (workers, bench, publisher) in benches)
                     {
-                        var figures = MeasureCapacity(bench, publisher, n, capacitySeconds, offered);
+                        var figures = MeasureCapacity(bench, publisher, n, capacitySeconds, offered, Other(bench));
                         if (!capacity.TryGetValue(workers, out var best) || figures.ForwardedPerSecond > best.ForwardedPerSecond)
                         {
                             capacity[workers] = figures;
@@ -127,6 +147,12 @@ internal static class ForwardingBenchmark
                 }
                 foreach (var (workers, _, _) in benches)
                 {
+                    Console.WriteLine($"        CPU, {workers} worker(s), real rate: {real[workers].Cpu}");
+                    Console.WriteLine($"        CPU, {workers} worker(s), capacity:  {capacity[workers].Cpu}");
+                    Console.WriteLine($"        room lock, {workers} worker(s), real rate: {real[workers].Lock}; capacity: {capacity[workers].Lock}");
+                }
+                foreach (var (workers, _, _) in benches)
+                {
                     if (real[workers].FanOut.Length > 0 || capacity[workers].FanOut.Length > 0)
                     {
                         Console.WriteLine($"        fan-out, {workers} workers: real rate: {real[workers].FanOut}; capacity: {capacity[workers].FanOut}");
@@ -138,7 +164,7 @@ internal static class ForwardingBenchmark
                         $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}; backlog forwarded after the capacity round: {string.Join('/', benches.Select(b => capacity[b.Workers].DrainSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s"));
+                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}; backlog forwarded after the capacity round: {string.Join('/', benches.Select(b => capacity[b.Workers].DrainSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s; subscribers out of SRTP step after it: {string.Join('/', benches.Select(b => capacity[b.Workers].OutOfStep))}"));
             }
             if (ratios.Count > 0)
             {
@@ -155,7 +181,7 @@ internal static class ForwardingBenchmark
         return 0;
     }
 
-    private static Figures MeasureCapacity(BenchRoom bench, Publisher publisher, int n, int seconds, long offered)
+    private static Figures MeasureCapacity(BenchRoom bench, Publisher publisher, int n, int seconds, long offered, BenchRoom? other)
     {
         foreach (var s in bench.Subscribers)
         {
@@ -163,7 +189,7 @@ internal static class ForwardingBenchmark
         }
         var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
         publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
-        var figures = Measure(bench, publisher, seconds, capacity: true);
+        var figures = Measure(bench, publisher, seconds, capacity: true, other);
         // The offer outran the SFU: what waits in its socket buffers would still be forwarded during the next server's
         // round (the two servers share the cores) and take the cores from it. Wait until this one has caught up.
         var drain = Stopwatch.StartNew();
@@ -182,13 +208,38 @@ internal static class ForwardingBenchmark
         {
             s.ResumeReceiving();
         }
-        return figures with { DrainSeconds = drain.Elapsed.TotalSeconds };
+        return figures with { DrainSeconds = drain.Elapsed.TotalSeconds, OutOfStep = Resync(bench, publisher) };
+    }
+
+    /// <summary>
+    /// A subscriber's SRTP receive context estimates each packet's index from the last one it authenticated (RFC 3711
+    /// §3.3.1): more than 32,768 packets dropped at its paused socket in a row and it is out of step for good (every
+    /// later packet fails authentication). One capacity round stays under that (offered ÷ N × seconds ≤ 24,000 at the
+    /// defaults) but two back to back did not at N = 50 (measured: decrypt failures for the first 50 subscribers in every
+    /// later real-rate phase, 3-8 % "loss"). So after each round the publisher runs at real rate until every subscriber
+    /// has authenticated a packet again (5 s at most); those that never do are counted and printed.
+    /// </summary>
+    private static int Resync(BenchRoom bench, Publisher publisher)
+    {
+        var before = bench.Subscribers.Select(s => s.Decrypted).ToArray();
+        publisher.SetRate(RealVideoBps, 30);
+        using var stop = new CancellationTokenSource();
+        var sender = BenchRoom.StartSending(publisher, stop.Token);
+        var clock = Stopwatch.StartNew();
+        int Behind() => bench.Subscribers.Where((s, i) => s.Decrypted == before[i]).Count();
+        while (Behind() > 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            bench.Hold(TimeSpan.FromMilliseconds(100));
+        }
+        stop.Cancel();
+        sender.Join();
+        return Behind();
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
-        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0, string FanOut = "");
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0, string FanOut = "", string Cpu = "", string Lock = "", int OutOfStep = 0);
 
-    private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity)
+    private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity, BenchRoom? other = null)
     {
         var server = bench.Server;
         using var stop = new CancellationTokenSource();
@@ -211,9 +262,22 @@ internal static class ForwardingBenchmark
         var timingBefore = server.FanOutTiming;
         var splitPacketsBefore = server.FanOutPackets;
         var allocBefore = bench.Room.Engine.PacketThreadAllocatedBytes + server.FanOutAllocatedBytes;
+        var engine = bench.Room.Engine;
+        var holdBefore = engine.PacketLockHold.Counts();
+        var waitBefore = engine.OtherLockWait.Counts();
+        engine.PacketLockHold.TakeMaxMicroseconds();
+        engine.OtherLockWait.TakeMaxMicroseconds();
+        var gcBefore = GC.CollectionCount(0);
+        var udpDropsBefore = UdpReceiveBufferDrops();
+        var cpuAccountBefore = CpuAccount.Take();
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
         var elapsed = wall.Elapsed.TotalSeconds;
+        var cpuLine = CpuAccount.Take().Describe(cpuAccountBefore, CpuGroups(bench, other))
+            + $"; {GC.CollectionCount(0) - gcBefore} GCs";
+        var udpDrops = UdpReceiveBufferDrops() - udpDropsBefore;
+        var lockLine = LockLine(engine.PacketLockHold.Counts(), holdBefore, engine.PacketLockHold.TakeMaxMicroseconds(),
+            engine.OtherLockWait.Counts(), waitBefore, engine.OtherLockWait.TakeMaxMicroseconds(), elapsed);
         var forwarded = Forwarded(bench) - forwardedBefore;
         var cpu = (server.PacketThreadCpu - cpuBefore).TotalSeconds;
         var sent = publisher.PacketsSent - sentBefore;
@@ -235,7 +299,7 @@ internal static class ForwardingBenchmark
         if (capacity)
         {
             return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
-                received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut);
+                received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut, Cpu: cpuLine, Lock: lockLine);
         }
         var histogram = new LongHistogram(1, 60_000_000, 3);
         long delivered = 0;
@@ -249,8 +313,50 @@ internal static class ForwardingBenchmark
         }
         var expected = (double)sent * bench.Subscribers.Count;
         var loss = expected <= 0 ? 0 : Math.Max(0, 1 - delivered / expected) * 100;
+        // Where loss is: per subscriber (none received, fewest, most), packets that failed SRTP, and the kernel's UDP
+        // receive-buffer drops in the window (the whole network namespace: other work's too).
+        var fewest = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Min(s => s.Received);
+        var most = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Max(s => s.Received);
+        cpuLine += string.Create(CultureInfo.InvariantCulture,
+            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, decrypt failures {bench.Subscribers.Sum(s => s.DecryptFailures)}, kernel UDP receive-buffer drops {udpDrops}");
         return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
-            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut);
+            forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut,
+            Cpu: cpuLine, Lock: lockLine);
+    }
+
+    // The room lock: how long the packet path held it per datagram or batch, how long the timer and RTCP waited for it.
+    private static string LockLine(long[] hold, long[] holdBefore, double holdMax, long[] wait, long[] waitBefore, double waitMax, double elapsed)
+    {
+        var holds = new long[hold.Length];
+        var waits = new long[wait.Length];
+        for (var i = 0; i < holds.Length; i++)
+        {
+            holds[i] = hold[i] - holdBefore[i];
+            waits[i] = wait[i] - waitBefore[i];
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"packet path held it {holds.Sum() / elapsed:F0}×/s, p50 ≤ {DurationHistogram.Quantile(holds, 0.5):F0} µs, p99 ≤ {DurationHistogram.Quantile(holds, 0.99):F0} µs, max {holdMax:F0} µs; timer/RTCP waited {waits.Sum()}×, p50 ≤ {DurationHistogram.Quantile(waits, 0.5):F0} µs, p99 ≤ {DurationHistogram.Quantile(waits, 0.99):F0} µs, max {waitMax:F0} µs");
+    }
+
+    /// <summary>
+    /// The CPU line's groups: the measured server's packet threads one by one (its receive workers and fan-out lanes), the
+    /// other server's packet threads (idle meanwhile), the load generator (publisher, subscribers' receive threads), the
+    /// servers' other threads (timers, DTLS), and the runtime (GC, JIT, thread pool).
+    /// </summary>
+    private static List<(string, Func<int, string, bool>)> CpuGroups(BenchRoom bench, BenchRoom? other)
+    {
+        var groups = new List<(string, Func<int, string, bool>)>();
+        foreach (var tid in bench.Server.PacketThreadIds.Order())
+        {
+            groups.Add((ThreadName(tid), (t, _) => t == tid));
+        }
+        var otherIds = other?.Server.PacketThreadIds.ToHashSet() ?? [];
+        groups.Add(("other SFU's packet threads", (t, _) => otherIds.Contains(t)));
+        groups.Add(("generator: publisher", (_, name) => name == "lt-publisher"));
+        groups.Add(("subscribers", (_, name) => name is "lt-peer" or "lt-poller"));
+        groups.Add(("SFU timers/DTLS", (_, name) => name is "sfu-timer" or "dtls-session" || name.StartsWith("media-", StringComparison.Ordinal)));
+        groups.Add(("runtime", (_, name) => name.StartsWith(".NET", StringComparison.Ordinal)));
+        return groups;
     }
 
     // Where the split costs the worker: its share of wall time inside split fan-outs and, of that, waiting for the lanes.
@@ -263,6 +369,37 @@ internal static class ForwardingBenchmark
         var tick = 1_000_000.0 / Stopwatch.Frequency;
         return string.Create(CultureInfo.InvariantCulture,
             $"{jobs / elapsed:F0} splits/s of {(double)packets / jobs:F1} packets, {splitTicks * tick / jobs:F1} µs each of which {waitTicks * tick / jobs:F1} µs waiting for lanes ({splitTicks * tick / 1e4 / elapsed:F0} % / {waitTicks * tick / 1e4 / elapsed:F0} % of the wall clock), {wakes / elapsed:F0} lane wakes/s, {(wakes == 0 ? 0 : idleWakes * 100.0 / wakes):F0} % found nothing");
+    }
+
+    // /proc/net/snmp, "Udp:" RcvbufErrors (proc(5)); -1 if unreadable.
+    private static long UdpReceiveBufferDrops()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).ToArray();
+            if (lines.Length < 2)
+            {
+                return -1;
+            }
+            var column = Array.IndexOf(lines[0].Split(' '), "RcvbufErrors");
+            return column < 0 ? -1 : long.Parse(lines[1].Split(' ')[column], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private static string ThreadName(int tid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/self/task/{tid.ToString(CultureInfo.InvariantCulture)}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "thread " + tid.ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     private static long Forwarded(BenchRoom bench)

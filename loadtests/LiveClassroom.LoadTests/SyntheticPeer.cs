@@ -33,6 +33,9 @@ internal sealed class SyntheticPeer : IDisposable
     private volatile bool _stopped;
     private volatile bool _paused;
     private readonly ManualResetEventSlim _resume = new(true);
+    private readonly ManualResetEventSlim _parked = new(false);
+    private readonly ManualResetEventSlim _stopWait = new(false);
+    private volatile bool _detached;
     private volatile bool _stunAnswered;
     private int _latencyCount;
     private long _received;
@@ -64,6 +67,11 @@ internal sealed class SyntheticPeer : IDisposable
     public SrtpContext? Receive { get; private set; }
 
     public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>RTP packets that authenticated and decrypted (never reset: a benchmark waits for it to move).</summary>
+    public long Decrypted => Interlocked.Read(ref _decrypted);
+
+    private long _decrypted;
 
     /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
     public int DropRtpPacketNumber { get; set; }
@@ -99,6 +107,7 @@ internal sealed class SyntheticPeer : IDisposable
     /// </summary>
     public void PauseReceiving()
     {
+        Poller?.Unwatch(this);
         _socket.ReceiveBufferSize = 1;
         _resume.Reset();
         _paused = true;
@@ -109,7 +118,35 @@ internal sealed class SyntheticPeer : IDisposable
         _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _paused = false;
         _resume.Set();
+        Poller?.Watch(this);
     }
+
+    /// <summary>The poller reading this peer's socket once <see cref="SubscriberPoller.Adopt"/> took it over, else null.</summary>
+    internal SubscriberPoller? Poller { get; set; }
+
+    /// <summary>This peer's place in its poller (the key its epoll events carry).</summary>
+    internal int PollerIndex { get; set; }
+
+    internal Socket Socket => _socket;
+
+    /// <summary>With a poller: one RTP packet in this many is authenticated, decrypted and timed; the rest are counted only.</summary>
+    public int DecryptEvery { get; set; } = 1;
+
+    /// <summary>Hands the socket to a poller: this peer's own receive thread parks (<see cref="WaitParked"/>).</summary>
+    internal void Detach() => _detached = true;
+
+    /// <summary>Waits until the receive thread has parked (it finishes the receive it is in: 200 ms at most), then makes the socket non-blocking.</summary>
+    internal void WaitParked()
+    {
+        if (!_parked.Wait(TimeSpan.FromSeconds(5)))
+        {
+            throw new TimeoutException("a synthetic peer's receive thread did not park");
+        }
+        _socket.Blocking = false;
+    }
+
+    /// <summary>The poller's thread: one datagram read from this peer's socket.</summary>
+    internal void Deliver(Span<byte> datagram) => Handle(datagram, sampled: true);
 
     public void ResetCounters()
     {
@@ -281,6 +318,13 @@ internal sealed class SyntheticPeer : IDisposable
         while (!_stopped)
         {
             Interlocked.Exchange(ref _pumpAllocated, GC.GetAllocatedBytesForCurrentThread());
+            if (_detached)
+            {
+                // A poller reads this socket now; this thread stays parked until the peer is disposed.
+                _parked.Set();
+                _stopWait.Wait();
+                continue;
+            }
             if (_paused)
             {
                 _resume.Wait(200);
@@ -303,37 +347,55 @@ internal sealed class SyntheticPeer : IDisposable
             {
                 continue;
             }
-            var first = buffer[0];
-            if (first < 4)
+            Handle(buffer.AsSpan(0, n), sampled: false);
+        }
+    }
+
+    /// <summary>
+    /// The receive side's work on one datagram. <paramref name="sampled"/> (the poller's way): RTP is counted from its
+    /// clear header and only one packet in <see cref="DecryptEvery"/> is authenticated, decrypted and timed.
+    /// </summary>
+    private void Handle(Span<byte> datagram, bool sampled)
+    {
+        var n = datagram.Length;
+        var first = datagram[0];
+        if (first < 4)
+        {
+            _stunAnswered = true;
+        }
+        else if (first is >= 20 and <= 63)
+        {
+            _dtls.TryEnqueue(datagram);
+        }
+        else if (first is >= 128 and <= 191 && n > 1 && datagram[1] is not (>= 192 and <= 223))
+        {
+            var arrival = ++_rtpArrivals;
+            if (arrival != DropRtpPacketNumber && DropRtpArrival?.Invoke(arrival) != true)
             {
-                _stunAnswered = true;
-            }
-            else if (first is >= 20 and <= 63)
-            {
-                _dtls.TryEnqueue(buffer.AsSpan(0, n));
-            }
-            else if (first is >= 128 and <= 191 && n > 1 && buffer[1] is not (>= 192 and <= 223))
-            {
-                var arrival = ++_rtpArrivals;
-                if (arrival != DropRtpPacketNumber && DropRtpArrival?.Invoke(arrival) != true)
+                if (!sampled || arrival % DecryptEvery == 0)
                 {
-                    OnRtp(buffer.AsSpan(0, n));
+                    OnRtp(datagram);
+                }
+                else if (n >= 12 + 10 && Receive is not null)
+                {
+                    // RFC 3711 §3.1: the RTP header is sent in the clear; its fixed part is all the count needs.
+                    Interlocked.Increment(ref _received);
                 }
             }
-            else if (first is >= 128 and <= 191 && Receive is { } rtcp)
+        }
+        else if (first is >= 128 and <= 191 && Receive is { } rtcp)
+        {
+            if (rtcp.UnprotectRtcp(datagram, out var plain) != SrtpStatus.Ok)
             {
-                if (rtcp.UnprotectRtcp(buffer.AsSpan(0, n), out var plain) != SrtpStatus.Ok)
+                Interlocked.Increment(ref _decryptFailures);
+            }
+            else
+            {
+                if (KeepPackets)
                 {
-                    Interlocked.Increment(ref _decryptFailures);
+                    RtcpLog.Enqueue(datagram[..plain].ToArray());
                 }
-                else
-                {
-                    if (KeepPackets)
-                    {
-                        RtcpLog.Enqueue(buffer.AsSpan(0, plain).ToArray());
-                    }
-                    OnPlainRtcp?.Invoke(buffer.AsSpan(0, plain));
-                }
+                OnPlainRtcp?.Invoke(datagram[..plain]);
             }
         }
     }
@@ -352,6 +414,7 @@ internal sealed class SyntheticPeer : IDisposable
         }
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _received);
+        Interlocked.Increment(ref _decrypted);
         if (KeepPackets)
         {
             RtpLog.Enqueue(packet[..length].ToArray());
@@ -375,9 +438,12 @@ internal sealed class SyntheticPeer : IDisposable
         _stopped = true;
         _dtls.Close();
         _resume.Set();
+        _stopWait.Set();
         _pump.Join(1000);
         _socket.Dispose();
         _resume.Dispose();
+        _parked.Dispose();
+        _stopWait.Dispose();
         _dtls.Dispose();
         Send?.Dispose();
         Receive?.Dispose();

@@ -82,6 +82,9 @@ internal sealed class FanOutPool : IDisposable
     /// <summary>CPU time the lanes have used (Linux; zero elsewhere).</summary>
     public TimeSpan Cpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
 
+    /// <summary>Kernel thread ids of the lanes (benchmarks read each one's CPU).</summary>
+    public ICollection<int> ThreadIds => _threadIds.Keys;
+
     /// <summary>Bytes the lanes have allocated (benchmarks: the packet path should allocate nothing).</summary>
     public long AllocatedBytes
     {

@@ -44,7 +44,7 @@ internal sealed partial class SfuRoom
         }
         var listeners = job.Track!.Listeners.Count;
         var pool = FanOut!;
-        var chunk = Math.Max(MinChunk, listeners / ((pool.Lanes + 1) * 4));
+        var chunk = Math.Max(MinChunk, listeners / ((pool.Lanes + 1) * Math.Max(1, _options.FanOutChunksPerThread)));
         var chunks = (listeners + chunk - 1) / chunk;
         job.Chunk = chunk;
         try

@@ -12,6 +12,7 @@ internal sealed partial class SfuRoom
     {
         lock (_lock)
         {
+            var held = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 ReceiveRtp(peer, packet);
@@ -19,6 +20,7 @@ internal sealed partial class SfuRoom
             finally
             {
                 FlushFanOut();
+                PacketLockHold.Record(System.Diagnostics.Stopwatch.GetTimestamp() - held);
             }
         }
     }
@@ -33,6 +35,7 @@ internal sealed partial class SfuRoom
     {
         lock (_lock)
         {
+            var held = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 for (var i = start; i < start + count; i++)
@@ -43,6 +46,7 @@ internal sealed partial class SfuRoom
             finally
             {
                 FlushFanOut();
+                PacketLockHold.Record(System.Diagnostics.Stopwatch.GetTimestamp() - held);
             }
         }
     }

@@ -2,6 +2,12 @@ namespace LiveClassroom.Media.Sfu;
 
 internal sealed partial class SfuRoom
 {
+    /// <summary>How long the packet path holds the room lock per datagram or receive batch (its fan-out, split or not, included).</summary>
+    internal Diagnostics.DurationHistogram PacketLockHold { get; } = new();
+
+    /// <summary>How long the room's other lock takers waited for it: subscribers' and publishers' RTCP, the timer's tick.</summary>
+    internal Diagnostics.DurationHistogram OtherLockWait { get; } = new();
+
     /// <summary>For the gauges of <see cref="MediaMetrics"/>: read under the room lock when a metrics listener collects.</summary>
     public (int Peers, int Tracks) CountPeersAndTracks()
     {

@@ -15,8 +15,10 @@ internal sealed partial class SfuRoom
     public void Tick()
     {
         List<SfuPeer> peers;
+        var asked = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_lock)
         {
+            OtherLockWait.Record(System.Diagnostics.Stopwatch.GetTimestamp() - asked);
             peers = [.. _peers.Values];
         }
         foreach (var peer in peers)

@@ -13,8 +13,10 @@ internal sealed partial class SfuRoom
 
     public void OnRtcp(SfuPeer peer, Span<byte> packet)
     {
+        var asked = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_lock)
         {
+            OtherLockWait.Record(System.Diagnostics.Stopwatch.GetTimestamp() - asked);
             var context = peer.ReceiveContext;
             if (context is null || peer.Gone)
             {

@@ -260,6 +260,9 @@ internal sealed partial class UdpTransport : IMediaTransport, IDisposable
     /// <summary>CPU time the receive threads have used so far (Linux; zero elsewhere).</summary>
     public TimeSpan PacketThreadCpu => Diagnostics.ThreadCpu.Of(_threadIds.Keys);
 
+    /// <summary>Kernel thread ids of the receive threads (benchmarks read each one's CPU).</summary>
+    public ICollection<int> PacketThreadIds => _threadIds.Keys;
+
     private void ReceiveLoop(Socket socket, ConcurrentDictionary<SocketAddress, Route> routes, Socket? local, int worker, DatagramBatch batch)
     {
         if (Diagnostics.ThreadCpu.CurrentThreadId() is { } tid)

@@ -1,0 +1,106 @@
+using LiveClassroom.LoadTests;
+using LiveClassroom.Media.Dtls;
+using LiveClassroom.Media.Tests.Sfu.Loss;
+
+namespace LiveClassroom.Media.Tests.Sfu;
+
+/// <summary>
+/// The workers benchmark's cheap receive side: one poller thread reads every subscriber of a real MediaServer, counts
+/// every RTP packet from its clear header and decrypts one in DecryptEvery. Its loss and latency figures rest on this.
+/// </summary>
+public sealed class SubscriberPollerTests : IDisposable
+{
+    private const uint VideoSsrc = 0x4444_0002;
+    private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("poller-test");
+    private readonly MediaServer _server = new(new MediaServerOptions
+    {
+        BindAddress = System.Net.IPAddress.Loopback,
+        AdvertisedAddresses = [System.Net.IPAddress.Loopback],
+        VideoCodec = VideoCodecPreference.Vp8,
+        Workers = 2,
+    });
+    private readonly MediaRoom _room;
+    private readonly SyntheticPeer _publisher;
+    private readonly List<SyntheticPeer> _subscribers = [];
+    private readonly SubscriberPoller _poller = new("test-poller");
+    private readonly byte[] _buffer = new byte[1600];
+
+    public SubscriberPollerTests()
+    {
+        _room = _server.CreateRoom("r");
+        _room.AutoRoute = true;
+        _publisher = new SyntheticPeer(_certificate, _server.LocalEndPoint, 16);
+        _publisher.Connect(_room.Negotiate("pub", _publisher.Offer(true, 0x4444_0001, VideoSsrc, 0x4444_0003)), SrtpProtectionProfileId.AeadAes128Gcm);
+    }
+
+    [Fact]
+    public void Adopt_ConnectedSubscribers_CountsEveryPacketAndDecryptsOneInDecryptEvery()
+    {
+        var subscribers = Subscribers(3, decryptEvery: 4);
+        _poller.Adopt(subscribers);
+
+        Send(1000, 0, 40);
+
+        Assert.True(ThreePeerRoom.WaitUntil(() => subscribers.All(s => s.Received == 40), 5),
+            "received: " + string.Join('/', subscribers.Select(s => s.Received)));
+        foreach (var subscriber in subscribers)
+        {
+            Assert.Same(_poller, subscriber.Poller);
+            Assert.Equal(10, subscriber.Latencies.Length);
+            Assert.Equal(0, subscriber.DecryptFailures);
+        }
+        // The room lock was held for those packets, and each hold was timed.
+        Assert.InRange(_room.Engine.PacketLockHold.Counts().Sum(), 1, 40);
+    }
+
+    [Fact]
+    public void PauseReceiving_AdoptedSubscriber_IsNotReadUntilResumed()
+    {
+        var subscribers = Subscribers(2, decryptEvery: 1);
+        _poller.Adopt(subscribers);
+        var (paused, reading) = (subscribers[0], subscribers[1]);
+        paused.PauseReceiving();
+
+        Send(2000, 0, 10);
+
+        Assert.True(ThreePeerRoom.WaitUntil(() => reading.Received == 10, 5), $"the other subscriber received {reading.Received}");
+        Assert.Equal(0, paused.Received);
+        paused.ResumeReceiving();
+        Send(2000, 10, 10);
+        Assert.True(ThreePeerRoom.WaitUntil(() => paused.Received >= 10, 5), $"the resumed subscriber received {paused.Received}");
+        Assert.Equal(0, paused.DecryptFailures);
+    }
+
+    private List<SyntheticPeer> Subscribers(int count, int decryptEvery)
+    {
+        var added = new List<SyntheticPeer>();
+        for (var i = 0; i < count; i++)
+        {
+            var peer = new SyntheticPeer(_certificate, _server.LocalEndPoint, 64) { DecryptEvery = decryptEvery };
+            _subscribers.Add(peer);
+            added.Add(peer);
+            peer.Connect(_room.Negotiate($"s{i}", peer.Offer(false, 0, 0, 0)), SrtpProtectionProfileId.AeadAes128Gcm);
+        }
+        Assert.True(ThreePeerRoom.WaitUntil(() => _room.GetStats().All(s => s.State == "connected"), 10));
+        return added;
+    }
+
+    private void Send(ushort firstSeq, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            _publisher.SendRtp(_buffer, ThreePeerRoom.WriteVideo(_buffer, firstSeq, i, VideoSsrc));
+        }
+    }
+
+    public void Dispose()
+    {
+        _poller.Dispose();
+        foreach (var s in _subscribers)
+        {
+            s.Dispose();
+        }
+        _publisher.Dispose();
+        _server.Dispose();
+    }
+}
