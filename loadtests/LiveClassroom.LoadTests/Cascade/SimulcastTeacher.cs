@@ -19,7 +19,7 @@ internal sealed class SimulcastTeacher : IDisposable
     private static readonly (int Packets, int Size)[] Shape = [(1, 330), (2, 940), (6, 1040)];
     private static readonly long KeyframeMinGap = Stopwatch.Frequency * 3 / 10;
 
-    private readonly SyntheticPeer _peer;
+    private volatile SyntheticPeer _peer;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private readonly ushort[] _seq = [100, 20_000, 40_000];
@@ -36,6 +36,21 @@ internal sealed class SimulcastTeacher : IDisposable
         peer.OnPlainRtcp = OnRtcp;
         _thread = new Thread(Run) { IsBackground = true, Name = "cascade-teacher" };
         _thread.Start();
+    }
+
+    /// <summary>
+    /// Sends on <paramref name="peer"/> from the next packet (the teacher's page built a fresh peer connection after
+    /// joining the class again); the caller disposes the old one. Sequence numbers and SSRCs carry on.
+    /// </summary>
+    public void Replace(SyntheticPeer peer)
+    {
+        peer.OnPlainRtcp = OnRtcp;
+        _peer = peer;
+        // A new peer starts every layer with a keyframe, as a browser's fresh encoder does.
+        for (var layer = 0; layer < _keyframeAsked.Length; layer++)
+        {
+            Volatile.Write(ref _keyframeAsked[layer], 1);
+        }
     }
 
     /// <summary>Video bitrate of each layer, bits per second (payload bytes × packets × 30 fps).</summary>

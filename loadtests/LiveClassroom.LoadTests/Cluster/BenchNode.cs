@@ -32,6 +32,9 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The Orleans silo port (with its generation, what the cluster's membership table knows the node by).</summary>
+    public int SiloPort => int.Parse(_info.Environment["Cluster__SiloPort"]!, CultureInfo.InvariantCulture);
+
     public Uri Url { get; }
 
     /// <summary>Prometheus endpoint on its own port (no token), where <c>liveclassroom_sfu_rooms</c> tells the class's node.</summary>
