@@ -130,6 +130,12 @@ internal sealed partial class CascadeBenchmark
             $"per classroom back: its last Negotiate call (offer → answer) {Spread(calls)}; answer → keyframe (ICE, DTLS, keyframe) {Spread(answerToVideo)}; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
         PrintHubSide(origin, hubBefore, hubAfter, lag, back, moveSeconds, ownCpu, poolQueueMax);
         Console.WriteLine(Invariant($"  this process's thread pool queue (sampled each second) max {ownQueueMax}, threads {ThreadPool.ThreadCount}"));
+        // Orleans' own word (information level) on each live node: which activations it deactivated with the dead directory partition.
+        foreach (var n in live)
+        {
+            var said = n.RecentOutput.Where(l => l.Contains("LocalGrainDirectory is deactivating", StringComparison.Ordinal)).ToList();
+            Console.WriteLine($"  {n.Name}: {(said.Count == 0 ? "Orleans deactivated no activation for a lost directory partition" : string.Join(" | ", said.Select(l => l.Trim())))}");
+        }
         var stuck = affected.FirstOrDefault(c => !back.Contains(c));
         if (stuck is not null)
         {

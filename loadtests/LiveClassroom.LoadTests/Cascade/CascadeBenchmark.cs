@@ -158,7 +158,11 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         var k = await BenchClass.CreateAsync(_nodes[0].Url, ruralRooms, perRoom, Classrooms);
         Console.WriteLine(Invariant($"class {k.ClassId} opened; {Classrooms} projectors paired over {ruralRooms} rural classrooms in {setup.Elapsed.TotalSeconds:F1} s"));
 
-        _teacher = await TeacherClient.StartAsync(_nodes[0], k, _certificate, NodeByMediaPort);
+        // The teacher's hub connection, like every classroom's, on the class grain's node (the one whose SFU opened the
+        // class's room): the edge the benchmark kills then carries media only, never a hub connection.
+        var rooms = await Task.WhenAll(_nodes.Select(n => n.SfuRoomsAsync()));
+        var grainNode = _nodes.Where((n, i) => rooms[i] > 0).FirstOrDefault() ?? _nodes[0];
+        _teacher = await TeacherClient.StartAsync(grainNode, k, _certificate, NodeByMediaPort);
         var origin = _teacher.MediaNode ?? throw new InvalidOperationException("the teacher's answer names no node");
         Console.WriteLine($"teacher publishing q/h/f ({string.Join(" / ", SimulcastTeacher.LayerBps.Select(b => Invariant($"{b / 1000:F0}")))} kbps) + audio 50 pps on {origin.Name} (the origin)");
 

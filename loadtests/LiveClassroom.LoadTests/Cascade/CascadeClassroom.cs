@@ -139,7 +139,29 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             await NegotiateAsync(ct);
             return default(JsonElement);
         }, ct);
+        _spare = DtlsCertificate.Generate("cascade-classroom");
     }
+
+    /// <summary>
+    /// The first peers share the benchmark's certificate (each has its own peer id); every later peer has a fresh one, as
+    /// a browser's new RTCPeerConnection does. That matters: the SFU tells a new association for a known peer id (the old
+    /// peer may still be in a room the class forgot, after its grain activated again) by its new fingerprint; the same
+    /// fingerprint with new ICE credentials is an ICE restart of the old association, whose DTLS is already done.
+    /// </summary>
+    private DtlsCertificate NextCertificate()
+    {
+        if (!_firstPeerMade)
+        {
+            _firstPeerMade = true;
+            return _certificate;
+        }
+        var certificate = Interlocked.Exchange(ref _spare, null) ?? DtlsCertificate.Generate("cascade-classroom");
+        _ = Task.Run(() => Interlocked.CompareExchange(ref _spare, DtlsCertificate.Generate("cascade-classroom"), null));
+        return certificate;
+    }
+
+    private DtlsCertificate? _spare;
+    private bool _firstPeerMade;
 
     /// <summary>Retries on the hub's refusals and time-outs with the page's back-off (1 s, 2 s, 4 s, 8 s, then 10 s) until <paramref name="ct"/>.</summary>
     private async Task<JsonElement> RetryAsync(Func<Task<JsonElement>> call, CancellationToken ct)
@@ -171,7 +193,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     /// <summary>Offer → hub Negotiate → the answer's node → ICE and DTLS there; the new peer replaces the old one.</summary>
     private async Task NegotiateAsync(CancellationToken ct)
     {
-        var peer = new SyntheticPeer(_certificate, new IPEndPoint(IPAddress.Loopback, 9), 1);
+        var peer = new SyntheticPeer(NextCertificate(), new IPEndPoint(IPAddress.Loopback, 9), 1);
         var created = Stopwatch.GetTimestamp();
         try
         {

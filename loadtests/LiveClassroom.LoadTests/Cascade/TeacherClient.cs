@@ -29,6 +29,7 @@ internal sealed partial class TeacherClient : IDisposable
     private readonly Timer _consent;
     private SyntheticPeer _peer;
     private int _rejoining;
+    private uint _generation;
     private volatile bool _disposed;
 
     private TeacherClient(HubConnection hub, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort, SyntheticPeer peer, BenchNode? node)
@@ -65,7 +66,7 @@ internal sealed partial class TeacherClient : IDisposable
         hub.ServerTimeout = TimeSpan.FromSeconds(60);
         await hub.StartAsync();
         var view = await hub.InvokeCoreAsync<JsonElement>("JoinClass", [k.ClassId]);
-        var (peer, port) = await PublishAsync(hub, k.ClassId, certificate, CancellationToken.None);
+        var (peer, port) = await PublishAsync(hub, k.ClassId, certificate, 0, CancellationToken.None);
         var teacher = new TeacherClient(hub, k, certificate, nodeByMediaPort, peer, nodeByMediaPort(port));
         teacher._self.Joined(view);
         hub.On<JsonElement>("RoomEvent", e => teacher.Follow(teacher._self.Event(e)));
@@ -78,12 +79,13 @@ internal sealed partial class TeacherClient : IDisposable
         return teacher;
     }
 
-    private static async Task<(SyntheticPeer Peer, int Port)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, CancellationToken ct)
+    private static async Task<(SyntheticPeer Peer, int Port)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, uint generation, CancellationToken ct)
     {
-        var peer = new SyntheticPeer(certificate, new IPEndPoint(IPAddress.Loopback, 9), 1);
+        // A fresh peer has a certificate of its own, as a browser's new RTCPeerConnection (see CascadeClassroom.NextCertificate).
+        var peer = new SyntheticPeer(generation == 0 ? certificate : DtlsCertificate.Generate("cascade-teacher"), new IPEndPoint(IPAddress.Loopback, 9), 1);
         try
         {
-            var offer = peer.Offer(true, SimulcastTeacher.AudioSsrc, 0, 0, rids: SimulcastTeacher.Rids);
+            var offer = peer.Offer(true, SimulcastTeacher.AudioSsrc(generation), 0, 0, rids: SimulcastTeacher.Rids);
             var description = new { publish = new { camera = "1", microphone = "0" }, receiveSlots = Array.Empty<object>() };
             var result = await hub.InvokeCoreAsync<JsonElement>("Negotiate", [classId, offer, description], ct);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
@@ -162,10 +164,11 @@ internal sealed partial class TeacherClient : IDisposable
                 {
                     try
                     {
-                        var (peer, port) = await PublishAsync(_hub, _class.ClassId, _certificate, budget.Token);
+                        var generation = ++_generation;
+                        var (peer, port) = await PublishAsync(_hub, _class.ClassId, _certificate, generation, budget.Token);
                         var old = _peer;
                         _peer = peer;
-                        Sender.Replace(peer);
+                        Sender.Replace(peer, generation);
                         MediaNode = _nodeByMediaPort(port);
                         RepublishedAt = Stopwatch.GetTimestamp();
                         old.Dispose();
