@@ -20,7 +20,14 @@ public interface IClassroomGrain : IRoomGrain
     /// <summary>Lead: Live → Ended. Closes attendance and the media room; afterwards every mutation is refused.</summary>
     Task<ClassSnapshot> EndAsync(RoomCaller caller);
 
-    /// <summary>Any allowed caller joins (or rejoins: same principal resumes its tile, hand and stage place). Returns a snapshot.</summary>
+    /// <summary>
+    /// Any allowed caller joins (or rejoins: same principal resumes its tile, hand and stage place). Returns a snapshot.
+    /// Interleaved: after a fresh activation every page joins again at once (hundreds in a large class), and each join
+    /// changes the state before its only wait, the write; joins that arrive while one is written share the next write
+    /// instead of writing the whole class state one join after the other. Whatever waits in the grain re-checks a
+    /// participant's connection after its waits.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<ClassSnapshot> JoinAsync(RoomCaller caller);
 
     /// <summary>The caller leaves on purpose: its classroom's hand is lowered and it leaves the stage if nobody else of that classroom remains.</summary>

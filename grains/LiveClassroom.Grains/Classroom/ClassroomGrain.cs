@@ -231,7 +231,8 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             }
         }
         await CommitAsync();
-        if (to == ConnectionState.Left && peer is not null)
+        // Joins interleave: the participant may have joined again during the write, and its new peer has the same id.
+        if (to == ConnectionState.Left && peer is not null && p.Connection == ConnectionState.Left)
         {
             _routes.Forget(peer);
             await TryMediaForAsync("remove peer", peer, m => m.RemovePeerAsync(Key.Id, peer));
@@ -265,7 +266,11 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             .ToList();
         foreach (var p in expired)
         {
-            await DisconnectAsync(p, ConnectionState.Left);
+            // Joins interleave with the writes below: one that came back meanwhile is no longer expired.
+            if (p.Connection == ConnectionState.Reconnecting && p.DisconnectedAt + Options.ReconnectGrace <= now)
+            {
+                await DisconnectAsync(p, ConnectionState.Left);
+            }
         }
     }
 

@@ -64,88 +64,8 @@ internal sealed partial class CascadeBenchmark
             Console.WriteLine(Invariant(
                 $"latency teacher → classroom: on the origin (one SFU) p50 {Ms(originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(originLatency.GetValueAtPercentile(99)):F2} ms; on an edge (origin SFU → relay → edge SFU) p50 {Ms(edgeLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99)):F2} ms; added by the hop p50 {Ms(edgeLatency.GetValueAtPercentile(50) - originLatency.GetValueAtPercentile(50)):F2} / p99 {Ms(edgeLatency.GetValueAtPercentile(99) - originLatency.GetValueAtPercentile(99)):F2} ms"));
         }
-        Console.WriteLine(Invariant($"since the joins: peers replaced by the page's 5.5 s silence fallback or MediaNodeLost {_classrooms.Sum(c => c.Replacements)}, hub connections dropped and reconnected {_classrooms.Sum(c => c.HubReconnects)}"));
+        Console.WriteLine(Invariant($"since the joins: peers replaced by the page's 5.5 s silence fallback or MediaNodeLost {_classrooms.Sum(c => c.Replacements)}, hub connections dropped and reconnected {_classrooms.Sum(c => c.HubReconnects)}, joins again (dropped) {_classrooms.Sum(c => c.Rejoins)}"));
         Console.WriteLine("fwd pkt/s: the SFU's forwarded-packet counter (to classrooms, and the origin's relay feed); media thr CPU: the server's threads named media-* (SFU receive workers, fan-out lanes, relay receive and timer); process CPU: the whole server process (SFU, grains, hub, Orleans); latency: the send time stamped in each payload by the teacher to its arrival at a classroom, both in this process, all loopback hops and the synthetic peers' own SRTP and scheduling included");
-    }
-
-    /// <summary>
-    /// kill -9 of the edge carrying the most classrooms; then, per classroom that was on it, the time from the kill until
-    /// its replacement peer on a live node received the first packet of a video keyframe.
-    /// </summary>
-    private async Task KillEdgeAsync(BenchNode origin)
-    {
-        var victim = _nodes.Where(n => n != origin).OrderByDescending(n => _classrooms.Count(c => c.Connected && c.MediaNode == n)).First();
-        var orphans = _classrooms.Where(c => c.Connected && c.MediaNode == victim).ToList();
-        if (orphans.Count == 0)
-        {
-            Console.WriteLine("no classroom on an edge: nothing to kill (raise --classrooms or lower --capacity)");
-            return;
-        }
-        Console.WriteLine();
-        Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms); load average {ClusterBenchmark.LoadAverage()}"));
-        var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
-        var partsBefore = await NegotiateParts.ReadAsync(_nodes);
-        var writesBefore = await StateWrites.ReadAsync(_nodes);
-        var hubBefore = await MetricsReading.ReadAsync(origin);
-        var lag = new EventLag();
-        foreach (var c in _classrooms)
-        {
-            c.Lag = lag;
-        }
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var killedAt = Stopwatch.GetTimestamp();
-        await victim.KillAsync();
-        var deadline = Stopwatch.StartNew();
-        var poolQueueMax = 0.0;
-        var ownQueueMax = 0L;
-        var nextSample = TimeSpan.Zero;
-        while (deadline.Elapsed < RecoveryDeadline
-            && orphans.Any(c => c.VideoBackAt <= killedAt || c.MediaNode == victim))
-        {
-            if (deadline.Elapsed >= nextSample)
-            {
-                // The origin's thread pool backlog: work items waiting for a thread (hub receive loops, grain turns, sends).
-                nextSample = deadline.Elapsed + TimeSpan.FromSeconds(1);
-                var queue = (await MetricsReading.ReadAsync(origin)).Gauge("thread_pool_queue_length");
-                poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
-                // And this process's own, where the 600 classrooms' hub connections are handled.
-                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
-            }
-            await Task.Delay(100);
-        }
-        var moveSeconds = deadline.Elapsed.TotalSeconds;
-        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds / moveSeconds;
-        foreach (var c in _classrooms)
-        {
-            c.Lag = null;
-        }
-        var hubAfter = await MetricsReading.ReadAsync(origin);
-        var back = orphans.Where(c => c.VideoBackAt > killedAt && c.MediaNode != victim).ToList();
-        var times = back.Select(c => (c.VideoBackAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
-        var told = orphans.Where(c => c.NodeLostEventAt > killedAt).Select(c => (c.NodeLostEventAt - killedAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
-        double At(List<double> list, double p) => list.Count == 0 ? double.NaN : list[Math.Min(list.Count - 1, (int)(p * list.Count))];
-        Console.WriteLine(Invariant(
-            $"video back (first keyframe packet from a live node) for {back.Count} of {orphans.Count} classrooms within {RecoveryDeadline.TotalSeconds:F0} s: p50 {At(times, 0.5):F2} s, p90 {At(times, 0.9):F2} s, max {(times.Count == 0 ? double.NaN : times[^1]):F2} s after the kill (first {(times.Count == 0 ? double.NaN : times[0]):F2} s)"));
-        Console.WriteLine(Invariant(
-            $"MediaNodeLost reached {told.Count} of them: p50 {At(told, 0.5):F2} s, max {(told.Count == 0 ? double.NaN : told[^1]):F2} s after the kill; replaced because of it: {orphans.Count(c => c.ReplacedBecause == "event")}, by the 5.5 s silence fallback: {orphans.Count(c => c.ReplacedBecause == "silence")}"));
-        Console.WriteLine($"now on: {string.Join(", ", _nodes.Where(n => n != victim).Select(n => Invariant($"{n.Name} {back.Count(c => c.MediaNode == n)}")))}; keyframes the teacher sent on request meanwhile: {_teacher.Sender.KeyframesOnRequest - keyframesBefore}");
-        var live = _nodes.Where(n => n != victim).ToList();
-        Console.WriteLine($"the class grain meanwhile (time by part, all negotiations of the class): {(await NegotiateParts.ReadAsync(live)).Since(partsBefore)}");
-        foreach (var line in (await StateWrites.ReadAsync(live)).Since(writesBefore))
-        {
-            Console.WriteLine("  " + line);
-        }
-        var calls = back.Select(c => c.NegotiateCallTicks / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
-        var answerToVideo = back.Select(c => (c.VideoBackAt - c.AnsweredAt) / (double)Stopwatch.Frequency).OrderBy(t => t).ToList();
-        Console.WriteLine(Invariant(
-            $"per classroom back: its Negotiate call (offer → answer, the class grain's queue and turn) p50 {At(calls, 0.5):F2} s, max {(calls.Count == 0 ? double.NaN : calls[^1]):F2} s; answer → keyframe (ICE, DTLS, keyframe) p50 {At(answerToVideo, 0.5):F2} s, max {(answerToVideo.Count == 0 ? double.NaN : answerToVideo[^1]):F2} s; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
-        PrintHubSide(origin, hubBefore, hubAfter, lag, back, moveSeconds, ownCpu, poolQueueMax);
-        Console.WriteLine(Invariant($"  this process's thread pool queue (sampled each second) max {ownQueueMax}, threads {ThreadPool.ThreadCount}"));
-        var stuck = orphans.FirstOrDefault(c => !back.Contains(c));
-        if (stuck is not null)
-        {
-            Console.WriteLine($"e.g. classroom {stuck.Index} not back: on {stuck.MediaNode?.Name ?? "?"}, replacements {stuck.Replacements}, last error {stuck.LastError?.Message ?? "none"}");
-        }
     }
 
     /// <summary>

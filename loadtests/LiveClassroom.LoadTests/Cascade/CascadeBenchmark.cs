@@ -14,7 +14,8 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// synthetic classrooms joined through the real signalling path (hub JoinClass + Negotiate, placed by the class's
 /// grain). Prints per node the packets forwarded per second, CPU and subscribers; latency teacher → classroom
 /// (HdrHistogram) for classrooms on the origin and on an edge (the difference is the relay hop), loss; then kill -9 of
-/// an edge node and the time until each of its classrooms receives video (a keyframe) from another node. Bounded: the
+/// an edge node chosen by <c>--kill</c> (<see cref="ChooseVictimAsync"/>) and the time until each of its classrooms —
+/// and every classroom the class then counts dropped — receives video (a keyframe) from a live node. Bounded: the
 /// joins get a time budget and the run stops trying after it.
 /// </summary>
 internal sealed partial class CascadeBenchmark : IAsyncDisposable
@@ -30,6 +31,8 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("cascade-bench");
     private TeacherClient? _teacher;
+    private string _connectionString = "";
+    private string _clusterId = "";
 
     private CascadeBenchmark(string admin)
     {
@@ -48,6 +51,9 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
 
     private int JoinParallel { get; init; } = 6;
 
+    /// <summary>"edge" (default) or "directory": which edge the kill takes (<see cref="ChooseVictimAsync"/>).</summary>
+    private string KillMode { get; init; } = "edge";
+
     /// <summary>Share (percent) of classrooms steered to the q and h layers by their REMB; the rest stay on f.</summary>
     private (int Q, int H) LayerMix { get; init; } = (50, 30);
 
@@ -59,6 +65,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         var joinSeconds = 600;
         var parallel = 6;
         var mix = (Q: 50, H: 30);
+        var kill = "edge";
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -77,6 +84,14 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
                     break;
                 case "--join-parallel":
                     parallel = Math.Clamp(Int(args[i + 1]), 1, 64);
+                    break;
+                case "--kill":
+                    kill = args[i + 1];
+                    if (kill is not ("edge" or "directory"))
+                    {
+                        Console.Error.WriteLine("--kill takes edge (an edge without the class grain's directory entry) or directory (the edge holding it)");
+                        return 2;
+                    }
                     break;
                 case "--layers":
                     // "q,h": percent of classrooms on q and on h; the rest on f.
@@ -106,7 +121,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             Classrooms = classrooms,
             // One third of the classrooms (and the teacher) per node unless told: the class needs all three.
             Capacity = capacity > 0 ? capacity : (classrooms + 1 + 2) / 3 + 1,
-            Seconds = seconds, JoinSeconds = joinSeconds, JoinParallel = parallel, LayerMix = mix,
+            Seconds = seconds, JoinSeconds = joinSeconds, JoinParallel = parallel, LayerMix = mix, KillMode = kill,
         };
         return await BenchNode.RunOrReportAsync("cascade benchmark", () => bench.RunAsync(serverDll), bench._nodes);
     }
@@ -116,8 +131,10 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         Console.WriteLine(Invariant($"LiveClassroom cascade benchmark: 3 server processes on loopback, one Orleans cluster on one PostgreSQL; {Classrooms} synthetic classrooms, node capacity {Capacity} subscribers; {Environment.ProcessorCount} cores, load average {ClusterBenchmark.LoadAverage()}"));
         await ExecAdminAsync($"CREATE DATABASE \"{_database}\"");
         var connectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = _database, MaxPoolSize = 30 }.ConnectionString;
+        _connectionString = connectionString;
         var signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var clusterId = "cascade-" + Guid.NewGuid().ToString("n")[..8];
+        _clusterId = clusterId;
         var extra = new Dictionary<string, string>
         {
             ["Media__RelayPort"] = "0",
@@ -141,13 +158,17 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         var k = await BenchClass.CreateAsync(_nodes[0].Url, ruralRooms, perRoom, Classrooms);
         Console.WriteLine(Invariant($"class {k.ClassId} opened; {Classrooms} projectors paired over {ruralRooms} rural classrooms in {setup.Elapsed.TotalSeconds:F1} s"));
 
-        _teacher = await TeacherClient.StartAsync(_nodes[0], k, _certificate, NodeByMediaPort);
+        // The teacher's hub connection, like every classroom's, on the class grain's node (the one whose SFU opened the
+        // class's room): the edge the benchmark kills then carries media only, never a hub connection.
+        var rooms = await Task.WhenAll(_nodes.Select(n => n.SfuRoomsAsync()));
+        var grainNode = _nodes.Where((n, i) => rooms[i] > 0).FirstOrDefault() ?? _nodes[0];
+        _teacher = await TeacherClient.StartAsync(grainNode, k, _certificate, NodeByMediaPort);
         var origin = _teacher.MediaNode ?? throw new InvalidOperationException("the teacher's answer names no node");
         Console.WriteLine($"teacher publishing q/h/f ({string.Join(" / ", SimulcastTeacher.LayerBps.Select(b => Invariant($"{b / 1000:F0}")))} kbps) + audio 50 pps on {origin.Name} (the origin)");
 
         await JoinAllAsync(k, origin);
         await MeasureAsync(origin);
-        await KillEdgeAsync(origin);
+        await KillEdgeAsync(origin, k.ClassId);
         Console.WriteLine(Invariant($"total {_clock.Elapsed.TotalSeconds:F0} s, load average {ClusterBenchmark.LoadAverage()}"));
     }
 

@@ -19,7 +19,10 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// answer's candidate). Receive-only, with REMB steering the SFU to one simulcast layer as a classroom link would. Its
 /// peer is replaced — a fresh offer through the hub, like the page's rebuilt peer connection — when the class says its
 /// media node is lost (<c>MediaNodeLost</c>) or, as the page's own fallback, after 5.5 s without a packet (Chrome's
-/// ~2.5 s to "disconnected" plus the page's 3 s grace). States: joining → connected ⇄ replacing; stopped.
+/// ~2.5 s to "disconnected" plus the page's 3 s grace). Like the page's ClassConnection it keeps the part of the class
+/// snapshot that says whether the class still counts it connected (<see cref="ClassSelfWatch"/>): dropped (a new
+/// activation of the class grain marks everyone reconnecting), or after a hub reconnect, it joins again and renegotiates
+/// (CascadeClassroom.Recovery.cs). States: joining → connected ⇄ replacing / rejoining; stopped.
 /// </summary>
 internal sealed partial class CascadeClassroom : IAsyncDisposable
 {
@@ -33,10 +36,10 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     private readonly Lock _gate = new();
     private HubConnection? _hub;
     private SyntheticPeer? _peer;
+    private SyntheticPeer? _incoming;
     private LongHistogram _latency = NewHistogram();
     private readonly StreamCounter _audio = new();
     private readonly StreamCounter _video = new();
-    private int _replacing;
     private volatile bool _stopped;
     private long _lastRtpAt;
     private long _connectedAt;
@@ -72,10 +75,10 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     /// <summary>When the class's <c>MediaNodeLost</c> naming this classroom arrived (Stopwatch ticks; 0: not yet).</summary>
     public long NodeLostEventAt { get; private set; }
 
-    /// <summary>Why the last replacement started: "event" (MediaNodeLost) or "silence" (the page's own fallback).</summary>
+    /// <summary>Why the first replacement since <see cref="ResetRecovery"/> started: "event" (MediaNodeLost), "silence" (the page's own fallback), "rejoin" (the class counted it dropped) or "hub reconnect".</summary>
     public string? ReplacedBecause { get; private set; }
 
-    /// <summary>When the replacement peer received its first video keyframe packet (Stopwatch ticks; 0: not yet).</summary>
+    /// <summary>When a peer made after the latest replacement request received its first video keyframe packet (Stopwatch ticks; 0: not yet).</summary>
     public long VideoBackAt { get; private set; }
 
     public Exception? LastError { get; private set; }
@@ -116,34 +119,49 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
         hub.On<JsonElement>("RoomEvent", OnRoomEvent);
         hub.On<JsonElement>("RoomEvents", OnRoomEvents);
-        // As the page after a hub reconnect: join the class again (its media peer is left to the silence fallback).
         hub.Reconnecting += _ =>
         {
             HubReconnects++;
             return Task.CompletedTask;
         };
-        hub.Reconnected += async _ =>
+        // As the page after a hub reconnect (RoomConnection.onreconnected): join the class again, then renegotiate.
+        hub.Reconnected += connectionId =>
         {
-            using var budget = new CancellationTokenSource(ReplaceBudget);
-            try
-            {
-                await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token), budget.Token);
-            }
-            catch (OperationCanceledException ex)
-            {
-                LastError = ex;
-            }
+            _ = RejoinAsync("hub reconnect");
+            return Task.CompletedTask;
         };
         await hub.StartAsync(ct);
         _hub = hub;
         // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
-        await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct);
+        _self.Joined(await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct));
         await RetryAsync(async () =>
         {
             await NegotiateAsync(ct);
             return default(JsonElement);
         }, ct);
+        _spare = DtlsCertificate.Generate("cascade-classroom");
     }
+
+    /// <summary>
+    /// The first peers share the benchmark's certificate (each has its own peer id); every later peer has a fresh one, as
+    /// a browser's new RTCPeerConnection does. That matters: the SFU tells a new association for a known peer id (the old
+    /// peer may still be in a room the class forgot, after its grain activated again) by its new fingerprint; the same
+    /// fingerprint with new ICE credentials is an ICE restart of the old association, whose DTLS is already done.
+    /// </summary>
+    private DtlsCertificate NextCertificate()
+    {
+        if (!_firstPeerMade)
+        {
+            _firstPeerMade = true;
+            return _certificate;
+        }
+        var certificate = Interlocked.Exchange(ref _spare, null) ?? DtlsCertificate.Generate("cascade-classroom");
+        _ = Task.Run(() => Interlocked.CompareExchange(ref _spare, DtlsCertificate.Generate("cascade-classroom"), null));
+        return certificate;
+    }
+
+    private DtlsCertificate? _spare;
+    private bool _firstPeerMade;
 
     /// <summary>Retries on the hub's refusals and time-outs with the page's back-off (1 s, 2 s, 4 s, 8 s, then 10 s) until <paramref name="ct"/>.</summary>
     private async Task<JsonElement> RetryAsync(Func<Task<JsonElement>> call, CancellationToken ct)
@@ -158,10 +176,13 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             {
                 LastError = ex;
                 Retries++;
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, attempt - 1))), ct);
+                await Task.Delay(RetryDelay(attempt), ct);
             }
         }
     }
+
+    /// <summary>The page's back-off between negotiation retries (MediaSession.retryDelayMs): 1 s, 2 s, 4 s, 8 s, then every 10 s.</summary>
+    private static TimeSpan RetryDelay(int attempt) => TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, Math.Max(0, attempt - 1))));
 
     /// <summary>Times the hub connection dropped and reconnected by itself.</summary>
     public int HubReconnects { get; private set; }
@@ -172,7 +193,8 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     /// <summary>Offer → hub Negotiate → the answer's node → ICE and DTLS there; the new peer replaces the old one.</summary>
     private async Task NegotiateAsync(CancellationToken ct)
     {
-        var peer = new SyntheticPeer(_certificate, new IPEndPoint(IPAddress.Loopback, 9), 1);
+        var peer = new SyntheticPeer(NextCertificate(), new IPEndPoint(IPAddress.Loopback, 9), 1);
+        var created = Stopwatch.GetTimestamp();
         try
         {
             var offer = peer.Offer(false, 0, 0, 0);
@@ -196,7 +218,13 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             }
             var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
             peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
-            peer.OnPlainRtp = OnRtp;
+            // Packets of this peer count from its first one (a keyframe may arrive before it replaces the old peer);
+            // the old peer's (still fed by a route the class no longer knows) no longer count once it is replaced.
+            lock (_gate)
+            {
+                _incoming = peer;
+            }
+            peer.OnPlainRtp = packet => OnRtp(peer, created, packet);
             // ICE and DTLS block until done: on a thread of their own, so 200 handshakes at once do not hold the thread
             // pool that every classroom's hub answers and events are handled on (a page has its own browser).
             await Task.Factory.StartNew(() => peer.Connect(answer, _profile), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -205,6 +233,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             {
                 old = _peer;
                 _peer = peer;
+                _incoming = null;
                 _audio.Reset();
                 _video.Reset();
                 _videoSsrc = 0;
@@ -216,6 +245,13 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         }
         catch
         {
+            lock (_gate)
+            {
+                if (_incoming == peer)
+                {
+                    _incoming = null;
+                }
+            }
             peer.Dispose();
             throw;
         }
@@ -226,6 +262,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         Interlocked.Increment(ref _eventMessages);
         Lag?.Message(1);
         OnClassEvent(e);
+        Follow(_self.Event(e));
     }
 
     /// <summary>One state write's events as one message (docs/HUB.md, <c>RoomEvents</c>): each taken in turn, as the page does.</summary>
@@ -238,6 +275,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         {
             OnClassEvent(e);
         }
+        Follow(_self.Batch(batch));
     }
 
     private void OnClassEvent(JsonElement e)
@@ -262,66 +300,21 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             if (id.GetString() == Identity.PrincipalId)
             {
                 NodeLostEventAt = Stopwatch.GetTimestamp();
-                _ = ReplaceAsync("event");
+                // LiveClass: MediaNodeLost naming this page → media.reconnect(), a fresh peer connection at once.
+                RequestReplace("event");
                 return;
             }
         }
     }
 
-    /// <summary>The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub.</summary>
-    public void CheckSilence(long now)
+    // On the peer's receive thread.
+    private void OnRtp(SyntheticPeer peer, long created, ReadOnlySpan<byte> packet)
     {
-        if (!_stopped && _peer is not null && Volatile.Read(ref _replacing) == 0
-            && now - Volatile.Read(ref _lastRtpAt) > SilenceFallback.TotalSeconds * Stopwatch.Frequency)
-        {
-            _ = ReplaceAsync("silence");
-        }
-    }
-
-    private async Task ReplaceAsync(string reason)
-    {
-        if (_stopped || Interlocked.Exchange(ref _replacing, 1) == 1)
+        var now = Stopwatch.GetTimestamp();
+        if (peer != _peer && peer != _incoming)
         {
             return;
         }
-        ReplacedBecause = reason;
-        VideoBackAt = 0;
-        ReplaceAttempts = 0;
-        Replacements++;
-        try
-        {
-            using var budget = new CancellationTokenSource(ReplaceBudget);
-            for (var attempt = 1; !_stopped; attempt++)
-            {
-                try
-                {
-                    ReplaceAttempts = attempt;
-                    await NegotiateAsync(budget.Token);
-                    return;
-                }
-                catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException
-                    && !budget.IsCancellationRequested)
-                {
-                    // As the page: 1 s, 2 s, 4 s, 8 s, then every 10 s.
-                    LastError = ex;
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, attempt - 1))), budget.Token);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HubException or TimeoutException or InvalidOperationException or IOException)
-        {
-            LastError = ex;
-        }
-        finally
-        {
-            Volatile.Write(ref _replacing, 0);
-        }
-    }
-
-    // On the peer's receive thread.
-    private void OnRtp(ReadOnlySpan<byte> packet)
-    {
-        var now = Stopwatch.GetTimestamp();
         Volatile.Write(ref _lastRtpAt, now);
         if (RtpHeader.TryParse(packet, out var header) != RtpParseError.None || header.PayloadLength < 10)
         {
@@ -336,7 +329,8 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             if (video)
             {
                 _videoSsrc = header.Ssrc;
-                if (VideoBackAt == 0 && ReplacedBecause is not null && IsKeyframeStart(payload))
+                // Video back: a keyframe on a peer made after the latest replacement was asked for.
+                if (VideoBackAt == 0 && ReplacedBecause is not null && created >= _replaceRequestedAt && IsKeyframeStart(payload))
                 {
                     VideoBackAt = now;
                 }
@@ -347,7 +341,6 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             }
         }
     }
-
     // RFC 7741 §4.2: the payload descriptor (X, S bits; optional I/L/T/K fields), then the VP8 header's P bit (0: key frame).
     private static bool IsKeyframeStart(ReadOnlySpan<byte> payload)
     {

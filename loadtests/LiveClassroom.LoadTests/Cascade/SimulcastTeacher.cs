@@ -13,13 +13,15 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// </summary>
 internal sealed class SimulcastTeacher : IDisposable
 {
-    public const uint AudioSsrc = 0x7EAC_0001;
+    private const uint FirstAudioSsrc = 0x7EAC_0001;
     public static readonly string[] Rids = ["q", "h", "f"];
     private const uint FirstVideoSsrc = 0x7EAC_0010;
+    // Each fresh peer sends on SSRCs of its own, as a browser's new RTCPeerConnection does (the old peer may still be in the SFU's room).
+    private const uint SsrcStep = 0x100;
     private static readonly (int Packets, int Size)[] Shape = [(1, 330), (2, 940), (6, 1040)];
     private static readonly long KeyframeMinGap = Stopwatch.Frequency * 3 / 10;
 
-    private readonly SyntheticPeer _peer;
+    private volatile SyntheticPeer _peer;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private readonly ushort[] _seq = [100, 20_000, 40_000];
@@ -29,6 +31,7 @@ internal sealed class SimulcastTeacher : IDisposable
     private long _audioSent;
     private long _packets;
     private long _keyframesOnRequest;
+    private volatile uint _generation;
 
     public SimulcastTeacher(SyntheticPeer peer)
     {
@@ -37,6 +40,25 @@ internal sealed class SimulcastTeacher : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "cascade-teacher" };
         _thread.Start();
     }
+
+    /// <summary>
+    /// Sends on <paramref name="peer"/> from the next packet (the teacher's page built a fresh peer connection after
+    /// joining the class again); the caller disposes the old one. Sequence numbers and SSRCs carry on.
+    /// </summary>
+    public void Replace(SyntheticPeer peer, uint generation)
+    {
+        peer.OnPlainRtcp = OnRtcp;
+        _generation = generation;
+        _peer = peer;
+        // A new peer starts every layer with a keyframe, as a browser's fresh encoder does.
+        for (var layer = 0; layer < _keyframeAsked.Length; layer++)
+        {
+            Volatile.Write(ref _keyframeAsked[layer], 1);
+        }
+    }
+
+    /// <summary>The audio SSRC of the peer of that generation (0: the first), which its offer announces.</summary>
+    public static uint AudioSsrc(uint generation) => FirstAudioSsrc + generation * SsrcStep;
 
     /// <summary>Video bitrate of each layer, bits per second (payload bytes × packets × 30 fps).</summary>
     public static IReadOnlyList<double> LayerBps { get; } = [.. Shape.Select(s => s.Packets * s.Size * 8.0 * 30)];
@@ -67,7 +89,7 @@ internal sealed class SimulcastTeacher : IDisposable
             // Audio: 50 pps against 30 video frames a second.
             while (_audioSent < (frame + 1L) * 50 / 30)
             {
-                var header = RtpHeaderWriter.WriteFixed(buffer, 111, false, _audioSeq++, (uint)(_audioSent * 960), AudioSsrc);
+                var header = RtpHeaderWriter.WriteFixed(buffer, 111, false, _audioSeq++, (uint)(_audioSent * 960), AudioSsrc(_generation));
                 _audioSent++;
                 buffer.AsSpan(header, 100).Fill(0x55);
                 Stamp(buffer, header + 100);
@@ -85,7 +107,7 @@ internal sealed class SimulcastTeacher : IDisposable
 
     private int WriteVideo(byte[] buffer, int layer, bool first, bool last, bool keyframe, int size, int frame)
     {
-        SimulcastVideo.Write(buffer, layer, _seq[layer]++, (uint)(frame * 3000), FirstVideoSsrc + (uint)layer, first, last, keyframe, size);
+        SimulcastVideo.Write(buffer, layer, _seq[layer]++, (uint)(frame * 3000), FirstVideoSsrc + _generation * SsrcStep + (uint)layer, first, last, keyframe, size);
         Stamp(buffer, size);
         return size;
     }
@@ -108,7 +130,7 @@ internal sealed class SimulcastTeacher : IDisposable
             if (type == 206 && (fmt == 1 || (fmt == 4 && length >= 16)))
             {
                 var ssrc = BinaryPrimitives.ReadUInt32BigEndian(compound[(fmt == 1 ? 8 : 12)..]);
-                var layer = (int)(ssrc - FirstVideoSsrc);
+                var layer = (int)(ssrc - FirstVideoSsrc - _generation * SsrcStep);
                 var now = Stopwatch.GetTimestamp();
                 if (layer is >= 0 and < 3 && now - Volatile.Read(ref _lastKeyframe[layer]) >= KeyframeMinGap)
                 {

@@ -1,57 +1,200 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LiveClassroom.LoadTests.Cluster;
 using LiveClassroom.Media.Dtls;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveClassroom.LoadTests.Cascade;
 
-/// <summary>The synthetic lead teacher: a hub connection (JoinClass, Negotiate publishing camera and microphone) and its simulcast sender.</summary>
+/// <summary>
+/// The synthetic lead teacher: a hub connection (JoinClass, Negotiate publishing camera and microphone) and its
+/// simulcast sender. As the console page does (ClassConnection.rejoinIfDropped, RoomConnection.onreconnected), when
+/// the live class counts it dropped (a fresh activation of the class grain) or its hub connection comes back, it joins
+/// again and publishes on a fresh peer (the page tries an ICE restart first; the synthetic peer has none), with the
+/// page's retries. States: publishing ⇄ rejoining; disposed.
+/// </summary>
 internal sealed partial class TeacherClient : IDisposable
 {
+    private static readonly TimeSpan RejoinBudget = TimeSpan.FromSeconds(90);
+
     private readonly HubConnection _hub;
-    private readonly SyntheticPeer _peer;
-
+    private readonly BenchClass _class;
+    private readonly DtlsCertificate _certificate;
+    private readonly Func<int, BenchNode?> _nodeByMediaPort;
+    private readonly ClassSelfWatch _self = new();
     private readonly Timer _consent;
+    private SyntheticPeer _peer;
+    private int _rejoining;
+    private uint _generation;
+    private volatile bool _disposed;
 
-    private TeacherClient(HubConnection hub, SyntheticPeer peer, BenchNode? node)
+    private TeacherClient(HubConnection hub, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort, SyntheticPeer peer, BenchNode? node)
     {
         _hub = hub;
+        _class = k;
+        _certificate = certificate;
+        _nodeByMediaPort = nodeByMediaPort;
         _peer = peer;
         MediaNode = node;
         Sender = new SimulcastTeacher(peer);
         // RFC 7675 consent every 5 s, as the browser does: without it the SFU drops the teacher 30 s in.
-        _consent = new Timer(_ => peer.RefreshConsent(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        _consent = new Timer(_ => _peer.RefreshConsent(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
     }
 
-    public BenchNode? MediaNode { get; }
+    /// <summary>The node the teacher publishes on (the class grain's node: the lead is always placed on the origin).</summary>
+    public BenchNode? MediaNode { get; private set; }
 
     public SimulcastTeacher Sender { get; }
+
+    /// <summary>Joins made again (dropped or hub reconnect), and when the last one published again (Stopwatch ticks).</summary>
+    public int Rejoins { get; private set; }
+
+    public long RepublishedAt { get; private set; }
+
+    public Exception? LastError { get; private set; }
 
     public static async Task<TeacherClient> StartAsync(BenchNode node, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort)
     {
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(node.Url, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(k.Teacher.Token))
+            .WithAutomaticReconnect()
             .Build();
         hub.ServerTimeout = TimeSpan.FromSeconds(60);
         await hub.StartAsync();
-        await hub.InvokeCoreAsync<JsonElement>("JoinClass", [k.ClassId]);
-        var peer = new SyntheticPeer(certificate, new IPEndPoint(IPAddress.Loopback, 9), 1);
-        var offer = peer.Offer(true, SimulcastTeacher.AudioSsrc, 0, 0, rids: SimulcastTeacher.Rids);
-        var description = new { publish = new { camera = "1", microphone = "0" }, receiveSlots = Array.Empty<object>() };
-        var result = await hub.InvokeCoreAsync<JsonElement>("Negotiate", [k.ClassId, offer, description]);
-        var answer = result.GetProperty("sdpAnswer").GetString()!;
-        var candidate = UdpCandidate().Match(answer);
-        var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
-        peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
-        await Task.Run(() => peer.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm));
-        return new TeacherClient(hub, peer, nodeByMediaPort(port));
+        var view = await hub.InvokeCoreAsync<JsonElement>("JoinClass", [k.ClassId]);
+        var (peer, port) = await PublishAsync(hub, k.ClassId, certificate, 0, CancellationToken.None);
+        var teacher = new TeacherClient(hub, k, certificate, nodeByMediaPort, peer, nodeByMediaPort(port));
+        teacher._self.Joined(view);
+        hub.On<JsonElement>("RoomEvent", e => teacher.Follow(teacher._self.Event(e)));
+        hub.On<JsonElement>("RoomEvents", b => teacher.Follow(teacher._self.Batch(b)));
+        hub.Reconnected += connectionId =>
+        {
+            _ = teacher.RejoinAsync();
+            return Task.CompletedTask;
+        };
+        return teacher;
+    }
+
+    private static async Task<(SyntheticPeer Peer, int Port)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, uint generation, CancellationToken ct)
+    {
+        // A fresh peer has a certificate of its own, as a browser's new RTCPeerConnection (see CascadeClassroom.NextCertificate).
+        var peer = new SyntheticPeer(generation == 0 ? certificate : DtlsCertificate.Generate("cascade-teacher"), new IPEndPoint(IPAddress.Loopback, 9), 1);
+        try
+        {
+            var offer = peer.Offer(true, SimulcastTeacher.AudioSsrc(generation), 0, 0, rids: SimulcastTeacher.Rids);
+            var description = new { publish = new { camera = "1", microphone = "0" }, receiveSlots = Array.Empty<object>() };
+            var result = await hub.InvokeCoreAsync<JsonElement>("Negotiate", [classId, offer, description], ct);
+            var answer = result.GetProperty("sdpAnswer").GetString()!;
+            var candidate = UdpCandidate().Match(answer);
+            if (!candidate.Success)
+            {
+                throw new InvalidOperationException("the answer has no UDP host candidate");
+            }
+            var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
+            peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
+            await Task.Factory.StartNew(() => peer.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return (peer, port);
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+    }
+
+    private void Follow(ClassSelfWatch.Outcome outcome)
+    {
+        if (outcome == ClassSelfWatch.Outcome.Gap)
+        {
+            _ = ResyncAsync();
+        }
+        else if (outcome == ClassSelfWatch.Outcome.Applied && _self.Dropped)
+        {
+            _ = RejoinAsync();
+        }
+    }
+
+    private async Task ResyncAsync()
+    {
+        try
+        {
+            _self.Joined(await _hub.InvokeCoreAsync<JsonElement>("Resync", [_class.ClassId]));
+            if (_self.Dropped)
+            {
+                await RejoinAsync();
+            }
+        }
+        catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            LastError = ex;
+        }
+    }
+
+    /// <summary>JoinClass again, then publish on a fresh peer; refusals retried with the page's back-off (twice at once, then 1, 2, 4, 8, 10 s).</summary>
+    private async Task RejoinAsync()
+    {
+        if (_disposed || Interlocked.Exchange(ref _rejoining, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            Rejoins++;
+            using var budget = new CancellationTokenSource(RejoinBudget);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    _self.Joined(await _hub.InvokeCoreAsync<JsonElement>("JoinClass", [_class.ClassId], budget.Token));
+                    break;
+                }
+                catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException && !budget.IsCancellationRequested)
+                {
+                    LastError = ex;
+                    await Task.Delay(TimeSpan.FromSeconds(2), budget.Token);
+                }
+            }
+            for (var round = 1; ; round++)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    try
+                    {
+                        var generation = ++_generation;
+                        var (peer, port) = await PublishAsync(_hub, _class.ClassId, _certificate, generation, budget.Token);
+                        var old = _peer;
+                        _peer = peer;
+                        Sender.Replace(peer, generation);
+                        MediaNode = _nodeByMediaPort(port);
+                        RepublishedAt = Stopwatch.GetTimestamp();
+                        old.Dispose();
+                        return;
+                    }
+                    catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException && !budget.IsCancellationRequested)
+                    {
+                        LastError = ex;
+                    }
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 1000 * Math.Pow(2, round - 1))), budget.Token);
+            }
+        }
+        catch (OperationCanceledException ex)
+        {
+            LastError = ex;
+        }
+        finally
+        {
+            Volatile.Write(ref _rejoining, 0);
+        }
     }
 
     public void Dispose()
     {
+        _disposed = true;
         _consent.Dispose();
         Sender.Dispose();
         _peer.Dispose();

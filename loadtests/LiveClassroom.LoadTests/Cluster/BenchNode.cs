@@ -32,6 +32,9 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The Orleans silo port (with its generation, what the cluster's membership table knows the node by).</summary>
+    public int SiloPort => int.Parse(_info.Environment["Cluster__SiloPort"]!, CultureInfo.InvariantCulture);
+
     public Uri Url { get; }
 
     /// <summary>Prometheus endpoint on its own port (no token), where <c>liveclassroom_sfu_rooms</c> tells the class's node.</summary>
@@ -40,6 +43,12 @@ internal sealed partial class BenchNode : IAsyncDisposable
     public bool Paused { get; private set; }
 
     public string Output => string.Join('\n', _output.TakeLast(40));
+
+    /// <summary>The last 2,000 lines of the node's output.</summary>
+    public string[] RecentOutput => [.. _output];
+
+    /// <summary>A directory to which each node's whole output is appended (&lt;name&gt;.log), if set.</summary>
+    public const string LogDirectoryVariable = "LIVECLASSROOM_BENCH_NODE_LOGS";
 
     /// <summary>Runs one SQL statement on the benchmark's PostgreSQL (creating and dropping its database).</summary>
     public static async Task ExecAsync(string connectionString, string sql)
@@ -304,7 +313,15 @@ internal sealed partial class BenchNode : IAsyncDisposable
             return;
         }
         _output.Enqueue(line);
-        while (_output.Count > 200)
+        if (Environment.GetEnvironmentVariable(LogDirectoryVariable) is { Length: > 0 } directory)
+        {
+            // Every line of the node's log (warnings and errors) kept for a look after the run.
+            lock (_output)
+            {
+                File.AppendAllText(Path.Combine(directory, Name + ".log"), line + "\n");
+            }
+        }
+        while (_output.Count > 2000)
         {
             _output.TryDequeue(out _);
         }

@@ -86,4 +86,46 @@ public sealed class ClassroomGrainReactivationTests
         Assert.Equal(lastAlive, rural.Attendance.LastLeftAt);
         Assert.Equal(3.0, rural.Attendance.MinutesPresent);
     }
+    [Fact]
+    public async Task Activation_EveryPageRejoinsAtOnce_JoinsShareStateWritesAndEveryoneIsConnectedInOrder()
+    {
+        const int classrooms = 30;
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassScenario.LiveClassAsync(host, ruralCount: classrooms);
+        for (var n = 1; n <= classrooms; n++)
+        {
+            await room.JoinAsync(ClassScenario.Device(n));
+        }
+        await host.DeactivateAsync(ClassScenario.Key);
+        // The fresh activation marks everyone reconnecting (one write); then every page joins again at once.
+        await room.GetSnapshotAsync(ClassScenario.Lead);
+        var versionBefore = await StateVersionAsync(host);
+        var callers = Enumerable.Range(1, classrooms).Select(ClassScenario.Device).Prepend(ClassScenario.Lead).ToList();
+
+        var snapshots = await Task.WhenAll(callers.Select(c => room.JoinAsync(c)));
+        var writes = await StateVersionAsync(host) - versionBefore;
+        var after = await room.GetSnapshotAsync(ClassScenario.Lead);
+
+        // One after the other they would write the class 31 times; interleaved, the joins that arrive during a write
+        // share the next one.
+        Assert.InRange(writes, 1, callers.Count / 2);
+        Assert.All(after.Participants, p => Assert.Equal(ConnectionState.Connected, p.Connection));
+        // Each join's answer already counts its caller connected, and its sequence covers the caller's own event.
+        var events = host.Events.EventsOf(ClassScenario.Key);
+        Assert.All(callers.Zip(snapshots), x =>
+        {
+            Assert.Equal(ConnectionState.Connected, x.Second.Participants.Single(p => p.PrincipalId == x.First.PrincipalId).Connection);
+            var joined = events.Last(e => e.Type == ClassEventTypes.ParticipantJoined && ((ParticipantView)e.Payload).PrincipalId == x.First.PrincipalId);
+            Assert.True(x.Second.Sequence >= joined.Sequence);
+        });
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+    }
+
+    private static async Task<long> StateVersionAsync(TestGrainHost host)
+    {
+        await using var cmd = host.DataSource.CreateCommand("SELECT version FROM grain_state WHERE kind = @kind AND id = @id");
+        cmd.Parameters.AddWithValue("kind", ClassScenario.Key.Kind);
+        cmd.Parameters.AddWithValue("id", ClassScenario.Key.Id);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
 }

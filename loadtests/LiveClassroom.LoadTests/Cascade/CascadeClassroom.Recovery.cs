@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveClassroom.LoadTests.Cascade;
+
+/// <summary>
+/// How the classroom gets its media back, as the page does (src/LiveClassroom.Web: hub/ClassConnection.ts,
+/// hub/RoomConnection.ts, live/LiveClass.ts, media/MediaSession.ts):
+/// <list type="bullet">
+/// <item>dropped — an event or a Resync shows the live class counting it not connected (ClassConnection.rejoinIfDropped;
+/// a fresh activation of the class grain marks every participant reconnecting), or the hub connection came back
+/// (RoomConnection.onreconnected): <c>JoinClass</c> again on the same hub connection, then renegotiate (onJoined →
+/// connectMedia). The page tries an ICE restart on its peer connection first and builds a fresh one when another node
+/// answers; the synthetic peer has no ICE restart, so it always makes a fresh peer;</item>
+/// <item>a sequence gap: <c>Resync</c>, whose snapshot is tested the same way;</item>
+/// <item><c>MediaNodeLost</c> naming it (MediaSession.reconnect), or 5.5 s without a packet: a fresh peer;</item>
+/// <item>an offer refused (<c>not_joined</c>, <c>unavailable</c>, …) or timed out: once more at once, then again after
+/// 1 s, 2 s, 4 s, 8 s, then every 10 s (MediaSession.negotiate); a newer request (the rejoin) cuts the wait short, as the
+/// page's new negotiate() clears its retry timer. Negotiations run one at a time; one asked for meanwhile runs after.
+/// A refused offer alone does not make the page join again: only its snapshot does.</item>
+/// </list>
+/// </summary>
+internal sealed partial class CascadeClassroom
+{
+    private readonly ClassSelfWatch _self = new();
+    private bool _replacing;
+    private int _wanted;
+    private long _replaceRequestedAt;
+    private CancellationTokenSource? _wait;
+    private int _rejoining;
+
+    /// <summary>JoinClass calls made again since the first join (dropped, hub reconnect).</summary>
+    public int Rejoins { get; private set; }
+
+    /// <summary>When this classroom last saw the class count it dropped (Stopwatch ticks; 0: never).</summary>
+    public long DroppedAt { get; private set; }
+
+    /// <summary>When the last rejoin's JoinClass was answered (Stopwatch ticks; 0: never).</summary>
+    public long RejoinedAt { get; private set; }
+
+    /// <summary>Resync calls after a sequence gap.</summary>
+    public int Resyncs { get; private set; }
+
+    /// <summary>True while a replacement is wanted and its peer has not been installed yet.</summary>
+    public bool Replacing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replacing;
+            }
+        }
+    }
+
+    /// <summary>Before a measured kill: the next replacement's reason and video are this one's.</summary>
+    public void ResetRecovery()
+    {
+        lock (_gate)
+        {
+            ReplacedBecause = null;
+            VideoBackAt = 0;
+            NodeLostEventAt = 0;
+            DroppedAt = 0;
+        }
+    }
+
+    /// <summary>What the page does with an event or batch it applied, or could not apply.</summary>
+    private void Follow(ClassSelfWatch.Outcome outcome)
+    {
+        if (outcome == ClassSelfWatch.Outcome.Gap)
+        {
+            _ = ResyncAsync();
+        }
+        else if (outcome == ClassSelfWatch.Outcome.Applied)
+        {
+            RejoinIfDropped();
+        }
+    }
+
+    private async Task ResyncAsync()
+    {
+        try
+        {
+            Resyncs++;
+            _self.Joined(await _hub!.InvokeCoreAsync<JsonElement>("Resync", [_classId]));
+            RejoinIfDropped();
+        }
+        catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            // The page ignores a failed Resync: the reconnect path joins again and brings a fresh snapshot anyway.
+            LastError = ex;
+        }
+    }
+
+    private void RejoinIfDropped()
+    {
+        if (_self.Dropped && !_stopped)
+        {
+            DroppedAt = Stopwatch.GetTimestamp();
+            _ = RejoinAsync("rejoin");
+        }
+    }
+
+    /// <summary>JoinClass again over the same hub connection (one at a time), then a fresh peer (the page's onJoined).</summary>
+    private async Task RejoinAsync(string reason)
+    {
+        if (_stopped || _hub is not { } hub || Interlocked.Exchange(ref _rejoining, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            Rejoins++;
+            using var budget = new CancellationTokenSource(ReplaceBudget);
+            while (true)
+            {
+                try
+                {
+                    _self.Joined(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token));
+                    RejoinedAt = Stopwatch.GetTimestamp();
+                    break;
+                }
+                catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException && !budget.IsCancellationRequested)
+                {
+                    // The page starts its connection over after a failed join, 2 s between attempts (RoomConnection.start).
+                    LastError = ex;
+                    Retries++;
+                    await Task.Delay(TimeSpan.FromSeconds(2), budget.Token);
+                }
+            }
+            RequestReplace(reason);
+        }
+        catch (OperationCanceledException ex)
+        {
+            LastError = ex;
+        }
+        finally
+        {
+            Volatile.Write(ref _rejoining, 0);
+        }
+    }
+
+    /// <summary>The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub.</summary>
+    public void CheckSilence(long now)
+    {
+        if (!_stopped && _peer is not null && !Replacing
+            && now - Volatile.Read(ref _lastRtpAt) > SilenceFallback.TotalSeconds * Stopwatch.Frequency)
+        {
+            RequestReplace("silence");
+        }
+    }
+
+    /// <summary>Asks for a fresh peer: starts the negotiation loop, or makes the running one negotiate again (at once if it is waiting out a back-off).</summary>
+    private void RequestReplace(string reason)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            ReplacedBecause ??= reason;
+            VideoBackAt = 0;
+            _replaceRequestedAt = Stopwatch.GetTimestamp();
+            _wanted++;
+            _wait?.Cancel();
+            if (_replacing)
+            {
+                return;
+            }
+            _replacing = true;
+            Replacements++;
+            ReplaceAttempts = 0;
+        }
+        _ = ReplaceLoopAsync();
+    }
+
+    private async Task ReplaceLoopAsync()
+    {
+        try
+        {
+            using var budget = new CancellationTokenSource(ReplaceBudget);
+            for (var round = 1; !_stopped; round++)
+            {
+                int wanted;
+                lock (_gate)
+                {
+                    wanted = _wanted;
+                }
+                if (await OfferTwiceAsync(budget.Token))
+                {
+                    lock (_gate)
+                    {
+                        if (_wanted == wanted)
+                        {
+                            _replacing = false;
+                            return;
+                        }
+                    }
+                    round = 0;
+                    continue;
+                }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
+                lock (_gate)
+                {
+                    if (_wanted != wanted)
+                    {
+                        continue;
+                    }
+                    _wait = wait;
+                }
+                try
+                {
+                    await Task.Delay(RetryDelay(round), wait.Token);
+                }
+                catch (OperationCanceledException) when (!budget.IsCancellationRequested)
+                {
+                    // A newer request: negotiate now.
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _wait = null;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HubException or TimeoutException or InvalidOperationException or IOException)
+        {
+            LastError = ex;
+        }
+        lock (_gate)
+        {
+            _replacing = false;
+        }
+    }
+
+    /// <summary>One offer, and on a refusal another at once on a fresh peer (MediaSession.negotiate); false if both failed.</summary>
+    private async Task<bool> OfferTwiceAsync(CancellationToken ct)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            try
+            {
+                ReplaceAttempts++;
+                await NegotiateAsync(ct);
+                return true;
+            }
+            catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException && !ct.IsCancellationRequested)
+            {
+                LastError = ex;
+            }
+        }
+        return false;
+    }
+}
