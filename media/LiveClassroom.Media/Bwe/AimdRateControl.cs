@@ -18,6 +18,9 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>Times a Decrease was applied (tracing).</summary>
+    public int Cuts { get; private set; }
+
     /// <summary>The least rate the estimate may grow from regardless of R_hat (a probe's result raises it).</summary>
     public double ProbedBps { get; set; }
 
@@ -57,6 +60,7 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
                 break;
             case State.Decrease:
                 var basis = receivedBps > 0 ? receivedBps : EstimateBps;
+                Cuts++;
                 EstimateBps = Math.Min(EstimateBps, Beta * basis);
                 ProbedBps = Math.Min(ProbedBps, EstimateBps);
                 UpdateMax(receivedKbps);

@@ -52,6 +52,12 @@ internal sealed class DownlinkEstimator
 
     public BandwidthUsage Usage => _detector.State;
 
+    /// <summary>Times over-use cut the delay-based rate (tracing).</summary>
+    public int DelayCuts => _delay.Cuts;
+
+    /// <summary>Times loss above 10 % cut the loss-based rate (tracing).</summary>
+    public int LossCuts => _loss.Cuts;
+
     public double LossFraction => _loss.LossFraction;
 
     /// <summary>R_hat: what the subscriber received over the last half second of arrivals, in bits per second.</summary>

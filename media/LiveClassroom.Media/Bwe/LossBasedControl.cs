@@ -13,6 +13,9 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>Times loss above 10 % cut the estimate (tracing).</summary>
+    public int Cuts { get; private set; }
+
     /// <summary>Fraction lost over the last completed interval.</summary>
     public double LossFraction { get; private set; }
 
@@ -49,6 +52,7 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         if (p > 0.10)
         {
             EstimateBps *= 1 - (0.5 * p);
+            Cuts++;
         }
         else if (p < 0.02)
         {
