@@ -18,6 +18,12 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>
+    /// While a validating probe runs and its feedback is awaited, a Decrease goes no lower than this (the estimate before
+    /// the probe): the probe's own overshoot is what queues up, and its refusal is the answer to it (0: no floor).
+    /// </summary>
+    public double Floor { get; set; }
+
     /// <summary>Times a Decrease was applied (tracing).</summary>
     public int Cuts { get; private set; }
 
@@ -61,7 +67,7 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
             case State.Decrease:
                 var basis = receivedBps > 0 ? receivedBps : EstimateBps;
                 Cuts++;
-                EstimateBps = Math.Min(EstimateBps, Beta * basis);
+                EstimateBps = Math.Min(EstimateBps, Math.Max(Beta * basis, Floor));
                 ProbedBps = Math.Min(ProbedBps, EstimateBps);
                 UpdateMax(receivedKbps);
                 _state = State.Hold;
@@ -72,6 +78,9 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
         EstimateBps = Math.Clamp(EstimateBps, minBps, maxBps);
         return EstimateBps;
     }
+
+    /// <summary>Raises the estimate back to <paramref name="bps"/> if it fell below (a refused probe's cut undone).</summary>
+    public void Restore(double bps) => EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
 
     /// <summary>Sets the estimate outright (a REMB from a receiver without transport-cc, or a probe's result).</summary>
     public void Set(double bps) => EstimateBps = Math.Clamp(bps, minBps, maxBps);

@@ -13,6 +13,9 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>While a validating probe runs, As goes no lower than this (its value before the probe; 0: no floor).</summary>
+    public double Floor { get; set; }
+
     /// <summary>Times loss above 10 % cut the estimate (tracing).</summary>
     public int Cuts { get; private set; }
 
@@ -35,6 +38,15 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         }
     }
 
+    /// <summary>Raises As back to <paramref name="bps"/> if it fell below, and starts a fresh interval (a refused probe's losses dropped).</summary>
+    public void Restore(double bps)
+    {
+        EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
+        _lost = 0;
+        _total = 0;
+        _intervalStartMs = double.NaN;
+    }
+
     public void OnPackets(int received, int lost, double nowMs, double delayBasedBps)
     {
         _lost += lost;
@@ -48,6 +60,7 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
             return;
         }
         var p = (double)_lost / _total;
+        var before = EstimateBps;
         LossFraction = p;
         if (p > 0.10)
         {
@@ -59,7 +72,7 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
             EstimateBps *= 1.05;
         }
         // Low loss alone must not let As float far above what the delay-based side believes.
-        EstimateBps = Math.Clamp(Math.Min(EstimateBps, 2 * delayBasedBps), minBps, maxBps);
+        EstimateBps = Math.Clamp(Math.Max(Math.Min(EstimateBps, 2 * delayBasedBps), Math.Min(Floor, before)), minBps, maxBps);
         _lost = 0;
         _total = 0;
         _intervalStartMs = nowMs;
