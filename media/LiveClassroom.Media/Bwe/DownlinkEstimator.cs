@@ -105,9 +105,25 @@ internal sealed class DownlinkEstimator
         HasTransportFeedback = true;
         var received = 0;
         var lost = 0;
+        var found = 0;
         var usage = _detector.State;
         foreach (var p in packets)
         {
+            if (p.Late)
+            {
+                // Reported missing before, arrived after a later packet: not lost after all. Its loss is taken back; its
+                // bytes count for R_hat; it is too late for the delay trend (its group has passed).
+                found += p.Received ? 1 : 0;
+                if (p.Received && p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster && _probeLost > 0)
+                {
+                    _probeLost--;
+                }
+                if (p.Received)
+                {
+                    AddAck(p.ArrivalUs / 1000.0, p.Size);
+                }
+                continue;
+            }
             // A validating probe's packets (its padding and the media it carried) answer for themselves in FinishProbe:
             // what its overshoot loses in a rate limiter's queue is not the link's loss (§6 would cut As for it).
             var ownLoss = _probeValidates && p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster;
@@ -143,7 +159,7 @@ internal sealed class DownlinkEstimator
             _aftermathUntilMs = double.NaN;
         }
         _delay.Update(usage, ReceivedBps, nowMs, rttMs);
-        _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps);
+        _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps, found);
         Initialize(nowMs, usage == BandwidthUsage.Overusing || _loss.LossFraction > 0.10);
     }
 

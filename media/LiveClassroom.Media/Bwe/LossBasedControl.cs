@@ -47,9 +47,10 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         _intervalStartMs = double.NaN;
     }
 
-    public void OnPackets(int received, int lost, double nowMs, double delayBasedBps)
+    /// <param name="found">Packets counted lost before that arrived after all (reordered): taken back from the loss.</param>
+    public void OnPackets(int received, int lost, double nowMs, double delayBasedBps, int found = 0)
     {
-        _lost += lost;
+        _lost = Math.Max(0, _lost + lost - found);
         _total += received + lost;
         if (double.IsNaN(_intervalStartMs))
         {
