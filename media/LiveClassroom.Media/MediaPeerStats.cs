@@ -55,6 +55,9 @@ public sealed record MediaPeerStats(
     /// <summary>As a subscriber: its video is paused for lack of bandwidth (audio-first).</summary>
     public bool VideoPaused { get; init; }
 
+    /// <summary>As a subscriber with an estimate: its parts and the probes so far (null before any feedback).</summary>
+    public MediaBandwidthTrace? Bandwidth { get; init; }
+
     /// <summary>As a subscriber: the highest interarrival jitter its receiver reports give for what the SFU sends it, in milliseconds.</summary>
     public double JitterMs { get; init; }
 }

@@ -104,6 +104,9 @@ public sealed partial class MediaServer : IDisposable, ISfuEvents
         return new MediaRoom(room);
     }
 
+    /// <summary>The ids of the rooms open now.</summary>
+    public IReadOnlyList<string> RoomIds => [.. _rooms.Keys];
+
     public MediaRoom? GetRoom(string roomId) => _rooms.TryGetValue(roomId, out var room) ? new MediaRoom(room) : null;
 
     /// <summary>Closes the room: every peer is removed (PeerGone fires for each).</summary>

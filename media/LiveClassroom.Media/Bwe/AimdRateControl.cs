@@ -18,6 +18,15 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>
+    /// While a validating probe runs and its feedback is awaited, a Decrease goes no lower than this (the estimate before
+    /// the probe): the probe's own overshoot is what queues up, and its refusal is the answer to it (0: no floor).
+    /// </summary>
+    public double Floor { get; set; }
+
+    /// <summary>Times a Decrease was applied (tracing).</summary>
+    public int Cuts { get; private set; }
+
     /// <summary>The least rate the estimate may grow from regardless of R_hat (a probe's result raises it).</summary>
     public double ProbedBps { get; set; }
 
@@ -57,7 +66,8 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
                 break;
             case State.Decrease:
                 var basis = receivedBps > 0 ? receivedBps : EstimateBps;
-                EstimateBps = Math.Min(EstimateBps, Beta * basis);
+                Cuts++;
+                EstimateBps = Math.Min(EstimateBps, Math.Max(Beta * basis, Floor));
                 ProbedBps = Math.Min(ProbedBps, EstimateBps);
                 UpdateMax(receivedKbps);
                 _state = State.Hold;
@@ -68,6 +78,9 @@ internal sealed class AimdRateControl(double initialBps, double minBps, double m
         EstimateBps = Math.Clamp(EstimateBps, minBps, maxBps);
         return EstimateBps;
     }
+
+    /// <summary>Raises the estimate back to <paramref name="bps"/> if it fell below (a refused probe's cut undone).</summary>
+    public void Restore(double bps) => EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
 
     /// <summary>Sets the estimate outright (a REMB from a receiver without transport-cc, or a probe's result).</summary>
     public void Set(double bps) => EstimateBps = Math.Clamp(bps, minBps, maxBps);

@@ -30,6 +30,20 @@ internal sealed class DownlinkEstimator
     private bool _probeValidates;
     private double _probeLossBefore;
     private bool _probeOverused;
+    // A validating probe's starting point (0: none running): its refusal restores both sides to at least these.
+    private double _delayBeforeProbe, _lossBeforeProbe;
+    // After a refused probe, until this feedback time (ms) an over-use cut goes no lower than the estimate before it.
+    private double _aftermathUntilMs = double.NaN;
+    private double _lastFeedbackMs;
+
+    /// <summary>
+    /// How long after a refused validating probe's result an over-use still counts as the probe's doing, and cuts the
+    /// delay-based rate no lower than it stood before the probe: the probe emptied a rate limiter's bucket, and until the
+    /// bucket has refilled (16 KB at the 150 kbit/s a 300 kbit/s link has spare beside `q` and the audio: 0.9 s) each
+    /// keyframe queues behind it, which the delay trend reads as over-use at 0.85 × the media's rate — below the lowest
+    /// layer once the audio is taken off.
+    /// </summary>
+    public const double ProbeAftermathMs = 2000;
     // One-way delay (arrival − send, µs) of the probe's packets: the least over the whole probe, and the last few.
     private long _probeMinDelayUs;
     private readonly long[] _probeTailDelayUs = new long[ProbeTail];
@@ -51,6 +65,12 @@ internal sealed class DownlinkEstimator
     public long LossBasedBps => (long)_loss.EstimateBps;
 
     public BandwidthUsage Usage => _detector.State;
+
+    /// <summary>Times over-use cut the delay-based rate (tracing).</summary>
+    public int DelayCuts => _delay.Cuts;
+
+    /// <summary>Times loss above 10 % cut the loss-based rate (tracing).</summary>
+    public int LossCuts => _loss.Cuts;
 
     public double LossFraction => _loss.LossFraction;
 
@@ -85,19 +105,38 @@ internal sealed class DownlinkEstimator
         HasTransportFeedback = true;
         var received = 0;
         var lost = 0;
+        var found = 0;
         var usage = _detector.State;
         foreach (var p in packets)
         {
+            if (p.Late)
+            {
+                // Reported missing before, arrived after a later packet: not lost after all. Its loss is taken back; its
+                // bytes count for R_hat; it is too late for the delay trend (its group has passed).
+                found += p.Received ? 1 : 0;
+                if (p.Received && p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster && _probeLost > 0)
+                {
+                    _probeLost--;
+                }
+                if (p.Received)
+                {
+                    AddAck(p.ArrivalUs / 1000.0, p.Size);
+                }
+                continue;
+            }
+            // A validating probe's packets (its padding and the media it carried) answer for themselves in FinishProbe:
+            // what its overshoot loses in a rate limiter's queue is not the link's loss (§6 would cut As for it).
+            var ownLoss = _probeValidates && p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster;
             if (!p.Received)
             {
-                lost++;
                 if (p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster)
                 {
                     _probeLost++;
                 }
+                lost += ownLoss ? 0 : 1;
                 continue;
             }
-            received++;
+            received += ownLoss ? 0 : 1;
             AddAck(p.ArrivalUs / 1000.0, p.Size);
             if (p.ProbeCluster != 0)
             {
@@ -113,8 +152,14 @@ internal sealed class DownlinkEstimator
             }
         }
         ReceivedBps = (long)ReceivedRate();
+        _lastFeedbackMs = nowMs;
+        if (_probeCluster == 0 && nowMs >= _aftermathUntilMs)
+        {
+            _delay.Floor = 0;
+            _aftermathUntilMs = double.NaN;
+        }
         _delay.Update(usage, ReceivedBps, nowMs, rttMs);
-        _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps);
+        _loss.OnPackets(received, lost, nowMs, _delay.EstimateBps, found);
         Initialize(nowMs, usage == BandwidthUsage.Overusing || _loss.LossFraction > 0.10);
     }
 
@@ -166,6 +211,13 @@ internal sealed class DownlinkEstimator
         _probeBytes = 0;
         _probeValidates = validate;
         _probeLossBefore = _loss.LossFraction;
+        // Until its result is taken, the probe's own overshoot (the queue and losses it causes) cuts neither side below
+        // where it stood: a refused probe must not lower the estimate (see FinishProbe).
+        _delayBeforeProbe = validate ? _delay.EstimateBps : 0;
+        _lossBeforeProbe = validate ? _loss.EstimateBps : 0;
+        _delay.Floor = _delayBeforeProbe;
+        _loss.Floor = _lossBeforeProbe;
+        _aftermathUntilMs = double.NaN;
         _probeOverused = false;
         _probeMinDelayUs = long.MaxValue;
         _probeTailNext = 0;
@@ -222,10 +274,13 @@ internal sealed class DownlinkEstimator
         var cluster = _probeCluster;
         _probeCluster = 0;
         LastProbeRefusal = null;
+        _delay.Floor = 0;
+        _loss.Floor = 0;
         var probeLoss = _probePackets + _probeLost == 0 ? 1 : (double)_probeLost / (_probePackets + _probeLost);
         if (cluster == 0 || _probePackets < 5 || probeLoss > ProbeMaxLoss)
         {
             LastProbeRefusal = _probeValidates ? (_probePackets < 5 ? "too few packets" : "loss") : null;
+            UndoRefusedProbe();
             return 0;
         }
         if (_probeValidates)
@@ -241,6 +296,7 @@ internal sealed class DownlinkEstimator
                 : null;
             if (LastProbeRefusal is not null)
             {
+                UndoRefusedProbe();
                 return 0;
             }
         }
@@ -252,6 +308,7 @@ internal sealed class DownlinkEstimator
             // The packets arrived slower than they left: the path did not carry the probe's rate (libwebrtc's probe
             // analysis calls such a link saturated at a ratio below 0.9), and what did arrive is partly a burst.
             LastProbeRefusal = "saturated";
+            UndoRefusedProbe();
             return 0;
         }
         // Never more than the probe aimed at: on an idle path the packets arrive as fast as they left.
@@ -264,7 +321,28 @@ internal sealed class DownlinkEstimator
             _delay.Set(grown);
         }
         _loss.Raise(grown, probeLoss);
+        _delayBeforeProbe = 0;
+        _lossBeforeProbe = 0;
         return LastProbeBps;
+    }
+
+    /// <summary>
+    /// A refused validating probe leaves the estimate no lower than it found it: its overshoot queued up in a rate
+    /// limiter (a token bucket's burst spent) and lost there — the link's answer to the probe, not to the media. On the
+    /// 300 kbit/s + 5 % loss rural link such a probe's aftermath cut the estimate to 104 kbit/s and paused the video
+    /// for 6.5 s (RuralLinkFigures 2026-12-05 07:22). The loss-based side starts a fresh interval without its losses.
+    /// </summary>
+    private void UndoRefusedProbe()
+    {
+        if (_delayBeforeProbe > 0)
+        {
+            _delay.Restore(_delayBeforeProbe);
+            _loss.Restore(_lossBeforeProbe);
+            _delay.Floor = _delayBeforeProbe;
+            _aftermathUntilMs = _lastFeedbackMs + ProbeAftermathMs;
+        }
+        _delayBeforeProbe = 0;
+        _lossBeforeProbe = 0;
     }
 
     private void AddAck(double arrivalMs, int bytes)

@@ -13,6 +13,12 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
 
     public double EstimateBps { get; private set; } = initialBps;
 
+    /// <summary>While a validating probe runs, As goes no lower than this (its value before the probe; 0: no floor).</summary>
+    public double Floor { get; set; }
+
+    /// <summary>Times loss above 10 % cut the estimate (tracing).</summary>
+    public int Cuts { get; private set; }
+
     /// <summary>Fraction lost over the last completed interval.</summary>
     public double LossFraction { get; private set; }
 
@@ -32,9 +38,19 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         }
     }
 
-    public void OnPackets(int received, int lost, double nowMs, double delayBasedBps)
+    /// <summary>Raises As back to <paramref name="bps"/> if it fell below, and starts a fresh interval (a refused probe's losses dropped).</summary>
+    public void Restore(double bps)
     {
-        _lost += lost;
+        EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
+        _lost = 0;
+        _total = 0;
+        _intervalStartMs = double.NaN;
+    }
+
+    /// <param name="found">Packets counted lost before that arrived after all (reordered): taken back from the loss.</param>
+    public void OnPackets(int received, int lost, double nowMs, double delayBasedBps, int found = 0)
+    {
+        _lost = Math.Max(0, _lost + lost - found);
         _total += received + lost;
         if (double.IsNaN(_intervalStartMs))
         {
@@ -45,17 +61,19 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
             return;
         }
         var p = (double)_lost / _total;
+        var before = EstimateBps;
         LossFraction = p;
         if (p > 0.10)
         {
             EstimateBps *= 1 - (0.5 * p);
+            Cuts++;
         }
         else if (p < 0.02)
         {
             EstimateBps *= 1.05;
         }
         // Low loss alone must not let As float far above what the delay-based side believes.
-        EstimateBps = Math.Clamp(Math.Min(EstimateBps, 2 * delayBasedBps), minBps, maxBps);
+        EstimateBps = Math.Clamp(Math.Max(Math.Min(EstimateBps, 2 * delayBasedBps), Math.Min(Floor, before)), minBps, maxBps);
         _lost = 0;
         _total = 0;
         _intervalStartMs = nowMs;

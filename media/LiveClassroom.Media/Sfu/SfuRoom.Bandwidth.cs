@@ -66,9 +66,9 @@ internal sealed partial class SfuRoom
             {
                 arrivalUs += (long)p.DeltaTicks * TransportCcPacket.MicrosecondsPerTick;
             }
-            if (bandwidth.TryTake(p.Sequence, out var sendUs, out var size, out var cluster))
+            if (bandwidth.TryTake(p.Sequence, p.Received, out var sendUs, out var size, out var cluster, out var late))
             {
-                _resultScratch[count++] = new PacketResult(sendUs, p.Received ? arrivalUs : -1, size, cluster);
+                _resultScratch[count++] = new PacketResult(sendUs, p.Received ? arrivalUs : -1, size, cluster, late);
             }
         }
         bandwidth.Estimator.OnFeedback(_resultScratch.AsSpan(0, count), Environment.TickCount64, RoundTripOf(subscriber));

@@ -244,6 +244,15 @@ internal sealed partial class SfuRoom
             VideoPaused = QualityOf(peer).Paused,
             JitterMs = jitter,
             DtlsLingering = peer.Dtls.IsLingering,
+            Bandwidth = peer.Bandwidth.HasEstimate ? TraceOf(peer.Bandwidth) : null,
         };
+    }
+
+    private static MediaBandwidthTrace TraceOf(SubscriberBandwidth b)
+    {
+        var e = b.Estimator;
+        return new MediaBandwidthTrace(e.DelayBasedBps, e.LossBasedBps, e.LossFraction, e.ReceivedBps, e.Usage.ToString(), (long)b.WantedBps,
+            e.DelayCuts, e.LossCuts, b.ProbeClusters, b.ProbesValidated, b.ProbesRefused, e.LastProbeRefusal, (long)b.ProbeTargetBps,
+            b.ProbeCluster != 0 || b.SettleUntilTicks != 0);
     }
 }

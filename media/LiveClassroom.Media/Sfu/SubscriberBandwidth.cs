@@ -22,7 +22,8 @@ internal sealed class SubscriberBandwidth
     private long[] _sendUs = [];
     private int[] _size = [];
     private int[] _cluster = [];
-    private bool[] _reported = [];
+    // Per packet: 0 not reported yet, 1 reported missing, 2 reported received.
+    private byte[] _report = [];
     private long _next;
 
     public SubscriberBandwidth(long initialBps)
@@ -126,7 +127,7 @@ internal sealed class SubscriberBandwidth
         _sendUs[at] = sendUs;
         _size[at] = size;
         _cluster[at] = ProbeCluster;
-        _reported[at] = false;
+        _report[at] = 0;
         _next++;
         if (ProbeCluster != 0)
         {
@@ -134,20 +135,30 @@ internal sealed class SubscriberBandwidth
         }
     }
 
-    /// <summary>The send record of a 16-bit transport sequence number from feedback, once per packet (a repeat report is ignored).</summary>
-    public bool TryTake(ushort sequence, out long sendUs, out int size, out int cluster)
+    /// <summary>
+    /// The send record of a 16-bit transport sequence number from feedback, once per packet — except that a packet
+    /// reported missing may be reported received later (<paramref name="late"/>): Chrome moves its feedback window back
+    /// over a packet that arrives after a later one and reports it again, received
+    /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 leaves reordering to the receiver; libwebrtc's
+    /// RemoteEstimatorProxy keeps reported arrivals "in case a reordering happens and we need to retransmit them").
+    /// Taking only the first report counted every reordered packet as lost.
+    /// </summary>
+    public bool TryTake(ushort sequence, bool received, out long sendUs, out int size, out int cluster, out bool late)
     {
         var last = _next - 1;
         var extended = last + (short)(sequence - (ushort)last);
         var at = (int)(extended & Mask);
-        if (_sequence is null || extended < 0 || extended > last || _sequence[at] != extended || _reported[at])
+        late = false;
+        if (_sequence is null || extended < 0 || extended > last || _sequence[at] != extended
+            || _report[at] == 2 || (_report[at] == 1 && !received))
         {
             sendUs = 0;
             size = 0;
             cluster = 0;
             return false;
         }
-        _reported[at] = true;
+        late = _report[at] == 1;
+        _report[at] = received ? (byte)2 : (byte)1;
         sendUs = _sendUs[at];
         size = _size[at];
         cluster = _cluster[at];
@@ -159,7 +170,7 @@ internal sealed class SubscriberBandwidth
         _sendUs = new long[HistorySize];
         _size = new int[HistorySize];
         _cluster = new int[HistorySize];
-        _reported = new bool[HistorySize];
+        _report = new byte[HistorySize];
         var sequence = new long[HistorySize];
         Array.Fill(sequence, -1);
         _sequence = sequence;

@@ -32,6 +32,10 @@ public static class MediaControlExtensions
         SfuMediaCascade.Register(services, config);
         services.Replace(ServiceDescriptor.Singleton<IMediaControl, SfuMediaControl>());
         services.AddHostedService<MediaServerHost>();
+        if (config.GetValue(BandwidthTraceLog.Setting, false))
+        {
+            services.AddHostedService<BandwidthTraceLog>();
+        }
         return services;
     }
 }

@@ -124,14 +124,19 @@ public sealed class DemoApi(Uri baseUrl) : IDisposable
     }
 
     /// <summary>Pairs a projector for a classroom through the real flow (request, admin confirms, poll) and returns its device token.</summary>
-    public async Task<string> PairDeviceAsync(string classroomId, string name)
+    public async Task<string> PairDeviceAsync(string classroomId, string name) => (await PairDeviceWithIdAsync(classroomId, name)).Token;
+
+    /// <summary>Pairs a device as <see cref="PairDeviceAsync"/> does; also returns its id (its media peer id in a class).</summary>
+    public async Task<(string Token, string DeviceId)> PairDeviceWithIdAsync(string classroomId, string name)
     {
         var (admin, _) = await LoginAsync("admin");
         var request = await SendAsync(HttpMethod.Post, "/api/devices/pairing-requests", null);
         await SendAsync(HttpMethod.Post, "/api/devices/pair", admin, new { code = request["code"]!.GetValue<string>(), classroomId, name });
         var status = await SendAsync(HttpMethod.Get,
             $"/api/devices/pairing-requests/{request["requestId"]}?pollToken={Uri.EscapeDataString(request["pollToken"]!.GetValue<string>())}", null);
-        return status["deviceToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"pairing not confirmed: {status}");
+        var token = status["deviceToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"pairing not confirmed: {status}");
+        var id = status["device"]?["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"pairing names no device: {status}");
+        return (token, id);
     }
 
     /// <summary>Opens today's lesson of the pairing as its lead teacher; returns the live class id.</summary>

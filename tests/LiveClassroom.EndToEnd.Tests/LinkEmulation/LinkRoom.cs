@@ -7,20 +7,20 @@ using Xunit.Abstractions;
 namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
 
 /// <summary>Teacher, projector on the emulated link, projector on a clean path; disposed together.</summary>
-internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector, BrowserSession clean) : IAsyncDisposable
+internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector, BrowserSession clean, string projectorDeviceId) : IAsyncDisposable
 {
     /// <summary>A class with the teacher outside, one projector inside <paramref name="link"/> and one on a clean path, both decoding.</summary>
     public static async Task<LinkRoom> OpenAsync(IPlaywright playwright, ServerProcess server, NetworkNamespace link, string tag)
     {
         using var api = new DemoApi(server.BaseUrl);
         var scenario = await api.CreateScenarioAsync(tag, ruralCount: 2);
-        var ruralToken = await api.PairDeviceAsync(scenario.RuralClassrooms[0].Id, "投影电脑 乡村");
+        var (ruralToken, ruralDevice) = await api.PairDeviceWithIdAsync(scenario.RuralClassrooms[0].Id, "投影电脑 乡村");
         var cleanToken = await api.PairDeviceAsync(scenario.RuralClassrooms[1].Id, "投影电脑 对照");
         var teacher = await BrowserSession.LaunchAsync(playwright, server.BaseUrl);
         var viaLink = new Uri($"http://{link.HostAddress}:{server.BaseUrl.Port}");
         var projector = await BrowserSession.LaunchAsync(playwright, viaLink, executablePath: link.ExecWrapper(BrowserSession.ChromiumPath));
         var clean = await BrowserSession.LaunchAsync(playwright, server.BaseUrl);
-        var room = new LinkRoom(teacher, projector, clean);
+        var room = new LinkRoom(teacher, projector, clean, ruralDevice);
         try
         {
             projector.Page.Context.SetDefaultTimeout(90_000);
@@ -53,9 +53,15 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
 
     public BrowserSession Clean { get; } = clean;
 
+    /// <summary>The projector on the link's device id: its media peer id, which the server's bandwidth trace names.</summary>
+    public string ProjectorDeviceId { get; } = projectorDeviceId;
+
     /// <summary>Samples all three pages about once a second for <paramref name="length"/> and prints the window.</summary>
-    public async Task<(LinkWindow Bad, LinkWindow Clean)> MeasureAsync(TimeSpan length, ITestOutputHelper output, string profile)
+    /// <param name="serverLog">The server's log so far (<see cref="ServerProcess.Log"/>): with its bandwidth trace on, the
+    /// SFU's side of the window is printed too (<see cref="SfuTrace"/>).</param>
+    public async Task<(LinkWindow Bad, LinkWindow Clean)> MeasureAsync(TimeSpan length, ITestOutputHelper output, string profile, Func<string>? serverLog = null)
     {
+        var started = DateTime.UtcNow;
         var bad = new List<LinkSample>();
         var good = new List<LinkSample>();
         var sent = new List<LinkSample>();
@@ -78,7 +84,23 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
         {
             output.WriteLine(line);
         }
+        if (serverLog is not null)
+        {
+            PrintSfuTrace(output, profile, serverLog(), started, DateTime.UtcNow);
+        }
         return result;
+    }
+
+    /// <summary>The SFU's trace of the link projector between two times (UTC): a summary line, then second by second.</summary>
+    public void PrintSfuTrace(ITestOutputHelper output, string profile, string serverLog, DateTime from, DateTime to)
+    {
+        var lines = SfuTrace.Lines(serverLog, ProjectorDeviceId, from, to);
+        output.WriteLine($"[{profile}] {SfuTrace.Summary(lines)}");
+        output.WriteLine($"[{profile}] SFU's estimate for the projector on the link (kbit/s; probes started/validated/refused), second by second (UTC):");
+        foreach (var (at, text) in lines)
+        {
+            output.WriteLine($"    {at:hh\\:mm\\:ss\\.f} {text}");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -18,12 +18,16 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+    private ServerProcess? _server;
 
     [Fact]
     public async Task FourLinkProfiles_ThirtySecondWindows_PrintsFigures()
     {
         await using var link = await NetworkNamespace.CreateAsync();
-        await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress);
+        // The SFU logs each subscriber's estimate, its parts and the probe counts once a second: printed with each window.
+        await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress,
+            environment: new Dictionary<string, string> { ["Media__TraceBandwidth"] = "true" });
+        _server = server;
         // The relay sits in the projector's media path from the start (a DNAT applies to new flows only); 0 ms until needed.
         var media = new System.Net.IPEndPoint(link.HostAddress, server.MediaPort!.Value);
         using var relay = UdpDelayRelay.Start(link.HostAddress, media, TimeSpan.Zero);
@@ -48,8 +52,10 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
 
         // The link returns to 1 Mbps: how long until the projector's video is back (audio-first resumes by itself).
         await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
+        var returned = DateTime.UtcNow;
         var back = await VideoBackAsync(room.Projector.Page);
         output.WriteLine($"150 kbps → 1 Mbps: video back (10 new frames) {Seconds(back)} after the link returned");
+        room.PrintSfuTrace(output, "150 kbps → 1 Mbps", server.Log, returned.AddSeconds(-5), DateTime.UtcNow.AddSeconds(1));
         await link.RemoveRateCapAsync();
 
         // Five 15 s total outages in a row on a clean link; nobody clicks.
@@ -63,8 +69,10 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
                 await Task.Delay(500);
             }
             await link.EndOutageAsync();
+            returned = DateTime.UtcNow;
             back = await VideoBackAsync(room.Projector.Page);
             output.WriteLine($"outage {outage} of 5 (15 s): video back (10 new frames) {Seconds(back)} after the link returned");
+            output.WriteLine($"[outage {outage}] {SfuTrace.Summary(SfuTrace.Lines(server.Log, room.ProjectorDeviceId, returned, DateTime.UtcNow.AddSeconds(1)))}");
         }
         output.WriteLine($"relay: {relay.Summary}");
     }
@@ -110,6 +118,7 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
     private async Task<(LinkWindow Bad, LinkWindow Clean)> MeasureAsync(LinkRoom room, string profile)
     {
         await SettleAsync();
-        return await room.MeasureAsync(Window, output, profile);
+        var server = _server;
+        return await room.MeasureAsync(Window, output, profile, server is null ? null : () => server.Log);
     }
 }

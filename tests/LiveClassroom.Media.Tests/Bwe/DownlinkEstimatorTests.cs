@@ -117,6 +117,121 @@ public sealed class DownlinkEstimatorTests
     }
 
     [Fact]
+    public void Probe_ValidatingRefusedThroughATokenBucketWithRandomLoss_NeverLowersTheEstimate()
+    {
+        // The rural link: 300 kbit/s behind a 16 KB bucket whose queue holds 640 ms (`tbf … latency 200ms`: the burst
+        // plus 200 ms at the rate), 5 % random loss, 200 ms each way, ~170 kbit/s of audio and `q`. The validating probe
+        // for `h` (1.5 × 338 kbit/s, until 24 KB past the estimate) drains the burst and queues: it is refused — and its
+        // overshoot must not cut the estimate below where it stood (that cut, 0.85 × what arrived, paused the video).
+        // Starting at the cap, as the SFU's estimate of that link sits (a probe from well below it does not drain the burst).
+        var estimator = new DownlinkEstimator(300_000, 30_000, 20_000_000);
+        var link = new SimulatedLink(300_000, 200_000, index => index % 20 == 7) { BurstBytes = 16 * 1024, MaxQueueUs = 640_000 };
+        var now = link.Run(estimator, 170_000, 0, 10_000_000);
+        var before = estimator.EstimateBps;
+        Assert.InRange(before, 170_000, 337_999);
+
+        const double Target = 507_000;
+        var durationUs = Math.Clamp((long)(24 * 1024 * 8 * 1e6 / (Target - before)), 300_000, 1_500_000);
+        var lowest = double.MaxValue;
+        estimator.StartProbe(1, Target, validate: true);
+        now = SendAlongsideMedia(estimator, link, now, 1, Target, 170_000, durationUs, e => lowest = Math.Min(lowest, e.EstimateBps));
+        // The SFU takes the result a second after the probe ended.
+        now = link.Run(estimator, 170_000, now, 1_000_000, _ => lowest = Math.Min(lowest, estimator.EstimateBps));
+        var probed = estimator.FinishProbe();
+        link.Run(estimator, 170_000, now, 3_000_000, _ => lowest = Math.Min(lowest, estimator.EstimateBps));
+
+        Assert.True(probed == 0, $"probe accepted at {probed} (estimate before {before}, {durationUs} µs)");
+        Assert.NotNull(estimator.LastProbeRefusal);
+        Assert.True(lowest >= before, $"the estimate fell from {before} to {lowest} ({estimator.LastProbeRefusal}; cuts: delay {estimator.DelayCuts}, loss {estimator.LossCuts})");
+        Assert.True(estimator.EstimateBps < 338_000, $"estimate {estimator.EstimateBps} allows the step");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Probe_ValidatingProbesEverySfuBackoffOnTheTokenBucketLink_NoneAccepted_TheEstimateNeverFallsBelowTheLowestLayer(int seed)
+    {
+        // Three minutes of the rural link as the SFU sees it: 5 % random loss both ways (media, and feedback batches whose
+        // packets are then never reported), 200 ms each way, ~170 kbit/s of audio and `q`, and a validating probe for `h`
+        // (1.5 × 338 kbit/s until 24 KB past the estimate, the result a second after it) each time the backoff allows
+        // (2 s doubling to 20 s on refusals). A refused probe that cut the estimate (to 0.85 × what arrived, less with
+        // lost feedback) left the next probe sized from a lower estimate: too short to drain the burst, it was taken at
+        // the burst's line rate — the step to `h` the cap cannot carry.
+        var random = new Random(seed);
+        var estimator = new DownlinkEstimator(300_000, 30_000, 20_000_000);
+        var link = new SimulatedLink(300_000, 200_000, _ => random.NextDouble() < 0.05)
+        {
+            BurstBytes = 16 * 1024,
+            MaxQueueUs = 640_000,
+            LoseFeedback = () => random.NextDouble() < 0.05,
+            RoundTripMs = 450,
+        };
+        var now = link.Run(estimator, 170_000, 0, 5_000_000);
+        var backoffUs = 2_000_000L;
+        var accepted = new List<string>();
+        var lowest = double.MaxValue;
+        const double Step = 338_000;
+        while (now < 180_000_000)
+        {
+            var before = estimator.EstimateBps;
+            var target = Math.Min(1.5 * Step, 3.0 * before);
+            var durationUs = Math.Clamp((long)(24 * 1024 * 8 * 1e6 / Math.Max(target - before, 1)), 300_000, 1_500_000);
+            estimator.StartProbe(1, target, validate: true);
+            now = SendAlongsideMedia(estimator, link, now, 1, target, 170_000, durationUs, e => lowest = Math.Min(lowest, e.EstimateBps));
+            now = link.Run(estimator, 170_000, now, 1_000_000, _ => lowest = Math.Min(lowest, estimator.EstimateBps));
+            var result = estimator.FinishProbe();
+            if (result > 0)
+            {
+                accepted.Add($"{now / 1e6:0.0} s: {result} (estimate before {before})");
+            }
+            backoffUs = result > 0 ? 2_000_000 : Math.Min(backoffUs * 2, 20_000_000);
+            now = link.Run(estimator, 170_000, now, backoffUs, _ => lowest = Math.Min(lowest, estimator.EstimateBps));
+        }
+
+        Assert.True(accepted.Count == 0, $"probes taken on a 300 kbit/s link: {string.Join("; ", accepted)}");
+        // What the audio (~62 kbit/s) and `q` (~90) need with the layer rules' headroom: the video must never be paused.
+        Assert.True(lowest >= 170_000, $"the estimate fell to {lowest}");
+    }
+
+    /// <summary>
+    /// Media at <paramref name="mediaBps"/> in 1,000-byte packets topped up to <paramref name="targetBps"/> with 250-byte
+    /// padding, all of cluster <paramref name="cluster"/>, for <paramref name="durationUs"/> (as the SFU marks what it sends
+    /// during a probe); <paramref name="everyFeedback"/> after each feedback. Returns the end time.
+    /// </summary>
+    private static long SendAlongsideMedia(DownlinkEstimator estimator, SimulatedLink link, long fromUs, int cluster, double targetBps, double mediaBps,
+        long durationUs, Action<DownlinkEstimator> everyFeedback)
+    {
+        const int Media = 1000;
+        const int Padding = 250;
+        var mediaGapUs = (long)(Media * 8 * 1e6 / mediaBps);
+        long sent = 0;
+        var nextMedia = fromUs;
+        var now = fromUs;
+        for (; now < fromUs + durationUs; now += 1000)
+        {
+            if (now >= nextMedia)
+            {
+                link.Send(now, Media, cluster);
+                sent += Media;
+                nextMedia += mediaGapUs;
+            }
+            for (var due = targetBps / 8 * (now - fromUs) / 1e6; sent < due; sent += Padding)
+            {
+                link.Send(now, Padding, cluster);
+            }
+            link.Feedback(estimator, now);
+            everyFeedback(estimator);
+        }
+        return now;
+    }
+
+    [Fact]
     public void Probe_ValidatingOnALossyButWideLink_Accepted_TheEstimateRisesToIt()
     {
         // 5 % random loss (every 20th packet) on a 2 Mbit/s link: loss that no rate removes must not refuse the probe.

@@ -22,6 +22,12 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
 
     public long MaxQueueUs { get => _queue.MaxQueueUs; set => _queue.MaxQueueUs = value; }
 
+    /// <summary>Whether the next feedback batch is lost on the way back (its packets are then never reported, as with Chrome's).</summary>
+    public Func<bool>? LoseFeedback { get; set; }
+
+    /// <summary>The round trip the estimator is told with each feedback batch (ms).</summary>
+    public double RoundTripMs { get; set; } = 100;
+
     public void Send(long sendUs, int size, int probeCluster = 0)
     {
         var index = _sent++;
@@ -51,7 +57,10 @@ internal sealed class SimulatedLink(double capacityBps, long propagationUs, Func
             {
                 _pending.Remove(p);
             }
-            estimator.OnFeedback(due, _nextFeedbackUs / 1000.0, 100);
+            if (LoseFeedback?.Invoke() != true)
+            {
+                estimator.OnFeedback(due, _nextFeedbackUs / 1000.0, RoundTripMs);
+            }
             _nextFeedbackUs += FeedbackIntervalUs;
         }
     }

@@ -59,6 +59,8 @@ public sealed class StepUpTests : IDisposable
         Assert.False(steppedUp, Describe());
         Assert.Contains("refused=", _r.Server.Diagnostics(), StringComparison.Ordinal);
         Assert.DoesNotContain("refused=0(", _r.Server.Diagnostics(), StringComparison.Ordinal);
+        // The same counts reach the host (MediaPeerStats.Bandwidth, what Media__TraceBandwidth logs), with the reason.
+        Assert.True(Subscriber.Bandwidth is { Probes: > 0, ProbesRefused: > 0 }, Describe());
     }
 
     private string Describe() => _r.Describe();
