@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HdrHistogram;
 using LiveClassroom.LoadTests.Cluster;
 using LiveClassroom.Media.Dtls;
@@ -211,13 +209,8 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             MessagesDuringNegotiate = EventMessages - messagesBefore;
             StreamLagAtAnswer = Volatile.Read(ref _lastEventLag);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
-            var candidate = UdpCandidate().Match(answer);
-            if (!candidate.Success)
-            {
-                throw new InvalidOperationException("the answer has no UDP host candidate");
-            }
-            var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
-            peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
+            peer.Server = AnswerTarget.Parse(answer);
+            var port = peer.Server.Port;
             // Packets of this peer count from its first one (a keyframe may arrive before it replaces the old peer);
             // the old peer's (still fed by a route the class no longer knows) no longer count once it is replaced.
             lock (_gate)
@@ -446,7 +439,4 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             await _hub.DisposeAsync();
         }
     }
-
-    [GeneratedRegex(@"a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host")]
-    private static partial Regex UdpCandidate();
 }

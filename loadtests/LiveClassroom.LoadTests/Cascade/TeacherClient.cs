@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LiveClassroom.LoadTests.Cluster;
 using LiveClassroom.Media.Dtls;
 using Microsoft.AspNetCore.SignalR;
@@ -89,13 +87,8 @@ internal sealed partial class TeacherClient : IDisposable
             var description = new { publish = new { camera = "1", microphone = "0" }, receiveSlots = Array.Empty<object>() };
             var result = await hub.InvokeCoreAsync<JsonElement>("Negotiate", [classId, offer, description], ct);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
-            var candidate = UdpCandidate().Match(answer);
-            if (!candidate.Success)
-            {
-                throw new InvalidOperationException("the answer has no UDP host candidate");
-            }
-            var port = int.Parse(candidate.Groups[2].Value, CultureInfo.InvariantCulture);
-            peer.Server = new IPEndPoint(IPAddress.Parse(candidate.Groups[1].Value), port);
+            peer.Server = AnswerTarget.Parse(answer);
+            var port = peer.Server.Port;
             await Task.Factory.StartNew(() => peer.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return (peer, port);
         }
@@ -200,7 +193,4 @@ internal sealed partial class TeacherClient : IDisposable
         _peer.Dispose();
         _hub.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
     }
-
-    [GeneratedRegex(@"a=candidate:\S+ 1 udp \d+ (\S+) (\d+) typ host")]
-    private static partial Regex UdpCandidate();
 }

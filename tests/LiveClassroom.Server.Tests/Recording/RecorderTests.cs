@@ -373,11 +373,7 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         // recorder as the original packet) a round trip or more later — here 300 ms, a rural link's RTT. One video
         // packet in 50 arrives that late. A recorder that gives up on a gap sooner stores broken frames, and a browser
         // refuses to play on (MEDIA_ERR_DECODE).
-        _ = factory.Server;
-        var replay = await RtpReplay.CaptureAsync(8, videoFirstSeq: 10_000, audioFirstSeq: 20_000, packetSize: 1000);
-        var recorder = await StartAsync(factory, "room-late-rtx");
-        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
-        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        var (replay, recorder) = await StartReplayAsync("room-late-rtx", videoFirstSeq: 10_000, audioFirstSeq: 20_000);
         // Held-back packets are sent from the replay's own loop, 300 ms of replay time later (as the SFU's one packet
         // thread would hand them over): a timer of their own could fire seconds late on a busy machine, making the
         // packet later than the scenario says.
@@ -427,11 +423,7 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         // The teacher's link lost one video packet 1.5 s before the class ended and nobody repaired it: ffmpeg holds
         // every later video packet waiting for it (its -max_delay). Stopping ffmpeg at once would drop them, the
         // class's last 1.5 s of picture; the recorder waits until ffmpeg gives the packet up.
-        _ = factory.Server;
-        var replay = await RtpReplay.CaptureAsync(8, videoFirstSeq: 30_000, audioFirstSeq: 40_000, packetSize: 1000);
-        var recorder = await StartAsync(factory, "room-lost-at-end");
-        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
-        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        var (replay, recorder) = await StartReplayAsync("room-lost-at-end", videoFirstSeq: 30_000, audioFirstSeq: 40_000);
         var span = replay.Packets.Where(p => p.Track == RtpFeeder.VideoTrack).Max(p => p.At);
         var frames = replay.Packets.Where(p => p.Track == RtpFeeder.VideoTrack)
             .Select(p => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(4))).Distinct().Count();
@@ -461,6 +453,17 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         // The part starts at the first keyframe (the first frames before it are not recorded) and the frame that lost a
         // packet may go too; the 1.5 s behind it (about 37 frames) must be there.
         Assert.InRange(recorded, frames - 12, frames);
+    }
+
+    /// <summary>8 s of H.264 (1000-byte RTP payloads) and Opus captured for replay, and a recorder with both tracks declared.</summary>
+    private async Task<(RtpReplay Replay, Recorder Recorder)> StartReplayAsync(string room, ushort videoFirstSeq, ushort audioFirstSeq)
+    {
+        _ = factory.Server;
+        var replay = await RtpReplay.CaptureAsync(8, videoFirstSeq, audioFirstSeq, packetSize: 1000);
+        var recorder = await StartAsync(factory, room);
+        recorder.AddTrack(RtpFeeder.VideoTrack, MediaKind.Video, RtpCodecInfo.H264());
+        recorder.AddTrack(RtpFeeder.AudioTrack, MediaKind.Audio, RtpCodecInfo.Opus());
+        return (replay, recorder);
     }
 
     private static async Task<string> RunFfprobeWidthAsync(string file)
