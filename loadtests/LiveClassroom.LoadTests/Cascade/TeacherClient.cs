@@ -15,7 +15,7 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// again and publishes on a fresh peer (the page tries an ICE restart first; the synthetic peer has none), with the
 /// page's retries. States: publishing ⇄ rejoining; disposed.
 /// </summary>
-internal sealed partial class TeacherClient : IDisposable
+internal sealed class TeacherClient : IDisposable
 {
     private static readonly TimeSpan RejoinBudget = TimeSpan.FromSeconds(90);
 

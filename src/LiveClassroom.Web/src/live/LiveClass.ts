@@ -56,10 +56,7 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
       // This page's media node died (an edge of a class spread over nodes): a fresh peer connection, placed on a live node.
-      if (e.type === "MediaNodeLost") {
-        for (const id of e.payload?.principalIds ?? []) this.mediaLostAt.set(id, performance.now());
-        this.watchMovedMedia();
-      }
+      if (e.type === "MediaNodeLost") for (const id of e.payload?.principalIds ?? []) this.mediaLostAt.set(id, performance.now());
       if (e.type === "MediaNodeLost" && this.hub.you && (e.payload?.principalIds ?? []).includes(this.hub.you.participantId)) this.media.reconnect();
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
@@ -79,23 +76,6 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     if (this.sendingNow?.camera !== want.camera) void this.media.setSending("camera", want.camera).catch(() => {});
     if (this.sendingNow?.microphone !== want.microphone) void this.media.setSending("microphone", want.microphone).catch(() => {});
     this.sendingNow = want;
-  }
-
-  /**
-   * A seat marked by MediaNodeLost clears when its video decodes again (mediaGone), which no hub event announces on a
-   * rural page and which the frame watch reports only when the seat had stalled or paused first: re-render twice a
-   * second for a minute after the loss so the mark goes as soon as frames flow.
-   */
-  private watchMovedMedia(): void {
-    const until = performance.now() + 60_000;
-    const timer = window.setInterval(() => {
-      this.changed();
-      if (performance.now() > until) {
-        clearInterval(timer);
-        this.timers = this.timers.filter((t) => t !== timer);
-      }
-    }, 500);
-    this.timers.push(timer);
   }
 
   /**
