@@ -110,7 +110,7 @@ public sealed partial class CascadeTests
     /// decode again through two relays, and in one CI run of three (2026-12-05) it had not within 45 s while the
     /// console's had (its MediaChanged came at once); not traced yet (session note).
     /// </summary>
-    private async Task MarkedWhileItsMediaMovedAsync(BrowserSession teacher, BrowserSession bystander)
+    private async Task MarkedWhileItsMediaMovedAsync(BrowserSession teacher, BrowserSession bystander, IEnumerable<ServerProcess> liveNodes)
     {
         foreach (var (name, session) in new[] { ("console", teacher), ("other projector", bystander) })
         {
@@ -137,7 +137,46 @@ public sealed partial class CascadeTests
             output.WriteLine(unmarked
                 ? string.Create(CultureInfo.InvariantCulture, $"{name}: the stage classroom on the killed node marked {shown:0.0} s after the kill, unmarked {hidden:0.0} s after it")
                 : string.Create(CultureInfo.InvariantCulture, $"{name}: the stage classroom on the killed node marked {shown:0.0} s after the kill, NOT unmarked within {StageDeadline.TotalSeconds:0} s (stage1 frames decoded: {frames}, two seconds later {framesLater})"));
+            if (!unmarked)
+            {
+                await PrintStageReceptionAsync(session, liveNodes);
+            }
             Assert.True(!unmarked || hidden > shown);
+        }
+    }
+
+    /// <summary>
+    /// When a page kept its mark: what its stage slots receive (packets, keyframes, keyframe requests, the SSRC) and what
+    /// the live nodes warned of, to tell a route that never came from a stream that came without a keyframe.
+    /// </summary>
+    private async Task PrintStageReceptionAsync(BrowserSession session, IEnumerable<ServerProcess> liveNodes)
+    {
+        var receiving = await session.Page.EvaluateAsync<string>("""
+            async () => {
+              const pc = window.lcLive?.media?.pc;
+              if (!pc) return 'no peer connection';
+              const out = [];
+              (await pc.getStats()).forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  out.push(`mid ${s.mid} ssrc ${s.ssrc}: pkts=${s.packetsReceived} lost=${s.packetsLost} framesReceived=${s.framesReceived} decoded=${s.framesDecoded} keyframes=${s.keyFramesDecoded} dropped=${s.framesDropped} pli=${s.pliCount} fir=${s.firCount} nack=${s.nackCount}`);
+                }
+              });
+              return out.join('; ');
+            }
+            """);
+        output.WriteLine($"  its inbound video: {receiving}; {await ClassMedia.StateAsync(session.Page)}");
+        foreach (var node in liveNodes)
+        {
+            var lines = node.Log.Split('\n');
+            var warnings = new List<string>();
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal))
+                {
+                    warnings.Add(lines[i].TrimEnd() + (i + 1 < lines.Length ? " " + lines[i + 1].Trim() : ""));
+                }
+            }
+            output.WriteLine($"  node {node.BaseUrl} (media port {node.MediaUdpPort}): last warnings: {string.Join(" | ", warnings.TakeLast(15))}");
         }
     }
 

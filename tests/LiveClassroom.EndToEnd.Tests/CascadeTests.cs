@@ -64,7 +64,8 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 var remote = new List<int>();
                 foreach (var projector in projectors)
                 {
-                    remote.Add(await RemotePortAsync(projector));
+                    // Read until the page has a selected pair: a loaded page may be between consent checks or restarting ICE.
+                    remote.Add(await ClassMedia.PollAsync(() => RemotePortAsync(projector), port => port != 0, Deadline, "the projector's selected candidate pair"));
                 }
                 output.WriteLine($"origin node {origin.BaseUrl}; projectors' media ports {string.Join(", ", remote)}; nodes' media ports {string.Join(", ", nodes.Select(n => n.MediaUdpPort))}");
                 Assert.Equal(2, remote.Distinct().Count());
@@ -125,7 +126,7 @@ public sealed partial class CascadeTests(EndToEndFixture fx, ITestOutputHelper o
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"FIGURE: edge node killed (kill -9); its projector decoded the teacher again from another node {back.TotalSeconds:0.0} s later, now on media port {newPort} (target <= 10 s); connected there {onLiveNode.TotalSeconds:0.0} s after the kill; its peer connection: {string.Join(", ", timeline)}"));
                 Assert.Contains(newPort, nodes.Where(n => n != victim).Select(n => n.MediaUdpPort ?? -1));
-                await MarkedWhileItsMediaMovedAsync(teacher, bystander);
+                await MarkedWhileItsMediaMovedAsync(teacher, bystander, nodes.Where(n => n != victim));
             }
             finally
             {
