@@ -125,6 +125,17 @@ internal sealed partial class SfuRoom
         {
             return;
         }
+        if (recovered && stream.History?.Query(header.SequenceNumber) == ReceivedHistory.PacketState.Received)
+        {
+            // RFC 4588 §4 / RFC 3711 §3.3.2: a repair of a packet the SFU already has — a publisher's bandwidth probe
+            // (libwebrtc pads with RTX copies of packets it sent: "payload padding"), or a late second answer to a NACK.
+            // Forwarded, it would reach each subscriber a second time with the same SSRC and sequence number, which its
+            // SRTP replay check drops before its transport-cc bookkeeping sees it, so the transport-wide number it was
+            // stamped with reads as lost (27–39 % "loss" at the top layer on a clean link). Subscribers that did lose
+            // the packet NACK the SFU, which answers from its cache.
+            DuplicateRepairs++;
+            return;
+        }
         stream.BytesSinceMeasure += packet.Length;
         stream.Cache?.Add(header.SequenceNumber, packet);
         if (stream.History?.OnPacket(header.SequenceNumber) is > 0 and var gap && !recovered)

@@ -144,7 +144,7 @@ internal sealed partial class SfuRoom
     {
         lock (_lock)
         {
-            var text = new System.Text.StringBuilder($"room {Id}: srtpFail={SrtpFailures} unknown={UnknownStreamPackets} malformed={MalformedPackets} streamLimitDrops={StreamLimitDrops}");
+            var text = new System.Text.StringBuilder($"room {Id}: srtpFail={SrtpFailures} unknown={UnknownStreamPackets} malformed={MalformedPackets} streamLimitDrops={StreamLimitDrops} duplicateRepairs={DuplicateRepairs}");
             foreach (var peer in _peers.Values)
             {
                 text.Append($"; {peer.Id}: ice={peer.Ice.State} ok={peer.Ice.ResultCount(Ice.IceCheckResult.Success)} sel={peer.Ice.SelectedAddress} ");

@@ -52,6 +52,9 @@ internal sealed partial class SfuRoom : IDisposable
 
     public long MalformedPackets { get; private set; }
 
+    /// <summary>Repairs (RTX) of packets the SFU already had, dropped instead of forwarded (SfuRoom.Media.cs, Forward).</summary>
+    public long DuplicateRepairs { get; private set; }
+
     public long TapErrors { get; private set; }
 
     private SrtpProtectionProfileId[] Profiles => _options.SrtpProfile switch
