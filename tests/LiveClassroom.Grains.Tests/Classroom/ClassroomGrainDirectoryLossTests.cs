@@ -6,9 +6,10 @@ using Orleans.TestingHost;
 namespace LiveClassroom.Grains.Tests.Classroom;
 
 /// <summary>
-/// Issue #17: the silo holding a live class's entry in Orleans' grain directory dies, the class's own silo does not.
-/// The silos use the server's directory (<c>GrainDirectoryChoice</c>); with Orleans' default one the class was
-/// deactivated on its healthy silo and activated again, every participant marked reconnecting and every page rejoining.
+/// Issue #17: a silo dies on a three-silo cluster whose silos use the server's grain directory
+/// (<c>GrainDirectoryChoice</c>). The silo holding a live class's directory entry, not the class's own: the class keeps
+/// its activation (with Orleans' default directory it was deactivated on its healthy silo and activated again, every
+/// participant marked reconnecting and every page rejoining). The class's own silo: it activates again on a survivor.
 /// </summary>
 public sealed class ClassroomGrainDirectoryLossTests
 {
@@ -35,7 +36,51 @@ public sealed class ClassroomGrainDirectoryLossTests
         Assert.DoesNotContain(host.Events.EventsOf(key).Skip(eventsBefore), e => e.Type == ClassEventTypes.ConnectionChanged);
     }
 
+    /// <summary>
+    /// The other half: the class's own silo dies. Only its own grains activate again, on a survivor, at the next call,
+    /// which marks everyone reconnecting (their pages join again). Prints how long the first call took after the death
+    /// was known: the directory's safety lease, if it were on, would hold the new registration back (GrainDirectoryChoice).
+    /// </summary>
+    [Fact]
+    public async Task GrainSiloKilled_ClassActivatesAgainOnASurvivor_EveryoneReconnecting()
+    {
+        await using var host = await TestGrainHost.CreateWithSilosAsync(3);
+        var management = host.Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+        var (room, grainSilo) = await LiveClassOnASecondarySiloAsync(host, management);
+        await room.JoinAsync(Device);
+
+        await host.Cluster.KillSiloAsync(grainSilo);
+        await WaitDeclaredDeadAsync(host.Cluster, grainSilo.SiloAddress);
+        var sinceDeclaredDead = System.Diagnostics.Stopwatch.StartNew();
+        var after = await room.GetSnapshotAsync(ClassScenario.Lead);
+        Console.WriteLine($"first call after the death was known answered in {sinceDeclaredDead.Elapsed.TotalSeconds:F2} s");
+
+        var newSilo = await management.GetActivationAddress(room);
+        Assert.NotNull(newSilo);
+        Assert.NotEqual(grainSilo.SiloAddress, newSilo);
+        Assert.Equal(2, after.Participants.Count);
+        Assert.All(after.Participants, p => Assert.Equal(ConnectionState.Reconnecting, p.Connection));
+    }
+
     private static RoomCaller Device => ClassScenario.Device(1);
+
+    /// <summary>A live class activated on a secondary silo (one the test may kill), set up under ids until one lands there.</summary>
+    private static async Task<(IClassroomGrain Room, SiloHandle GrainSilo)> LiveClassOnASecondarySiloAsync(TestGrainHost host, IManagementGrain management)
+    {
+        for (var n = 0; n < 64; n++)
+        {
+            var room = host.GetGrain<IClassroomGrain>($"class-host-{n}");
+            await room.SetupAsync(RoomCaller.System, ClassScenario.Setup(ruralCount: 1));
+            await room.OpenAsync(ClassScenario.Lead);
+            await room.JoinAsync(ClassScenario.Lead);
+            var grainSilo = await management.GetActivationAddress(room);
+            if (host.Cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.Equals(grainSilo)) is { } handle)
+            {
+                return (room, handle);
+            }
+        }
+        throw new InvalidOperationException("no class activated on a secondary silo");
+    }
 
     /// <summary>
     /// A live class whose activation and directory entry are on different secondary silos (the primary holds the test
