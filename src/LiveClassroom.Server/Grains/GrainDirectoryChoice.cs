@@ -14,11 +14,11 @@ namespace LiveClassroom.Server.Grains;
 /// Marked experimental (ORLEANSEXP003) in Orleans 10.4.2; Orleans' own test cluster uses it by default. Every silo of a
 /// cluster should make the same choice (switching a running cluster: docs/GRAINS.md, "A node's death takes only its own grains").
 /// <para>
-/// Its safety leases are off (<see cref="GrainDirectoryOptions.RangeLeaseDuration"/> zero). By default, after a silo is
-/// declared dead, its grains may not register again for 30 s less the failure-detection window, and a range whose
-/// previous owner died may take no new registration for as long: a class whose own node died would come back on another
-/// node only after ~26 s (the ≤ 10 s failover of docs/GRAINS.md gone), and so would any grain activating in the dead
-/// node's range. The lease guards against a node declared dead that has not noticed yet and still runs its activations;
+/// Its safety leases are off (<see cref="GrainDirectoryOptions.RangeLeaseDuration"/> zero). By default (Orleans 10.4.2's
+/// code), after a silo is declared dead its grains may not register again for 30 s less the failure-detection window
+/// (MaxProbeTimeout × NumMissedProbesLimit, 6 s here), and a range whose previous owner died may take no new
+/// registration for as long: a class whose own node died could come back on another node only some 20 s later (the
+/// ≤ 10 s failover of docs/GRAINS.md gone), and so could any grain activating in the dead node's range. The lease guards against a node declared dead that has not noticed yet and still runs its activations;
 /// without it such a node's stale activation can overlap the new one for the seconds until it reads the membership
 /// table — as with Orleans' default directory before — and the state's version check refuses the stale one's writes
 /// (<c>PostgresGrainStorage</c>: the activation is dropped).
