@@ -39,7 +39,8 @@ public sealed class ClassroomGrainDirectoryLossTests
     /// <summary>
     /// The other half: the class's own silo dies. Only its own grains activate again, on a survivor, at the next call,
     /// which marks everyone reconnecting (their pages join again). Prints how long the first call took after the death
-    /// was known: the directory's safety lease, if it were on, would hold the new registration back (GrainDirectoryChoice).
+    /// was known. The test cluster's in-process kill does not trigger the directory's safety lease (off in the server,
+    /// GrainDirectoryChoice): TwoNodeFailoverTests, with real processes, is what shows its cost.
     /// </summary>
     [Fact]
     public async Task GrainSiloKilled_ClassActivatesAgainOnASurvivor_EveryoneReconnecting()
