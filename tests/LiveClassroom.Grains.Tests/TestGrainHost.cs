@@ -65,6 +65,9 @@ public sealed class TestGrainHost : IAsyncDisposable
 
     public static Task<TestGrainHost> CreateAsync(Action<RoomOptions>? configure = null) => CreateAsync(configure, null, 2);
 
+    /// <summary>As <see cref="CreateAsync(Action{RoomOptions}?)"/> with <paramref name="silos"/> silos (a secondary one can be killed).</summary>
+    public static Task<TestGrainHost> CreateWithSilosAsync(int silos) => CreateAsync(null, null, silos);
+
     /// <summary>Three silos, each a cascade media node of <paramref name="capacity"/> subscribers (<see cref="Cascade"/>).</summary>
     public static Task<TestGrainHost> CreateCascadeAsync(int capacity) => CreateAsync(null, new CascadeNodes(capacity), 3);
 
@@ -78,6 +81,12 @@ public sealed class TestGrainHost : IAsyncDisposable
         host._dataSource = host._database.CreateDataSource();
         await new MigrationRunner(host._dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationCatalog.Embedded, default);
         var builder = new TestClusterBuilder((short)silos);
+        // Orleans' test cluster adds its own choice of grain directory to every silo; the silos here make the server's
+        // (SiloConfigurator), so that what a node's death does to a grain is tested as it is in production.
+        if (builder.Options.SiloBuilderConfiguratorTypes.RemoveAll(t => t?.Contains("ConfigureDistributedGrainDirectory", StringComparison.Ordinal) == true) != 1)
+        {
+            throw new InvalidOperationException("Orleans' test cluster no longer adds ConfigureDistributedGrainDirectory: check which grain directory the silos use");
+        }
         builder.Properties[HarnessKey] = host._id;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -160,6 +169,7 @@ public sealed class TestGrainHost : IAsyncDisposable
         {
             var host = Hosts[siloBuilder.Configuration[HarnessKey]!];
             siloBuilder.UseInMemoryReminderService();
+            siloBuilder.UseSurvivingGrainDirectory();
             siloBuilder.Services.AddSingleton(host.DataSource);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Name, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
             if (host.Cascade is { } cascade)

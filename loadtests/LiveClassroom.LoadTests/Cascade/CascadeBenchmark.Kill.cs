@@ -11,24 +11,25 @@ internal sealed partial class CascadeBenchmark
 
     /// <summary>
     /// Which edge to kill. The class grain lives on the origin (its node opens the origin room, and the lead is always
-    /// placed there), so an edge never hosts it; but the edge that holds the grain's directory entry takes the grain
-    /// with it (<see cref="ClassGrainDirectory"/>). "edge" (default): the edge with the most classrooms that does not
-    /// hold the entry — the class grain stays up. "directory": the edge that holds it — the grain is deactivated on the
-    /// origin and activates again, and every page rejoins (impossible when the entry is on the origin: then as "edge").
+    /// placed there), so an edge never hosts it; but one node holds the grain's directory entry
+    /// (<see cref="ClassGrainDirectory"/>), and with Orleans' default directory that node's death took the grain down.
+    /// "edge" (default): the edge with the most classrooms that does not hold the entry. "directory": the edge that
+    /// holds it — with the distributed directory the grain is expected to stay up there too (impossible when the entry
+    /// is on the origin: then as "edge").
     /// </summary>
-    private async Task<(BenchNode Victim, bool GrainLost)> ChooseVictimAsync(BenchNode origin, string classId)
+    private async Task<(BenchNode Victim, bool HoldsEntry)> ChooseVictimAsync(BenchNode origin, string classId)
     {
-        var owner = await ClassGrainDirectory.OwnerAsync(_connectionString, _clusterId, classId, _nodes);
+        var (owner, ownerBefore) = await ClassGrainDirectory.OwnerAsync(_connectionString, _clusterId, classId, _nodes);
         var edges = _nodes.Where(n => n != origin)
             .OrderByDescending(n => _classrooms.Count(c => c.Connected && c.MediaNode == n)).ToList();
-        Console.WriteLine($"the class grain: on {origin.Name} (the lead's media node: the grain's node opens the origin room); its Orleans directory entry on {owner?.Name ?? "?"} (LocalGrainDirectory's ring over the membership table)");
+        Console.WriteLine($"the class grain: on {origin.Name} (the lead's media node: the grain's node opens the origin room); its Orleans directory entry on {owner?.Name ?? "?"} (DistributedGrainDirectory's ring over the membership table; Orleans' default LocalGrainDirectory would have put it on {ownerBefore?.Name ?? "?"})");
         if (KillMode == "directory")
         {
             if (owner is not null && owner != origin)
             {
                 return (owner, true);
             }
-            Console.WriteLine("--kill directory: the directory entry is on the origin, so no edge's death takes the class grain in this run; killing an edge instead (run again: the ring changes with every start)");
+            Console.WriteLine("--kill directory: the directory entry is on the origin, so no edge holds it in this run; killing an edge instead (run again: the ring changes with every start)");
         }
         return (edges.First(n => n != owner), false);
     }
@@ -42,14 +43,14 @@ internal sealed partial class CascadeBenchmark
     private async Task KillEdgeAsync(BenchNode origin, string classId)
     {
         Console.WriteLine();
-        var (victim, grainLost) = await ChooseVictimAsync(origin, classId);
+        var (victim, holdsEntry) = await ChooseVictimAsync(origin, classId);
         var orphans = _classrooms.Where(c => c.Connected && c.MediaNode == victim).ToList();
         if (orphans.Count == 0)
         {
             Console.WriteLine("no classroom on that edge: nothing to kill (raise --classrooms or lower --capacity)");
             return;
         }
-        Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms; {(grainLost ? "holds the class grain's directory entry: the grain is expected to activate again and every page to rejoin" : "not the class grain's node nor its directory entry's: the grain is expected to stay up")}); load average {ClusterBenchmark.LoadAverage()}"));
+        Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms; {(holdsEntry ? "holds the class grain's directory entry, not the grain: the grain is expected to stay up (with Orleans' default directory it activated again and every page rejoined)" : "not the class grain's node nor its directory entry's: the grain is expected to stay up")}); load average {ClusterBenchmark.LoadAverage()}"));
         var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
         var teacherRejoinsBefore = _teacher.Rejoins;
         var partsBefore = await NegotiateParts.ReadAsync(_nodes);
@@ -133,7 +134,8 @@ internal sealed partial class CascadeBenchmark
         // Orleans' own word (information level) on each live node: which activations it deactivated with the dead directory partition.
         foreach (var n in live)
         {
-            var said = n.RecentOutput.Where(l => l.Contains("LocalGrainDirectory is deactivating", StringComparison.Ordinal)).ToList();
+            var said = n.RecentOutput.Where(l => l.Contains("LocalGrainDirectory is deactivating", StringComparison.Ordinal)
+                || l.Contains("have been put under a lease", StringComparison.Ordinal)).ToList();
             Console.WriteLine($"  {n.Name}: {(said.Count == 0 ? "Orleans deactivated no activation for a lost directory partition" : string.Join(" | ", said.Select(l => l.Trim())))}");
         }
         var stuck = affected.FirstOrDefault(c => !back.Contains(c));

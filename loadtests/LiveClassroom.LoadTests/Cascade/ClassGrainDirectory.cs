@@ -7,23 +7,25 @@ using Orleans.Runtime;
 namespace LiveClassroom.LoadTests.Cascade;
 
 /// <summary>
-/// Which node holds the class grain's entry in Orleans' grain directory. The cluster uses Orleans' default directory
-/// (LocalGrainDirectory, a hash ring over the live silos): the entry of a grain lives on the silo whose consistent hash
-/// is the largest not above the grain id's uniform hash (or, below all of them, the last on the ring). When that silo
-/// dies, every silo deactivates its activations whose entry was there ("LocalGrainDirectory is deactivating …
-/// activations because silo … was the primary directory partition for these grain ids", Orleans.Runtime 10.4.2): the
-/// class grain, alive on the origin, is deactivated and activates afresh, though its own node never went away.
-/// The ring is computed here from the cluster's membership rows in PostgreSQL (address, port, generation of each
-/// active silo) with Orleans' own <see cref="SiloAddress"/> and <see cref="GrainId"/> hashes; the rule is Orleans'
-/// internal LocalGrainDirectory.CalculateGrainDirectoryPartition, restated (a newer Orleans may change it: the run
-/// prints whether the kill dropped the class, which tells).
+/// Which node holds the class grain's entry in Orleans' grain directory. The server uses Orleans'
+/// DistributedGrainDirectory (src/LiveClassroom.Server/Grains/GrainDirectoryChoice.cs) with one partition per silo: a
+/// ring over the active silos' consistent hashes, the silo with boundary b owning the grain hashes in (b, next boundary]
+/// (compared unsigned; below the first boundary, the last silo's range wraps around). Before, with Orleans' default
+/// LocalGrainDirectory (the silo with the largest hash not above the grain's, compared signed), that silo's death made
+/// every silo deactivate the activations whose entries it held ("LocalGrainDirectory is deactivating … activations
+/// because silo … was the primary directory partition for these grain ids"): the class grain, alive on the origin,
+/// activated afresh and every page rejoined. Both rules are computed here from the cluster's membership rows in
+/// PostgreSQL with Orleans' own <see cref="SiloAddress"/> and <see cref="GrainId"/> hashes; they restate Orleans 10.4.2's
+/// internal DirectoryMembershipSnapshot and LocalGrainDirectory.CalculateGrainDirectoryPartition (a newer Orleans may
+/// change them: the run prints whether the kill dropped the class, which tells).
 /// </summary>
 internal static class ClassGrainDirectory
 {
     // Orleans.Runtime.SiloStatus.Active.
     private const int ActiveStatus = 3;
 
-    public static async Task<BenchNode?> OwnerAsync(string connectionString, string clusterId, string classId, IReadOnlyList<BenchNode> nodes)
+    /// <summary>The entry's node under the distributed directory, and under the default one the server used before.</summary>
+    public static async Task<(BenchNode? Owner, BenchNode? OwnerBefore)> OwnerAsync(string connectionString, string clusterId, string classId, IReadOnlyList<BenchNode> nodes)
     {
         var ring = new List<(int Hash, int Port)>();
         await using (var connection = new NpgsqlConnection(connectionString))
@@ -42,19 +44,13 @@ internal static class ClassGrainDirectory
         }
         if (ring.Count == 0)
         {
-            return null;
+            return (null, null);
         }
-        ring.Sort((a, b) => a.Hash.CompareTo(b.Hash));
-        var hash = unchecked((int)GrainId.Create(GrainKinds.Classroom, classId).GetUniformHashCode());
-        var owner = ring[^1];
-        for (var i = ring.Count - 1; i >= 0; i--)
-        {
-            if (ring[i].Hash <= hash)
-            {
-                owner = ring[i];
-                break;
-            }
-        }
-        return nodes.FirstOrDefault(n => n.SiloPort == owner.Port);
+        var hash = GrainId.Create(GrainKinds.Classroom, classId).GetUniformHashCode();
+        var byUnsigned = ring.OrderBy(r => (uint)r.Hash).ToList();
+        var distributed = byUnsigned.LastOrDefault(r => (uint)r.Hash < hash, byUnsigned[^1]);
+        var bySigned = ring.OrderBy(r => r.Hash).ToList();
+        var local = bySigned.LastOrDefault(r => r.Hash <= unchecked((int)hash), bySigned[^1]);
+        return (nodes.FirstOrDefault(n => n.SiloPort == distributed.Port), nodes.FirstOrDefault(n => n.SiloPort == local.Port));
     }
 }

@@ -22,8 +22,9 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// The silo: clustering and reminders on the project's PostgreSQL (migration 0006), grain state in
     /// <c>grain_state</c> (<see cref="PostgresGrainStorage"/>), failure detection from <see cref="FailureDetection"/>,
-    /// endpoints from <see cref="ClusterSettings"/>. Needs an <see cref="NpgsqlDataSource"/> in DI, and the schema
-    /// migrated before the silo starts (DatabaseStartup is registered first).
+    /// the grain directory from <see cref="GrainDirectoryChoice"/>, endpoints from <see cref="ClusterSettings"/>. Needs an
+    /// <see cref="NpgsqlDataSource"/> in DI, and the schema migrated before the silo starts (DatabaseStartup is registered
+    /// first).
     /// </summary>
     public static WebApplicationBuilder AddRoomGrains(this WebApplicationBuilder builder)
     {
@@ -50,6 +51,7 @@ public static class GrainsServiceCollectionExtensions
                 options.DataSource = ds;
             }));
             silo.Configure<ClusterMembershipOptions>(FailureDetection.Apply);
+            silo.UseSurvivingGrainDirectory();
             // Grain calls carry the caller's trace (W3C trace context), so a hub call's spans continue in the grain
             // and in what the grain asks of the media plane, on whichever node it runs (docs/OPERATIONS.md, "Traces").
             silo.AddActivityPropagation();
