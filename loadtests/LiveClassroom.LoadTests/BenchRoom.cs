@@ -135,9 +135,9 @@ internal sealed class BenchRoom : IDisposable
     private int _decryptEvery = 1;
 
     /// <summary>Subscribers connected from now on are read by one poller thread; one RTP packet in <paramref name="decryptEvery"/> is decrypted.</summary>
-    public void UsePoller(int decryptEvery)
+    public void UsePoller(int decryptEvery, bool readPaused = true)
     {
-        Poller ??= new SubscriberPoller("lt-poller");
+        Poller ??= new SubscriberPoller("lt-poller") { ReadPaused = readPaused };
         _decryptEvery = Math.Max(1, decryptEvery);
     }
 
