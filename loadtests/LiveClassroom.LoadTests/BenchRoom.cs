@@ -64,9 +64,13 @@ internal sealed class BenchRoom : IDisposable
         }
     }
 
+    /// <summary>The workers benchmark's --batched-sends (MediaServerOptions.BatchedSends) for every server it starts.</summary>
+    public static bool BatchedSends { get; set; } = true;
+
     /// <summary>The benchmarks' media server: loopback, VP8, one SRTP profile, consent kept long.</summary>
     public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null, int? fanOutChunks = null) => new()
     {
+        BatchedSends = BatchedSends,
         Workers = workers,
         ReceiveBatch = receiveBatch ?? new MediaServerOptions().ReceiveBatch,
         FanOutChunksPerThread = fanOutChunks ?? new MediaServerOptions().FanOutChunksPerThread,

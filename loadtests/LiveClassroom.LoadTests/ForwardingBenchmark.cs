@@ -86,6 +86,9 @@ internal static class ForwardingBenchmark
                         ? (Math.Clamp(int.Parse(parts[0], CultureInfo.InvariantCulture), 1, 200), Math.Clamp(int.Parse(parts[1], CultureInfo.InvariantCulture), 1, 200))
                         : (0, 0);
                     break;
+                case "--batched-sends":
+                    BenchRoom.BatchedSends = args[i + 1] != "off";
+                    break;
                 case "--paused-reads":
                     // off: paused subscribers are not read at all during capacity rounds (the benchmark before 2026-12-05
                     // 12:00 UTC; diagnostics only: their SRTP contexts may fall out of step, SubscriberPoller).
@@ -97,7 +100,7 @@ internal static class ForwardingBenchmark
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; batched sends {(BenchRoom.BatchedSends ? "on" : "off")}; paused subscribers read {(pausedReads ? "every 250 ms" : "never")}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,

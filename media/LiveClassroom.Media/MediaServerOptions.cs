@@ -38,6 +38,13 @@ public sealed class MediaServerOptions
     public int ReceiveBatch { get; init; } = 16;
 
     /// <summary>
+    /// A large room's burst (see <see cref="ReceiveBatch"/>) goes to each subscriber in one system call (sendmmsg, Linux;
+    /// one send each elsewhere), with one worker too. Off: one send per packet, and a single worker forwards each packet
+    /// as it comes, as before (media README, "Workers"; the workers benchmark's --batched-sends compares the two).
+    /// </summary>
+    public bool BatchedSends { get; init; } = true;
+
+    /// <summary>
     /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 takes the bound UDP port's number when that TCP port is free (else an ephemeral one).
     /// Answers then carry <c>tcptype passive</c> host candidates after the UDP ones.
     /// </summary>

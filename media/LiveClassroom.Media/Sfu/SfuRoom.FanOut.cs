@@ -91,7 +91,8 @@ internal sealed partial class SfuRoom
         long now, bool isRed)
     {
         var listeners = stream.Track.Listeners;
-        if (listeners.Count < Math.Max(2, _options.ParallelFanOutMinimum) || payload.Length > PacketCache.MaxPacketSize)
+        if (listeners.Count < Math.Max(2, _options.ParallelFanOutMinimum) || payload.Length > PacketCache.MaxPacketSize
+            || (FanOut is not { Lanes: > 0 } && !_options.BatchedSends))
         {
             return false;
         }
@@ -142,7 +143,7 @@ internal sealed partial class SfuRoom
             for (var i = chunk * Chunk; i < end; i++)
             {
                 var slot = listeners[i];
-                var queue = SendQueue;
+                var queue = room._options.BatchedSends ? SendQueue : null;
                 // Each listener takes every deferred packet in turn: its order is the order they arrived in, and they
                 // leave in one send (sendmmsg) where the transport can.
                 lock (slot.Subscriber.SendLock)
@@ -153,7 +154,10 @@ internal sealed partial class SfuRoom
                         var payload = _payloads.AsSpan(p * PacketCache.MaxPacketSize, d.PayloadLength);
                         room.ForwardToSlot(slot, d.Stream, d.Header, payload, d.KeyframeStart, d.Recovered, d.Now, d.IsRed, queue);
                     }
-                    slot.Subscriber.SendQueued(queue);
+                    if (queue is not null)
+                    {
+                        slot.Subscriber.SendQueued(queue);
+                    }
                 }
             }
         }
