@@ -37,7 +37,7 @@ public abstract class BatchedFanOutRoom : IDisposable
     private protected uint _videoTs = 90_000;
     private protected uint _audioTs = 48_000;
 
-    private protected protected BatchedFanOutRoom(int workers)
+    private protected BatchedFanOutRoom(int workers)
     {
         _server = new MediaServer(new MediaServerOptions
         {
