@@ -25,6 +25,15 @@ internal static class ForwardingBenchmark
     private const long RealVideoBps = 1_200_000;
     private const int CapacityFramesPerSecond = 250;
 
+    /// <summary>
+    /// The most packets per second one publisher offers in a capacity round. The SFU's receive context for the publisher
+    /// estimates each packet's index from the last one it read (RFC 3711 §3.3.1): an SFU starved of CPU for 32,768
+    /// packets' time while its socket drops the rest is out of step with that stream for good (measured 2026-12-05
+    /// 13:05 with 20,000 packets/s and other work taking 1.75 of 2 cores: no video after the round). 12,000 leaves
+    /// 2.7 s; at N = 50 that is still 600,000 fan-out packets per second offered.
+    /// </summary>
+    internal const int MaxPublisherPps = 12_000;
+
     public static int Run(string[] args)
     {
         var seconds = 8;
@@ -33,7 +42,7 @@ internal static class ForwardingBenchmark
         var allWorkers = Environment.ProcessorCount;
         // Far beyond what all the cores forward (run 5's 400,000 was what two workers forwarded at every N: their
         // "capacity" was the offer, not theirs).
-        long offered = 500_000L * Environment.ProcessorCount;
+        long offered = 400_000L * Environment.ProcessorCount;
         var pausedReads = true;
         // A node carrying many classes (ManyRooms.cs), printed after the single room's figures; 0 skips it.
         var manyRooms = (Rooms: 20, PerRoom: 30);
@@ -219,7 +228,7 @@ internal static class ForwardingBenchmark
             s.PauseReceiving();
         }
         var videoBefore = publisher.VideoPacketsSent;
-        var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
+        var publisherPps = (int)Math.Clamp(offered / n, 100, MaxPublisherPps);
         publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
         var figures = Measure(bench, publisher, seconds, capacity: true, other);
         // The offer outran the SFU: what waits in its socket buffers would still be forwarded during the next server's
@@ -287,7 +296,11 @@ internal static class ForwardingBenchmark
             // joined since the last phase gets video from the publisher's next keyframe only (every 2 s; the synthetic
             // publisher does not answer PLIs), its audio at once. Waiting for any packet let the window open before up to
             // 2 s of some new subscribers' video (measured: the one-worker server's 4.8 % at N = 150 in run 5).
-            BenchRoom.WaitUntil(() => bench.Subscribers.All(s => s.VideoArrivals > 0), TimeSpan.FromSeconds(20));
+            var clock = Stopwatch.StartNew();
+            while (bench.Subscribers.Any(s => s.VideoArrivals == 0) && clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(20);
+            }
         }
         var keyframeSeconds = keyframeWait.Elapsed.TotalSeconds;
         bench.Hold(TimeSpan.FromSeconds(1));
@@ -311,6 +324,7 @@ internal static class ForwardingBenchmark
         var gcBefore = GC.CollectionCount(0);
         var udpDropsBefore = UdpReceiveBufferDrops();
         var integrityBefore = bench.Subscribers.Select(Integrity.Of).ToArray();
+        var sfuRefusedBefore = SfuRefused(bench);
         var cpuAccountBefore = CpuAccount.Take();
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
@@ -340,6 +354,7 @@ internal static class ForwardingBenchmark
         var received = workerAfter.Select((c, i) => c - workerBefore[i]).Sum();
         if (capacity)
         {
+            cpuLine += string.Create(CultureInfo.InvariantCulture, $"; SFU refused {SfuRefused(bench) - sfuRefusedBefore} of the publisher's packets (SRTP)");
             return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
                 received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut, Cpu: cpuLine, Lock: lockLine,
                 OfferedPerSecond: (double)sent * bench.Subscribers.Count / elapsed);
@@ -361,7 +376,7 @@ internal static class ForwardingBenchmark
         var fewest = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Min(s => s.Received);
         var most = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Max(s => s.Received);
         cpuLine += string.Create(CultureInfo.InvariantCulture,
-            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, {Integrity.Describe(bench.Subscribers, integrityBefore)}, kernel UDP receive-buffer drops {udpDrops}; first video to every subscriber after {keyframeSeconds:F2} s");
+            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, {Integrity.Describe(bench.Subscribers, integrityBefore)}, kernel UDP receive-buffer drops {udpDrops}; first video to every subscriber after {keyframeSeconds:F2} s ({bench.Subscribers.Count(s => s.VideoArrivals == 0)} without video yet); SFU refused {SfuRefused(bench) - sfuRefusedBefore} of the publisher's packets in the window (SRTP)");
         return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
             forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut,
             Cpu: cpuLine, Lock: lockLine);
@@ -444,6 +459,9 @@ internal static class ForwardingBenchmark
             return "thread " + tid.ToString(CultureInfo.InvariantCulture);
         }
     }
+
+    /// <summary>Packets of the publisher the SFU's SRTP receive context refused so far (any reason).</summary>
+    private static long SfuRefused(BenchRoom bench) => bench.Room.Engine.SrtpFailures;
 
     private static long Forwarded(BenchRoom bench)
     {

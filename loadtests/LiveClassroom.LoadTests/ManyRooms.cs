@@ -162,7 +162,7 @@ internal sealed class ManyRooms : IDisposable
         {
             s.PauseReceiving();
         }
-        var publisherPps = (int)Math.Clamp(offered / Math.Max(1, _subscribers.Count), 100, 40_000);
+        var publisherPps = (int)Math.Clamp(offered / Math.Max(1, _subscribers.Count), 100, ForwardingBenchmark.MaxPublisherPps);
         using var stop = new CancellationTokenSource();
         var senders = new List<Thread>();
         foreach (var (_, _, publisher) in _rooms)
