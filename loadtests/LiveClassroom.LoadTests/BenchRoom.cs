@@ -64,9 +64,13 @@ internal sealed class BenchRoom : IDisposable
         }
     }
 
+    /// <summary>The workers benchmark's --batched-sends (MediaServerOptions.BatchedSends) for every server it starts.</summary>
+    public static bool BatchedSends { get; set; } = true;
+
     /// <summary>The benchmarks' media server: loopback, VP8, one SRTP profile, consent kept long.</summary>
     public static MediaServerOptions ServerOptions(SrtpProtectionProfileId srtp, int workers, int? receiveBatch = null, int? fanOutChunks = null) => new()
     {
+        BatchedSends = BatchedSends,
         Workers = workers,
         ReceiveBatch = receiveBatch ?? new MediaServerOptions().ReceiveBatch,
         FanOutChunksPerThread = fanOutChunks ?? new MediaServerOptions().FanOutChunksPerThread,
@@ -135,9 +139,9 @@ internal sealed class BenchRoom : IDisposable
     private int _decryptEvery = 1;
 
     /// <summary>Subscribers connected from now on are read by one poller thread; one RTP packet in <paramref name="decryptEvery"/> is decrypted.</summary>
-    public void UsePoller(int decryptEvery)
+    public void UsePoller(int decryptEvery, bool readPaused = true)
     {
-        Poller ??= new SubscriberPoller("lt-poller");
+        Poller ??= new SubscriberPoller("lt-poller") { ReadPaused = readPaused };
         _decryptEvery = Math.Max(1, decryptEvery);
     }
 

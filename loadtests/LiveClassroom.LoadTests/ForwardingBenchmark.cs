@@ -25,13 +25,27 @@ internal static class ForwardingBenchmark
     private const long RealVideoBps = 1_200_000;
     private const int CapacityFramesPerSecond = 250;
 
+    /// <summary>
+    /// The most packets per second one publisher offers in a capacity round. The SFU's receive context for the publisher
+    /// estimates each packet's index from the last one it read (RFC 3711 §3.3.1): an SFU starved of CPU for 32,768
+    /// packets' time while its socket drops the rest is out of step with that stream for good (measured 2026-12-05
+    /// 13:05 with 20,000 packets/s and other work taking 1.75 of 2 cores: no video after the round). 12,000 leaves
+    /// 2.7 s; at N = 50 that is still 600,000 fan-out packets per second offered.
+    /// </summary>
+    internal const int MaxPublisherPps = 12_000;
+
     public static int Run(string[] args)
     {
         var seconds = 8;
         var capacitySeconds = 3;
         var counts = new[] { 50, 150, 300, 600 };
         var allWorkers = Environment.ProcessorCount;
-        long offered = 400_000;
+        // Far beyond what all the cores forward (run 5's 400,000 was what two workers forwarded at every N: their
+        // "capacity" was the offer, not theirs).
+        long offered = 400_000L * Environment.ProcessorCount;
+        var pausedReads = true;
+        // A node carrying many classes (ManyRooms.cs), printed after the single room's figures; 0 skips it.
+        var manyRooms = (Rooms: 20, PerRoom: 30);
         int? receiveBatch = null;
         var pollReceivers = true;
         int? fanOutChunks = null;
@@ -49,7 +63,6 @@ internal static class ForwardingBenchmark
                     seconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 2, 60);
                     break;
                 case "--capacity-seconds":
-                    // Bounded: a paused subscriber must not fall 32,768 packets behind (its SRTP index estimate).
                     capacitySeconds = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 3);
                     break;
                 case "--subscribers":
@@ -73,7 +86,22 @@ internal static class ForwardingBenchmark
                     decryptEvery = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 1, 1000);
                     break;
                 case "--offered-pps":
-                    offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 2_000_000);
+                    offered = Math.Clamp(long.Parse(args[i + 1], CultureInfo.InvariantCulture), 10_000, 20_000_000);
+                    break;
+                case "--rooms":
+                    // ROOMSxSUBSCRIBERS, e.g. 20x30; 0 skips the many-rooms figures.
+                    var parts = args[i + 1].Split('x');
+                    manyRooms = parts.Length == 2
+                        ? (Math.Clamp(int.Parse(parts[0], CultureInfo.InvariantCulture), 1, 200), Math.Clamp(int.Parse(parts[1], CultureInfo.InvariantCulture), 1, 200))
+                        : (0, 0);
+                    break;
+                case "--batched-sends":
+                    BenchRoom.BatchedSends = args[i + 1] != "off";
+                    break;
+                case "--paused-reads":
+                    // off: paused subscribers are not read at all during capacity rounds (the benchmark before 2026-12-05
+                    // 12:00 UTC; diagnostics only: their SRTP contexts may fall out of step, SubscriberPoller).
+                    pausedReads = args[i + 1] != "off";
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -81,7 +109,7 @@ internal static class ForwardingBenchmark
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"LiveClassroom SFU forwarding across workers: 1 publisher → N subscribers, {seconds} s at {RealVideoBps / 1000} kbps + Opus, then {capacitySeconds} s offered {offered} fan-out pkt/s; SRTP {stream.Srtp}; receive batch {receiveBatch?.ToString(CultureInfo.InvariantCulture) ?? "default"}; fan-out chunks per thread {fanOutChunks?.ToString(CultureInfo.InvariantCulture) ?? "default"}; batched sends {(BenchRoom.BatchedSends ? "on" : "off")}; paused subscribers read {(pausedReads ? "every 250 ms" : "never")}; subscribers read by {(pollReceivers ? $"one poller thread per server, 1 RTP packet in {decryptEvery} decrypted and timed, the rest counted by header" : "a thread each, every packet decrypted")}; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("workers |    N | fwd pkt/s | loss % | p50 µs | p99 µs | pkt-path CPU % | fwd pkt / CPU-s | capacity pkt/s | cap CPU % | cap pkt / CPU-s | split | on lanes | per worker rx | RSS KB/sub | heap KB/sub | alloc B/pkt");
         var workerSettings = allWorkers == 1 ? new[] { 1 } : new[] { 1, allWorkers };
         // Both servers live side by side and every figure of one N is taken back to back for both (capacity twice each,
@@ -95,7 +123,7 @@ internal static class ForwardingBenchmark
                 var bench = BenchRoom.Start(0, stream.Srtp, latencyCapacity, workers, receiveBatch, fanOutChunks);
                 if (pollReceivers)
                 {
-                    bench.UsePoller(decryptEvery);
+                    bench.UsePoller(decryptEvery, pausedReads);
                 }
                 benches.Add((workers, bench, new Publisher(bench.PublisherPeer, RealVideoBps, stream.StartSeq)));
             }
@@ -129,7 +157,12 @@ internal static class ForwardingBenchmark
                         var figures = MeasureCapacity(bench, publisher, n, capacitySeconds, offered, Other(bench));
                         if (!capacity.TryGetValue(workers, out var best) || figures.ForwardedPerSecond > best.ForwardedPerSecond)
                         {
-                            capacity[workers] = figures;
+                            capacity[workers] = best is null ? figures
+                                : figures with { OutOfStep = Math.Max(figures.OutOfStep, best.OutOfStep), PausedGap = Math.Max(figures.PausedGap, best.PausedGap) };
+                        }
+                        else
+                        {
+                            capacity[workers] = best with { OutOfStep = Math.Max(figures.OutOfStep, best.OutOfStep), PausedGap = Math.Max(figures.PausedGap, best.PausedGap) };
                         }
                     }
                 }
@@ -163,8 +196,11 @@ internal static class ForwardingBenchmark
                     ratios.Add(string.Create(CultureInfo.InvariantCulture,
                         $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}×"));
                 }
+                // A server that forwards (nearly) all it is offered shows the offer, not its capacity.
+                Console.WriteLine("        capacity offered (publisher's packets × N): " + string.Join("; ", benches.Select(b => string.Create(CultureInfo.InvariantCulture,
+                    $"{b.Workers} worker(s) {capacity[b.Workers].OfferedPerSecond:F0} pkt/s, forwarded {capacity[b.Workers].ForwardedPerSecond * 100 / Math.Max(1, capacity[b.Workers].OfferedPerSecond):F0} % of it{(capacity[b.Workers].ForwardedPerSecond > 0.9 * capacity[b.Workers].OfferedPerSecond ? " — OFFER-LIMITED, not a capacity" : "")}"))));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}; backlog forwarded after the capacity round: {string.Join('/', benches.Select(b => capacity[b.Workers].DrainSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s; subscribers out of SRTP step after it: {string.Join('/', benches.Select(b => capacity[b.Workers].OutOfStep))}"));
+                    $"        load average: {LoadAverage()}; handshakes retried: {string.Join('/', benches.Select(b => b.Bench.HandshakeRetries))}; backlog forwarded after the capacity round: {string.Join('/', benches.Select(b => capacity[b.Workers].DrainSeconds.ToString("F1", CultureInfo.InvariantCulture)))} s; subscribers out of SRTP step after it: {string.Join('/', benches.Select(b => capacity[b.Workers].OutOfStep))}; video packets sent while paused (RFC 3711 §3.3.1: > 32,768 unread puts a receiver out of step): {string.Join('/', benches.Select(b => capacity[b.Workers].PausedGap))}"));
             }
             if (ratios.Count > 0)
             {
@@ -178,6 +214,10 @@ internal static class ForwardingBenchmark
                 bench.Dispose();
             }
         }
+        if (manyRooms.Rooms > 0)
+        {
+            ManyRooms.Run(manyRooms.Rooms, manyRooms.PerRoom, allWorkers, stream.Srtp, offered, capacitySeconds, decryptEvery, receiveBatch, fanOutChunks);
+        }
         return 0;
     }
 
@@ -187,7 +227,8 @@ internal static class ForwardingBenchmark
         {
             s.PauseReceiving();
         }
-        var publisherPps = (int)Math.Clamp(offered / n, 100, 40_000);
+        var videoBefore = publisher.VideoPacketsSent;
+        var publisherPps = (int)Math.Clamp(offered / n, 100, MaxPublisherPps);
         publisher.SetRate(Math.Max(100_000, (publisherPps - 50) * 8_000L), CapacityFramesPerSecond);
         var figures = Measure(bench, publisher, seconds, capacity: true, other);
         // The offer outran the SFU: what waits in its socket buffers would still be forwarded during the next server's
@@ -208,25 +249,29 @@ internal static class ForwardingBenchmark
         {
             s.ResumeReceiving();
         }
-        return figures with { DrainSeconds = drain.Elapsed.TotalSeconds, OutOfStep = Resync(bench, publisher) };
+        return figures with
+        {
+            DrainSeconds = drain.Elapsed.TotalSeconds, OutOfStep = Resync(bench, publisher), PausedGap = publisher.VideoPacketsSent - videoBefore,
+        };
     }
 
     /// <summary>
     /// A subscriber's SRTP receive context estimates each packet's index from the last one it authenticated (RFC 3711
     /// §3.3.1): more than 32,768 packets dropped at its paused socket in a row and it is out of step for good (every
-    /// later packet fails authentication). One capacity round stays under that (offered ÷ N × seconds ≤ 24,000 at the
-    /// defaults) but two back to back did not at N = 50 (measured: decrypt failures for the first 50 subscribers in every
-    /// later real-rate phase, 3-8 % "loss"). So after each round the publisher runs at real rate until every subscriber
-    /// has authenticated a packet again (5 s at most); those that never do are counted and printed.
+    /// later packet fails authentication). The poller reads paused sockets every 250 ms to prevent it
+    /// (SubscriberPoller); this checks it: after each round the publisher runs at real rate until every subscriber has
+    /// authenticated a video packet again (5 s at most); those that never do are counted and printed. Run 5 checked for
+    /// any packet, and the audio stream (never behind) passed it for subscribers whose video was out of step.
     /// </summary>
     private static int Resync(BenchRoom bench, Publisher publisher)
     {
-        var before = bench.Subscribers.Select(s => s.Decrypted).ToArray();
+        // Video, not any packet: the audio stream (50 packets/s) never falls behind, so an audio packet says nothing.
+        var before = bench.Subscribers.Select(s => s.DecryptedVideo).ToArray();
         publisher.SetRate(RealVideoBps, 30);
         using var stop = new CancellationTokenSource();
         var sender = BenchRoom.StartSending(publisher, stop.Token);
         var clock = Stopwatch.StartNew();
-        int Behind() => bench.Subscribers.Where((s, i) => s.Decrypted == before[i]).Count();
+        int Behind() => bench.Subscribers.Where((s, i) => s.DecryptedVideo == before[i]).Count();
         while (Behind() > 0 && clock.Elapsed < TimeSpan.FromSeconds(5))
         {
             bench.Hold(TimeSpan.FromMilliseconds(100));
@@ -237,18 +282,27 @@ internal static class ForwardingBenchmark
     }
 
     private sealed record Figures(double ForwardedPerSecond, double LossPercent, double P50, double P99, double CpuPercent, double PerCpuSecond,
-        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0, string FanOut = "", string Cpu = "", string Lock = "", int OutOfStep = 0);
+        double SplitPercent, string WorkerSpread, double AllocatedPerPacket, double LaneSharePercent = 0, double DrainSeconds = 0, string FanOut = "", string Cpu = "", string Lock = "", int OutOfStep = 0, double OfferedPerSecond = 0, long PausedGap = 0);
 
     private static Figures Measure(BenchRoom bench, Publisher publisher, int seconds, bool capacity, BenchRoom? other = null)
     {
         var server = bench.Server;
         using var stop = new CancellationTokenSource();
         var sender = BenchRoom.StartSending(publisher, stop.Token);
+        var keyframeWait = Stopwatch.StartNew();
         if (!capacity)
         {
-            // Warm-up: a keyframe through to everyone, JIT done; then a clean slate.
-            BenchRoom.WaitUntil(() => bench.Subscribers.All(s => s.Received > 0), TimeSpan.FromSeconds(20));
+            // Warm-up: video through to everyone, JIT done; then a clean slate. Video, not any packet: a subscriber that
+            // joined since the last phase gets video from the publisher's next keyframe only (every 2 s; the synthetic
+            // publisher does not answer PLIs), its audio at once. Waiting for any packet let the window open before up to
+            // 2 s of some new subscribers' video (measured: the one-worker server's 4.8 % at N = 150 in run 5).
+            var clock = Stopwatch.StartNew();
+            while (bench.Subscribers.Any(s => s.VideoArrivals == 0) && clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(20);
+            }
         }
+        var keyframeSeconds = keyframeWait.Elapsed.TotalSeconds;
         bench.Hold(TimeSpan.FromSeconds(1));
         foreach (var s in bench.Subscribers)
         {
@@ -269,6 +323,8 @@ internal static class ForwardingBenchmark
         engine.OtherLockWait.TakeMaxMicroseconds();
         var gcBefore = GC.CollectionCount(0);
         var udpDropsBefore = UdpReceiveBufferDrops();
+        var integrityBefore = bench.Subscribers.Select(Integrity.Of).ToArray();
+        var sfuRefusedBefore = SfuRefused(bench);
         var cpuAccountBefore = CpuAccount.Take();
         var wall = Stopwatch.StartNew();
         bench.Hold(TimeSpan.FromSeconds(seconds));
@@ -298,8 +354,10 @@ internal static class ForwardingBenchmark
         var received = workerAfter.Select((c, i) => c - workerBefore[i]).Sum();
         if (capacity)
         {
+            cpuLine += string.Create(CultureInfo.InvariantCulture, $"; SFU refused {SfuRefused(bench) - sfuRefusedBefore} of the publisher's packets (SRTP)");
             return new Figures(forwarded / elapsed, double.NaN, double.NaN, double.NaN, cpu / elapsed * 100, forwarded / Math.Max(cpu, 0.01),
-                received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut, Cpu: cpuLine, Lock: lockLine);
+                received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), laneShare, FanOut: fanOut, Cpu: cpuLine, Lock: lockLine,
+                OfferedPerSecond: (double)sent * bench.Subscribers.Count / elapsed);
         }
         var histogram = new LongHistogram(1, 60_000_000, 3);
         long delivered = 0;
@@ -318,7 +376,7 @@ internal static class ForwardingBenchmark
         var fewest = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Min(s => s.Received);
         var most = bench.Subscribers.Count == 0 ? 0 : bench.Subscribers.Max(s => s.Received);
         cpuLine += string.Create(CultureInfo.InvariantCulture,
-            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, decrypt failures {bench.Subscribers.Sum(s => s.DecryptFailures)}, kernel UDP receive-buffer drops {udpDrops}");
+            $"; loss detail: sent {sent}, per subscriber received {fewest}–{most}, {bench.Subscribers.Count(s => s.Received == 0)} received none, {Integrity.Describe(bench.Subscribers, integrityBefore)}, kernel UDP receive-buffer drops {udpDrops}; first video to every subscriber after {keyframeSeconds:F2} s ({bench.Subscribers.Count(s => s.VideoArrivals == 0)} without video yet); SFU refused {SfuRefused(bench) - sfuRefusedBefore} of the publisher's packets in the window (SRTP)");
         return new Figures(forwarded / elapsed, loss, histogram.GetValueAtPercentile(50), histogram.GetValueAtPercentile(99), cpu / elapsed * 100,
             forwarded / Math.Max(cpu, 0.01), received == 0 ? 0 : splitPackets * 100.0 / received, spread, alloc / Math.Max(1.0, forwarded), FanOut: fanOut,
             Cpu: cpuLine, Lock: lockLine);
@@ -401,6 +459,9 @@ internal static class ForwardingBenchmark
             return "thread " + tid.ToString(CultureInfo.InvariantCulture);
         }
     }
+
+    /// <summary>Packets of the publisher the SFU's SRTP receive context refused so far (any reason).</summary>
+    private static long SfuRefused(BenchRoom bench) => bench.Room.Engine.SrtpFailures;
 
     private static long Forwarded(BenchRoom bench)
     {

@@ -73,6 +73,28 @@ internal sealed class SyntheticPeer : IDisposable
 
     private long _decrypted;
 
+    /// <summary>Video RTP packets (payload type <see cref="VideoPayloadType"/>) that authenticated and decrypted (never reset).</summary>
+    public long DecryptedVideo => Interlocked.Read(ref _decryptedVideo);
+
+    private long _decryptedVideo;
+
+    /// <summary>Video RTP packets that arrived, counted from the clear header (never reset: a new subscriber's video starts at a keyframe).</summary>
+    public long VideoArrivals => Interlocked.Read(ref _videoArrivals);
+
+    private long _videoArrivals;
+
+    /// <summary>
+    /// Video RTP packets that arrived with a lower sequence number than one that arrived before them (clear header, RFC
+    /// 3550 §5.1; 16-bit serial comparison): the SFU or the path reordered this subscriber's stream. Never reset.
+    /// </summary>
+    public long VideoReordered => Interlocked.Read(ref _videoReordered);
+
+    private long _videoReordered;
+    private int _videoHighestSeq = -1;
+
+    /// <summary>The payload type the synthetic peers negotiate for VP8 (their offer's), the SFU's outgoing video payload type.</summary>
+    public const byte VideoPayloadType = 96;
+
     /// <summary>Tests: the n-th RTP packet to arrive (1-based) is dropped before SRTP sees it, as if lost on the way.</summary>
     public int DropRtpPacketNumber { get; set; }
 
@@ -372,6 +394,10 @@ internal sealed class SyntheticPeer : IDisposable
             var arrival = ++_rtpArrivals;
             if (arrival != DropRtpPacketNumber && DropRtpArrival?.Invoke(arrival) != true)
             {
+                if (n >= 12 && (datagram[1] & 0x7F) == VideoPayloadType)
+                {
+                    CountVideoArrival(BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]));
+                }
                 if (!sampled || arrival % DecryptEvery == 0)
                 {
                     OnRtp(datagram);
@@ -400,6 +426,25 @@ internal sealed class SyntheticPeer : IDisposable
         }
     }
 
+    private void CountVideoArrival(ushort seq)
+    {
+        Interlocked.Increment(ref _videoArrivals);
+        // Behind by up to 3,000 (RFC 3550 A.1's MAX_MISORDER) is reordering; farther is a jump (a pause's gap).
+        if (_videoHighestSeq >= 0 && (short)(seq - (ushort)_videoHighestSeq) is < 0 and >= -3000)
+        {
+            Interlocked.Increment(ref _videoReordered);
+            return;
+        }
+        _videoHighestSeq = seq;
+    }
+
+    /// <summary>
+    /// The poller's thread: a datagram read from this peer's socket while it is paused (what its minimal buffer still
+    /// held), authenticated and decrypted whatever the sampling: it keeps the receive context's index estimate (RFC 3711
+    /// §3.3.1) close to the stream, however long the pause.
+    /// </summary>
+    internal void DeliverWhilePaused(Span<byte> datagram) => Handle(datagram, sampled: false);
+
     private void OnRtp(Span<byte> packet)
     {
         var receive = Receive;
@@ -415,6 +460,10 @@ internal sealed class SyntheticPeer : IDisposable
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _received);
         Interlocked.Increment(ref _decrypted);
+        if ((packet[1] & 0x7F) == VideoPayloadType)
+        {
+            Interlocked.Increment(ref _decryptedVideo);
+        }
         if (KeepPackets)
         {
             RtpLog.Enqueue(packet[..length].ToArray());

@@ -24,11 +24,14 @@ public sealed class MediaServerOptions
     public int ParallelFanOutMinimum { get; init; } = 48;
 
     /// <summary>
-    /// A split fan-out is cut into this many chunks per forwarding thread (at least 8 listeners each). More chunks: when
-    /// the worker has run out of chunks it waits for the lane's last one only (a shorter tail, the more so when the
-    /// lane was preempted), at one more claim (an interlocked exchange) per chunk.
+    /// A split fan-out is cut into this many chunks per forwarding thread (at least 8 listeners each). One: each thread
+    /// forwards to the same subscribers split after split (the worker the first chunk, lanes from the last; a lane that
+    /// wakes late leaves its chunk to the worker), so a subscriber's SRTP context, slot and socket never change core.
+    /// More: a shorter wait for a lane preempted mid-chunk, but the chunks where the worker and the lanes meet change
+    /// core from split to split. Measured (workers benchmark, quiet 2-core machine, 2026-12-05 13:22): 1 → 1.80× / 1.82×
+    /// at N = 150 / 300, two workers −4 % per CPU-second; 4 → 1.66× / 1.67×, −12 %.
     /// </summary>
-    public int FanOutChunksPerThread { get; init; } = 4;
+    public int FanOutChunksPerThread { get; init; } = 1;
 
     /// <summary>
     /// Datagrams a worker takes off its socket at most in one go, never waiting for more than the first: a publisher's
@@ -36,6 +39,13 @@ public sealed class MediaServerOptions
     /// per packet (media README, "Workers"). 1 = one datagram at a time.
     /// </summary>
     public int ReceiveBatch { get; init; } = 16;
+
+    /// <summary>
+    /// A large room's burst (see <see cref="ReceiveBatch"/>) goes to each subscriber in one system call (sendmmsg, Linux;
+    /// one send each elsewhere), with one worker too. Off: one send per packet, and a single worker forwards each packet
+    /// as it comes, as before (media README, "Workers"; the workers benchmark's --batched-sends compares the two).
+    /// </summary>
+    public bool BatchedSends { get; init; } = true;
 
     /// <summary>
     /// ICE-TCP (RFC 6544) passive port for networks that block UDP; null disables it, 0 takes the bound UDP port's number when that TCP port is free (else an ephemeral one).

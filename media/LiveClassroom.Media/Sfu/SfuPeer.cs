@@ -165,6 +165,37 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
         return _transport.Send(buffer[..protectedLength], to);
     }
 
+    /// <summary>
+    /// Protects in place the packet written into the queue's <see cref="DatagramSendQueue.Next"/> buffer and queues it for
+    /// <see cref="SendQueued"/>; false (nothing queued) without keys or a selected address. Call under the room lock, or
+    /// the send lock while the room's holder waits for a split fan-out, as <see cref="SendRtp"/>.
+    /// </summary>
+    public bool QueueRtp(DatagramSendQueue queue, int length)
+    {
+        var context = SendContext;
+        if (context is null || Ice.SelectedAddress is null || context.ProtectRtp(queue.Next, length, out var protectedLength) != SrtpStatus.Ok)
+        {
+            return false;
+        }
+        BytesOut += protectedLength;
+        queue.Commit(protectedLength);
+        return true;
+    }
+
+    /// <summary>Sends what <see cref="QueueRtp"/> queued, in order, in one go where the transport can; empties the queue.</summary>
+    public void SendQueued(DatagramSendQueue queue)
+    {
+        if (queue.Count == 0)
+        {
+            return;
+        }
+        if (Ice.SelectedAddress is { } to)
+        {
+            _transport.SendMany(queue, to);
+        }
+        queue.Clear();
+    }
+
     /// <summary>Protects in place (the buffer needs the SRTCP overhead spare) and sends. Call under the room lock.</summary>
     public bool SendRtcp(Span<byte> buffer, int length)
     {

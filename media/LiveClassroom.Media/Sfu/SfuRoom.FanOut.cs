@@ -21,14 +21,20 @@ internal sealed partial class SfuRoom
     /// <summary>Listeners per chunk at least: smaller chunks cost more hand-offs than they balance.</summary>
     private const int MinChunk = 8;
 
-    /// <summary>Packets deferred into one split at most.</summary>
-    internal const int MaxDeferred = 16;
+    /// <summary>Packets deferred into one split at most (one subscriber's send queue holds as many).</summary>
+    internal const int MaxDeferred = Transport.DatagramSendQueue.Capacity;
 
     // Scratch for one outgoing packet per thread (workers and lanes forward at once): header + payload + SRTP overhead.
     [ThreadStatic]
     private static byte[]? t_scratch;
 
     private static byte[] Scratch => t_scratch ??= new byte[PacketCache.MaxPacketSize + 64];
+
+    // Per thread as well: the packets of one burst for one subscriber, sent in one go (sendmmsg, UdpTransport.SendMany.cs).
+    [ThreadStatic]
+    private static Transport.DatagramSendQueue? t_sendQueue;
+
+    private static Transport.DatagramSendQueue SendQueue => t_sendQueue ??= new Transport.DatagramSendQueue();
 
     private FanOutJob? _fanOutJob;
 
@@ -43,7 +49,21 @@ internal sealed partial class SfuRoom
             return;
         }
         var listeners = job.Track!.Listeners.Count;
-        var pool = FanOut!;
+        var pool = FanOut;
+        if (pool is not { Lanes: > 0 })
+        {
+            // One worker: the burst is not split, but each subscriber still gets its packets in one send (RunChunk).
+            job.Chunk = Math.Max(1, listeners);
+            try
+            {
+                job.RunChunk(0);
+            }
+            finally
+            {
+                job.Clear();
+            }
+            return;
+        }
         var chunk = Math.Max(MinChunk, listeners / ((pool.Lanes + 1) * Math.Max(1, _options.FanOutChunksPerThread)));
         var chunks = (listeners + chunk - 1) / chunk;
         job.Chunk = chunk;
@@ -71,7 +91,8 @@ internal sealed partial class SfuRoom
         long now, bool isRed)
     {
         var listeners = stream.Track.Listeners;
-        if (FanOut is not { Lanes: > 0 } || listeners.Count < Math.Max(2, _options.ParallelFanOutMinimum) || payload.Length > PacketCache.MaxPacketSize)
+        if (listeners.Count < Math.Max(2, _options.ParallelFanOutMinimum) || payload.Length > PacketCache.MaxPacketSize
+            || (FanOut is not { Lanes: > 0 } && !_options.BatchedSends))
         {
             return false;
         }
@@ -122,14 +143,20 @@ internal sealed partial class SfuRoom
             for (var i = chunk * Chunk; i < end; i++)
             {
                 var slot = listeners[i];
-                // Each listener takes every deferred packet in turn: its order is the order they arrived in.
+                var queue = room._options.BatchedSends ? SendQueue : null;
+                // Each listener takes every deferred packet in turn: its order is the order they arrived in, and they
+                // leave in one send (sendmmsg) where the transport can.
                 lock (slot.Subscriber.SendLock)
                 {
                     for (var p = 0; p < Count; p++)
                     {
                         ref readonly var d = ref _deferred[p];
                         var payload = _payloads.AsSpan(p * PacketCache.MaxPacketSize, d.PayloadLength);
-                        room.ForwardToSlot(slot, d.Stream, d.Header, payload, d.KeyframeStart, d.Recovered, d.Now, d.IsRed);
+                        room.ForwardToSlot(slot, d.Stream, d.Header, payload, d.KeyframeStart, d.Recovered, d.Now, d.IsRed, queue);
+                    }
+                    if (queue is not null)
+                    {
+                        slot.Subscriber.SendQueued(queue);
                     }
                 }
             }

@@ -232,8 +232,9 @@ internal sealed partial class SfuRoom
         return _redScratch.AsSpan(0, header.PayloadOffset + length);
     }
 
+    /// <param name="queue">Null: the packet is sent now. Else it is queued there for the caller's send (one subscriber's burst).</param>
     private void ForwardToSlot(SubscriberSlot slot, IncomingStream stream, in RtpHeader header, ReadOnlySpan<byte> payload, bool keyframeStart,
-        bool recovered, long now, bool isRed)
+        bool recovered, long now, bool isRed, Transport.DatagramSendQueue? queue = null)
     {
         var subscriber = slot.Subscriber;
         if (!subscriber.IsConnected || slot.Paused)
@@ -277,24 +278,25 @@ internal sealed partial class SfuRoom
             // RFC 2198: unchanged to a subscriber that negotiated RED, else its primary (newest) Opus block only.
             if (slot.Media.RedCodec is { } red)
             {
-                WriteAndSend(slot, header.Marker, seq, timestamp, payload, red.PayloadType);
+                WriteAndSend(slot, header.Marker, seq, timestamp, payload, queue, red.PayloadType);
             }
             else if (Rtp.Codecs.RedPayload.TryGetPrimary(payload, out _, out var offset, out var length))
             {
-                WriteAndSend(slot, header.Marker, seq, timestamp, payload.Slice(offset, length));
+                WriteAndSend(slot, header.Marker, seq, timestamp, payload.Slice(offset, length), queue);
             }
             return;
         }
-        WriteAndSend(slot, header.Marker, seq, timestamp, payload);
+        WriteAndSend(slot, header.Marker, seq, timestamp, payload, queue);
     }
 
-    private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload, int payloadType = -1)
+    private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload, Transport.DatagramSendQueue? queue,
+        int payloadType = -1)
     {
         var pt = (byte)(payloadType >= 0 ? payloadType : slot.OutPayloadType);
         // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
         // SSRC. What a slot that negotiated transport-cc carries — video and audio — has the transport-wide sequence number
         // (RFC 8285 one-byte element), so the subscriber's feedback, and the estimate, cover everything on its link.
-        var buffer = Scratch.AsSpan();
+        var buffer = queue is null ? Scratch.AsSpan() : queue.Next;
         var bandwidth = slot.Subscriber.Bandwidth;
         var stamp = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
         var headerLength = stamp
@@ -306,7 +308,7 @@ internal sealed partial class SfuRoom
         {
             slot.Vp8.Rewrite(buffer[headerLength..length]);
         }
-        if (slot.Subscriber.SendRtp(buffer, length))
+        if (queue is null ? slot.Subscriber.SendRtp(buffer, length) : slot.Subscriber.QueueRtp(queue, length))
         {
             slot.PacketsSent++;
             slot.OctetsSent += (uint)payload.Length;
@@ -317,6 +319,11 @@ internal sealed partial class SfuRoom
                 bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);
                 if (bandwidth.ProbeCluster != 0)
                 {
+                    // Padding goes out now: what is queued goes first, so the transport-wide numbers leave in order.
+                    if (queue is not null)
+                    {
+                        slot.Subscriber.SendQueued(queue);
+                    }
                     SendProbePadding(slot, bandwidth, slot.Subscriber);
                 }
             }

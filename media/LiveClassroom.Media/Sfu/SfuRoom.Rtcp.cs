@@ -270,7 +270,7 @@ internal sealed partial class SfuRoom
             return false;
         }
         var timestamp = header.Timestamp + slot.Rewriter.TimestampOffset;
-        WriteAndSend(slot, header.Marker, outSeq, timestamp, cached.Slice(header.PayloadOffset, header.PayloadLength));
+        WriteAndSend(slot, header.Marker, outSeq, timestamp, cached.Slice(header.PayloadOffset, header.PayloadLength), null);
         return true;
     }
 

@@ -71,6 +71,38 @@ public sealed class SubscriberPollerTests : IDisposable
         Assert.Equal(0, paused.DecryptFailures);
     }
 
+    [Fact]
+    public void PauseReceiving_StreamMovesOnMoreThanHalfTheSequenceSpace_SubscriberStaysInSrtpStep()
+    {
+        // RFC 3711 §3.3.1: a receiver that missed more than 32,768 packets in a row guesses the wrong rollover counter and
+        // authenticates nothing after. The poller reads a paused socket now and then, so that cannot happen in a pause.
+        var subscribers = Subscribers(1, decryptEvery: 8);
+        _poller.Adopt(subscribers);
+        var paused = subscribers[0];
+        // Eight: the eighth is the one sampled and decrypted.
+        Send(100, 0, 8);
+        Assert.True(ThreePeerRoom.WaitUntil(() => paused.DecryptedVideo == 1, 5), $"decrypted {paused.DecryptedVideo}");
+        paused.PauseReceiving();
+
+        // 40,000 packets while paused, in steps of 4,000: each step waits for a paused read to decrypt one of them
+        // (what keeps the receive context near the stream), not for time to pass.
+        ushort seq = 108;
+        for (var step = 0; step < 10; step++)
+        {
+            var decrypted = paused.DecryptedVideo;
+            Send(seq, 0, 4000);
+            seq += 4000;
+            Assert.True(ThreePeerRoom.WaitUntil(() => paused.DecryptedVideo > decrypted, 5), $"step {step}: no paused read decrypted anything");
+        }
+        paused.ResumeReceiving();
+        var received = paused.DecryptedVideo;
+        Send(seq, 0, 64);
+
+        Assert.True(ThreePeerRoom.WaitUntil(() => paused.DecryptedVideo >= received + 8, 5),
+            $"after the pause: decrypted {paused.DecryptedVideo - received} of 64 sent (1 in 8 sampled), decrypt failures {paused.DecryptFailures}");
+        Assert.Equal(0, paused.DecryptFailures);
+    }
+
     private List<SyntheticPeer> Subscribers(int count, int decryptEvery)
     {
         var added = new List<SyntheticPeer>();
