@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Two server processes as one Orleans cluster on a private PostgreSQL: grain call latency, event fan-out to N hub
-# connections, a hub soak at a class's event rate, failover after kill -9 and SIGSTOP (docs/BENCHMARKS.md). A
+# connections, a hub soak at a class's event rate, failover after kill -9 and SIGSTOP (docs/BENCHMARKS-CLUSTER.md). A
 # benchmark, not a test: it prints figures.
 # Usage: bash loadtests/LiveClassroom.LoadTests/cluster.sh [--connections 500] [--calls 2000] [--messages 100]
 #          [--classes 1] [--soak-seconds 60] [--event-interval-ms 1000] [--failover 1]
-# The hub at scale (docs/BENCHMARKS.md, "Hub at scale"): --connections 1000 --classes 2 --soak-seconds 60 --failover 0 (600 for the
+# The hub at scale (docs/BENCHMARKS-CLUSTER.md, "Hub at scale"): --connections 1000 --classes 2 --soak-seconds 60 --failover 0 (600 for the
 # 10-minute soak).
-# One class across three nodes (cascade; docs/BENCHMARKS.md, "Cascade"): bash cluster.sh cascade [--classrooms 600] [--capacity n]
+# One class across three nodes (cascade; docs/BENCHMARKS-CLUSTER.md, "Cascade"): bash cluster.sh cascade [--classrooms 600] [--capacity n]
 #          [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6] [--kill edge|directory]
 # LIVECLASSROOM_BENCH_PG_PORT: the first port to try for the private PostgreSQL (default 54351).
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"

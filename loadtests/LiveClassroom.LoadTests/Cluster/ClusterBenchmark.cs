@@ -6,7 +6,7 @@ namespace LiveClassroom.LoadTests.Cluster;
 
 /// <summary>
 /// Two real server processes on loopback as one Orleans cluster on one PostgreSQL (a benchmark, not a test;
-/// docs/BENCHMARKS.md). Prints: grain call latency through the hub, local and cross-node; event fan-out latency from the
+/// docs/BENCHMARKS-CLUSTER.md). Prints: grain call latency through the hub, local and cross-node; event fan-out latency from the
 /// teacher's chat message to N hub connections spread over both nodes; the failover times after kill -9 and SIGSTOP of
 /// the node hosting the class. Every loop is bounded; a run takes about 3–5 minutes.
 /// </summary>
