@@ -139,26 +139,7 @@ internal sealed class SubscriberPoller : IDisposable
                 var peer = peers[index];
                 // A bounded drain per wake-up keeps one busy socket from starving the others; level-triggered epoll
                 // reports it again if anything is left.
-                for (var d = 0; d < DrainPerWake; d++)
-                {
-                    int n;
-                    try
-                    {
-                        n = peer.Socket.Receive(buffer, SocketFlags.None, out var error);
-                        if (error != SocketError.Success)
-                        {
-                            break;
-                        }
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        break;
-                    }
-                    if (n > 0)
-                    {
-                        peer.Deliver(buffer.AsSpan(0, n));
-                    }
-                }
+                Drain(peer, buffer, DrainPerWake, paused: false);
             }
         }
     }
@@ -168,25 +149,39 @@ internal sealed class SubscriberPoller : IDisposable
     {
         foreach (var peer in Volatile.Read(ref _paused))
         {
-            for (var d = 0; d < 8; d++)
+            Drain(peer, buffer, 8, paused: true);
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> datagrams waiting at a peer's socket and hands each to it.</summary>
+    private static void Drain(SyntheticPeer peer, byte[] buffer, int max, bool paused)
+    {
+        for (var d = 0; d < max; d++)
+        {
+            int n;
+            try
             {
-                int n;
-                try
+                n = peer.Socket.Receive(buffer, SocketFlags.None, out var error);
+                if (error != SocketError.Success)
                 {
-                    n = peer.Socket.Receive(buffer, SocketFlags.None, out var error);
-                    if (error != SocketError.Success)
-                    {
-                        break;
-                    }
+                    return;
                 }
-                catch (ObjectDisposedException)
-                {
-                    break;
-                }
-                if (n > 0)
-                {
-                    peer.DeliverWhilePaused(buffer.AsSpan(0, n));
-                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            if (n <= 0)
+            {
+                continue;
+            }
+            if (paused)
+            {
+                peer.DeliverWhilePaused(buffer.AsSpan(0, n));
+            }
+            else
+            {
+                peer.Deliver(buffer.AsSpan(0, n));
             }
         }
     }

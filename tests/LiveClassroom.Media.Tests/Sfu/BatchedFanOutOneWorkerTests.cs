@@ -17,18 +17,7 @@ public sealed class BatchedFanOutOneWorkerTests : BatchedFanOutRoom
     public void OnRtpBatch_BurstsOfSixteen_NoSplitAndEverySubscriberGetsEveryPacketInOrder()
     {
         var sentBefore = _server.TransportCounters.PacketsSent;
-        for (var burst = 0; burst < 8; burst++)
-        {
-            for (var i = 0; i < SfuRoom.MaxDeferred; i++)
-            {
-                var index = burst * SfuRoom.MaxDeferred + i;
-                Video(i, index, keyframe: index == 0);
-            }
-            Deliver(SfuRoom.MaxDeferred);
-            WaitForVideo((burst + 1) * SfuRoom.MaxDeferred, Ids);
-        }
-
-        var expected = Enumerable.Range(0, 8 * SfuRoom.MaxDeferred).ToArray();
+        var expected = SendEightBursts();
         Assert.All(_subscribers.Values, s => Assert.Equal(expected, s.Log.Video));
         Assert.Null(_room.Engine.FanOut);
         Assert.Equal(0, _server.FanOutCounts.Jobs);

@@ -170,4 +170,24 @@ public abstract class BatchedFanOutRoom : IDisposable
             $"video received: {string.Join(',', ids.Select(id => _subscribers[id].Log.Video.Length))}; {_server.Diagnostics()}");
 
     private protected IEnumerable<string> Ids => _subscribers.Keys.ToArray();
+
+    /// <summary>
+    /// Eight bursts of <see cref="SfuRoom.MaxDeferred"/> video packets, each delivered as one batch and waited for at every
+    /// subscriber (each wait bounds what is in flight, so the test does not depend on socket buffers absorbing a burst).
+    /// Returns the packet indices every subscriber should have logged, in order.
+    /// </summary>
+    private protected int[] SendEightBursts()
+    {
+        for (var burst = 0; burst < 8; burst++)
+        {
+            for (var i = 0; i < SfuRoom.MaxDeferred; i++)
+            {
+                var index = burst * SfuRoom.MaxDeferred + i;
+                Video(i, index, keyframe: index == 0);
+            }
+            Deliver(SfuRoom.MaxDeferred);
+            WaitForVideo((burst + 1) * SfuRoom.MaxDeferred, Ids);
+        }
+        return Enumerable.Range(0, 8 * SfuRoom.MaxDeferred).ToArray();
+    }
 }

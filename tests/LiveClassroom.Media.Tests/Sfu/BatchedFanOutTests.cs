@@ -22,19 +22,7 @@ public sealed class BatchedFanOutTests : BatchedFanOutRoom
     {
         var (jobsBefore, _, _) = _server.FanOutCounts;
         var packetsBefore = _server.FanOutPackets;
-        for (var burst = 0; burst < 8; burst++)
-        {
-            for (var i = 0; i < SfuRoom.MaxDeferred; i++)
-            {
-                var index = burst * SfuRoom.MaxDeferred + i;
-                Video(i, index, keyframe: index == 0);
-            }
-            Deliver(SfuRoom.MaxDeferred);
-            // Each wait bounds what is in flight, so the test does not depend on socket buffers absorbing a burst.
-            WaitForVideo((burst + 1) * SfuRoom.MaxDeferred, Ids);
-        }
-
-        var expected = Enumerable.Range(0, 8 * SfuRoom.MaxDeferred).ToArray();
+        var expected = SendEightBursts();
         Assert.All(_subscribers.Values, s => Assert.Equal(expected, s.Log.Video));
         // One split per burst, not per packet.
         Assert.Equal(8, _server.FanOutCounts.Jobs - jobsBefore);
