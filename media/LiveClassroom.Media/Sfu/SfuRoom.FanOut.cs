@@ -140,10 +140,13 @@ internal sealed partial class SfuRoom
         {
             var listeners = Track!.Listeners;
             var end = Math.Min(listeners.Count, (chunk + 1) * Chunk);
+            // This thread's queue, emptied by each listener's send: looked up once per chunk, not per listener, and
+            // emptied here too, so nothing a failed earlier chunk left in it can reach another subscriber.
+            var queue = room._options.BatchedSends ? SendQueue : null;
+            queue?.Clear();
             for (var i = chunk * Chunk; i < end; i++)
             {
                 var slot = listeners[i];
-                var queue = room._options.BatchedSends ? SendQueue : null;
                 // Each listener takes every deferred packet in turn: its order is the order they arrived in, and they
                 // leave in one send (sendmmsg) where the transport can.
                 lock (slot.Subscriber.SendLock)

@@ -34,8 +34,6 @@ internal sealed class DatagramSendQueue
     /// <summary>The next datagram's buffer (write the packet at its start); valid until <see cref="Commit"/> or <see cref="Clear"/>.</summary>
     public Span<byte> Next => _buffers.AsSpan(Count * SlotSize, SlotSize);
 
-    public bool IsFull => Count == Capacity;
-
     /// <summary>Queues the packet written into <see cref="Next"/>.</summary>
     public void Commit(int length)
     {
