@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using LiveClassroom.Testing;
 
@@ -241,7 +240,9 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{Log}");
+                // The server's one-line reason first: CI shows only the head of a long message.
+                var reason = Log.Split('\n').LastOrDefault(l => l.Contains("liveclassroom:", StringComparison.Ordinal))?.Trim();
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}: {reason ?? "(no reason printed)"}\n{Log}");
             }
             try
             {
@@ -275,12 +276,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LiveClassroom.Testing.Network.LocalPorts.FreeForTcp(IPAddress.Loopback);
 
     public async ValueTask DisposeAsync()
     {

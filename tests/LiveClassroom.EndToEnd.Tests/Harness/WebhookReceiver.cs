@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -23,10 +22,7 @@ public sealed class WebhookReceiver : IDisposable
 
     public WebhookReceiver()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LiveClassroom.Testing.Network.LocalPorts.FreeForTcp(IPAddress.Loopback);
         Url = $"http://127.0.0.1:{port}/hook/";
         _listener.Prefixes.Add(Url);
         _listener.Start();

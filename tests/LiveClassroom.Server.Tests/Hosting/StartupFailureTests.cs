@@ -52,12 +52,7 @@ public sealed class StartupFailureTests
         Assert.DoesNotContain("   at ", o.StdErr + o.StdOut, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LiveClassroom.Testing.Network.LocalPorts.FreeForTcp(IPAddress.Loopback);
 
     [Fact]
     public async Task Start_MalformedConnectionString_OneLineErrorWithoutSecret()

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using LiveClassroom.Testing;
 
 namespace LiveClassroom.Server.Tests.Hubs;
@@ -112,12 +111,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LiveClassroom.Testing.Network.LocalPorts.FreeForTcp(IPAddress.Loopback);
 
     public async ValueTask DisposeAsync()
     {
