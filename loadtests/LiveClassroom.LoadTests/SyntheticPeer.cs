@@ -179,7 +179,8 @@ internal sealed class SyntheticPeer : IDisposable
     /// <param name="transportCc">Offer transport-wide congestion control (the extension as id 3 and rtcp-fb transport-cc), as Chrome does.</param>
     /// <param name="rids">Publish video as simulcast with these rids (RFC 8853; extension id 10), without SSRC lines, as Chrome does.</param>
     /// <param name="red">Offer audio/red over Opus (RFC 2198) as payload type 63, as Chrome does.</param>
-    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc, bool transportCc = false, string[]? rids = null, bool red = false)
+    public string Offer(bool publish, uint audioSsrc, uint videoSsrc, uint rtxSsrc, bool transportCc = false, string[]? rids = null, bool red = false,
+        bool rtx = true)
     {
         var direction = publish ? "sendonly" : "recvonly";
         var sb = new StringBuilder();
@@ -192,7 +193,7 @@ internal sealed class SyntheticPeer : IDisposable
         L("a=msid-semantic: WMS *");
         foreach (var (kind, mid) in new[] { ("audio", "0"), ("video", "1") })
         {
-            L(kind == "audio" ? (red ? "m=audio 9 UDP/TLS/RTP/SAVPF 111 63" : "m=audio 9 UDP/TLS/RTP/SAVPF 111") : "m=video 9 UDP/TLS/RTP/SAVPF 96 97");
+            L(kind == "audio" ? (red ? "m=audio 9 UDP/TLS/RTP/SAVPF 111 63" : "m=audio 9 UDP/TLS/RTP/SAVPF 111") : (rtx ? "m=video 9 UDP/TLS/RTP/SAVPF 96 97" : "m=video 9 UDP/TLS/RTP/SAVPF 96"));
             L("c=IN IP4 0.0.0.0");
             L($"a=ice-ufrag:{_ufrag}");
             L($"a=ice-pwd:{_pwd}");
@@ -236,8 +237,11 @@ internal sealed class SyntheticPeer : IDisposable
                 {
                     L("a=rtcp-fb:96 transport-cc");
                 }
-                L("a=rtpmap:97 rtx/90000");
-                L("a=fmtp:97 apt=96");
+                if (rtx)
+                {
+                    L("a=rtpmap:97 rtx/90000");
+                    L("a=fmtp:97 apt=96");
+                }
                 if (publish && rids is not null)
                 {
                     foreach (var rid in rids)

@@ -1,5 +1,6 @@
 // RFC 3550 §6.4 (SR/RR), §6.6 (BYE), RFC 4585 §6.2.1/§6.3.1 (NACK, PLI), RFC 5104 §4.3.1 (FIR): what subscribers and
 // publishers tell the SFU, on top of the Rtcp layer's parsers.
+using System.Buffers.Binary;
 using LiveClassroom.Media.Rtcp;
 using LiveClassroom.Media.Rtp;
 using LiveClassroom.Media.Srtp;
@@ -270,8 +271,52 @@ internal sealed partial class SfuRoom
             return false;
         }
         var timestamp = header.Timestamp + slot.Rewriter.TimestampOffset;
-        WriteAndSend(slot, header.Marker, outSeq, timestamp, cached.Slice(header.PayloadOffset, header.PayloadLength), null);
+        var payload = cached.Slice(header.PayloadOffset, header.PayloadLength);
+        if (slot.RtxSsrc != 0 && RtxPayloadTypeOf(slot) is var rtxPt and >= 0)
+        {
+            SendRtx(slot, (byte)rtxPt, header.Marker, outSeq, timestamp, payload);
+        }
+        else
+        {
+            WriteAndSend(slot, header.Marker, outSeq, timestamp, payload, null);
+        }
         return true;
+    }
+
+    /// <summary>
+    /// RFC 4588 §4: a retransmission on the slot's RTX stream (its own SSRC, payload type and sequence numbers, the
+    /// original sequence number as the payload's first two bytes), for a subscriber that negotiated RTX (§8, the FID
+    /// group in the answer). A packet that was only late then arrives twice under different SSRCs: the subscriber's
+    /// SRTP replay check (RFC 3711 §3.3.2) passes both and its transport-cc feedback reports both received, where a
+    /// repeat on the media SSRC is dropped as a replay and its transport-wide number reads as lost. Not counted in the
+    /// media stream's sender report (§4: the RTX stream has its own counts).
+    /// </summary>
+    private void SendRtx(SubscriberSlot slot, byte rtxPayloadType, bool marker, ushort originalSeq, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        var buffer = Scratch.AsSpan();
+        var bandwidth = slot.Subscriber.Bandwidth;
+        var stamp = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
+        var rtxSeq = slot.RtxSequence++;
+        var headerLength = stamp
+            ? WriteStampedHeader(buffer, rtxPayloadType, marker, rtxSeq, timestamp, slot.RtxSsrc, bandwidth)
+            : RtpHeaderWriter.WriteFixed(buffer, rtxPayloadType, marker, rtxSeq, timestamp, slot.RtxSsrc);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[headerLength..], originalSeq);
+        var payloadStart = headerLength + 2;
+        payload.CopyTo(buffer[payloadStart..]);
+        var length = payloadStart + payload.Length;
+        if (slot.Current?.Track.Codec.Name == "VP8")
+        {
+            slot.Vp8.Rewrite(buffer[payloadStart..length]);
+        }
+        if (slot.Subscriber.SendRtp(buffer, length))
+        {
+            slot.RtxPacketsSent++;
+            SfuMetrics.Forwarded(payload.Length);
+            if (stamp)
+            {
+                bandwidth.OnSent(SubscriberBandwidth.NowMicroseconds(), length + WireOverhead);
+            }
+        }
     }
 
     /// <summary>

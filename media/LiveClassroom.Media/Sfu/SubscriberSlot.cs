@@ -57,6 +57,9 @@ internal sealed class SubscriberSlot
 
     public long NackHits { get; set; }
 
+    /// <summary>Retransmissions sent on the RTX stream (RFC 4588), not counted in <see cref="PacketsSent"/>.</summary>
+    public long RtxPacketsSent { get; set; }
+
     public long NackForwarded { get; set; }
 
     /// <summary>NACKed packets the SFU had received but no longer caches: dropped, never asked of the publisher.</summary>

@@ -30,6 +30,22 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         Assert.True(window.Bad.AudioPackets > 0, $"the projector on 300 kbps + 5 % loss received no audio: {window.Bad}");
         Assert.True(window.Clean.Fps >= 1, $"the clean projector fell to {window.Clean.Fps:0.0} fps while the other sat on 300 kbps: {window.Clean}");
 
+        // The SFU answers the projector's NACKs on the RTX stream its answer paired with the video (RFC 4588): Chrome
+        // counts the payload bytes of packets restored from RTX as retransmitted (padding-only probes carry none), a repeat
+        // on the media SSRC never.
+        var repairs = await room.Projector.Page.EvaluateAsync<double[]>("""
+            async () => {
+              let nacks = 0, packets = 0, bytes = 0;
+              (await window.lcLive.media.pc.getStats()).forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') { nacks += s.nackCount ?? 0; packets += s.retransmittedPacketsReceived ?? 0; bytes += s.retransmittedBytesReceived ?? 0; }
+              });
+              return [nacks, packets, bytes];
+            }
+            """);
+        output.WriteLine($"projector on 300 kbps + 5 % loss: {repairs[0]:0} NACKed; RTX: {repairs[1]:0} packets (probes included), {repairs[2]:0} payload bytes");
+        Assert.True(repairs[0] > 0, "the projector on a 5 % loss link sent no NACK");
+        Assert.True(repairs[2] > 0, $"the projector sent {repairs[0]:0} NACKs and restored no payload from RTX ({repairs[1]:0} RTX packets)");
+
         // The teacher's console shows each classroom's link as the SFU measures it.
         var figures = room.Teacher.Page.GetByTestId("link-figures");
         await Expect(figures).ToHaveCountAsync(2, new() { Timeout = 30_000 });

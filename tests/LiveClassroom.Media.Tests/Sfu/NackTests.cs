@@ -23,19 +23,28 @@ public sealed class NackTests : IDisposable
     private readonly SyntheticPeer _subscriber;
     private readonly byte[] _buffer = new byte[1600];
 
+    private const byte RtxPayloadTypeInAnswer = 97;
+    private readonly MediaRoom _room;
+    private readonly uint _rtxSsrcInAnswer;
+
     public NackTests()
     {
-        var room = _server.CreateRoom("r");
+        var room = _room = _server.CreateRoom("r");
         room.AutoRoute = true;
         _publisher = new SyntheticPeer(_certificate, _server.LocalEndPoint, 16) { KeepPackets = true };
         _publisher.Connect(room.Negotiate("pub", _publisher.Offer(true, 0x2222_0001, VideoSsrc, 0x2222_0003)), SrtpProtectionProfileId.AeadAes128Gcm);
         _subscriber = new SyntheticPeer(_certificate, _server.LocalEndPoint, 1024) { KeepPackets = true };
-        _subscriber.Connect(room.Negotiate("sub", _subscriber.Offer(false, 0, 0, 0)), SrtpProtectionProfileId.AeadAes128Gcm);
+        var answer = room.Negotiate("sub", _subscriber.Offer(false, 0, 0, 0));
+        // a=ssrc-group:FID <video> <rtx>: the RTX stream the SFU will retransmit on.
+        var fid = answer.Split("\r\n").Single(l => l.StartsWith("a=ssrc-group:FID ", StringComparison.Ordinal)).Split(' ');
+        _rtxSsrcInAnswer = uint.Parse(fid[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"a=rtpmap:{RtxPayloadTypeInAnswer} rtx/90000", answer, StringComparison.Ordinal);
+        _subscriber.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm);
         Assert.True(WaitUntil(() => room.GetStats().All(s => s.State == "connected")));
     }
 
     [Fact]
-    public void Nack_PacketInTheCache_IsResentWithTheSameRewrittenSequenceAndPayload()
+    public void Nack_PacketInTheCache_IsResentOnTheRtxStreamWithTheOriginalSequenceAsOsnAndTheSamePayload()
     {
         // The 13th packet (payload filled with 12) is lost between the SFU and the subscriber.
         _subscriber.DropRtpPacketNumber = 13;
@@ -48,11 +57,47 @@ public sealed class NackTests : IDisposable
 
         SendNack(firstHeader.Ssrc, [missing]);
 
+        // RFC 4588 §4: the RTX SSRC and payload type the answer paired with the video (FID group, apt=96), the OSN first.
         Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 20), "no retransmission");
         var resent = _subscriber.RtpLog.ToArray()[19];
         Assert.Equal(RtpParseError.None, RtpHeader.TryParse(resent, out var resentHeader));
+        Assert.Equal(RtxPayloadTypeInAnswer, resentHeader.PayloadType);
+        Assert.Equal(_rtxSsrcInAnswer, resentHeader.Ssrc);
+        Assert.NotEqual(firstHeader.Ssrc, resentHeader.Ssrc);
+        Assert.Equal(missing, BinaryPrimitives.ReadUInt16BigEndian(resent.AsSpan(resentHeader.PayloadOffset)));
+        Assert.Equal(firstHeader.Timestamp + 12u * 3000, resentHeader.Timestamp);
+        Assert.Equal(firstHeader.PayloadLength + 2, resentHeader.PayloadLength);
+        Assert.Equal(12, resent[resentHeader.PayloadOffset + 2 + 5]);
+
+        // A second NACK for it gets a second RTX packet with the next RTX sequence number: never a replay.
+        SendNack(firstHeader.Ssrc, [missing]);
+        Assert.True(WaitUntil(() => _subscriber.RtpLog.Count >= 21), "no second retransmission");
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(_subscriber.RtpLog.ToArray()[20], out var again));
+        Assert.Equal((ushort)(resentHeader.SequenceNumber + 1), again.SequenceNumber);
+    }
+
+    [Fact]
+    public void Nack_SubscriberWithoutRtx_IsResentOnTheMediaStreamWithTheSameRewrittenSequenceAndPayload()
+    {
+        using var plain = new SyntheticPeer(_certificate, _server.LocalEndPoint, 1024) { KeepPackets = true, DropRtpPacketNumber = 13 };
+        var answer = _room.Negotiate("plain", plain.Offer(false, 0, 0, 0, rtx: false));
+        Assert.DoesNotContain("ssrc-group:FID", answer, StringComparison.Ordinal);
+        plain.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm);
+        Assert.True(WaitUntil(() => _room.GetStats().All(s => s.State == "connected")));
+        SendVideo(1000, 20);
+        Assert.True(WaitUntil(() => plain.RtpLog.Count >= 19), $"{plain.RtpLog.Count} forwarded; {_server.Diagnostics()}");
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(plain.RtpLog.ToArray()[0], out var firstHeader));
+        var missing = (ushort)(firstHeader.SequenceNumber + 12);
+
+        var length = RtcpWriter.WriteNack(_buffer, 0x3333_0002, firstHeader.Ssrc, [missing]);
+        plain.SendRtcp(_buffer, length);
+
+        Assert.True(WaitUntil(() => plain.RtpLog.Count >= 20), "no retransmission");
+        var resent = plain.RtpLog.ToArray()[19];
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(resent, out var resentHeader));
         Assert.Equal(missing, resentHeader.SequenceNumber);
         Assert.Equal(firstHeader.Ssrc, resentHeader.Ssrc);
+        Assert.Equal(firstHeader.PayloadType, resentHeader.PayloadType);
         Assert.Equal(firstHeader.Timestamp + 12u * 3000, resentHeader.Timestamp);
         Assert.Equal(12, resent[resentHeader.PayloadOffset + 5]);
     }

@@ -82,6 +82,9 @@ public sealed class NackAcrossWrapTests(WrapFixture fixture) : WrapTest(fixture)
         // The third loss of each burst was answered from the SFU's cache: the publisher was never asked for it.
         Assert.Equal(13, cachedOnly.Count);
         Assert.Empty(NackedSoFar(publisher).Intersect(cachedOnly));
+        // ...and came on the subscriber's RTX stream (RFC 4588), while the publisher's repairs of what the SFU never got
+        // came on the media stream, as the packets the SFU had been missing.
+        Assert.Equal(13, log.RtxCount);
         // Every number exactly once, and the packet behind each number is the one originally sent under it.
         var ordered = video.OrderBy(a => a.Seq).ToArray();
         for (var i = 0; i < ordered.Length; i++)
