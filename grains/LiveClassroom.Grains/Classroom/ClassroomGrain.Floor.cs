@@ -76,7 +76,7 @@ internal sealed partial class ClassroomGrain
         {
             Emit(ClassEventTypes.HandQueueChanged, new HandQueueChanged([.. State.HandQueue], classroomId, "on_stage"));
         }
-        Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+        Emit(ClassEventTypes.StageChanged, StageNow());
         await CommitAsync();
         await RouteAllAsync();
     }
@@ -92,7 +92,7 @@ internal sealed partial class ClassroomGrain
             return;
         }
         State.StageSeats[seat] = null;
-        Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+        Emit(ClassEventTypes.StageChanged, StageNow());
         await CommitAsync();
         await RouteAllAsync();
     }
@@ -141,7 +141,8 @@ internal sealed partial class ClassroomGrain
             isQuestion,
             Time.GetUtcNow(),
             Pinned: false,
-            Dismissed: false);
+            Dismissed: false,
+            p.Kind);
         History.Add(message);
         LogChat(message);
         if (History.Count > ChatHistoryLimit)

@@ -90,7 +90,23 @@ internal sealed partial class ClassroomGrain
         p.Connection,
         p.PeerId,
         p.Publish,
-        p.Stats);
+        p.Stats,
+        p.ClassroomId is { } classroomId && State.StageSeats.Contains(classroomId));
+
+    /// <summary>StageChanged: the seats, with the seated classrooms' rural participants as they are now.</summary>
+    private StageChanged StageNow()
+    {
+        var seats = Seats();
+        var participants = new List<ParticipantView>();
+        foreach (var p in State.Participants)
+        {
+            if (p.Role == RoomRole.Classroom && p.ClassroomId is { } id && seats.Exists(s => s.ClassroomId == id))
+            {
+                participants.Add(View(p));
+            }
+        }
+        return new StageChanged(seats, participants);
+    }
 
     private List<StageSeat> Seats() =>
         [.. State.StageSeats.Select((id, i) => (id, i)).Where(x => x.id is not null).Select(x => new StageSeat(x.i + 1, x.id!))];

@@ -227,7 +227,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
             if (seat >= 0)
             {
                 State.StageSeats[seat] = null;
-                Emit(ClassEventTypes.StageChanged, new StageChanged(Seats()));
+                Emit(ClassEventTypes.StageChanged, StageNow());
             }
         }
         await CommitAsync();

@@ -15,6 +15,7 @@ public sealed class ClassroomHubMetrics
     private readonly Histogram<double> _negotiate;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _eventCopies;
+    private readonly Counter<long> _withheld;
 
     public ClassroomHubMetrics(IMeterFactory meters)
     {
@@ -26,9 +27,12 @@ public sealed class ClassroomHubMetrics
             "SignalR messages carrying class events handed to connections on this node (one per connection per send), by kind: event (RoomEvent), batch (RoomEvents)");
         _eventCopies = meter.CreateCounter<long>("liveclassroom.hub.class_event_copies", "{event}",
             "Class events handed to connections on this node, once per connection (an event in a batch counts once per connection that gets it)");
+        _withheld = meter.CreateCounter<long>("liveclassroom.hub.class_event_copies_withheld", "{event}",
+            "Class events not handed to a rural classroom's connections on this node because none was for that classroom (docs/HUB.md), once per connection");
         _messages.Add(0, new KeyValuePair<string, object?>("kind", "event"));
         _messages.Add(0, new KeyValuePair<string, object?>("kind", "batch"));
         _eventCopies.Add(0);
+        _withheld.Add(0);
     }
 
     /// <summary>Records the time since <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp) under <paramref name="part"/>.</summary>
@@ -41,4 +45,7 @@ public sealed class ClassroomHubMetrics
         _messages.Add(connections, new KeyValuePair<string, object?>("kind", batch ? "batch" : "event"));
         _eventCopies.Add((long)connections * events);
     }
+
+    /// <summary><paramref name="connections"/> connections were sent nothing for <paramref name="events"/> events, none of them for them.</summary>
+    public void Withheld(int connections, int events) => _withheld.Add((long)connections * events);
 }

@@ -172,6 +172,43 @@ public sealed class ClassroomGrainMediaTests
     }
 
     [Fact]
+    public async Task BringOnStage_TheEventCarriesTheSeatedClassroomsParticipants_TheirPresenceSaysOnStage()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassWithMediaAsync(host);
+        await room.JoinAsync(ClassScenario.Assistant(2));
+
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+
+        // A projector is not sent other classrooms' presence off stage (docs/HUB.md): the stage event brings it current.
+        var staged = (StageChanged)host.Events.EventsOf(ClassScenario.Key).Last(e => e.Type == ClassEventTypes.StageChanged).Payload;
+        Assert.Equal([new StageSeat(1, ClassScenario.Rural(2))], staged.Stage);
+        Assert.Equal(["assistant-2", "device-2"], staged.Participants!.Select(p => p.PrincipalId).Order());
+        Assert.All(staged.Participants!, p => Assert.True(p.OnStage));
+        var device2 = staged.Participants!.Single(p => p.PrincipalId == "device-2");
+        Assert.Equal(ConnectionState.Connected, device2.Connection);
+        Assert.NotNull(device2.PeerId);
+
+        // On stage, its presence goes to every page; another classroom's does not say on stage.
+        await room.LeaveAsync(ClassScenario.Assistant(2));
+        await room.LeaveAsync(ClassScenario.Device(1));
+        var left = host.Events.EventsOf(ClassScenario.Key).Where(e => e.Type == ClassEventTypes.ConnectionChanged).Select(e => (ParticipantView)e.Payload).ToList();
+        Assert.True(left.Last(p => p.PrincipalId == "assistant-2").OnStage);
+        Assert.False(left.Last(p => p.PrincipalId == "device-1").OnStage);
+    }
+
+    [Fact]
+    public async Task PostChat_TheMessageSaysWhetherAPersonOrADeviceWroteIt()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassWithMediaAsync(host);
+        await room.JoinAsync(ClassScenario.Assistant(1));
+
+        Assert.Equal(PrincipalKind.Device, (await room.PostChatAsync(ClassScenario.Device(1), "我们听清楚了", false)).FromKind);
+        Assert.Equal(PrincipalKind.Person, (await room.PostChatAsync(ClassScenario.Assistant(1), "第三题请再讲一遍", true)).FromKind);
+    }
+
+    [Fact]
     public async Task Leave_LastParticipantOfStagedClassroom_FreesSeatAndRemovesPeer()
     {
         await using var host = await TestGrainHost.CreateAsync();

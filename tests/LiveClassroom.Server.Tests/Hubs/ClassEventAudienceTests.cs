@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Ports;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LiveClassroom.Server.Tests.Hubs;
 
 /// <summary>
-/// A rural classroom's pages are not sent the media changes of other rural classrooms' participants (docs/HUB.md);
-/// the lead gets everything; every page's sequence stays without gaps (a batch covers what was left out).
+/// A rural classroom's pages are not sent the media changes of other rural classrooms' participants, nor their presence
+/// while off stage (docs/HUB.md); the lead gets everything; a page is sent nothing for a write with nothing for it, and
+/// its next batch's range covers what was left out, so its sequence stays without gaps.
 /// </summary>
 public sealed class ClassEventAudienceTests(HubServerFactory factory) : IClassFixture<HubServerFactory>
 {
@@ -23,7 +25,62 @@ public sealed class ClassEventAudienceTests(HubServerFactory factory) : IClassFi
         Assert.True(ClassEventAudience.Sends(Media(1, RoomRole.Classroom, "room-a"), "room-a"));
         Assert.True(ClassEventAudience.Sends(Media(1, RoomRole.Lead, "lead-room"), "room-a"));
         Assert.True(ClassEventAudience.Sends(new RoomEventMessage(ClassId, 1, ClassEventTypes.MediaNodeLost, DateTimeOffset.UtcNow, new MediaNodeLost(["x"])), "room-a"));
-        Assert.True(ClassEventAudience.Sends(new RoomEventMessage(ClassId, 1, ClassEventTypes.ConnectionChanged, DateTimeOffset.UtcNow, View(RoomRole.Classroom, "room-b")), "room-a"));
+    }
+
+    [Fact]
+    public void Sends_PresenceOfAnotherRuralClassroom_OnlyWhileItIsOnStage()
+    {
+        foreach (var type in new[] { ClassEventTypes.ConnectionChanged, ClassEventTypes.ParticipantJoined })
+        {
+            Assert.False(ClassEventAudience.Sends(Event(1, type, View(RoomRole.Classroom, "room-b")), "room-a"));
+            Assert.True(ClassEventAudience.Sends(Event(1, type, View(RoomRole.Classroom, "room-b") with { OnStage = true }), "room-a"));
+            Assert.True(ClassEventAudience.Sends(Event(1, type, View(RoomRole.Classroom, "room-a")), "room-a"));
+            Assert.True(ClassEventAudience.Sends(Event(1, type, View(RoomRole.Lead, "lead-room")), "room-a"));
+            Assert.True(ClassEventAudience.Sends(Event(1, type, View(RoomRole.Observer, "lead-room")), "room-a"));
+        }
+        // Media changes stay their own classroom's even on stage: the server routes the stage slots.
+        Assert.False(ClassEventAudience.Sends(Event(1, ClassEventTypes.MediaChanged, View(RoomRole.Classroom, "room-b") with { OnStage = true }), "room-a"));
+        Assert.Null(ClassEventAudience.OwnerOf(Event(1, ClassEventTypes.StageChanged, new StageChanged([new StageSeat(1, "room-b")], [View(RoomRole.Classroom, "room-b")]))));
+    }
+
+    [Fact]
+    public void Cursor_WritesWithNothingForAClassroom_ItsNextBatchCoversThem_AnEventForItThatAPageMissedIsAGap()
+    {
+        var cursor = new ClassAudienceCursor();
+        void Dispatch(params RoomEventMessage[] events)
+        {
+            cursor.Begin(events);
+            cursor.Dispatched(events);
+        }
+        Dispatch(Media(1, RoomRole.Lead, "lead-room"));
+        Dispatch(Media(2, RoomRole.Classroom, "room-b"), Media(3, RoomRole.Classroom, "room-b"));
+        Dispatch(Event(4, ClassEventTypes.ConnectionChanged, View(RoomRole.Classroom, "room-b")));
+        RoomEventMessage[] next = [Media(5, RoomRole.Lead, "lead-room")];
+        cursor.Begin(next);
+        // Room A was sent nothing since 1: its batch for 5 starts at 2. Room B's starts at 5 (4 was B's and went to it).
+        Assert.Equal(2, cursor.FirstFor("room-a"));
+        Assert.Equal(5, cursor.FirstFor("room-b"));
+        cursor.Dispatched(next);
+
+        Dispatch(Media(6, RoomRole.Classroom, "room-a"));
+        Dispatch(Media(7, RoomRole.Classroom, "room-b"));
+        // A page of room A at 5 missed 6, which was for it: the batch starts at 7, past 5 + 1, so the page resyncs.
+        Assert.Equal(7, cursor.FirstFor("room-a"));
+        Assert.Equal(6, cursor.FirstFor("room-c"));
+    }
+
+    [Fact]
+    public void Cursor_AGapInThisNodesOwnFeed_CountsAsAnEventForEveryone()
+    {
+        var cursor = new ClassAudienceCursor();
+        RoomEventMessage[] first = [Media(1, RoomRole.Lead, "lead-room")];
+        cursor.Begin(first);
+        cursor.Dispatched(first);
+        // The grain dropped this node for a while: 2..9 never came here, whoever they were for.
+        RoomEventMessage[] after = [Media(10, RoomRole.Classroom, "room-a")];
+        cursor.Begin(after);
+        Assert.Equal(10, cursor.FirstFor("room-a"));
+        Assert.Equal(10, cursor.FirstFor("room-b"));
     }
 
     [Fact]
@@ -69,21 +126,62 @@ public sealed class ClassEventAudienceTests(HubServerFactory factory) : IClassFi
 
         foreach (var client in new[] { lead, inA, inB })
         {
-            await client.NextEventAsync("RoomEvent", e => (long)e.Argument()!["seq"]! == start + 6);
+            await client.WaitUntilAsync(_ => Received(client).Contains(6), "event 6");
         }
         Assert.Equal([1L, 2, 3, 4, 5, 6], Received(lead));
         Assert.Equal([1L, 3, 4, 6], Received(inA));
         Assert.Equal([2L, 3, 5, 6], Received(inB));
-        // What a page was not sent is covered by its batch's range: A's page got an empty batch for event 5.
-        var empty = inA.Events.Single(e => e.Target == "RoomEvents" && (long)e.Argument()!["first"]! == start + 5).Argument()!;
-        Assert.Equal(start + 5, (long)empty["last"]!);
-        Assert.Empty(empty["events"]!.AsArray());
-        var first = inB.Events.First(e => e.Target == "RoomEvents" && (long)e.Argument()!["first"]! == start + 1).Argument()!;
+        // A's page was sent nothing for the write of event 5: no message at all, and the batch carrying 6 starts at 5.
+        var batchesOfA = Batches(inA);
+        Assert.DoesNotContain(batchesOfA, b => b["events"]!.AsArray().Count == 0);
+        var withSix = batchesOfA.Single(b => (long)b["last"]! == start + 6);
+        Assert.Equal(start + 5, (long)withSix["first"]!);
+        var first = Batches(inB).First(b => (long)b["first"]! == start + 1);
         Assert.Equal(start + 4, (long)first["last"]!);
+        // B's batch for 5 starts at 4: event 4 was A's.
+        Assert.Equal(start + 4, (long)Batches(inB).Single(b => (long)b["last"]! == start + 5)["first"]!);
     }
+
+    [Fact]
+    public async Task OnRoomEvents_PresenceOfAClassroomOffAndOnStage_OtherRuralPagesGetItOnlyOnStage()
+    {
+        var classId = await TestClasses.SetUpAsync(factory);
+        var roomA = TestClasses.Rural(factory, 0);
+        var roomB = TestClasses.Rural(factory, 1);
+        await using var lead = await factory.ConnectAsync(factory.TokenFor("teacher"));
+        await using var inA = await factory.ConnectAsync(factory.Org.DeviceToken(factory.Tokens, DemoOrg.RuralSchools[0]));
+        foreach (var client in new[] { lead, inA })
+        {
+            await client.InvokeAsync("JoinClass", classId);
+        }
+        var subscriptions = factory.Services.GetRequiredService<RoomSubscriptions>();
+        var room = new GrainKey(GrainKinds.Classroom, classId);
+        const long start = 2_000_000;
+        RoomEvent Presence(long seq, string type, bool onStage) =>
+            new(room, start + seq, DateTimeOffset.UtcNow, type, View(RoomRole.Classroom, roomB, "b" + seq) with { OnStage = onStage });
+
+        await subscriptions.OnRoomEventsAsync([Presence(1, ClassEventTypes.ParticipantJoined, onStage: false)]);
+        await subscriptions.OnRoomEventsAsync([Presence(2, ClassEventTypes.ConnectionChanged, onStage: false)]);
+        await subscriptions.OnRoomEventsAsync([Presence(3, ClassEventTypes.ConnectionChanged, onStage: true)]);
+
+        await lead.WaitUntilAsync(_ => ReceivedFrom(lead, start).Contains(3), "event 3 at the lead");
+        await inA.WaitUntilAsync(_ => ReceivedFrom(inA, start).Contains(3), "event 3 at room A");
+        Assert.Equal([1L, 2, 3], ReceivedFrom(lead, start));
+        Assert.Equal([3L], ReceivedFrom(inA, start));
+        Assert.Equal(start + 1, (long)Batches(inA).Single(b => (long)b["last"]! == start + 3)["first"]!);
+    }
+
+    private static List<JsonNode> Batches(HubTestClient client) =>
+        [.. client.Events.Where(e => e.Target == "RoomEvents").Select(e => e.Argument()!)];
+
+    private static List<long> ReceivedFrom(HubTestClient client, long start) =>
+        [.. TestClasses.ClassEvents(client.Events).Select(e => (long)e["seq"]! - start).Where(s => s > 0 && s < 1_000_000)];
 
     private static List<long> Received(HubTestClient client) =>
         [.. TestClasses.ClassEvents(client.Events).Select(e => (long)e["seq"]! - 1_000_000).Where(s => s > 0)];
+
+    private static RoomEventMessage Event(long seq, string type, object payload) =>
+        new(ClassId, seq, type, DateTimeOffset.UtcNow, payload);
 
     private static RoomEventMessage Media(long seq, RoomRole role, string classroom) =>
         new(ClassId, seq, ClassEventTypes.MediaChanged, DateTimeOffset.UtcNow, View(role, classroom));

@@ -58,6 +58,9 @@ export function applyEvent(s: ClassSnapshot, e: RoomEvent): ClassSnapshot | null
       break;
     case "StageChanged":
       n.stage = [...(p.stage ?? [])];
+      // The seated classrooms' participants as they are now: a rural classroom's page is not sent other classrooms'
+      // presence while they are off stage (docs/HUB.md), so its copy of them may be old.
+      for (const x of (p.participants ?? []) as Participant[]) n.participants = upsertParticipant(n.participants ?? s.participants, x);
       break;
     case "MuteChanged":
       n.classrooms = s.classrooms.map((c) => (c.classroomId === p.classroomId ? { ...c, mutedByLead: !!p.muted } : c));

@@ -28,6 +28,8 @@ export interface Participant {
   peerId: string | null;
   publishes: { cameraMid: string | null; microphoneMid: string | null; screenMid: string | null } | null;
   stats: ParticipantStats | null;
+  /** Its classroom holds a stage seat. */
+  onStage?: boolean;
 }
 
 export interface ClassroomAttendance {
@@ -61,6 +63,8 @@ export interface ChatMessage {
   at: string;
   pinned: boolean;
   dismissed: boolean;
+  /** Person or Device; absent in messages from before the server kept it. */
+  fromKind?: "Person" | "Device" | null;
 }
 
 export interface StageSeat {

@@ -85,6 +85,8 @@ export function classroomName(s: ClassSnapshot, classroomId: string | null | und
 export function chatAuthor(s: ClassSnapshot | null, m: ChatMessage): string {
   if (!s || !m.fromClassroomId) return m.fromName;
   const place = classroomName(s, m.fromClassroomId);
-  const sender = s.participants.find((p) => p.principalId === m.fromPrincipalId);
-  return sender?.kind === "Person" ? t("chat.fromPlace", { name: m.fromName, place }) : place;
+  // The message says who wrote it; a projector is not sent other classrooms' presence (docs/HUB.md), so the sender may
+  // not be among its participants.
+  const kind = m.fromKind ?? s.participants.find((p) => p.principalId === m.fromPrincipalId)?.kind;
+  return kind === "Person" ? t("chat.fromPlace", { name: m.fromName, place }) : place;
 }
