@@ -20,7 +20,7 @@ internal sealed class ResumeBackoff
     /// the link comes back (the target: back within 10 s of a 150 kbit/s link returning to 1 Mbit/s; a try
     /// takes up to 1.5 s, its feedback 1 s, the keyframe and ten frames about a second more).
     /// </summary>
-    public static readonly long MaxBackoff = TimeSpan.FromSeconds(6).Ticks;
+    public static readonly long MaxBackoff = TimeSpan.FromSeconds(5).Ticks;
 
     private long _resumedTicks;
 

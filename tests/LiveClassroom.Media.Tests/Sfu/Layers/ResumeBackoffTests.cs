@@ -20,7 +20,7 @@ public sealed class ResumeBackoffTests
 
         backoff.Refused(t);
         Assert.Equal(t + (2 * ResumeBackoff.FirstBackoff), backoff.NextTryTicks);
-        // 2, 4, then the cap (6 s): the wait is also how long video stays away after the link comes back.
+        // 2, 4, then the cap (5 s): the wait is also how long video stays away after the link comes back.
         backoff.Refused(t);
         Assert.Equal(t + ResumeBackoff.MaxBackoff, backoff.NextTryTicks);
         for (var i = 0; i < 20; i++)
