@@ -315,7 +315,7 @@ internal sealed partial class SfuRoom
         if (index >= 0 && next > validated)
         {
             // The estimate has allowed the step for LayerUpHold; it is taken once a probe shows the link carries it.
-            // (A resume is no such step: a paused video's probes climb from the floor and are not validating ones.)
+            // (A resume that validates was decided above, from a probe taken since the pause.)
             awaitsProbe = true;
             return index;
         }
