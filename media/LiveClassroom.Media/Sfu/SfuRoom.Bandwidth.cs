@@ -34,6 +34,16 @@ internal sealed partial class SfuRoom
     /// </summary>
     public const double StepUpProbeFactor = 1.5;
 
+    /// <summary>
+    /// A probe that validates resuming a paused video runs at this multiple of the need (the lowest layer with its headroom,
+    /// and the audio), for as long as it takes to send <see cref="ProbeDrainBytes"/> more than the need: whatever the cap
+    /// below the need, the probe outruns it by at least that much and so drains a burst of that size and shows the queue.
+    /// At 2 × a need of ~160 kbit/s that is 1.2 s. Sized from the need and not the estimate, which after a pause for loss
+    /// or an outage says little of the link (and a drain measured against a low estimate is too short: a probe at 1.5 ×
+    /// the need over an estimate of 100 kbit/s would end before draining a 150 kbit/s link's 16 KB).
+    /// </summary>
+    public const double ResumeProbeFactor = 2.0;
+
     /// <summary>A probe for less than this share of the last failed probe's rate ignores that failure's backoff.</summary>
     private const double LowerNeed = 0.8;
 
@@ -146,6 +156,12 @@ internal sealed partial class SfuRoom
             }
             bandwidth.SettleUntilTicks = 0;
             var result = bandwidth.Estimator.FinishProbe();
+            if (bandwidth.ProbeResumes && result < bandwidth.WantedBps && bandwidth.Estimator.LastProbeRefusal is not (null or "too few packets"))
+            {
+                // The link answered and did not carry the lowest layer: the next try backs off (silence is an outage, whose
+                // probes keep the short spacing below so the video is back soon after the link).
+                bandwidth.Resume.Refused(now);
+            }
             if (bandwidth.ProbeValidates && result > 0)
             {
                 bandwidth.ValidatedBps = result;
@@ -164,7 +180,7 @@ internal sealed partial class SfuRoom
             bandwidth.ProbeBackoff = result >= bandwidth.WantedBps
                 ? TimeSpan.FromSeconds(2)
                 : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, maxBackoff.Ticks));
-            bandwidth.NextProbeTicks = now + bandwidth.ProbeBackoff.Ticks;
+            bandwidth.NextProbeTicks = Math.Max(now + bandwidth.ProbeBackoff.Ticks, bandwidth.ProbeResumes ? bandwidth.Resume.NextTryTicks : 0);
             bandwidth.FailedProbeBps = result >= bandwidth.WantedBps ? 0 : bandwidth.ProbeTargetBps;
             bandwidth.ProbeEndedTicks = now;
             return;
@@ -201,7 +217,15 @@ internal sealed partial class SfuRoom
     private void StartProbe(SfuPeer subscriber, SubscriberBandwidth bandwidth, long estimate, long now)
     {
         var paused = AnyVideoPaused(subscriber);
-        if (paused)
+        var resumes = paused && ResumeValidates(subscriber);
+        var validate = !paused || resumes;
+        if (resumes)
+        {
+            bandwidth.ProbeTargetBps = bandwidth.WantedBps * ResumeProbeFactor;
+            var seconds = ProbeDrainBytes * 8.0 / Math.Max(bandwidth.ProbeTargetBps - bandwidth.WantedBps, 1);
+            bandwidth.ProbeDurationTicks = Math.Clamp((long)(seconds * TimeSpan.TicksPerSecond), ProbeDuration, MaxValidatingProbeDuration);
+        }
+        else if (paused)
         {
             bandwidth.ProbeTargetBps = Math.Min(Math.Max(bandwidth.WantedBps * 1.5, estimate * 2.0), estimate * 4.0);
             bandwidth.ProbeDurationTicks = ProbeDuration;
@@ -213,12 +237,30 @@ internal sealed partial class SfuRoom
             var seconds = ProbeDrainBytes * 8.0 / aboveEstimate;
             bandwidth.ProbeDurationTicks = Math.Clamp((long)(seconds * TimeSpan.TicksPerSecond), ProbeDuration, MaxValidatingProbeDuration);
         }
-        bandwidth.ProbeValidates = !paused;
+        bandwidth.ProbeValidates = validate;
+        bandwidth.ProbeResumes = resumes;
         bandwidth.ProbeCluster = ++bandwidth.ProbeClusters;
         bandwidth.ProbeStartedTicks = now;
         bandwidth.ProbeBytesSent = 0;
-        bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps, validate: !paused);
+        bandwidth.Estimator.StartProbe(bandwidth.ProbeCluster, bandwidth.ProbeTargetBps, validate);
         SendProbePadding(null, bandwidth, subscriber);
+    }
+
+    /// <summary>A paused video slot of this subscriber resumes only through a validating probe (<see cref="ResumeValidates(SubscriberSlot, SubscriberBandwidth)"/>).</summary>
+    private bool ResumeValidates(SfuPeer subscriber)
+    {
+        if (!ValidationPossible(subscriber))
+        {
+            return false;
+        }
+        foreach (var slot in subscriber.Slots.Values)
+        {
+            if (slot.Paused && ResumeValidates(slot, subscriber.Bandwidth))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool AnyVideoPaused(SfuPeer subscriber)

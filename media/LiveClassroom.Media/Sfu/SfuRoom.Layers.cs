@@ -33,6 +33,14 @@ internal sealed partial class SfuRoom
     /// <summary>A paused video tries the lowest layer again after this long (or its gate's backoff), whatever the estimate says.</summary>
     public static readonly long PausedRetryAfter = TimeSpan.FromSeconds(15).Ticks;
 
+    /// <summary>
+    /// The same for a video whose resume waits for a validating probe (<see cref="ResumeValidates"/>): the probes decide,
+    /// and this blind try is only the last resort should they keep being refused on a link that would carry the layer.
+    /// Each blind try on a link that cannot carry it costs seconds of the audio sharing it (150 kbit/s: 22–43 % loss for
+    /// 8 s after a resume, RuralLinkFigures 2026-12-05 14:18).
+    /// </summary>
+    public static readonly long ValidatedPauseRetryAfter = TimeSpan.FromSeconds(60).Ticks;
+
     /// <summary>What an audio slot costs when its source has not been measured yet (Opus speech with FEC).</summary>
     private const double AudioAllowanceBps = 48_000;
 
@@ -60,6 +68,12 @@ internal sealed partial class SfuRoom
                 ? (0.95 * bandwidth.ValidatedBps) - (estimate - available)
                 : 0;
         }
+        // What a validating probe taken since the video paused showed, less the audio: the most a resume may need.
+        var probed = bandwidth.ValidatedAtTicks != 0 && now - bandwidth.ValidatedAtTicks < ValidatedFor
+            ? (0.95 * bandwidth.ValidatedBps) - (estimate - available)
+            : 0;
+        var validationPossible = ValidationPossible(subscriber);
+        double videoTaken = 0;
         var awaitsProbe = false;
         foreach (var slot in subscriber.Slots.Values)
         {
@@ -73,7 +87,14 @@ internal sealed partial class SfuRoom
                 continue;
             }
             var before = slot.Paused ? -1 : _layerScratch.IndexOf(slot.Target ?? slot.Current ?? _layerScratch[^1]);
-            var chosen = ChooseLayer(slot, _layerScratch, available, validated, now, out var next, out var awaits);
+            var resumeValidates = slot.Paused && validationPossible && ResumeValidates(slot, bandwidth);
+            var limit = validated;
+            if (resumeValidates)
+            {
+                // Only a probe taken since this pause counts: an earlier one says nothing of the link that paused it.
+                limit = bandwidth.ValidatedAtTicks > slot.PausedSinceTicks ? probed - videoTaken : 0;
+            }
+            var chosen = ChooseLayer(slot, _layerScratch, available, limit, resumeValidates, bandwidth.Resume, now, out var next, out var awaits);
             awaitsProbe |= awaits;
             if (chosen < 0 && !slot.Paused && available >= _layerScratch[0].BitrateBps * PauseBelowFraction)
             {
@@ -92,6 +113,12 @@ internal sealed partial class SfuRoom
                 {
                     chosen = 0;
                 }
+                else
+                {
+                    // With transport-wide feedback MayPause pauses only for loss (measured, or a loss-based estimate
+                    // below the lowest layer): the link that paused it must show it carries the layer before video resumes.
+                    slot.PausedForLoss = bandwidth.Estimator.HasTransportFeedback;
+                }
             }
             else
             {
@@ -102,17 +129,32 @@ internal sealed partial class SfuRoom
                 // A resume (before −1) is not a step to a layer the link may not carry: it keeps the short backoff, or a
                 // retry that fell into a total outage (100 % loss) would hold the video back for 20 s after the link returned.
                 slot.Gate.SteppedUp(now, before >= 0 && LossyLink(subscriber, now));
+                if (before < 0)
+                {
+                    bandwidth.Resume.Resumed(now);
+                }
             }
             else if (chosen < before)
             {
                 slot.Gate.SteppedDown(now);
+                if (chosen < 0)
+                {
+                    bandwidth.Resume.Paused(now);
+                }
             }
             else
             {
                 slot.Gate.Held(now);
+                if (chosen >= 0)
+                {
+                    bandwidth.Resume.Held(now);
+                }
             }
-            if (next > 0 && wanted == 0)
+            if (next > 0 && wanted == 0 && (before < 0 || !bandwidth.Resume.OnTrial(now)))
             {
+                // A video that just resumed asks for no step-up probe until it has held the fail window: such a probe
+                // overshoots the link by design (it must drain a burst), and right after a resume the lowest layer's
+                // keyframe is already on it (at 150 kbit/s a 537 kbit/s probe went out the moment the video resumed).
                 wanted = estimate - available + next;
             }
             Apply(slot, chosen < 0 ? null : _layerScratch[chosen]);
@@ -120,6 +162,7 @@ internal sealed partial class SfuRoom
             {
                 available -= _layerScratch[chosen].BitrateBps;
                 validated -= _layerScratch[chosen].BitrateBps;
+                videoTaken += _layerScratch[chosen].BitrateBps;
             }
         }
         bandwidth.WantedBps = wanted;
@@ -162,6 +205,18 @@ internal sealed partial class SfuRoom
             && now - bandwidth.LastLossyTicks < LossMemory && ProbeSlot(subscriber) is not null;
     }
 
+    /// <summary>Validating probes can be sent to this subscriber (probing on, transport-cc negotiated and flowing, an RTX slot for padding).</summary>
+    private bool ValidationPossible(SfuPeer subscriber) =>
+        _options.Probing && subscriber.Bandwidth.TransportCcId != 0 && subscriber.Bandwidth.Estimator.HasTransportFeedback
+        && ProbeSlot(subscriber) is not null;
+
+    /// <summary>
+    /// A paused video resumes only through a validating probe when it paused for loss or its last resume failed: the
+    /// estimate of such a link may have been lifted by a probe that got through a token bucket's burst at line rate.
+    /// </summary>
+    private static bool ResumeValidates(SubscriberSlot slot, SubscriberBandwidth bandwidth) =>
+        slot.PausedForLoss || bandwidth.Resume.Failures > 0;
+
     /// <summary>Every tick: since when the subscriber's loss (transport-cc feedback, receiver reports) has stayed at or above <see cref="PauseLossFraction"/>.</summary>
     private static void TrackLoss(SfuPeer subscriber, long now)
     {
@@ -188,12 +243,16 @@ internal sealed partial class SfuRoom
     // Down at once to the highest layer the estimate carries (pause below the lowest); up one step only after the next
     // layer has fitted with headroom for LayerUpHold, and (on a lossy link) once a validating probe got through what it
     // needs (<paramref name="validated"/>; <paramref name="awaitsProbe"/>: the step waits for one).
+    // A paused video whose resume validates (<paramref name="resumeValidates"/>) resumes once a validating probe taken
+    // since the pause got through the lowest layer's need (<paramref name="validated"/>), without the hold (the probe
+    // is the stronger evidence), and asks for no probe while a failed resume's backoff runs.
     // <paramref name="next"/>: what the next step up would need (0: none).
-    private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, double validated, long now,
-        out double next, out bool awaitsProbe)
+    private static int ChooseLayer(SubscriberSlot slot, List<IncomingStream> layers, double available, double validated,
+        bool resumeValidates, ResumeBackoff resume, long now, out double next, out bool awaitsProbe)
     {
         awaitsProbe = false;
-        if (slot.Paused && now - slot.PausedSinceTicks >= PausedRetryAfter && now >= slot.Gate.BlockedUntilTicks)
+        var retryAfter = resumeValidates ? ValidatedPauseRetryAfter : PausedRetryAfter;
+        if (slot.Paused && now - slot.PausedSinceTicks >= retryAfter && now >= slot.Gate.BlockedUntilTicks)
         {
             // Probes may not get through a link that would carry the lowest layer: after a while, simply try it.
             next = 0;
@@ -222,6 +281,23 @@ internal sealed partial class SfuRoom
             return index;
         }
         next = layers[index + 1].BitrateBps * LayerUpHeadroom;
+        if (resumeValidates)
+        {
+            slot.UpAllowedSinceTicks = 0;
+            if (now < slot.Gate.BlockedUntilTicks || !resume.MayTry(now))
+            {
+                // A resume failed (or a try was refused) lately: no probe until its backoff has run.
+                next = 0;
+                return index;
+            }
+            if (next <= validated)
+            {
+                return index + 1;
+            }
+            // The estimate alone does not resume: a probe must drain a rate limiter's burst and show the need gets through.
+            awaitsProbe = true;
+            return index;
+        }
         if (next > available || !slot.Gate.MayStepUp(available, layers[index + 1].BitrateBps, now))
         {
             slot.UpAllowedSinceTicks = 0;
@@ -239,7 +315,7 @@ internal sealed partial class SfuRoom
         if (index >= 0 && next > validated)
         {
             // The estimate has allowed the step for LayerUpHold; it is taken once a probe shows the link carries it.
-            // (A resume is no such step: a paused video's probes climb from the floor and are not validating ones.)
+            // (A resume that validates was decided above, from a probe taken since the pause.)
             awaitsProbe = true;
             return index;
         }
@@ -260,6 +336,7 @@ internal sealed partial class SfuRoom
         }
         var wasPaused = slot.Paused;
         slot.Paused = false;
+        slot.PausedForLoss = false;
         if (wasPaused)
         {
             var bandwidth = slot.Subscriber.Bandwidth;

@@ -59,6 +59,12 @@ internal sealed class SubscriberBandwidth
     /// <summary>The probe in progress is a validating one (a step up waits for it; see <see cref="DownlinkEstimator.FinishProbe"/>).</summary>
     public bool ProbeValidates { get; set; }
 
+    /// <summary>The probe in progress validates resuming a paused video (sized from the lowest layer's need, not the estimate).</summary>
+    public bool ProbeResumes { get; set; }
+
+    /// <summary>When a paused video may next try to come back (refused tries and failed resumes back off).</summary>
+    public ResumeBackoff Resume { get; } = new();
+
     /// <summary>What the last accepted validating probe got through (bits per second) and when it finished (ticks; 0: none).</summary>
     public double ValidatedBps { get; set; }
 

@@ -98,6 +98,12 @@ internal sealed class SubscriberSlot
     /// <summary>When the video slot last paused (ticks); a pause retries the lowest layer after <see cref="SfuRoom.PausedRetryAfter"/>.</summary>
     public long PausedSinceTicks { get; set; }
 
+    /// <summary>
+    /// The video paused because the link lost packets (or its loss-based estimate fell below the lowest layer): it
+    /// resumes only once a validating probe shows the link carries the lowest layer (docs/BANDWIDTH.md).
+    /// </summary>
+    public bool PausedForLoss { get; set; }
+
     /// <summary>Holds a pause until the estimate has stayed low, and backs off steps up that keep failing.</summary>
     public LayerGate Gate { get; } = new();
 
