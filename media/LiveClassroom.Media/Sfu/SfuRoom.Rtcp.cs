@@ -32,6 +32,11 @@ internal sealed partial class SfuRoom
             peer.BytesIn += packet.Length;
             ReadOnlySpan<byte> compound = packet[..length];
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            if (peer.LastRtcpTicks != 0 && now - peer.LastRtcpTicks >= OutageSilence.Ticks)
+            {
+                OnPeerHeardAgain(peer);
+            }
+            peer.LastRtcpTicks = now;
             var packets = new RtcpCompoundEnumerator(compound);
             foreach (var item in packets)
             {
@@ -66,6 +71,33 @@ internal sealed partial class SfuRoom
             if (packets.IsMalformed)
             {
                 MalformedPackets++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Nothing (no SRTCP) came from a peer for this long: its link was down. Chrome sends a receiver report at least
+    /// every second while it receives video and transport-wide feedback every ~100 ms while it receives anything.
+    /// </summary>
+    public static readonly TimeSpan OutageSilence = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The peer's link is back after an outage (its first SRTCP after <see cref="OutageSilence"/> of none). What the
+    /// SFU forwarded meanwhile was lost whole, so the picture cannot decode until a keyframe: ask each of its video
+    /// slots' publishers for one now (RFC 4585 §6.3.1 PLI, as a new subscriber gets), instead of leaving it to the
+    /// browser, which asks only when its NACK list overflows (libwebrtc: more than 1,000 packets missing, so not for a
+    /// low layer) or after 3 s without a decodable frame. And the estimate is kept as it stood before the outage: the
+    /// packets sent into the dead link are no evidence of congestion (DownlinkEstimator.OnOutageEnded).
+    /// </summary>
+    private void OnPeerHeardAgain(SfuPeer peer)
+    {
+        peer.OutagesEnded++;
+        peer.Bandwidth.Estimator.OnOutageEnded(SubscriberBandwidth.NowMicroseconds());
+        foreach (var slot in peer.Slots.Values)
+        {
+            if (slot.Kind == "video")
+            {
+                RequestKeyframe(slot.Target ?? slot.Current, force: true);
             }
         }
     }
