@@ -199,7 +199,7 @@ internal sealed class DownlinkEstimator
     public long OutageLosses { get; private set; }
 
     /// <summary>
-    /// The subscriber's link was down and is back (the SFU heard nothing from it for seconds, SfuRoom.OutageSilence): a
+    /// The subscriber's link was down and is back (the SFU heard nothing from it for seconds, MediaServerOptions.OutageSilence): a
     /// total outage, which is no evidence of congestion. The estimate stays where it stood before it (as after a
     /// network change with no congestion seen, rather than starting over from the initial guess or from what got
     /// through meanwhile), and what the outage did to the measurements is taken out: the loss of the packets sent

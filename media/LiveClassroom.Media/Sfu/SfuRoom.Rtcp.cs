@@ -32,11 +32,12 @@ internal sealed partial class SfuRoom
             peer.BytesIn += packet.Length;
             ReadOnlySpan<byte> compound = packet[..length];
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-            if (peer.LastRtcpTicks != 0 && now - peer.LastRtcpTicks >= OutageSilence.Ticks)
+            if (peer.LastRtcpTicks != 0 && now - peer.LastRtcpTicks >= _options.OutageSilence.Ticks)
             {
                 OnPeerHeardAgain(peer);
             }
             peer.LastRtcpTicks = now;
+            peer.RtcpPacketsIn++;
             var packets = new RtcpCompoundEnumerator(compound);
             foreach (var item in packets)
             {
@@ -76,13 +77,7 @@ internal sealed partial class SfuRoom
     }
 
     /// <summary>
-    /// Nothing (no SRTCP) came from a peer for this long: its link was down. Chrome sends a receiver report at least
-    /// every second while it receives video and transport-wide feedback every ~100 ms while it receives anything.
-    /// </summary>
-    public static readonly TimeSpan OutageSilence = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// The peer's link is back after an outage (its first SRTCP after <see cref="OutageSilence"/> of none). What the
+    /// The peer's link is back after an outage (its first SRTCP after <see cref="MediaServerOptions.OutageSilence"/> of none). What the
     /// SFU forwarded meanwhile was lost whole, so the picture cannot decode until a keyframe: ask each of its video
     /// slots' publishers for one now (RFC 4585 §6.3.1 PLI, as a new subscriber gets), instead of leaving it to the
     /// browser, which asks only when its NACK list overflows (libwebrtc: more than 1,000 packets missing, so not for a
