@@ -44,6 +44,12 @@ public sealed record MediaPeerStats(
     /// <summary>As a publisher: keyframe requests (PLI/FIR) the SFU sent it, and those coalesced into an earlier one.</summary>
     public long KeyframeRequests { get; init; }
 
+    /// <summary>SRTCP packets accepted from this peer.</summary>
+    public long RtcpPacketsIn { get; init; }
+
+    /// <summary>Times this peer was heard again after an outage of its link (MediaServerOptions.OutageSilence without SRTCP).</summary>
+    public int OutagesEnded { get; init; }
+
     public long KeyframeRequestsCoalesced { get; init; }
 
     /// <summary>As a subscriber: its estimated downlink in bits per second (0 before any feedback).</summary>

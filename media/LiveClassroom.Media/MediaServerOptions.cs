@@ -122,6 +122,13 @@ public sealed class MediaServerOptions
     public TimeSpan KeyframeRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// A peer from which no SRTCP came for this long had its link down: the first that comes again asks its video slots'
+    /// publishers for a keyframe and keeps its downlink estimate (SfuRoom.OnPeerHeardAgain). Chrome sends a receiver
+    /// report at least every second while it receives video, and transport-wide feedback every ~100 ms.
+    /// </summary>
+    public TimeSpan OutageSilence { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Answer transport-cc on the video slots the SFU sends subscribers, stamp the transport-wide sequence number on
     /// every packet it forwards there and estimate each subscriber's downlink from the feedback (docs/BANDWIDTH.md).
     /// Off: a subscriber's REMB (if any) is its estimate.

@@ -35,6 +35,8 @@ internal sealed class DownlinkEstimator
     // After a refused probe, until this feedback time (ms) an over-use cut goes no lower than the estimate before it.
     private double _aftermathUntilMs = double.NaN;
     private double _lastFeedbackMs;
+    // Packets sent before this time (µs, send clock) went into a link that was down (OnOutageEnded): their loss is not counted.
+    private long _outageSentBeforeUs = long.MinValue;
 
     /// <summary>
     /// How long after a refused validating probe's result an over-use still counts as the probe's doing, and cuts the
@@ -127,6 +129,11 @@ internal sealed class DownlinkEstimator
             // A validating probe's packets (its padding and the media it carried) answer for themselves in FinishProbe:
             // what its overshoot loses in a rate limiter's queue is not the link's loss (§6 would cut As for it).
             var ownLoss = _probeValidates && p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster;
+            if (!p.Received && p.SendUs < _outageSentBeforeUs)
+            {
+                OutageLosses++;
+                continue;
+            }
             if (!p.Received)
             {
                 if (p.ProbeCluster != 0 && p.ProbeCluster == _probeCluster)
@@ -186,6 +193,25 @@ internal sealed class DownlinkEstimator
                 _loss.Raise(ReceivedBps, _loss.LossFraction);
             }
         }
+    }
+
+    /// <summary>Packets reported lost that were sent into a link that was down, and not counted as loss (tracing).</summary>
+    public long OutageLosses { get; private set; }
+
+    /// <summary>
+    /// The subscriber's link was down and is back (the SFU heard nothing from it for seconds, MediaServerOptions.OutageSilence): a
+    /// total outage, which is no evidence of congestion. The estimate stays where it stood before it (as after a
+    /// network change with no congestion seen, rather than starting over from the initial guess or from what got
+    /// through meanwhile), and what the outage did to the measurements is taken out: the loss of the packets sent
+    /// before <paramref name="nowUs"/> (send clock) into the dead link is not counted (§6 would cut As to the minimum
+    /// for it), and the delay trend starts afresh (§5.2: the last group before the outage and the first after it are no
+    /// inter-group sample).
+    /// </summary>
+    public void OnOutageEnded(long nowUs)
+    {
+        _outageSentBeforeUs = nowUs;
+        _interArrival.Reset();
+        _detector.Reset();
     }
 
     /// <summary>REMB (draft-alvestrand-rmcat-remb-03): used only while no transport-wide feedback has come.</summary>

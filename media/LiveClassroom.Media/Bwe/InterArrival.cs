@@ -57,6 +57,13 @@ internal sealed class InterArrival
         return produced;
     }
 
+    /// <summary>Forgets the groups so far: the next packet starts a new first group (after an outage).</summary>
+    public void Reset()
+    {
+        _hasCurrent = false;
+        _hasPrevious = false;
+    }
+
     private void Start(long sendUs, long arrivalUs)
     {
         _hasCurrent = true;

@@ -36,6 +36,24 @@ internal sealed class TrendlineDetector
 
     public BandwidthUsage State { get; private set; } = BandwidthUsage.Normal;
 
+    /// <summary>Back to the state of a new detector (after an outage): no samples, the initial threshold, Normal.</summary>
+    public void Reset()
+    {
+        _count = 0;
+        _next = 0;
+        _samples = 0;
+        _firstArrivalMs = double.NaN;
+        _accumulatedDelay = 0;
+        _smoothedDelay = 0;
+        _previousTrend = 0;
+        _timeOverUsingMs = -1;
+        _overuseCounter = 0;
+        _lastUpdateMs = double.NaN;
+        Threshold = 12.5;
+        ModifiedTrend = 0;
+        State = BandwidthUsage.Normal;
+    }
+
     public BandwidthUsage Update(double delayVariationMs, double arrivalMs, double arrivalDeltaMs)
     {
         if (double.IsNaN(_firstArrivalMs))

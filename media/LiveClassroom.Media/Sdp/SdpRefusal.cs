@@ -14,4 +14,10 @@ public enum SdpRefusal
     /// (RFC 9429 §5.11: the remote fingerprint may change only with an ICE restart; RFC 8842 §5: it then means a new DTLS association).
     /// </summary>
     FingerprintChanged,
+
+    /// <summary>
+    /// An offer on a DTLS association the SFU dropped when its ICE consent expired (RFC 7675 §5.1): the browser's ICE
+    /// restart of a connection whose keys the SFU no longer has. Only a new connection (a new DTLS handshake) can carry media.
+    /// </summary>
+    AssociationExpired,
 }

@@ -95,6 +95,15 @@ internal sealed class SfuPeer : IPacketSink, IDisposable
 
     public long BytesIn { get; set; }
 
+    /// <summary>When the last SRTCP packet from this peer was accepted (ticks, 0 before the first): see SfuRoom.OnPeerHeardAgain.</summary>
+    public long LastRtcpTicks { get; set; }
+
+    /// <summary>SRTCP packets accepted from this peer.</summary>
+    public long RtcpPacketsIn { get; set; }
+
+    /// <summary>Times this peer was heard again after a silence of <see cref="MediaServerOptions.OutageSilence"/> or more (an outage of its link).</summary>
+    public int OutagesEnded { get; set; }
+
     public long BytesOut { get; set; }
 
     public long InboundBitrateBps { get; set; }

@@ -239,6 +239,8 @@ internal sealed partial class SfuRoom
             NacksReceivedUpstream = upstreamNacks,
             KeyframeRequests = keyframes,
             KeyframeRequestsCoalesced = keyframesCoalesced,
+            RtcpPacketsIn = peer.RtcpPacketsIn,
+            OutagesEnded = peer.OutagesEnded,
             EstimatedBitrateBps = peer.Bandwidth.HasEstimate ? peer.Bandwidth.Estimator.EstimateBps : 0,
             EstimateSource = peer.Bandwidth.Source,
             VideoPaused = QualityOf(peer).Paused,

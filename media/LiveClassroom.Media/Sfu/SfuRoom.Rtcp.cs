@@ -33,6 +33,12 @@ internal sealed partial class SfuRoom
             peer.BytesIn += packet.Length;
             ReadOnlySpan<byte> compound = packet[..length];
             var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+            if (peer.LastRtcpTicks != 0 && now - peer.LastRtcpTicks >= _options.OutageSilence.Ticks)
+            {
+                OnPeerHeardAgain(peer);
+            }
+            peer.LastRtcpTicks = now;
+            peer.RtcpPacketsIn++;
             var packets = new RtcpCompoundEnumerator(compound);
             foreach (var item in packets)
             {
@@ -67,6 +73,27 @@ internal sealed partial class SfuRoom
             if (packets.IsMalformed)
             {
                 MalformedPackets++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The peer's link is back after an outage (its first SRTCP after <see cref="MediaServerOptions.OutageSilence"/> of none). What the
+    /// SFU forwarded meanwhile was lost whole, so the picture cannot decode until a keyframe: ask each of its video
+    /// slots' publishers for one now (RFC 4585 §6.3.1 PLI, as a new subscriber gets), instead of leaving it to the
+    /// browser, which asks only when its NACK list overflows (libwebrtc: more than 1,000 packets missing, so not for a
+    /// low layer) or after 3 s without a decodable frame. And the estimate is kept as it stood before the outage: the
+    /// packets sent into the dead link are no evidence of congestion (DownlinkEstimator.OnOutageEnded).
+    /// </summary>
+    private void OnPeerHeardAgain(SfuPeer peer)
+    {
+        peer.OutagesEnded++;
+        peer.Bandwidth.Estimator.OnOutageEnded(SubscriberBandwidth.NowMicroseconds());
+        foreach (var slot in peer.Slots.Values)
+        {
+            if (slot.Kind == "video")
+            {
+                RequestKeyframe(slot.Target ?? slot.Current, force: true);
             }
         }
     }

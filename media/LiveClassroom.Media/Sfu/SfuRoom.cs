@@ -16,6 +16,8 @@ internal sealed partial class SfuRoom : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SfuPeer> _peers = new(StringComparer.Ordinal);
     private readonly List<TapRegistration> _tapRegistrations = [];
+    // Peer id → the DTLS fingerprint of its association that was dropped when ICE consent expired (see ExpireConsent).
+    private readonly Dictionary<string, string> _expiredAssociations = new(StringComparer.Ordinal);
     private readonly IMediaTransport _transport;
     private readonly DtlsCertificate _certificate;
     private readonly MediaServerOptions _options;
@@ -92,6 +94,12 @@ internal sealed partial class SfuRoom : IDisposable
             ObjectDisposedException.ThrowIf(_closed, this);
             if (!_peers.TryGetValue(peerId, out var peer))
             {
+                if (_expiredAssociations.TryGetValue(peerId, out var expired) && string.Equals(expired, fingerprint, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new SdpFormatException(SdpRefusal.AssociationExpired,
+                        "the DTLS association of this offer was dropped when its ICE consent expired; a new connection is needed");
+                }
+                _expiredAssociations.Remove(peerId);
                 peer = AddPeer(peerId, fingerprint, ufrag);
             }
             else if (!string.Equals(peer.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
@@ -161,7 +169,7 @@ internal sealed partial class SfuRoom : IDisposable
         peer.Dtls.Failed += OnDtlsFailed;
         peer.Dtls.Closed += OnDtlsClosed;
         // By instance, not id: a replaced peer's late expiry must not remove the peer that replaced it.
-        peer.Ice.ConsentExpired += (_, _) => RemovePeer(peer, "ICE consent expired");
+        peer.Ice.ConsentExpired += (_, _) => ExpireConsent(peer);
         _peers[peerId] = peer;
         return peer;
     }
@@ -308,6 +316,24 @@ internal sealed partial class SfuRoom : IDisposable
             }
         }
         RemovePeer(peer, reason);
+    }
+
+    /// <summary>
+    /// RFC 7675 §5.1: consent expired, the peer goes with its DTLS keys. The browser may still hold that connection (its
+    /// link was down for longer than the consent timeout, and its ICE restart came only once signalling was back): such
+    /// an offer keeps the old fingerprint and no new DTLS handshake follows, so it could never carry media; it is refused
+    /// (SdpRefusal.AssociationExpired) and the page starts over on a new peer connection.
+    /// </summary>
+    private void ExpireConsent(SfuPeer peer)
+    {
+        lock (_lock)
+        {
+            if (_peers.TryGetValue(peer.Id, out var current) && current == peer)
+            {
+                _expiredAssociations[peer.Id] = peer.RemoteFingerprint;
+            }
+        }
+        RemovePeer(peer, "ICE consent expired");
     }
 
     /// <summary>Removes this peer instance if it is still the room's peer for its id (a replaced one is already gone).</summary>

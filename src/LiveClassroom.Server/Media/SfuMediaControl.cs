@@ -48,6 +48,8 @@ public sealed class SfuMediaControl(MediaServer server) : IMediaControl
             {
                 SdpRefusal.Unsupported => MediaRefusal.Unsupported,
                 SdpRefusal.FingerprintChanged => MediaRefusal.FingerprintChanged,
+                // The page starts over on a new peer connection for any refusal it may retry (MediaSession.negotiate).
+                SdpRefusal.AssociationExpired => MediaRefusal.Unavailable,
                 _ => MediaRefusal.Malformed,
             };
             throw new MediaRefusedException(reason, ex.Message, ex);

@@ -77,10 +77,10 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
         output.WriteLine($"relay: {relay.Summary}");
     }
 
-    private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.0} s" : "not within 60 s";
+    internal static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.0} s" : "not within 60 s";
 
     /// <summary>How long until the projector's main slot decodes 10 new frames (a new peer connection counts from 0); null after 60 s.</summary>
-    private static async Task<TimeSpan?> VideoBackAsync(Microsoft.Playwright.IPage page)
+    internal static async Task<TimeSpan?> VideoBackAsync(Microsoft.Playwright.IPage page)
     {
         var before = await ClassMedia.FramesAsync(page, "main");
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -43,6 +43,32 @@ public sealed class DownlinkEstimatorTests
     }
 
     [Fact]
+    public void OutageEnded_FifteenSecondsSentIntoADeadLink_ReportedLostAfterIt_TheEstimateStaysWhereItWas()
+    {
+        var estimator = NewEstimator();
+        var link = new SimulatedLink(5_000_000, 40_000);
+        var now = link.Run(estimator, 600_000, 0, 10_000_000);
+        var before = estimator.EstimateBps;
+
+        // 15 s of 1,000-byte packets at 600 kbps into a link that is down, nothing back; when it returns, the first
+        // feedback reports them all lost (as Chrome's did: 97 % loss in that second), then media flows as before.
+        var outage = new List<PacketResult>();
+        for (var t = now; t < now + 15_000_000; t += 13_333)
+        {
+            outage.Add(new PacketResult(t, -1, 1000));
+        }
+        var back = now + 15_000_000;
+        estimator.OnOutageEnded(back);
+        estimator.OnFeedback(outage.ToArray(), back / 1000.0, 100);
+        var lowest = double.MaxValue;
+        link.Run(estimator, 600_000, back, 3_000_000, _ => lowest = Math.Min(lowest, estimator.EstimateBps));
+
+        Assert.Equal(outage.Count, estimator.OutageLosses);
+        Assert.Equal(0, estimator.LossCuts);
+        Assert.True(lowest >= before, $"the estimate fell from {before} to {lowest} after the outage");
+    }
+
+    [Fact]
     public void Feedback_FifteenPercentLoss_TheEstimateDecreases()
     {
         var estimator = NewEstimator();

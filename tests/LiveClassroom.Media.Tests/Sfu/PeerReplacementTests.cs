@@ -49,6 +49,35 @@ public sealed class PeerReplacementTests : IDisposable
     }
 
     [Fact]
+    public void Negotiate_IceRestartOfAConnectionWhoseConsentExpired_RefusedAsAssociationExpired_NewConnectionAccepted()
+    {
+        using var server = new MediaServer(new MediaServerOptions
+        {
+            BindAddress = IPAddress.Loopback, AdvertisedAddresses = [IPAddress.Loopback], ConsentTimeout = TimeSpan.FromSeconds(1),
+        });
+        var room = server.CreateRoom("r");
+        var expired = new ManualResetEventSlim();
+        server.PeerGone += (_, e) =>
+        {
+            if (e.PeerId == "p" && e.Reason?.Contains("consent", StringComparison.Ordinal) == true)
+            {
+                expired.Set();
+            }
+        };
+        room.Negotiate("p", Offer("aaaa"));
+        // No check ever comes (the browser's link is down): consent expires and the SFU drops the peer with its DTLS keys.
+        Assert.True(expired.Wait(TimeSpan.FromSeconds(30)), "consent did not expire");
+
+        // The browser's ICE restart of that same connection (same certificate, new ufrag) once signalling is back.
+        var refused = Assert.Throws<SdpFormatException>(() => room.Negotiate("p", Offer("bbbb")));
+        Assert.Equal(SdpRefusal.AssociationExpired, refused.Reason);
+
+        // A new connection (a new certificate) is accepted, and so is its own ICE restart.
+        room.Negotiate("p", Offer("cccc", OtherFingerprint));
+        room.Negotiate("p", Offer("dddd", OtherFingerprint));
+    }
+
+    [Fact]
     public void Negotiate_NewFingerprintOnTheSameUfrag_RefusedAsFingerprintChanged()
     {
         var room = _server.CreateRoom("r");

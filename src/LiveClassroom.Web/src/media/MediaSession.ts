@@ -1,4 +1,4 @@
-import { toHubError } from "../hub/errors";
+import { HubError, toHubError } from "../hub/errors";
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
 import { FrameWatch } from "./FrameWatch";
 import { SerialQueue } from "./SerialQueue";
@@ -33,9 +33,10 @@ export function retryDelayMs(attempt: number): number {
  * sharing) plus a fixed set of recvonly receive slots whose sources the server switches without
  * renegotiation. State machine: idle → negotiating → connected ⇄ recovering (ICE restart), closed;
  * any state → suspended (another tab of the same account took the media over) → negotiating on resume().
- * Negotiations are serialised; a failed one rebuilds the peer connection from scratch (a new DTLS
- * certificate and ICE credentials, which the SFU takes as this participant's new connection) and, while
- * that keeps failing for a reason another attempt may fix, tries again with back-off (retryDelayMs).
+ * Negotiations are serialised; one the server or browser refused rebuilds the peer connection from scratch (a new
+ * DTLS certificate and ICE credentials, which the SFU takes as this participant's new connection) and, while
+ * that keeps failing for a reason another attempt may fix, tries again with back-off (retryDelayMs). One the hub
+ * could not carry (its connection down) keeps the peer connection and tries again, on it.
  */
 export class MediaSession {
   private pc!: RTCPeerConnection;
@@ -260,6 +261,11 @@ export class MediaSession {
           await this.negotiateOnce(iceRestart && !fresh);
         } catch (e) {
           this.lastError = e;
+          // The hub did not carry the offer (its connection is down, as in an outage of the whole link): the peer
+          // connection is not at fault and often heals by itself once the link is back (ICE consent checks on the old
+          // pair). A fresh one would cost a new DTLS handshake and could negotiate only after the hub is back; keep it
+          // and let the hub's rejoin restart ICE on it (LiveClass.onJoined), or the retry below.
+          if (e instanceof SignallingLost) throw e;
           if (this.closed || this.suspended || !retryable(e)) throw e;
           // A renegotiation the old peer cannot accept: start over with a fresh peer connection.
           this.build();
@@ -270,7 +276,9 @@ export class MediaSession {
         this.lastError = e;
         if (!this.closed && !this.suspended && retryable(e)) {
           this.attempts++;
-          this.retryTimer = window.setTimeout(() => void this.negotiate(false).catch(() => {}), retryDelayMs(this.attempts));
+          // An ICE restart the hub could not carry is still wanted when it is back.
+          const restart = e instanceof SignallingLost && iceRestart && !fresh;
+          this.retryTimer = window.setTimeout(() => void this.negotiate(restart).catch(() => {}), retryDelayMs(this.attempts));
         }
         throw e;
       }
@@ -318,7 +326,10 @@ export class MediaSession {
       receiveSlots: this.slots.map<ReceiveSlot>((s) => ({ mid: s.transceiver.mid!, kind: s.spec.kind, name: s.spec.name })),
     };
     try {
-      const answer = await this.negotiator(pc.localDescription!.sdp, description);
+      const answer = await this.negotiator(pc.localDescription!.sdp, description).catch((e: unknown) => {
+        const refusal = toHubError(e);
+        throw refusal.code === "connection" ? new SignallingLost(refusal.body) : refusal;
+      });
       // Suspended or rebuilt while the hub answered: this answer belongs to a peer connection that is gone.
       if (pc !== this.pc || this.suspended) return;
       // Another media server answered (the class moved to another node when its node died). Chromium takes such an
@@ -413,6 +424,13 @@ export class MediaSession {
     this.frames.stop();
     this.pc.close();
     this.state = "closed";
+  }
+}
+
+/** The hub's connection failed while it carried an offer (not a refusal): see negotiate(). */
+class SignallingLost extends HubError {
+  constructor(body: HubError["body"]) {
+    super("connection", body);
   }
 }
 
