@@ -129,17 +129,19 @@ public sealed class TestGrainHost : IAsyncDisposable
     /// <summary>
     /// The room's activation is dropped and its stored state of <paramref name="room"/> now names <paramref name="node"/> as
     /// the node that last wrote it: as after a node (one the test may declare dead in <see cref="Liveness"/>) died
-    /// while hosting the room. The next call activates it on a live silo.
+    /// while hosting the room. The next call activates it on a live silo. (A class's media log, which may carry the last
+    /// write, is changed the same way.)
     /// </summary>
     public async Task LoseNodeAsync(GrainKey room, string node)
     {
         await DeactivateAsync(room);
         await using var cmd = DataSource.CreateCommand(
-            "UPDATE grain_state SET state = jsonb_set(state, '{writtenBy}', to_jsonb(@node::text)) WHERE kind = @kind AND id = @id");
+            "UPDATE grain_state SET state = jsonb_set(state, '{writtenBy}', to_jsonb(@node::text)) WHERE kind IN (@kind, @kind || @media) AND id = @id");
         cmd.Parameters.AddWithValue("node", node);
         cmd.Parameters.AddWithValue("kind", room.Kind);
+        cmd.Parameters.AddWithValue("media", RoomStorage.MediaSection);
         cmd.Parameters.AddWithValue("id", room.Id);
-        if (await cmd.ExecuteNonQueryAsync() != 1)
+        if (await cmd.ExecuteNonQueryAsync() < 1)
         {
             throw new InvalidOperationException($"no stored state for {room}");
         }

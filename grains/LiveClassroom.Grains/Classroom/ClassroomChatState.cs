@@ -4,7 +4,7 @@ namespace LiveClassroom.Grains.Classroom;
 /// The class's chat history, stored apart from the rest of the class (<c>grain_state</c> row kind
 /// <c>classroomchat</c>): written every <see cref="ClassroomGrain.ChatFlushThreshold"/> chat changes, after the change's
 /// events are out, instead of with every event. The changes since (<see cref="ClassroomGrainState.Chat"/>) travel with
-/// the class's own state, whose write stays the one commit point of every event.
+/// the class's own state, whose write is the commit point of every event but a media change's (<see cref="ClassroomMediaLog"/>).
 /// </summary>
 internal sealed class ClassroomChatState
 {

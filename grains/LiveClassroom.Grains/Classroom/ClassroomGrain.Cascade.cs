@@ -458,7 +458,7 @@ internal sealed partial class ClassroomGrain
                     // Placed together now, written once, told in one event: their offers then come all at once.
                     await PlanMovesAsync(cascade, moved);
                     Emit(ClassEventTypes.MediaNodeLost, new MediaNodeLost(moved));
-                    await CommitAsync();
+                    await CommitMediaAsync(moved);
                 }
             }
         }

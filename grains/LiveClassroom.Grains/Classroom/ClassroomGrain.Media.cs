@@ -91,7 +91,7 @@ internal sealed partial class ClassroomGrain
         p.Slots = [.. offer.ReceiveSlots];
         Emit(ClassEventTypes.MediaChanged, View(p));
         var committing = Stopwatch.GetTimestamp();
-        await CommitAsync();
+        await CommitMediaAsync([p.PrincipalId]);
         var routing = ClassroomMeters.Record("commit", committing);
         _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
@@ -152,7 +152,7 @@ internal sealed partial class ClassroomGrain
         if (accepted.Count > 0)
         {
             Emit(ClassEventTypes.StatsChanged, new StatsChanged(accepted));
-            await CommitAsync();
+            await CommitMediaAsync(accepted.Select(s => s.PrincipalId));
         }
     }
 

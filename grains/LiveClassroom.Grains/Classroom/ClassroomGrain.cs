@@ -12,10 +12,14 @@ namespace LiveClassroom.Grains.Classroom;
 [Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, IClassroomGrain
 {
-    public ClassroomGrain(GrainServices services, [PersistentState(RoomStorage.ChatSection, RoomStorage.Name)] IPersistentState<ClassroomChatState> chatHistory)
+    public ClassroomGrain(
+        GrainServices services,
+        [PersistentState(RoomStorage.ChatSection, RoomStorage.Name)] IPersistentState<ClassroomChatState> chatHistory,
+        [PersistentState(RoomStorage.MediaSection, RoomStorage.Name)] IPersistentState<ClassroomMediaLog> mediaLog)
         : base(services)
     {
         _chatHistory = chatHistory;
+        _mediaLog = mediaLog;
     }
 
     /// <summary>How often an active class checks for reconnect graces run out (the grace itself is a rule setting).</summary>
@@ -25,6 +29,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
 
     protected override async Task OnActivateAsync()
     {
+        LoadMediaLog();
         LoadChat();
         if (State.Chat.Count >= ChatFlushThreshold)
         {

@@ -7,6 +7,9 @@ internal sealed class ClassroomGrainState : RoomState
 {
     public ClassState Status { get; set; } = ClassState.NotSetUp;
 
+    /// <summary>+1 per whole write; a <see cref="ClassroomMediaLog"/> written since names it (0 in older states).</summary>
+    public long Revision { get; set; }
+
     public ClassSetup? Setup { get; set; }
 
     public DateTimeOffset? OpenedAt { get; set; }

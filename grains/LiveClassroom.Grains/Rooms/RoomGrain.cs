@@ -30,6 +30,7 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     private readonly List<RoomEvent> _activationEvents = [];
     private Task? _writer;
     private TaskCompletionSource? _nextWrite;
+    private bool _wholePending;
     private long _activatedAt;
     private bool _activating;
     private IGrainTimer? _ticker;
@@ -129,14 +130,37 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     /// write. The returned task completes when a write that began after this call has stored the change and its events
     /// are published; it fails as the write did.
     /// </summary>
-    protected Task CommitAsync()
+    protected Task CommitAsync() => CommitAsync(whole: true);
+
+    /// <summary>
+    /// <see cref="CommitAsync()"/> for a change the grain can store as a part of its state (<see cref="TryWritePartAsync"/>,
+    /// a class's media negotiations): the write that carries it is a part write unless a change it also carries needs the
+    /// whole state written, or the grain says the part has grown too large.
+    /// </summary>
+    protected Task CommitPartAsync() => CommitAsync(whole: false);
+
+    private Task CommitAsync(bool whole)
     {
+        _wholePending |= whole;
         var done = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_writer is null || _writer.IsCompleted)
         {
             _writer = WriteLoopAsync();
         }
         return done.Task;
+    }
+
+    /// <summary>
+    /// Stores the changes made since the last write without writing the whole state, if the grain can: only changes
+    /// committed with <see cref="CommitPartAsync"/> have been made since (the base's whole writes cover all others). Must
+    /// take what it writes before its first await (changes made during the write belong to the next one). False: nothing
+    /// written, the whole state is written instead.
+    /// </summary>
+    protected virtual Task<bool> TryWritePartAsync() => Task.FromResult(false);
+
+    /// <summary>Called just before the whole state is written (what a part write logged is now in it).</summary>
+    protected virtual void OnWholeWrite()
+    {
     }
 
     /// <summary>State writes this activation made (tests count them to check that changes share writes).</summary>
@@ -149,18 +173,26 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
             _nextWrite = null;
             RoomEvent[] events = [.. _pending];
             _pending.Clear();
+            var whole = _wholePending;
+            _wholePending = false;
             State.WrittenAt = Time.GetUtcNow();
             State.WrittenBy = ThisNode;
             try
             {
-                await WriteStateAsync();
+                if (whole || !await TryWritePartAsync())
+                {
+                    OnWholeWrite();
+                    await WriteStateAsync();
+                }
                 WritesMade++;
             }
             catch (Exception ex)
             {
                 // Memory is now ahead of the store: drop this activation, the next call reloads the stored state. The
-                // changes made meanwhile are in memory only as well: their commits fail with this one.
+                // changes made meanwhile are in memory only as well: their commits fail with this one. Until it is gone,
+                // a write is of the whole state (a part would claim a stored base this memory is no longer on).
                 _pending.Clear();
+                _wholePending = true;
                 DeactivateOnIdle();
                 done.TrySetException(ex);
                 if (_nextWrite is { } next)

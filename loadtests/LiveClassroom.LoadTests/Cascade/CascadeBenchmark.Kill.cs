@@ -51,6 +51,7 @@ internal sealed partial class CascadeBenchmark
             return;
         }
         Console.WriteLine(Invariant($"kill -9 of {victim.Name} (edge, {orphans.Count} classrooms; {(holdsEntry ? "holds the class grain's directory entry, not the grain: the grain is expected to stay up (with Orleans' default directory it activated again and every page rejoined)" : "not the class grain's node nor its directory entry's: the grain is expected to stay up")}); load average {ClusterBenchmark.LoadAverage()}"));
+        Console.WriteLine($"the class's stored state before the kill: {await ClassStateComposition.DescribeAsync(_connectionString, classId)}");
         var keyframesBefore = _teacher!.Sender.KeyframesOnRequest;
         var teacherRejoinsBefore = _teacher.Rejoins;
         var partsBefore = await NegotiateParts.ReadAsync(_nodes);

@@ -132,7 +132,7 @@ public sealed class ClassroomGrainDirectoryLossTests
     }
 
     /// <summary>Until every surviving silo's membership view has <paramref name="silo"/> dead (what a directory acts on).</summary>
-    private static async Task WaitDeclaredDeadAsync(TestCluster cluster, SiloAddress silo)
+    internal static async Task WaitDeclaredDeadAsync(TestCluster cluster, SiloAddress silo)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         foreach (var survivor in cluster.Silos)
