@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace LiveClassroom.Testing.Network;
 
 /// <summary>
-/// Port numbers for servers a test starts in another process (HTTP, silo, gateway, media, metrics), chosen below the
-/// kernel's ephemeral range (<c>/proc/sys/net/ipv4/ip_local_port_range</c>).
+/// Port numbers for servers a test starts in another process (HTTP, silo, gateway, media, metrics), chosen from
+/// 12000–19999: below the kernel's ephemeral range (<c>/proc/sys/net/ipv4/ip_local_port_range</c>) and below the
+/// recorder's ffmpeg ports (20000–32000, <c>PortAllocator</c>), whose servers may run beside the tests' own.
 /// </summary>
 /// <remarks>
 /// A number from binding port 0 is an ephemeral one: between the probe closing it and the server binding it, seconds
@@ -17,9 +18,9 @@ namespace LiveClassroom.Testing.Network;
 /// </remarks>
 public static class LocalPorts
 {
-    private const int Span = 12_000;
+    private const int Low = 12_000;
     private static readonly HashSet<int> Given = [];
-    private static readonly int Below = EphemeralLow();
+    private static readonly int Below = Math.Min(20_000, EphemeralLow());
 
     /// <summary>A port number free on <paramref name="address"/> for a TCP listener.</summary>
     public static int FreeForTcp(IPAddress address) => Pick(address, udp: false);
@@ -29,7 +30,7 @@ public static class LocalPorts
 
     private static int Pick(IPAddress address, bool udp)
     {
-        var low = Math.Max(1024, Below - Span);
+        var low = Math.Min(Low, Below - 1_000);
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var port = Random.Shared.Next(low, Below);
