@@ -298,10 +298,7 @@ internal sealed partial class SfuRoom
         // (RFC 8285 one-byte element), so the subscriber's feedback, and the estimate, cover everything on its link.
         var buffer = queue is null ? Scratch.AsSpan() : queue.Next;
         var bandwidth = slot.Subscriber.Bandwidth;
-        var stamp = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
-        var headerLength = stamp
-            ? WriteStampedHeader(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc, bandwidth)
-            : RtpHeaderWriter.WriteFixed(buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc);
+        var headerLength = WriteSubscriberHeader(slot, buffer, pt, marker, seq, timestamp, slot.Rewriter.OutSsrc, out var stamp);
         payload.CopyTo(buffer[headerLength..]);
         var length = headerLength + payload.Length;
         if (slot.Current?.Track.Codec.Name == "VP8")
@@ -332,6 +329,17 @@ internal sealed partial class SfuRoom
 
     /// <summary>SRTP tag plus IPv4 and UDP headers: what a packet costs on the wire beyond its RTP bytes.</summary>
     private const int WireOverhead = 16 + 28;
+
+    /// <summary>The header of a packet to <paramref name="slot"/>'s subscriber: with the transport-wide number when the slot negotiated it.</summary>
+    private static int WriteSubscriberHeader(SubscriberSlot slot, Span<byte> buffer, byte payloadType, bool marker, ushort seq, uint timestamp, uint ssrc,
+        out bool stamped)
+    {
+        var bandwidth = slot.Subscriber.Bandwidth;
+        stamped = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
+        return stamped
+            ? WriteStampedHeader(buffer, payloadType, marker, seq, timestamp, ssrc, bandwidth)
+            : RtpHeaderWriter.WriteFixed(buffer, payloadType, marker, seq, timestamp, ssrc);
+    }
 
     private static int WriteStampedHeader(Span<byte> buffer, byte payloadType, bool marker, ushort seq, uint timestamp, uint ssrc, SubscriberBandwidth bandwidth)
     {

@@ -322,11 +322,7 @@ internal sealed partial class SfuRoom
     {
         var buffer = Scratch.AsSpan();
         var bandwidth = slot.Subscriber.Bandwidth;
-        var stamp = bandwidth.TransportCcId != 0 && slot.Media.TransportCcExtensionId is not null;
-        var rtxSeq = slot.RtxSequence++;
-        var headerLength = stamp
-            ? WriteStampedHeader(buffer, rtxPayloadType, marker, rtxSeq, timestamp, slot.RtxSsrc, bandwidth)
-            : RtpHeaderWriter.WriteFixed(buffer, rtxPayloadType, marker, rtxSeq, timestamp, slot.RtxSsrc);
+        var headerLength = WriteSubscriberHeader(slot, buffer, rtxPayloadType, marker, slot.RtxSequence++, timestamp, slot.RtxSsrc, out var stamp);
         BinaryPrimitives.WriteUInt16BigEndian(buffer[headerLength..], originalSeq);
         var payloadStart = headerLength + 2;
         payload.CopyTo(buffer[payloadStart..]);
