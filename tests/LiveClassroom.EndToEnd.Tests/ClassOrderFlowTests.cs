@@ -36,9 +36,25 @@ public sealed class ClassOrderFlowTests(EndToEndFixture fx)
         await Expect(page.GetByTestId("orders-info")).ToHaveTextAsync($"已接单：{subject}。");
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
 
+        // The page's first load (status open) is answered only after the accepted list has been: a late answer for
+        // the filter the admin has left must not replace the list the filter now asks for (CI on d19be2f: this row
+        // was missing for 20 s under load, the open list having landed last).
+        var acceptedAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url.Contains("/api/class-orders?status=open"), async route =>
+        {
+            await acceptedAnswered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await route.ContinueAsync();
+        });
+        await page.RouteAsync(url => url.Contains("/api/class-orders?status=accepted"), async route =>
+        {
+            await route.FulfillAsync(new() { Response = await route.FetchAsync() });
+            acceptedAnswered.TrySetResult();
+        });
+        await page.AddInitScriptAsync(ResponsesRead);
         await browser.LoginAsync("admin");
         await page.GotoAsync("/admin/orders");
         await page.GetByLabel("状态").SelectOptionAsync("accepted");
+        await page.WaitForFunctionAsync("() => window.__responsesRead.some(u => u.includes('/api/class-orders?status=open'))");
         await Expect(row).ToContainTextAsync("王芳");
         await row.GetByRole(AriaRole.Button, new() { Name = "确认结对" }).ClickAsync();
         await Expect(page.GetByTestId("orders-info")).ToContainTextAsync("结对和课表已生成");
@@ -48,4 +64,17 @@ public sealed class ClassOrderFlowTests(EndToEndFixture fx)
         await browser.ScreenshotAsync("admin-orders");
         browser.AssertNoConsoleErrors();
     }
+
+    /// <summary>
+    /// Notes each response's URL once the page has read its body. The page's list update follows in the same run of
+    /// microtasks, so by the time a test sees a URL here the page has rendered (or ignored) that answer.
+    /// </summary>
+    private const string ResponsesRead = """
+        window.__responsesRead = [];
+        const readText = Response.prototype.text;
+        Response.prototype.text = function () {
+          const url = this.url;
+          return readText.call(this).then(body => { window.__responsesRead.push(url); return body; });
+        };
+        """;
 }

@@ -9,6 +9,7 @@ import { useOrgTree } from "./orgTree";
 import { roleLabel } from "./roles";
 import { PersonForm } from "./PersonForm";
 import { RoleEditor } from "./RoleEditor";
+import { useLatest } from "../../components/latest";
 
 export function PeoplePage() {
   const tree = useOrgTree();
@@ -18,12 +19,18 @@ export function PeoplePage() {
   const [editing, setEditing] = useState<string | null>(null);
   const orgs = tree.flat.filter((f) => !f.org.ancestorOnly);
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
       const q = orgId ? `?organisationId=${encodeURIComponent(orgId)}&pageSize=200` : "?pageSize=200";
-      setPeople(unwrap<Person>(await api.get<unknown>(`/api/people${q}`), "people"));
+      const list = unwrap<Person>(await api.get<unknown>(`/api/people${q}`), "people");
+      if (!mine()) return;
+      setPeople(list);
       setError(null);
     } catch (e) {
+      if (!mine()) return;
       setPeople([]);
       setError(errorText(e));
     }

@@ -6,6 +6,7 @@ import { lessonsOf, localDate, unwrap } from "../../api/lessons";
 import type { Lesson, TermTimetable, WeeklySlot } from "../../api/types";
 import { Notice } from "../../components/Notice";
 import { fieldErrors } from "../../components/validation";
+import { useLatest } from "../../components/latest";
 import { formatDateTime } from "../../i18n";
 
 const dayKeys: MessageKey[] = ["day.0", "day.1", "day.2", "day.3", "day.4", "day.5", "day.6"];
@@ -26,13 +27,19 @@ export function TimetableEditor({ pairingId, name }: { pairingId: string; name: 
   const [done, setDone] = useState<string | null>(null);
   const base = `/api/pairings/${encodeURIComponent(pairingId)}`;
 
+  const latest = useLatest();
+
   async function load() {
+    // Another pairing chosen while this one loads: its answers must not land in that pairing's editor.
+    const mine = latest();
     try {
       // A pairing without a timetable yet answers null (a new pairing is a normal state, not an error).
       const tt = await api.get<TermTimetable | { timetable: TermTimetable | null } | null>(`${base}/timetable`);
       const value = tt && "timetable" in tt ? tt.timetable : (tt as TermTimetable | null);
+      if (!mine()) return;
       setTerm(value ? { ...emptyTerm(), ...value } : emptyTerm());
     } catch (e) {
+      if (!mine()) return;
       setTerm(emptyTerm());
       setFailure(errorText(e));
     }
@@ -40,9 +47,10 @@ export function TimetableEditor({ pairingId, name }: { pairingId: string; name: 
       // Upcoming: from today on, without today's lessons that are already over.
       const now = Date.now();
       const all = lessonsOf(unwrap<Record<string, any>>(await api.get<unknown>(`${base}/lessons?from=${localDate()}`), "lessons"));
+      if (!mine()) return;
       setLessons(all.filter((l) => Date.parse(l.endsAt) > now).slice(0, 20));
     } catch {
-      setLessons([]);
+      if (mine()) setLessons([]);
     }
   }
   useEffect(() => void load(), [pairingId]);

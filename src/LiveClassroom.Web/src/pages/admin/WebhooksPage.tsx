@@ -7,6 +7,7 @@ import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { fieldErrors } from "../../components/validation";
+import { useLatest } from "../../components/latest";
 
 type Errors = Record<string, string | null | undefined>;
 
@@ -212,10 +213,16 @@ function Deliveries({ hookId }: { hookId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
-      setItems((await api.get<{ deliveries: WebhookDelivery[] }>(`/api/webhooks/${hookId}/deliveries`)).deliveries);
+      const deliveries = (await api.get<{ deliveries: WebhookDelivery[] }>(`/api/webhooks/${hookId}/deliveries`)).deliveries;
+      if (!mine()) return;
+      setItems(deliveries);
     } catch (e) {
+      if (!mine()) return;
       setItems([]);
       setError(errorText(e));
     }

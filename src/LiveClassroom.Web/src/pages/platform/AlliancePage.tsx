@@ -11,6 +11,7 @@ import { allianceRoleLabel, allianceStatusLabel, levelLabel } from "./allianceLa
 import { AllianceFiguresTable } from "./AllianceFiguresTable";
 import { AllianceMembers } from "./AllianceMembers";
 import { AlliancePairings } from "./AlliancePairings";
+import { useLatest } from "../../components/latest";
 
 /** An alliance's page: plan, members by role, this year's figures, sessions with their reports, pairings, lessons broadcast, resources, assessments; joining and, for the chief, applications. */
 export function AlliancePage({ id }: { id: string }) {
@@ -19,11 +20,16 @@ export function AlliancePage({ id }: { id: string }) {
   const [info, setInfo] = useState<string | null>(null);
   const [note, setNote] = useState("");
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
       const detail = await api.get<AllianceDetail>(`/api/alliances/${id}`);
+      if (!mine()) return;
       setD(detail);
     } catch (e) {
+      if (!mine()) return;
       setError(errorText(e));
     }
   }

@@ -6,6 +6,7 @@ import { ceKinds, schoolToday, schoolYear, type CeCourse, type CeReport, type Ce
 import { Notice } from "../../components/Notice";
 import { useOrgTree } from "../admin/orgTree";
 import { CeChart } from "./CeChart";
+import { useLatest } from "../../components/latest";
 
 /** 学时统计: a school's or county's teachers against the requirement (chart, table, CSV), 校本研修 and the requirement. */
 export function CeAdminPage() {
@@ -19,12 +20,18 @@ export function CeAdminPage() {
   const selected = orgId || scopes[0]?.org.id || "";
   const selectedKind = tree.flat.find((f) => f.org.id === selected)?.org.kind;
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     if (!selected) return;
     try {
-      setReport(await api.get<CeReport>(`/api/ce/report?organisationId=${selected}&year=${year}`));
+      const report = await api.get<CeReport>(`/api/ce/report?organisationId=${selected}&year=${year}`);
+      if (!mine()) return;
+      setReport(report);
       setError(null);
     } catch (e) {
+      if (!mine()) return;
       setReport(null);
       setError(errorText(e));
     }
@@ -217,9 +224,12 @@ function CoursesPanel({ organisationId, isSchool, year, onError }: { organisatio
   const [stage, setStage] = useState("");
   const [subject, setSubject] = useState("");
   const [hours, setHours] = useState("4");
+  const latest = useLatest();
   async function load() {
+    const mine = latest();
     try {
       const list = await api.get<{ registrationOpen: boolean; items: CeCourse[] }>(`/api/ce/courses?organisationId=${organisationId}&year=${year}`);
+      if (!mine()) return;
       setCourses(list.items);
       setOpen(list.registrationOpen);
     } catch (e) {

@@ -6,6 +6,7 @@ import { schoolYear, type CeCourse, type CeCredit, type CeSummary } from "../../
 import { linkClick } from "../../router";
 import { TopBar } from "../../components/TopBar";
 import { Notice } from "../../components/Notice";
+import { useLatest } from "../../components/latest";
 
 /** 我的学时: this year's hours against the requirement, by kind, every credit with its evidence, and course choice. */
 export function CeHoursPage() {
@@ -13,11 +14,17 @@ export function CeHoursPage() {
   const [summary, setSummary] = useState<CeSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
-      setSummary(await api.get<CeSummary>(`/api/ce/me?year=${year}`));
+      const summary = await api.get<CeSummary>(`/api/ce/me?year=${year}`);
+      if (!mine()) return;
+      setSummary(summary);
       setError(null);
     } catch (e) {
+      if (!mine()) return;
       setSummary(null);
       setError(errorText(e));
     }

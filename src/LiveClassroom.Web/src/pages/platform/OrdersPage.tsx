@@ -10,6 +10,7 @@ import { Notice } from "../../components/Notice";
 import { WeeklySlots, firstSlot } from "../../components/WeeklySlots";
 import { fieldErrors, required } from "../../components/validation";
 import { useOrgTree, type FlatOrg } from "../admin/orgTree";
+import { useLatest } from "../../components/latest";
 
 const statuses = ["open", "accepted", "confirmed", "cancelled"] as const;
 
@@ -25,11 +26,17 @@ export function OrdersPage() {
   const leadRooms = schools.filter((f) => !f.org.isRural).flatMap((f) => (f.org.classrooms ?? []).map((c) => ({ id: c.id, label: `${f.org.name} · ${c.name}`, schoolId: f.org.id })));
   const counties = tree.flat.filter((f) => f.org.kind === "county" && f.org.canAdminister);
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
-      setOrders((await api.get<{ items: ClassOrder[] }>(`/api/class-orders?status=${status}`)).items);
+      const items = (await api.get<{ items: ClassOrder[] }>(`/api/class-orders?status=${status}`)).items;
+      if (!mine()) return;
+      setOrders(items);
       setError(null);
     } catch (e) {
+      if (!mine()) return;
       setOrders([]);
       setError(errorText(e));
     }

@@ -7,6 +7,7 @@ import { Field, inputProps } from "../../components/Field";
 import { Notice } from "../../components/Notice";
 import { roleLabel } from "../admin/roles";
 import { kindLabel, stageLabel } from "./labels";
+import { useLatest } from "../../components/latest";
 
 const statuses = ["pending", "approved", "rejected"] as const;
 
@@ -20,11 +21,17 @@ export function RegistrationsQueuePage() {
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | null>(null);
 
+  const latest = useLatest();
+
   async function load() {
+    const mine = latest();
     try {
-      setItems((await api.get<{ items: Registration[] }>(`/api/registrations?status=${status}`)).items);
+      const list = (await api.get<{ items: Registration[] }>(`/api/registrations?status=${status}`)).items;
+      if (!mine()) return;
+      setItems(list);
       setError(null);
     } catch (e) {
+      if (!mine()) return;
       setItems([]);
       setError(errorText(e));
     }
