@@ -10,7 +10,8 @@ namespace LiveClassroom.EndToEnd.Tests.LinkEmulation;
 /// Only the outage part of <see cref="RuralLinkFigures"/>, many times, for a distribution: 15 s total outages of the
 /// projector's clean link (the delay relay in the path at 0 ms, as there), each followed by the time until 10 new frames
 /// decode and the page's timeline from the outage to then (<see cref="OutageTimeline"/>) with the SFU's trace. Figures
-/// are printed, never asserted. LIVECLASSROOM_OUTAGES sets the number (10).
+/// are printed, never asserted. LIVECLASSROOM_OUTAGES sets the number (10), LIVECLASSROOM_OUTAGE_SECONDS the length
+/// (15; past the SFU's 30 s consent timeout the page must start over on a fresh peer connection).
 /// Run alone: bash scripts/test.sh --filter "FullyQualifiedName~OutageFigures"
 /// </summary>
 [Collection(LinkEmulationCollection.Name)]
@@ -21,6 +22,7 @@ public sealed class OutageFigures(LinkEmulationFixture fx, ITestOutputHelper out
     public async Task FifteenSecondOutages_PrintsReturnTimesAndTimelines()
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("LIVECLASSROOM_OUTAGES"), out var n) ? n : 10;
+        var length = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("LIVECLASSROOM_OUTAGE_SECONDS"), out var s) ? s : 15);
         await using var link = await NetworkNamespace.CreateAsync();
         await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress,
             environment: new Dictionary<string, string> { ["Media__TraceBandwidth"] = "true" });
@@ -38,12 +40,12 @@ public sealed class OutageFigures(LinkEmulationFixture fx, ITestOutputHelper out
             await WaitAsync(TimeSpan.FromSeconds(10));
             await link.StartOutageAsync();
             var started = DateTime.UtcNow;
-            await WaitAsync(TimeSpan.FromSeconds(15));
+            await WaitAsync(length);
             await link.EndOutageAsync();
             var returned = DateTime.UtcNow;
             var back = await RuralLinkFigures.VideoBackAsync(page);
             times.Add(back);
-            output.WriteLine($"outage {outage} of {count} (15 s): video back (10 new frames) {RuralLinkFigures.Seconds(back)} after the link returned");
+            output.WriteLine($"outage {outage} of {count} ({length.TotalSeconds:0} s): video back (10 new frames) {RuralLinkFigures.Seconds(back)} after the link returned");
             foreach (var line in await OutageTimeline.ReadAsync(page, started.AddSeconds(-1), DateTime.UtcNow, returned))
             {
                 output.WriteLine("    " + line);
@@ -56,7 +58,7 @@ public sealed class OutageFigures(LinkEmulationFixture fx, ITestOutputHelper out
         var within = times.Count(t => t is { } v && v <= TimeSpan.FromSeconds(3));
         var sorted = times.Select(t => t?.TotalSeconds ?? 60).Order().ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[outages] {within} of {count} within 3 s; median {sorted[sorted.Count / 2]:0.0} s, max {sorted[^1]:0.0} s: {string.Join(" / ", times.Select(RuralLinkFigures.Seconds))}"));
+            $"[outages] {length.TotalSeconds:0} s each: {within} of {count} within 3 s; median {sorted[sorted.Count / 2]:0.0} s, max {sorted[^1]:0.0} s: {string.Join(" / ", times.Select(RuralLinkFigures.Seconds))}"));
         output.WriteLine($"relay: {relay.Summary}");
     }
 

@@ -65,9 +65,8 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         var page = room.Projector.Page;
         page.Context.SetDefaultTimeout(60_000);
 
-        // One outage: after a second one the projector can end on a fresh peer connection that decodes nothing (issue #15,
-        // the SFU's reconnect work); repeat it here once that is fixed.
-        for (var outage = 1; outage <= 1; outage++)
+        // Two in a row: a second outage once ended on a fresh peer connection that decoded nothing (issue #15).
+        for (var outage = 1; outage <= 2; outage++)
         {
             await link.StartOutageAsync();
             var down = Stopwatch.StartNew();
@@ -118,5 +117,39 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         Assert.True(await page.EvaluateAsync<bool>("() => window.lcLive.media.pc.__beforeOutage === true"),
             $"the projector came back on a fresh peer connection: {await ClassMedia.StateAsync(page)}");
         await PageWait.UntilAsync(page, "() => window.lcLive.hub.status === 'connected'", null, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// A 35 s outage: longer than the SFU's 30 s consent timeout (RFC 7675 §5.1), so the SFU drops the projector's peer
+    /// and the page needs the hub to start over; and long enough that the hub's TCP stream, which had unanswered
+    /// segments in the outage, resumes only at its next doubled retransmission (RFC 6298 §5.5), 20–24 s after the link
+    /// returned in OutageFigures. The page finds its hub stuck while the server answers a fresh request
+    /// (hub/stallWatch.ts), connects again at once, and the video comes back on a fresh peer connection.
+    /// </summary>
+    [Fact]
+    public async Task Projector_OutagePastTheConsentTimeout_StuckHubIsReplaced_VideoComesBack()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress);
+        await using var room = await LinkRoom.OpenAsync(fx.Playwright, server, link, fx.NextTag());
+        var page = room.Projector.Page;
+        page.Context.SetDefaultTimeout(60_000);
+        await ClassMedia.WaitFramesAsync(page, "main", 10, TimeSpan.FromSeconds(60));
+
+        await link.StartOutageAsync();
+        var down = Stopwatch.StartNew();
+        while (down.Elapsed < TimeSpan.FromSeconds(35))
+        {
+            await Task.Delay(500);
+        }
+        await link.EndOutageAsync();
+        var before = await ClassMedia.FramesAsync(page, "main");
+        var back = await ClassMedia.WaitFramesAsync(page, "main", before + 10, TimeSpan.FromSeconds(60));
+        output.WriteLine($"35 s outage: video back (10 new frames) {back.TotalSeconds:0.0} s after the link returned");
+
+        Assert.True(await page.EvaluateAsync<int>("() => window.lcLive.hub.stallRestarts") >= 1,
+            $"the projector's hub came back without being found stuck: {await ClassMedia.StateAsync(page)}");
+        // Without the watch the stuck stream held the page's offer 20–24 s past the link's return (OutageFigures, 35 s).
+        Assert.True(back < TimeSpan.FromSeconds(15), $"video came back {back.TotalSeconds:0.0} s after the link returned");
     }
 }

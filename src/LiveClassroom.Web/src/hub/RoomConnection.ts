@@ -2,6 +2,7 @@ import { HubConnection, HubConnectionState } from "@microsoft/signalr";
 import { buildHubConnection, retryForever, retryThenMove, startTimeoutMs, startWithin } from "./connect";
 import { NodeRotation, clusterNodes } from "./nodes";
 import { toHubError } from "./errors";
+import { watchForStall } from "./stallWatch";
 
 export type LinkStatus = "connecting" | "connected" | "reconnecting";
 
@@ -43,6 +44,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   onMediaTakenOver: () => void = () => {};
   /** The SFU's latest MediaQuality notice for this page's media peer (null until one comes, and on a new connection). */
   mediaQuality: MediaQuality | null = null;
+  /** How often this page dropped a hub connection found stuck after an outage (stallWatch.ts). */
+  stallRestarts = 0;
   private conn: HubConnection | null = null;
   private stopped = false;
   private baseUrl = "";
@@ -50,6 +53,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   private joinedOnce = false;
   private readonly listeners = new Set<() => void>();
   private rejoining = false;
+  private stopStallWatch: () => void = () => {};
 
   protected constructor(
     private readonly roomId: string,
@@ -98,6 +102,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     // Detach the previous connection first: its onclose must not start a second, parallel reconnect loop.
     const previous = this.conn;
     this.conn = null;
+    this.stopStallWatch();
     await previous?.stop().catch(() => {});
     if (this.stopped) return;
     this.nodes.setNodes(await clusterNodes(this.token));
@@ -131,6 +136,15 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
       clearTimeout(reconnectGiveUp);
       void this.join().catch(() => this.restart());
     });
+    // Alone, a silent server is waited for (60 s); a connection stuck after an outage while the server answers fresh
+    // requests is dropped at once instead. In a cluster, serverTimeoutMs.cluster already moves on after 8 s.
+    if (!inCluster) {
+      this.stopStallWatch = watchForStall(conn, `${this.baseUrl}/healthz/live`, () => {
+        if (this.conn !== conn || this.stopped) return;
+        this.stallRestarts++;
+        void conn.stop().catch(() => {});
+      });
+    }
     conn.onclose(() => {
       clearTimeout(reconnectGiveUp);
       if (this.stopped || this.conn !== conn) return;
@@ -208,6 +222,7 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopStallWatch();
     await this.conn?.invoke(this.roomHub.leave, this.roomId).catch(() => {});
     await this.conn?.stop().catch(() => {});
   }
