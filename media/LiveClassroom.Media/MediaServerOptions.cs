@@ -149,7 +149,7 @@ public sealed class MediaServerOptions
 
     /// <summary>
     /// Answer audio/red (RFC 2198, redundant Opus) where the offer has it: publishers then send RED, subscribers that
-    /// offered it receive it unchanged, the others (and recording taps) get the primary Opus only.
+    /// offered it receive it whole in their own payload types, the others (and recording taps) get the primary Opus only.
     /// </summary>
     public bool NegotiateRed { get; init; } = true;
 }

@@ -275,10 +275,19 @@ internal sealed partial class SfuRoom
         }
         if (isRed)
         {
-            // RFC 2198: unchanged to a subscriber that negotiated RED, else its primary (newest) Opus block only.
+            // RFC 2198: whole to a subscriber that negotiated RED (its RED and Opus payload types), else its primary (newest) Opus block only.
             if (slot.Media.RedCodec is { } red)
             {
-                WriteAndSend(slot, header.Marker, seq, timestamp, payload, queue, red.PayloadType);
+                // The block headers name the publisher's Opus payload type; a subscriber whose Opus has another one
+                // would find no decoder for them (libwebrtc drops such a packet whole), so they get its own.
+                var blocks = stream.Track.Codec.PayloadType != slot.OutPayloadType ? stream.Track.Codec.PayloadType : -1;
+                if (blocks >= 0 && !Rtp.Codecs.RedPayload.TryGetPrimary(payload, out _, out _, out _))
+                {
+                    // RFC 2198 §3 headers that overrun the payload: no decoder could split it either.
+                    subscriber.CountDrop();
+                    return;
+                }
+                WriteAndSend(slot, header.Marker, seq, timestamp, payload, queue, red.PayloadType, blocks);
             }
             else if (Rtp.Codecs.RedPayload.TryGetPrimary(payload, out _, out var offset, out var length))
             {
@@ -289,8 +298,9 @@ internal sealed partial class SfuRoom
         WriteAndSend(slot, header.Marker, seq, timestamp, payload, queue);
     }
 
+    /// <param name="redBlocksFrom">For a RED payload forwarded whole: the block payload type to rewrite to the slot's own Opus one, or -1.</param>
     private void WriteAndSend(SubscriberSlot slot, bool marker, ushort seq, uint timestamp, ReadOnlySpan<byte> payload, Transport.DatagramSendQueue? queue,
-        int payloadType = -1)
+        int payloadType = -1, int redBlocksFrom = -1)
     {
         var pt = (byte)(payloadType >= 0 ? payloadType : slot.OutPayloadType);
         // A fresh header: the publisher's extensions (its mid, rid, ids) mean nothing to the subscriber, who demuxes by
@@ -304,6 +314,11 @@ internal sealed partial class SfuRoom
         if (slot.Current?.Track.Codec.Name == "VP8")
         {
             slot.Vp8.Rewrite(buffer[headerLength..length]);
+        }
+        else if (redBlocksFrom >= 0)
+        {
+            // Checked by the caller before the header took a transport-wide number.
+            Rtp.Codecs.RedPayload.TryRewriteBlockPayloadTypes(buffer[headerLength..length], (byte)redBlocksFrom, (byte)slot.OutPayloadType);
         }
         if (queue is null ? slot.Subscriber.SendRtp(buffer, length) : slot.Subscriber.QueueRtp(queue, length))
         {

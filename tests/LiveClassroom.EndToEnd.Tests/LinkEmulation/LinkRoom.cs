@@ -65,10 +65,12 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
         var bad = new List<LinkSample>();
         var good = new List<LinkSample>();
         var sent = new List<LinkSample>();
+        var badAt = new List<DateTime>();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < length || bad.Count < 3)
         {
             bad.Add(await LinkSample.ReadAsync(Projector.Page));
+            badAt.Add(DateTime.UtcNow);
             good.Add(await LinkSample.ReadAsync(Clean.Page));
             sent.Add(await LinkSample.ReadAsync(Teacher.Page));
             await Task.Delay(1000);
@@ -79,6 +81,7 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
         output.WriteLine($"[{profile}] {LinkWindow.SendRates(sent[0], sent[^1])}");
         output.WriteLine($"[{profile}] projector on the link receives: {LinkWindow.Receipt(bad[0], bad[^1])}");
         output.WriteLine($"[{profile}] clean projector receives: {LinkWindow.Receipt(good[0], good[^1])}");
+        output.WriteLine($"[{profile}] {LinkWindow.Redundancy(bad[0], bad[^1], good[0], good[^1])}");
         output.WriteLine($"[{profile}] projector on the link, second by second (UTC):");
         foreach (var line in LinkWindow.Timeline(bad))
         {
@@ -86,9 +89,44 @@ internal sealed class LinkRoom(BrowserSession teacher, BrowserSession projector,
         }
         if (serverLog is not null)
         {
-            PrintSfuTrace(output, profile, serverLog(), started, DateTime.UtcNow);
+            var log = serverLog();
+            output.WriteLine($"[{profile}] {ConcealmentNearProbes(bad, badAt, SfuTrace.ProbeTimes(SfuTrace.Lines(log, ProjectorDeviceId, started, DateTime.UtcNow)))}");
+            PrintSfuTrace(output, profile, log, started, DateTime.UtcNow);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Where the link projector's concealment fell: in the seconds from 3 s before to the end of a sample interval that saw
+    /// the SFU probe (a probe's overshoot queues at the link's bottleneck ahead of the audio, which then comes late for the
+    /// jitter buffer), or elsewhere (random loss that RED did not restore), each as a share of the window's audio.
+    /// </summary>
+    private static string ConcealmentNearProbes(IReadOnlyList<LinkSample> samples, IReadOnlyList<DateTime> at, IReadOnlyList<TimeSpan> probes)
+    {
+        var heard = samples[^1].AudioSamples - samples[0].AudioSamples;
+        if (heard <= 0)
+        {
+            return "audio concealment near probes: no audio";
+        }
+        long near = 0, elsewhere = 0;
+        var nearSeconds = 0.0;
+        for (var i = 1; i < samples.Count; i++)
+        {
+            var concealed = samples[i].AudioConcealed - samples[i - 1].AudioConcealed;
+            var from = at[i - 1].TimeOfDay - TimeSpan.FromSeconds(3);
+            var to = at[i].TimeOfDay;
+            if (probes.Any(p => p >= from && p <= to))
+            {
+                near += concealed;
+                nearSeconds += (at[i] - at[i - 1]).TotalSeconds;
+            }
+            else
+            {
+                elsewhere += concealed;
+            }
+        }
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"audio concealed within 3 s after an SFU probe: {100.0 * near / heard:0.00} % of the window ({probes.Count} probe seconds, {nearSeconds:0} s of the window); elsewhere {100.0 * elsewhere / heard:0.00} %");
     }
 
     /// <summary>The SFU's trace of the link projector between two times (UTC): a summary line, then second by second.</summary>

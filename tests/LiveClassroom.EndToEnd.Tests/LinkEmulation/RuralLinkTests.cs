@@ -46,6 +46,15 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         Assert.True(repairs[0] > 0, "the projector on a 5 % loss link sent no NACK");
         Assert.True(repairs[2] > 0, $"the projector sent {repairs[0]:0} NACKs and restored no payload from RTX ({repairs[1]:0} RTX packets)");
 
+        // RED (RFC 2198) end to end: the SFU's answer lists red first, so the teacher sends it; the SFU forwards it whole;
+        // each packet brings the jitter buffer a redundant block, which it discards when it already has that frame
+        // (counted in packetsDiscarded; fecPacketsReceived never counts RED). On the clean projector, then, about one
+        // discard per packet received; without RED none.
+        var cleanAudio = await LinkSample.ReadAsync(room.Clean.Page);
+        output.WriteLine($"clean projector: {cleanAudio.AudioPackets} audio packets received, {cleanAudio.Audio.Discarded} discarded by the jitter buffer");
+        Assert.True(cleanAudio.AudioPackets > 100 && cleanAudio.Audio.Discarded * 2 > cleanAudio.AudioPackets,
+            $"no RED blocks reach the clean projector: {cleanAudio.Audio.Discarded} discarded of {cleanAudio.AudioPackets} audio packets received [{cleanAudio.Audio.Codec}]");
+
         // The teacher's console shows each classroom's link as the SFU measures it.
         var figures = room.Teacher.Page.GetByTestId("link-figures");
         await Expect(figures).ToHaveCountAsync(2, new() { Timeout = 30_000 });

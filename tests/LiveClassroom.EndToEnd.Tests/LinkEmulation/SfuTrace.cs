@@ -37,6 +37,26 @@ internal static partial class SfuTrace
         return lines;
     }
 
+    /// <summary>When the SFU was probing the link projector: trace lines that say so, or whose probe count rose since the line before.</summary>
+    public static IReadOnlyList<TimeSpan> ProbeTimes(IReadOnlyList<(TimeSpan At, string Text)> lines)
+    {
+        var times = new List<TimeSpan>();
+        Sample? before = null;
+        foreach (var (at, text) in lines)
+        {
+            if (Parse(text) is not { } sample)
+            {
+                continue;
+            }
+            if (text.EndsWith(" probing", StringComparison.Ordinal) || (before is not null && sample.Probes > before.Probes))
+            {
+                times.Add(at);
+            }
+            before = sample;
+        }
+        return times;
+    }
+
     /// <summary>One line: probes started / validated / refused in the window, the refusals' reasons, the estimate's range, cuts, seconds paused.</summary>
     public static string Summary(IReadOnlyList<(TimeSpan At, string Text)> lines)
     {

@@ -63,11 +63,56 @@ public sealed class RedTests : IDisposable
         Assert.Equal([0xB1, 0xB2, 0xB3, 0xB4], tapped.Single().AsSpan(t.PayloadOffset, t.PayloadLength).ToArray());
     }
 
-    private (SyntheticPeer Peer, string Answer) Connect(MediaRoom room, string id, bool publish, bool red)
+    [Fact]
+    public void Red_SubscriberWithOtherPayloadTypes_GetsItsRedAndOpusPayloadTypes_BlocksUnchanged()
+    {
+        var room = _server.CreateRoom("red-pt");
+        var (publisher, _) = Connect(room, "pub", publish: true, red: true);
+        // A subscriber whose Opus is 109 and RED 100 (Firefox numbers its Opus 109): the publisher's blocks say 111.
+        var (other, answer) = Connect(room, "c", publish: false, red: true, opus: 109, redPt: 100);
+        Assert.Contains("a=fmtp:100 109/109", answer, StringComparison.Ordinal);
+        var got = new ConcurrentQueue<byte[]>();
+        other.OnPlainRtp = p => got.Enqueue(p.ToArray());
+        room.Route("c", "0", new MediaTrackSource("pub", "0"));
+
+        // Two redundant blocks (3 and 2 bytes, 1,920 and 960 ticks earlier) and the primary (4 bytes), all Opus 111.
+        byte[] redPayload =
+        [
+            0x80 | 111, (byte)(1920 >> 6), (byte)((1920 & 0x3F) << 2), 3,
+            0x80 | 111, (byte)(960 >> 6), (byte)((960 & 0x3F) << 2), 2,
+            111, 0xA1, 0xA2, 0xA3, 0xC1, 0xC2, 0xB1, 0xB2, 0xB3, 0xB4,
+        ];
+        var buffer = new byte[256];
+        var header = RtpHeaderWriter.WriteFixed(buffer, 63, false, 700, 96_000, AudioSsrc);
+        redPayload.CopyTo(buffer, header);
+        publisher.SendRtp(buffer, header + redPayload.Length);
+
+        Assert.True(Loss.ThreePeerRoom.WaitUntil(() => !got.IsEmpty), _server.Diagnostics());
+        Assert.Equal(RtpParseError.None, RtpHeader.TryParse(got.Single(), out var h));
+        Assert.Equal(100, h.PayloadType);
+        byte[] expected =
+        [
+            0x80 | 109, (byte)(1920 >> 6), (byte)((1920 & 0x3F) << 2), 3,
+            0x80 | 109, (byte)(960 >> 6), (byte)((960 & 0x3F) << 2), 2,
+            109, 0xA1, 0xA2, 0xA3, 0xC1, 0xC2, 0xB1, 0xB2, 0xB3, 0xB4,
+        ];
+        Assert.Equal(expected, got.Single().AsSpan(h.PayloadOffset, h.PayloadLength).ToArray());
+    }
+
+    private (SyntheticPeer Peer, string Answer) Connect(MediaRoom room, string id, bool publish, bool red, int opus = 111, int redPt = 63)
     {
         var peer = new SyntheticPeer(Certificate, _server.LocalEndPoint, 16);
         _peers.Add(peer);
-        var answer = room.Negotiate(id, peer.Offer(publish, AudioSsrc, 0x7700_0002, 0x7700_0003, red: red));
+        var offer = peer.Offer(publish, AudioSsrc, 0x7700_0002, 0x7700_0003, red: red);
+        if (opus != 111 || redPt != 63)
+        {
+            offer = offer.Replace("SAVPF 111 63", $"SAVPF {opus} {redPt}", StringComparison.Ordinal)
+                .Replace("a=rtpmap:111 opus", $"a=rtpmap:{opus} opus", StringComparison.Ordinal)
+                .Replace("a=fmtp:111 ", $"a=fmtp:{opus} ", StringComparison.Ordinal)
+                .Replace("a=rtpmap:63 red", $"a=rtpmap:{redPt} red", StringComparison.Ordinal)
+                .Replace("a=fmtp:63 111/111", $"a=fmtp:{redPt} {opus}/{opus}", StringComparison.Ordinal);
+        }
+        var answer = room.Negotiate(id, offer);
         peer.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm);
         Assert.True(Loss.ThreePeerRoom.WaitUntil(() => room.GetStats().Any(s => s.PeerId == id && s.State == "connected")), _server.Diagnostics());
         return (peer, answer);

@@ -40,4 +40,36 @@ internal static class RedPayload
         length = payload.Length - offset;
         return true;
     }
+
+    /// <summary>
+    /// Gives every block of payload type <paramref name="from"/> the payload type <paramref name="to"/> (the block PT field of
+    /// each header, §3), in place. False if the headers are malformed (then the payload may be partly rewritten).
+    /// </summary>
+    public static bool TryRewriteBlockPayloadTypes(Span<byte> payload, byte from, byte to)
+    {
+        var at = 0;
+        var blockBytes = 0;
+        while (true)
+        {
+            if (at >= payload.Length)
+            {
+                return false;
+            }
+            var last = (payload[at] & 0x80) == 0;
+            if ((payload[at] & 0x7F) == from)
+            {
+                payload[at] = (byte)((payload[at] & 0x80) | (to & 0x7F));
+            }
+            if (last)
+            {
+                return at + 1 + blockBytes <= payload.Length;
+            }
+            if (payload.Length - at < 4)
+            {
+                return false;
+            }
+            blockBytes += ((payload[at + 2] & 0x03) << 8) | payload[at + 3];
+            at += 4;
+        }
+    }
 }

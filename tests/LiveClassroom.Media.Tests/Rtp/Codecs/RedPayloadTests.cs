@@ -26,6 +26,23 @@ public sealed class RedPayloadTests
         Assert.Equal((1, 3), (offset, length));
     }
 
+    [Fact]
+    public void TryRewriteBlockPayloadTypes_EveryBlockOfThatType_FlagsLengthsAndDataKept()
+    {
+        // Two redundant blocks (111 and 13, comfort noise) and the primary 111.
+        byte[] payload = [0x80 | 111, 0x0F, 0x00, 2, 0x80 | 13, 0x07, 0x80, 1, 111, 0xA1, 0xA2, 0xC1, 0xB1];
+
+        Assert.True(RedPayload.TryRewriteBlockPayloadTypes(payload, 111, 109));
+
+        Assert.Equal([0x80 | 109, 0x0F, 0x00, 2, 0x80 | 13, 0x07, 0x80, 1, 109, 0xA1, 0xA2, 0xC1, 0xB1], payload);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 0x80 | 111, 0, 0 })]
+    [InlineData(new byte[] { 0x80 | 111, 0, 0, 200, 111, 1 })]
+    public void TryRewriteBlockPayloadTypes_Truncated_False(byte[] payload) => Assert.False(RedPayload.TryRewriteBlockPayloadTypes(payload, 111, 109));
+
     [Theory]
     [InlineData(new byte[] { })]
     [InlineData(new byte[] { 0x80 | 111, 0, 0 })]
