@@ -78,14 +78,7 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         for (var outage = 1; outage <= 2; outage++)
         {
             await link.StartOutageAsync();
-            var down = Stopwatch.StartNew();
-            while (down.Elapsed < TimeSpan.FromSeconds(15))
-            {
-                await Task.Delay(500);
-            }
-            await link.EndOutageAsync();
-            var before = await ClassMedia.FramesAsync(page, "main");
-            var back = await ClassMedia.WaitFramesAsync(page, "main", before + 10, TimeSpan.FromSeconds(90));
+            var back = await EndOutageThenVideoBackAsync(link, page, Stopwatch.StartNew(), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(90));
             output.WriteLine($"outage {outage}: 15 s; video back (10 new frames) {back.TotalSeconds:0.0} s after the link returned");
         }
         room.Teacher.AssertNoConsoleErrors();
@@ -114,13 +107,7 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         await page.EvaluateAsync("() => { void window.lcLive.hub.conn?.stop(); }");
         // The ICE restart the page starts 3 s after "disconnected" fails: no hub to carry it.
         await PageWait.UntilAsync(page, "() => window.lcLive.media.attempts > 0", null, TimeSpan.FromSeconds(14));
-        while (down.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(500);
-        }
-        await link.EndOutageAsync();
-        var before = await ClassMedia.FramesAsync(page, "main");
-        var back = await ClassMedia.WaitFramesAsync(page, "main", before + 10, TimeSpan.FromSeconds(60));
+        var back = await EndOutageThenVideoBackAsync(link, page, down, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         output.WriteLine($"hub lost in a 15 s outage: video back (10 new frames) {back.TotalSeconds:0.0} s after the link returned");
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.lcLive.media.pc.__beforeOutage === true"),
@@ -146,19 +133,27 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         await ClassMedia.WaitFramesAsync(page, "main", 10, TimeSpan.FromSeconds(60));
 
         await link.StartOutageAsync();
-        var down = Stopwatch.StartNew();
-        while (down.Elapsed < TimeSpan.FromSeconds(35))
-        {
-            await Task.Delay(500);
-        }
-        await link.EndOutageAsync();
-        var before = await ClassMedia.FramesAsync(page, "main");
-        var back = await ClassMedia.WaitFramesAsync(page, "main", before + 10, TimeSpan.FromSeconds(60));
+        var back = await EndOutageThenVideoBackAsync(link, page, Stopwatch.StartNew(), TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(60));
         output.WriteLine($"35 s outage: video back (10 new frames) {back.TotalSeconds:0.0} s after the link returned");
 
         Assert.True(await page.EvaluateAsync<int>("() => window.lcLive.hub.stallRestarts") >= 1,
             $"the projector's hub came back without being found stuck: {await ClassMedia.StateAsync(page)}");
         // Without the watch the stuck stream held the page's offer 20–24 s past the link's return (OutageFigures, 35 s).
         Assert.True(back < TimeSpan.FromSeconds(15), $"video came back {back.TotalSeconds:0.0} s after the link returned");
+    }
+
+    /// <summary>
+    /// Ends the outage that began when <paramref name="down"/> started once it has lasted <paramref name="length"/>, and
+    /// returns how long the projector's main slot then takes to decode 10 new frames (fails past <paramref name="limit"/>).
+    /// </summary>
+    private static async Task<TimeSpan> EndOutageThenVideoBackAsync(NetworkNamespace link, IPage page, Stopwatch down, TimeSpan length, TimeSpan limit)
+    {
+        while (down.Elapsed < length)
+        {
+            await Task.Delay(500);
+        }
+        await link.EndOutageAsync();
+        var before = await ClassMedia.FramesAsync(page, "main");
+        return await ClassMedia.WaitFramesAsync(page, "main", before + 10, limit);
     }
 }
