@@ -36,7 +36,7 @@ public static partial class ResearchApi
             {
                 return RoomRefusal(ex);
             }
-            catch (Exception ex) when (FailoverRetry.IsTransient(ex))
+            catch (Exception ex) when (FailoverRetry.IsTransient(ex, ctx.HttpContext.RequestAborted))
             {
                 return Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "The live session is briefly unavailable; retry.", "教研活动暂时不可用，请稍后重试。");
             }

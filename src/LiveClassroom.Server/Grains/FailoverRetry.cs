@@ -12,9 +12,15 @@ public static class FailoverRetry
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(12);
 
-    /// <summary>Errors that mean the call did not reach a live activation; anything else is the call's own answer.</summary>
-    public static bool IsTransient(Exception ex) =>
-        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GrainUnavailableException;
+    /// <summary>
+    /// Errors that mean the call did not reach a live activation; anything else is the call's own answer. A cancellation
+    /// that the caller did not ask for (<paramref name="callerToken"/> not cancelled) is Orleans giving up on placing the
+    /// call while a dead silo's grain-directory range moves to a live one (seen in CI on a kill -9: the directory lookup
+    /// of the class's grain was cancelled 1.5 s into the membership change, and the request failed with 500).
+    /// </summary>
+    public static bool IsTransient(Exception ex, CancellationToken callerToken = default) =>
+        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GrainUnavailableException
+        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
 
     public static async ValueTask<T> RunAsync<T>(Func<ValueTask<T>> call, CancellationToken ct)
     {
@@ -27,7 +33,7 @@ public static class FailoverRetry
             {
                 return await call();
             }
-            catch (Exception ex) when (IsTransient(ex) && TimeProvider.System.GetElapsedTime(started) + delay < Budget)
+            catch (Exception ex) when (IsTransient(ex, ct) && TimeProvider.System.GetElapsedTime(started) + delay < Budget)
             {
                 await Task.Delay(delay, ct);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));

@@ -63,7 +63,7 @@ public sealed partial class HubCallFilter(ILogger<HubCallFilter> logger, AccessP
                 _ => HubErrors.Create(HubErrors.InvalidInput, ex.Message, "输入无效。"),
             };
         }
-        catch (Exception ex) when (FailoverRetry.IsTransient(ex))
+        catch (Exception ex) when (FailoverRetry.IsTransient(ex, invocationContext.Context.ConnectionAborted))
         {
             LogUnavailable(logger, invocationContext.HubMethodName, ex);
             throw HubErrors.TryAgain();

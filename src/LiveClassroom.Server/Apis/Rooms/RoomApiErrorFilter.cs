@@ -26,7 +26,7 @@ public sealed partial class RoomApiErrorFilter(ILogger<RoomApiErrorFilter> logge
                 _ => RoomApiErrors.Error(400, "validation", ex.Message, "输入无效。"),
             };
         }
-        catch (Exception ex) when (FailoverRetry.IsTransient(ex))
+        catch (Exception ex) when (FailoverRetry.IsTransient(ex, context.HttpContext.RequestAborted))
         {
             LogUnavailable(logger, context.HttpContext.Request.Path, ex);
             return RoomApiErrors.Error(503, "unavailable", "The room is not reachable right now; try again shortly.", "暂时无法访问，请稍后重试。");
