@@ -48,7 +48,6 @@ internal sealed partial class CascadeBenchmark
         var ownQueueMax = 0L;
         var nextSample = TimeSpan.Zero;
         double? declaredDead = null;
-        double? allResynced = null;
         bool Resynced(CascadeClassroom c) => c.HubMovedAt > killedAt;
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
         while (watch.Elapsed < OriginRecoveryDeadline
@@ -64,10 +63,6 @@ internal sealed partial class CascadeBenchmark
                 {
                     declaredDead = watch.Elapsed.TotalSeconds;
                 }
-            }
-            if (allResynced is null && _classrooms.All(Resynced))
-            {
-                allResynced = watch.Elapsed.TotalSeconds;
             }
             await Task.Delay(100);
         }
@@ -85,6 +80,7 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine(Invariant($"watched {watched:F1} s; the membership table marked {victim.Name} dead {(declaredDead is { } d ? $"{d:F1} s" : "not within the watch")} after the kill; load average {ClusterBenchmark.LoadAverage()}"));
         var closed = _classrooms.Where(c => c.HubClosedAt > killedAt).ToList();
         var resynced = _classrooms.Where(Resynced).ToList();
+        double? allResynced = resynced.Count == _classrooms.Count ? resynced.Max(c => Since(c.HubMovedAt)) : null;
         Console.WriteLine(Invariant($"hub connections closed on {victim.Name} (after the page's retries there at 0 and 1 s): {closed.Count} of {_classrooms.Count}, {Spread(closed.Select(c => Since(c.HubClosedAt)))} after the kill; starts on another node {_classrooms.Sum(c => c.HubStarts)}"));
         Console.WriteLine(Invariant($"pages joined again on a live node (JoinClass answered: their snapshot, the resync): {resynced.Count} of {_classrooms.Count}, {Spread(resynced.Select(c => Since(c.HubMovedAt)))} after the kill; every page resynced: {(allResynced is { } all ? $"{all:F2} s" : "not within the watch")}; now on {string.Join(", ", live.Select(n => Invariant($"{n.Name} {_classrooms.Count(c => c.HubNode == n)}")))}"));
         Console.WriteLine(Invariant($"the lead: connection closed {(_teacher.HubClosedAt > killedAt ? $"{Since(_teacher.HubClosedAt):F2} s" : "never")}, joined on {_teacher.HubNode.Name} {(_teacher.HubMovedAt > killedAt ? $"{Since(_teacher.HubMovedAt):F2} s" : "never")}, published again on {_teacher.MediaNode?.Name ?? "?"} (the class grain's new node) {(_teacher.RepublishedAt > killedAt ? $"{Since(_teacher.RepublishedAt):F2} s" : "never")} after the kill (last error {_teacher.LastError?.Message ?? "none"})"));
