@@ -22,4 +22,31 @@ public sealed record ClassSnapshot(
     IReadOnlyList<string> HandQueue,
     IReadOnlyList<StageSeat> Stage,
     IReadOnlyList<ChatMessage> Chat,
-    long Sequence);
+    long Sequence)
+{
+    /// <summary>
+    /// The snapshot as a page of rural classroom <paramref name="classroomId"/> is given it (docs/HUB.md, "What a rural
+    /// classroom's page is sent"): without the participants of other rural classrooms that are off stage, whose presence
+    /// and media that page is not sent either. Everyone else stays: the lead, observers, its own classroom, the stage.
+    /// Why: after the class's node dies every page joins again, and 600 pages each given all 600 participants (~0.4 KB
+    /// each) is ~150 MB of snapshots, built and sent while the class is starting over.
+    /// </summary>
+    public ClassSnapshot ForRuralClassroom(string classroomId)
+    {
+        List<ParticipantView>? kept = null;
+        for (var i = 0; i < Participants.Count; i++)
+        {
+            var p = Participants[i];
+            var shown = p.Role != RoomRole.Classroom || p.ClassroomId is null || p.ClassroomId == classroomId || p.OnStage;
+            if (shown)
+            {
+                kept?.Add(p);
+            }
+            else if (kept is null)
+            {
+                kept = [.. Participants.Take(i)];
+            }
+        }
+        return kept is null ? this : this with { Participants = kept };
+    }
+}

@@ -42,6 +42,10 @@ internal sealed partial class ClassroomGrain
         }
     }
 
+    /// <summary>The snapshot a join answers with: a rural classroom's page gets it narrowed (<see cref="ClassSnapshot.ForRuralClassroom"/>).</summary>
+    private ClassSnapshot SnapshotFor(RoomCaller caller, RoomRole role) =>
+        role == RoomRole.Classroom && ClassroomOf(caller, role) is { Length: > 0 } classroomId ? Snapshot().ForRuralClassroom(classroomId) : Snapshot();
+
     private ClassSnapshot Snapshot()
     {
         var setup = State.Setup!;

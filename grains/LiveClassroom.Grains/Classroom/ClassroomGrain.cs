@@ -157,7 +157,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         else if (p.Connection == ConnectionState.Connected && p.ClassroomId == ClassroomOf(caller, role))
         {
             // A second join on the same connection state (e.g. a client retry): nothing changes.
-            return Snapshot();
+            return SnapshotFor(caller, role);
         }
         p.DisplayName = Bounded(caller.DisplayName, 100);
         p.Role = role;
@@ -173,7 +173,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         UpdatePresence(p.ClassroomId, now);
         Emit(ClassEventTypes.ParticipantJoined, View(p));
         await CommitAsync();
-        return Snapshot();
+        return SnapshotFor(caller, role);
     }
 
     public async Task LeaveAsync(RoomCaller caller)

@@ -51,7 +51,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
 
     private int JoinParallel { get; init; } = 6;
 
-    /// <summary>"edge" (default) or "directory": which edge the kill takes (<see cref="ChooseVictimAsync"/>).</summary>
+    /// <summary>"edge" (default) or "directory": which edge the kill takes (<see cref="ChooseVictimAsync"/>); "origin": the class grain's node (<see cref="KillOriginAsync"/>).</summary>
     private string KillMode { get; init; } = "edge";
 
     /// <summary>Share (percent) of classrooms steered to the q and h layers by their REMB; the rest stay on f.</summary>
@@ -87,9 +87,9 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
                     break;
                 case "--kill":
                     kill = args[i + 1];
-                    if (kill is not ("edge" or "directory"))
+                    if (kill is not ("edge" or "directory" or "origin"))
                     {
-                        Console.Error.WriteLine("--kill takes edge (an edge without the class grain's directory entry) or directory (the edge holding it)");
+                        Console.Error.WriteLine("--kill takes edge (an edge without the class grain's directory entry), directory (the edge holding it) or origin (the node of the class grain, its hub connections and the lead)");
                         return 2;
                     }
                     break;
@@ -162,13 +162,20 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         // class's room): the edge the benchmark kills then carries media only, never a hub connection.
         var rooms = await Task.WhenAll(_nodes.Select(n => n.SfuRoomsAsync()));
         var grainNode = _nodes.Where((n, i) => rooms[i] > 0).FirstOrDefault() ?? _nodes[0];
-        _teacher = await TeacherClient.StartAsync(grainNode, k, _certificate, NodeByMediaPort);
+        _teacher = await TeacherClient.StartAsync(grainNode, k, _certificate, NodeByMediaPort, _nodes);
         var origin = _teacher.MediaNode ?? throw new InvalidOperationException("the teacher's answer names no node");
         Console.WriteLine($"teacher publishing q/h/f ({string.Join(" / ", SimulcastTeacher.LayerBps.Select(b => Invariant($"{b / 1000:F0}")))} kbps) + audio 50 pps on {origin.Name} (the origin)");
 
         await JoinAllAsync(k, origin);
         await MeasureAsync(origin);
-        await KillEdgeAsync(origin, k.ClassId);
+        if (KillMode == "origin")
+        {
+            await KillOriginAsync(origin, k.ClassId);
+        }
+        else
+        {
+            await KillEdgeAsync(origin, k.ClassId);
+        }
         Console.WriteLine(Invariant($"total {_clock.Elapsed.TotalSeconds:F0} s, load average {ClusterBenchmark.LoadAverage()}"));
     }
 
@@ -186,7 +193,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
                 var p when p < LayerMix.Q + LayerMix.H => 900_000,
                 _ => null,
             };
-            _classrooms.Add(new CascadeClassroom(i, devices[i], k.ClassId, _certificate, SrtpProtectionProfileId.AeadAes128Gcm, remb, NodeByMediaPort));
+            _classrooms.Add(new CascadeClassroom(i, devices[i], k.ClassId, _certificate, SrtpProtectionProfileId.AeadAes128Gcm, remb, NodeByMediaPort, _nodes));
         }
         // Interleave the layers so every node gets a mix.
         var order = _classrooms.OrderBy(c => (c.Index * 7919) % _classrooms.Count).ToList();

@@ -85,7 +85,7 @@ internal sealed partial class CascadeClassroom
         try
         {
             Resyncs++;
-            _self.Joined(await _hub!.InvokeCoreAsync<JsonElement>("Resync", [_classId]));
+            _self.Joined(Snapshot(await _hub!.InvokeCoreAsync<JsonElement>("Resync", [_classId])));
             RejoinIfDropped();
         }
         catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or OperationCanceledException)
@@ -107,7 +107,7 @@ internal sealed partial class CascadeClassroom
     /// <summary>JoinClass again over the same hub connection (one at a time), then a fresh peer (the page's onJoined).</summary>
     private async Task RejoinAsync(string reason)
     {
-        if (_stopped || _hub is not { } hub || Interlocked.Exchange(ref _rejoining, 1) == 1)
+        if (_stopped || _hub is null || Interlocked.Exchange(ref _rejoining, 1) == 1)
         {
             return;
         }
@@ -117,9 +117,14 @@ internal sealed partial class CascadeClassroom
             using var budget = new CancellationTokenSource(ReplaceBudget);
             while (true)
             {
+                // A connection that closed meanwhile is the move's to replace (CascadeClassroom.Hub.cs): it joins there.
+                if (_hub is not { State: HubConnectionState.Connected } hub || Volatile.Read(ref _moving) == 1)
+                {
+                    return;
+                }
                 try
                 {
-                    _self.Joined(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token));
+                    _self.Joined(Snapshot(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token)));
                     RejoinedAt = Stopwatch.GetTimestamp();
                     break;
                 }

@@ -31,6 +31,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     private readonly DtlsCertificate _certificate;
     private readonly SrtpProtectionProfileId _profile;
     private readonly Func<int, BenchNode?> _nodeByMediaPort;
+    private readonly IReadOnlyList<BenchNode> _nodes;
     private readonly Lock _gate = new();
     private HubConnection? _hub;
     private SyntheticPeer? _peer;
@@ -44,8 +45,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     private uint _videoSsrc;
 
     public CascadeClassroom(int index, BenchIdentity identity, string classId, DtlsCertificate certificate, SrtpProtectionProfileId profile,
-        long? rembBps, Func<int, BenchNode?> nodeByMediaPort)
+        long? rembBps, Func<int, BenchNode?> nodeByMediaPort, IReadOnlyList<BenchNode> nodes)
     {
+        _nodes = nodes;
         Index = index;
         Identity = identity;
         RembBps = rembBps;
@@ -109,29 +111,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
     {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(hubNode.Url, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(Identity.Token))
-            .WithAutomaticReconnect()
-            .Build();
-        hub.ServerTimeout = TimeSpan.FromSeconds(30);
-        hub.HandshakeTimeout = TimeSpan.FromSeconds(30);
-        hub.On<JsonElement>("RoomEvent", OnRoomEvent);
-        hub.On<JsonElement>("RoomEvents", OnRoomEvents);
-        hub.Reconnecting += _ =>
-        {
-            HubReconnects++;
-            return Task.CompletedTask;
-        };
-        // As the page after a hub reconnect (RoomConnection.onreconnected): join the class again, then renegotiate.
-        hub.Reconnected += connectionId =>
-        {
-            _ = RejoinAsync("hub reconnect");
-            return Task.CompletedTask;
-        };
-        await hub.StartAsync(ct);
-        _hub = hub;
+        var hub = await StartHubAsync(hubNode, ct);
         // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
-        _self.Joined(await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct));
+        _self.Joined(Snapshot(await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct)));
         await RetryAsync(async () =>
         {
             await NegotiateAsync(ct);

@@ -35,6 +35,20 @@ internal sealed partial class MetricsReading
         return reading;
     }
 
+    /// <summary>Several nodes' scrapes as one: every series of each (so <see cref="Value"/> and <see cref="Histogram"/> sum over the nodes).</summary>
+    public static async Task<MetricsReading> ReadAsync(IEnumerable<BenchNode> nodes)
+    {
+        var sum = new MetricsReading();
+        foreach (var reading in await Task.WhenAll(nodes.Select(n => ReadAsync(n))))
+        {
+            sum._series.AddRange(reading._series);
+        }
+        return sum;
+    }
+
+    /// <summary>The largest value of the series whose name contains <paramref name="fragment"/>, or NaN.</summary>
+    public double GaugeMax(string fragment) => _series.Where(s => s.Name.Contains(fragment, StringComparison.Ordinal)).Select(s => s.Value).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>The sum of the series named <paramref name="name"/> whose labels include every one of <paramref name="labels"/> (<c>key="value"</c>).</summary>
     public double Value(string name, params string[] labels)
     {

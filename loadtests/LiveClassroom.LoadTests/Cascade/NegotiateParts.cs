@@ -23,9 +23,10 @@ internal sealed partial class NegotiateParts
             {
                 text = await http.GetStringAsync(node.MetricsUrl);
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // A killed node: its figures are gone with it (the class grain is on the origin).
+                // A killed node: its figures are gone with it (the class grain is on the origin). Or a node too busy to
+                // answer within 10 s: its figures are left out rather than the run's other figures lost.
                 continue;
             }
             foreach (Match m in Line().Matches(text))

@@ -19,10 +19,11 @@ internal sealed class TeacherClient : IDisposable
 {
     private static readonly TimeSpan RejoinBudget = TimeSpan.FromSeconds(90);
 
-    private readonly HubConnection _hub;
+    private HubConnection _hub;
     private readonly BenchClass _class;
     private readonly DtlsCertificate _certificate;
     private readonly Func<int, BenchNode?> _nodeByMediaPort;
+    private readonly IReadOnlyList<BenchNode> _nodes;
     private readonly ClassSelfWatch _self = new();
     private readonly Timer _consent;
     private SyntheticPeer _peer;
@@ -30,9 +31,12 @@ internal sealed class TeacherClient : IDisposable
     private uint _generation;
     private volatile bool _disposed;
 
-    private TeacherClient(HubConnection hub, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort, SyntheticPeer peer, BenchNode? node)
+    private TeacherClient(HubConnection hub, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort, IReadOnlyList<BenchNode> nodes,
+        SyntheticPeer peer, BenchNode? node, BenchNode hubNode)
     {
         _hub = hub;
+        _nodes = nodes;
+        HubNode = hubNode;
         _class = k;
         _certificate = certificate;
         _nodeByMediaPort = nodeByMediaPort;
@@ -55,26 +59,84 @@ internal sealed class TeacherClient : IDisposable
 
     public Exception? LastError { get; private set; }
 
-    public static async Task<TeacherClient> StartAsync(BenchNode node, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort)
+    /// <summary>The node the hub connection is on now, when it last closed for good and when the class was joined on the next node (Stopwatch ticks; 0: never).</summary>
+    public BenchNode HubNode { get; private set; }
+
+    public long HubClosedAt { get; private set; }
+
+    public long HubMovedAt { get; private set; }
+
+    public static async Task<TeacherClient> StartAsync(BenchNode node, BenchClass k, DtlsCertificate certificate, Func<int, BenchNode?> nodeByMediaPort,
+        IReadOnlyList<BenchNode> nodes)
     {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.Url, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(k.Teacher.Token))
-            .WithAutomaticReconnect()
-            .Build();
+        var hub = PageHub.Build(node, k.Teacher.Token);
         hub.ServerTimeout = TimeSpan.FromSeconds(60);
         await hub.StartAsync();
         var view = await hub.InvokeCoreAsync<JsonElement>("JoinClass", [k.ClassId]);
         var (peer, port) = await PublishAsync(hub, k.ClassId, certificate, 0, CancellationToken.None);
-        var teacher = new TeacherClient(hub, k, certificate, nodeByMediaPort, peer, nodeByMediaPort(port));
+        var teacher = new TeacherClient(hub, k, certificate, nodeByMediaPort, nodes, peer, nodeByMediaPort(port), node);
         teacher._self.Joined(view);
-        hub.On<JsonElement>("RoomEvent", e => teacher.Follow(teacher._self.Event(e)));
-        hub.On<JsonElement>("RoomEvents", b => teacher.Follow(teacher._self.Batch(b)));
+        teacher.Wire(hub);
+        return teacher;
+    }
+
+    private void Wire(HubConnection hub)
+    {
+        hub.On<JsonElement>("RoomEvent", e => Follow(_self.Event(e)));
+        hub.On<JsonElement>("RoomEvents", b => Follow(_self.Batch(b)));
         hub.Reconnected += connectionId =>
         {
-            _ = teacher.RejoinAsync();
+            _ = RejoinAsync();
             return Task.CompletedTask;
         };
-        return teacher;
+        // As the console page in a cluster (PageHub): closed for good on its node, it starts over on the next one, joins
+        // and publishes again (RoomConnection.onclose → restart → join → onJoined).
+        hub.Closed += error =>
+        {
+            _ = MoveHubAsync(hub);
+            return Task.CompletedTask;
+        };
+    }
+
+    private async Task MoveHubAsync(HubConnection closed)
+    {
+        if (_disposed || closed != _hub)
+        {
+            return;
+        }
+        HubClosedAt = Stopwatch.GetTimestamp();
+        var node = HubNode;
+        using var budget = new CancellationTokenSource(RejoinBudget);
+        while (!_disposed && !budget.IsCancellationRequested)
+        {
+            node = PageHub.After(_nodes, node);
+            var hub = PageHub.Build(node, _class.Teacher.Token);
+            hub.ServerTimeout = TimeSpan.FromSeconds(60);
+            try
+            {
+                using var start = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
+                start.CancelAfter(PageHub.StartTimeout);
+                await hub.StartAsync(start.Token);
+                _self.Joined(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_class.ClassId], budget.Token));
+                HubMovedAt = Stopwatch.GetTimestamp();
+                _hub = hub;
+                HubNode = node;
+                Wire(hub);
+                break;
+            }
+            catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException or HttpRequestException
+                or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+            {
+                LastError = ex;
+                await hub.DisposeAsync();
+                await Task.Delay(PageHub.NextNodeDelay, CancellationToken.None);
+            }
+        }
+        await closed.DisposeAsync();
+        if (_hub != closed)
+        {
+            await RejoinAsync(joined: true);
+        }
     }
 
     private static async Task<(SyntheticPeer Peer, int Port)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, uint generation, CancellationToken ct)
@@ -128,7 +190,7 @@ internal sealed class TeacherClient : IDisposable
     }
 
     /// <summary>JoinClass again, then publish on a fresh peer; refusals retried with the page's back-off (twice at once, then 1, 2, 4, 8, 10 s).</summary>
-    private async Task RejoinAsync()
+    private async Task RejoinAsync(bool joined = false)
     {
         if (_disposed || Interlocked.Exchange(ref _rejoining, 1) == 1)
         {
@@ -138,7 +200,7 @@ internal sealed class TeacherClient : IDisposable
         {
             Rejoins++;
             using var budget = new CancellationTokenSource(RejoinBudget);
-            for (var attempt = 1; ; attempt++)
+            for (var attempt = 1; !joined; attempt++)
             {
                 try
                 {

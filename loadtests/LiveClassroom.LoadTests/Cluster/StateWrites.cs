@@ -19,7 +19,16 @@ internal sealed partial class StateWrites
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var node in nodes)
         {
-            var text = await http.GetStringAsync(node.MetricsUrl);
+            string text;
+            try
+            {
+                text = await http.GetStringAsync(node.MetricsUrl);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // A node too busy to answer (or gone): its writes are left out rather than the run's other figures lost.
+                continue;
+            }
             foreach (Match m in MetricLine().Matches(text))
             {
                 var target = m.Groups["metric"].Value == "duration_seconds" ? writes._duration : writes._size;

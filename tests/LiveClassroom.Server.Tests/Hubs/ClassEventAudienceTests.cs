@@ -44,6 +44,25 @@ public sealed class ClassEventAudienceTests(HubServerFactory factory) : IClassFi
     }
 
     [Fact]
+    public void ClassView_RuralCaller_ResyncSnapshotHasTheParticipantsItsEventsKeepCurrent()
+    {
+        ParticipantView[] everyone =
+        [
+            View(RoomRole.Lead, "lead-room", "lead"), View(RoomRole.Observer, "lead-room", "observer"), View(RoomRole.Classroom, "room-a", "a"),
+            View(RoomRole.Classroom, "room-b", "b"), View(RoomRole.Classroom, "room-c", "c") with { OnStage = true },
+        ];
+        var snapshot = new ClassSnapshot(ClassId, ClassState.Live, "课", null, null, "lead", "lead-room", null, DateTimeOffset.UtcNow, null, 2,
+            [], everyone, [], [new StageSeat(1, "room-c")], [], 42);
+
+        var rural = ClassView.For(snapshot, new RoomCaller("a", "村小", RoomRole.Classroom, "room-a", PrincipalKind.Device));
+        var lead = ClassView.For(snapshot, new RoomCaller("lead", "王老师", RoomRole.Lead, "lead-room"));
+
+        Assert.Equal(["lead", "observer", "a", "c"], rural.Class.Participants.Select(p => p.PrincipalId));
+        Assert.Equal(42, rural.Class.Sequence);
+        Assert.Equal(5, lead.Class.Participants.Count);
+    }
+
+    [Fact]
     public void Cursor_WritesWithNothingForAClassroom_ItsNextBatchCoversThem_AnEventForItThatAPageMissedIsAGap()
     {
         var cursor = new ClassAudienceCursor();
