@@ -66,32 +66,11 @@ internal sealed partial class CascadeBenchmark
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var killedAt = Stopwatch.GetTimestamp();
         await victim.KillAsync();
-        var deadline = Stopwatch.StartNew();
-        var poolQueueMax = 0.0;
-        var ownQueueMax = 0L;
-        var nextSample = TimeSpan.Zero;
-        double? declaredDead = null;
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
         List<CascadeClassroom> Affected() => [.. _classrooms.Where(c => orphans.Contains(c) || c.DroppedAt > killedAt)];
-        while (deadline.Elapsed < RecoveryDeadline
-            && (Affected().Any(c => !Back(c)) || declaredDead is not { } dead || deadline.Elapsed.TotalSeconds < dead + AfterDeclaredDead.TotalSeconds))
-        {
-            if (deadline.Elapsed >= nextSample)
-            {
-                // The origin's thread pool backlog: work items waiting for a thread (hub receive loops, grain turns, sends).
-                nextSample = deadline.Elapsed + TimeSpan.FromSeconds(1);
-                var queue = (await MetricsReading.ReadAsync(origin)).Gauge("thread_pool_queue_length");
-                poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
-                // And this process's own, where the 600 classrooms' hub connections are handled.
-                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
-                if (declaredDead is null && await IsDeclaredDeadAsync(victim))
-                {
-                    declaredDead = deadline.Elapsed.TotalSeconds;
-                }
-            }
-            await Task.Delay(100);
-        }
-        var moveSeconds = deadline.Elapsed.TotalSeconds;
+        // The origin's thread pool backlog: work items waiting for a thread (hub receive loops, grain turns, sends).
+        var (declaredDead, poolQueueMax, ownQueueMax, moveSeconds) = await WatchRecoveryAsync(victim, RecoveryDeadline,
+            () => Affected().Any(c => !Back(c)), async () => (await MetricsReading.ReadAsync(origin)).Gauge("thread_pool_queue_length"));
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds / moveSeconds;
         foreach (var c in _classrooms)
         {
@@ -147,6 +126,42 @@ internal sealed partial class CascadeBenchmark
     }
 
     /// <summary>Whether the cluster's membership table has marked the node dead (Orleans' SiloStatus.Dead = 6).</summary>
+    /// <summary>What a kill's recovery watch saw: when the membership table marked the victim dead (seconds after the
+    /// kill), the largest thread-pool backlog read on the live side and in this process, and how long it watched.</summary>
+    private sealed record RecoveryWatch(double? DeclaredDead, double PoolQueueMax, long OwnQueueMax, double Watched);
+
+    /// <summary>
+    /// Watches a kill's recovery while <paramref name="pending"/> holds, at most <paramref name="limit"/> and at least
+    /// <see cref="AfterDeclaredDead"/> past the victim's death in the membership table; once a second it reads the
+    /// live side's thread-pool backlog (<paramref name="poolQueue"/>; NaN when unread) and this process's own (where the
+    /// classrooms' hub connections are handled).
+    /// </summary>
+    private async Task<RecoveryWatch> WatchRecoveryAsync(BenchNode victim, TimeSpan limit, Func<bool> pending, Func<Task<double>> poolQueue)
+    {
+        var watch = Stopwatch.StartNew();
+        var poolQueueMax = 0.0;
+        var ownQueueMax = 0L;
+        var nextSample = TimeSpan.Zero;
+        double? declaredDead = null;
+        while (watch.Elapsed < limit
+            && (pending() || declaredDead is not { } dead || watch.Elapsed.TotalSeconds < dead + AfterDeclaredDead.TotalSeconds))
+        {
+            if (watch.Elapsed >= nextSample)
+            {
+                nextSample = watch.Elapsed + TimeSpan.FromSeconds(1);
+                var queue = await poolQueue();
+                poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
+                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
+                if (declaredDead is null && await IsDeclaredDeadAsync(victim))
+                {
+                    declaredDead = watch.Elapsed.TotalSeconds;
+                }
+            }
+            await Task.Delay(100);
+        }
+        return new RecoveryWatch(declaredDead, poolQueueMax, ownQueueMax, watch.Elapsed.TotalSeconds);
+    }
+
     private async Task<bool> IsDeclaredDeadAsync(BenchNode node)
     {
         await using var connection = new NpgsqlConnection(_connectionString);

@@ -43,30 +43,11 @@ internal sealed partial class CascadeBenchmark
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var killedAt = Stopwatch.GetTimestamp();
         await victim.KillAsync();
-        var watch = Stopwatch.StartNew();
-        var poolQueueMax = 0.0;
-        var ownQueueMax = 0L;
-        var nextSample = TimeSpan.Zero;
-        double? declaredDead = null;
         bool Resynced(CascadeClassroom c) => c.HubMovedAt > killedAt;
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
-        while (watch.Elapsed < OriginRecoveryDeadline
-            && (_classrooms.Any(c => !Back(c) || !Resynced(c)) || declaredDead is not { } dead || watch.Elapsed.TotalSeconds < dead + AfterDeclaredDead.TotalSeconds))
-        {
-            if (watch.Elapsed >= nextSample)
-            {
-                nextSample = watch.Elapsed + TimeSpan.FromSeconds(1);
-                var queue = (await MetricsReading.ReadAsync(live)).GaugeMax("thread_pool_queue_length");
-                poolQueueMax = double.IsNaN(queue) ? poolQueueMax : Math.Max(poolQueueMax, queue);
-                ownQueueMax = Math.Max(ownQueueMax, ThreadPool.PendingWorkItemCount);
-                if (declaredDead is null && await IsDeclaredDeadAsync(victim))
-                {
-                    declaredDead = watch.Elapsed.TotalSeconds;
-                }
-            }
-            await Task.Delay(100);
-        }
-        var watched = watch.Elapsed.TotalSeconds;
+        var (declaredDead, poolQueueMax, ownQueueMax, watched) = await WatchRecoveryAsync(victim, OriginRecoveryDeadline,
+            () => _classrooms.Any(c => !Back(c) || !Resynced(c)),
+            async () => (await MetricsReading.ReadAsync(live)).GaugeMax("thread_pool_queue_length"));
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds / watched;
         foreach (var c in _classrooms)
         {
