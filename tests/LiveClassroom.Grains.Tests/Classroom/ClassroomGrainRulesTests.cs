@@ -60,7 +60,12 @@ public sealed class ClassroomGrainRulesTests
         var c1 = after.Classrooms.Single(c => c.ClassroomId == "rural-1");
         Assert.Equal(2, c1.HandPosition);
         Assert.Equal(1, c1.Attendance.ReconnectCount);
-        Assert.Equal(2, after.Participants.Count(p => p.ClassroomId is "rural-1" or "rural-2"));
+        // Rejoined in place, not added again; the rural page's own snapshot holds its classroom and not the others off
+        // stage (ClassSnapshot.ForRuralClassroom), the lead's holds both.
+        Assert.Single(after.Participants, p => p.ClassroomId == "rural-1");
+        Assert.DoesNotContain(after.Participants, p => p.ClassroomId == "rural-2");
+        var lead = await room.GetSnapshotAsync(ClassScenario.Lead);
+        Assert.Equal(2, lead.Participants.Count(p => p.ClassroomId is "rural-1" or "rural-2"));
     }
 
     [Fact]
