@@ -57,15 +57,7 @@ internal sealed partial class CascadeBenchmark
         var partsBefore = await NegotiateParts.ReadAsync(_nodes);
         var writesBefore = await StateWrites.ReadAsync(_nodes);
         var hubBefore = await MetricsReading.ReadAsync(origin);
-        var lag = new EventLag();
-        foreach (var c in _classrooms)
-        {
-            c.ResetRecovery();
-            c.Lag = lag;
-        }
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var killedAt = Stopwatch.GetTimestamp();
-        await victim.KillAsync();
+        var (lag, ownCpuBefore, killedAt) = await KillAsync(victim);
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
         List<CascadeClassroom> Affected() => [.. _classrooms.Where(c => orphans.Contains(c) || c.DroppedAt > killedAt)];
         // The origin's thread pool backlog: work items waiting for a thread (hub receive loops, grain turns, sends).
@@ -126,6 +118,24 @@ internal sealed partial class CascadeBenchmark
     }
 
     /// <summary>Whether the cluster's membership table has marked the node dead (Orleans' SiloStatus.Dead = 6).</summary>
+    /// <summary>
+    /// Kills <paramref name="victim"/> with every classroom's recovery marks cleared and one event-lag account attached;
+    /// returns that account, this process's CPU time before and the moment of the kill.
+    /// </summary>
+    private async Task<(EventLag Lag, TimeSpan OwnCpuBefore, long KilledAt)> KillAsync(BenchNode victim)
+    {
+        var lag = new EventLag();
+        foreach (var c in _classrooms)
+        {
+            c.ResetRecovery();
+            c.Lag = lag;
+        }
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var killedAt = Stopwatch.GetTimestamp();
+        await victim.KillAsync();
+        return (lag, ownCpuBefore, killedAt);
+    }
+
     /// <summary>What a kill's recovery watch saw: when the membership table marked the victim dead (seconds after the
     /// kill), the largest thread-pool backlog read on the live side and in this process, and how long it watched.</summary>
     private sealed record RecoveryWatch(double? DeclaredDead, double PoolQueueMax, long OwnQueueMax, double Watched);

@@ -34,15 +34,7 @@ internal sealed partial class CascadeBenchmark
         var bytesBefore = CountingWebSocket.Received;
         var snapshotsBefore = CascadeClassroom.SnapshotBytes;
         var resyncsBefore = _classrooms.Sum(c => c.Resyncs);
-        var lag = new EventLag();
-        foreach (var c in _classrooms)
-        {
-            c.ResetRecovery();
-            c.Lag = lag;
-        }
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var killedAt = Stopwatch.GetTimestamp();
-        await victim.KillAsync();
+        var (lag, ownCpuBefore, killedAt) = await KillAsync(victim);
         bool Resynced(CascadeClassroom c) => c.HubMovedAt > killedAt;
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
         var (declaredDead, poolQueueMax, ownQueueMax, watched) = await WatchRecoveryAsync(victim, OriginRecoveryDeadline,
