@@ -18,7 +18,7 @@ internal sealed class ResumeBackoff
     /// The longest wait between tries. Each refused try costs the audio on the link a little (the probe overflows the
     /// rate limiter once its burst is spent), so the waits grow; but the wait is also how long video stays away after
     /// the link comes back (the target: back within 10 s of a 150 kbit/s link returning to 1 Mbit/s; a try
-    /// takes up to 1.5 s, its feedback 1 s, the keyframe and ten frames about a second more).
+    /// takes up to 1.5 s, its feedback up to 1 s, the keyframe and ten frames about a second more).
     /// </summary>
     public static readonly long MaxBackoff = TimeSpan.FromSeconds(5).Ticks;
 

@@ -12,11 +12,7 @@ internal sealed partial class SfuRoom
 {
     private const int PaddingBytes = 240;
     private static readonly long ProbeDuration = TimeSpan.FromMilliseconds(300).Ticks;
-    // Feedback for the probe's last packets has come back by then.
-    private static readonly long ProbeSettle = TimeSpan.FromMilliseconds(1000).Ticks;
     private static readonly long FeedbackFresh = TimeSpan.FromSeconds(1).Ticks;
-    private static readonly TimeSpan MaxProbeBackoff = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxStepUpProbeBackoff = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// A step-up probe sends this much more than the estimate says the link carries before it ends: a rate limiter
@@ -43,9 +39,6 @@ internal sealed partial class SfuRoom
     /// the need over an estimate of 100 kbit/s would end before draining a 150 kbit/s link's 16 KB).
     /// </summary>
     public const double ResumeProbeFactor = 2.0;
-
-    /// <summary>A probe for less than this share of the last failed probe's rate ignores that failure's backoff.</summary>
-    private const double LowerNeed = 0.8;
 
     private static readonly long MaxValidatingProbeDuration = TimeSpan.FromMilliseconds(1500).Ticks;
     private readonly TransportCcPacket[] _feedbackScratch = new TransportCcPacket[SubscriberBandwidth.HistorySize];
@@ -133,9 +126,11 @@ internal sealed partial class SfuRoom
     private const double MinRetransmissionBps = 16_000;
 
     // Idle → Probing (ProbeDuration: stamped packets carry the cluster id, padding tops them up to the target rate) →
-    // Settling (ProbeSettle: the feedback comes back) → Idle, with the next probe after a backoff that doubles on failure.
+    // Settling (until the feedback has reported the probe's last packet, at most ProbeSchedule.MaxSettle) → Idle, with
+    // the next probe after the schedule's spacing (ProbeSchedule).
     private void TickProbe(SfuPeer subscriber, SubscriberBandwidth bandwidth, long estimate, long now)
     {
+        var schedule = bandwidth.Schedule;
         if (bandwidth.ProbeCluster != 0)
         {
             if (now - bandwidth.ProbeStartedTicks < bandwidth.ProbeDurationTicks)
@@ -145,64 +140,59 @@ internal sealed partial class SfuRoom
                 return;
             }
             bandwidth.ProbeCluster = 0;
-            bandwidth.SettleUntilTicks = now + ProbeSettle;
+            schedule.StopSending(now, bandwidth.NextSequence - 1);
             return;
         }
-        if (bandwidth.SettleUntilTicks != 0)
+        if (schedule.Settling)
         {
-            if (now < bandwidth.SettleUntilTicks)
+            if (!schedule.Settled(now, bandwidth.HighestReported))
             {
                 return;
             }
-            bandwidth.SettleUntilTicks = 0;
-            var result = bandwidth.Estimator.FinishProbe();
-            if (bandwidth.ProbeResumes && result < bandwidth.WantedBps && bandwidth.Estimator.LastProbeRefusal is not (null or "too few packets"))
-            {
-                // The link answered and did not carry the lowest layer: the next try backs off (silence is an outage, whose
-                // probes keep the short spacing below so the video is back soon after the link).
-                bandwidth.Resume.Refused(now);
-            }
-            if (bandwidth.ProbeValidates && result > 0)
-            {
-                bandwidth.ValidatedBps = result;
-                bandwidth.ValidatedAtTicks = now;
-                bandwidth.ProbesValidated++;
-            }
-            else if (bandwidth.ProbeValidates)
-            {
-                bandwidth.ProbesRefused++;
-            }
-            // A probe that got through what was wanted clears the way for the next; one that did not backs off.
-            // A paused video's probe is cheap (it asks little more than the audio already takes) and is how the video
-            // comes back when the link does, so it keeps a short backoff; a step-up probe that keeps failing costs the
-            // media it shares the link with (a token-bucket link drops what the burst overflows), so it backs off further.
-            var maxBackoff = AnyVideoPaused(subscriber) ? MaxProbeBackoff : MaxStepUpProbeBackoff;
-            bandwidth.ProbeBackoff = result >= bandwidth.WantedBps
-                ? TimeSpan.FromSeconds(2)
-                : TimeSpan.FromTicks(Math.Min(bandwidth.ProbeBackoff.Ticks * 2, maxBackoff.Ticks));
-            bandwidth.NextProbeTicks = Math.Max(now + bandwidth.ProbeBackoff.Ticks, bandwidth.ProbeResumes ? bandwidth.Resume.NextTryTicks : 0);
-            bandwidth.FailedProbeBps = result >= bandwidth.WantedBps ? 0 : bandwidth.ProbeTargetBps;
-            bandwidth.ProbeEndedTicks = now;
+            FinishProbe(subscriber, bandwidth, now);
             return;
         }
         // The detector's last word counts only while feedback flows: a paused slot sends nothing, so its last state
         // (over-use, most likely) would otherwise forbid the very probe that could resume it.
         var congested = now - bandwidth.LastFeedbackTicks < FeedbackFresh
             && (bandwidth.Estimator.Usage == BandwidthUsage.Overusing || bandwidth.Estimator.LossFraction > 0.1);
-        // A probe that failed at one rate says nothing against a clearly lower one (the slot fell a layer since: the
-        // next step needs less), so that one follows at the success spacing rather than after the backoff (as
-        // libwebrtc's ProbeController probes again soon after a large drop of the estimate).
-        var nextProbe = bandwidth.NextProbeTicks;
-        if (bandwidth.FailedProbeBps > 0 && bandwidth.WantedBps * StepUpProbeFactor < LowerNeed * bandwidth.FailedProbeBps)
-        {
-            nextProbe = Math.Min(nextProbe, bandwidth.ProbeEndedTicks + TimeSpan.FromSeconds(2).Ticks);
-        }
-        if (now < nextProbe || (bandwidth.WantedBps <= estimate && !bandwidth.WantsValidation)
+        if (now < schedule.NextFor(bandwidth.WantedBps * StepUpProbeFactor, NeedsValidation(subscriber, now))
+            || (bandwidth.WantedBps <= estimate && !bandwidth.WantsValidation)
             || bandwidth.WantedBps <= 0 || bandwidth.TransportCcId == 0 || congested || ProbeSlot(subscriber) is null)
         {
             return;
         }
         StartProbe(subscriber, bandwidth, estimate, now);
+    }
+
+    private void FinishProbe(SfuPeer subscriber, SubscriberBandwidth bandwidth, long now)
+    {
+        var result = bandwidth.Estimator.FinishProbe();
+        if (bandwidth.ProbeResumes && result < bandwidth.WantedBps && bandwidth.Estimator.LastProbeRefusal is not (null or "too few packets"))
+        {
+            // The link answered and did not carry the lowest layer: the next try backs off (silence is an outage, whose
+            // probes keep the short spacing so the video is back soon after the link).
+            bandwidth.Resume.Refused(now);
+        }
+        if (bandwidth.ProbeValidates && result > 0)
+        {
+            bandwidth.ValidatedBps = result;
+            bandwidth.ValidatedAtTicks = now;
+            bandwidth.ProbesValidated++;
+        }
+        else if (bandwidth.ProbeValidates)
+        {
+            bandwidth.ProbesRefused++;
+        }
+        // A paused video's probe is cheap (it asks little more than the audio already takes) and is how the video comes
+        // back when the link does, so it keeps a short backoff; a step-up probe that keeps failing costs the media it
+        // shares the link with (a token-bucket link delays or drops what the burst overflows), so it backs off further,
+        // and on a lossy link, where it must overshoot to be believed, furthest.
+        var kind = AnyVideoPaused(subscriber) ? ProbeSpacing.Paused
+            : NeedsValidation(subscriber, now) ? ProbeSpacing.LossyStepUp
+            : ProbeSpacing.StepUp;
+        bandwidth.Schedule.Finished(now, result >= bandwidth.WantedBps, bandwidth.ProbeTargetBps, kind,
+            bandwidth.ProbeResumes ? bandwidth.Resume.NextTryTicks : 0);
     }
 
     // A paused video's estimate may have collapsed to the floor (a total outage): its probe climbs fast (at least twice

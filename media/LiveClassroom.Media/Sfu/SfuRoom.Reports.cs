@@ -156,7 +156,7 @@ internal sealed partial class SfuRoom
                     var b = peer.Bandwidth;
                     var e = b.Estimator;
                     text.Append($" bwe(src={b.Source} init={e.IsInitialized} est={e.EstimateBps} delay={e.DelayBasedBps} loss={e.LossBasedBps} p={e.LossFraction:F2} ");
-                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} validated={b.ProbesValidated} refused={b.ProbesRefused}({e.LastProbeRefusal}) lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
+                    text.Append($"usage={e.Usage} rx={e.ReceivedBps} wanted={b.WantedBps:F0} probes={b.ProbeClusters} validated={b.ProbesValidated} refused={b.ProbesRefused}({e.LastProbeRefusal}) settledOnFeedback={b.Schedule.SettledOnFeedback} lastProbe={e.LastProbeBps} fb={b.FeedbackPackets} pad={b.PaddingPackets})");
                 }
                 foreach (var r in Enum.GetValues<Ice.IceCheckResult>())
                 {
@@ -255,6 +255,6 @@ internal sealed partial class SfuRoom
         var e = b.Estimator;
         return new MediaBandwidthTrace(e.DelayBasedBps, e.LossBasedBps, e.LossFraction, e.ReceivedBps, e.Usage.ToString(), (long)b.WantedBps,
             e.DelayCuts, e.LossCuts, b.ProbeClusters, b.ProbesValidated, b.ProbesRefused, e.LastProbeRefusal, (long)b.ProbeTargetBps,
-            b.ProbeCluster != 0 || b.SettleUntilTicks != 0);
+            b.ProbeCluster != 0 || b.Schedule.Settling);
     }
 }

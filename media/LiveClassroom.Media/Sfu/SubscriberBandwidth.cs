@@ -48,6 +48,12 @@ internal sealed class SubscriberBandwidth
     /// <summary>The sequence number the next stamped packet gets (low 16 bits go on the wire).</summary>
     public long NextSequence => _next;
 
+    /// <summary>The highest transport-wide sequence number any feedback has reported, received or lost (-1: none yet).</summary>
+    public long HighestReported { get; private set; } = -1;
+
+    /// <summary>When the next probe may start and when a finished one's result is taken.</summary>
+    public ProbeSchedule Schedule { get; } = new();
+
     /// <summary>The probe cluster stamped packets currently belong to (0: none).</summary>
     public int ProbeCluster { get; set; }
 
@@ -76,12 +82,6 @@ internal sealed class SubscriberBandwidth
     /// <summary>When the subscriber's loss was last at or above <see cref="SfuRoom.PauseLossFraction"/> (ticks; 0: never).</summary>
     public long LastLossyTicks { get; set; }
 
-    /// <summary>The target of the last probe that failed or was refused (bits per second; 0: none since the last success).</summary>
-    public double FailedProbeBps { get; set; }
-
-    /// <summary>When the last probe's result was taken (ticks).</summary>
-    public long ProbeEndedTicks { get; set; }
-
     public int ProbesValidated { get; set; }
 
     public int ProbesRefused { get; set; }
@@ -90,13 +90,6 @@ internal sealed class SubscriberBandwidth
 
     /// <summary>Bytes sent since the probe started (media and padding); padding tops it up to the target rate.</summary>
     public long ProbeBytesSent { get; set; }
-
-    public long NextProbeTicks { get; set; }
-
-    /// <summary>While a finished probe's feedback is awaited: until when (ticks); 0 otherwise.</summary>
-    public long SettleUntilTicks { get; set; }
-
-    public TimeSpan ProbeBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Probe clusters started so far (the last one's id).</summary>
     public int ProbeClusters { get; set; }
@@ -164,6 +157,10 @@ internal sealed class SubscriberBandwidth
             return false;
         }
         late = _report[at] == 1;
+        if (extended > HighestReported)
+        {
+            HighestReported = extended;
+        }
         _report[at] = received ? (byte)2 : (byte)1;
         sendUs = _sendUs[at];
         size = _size[at];

@@ -26,6 +26,26 @@ public sealed class SubscriberBandwidthTests
     }
 
     [Fact]
+    public void TryTake_HighestReported_FollowsTheFeedbackAcrossTheSixteenBitWrap_ReceivedOrLost()
+    {
+        // A settling probe's result is taken once the feedback has reported its last packet (ProbeSchedule.Settled).
+        var bandwidth = new SubscriberBandwidth(800_000);
+        Assert.Equal(-1, bandwidth.HighestReported);
+        for (var i = 0; i < 70_000; i++)
+        {
+            bandwidth.OnSent(i, 1_000);
+            if (i % 1_000 == 999)
+            {
+                // Reported missing counts as reported; an older packet reported later does not move it back.
+                Assert.True(bandwidth.TryTake((ushort)i, received: false, out _, out _, out _, out _));
+                Assert.True(bandwidth.TryTake((ushort)(i - 5), received: true, out _, out _, out _, out _));
+                Assert.Equal(i, bandwidth.HighestReported);
+            }
+        }
+        Assert.Equal(69_999, bandwidth.HighestReported);
+    }
+
+    [Fact]
     public void Feedback_EveryTenthPacketArrivesAfterTheNext_FeedbackSaysMissingThenReceived_NoLossCounted()
     {
         // 600 kbit/s on a wide, lossless path where every tenth packet is overtaken by the next one across a feedback

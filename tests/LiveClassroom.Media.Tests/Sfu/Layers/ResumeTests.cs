@@ -47,6 +47,10 @@ public sealed class ResumeTests : IDisposable
         Assert.True(Wait(() => Events.Any(e => e.At > widened && !e.Event.VideoPaused && e.Event.Layer is not null), 30), Describe());
         var video = _r.Downlink.VideoTotal;
         Assert.True(Wait(() => _r.Downlink.VideoTotal > video + 100, 20), Describe());
+        // Probe results are taken as soon as the feedback has reported the probe's last packet (a round trip and a
+        // feedback interval on this link), not a fixed second after the probe: that second was part of how long the
+        // video stayed away after the link came back.
+        Assert.Matches(@"settledOnFeedback=[1-9]", _r.Server.Diagnostics());
     }
 
     private string Describe() => _r.Describe();

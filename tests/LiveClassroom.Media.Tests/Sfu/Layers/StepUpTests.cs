@@ -50,17 +50,36 @@ public sealed class StepUpTests : IDisposable
         _r.Downlink.MaxQueueUs = 200_000;
         // Events are raised on the server's dispatcher a moment after the state changed: wait for the move to `q` to
         // have been raised too, so the first layer's event is not taken for a step up.
-        Assert.True(Wait(() => Subscriber is { EstimateSource: "transport-cc", ReceivedLayer: "q", VideoPaused: false }
+        var probeStarts = new List<DateTime>();
+        Assert.True(Wait(() => SampleProbes(probeStarts) && Subscriber is { EstimateSource: "transport-cc", ReceivedLayer: "q", VideoPaused: false }
             && Events.Any(e => e.Event.Layer == "q"), 40), Describe());
 
         var settled = DateTime.UtcNow;
-        var steppedUp = Wait(() => Events.Any(e => e.At > settled && e.Event.Layer is "h" or "f"), 30);
+        var steppedUp = Wait(() => SampleProbes(probeStarts) && Events.Any(e => e.At > settled && e.Event.Layer is "h" or "f"), 30);
 
         Assert.False(steppedUp, Describe());
+        // Each refused probe overshoots the cap (it must drain the burst to be believed) and the audio queues behind it:
+        // on a link that keeps losing packets the retries are at least 20 s apart (ProbeSchedule.LossyFirstBackoff),
+        // not 4, 8, 16 s.
+        var gaps = probeStarts.Zip(probeStarts.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        Console.WriteLine($"step-up probes started at +{string.Join(", +", probeStarts.Select(p => (p - probeStarts[0]).TotalSeconds.ToString("F1")))} s");
+        Assert.NotEmpty(gaps);
+        Assert.All(gaps, gap => Assert.True(gap >= 19.5, $"probes {string.Join(", ", gaps.Select(g => g.ToString("F1")))} s apart; {Describe()}"));
         Assert.Contains("refused=", _r.Server.Diagnostics(), StringComparison.Ordinal);
         Assert.DoesNotContain("refused=0(", _r.Server.Diagnostics(), StringComparison.Ordinal);
         // The same counts reach the host (MediaPeerStats.Bandwidth, what Media__TraceBandwidth logs), with the reason.
         Assert.True(Subscriber.Bandwidth is { Probes: > 0, ProbesRefused: > 0 }, Describe());
+    }
+
+    /// <summary>Notes when the subscriber's probe count grew (always true: a sampling step inside a wait's condition).</summary>
+    private bool SampleProbes(List<DateTime> starts)
+    {
+        var probes = Subscriber.Bandwidth?.Probes ?? 0;
+        while (starts.Count < probes)
+        {
+            starts.Add(DateTime.UtcNow);
+        }
+        return true;
     }
 
     private string Describe() => _r.Describe();
