@@ -29,6 +29,14 @@ internal sealed partial class SfuRoom
                 throw new ArgumentException($"track {source.PublisherMid} has no rid {source.Rid}");
             }
             slot.AutoRouted = false;
+            if (slot.Track == track && slot.Rid == source.Rid)
+            {
+                // The route it already has (the class re-sends a classroom's routes when its hub joins again): the
+                // slot keeps what its link decided — a paused video stays paused, the layer stays — instead of starting
+                // over from the routed layer. On a 150 kbit/s link a hub rejoin un-paused the video for the 3 s a pause
+                // takes, and the audio lost 25 % of a second three times (RuralLinkFigures 2026-12-05 21:38).
+                return;
+            }
             RouteCore(slot, track, source.Rid);
         }
     }

@@ -31,6 +31,10 @@ public sealed class ResumeTests : IDisposable
         var paused = DateTime.UtcNow;
         var probesBefore = Subscriber.Bandwidth!.Probes;
 
+        // The class sends the same route again (a classroom's hub joined again): the video stays paused.
+        _r.Room.Route("sub", "1", new MediaTrackSource("pub", "1"));
+        Assert.True(Subscriber.VideoPaused, $"an unchanged route resumed the paused video; {Describe()}");
+
         // A probe for the lowest layer that ends inside the 16 KB burst reads the line rate (it resumed the video every
         // few seconds here: 22–43 % of everything lost for seconds each time, the audio included). A validating one
         // drains the burst, sees the queue build and is refused; the video stays paused, the audio goes on.
