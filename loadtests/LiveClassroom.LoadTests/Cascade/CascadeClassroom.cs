@@ -94,6 +94,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public int Replacements { get; private set; }
 
+    /// <summary>Negotiate calls sent (answered, refused or timed out).</summary>
+    public int Offers { get; private set; }
+
     /// <summary>Set while an edge kill is measured: every event message this classroom receives is counted and timed there.</summary>
     public EventLag? Lag { get; set; }
 
@@ -113,7 +116,11 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     {
         var hub = await StartHubAsync(hubNode, ct);
         // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
-        _self.Joined(Snapshot(await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct)));
+        await RetryAsync(async () =>
+        {
+            await JoinClassAsync(hub, ct);
+            return default(JsonElement);
+        }, ct);
         await RetryAsync(async () =>
         {
             await NegotiateAsync(ct);
@@ -184,6 +191,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
             var asked = Stopwatch.GetTimestamp();
+            Offers++;
             var messagesBefore = EventMessages;
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
             AnsweredAt = Stopwatch.GetTimestamp();
