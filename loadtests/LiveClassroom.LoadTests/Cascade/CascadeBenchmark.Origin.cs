@@ -36,6 +36,7 @@ internal sealed partial class CascadeBenchmark
         var resyncsBefore = _classrooms.Sum(c => c.Resyncs);
         var heldBefore = _classrooms.Sum(c => c.HeldForHub);
         var offersBefore = _classrooms.Sum(c => c.Offers);
+        var requestsBefore = new Dictionary<string, int>(CascadeClassroom.Requests);
         var heldEventsBefore = _classrooms.Sum(c => c.HeldEvents);
         var (lag, ownCpuBefore, killedAt) = await KillAsync(victim);
         bool Resynced(CascadeClassroom c) => c.HubMovedAt > killedAt;
@@ -62,7 +63,7 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine(Invariant($"the lead: connection closed {(_teacher.HubClosedAt > killedAt ? $"{Since(_teacher.HubClosedAt):F2} s" : "never")}, joined on {_teacher.HubNode.Name} {(_teacher.HubMovedAt > killedAt ? $"{Since(_teacher.HubMovedAt):F2} s" : "never")}, published again on {_teacher.MediaNode?.Name ?? "?"} (the class grain's new node) {(_teacher.RepublishedAt > killedAt ? $"{Since(_teacher.RepublishedAt):F2} s" : "never")} after the kill (last error {_teacher.LastError?.Message ?? "none"})"));
         var dropped = _classrooms.Count(c => c.DroppedAt > killedAt);
         Console.WriteLine(Invariant($"pages that saw themselves dropped in an event or snapshot and joined again on the same connection: {dropped}; Resyncs after a sequence gap: {_classrooms.Sum(c => c.Resyncs) - resyncsBefore}; events received during a JoinClass, applied after its snapshot: {_classrooms.Sum(c => c.HeldEvents) - heldEventsBefore}"));
-        Console.WriteLine(Invariant($"offers held while the page's hub could not carry them (the silence fallback or a retry, renegotiated once after the rejoin): {_classrooms.Sum(c => c.HeldForHub) - heldBefore}; negotiations (offers) sent by the pages: {_classrooms.Sum(c => c.Offers) - offersBefore}"));
+        Console.WriteLine(Invariant($"offers held while the page's hub could not carry them (the silence fallback or a retry, renegotiated once after the rejoin): {_classrooms.Sum(c => c.HeldForHub) - heldBefore}; negotiations (offers) sent by the pages: {_classrooms.Sum(c => c.Offers) - offersBefore}; replacements asked for, by reason: {string.Join(", ", CascadeClassroom.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => Invariant($"{r.Key} {r.Value - requestsBefore.GetValueOrDefault(r.Key)}")))}"));
         var back = _classrooms.Where(Back).ToList();
         Console.WriteLine(Invariant(
             $"video back (first keyframe packet on a fresh peer on a live node) for {back.Count} of {_classrooms.Count} classrooms within {OriginRecoveryDeadline.TotalSeconds:F0} s: {Spread(back.Select(c => Since(c.VideoBackAt)))} after the kill; first replacement because of: the hub's move {_classrooms.Count(c => c.ReplacedBecause == "hub moved")}, the 5.5 s silence {_classrooms.Count(c => c.ReplacedBecause == "silence")}, a rejoin {_classrooms.Count(c => c.ReplacedBecause is "rejoin" or "hub reconnect")}, MediaNodeLost {_classrooms.Count(c => c.ReplacedBecause == "event")}"));

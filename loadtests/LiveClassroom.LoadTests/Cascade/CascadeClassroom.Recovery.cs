@@ -175,6 +175,9 @@ internal sealed partial class CascadeClassroom
         RequestReplace("silence");
     }
 
+    /// <summary>Replacement requests of all classrooms by reason ("silence", "hub moved", "rejoin", "event", …), since the start.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Requests = new();
+
     /// <summary>Offers held because the hub could not carry them (the silence fallback, a replacement's retry).</summary>
     public int HeldForHub { get; private set; }
 
@@ -193,6 +196,7 @@ internal sealed partial class CascadeClassroom
                 return;
             }
             ReplacedBecause ??= reason;
+            Requests.AddOrUpdate(reason, 1, (_, n) => n + 1);
             _silenceHeld = false;
             VideoBackAt = 0;
             _replaceRequestedAt = Stopwatch.GetTimestamp();
