@@ -98,6 +98,27 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     /// <summary>Negotiate calls sent (answered, refused or timed out).</summary>
     public int Offers { get; private set; }
 
+    /// <summary>When the last Negotiate was sent (Stopwatch ticks).</summary>
+    public long LastOfferAt { get; private set; }
+
+    private readonly List<long> _offerTimes = [];
+
+    /// <summary>When the first Negotiate after <paramref name="at"/> was sent (Stopwatch ticks; 0: none).</summary>
+    public long FirstOfferAfter(long at)
+    {
+        lock (_offerTimes)
+        {
+            foreach (var t in _offerTimes)
+            {
+                if (t > at)
+                {
+                    return t;
+                }
+            }
+            return 0;
+        }
+    }
+
     /// <summary>Set while an edge kill is measured: every event message this classroom receives is counted and timed there.</summary>
     public EventLag? Lag { get; set; }
 
@@ -193,6 +214,11 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             };
             var asked = Stopwatch.GetTimestamp();
             Offers++;
+            LastOfferAt = asked;
+            lock (_offerTimes)
+            {
+                _offerTimes.Add(asked);
+            }
             var messagesBefore = EventMessages;
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
             AnsweredAt = Stopwatch.GetTimestamp();
