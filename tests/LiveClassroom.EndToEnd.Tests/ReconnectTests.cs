@@ -99,11 +99,12 @@ public sealed class ReconnectTests(EndToEndFixture fx, ITestOutputHelper output)
                 const answer = await invoke.call(this, method, ...args);
                 if (method === 'JoinClass' && window.__join.hold) {
                   window.__join.hold = false;
-                  const inner = this.connection;
-                  const receive = inner.onreceive;
-                  inner.onreceive = (data) => {
+                  // The transport took its copy of the connection's onreceive when it started.
+                  const transport = this.connection.transport;
+                  const receive = transport.onreceive;
+                  transport.onreceive = (data) => {
                     if (typeof data === 'string' && data.includes('"RoomEvent')) window.__join.events++;
-                    receive.call(inner, data);
+                    receive(data);
                   };
                   window.__join.held = true;
                   await new Promise((r) => (window.__join.release = r));
