@@ -34,6 +34,11 @@ internal sealed partial class CascadeBenchmark
         var bytesBefore = CountingWebSocket.Received;
         var snapshotsBefore = CascadeClassroom.SnapshotBytes;
         var resyncsBefore = _classrooms.Sum(c => c.Resyncs);
+        var heldBefore = _classrooms.Sum(c => c.HeldForHub);
+        var offersBefore = _classrooms.Sum(c => c.Offers);
+        var leadOffersBefore = _teacher!.PublishOffers;
+        var requestsBefore = new Dictionary<string, int>(CascadeClassroom.Requests);
+        var heldEventsBefore = _classrooms.Sum(c => c.HeldEvents);
         var (lag, ownCpuBefore, killedAt) = await KillAsync(victim);
         bool Resynced(CascadeClassroom c) => c.HubMovedAt > killedAt;
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
@@ -56,9 +61,10 @@ internal sealed partial class CascadeBenchmark
         double? allResynced = resynced.Count == _classrooms.Count ? resynced.Max(c => Since(c.HubMovedAt)) : null;
         Console.WriteLine(Invariant($"hub connections closed on {victim.Name} (after the page's retries there at 0 and 1 s): {closed.Count} of {_classrooms.Count}, {Spread(closed.Select(c => Since(c.HubClosedAt)))} after the kill; starts on another node {_classrooms.Sum(c => c.HubStarts)}"));
         Console.WriteLine(Invariant($"pages joined again on a live node (JoinClass answered: their snapshot, the resync): {resynced.Count} of {_classrooms.Count}, {Spread(resynced.Select(c => Since(c.HubMovedAt)))} after the kill; every page resynced: {(allResynced is { } all ? $"{all:F2} s" : "not within the watch")}; now on {string.Join(", ", live.Select(n => Invariant($"{n.Name} {_classrooms.Count(c => c.HubNode == n)}")))}"));
-        Console.WriteLine(Invariant($"the lead: connection closed {(_teacher.HubClosedAt > killedAt ? $"{Since(_teacher.HubClosedAt):F2} s" : "never")}, joined on {_teacher.HubNode.Name} {(_teacher.HubMovedAt > killedAt ? $"{Since(_teacher.HubMovedAt):F2} s" : "never")}, published again on {_teacher.MediaNode?.Name ?? "?"} (the class grain's new node) {(_teacher.RepublishedAt > killedAt ? $"{Since(_teacher.RepublishedAt):F2} s" : "never")} after the kill (last error {_teacher.LastError?.Message ?? "none"})"));
+        Console.WriteLine(Invariant($"the lead: connection closed {(_teacher.HubClosedAt > killedAt ? $"{Since(_teacher.HubClosedAt):F2} s" : "never")}, joined on {_teacher.HubNode.Name} {(_teacher.HubMovedAt > killedAt ? $"{Since(_teacher.HubMovedAt):F2} s" : "never")}, published again on {_teacher.MediaNode?.Name ?? "?"} (the class grain's new node) {(_teacher.RepublishedAt > killedAt ? $"{Since(_teacher.RepublishedAt):F2} s" : "never")} after the kill (last error {_teacher.LastError?.Message ?? "none"}); its last offer sent {Since(_teacher.PublishAskedAt):F2} s, answered {Since(_teacher.PublishAnsweredAt):F2} s; offers sent by the lead in all {_teacher.PublishOffers - leadOffersBefore}; classroom offers sent before the lead's last one {_classrooms.Count(c => c.FirstOfferAfter(killedAt) is > 0 and var t && t < _teacher.PublishAskedAt)}"));
         var dropped = _classrooms.Count(c => c.DroppedAt > killedAt);
-        Console.WriteLine(Invariant($"pages that saw themselves dropped in an event or snapshot and joined again on the same connection: {dropped}; Resyncs after a sequence gap: {_classrooms.Sum(c => c.Resyncs) - resyncsBefore}"));
+        Console.WriteLine(Invariant($"pages that saw themselves dropped in an event or snapshot and joined again on the same connection: {dropped}; Resyncs after a sequence gap: {_classrooms.Sum(c => c.Resyncs) - resyncsBefore}; events received during a JoinClass, applied after its snapshot: {_classrooms.Sum(c => c.HeldEvents) - heldEventsBefore}"));
+        Console.WriteLine(Invariant($"offers held while the page's hub could not carry them (the silence fallback or a retry, renegotiated once after the rejoin): {_classrooms.Sum(c => c.HeldForHub) - heldBefore}; negotiations (offers) sent by the pages: {_classrooms.Sum(c => c.Offers) - offersBefore}; replacements asked for, by reason: {string.Join(", ", CascadeClassroom.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => Invariant($"{r.Key} {r.Value - requestsBefore.GetValueOrDefault(r.Key)}")))}"));
         var back = _classrooms.Where(Back).ToList();
         Console.WriteLine(Invariant(
             $"video back (first keyframe packet on a fresh peer on a live node) for {back.Count} of {_classrooms.Count} classrooms within {OriginRecoveryDeadline.TotalSeconds:F0} s: {Spread(back.Select(c => Since(c.VideoBackAt)))} after the kill; first replacement because of: the hub's move {_classrooms.Count(c => c.ReplacedBecause == "hub moved")}, the 5.5 s silence {_classrooms.Count(c => c.ReplacedBecause == "silence")}, a rejoin {_classrooms.Count(c => c.ReplacedBecause is "rejoin" or "hub reconnect")}, MediaNodeLost {_classrooms.Count(c => c.ReplacedBecause == "event")}"));

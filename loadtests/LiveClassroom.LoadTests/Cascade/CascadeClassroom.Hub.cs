@@ -18,6 +18,7 @@ internal sealed partial class CascadeClassroom
 {
     private static long _snapshotBytes;
     private int _moving;
+    private bool _hubDown;
 
     /// <summary>Bytes of JSON in the JoinClass and Resync answers (snapshots) all classrooms received so far.</summary>
     public static long SnapshotBytes => Interlocked.Read(ref _snapshotBytes);
@@ -44,6 +45,10 @@ internal sealed partial class CascadeClassroom
         hub.Reconnecting += _ =>
         {
             HubReconnects++;
+            if (hub == _hub)
+            {
+                HubDown();
+            }
             return Task.CompletedTask;
         };
         // As the page after a hub reconnect (RoomConnection.onreconnected): join the class again, then renegotiate.
@@ -54,6 +59,10 @@ internal sealed partial class CascadeClassroom
         };
         hub.Closed += error =>
         {
+            if (hub == _hub)
+            {
+                HubDown();
+            }
             _ = MoveHubAsync(hub);
             return Task.CompletedTask;
         };
@@ -92,7 +101,7 @@ internal sealed partial class CascadeClassroom
                 {
                     HubStarts++;
                     var hub = await StartHubAsync(node, budget.Token);
-                    _self.Joined(Snapshot(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token)));
+                    await JoinClassAsync(hub, budget.Token);
                     HubMovedAt = RejoinedAt = Stopwatch.GetTimestamp();
                     Rejoins++;
                     break;
@@ -121,6 +130,48 @@ internal sealed partial class CascadeClassroom
             await closed.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// <c>JoinClass</c> as the page sends it (RoomConnection.join): events received until its answer are held and applied
+    /// after its snapshot (a gap left after that asks for a Resync); once answered the hub can carry offers again.
+    /// </summary>
+    private async Task JoinClassAsync(HubConnection hub, CancellationToken ct)
+    {
+        _self.BeginJoin();
+        JsonElement view;
+        try
+        {
+            view = Snapshot(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct));
+        }
+        catch
+        {
+            _self.EndJoin(null);
+            throw;
+        }
+        lock (_gate)
+        {
+            _hubDown = false;
+        }
+        if (_self.EndJoin(view) == ClassSelfWatch.Outcome.Gap)
+        {
+            _ = ResyncAsync();
+        }
+    }
+
+    /// <summary>The hub connection dropped (reconnecting) or closed: no offer until a join is answered (RoomConnection: status).</summary>
+    private void HubDown()
+    {
+        lock (_gate)
+        {
+            _hubDown = true;
+        }
+    }
+
+    /// <summary>
+    /// The hub can carry an offer: connected, joined, no join awaiting its answer (RoomConnection.inRoom). Otherwise the
+    /// page holds its offers (MediaSession.negotiate) and renegotiates once the hub has joined again. Under <c>_gate</c>.
+    /// </summary>
+    private bool CanOffer => !_hubDown && !_self.Joining && _hub is { State: HubConnectionState.Connected };
 
     /// <summary>Counts a snapshot's JSON size (without copying it) and hands it on.</summary>
     private static JsonElement Snapshot(JsonElement view)

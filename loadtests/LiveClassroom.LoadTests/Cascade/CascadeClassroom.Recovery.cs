@@ -15,7 +15,9 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// connectMedia). The page tries an ICE restart on its peer connection first and builds a fresh one when another node
 /// answers; the synthetic peer has no ICE restart, so it always makes a fresh peer;</item>
 /// <item>a sequence gap: <c>Resync</c>, whose snapshot is tested the same way;</item>
-/// <item><c>MediaNodeLost</c> naming it (MediaSession.reconnect), or 5.5 s without a packet: a fresh peer;</item>
+/// <item><c>MediaNodeLost</c> naming it (MediaSession.reconnect), or 5.5 s without a packet: a fresh peer; but only
+/// while the hub can carry the offer (connected, joined, no join awaiting its answer: <see cref="CanOffer"/>); otherwise
+/// it is held and the hub's rejoin renegotiates once (MediaSession.canSignal);</item>
 /// <item>an offer refused (<c>not_joined</c>, <c>unavailable</c>, …) or timed out: once more at once, then again after
 /// 1 s, 2 s, 4 s, 8 s, then every 10 s (MediaSession.negotiate); a newer request (the rejoin) cuts the wait short, as the
 /// page's new negotiate() clears its retry timer. Negotiations run one at a time; one asked for meanwhile runs after.
@@ -124,7 +126,7 @@ internal sealed partial class CascadeClassroom
                 }
                 try
                 {
-                    _self.Joined(Snapshot(await hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], budget.Token)));
+                    await JoinClassAsync(hub, budget.Token);
                     RejoinedAt = Stopwatch.GetTimestamp();
                     break;
                 }
@@ -148,15 +150,41 @@ internal sealed partial class CascadeClassroom
         }
     }
 
-    /// <summary>The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub.</summary>
+    /// <summary>
+    /// The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub; while the hub
+    /// cannot carry an offer (<see cref="CanOffer"/>) it is held (MediaSession.negotiate), and the hub's rejoin renegotiates.
+    /// </summary>
     public void CheckSilence(long now)
     {
-        if (!_stopped && _peer is not null && !Replacing
-            && now - Volatile.Read(ref _lastRtpAt) > SilenceFallback.TotalSeconds * Stopwatch.Frequency)
+        if (_stopped || _peer is null || Replacing || now - Volatile.Read(ref _lastRtpAt) <= SilenceFallback.TotalSeconds * Stopwatch.Frequency)
         {
-            RequestReplace("silence");
+            return;
         }
+        lock (_gate)
+        {
+            if (!CanOffer)
+            {
+                if (!_silenceHeld)
+                {
+                    _silenceHeld = true;
+                    HeldForHub++;
+                }
+                return;
+            }
+        }
+        RequestReplace("silence");
     }
+
+    /// <summary>Replacement requests of all classrooms by reason ("silence", "hub moved", "rejoin", "event", …), since the start.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Requests = new();
+
+    /// <summary>Offers held because the hub could not carry them (the silence fallback, a replacement's retry).</summary>
+    public int HeldForHub { get; private set; }
+
+    /// <summary>Events received while a join awaited its answer and applied after its snapshot.</summary>
+    public int HeldEvents => _self.HeldEvents;
+
+    private bool _silenceHeld;
 
     /// <summary>Asks for a fresh peer: starts the negotiation loop, or makes the running one negotiate again (at once if it is waiting out a back-off).</summary>
     private void RequestReplace(string reason)
@@ -168,6 +196,8 @@ internal sealed partial class CascadeClassroom
                 return;
             }
             ReplacedBecause ??= reason;
+            Requests.AddOrUpdate(reason, 1, (_, n) => n + 1);
+            _silenceHeld = false;
             VideoBackAt = 0;
             _replaceRequestedAt = Stopwatch.GetTimestamp();
             _wanted++;
@@ -193,6 +223,13 @@ internal sealed partial class CascadeClassroom
                 int wanted;
                 lock (_gate)
                 {
+                    // The hub went down meanwhile: held; its rejoin asks again (RequestReplace), as the page's onJoined.
+                    if (!CanOffer)
+                    {
+                        HeldForHub++;
+                        _replacing = false;
+                        return;
+                    }
                     wanted = _wanted;
                 }
                 if (await OfferTwiceAsync(budget.Token))

@@ -94,6 +94,30 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public int Replacements { get; private set; }
 
+    /// <summary>Negotiate calls sent (answered, refused or timed out).</summary>
+    public int Offers { get; private set; }
+
+    /// <summary>When the last Negotiate was sent (Stopwatch ticks).</summary>
+    public long LastOfferAt { get; private set; }
+
+    private readonly List<long> _offerTimes = [];
+
+    /// <summary>When the first Negotiate after <paramref name="at"/> was sent (Stopwatch ticks; 0: none).</summary>
+    public long FirstOfferAfter(long at)
+    {
+        lock (_offerTimes)
+        {
+            foreach (var t in _offerTimes)
+            {
+                if (t > at)
+                {
+                    return t;
+                }
+            }
+            return 0;
+        }
+    }
+
     /// <summary>Set while an edge kill is measured: every event message this classroom receives is counted and timed there.</summary>
     public EventLag? Lag { get; set; }
 
@@ -113,7 +137,11 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     {
         var hub = await StartHubAsync(hubNode, ct);
         // As the page: a join or an offer the class cannot take now (busy, "unavailable") is tried again.
-        _self.Joined(Snapshot(await RetryAsync(() => hub.InvokeCoreAsync<JsonElement>("JoinClass", [_classId], ct), ct)));
+        await RetryAsync(async () =>
+        {
+            await JoinClassAsync(hub, ct);
+            return default(JsonElement);
+        }, ct);
         await RetryAsync(async () =>
         {
             await NegotiateAsync(ct);
@@ -184,6 +212,12 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
             var asked = Stopwatch.GetTimestamp();
+            Offers++;
+            LastOfferAt = asked;
+            lock (_offerTimes)
+            {
+                _offerTimes.Add(asked);
+            }
             var messagesBefore = EventMessages;
             var result = await _hub!.InvokeCoreAsync<JsonElement>("Negotiate", [_classId, offer, description], ct);
             AnsweredAt = Stopwatch.GetTimestamp();

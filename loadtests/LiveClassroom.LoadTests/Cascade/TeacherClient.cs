@@ -57,6 +57,13 @@ internal sealed class TeacherClient : IDisposable
 
     public long RepublishedAt { get; private set; }
 
+    /// <summary>The last publication's Negotiate: when it was sent and answered (Stopwatch ticks), and the offers sent in all.</summary>
+    public long PublishAskedAt { get; private set; }
+
+    public long PublishAnsweredAt { get; private set; }
+
+    public int PublishOffers { get; private set; }
+
     public Exception? LastError { get; private set; }
 
     /// <summary>The node the hub connection is on now, when it last closed for good and when the class was joined on the next node (Stopwatch ticks; 0: never).</summary>
@@ -73,7 +80,7 @@ internal sealed class TeacherClient : IDisposable
         hub.ServerTimeout = TimeSpan.FromSeconds(60);
         await hub.StartAsync();
         var view = await hub.InvokeCoreAsync<JsonElement>("JoinClass", [k.ClassId]);
-        var (peer, port) = await PublishAsync(hub, k.ClassId, certificate, 0, CancellationToken.None);
+        var (peer, port, _) = await PublishAsync(hub, k.ClassId, certificate, 0, CancellationToken.None);
         var teacher = new TeacherClient(hub, k, certificate, nodeByMediaPort, nodes, peer, nodeByMediaPort(port), node);
         teacher._self.Joined(view);
         teacher.Wire(hub);
@@ -139,7 +146,7 @@ internal sealed class TeacherClient : IDisposable
         }
     }
 
-    private static async Task<(SyntheticPeer Peer, int Port)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, uint generation, CancellationToken ct)
+    private static async Task<(SyntheticPeer Peer, int Port, long AnsweredAt)> PublishAsync(HubConnection hub, string classId, DtlsCertificate certificate, uint generation, CancellationToken ct)
     {
         // A fresh peer has a certificate of its own, as a browser's new RTCPeerConnection (see CascadeClassroom.NextCertificate).
         var peer = new SyntheticPeer(generation == 0 ? certificate : DtlsCertificate.Generate("cascade-teacher"), new IPEndPoint(IPAddress.Loopback, 9), 1);
@@ -148,11 +155,12 @@ internal sealed class TeacherClient : IDisposable
             var offer = peer.Offer(true, SimulcastTeacher.AudioSsrc(generation), 0, 0, rids: SimulcastTeacher.Rids);
             var description = new { publish = new { camera = "1", microphone = "0" }, receiveSlots = Array.Empty<object>() };
             var result = await hub.InvokeCoreAsync<JsonElement>("Negotiate", [classId, offer, description], ct);
+            var answeredAt = Stopwatch.GetTimestamp();
             var answer = result.GetProperty("sdpAnswer").GetString()!;
             peer.Server = AnswerTarget.Parse(answer);
             var port = peer.Server.Port;
             await Task.Factory.StartNew(() => peer.Connect(answer, SrtpProtectionProfileId.AeadAes128Gcm), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            return (peer, port);
+            return (peer, port, answeredAt);
         }
         catch
         {
@@ -220,7 +228,10 @@ internal sealed class TeacherClient : IDisposable
                     try
                     {
                         var generation = ++_generation;
-                        var (peer, port) = await PublishAsync(_hub, _class.ClassId, _certificate, generation, budget.Token);
+                        PublishOffers++;
+                        PublishAskedAt = Stopwatch.GetTimestamp();
+                        var (peer, port, answeredAt) = await PublishAsync(_hub, _class.ClassId, _certificate, generation, budget.Token);
+                        PublishAnsweredAt = answeredAt;
                         var old = _peer;
                         _peer = peer;
                         Sender.Replace(peer, generation);

@@ -86,7 +86,7 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
 
     /// <summary>
     /// The hub's connection goes down in the outage too (here: closed by the page while the link is down), so the ICE
-    /// restart the page tries then cannot be carried: the page keeps its peer connection (which recovers by itself once
+    /// restart the page wants then cannot be carried and is held until the hub has joined again: the page keeps its peer connection (which recovers by itself once
     /// the link is back) instead of building a fresh one, which needs a new DTLS handshake and the hub back first
     /// (issue #15: the 5.3 s outage came back on a fresh peer connection).
     /// </summary>
@@ -105,8 +105,9 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
         var down = Stopwatch.StartNew();
         await PageWait.UntilAsync(page, "() => window.lcLive.media.state === 'disconnected'", null, TimeSpan.FromSeconds(14));
         await page.EvaluateAsync("() => { void window.lcLive.hub.conn?.stop(); }");
-        // The ICE restart the page starts 3 s after "disconnected" fails: no hub to carry it.
-        await PageWait.UntilAsync(page, "() => window.lcLive.media.attempts > 0", null, TimeSpan.FromSeconds(14));
+        // The ICE restart the page starts 3 s after "disconnected" is held: no hub to carry it (the hub's rejoin asks
+        // for it again).
+        await PageWait.UntilAsync(page, "() => window.lcLive.media.heldForHub > 0", null, TimeSpan.FromSeconds(14));
         var back = await EndOutageThenVideoBackAsync(link, page, down, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         output.WriteLine($"hub lost in a 15 s outage: video back (10 new frames) {back.TotalSeconds:0.0} s after the link returned");
 

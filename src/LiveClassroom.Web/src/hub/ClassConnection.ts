@@ -11,12 +11,16 @@ const classroomHub: RoomHub = {
   join: "JoinClass",
   leave: "LeaveClass",
   fatalCodes: ["forbidden", "class_not_found", "invalid_state"],
+  // A class snapshot carries its sequence number (reduce.ts drops the events it already covers).
+  holdEventsWhileJoining: true,
 };
 
 /**
  * One SignalR connection joined to one class. State machine: connecting → connected ⇄ reconnecting
  * (→ connecting again on a closed connection), until stop(). Holds the class snapshot kept
- * current by RoomEvents; a sequence gap triggers Resync. Listeners are told of every change.
+ * current by RoomEvents; a sequence gap triggers Resync. Events that arrive while a join awaits its answer are applied
+ * after its snapshot (RoomConnection.heldEvents), not taken for a gap against the snapshot held before. Listeners are
+ * told of every change.
  */
 export class ClassConnection extends RoomConnection<ClassView, ClassView, RoomEvent> {
   snapshot: ClassSnapshot | null = null;

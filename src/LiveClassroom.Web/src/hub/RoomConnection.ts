@@ -26,6 +26,12 @@ export interface RoomHub {
   leave: string;
   /** Refusals that retrying cannot fix: they are surfaced to the page instead of looping. */
   fatalCodes: readonly string[];
+  /**
+   * The join's snapshot carries the sequence number its events continue from: events received while a join awaits its
+   * answer are held and applied after it (RoomConnection.heldEvents). A room whose snapshot has none applies them as
+   * they come and lets the join's snapshot replace what they did.
+   */
+  holdEventsWhileJoining?: boolean;
 }
 
 /**
@@ -53,6 +59,15 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   private joinedOnce = false;
   private readonly listeners = new Set<() => void>();
   private rejoining = false;
+  /** JoinClass calls awaiting their answer: while any is, the media layer holds its offers (see inRoom). */
+  private joins = 0;
+  /**
+   * Events received while a join awaits its answer (null: none awaited). They are applied after the join's snapshot,
+   * whose sequence number drops those it already covers: checked against the snapshot the page held before (an old
+   * activation's, or one that missed events while the connection was down) they would look like a gap and ask for a
+   * Resync of the whole room for nothing.
+   */
+  private heldEvents: (() => void)[] | null = null;
   private stopStallWatch: () => void = () => {};
 
   protected constructor(
@@ -108,8 +123,8 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     this.nodes.setNodes(await clusterNodes(this.token));
     const inCluster = this.nodes.count > 1;
     const conn = buildHubConnection(`${this.baseUrl}${this.roomHub.path}`, this.token, inCluster ? retryThenMove : retryForever, inCluster);
-    conn.on(this.roomHub.event, (e: TEvent) => this.handleEvent(e));
-    if (this.roomHub.batchEvent) conn.on(this.roomHub.batchEvent, (b: unknown) => this.handleBatch(b));
+    conn.on(this.roomHub.event, (e: TEvent) => this.received(() => this.handleEvent(e)));
+    if (this.roomHub.batchEvent) conn.on(this.roomHub.batchEvent, (b: unknown) => this.received(() => this.handleBatch(b)));
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
     });
@@ -173,11 +188,29 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     });
   }
 
+  /** An event or batch as it arrives: applied now, or held until the pending join's snapshot (see heldEvents). */
+  private received(apply: () => void): void {
+    if (this.heldEvents) this.heldEvents.push(apply);
+    else apply();
+  }
+
   private async join(): Promise<void> {
-    const view = await this.conn!.invoke<TJoin>(this.roomHub.join, this.roomId);
+    this.joins++;
+    if (this.roomHub.holdEventsWhileJoining) this.heldEvents ??= [];
+    let view: TJoin;
+    try {
+      view = await this.conn!.invoke<TJoin>(this.roomHub.join, this.roomId);
+    } catch (e) {
+      // The connection starts over and joins again: what it held is in that join's snapshot.
+      if (--this.joins === 0) this.heldEvents = null;
+      throw e;
+    }
     this.status = "connected";
     this.lastError = null;
+    const held = --this.joins === 0 ? this.heldEvents : null;
+    if (held) this.heldEvents = null;
     this.joined(view);
+    held?.forEach((apply) => apply());
     const first = !this.joinedOnce;
     this.joinedOnce = true;
     this.onJoined(first);
@@ -218,6 +251,15 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
 
   get connected(): boolean {
     return this.conn?.state === HubConnectionState.Connected && this.status === "connected";
+  }
+
+  /**
+   * Connected and joined, no join awaiting its answer: the room takes this page's offers. While the connection is
+   * down, reconnecting, or joining again (the room may have started over on another node), an offer would be refused
+   * or lost; the media layer holds it and renegotiates once through onJoined (MediaSession.negotiate).
+   */
+  get inRoom(): boolean {
+    return this.connected && this.joins === 0;
   }
 
   async stop(): Promise<void> {

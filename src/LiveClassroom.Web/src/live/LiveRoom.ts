@@ -12,6 +12,8 @@ export interface LiveHub {
   invoke<T>(method: string, ...args: unknown[]): Promise<T>;
   /** Called when another connection of the same account took this room's media over (MediaTakenOver). */
   onMediaTakenOver: () => void;
+  /** Connected and joined to the room, no join awaiting its answer: offers can be carried (RoomConnection.inRoom). */
+  readonly inRoom: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -38,6 +40,8 @@ export abstract class LiveRoom<H extends LiveHub> {
     const iceServers = new IceServerSource(new ApiClient(token));
     const negotiator = (offer: string, desc: MediaDescription) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer);
     this.media = new MediaSession(negotiator, slots, iceServers, simulcast);
+    // Media is offered only through a joined hub; every (re)join renegotiates (LiveClass.onJoined, ResearchLive).
+    this.media.canSignal = () => hub.inRoom;
     hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
     // A second tab (or device) of this account took the media: stop here, and stay stopped until the user takes it back,

@@ -36,7 +36,8 @@ export function retryDelayMs(attempt: number): number {
  * Negotiations are serialised; one the server or browser refused rebuilds the peer connection from scratch (a new
  * DTLS certificate and ICE credentials, which the SFU takes as this participant's new connection) and, while
  * that keeps failing for a reason another attempt may fix, tries again with back-off (retryDelayMs). One the hub
- * could not carry (its connection down) keeps the peer connection and tries again, on it.
+ * could not carry (its connection down) keeps the peer connection and tries again, on it. While the hub is not joined
+ * to the room (canSignal), nothing is offered: the hub's rejoin renegotiates.
  */
 export class MediaSession {
   private pc!: RTCPeerConnection;
@@ -66,6 +67,13 @@ export class MediaSession {
   /** Failed negotiation attempts in a row (0 once one succeeds); the next retry waits retryDelayMs(attempts). */
   attempts = 0;
   private retryTimer: number | undefined;
+  /**
+   * Whether the hub can carry an offer now (joined to the room: LiveRoom sets it from the hub connection). While it
+   * cannot, negotiations are held, not sent: the hub's rejoin renegotiates once (LiveClass.onJoined).
+   */
+  canSignal: () => boolean = () => true;
+  /** Negotiations held because the hub could not carry them (diagnostics and end-to-end tests). */
+  heldForHub = 0;
   private readonly frames = new FrameWatch(() => this.videoReceivers(), () => this.changed());
 
   constructor(
@@ -251,6 +259,15 @@ export class MediaSession {
     clearTimeout(this.retryTimer);
     return this.negotiations.run(async () => {
       if (this.closed || this.suspended) return;
+      // The hub is down, reconnecting or joining again (after its node died, the room starts over on another one): an
+      // offer now would be lost or refused, and the fresh peer connection the silence fallback builds would wait for
+      // the hub anyway. Hold it: the rejoin renegotiates once, with what was asked for meanwhile (rebuildFirst stays
+      // set; an ICE restart is what the rejoin asks for). A page whose hub is fine still offers at once.
+      if (!this.canSignal()) {
+        this.heldForHub++;
+        this.changed();
+        return;
+      }
       const fresh = this.rebuildFirst;
       if (fresh) {
         this.rebuildFirst = false;
