@@ -29,7 +29,7 @@ internal sealed partial class SfuRoom
                 throw new ArgumentException($"track {source.PublisherMid} has no rid {source.Rid}");
             }
             slot.AutoRouted = false;
-            if (slot.Track == track && slot.Rid == source.Rid)
+            if (slot.Track == track && slot.Rid == source.Rid && !track.Unpublished)
             {
                 // The route it already has (the class re-sends a classroom's routes when its hub joins again): the
                 // slot keeps what its link decided — a paused video stays paused, the layer stays — instead of starting
