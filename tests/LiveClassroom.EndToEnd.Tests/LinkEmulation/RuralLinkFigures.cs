@@ -49,12 +49,15 @@ public sealed class RuralLinkFigures(LinkEmulationFixture fx, ITestOutputHelper 
         await link.ClearDropsAsync();
         await link.RateCapAsync(downKbps: 150, upKbps: 150);
         await MeasureAsync(room, "150 kbps");
+        // Audio-first tells the classroom why the picture stopped (网络较差，已切换为仅声音) and takes it back once video resumes.
+        var audioOnly = room.Projector.Page.GetByTestId("audio-only");
+        output.WriteLine($"[150 kbps] audio-only notice shown at the window's end: {await audioOnly.IsVisibleAsync()}");
 
         // The link returns to 1 Mbps: how long until the projector's video is back (audio-first resumes by itself).
         await link.RateCapAsync(downKbps: 1000, upKbps: 1000);
         var returned = DateTime.UtcNow;
         var back = await VideoBackAsync(room.Projector.Page);
-        output.WriteLine($"150 kbps → 1 Mbps: video back (10 new frames) {Seconds(back)} after the link returned");
+        output.WriteLine($"150 kbps → 1 Mbps: video back (10 new frames) {Seconds(back)} after the link returned; audio-only notice still shown: {await audioOnly.IsVisibleAsync()}");
         room.PrintSfuTrace(output, "150 kbps → 1 Mbps", server.Log, returned.AddSeconds(-5), DateTime.UtcNow.AddSeconds(1));
         await link.RemoveRateCapAsync();
 
