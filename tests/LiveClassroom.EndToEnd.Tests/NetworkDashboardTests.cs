@@ -89,8 +89,7 @@ public sealed partial class NetworkDashboardTests(EndToEndFixture fx)
             var perFrame = (seen[i].At - seen[i - 1].At) / (seen[i].Seq - seen[i - 1].Seq);
             Assert.True(perFrame <= TimeSpan.FromSeconds(2), $"a frame every {perFrame.TotalSeconds:0.00} s between frames {seen[i - 1].Seq} and {seen[i].Seq}");
         }
-        Directory.CreateDirectory(BrowserSession.ScreenshotDir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSession.ScreenshotDir, "admin-network-dashboard.png"), FullPage = true });
+        await BrowserSession.ScreenshotAsync(page, "admin-network-dashboard", fullPage: true);
 
         // 下课: the class leaves the dashboard by itself — the hub says the list changed; the page does not poll for it.
         await console.GetByTestId("end-class").ClickAsync();

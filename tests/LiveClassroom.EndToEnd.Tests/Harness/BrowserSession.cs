@@ -164,14 +164,18 @@ public sealed class BrowserSession : IAsyncDisposable
         Assert.True(unexpected.Count == 0, "console errors:\n" + string.Join("\n", unexpected) + "\nfailed responses:\n" + string.Join("\n", _responses));
     }
 
-    public async Task ScreenshotAsync(string name)
+    public Task ScreenshotAsync(string name) => ScreenshotAsync(Page, name, fullPage: false);
+
+    /// <summary>Saves <paramref name="page"/> (this session's or another page of its context) under <see cref="ScreenshotDir"/>.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage)
     {
         Directory.CreateDirectory(ScreenshotDir);
         try
         {
             // A screenshot is an artifact to look at, not a check: on a starved machine Chromium may not render one in
-            // time (seen at load 40 on 2 cores), and that must not fail the test it documents.
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), Timeout = 60_000 });
+            // time (seen at load 40 on 2 cores; the network dashboard's full page at CI load on 2026-12-05), and that
+            // must not fail the test it documents.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = fullPage, Timeout = 60_000 });
         }
         catch (TimeoutException ex)
         {

@@ -18,7 +18,7 @@ public sealed class ClassroomGrainDirectoryLossTests
     {
         await using var host = await TestGrainHost.CreateWithSilosAsync(3);
         var management = host.Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
-        var (room, classId, grainSilo, directorySilo) = await LiveClassOffItsDirectorySiloAsync(host, management);
+        var (room, classId, grainSilo, directorySilo) = await LiveClassOffItsDirectorySiloAsync(host);
         await room.JoinAsync(Device);
         var versionBefore = await StateVersionAsync(host, classId);
         var key = new GrainKey(GrainKinds.Classroom, classId);
@@ -47,7 +47,7 @@ public sealed class ClassroomGrainDirectoryLossTests
     {
         await using var host = await TestGrainHost.CreateWithSilosAsync(3);
         var management = host.Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
-        var (room, grainSilo) = await LiveClassOnASecondarySiloAsync(host, management);
+        var (room, grainSilo) = await LiveClassOnASecondarySiloAsync(host);
         await room.JoinAsync(Device);
 
         await host.Cluster.KillSiloAsync(grainSilo);
@@ -65,34 +65,22 @@ public sealed class ClassroomGrainDirectoryLossTests
 
     private static RoomCaller Device => ClassScenario.Device(1);
 
-    /// <summary>A live class activated on a secondary silo (one the test may kill), set up under ids until one lands there.</summary>
-    private static async Task<(IClassroomGrain Room, SiloHandle GrainSilo)> LiveClassOnASecondarySiloAsync(TestGrainHost host, IManagementGrain management)
+    /// <summary>A live class activated on a secondary silo (one the test may kill).</summary>
+    private static async Task<(IClassroomGrain Room, SiloHandle GrainSilo)> LiveClassOnASecondarySiloAsync(TestGrainHost host)
     {
-        for (var n = 0; n < 64; n++)
-        {
-            var room = host.GetGrain<IClassroomGrain>($"class-host-{n}");
-            await room.SetupAsync(RoomCaller.System, ClassScenario.Setup(ruralCount: 1));
-            await room.OpenAsync(ClassScenario.Lead);
-            await room.JoinAsync(ClassScenario.Lead);
-            var grainSilo = await management.GetActivationAddress(room);
-            if (host.Cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.Equals(grainSilo)) is { } handle)
-            {
-                return (room, handle);
-            }
-        }
-        throw new InvalidOperationException("no class activated on a secondary silo");
+        var silo = host.Cluster.SecondarySilos[0];
+        return (await host.LiveClassOnSiloAsync(silo, "class-host", ruralCount: 1), silo);
     }
 
     /// <summary>
     /// A live class whose activation and directory entry are on different secondary silos (the primary holds the test
-    /// cluster's membership and is never killed). The entry's silo is computed from the ring rule (<see cref="DirectoryOwner"/>);
-    /// the class is set up under ids until both fall right.
+    /// cluster's membership and is never killed). The entry's silo is computed from the ring rule (<see cref="DirectoryOwner"/>)
+    /// under ids until one falls on a secondary silo; the class is then set up on the other secondary silo.
     /// </summary>
-    private static async Task<(IClassroomGrain Room, string ClassId, SiloAddress GrainSilo, SiloHandle DirectorySilo)> LiveClassOffItsDirectorySiloAsync(
-        TestGrainHost host, IManagementGrain management)
+    private static async Task<(IClassroomGrain Room, string ClassId, SiloAddress GrainSilo, SiloHandle DirectorySilo)> LiveClassOffItsDirectorySiloAsync(TestGrainHost host)
     {
         var silos = host.Cluster.Silos.Select(s => s.SiloAddress).ToList();
-        for (var n = 0; n < 64; n++)
+        for (var n = 0; n < 256; n++)
         {
             var classId = $"class-directory-{n}";
             var owner = DirectoryOwner(GrainId.Create(GrainKinds.Classroom, classId), silos);
@@ -101,17 +89,10 @@ public sealed class ClassroomGrainDirectoryLossTests
             {
                 continue;
             }
-            var room = host.GetGrain<IClassroomGrain>(classId);
-            await room.SetupAsync(RoomCaller.System, ClassScenario.Setup(ruralCount: 1));
-            await room.OpenAsync(ClassScenario.Lead);
-            await room.JoinAsync(ClassScenario.Lead);
-            var grainSilo = await management.GetActivationAddress(room);
-            if (grainSilo is not null && !grainSilo.Equals(owner))
-            {
-                return (room, classId, grainSilo, ownerHandle);
-            }
+            var grainSilo = host.Cluster.SecondarySilos.First(s => !s.SiloAddress.Equals(owner));
+            return (await host.LiveClassOnSiloAsync(grainSilo, classId, ruralCount: 1), classId, grainSilo.SiloAddress, ownerHandle);
         }
-        throw new InvalidOperationException("no class id put the activation and the directory entry on different secondary silos");
+        throw new InvalidOperationException("no class id had its directory entry on a secondary silo");
     }
 
     /// <summary>

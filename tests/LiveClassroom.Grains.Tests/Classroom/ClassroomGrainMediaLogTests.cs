@@ -22,7 +22,7 @@ public sealed class ClassroomGrainMediaLogTests
         const int devices = 40;
         await using var host = await TestGrainHost.CreateWithSilosAsync(3);
         var management = host.Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
-        var (room, classId, silo) = await LiveClassOnASecondarySiloAsync(host, management, devices);
+        var (room, classId, silo) = await LiveClassOnASecondarySiloAsync(host, devices);
         var key = new GrainKey(GrainKinds.Classroom, classId);
         for (var n = 1; n <= devices; n++)
         {
@@ -121,22 +121,10 @@ public sealed class ClassroomGrainMediaLogTests
 
     /// <summary>A live class of <paramref name="rural"/> rural classrooms activated on a secondary silo (one the test may kill).</summary>
     private static async Task<(IClassroomGrain Room, string ClassId, SiloAddress Silo)> LiveClassOnASecondarySiloAsync(
-        TestGrainHost host, IManagementGrain management, int rural)
+        TestGrainHost host, int rural)
     {
-        for (var n = 0; n < 64; n++)
-        {
-            var classId = $"class-media-{n}";
-            var room = host.GetGrain<IClassroomGrain>(classId);
-            await room.SetupAsync(RoomCaller.System, ClassScenario.Setup(ruralCount: rural));
-            await room.OpenAsync(ClassScenario.Lead);
-            await room.JoinAsync(ClassScenario.Lead);
-            var silo = await management.GetActivationAddress(room);
-            if (host.Cluster.SecondarySilos.Any(s => s.SiloAddress.Equals(silo)))
-            {
-                return (room, classId, silo!);
-            }
-        }
-        throw new InvalidOperationException("no class activated on a secondary silo");
+        var silo = host.Cluster.SecondarySilos[0];
+        return (await host.LiveClassOnSiloAsync(silo, "class-media", rural), "class-media", silo.SiloAddress);
     }
 
     /// <summary>The stored row's version (+1 per write), 0 if there is none.</summary>
