@@ -81,7 +81,7 @@ public sealed class MediaRelayOriginLossTests : IDisposable
         }, 10), "A's link went quiet");
 
         Assert.Equal(1, roomE.Engine.RelayStandInsTakenOver);
-        Assert.True(SendUntilReceived(newTeacher, projector, seconds: 10), $"B's packets stopped reaching the projector; {_e.Diagnostics()}");
+        Assert.True(SendUntilReceived(newTeacher, projector, seconds: 10, firstSeq: 20_000), $"B's packets stopped reaching the projector; {_e.Diagnostics()}");
         Assert.Equal(["projector/1"], roomE.Engine.ListenersOf("teacher", "1"));
     }
 
@@ -135,14 +135,14 @@ public sealed class MediaRelayOriginLossTests : IDisposable
     /// The publisher sends a keyframe and two more frames at a time until the subscriber decrypts a packet it had not
     /// got before (the relay drops a track's packets until its table reaches the edge, and a slot switches at a keyframe).
     /// </summary>
-    private bool SendUntilReceived(SyntheticPeer publisher, SyntheticPeer subscriber, double seconds)
+    private bool SendUntilReceived(SyntheticPeer publisher, SyntheticPeer subscriber, double seconds, ushort firstSeq = 1000)
     {
         var before = subscriber.RtpLog.Count;
         var round = 0;
         var ssrc = publisher == _oldTeacher ? OldVideoSsrc : NewVideoSsrc;
         return ThreePeerRoom.WaitUntil(() =>
         {
-            RelayTestKit.SendVideo(publisher, _buffer, (ushort)(1000 + (3 * round++)), 3, ssrc);
+            RelayTestKit.SendVideo(publisher, _buffer, (ushort)(firstSeq + (3 * round++)), 3, ssrc);
             return subscriber.RtpLog.Count > before;
         }, seconds);
     }
