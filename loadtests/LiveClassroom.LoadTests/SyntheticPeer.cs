@@ -290,6 +290,10 @@ internal sealed class SyntheticPeer : IDisposable
     }
 
     private (string Ufrag, string Pwd)? _serverCredentials;
+    private long _lastStunAt;
+
+    /// <summary>When the server last answered a binding check (Stopwatch ticks; 0: never): ICE consent (RFC 7675) holds.</summary>
+    public long LastStunAt => Volatile.Read(ref _lastStunAt);
 
     /// <summary>RFC 7675 consent freshness, as a browser does every few seconds: one more binding check on the selected pair.</summary>
     public void RefreshConsent()
@@ -388,6 +392,7 @@ internal sealed class SyntheticPeer : IDisposable
         if (first < 4)
         {
             _stunAnswered = true;
+            Volatile.Write(ref _lastStunAt, Stopwatch.GetTimestamp());
         }
         else if (first is >= 20 and <= 63)
         {

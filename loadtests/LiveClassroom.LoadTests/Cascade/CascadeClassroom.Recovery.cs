@@ -15,7 +15,8 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// connectMedia). The page tries an ICE restart on its peer connection first and builds a fresh one when another node
 /// answers; the synthetic peer has no ICE restart, so it always makes a fresh peer;</item>
 /// <item>a sequence gap: <c>Resync</c>, whose snapshot is tested the same way;</item>
-/// <item><c>MediaNodeLost</c> naming it (MediaSession.reconnect), or 5.5 s without a packet: a fresh peer; but only
+/// <item><c>MediaNodeLost</c> naming it (MediaSession.reconnect), or 5.5 s without a packet or a consent answer (ICE
+/// "disconnected" and the page's 3 s grace): a fresh peer; but only
 /// while the hub can carry the offer (connected, joined, no join awaiting its answer: <see cref="CanOffer"/>); otherwise
 /// it is held and the hub's rejoin renegotiates once (MediaSession.canSignal);</item>
 /// <item>an offer refused (<c>not_joined</c>, <c>unavailable</c>, …) or timed out: once more at once, then again after
@@ -151,12 +152,15 @@ internal sealed partial class CascadeClassroom
     }
 
     /// <summary>
-    /// The page's fallback: no packet for <see cref="SilenceFallback"/> → a fresh peer through the hub; while the hub
+    /// The page's fallback: nothing received (media or consent answers) for <see cref="SilenceFallback"/> → a fresh peer
+    /// through the hub; while the hub
     /// cannot carry an offer (<see cref="CanOffer"/>) it is held (MediaSession.negotiate), and the hub's rejoin renegotiates.
     /// </summary>
     public void CheckSilence(long now)
     {
-        if (_stopped || _peer is null || Replacing || now - Volatile.Read(ref _lastRtpAt) <= SilenceFallback.TotalSeconds * Stopwatch.Frequency)
+        // Chrome's "disconnected" is nothing received, media or consent answers (MediaSession: connectionState).
+        if (_stopped || _peer is not { } peer || Replacing
+            || now - Math.Max(Volatile.Read(ref _lastRtpAt), peer.LastStunAt) <= SilenceFallback.TotalSeconds * Stopwatch.Frequency)
         {
             return;
         }

@@ -16,8 +16,9 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// slots main-audio and main), and the media peer the answer points to (whichever node the class placed it on: the
 /// answer's candidate). Receive-only, with REMB steering the SFU to one simulcast layer as a classroom link would. Its
 /// peer is replaced — a fresh offer through the hub, like the page's rebuilt peer connection — when the class says its
-/// media node is lost (<c>MediaNodeLost</c>) or, as the page's own fallback, after 5.5 s without a packet (Chrome's
-/// ~2.5 s to "disconnected" plus the page's 3 s grace). Like the page's ClassConnection it keeps the part of the class
+/// media node is lost (<c>MediaNodeLost</c>) or, as the page's own fallback, after 5.5 s without a packet or an answer
+/// to its ICE consent checks (Chrome's ~2.5 s to "disconnected" plus the page's 3 s grace; a peer whose server answers
+/// its checks stays "connected" however long no media comes, so the page does not replace it). Like the page's ClassConnection it keeps the part of the class
 /// snapshot that says whether the class still counts it connected (<see cref="ClassSelfWatch"/>): dropped (a new
 /// activation of the class grain marks everyone reconnecting), or after a hub reconnect, it joins again and renegotiates
 /// (CascadeClassroom.Recovery.cs). States: joining → connected ⇄ replacing / rejoining; stopped.
@@ -399,7 +400,11 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         }
     }
 
-    /// <summary>Every second, from the benchmark's timer: REMB (if set) and RFC 7675 consent every 5th call.</summary>
+    /// <summary>
+    /// Every second, from the benchmark's timer: REMB (if set) and RFC 7675 consent every 5th call, or every call while no
+    /// media arrives (Chrome checks a quiet pair every 2.5 s, and counts it "disconnected" only when nothing, media or
+    /// check answers, has come for 2.5 s: see <see cref="CheckSilence"/>).
+    /// </summary>
     public void Tick(int round)
     {
         var peer = _peer;
@@ -407,7 +412,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         {
             return;
         }
-        if (round % 5 == 0)
+        if (round % 5 == 0 || Stopwatch.GetTimestamp() - Volatile.Read(ref _lastRtpAt) > Stopwatch.Frequency)
         {
             peer.RefreshConsent();
         }

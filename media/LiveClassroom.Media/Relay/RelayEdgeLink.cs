@@ -81,20 +81,23 @@ internal sealed class RelayEdgeLink : RelayLink, IRelayUplink
         }
         foreach (var (publisher, list) in byPublisher)
         {
-            if (!_standIns.TryGetValue(publisher, out var peer) || peer.Gone)
+            if (_standIns.TryGetValue(publisher, out var peer) && !peer.Gone)
             {
-                try
-                {
-                    peer = Room.AddRelayPeer(publisher, this);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-                {
-                    // The publisher itself is on this node (or the room closed): nothing to relay in.
-                    continue;
-                }
-                _standIns[publisher] = peer;
+                Room.SyncRelayTracks(peer, list);
+                continue;
             }
-            Room.SyncRelayTracks(peer, list);
+            try
+            {
+                // A stand-in of an older link (its origin died) is taken over with its routes; see AddRelayPeer.
+                peer = Room.AddRelayPeer(publisher, this, list);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                // The publisher itself is on this node, a newer link relays it in (or the room closed): nothing to relay in.
+                _standIns.Remove(publisher);
+                continue;
+            }
+            _standIns[publisher] = peer;
         }
         foreach (var (publisher, peer) in _standIns.ToList())
         {

@@ -6,6 +6,8 @@ namespace LiveClassroom.Media.Relay;
 /// <summary>One end of a relay link (one room between two nodes): its cipher, its peer node's address, its counters.</summary>
 internal abstract class RelayLink : IDisposable
 {
+    private static long _lastOpened;
+
     protected RelayLink(RelaySocket socket, SfuRoom room, uint linkId, ReadOnlySpan<byte> key, IPEndPoint remote, bool isOrigin)
     {
         Socket = socket;
@@ -14,7 +16,11 @@ internal abstract class RelayLink : IDisposable
         Remote = remote.Serialize();
         RemoteEndPoint = remote;
         LastHeardMillis = Environment.TickCount64;
+        OpenedOrder = Interlocked.Increment(ref _lastOpened);
     }
+
+    /// <summary>This link's place in the node's order of opened links (larger = newer).</summary>
+    public long OpenedOrder { get; }
 
     protected RelaySocket Socket { get; }
 

@@ -150,27 +150,60 @@ internal sealed partial class SfuRoom
         return null;
     }
 
-    /// <summary>Edge: the stand-in for a publisher on the origin node. A real peer of that id here is refused.</summary>
-    public SfuPeer AddRelayPeer(string peerId, IRelayUplink uplink)
+    /// <summary>
+    /// Edge: the stand-in for a publisher on the feeding node, with the tracks that node described. A real (browser) peer
+    /// of that id here is kept and the relay refused: the publisher is on this node. A stand-in of that id from an older
+    /// link is taken over: that link's node died or was replaced (the class's new origin feeds this room over a new
+    /// link while the dead origin's link waits out its silence), so the subscribers and taps of its tracks move to this
+    /// stand-in's tracks of the same mid (<see cref="TakeOver"/>, as for a browser peer's replacement): routes the class
+    /// set, or sets meanwhile by id, keep working without being set again. A stand-in from a newer link is kept.
+    /// </summary>
+    public SfuPeer AddRelayPeer(string peerId, IRelayUplink uplink, IReadOnlyList<RelayTrackInfo> tracks)
     {
+        SfuPeer? replaced = null;
+        SfuPeer peer;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             if (_peers.TryGetValue(peerId, out var existing))
             {
-                return existing.Uplink == uplink ? existing
-                    : throw new InvalidOperationException($"peer {peerId} of room {Id} is already here; it cannot be relayed in as well");
+                if (existing.Uplink == uplink)
+                {
+                    return existing;
+                }
+                if (existing.Uplink is not { } older || older.OpenedOrder > uplink.OpenedOrder)
+                {
+                    throw new InvalidOperationException($"peer {peerId} of room {Id} is already here; it cannot be relayed in as well");
+                }
+                replaced = existing;
             }
-            var peer = new SfuPeer(this, peerId, _transport, _certificate, "relay", "relay" + Random.Shared.Next(), Profiles, _options.ConsentTimeout)
+            peer = new SfuPeer(this, peerId, _transport, _certificate, "relay", "relay" + Random.Shared.Next(), Profiles, _options.ConsentTimeout)
             {
                 Uplink = uplink,
             };
             peer.Bandwidth = new SubscriberBandwidth(_options.InitialDownlinkEstimateBps);
             _peers[peerId] = peer;
-            _events.PeerConnected(Id, peerId);
-            return peer;
+            SyncRelayTracks(peer, tracks);
+            if (replaced is not null)
+            {
+                TakeOver(replaced, peer);
+                RelayStandInsTakenOver++;
+            }
         }
+        if (replaced is null)
+        {
+            _events.PeerConnected(Id, peerId);
+        }
+        else
+        {
+            // Outside the lock, as for a replaced browser peer. No PeerGone: the publisher never left.
+            ThreadPool.QueueUserWorkItem(static p => p.Dispose(), replaced, preferLocal: false);
+        }
+        return peer;
     }
+
+    /// <summary>Stand-ins a newer relay link took over from an older one's (the older link's origin died or was replaced).</summary>
+    public long RelayStandInsTakenOver { get; private set; }
 
     public void RemoveRelayPeer(SfuPeer peer) => RemovePeer(peer, "relay closed");
 
