@@ -282,8 +282,9 @@ public sealed partial class ClassroomHub(
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
             metrics.Negotiated("grain", calling);
             await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
-            // This connection now holds the peer: a page that rejoined the hub (or reloaded on the same peer id) hears what
-            // the SFU last said of its downlink, e.g. that its video is paused (audio-first), which the old connection got.
+            // This connection now holds the peer: a page that rejoined the hub on its surviving peer connection hears what
+            // the SFU last said of its downlink, e.g. that its video is paused (audio-first), told to the old connection.
+            // A fresh peer (a reload) has said nothing yet: nothing is repeated.
             quality.Repeat(id, caller.PrincipalId);
             metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);

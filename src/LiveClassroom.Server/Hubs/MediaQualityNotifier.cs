@@ -7,7 +7,7 @@ namespace LiveClassroom.Server.Hubs;
 /// Tells a participant's page when the SFU pauses or resumes its video for lack of bandwidth (audio-first) or moves it
 /// to another layer: the SFU's <see cref="MediaServer.MediaQualityChanged"/> (room = class id, peer = principal id) goes
 /// to the one classroom-hub connection holding that media peer on this node. Nothing for other rooms (research).
-/// A connection that takes the media peer over (its Negotiate: a hub rejoin, a page reload) is sent the last notice again
+/// A connection that takes the media peer over (its Negotiate, e.g. after a hub rejoin) is sent the last notice again
 /// (<see cref="Repeat"/>): the SFU, whose choice did not change, would otherwise say nothing, and a paused video would
 /// stay paused without the page knowing (RuralLinkFigures, 150 kbit/s: the stall watch replaced the hub 5 s into a pause).
 /// </summary>
