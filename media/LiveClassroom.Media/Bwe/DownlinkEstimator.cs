@@ -66,6 +66,9 @@ internal sealed class DownlinkEstimator
 
     public long LossBasedBps => (long)_loss.EstimateBps;
 
+    /// <summary>The loss-based rate sits at its delay-based cap rather than where loss put it (<see cref="LossBasedControl.HeldByDelay"/>).</summary>
+    public bool LossBasedHeldByDelay => _loss.HeldByDelay;
+
     public BandwidthUsage Usage => _detector.State;
 
     /// <summary>Times over-use cut the delay-based rate (tracing).</summary>

@@ -23,6 +23,12 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
     public double LossFraction { get; private set; }
 
     /// <summary>
+    /// The last update left As at the delay-based cap (2 × the delay-based rate), not at a figure of its own: loss did not
+    /// put it there, so it says nothing the delay-based rate does not (a loaded machine's queue pulls both down at 0 % loss).
+    /// </summary>
+    public bool HeldByDelay { get; private set; }
+
+    /// <summary>
     /// A probe (or the first seconds of feedback) showed the path carries <paramref name="bps"/> losing
     /// <paramref name="lossFraction"/>: without heavy loss, As starts from there and that loss replaces an older figure.
     /// </summary>
@@ -32,6 +38,7 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         {
             EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
             LossFraction = lossFraction;
+            HeldByDelay = false;
             _lost = 0;
             _total = 0;
             _intervalStartMs = double.NaN;
@@ -42,6 +49,7 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
     public void Restore(double bps)
     {
         EstimateBps = Math.Clamp(Math.Max(EstimateBps, bps), minBps, maxBps);
+        HeldByDelay = false;
         _lost = 0;
         _total = 0;
         _intervalStartMs = double.NaN;
@@ -73,7 +81,9 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
             EstimateBps *= 1.05;
         }
         // Low loss alone must not let As float far above what the delay-based side believes.
+        var own = EstimateBps;
         EstimateBps = Math.Clamp(Math.Max(Math.Min(EstimateBps, 2 * delayBasedBps), Math.Min(Floor, before)), minBps, maxBps);
+        HeldByDelay = EstimateBps < own;
         _lost = 0;
         _total = 0;
         _intervalStartMs = nowMs;

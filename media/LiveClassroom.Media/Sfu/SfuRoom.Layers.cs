@@ -172,8 +172,10 @@ internal sealed partial class SfuRoom
 
     /// <summary>
     /// Audio-first is for links that lose packets: loss at or above <see cref="PauseLossFraction"/> for <see cref="PauseLossHold"/>,
-    /// or a loss-based (or REMB) estimate that does not carry the lowest layer (<paramref name="lowestNeedBps"/>, audio included).
-    /// The delay-based estimate alone never pauses.
+    /// or a loss-based estimate that loss put below the lowest layer (<paramref name="lowestNeedBps"/>, audio included).
+    /// The delay-based estimate alone never pauses, nor does the loss-based one while it only sits at its delay-based cap
+    /// (a loaded machine paused video on a clean 1 Mbit/s link: 47 kbit/s "loss-based" at 0 % loss, RuralLinkFigures at load 26).
+    /// Without transport-wide feedback (REMB, or nothing) the estimate is all there is.
     /// </summary>
     private static bool MayPause(SfuPeer subscriber, double lowestNeedBps, long now)
     {
@@ -187,7 +189,7 @@ internal sealed partial class SfuRoom
         {
             return true;
         }
-        return LossyLink(subscriber, now) || estimator.LossBasedBps < lowestNeedBps;
+        return LossyLink(subscriber, now) || (estimator.LossBasedBps < lowestNeedBps && !estimator.LossBasedHeldByDelay);
     }
 
     /// <summary>The subscriber's loss has stayed at or above <see cref="PauseLossFraction"/> for <see cref="PauseLossHold"/>.</summary>

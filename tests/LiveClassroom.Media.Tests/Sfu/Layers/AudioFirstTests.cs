@@ -49,6 +49,25 @@ public sealed class AudioFirstTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_QueueGrowsWithoutLoss_DelayBasedRateBelowTheLowestLayer_VideoNeverPauses()
+    {
+        _r.Downlink.CapacityBps = 20_000_000;
+        Assert.True(Wait(() => Subscriber is { EstimateSource: "transport-cc", VideoPaused: false } && _r.Downlink.Video(2) > 100, 30), Describe());
+
+        // A queue that never drops: every packet arrives, later and later (a loaded machine, a long buffer). The
+        // delay-based rate falls far below the lowest layer, and the loss-based one, capped at twice the delay-based,
+        // with it; no packet is lost, so the video keeps its lowest layer.
+        _r.Downlink.MaxQueueUs = 600_000_000;
+        _r.Downlink.CapacityBps = 60_000;
+        Assert.True(Wait(() => Subscriber.EstimatedBitrateBps < 120_000 && Subscriber.ReceivedLayer == "q", 30), Describe());
+        var video = _r.Downlink.VideoTotal;
+        // Well past the 3 s an estimate must stay low before video pauses.
+        Assert.False(Wait(() => Subscriber.VideoPaused || Events.Any(e => e.PeerId == "sub" && e.VideoPaused), 10), $"paused at 0 % loss; {Describe()}");
+        Assert.True(Subscriber.EstimatedBitrateBps < 150_000, Describe());
+        Assert.True(_r.Downlink.VideoTotal > video + 100, Describe());
+    }
+
+    [Fact]
     public void Forward_AudioSlotNegotiatedTransportCc_AudioIsStampedSoTheEstimateCoversIt()
     {
         // The subscriber's offer carries the transport-wide extension on its audio m-section, as Chrome's does: the SFU
