@@ -65,5 +65,15 @@ public sealed class MediaRoom
 
     public IReadOnlyList<MediaPeerStats> GetStats() => _room.GetStats();
 
+    /// <summary>
+    /// Raises <see cref="MediaServer.MediaQualityChanged"/> again with what was last reported for this subscriber (its
+    /// signalling connection was replaced and never heard it), in order with any change; false if nothing was reported.
+    /// </summary>
+    public bool RepeatMediaQuality(string peerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peerId);
+        return _room.RepeatQuality(peerId);
+    }
+
     public IReadOnlyList<string> PeerIds => _room.PeerIds();
 }

@@ -21,6 +21,7 @@ public sealed partial class ClassroomHub(
     ClassConnections connections,
     RoomSubscriptions subscriptions,
     NetworkDashboard dashboard,
+    MediaQualityNotifier quality,
     ServerClock time,
     ClassroomHubMetrics metrics,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
@@ -281,6 +282,10 @@ public sealed partial class ClassroomHub(
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
             metrics.Negotiated("grain", calling);
             await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
+            // This connection now holds the peer: a page that rejoined the hub on its surviving peer connection hears what
+            // the SFU last said of its downlink, e.g. that its video is paused (audio-first), told to the old connection.
+            // A fresh peer (a reload) has said nothing yet: nothing is repeated.
+            quality.Repeat(id, caller.PrincipalId);
             metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }

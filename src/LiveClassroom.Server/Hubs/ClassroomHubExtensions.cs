@@ -44,7 +44,8 @@ public static class ClassroomHubExtensions
         services.AddSingleton<IRoomOwnerEventSink, ClassOpenedNotifier>();
         services.TryAddSingleton<ClassChangeBroadcast>();
         services.AddHostedService(sp => sp.GetRequiredService<ClassChangeBroadcast>());
-        services.AddHostedService<MediaQualityNotifier>();
+        services.TryAddSingleton<MediaQualityNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<MediaQualityNotifier>());
         services.TryAddSingleton<Operations.NetworkDashboard>();
         services.AddHostedService(sp => sp.GetRequiredService<Operations.NetworkDashboard>());
         return services;

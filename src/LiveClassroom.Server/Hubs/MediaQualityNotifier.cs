@@ -7,6 +7,9 @@ namespace LiveClassroom.Server.Hubs;
 /// Tells a participant's page when the SFU pauses or resumes its video for lack of bandwidth (audio-first) or moves it
 /// to another layer: the SFU's <see cref="MediaServer.MediaQualityChanged"/> (room = class id, peer = principal id) goes
 /// to the one classroom-hub connection holding that media peer on this node. Nothing for other rooms (research).
+/// A connection that takes the media peer over (its Negotiate, e.g. after a hub rejoin) is sent the last notice again
+/// (<see cref="Repeat"/>): the SFU, whose choice did not change, would otherwise say nothing, and a paused video would
+/// stay paused without the page knowing (RuralLinkFigures, 150 kbit/s: the stall watch replaced the hub 5 s into a pause).
 /// </summary>
 public sealed partial class MediaQualityNotifier : IHostedService, IDisposable
 {
@@ -57,6 +60,14 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable
             LogNotDelivered(_logger, e.RoomId, ex.GetType().Name);
         }
     }
+
+    /// <summary>
+    /// After <paramref name="principalId"/>'s connection claimed its media peer in the class: the SFU raises its last
+    /// notice for that peer again, through the same ordered dispatch as every change, so it reaches the new owner and
+    /// cannot overtake a change. Nothing when the peer's media is not on this node or nothing was reported yet.
+    /// </summary>
+    public bool Repeat(string classId, string principalId) =>
+        _media?.GetRoom(classId)?.RepeatMediaQuality(principalId) ?? false;
 
     public void Dispose()
     {

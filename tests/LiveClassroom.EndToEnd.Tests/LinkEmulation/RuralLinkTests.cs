@@ -144,6 +144,86 @@ public sealed class RuralLinkTests(LinkEmulationFixture fx, ITestOutputHelper ou
     }
 
     /// <summary>
+    /// Audio-first across a hub rejoin: on 150 kbit/s the SFU pauses the teacher's video and the projector says so
+    /// (网络较差，已切换为仅声音). Its hub is then replaced, as the stall watch does when the saturated link keeps it silent
+    /// (RuralLinkFigures, 150 kbit/s: 5 s into the pause), while the link stays capped: the notice must not go away — the
+    /// page keeps the SFU's word on its peer connection, and the server says it again once the rejoined page negotiates
+    /// (a notice lost on the old connection is not lost for good) — and the video stays paused. Then the cap is lifted:
+    /// the notice goes and frames decode again.
+    /// </summary>
+    [Fact]
+    public async Task Projector_150KbpsAudioOnly_HubReplaced_NoticeStays_GoesWhenTheLinkReturns()
+    {
+        await using var link = await NetworkNamespace.CreateAsync();
+        await using var server = await ServerProcess.StartAsync(linkAddress: link.HostAddress);
+        await using var room = await LinkRoom.OpenAsync(fx.Playwright, server, link, fx.NextTag());
+        var page = room.Projector.Page;
+        page.Context.SetDefaultTimeout(60_000);
+        await ClassMedia.WaitFramesAsync(page, "main", 10, TimeSpan.FromSeconds(60));
+        var notice = page.GetByTestId("audio-only");
+        await Expect(notice).ToBeHiddenAsync();
+
+        await link.RateCapAsync(downKbps: 150, upKbps: 150);
+        var capped = Stopwatch.StartNew();
+        await Expect(notice).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        output.WriteLine($"150 kbps: audio-only notice shown {capped.Elapsed.TotalSeconds:0.0} s after the cap");
+        await Expect(notice).ToContainTextAsync("网络较差，已切换为仅声音");
+
+        // The SFU's word on the projector's video (the server logs every notice it relays): counted before and after the rejoin.
+        var resumedLine = $"participant {room.ProjectorDeviceId}'s video is now paused=False";
+        int Resumes() => server.Log.Split('\n').Count(l => l.Contains(resumedLine, StringComparison.Ordinal));
+        var resumesBefore = Resumes();
+
+        // Mark the page's last notice (a value the server never sends) so a fresh one is told apart, watch whether the
+        // notice ever leaves the page, and drop the hub as the stall watch does (conn.stop(): onclose starts over).
+        var framesBefore = await ClassMedia.FramesAsync(page, "main");
+        await page.EvaluateAsync("""
+            () => {
+              const hub = window.lcLive.hub;
+              hub.mediaQuality = { ...hub.mediaQuality, estimateKbps: -1 };
+              window.__noticeGone = 0;
+              new MutationObserver(() => {
+                if (!document.querySelector('[data-testid="audio-only"]')) window.__noticeGone++;
+              }).observe(document.body, { childList: true, subtree: true });
+              window.__oldHub = hub.conn;
+              void hub.conn.stop();
+            }
+            """);
+        var dropped = Stopwatch.StartNew();
+        await PageWait.UntilAsync(page, "() => { const h = window.lcLive.hub; return h.conn !== window.__oldHub && h.status === 'connected'; }",
+            null, TimeSpan.FromSeconds(30));
+        var framesJoined = await ClassMedia.FramesAsync(page, "main");
+        output.WriteLine($"hub replaced and joined again {dropped.Elapsed.TotalSeconds:0.0} s after it was dropped; frames {framesBefore} -> {framesJoined}");
+        // The server repeats the SFU's last notice to the connection that now holds the peer (after its Negotiate).
+        await PageWait.UntilAsync(page, "() => { const q = window.lcLive.hub.mediaQuality; return !!q && q.estimateKbps >= 0; }",
+            null, TimeSpan.FromSeconds(20));
+        var repeated = await page.EvaluateAsync<string>("() => JSON.stringify(window.lcLive.hub.mediaQuality)");
+        output.WriteLine($"notice on the new hub connection {dropped.Elapsed.TotalSeconds:0.0} s after the drop: {repeated}");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.lcLive.hub.mediaQuality.paused === true"),
+            $"the new hub connection was told the video is not paused on a 150 kbps link: {repeated}");
+        await Expect(notice).ToBeVisibleAsync();
+        var gone = await page.EvaluateAsync<int>("() => window.__noticeGone");
+        Assert.True(gone == 0, $"the audio-only notice left the page {gone} times while the hub was replaced (the video stayed paused)");
+        // Still paused: the SFU did not resume the projector's video over the rejoin (its ICE restart once did, through the
+        // class's re-sent routes). Frames are printed, not asserted: some still decode while paused (0-34 over the ~10 s
+        // of the rejoin in five runs, against 10-20 a second flowing), not traced yet.
+        var framesAfter = await ClassMedia.FramesAsync(page, "main");
+        foreach (var line in server.Log.Split('\n').Where(l => l.Contains("video is now paused", StringComparison.Ordinal)))
+        {
+            output.WriteLine($"server: {line.Trim()}");
+        }
+        output.WriteLine($"frames decoded: {framesBefore} when the hub was dropped, {framesJoined} when it had joined again, {framesAfter} after the repeated notice");
+        Assert.True(Resumes() == resumesBefore, $"the SFU resumed the projector's video on a 150 kbps link during the hub's rejoin: {await ClassMedia.StateAsync(page)}");
+
+        await link.RemoveRateCapAsync();
+        var lifted = Stopwatch.StartNew();
+        await Expect(notice).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        output.WriteLine($"cap lifted: audio-only notice gone {lifted.Elapsed.TotalSeconds:0.0} s later");
+        var back = await ClassMedia.WaitFramesAsync(page, "main", await ClassMedia.FramesAsync(page, "main") + 10, TimeSpan.FromSeconds(60));
+        output.WriteLine($"cap lifted: video back (10 new frames) {back.TotalSeconds:0.0} s after the notice went");
+    }
+
+    /// <summary>
     /// Ends the outage that began when <paramref name="down"/> started once it has lasted <paramref name="length"/>, and
     /// returns how long the projector's main slot then takes to decode 10 new frames (fails past <paramref name="limit"/>).
     /// </summary>

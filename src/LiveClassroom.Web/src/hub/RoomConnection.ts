@@ -48,7 +48,11 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
   onJoined: (firstJoin: boolean) => void = () => {};
   /** Another connection of the same account negotiated media in this room and now holds it (MediaTakenOver). */
   onMediaTakenOver: () => void = () => {};
-  /** The SFU's latest MediaQuality notice for this page's media peer (null until one comes, and on a new connection). */
+  /**
+   * The SFU's latest MediaQuality notice for this page's media peer (null until one comes). It describes the peer
+   * connection, not the hub connection: kept across a hub rejoin (the SFU's choice did not change, and the server says it
+   * again once the rejoined page negotiates), forgotten when the media layer starts a fresh peer connection.
+   */
   mediaQuality: MediaQuality | null = null;
   /** How often this page dropped a hub connection found stuck after an outage (stallWatch.ts). */
   stallRestarts = 0;
@@ -128,7 +132,6 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
     conn.on("MediaTakenOver", (e: { classId: string }) => {
       if (e.classId === this.roomId) this.onMediaTakenOver();
     });
-    this.mediaQuality = null;
     conn.on("MediaQuality", (e: MediaQuality) => {
       if (e.classId !== this.roomId) return;
       this.mediaQuality = e;
@@ -229,6 +232,13 @@ export abstract class RoomConnection<TJoin, TResync, TEvent, TAnswer = void> {
       .finally(() => {
         this.rejoining = false;
       });
+  }
+
+  /** The media layer started a fresh peer connection: the SFU's word on the old one no longer holds (see mediaQuality). */
+  forgetMediaQuality(): void {
+    if (this.mediaQuality === null) return;
+    this.mediaQuality = null;
+    this.changed();
   }
 
   async resync(): Promise<void> {

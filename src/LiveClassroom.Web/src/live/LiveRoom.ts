@@ -12,6 +12,8 @@ export interface LiveHub {
   invoke<T>(method: string, ...args: unknown[]): Promise<T>;
   /** Called when another connection of the same account took this room's media over (MediaTakenOver). */
   onMediaTakenOver: () => void;
+  /** The media layer started a fresh peer connection: what the SFU said of the old one's downlink is dropped. */
+  forgetMediaQuality(): void;
   /** Connected and joined to the room, no join awaiting its answer: offers can be carried (RoomConnection.inRoom). */
   readonly inRoom: boolean;
   start(): Promise<void>;
@@ -42,6 +44,8 @@ export abstract class LiveRoom<H extends LiveHub> {
     this.media = new MediaSession(negotiator, slots, iceServers, simulcast);
     // Media is offered only through a joined hub; every (re)join renegotiates (LiveClass.onJoined, ResearchLive).
     this.media.canSignal = () => hub.inRoom;
+    // Audio-first belongs to the SFU's peer: a fresh peer connection starts with video (RoomConnection.mediaQuality).
+    this.media.onNewPeerConnection = () => hub.forgetMediaQuality();
     hub.subscribe(() => this.changed());
     this.media.subscribe(() => this.changed());
     // A second tab (or device) of this account took the media: stop here, and stay stopped until the user takes it back,

@@ -72,6 +72,8 @@ export class MediaSession {
    * cannot, negotiations are held, not sent: the hub's rejoin renegotiates once (LiveClass.onJoined).
    */
   canSignal: () => boolean = () => true;
+  /** Called whenever a fresh peer connection replaces the previous one (not for the first). */
+  onNewPeerConnection: () => void = () => {};
   /** Negotiations held because the hub could not carry them (diagnostics and end-to-end tests). */
   heldForHub = 0;
   private readonly frames = new FrameWatch(() => this.videoReceivers(), () => this.changed());
@@ -113,6 +115,7 @@ export class MediaSession {
   }
 
   private build(): void {
+    if (this.pc) this.onNewPeerConnection();
     this.pc?.close();
     this.streams.clear();
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require", iceServers: this.iceServers?.current ?? [] });

@@ -80,6 +80,25 @@ public sealed class AudioFirstTests : IDisposable
         Assert.True(_r.Downlink.StampedAudio >= audio - 1, $"{_r.Downlink.StampedAudio} of {audio} audio packets stamped");
     }
 
+    /// <summary>
+    /// A hub rejoin: the page's new signalling connection asks the SFU to say again what it last said of the subscriber's
+    /// downlink (the server relays it as <c>MediaQuality</c>). Nothing for a peer never reported (the publisher has no
+    /// receive slot) nor for an unknown one.
+    /// </summary>
+    [Fact]
+    public void RepeatMediaQuality_AfterAReport_RaisesItAgain_NothingForAPeerNeverReportedOrUnknown()
+    {
+        _r.Downlink.CapacityBps = 20_000_000;
+        Assert.True(Wait(() => Subscriber.ReceivedLayer == "f" && Events.LastOrDefault(e => e.PeerId == "sub") is { VideoPaused: false, Layer: "f" }, 30), Describe());
+        Assert.False(_r.Room.RepeatMediaQuality("pub"));
+        Assert.False(_r.Room.RepeatMediaQuality("nobody"));
+        var before = _r.Events.Count;
+
+        Assert.True(_r.Room.RepeatMediaQuality("sub"));
+
+        Assert.True(Wait(() => Events.Skip(before).Any(e => e is { PeerId: "sub", VideoPaused: false, Layer: "f" }), 5), Describe());
+    }
+
     private string Describe() => _r.Describe();
 
     private static bool Wait(Func<bool> condition, double seconds) => LayerRoom.Wait(condition, seconds);
