@@ -68,6 +68,29 @@ public sealed class AudioFirstTests : IDisposable
     }
 
     [Fact]
+    public void Nack_AnsweredFromTheCacheWhileVideoFlows_NotWhileItIsPaused()
+    {
+        _r.Downlink.CapacityBps = 20_000_000;
+        Assert.True(Wait(() => Subscriber is { EstimateSource: "transport-cc", VideoPaused: false } && _r.Downlink.LastVideo is not null, 30), Describe());
+        // A packet the subscriber got, still in the SFU's cache: the NACK is answered while video flows.
+        var (ssrc, sequence) = _r.Downlink.LastVideo!.Value;
+        var answered = Subscriber.Retransmissions;
+        _r.Downlink.SendNack(ssrc, sequence);
+        Assert.True(Wait(() => Subscriber.Retransmissions > answered, 10), $"a NACK while flowing was not answered; {Describe()}");
+
+        _r.Downlink.CapacityBps = 90_000;
+        Assert.True(Wait(() => Subscriber.VideoPaused, 30), Describe());
+        (ssrc, sequence) = _r.Downlink.LastVideo!.Value;
+        answered = Subscriber.Retransmissions;
+        var dropped = Subscriber.NacksDropped;
+        _r.Downlink.SendNack(ssrc, sequence);
+        // Read by the SFU (counted one way or the other), and not resent.
+        Assert.True(Wait(() => Subscriber.NacksDropped > dropped || Subscriber.Retransmissions > answered, 10), $"the NACK was not read; {Describe()}");
+        Assert.True(Subscriber.Retransmissions == answered, $"a paused video's NACK was answered from the cache; {Describe()}");
+        Assert.True(Subscriber.NacksDropped > dropped, Describe());
+    }
+
+    [Fact]
     public void Forward_AudioSlotNegotiatedTransportCc_AudioIsStampedSoTheEstimateCoversIt()
     {
         // The subscriber's offer carries the transport-wide extension on its audio m-section, as Chrome's does: the SFU

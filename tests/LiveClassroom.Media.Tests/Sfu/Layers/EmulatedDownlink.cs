@@ -32,6 +32,7 @@ internal sealed class EmulatedDownlink
     private long _audio;
     private long _stampedAudio;
     private long _padding;
+    private long _lastVideo = -1;
 
     public EmulatedDownlink(SyntheticPeer peer)
     {
@@ -65,6 +66,18 @@ internal sealed class EmulatedDownlink
     };
 
     public long VideoTotal => Video(0) + Video(1) + Video(2);
+
+    /// <summary>The SSRC and sequence number of the last video packet that got through (null before one).</summary>
+    public (uint Ssrc, ushort Sequence)? LastVideo =>
+        Interlocked.Read(ref _lastVideo) is var v and >= 0 ? ((uint)(v >> 16), (ushort)v) : null;
+
+    /// <summary>Sends a generic NACK (RFC 4585 §6.2.1) for <paramref name="sequence"/> of <paramref name="ssrc"/>, as Chrome would.</summary>
+    public void SendNack(uint ssrc, ushort sequence)
+    {
+        var buffer = new byte[64];
+        var length = RtcpWriter.WriteNack(buffer, 0x6600_0001, ssrc, [sequence]);
+        _peer.SendRtcp(buffer, length);
+    }
 
     private static long NowUs() => (long)(Stopwatch.GetTimestamp() * (1_000_000.0 / Stopwatch.Frequency));
 
@@ -132,6 +145,7 @@ internal sealed class EmulatedDownlink
         }
         else if (pt == 96 && header.PayloadLength > 5)
         {
+            Interlocked.Exchange(ref _lastVideo, ((long)header.Ssrc << 16) | header.SequenceNumber);
             var layer = packet[header.PayloadOffset + 5];
             Interlocked.Increment(ref layer == 0 ? ref _videoByLayer0 : ref layer == 1 ? ref _videoByLayer1 : ref _videoByLayer2);
         }
