@@ -4,7 +4,7 @@ using LiveClassroom.Grains.Ports;
 namespace LiveClassroom.Grains.Cascade;
 
 /// <summary>
-/// One node's media plane, reachable from a class's grain on any node. Keyed by the node's silo address and activated
+/// One node's media plane, reachable from a class's grain on any node (and from a hub node, for media quality notices). Keyed by the node's silo address and activated
 /// only on that node (a call for a node that is gone fails instead of landing elsewhere). Media calls mean what they
 /// mean on <see cref="IMediaControl"/>.
 /// </summary>
@@ -47,4 +47,15 @@ public interface IMediaNodeGrain : IGrainWithStringKey
     /// <summary>The links of the room's peers on this node as its SFU measures them (relay stand-ins included).</summary>
     [Alias("stats")]
     Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId);
+
+    /// <summary>
+    /// On the peer's media node: the hub connection holding the peer is on <paramref name="ownerNodeId"/>, so its media
+    /// quality notices go there; the last one is raised again (<see cref="IMediaQualityNotices.Claim"/>).
+    /// </summary>
+    [Alias("claim-quality")]
+    Task<bool> ClaimQualityNoticesAsync(string roomId, string peerId, string ownerNodeId);
+
+    /// <summary>On the hub's node: a notice from the peer's media node, for the connection holding the peer here.</summary>
+    [Alias("deliver-quality")]
+    Task DeliverQualityNoticeAsync(string roomId, string peerId, MediaQualityNotice notice);
 }

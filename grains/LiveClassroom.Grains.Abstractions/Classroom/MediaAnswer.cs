@@ -1,5 +1,9 @@
 namespace LiveClassroom.Grains.Classroom;
 
-/// <summary>The SFU's SDP answer and the peer id the participant has in the media room.</summary>
+/// <summary>
+/// The SFU's SDP answer and the peer id the participant has in the media room. <paramref name="MediaNode"/>: the node
+/// (silo address) whose SFU holds the peer, so the hub's node can claim the peer's media quality notices there; null
+/// where notices are not carried between nodes (research sessions).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("lc.MediaAnswer")]
-public sealed record MediaAnswer(string SdpAnswer, string PeerId);
+public sealed record MediaAnswer(string SdpAnswer, string PeerId, string? MediaNode = null);

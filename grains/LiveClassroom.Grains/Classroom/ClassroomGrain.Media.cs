@@ -101,7 +101,8 @@ internal sealed partial class ClassroomGrain
         await RouteAllAsync();
         ClassroomMeters.Record("route", routing);
         ClassroomMeters.Record("all", started);
-        return new MediaAnswer(answer, peerId);
+        // Where the peer's media is: an edge it was placed on, else this grain's node (whose SFU Services.Media is).
+        return new MediaAnswer(answer, peerId, _placed.GetValueOrDefault(peerId) ?? ThisNode);
     }
 
     public async Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller)

@@ -18,4 +18,7 @@ public sealed record GrainServices(
 {
     /// <summary>This node's part in classes spread over nodes (cascade); null: every class stays on its grain's node.</summary>
     public IMediaCascade? Cascade { get; init; }
+
+    /// <summary>This node's end of media quality notices crossing nodes; null: notices reach only this node's connections.</summary>
+    public IMediaQualityNotices? QualityNotices { get; init; }
 }

@@ -248,7 +248,7 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     }
 
     /// <summary>This activation's silo, as <see cref="RoomState.WrittenBy"/> records it.</summary>
-    private string? ThisNode => GrainContext.Address.SiloAddress?.ToParsableString();
+    protected string? ThisNode => GrainContext.Address.SiloAddress?.ToParsableString();
 
     /// <summary>
     /// When the connections the stored state still counts were lost (<see cref="ReactivationRules"/>); call it from

@@ -82,6 +82,7 @@ public static class GrainsServiceCollectionExtensions
             sp.GetRequiredService<INodeLiveness>())
         {
             Cascade = sp.GetService<IMediaCascade>(),
+            QualityNotices = sp.GetService<IMediaQualityNotices>(),
         });
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();

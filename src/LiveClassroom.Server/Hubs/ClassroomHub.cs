@@ -282,10 +282,11 @@ public sealed partial class ClassroomHub(
             var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
             metrics.Negotiated("grain", calling);
             await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
-            // This connection now holds the peer: a page that rejoined the hub on its surviving peer connection hears what
-            // the SFU last said of its downlink, e.g. that its video is paused (audio-first), told to the old connection.
-            // A fresh peer (a reload) has said nothing yet: nothing is repeated.
-            quality.Repeat(id, caller.PrincipalId);
+            // This connection now holds the peer: its notices come to this node from wherever the peer's media is, and a
+            // page that rejoined the hub on its surviving peer connection hears what the SFU last said of its downlink,
+            // e.g. that its video is paused (audio-first), told to the old connection. A fresh peer (a reload) has said
+            // nothing yet: nothing is repeated.
+            await quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode);
             metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }

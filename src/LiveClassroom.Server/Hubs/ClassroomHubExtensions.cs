@@ -1,3 +1,4 @@
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Rooms;
@@ -46,6 +47,7 @@ public static class ClassroomHubExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ClassChangeBroadcast>());
         services.TryAddSingleton<MediaQualityNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaQualityNotifier>());
+        services.TryAddSingleton<IMediaQualityNotices>(sp => sp.GetRequiredService<MediaQualityNotifier>());
         services.TryAddSingleton<Operations.NetworkDashboard>();
         services.AddHostedService(sp => sp.GetRequiredService<Operations.NetworkDashboard>());
         return services;
