@@ -68,6 +68,31 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
     }
 
     [Fact]
+    public async Task PageRejoinsOnTheMediaNode_ToldThere_AndLaterNoticesStayThere()
+    {
+        var (a, b) = (cluster.A, cluster.B);
+        var classId = await cluster.SetUpClassOnAsync(b);
+        var offer = ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly"));
+        await using var lead = await a.ConnectAsync(cluster.TokenFor("teacher"));
+        await lead.InvokeAsync("JoinClass", classId);
+        await lead.InvokeAsync("OpenClass", classId);
+        var peer = (string)(await lead.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!;
+        Report(b.Sfu, classId, peer, paused: true, layer: null, 95_000);
+        Assert.True((bool)(await lead.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+
+        // The page's new hub connection lands on B, its media's node (today's same-node path): the repeat is delivered
+        // there, and so is the next change, not to the old connection still joined on A.
+        await using var rejoined = await b.ConnectAsync(cluster.TokenFor("teacher"));
+        await rejoined.InvokeAsync("JoinClass", classId);
+        await rejoined.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain);
+        Assert.True((bool)(await rejoined.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+        Report(b.Sfu, classId, peer, paused: false, layer: "h", 700_000);
+
+        Assert.Equal("h", (string?)(await rejoined.NextEventAsync("MediaQuality")).Argument()!["layer"]);
+        Assert.Equal(1, lead.Events.Count(e => e.Target == "MediaQuality"));
+    }
+
+    [Fact]
     public async Task UnknownOrBadIds_AreIgnored_NothingDelivered()
     {
         var (a, b) = (cluster.A, cluster.B);
