@@ -13,6 +13,7 @@ internal sealed partial class SfuRoom
             }
             if (source is null)
             {
+                slot.Wish = null;
                 RouteCore(slot, null, null);
                 return;
             }
@@ -29,6 +30,7 @@ internal sealed partial class SfuRoom
                 throw new ArgumentException($"track {source.PublisherMid} has no rid {source.Rid}");
             }
             slot.AutoRouted = false;
+            slot.Wish = source;
             if (slot.Track == track && slot.Rid == source.Rid && !track.Unpublished)
             {
                 // The route it already has (the class re-sends a classroom's routes when its hub joins again): the
@@ -147,6 +149,7 @@ internal sealed partial class SfuRoom
                 if (candidate is not null)
                 {
                     slot.AutoRouted = true;
+                    slot.Wish = null;
                     RouteCore(slot, candidate, null);
                 }
             }
