@@ -18,6 +18,7 @@ public sealed class MediaRelayStandInReturnTests : IDisposable
     private const uint VideoSsrc = 0x5757_0002;
     private static readonly byte[] Key = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate("relay-stand-in-return-test");
+    private readonly DtlsCertificate _reloadCertificate = DtlsCertificate.Generate("relay-stand-in-return-test-reload");
     private readonly MediaServer _a = RelayTestKit.NewServer();
     private readonly MediaServer _e = RelayTestKit.NewServer();
     private readonly MediaRelay _relayA;
@@ -76,6 +77,24 @@ public sealed class MediaRelayStandInReturnTests : IDisposable
     }
 
     [Fact]
+    public void StandInGone_TheProjectorsPageComesBackOnANewConnection_ItsNewSlotGetsTheReturningTeacher()
+    {
+        var (roomE, _) = Edge(linkId: 55);
+
+        _relayA.Feed(Room, 55, Key, _relayE.LocalEndPoint, []);
+        Assert.True(ThreePeerRoom.WaitUntil(() => !roomE.PeerIds.Contains("teacher"), 10), "the stand-in never left");
+        // The page reloads meanwhile: its new peer replaces the old one (TakeOver) and inherits the class's route.
+        var reloaded = Connect(_e, roomE, "projector", publish: false, _reloadCertificate);
+        _relayA.Feed(Room, 55, Key, _relayE.LocalEndPoint, ["teacher"]);
+        Assert.True(ThreePeerRoom.WaitUntil(() => roomE.PeerIds.Contains("teacher"), 10), "the stand-in never came back");
+
+        var got = SendUntilReceived(reloaded, seconds: 10, firstSeq: 5000);
+
+        Assert.True(got, $"the reloaded projector got nothing after the stand-in came back; {_e.Diagnostics()}");
+        Assert.Equal(["projector/1"], roomE.Engine.ListenersOf("teacher", "1"));
+    }
+
+    [Fact]
     public void StandInGone_TheClassUnroutesTheSlot_TheReturningStandInIsNotBoundToIt()
     {
         var (roomE, _) = Edge(linkId: 54);
@@ -108,9 +127,9 @@ public sealed class MediaRelayStandInReturnTests : IDisposable
         return (room, projector);
     }
 
-    private SyntheticPeer Connect(MediaServer server, MediaRoom room, string peerId, bool publish)
+    private SyntheticPeer Connect(MediaServer server, MediaRoom room, string peerId, bool publish, DtlsCertificate? certificate = null)
     {
-        var peer = new SyntheticPeer(_certificate, server.LocalEndPoint, publish ? 16 : 1024) { KeepPackets = true };
+        var peer = new SyntheticPeer(certificate ?? _certificate, server.LocalEndPoint, publish ? 16 : 1024) { KeepPackets = true };
         _peers.Add(peer);
         peer.Connect(room.Negotiate(peerId, peer.Offer(publish, publish ? VideoSsrc - 1 : 0, publish ? VideoSsrc : 0, publish ? VideoSsrc + 1 : 0)),
             SrtpProtectionProfileId.AeadAes128Gcm);
