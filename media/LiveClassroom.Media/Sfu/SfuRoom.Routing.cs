@@ -19,6 +19,10 @@ internal sealed partial class SfuRoom
             }
             if (!_peers.TryGetValue(source.PublisherPeerId, out var publisher) || !publisher.Tracks.TryGetValue(source.PublisherMid, out var track))
             {
+                // Refused (the class sends it again), but it is the class's route now: a slot carrying nothing is bound
+                // when that track comes (a stand-in on its way), and an older wish must not bind it to a publisher the
+                // class has moved it away from.
+                slot.Wish = source;
                 throw new KeyNotFoundException($"no published track {source.PublisherPeerId}/{source.PublisherMid} in room {Id}");
             }
             if (track.Kind != slot.Kind)

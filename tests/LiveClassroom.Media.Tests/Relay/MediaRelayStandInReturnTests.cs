@@ -112,6 +112,23 @@ public sealed class MediaRelayStandInReturnTests : IDisposable
         Assert.Null(roomE.Engine.CurrentSource("projector", "1"));
     }
 
+    [Fact]
+    public void StandInGone_TheClassRoutesTheSlotToAPublisherNotHereYet_TheReturningTeacherIsNotBoundToIt()
+    {
+        var (roomE, _) = Edge(linkId: 56);
+
+        _relayA.Feed(Room, 56, Key, _relayE.LocalEndPoint, []);
+        Assert.True(ThreePeerRoom.WaitUntil(() => !roomE.PeerIds.Contains("teacher"), 10), "the stand-in never left");
+        // The class moved the slot to a stage classroom whose stand-in has not reached the edge yet: refused for now.
+        Assert.Throws<KeyNotFoundException>(() => roomE.Route("projector", "1", new MediaTrackSource("classroom-7", "1")));
+        _relayA.Feed(Room, 56, Key, _relayE.LocalEndPoint, ["teacher"]);
+        Assert.True(ThreePeerRoom.WaitUntil(() => roomE.PeerIds.Contains("teacher"), 10), "the stand-in never came back");
+        SendVideo(5000, 3);
+
+        Assert.Empty(roomE.Engine.ListenersOf("teacher", "1"));
+        Assert.Equal(0, roomE.Engine.SlotsRebound);
+    }
+
     private static readonly int RelaySocketSilenceSeconds = (int)global::LiveClassroom.Media.Relay.RelaySocket.SilenceLimit.TotalSeconds;
 
     /// <summary>A feeds E the teacher; a projector on E is routed to the stand-in's video and gets it.</summary>
