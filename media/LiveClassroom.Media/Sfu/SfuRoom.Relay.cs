@@ -234,6 +234,8 @@ internal sealed partial class SfuRoom
                     track = new PublishedTrack(peer, info.Mid, info.Kind, info.Codec, null, info.Rids) { RedPayloadType = info.RedPayloadType };
                     peer.Tracks.Add(info.Mid, track);
                     _events.TrackPublished(Id, track);
+                    // A stand-in back after its link fell silent or its feed left it out: the slots it fed follow it again.
+                    RebindWishes(track);
                     if (AutoRoute)
                     {
                         AutoRouteAll();

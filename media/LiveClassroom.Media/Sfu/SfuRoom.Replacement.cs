@@ -49,11 +49,20 @@ internal sealed partial class SfuRoom
             var rid = slot.Rid;
             var autoRouted = slot.AutoRouted;
             RouteCore(slot, null, null);
-            if (source is not null && !source.Unpublished
-                && replacement.Slots.TryGetValue(slot.Mid, out var successor) && successor.Kind == slot.Kind && successor.Track is null)
+            if (!replacement.Slots.TryGetValue(slot.Mid, out var successor) || successor.Kind != slot.Kind)
+            {
+                continue;
+            }
+            // The class's wish goes with the slot, so the new page's slot is bound again when a gone source returns.
+            successor.Wish ??= slot.Wish;
+            if (source is not null && !source.Unpublished && successor.Track is null)
             {
                 successor.AutoRouted = autoRouted;
                 RouteCore(successor, source, rid);
+            }
+            else
+            {
+                TryRebind(successor);
             }
         }
     }

@@ -13,11 +13,16 @@ internal sealed partial class SfuRoom
             }
             if (source is null)
             {
+                slot.Wish = null;
                 RouteCore(slot, null, null);
                 return;
             }
             if (!_peers.TryGetValue(source.PublisherPeerId, out var publisher) || !publisher.Tracks.TryGetValue(source.PublisherMid, out var track))
             {
+                // Refused (the class sends it again), but it is the class's route now: a slot carrying nothing is bound
+                // when that track comes (a stand-in on its way), and an older wish must not bind it to a publisher the
+                // class has moved it away from.
+                slot.Wish = source;
                 throw new KeyNotFoundException($"no published track {source.PublisherPeerId}/{source.PublisherMid} in room {Id}");
             }
             if (track.Kind != slot.Kind)
@@ -29,6 +34,7 @@ internal sealed partial class SfuRoom
                 throw new ArgumentException($"track {source.PublisherMid} has no rid {source.Rid}");
             }
             slot.AutoRouted = false;
+            slot.Wish = source;
             if (slot.Track == track && slot.Rid == source.Rid && !track.Unpublished)
             {
                 // The route it already has (the class re-sends a classroom's routes when its hub joins again): the
@@ -147,6 +153,7 @@ internal sealed partial class SfuRoom
                 if (candidate is not null)
                 {
                     slot.AutoRouted = true;
+                    slot.Wish = null;
                     RouteCore(slot, candidate, null);
                 }
             }

@@ -197,6 +197,7 @@ internal sealed partial class SfuRoom : IDisposable
                     track = new PublishedTrack(peer, n.Mid, n.Kind, codec, n.ReceiveRtxPayloadType, n.Rids) { RedPayloadType = n.RedCodec?.PayloadType };
                     peer.Tracks.Add(n.Mid, track);
                     _events.TrackPublished(Id, track);
+                    RebindWishes(track);
                 }
             }
             else if (peer.Tracks.TryGetValue(n.Mid, out var gone))

@@ -84,6 +84,12 @@ internal sealed class SubscriberSlot
 
     public bool AutoRouted { get; set; }
 
+    /// <summary>
+    /// The route the class last asked for (<see cref="SfuRoom.Route"/>), kept while its track is gone so the slot is
+    /// bound again when a peer of that id publishes that mid again (SfuRoom.Rebind.cs); null after an unroute.
+    /// </summary>
+    public MediaTrackSource? Wish { get; set; }
+
     /// <summary>RFC 4588 RTX SSRC announced with this (video) slot, 0 for none; bandwidth probes go there.</summary>
     public uint RtxSsrc { get; set; }
 
