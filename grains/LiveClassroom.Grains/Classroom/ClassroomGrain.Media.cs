@@ -119,7 +119,7 @@ internal sealed partial class ClassroomGrain
         ClassroomMeters.Record("all", started);
         if (lead is { } l)
         {
-            LogLeadOffer(l.Arrived, l.InFlight, l.Before, started, negotiated, committing, routed);
+            LogLeadOffer(l.Arrived, l.InFlight, l.Before, started, negotiated, routing, routed);
         }
         return new MediaAnswer(answer, peerId);
     }
