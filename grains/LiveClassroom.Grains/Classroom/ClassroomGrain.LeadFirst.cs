@@ -51,6 +51,7 @@ internal sealed partial class ClassroomGrain
         }
         _leadFirstTimeout ??= Task.Delay(LeadFirstWait, Time);
         _leadFirstWaiting++;
+        ClassroomMeters.WaitingForLead(1);
         try
         {
             await Task.WhenAny(gate.Task, _leadFirstTimeout);
@@ -58,6 +59,7 @@ internal sealed partial class ClassroomGrain
         finally
         {
             _leadFirstWaiting--;
+            ClassroomMeters.WaitingForLead(-1);
         }
         if (gate.TrySetResult())
         {

@@ -41,9 +41,14 @@ public sealed class ClassroomGrainLeadFirstTests
         await using var host = await TestGrainHost.CreateAsync();
         var room = await ReactivatedClassAsync(host);
         var callsBefore = host.Media.Calls.Count;
+        using var waiting = new OffersWaitingForLead();
 
-        // Every classroom's offer is sent before the lead's, as when the lead's page joins among the last.
+        // Every classroom's offer reaches the grain before the lead's is sent, as when the lead's page joins among the
+        // last: they are either waiting for the lead in the grain or (without the wait) held in the media plane.
+        var held = host.Media.HoldNegotiations(Classrooms);
         var offers = Enumerable.Range(1, Classrooms).Select(n => room.ConnectMediaAsync(ClassScenario.Device(n), ClassroomOffer())).ToList();
+        await Task.WhenAny(held, waiting.Reached(Classrooms)).Unwrap().WaitAsync(TimeSpan.FromSeconds(30));
+        host.Media.Release();
         var lead = room.ConnectMediaAsync(ClassScenario.Lead, LeadOffer());
         await Task.WhenAll(offers.Append(lead));
 
@@ -63,6 +68,7 @@ public sealed class ClassroomGrainLeadFirstTests
         await using var host = await TestGrainHost.CreateAsync();
         var room = await ReactivatedClassAsync(host);
         var callsBefore = host.Media.Calls.Count;
+        using var waiting = new OffersWaitingForLead();
         var start = host.Time.GetUtcNow();
 
         var answered = Enumerable.Range(1, Classrooms).Select(async n =>
@@ -70,21 +76,14 @@ public sealed class ClassroomGrainLeadFirstTests
             await room.ConnectMediaAsync(ClassScenario.Device(n), ClassroomOffer());
             return host.Time.GetUtcNow();
         }).ToList();
-        var all = Task.WhenAll(answered);
-        // The grain's clock moves only when told: a second at a time until every offer is answered (a minute at most).
-        for (var s = 0; s < 60 && !all.IsCompleted; s++)
-        {
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromMilliseconds(200)));
-            if (!all.IsCompleted)
-            {
-                await host.AdvanceAsync(TimeSpan.FromSeconds(1));
-            }
-        }
+        await waiting.Reached(Classrooms).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(answered, a => a.IsCompleted);
+        await host.AdvanceAsync(host.Options.LeadFirstWait);
+        var at = await Task.WhenAll(answered).WaitAsync(TimeSpan.FromSeconds(30));
 
-        var at = await all;
         Assert.Equal(Classrooms, NegotiationsSince(host, callsBefore).Count);
-        // None was answered before the wait for the lead ran out (on the grain's clock).
-        Assert.All(at, t => Assert.True(t - start >= host.Options.LeadFirstWait, $"answered {t - start} after the offers"));
+        // Answered once the wait for the lead ran out (on the grain's clock), not before.
+        Assert.All(at, t => Assert.Equal(start + host.Options.LeadFirstWait, t));
     }
 
     [Fact]
@@ -98,5 +97,53 @@ public sealed class ClassroomGrainLeadFirstTests
         var answer = await room.ConnectMediaAsync(ClassScenario.Device(1), ClassroomOffer()).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("device-1", answer.PeerId);
+    }
+
+    /// <summary>The grains' gauge of offers waiting for the lead (<see cref="ClassroomMeters"/>), read in this process.</summary>
+    private sealed class OffersWaitingForLead : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly Lock _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Done)> _targets = [];
+        private long _waiting;
+
+        public OffersWaitingForLead()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ClassroomMeters.MeterName && instrument.Name == ClassroomMeters.OffersWaitingForLeadName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, delta, _, _) =>
+            {
+                lock (_gate)
+                {
+                    _waiting += delta;
+                    foreach (var t in _targets.Where(t => _waiting >= t.Count))
+                    {
+                        t.Done.TrySetResult();
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public Task Reached(int count)
+        {
+            lock (_gate)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _targets.Add((count, done));
+                if (_waiting >= count)
+                {
+                    done.TrySetResult();
+                }
+                return done.Task;
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 }
