@@ -50,7 +50,7 @@ public sealed class ClassroomGrainLeadFirstTests
         await Task.WhenAny(held, waiting.Reached(Classrooms)).Unwrap().WaitAsync(TimeSpan.FromSeconds(30));
         host.Media.Release();
         var lead = room.ConnectMediaAsync(ClassScenario.Lead, LeadOffer());
-        await Task.WhenAll(offers.Append(lead));
+        await Task.WhenAll(offers.Append(lead)).WaitAsync(TimeSpan.FromSeconds(60));
 
         var negotiated = NegotiationsSince(host, callsBefore);
         Assert.Equal(Classrooms + 1, negotiated.Count);
