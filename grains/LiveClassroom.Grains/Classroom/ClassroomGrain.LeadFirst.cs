@@ -7,7 +7,7 @@ namespace LiveClassroom.Grains.Classroom;
 /// <summary>
 /// The lead's offer first on a fresh activation. Closed (armed when an activation finds the lead was publishing) → open
 /// (the lead's negotiation has ended, answered or not, or <see cref="RoomOptions.LeadFirstWait"/> has passed since the first offer
-/// that waited). While closed, the offers of everyone outside the lead's classroom wait here, holding nothing.
+/// that waited, or since the lead's classroom joined again if it did so meanwhile). While closed, the offers of everyone outside the lead's classroom wait here, holding nothing.
 /// Why: after the class's node dies every page rejoins within a second or two of each other and offers at once. No
 /// classroom can show the teacher before the lead has published again, yet each classroom offer ahead of the lead's took
 /// the grain's turn for its placement and its SDP negotiation (the origin's SFU negotiates synchronously, on the grain's
@@ -54,7 +54,11 @@ internal sealed partial class ClassroomGrain
         ClassroomMeters.WaitingForLead(1);
         try
         {
-            await Task.WhenAny(gate.Task, _leadFirstTimeout);
+            // The wait may be extended meanwhile (the lead's page joined again: its offer is on its way).
+            while (!gate.Task.IsCompleted && _leadFirstTimeout is { IsCompleted: false } timeout)
+            {
+                await Task.WhenAny(gate.Task, timeout);
+            }
         }
         finally
         {
@@ -66,6 +70,19 @@ internal sealed partial class ClassroomGrain
             ClassroomGrainLog.LeadFirstTimedOut(Logger, LeadFirstWait, _leadFirstWaiting + 1);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The lead's classroom joined again while offers wait for it: its offer follows its join, so the wait runs
+    /// <see cref="RoomOptions.LeadFirstWait"/> from now (under load the pages' rejoins spread over more than the wait, and
+    /// the lead's can be among the last).
+    /// </summary>
+    private void LeadJoined()
+    {
+        if (_leadFirst is { Task.IsCompleted: false } && _leadFirstTimeout is not null)
+        {
+            _leadFirstTimeout = Task.Delay(LeadFirstWait, Time);
+        }
     }
 
     /// <summary>The lead's negotiation has ended (answered or refused): the classrooms' offers go on.</summary>

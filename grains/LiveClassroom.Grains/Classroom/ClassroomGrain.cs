@@ -173,6 +173,10 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
         UpdatePresence(p.ClassroomId, now);
         Emit(ClassEventTypes.ParticipantJoined, View(p));
+        if (IsLeadClassroom(p))
+        {
+            LeadJoined();
+        }
         await CommitAsync();
         return SnapshotFor(caller, role);
     }

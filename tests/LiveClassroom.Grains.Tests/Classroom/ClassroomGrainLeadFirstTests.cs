@@ -17,7 +17,7 @@ public sealed class ClassroomGrainLeadFirstTests
     private static MediaOffer ClassroomOffer() => new("v=0", new PublishedTracks("0", "1"), [new ReceiveSlot("main", "2"), new ReceiveSlot("main-audio", "3")]);
 
     /// <summary>A live class whose lead and classrooms published, activated afresh, every page joined again.</summary>
-    private static async Task<IClassroomGrain> ReactivatedClassAsync(TestGrainHost host)
+    private static async Task<IClassroomGrain> ReactivatedClassAsync(TestGrainHost host, bool leadJoins = true)
     {
         var room = await ClassScenario.LiveClassAsync(host, ruralCount: Classrooms);
         await room.ConnectMediaAsync(ClassScenario.Lead, LeadOffer());
@@ -27,7 +27,7 @@ public sealed class ClassroomGrainLeadFirstTests
             await room.ConnectMediaAsync(ClassScenario.Device(n), ClassroomOffer());
         }
         await host.DeactivateAsync(ClassScenario.Key);
-        var callers = Enumerable.Range(1, Classrooms).Select(ClassScenario.Device).Prepend(ClassScenario.Lead);
+        var callers = Enumerable.Range(1, Classrooms).Select(ClassScenario.Device).Concat(leadJoins ? [ClassScenario.Lead] : []);
         await Task.WhenAll(callers.Select(c => room.JoinAsync(c)));
         return room;
     }
@@ -84,6 +84,31 @@ public sealed class ClassroomGrainLeadFirstTests
         Assert.Equal(Classrooms, NegotiationsSince(host, callsBefore).Count);
         // Answered once the wait for the lead ran out (on the grain's clock), not before.
         Assert.All(at, t => Assert.Equal(start + host.Options.LeadFirstWait, t));
+    }
+
+    [Fact]
+    public async Task ConnectMedia_LeadJoinsAgainLateInTheWait_WaitRunsFromTheLeadsJoinAndTheLeadIsNegotiatedFirst()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ReactivatedClassAsync(host, leadJoins: false);
+        var callsBefore = host.Media.Calls.Count;
+        using var waiting = new OffersWaitingForLead();
+        var offers = Enumerable.Range(1, Classrooms).Select(n => room.ConnectMediaAsync(ClassScenario.Device(n), ClassroomOffer())).ToList();
+        await waiting.Reached(Classrooms).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The lead's page joins 2 s into the wait (its rejoin among the last, as under load), and offers after the wait
+        // counted from the first classroom offer would have run out.
+        // The clock alone moves (no reminder tick, which would queue behind the waiting offers).
+        var step = host.Options.LeadFirstWait * 2 / 3;
+        host.Time.Advance(step);
+        await room.JoinAsync(ClassScenario.Lead);
+        host.Time.Advance(step);
+        var lead = room.ConnectMediaAsync(ClassScenario.Lead, LeadOffer());
+        await Task.WhenAll(offers.Append(lead)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var negotiated = NegotiationsSince(host, callsBefore);
+        Assert.Equal(Classrooms + 1, negotiated.Count);
+        Assert.Equal("teacher-1", negotiated[0]);
     }
 
     [Fact]
