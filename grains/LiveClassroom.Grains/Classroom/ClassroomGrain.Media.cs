@@ -25,22 +25,36 @@ internal sealed partial class ClassroomGrain
         var p = RequireConnected(caller);
         ValidateOffer(offer, role);
         var peerId = p.PrincipalId;
+        var arrived = Stopwatch.GetTimestamp();
+        var inFlight = _negotiationsInFlight++;
+        var since = _offersSinceActivation++;
+        var opensLeadFirst = OpensLeadFirst(p, offer);
         var before = _negotiating.GetValueOrDefault(peerId);
         var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _negotiating[peerId] = mine.Task;
         try
         {
+            var waited = await WaitForLeadAsync(p);
             if (before is not null)
             {
                 await before;
+                waited = true;
+            }
+            if (waited)
+            {
                 // Interleaved: the class or the participant may have changed while this offer waited.
                 RequireLive();
                 p = RequireConnected(caller);
             }
-            return await NegotiateNowAsync(p, peerId, offer);
+            return await NegotiateNowAsync(p, peerId, offer, opensLeadFirst ? (arrived, inFlight, since) : null);
         }
         finally
         {
+            _negotiationsInFlight--;
+            if (opensLeadFirst)
+            {
+                LeadNegotiated();
+            }
             mine.SetResult();
             if (_negotiating.GetValueOrDefault(peerId) == mine.Task)
             {
@@ -59,7 +73,8 @@ internal sealed partial class ClassroomGrain
         return p;
     }
 
-    private async Task<MediaAnswer> NegotiateNowAsync(ParticipantRecord p, string peerId, MediaOffer offer)
+    private async Task<MediaAnswer> NegotiateNowAsync(ParticipantRecord p, string peerId, MediaOffer offer,
+        (long Arrived, int InFlight, int Before)? lead)
     {
         var started = Stopwatch.GetTimestamp();
         string answer;
@@ -86,6 +101,7 @@ internal sealed partial class ClassroomGrain
             RequireLive();
             throw new RoomRuleException(RoomErrorCode.NotJoined, "Join the class again before connecting media.");
         }
+        var negotiated = Stopwatch.GetTimestamp();
         p.PeerId = peerId;
         p.Publish = offer.Publish;
         p.Slots = [.. offer.ReceiveSlots];
@@ -99,8 +115,12 @@ internal sealed partial class ClassroomGrain
             await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
         }
         await RouteAllAsync();
-        ClassroomMeters.Record("route", routing);
+        var routed = ClassroomMeters.Record("route", routing);
         ClassroomMeters.Record("all", started);
+        if (lead is { } l)
+        {
+            LogLeadOffer(l.Arrived, l.InFlight, l.Before, started, negotiated, routing, routed);
+        }
         // Where the peer's media is: an edge it was placed on, else this grain's node (whose SFU Services.Media is).
         return new MediaAnswer(answer, peerId, _placed.GetValueOrDefault(peerId) ?? ThisNode);
     }

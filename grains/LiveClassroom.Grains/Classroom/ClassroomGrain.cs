@@ -41,6 +41,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         // connected is reconnecting until it joins again, and keeps its place meanwhile. They were lost when the
         // previous node was last known alive, not now: the time the cluster took to notice is no presence.
         var connected = State.Participants.Where(p => p.Connection == ConnectionState.Connected).ToList();
+        ArmLeadFirst(connected);
         if (connected.Count > 0)
         {
             var lost = await ConnectionsLostAtAsync();
@@ -172,6 +173,10 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         }
         UpdatePresence(p.ClassroomId, now);
         Emit(ClassEventTypes.ParticipantJoined, View(p));
+        if (IsLeadClassroom(p))
+        {
+            LeadJoined();
+        }
         await CommitAsync();
         return SnapshotFor(caller, role);
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using LiveClassroom.LoadTests.Cluster;
 
 namespace LiveClassroom.LoadTests.Cascade;
@@ -62,6 +64,12 @@ internal sealed partial class CascadeBenchmark
         Console.WriteLine(Invariant($"hub connections closed on {victim.Name} (after the page's retries there at 0 and 1 s): {closed.Count} of {_classrooms.Count}, {Spread(closed.Select(c => Since(c.HubClosedAt)))} after the kill; starts on another node {_classrooms.Sum(c => c.HubStarts)}"));
         Console.WriteLine(Invariant($"pages joined again on a live node (JoinClass answered: their snapshot, the resync): {resynced.Count} of {_classrooms.Count}, {Spread(resynced.Select(c => Since(c.HubMovedAt)))} after the kill; every page resynced: {(allResynced is { } all ? $"{all:F2} s" : "not within the watch")}; now on {string.Join(", ", live.Select(n => Invariant($"{n.Name} {_classrooms.Count(c => c.HubNode == n)}")))}"));
         Console.WriteLine(Invariant($"the lead: connection closed {(_teacher.HubClosedAt > killedAt ? $"{Since(_teacher.HubClosedAt):F2} s" : "never")}, joined on {_teacher.HubNode.Name} {(_teacher.HubMovedAt > killedAt ? $"{Since(_teacher.HubMovedAt):F2} s" : "never")}, published again on {_teacher.MediaNode?.Name ?? "?"} (the class grain's new node) {(_teacher.RepublishedAt > killedAt ? $"{Since(_teacher.RepublishedAt):F2} s" : "never")} after the kill (last error {_teacher.LastError?.Message ?? "none"}); its last offer sent {Since(_teacher.PublishAskedAt):F2} s, answered {Since(_teacher.PublishAnsweredAt):F2} s; offers sent by the lead in all {_teacher.PublishOffers - leadOffersBefore}; classroom offers sent before the lead's last one {_classrooms.Count(c => c.FirstOfferAfter(killedAt) is > 0 and var t && t < _teacher.PublishAskedAt)}"));
+        foreach (var line in live.SelectMany(n => n.RecentOutput).Where(l => l.Contains("Lead's media offer", StringComparison.Ordinal)))
+        {
+            // The class grain's own account of the lead's offer (Information; the nodes share this process's Stopwatch clock).
+            var at = LeadOfferArrived().Match(line);
+            Console.WriteLine(Invariant($"  class grain: {(at.Success ? $"arrived {Since(long.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture)):F2} s after the kill; " : "")}{line.Trim()}"));
+        }
         var dropped = _classrooms.Count(c => c.DroppedAt > killedAt);
         Console.WriteLine(Invariant($"pages that saw themselves dropped in an event or snapshot and joined again on the same connection: {dropped}; Resyncs after a sequence gap: {_classrooms.Sum(c => c.Resyncs) - resyncsBefore}; events received during a JoinClass, applied after its snapshot: {_classrooms.Sum(c => c.HeldEvents) - heldEventsBefore}"));
         Console.WriteLine(Invariant($"offers held while the page's hub could not carry them (the silence fallback or a retry, renegotiated once after the rejoin): {_classrooms.Sum(c => c.HeldForHub) - heldBefore}; negotiations (offers) sent by the pages: {_classrooms.Sum(c => c.Offers) - offersBefore}; replacements asked for, by reason: {string.Join(", ", CascadeClassroom.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => Invariant($"{r.Key} {r.Value - requestsBefore.GetValueOrDefault(r.Key)}")))}"));
@@ -101,4 +109,7 @@ internal sealed partial class CascadeBenchmark
             Console.WriteLine($"e.g. classroom {stuck.Index} not back: hub on {stuck.HubNode?.Name ?? "?"} (moved: {Resynced(stuck)}), media on {stuck.MediaNode?.Name ?? "?"}, replacements {stuck.Replacements}, rejoins {stuck.Rejoins}, last error {stuck.LastError?.Message ?? "none"}");
         }
     }
+
+    [GeneratedRegex(@"arrived at Stopwatch (\d+)")]
+    private static partial Regex LeadOfferArrived();
 }

@@ -115,6 +115,8 @@ internal sealed partial class BenchNode : IAsyncDisposable
         env["Logging__Console__FormatterName"] = "simple";
         // Warnings and errors only: an information line per hub join would cost the shared cores during the run.
         env["Logging__LogLevel__Default"] = "Warning";
+        // Except the class grain's account of the lead's media offer (one line per lead offer; the cascade benchmark prints it).
+        env["Logging__LogLevel__LiveClassroom.Grains.Classroom.ClassroomGrain"] = "Information";
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             env[key] = value;

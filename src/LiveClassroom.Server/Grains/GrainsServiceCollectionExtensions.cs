@@ -101,7 +101,7 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Grains:ReconnectGraceSeconds (60).</summary>
+    /// <summary>Grains:ReconnectGraceSeconds (60), Grains:LeadFirstWaitSeconds (3; 0 = off).</summary>
     public static RoomOptions ReadOptions(IConfiguration config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -112,6 +112,13 @@ public static class GrainsServiceCollectionExtensions
             options.ReconnectGrace = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
                 ? TimeSpan.FromSeconds(v)
                 : throw new InvalidOperationException($"Grains:ReconnectGraceSeconds must be a positive number, not '{raw}'");
+        }
+        var leadFirst = config["Grains:LeadFirstWaitSeconds"];
+        if (!string.IsNullOrWhiteSpace(leadFirst))
+        {
+            options.LeadFirstWait = double.TryParse(leadFirst, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && w >= 0 && w <= 30
+                ? TimeSpan.FromSeconds(w)
+                : throw new InvalidOperationException($"Grains:LeadFirstWaitSeconds must be a number from 0 to 30, not '{leadFirst}'");
         }
         return options;
     }
