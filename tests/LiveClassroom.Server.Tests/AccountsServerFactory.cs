@@ -47,7 +47,7 @@ public sealed class AccountsServerFactory : WebApplicationFactory<Program>, IAsy
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
+        builder.UseOwnCluster();
         builder.UseSetting("Seed:DemoPassword", DemoPassword);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.ConfigureTestServices(services =>

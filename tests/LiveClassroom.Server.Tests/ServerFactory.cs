@@ -16,7 +16,7 @@ public sealed class ServerFactory : WebApplicationFactory<Program>, IAsyncLifeti
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
+        builder.UseOwnCluster();
         builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         // The real SFU on an ephemeral UDP port, so test servers running side by side never collide.

@@ -35,7 +35,7 @@ public class HubServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
+        builder.UseOwnCluster();
         builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Media:Mode", "Null");

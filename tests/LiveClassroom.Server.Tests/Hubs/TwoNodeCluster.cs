@@ -100,9 +100,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Database:ConnectionString", connectionString);
-            builder.UseSetting("Cluster:Id", clusterId);
-            builder.UseSetting("Cluster:SiloPort", "0");
-            builder.UseSetting("Cluster:GatewayPort", "0");
+            builder.UseOwnCluster(clusterId);
             builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
             builder.UseSetting("Logging:Console:FormatterName", "simple");
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");

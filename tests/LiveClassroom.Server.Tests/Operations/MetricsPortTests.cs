@@ -42,7 +42,7 @@ public sealed class MetricsPortTests(MetricsPortTests.Factory factory) : IClassF
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Database:ConnectionString", _db!.ConnectionString);
-            builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
+            builder.UseOwnCluster();
             builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
             builder.UseSetting("Logging:Console:FormatterName", "simple");
             builder.UseSetting("Media:UdpPort", "0");

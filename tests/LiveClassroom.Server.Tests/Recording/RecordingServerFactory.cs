@@ -50,7 +50,7 @@ public sealed class RecordingServerFactory : WebApplicationFactory<Program>, IAs
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Cluster:Id", InProcessCluster.NewId());
+        builder.UseOwnCluster();
         builder.UseSetting("Seed:DemoPassword", "demo-password-for-tests");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Recordings:Root", Root);
