@@ -153,7 +153,7 @@ internal static class ForwardingBenchmark
                     real[workers] = Measure(bench, publisher, seconds, capacity: false, Other(bench));
                 }
                 var capacity = new Dictionary<int, Figures>();
-                var machine = new List<double>();
+                var machine = new List<(double Ratio, double Slowest)>();
                 for (var round = 0; round < 2; round++)
                 {
                     // What the machine itself gives two busy threads at this moment (MachineCheck), read next to each
@@ -204,7 +204,7 @@ internal static class ForwardingBenchmark
                 if (benches.Count > 1)
                 {
                     ratios.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}× (machine {machine.Min():F2}–{machine.Max():F2}×)"));
+                        $"N={n}: {capacity[allWorkers].ForwardedPerSecond / Math.Max(1, capacity[1].ForwardedPerSecond):F2}× (machine {machine.Min(m => m.Ratio):F2}–{machine.Max(m => m.Ratio):F2}×, its slowest thread at {machine.Min(m => m.Slowest) * 100:F0} % of the fastest)"));
                 }
                 // A server that forwards (nearly) all it is offered shows the offer, not its capacity.
                 Console.WriteLine("        capacity offered (publisher's packets × N): " + string.Join("; ", benches.Select(b => string.Create(CultureInfo.InvariantCulture,

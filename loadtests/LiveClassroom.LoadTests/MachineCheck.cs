@@ -8,18 +8,21 @@ namespace LiveClassroom.LoadTests;
 /// 1,000-byte buffers (the SFU's per-subscriber work without the sockets) on one thread, then on as many threads as
 /// the SFU has workers, each for the same window. Printed beside the SFU's scaling ratio: on a VM whose virtual CPUs
 /// the host sometimes places on one physical core's two hyperthreads, or shares with other guests, two threads get
-/// far less than twice one, and the SFU's ratio can say nothing better than that. Compute only; takes 2 × window.
+/// far less than twice one, and the SFU's ratio can say nothing better than that. Also how far the slowest of the
+/// threads fell behind the fastest: one virtual CPU slower than the other at that moment (a busy neighbour on its host
+/// core) leaves a split fan-out waiting for the slow thread's chunks. Compute only; takes 2 × window.
 /// </summary>
 internal static class MachineCheck
 {
-    public static double Scaling(int threads, TimeSpan window)
+    /// <returns>Operations per second of all threads ÷ one thread's alone; the slowest thread's ÷ the fastest's.</returns>
+    public static (double Ratio, double Slowest) Scaling(int threads, TimeSpan window)
     {
-        var one = Run(1, window);
-        var many = Run(Math.Max(1, threads), window);
-        return one <= 0 ? 0 : many / one;
+        var (one, _) = Run(1, window);
+        var (many, slowest) = Run(Math.Max(1, threads), window);
+        return (one <= 0 ? 0 : many / one, slowest);
     }
 
-    private static double Run(int threads, TimeSpan window)
+    private static (double PerSecond, double Slowest) Run(int threads, TimeSpan window)
     {
         var counts = new long[threads];
         using var start = new Barrier(threads + 1);
@@ -54,6 +57,6 @@ internal static class MachineCheck
         {
             w.Join();
         }
-        return counts.Sum() / Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+        return (counts.Sum() / Math.Max(clock.Elapsed.TotalSeconds, 1e-6), counts.Min() / (double)Math.Max(1, counts.Max()));
     }
 }
