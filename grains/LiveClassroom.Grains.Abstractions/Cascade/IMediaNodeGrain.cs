@@ -4,7 +4,7 @@ using LiveClassroom.Grains.Ports;
 namespace LiveClassroom.Grains.Cascade;
 
 /// <summary>
-/// One node's media plane, reachable from a class's grain on any node (and from a hub node, for media quality notices). Keyed by the node's silo address and activated
+/// One node's media plane, reachable from a class's grain on any node (and from a hub node, for media quality notices and take-overs). Keyed by the node's silo address and activated
 /// only on that node (a call for a node that is gone fails instead of landing elsewhere). Media calls mean what they
 /// mean on <see cref="IMediaControl"/>.
 /// </summary>
@@ -58,4 +58,11 @@ public interface IMediaNodeGrain : IGrainWithStringKey
     /// <summary>On the hub's node: a notice from the peer's media node, for the connection holding the peer here.</summary>
     [Alias("deliver-quality")]
     Task DeliverQualityNoticeAsync(string roomId, string peerId, MediaQualityNotice notice);
+
+    /// <summary>
+    /// On the node of a hub connection that held a media peer: another connection (on another node) took it over, so
+    /// this one is told <c>MediaTakenOver</c> (<see cref="IMediaTakeovers.TellTakenOverAsync"/>).
+    /// </summary>
+    [Alias("taken-over")]
+    Task TellMediaTakenOverAsync(MediaRoomKind kind, string roomId, string principalId, string connectionId);
 }

@@ -72,4 +72,7 @@ internal sealed class MediaNodeGrain(GrainServices services) : Grain, IMediaNode
 
     public Task DeliverQualityNoticeAsync(string roomId, string peerId, MediaQualityNotice notice) =>
         services.QualityNotices?.DeliverAsync(roomId, peerId, notice) ?? Task.CompletedTask;
+
+    public Task TellMediaTakenOverAsync(MediaRoomKind kind, string roomId, string principalId, string connectionId) =>
+        services.Takeovers?.TellTakenOverAsync(kind, roomId, principalId, connectionId) ?? Task.CompletedTask;
 }

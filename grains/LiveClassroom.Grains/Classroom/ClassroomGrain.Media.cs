@@ -17,6 +17,7 @@ internal sealed partial class ClassroomGrain
 
     /// <summary>One negotiation per participant at a time (a page retrying while its first offer is still placed waits for it).</summary>
     private readonly Dictionary<string, Task> _negotiating = new(StringComparer.Ordinal);
+    private readonly MediaHolders _holders = new();
 
     public async Task<MediaAnswer> ConnectMediaAsync(RoomCaller caller, MediaOffer offer)
     {
@@ -46,7 +47,9 @@ internal sealed partial class ClassroomGrain
                 RequireLive();
                 p = RequireConnected(caller);
             }
-            return await NegotiateNowAsync(p, peerId, offer, opensLeadFirst ? (arrived, inFlight, since) : null);
+            var answer = await NegotiateNowAsync(p, peerId, offer, opensLeadFirst ? (arrived, inFlight, since) : null);
+            // Still this peer's only negotiation: the holders change in the order the negotiations did, on any node.
+            return answer with { PreviousHolder = _holders.Take(peerId, offer.Holder) };
         }
         finally
         {

@@ -245,6 +245,7 @@ internal sealed partial class ClassroomGrain : RoomGrain<ClassroomGrainState>, I
         if (to == ConnectionState.Left && peer is not null && p.Connection == ConnectionState.Left)
         {
             _routes.Forget(peer);
+            _holders.Forget(peer);
             await TryMediaForAsync("remove peer", peer, m => m.RemovePeerAsync(Key.Id, peer));
         }
         await RouteAllAsync();

@@ -12,6 +12,7 @@ namespace LiveClassroom.Grains.Research;
 internal sealed partial class ResearchSessionGrain
 {
     private readonly MediaRoutes _routes = new();
+    private readonly MediaHolders _holders = new();
 
     /// <summary>The SFU room of this session: session ids are Guids; other keys (tests) are used as they are.</summary>
     internal string MediaRoomId => Guid.TryParse(Key.Id, out var id) ? $"research-{id:N}" : "research-" + Key.Id;
@@ -44,7 +45,8 @@ internal sealed partial class ResearchSessionGrain
         await CommitAsync();
         _routes.Forget(peerId);
         await SyncMediaAsync(rules, before);
-        return new MediaAnswer(answer, peerId);
+        // The media is on this grain's node (no MediaNode: quality notices are not carried); who held the peer before is.
+        return new MediaAnswer(answer, peerId, PreviousHolder: _holders.Take(peerId, offer.Holder));
     }
 
     private async Task<string> NegotiateAsync(string peerId, string sdpOffer, PublishedTracks publish)
@@ -83,6 +85,7 @@ internal sealed partial class ResearchSessionGrain
             if (!after.ContainsKey(person))
             {
                 _routes.Forget(peer);
+                _holders.Forget(peer);
                 await TryMediaAsync("remove peer", m => m.RemovePeerAsync(MediaRoomId, peer));
             }
         }

@@ -21,4 +21,7 @@ public sealed record GrainServices(
 
     /// <summary>This node's end of media quality notices crossing nodes; null: notices reach only this node's connections.</summary>
     public IMediaQualityNotices? QualityNotices { get; init; }
+
+    /// <summary>This node's hubs, told when a connection here had its media peer taken over from another node; null: not carried.</summary>
+    public IMediaTakeovers? Takeovers { get; init; }
 }

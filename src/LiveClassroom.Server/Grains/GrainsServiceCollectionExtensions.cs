@@ -83,6 +83,7 @@ public static class GrainsServiceCollectionExtensions
         {
             Cascade = sp.GetService<IMediaCascade>(),
             QualityNotices = sp.GetService<IMediaQualityNotices>(),
+            Takeovers = sp.GetService<IMediaTakeovers>(),
         });
         services.AddRoomSerialization();
         services.AddSingleton<RoomSubscriptions>();

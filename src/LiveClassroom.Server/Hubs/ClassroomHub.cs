@@ -3,6 +3,7 @@ using LiveClassroom.Server.Auth;
 using LiveClassroom.Server.Hosting;
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Operations;
 using LiveClassroom.Server.Rooms;
@@ -22,6 +23,7 @@ public sealed partial class ClassroomHub(
     RoomSubscriptions subscriptions,
     NetworkDashboard dashboard,
     MediaQualityNotifier quality,
+    MediaTakeovers takeovers,
     ServerClock time,
     ClassroomHubMetrics metrics,
     ILogger<ClassroomHub> logger) : Hub<IClassroomClient>
@@ -279,14 +281,17 @@ public sealed partial class ClassroomHub(
         try
         {
             var calling = Stopwatch.GetTimestamp();
-            var answer = await Grain(id).ConnectMediaAsync(caller, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
+            var answer = await Grain(id).ConnectMediaAsync(caller,
+                new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots(), takeovers.Holder(Context.ConnectionId)));
             metrics.Negotiated("grain", calling);
-            await TellPreviousMediaOwnerAsync(id, caller.PrincipalId);
-            // This connection now holds the peer: its notices come to this node from wherever the peer's media is, and a
-            // page that rejoined the hub on its surviving peer connection hears what the SFU last said of its downlink,
-            // e.g. that its video is paused (audio-first), told to the old connection. A fresh peer (a reload) has said
-            // nothing yet: nothing is repeated.
-            await quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode);
+            // This connection now holds the peer; the one the grain says held it before is told, here or on its node.
+            await takeovers.TookOverAsync(MediaRoomKind.Class, id, caller.PrincipalId, Context.ConnectionId, answer.PreviousHolder);
+            // Its notices now come to this node from wherever the peer's media is, and a page that rejoined the hub on its
+            // surviving peer connection hears what the SFU last said of its downlink, e.g. that its video is paused
+            // (audio-first), told to the old connection. A fresh peer (a reload) has said nothing yet: nothing is repeated.
+            // Not awaited: on another node the claim is a grain call of its own, and the answer does not need it
+            // (docs/CASCADE.md, "Media quality notices": why the claim landing after the answer loses nothing).
+            _ = quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode);
             metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }
@@ -341,16 +346,6 @@ public sealed partial class ClassroomHub(
         await base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>A second tab of the same account took the media peer over: the first is told, so it stops instead of fighting back.</summary>
-    private async Task TellPreviousMediaOwnerAsync(string classId, string principalId)
-    {
-        if (connections.ClaimMedia(classId, principalId, Context.ConnectionId) is { } previous)
-        {
-            LogMediaTakenOver(logger, classId);
-            await Clients.Client(previous).MediaTakenOver(new MediaTakenOverMessage(classId));
-        }
-    }
-
     private IClassroomGrain Grain(string classId) => grains.GetGrain<IClassroomGrain>(classId);
 
     private (string ClassId, RoomCaller Caller) Joined(string classId)
@@ -376,9 +371,6 @@ public sealed partial class ClassroomHub(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined class {ClassId} as {Role}")]
     private static partial void LogJoined(ILogger logger, string classId, RoomRole role);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: a participant's media moved to another of their connections")]
-    private static partial void LogMediaTakenOver(ILogger logger, string classId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not tell class {ClassId} about a lost connection: {Reason}")]
     private static partial void LogLostNotDelivered(ILogger logger, string classId, string reason);

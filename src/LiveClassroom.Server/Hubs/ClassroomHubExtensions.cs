@@ -48,6 +48,10 @@ public static class ClassroomHubExtensions
         services.TryAddSingleton<MediaQualityNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaQualityNotifier>());
         services.TryAddSingleton<IMediaQualityNotices>(sp => sp.GetRequiredService<MediaQualityNotifier>());
+        // Both hubs' take-overs: the research hub's registry is needed here whether or not AddResearchHub ran yet.
+        services.TryAddSingleton<ResearchConnections>();
+        services.TryAddSingleton<MediaTakeovers>();
+        services.TryAddSingleton<IMediaTakeovers>(sp => sp.GetRequiredService<MediaTakeovers>());
         services.TryAddSingleton<Operations.NetworkDashboard>();
         services.AddHostedService(sp => sp.GetRequiredService<Operations.NetworkDashboard>());
         return services;

@@ -90,25 +90,15 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
     /// After <paramref name="principalId"/>'s connection here claimed its media peer in the class (its Negotiate): the
     /// peer's notices now come to this node, and the SFU of <paramref name="mediaNode"/> (the answer's; null or this node:
     /// here) raises its last notice for the peer again, through the same ordered dispatch as every change, so it reaches
-    /// the new owner and cannot overtake a change. False when nothing was repeated; a media node that cannot be reached
-    /// is logged, not thrown (the media itself was negotiated).
+    /// the new owner and cannot overtake a change. On this node that is done before this returns; on another node the call
+    /// is sent before this returns and the task completes with its reply: the Negotiate does not wait for it. Completes
+    /// false when nothing was repeated; never faults: a media node that cannot be reached is logged (the media itself was
+    /// negotiated).
     /// </summary>
-    public async Task<bool> ClaimAsync(string classId, string principalId, string? mediaNode)
-    {
-        if (mediaNode is null || mediaNode == NodeId)
-        {
-            return Claim(classId, principalId, NodeId);
-        }
-        try
-        {
-            return await Grains.GetGrain<IMediaNodeGrain>(mediaNode).ClaimQualityNoticesAsync(classId, principalId, NodeId);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)
-        {
-            LogClaimFailed(_logger, classId, ex.GetType().Name);
-            return false;
-        }
-    }
+    public Task<bool> ClaimAsync(string classId, string principalId, string? mediaNode) =>
+        mediaNode is null || mediaNode == NodeId
+            ? Task.FromResult(Claim(classId, principalId, NodeId))
+            : ClaimOnNodeAsync(classId, principalId, mediaNode);
 
     public bool Claim(string roomId, string peerId, string ownerNodeId)
     {
@@ -143,6 +133,21 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
         if (_media is not null)
         {
             _media.MediaQualityChanged -= OnQualityChanged;
+        }
+    }
+
+    private async Task<bool> ClaimOnNodeAsync(string classId, string principalId, string mediaNode)
+    {
+        try
+        {
+            return await Grains.GetGrain<IMediaNodeGrain>(mediaNode).ClaimQualityNoticesAsync(classId, principalId, NodeId);
+        }
+#pragma warning disable CA1031 // Nobody awaits this (the answer went back already): any failure is logged, never thrown.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogClaimFailed(_logger, classId, ex.GetType().Name);
+            return false;
         }
     }
 

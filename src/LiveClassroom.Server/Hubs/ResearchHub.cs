@@ -1,5 +1,6 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Grains.Research;
 using LiveClassroom.Server.Grains;
 using LiveClassroom.Server.Research;
@@ -19,6 +20,7 @@ public sealed partial class ResearchHub(
     IRecordingCatalog recordings,
     ResearchConnections connections,
     RoomSubscriptions subscriptions,
+    MediaTakeovers takeovers,
     ILogger<ResearchHub> logger) : Hub<IResearchClient>
 {
     public const string Path = "/hubs/research";
@@ -132,13 +134,10 @@ public sealed partial class ResearchHub(
         await RequireStandingAsync(member, hostOnly: false);
         var who = ResearchLiveHost.RoomCallerFor(member.Caller);
         var answer = await live.Grain(member.SessionId).ConnectMediaAsync(
-            who, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots()));
-        // A second tab of the same person took the media peer over: the first is told, so it stops instead of fighting back.
-        var key = member.SessionId.ToString();
-        if (connections.ClaimMedia(key, who.PrincipalId, Context.ConnectionId) is { } previous)
-        {
-            await Clients.Client(previous).MediaTakenOver(new MediaTakenOverMessage(key));
-        }
+            who, new MediaOffer(sdpOffer, description.ToTracks(), description.ToSlots(), takeovers.Holder(Context.ConnectionId)));
+        // A second tab or device of the same person took the media peer over: the one that held it, on whichever node, is
+        // told, so it stops instead of fighting back.
+        await takeovers.TookOverAsync(MediaRoomKind.Research, member.SessionId.ToString(), who.PrincipalId, Context.ConnectionId, answer.PreviousHolder);
         return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
     }
 

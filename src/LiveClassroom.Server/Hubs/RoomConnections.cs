@@ -33,18 +33,20 @@ public class RoomConnections<TMember>(Func<TMember, string> principalOf)
 
     /// <summary>
     /// Records that <paramref name="connectionId"/> now holds the principal's media peer in the room (its Negotiate
-    /// succeeded) and returns the connection that held it before, if that one is another connection still in the room:
-    /// a second tab took the media over and the first must be told (docs/HUB.md, <c>MediaTakenOver</c>).
+    /// succeeded): the peer's media quality notices go to it. Who held it before, and must be told, is the room grain's
+    /// to say (<see cref="MediaTakeovers"/>): it orders the negotiations of every node.
     /// </summary>
-    public string? ClaimMedia(string roomId, string principalId, string connectionId)
+    public void ClaimMedia(string roomId, string principalId, string connectionId) =>
+        _mediaOwners[(roomId, principalId)] = connectionId;
+
+    /// <summary>
+    /// Another connection took the principal's media peer over from <paramref name="connectionId"/>: it no longer holds
+    /// it (if it still did). True when that connection is still in the room, so it is to be told.
+    /// </summary>
+    public bool ReleaseMedia(string roomId, string principalId, string connectionId)
     {
-        string? previous = null;
-        _mediaOwners.AddOrUpdate((roomId, principalId), connectionId, (_, old) =>
-        {
-            previous = old;
-            return connectionId;
-        });
-        return previous is not null && previous != connectionId && Find(previous, roomId) is not null ? previous : null;
+        _mediaOwners.TryRemove(new KeyValuePair<(string, string), string>((roomId, principalId), connectionId));
+        return Find(connectionId, roomId) is not null;
     }
 
     /// <summary>The connection that holds the principal's media peer in the room (its last successful Negotiate), if still joined.</summary>

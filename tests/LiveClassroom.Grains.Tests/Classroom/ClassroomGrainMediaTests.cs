@@ -32,6 +32,26 @@ public sealed class ClassroomGrainMediaTests
             .ToDictionary(x => x.name, x => x.source is null ? "none" : $"{x.source.PublisherPeerId}:{x.source.PublisherMid}");
 
     [Fact]
+    public async Task ConnectMedia_AnotherConnectionOfTheSameParticipant_AnswerNamesTheOneThatHeldIt()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassScenario.LiveClassAsync(host);
+        var firstTab = new MediaHolder("node-a", "conn-1");
+        var secondTab = new MediaHolder("node-b", "conn-2");
+
+        var first = await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3) with { Holder = firstTab });
+        var again = await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3) with { Holder = firstTab });
+        var second = await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3) with { Holder = secondTab });
+        await room.JoinAsync(ClassScenario.Device(1));
+        var other = await room.ConnectMediaAsync(ClassScenario.Device(1), Offer(new PublishedTracks("0", "1"), 2) with { Holder = new("node-a", "conn-3") });
+
+        Assert.Null(first.PreviousHolder);
+        Assert.Null(again.PreviousHolder);
+        Assert.Equal(firstTab, second.PreviousHolder);
+        Assert.Null(other.PreviousHolder);
+    }
+
+    [Fact]
     public async Task BringOnStage_TwoClassrooms_RoutesTheirCameraAndMicToEveryParticipantsSlots()
     {
         await using var host = await TestGrainHost.CreateAsync();

@@ -111,6 +111,24 @@ public sealed class ResearchSessionGrainMediaTests
     }
 
     [Fact]
+    public async Task ConnectMedia_AnotherConnectionOfTheSamePerson_AnswerNamesTheOneThatHeldIt()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var session = await LiveAsync(host);
+        var firstTab = new MediaHolder("node-a", "conn-1");
+        var secondTab = new MediaHolder("node-b", "conn-2");
+
+        var first = await session.ConnectMediaAsync(Host, Publishing() with { Holder = firstTab });
+        var again = await session.ConnectMediaAsync(Host, Publishing() with { Holder = firstTab });
+        var second = await session.ConnectMediaAsync(Host, Publishing() with { Holder = secondTab });
+
+        // LiveAsync's own negotiation named no connection: the first one here took nothing over.
+        Assert.Null(first.PreviousHolder);
+        Assert.Null(again.PreviousHolder);
+        Assert.Equal(firstTab, second.PreviousHolder);
+    }
+
+    [Fact]
     public async Task ConnectMedia_ObserverPublishing_RefusedForbiddenAndNothingNegotiated()
     {
         await using var host = await TestGrainHost.CreateAsync();

@@ -26,7 +26,7 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         await using var lead = await a.ConnectAsync(cluster.TokenFor("teacher"));
         await lead.InvokeAsync("JoinClass", classId);
         await lead.InvokeAsync("OpenClass", classId);
-        var peer = (string)(await lead.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!;
+        var peer = await NegotiateClaimedAsync(lead, b, classId, offer);
         // Other pages of the class, one on each node: never told of the lead's link.
         await using var observerOnA = await a.ConnectAsync(cluster.TokenFor("researcher"));
         await observerOnA.InvokeAsync("JoinClass", classId);
@@ -76,7 +76,7 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         await using var lead = await a.ConnectAsync(cluster.TokenFor("teacher"));
         await lead.InvokeAsync("JoinClass", classId);
         await lead.InvokeAsync("OpenClass", classId);
-        var peer = (string)(await lead.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!;
+        var peer = await NegotiateClaimedAsync(lead, b, classId, offer);
         Report(b.Sfu, classId, peer, paused: true, layer: null, 95_000);
         Assert.True((bool)(await lead.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
 
@@ -100,7 +100,7 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         await using var lead = await a.ConnectAsync(cluster.TokenFor("teacher"));
         await lead.InvokeAsync("JoinClass", classId);
         await lead.InvokeAsync("OpenClass", classId);
-        var peer = (string)(await lead.InvokeAsync("Negotiate", classId, ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly")), RecvOnlyMain))!["peerId"]!;
+        var peer = await NegotiateClaimedAsync(lead, b, classId, ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly")));
         var grains = a.Services.GetRequiredService<IGrainFactory>();
         var mediaNodeB = grains.GetGrain<IMediaNodeGrain>(b.NodeId);
         var hubNodeA = grains.GetGrain<IMediaNodeGrain>(a.NodeId);
@@ -120,6 +120,87 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         var first = (await lead.NextEventAsync("MediaQuality")).Argument()!;
         Assert.Equal("f", (string?)first["layer"]);
         Assert.Equal(1, lead.Events.Count(e => e.Target == "MediaQuality"));
+    }
+
+    [Fact]
+    public async Task Negotiate_ClaimHeldOnTheMediaNode_AnswerComesBackFirst_ThenTheNewConnectionHearsThePause()
+    {
+        var (a, b) = (cluster.A, cluster.B);
+        var classId = await cluster.SetUpClassOnAsync(b);
+        var offer = ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly"));
+        await using var lead = await a.ConnectAsync(cluster.TokenFor("teacher"));
+        await lead.InvokeAsync("JoinClass", classId);
+        await lead.InvokeAsync("OpenClass", classId);
+        var peer = await NegotiateClaimedAsync(lead, b, classId, offer);
+        Report(b.Sfu, classId, peer, paused: true, layer: null, 95_000);
+        Assert.True((bool)(await lead.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+        await using var rejoined = await a.ConnectAsync(cluster.TokenFor("teacher"));
+        await rejoined.InvokeAsync("JoinClass", classId);
+
+        int completedAtAnswer;
+        using (b.Claims.Hold())
+        {
+            var completedBefore = b.Claims.Completed;
+            // The claim goes to B and is held there; the answer comes back all the same. (Were it awaited, the answer
+            // would come only once the hold gave up, after the claim: then the count below would have moved.)
+            Assert.Equal(peer, (string)(await rejoined.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!);
+            completedAtAnswer = b.Claims.Completed - completedBefore;
+        }
+
+        Assert.Equal(0, completedAtAnswer);
+        // Let go, the claim does what it did when awaited: the new connection hears the video is still paused.
+        var repeated = (await rejoined.NextEventAsync("MediaQuality")).Argument()!;
+        Assert.True((bool)repeated["paused"]!);
+        Report(b.Sfu, classId, peer, paused: false, layer: "q", 300_000);
+        Assert.Equal("q", (string?)(await rejoined.NextEventAsync("MediaQuality")).Argument()!["layer"]);
+    }
+
+    [Fact]
+    public async Task QuickNoticeBeforeTheClaimLands_NewConnectionEndsOnTheLatest_NeverOnAStaleOne()
+    {
+        var (a, b) = (cluster.A, cluster.B);
+        var classId = await cluster.SetUpClassOnAsync(b);
+        var offer = ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly"));
+        // The page's first hub connection is on B, its media's node: nobody else claimed its notices.
+        await using var lead = await b.ConnectAsync(cluster.TokenFor("teacher"));
+        await lead.InvokeAsync("JoinClass", classId);
+        await lead.InvokeAsync("OpenClass", classId);
+        var peer = (string)(await lead.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!;
+        Report(b.Sfu, classId, peer, paused: true, layer: null, 95_000);
+        Assert.True((bool)(await lead.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+        await using var rejoined = await a.ConnectAsync(cluster.TokenFor("teacher"));
+        await rejoined.InvokeAsync("JoinClass", classId);
+
+        using (b.Claims.Hold())
+        {
+            await rejoined.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain);
+            // The answer is out, the claim not yet carried out: the SFU resumes the video at once. That notice goes by
+            // the old claim (the old connection or nobody); the claim, when it lands, repeats what the SFU says now.
+            Report(b.Sfu, classId, peer, paused: false, layer: "h", 700_000);
+        }
+
+        var first = (await rejoined.NextEventAsync("MediaQuality")).Argument()!;
+        Assert.False((bool)first["paused"]!);
+        Assert.Equal("h", (string?)first["layer"]);
+        Report(b.Sfu, classId, peer, paused: false, layer: "f", 2_000_000);
+        await rejoined.NextEventAsync("MediaQuality", e => (string?)e.Argument()!["layer"] == "f");
+        // Whether the quick notice reached A directly or only as the claim's repeat, nothing stale came after it.
+        var told = rejoined.Events.Where(e => e.Target == "MediaQuality").Select(e => (string?)e.Argument()!["layer"]).ToList();
+        Assert.Equal("f", told[^1]);
+        Assert.All(told[..^1], layer => Assert.Equal("h", layer));
+    }
+
+    /// <summary>
+    /// Negotiates on <paramref name="page"/> (its hub on another node than <paramref name="mediaNode"/>) and waits until
+    /// the media node carried out the page's claim: the answer does not wait for it, and these tests report at once what
+    /// a real SFU can report only once media flows, which takes the page's ICE and DTLS after the answer.
+    /// </summary>
+    private static async Task<string> NegotiateClaimedAsync(HubTestClient page, TwoNodeCluster.Node mediaNode, string classId, string offer)
+    {
+        var claimed = mediaNode.Claims.Completed;
+        var peer = (string)(await page.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!;
+        await mediaNode.Claims.CompletedAsync(claimed + 1);
+        return peer;
     }
 
     /// <summary>What the SFU's layer selection does when its choice for a subscriber changes (SfuRoom.ReportQuality): remembered, then raised.</summary>

@@ -1,13 +1,17 @@
 using LiveClassroom.Grains;
 using LiveClassroom.Grains.Classroom;
 using LiveClassroom.Grains.Pairing;
+using LiveClassroom.Grains.Ports;
 using LiveClassroom.Media;
 using LiveClassroom.Server.Auth;
+using LiveClassroom.Server.Hubs;
 using LiveClassroom.Testing;
 using LiveClassroom.Testing.SignalR;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
 
 namespace LiveClassroom.Server.Tests.Hubs;
@@ -90,10 +94,13 @@ public sealed class TwoNodeCluster : IAsyncLifetime
             }
         }
 
-        public async Task<HubTestClient> ConnectAsync(string token)
+        /// <summary>This node's end of the media quality port, whose claims a test can hold.</summary>
+        public HoldableQualityNotices Claims => (HoldableQualityNotices)Services.GetRequiredService<IMediaQualityNotices>();
+
+        public async Task<HubTestClient> ConnectAsync(string token, string path = ClassroomHub.Path)
         {
             var socket = await Server.CreateWebSocketClient().ConnectAsync(
-                HubTestClient.WithToken(new Uri(Server.BaseAddress, "/hubs/classroom"), token), CancellationToken.None);
+                HubTestClient.WithToken(new Uri(Server.BaseAddress, path), token), CancellationToken.None);
             return await HubTestClient.ConnectAsync(socket);
         }
 
@@ -106,6 +113,8 @@ public sealed class TwoNodeCluster : IAsyncLifetime
             builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
             builder.UseSetting("Media:UdpPort", "0");
             builder.UseSetting("Media:PublicAddresses", "127.0.0.1");
+            builder.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<IMediaQualityNotices>(
+                sp => new HoldableQualityNotices(sp.GetRequiredService<MediaQualityNotifier>()))));
         }
     }
 }
