@@ -178,8 +178,12 @@ internal sealed class RelaySocket : IDisposable
     /// </summary>
     public static readonly TimeSpan DormantLimit = TimeSpan.FromSeconds(60);
 
-    /// <summary>The timer thread late by more than this: this node itself did not run (its silence measures restart).</summary>
-    public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The timer thread late by more than this: this node itself did not run (its silence measures restart). Well above
+    /// the class grain's 2 s edge-silence rule, so a loaded node's ordinary scheduling delays never hide a dead edge from
+    /// it; well below <see cref="SilenceLimit"/>, so no stall of its own suspends this node's links.
+    /// </summary>
+    public static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(5);
 
     private void TimerLoop()
     {
