@@ -23,7 +23,7 @@ public sealed class MediaRelay : IDisposable
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(options);
         _server = server;
-        _socket = new RelaySocket(options.BindAddress, options.Port);
+        _socket = new RelaySocket(options.BindAddress, options.Port, options.Time);
     }
 
     /// <summary>The bound relay endpoint (useful with port 0).</summary>
@@ -73,22 +73,32 @@ public sealed class MediaRelay : IDisposable
     public bool Close(uint linkId) => _socket.Remove(linkId);
 
     /// <summary>
-    /// How long the other end of an open link has been silent (it sends at least a heartbeat four times a second), or
-    /// null when the link is not open here. An origin reads a dead edge node from this within a second or two, long
-    /// before the cluster declares the node dead.
+    /// How long the other end of an open link has been silent (it sends at least a heartbeat four times a second, a
+    /// suspended link too), or null when the link is not open here. An origin reads a dead edge node from this within a
+    /// second or two, long before the cluster declares the node dead. Time this node itself did not run (a stall of its
+    /// own) is not counted: the other end's datagrams of that time are unread, not missing.
     /// </summary>
     public TimeSpan? Silence(uint linkId) =>
-        _socket.TryGet(linkId, out var link) ? TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - link.LastHeardMillis)) : null;
+        _socket.TryGet(linkId, out var link) ? TimeSpan.FromMilliseconds(_socket.SilenceMillis(link)) : null;
+
+    /// <summary>Times this node found itself stalled past <c>RelaySocket.StallLimit</c> (its relay timer did not run).</summary>
+    public long Stalls => _socket.Stalls;
+
+    /// <summary>Rounds of the relay timer (tests wait for one after moving a manual clock).</summary>
+    internal long TimerRounds => _socket.TimerRounds;
 
     public IReadOnlyList<MediaRelayLinkStats> GetStats()
     {
-        var now = Environment.TickCount64;
         var result = new List<MediaRelayLinkStats>();
         foreach (var link in _socket.Links)
         {
             result.Add(new MediaRelayLinkStats(link.Cipher.LinkId, link.Room.Id, link.IsOrigin, Interlocked.Read(ref link.PacketsSent),
                 Interlocked.Read(ref link.BytesSent), Interlocked.Read(ref link.PacketsReceived), Interlocked.Read(ref link.Retransmissions),
-                now - link.LastHeardMillis, link.Cipher.AuthenticationFailures, link.Cipher.ReplaysRejected));
+                _socket.SilenceMillis(link), link.Cipher.AuthenticationFailures, link.Cipher.ReplaysRejected)
+            {
+                Suspended = link.Suspended,
+                Suspensions = Interlocked.Read(ref link.Suspensions),
+            });
         }
         return result;
     }

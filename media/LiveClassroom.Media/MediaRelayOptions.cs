@@ -9,4 +9,7 @@ public sealed class MediaRelayOptions
     public int Port { get; init; }
 
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>The clock links' silence is measured on (tests: a clock moved by hand).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -5,7 +5,8 @@ namespace LiveClassroom.Media.Relay;
 
 /// <summary>
 /// The edge's end: publishes what the origin feeds through stand-in peers (one per fed publisher, same peer id) and
-/// sends their NACK/PLI up. Open → Disposed (stand-ins removed). Messages arrive on the relay receive thread;
+/// sends their NACK/PLI up. Open ⇄ Suspended (stand-ins removed; the next track table brings them back) → Disposed
+/// (stand-ins removed). It heartbeats in both states. Messages arrive on the relay receive thread;
 /// <see cref="SendRtcp"/> is called under the edge room's lock.
 /// </summary>
 internal sealed class RelayEdgeLink : RelayLink, IRelayUplink
@@ -39,7 +40,6 @@ internal sealed class RelayEdgeLink : RelayLink, IRelayUplink
 
     public override void OnMessage(RelayMessageType type, Span<byte> body)
     {
-        LastHeardMillis = Environment.TickCount64;
         PacketsReceived++;
         if (type == RelayMessageType.Rtp && body.Length > 3)
         {
@@ -117,15 +117,28 @@ internal sealed class RelayEdgeLink : RelayLink, IRelayUplink
         }
     }
 
+    // Sent while suspended too: it is how a feeding origin that stalled finds this edge alive when it runs again.
     public override void Tick() => SealAndSend(_tickBuffer, RelayMessageType.Heartbeat, 0);
 
-    public override void Dispose()
+    /// <summary>
+    /// The origin went silent (stalled, or dead): its publishers leave this room as they would with the link closed; the
+    /// slots routed to them keep their wishes and are bound again when the origin's next track table brings them back.
+    /// </summary>
+    protected override void OnSuspended() => RemoveStandIns();
+
+    private void RemoveStandIns()
     {
         foreach (var peer in _standIns.Values)
         {
             Room.RemoveRelayPeer(peer);
         }
         _standIns.Clear();
+        Array.Clear(_byIndex);
+    }
+
+    public override void Dispose()
+    {
+        RemoveStandIns();
         base.Dispose();
     }
 }

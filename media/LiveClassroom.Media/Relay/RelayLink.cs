@@ -15,7 +15,7 @@ internal abstract class RelayLink : IDisposable
         Cipher = new RelayCipher(linkId, key, isOrigin);
         Remote = remote.Serialize();
         RemoteEndPoint = remote;
-        LastHeardMillis = Environment.TickCount64;
+        LastHeardMillis = socket.NowMillis;
         OpenedOrder = Interlocked.Increment(ref _lastOpened);
     }
 
@@ -32,7 +32,44 @@ internal abstract class RelayLink : IDisposable
 
     public IPEndPoint RemoteEndPoint { get; }
 
-    public long LastHeardMillis { get; protected set; }
+    /// <summary>When the other node was last heard, on the socket's clock (<see cref="RelaySocket.NowMillis"/>).</summary>
+    public long LastHeardMillis
+    {
+        get => Volatile.Read(ref _lastHeardMillis);
+        set => Volatile.Write(ref _lastHeardMillis, value);
+    }
+
+    private long _lastHeardMillis;
+    private volatile bool _suspended;
+
+    /// <summary>Silent past <see cref="RelaySocket.SilenceLimit"/> and not heard since (read on the packet path without the link's lock).</summary>
+    public bool Suspended => _suspended;
+
+    /// <summary>Times this link was suspended.</summary>
+    public long Suspensions;
+
+    /// <summary>Relay timer, under the link's lock: the other node has been silent past the limit.</summary>
+    public void Suspend()
+    {
+        _suspended = true;
+        Interlocked.Increment(ref Suspensions);
+        OnSuspended();
+    }
+
+    /// <summary>Relay receive thread, under the link's lock: the other node is heard again.</summary>
+    public void Resume()
+    {
+        _suspended = false;
+        OnResumed();
+    }
+
+    protected virtual void OnSuspended()
+    {
+    }
+
+    protected virtual void OnResumed()
+    {
+    }
 
     public long PacketsSent;
 

@@ -5,7 +5,7 @@ namespace LiveClassroom.Media.Relay;
 
 /// <summary>
 /// The origin's end: feeds one edge node the chosen publishers' tracks and answers its NACK/PLI.
-/// Open → Disposed. <see cref="OnRtp"/> runs under the origin room's lock; <see cref="Tick"/> on the relay timer.
+/// Open ⇄ Suspended (no media sent; the track table still goes out as the keepalive) → Disposed. <see cref="OnRtp"/> runs under the origin room's lock; <see cref="Tick"/> on the relay timer.
 /// </summary>
 internal sealed class RelayOriginLink : RelayLink, IRelayDownlink
 {
@@ -29,6 +29,11 @@ internal sealed class RelayOriginLink : RelayLink, IRelayDownlink
 
     public void OnRtp(IncomingStream stream, ReadOnlySpan<byte> packet, bool recovered)
     {
+        if (Suspended)
+        {
+            // The edge has not been heard past the silence limit: no media into the void until it is.
+            return;
+        }
         var track = stream.Track;
         byte index;
         lock (_indexLock)
@@ -63,7 +68,6 @@ internal sealed class RelayOriginLink : RelayLink, IRelayDownlink
 
     public override void OnMessage(RelayMessageType type, Span<byte> body)
     {
-        LastHeardMillis = Environment.TickCount64;
         Interlocked.Increment(ref PacketsReceived);
         if (type == RelayMessageType.Rtcp)
         {

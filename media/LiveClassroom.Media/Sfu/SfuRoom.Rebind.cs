@@ -4,8 +4,8 @@ namespace LiveClassroom.Media.Sfu;
 /// A slot keeps the route the class asked for (<see cref="SubscriberSlot.Wish"/>: publisher peer id, mid, rid) while
 /// the routed track is gone, and is bound to it again when a peer of that id publishes that mid again. The class routes
 /// by id and caches what it sent (it does not send a route again while its cache says it is set), and a relay stand-in
-/// goes and comes back without the class hearing of it: its link fell silent past RelaySocket.SilenceLimit and a link
-/// fed it again, or the origin's feed left the publisher out of its list for a moment (issue #17). Before this, such a
+/// goes and comes back without the class hearing of it: its link fell silent past RelaySocket.SilenceLimit (suspended)
+/// and was heard again or a newer link fed it, or the origin's feed left the publisher out of its list for a moment (issue #17). Before this, such a
 /// slot stayed unrouted until the subscriber's page renegotiated. Only the class's own later route (another source, or
 /// an unroute) changes the wish, so a publisher that left is never bound again to a slot the class moved elsewhere.
 /// The re-bound slot switches at the new track's first keyframe, which <see cref="RetargetSlot"/> asks for once the

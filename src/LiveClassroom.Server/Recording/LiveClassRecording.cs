@@ -18,13 +18,13 @@ internal sealed partial class LiveClassRecording
 {
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, ParticipantView> _participants = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RecorderTap> _taps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _onStage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _classroomNames = new(StringComparer.Ordinal);
     private readonly LiveClassRecordingStarter _starter;
     private readonly MediaServer _media;
     private readonly ILogger _logger;
     private Recorder? _recorder;
+    private RecorderTaps? _taps;
     private string? _leadTeacherId;
     private long _appliedSequence;
     private readonly bool _continuing;
@@ -49,7 +49,10 @@ internal sealed partial class LiveClassRecording
 
     public Task Completion { get; }
 
-    /// <summary>Queues a class event, an SFU event (<see cref="MediaPeerEventArgs"/>, <see cref="MediaTrackEventArgs"/>) or a keyframe request (<see cref="KeyframeRequest"/>).</summary>
+    /// <summary>
+    /// Queues a class event, an SFU event (<see cref="MediaPeerEventArgs"/>: a peer gone; <see cref="MediaTrackEventArgs"/>:
+    /// a track unpublished; <see cref="TrackPublished"/>) or a keyframe request (<see cref="KeyframeRequest"/>).
+    /// </summary>
     public void Post(object item) => _queue.Writer.TryWrite(item);
 
     /// <summary>Stops taking items (the node shuts down); the loop hands the recorder off if the class did not end first.</summary>
@@ -67,6 +70,7 @@ internal sealed partial class LiveClassRecording
             }
             var (recorder, snapshot) = started.Value;
             _recorder = recorder;
+            _taps = new RecorderTaps(recorder, ClassId, _logger);
             // A recorder that lets go (another node continues the class) ends this follower too.
             _ = recorder.Completion.ContinueWith(_ => _queue.Writer.TryComplete(),
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -118,14 +122,18 @@ internal sealed partial class LiveClassRecording
                 _appliedSequence = e.Sequence;
                 return await OnClassEventAsync(e);
             case MediaPeerEventArgs gone:
-                CloseTaps(t => t.PeerId == gone.PeerId);
+                _taps!.Close(t => t.PeerId == gone.PeerId);
                 return false;
             case MediaTrackEventArgs unpublished:
-                CloseTaps(t => t.PeerId == unpublished.PeerId && t.Mid == unpublished.Mid);
+                _taps!.Close(t => t.PeerId == unpublished.PeerId && t.Mid == unpublished.Mid);
                 return false;
-            case KeyframeRequest k when _taps.TryGetValue(k.TrackId, out var tap) && _media.GetRoom(ClassId) is { } room:
+            case TrackPublished published:
+                // A stand-in back after its relay link blinked: the class says nothing, the recording takes it again.
+                _taps!.OnTrackPublished(published.Track.PeerId, published.Track.Mid, _media.GetRoom(ClassId));
+                return false;
+            case KeyframeRequest k when _media.GetRoom(ClassId) is { } room:
                 // Re-registering is how the façade asks the publisher for a keyframe (a forced PLI).
-                TryAttach(tap, room);
+                _taps!.AskKeyframe(k.TrackId, room);
                 return false;
             default:
                 return false;
@@ -188,7 +196,7 @@ internal sealed partial class LiveClassRecording
     /// <summary>Brings the taps in line with who should be heard and seen now.</summary>
     private void Reconcile()
     {
-        var wanted = new Dictionary<string, (ParticipantView P, string Mid, TrackSource Source)>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, (string PeerId, string Mid, TrackSource Source)>(StringComparer.Ordinal);
         foreach (var p in _participants.Values)
         {
             if (p.Connection != ConnectionState.Connected || p.PeerId is null || p.Publishes is not { } pub)
@@ -206,60 +214,18 @@ internal sealed partial class LiveClassRecording
                 Want(wanted, p, pub.MicrophoneMid, TrackSource.Microphone);
             }
         }
-        CloseTaps(t => !wanted.ContainsKey(t.TrackId));
-        if (_media.GetRoom(ClassId) is not { } mediaRoom)
-        {
-            return;
-        }
-        foreach (var (trackId, w) in wanted)
-        {
-            if (_taps.ContainsKey(trackId))
-            {
-                continue;
-            }
-            var tap = new RecorderTap(_recorder!, trackId, w.P.PeerId!, w.Mid, w.Source);
-            if (TryAttach(tap, mediaRoom))
-            {
-                _taps[trackId] = tap;
-                LogTapped(_logger, ClassId, trackId, w.Source);
-            }
-        }
+        _taps!.Want(wanted, _media.GetRoom(ClassId));
     }
 
-    private static void Want(Dictionary<string, (ParticipantView, string, TrackSource)> wanted, ParticipantView p, string? mid, TrackSource source)
+    private static void Want(Dictionary<string, (string PeerId, string Mid, TrackSource Source)> wanted, ParticipantView p, string? mid, TrackSource source)
     {
         if (mid is not null)
         {
-            wanted[$"{p.PeerId}/{mid}"] = (p, mid, source);
+            wanted[$"{p.PeerId}/{mid}"] = (p.PeerId!, mid, source);
         }
     }
 
-    private bool TryAttach(RecorderTap tap, MediaRoom room)
-    {
-        try
-        {
-            tap.Attach(room);
-            return true;
-        }
-        catch (KeyNotFoundException)
-        {
-            // The SFU has not (or no longer) got this track; the next MediaChanged of that participant retries.
-            LogTrackMissing(_logger, ClassId, tap.TrackId);
-            return false;
-        }
-    }
-
-    private void CloseTaps(Func<RecorderTap, bool> which)
-    {
-        foreach (var tap in _taps.Values.Where(which).ToList())
-        {
-            tap.Close();
-            _taps.Remove(tap.TrackId);
-            LogUntapped(_logger, ClassId, tap.TrackId, tap.Packets, tap.Refused ?? "");
-        }
-    }
-
-    private void CloseAllTaps() => CloseTaps(_ => true);
+    private void CloseAllTaps() => _taps?.CloseAll();
 
     private async Task StopAsync()
     {
@@ -280,15 +246,6 @@ internal sealed partial class LiveClassRecording
             await r.HandOffAsync();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: recording track {TrackId} ({Source})")]
-    private static partial void LogTapped(ILogger logger, string classId, string trackId, TrackSource source);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: track {TrackId} no longer recorded after {Packets} packets {Refused}")]
-    private static partial void LogUntapped(ILogger logger, string classId, string trackId, long packets, string refused);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Class {ClassId}: track {TrackId} is not on the SFU (yet)")]
-    private static partial void LogTrackMissing(ILogger logger, string classId, string trackId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: recording {RecordingId} stopped after {Seconds:0.0} s")]
     private static partial void LogStopped(ILogger logger, string classId, Guid recordingId, double seconds);

@@ -30,6 +30,7 @@ public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IRoomA
         if (_media is not null)
         {
             _media.PeerGone += OnPeerGone;
+            _media.TrackPublished += OnTrackPublished;
             _media.TrackUnpublished += OnTrackUnpublished;
         }
     }
@@ -85,6 +86,15 @@ public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IRoomA
         }
     }
 
+    // A relay stand-in's track back (its link blinked): the recording attaches its tap again (RecorderTaps).
+    private void OnTrackPublished(object? sender, MediaTrackEventArgs e)
+    {
+        if (_classes.TryGetValue(e.RoomId, out var recording))
+        {
+            recording.Post(new TrackPublished(e));
+        }
+    }
+
     private void OnTrackUnpublished(object? sender, MediaTrackEventArgs e)
     {
         if (_classes.TryGetValue(e.RoomId, out var recording))
@@ -98,6 +108,7 @@ public sealed partial class LiveClassRecordingSink : IRoomOwnerEventSink, IRoomA
         if (_media is not null)
         {
             _media.PeerGone -= OnPeerGone;
+            _media.TrackPublished -= OnTrackPublished;
             _media.TrackUnpublished -= OnTrackUnpublished;
         }
         foreach (var recording in _classes.Values)

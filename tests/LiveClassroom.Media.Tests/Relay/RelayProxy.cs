@@ -29,6 +29,9 @@ internal sealed class RelayProxy : IDisposable
 
     public int Dropped;
 
+    /// <summary>Every datagram is lost while set: the origin behind the proxy stalls (or the path between the nodes is down).</summary>
+    public volatile bool Blocked;
+
     private void Run()
     {
         var buffer = new byte[2048];
@@ -47,6 +50,11 @@ internal sealed class RelayProxy : IDisposable
             catch (ObjectDisposedException)
             {
                 return;
+            }
+            if (Blocked)
+            {
+                Interlocked.Increment(ref Dropped);
+                continue;
             }
             if (length > 4 && buffer[3] == 1)
             {
