@@ -236,6 +236,7 @@ internal sealed partial class ClassroomGrain
     private Task? _router;
     private TaskCompletionSource? _nextRoute;
     private bool _nextRouteChecksEdges;
+    private List<long> _nextRouteAsked = [];
 
     /// <summary>
     /// Points every connected participant's slots at their sources, sending only the routes that change (and keeps the
@@ -247,6 +248,7 @@ internal sealed partial class ClassroomGrain
     {
         var done = _nextRoute ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _nextRouteChecksEdges |= checkEdges;
+        _nextRouteAsked.Add(Stopwatch.GetTimestamp());
         if (_router is null || _router.IsCompleted)
         {
             _router = RouteLoopAsync();
@@ -261,6 +263,12 @@ internal sealed partial class ClassroomGrain
             _nextRoute = null;
             var checkEdges = _nextRouteChecksEdges;
             _nextRouteChecksEdges = false;
+            var asked = _nextRouteAsked;
+            _nextRouteAsked = [];
+            foreach (var at in asked)
+            {
+                ClassroomMeters.Record("pass.queue", at);
+            }
             try
             {
                 await RoutePassAsync(checkEdges);
@@ -279,7 +287,9 @@ internal sealed partial class ClassroomGrain
         {
             return;
         }
+        var started = Stopwatch.GetTimestamp();
         await MaintainEdgesAsync(checkEdges);
+        var sending = ClassroomMeters.Record("pass.edges", started);
         // The slots' routes are independent of each other: the changed ones are sent side by side (after an edge is lost,
         // hundreds of moved classrooms' slots on their new nodes).
         var sends = new List<Task>();
@@ -288,15 +298,26 @@ internal sealed partial class ClassroomGrain
             var peer = sub.PeerId!;
             foreach (var slot in sub.Slots.ToList())
             {
-                var send = _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name),
-                    source => TryMediaForAsync("route", peer, m => m.RouteAsync(Key.Id, peer, slot.Mid, source)));
+                var send = _routes.SetAsync(peer, slot.Mid, SourceFor(slot.Name), source => SendRouteAsync(peer, slot.Mid, source));
                 if (!send.IsCompleted)
                 {
                     sends.Add(send);
                 }
             }
         }
+        var walked = ClassroomMeters.Record("pass.walk", sending);
         await Task.WhenAll(sends);
+        ClassroomMeters.Record("pass.sends", walked);
+        ClassroomMeters.Record("pass", started);
+    }
+
+    /// <summary>One route to the node the subscriber's media is on (counted by node and result).</summary>
+    private async Task<bool> SendRouteAsync(string peer, string mid, MediaSource? source)
+    {
+        var edge = _placed.TryGetValue(peer, out var node) && Services.Cascade is { } cascade && node != cascade.NodeId;
+        var sent = await TryMediaForAsync("route", peer, m => m.RouteAsync(Key.Id, peer, mid, source));
+        ClassroomMeters.Routed(edge, sent ? "sent" : "failed");
+        return sent;
     }
 
     private MediaSource? SourceFor(string slotName)
