@@ -524,8 +524,10 @@ internal sealed partial class ClassroomGrain
 
         public Task RemovePeerAsync(string roomId, string peerId, CancellationToken ct = default) => node.RemovePeerAsync(roomId, peerId);
 
+        // Bounded: a node killed but not yet taken for lost would hold the route (and whoever awaits it) for Orleans'
+        // response timeout; a route that timed out is not kept, so the next pass sends it again.
         public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default) =>
-            node.RouteAsync(roomId, subscriberPeerId, slotMid, source);
+            node.RouteAsync(roomId, subscriberPeerId, slotMid, source).WaitAsync(LoadTimeout, ct);
 
         // Dropped on the publisher's own node, so nothing of it is relayed to the origin or the other edges.
         public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default) =>

@@ -11,6 +11,7 @@ namespace LiveClassroom.LoadTests.Cascade;
 internal sealed partial class NegotiateParts
 {
     private readonly Dictionary<string, (double Count, double Sum)> _parts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _routes = new(StringComparer.Ordinal);
 
     public static async Task<NegotiateParts> ReadAsync(IEnumerable<BenchNode> nodes)
     {
@@ -29,6 +30,11 @@ internal sealed partial class NegotiateParts
                 // answer within 10 s: its figures are left out rather than the run's other figures lost.
                 continue;
             }
+            foreach (Match m in RouteLine().Matches(text))
+            {
+                var key = $"{m.Groups["node"].Value} {m.Groups["result"].Value}";
+                parts._routes[key] = parts._routes.GetValueOrDefault(key) + double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
+            }
             foreach (Match m in Line().Matches(text))
             {
                 var part = m.Groups["part"].Value;
@@ -43,7 +49,7 @@ internal sealed partial class NegotiateParts
     /// <summary>One line: per part, negotiations and total/mean seconds since <paramref name="before"/>.</summary>
     public string Since(NegotiateParts before)
     {
-        var order = new[] { "all", "place", "edge", "negotiate", "commit", "route" };
+        var order = new[] { "all", "place", "edge", "negotiate", "commit", "route", "route.own", "pass", "pass.queue", "pass.edges", "pass.walk", "pass.sends" };
         var items = new List<string>();
         foreach (var part in order)
         {
@@ -59,8 +65,19 @@ internal sealed partial class NegotiateParts
                 items.Add(string.Create(CultureInfo.InvariantCulture, $"{part} {count:F0} × {1000 * sum / count:F1} ms = {sum:F2} s"));
             }
         }
+        foreach (var (key, now) in _routes.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var routes = now - before._routes.GetValueOrDefault(key);
+            if (routes > 0)
+            {
+                items.Add(string.Create(CultureInfo.InvariantCulture, $"routes {key} {routes:F0}"));
+            }
+        }
         return items.Count == 0 ? "no negotiations recorded" : string.Join("; ", items);
     }
+
+    [GeneratedRegex(@"^liveclassroom_class_routes(?:_total)?\{(?=[^}]*node=""(?<node>[^""]+)"")(?=[^}]*result=""(?<result>[^""]+)"")[^}]*\} (?<value>\S+)", RegexOptions.Multiline)]
+    private static partial Regex RouteLine();
 
     [GeneratedRegex(@"^liveclassroom_class_negotiate_duration_seconds_(?<kind>sum|count)\{[^}]*part=""(?<part>[^""]+)""[^}]*\} (?<value>\S+)", RegexOptions.Multiline)]
     private static partial Regex Line();

@@ -267,4 +267,50 @@ public sealed class ClassroomGrainMediaTests
         Assert.Contains("at most 40", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("The SDP offer was refused", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ConnectMedia_AnotherParticipantsRoutesStillBeingSent_ReturnsWithItsOwnSlotsRoutedAndTheOthersConvergeAfter()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassScenario.LiveClassAsync(host);
+        // A classroom connected before the lead: the lead's offer then routes its main slots, which the media plane holds.
+        await room.JoinAsync(ClassScenario.Device(1));
+        await room.ConnectMediaAsync(ClassScenario.Device(1), Offer(new PublishedTracks("0", "1"), 2));
+        var held = host.Media.HoldRoutesOf("device-1");
+        var lead = room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3));
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Another classroom's offer changes only its own slots: it is answered without waiting for device-1's routes.
+        await room.JoinAsync(ClassScenario.Device(2));
+        var answer = await room.ConnectMediaAsync(ClassScenario.Device(2), Offer(new PublishedTracks("0", "1"), 2)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("device-2", answer.PeerId);
+        Assert.Equal("teacher-1:0", Routes(host, "device-2", 2)["main"]);
+        Assert.Equal("teacher-1:1", Routes(host, "device-2", 2)["main-audio"]);
+        Assert.False(lead.IsCompleted);
+        Assert.Equal("none", Routes(host, "device-1", 2)["main"]);
+        host.Media.ReleaseRoutes();
+        await lead.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("teacher-1:0", Routes(host, "device-1", 2)["main"]);
+        Assert.Equal("teacher-1:2", Routes(host, "device-1", 2)["screen"]);
+    }
+
+    [Fact]
+    public async Task ConnectMedia_StageClassroomComesBackOnANewConnection_EverySlotItFeedsIsSentAgainBeforeItIsAnswered()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassWithMediaAsync(host);
+        await room.BringOnStageAsync(ClassScenario.Lead, ClassScenario.Rural(2));
+        var callsBefore = host.Media.Calls.Count;
+
+        await room.ConnectMediaAsync(ClassScenario.Device(2), Offer(new PublishedTracks("0", "1"), 2));
+
+        // Its tracks feed the others' stage1 slots: its negotiation routes them, not only its own slots.
+        var newCalls = host.Media.Calls.Skip(callsBefore).ToList();
+        foreach (var (peer, first) in new[] { ("teacher-1", 3), ("device-1", 2), ("device-3", 2), ("researcher-1", 0) })
+        {
+            Assert.Contains($"route {ClassScenario.ClassId} {peer} {first + 3} -> device-2:0", newCalls);
+            Assert.Contains($"route {ClassScenario.ClassId} {peer} {first + 4} -> device-2:1", newCalls);
+        }
+    }
 }

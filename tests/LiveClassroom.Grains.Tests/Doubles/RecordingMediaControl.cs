@@ -61,6 +61,33 @@ public sealed class RecordingMediaControl : IMediaControl
         }
     }
 
+    private readonly Lock _routeGate = new();
+    private string? _routesHeldOf;
+    private TaskCompletionSource _routesRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _routeHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>From now on routes of this subscriber wait until <see cref="ReleaseRoutes"/>; the returned task completes once one waits.</summary>
+    public Task HoldRoutesOf(string subscriberPeerId)
+    {
+        lock (_routeGate)
+        {
+            _routesHeldOf = subscriberPeerId;
+            _routesRelease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _routeHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _routeHeld.Task;
+        }
+    }
+
+    /// <summary>Lets every held route (and later ones) through.</summary>
+    public void ReleaseRoutes()
+    {
+        lock (_routeGate)
+        {
+            _routesHeldOf = null;
+            _routesRelease.TrySetResult();
+        }
+    }
+
     public bool IsMuted(string room, string publisherPeerId) => _muted.TryGetValue((room, publisherPeerId), out var m) && m;
 
     public Task OpenRoomAsync(string roomId, CancellationToken ct = default)
@@ -123,11 +150,23 @@ public sealed class RecordingMediaControl : IMediaControl
         return Task.CompletedTask;
     }
 
-    public Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default)
+    public async Task RouteAsync(string roomId, string subscriberPeerId, string slotMid, MediaSource? source, CancellationToken ct = default)
     {
+        Task? release = null;
+        lock (_routeGate)
+        {
+            if (_routesHeldOf == subscriberPeerId)
+            {
+                release = _routesRelease.Task;
+                _routeHeld.TrySetResult();
+            }
+        }
+        if (release is not null)
+        {
+            await release;
+        }
         _calls.Enqueue($"route {roomId} {subscriberPeerId} {slotMid} -> {(source is null ? "none" : $"{source.PublisherPeerId}:{source.PublisherMid}")}");
         _routes[(roomId, subscriberPeerId, slotMid)] = source;
-        return Task.CompletedTask;
     }
 
     public Task SetPublisherAudioMutedAsync(string roomId, string publisherPeerId, bool muted, CancellationToken ct = default)
