@@ -23,8 +23,10 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
     public double LossFraction { get; private set; }
 
     /// <summary>
-    /// The last update left As at the delay-based cap (2 × the delay-based rate), not at a figure of its own: loss did not
-    /// put it there, so it says nothing the delay-based rate does not (a loaded machine's queue pulls both down at 0 % loss).
+    /// As is where the delay-based cap (2 × the delay-based rate) put it, not where loss did: capped by the last update,
+    /// or capped before and not cut by loss since. It then says nothing the delay-based rate does not (a loaded machine's
+    /// queue pulls both down at 0 % loss). Without the second half, As capped low and then growing 5 % per update toward a
+    /// cap that rose faster read as a figure of its own, and paused video at 0 % loss (AudioFirstTests, CI 2026-12-06).
     /// </summary>
     public bool HeldByDelay { get; private set; }
 
@@ -83,7 +85,8 @@ internal sealed class LossBasedControl(double initialBps, double minBps, double 
         // Low loss alone must not let As float far above what the delay-based side believes.
         var own = EstimateBps;
         EstimateBps = Math.Clamp(Math.Max(Math.Min(EstimateBps, 2 * delayBasedBps), Math.Min(Floor, before)), minBps, maxBps);
-        HeldByDelay = EstimateBps < own;
+        // Only a cut for loss makes As loss's own figure again; growth from a capped value does not.
+        HeldByDelay = EstimateBps < own || (HeldByDelay && p <= 0.10);
         _lost = 0;
         _total = 0;
         _intervalStartMs = nowMs;
