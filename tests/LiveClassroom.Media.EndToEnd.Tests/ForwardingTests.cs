@@ -143,6 +143,12 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
         var (lowOk, low) = await InboundStats.PollAsync(() => InboundStats.VideoAsync(student), v => v is { FramesDecoded: > 5, FrameWidth: > 0 and <= 400 }, TimeSpan.FromSeconds(8));
         Assert.True(lowOk, $"low layer not decoded: {low}; {sfu.Server.Diagnostics()}");
 
+        // Chromium sends its top layer only once its own estimate of the uplink carries all three: on a loaded machine its
+        // outbound stats said "limitation: bandwidth" with one "f" packet sent after 20 s (CI, 2026-12-06). The SFU can
+        // forward the layer only once it is sent, so the switch is asked for then.
+        var (topOk, top) = await InboundStats.PollAsync(
+            () => teacher.EvaluateAsync<string?>("async () => JSON.stringify(await lc.outbound())"), TopLayerSent, TimeSpan.FromSeconds(45));
+        Assert.True(topOk, $"the publisher never sent its top layer: {top}");
         room.Route("student", mids[1], new MediaTrackSource("teacher", teacherMids[1], "f"));
         var (highOk, high) = await InboundStats.PollAsync(() => InboundStats.VideoAsync(student), v => v is { FrameWidth: >= 1000 }, TimeSpan.FromSeconds(10));
         Assert.True(highOk, $"high layer not decoded: {high}; publisher: {await teacher.EvaluateAsync<string>("async () => JSON.stringify(await lc.outbound())")}");
@@ -304,6 +310,18 @@ public sealed class ForwardingTests : IClassFixture<ChromiumBrowser>
             Assert.True(told, $"events: {string.Join(", ", events ?? [])}; {sfu.Server.Diagnostics()}");
         }
         Assert.DoesNotContain("teacher", sfu.Room("r1").PeerIds);
+    }
+
+    /// <summary>The publisher's outbound stats (lc.outbound, JSON) show its "f" layer sent at full width.</summary>
+    private static bool TopLayerSent(string? outbound)
+    {
+        if (outbound is null)
+        {
+            return false;
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(outbound);
+        return json.RootElement.EnumerateArray().Any(o =>
+            o.GetProperty("rid").GetString() == "f" && o.GetProperty("frameWidth").GetInt32() >= 1000 && o.GetProperty("packetsSent").GetInt32() > 30);
     }
 
     private static async Task<(bool Ok, InboundStats? Last)> PollFastAsync(IPage page, Func<InboundStats?, bool> condition, TimeSpan timeout)
