@@ -62,9 +62,13 @@ public sealed partial class NetworkDashboardTests(EndToEndFixture fx)
         await Expect(panel.GetByTestId("net-recording")).ToHaveTextAsync(new Regex("^(录制中|未录制)$"));
         await Expect(panel.GetByTestId("net-row").Filter(new() { HasText = ClassPages.Label(room1) })).ToContainTextAsync("台上");
 
-        // Every frame the page shows: its sequence number and server time, noted by the page as it changes.
-        await panel.EvaluateAsync("""
-            (el) => {
+        // Every frame the page shows: its sequence number and server time, noted by the page as it changes. A page-level
+        // evaluation, not one on the panel's locator: in a CI run at high load (2026-12-06) the locator's evaluation
+        // timed out after 20 s with the panel already resolved and visible; a page-level call waits for a slow page instead.
+        await page.EvaluateAsync("""
+            (name) => {
+              const el = [...document.querySelectorAll("[data-testid=live-rooms] section")].find((s) => s.textContent.includes(name));
+              if (!el) throw new Error(`no panel for ${name}`);
               window.__netSeen = [];
               const note = () => {
                 const u = el.querySelector("[data-testid=net-updated]");
@@ -76,8 +80,8 @@ public sealed partial class NetworkDashboardTests(EndToEndFixture fx)
               new MutationObserver(note).observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
               note();
             }
-            """);
-        await page.WaitForFunctionAsync("() => window.__netSeen.length >= 6", null, new() { Timeout = 30_000 });
+            """, scenario.PairingName);
+        await page.WaitForFunctionAsync("() => window.__netSeen.length >= 6", null, new() { Timeout = 60_000, PollingInterval = 200 });
         var seen = JsonSerializer.Deserialize<List<Seen>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__netSeen)"),
             new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
@@ -94,7 +98,7 @@ public sealed partial class NetworkDashboardTests(EndToEndFixture fx)
         // 下课: the class leaves the dashboard by itself — the hub says the list changed; the page does not poll for it.
         await console.GetByTestId("end-class").ClickAsync();
         await console.GetByTestId("end-class-confirm").ClickAsync();
-        await Expect(panel).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(panel).ToHaveCountAsync(0, new() { Timeout = FiguresArriveMs });
         await page.CloseAsync();
 
         teacher.AssertNoConsoleErrors();
