@@ -81,11 +81,13 @@ internal sealed class CpuAccount
             total += Machine(i);
         }
         var idle = Machine(3) + Machine(4);
+        // Steal: time a vCPU wanted to run but its host ran something else (proc(5)); neither busy here nor idle.
+        var steal = Machine(7);
         var process = Cores(before, (_, _) => true);
         var softirqd = (_softirqd - before._softirqd) / TicksPerSecond / seconds;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"busy {total - idle:F2} of {total:F2} cores (softirq {Machine(6):F2}, idle {idle:F2}); other processes {Math.Max(0, total - idle - process - softirqd):F2}; ksoftirqd {softirqd:F2}; this process {process:F2}:");
+            $"busy {total - idle - steal:F2} of {total:F2} cores (softirq {Machine(6):F2}, idle {idle:F2}, stolen by the host {steal:F2}); other processes {Math.Max(0, total - idle - steal - process - softirqd):F2}; ksoftirqd {softirqd:F2}; this process {process:F2}:");
         var taken = new HashSet<int>();
         foreach (var (label, pick) in groups)
         {
