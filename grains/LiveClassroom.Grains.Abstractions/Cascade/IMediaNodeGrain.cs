@@ -50,10 +50,11 @@ public interface IMediaNodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// On the peer's media node: the hub connection holding the peer is on <paramref name="ownerNodeId"/>, so its media
-    /// quality notices go there; the last one is raised again (<see cref="IMediaQualityNotices.Claim"/>).
+    /// quality notices go there; the last one is raised again (<see cref="IMediaQualityNotices.Claim"/>). A claim with a
+    /// lower <paramref name="sequence"/> (<see cref="Classroom.MediaAnswer.HolderSequence"/>) than the one held changes nothing.
     /// </summary>
     [Alias("claim-quality")]
-    Task<bool> ClaimQualityNoticesAsync(string roomId, string peerId, string ownerNodeId);
+    Task<bool> ClaimQualityNoticesAsync(string roomId, string peerId, string ownerNodeId, long sequence);
 
     /// <summary>On the hub's node: a notice from the peer's media node, for the connection holding the peer here.</summary>
     [Alias("deliver-quality")]

@@ -5,7 +5,11 @@ namespace LiveClassroom.Grains.Classroom;
 /// (silo address) whose SFU holds the peer, so the hub's node can claim the peer's media quality notices there; null
 /// where notices are not carried between nodes (research sessions). <paramref name="PreviousHolder"/>: the connection
 /// that negotiated this peer before, when it was another one (<see cref="MediaOffer.Holder"/>): it has been taken over
-/// and must be told, on its node (docs/HUB.md, <c>MediaTakenOver</c>).
+/// and must be told, on its node (docs/HUB.md, <c>MediaTakenOver</c>). <paramref name="HolderSequence"/>: where this
+/// negotiation stands among all the room grain answered (rising, across reactivations too; 0: not given): the hub's node
+/// claims the peer's quality notices with it, and the media node keeps the claim of the latest negotiation whatever
+/// order claims from two hub nodes land in (docs/CASCADE.md, "Media quality notices").
 /// </summary>
 [GenerateSerializer, Immutable, Alias("lc.MediaAnswer")]
-public sealed record MediaAnswer(string SdpAnswer, string PeerId, string? MediaNode = null, MediaHolder? PreviousHolder = null);
+public sealed record MediaAnswer(string SdpAnswer, string PeerId, string? MediaNode = null, MediaHolder? PreviousHolder = null,
+    long HolderSequence = 0);

@@ -67,8 +67,8 @@ internal sealed class MediaNodeGrain(GrainServices services) : Grain, IMediaNode
     public Task<IReadOnlyList<PeerMediaStats>> GetStatsAsync(string roomId) => services.Media.GetStatsAsync(roomId);
 
     // Without the port (grain tests, a host without hubs) notices stay where they are raised.
-    public Task<bool> ClaimQualityNoticesAsync(string roomId, string peerId, string ownerNodeId) =>
-        Task.FromResult(services.QualityNotices?.Claim(roomId, peerId, ownerNodeId) ?? false);
+    public Task<bool> ClaimQualityNoticesAsync(string roomId, string peerId, string ownerNodeId, long sequence) =>
+        Task.FromResult(services.QualityNotices?.Claim(roomId, peerId, ownerNodeId, sequence) ?? false);
 
     public Task DeliverQualityNoticeAsync(string roomId, string peerId, MediaQualityNotice notice) =>
         services.QualityNotices?.DeliverAsync(roomId, peerId, notice) ?? Task.CompletedTask;

@@ -49,7 +49,7 @@ internal sealed partial class ClassroomGrain
             }
             var answer = await NegotiateNowAsync(p, peerId, offer, opensLeadFirst ? (arrived, inFlight, since) : null);
             // Still this peer's only negotiation: the holders change in the order the negotiations did, on any node.
-            return answer with { PreviousHolder = _holders.Take(peerId, offer.Holder) };
+            return answer with { PreviousHolder = _holders.Take(peerId, offer.Holder), HolderSequence = _holders.NextSequence(Time.GetUtcNow()) };
         }
         finally
         {

@@ -10,6 +10,13 @@ namespace LiveClassroom.Grains.Rooms;
 internal sealed class MediaHolders
 {
     private readonly Dictionary<string, MediaHolder> _byPeer = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    /// <summary>
+    /// A number for the negotiation being answered now, above every one given before by this grain (and, since it starts
+    /// from the clock's ticks, by an earlier activation of it): <see cref="MediaAnswer.HolderSequence"/>.
+    /// </summary>
+    public long NextSequence(DateTimeOffset now) => _sequence = Math.Max(_sequence + 1, now.UtcTicks);
 
     /// <summary>
     /// <paramref name="holder"/> now holds <paramref name="peerId"/>; returns the one that held it before when that was

@@ -291,7 +291,7 @@ public sealed partial class ClassroomHub(
             // (audio-first), told to the old connection. A fresh peer (a reload) has said nothing yet: nothing is repeated.
             // Not awaited: on another node the claim is a grain call of its own, and the answer does not need it
             // (docs/CASCADE.md, "Media quality notices": why the claim landing after the answer loses nothing).
-            _ = quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode);
+            _ = quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode, answer.HolderSequence);
             metrics.Negotiated("hub", started);
             return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
         }

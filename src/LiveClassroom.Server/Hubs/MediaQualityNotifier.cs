@@ -15,9 +15,11 @@ namespace LiveClassroom.Server.Hubs;
 /// notices on the peer's media node (<see cref="ClaimAsync"/>) and is sent the last notice again: the SFU, whose choice
 /// did not change, would otherwise say nothing, and a paused video would stay paused without the page knowing
 /// (RuralLinkFigures, 150 kbit/s: the stall watch replaced the hub 5 s into a pause).
-/// Across nodes (docs/CASCADE.md, "Media quality notices"): per (room, peer) on the media node, no entry (the holding
-/// connection is here, or nobody claimed) → a claim from another node (entry: that node; each notice is sent there, in
-/// order, through that node's <see cref="IMediaNodeGrain"/>) → a claim from this node (entry removed).
+/// Across nodes (docs/CASCADE.md, "Media quality notices"): per (room, peer) on the media node, no entry (nobody
+/// claimed: notices go to the connection here, if any) → a claim (entry: the claiming node and the negotiation's
+/// sequence; a node other than this one is sent each notice, in order, through its <see cref="IMediaNodeGrain"/>) → a
+/// later claim replaces it; one with a lower sequence (a claim that landed after a newer one: two tabs on two hub
+/// nodes negotiating moments apart) changes nothing.
 /// </summary>
 public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, IMediaQualityNotices
 {
@@ -31,8 +33,9 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
     private readonly IHubContext<ClassroomHub, IClassroomClient> _hub;
     private readonly IServiceProvider _services;
     private readonly ILogger<MediaQualityNotifier> _logger;
-    // Media side: the node of the connection holding each peer, when that is another node (its last claim).
-    private readonly ConcurrentDictionary<(string Room, string Peer), string> _remoteOwners = new();
+    // Media side: the node of the connection holding each peer and the sequence of the negotiation that claimed it.
+    private readonly ConcurrentDictionary<(string Room, string Peer), (string Node, long Sequence)> _owners = new();
+    private readonly Lock _claiming = new();
     // Per other node: the last send queued to it (each send starts when the one before it ended) and how many wait.
     private readonly Lock _sending = new();
     private readonly Dictionary<string, (Task Tail, int Pending)> _toNodes = new(StringComparer.Ordinal);
@@ -78,9 +81,9 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
     internal void OnQualityChanged(object? sender, MediaQualityEventArgs e)
     {
         var notice = new MediaQualityNotice(e.VideoPaused, e.Layer, e.EstimatedBitrateBps);
-        if (_remoteOwners.TryGetValue((e.RoomId, e.PeerId), out var node))
+        if (_owners.TryGetValue((e.RoomId, e.PeerId), out var owner) && owner.Node != NodeId)
         {
-            SendToNode(node, e.RoomId, e.PeerId, notice);
+            SendToNode(owner.Node, e.RoomId, e.PeerId, notice);
             return;
         }
         DeliverHereAsync(e.RoomId, e.PeerId, notice).GetAwaiter().GetResult();
@@ -95,26 +98,28 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
     /// false when nothing was repeated; never faults: a media node that cannot be reached is logged (the media itself was
     /// negotiated).
     /// </summary>
-    public Task<bool> ClaimAsync(string classId, string principalId, string? mediaNode) =>
+    public Task<bool> ClaimAsync(string classId, string principalId, string? mediaNode, long sequence) =>
         mediaNode is null || mediaNode == NodeId
-            ? Task.FromResult(Claim(classId, principalId, NodeId))
-            : ClaimOnNodeAsync(classId, principalId, mediaNode);
+            ? Task.FromResult(Claim(classId, principalId, NodeId, sequence))
+            : ClaimOnNodeAsync(classId, principalId, mediaNode, sequence);
 
-    public bool Claim(string roomId, string peerId, string ownerNodeId)
+    public bool Claim(string roomId, string peerId, string ownerNodeId, long sequence)
     {
-        if (!IsId(roomId) || !IsId(peerId) || !IsId(ownerNodeId) || _media?.GetRoom(roomId) is not { } room)
+        if (!IsId(roomId) || !IsId(peerId) || !IsId(ownerNodeId) || sequence < 0 || _media?.GetRoom(roomId) is not { } room)
         {
             return false;
         }
-        if (ownerNodeId == NodeId)
+        lock (_claiming)
         {
-            _remoteOwners.TryRemove((roomId, peerId), out _);
+            // Claims arrive from any node's call, in any order: the latest negotiation's stands (0: not ordered, taken as it comes).
+            if (sequence != 0 && _owners.TryGetValue((roomId, peerId), out var held) && held.Sequence > sequence)
+            {
+                LogStaleClaim(_logger, roomId);
+                return false;
+            }
+            _owners[(roomId, peerId)] = (ownerNodeId, sequence);
         }
-        else
-        {
-            _remoteOwners[(roomId, peerId)] = ownerNodeId;
-            PruneClosedRooms();
-        }
+        PruneClosedRooms();
         return room.RepeatMediaQuality(peerId);
     }
 
@@ -136,11 +141,11 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
         }
     }
 
-    private async Task<bool> ClaimOnNodeAsync(string classId, string principalId, string mediaNode)
+    private async Task<bool> ClaimOnNodeAsync(string classId, string principalId, string mediaNode, long sequence)
     {
         try
         {
-            return await Grains.GetGrain<IMediaNodeGrain>(mediaNode).ClaimQualityNoticesAsync(classId, principalId, NodeId);
+            return await Grains.GetGrain<IMediaNodeGrain>(mediaNode).ClaimQualityNoticesAsync(classId, principalId, NodeId, sequence);
         }
 #pragma warning disable CA1031 // Nobody awaits this (the answer went back already): any failure is logged, never thrown.
         catch (Exception ex)
@@ -219,18 +224,18 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
     /// <summary>Forgets the claims of rooms this node's SFU no longer has (a class ended, an edge closed), now and then.</summary>
     private void PruneClosedRooms()
     {
-        if (_remoteOwners.Count <= Volatile.Read(ref _pruneAbove))
+        if (_owners.Count <= Volatile.Read(ref _pruneAbove))
         {
             return;
         }
-        foreach (var key in _remoteOwners.Keys)
+        foreach (var key in _owners.Keys)
         {
             if (_media?.GetRoom(key.Room) is null)
             {
-                _remoteOwners.TryRemove(key, out _);
+                _owners.TryRemove(key, out _);
             }
         }
-        Volatile.Write(ref _pruneAbove, Math.Max(1024, _remoteOwners.Count * 2));
+        Volatile.Write(ref _pruneAbove, Math.Max(1024, _owners.Count * 2));
     }
 
     private static bool IsId(string? value) => value is { Length: > 0 and <= MaxIdLength };
@@ -247,6 +252,9 @@ public sealed partial class MediaQualityNotifier : IHostedService, IDisposable, 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Class {ClassId}: media quality notice dropped, too many waiting for the hub's node")]
     private static partial void LogQueueFull(ILogger logger, string classId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Class {ClassId}: a media quality claim older than the one held was ignored (it landed after a newer negotiation's)")]
+    private static partial void LogStaleClaim(ILogger logger, string classId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Class {ClassId}: media quality notices not claimed on the media node ({Reason})")]
     private static partial void LogClaimFailed(ILogger logger, string classId, string reason);

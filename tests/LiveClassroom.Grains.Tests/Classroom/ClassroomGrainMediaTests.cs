@@ -49,6 +49,10 @@ public sealed class ClassroomGrainMediaTests
         Assert.Null(again.PreviousHolder);
         Assert.Equal(firstTab, second.PreviousHolder);
         Assert.Null(other.PreviousHolder);
+        // Every answer is numbered above the one before, whoever asked: the media node keeps the latest claim by it.
+        Assert.True(first.HolderSequence > 0);
+        Assert.True(again.HolderSequence > first.HolderSequence && second.HolderSequence > again.HolderSequence && other.HolderSequence > second.HolderSequence,
+            $"holder sequence {first.HolderSequence}, {again.HolderSequence}, {second.HolderSequence}, {other.HolderSequence}");
     }
 
     [Fact]

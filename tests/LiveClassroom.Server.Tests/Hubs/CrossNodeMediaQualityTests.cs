@@ -106,9 +106,9 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         var hubNodeA = grains.GetGrain<IMediaNodeGrain>(a.NodeId);
         var notice = new MediaQualityNotice(true, null, 1_000);
 
-        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync("no-such-class", peer, a.NodeId));
-        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync(classId, "", a.NodeId));
-        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync(classId, new string('x', 10_000), a.NodeId));
+        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync("no-such-class", peer, a.NodeId, 0));
+        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync(classId, "", a.NodeId, 0));
+        Assert.False(await mediaNodeB.ClaimQualityNoticesAsync(classId, new string('x', 10_000), a.NodeId, 0));
         await hubNodeA.DeliverQualityNoticeAsync("no-such-class", peer, notice);
         await hubNodeA.DeliverQualityNoticeAsync(classId, "not-a-participant", notice);
         await hubNodeA.DeliverQualityNoticeAsync(classId, "", notice);
@@ -188,6 +188,39 @@ public sealed class CrossNodeMediaQualityTests(TwoNodeCluster cluster) : IClassF
         var told = rejoined.Events.Where(e => e.Target == "MediaQuality").Select(e => (string?)e.Argument()!["layer"]).ToList();
         Assert.Equal("f", told[^1]);
         Assert.All(told[..^1], layer => Assert.Equal("h", layer));
+    }
+
+    [Fact]
+    public async Task TwoTabsOnTwoHubNodes_OlderClaimLandsLast_NoticesStayWithTheTabThatNegotiatedLast()
+    {
+        var (a, b) = (cluster.A, cluster.B);
+        var classId = await cluster.SetUpClassOnAsync(b);
+        var offer = ClassroomHubMediaLimitTests.Offer(("video", "0", "recvonly"));
+        await using var firstTab = await a.ConnectAsync(cluster.TokenFor("teacher"));
+        await firstTab.InvokeAsync("JoinClass", classId);
+        await firstTab.InvokeAsync("OpenClass", classId);
+        var peer = await NegotiateClaimedAsync(firstTab, b, classId, offer);
+        Report(b.Sfu, classId, peer, paused: true, layer: null, 95_000);
+        Assert.True((bool)(await firstTab.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+        await using var secondTab = await b.ConnectAsync(cluster.TokenFor("teacher"));
+        await secondTab.InvokeAsync("JoinClass", classId);
+
+        var completedBefore = b.Claims.Completed;
+        using (b.Claims.Hold())
+        {
+            // The first tab negotiates again; its claim, on its way from A to B, is held. Then the second tab, on B itself,
+            // negotiates: the grain answers it after the first, and its claim (made on B) lands first.
+            Assert.Equal(peer, (string)(await firstTab.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!);
+            Assert.Equal(peer, (string)(await secondTab.InvokeAsync("Negotiate", classId, offer, RecvOnlyMain))!["peerId"]!);
+            Assert.True((bool)(await secondTab.NextEventAsync("MediaQuality")).Argument()!["paused"]!);
+        }
+        // The first tab's claim lands now, last, and is older than the one held: it hands nothing back to node A.
+        await b.Claims.CompletedAsync(completedBefore + 1);
+        Report(b.Sfu, classId, peer, paused: false, layer: "h", 700_000);
+
+        Assert.Equal("h", (string?)(await secondTab.NextEventAsync("MediaQuality", e => (string?)e.Argument()!["layer"] == "h")).Argument()!["layer"]);
+        Assert.Equal(1, firstTab.Events.Count(e => e.Target == "MediaQuality"));
+        Assert.Equal(2, secondTab.Events.Count(e => e.Target == "MediaQuality"));
     }
 
     /// <summary>

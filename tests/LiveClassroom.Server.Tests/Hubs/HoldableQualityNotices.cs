@@ -53,13 +53,13 @@ public sealed class HoldableQualityNotices(IMediaQualityNotices inner) : IMediaQ
         return new Release(this, gate);
     }
 
-    public bool Claim(string roomId, string peerId, string ownerNodeId)
+    public bool Claim(string roomId, string peerId, string ownerNodeId, long sequence)
     {
         // The port is synchronous (the media node grain's call runs it inline): a held claim blocks that one call only.
         Volatile.Read(ref _gate)?.Wait(MaxHold);
         try
         {
-            return inner.Claim(roomId, peerId, ownerNodeId);
+            return inner.Claim(roomId, peerId, ownerNodeId, sequence);
         }
         finally
         {
