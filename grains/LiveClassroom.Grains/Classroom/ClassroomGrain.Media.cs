@@ -113,6 +113,8 @@ internal sealed partial class ClassroomGrain
         Emit(ClassEventTypes.MediaChanged, View(p));
         var committing = Stopwatch.GetTimestamp();
         await CommitMediaAsync([p.PrincipalId]);
+        // From its write's end until this negotiation had the grain's turn again (behind the others interleaved).
+        ClassroomMeters.Record("commit.resume", Math.Max(committing, LastWriteEndedAt));
         var routing = ClassroomMeters.Record("commit", committing);
         _routes.Forget(peerId);
         if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
