@@ -111,16 +111,28 @@ internal sealed partial class ClassroomGrain
         p.Publish = offer.Publish;
         p.Slots = [.. offer.ReceiveSlots];
         Emit(ClassEventTypes.MediaChanged, View(p));
+        var shown = feedsOthers || ShownPublishers().Contains(peerId);
         var committing = Stopwatch.GetTimestamp();
-        await CommitMediaAsync([p.PrincipalId]);
-        var routing = ClassroomMeters.Record("commit", committing);
-        _routes.Forget(peerId);
-        if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
+        var commit = CommittedAsync(p.PrincipalId, committing);
+        if (!shown)
         {
-            await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
+            // Only its own slots, on its own node: routed while the write is stored (routes are the SFU's, not the class's
+            // state; the answer still waits for the write). After the write, a negotiation of a mass rejoin waited for
+            // the grain's turn behind the others the same write released (1.5 s at 200 at load 50), then again for its
+            // route calls' replies; now the grain routes while it waits for PostgreSQL, and after the write only answers.
+            var own = RouteNewPeerAsync(p, peerId, shown: false);
+            await Task.WhenAll(commit, own);
         }
-        await RouteNegotiatedAsync(p, feedsOthers || ShownPublishers().Contains(peerId));
-        var routed = ClassroomMeters.Record("route", routing);
+        else
+        {
+            await commit;
+        }
+        var routing = Stopwatch.GetTimestamp();
+        if (shown)
+        {
+            await RouteNewPeerAsync(p, peerId, shown: true);
+        }
+        var routed = Stopwatch.GetTimestamp();
         ClassroomMeters.Record("all", started);
         if (lead is { } l)
         {
@@ -128,6 +140,28 @@ internal sealed partial class ClassroomGrain
         }
         // Where the peer's media is: an edge it was placed on, else this grain's node (whose SFU Services.Media is).
         return new MediaAnswer(answer, peerId, _placed.GetValueOrDefault(peerId) ?? ThisNode);
+    }
+
+    /// <summary>The negotiation's write (the media log and its events): done when stored and handed on.</summary>
+    private async Task CommittedAsync(string principalId, long since)
+    {
+        await CommitMediaAsync([principalId]);
+        // From its write's end until this negotiation had the grain's turn again (behind the others interleaved).
+        ClassroomMeters.Record("commit.resume", Math.Max(since, LastWriteEndedAt));
+        ClassroomMeters.Record("commit", since);
+    }
+
+    /// <summary>A new peer's routes: its old routes forgotten (a new peer has none), a classroom the lead muted muted again, then routed.</summary>
+    private async Task RouteNewPeerAsync(ParticipantRecord p, string peerId, bool shown)
+    {
+        var routing = Stopwatch.GetTimestamp();
+        _routes.Forget(peerId);
+        if (State.Classrooms.Find(c => c.Id == p.ClassroomId) is { MutedByLead: true })
+        {
+            await TryMediaForAsync("mute", peerId, m => m.SetPublisherAudioMutedAsync(Key.Id, peerId, true));
+        }
+        await RouteNegotiatedAsync(p, shown);
+        ClassroomMeters.Record("route", routing);
     }
 
     public async Task<IReadOnlyList<ParticipantLink>> GetLinksAsync(RoomCaller caller)

@@ -71,6 +71,9 @@ internal sealed partial class ClassroomGrain
         return true;
     }
 
+    // Metered with the negotiation's parts: a negotiation's commit waits for the write in flight, then its own.
+    protected override void WriteMeasured(string part, long since) => ClassroomMeters.Record(part, since);
+
     protected override void OnWholeWrite()
     {
         State.Revision++;

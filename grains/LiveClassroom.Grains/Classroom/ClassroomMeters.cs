@@ -9,7 +9,8 @@ namespace LiveClassroom.Grains.Classroom;
 /// events, routing. The parts are what a burst of re-offers (an edge node lost) queues behind, so the cascade benchmark
 /// prints them. The routing passes are recorded under parts of their own (<c>pass</c>: one whole pass; <c>pass.queue</c>:
 /// per asker, from asking until its pass began; <c>pass.edges</c>: keeping the edges' feeds; <c>pass.sends</c>: awaiting
-/// the routes it sent) and the routes sent are counted (<c>liveclassroom.class.routes</c>, by node and result).
+/// the routes it sent), the state writes under theirs (<c>write.store</c>, <c>write.publish</c>; <c>commit.resume</c>: per
+/// negotiation, from its write's end until it had the grain's turn again) and the routes sent are counted (<c>liveclassroom.class.routes</c>, by node and result).
 /// </summary>
 public static class ClassroomMeters
 {

@@ -166,6 +166,14 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
     /// <summary>State writes this activation made (tests count them to check that changes share writes).</summary>
     internal int WritesMade { get; private set; }
 
+    /// <summary>When the last write's events had been handed on (Stopwatch ticks; 0: none yet): its commits resume after.</summary>
+    protected long LastWriteEndedAt { get; private set; }
+
+    /// <summary>Each write's parts as they end: <c>write.store</c> (the state or part stored), <c>write.publish</c> (its events handed on).</summary>
+    protected virtual void WriteMeasured(string part, long since)
+    {
+    }
+
     private async Task WriteLoopAsync()
     {
         while (_nextWrite is { } done)
@@ -177,6 +185,7 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
             _wholePending = false;
             State.WrittenAt = Time.GetUtcNow();
             State.WrittenBy = ThisNode;
+            var storing = Stopwatch.GetTimestamp();
             try
             {
                 if (whole || !await TryWritePartAsync())
@@ -206,6 +215,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
             {
                 _activationEvents.AddRange(events);
             }
+            var publishing = Stopwatch.GetTimestamp();
+            WriteMeasured("write.store", storing);
             try
             {
                 foreach (var e in events)
@@ -230,6 +241,8 @@ public abstract class RoomGrain<TState> : Grain<TState>, IRoomGrain, IRemindable
                 done.TrySetException(ex);
                 continue;
             }
+            WriteMeasured("write.publish", publishing);
+            LastWriteEndedAt = Stopwatch.GetTimestamp();
             done.TrySetResult();
         }
     }

@@ -57,6 +57,7 @@ internal sealed partial class CascadeBenchmark
         var partsBefore = await NegotiateParts.ReadAsync(_nodes);
         var writesBefore = await StateWrites.ReadAsync(_nodes);
         var hubBefore = await MetricsReading.ReadAsync(origin);
+        var requestsBefore = new Dictionary<string, int>(CascadeClassroom.Requests);
         var (lag, ownCpuBefore, killedAt) = await KillAsync(victim);
         bool Back(CascadeClassroom c) => c.VideoBackAt > killedAt && c.MediaNode != victim && !c.Replacing;
         List<CascadeClassroom> Affected() => [.. _classrooms.Where(c => orphans.Contains(c) || c.DroppedAt > killedAt)];
@@ -101,6 +102,9 @@ internal sealed partial class CascadeBenchmark
         var answerToVideo = back.Select(c => (c.VideoBackAt - c.AnsweredAt) / (double)Stopwatch.Frequency).ToList();
         Console.WriteLine(Invariant(
             $"per classroom back: its last Negotiate call (offer → answer) {Spread(calls)}; answer → keyframe (ICE, DTLS, keyframe) {Spread(answerToVideo)}; offers per replacement: {string.Join(", ", back.GroupBy(c => c.ReplaceAttempts).OrderBy(g => g.Key).Select(g => Invariant($"{g.Key}: {g.Count()}")))}"));
+        var reoffers = affected.SelectMany(c => c.Reoffers).ToList();
+        Console.WriteLine(Invariant($"offers sent again ({reoffers.Count}; {victim.Name} was killed), by why the offer before did not end its replacement: {(reoffers.Count == 0 ? "none" : string.Join("; ", reoffers.GroupBy(r => r.Why).OrderByDescending(g => g.Count()).Take(8).Select(g => Invariant($"{g.Count()} × {g.Key} [{Spread(g.Select(r => Since(r.At)))} after the kill]"))))}"));
+        Console.WriteLine(Invariant($"replacements asked for since the kill, by reason: {string.Join(", ", CascadeClassroom.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => Invariant($"{r.Key} {r.Value - requestsBefore.GetValueOrDefault(r.Key)}")))}"));
         PrintHubSide(origin, hubBefore, hubAfter, lag, back, moveSeconds, ownCpu, poolQueueMax);
         Console.WriteLine(Invariant($"  this process's thread pool queue (sampled each second) max {ownQueueMax}, threads {ThreadPool.ThreadCount}"));
         // Orleans' own word (information level) on each live node: which activations it deactivated with the dead directory partition.

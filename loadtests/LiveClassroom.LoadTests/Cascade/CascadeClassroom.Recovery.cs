@@ -63,6 +63,7 @@ internal sealed partial class CascadeClassroom
     {
         lock (_gate)
         {
+            _lostEmittedAt = null;
             ReplacedBecause = null;
             VideoBackAt = 0;
             NodeLostEventAt = 0;
@@ -200,6 +201,7 @@ internal sealed partial class CascadeClassroom
                 return;
             }
             ReplacedBecause ??= reason;
+            _lastReason = reason;
             Requests.AddOrUpdate(reason, 1, (_, n) => n + 1);
             _silenceHeld = false;
             VideoBackAt = 0;
@@ -213,6 +215,7 @@ internal sealed partial class CascadeClassroom
             _replacing = true;
             Replacements++;
             ReplaceAttempts = 0;
+            _reoffers.Clear();
         }
         _ = ReplaceLoopAsync();
     }
@@ -245,6 +248,8 @@ internal sealed partial class CascadeClassroom
                             _replacing = false;
                             return;
                         }
+                        var order = _lostEmittedAt is not { } emitted ? "" : _offerSentUtc < emitted ? ", its offer sent before the grain emitted MediaNodeLost" : ", its offer sent after the grain emitted MediaNodeLost";
+                        _reoffers.Add(($"connected, then asked again ({_lastReason}{order})", Stopwatch.GetTimestamp()));
                     }
                     round = 0;
                     continue;
@@ -299,8 +304,49 @@ internal sealed partial class CascadeClassroom
             catch (Exception ex) when (ex is HubException or TimeoutException or InvalidOperationException or IOException && !ct.IsCancellationRequested)
             {
                 LastError = ex;
+                lock (_gate)
+                {
+                    _reoffers.Add((Describe(ex), Stopwatch.GetTimestamp()));
+                }
             }
         }
         return false;
     }
+
+    private string? _lastReason;
+
+    /// <summary>When the grain emitted the MediaNodeLost naming this classroom (its stamp), and when the current offer was sent.</summary>
+    private DateTimeOffset? _lostEmittedAt;
+    private DateTimeOffset _offerSentUtc;
+    private readonly List<(string Why, long At)> _reoffers = [];
+
+    /// <summary>The current replacement's offers that did not end it: why (refused, timed out, ICE/DTLS failed on which node, asked again) and when.</summary>
+    public IReadOnlyList<(string Why, long At)> Reoffers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _reoffers];
+            }
+        }
+    }
+
+    /// <summary>An offer's failure as a group key: its kind, whether the answer had come and from which node, the message without ids.</summary>
+    private string Describe(Exception ex)
+    {
+        var message = ex.Message;
+        var at = message.IndexOf("HubException: ", StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            message = message[(at + 14)..];
+        }
+        message = Ids().Replace(message, "#");
+        message = message.Length > 110 ? message[..110] : message;
+        var answered = _answeredBy is { } node ? $"answered by {node}" : "no answer";
+        return $"{ex.GetType().Name} ({answered}): {message}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,}|\d+")]
+    private static partial System.Text.RegularExpressions.Regex Ids();
 }

@@ -132,6 +132,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     public double StreamLagAtAnswer { get; private set; }
 
     private long _eventMessages;
+
+    /// <summary>The node the current offer's answer pointed to (null until it came).</summary>
+    private volatile string? _answeredBy;
     private double _lastEventLag;
 
     public async Task JoinAsync(BenchNode hubNode, CancellationToken ct)
@@ -204,6 +207,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
     {
         var peer = new SyntheticPeer(NextCertificate(), new IPEndPoint(IPAddress.Loopback, 9), 1);
         var created = Stopwatch.GetTimestamp();
+        _answeredBy = null;
         try
         {
             var offer = peer.Offer(false, 0, 0, 0);
@@ -213,6 +217,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
                 receiveSlots = new[] { new { name = "main-audio", mid = "0" }, new { name = "main", mid = "1" } },
             };
             var asked = Stopwatch.GetTimestamp();
+            _offerSentUtc = DateTimeOffset.UtcNow;
             Offers++;
             LastOfferAt = asked;
             lock (_offerTimes)
@@ -228,6 +233,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             var answer = result.GetProperty("sdpAnswer").GetString()!;
             peer.Server = AnswerTarget.Parse(answer);
             var port = peer.Server.Port;
+            _answeredBy = _nodeByMediaPort(port)?.Name ?? $"port {port}";
             // Packets of this peer count from its first one (a keyframe may arrive before it replaces the old peer);
             // the old peer's (still fed by a route the class no longer knows) no longer count once it is replaced.
             lock (_gate)
@@ -310,6 +316,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             if (id.GetString() == Identity.PrincipalId)
             {
                 NodeLostEventAt = Stopwatch.GetTimestamp();
+                _lostEmittedAt = at;
                 // LiveClass: MediaNodeLost naming this page → media.reconnect(), a fresh peer connection at once.
                 RequestReplace("event");
                 return;

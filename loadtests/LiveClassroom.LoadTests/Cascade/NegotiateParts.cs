@@ -49,7 +49,7 @@ internal sealed partial class NegotiateParts
     /// <summary>One line: per part, negotiations and total/mean seconds since <paramref name="before"/>.</summary>
     public string Since(NegotiateParts before)
     {
-        var order = new[] { "all", "place", "edge", "negotiate", "commit", "route", "route.own", "pass", "pass.queue", "pass.edges", "pass.walk", "pass.sends" };
+        var order = new[] { "all", "place", "edge", "negotiate", "commit", "commit.resume", "write.store", "write.publish", "route", "route.own", "pass", "pass.queue", "pass.edges", "pass.walk", "pass.sends" };
         var items = new List<string>();
         foreach (var part in order)
         {

@@ -32,6 +32,42 @@ public sealed class ClassroomGrainMediaTests
             .ToDictionary(x => x.name, x => x.source is null ? "none" : $"{x.source.PublisherPeerId}:{x.source.PublisherMid}");
 
     [Fact]
+    public async Task ConnectMedia_ClassroomWhileItsWriteIsHeld_ItsOwnSlotsAreRoutedMeanwhile_TheAnswerWaitsForTheWrite()
+    {
+        await using var host = await TestGrainHost.CreateAsync();
+        var room = await ClassScenario.LiveClassAsync(host);
+        // The lead's negotiation writes the class's media log row; the classroom's negotiation writes it again.
+        await room.ConnectMediaAsync(ClassScenario.Lead, Offer(new PublishedTracks("0", "1", "2"), 3));
+        await room.JoinAsync(ClassScenario.Device(1));
+        await using var connection = await host.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT version FROM grain_state WHERE kind = @kind || 'media' AND id = @id FOR UPDATE", connection, transaction))
+        {
+            hold.Parameters.AddWithValue("kind", ClassScenario.Key.Kind);
+            hold.Parameters.AddWithValue("id", ClassScenario.Key.Id);
+            Assert.NotNull(await hold.ExecuteScalarAsync());
+        }
+
+        var answer = room.ConnectMediaAsync(ClassScenario.Device(1), Offer(new PublishedTracks(null, "1"), 2));
+
+        // Its main and main-audio slots get the lead's camera and microphone while the write waits for the row (bounded
+        // below Npgsql's 30 s command timeout, which would end the held write with an error).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Routes(host, "device-1", 2) is var routes && (routes["main"] == "none" || routes["main-audio"] == "none"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the classroom's own slots were not routed while its write was held");
+            Assert.False(answer.IsCompleted, "the negotiation ended (answered or failed) while its write was held");
+            await Task.Delay(20);
+        }
+        Assert.Equal("teacher-1:0", Routes(host, "device-1", 2)["main"]);
+        Assert.Equal("teacher-1:1", Routes(host, "device-1", 2)["main-audio"]);
+        Assert.False(answer.IsCompleted);
+        await transaction.RollbackAsync();
+        Assert.Equal("device-1", (await answer).PeerId);
+        Assert.Contains(host.Events.EventsOf(ClassScenario.Key), e => e.Type == ClassEventTypes.MediaChanged && ((ParticipantView)e.Payload).PrincipalId == "device-1");
+    }
+
+    [Fact]
     public async Task ConnectMedia_AnotherConnectionOfTheSameParticipant_AnswerNamesTheOneThatHeldIt()
     {
         await using var host = await TestGrainHost.CreateAsync();
