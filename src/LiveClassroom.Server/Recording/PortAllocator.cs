@@ -6,7 +6,7 @@ namespace LiveClassroom.Server.Recording;
 
 /// <summary>
 /// Picks loopback UDP port pairs (RTP even, RTCP odd) for ffmpeg to bind, and tells when ffmpeg has bound them
-/// (read from /proc/net/udp: packets sent before that would be lost).
+/// (read from /proc/net/udp: packets sent before that would be lost) and how much it has not read yet.
 /// </summary>
 public static class PortAllocator
 {
@@ -39,6 +39,41 @@ public static class PortAllocator
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Bytes the kernel holds unread for the given local UDP ports (the rx_queue column of /proc/net/udp: what was sent to
+    /// ffmpeg and ffmpeg has not read yet); 0 where /proc is not available.
+    /// </summary>
+    public static long QueuedBytes(IReadOnlyList<int> ports)
+    {
+        long queued = 0;
+        foreach (var file in new[] { "/proc/net/udp", "/proc/net/udp6" })
+        {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+            foreach (var line in File.ReadLines(file).Skip(1))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue ...
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 5)
+                {
+                    continue;
+                }
+                var colon = fields[1].LastIndexOf(':');
+                var queues = fields[4].IndexOf(':');
+                if (colon > 0 && queues > 0
+                    && int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var port)
+                    && ports.Contains(port)
+                    && long.TryParse(fields[4].AsSpan(queues + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var rx))
+                {
+                    queued += rx;
+                }
+            }
+        }
+        return queued;
     }
 
     /// <summary>The UDP ports some process has bound, IPv4 and IPv6.</summary>

@@ -8,6 +8,9 @@ public sealed partial class Recorder
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private const long DrainMarginMs = 300;
     private static readonly TimeSpan BindDeadline = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BacklogStall = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan BacklogCap = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan BacklogPoll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Parts whose ffmpeg is being stopped in the background; locked (an abandon kills them from another thread).</summary>
     private readonly List<(RecordingPart Part, Task Stopped)> _retiring = [];
@@ -178,9 +181,61 @@ public sealed partial class Recorder
             LogPartDraining(_logger, RecordingId, part.Number, drain);
             await Task.WhenAny(part.Process.Exited, Task.Delay(TimeSpan.FromMilliseconds(drain + DrainMarginMs)));
         }
+        await WaitBacklogReadAsync(part);
         var code = await part.Process.StopAsync(StopGrace);
         LogPartStopped(_logger, RecordingId, part.Number, code);
         part.Process.Dispose();
+    }
+
+    /// <summary>
+    /// ffmpeg reads its sockets one packet at a time, always from the first of its streams that has one queued (the SDP's
+    /// order): on a node too busy to schedule it (CI at load 13–59 measured it) it falls behind, the kernel keeps what it
+    /// has not read (4 MiB buffers, no drops seen), and one stream may wait behind the other for the rest of the part — a
+    /// returning publisher's part got its sound and not one of the keyframes it was sent, all still queued at the stop.
+    /// A SIGTERM then drops the whole backlog. So a part is stopped only once its ffmpeg has read what was sent to it,
+    /// bounded: as long as the backlog shrinks (up to <see cref="BacklogCap"/>), never more than
+    /// <see cref="BacklogStall"/> without progress (a hung ffmpeg).
+    /// </summary>
+    private async Task WaitBacklogReadAsync(RecordingPart part)
+    {
+        var ports = new List<int>(part.Tracks.Count * 2);
+        foreach (var t in part.Tracks)
+        {
+            ports.Add(t.Port);
+            ports.Add(t.Port + 1);
+        }
+        var started = Environment.TickCount64;
+        var progressAt = started;
+        var least = long.MaxValue;
+        var first = -1L;
+        while (!part.Process.Exited.IsCompleted)
+        {
+            var queued = PortAllocator.QueuedBytes(ports);
+            var now = Environment.TickCount64;
+            if (first < 0)
+            {
+                first = queued;
+            }
+            if (queued == 0)
+            {
+                break;
+            }
+            if (queued < least)
+            {
+                least = queued;
+                progressAt = now;
+            }
+            if (now - progressAt > BacklogStall.TotalMilliseconds || now - started > BacklogCap.TotalMilliseconds)
+            {
+                LogBacklogLeft(_logger, RecordingId, part.Number, queued, now - started);
+                return;
+            }
+            await Task.WhenAny(part.Process.Exited, Task.Delay(BacklogPoll));
+        }
+        if (first > 0)
+        {
+            LogBacklogRead(_logger, RecordingId, part.Number, first, Environment.TickCount64 - started);
+        }
     }
 
     private long? FreeMegabytes()
@@ -203,6 +258,12 @@ public sealed partial class Recorder
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part}: a lost packet is still awaited; stopping ffmpeg once it gives it up, in {Milliseconds} ms")]
     private static partial void LogPartDraining(ILogger logger, Guid recordingId, int part, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part}: ffmpeg had {Bytes} bytes unread when the part ended; stopped it once it had read them, after {Milliseconds} ms")]
+    private static partial void LogBacklogRead(ILogger logger, Guid recordingId, int part, long bytes, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {RecordingId} part {Part}: ffmpeg stopped with {Bytes} bytes still unread after {Milliseconds} ms (it stopped reading them, or too slowly): that media is lost")]
+    private static partial void LogBacklogLeft(ILogger logger, Guid recordingId, int part, long bytes, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording {RecordingId} part {Part} closed (ffmpeg exit {Code})")]
     private static partial void LogPartStopped(ILogger logger, Guid recordingId, int part, int code);

@@ -259,6 +259,53 @@ public sealed class RecorderTests(RecordingServerFactory factory, ITestOutputHel
         Assert.True(frameWidths.Count >= 25 * (Seconds - 3), $"{frameWidths.Count} frames");
     }
 
+    [Fact]
+    public async Task Stop_FfmpegFellBehindWithTheClassQueuedInItsSockets_PartKeepsEverythingQueued()
+    {
+        // CI at load 13–59: ffmpeg, descheduled, falls behind; the kernel holds what it has not read (no drops), it reads its
+        // streams in SDP order (the sound first), and when the part ended a returning publisher's picture was all still
+        // queued, keyframes included: SIGTERM dropped it (0 video frames). SIGSTOP plays the busy node, deterministically:
+        // the class's last seconds are sent while ffmpeg cannot run, then the class ends.
+        _ = factory.Server;
+        var recorder = await StartAsync(factory, "room-backlog");
+        await using var feeder = RtpFeeder.Start(recorder, "h264", 8);
+        // ffmpeg is reading and writing: its first segment is closed.
+        await Eventually.WaitAsync(() => Task.FromResult(ClosedSegments(recorder, 0)), n => n >= 1, TimeSpan.FromSeconds(60), "a first closed segment");
+        var ffmpeg = recorder.CurrentFfmpeg!;
+        var frozenAt = feeder.FedSeconds;
+        await SignalAsync(ffmpeg.Id, "STOP");
+        await feeder.WaitAsync();
+        var stopping = recorder.StopAsync();
+        // The loop has ended the part (its ffmpeg is being stopped in the background): only now may ffmpeg run again.
+        await Eventually.WaitAsync(() => Task.FromResult(recorder.CurrentFfmpeg), f => f is null, TimeSpan.FromSeconds(60), "the part ended");
+        await SignalAsync(ffmpeg.Id, "CONT");
+        await stopping;
+
+        var row = await WaitForStatusAsync(factory, recorder.RecordingId, "ready", "failed");
+        Assert.True(row.Status == "ready", $"{row.Status}: {row.FailureReason}");
+        var frames = await VideoFramesAsync(recorder, 0);
+        var mp4 = await MediaProbe.ProbeAsync(Path.Combine(recorder.Directory, RecordingPaths.Mp4));
+        Assert.NotNull(mp4);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fed {feeder.FedSeconds:0.00} s, ffmpeg frozen from {frozenAt:0.00} s to the end; recorded {mp4.Duration:0.00} s, {frames} video frames of {25 * feeder.FedSeconds:0}"));
+        // The part starts at a keyframe (1 s GOP): up to a second may go, nothing of what was queued.
+        Assert.True(frames >= 25 * (feeder.FedSeconds - 1.5), $"{frames} video frames");
+        Assert.InRange(mp4.Duration, feeder.FedSeconds - 1.5, feeder.FedSeconds + 1);
+    }
+
+    private static int ClosedSegments(Recorder recorder, int part)
+    {
+        var playlist = Path.Combine(recorder.Directory, RecordingPaths.PartName(part), RecordingPaths.LivePlaylist);
+        return File.Exists(playlist) ? File.ReadAllText(playlist).Split("#EXTINF").Length - 1 : 0;
+    }
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Video frames in one part's segments (its live playlist), by ffprobe.</summary>
     private static async Task<int> VideoFramesAsync(Recorder recorder, int part)
     {
