@@ -48,29 +48,11 @@ public static class PortAllocator
     public static long QueuedBytes(IReadOnlyList<int> ports)
     {
         long queued = 0;
-        foreach (var file in new[] { "/proc/net/udp", "/proc/net/udp6" })
+        foreach (var (port, unread) in UdpSockets())
         {
-            if (!File.Exists(file))
+            if (ports.Contains(port))
             {
-                continue;
-            }
-            foreach (var line in File.ReadLines(file).Skip(1))
-            {
-                // sl local_address rem_address st tx_queue:rx_queue ...
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 5)
-                {
-                    continue;
-                }
-                var colon = fields[1].LastIndexOf(':');
-                var queues = fields[4].IndexOf(':');
-                if (colon > 0 && queues > 0
-                    && int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var port)
-                    && ports.Contains(port)
-                    && long.TryParse(fields[4].AsSpan(queues + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var rx))
-                {
-                    queued += rx;
-                }
+                queued += unread;
             }
         }
         return queued;
@@ -80,6 +62,19 @@ public static class PortAllocator
     public static HashSet<int> BoundUdpPorts()
     {
         var ports = new HashSet<int>();
+        foreach (var (port, _) in UdpSockets())
+        {
+            ports.Add(port);
+        }
+        return ports;
+    }
+
+    /// <summary>
+    /// Every UDP socket of the machine, IPv4 and IPv6 (proc(5), /proc/net/udp: sl local_address rem_address st
+    /// tx_queue:rx_queue …): its local port and the bytes queued for it unread (0 where the column cannot be read).
+    /// </summary>
+    private static IEnumerable<(int Port, long Unread)> UdpSockets()
+    {
         foreach (var file in new[] { "/proc/net/udp", "/proc/net/udp6" })
         {
             if (!File.Exists(file))
@@ -94,12 +89,14 @@ public static class PortAllocator
                     continue;
                 }
                 var colon = fields[1].LastIndexOf(':');
-                if (colon > 0 && int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var p))
+                if (colon <= 0 || !int.TryParse(fields[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var port))
                 {
-                    ports.Add(p);
+                    continue;
                 }
+                var queues = fields.Length > 4 ? fields[4].IndexOf(':') : -1;
+                var unread = queues > 0 && long.TryParse(fields[4].AsSpan(queues + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var rx) ? rx : 0;
+                yield return (port, unread);
             }
         }
-        return ports;
     }
 }
