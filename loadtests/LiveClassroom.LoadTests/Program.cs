@@ -17,7 +17,8 @@ using LiveClassroom.LoadTests;
 //        soak [--minutes 45] [--classrooms 20] [--video-bps 1200000] …: a whole class at real rate (see Soak.cs).
 //        cluster [--connections 500] [--calls 2000] [--messages 100]: two server processes as one Orleans cluster —
 //        grain call latency, event fan-out, failover (Cluster/ClusterBenchmark.cs; run it with cluster.sh).
-//        cascade [--classrooms 600] [--capacity n] [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6]:
+//        cascade [--classrooms 600] [--capacity n] [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6]
+//        [--receive poller|threads]:
 //        one class across three server processes — per-node forwarding and CPU, latency per hop, loss, edge kill
 //        (Cascade/CascadeBenchmark.cs; run it with cluster.sh cascade).
 if (args.Length > 0 && args[0] == "workers")

@@ -16,7 +16,7 @@ namespace LiveClassroom.LoadTests;
 /// packet or two) is decrypted, so its SRTP receive context never falls 32,768 packets behind its stream (RFC 3711
 /// §3.3.1: past that its index estimate is off by a rollover and every later packet fails). Without it two capacity
 /// rounds at N = 50 (8,000 video packets/s per subscriber for 4 s) put the first subscribers' video out of step for good.
-/// States: running → disposed.
+/// Peers leave it for good through <see cref="Remove"/> (a peer's Dispose calls it). States: running → disposed.
 /// </summary>
 internal sealed class SubscriberPoller : IDisposable
 {
@@ -34,7 +34,8 @@ internal sealed class SubscriberPoller : IDisposable
     private readonly Thread _thread;
     private readonly Lock _gate = new();
     private readonly byte[] _control;
-    private SyntheticPeer[] _peers = [];
+    private SyntheticPeer?[] _peers = [];
+    private SyntheticPeer? _delivering;
     private SyntheticPeer[] _paused = [];
     private volatile bool _stopping;
 
@@ -56,33 +57,62 @@ internal sealed class SubscriberPoller : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Takes over the receiving of these connected peers (their own threads park first).</summary>
+    /// <summary>Takes over the receiving of these connected peers and waits until their own threads have parked.</summary>
     public void Adopt(IReadOnlyList<SyntheticPeer> peers)
     {
         foreach (var peer in peers)
         {
-            peer.Detach();
+            HandOver(peer);
         }
         foreach (var peer in peers)
         {
             peer.WaitParked();
         }
+    }
+
+    /// <summary>
+    /// Takes over the receiving of this connected peer without waiting: its own thread finishes the receive it is in
+    /// (200 ms at most), makes the socket non-blocking and asks this poller to watch it; until then that thread still
+    /// reads it. A peer in the middle of a benchmark is handed over this way, so no caller blocks on a starved thread.
+    /// </summary>
+    public void HandOver(SyntheticPeer peer)
+    {
         lock (_gate)
         {
-            var grown = new SyntheticPeer[_peers.Length + peers.Count];
+            var grown = new SyntheticPeer?[_peers.Length + 1];
             _peers.CopyTo(grown, 0);
-            for (var i = 0; i < peers.Count; i++)
-            {
-                var index = _peers.Length + i;
-                grown[index] = peers[i];
-                peers[i].Poller = this;
-                peers[i].PollerIndex = index;
-            }
+            grown[^1] = peer;
+            peer.Poller = this;
+            peer.PollerIndex = _peers.Length;
             Volatile.Write(ref _peers, grown);
-            foreach (var peer in peers)
+        }
+        peer.Detach();
+    }
+
+    /// <summary>
+    /// Stops reading this peer for good (before it is disposed): out of the epoll set and the paused list, and not
+    /// returned before this poller's thread is done with any datagram of it it was handling.
+    /// </summary>
+    public void Remove(SyntheticPeer peer)
+    {
+        lock (_gate)
+        {
+            peer.PollerRemoved = true;
+            _ = NativeMethods.EpollCtl(_epoll, EpollCtlDel, (int)peer.Socket.Handle, _control);
+            Volatile.Write(ref _paused, Array.FindAll(_paused, p => !ReferenceEquals(p, peer)));
+            var peers = (SyntheticPeer?[])_peers.Clone();
+            if ((uint)peer.PollerIndex < (uint)peers.Length && ReferenceEquals(peers[peer.PollerIndex], peer))
             {
-                Watch(peer);
+                peers[peer.PollerIndex] = null;
             }
+            Volatile.Write(ref _peers, peers);
+        }
+        // The thread publishes the peer it is about to read and then checks it is still listed (both full fences):
+        // either it sees the removal, or this sees it busy and waits for it to finish.
+        var spin = new SpinWait();
+        while (ReferenceEquals(Volatile.Read(ref _delivering), peer))
+        {
+            spin.SpinOnce();
         }
     }
 
@@ -91,6 +121,10 @@ internal sealed class SubscriberPoller : IDisposable
     {
         lock (_gate)
         {
+            if (peer.PollerRemoved)
+            {
+                return;
+            }
             BinaryPrimitives.WriteUInt32LittleEndian(_control, EpollIn);
             BinaryPrimitives.WriteUInt64LittleEndian(_control.AsSpan(DataOffset), (ulong)peer.PollerIndex);
             if (NativeMethods.EpollCtl(_epoll, EpollCtlAdd, (int)peer.Socket.Handle, _control) != 0)
@@ -136,12 +170,32 @@ internal sealed class SubscriberPoller : IDisposable
                 {
                     continue;
                 }
-                var peer = peers[index];
+                if (peers[index] is not { } peer || !Claim(peer, index))
+                {
+                    continue;
+                }
                 // A bounded drain per wake-up keeps one busy socket from starving the others; level-triggered epoll
                 // reports it again if anything is left.
                 Drain(peer, buffer, DrainPerWake, paused: false);
+                Volatile.Write(ref _delivering, null);
             }
         }
+    }
+
+    /// <summary>
+    /// Marks the peer being read (see <see cref="Remove"/>): at <paramref name="index"/> in the watched peers, or
+    /// paused (-1). False, and unmarked, if it was removed meanwhile.
+    /// </summary>
+    private bool Claim(SyntheticPeer peer, int index)
+    {
+        Interlocked.Exchange(ref _delivering, peer);
+        var listed = index >= 0 ? ReferenceEquals(Volatile.Read(ref _peers)[index], peer) : Array.IndexOf(Volatile.Read(ref _paused), peer) >= 0;
+        if (listed)
+        {
+            return true;
+        }
+        Volatile.Write(ref _delivering, null);
+        return false;
     }
 
     // A paused socket's buffer is the kernel's minimum: a few datagrams at most are waiting.
@@ -149,7 +203,11 @@ internal sealed class SubscriberPoller : IDisposable
     {
         foreach (var peer in Volatile.Read(ref _paused))
         {
-            Drain(peer, buffer, 8, paused: true);
+            if (Claim(peer, -1))
+            {
+                Drain(peer, buffer, 8, paused: true);
+                Volatile.Write(ref _delivering, null);
+            }
         }
     }
 

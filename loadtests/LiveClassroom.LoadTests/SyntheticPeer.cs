@@ -149,6 +149,9 @@ internal sealed class SyntheticPeer : IDisposable
     /// <summary>This peer's place in its poller (the key its epoll events carry).</summary>
     internal int PollerIndex { get; set; }
 
+    /// <summary>Set by <see cref="SubscriberPoller.Remove"/>: the poller never watches this peer again.</summary>
+    internal bool PollerRemoved { get; set; }
+
     internal Socket Socket => _socket;
 
     /// <summary>With a poller: one RTP packet in this many is authenticated, decrypted and timed; the rest are counted only.</summary>
@@ -157,14 +160,13 @@ internal sealed class SyntheticPeer : IDisposable
     /// <summary>Hands the socket to a poller: this peer's own receive thread parks (<see cref="WaitParked"/>).</summary>
     internal void Detach() => _detached = true;
 
-    /// <summary>Waits until the receive thread has parked (it finishes the receive it is in: 200 ms at most), then makes the socket non-blocking.</summary>
+    /// <summary>Waits until the receive thread has parked (it finishes the receive it is in: 200 ms at most) and handed the socket over.</summary>
     internal void WaitParked()
     {
         if (!_parked.Wait(TimeSpan.FromSeconds(5)))
         {
             throw new TimeoutException("a synthetic peer's receive thread did not park");
         }
-        _socket.Blocking = false;
     }
 
     /// <summary>The poller's thread: one datagram read from this peer's socket.</summary>
@@ -350,8 +352,20 @@ internal sealed class SyntheticPeer : IDisposable
             Interlocked.Exchange(ref _pumpAllocated, GC.GetAllocatedBytesForCurrentThread());
             if (_detached)
             {
-                // A poller reads this socket now; this thread stays parked until the peer is disposed.
-                _parked.Set();
+                // A poller reads this socket from now on; this thread stays parked until the peer is disposed.
+                if (!_parked.IsSet)
+                {
+                    try
+                    {
+                        _socket.Blocking = false;
+                        Poller?.Watch(this);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                    _parked.Set();
+                }
                 _stopWait.Wait();
                 continue;
             }
@@ -494,6 +508,7 @@ internal sealed class SyntheticPeer : IDisposable
     public void Dispose()
     {
         _stopped = true;
+        Poller?.Remove(this);
         _dtls.Close();
         _resume.Set();
         _stopWait.Set();

@@ -54,6 +54,15 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
     /// <summary>"edge" (default) or "directory": which edge the kill takes (<see cref="ChooseVictimAsync"/>); "origin": the class grain's node (<see cref="KillOriginAsync"/>).</summary>
     private string KillMode { get; init; } = "edge";
 
+    /// <summary>
+    /// How the classrooms read their sockets: "poller" (default), a few epoll threads for all of them
+    /// (<see cref="SubscriberPoller"/>); "threads", a thread per classroom woken for every packet, as before 2026-12-06
+    /// (on two cores that thread switching starved the whole run: the receive side fell seconds behind and lost packets).
+    /// </summary>
+    private string Receive { get; init; } = "poller";
+
+    private SubscriberPoller[] _pollers = [];
+
     /// <summary>Share (percent) of classrooms steered to the q and h layers by their REMB; the rest stay on f.</summary>
     private (int Q, int H) LayerMix { get; init; } = (50, 30);
 
@@ -66,6 +75,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
         var parallel = 6;
         var mix = (Q: 50, H: 30);
         var kill = "edge";
+        var receive = "poller";
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -90,6 +100,14 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
                     if (kill is not ("edge" or "directory" or "origin"))
                     {
                         Console.Error.WriteLine("--kill takes edge (an edge without the class grain's directory entry), directory (the edge holding it) or origin (the node of the class grain, its hub connections and the lead)");
+                        return 2;
+                    }
+                    break;
+                case "--receive":
+                    receive = args[i + 1];
+                    if (receive is not ("poller" or "threads"))
+                    {
+                        Console.Error.WriteLine("--receive takes poller (a few epoll threads read every classroom's socket) or threads (a thread per classroom)");
                         return 2;
                     }
                     break;
@@ -121,7 +139,7 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             Classrooms = classrooms,
             // One third of the classrooms (and the teacher) per node unless told: the class needs all three.
             Capacity = capacity > 0 ? capacity : (classrooms + 1 + 2) / 3 + 1,
-            Seconds = seconds, JoinSeconds = joinSeconds, JoinParallel = parallel, LayerMix = mix, KillMode = kill,
+            Seconds = seconds, JoinSeconds = joinSeconds, JoinParallel = parallel, LayerMix = mix, KillMode = kill, Receive = receive,
         };
         return await BenchNode.RunOrReportAsync("cascade benchmark", () => bench.RunAsync(serverDll), bench._nodes);
     }
@@ -185,6 +203,11 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
     private async Task JoinAllAsync(BenchClass k, BenchNode origin)
     {
         var devices = k.Identities.Where(i => i.Label == "device").Take(Classrooms).ToList();
+        if (Receive == "poller")
+        {
+            _pollers = [.. Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(i => new SubscriberPoller($"lt-poller-{i}"))];
+        }
+        Console.WriteLine(Invariant($"classrooms' receive side: {(_pollers.Length > 0 ? $"{_pollers.Length} epoll threads for all their sockets" : "a thread per classroom")} (--receive {Receive})"));
         for (var i = 0; i < devices.Count; i++)
         {
             long? remb = (i * 100 / Math.Max(1, devices.Count)) switch
@@ -193,7 +216,10 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
                 var p when p < LayerMix.Q + LayerMix.H => 900_000,
                 _ => null,
             };
-            _classrooms.Add(new CascadeClassroom(i, devices[i], k.ClassId, _certificate, SrtpProtectionProfileId.AeadAes128Gcm, remb, NodeByMediaPort, _nodes));
+            _classrooms.Add(new CascadeClassroom(i, devices[i], k.ClassId, _certificate, SrtpProtectionProfileId.AeadAes128Gcm, remb, NodeByMediaPort, _nodes)
+            {
+                Poller = _pollers.Length > 0 ? _pollers[i % _pollers.Length] : null,
+            });
         }
         // Interleave the layers so every node gets a mix.
         var order = _classrooms.OrderBy(c => (c.Index * 7919) % _classrooms.Count).ToList();
@@ -297,6 +323,10 @@ internal sealed partial class CascadeBenchmark : IAsyncDisposable
             await Task.WhenAll(_classrooms.Select(c => c.DisposeAsync().AsTask())).WaitAsync(cleanup.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         _ticker?.Join(2000);
+        foreach (var poller in _pollers)
+        {
+            poller.Dispose();
+        }
         NpgsqlConnection.ClearAllPools();
         await ExecAdminAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
         if (Directory.Exists(_recordings))

@@ -60,6 +60,9 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
 
     public int Index { get; }
 
+    /// <summary>Reads this classroom's sockets once each peer is connected (null: each peer's own thread does).</summary>
+    public SubscriberPoller? Poller { get; init; }
+
     public BenchIdentity Identity { get; }
 
     /// <summary>The REMB this classroom reports (null: none, so the SFU keeps it on the highest layer).</summary>
@@ -243,7 +246,12 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             peer.OnPlainRtp = packet => OnRtp(peer, created, packet);
             // ICE and DTLS block until done: on a thread of their own, so 200 handshakes at once do not hold the thread
             // pool that every classroom's hub answers and events are handled on (a page has its own browser).
-            await Task.Factory.StartNew(() => peer.Connect(answer, _profile), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // Once connected, a poller thread reads it: 600 threads woken for every packet starve two cores.
+            await Task.Factory.StartNew(() =>
+            {
+                peer.Connect(answer, _profile);
+                Poller?.HandOver(peer);
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             SyntheticPeer? old;
             lock (_gate)
             {

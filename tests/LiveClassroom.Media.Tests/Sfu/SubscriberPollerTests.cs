@@ -106,6 +106,60 @@ public sealed class SubscriberPollerTests : IDisposable
         Assert.Equal(0, paused.DecryptFailures);
     }
 
+    [Fact]
+    public void HandOver_SubscriberMidStream_PollerTakesItOverWithoutTheCallerWaitingOrAPacketLost()
+    {
+        // The cascade benchmark hands each classroom's peer over as soon as it is connected, from a starved thread: the
+        // peer's own thread finishes its receive, makes the socket non-blocking and has the poller watch it.
+        var subscriber = Subscribers(1, decryptEvery: 1)[0];
+        Send(3000, 0, 20);
+        _poller.HandOver(subscriber);
+        Send(3000, 20, 20);
+        subscriber.WaitParked();
+        Assert.False(subscriber.Socket.Blocking);
+        Send(3000, 40, 20);
+
+        Assert.True(ThreePeerRoom.WaitUntil(() => subscriber.Received == 60, 5), $"received {subscriber.Received} of 60");
+        Assert.Same(_poller, subscriber.Poller);
+        Assert.Equal(0, subscriber.DecryptFailures);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileThePollerIsHandlingItsPacket_WaitsForItBeforeClosingTheSocket()
+    {
+        // A classroom replaces its peer while the poller thread may be inside that peer's packet: the peer's Dispose
+        // takes it out of the poller and waits for that packet, so its socket and SRTP keys are never used after.
+        var (subscriber, other) = (Subscribers(2, decryptEvery: 1) is var s ? (s[0], s[1]) : default);
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var socketOpenAfterRelease = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscriber.OnPlainRtp = _ =>
+        {
+            if (inside.IsSet)
+            {
+                return;
+            }
+            inside.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            socketOpenAfterRelease.TrySetResult(subscriber.Socket.SafeHandle is { IsClosed: false, IsInvalid: false });
+        };
+        _poller.Adopt([subscriber, other]);
+        Send(4000, 0, 1);
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(5)), "the poller did not deliver the packet");
+
+        _subscribers.Remove(subscriber);
+        var disposing = Task.Run(subscriber.Dispose);
+        Assert.True(ThreePeerRoom.WaitUntil(() => subscriber.PollerRemoved, 5), "the peer's Dispose did not take it out of the poller");
+        Assert.False(disposing.IsCompleted);
+        release.Set();
+
+        Assert.True(await socketOpenAfterRelease.Task.WaitAsync(TimeSpan.FromSeconds(5)), "the socket was closed while the poller was still handling its packet");
+        await disposing.WaitAsync(TimeSpan.FromSeconds(10));
+        // The poller goes on reading the others.
+        Send(4000, 1, 10);
+        Assert.True(ThreePeerRoom.WaitUntil(() => other.Received == 11, 5), $"the other subscriber received {other.Received} of 11");
+    }
+
     private List<SyntheticPeer> Subscribers(int count, int decryptEvery)
     {
         var added = new List<SyntheticPeer>();
