@@ -56,8 +56,13 @@ internal sealed partial class CascadeBenchmark
             Console.WriteLine(Invariant(
                 $"{n.Name,-6} | {(n == origin ? "origin" : "edge"),-6} | {mine.Count,10} | {after[i].Peers,9:F0} | {(after[i].Forwarded - before[i].Forwarded) / elapsed,9:F0} | {100 * (mediaCpuAfter[i] - mediaCpuBefore[i]) / elapsed,16:F1} | {100 * (cpuAfter[i] - cpuBefore[i]) / elapsed,13:F1} | {Percentiles(latency)} | {received,8} | {missing,7} | {loss,6:F3}"));
         }
+        // What each group received shows whether the SFU kept it on the layer its REMB asks for.
         var layers = string.Join(", ", windows.GroupBy(w => w.Classroom.RembBps switch { 250_000 => "q", 900_000 => "h", _ => "f" })
-            .OrderBy(g => g.Key).Select(g => Invariant($"{g.Count()} steered to {g.Key}")));
+            .OrderBy(g => g.Key).Select(g =>
+            {
+                var rates = g.Select(w => w.Window.Video / elapsed).OrderBy(r => r).ToList();
+                return Invariant($"{g.Count()} steered to {g.Key} (video pkt/s each: min {rates[0]:F0}, p50 {rates[rates.Count / 2]:F0}, max {rates[^1]:F0})");
+            }));
         Console.WriteLine($"classrooms by REMB: {layers} (q: REMB 250 kbps, h: 900 kbps, f: no REMB, the SFU's default)");
         if (originLatency.TotalCount > 0 && edgeLatency.TotalCount > 0)
         {

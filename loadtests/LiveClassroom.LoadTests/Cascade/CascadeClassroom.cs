@@ -405,13 +405,13 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the window: its latencies (µs), packets received and packets missing (sequence gaps).</summary>
-    public (LongHistogram Latency, long Received, long Missing) EndWindow()
+    /// <summary>Ends the window: its latencies (µs), packets received and packets missing (sequence gaps), video packets received.</summary>
+    public (LongHistogram Latency, long Received, long Missing, long Video) EndWindow()
     {
         lock (_gate)
         {
             Measuring = false;
-            return (_latency, _audio.Received + _video.Received, _audio.Missing + _video.Missing);
+            return (_latency, _audio.Received + _video.Received, _audio.Missing + _video.Missing, _video.Received);
         }
     }
 
