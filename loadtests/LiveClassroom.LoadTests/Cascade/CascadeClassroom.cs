@@ -427,15 +427,22 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
         {
             return;
         }
-        if (round % 5 == 0 || Stopwatch.GetTimestamp() - Volatile.Read(ref _lastRtpAt) > Stopwatch.Frequency)
+        try
         {
-            peer.RefreshConsent();
+            if (round % 5 == 0 || Stopwatch.GetTimestamp() - Volatile.Read(ref _lastRtpAt) > Stopwatch.Frequency)
+            {
+                peer.RefreshConsent();
+            }
+            if (RembBps is { } bps)
+            {
+                Span<byte> buffer = stackalloc byte[64];
+                var length = WriteRemb(buffer, 0x0C1A_0000u + (uint)Index, (ulong)bps, _videoSsrc);
+                peer.SendRtcp(buffer, length);
+            }
         }
-        if (RembBps is { } bps)
+        catch (ObjectDisposedException)
         {
-            Span<byte> buffer = stackalloc byte[64];
-            var length = WriteRemb(buffer, 0x0C1A_0000u + (uint)Index, (ulong)bps, _videoSsrc);
-            peer.SendRtcp(buffer, length);
+            // Replaced and disposed since it was read above: its successor is ticked next time.
         }
     }
 

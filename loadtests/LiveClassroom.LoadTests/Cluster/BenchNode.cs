@@ -62,6 +62,15 @@ internal sealed partial class BenchNode : IAsyncDisposable
     /// <summary>Runs a multi-node benchmark: 0 when it completes; 1 with the error and each node's last output lines when not.</summary>
     public static async Task<int> RunOrReportAsync(string benchmark, Func<Task> run, IReadOnlyList<BenchNode> nodes)
     {
+        // A bug on one of the benchmark's own threads ends the process without the disposals below: the servers it
+        // started would outlive it, with their ports, database sessions and whatever file lock the shell handed down.
+        AppDomain.CurrentDomain.UnhandledException += (_, _) =>
+        {
+            foreach (var node in nodes)
+            {
+                node.KillNow();
+            }
+        };
         try
         {
             await run();
@@ -162,6 +171,22 @@ internal sealed partial class BenchNode : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"node {Name} not ready within {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>kill -9 without waiting (the benchmark's own process is going down).</summary>
+    private void KillNow()
+    {
+        try
+        {
+            if (_process is { HasExited: false } p)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
     }
 
     /// <summary>kill -9: no graceful shutdown, sockets reset by the kernel.</summary>
