@@ -6,8 +6,8 @@
 #          [--classes 1] [--soak-seconds 60] [--event-interval-ms 1000] [--failover 1]
 # The hub at scale (docs/BENCHMARKS-CLUSTER.md, "Hub at scale"): --connections 1000 --classes 2 --soak-seconds 60 --failover 0 (600 for the
 # 10-minute soak).
-# One class across three nodes (cascade; docs/BENCHMARKS-CLUSTER.md, "Cascade"): bash cluster.sh cascade [--classrooms 600] [--capacity n]
-#          [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6] [--kill edge|directory|origin]
+# One class across three nodes (cascade; docs/BENCHMARKS-CASCADE.md): bash cluster.sh cascade [--classrooms 600] [--capacity n]
+#          [--seconds 20] [--layers 50,30] [--join-seconds 600] [--join-parallel 6] [--kill edge|directory|origin] [--receive poller|threads]
 # LIVECLASSROOM_BENCH_PG_PORT: the first port to try for the private PostgreSQL (default 54351).
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 ensure_packages postgresql

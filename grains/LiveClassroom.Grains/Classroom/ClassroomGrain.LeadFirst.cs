@@ -12,7 +12,7 @@ namespace LiveClassroom.Grains.Classroom;
 /// classroom can show the teacher before the lead has published again, yet each classroom offer ahead of the lead's took
 /// the grain's turn for its placement and its SDP negotiation (the origin's SFU negotiates synchronously, on the grain's
 /// turn), shared the lead's state write and made the lead's routing pass one for everybody: with 200 classrooms
-/// 110–131 offers were ahead of the lead's, which was answered 0.6–2.1 s after it was sent (docs/BENCHMARKS-CLUSTER.md).
+/// 110–131 offers were ahead of the lead's, which was answered 0.6–2.1 s after it was sent (docs/BENCHMARKS-CASCADE.md).
 /// The wait is bounded so that classrooms whose lead does not come back are connected as before, a few seconds late.
 /// </summary>
 internal sealed partial class ClassroomGrain

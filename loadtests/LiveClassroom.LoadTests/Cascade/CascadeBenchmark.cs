@@ -8,7 +8,7 @@ using Npgsql;
 namespace LiveClassroom.LoadTests.Cascade;
 
 /// <summary>
-/// One class across three server processes (issue #17's cascade proof; docs/BENCHMARKS-CLUSTER.md). Three real nodes on
+/// One class across three server processes (issue #17's cascade proof; docs/BENCHMARKS-CASCADE.md). Three real nodes on
 /// loopback as one Orleans cluster on one PostgreSQL, each SFU given a small capacity (Media__NodeCapacitySubscribers) so
 /// the class spreads over all three; one synthetic lead teacher publishing simulcast-shaped video and Opus-sized audio;
 /// synthetic classrooms joined through the real signalling path (hub JoinClass + Negotiate, placed by the class's

@@ -9,7 +9,7 @@ namespace LiveClassroom.Server.Grains;
 /// ring, and when that silo dies every silo deactivates the activations whose entries it held ("LocalGrainDirectory is
 /// deactivating N activations because silo … was the primary directory partition for these grain ids"): a live class
 /// on a healthy origin was dropped whole because an edge died, and its 600 classrooms rejoined (27–44 s in the cascade
-/// benchmark, docs/BENCHMARKS-CLUSTER.md). The distributed directory's next owner of a dead silo's range rebuilds it from the
+/// benchmark, docs/BENCHMARKS-CASCADE.md). The distributed directory's next owner of a dead silo's range rebuilds it from the
 /// activations the surviving silos still hold, so those keep running.
 /// Marked experimental (ORLEANSEXP003) in Orleans 10.4.2; Orleans' own test cluster uses it by default. Every silo of a
 /// cluster should make the same choice (switching a running cluster: docs/GRAINS.md, "A node's death takes only its own grains").
