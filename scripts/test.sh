@@ -27,6 +27,20 @@ export Media__UdpPort=0 Media__PublicAddresses=127.0.0.1
 export Cluster__SiloPort=0 Cluster__GatewayPort=0
 
 build_web
+# The page's unit tests (Node's test runner on compiled TypeScript, src/LiveClassroom.Web/test): counted with the rest.
+say "Testing the web front end"
+set +e
+(cd "$REPO_ROOT/src/LiveClassroom.Web" && npm run --silent test) > "$RESULTS/web.log" 2>&1
+web_rc=$?
+set -e
+web_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$RESULTS/web.log" | tail -n 1)
+web_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$RESULTS/web.log" | tail -n 1)
+web_passed=${web_passed:-0}; web_failed=${web_failed:-0}
+if [ "$web_rc" -ne 0 ]; then
+  grep -E '^not ok|error' "$RESULTS/web.log" | head -n 20 >&2 || true
+  [ "$web_failed" -gt 0 ] || web_failed=1
+fi
+echo "web front end: $web_passed passed, $web_failed failed"
 say "Building"
 dotnet build "$REPO_ROOT/LiveClassroom.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
@@ -43,7 +57,7 @@ dotnet test "$REPO_ROOT/LiveClassroom.sln" -c Release --no-build -nologo \
 rc=${PIPESTATUS[0]}
 set -e
 
-passed=0; failed=0; skipped=0
+passed=$web_passed; failed=$web_failed; skipped=0
 for trx in "$RESULTS"/*.trx; do
   [ -f "$trx" ] || continue
   line=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)

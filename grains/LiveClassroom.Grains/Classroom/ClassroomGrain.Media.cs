@@ -80,6 +80,10 @@ internal sealed partial class ClassroomGrain
         (long Arrived, int InFlight, int Before)? lead)
     {
         var started = Stopwatch.GetTimestamp();
+        // The class's events as the placement knows them: a node a MediaNodeLost numbered up to here declared lost is
+        // left out (IsLost is set before the event is emitted), so such an event never concerns this answer's peer; one
+        // emitted from here on (its node lost while this offer is placed, negotiated or written) is numbered above it.
+        var asOf = State.Sequence;
         string answer;
         try
         {
@@ -139,7 +143,7 @@ internal sealed partial class ClassroomGrain
             LogLeadOffer(l.Arrived, l.InFlight, l.Before, started, negotiated, routing, routed);
         }
         // Where the peer's media is: an edge it was placed on, else this grain's node (whose SFU Services.Media is).
-        return new MediaAnswer(answer, peerId, _placed.GetValueOrDefault(peerId) ?? ThisNode);
+        return new MediaAnswer(answer, peerId, _placed.GetValueOrDefault(peerId) ?? ThisNode, EventSequence: asOf);
     }
 
     /// <summary>The negotiation's write (the media log and its events): done when stored and handed on.</summary>

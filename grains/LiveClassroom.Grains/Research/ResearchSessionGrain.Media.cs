@@ -27,6 +27,8 @@ internal sealed partial class ResearchSessionGrain
         var rules = Rules();
         var before = rules.Peers();
         var peerId = person.ToString();
+        // The session's events as of this negotiation (MediaAnswer.EventSequence; a session's media never moves nodes).
+        var asOf = State.Sequence;
         string answer;
         try
         {
@@ -46,7 +48,7 @@ internal sealed partial class ResearchSessionGrain
         _routes.Forget(peerId);
         await SyncMediaAsync(rules, before);
         // The media is on this grain's node (no MediaNode: quality notices are not carried); who held the peer before is.
-        return new MediaAnswer(answer, peerId, PreviousHolder: _holders.Take(peerId, offer.Holder));
+        return new MediaAnswer(answer, peerId, PreviousHolder: _holders.Take(peerId, offer.Holder), EventSequence: asOf);
     }
 
     private async Task<string> NegotiateAsync(string peerId, string sdpOffer, PublishedTracks publish)

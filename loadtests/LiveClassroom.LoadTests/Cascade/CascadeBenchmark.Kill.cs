@@ -90,7 +90,7 @@ internal sealed partial class CascadeBenchmark
         }
         var told = orphans.Where(c => c.NodeLostEventAt > killedAt).Select(c => Since(c.NodeLostEventAt)).ToList();
         Console.WriteLine(Invariant(
-            $"MediaNodeLost reached {told.Count} of the {orphans.Count}: {Spread(told)} after the kill; first replacement because of it: {affected.Count(c => c.ReplacedBecause == "event")}, the 5.5 s silence fallback: {affected.Count(c => c.ReplacedBecause == "silence")}, a rejoin: {affected.Count(c => c.ReplacedBecause is "rejoin" or "hub reconnect")}"));
+            $"MediaNodeLost reached {told.Count} of the {orphans.Count}: {Spread(told)} after the kill; first replacement because of it: {affected.Count(c => c.ReplacedBecause == "event")}, the 5.5 s silence fallback: {affected.Count(c => c.ReplacedBecause == "silence")}, a rejoin: {affected.Count(c => c.ReplacedBecause is "rejoin" or "hub reconnect")}; ignored as older than the peer's answer (issue #17): {affected.Sum(c => c.StaleLosses)}"));
         Console.WriteLine($"now on: {string.Join(", ", _nodes.Where(n => n != victim).Select(n => Invariant($"{n.Name} {back.Count(c => c.MediaNode == n)}")))}; keyframes the teacher sent on request meanwhile: {_teacher.Sender.KeyframesOnRequest - keyframesBefore}");
         var live = _nodes.Where(n => n != victim).ToList();
         Console.WriteLine($"the class grain meanwhile (time by part, all negotiations of the class): {(await NegotiateParts.ReadAsync(live)).Since(partsBefore)}");

@@ -19,6 +19,9 @@ namespace LiveClassroom.LoadTests.Cascade;
 /// "disconnected" and the page's 3 s grace): a fresh peer; but only
 /// while the hub can carry the offer (connected, joined, no join awaiting its answer: <see cref="CanOffer"/>); otherwise
 /// it is held and the hub's rejoin renegotiates once (MediaSession.canSignal);</item>
+/// <item>a <c>MediaNodeLost</c> numbered at or below the event sequence of the answer its current peer was made from
+/// (the grain placed that peer knowing of the loss: the silence fallback got there first) is ignored, whether it comes
+/// after that answer or while that negotiation is in flight (MediaSession.reconnect, media/nodeLoss.ts; issue #17);</item>
 /// <item>an offer refused (<c>not_joined</c>, <c>unavailable</c>, …) or timed out: once more at once, then again after
 /// 1 s, 2 s, 4 s, 8 s, then every 10 s (MediaSession.negotiate); a newer request (the rejoin) cuts the wait short, as the
 /// page's new negotiate() clears its retry timer. Negotiations run one at a time; one asked for meanwhile runs after.
@@ -30,6 +33,50 @@ internal sealed partial class CascadeClassroom
     private readonly ClassSelfWatch _self = new();
     private bool _replacing;
     private int _wanted;
+    private int _wantedOtherThanLoss;
+
+    /// <summary>The event sequence of the latest answer (-1: none, or a server that does not send it); see <see cref="NodeLost"/>.</summary>
+    private long _answeredSequence = -1;
+
+    /// <summary>The newest MediaNodeLost naming this classroom not yet answered after (null: none).</summary>
+    private long? _pendingLoss;
+
+    /// <summary>MediaNodeLost events naming this classroom that it ignored: its peer was answered after them.</summary>
+    public int StaleLosses { get; private set; }
+
+    /// <summary>The Negotiate answer's <c>eventSequence</c> (docs/HUB.md), as MediaSession keeps it for its peer.</summary>
+    private void AnsweredSequence(JsonElement result)
+    {
+        lock (_gate)
+        {
+            _answeredSequence = result.TryGetProperty("eventSequence", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : -1;
+        }
+    }
+
+    /// <summary>A MediaNodeLost naming this classroom: true when it concerns the current peer (numbered above its answer).</summary>
+    private bool NodeLost(long sequence)
+    {
+        lock (_gate)
+        {
+            if (sequence <= _answeredSequence)
+            {
+                StaleLosses++;
+                return false;
+            }
+            _pendingLoss = Math.Max(_pendingLoss ?? sequence, sequence);
+            return true;
+        }
+    }
+
+    /// <summary>Under the gate: a loss still waits for a peer answered after it (one in flight when it came may have been).</summary>
+    private bool LossPending()
+    {
+        if (_pendingLoss is { } loss && loss <= _answeredSequence)
+        {
+            _pendingLoss = null;
+        }
+        return _pendingLoss is not null;
+    }
     private long _replaceRequestedAt;
     private CancellationTokenSource? _wait;
     private int _rejoining;
@@ -207,6 +254,10 @@ internal sealed partial class CascadeClassroom
             VideoBackAt = 0;
             _replaceRequestedAt = Stopwatch.GetTimestamp();
             _wanted++;
+            if (reason != "event")
+            {
+                _wantedOtherThanLoss++;
+            }
             _wait?.Cancel();
             if (_replacing)
             {
@@ -228,6 +279,7 @@ internal sealed partial class CascadeClassroom
             for (var round = 1; !_stopped; round++)
             {
                 int wanted;
+                int other;
                 lock (_gate)
                 {
                     // The hub went down meanwhile: held; its rejoin asks again (RequestReplace), as the page's onJoined.
@@ -238,12 +290,15 @@ internal sealed partial class CascadeClassroom
                         return;
                     }
                     wanted = _wanted;
+                    other = _wantedOtherThanLoss;
                 }
                 if (await OfferTwiceAsync(budget.Token))
                 {
                     lock (_gate)
                     {
-                        if (_wanted == wanted)
+                        // As MediaSession: a MediaNodeLost that came while this offer was in flight is judged against the
+                        // answer it brought; only a loss newer than that answer, or another reason, asks again.
+                        if (_wantedOtherThanLoss == other && !LossPending())
                         {
                             _replacing = false;
                             return;

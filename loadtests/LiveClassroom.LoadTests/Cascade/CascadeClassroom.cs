@@ -234,6 +234,7 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             MessagesDuringNegotiate = EventMessages - messagesBefore;
             StreamLagAtAnswer = Volatile.Read(ref _lastEventLag);
             var answer = result.GetProperty("sdpAnswer").GetString()!;
+            AnsweredSequence(result);
             peer.Server = AnswerTarget.Parse(answer);
             var port = peer.Server.Port;
             _answeredBy = _nodeByMediaPort(port)?.Name ?? $"port {port}";
@@ -325,8 +326,12 @@ internal sealed partial class CascadeClassroom : IAsyncDisposable
             {
                 NodeLostEventAt = Stopwatch.GetTimestamp();
                 _lostEmittedAt = at;
-                // LiveClass: MediaNodeLost naming this page → media.reconnect(), a fresh peer connection at once.
-                RequestReplace("event");
+                // LiveClass: MediaNodeLost naming this page → media.reconnect(), a fresh peer connection at once, unless
+                // the current peer was answered after the event (its sequence at or below the answer's; issue #17).
+                if (NodeLost(e.GetProperty("seq").GetInt64()))
+                {
+                    RequestReplace("event");
+                }
                 return;
             }
         }

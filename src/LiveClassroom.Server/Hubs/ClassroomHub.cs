@@ -293,7 +293,7 @@ public sealed partial class ClassroomHub(
             // (docs/CASCADE.md, "Media quality notices": why the claim landing after the answer loses nothing).
             _ = quality.ClaimAsync(id, caller.PrincipalId, answer.MediaNode, answer.HolderSequence);
             metrics.Negotiated("hub", started);
-            return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
+            return new NegotiateResult(answer.SdpAnswer, answer.PeerId, answer.EventSequence);
         }
         catch (RoomRuleException ex) when (ex.Code == RoomErrorCode.InvalidInput && ex.Message.StartsWith(SdpRefusedByMedia, StringComparison.Ordinal))
         {

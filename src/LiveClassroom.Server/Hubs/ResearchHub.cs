@@ -138,7 +138,7 @@ public sealed partial class ResearchHub(
         // A second tab or device of the same person took the media peer over: the one that held it, on whichever node, is
         // told, so it stops instead of fighting back.
         await takeovers.TookOverAsync(MediaRoomKind.Research, member.SessionId.ToString(), who.PrincipalId, Context.ConnectionId, answer.PreviousHolder);
-        return new NegotiateResult(answer.SdpAnswer, answer.PeerId);
+        return new NegotiateResult(answer.SdpAnswer, answer.PeerId, answer.EventSequence);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

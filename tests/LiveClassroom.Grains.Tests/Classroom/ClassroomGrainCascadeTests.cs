@@ -4,6 +4,7 @@ using LiveClassroom.Grains.Ports;
 namespace LiveClassroom.Grains.Tests.Classroom;
 
 /// <summary>A class spread over three silos, each a media node (cascade doubles), capacity 16 subscribers per node.</summary>
+[Collection(nameof(ClassroomGrainCascadeTests))]
 public sealed class ClassroomGrainCascadeTests
 {
     private const int Capacity = 16;

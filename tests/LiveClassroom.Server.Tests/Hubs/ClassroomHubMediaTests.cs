@@ -69,6 +69,25 @@ public sealed class ClassroomHubMediaTests(HubServerFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task Negotiate_AfterClassEvents_AnswerCarriesTheClassSequenceAtOrAboveThemAndBelowItsMediaChanged()
+    {
+        var (classId, lead) = await LiveClassAsync();
+        await using (lead)
+        {
+            // The class's events so far (set up, opened, the lead's join): the snapshot's sequence covers them.
+            var before = (long)(await lead.InvokeAsync("Resync", classId))!["class"]!["sequence"]!;
+            Assert.True(before > 0);
+
+            var answer = (await lead.InvokeAsync("Negotiate", classId, TestClasses.ValidOffer, TestClasses.MediaDescription(publish: true)))!;
+            var changed = await lead.NextRoomEventAsync("MediaChanged");
+
+            // The page ignores a MediaNodeLost numbered at or below it (docs/HUB.md, "The answer's eventSequence").
+            var sequence = (long)answer["eventSequence"]!;
+            Assert.InRange(sequence, before, (long)changed["seq"]! - 1);
+        }
+    }
+
     private async Task<(string ClassId, HubTestClient Lead)> LiveClassAsync()
     {
         var classId = await TestClasses.SetUpAsync(factory);

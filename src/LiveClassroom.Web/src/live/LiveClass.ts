@@ -55,15 +55,31 @@ export class LiveClass extends LiveRoom<ClassConnection> {
     };
     this.hub.onEvent = (e, before, after) => {
       if (e.type === "ClassOpened") void this.connectMedia(false);
-      // This page's media node died (an edge of a class spread over nodes): a fresh peer connection, placed on a live node.
-      if (e.type === "MediaNodeLost") for (const id of e.payload?.principalIds ?? []) this.mediaLostAt.set(id, performance.now());
-      if (e.type === "MediaNodeLost" && this.hub.you && (e.payload?.principalIds ?? []).includes(this.hub.you.participantId)) this.media.reconnect();
+      if (e.type === "MediaNodeLost") this.mediaNodeLost(e.seq, e.payload?.principalIds ?? []);
       this.addAnnouncement(announce(e, before, after, this.audience));
     };
     if (audience === "classroom") {
       this.applySending();
       this.hub.subscribe(() => this.applySending());
     }
+  }
+
+  /**
+   * A media node died (an edge of a class spread over nodes): the named participants' seats are marked (mediaGone), and
+   * this page, if named, starts a fresh peer connection placed on a live node — unless its current peer was answered
+   * after the event (its sequence at or below the answer's, MediaSession.reconnect): its own silence fallback already
+   * moved it (issue #17). That peer is live, so its own seat is not marked either. Other pages' answers are not known
+   * here: their seats stay marked until video decodes on them after the event, which for a peer that never stopped is
+   * the frame watch's next poll; the re-render after it clears such a mark without waiting for some other change.
+   */
+  private mediaNodeLost(sequence: number, principalIds: string[]): void {
+    const me = this.hub.you?.participantId;
+    const mine = !!me && principalIds.includes(me);
+    const stale = mine && !this.media.nodeLossConcerns(sequence);
+    const now = performance.now();
+    for (const id of principalIds) if (!(stale && id === me)) this.mediaLostAt.set(id, now);
+    window.setTimeout(() => this.changed(), 1000);
+    if (mine && !stale) this.media.reconnect(sequence);
   }
 
   /** A classroom's senders follow the stage and the lead's mute (see the class comment). */

@@ -3,7 +3,7 @@ import { ApiClient } from "../api/client";
 import { localizedMediaError } from "../hub/errors";
 import type { MediaDescription } from "../hub/types";
 import { IceServerSource } from "../media/iceServers";
-import { MediaSession, type SlotSpec } from "../media/MediaSession";
+import { MediaSession, type NegotiatedAnswer, type SlotSpec } from "../media/MediaSession";
 import { openLocalMedia, type LocalMedia } from "../media/devices";
 
 /** What a live room needs of its hub connection (ClassConnection, ResearchConnection). */
@@ -40,7 +40,7 @@ export abstract class LiveRoom<H extends LiveHub> {
     simulcast = false,
   ) {
     const iceServers = new IceServerSource(new ApiClient(token));
-    const negotiator = (offer: string, desc: MediaDescription) => hub.invoke<{ sdpAnswer: string }>("Negotiate", offer, desc).then((r) => r.sdpAnswer);
+    const negotiator = (offer: string, desc: MediaDescription) => hub.invoke<NegotiatedAnswer>("Negotiate", offer, desc);
     this.media = new MediaSession(negotiator, slots, iceServers, simulcast);
     // Media is offered only through a joined hub; every (re)join renegotiates (LiveClass.onJoined, ResearchLive).
     this.media.canSignal = () => hub.inRoom;

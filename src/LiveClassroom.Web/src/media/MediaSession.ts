@@ -1,6 +1,7 @@
 import { HubError, toHubError } from "../hub/errors";
 import type { ConnectionStats, MediaDescription, ReceiveSlot } from "../hub/types";
 import { FrameWatch } from "./FrameWatch";
+import { NodeLossWatch } from "./nodeLoss";
 import { SerialQueue } from "./SerialQueue";
 import type { IceServerSource } from "./iceServers";
 import { cameraLayers, screenLayers } from "./simulcast";
@@ -10,7 +11,13 @@ export interface SlotSpec {
   kind: "audio" | "video";
 }
 
-export type Negotiator = (sdpOffer: string, description: MediaDescription) => Promise<string>;
+/** The hub's Negotiate answer: the SFU's SDP and the room's event sequence as of the answer (docs/HUB.md; absent from an older server). */
+export interface NegotiatedAnswer {
+  sdpAnswer: string;
+  eventSequence?: number;
+}
+
+export type Negotiator = (sdpOffer: string, description: MediaDescription) => Promise<NegotiatedAnswer>;
 
 /**
  * Refusals that another attempt cannot fix: shown to the user, not retried (docs/HUB.md, "Errors"). A refused SDP
@@ -53,8 +60,8 @@ export class MediaSession {
   /** setParameters needs the latest transaction, so sender changes run one at a time. */
   private readonly senderChanges = new SerialQueue(this.failed);
   private disconnectTimer: number | undefined;
-  /** The next negotiation starts on a fresh peer connection (set by reconnect()). */
-  private rebuildFirst = false;
+  /** Which MediaNodeLost still concerns the current peer; while one waits, the next negotiation starts on a fresh peer (reconnect()). */
+  private readonly nodeLoss = new NodeLossWatch();
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private tracks = { camera: null as MediaStreamTrack | null, microphone: null as MediaStreamTrack | null, screen: null as MediaStreamTrack | null };
@@ -117,6 +124,7 @@ export class MediaSession {
   private build(): void {
     if (this.pc) this.onNewPeerConnection();
     this.pc?.close();
+    this.nodeLoss.newPeer();
     this.streams.clear();
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle", rtcpMuxPolicy: "require", iceServers: this.iceServers?.current ?? [] });
     this.pc = pc;
@@ -236,16 +244,29 @@ export class MediaSession {
   }
 
   /**
-   * The server says the media node of this peer connection is gone (hub MediaNodeLost): start over on a fresh peer
-   * connection now, without waiting for the browser to notice and the "disconnected" grace above. Another node answers,
-   * with its own DTLS certificate, so an ICE restart on this connection would be refused anyway. Only the server's word
-   * triggers it: a lossy link's short blips still get the grace.
+   * The server says the media node of this peer connection is gone (hub MediaNodeLost, numbered `lossSequence`): start
+   * over on a fresh peer connection now, without waiting for the browser to notice and the "disconnected" grace above.
+   * Another node answers, with its own DTLS certificate, so an ICE restart on this connection would be refused anyway.
+   * Only the server's word triggers it: a lossy link's short blips still get the grace. A loss numbered at or below the
+   * answer of the current peer is of an earlier peer (nodeLoss.ts): ignored here, and again when its turn in the
+   * negotiation queue comes if the negotiation in flight brings such an answer, so a page that its own fallback already
+   * moved to a live node does not offer a second time (issue #17).
    */
-  reconnect(): void {
+  reconnect(lossSequence = Number.POSITIVE_INFINITY): void {
     if (this.closed || this.suspended || this.state === "idle") return;
+    if (!this.nodeLoss.lost(lossSequence)) return;
     clearTimeout(this.disconnectTimer);
-    this.rebuildFirst = true;
-    this.negotiate(false).catch(() => {});
+    this.negotiate(false, true).catch(() => {});
+  }
+
+  /** Whether a MediaNodeLost numbered so concerns the current peer connection (see reconnect). */
+  nodeLossConcerns(lossSequence: number): boolean {
+    return this.nodeLoss.concerns(lossSequence);
+  }
+
+  /** The event sequence of the current peer connection's latest answer (-1: none yet; diagnostics and end-to-end tests). */
+  get answeredSequence(): number {
+    return this.nodeLoss.answeredSequence;
   }
 
   /** Fire-and-forget ICE restart; a failure is kept in lastError and retried with back-off. */
@@ -258,24 +279,24 @@ export class MediaSession {
    * connection and tries once more at once; if that fails too for a reason another attempt may fix, a retry is
    * scheduled with back-off and the returned promise rejects with the error (shown meanwhile).
    */
-  negotiate(iceRestart = false): Promise<void> {
+  negotiate(iceRestart = false, forNodeLoss = false): Promise<void> {
     clearTimeout(this.retryTimer);
     return this.negotiations.run(async () => {
       if (this.closed || this.suspended) return;
+      // A node loss's own renegotiation, and the peer it concerned has been replaced or answered after the loss meanwhile
+      // (the negotiation before it in the queue): nothing to offer.
+      if (forNodeLoss && !this.nodeLoss.rebuildWanted) return;
       // The hub is down, reconnecting or joining again (after its node died, the room starts over on another one): an
       // offer now would be lost or refused, and the fresh peer connection the silence fallback builds would wait for
-      // the hub anyway. Hold it: the rejoin renegotiates once, with what was asked for meanwhile (rebuildFirst stays
-      // set; an ICE restart is what the rejoin asks for). A page whose hub is fine still offers at once.
+      // the hub anyway. Hold it: the rejoin renegotiates once, with what was asked for meanwhile (a node loss stays
+      // wanted; an ICE restart is what the rejoin asks for). A page whose hub is fine still offers at once.
       if (!this.canSignal()) {
         this.heldForHub++;
         this.changed();
         return;
       }
-      const fresh = this.rebuildFirst;
-      if (fresh) {
-        this.rebuildFirst = false;
-        this.build();
-      }
+      const fresh = this.nodeLoss.rebuildWanted;
+      if (fresh) this.build();
       try {
         try {
           await this.negotiateOnce(iceRestart && !fresh);
@@ -356,8 +377,9 @@ export class MediaSession {
       // answer on the same peer connection but keeps its DTLS association with the old server, so the new one waits
       // for a handshake that never comes and no media flows. Start over on a fresh peer connection (negotiate() rebuilds).
       const before = fingerprintOf(pc.currentRemoteDescription?.sdp);
-      if (before && fingerprintOf(answer) !== before) throw new Error("the media server changed: a new peer connection is needed");
-      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+      if (before && fingerprintOf(answer.sdpAnswer) !== before) throw new Error("the media server changed: a new peer connection is needed");
+      await pc.setRemoteDescription({ type: "answer", sdp: answer.sdpAnswer });
+      this.nodeLoss.answeredAt(answer.eventSequence);
     } catch (e) {
       // RFC 8829 §4.1.10.2 (JSEP rollback): an offer the server refused (or whose answer the browser refused) must not
       // leave the connection in have-local-offer: back to the last agreed description, which keeps media flowing
