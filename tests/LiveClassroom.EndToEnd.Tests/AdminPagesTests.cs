@@ -87,9 +87,13 @@ public sealed class AdminPagesTests(EndToEndFixture fx)
         await row.GetByRole(AriaRole.Button, new() { Name = "课表" }).ClickAsync();
         var editor = page.GetByTestId("timetable-editor");
         await Expect(editor.GetByLabel("学期名称")).ToHaveValueAsync("测试学期");
-        await Expect(editor.GetByLabel("时长（分钟）")).ToHaveValueAsync("120");
-        // 即将上课: today's lesson (not over yet) and the four weeks after it, none of the term's past lessons.
-        await Expect(editor.GetByTestId("upcoming-lesson")).ToHaveCountAsync(5);
+        // In the last 30 minutes before the school's midnight (15:30–16:00 UTC) the scenario also stands at tomorrow's
+        // 00:00 (DemoApi.TimetableWithLessonsNow): two slot rows, each with its own lessons.
+        var durations = editor.GetByLabel("时长（分钟）");
+        await Expect(durations.First).ToHaveValueAsync("120");
+        var rows = await durations.CountAsync();
+        // 即将上课: per slot, its next lesson (today's, not over yet) and the four weeks after it, none of the term's past lessons.
+        await Expect(editor.GetByTestId("upcoming-lesson")).ToHaveCountAsync(5 * rows);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "正在上课" }).ClickAsync();
         var live = page.GetByTestId("live-rooms").GetByRole(AriaRole.Region).Filter(new() { HasText = scenario.PairingName });
